@@ -1,0 +1,133 @@
+//! `handover basis ...`: other lawful bases, objections, restrictions.
+
+use super::{import_text, refused};
+use crate::Ctx;
+use crate::cli::{BasisCmd, BasisTarget};
+use crate::error::{Error, Result};
+use crate::import::{self, own};
+use crate::output::{Outcome, table};
+use crate::register::queries;
+
+fn event(
+    ctx: &Ctx,
+    t: &BasisTarget,
+    action: &str,
+    basis: &str,
+    assessment_ref: &str,
+) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let p = queries::person_required(reg.conn(), &t.person)?;
+    if p.erased_at.is_some() {
+        return Err(Error::Erased { person: p.id });
+    }
+    let new = reg.change(ctx.now, |c| {
+        let new = own::apply_basis(
+            c,
+            &p,
+            &t.purpose,
+            action,
+            basis,
+            &t.controllers.join(";"),
+            assessment_ref,
+            &t.decided_by,
+            &t.at,
+        )?
+        .map_err(|ps| refused(&p.id, ps))?;
+        if new {
+            c.audit(
+                &format!("basis.{action}"),
+                &p.id,
+                serde_json::json!({ "purpose": t.purpose }),
+            )?;
+        }
+        Ok(new)
+    })?;
+    let text = if new {
+        format!("recorded {action} for {} ({})\n", p.id, t.purpose)
+    } else {
+        format!(
+            "an identical {action} is already recorded for {}; nothing changed\n",
+            p.id
+        )
+    };
+    let data =
+        serde_json::json!({ "person": p.id, "purpose": t.purpose, "action": action, "new": new });
+    Ok(Outcome::new("basis_event", data, text))
+}
+
+/// Run a basis subcommand.
+pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
+    match cmd {
+        BasisCmd::Record {
+            target,
+            basis,
+            assessment_ref,
+        } => event(
+            ctx,
+            &target,
+            "record",
+            &basis,
+            assessment_ref.as_deref().unwrap_or(""),
+        ),
+        BasisCmd::Object { target } => event(ctx, &target, "object", "", ""),
+        BasisCmd::Restrict { target } => event(ctx, &target, "restrict", "", ""),
+        BasisCmd::LiftRestriction { target } => event(ctx, &target, "lift_restriction", "", ""),
+        BasisCmd::List { person } => {
+            let reg = ctx.open()?;
+            let pid = match &person {
+                Some(p) => Some(queries::person_required(reg.conn(), p)?.id),
+                None => None,
+            };
+            let list = queries::bases(reg.conn(), pid.as_deref())?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|b| {
+                    vec![
+                        b.person_ref.clone(),
+                        b.decided_at[..10].to_string(),
+                        b.action.clone(),
+                        b.purpose.clone(),
+                        b.basis.clone().unwrap_or_else(|| "-".into()),
+                        if b.controllers.is_empty() {
+                            "(all)".into()
+                        } else {
+                            b.controllers.join(";")
+                        },
+                        b.assessment_ref.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            let text = table(
+                &[
+                    "PERSON",
+                    "AT",
+                    "ACTION",
+                    "PURPOSE",
+                    "BASIS",
+                    "CONTROLLERS",
+                    "ASSESSMENT",
+                ],
+                &rows,
+            );
+            Ok(Outcome::new("basis_list", list, text))
+        }
+        BasisCmd::Import { file, dry_run } => {
+            let mut reg = ctx.open()?;
+            let bytes = import::read_bytes(&file)?;
+            let display = import::display_name(&file);
+            let csv = import::parse_csv(&display, &bytes, false)?;
+            import::require_columns(&csv, own::BASES_COLUMNS, "bases.csv")?;
+            let r = import::run(
+                &mut reg,
+                ctx.now,
+                "bases",
+                &display,
+                &csv.sha256.clone(),
+                dry_run,
+                |c, p, n| own::import_bases(c, &csv, p, n),
+            )?;
+            let text = import_text(&display, &r);
+            Ok(Outcome::new("import", r, text))
+        }
+    }
+}

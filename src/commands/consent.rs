@@ -1,0 +1,191 @@
+//! `handover consent ...`.
+
+use super::{import_text, refused};
+use crate::Ctx;
+use crate::cli::{ConsentCmd, ConsentFields};
+use crate::consent::RawConsent;
+use crate::error::{Error, Result};
+use crate::import::{self, own};
+use crate::model::parse_moment;
+use crate::output::{Outcome, table};
+use crate::register::queries;
+
+fn raw(f: &ConsentFields, action: &str) -> RawConsent {
+    RawConsent {
+        purpose: f.purpose.clone(),
+        action: action.into(),
+        controllers: f.controllers.join(";"),
+        channels: f.channels.join(";"),
+        method: f.method.clone().unwrap_or_default(),
+        evidence_ref: f.evidence_ref.clone().unwrap_or_default(),
+        at: f.at.clone(),
+        recorded_by: f.recorded_by.clone(),
+        context: f.context.clone().unwrap_or_default(),
+        ..RawConsent::default()
+    }
+}
+
+fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let p = queries::person_required(reg.conn(), &f.person)?;
+    if p.erased_at.is_some() {
+        return Err(Error::Erased { person: p.id });
+    }
+    let action = raw.action.clone();
+    let id = reg.change(ctx.now, |c| {
+        let id = own::apply_consent(c, &p, &raw, "direct")?.map_err(|ps| refused(&p.id, ps))?;
+        if let Some(id) = &id {
+            c.audit(
+                &format!("consent.{action}"),
+                &p.id,
+                serde_json::json!({ "event": id, "purpose": raw.purpose.trim() }),
+            )?;
+        }
+        Ok(id)
+    })?;
+    let text = match &id {
+        Some(id) => format!(
+            "recorded {action} {id} for {} ({})\n",
+            p.id,
+            raw.purpose.trim()
+        ),
+        None => format!(
+            "an identical {action} is already recorded for {}; nothing changed\n",
+            p.id
+        ),
+    };
+    let event = match &id {
+        Some(id) => queries::consents(reg.conn(), Some(&p.id), None)?
+            .into_iter()
+            .find(|e| &e.id == id),
+        None => None,
+    };
+    Ok(Outcome::new("consent_event", event, text))
+}
+
+/// Run a consent subcommand.
+pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
+    match cmd {
+        ConsentCmd::Record {
+            fields,
+            statement_version,
+            notice_version,
+            told_can_withdraw,
+            given_by,
+            authority_kind,
+            authority_ref,
+            verified_by,
+            verified_at,
+            support_given,
+            special_categories,
+        } => {
+            let mut r = raw(&fields, "grant");
+            r.statement_version = statement_version.unwrap_or_default();
+            r.notice_version = notice_version.unwrap_or_default();
+            r.told_can_withdraw = told_can_withdraw.unwrap_or_default();
+            r.given_by = given_by.unwrap_or_default();
+            r.authority_kind = authority_kind.unwrap_or_default();
+            r.authority_ref = authority_ref.unwrap_or_default();
+            r.verified_by = verified_by.unwrap_or_default();
+            r.verified_at = verified_at.unwrap_or_default();
+            r.support_given = support_given.unwrap_or_default();
+            r.special_categories = special_categories.unwrap_or_default();
+            record(ctx, &fields, r)
+        }
+        ConsentCmd::Withdraw { fields } => record(ctx, &fields, raw(&fields, "withdraw")),
+        ConsentCmd::Refuse { fields } => record(ctx, &fields, raw(&fields, "refuse")),
+        ConsentCmd::Import { file, dry_run } => {
+            let mut reg = ctx.open()?;
+            let bytes = import::read_bytes(&file)?;
+            let display = import::display_name(&file);
+            let csv = import::parse_csv(&display, &bytes, false)?;
+            import::require_columns(&csv, own::CONSENT_COLUMNS, "consent.csv")?;
+            let r = import::run(
+                &mut reg,
+                ctx.now,
+                "consent",
+                &display,
+                &csv.sha256.clone(),
+                dry_run,
+                |c, p, n| own::import_consent(c, &csv, p, n),
+            )?;
+            let text = import_text(&display, &r);
+            Ok(Outcome::new("import", r, text))
+        }
+        ConsentCmd::History { id, purpose, at } => {
+            let reg = ctx.open()?;
+            let now = match at {
+                Some(a) => parse_moment(&a).ok_or_else(|| {
+                    Error::bad(
+                        "--at",
+                        "must be a date (2026-03-01) or an ISO 8601 timestamp",
+                    )
+                })?,
+                None => ctx.now,
+            };
+            let pid = match &id {
+                Some(i) => Some(queries::person_required(reg.conn(), i)?.id),
+                None => None,
+            };
+            if let Some(p) = &purpose
+                && queries::purpose(reg.conn(), p)?.is_none()
+            {
+                return Err(Error::NotFound {
+                    kind: "purpose",
+                    id: p.clone(),
+                });
+            }
+            let events = queries::consents(reg.conn(), pid.as_deref(), purpose.as_deref())?;
+            let rows: Vec<Vec<String>> = events
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.clone(),
+                        e.person_ref.clone(),
+                        e.at[..16].to_string(),
+                        e.action.clone(),
+                        e.purpose.clone(),
+                        if e.controllers.is_empty() {
+                            "(all)".into()
+                        } else {
+                            e.controllers.join(";")
+                        },
+                        e.given_by.clone(),
+                        e.method.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            let mut text = table(
+                &[
+                    "ID",
+                    "PERSON",
+                    "AT",
+                    "ACTION",
+                    "PURPOSE",
+                    "CONTROLLERS",
+                    "GIVEN_BY",
+                    "METHOD",
+                ],
+                &rows,
+            );
+            let status = match &pid {
+                Some(p) => {
+                    let lines = super::person::status_lines(reg.conn(), p, now)?;
+                    text.push_str(&format!("status at {}:\n", crate::model::fmt_ts(now)));
+                    for l in &lines {
+                        if purpose.as_deref().is_none_or(|p| p == l.purpose) {
+                            text.push_str(&format!(
+                                "  {:<24} {:<24} {}\n",
+                                l.purpose, l.controller, l.status
+                            ));
+                        }
+                    }
+                    serde_json::to_value(lines).unwrap_or_default()
+                }
+                None => serde_json::Value::Null,
+            };
+            let _ = status;
+            Ok(Outcome::new("consent_history", events, text))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! One module per noun. Commands are thin: typed arguments in, an [`Outcome`] out.
+
+pub mod audit;
+pub mod basis;
+pub mod consent;
+pub mod controller;
+pub mod demo;
+pub mod init;
+pub mod meta;
+pub mod person;
+pub mod role;
+pub mod text;
+
+use crate::Ctx;
+use crate::cli::Command;
+use crate::error::{Error, Result};
+use crate::import::own::RowProblems;
+use crate::output::Outcome;
+
+/// Run one command.
+pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
+    match command {
+        Command::Init(a) => init::run(ctx, a),
+        Command::Controller(c) => controller::run(ctx, c),
+        Command::Purpose(c) => controller::purposes(ctx, c),
+        Command::Person(c) => person::run(ctx, c),
+        Command::Role(c) => role::run(ctx, c),
+        Command::Statement(c) => text::statement(ctx, c),
+        Command::Notice(c) => text::notice(ctx, c),
+        Command::Consent(c) => consent::run(ctx, c),
+        Command::Basis(c) => basis::run(ctx, c),
+        Command::Audit(c) => audit::run(ctx, c),
+        Command::Demo(a) => demo::run(ctx, a),
+        Command::Completions(a) => meta::completions(a),
+        Command::Man => meta::man(),
+    }
+}
+
+/// Turn row problems from a command-line record into one refusal: the first line names every
+/// problem by its flag, the hint says how to fix the first.
+pub fn refused(person: &str, problems: RowProblems) -> Error {
+    let why = problems
+        .iter()
+        .map(|(col, msg)| format!("--{}: {msg}", col.replace('_', "-")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let hint = match problems.first() {
+        Some((col, _)) => format!(
+            "correct --{} and run the command again; nothing was recorded",
+            col.replace('_', "-")
+        ),
+        None => "nothing was recorded".into(),
+    };
+    Error::RecordRefused {
+        person: person.to_string(),
+        why,
+        hint,
+    }
+}
+
+/// Render an import report as text.
+pub fn import_text(file: &str, r: &crate::import::ImportReport) -> String {
+    if r.already_imported {
+        return format!(
+            "{file}: this exact file (sha256 {}) was imported before; nothing changed\n",
+            &r.sha256[..16]
+        );
+    }
+    let mut s = format!(
+        "{}{file} ({})\n",
+        if r.dry_run {
+            "dry run, nothing written: "
+        } else {
+            "imported "
+        },
+        r.kind
+    );
+    for (k, v) in &r.counts {
+        s.push_str(&format!("  {k}: {v}\n"));
+    }
+    s
+}

@@ -1,0 +1,767 @@
+//! `handover person ...`.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+
+use chrono::Months;
+use serde::Serialize;
+
+use super::{import_text, refused};
+use crate::Ctx;
+use crate::cli::{ExportConsentArgs, ImportFormat, PersonCmd, PersonFields as PersonFlags};
+use crate::error::{Error, Result};
+use crate::import::exports::{self, ExportKind, ListFacts};
+use crate::import::own::{self, DIVERSITY_COLUMNS, PEOPLE_COLUMNS, Upsert};
+use crate::import::{self, CsvFile};
+use crate::model::{StakeholderGroup, fmt_ts};
+use crate::output::{Outcome, table};
+use crate::people::{self, RawPerson};
+use crate::register::queries::{self, Person};
+use crate::register::{Register, keyed_hash, setting};
+
+fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Person>) -> RawPerson {
+    let pick = |v: Option<String>, old: Option<&Option<String>>| {
+        v.unwrap_or_else(|| old.and_then(|o| o.clone()).unwrap_or_default())
+    };
+    RawPerson {
+        reference: reference
+            .or_else(|| base.map(|b| b.reference.clone()))
+            .unwrap_or_default(),
+        name: pick(f.name, base.map(|b| &b.name)),
+        email: pick(f.email, base.map(|b| &b.email)),
+        phone: pick(f.phone, base.map(|b| &b.phone)),
+        organisation: pick(f.organisation, base.map(|b| &b.organisation)),
+        stakeholder_group: pick(f.stakeholder_group, base.map(|b| &b.stakeholder_group)),
+        hub: pick(f.hub, base.map(|b| &b.hub)),
+        jurisdiction: f
+            .jurisdiction
+            .or_else(|| base.map(|b| b.jurisdiction.clone()))
+            .unwrap_or_default(),
+        adult_confirmed: f
+            .adult_confirmed
+            .or_else(|| {
+                base.map(|b| {
+                    if b.adult_confirmed {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    }
+                })
+            })
+            .unwrap_or_default(),
+        source: pick(f.source, base.map(|b| &b.source)),
+        joined_on: pick(f.joined_on, base.map(|b| &b.joined_on)),
+        notes: pick(f.notes, base.map(|b| &b.notes)),
+    }
+}
+
+fn person_line(p: &Person) -> Vec<String> {
+    vec![
+        p.id.clone(),
+        p.reference.clone(),
+        p.name.clone().unwrap_or_else(|| {
+            if p.erased_at.is_some() {
+                "[erased]".into()
+            } else {
+                "-".into()
+            }
+        }),
+        p.email.clone().unwrap_or_else(|| "-".into()),
+        p.stakeholder_group.clone().unwrap_or_else(|| "-".into()),
+        p.hub.clone().unwrap_or_else(|| "-".into()),
+    ]
+}
+
+/// Run a person subcommand.
+pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        PersonCmd::Add { reference, fields } => {
+            let raw = raw_from_flags(reference.clone(), fields, None);
+            let f = people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
+            if let Some(r) = &reference
+                && let Some(p) = queries::person(reg.conn(), r)?
+            {
+                return Err(Error::DuplicateRef {
+                    reference: r.clone(),
+                    existing: p.id,
+                });
+            }
+            if let Some(e) = &f.email_norm
+                && let Some(p) = queries::person_by_email(reg.conn(), e)?
+            {
+                return Err(Error::DuplicateEmail { existing: p.id });
+            }
+            let id = reg.change(ctx.now, |c| {
+                let (_, id) = own::upsert_person(c, &f)?.map_err(|ps| refused("(new)", ps))?;
+                c.audit("person.add", &id, serde_json::json!({}))?;
+                Ok(id)
+            })?;
+            let p = queries::person_required(reg.conn(), &id)?;
+            let text = format!("added person {} (ref {})\n", p.id, p.reference);
+            Ok(Outcome::new("person", p, text))
+        }
+        PersonCmd::Import {
+            file,
+            format,
+            dry_run,
+            consent,
+        } => import_file(ctx, &mut reg, &file, format, dry_run, consent),
+        PersonCmd::List => {
+            let list = queries::people(reg.conn())?;
+            let rows: Vec<Vec<String>> = list.iter().map(person_line).collect();
+            let text = format!(
+                "{}{} people\n",
+                table(&["ID", "REF", "NAME", "EMAIL", "GROUP", "HUB"], &rows),
+                list.len()
+            );
+            Ok(Outcome::new("person_list", list, text))
+        }
+        PersonCmd::Show { id } => {
+            let p = queries::person_required(reg.conn(), &id)?;
+            let view = show(&reg, &p, ctx.now)?;
+            let text = show_text(&view);
+            Ok(Outcome::new("person", view, text))
+        }
+        PersonCmd::Edit { id, fields } => {
+            let p = queries::person_required(reg.conn(), &id)?;
+            if p.erased_at.is_some() {
+                return Err(Error::Erased { person: p.id });
+            }
+            let raw = raw_from_flags(None, fields, Some(&p));
+            let f = people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
+            if let Some(e) = &f.email_norm
+                && let Some(q) = queries::person_by_email(reg.conn(), e)?
+                && q.id != p.id
+            {
+                return Err(Error::DuplicateEmail { existing: q.id });
+            }
+            let outcome = reg.change(ctx.now, |c| {
+                let (u, _) = own::upsert_person(c, &f)?.map_err(|ps| refused(&p.id, ps))?;
+                if u == Upsert::Updated {
+                    c.audit("person.edit", &p.id, serde_json::json!({}))?;
+                }
+                Ok(u)
+            })?;
+            let p2 = queries::person_required(reg.conn(), &p.id)?;
+            let text = match outcome {
+                Upsert::Updated => format!("person {} updated\n", p.id),
+                _ => format!("person {}: nothing to change\n", p.id),
+            };
+            Ok(Outcome::new("person", p2, text))
+        }
+        PersonCmd::Export { id, out } => {
+            let p = queries::person_required(reg.conn(), &id)?;
+            let export = subject_access(&reg, &p, ctx.now)?;
+            let text = export_text(&export);
+            if let Some(path) = out {
+                let body = if ctx.style.json {
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "type": "person_export", "data": &export }),
+                    )
+                    .map_err(|e| Error::Internal(e.to_string()))?
+                } else {
+                    text.clone()
+                };
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&path)
+                    .map_err(|e| Error::io("create", &path, e))?;
+                f.write_all(body.as_bytes())
+                    .map_err(|e| Error::io("write", &path, e))?;
+                reg.change(ctx.now, |c| {
+                    c.audit("person.export", &p.id, serde_json::json!({}))
+                })?;
+                return Ok(Outcome::new(
+                    "file_written",
+                    serde_json::json!({ "path": path.display().to_string() }),
+                    format!("wrote {}\n", path.display()),
+                ));
+            }
+            reg.change(ctx.now, |c| {
+                c.audit("person.export", &p.id, serde_json::json!({}))
+            })?;
+            Ok(Outcome::new("person_export", export, text))
+        }
+        PersonCmd::Erase { id, reason } => {
+            if reason.trim().is_empty() {
+                return Err(Error::bad(
+                    "--reason",
+                    "say why the person is erased (e.g. the request reference)",
+                ));
+            }
+            let p = queries::person_required(reg.conn(), &id)?;
+            if p.erased_at.is_some() {
+                return Err(Error::Erased { person: p.id });
+            }
+            let years: u32 = setting(reg.conn(), "tombstone_years")?
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(6);
+            let expires = ctx
+                .now
+                .checked_add_months(Months::new(years * 12))
+                .unwrap_or(ctx.now);
+            reg.change(ctx.now, |c| {
+                let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
+                let hash = keyed_hash(c, &key)?;
+                queries::erase_person(
+                    c,
+                    &p,
+                    &hash,
+                    reason.trim(),
+                    "Art 17(3)(b) and Art 5(2): kept to honour the erasure and keep the person off every list",
+                    &fmt_ts(expires),
+                    ctx.now,
+                )?;
+                queries::suppress(c, &hash, "erased", &fmt_ts(ctx.now), "erasure")?;
+                c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))
+            })?;
+            reg.checkpoint()?;
+            let data = serde_json::json!({ "id": p.id, "erased_at": fmt_ts(ctx.now), "tombstone_expires": fmt_ts(expires) });
+            let text = format!(
+                "person {} erased: identifying data removed from every table; a tombstone (keyed hash) keeps them off every list until {}\n",
+                p.id,
+                expires.date_naive()
+            );
+            Ok(Outcome::new("person_erased", data, text).note(
+                "if this person's data went to another controller, tell that controller (Art 19)",
+            ))
+        }
+        PersonCmd::SetDiversity {
+            id,
+            category,
+            value,
+        } => {
+            let p = queries::person_required(reg.conn(), &id)?;
+            if p.erased_at.is_some() {
+                return Err(Error::Erased { person: p.id });
+            }
+            let changed = reg.change(ctx.now, |c| {
+                let changed = own::apply_diversity(c, &p, &category, &value)?
+                    .map_err(|ps| refused(&p.id, ps))?;
+                if changed {
+                    c.audit(
+                        "person.set_diversity",
+                        &p.id,
+                        serde_json::json!({ "category": category.trim() }),
+                    )?;
+                }
+                Ok(changed)
+            })?;
+            let data =
+                serde_json::json!({ "id": p.id, "category": category.trim(), "changed": changed });
+            Ok(Outcome::new(
+                "diversity_set",
+                data,
+                format!("person {}: {} recorded\n", p.id, category.trim()),
+            ))
+        }
+    }
+}
+
+/// Which kind of file is being imported.
+enum Detected {
+    People(CsvFile),
+    Diversity(CsvFile),
+    Export(ExportKind, Vec<CsvFile>),
+}
+
+fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected> {
+    if exports::is_zip(bytes) {
+        if !matches!(format, ImportFormat::Auto | ImportFormat::Mailchimp) {
+            return Err(Error::ImportFormat {
+                file: display.into(),
+                why: "this is a zip file; only Mailchimp exports are read as zips".into(),
+                hint: "use --format mailchimp, or give the CSV file itself".into(),
+            });
+        }
+        return Ok(Detected::Export(
+            ExportKind::Mailchimp,
+            exports::mailchimp_zip(display, bytes)?,
+        ));
+    }
+    let file = import::parse_csv(display, bytes, false)?;
+    let has_exact =
+        |cols: &[&str]| cols.len() == file.headers.len() && cols.iter().all(|c| file.has(c));
+    let kind = match format {
+        ImportFormat::Auto => {
+            if has_exact(PEOPLE_COLUMNS) {
+                return Ok(Detected::People(file));
+            }
+            if has_exact(DIVERSITY_COLUMNS) {
+                return Ok(Detected::Diversity(file));
+            }
+            exports::detect_csv(&file).ok_or_else(|| Error::ImportFormat {
+                file: display.into(),
+                why: "the header matches no format handover reads".into(),
+                hint: format!(
+                    "people.csv needs exactly: {}; or name the format with --format (see `handover person import --help`)",
+                    PEOPLE_COLUMNS.join(",")
+                ),
+            })?
+        }
+        ImportFormat::People => {
+            import::require_columns(&file, PEOPLE_COLUMNS, "people.csv")?;
+            return Ok(Detected::People(file));
+        }
+        ImportFormat::Diversity => {
+            import::require_columns(&file, DIVERSITY_COLUMNS, "diversity.csv")?;
+            return Ok(Detected::Diversity(file));
+        }
+        ImportFormat::Mailchimp => ExportKind::Mailchimp,
+        ImportFormat::Listmonk => ExportKind::Listmonk,
+        ImportFormat::Mailpoet => ExportKind::Mailpoet,
+        ImportFormat::WordpressCom => ExportKind::WordpressCom,
+    };
+    let file = if kind == ExportKind::Mailpoet {
+        import::parse_csv(display, bytes, true)?
+    } else {
+        file
+    };
+    Ok(Detected::Export(kind, vec![file]))
+}
+
+fn facts(a: &ExportConsentArgs) -> Result<ListFacts> {
+    let missing: Vec<&str> = [
+        ("--purpose", &a.purpose),
+        ("--controllers", &a.controllers),
+        ("--statement-version", &a.statement_version),
+        ("--notice-version", &a.notice_version),
+        ("--method", &a.method),
+    ]
+    .iter()
+    .filter(|(_, v)| v.as_deref().is_none_or(|s| s.trim().is_empty()))
+    .map(|(k, _)| *k)
+    .collect();
+    if !missing.is_empty() {
+        return Err(Error::bad(
+            missing.join(", "),
+            "an export cannot show what people were told: name the purpose, controllers, statement and notice versions and method",
+        ));
+    }
+    Ok(ListFacts {
+        purpose: a.purpose.clone().unwrap_or_default(),
+        controllers: a.controllers.clone().unwrap_or_default(),
+        statement_version: a.statement_version.clone().unwrap_or_default(),
+        notice_version: a.notice_version.clone().unwrap_or_default(),
+        method: a.method.clone().unwrap_or_default(),
+        without_consent: a.without_consent,
+    })
+}
+
+fn import_file(
+    ctx: &Ctx,
+    reg: &mut Register,
+    path: &std::path::Path,
+    format: ImportFormat,
+    dry_run: bool,
+    consent: ExportConsentArgs,
+) -> Result<Outcome> {
+    let bytes = import::read_bytes(path)?;
+    let display = import::display_name(path);
+    let sha = import::sha256_hex(&bytes);
+    let report = match detect(&display, &bytes, format)? {
+        Detected::People(file) => import::run(
+            reg,
+            ctx.now,
+            "people",
+            &display,
+            &sha,
+            dry_run,
+            |c, p, n| own::import_people(c, &file, p, n),
+        )?,
+        Detected::Diversity(file) => import::run(
+            reg,
+            ctx.now,
+            "diversity",
+            &display,
+            &sha,
+            dry_run,
+            |c, p, n| own::import_diversity(c, &file, p, n),
+        )?,
+        Detected::Export(kind, files) => {
+            let facts = facts(&consent)?;
+            import::run(
+                reg,
+                ctx.now,
+                kind.as_str(),
+                &display,
+                &sha,
+                dry_run,
+                |c, p, n| exports::import(c, kind, &files, &sha, &facts, p, n),
+            )?
+        }
+    };
+    let text = import_text(&display, &report);
+    Ok(Outcome::new("import", report, text))
+}
+
+/// Status of one purpose for one controller.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusLine {
+    pub purpose: String,
+    pub controller: String,
+    pub status: String,
+    pub since: Option<String>,
+    pub review_due: Option<String>,
+}
+
+/// Derived consent status for every purpose and controller a person's events mention.
+pub fn status_lines(
+    conn: &rusqlite::Connection,
+    person_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<StatusLine>> {
+    let events = queries::consents(conn, Some(person_id), None)?;
+    let controllers: Vec<String> = queries::controllers(conn)?
+        .into_iter()
+        .map(|c| c.slug)
+        .collect();
+    let mut purposes: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
+    purposes.dedup();
+    purposes.sort();
+    purposes.dedup();
+    let mut out = Vec::new();
+    for purpose in purposes {
+        let refresh = queries::purpose(conn, &purpose)?.and_then(|p| p.refresh_months);
+        let evs: Vec<_> = events.iter().filter(|e| e.purpose == purpose).collect();
+        let views: Vec<_> = evs.iter().filter_map(|e| e.view()).collect();
+        let own = queries::self_controller(conn)?.slug;
+        for ctl in &controllers {
+            let mentioned = evs.iter().any(|e| e.controllers.contains(ctl));
+            let all_withdrawn = ctl == &own && evs.iter().all(|e| e.controllers.is_empty());
+            if !mentioned && !all_withdrawn {
+                continue;
+            }
+            let st = crate::consent::status(&views, ctl, refresh, now);
+            let deciding = views
+                .iter()
+                .filter(|v| {
+                    v.at <= now
+                        && (v.controllers.is_empty()
+                            && v.action != crate::model::ConsentAction::Grant
+                            || v.controllers.contains(ctl))
+                })
+                .max_by_key(|v| v.at);
+            let review_due = match (st, deciding) {
+                (crate::consent::Status::Granted, Some(d)) => {
+                    crate::consent::expiry(d.at, refresh).map(fmt_ts)
+                }
+                _ => None,
+            };
+            out.push(StatusLine {
+                purpose: purpose.clone(),
+                controller: ctl.clone(),
+                status: st.as_str().into(),
+                since: deciding.map(|d| fmt_ts(d.at)),
+                review_due,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What `person show` prints.
+#[derive(Debug, Serialize)]
+pub struct PersonView {
+    #[serde(flatten)]
+    pub person: Person,
+    pub special_category_fields: Vec<String>,
+    pub roles: Vec<queries::Role>,
+    pub consent_status: Vec<StatusLine>,
+    pub diversity_categories: Vec<String>,
+    pub suppressed: Option<String>,
+}
+
+fn special_fields(p: &Person, roles: &[queries::Role], diversity: usize) -> Vec<String> {
+    let mut v = Vec::new();
+    if p.stakeholder_group
+        .as_deref()
+        .and_then(StakeholderGroup::parse)
+        .is_some_and(StakeholderGroup::is_special)
+    {
+        v.push("stakeholder_group".to_string());
+    }
+    if p.notes.is_some() {
+        v.push("notes".to_string());
+    }
+    if roles.iter().any(|r| r.special) {
+        v.push("roles.designation".to_string());
+    }
+    if diversity > 0 {
+        v.push("diversity".to_string());
+    }
+    v
+}
+
+fn show(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<PersonView> {
+    let conn = reg.conn();
+    let roles = queries::roles(conn, Some(&p.id))?;
+    let diversity = queries::diversity(conn, &p.id)?;
+    let suppressed = match &p.email_norm {
+        Some(e) => queries::suppressed(conn, &keyed_hash(conn, e)?)?,
+        None => None,
+    };
+    Ok(PersonView {
+        special_category_fields: special_fields(p, &roles, diversity.len()),
+        consent_status: status_lines(conn, &p.id, now)?,
+        diversity_categories: diversity.into_iter().map(|(c, _)| c).collect(),
+        roles,
+        suppressed,
+        person: p.clone(),
+    })
+}
+
+fn show_text(v: &PersonView) -> String {
+    let p = &v.person;
+    let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    let mut s = format!("person {} (ref {})\n", p.id, p.reference);
+    if p.erased_at.is_some() {
+        s.push_str(&format!("  ERASED at {}\n", o(&p.erased_at)));
+    }
+    for (k, val) in [
+        ("name", o(&p.name)),
+        ("email", o(&p.email)),
+        ("phone", o(&p.phone)),
+        ("organisation", o(&p.organisation)),
+        ("stakeholder group", o(&p.stakeholder_group)),
+        ("hub", o(&p.hub)),
+        ("jurisdiction", p.jurisdiction.clone()),
+        (
+            "adult confirmed",
+            if p.adult_confirmed {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+        ),
+        ("source", o(&p.source)),
+        ("joined", o(&p.joined_on)),
+        (
+            "notes",
+            if p.notes.is_some() {
+                "(held; special category)".into()
+            } else {
+                "-".into()
+            },
+        ),
+    ] {
+        s.push_str(&format!("  {k:<18} {val}\n"));
+    }
+    if !v.special_category_fields.is_empty() {
+        s.push_str(&format!(
+            "  special category   {}\n",
+            v.special_category_fields.join(", ")
+        ));
+    }
+    if let Some(r) = &v.suppressed {
+        s.push_str(&format!("  suppressed         {r}\n"));
+    }
+    s.push_str("roles:\n");
+    if v.roles.is_empty() {
+        s.push_str("  none\n");
+    }
+    for r in &v.roles {
+        s.push_str(&format!(
+            "  {} {}{} from {}{}{}\n",
+            r.id,
+            r.role,
+            r.hub
+                .as_ref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default(),
+            r.from,
+            r.to.as_ref()
+                .map(|t| format!(" to {t}"))
+                .unwrap_or_default(),
+            r.designation
+                .as_ref()
+                .map(|d| format!(", designation {d}"))
+                .unwrap_or_default()
+        ));
+    }
+    s.push_str("consent:\n");
+    if v.consent_status.is_empty() {
+        s.push_str("  no consent events\n");
+    }
+    for l in &v.consent_status {
+        s.push_str(&format!(
+            "  {:<24} {:<24} {:<9}{}\n",
+            l.purpose,
+            l.controller,
+            l.status,
+            l.review_due
+                .as_ref()
+                .map(|d| format!(" review due {}", &d[..10]))
+                .unwrap_or_default()
+        ));
+    }
+    s
+}
+
+/// Everything held on a person, for a subject access request (Art 15) or portability (Art 20).
+#[derive(Debug, Serialize)]
+pub struct SubjectAccess {
+    pub generated_at: String,
+    pub controller: queries::Controller,
+    pub person: Person,
+    pub purposes: Vec<queries::Purpose>,
+    pub roles: Vec<queries::Role>,
+    pub consent_events: Vec<queries::StoredConsent>,
+    pub consent_status: Vec<StatusLine>,
+    pub bases: Vec<queries::BasisEvent>,
+    pub notices_sent: Vec<queries::NoticeSent>,
+    pub diversity: Vec<serde_json::Value>,
+    pub suppressed: Option<String>,
+    pub sources: Vec<String>,
+    pub recipients: Vec<serde_json::Value>,
+    pub rights: Vec<&'static str>,
+}
+
+fn subject_access(
+    reg: &Register,
+    p: &Person,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<SubjectAccess> {
+    let conn = reg.conn();
+    let view = show(reg, p, now)?;
+    let events = queries::consents(conn, Some(&p.id), None)?;
+    let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
+    let bases = queries::bases(conn, Some(&p.id))?;
+    used.extend(bases.iter().map(|b| b.purpose.clone()));
+    let purposes = queries::purposes(conn)?
+        .into_iter()
+        .filter(|pp| used.contains(&pp.code))
+        .collect();
+    let mut sources: Vec<String> = p.source.iter().cloned().collect();
+    for e in &events {
+        if !sources.contains(&e.source) {
+            sources.push(e.source.clone());
+        }
+    }
+    Ok(SubjectAccess {
+        generated_at: fmt_ts(now),
+        controller: queries::self_controller(conn)?,
+        person: p.clone(),
+        purposes,
+        roles: view.roles,
+        consent_events: events,
+        consent_status: view.consent_status,
+        bases,
+        notices_sent: queries::notices_sent(conn, Some(&p.id))?,
+        diversity: queries::diversity(conn, &p.id)?
+            .into_iter()
+            .map(|(c, v)| serde_json::json!({ "category": c, "value": v }))
+            .collect(),
+        suppressed: view.suppressed,
+        sources,
+        recipients: Vec::new(),
+        rights: vec![
+            "access (Art 15)",
+            "rectification (Art 16)",
+            "erasure (Art 17)",
+            "restriction (Art 18)",
+            "portability (Art 20)",
+            "objection (Art 21)",
+            "withdraw consent at any time (Art 7(3))",
+            "complain to the ICO (ico.org.uk)",
+        ],
+    })
+}
+
+fn export_text(x: &SubjectAccess) -> String {
+    let p = &x.person;
+    let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "not held".into());
+    let mut s = String::new();
+    s.push_str(&format!("What {} holds about you\n", x.controller.name));
+    s.push_str(&format!("Made on {}\n\n", &x.generated_at[..10]));
+    s.push_str("Your details\n");
+    for (k, v) in [
+        ("Name", o(&p.name)),
+        ("Email", o(&p.email)),
+        ("Phone", o(&p.phone)),
+        ("Organisation", o(&p.organisation)),
+        ("Group", o(&p.stakeholder_group)),
+        ("Hub", o(&p.hub)),
+        ("Joined", o(&p.joined_on)),
+        ("Notes", o(&p.notes)),
+        (
+            "Where we got your details",
+            if x.sources.is_empty() {
+                "from you".into()
+            } else {
+                x.sources.join(", ")
+            },
+        ),
+    ] {
+        s.push_str(&format!("  {k}: {v}\n"));
+    }
+    s.push_str("\nYour roles\n");
+    if x.roles.is_empty() {
+        s.push_str("  none\n");
+    }
+    for r in &x.roles {
+        s.push_str(&format!(
+            "  {} {} from {}{}\n",
+            r.role,
+            o(&r.hub),
+            r.from,
+            r.to.as_ref()
+                .map(|t| format!(" to {t}"))
+                .unwrap_or_default()
+        ));
+    }
+    s.push_str("\nWhat you agreed to, and what you said no to\n");
+    if x.consent_events.is_empty() {
+        s.push_str("  nothing recorded\n");
+    }
+    for e in &x.consent_events {
+        s.push_str(&format!(
+            "  {} {} {} (for {})\n",
+            &e.at[..10],
+            e.action,
+            e.purpose,
+            if e.controllers.is_empty() {
+                "everyone".into()
+            } else {
+                e.controllers.join(", ")
+            }
+        ));
+    }
+    s.push_str("\nWhere things stand now\n");
+    for l in &x.consent_status {
+        s.push_str(&format!(
+            "  {} for {}: {}\n",
+            l.purpose, l.controller, l.status
+        ));
+    }
+    if !x.bases.is_empty() {
+        s.push_str("\nOther reasons we use your details\n");
+        for b in &x.bases {
+            s.push_str(&format!(
+                "  {} {} {}\n",
+                &b.decided_at[..10],
+                b.action,
+                b.basis.clone().unwrap_or_else(|| b.purpose.clone())
+            ));
+        }
+    }
+    if !x.diversity.is_empty() {
+        s.push_str("\nDiversity answers you gave\n");
+        for d in &x.diversity {
+            s.push_str(&format!(
+                "  {}: {}\n",
+                d["category"].as_str().unwrap_or(""),
+                d["value"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    s.push_str("\nWho else has your details\n  nobody else\n");
+    s.push_str("\nYour rights\n");
+    for r in &x.rights {
+        s.push_str(&format!("  {r}\n"));
+    }
+    s
+}

@@ -1,0 +1,162 @@
+//! `handover role ...`.
+
+use super::{import_text, refused};
+use crate::Ctx;
+use crate::cli::RoleCmd;
+use crate::error::{Error, Result};
+use crate::import::{self, own};
+use crate::model::parse_date;
+use crate::output::{Outcome, table};
+use crate::register::queries;
+
+/// Run a role subcommand.
+pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        RoleCmd::Assign {
+            person,
+            role,
+            hub,
+            from,
+            designation,
+        } => {
+            let p = queries::person_required(reg.conn(), &person)?;
+            if p.erased_at.is_some() {
+                return Err(Error::Erased { person: p.id });
+            }
+            let id = reg.change(ctx.now, |c| {
+                let id = own::apply_role(
+                    c,
+                    &p,
+                    &role,
+                    hub.as_deref().unwrap_or(""),
+                    &from,
+                    "",
+                    designation.as_deref().unwrap_or(""),
+                )?
+                .map_err(|ps| refused(&p.id, ps))?;
+                if let Some(id) = &id {
+                    c.audit(
+                        "role.assign",
+                        &p.id,
+                        serde_json::json!({ "role_id": id, "role": role }),
+                    )?;
+                }
+                Ok(id)
+            })?;
+            match id {
+                Some(id) => {
+                    let r = queries::role(reg.conn(), &id)?;
+                    Ok(Outcome::new(
+                        "role",
+                        r,
+                        format!("role {id}: {} {role} from {from}\n", p.reference),
+                    ))
+                }
+                None => Ok(Outcome::new(
+                    "role",
+                    serde_json::Value::Null,
+                    format!(
+                        "{} already holds that role from {from}; nothing changed\n",
+                        p.reference
+                    ),
+                )),
+            }
+        }
+        RoleCmd::End { id, to } => {
+            let r = queries::role(reg.conn(), &id)?.ok_or(Error::NotFound {
+                kind: "role",
+                id: id.clone(),
+            })?;
+            let to_d = parse_date(&to)
+                .ok_or_else(|| Error::bad("--to", "must be a date like 2025-03-31"))?;
+            if parse_date(&r.from).is_some_and(|f| to_d < f) {
+                return Err(Error::bad(
+                    "--to",
+                    "the end date is before the role's start date",
+                ));
+            }
+            reg.change(ctx.now, |c| {
+                queries::end_role(c, &id, &to)?;
+                c.audit(
+                    "role.end",
+                    &r.person_id,
+                    serde_json::json!({ "role_id": id }),
+                )
+            })?;
+            let r = queries::role(reg.conn(), &id)?;
+            Ok(Outcome::new("role", r, format!("role {id} ends {to}\n")))
+        }
+        RoleCmd::List {
+            current,
+            at,
+            person,
+        } => {
+            let pid = match &person {
+                Some(p) => Some(queries::person_required(reg.conn(), p)?.id),
+                None => None,
+            };
+            let day = match at {
+                Some(a) => parse_date(&a)
+                    .ok_or_else(|| Error::bad("--at", "must be a date like 2026-03-01"))?,
+                None => ctx.now.date_naive(),
+            };
+            let list: Vec<_> = queries::roles(reg.conn(), pid.as_deref())?
+                .into_iter()
+                .filter(|r| {
+                    !current
+                        || (parse_date(&r.from).is_some_and(|f| f <= day)
+                            && r.to
+                                .as_deref()
+                                .and_then(parse_date)
+                                .is_none_or(|t| t >= day))
+                })
+                .collect();
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.person_ref.clone(),
+                        r.role.clone(),
+                        r.hub.clone().unwrap_or_else(|| "-".into()),
+                        r.from.clone(),
+                        r.to.clone().unwrap_or_else(|| "-".into()),
+                        r.designation
+                            .clone()
+                            .map(|d| {
+                                if r.special {
+                                    format!("{d} (special)")
+                                } else {
+                                    d
+                                }
+                            })
+                            .unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            let text = table(
+                &["ID", "PERSON", "ROLE", "HUB", "FROM", "TO", "DESIGNATION"],
+                &rows,
+            );
+            Ok(Outcome::new("role_list", list, text))
+        }
+        RoleCmd::Import { file, dry_run } => {
+            let bytes = import::read_bytes(&file)?;
+            let display = import::display_name(&file);
+            let csv = import::parse_csv(&display, &bytes, false)?;
+            import::require_columns(&csv, own::ROLES_COLUMNS, "roles.csv")?;
+            let r = import::run(
+                &mut reg,
+                ctx.now,
+                "roles",
+                &display,
+                &csv.sha256.clone(),
+                dry_run,
+                |c, p, n| own::import_roles(c, &csv, p, n),
+            )?;
+            let text = import_text(&display, &r);
+            Ok(Outcome::new("import", r, text))
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! `handover statement ...` and `handover notice ...`: versioned texts people were shown.
+
+use super::import_text;
+use crate::Ctx;
+use crate::cli::{NoticeCmd, StatementCmd};
+use crate::error::{Error, Result};
+use crate::import::{self, own};
+use crate::model::{TextFormat, fmt_ts, parse_date};
+use crate::output::{Outcome, table};
+use crate::register::queries::{self, TextVersion};
+
+fn read_text(path: &std::path::Path) -> Result<(String, String)> {
+    let bytes = import::read_bytes(path)?;
+    let sha = import::sha256_hex(&bytes);
+    let body =
+        String::from_utf8(bytes).map_err(|_| Error::bad("--file", "the text must be UTF-8"))?;
+    if body.trim().is_empty() {
+        return Err(Error::bad("--file", "the file is empty"));
+    }
+    Ok((sha, body))
+}
+
+fn effective(ctx: &Ctx, s: Option<String>) -> Result<String> {
+    let d = match s {
+        Some(s) => parse_date(&s)
+            .ok_or_else(|| Error::bad("--effective-from", "must be a date like 2024-03-01"))?,
+        None => ctx.now.date_naive(),
+    };
+    Ok(fmt_ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
+}
+
+fn check_format(f: &str) -> Result<()> {
+    TextFormat::parse(f)
+        .map(|_| ())
+        .ok_or_else(|| Error::bad("--format", format!("use {}", TextFormat::list())))
+}
+
+fn list_text(list: &[TextVersion], notice: bool) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|t| {
+            vec![
+                t.version.clone(),
+                t.format.clone(),
+                if notice {
+                    t.announces.join(" ")
+                } else {
+                    t.purpose.clone().unwrap_or_default()
+                },
+                t.effective_from[..10].to_string(),
+                t.sha256[..16].to_string(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "VERSION",
+            "FORMAT",
+            if notice { "ANNOUNCES" } else { "PURPOSE" },
+            "EFFECTIVE",
+            "SHA256",
+        ],
+        &rows,
+    )
+}
+
+/// `statement ...`.
+pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        StatementCmd::Add {
+            version,
+            purpose,
+            format,
+            file,
+            effective_from,
+        } => {
+            check_format(&format)?;
+            if version.trim().is_empty() {
+                return Err(Error::bad("--version", "give the version a label"));
+            }
+            if queries::purpose(reg.conn(), &purpose)?.is_none() {
+                return Err(Error::NotFound {
+                    kind: "purpose",
+                    id: purpose,
+                });
+            }
+            if queries::text_exists(reg.conn(), "statement", &version, &format)? {
+                return Err(Error::DuplicateVersion {
+                    kind: "statement",
+                    version,
+                    format,
+                });
+            }
+            let (sha, body) = read_text(&file)?;
+            let v = TextVersion {
+                id: format!("{version}/{format}"),
+                version: version.clone(),
+                format,
+                purpose: Some(purpose),
+                sha256: sha,
+                effective_from: effective(ctx, effective_from)?,
+                announces: Vec::new(),
+            };
+            reg.change(ctx.now, |c| {
+                queries::insert_statement(c, &v, &body, ctx.now)?;
+                c.audit(
+                    "statement.add",
+                    &v.id,
+                    serde_json::json!({ "sha256": v.sha256 }),
+                )
+            })?;
+            let text = format!(
+                "statement {} ({}) for {} stored, sha256 {}\n",
+                v.version,
+                v.format,
+                v.purpose.clone().unwrap_or_default(),
+                v.sha256
+            );
+            Ok(Outcome::new("statement", v, text))
+        }
+        StatementCmd::List => {
+            let list = queries::texts(reg.conn(), "statement")?;
+            let text = list_text(&list, false);
+            Ok(Outcome::new("statement_list", list, text))
+        }
+    }
+}
+
+/// `notice ...`.
+pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        NoticeCmd::Add {
+            version,
+            file,
+            format,
+            effective_from,
+            announces,
+        } => {
+            check_format(&format)?;
+            if version.trim().is_empty() {
+                return Err(Error::bad("--version", "give the version a label"));
+            }
+            for a in &announces {
+                let Some((slug, purpose)) = a.split_once(':') else {
+                    return Err(Error::bad(
+                        "--announces",
+                        "write it as SLUG:PURPOSE, e.g. steering-group:disclose_to_successor",
+                    ));
+                };
+                if queries::controller(reg.conn(), slug)?.is_none() {
+                    return Err(Error::NotFound {
+                        kind: "controller",
+                        id: slug.to_string(),
+                    });
+                }
+                if queries::purpose(reg.conn(), purpose)?.is_none() {
+                    return Err(Error::NotFound {
+                        kind: "purpose",
+                        id: purpose.to_string(),
+                    });
+                }
+            }
+            if queries::text_exists(reg.conn(), "notice", &version, &format)? {
+                return Err(Error::DuplicateVersion {
+                    kind: "notice",
+                    version,
+                    format,
+                });
+            }
+            let (sha, body) = read_text(&file)?;
+            let v = TextVersion {
+                id: format!("{version}/{format}"),
+                version,
+                format,
+                purpose: None,
+                sha256: sha,
+                effective_from: effective(ctx, effective_from)?,
+                announces,
+            };
+            reg.change(ctx.now, |c| {
+                queries::insert_notice(c, &v, &body, ctx.now)?;
+                c.audit(
+                    "notice.add",
+                    &v.id,
+                    serde_json::json!({ "sha256": v.sha256, "announces": v.announces }),
+                )
+            })?;
+            let text = format!(
+                "notice {} ({}) stored, sha256 {}\n",
+                v.version, v.format, v.sha256
+            );
+            Ok(Outcome::new("notice", v, text))
+        }
+        NoticeCmd::List => {
+            let list = queries::texts(reg.conn(), "notice")?;
+            let text = list_text(&list, true);
+            Ok(Outcome::new("notice_list", list, text))
+        }
+        NoticeCmd::SendLog { file, dry_run } => {
+            let bytes = import::read_bytes(&file)?;
+            let display = import::display_name(&file);
+            let csv = import::parse_csv(&display, &bytes, false)?;
+            import::require_columns(&csv, own::NOTICES_SENT_COLUMNS, "notices-sent.csv")?;
+            let r = import::run(
+                &mut reg,
+                ctx.now,
+                "notices_sent",
+                &display,
+                &csv.sha256.clone(),
+                dry_run,
+                |c, p, n| own::import_notices_sent(c, &csv, p, n),
+            )?;
+            let text = import_text(&display, &r);
+            Ok(Outcome::new("import", r, text))
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! The one error type of the tool.
+//!
+//! Every variant renders as one line saying what happened and why ([`Error`]'s `Display`), one line
+//! saying what to do next ([`Error::hint`]) and carries its exit code ([`Error::exit_code`]).
+//! No variant carries a person's name, email, phone or any secret: messages cite ids, file names,
+//! line numbers and column names only.
+
+use std::path::PathBuf;
+
+use crate::exit::ExitCode;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem found in one row of an imported file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// File name as given on the command line (or the entry name inside a zip).
+    pub file: String,
+    /// 1-based line number in the file (the header is line 1).
+    pub line: usize,
+    /// Column name, or empty when the problem concerns the whole row.
+    pub column: String,
+    /// What is wrong, without quoting the cell's content.
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Everything that can go wrong, one variant per situation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No register file at the given path.
+    #[error("no register at '{path}'")]
+    RegisterMissing { path: PathBuf },
+    /// `init` was asked to create a register that already exists.
+    #[error("a register already exists at '{path}'; init never overwrites one")]
+    RegisterExists { path: PathBuf },
+    /// The register was written by a newer version of the tool.
+    #[error(
+        "register '{path}' has schema version {found}, newer than this handover (knows up to {known})"
+    )]
+    RegisterTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    /// The file is not a SQLite register of this tool.
+    #[error("'{path}' is not a handover register ({why})")]
+    RegisterInvalid { path: PathBuf, why: String },
+    /// Any SQLite failure not covered by a more specific variant.
+    #[error("the register could not be read or written: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("cannot {action} '{path}': {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A value given on the command line is not acceptable.
+    #[error("{flag}: {why}")]
+    BadValue { flag: String, why: String },
+    /// An object named on the command line does not exist.
+    #[error("no {kind} '{id}' in the register")]
+    NotFound { kind: &'static str, id: String },
+    /// A second person would have the same normalised email.
+    #[error("that email address already belongs to person {existing}")]
+    DuplicateEmail { existing: String },
+    /// A second person would have the same reference.
+    #[error("reference '{reference}' already belongs to person {existing}")]
+    DuplicateRef { reference: String, existing: String },
+    /// A controller slug is taken.
+    #[error("a controller with slug '{slug}' already exists")]
+    DuplicateController { slug: String },
+    /// A statement or notice version is taken.
+    #[error("{kind} version '{version}' in format {format} already exists")]
+    DuplicateVersion {
+        kind: &'static str,
+        version: String,
+        format: String,
+    },
+    /// A consent (or other record) breaks one of the rules R7–R9 or another record rule.
+    #[error("refused for person {person}: {why}")]
+    RecordRefused {
+        person: String,
+        why: String,
+        hint: String,
+    },
+    /// An import file has bad rows; nothing was imported.
+    #[error("{file}: {count} problem(s) found; nothing was imported")]
+    ImportRefused {
+        file: String,
+        count: usize,
+        rows: Vec<RowError>,
+    },
+    /// An import file is not in a format the tool reads.
+    #[error("{file}: {why}")]
+    ImportFormat {
+        file: String,
+        why: String,
+        hint: String,
+    },
+    /// The person has been erased: the operation needs identifying data that is gone.
+    #[error("person {person} has been erased")]
+    Erased { person: String },
+    /// A check ran and found a problem (exit 1).
+    #[error("{what}")]
+    CheckFailed { what: String, hint: String },
+    /// A bug in handover.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Shorthand for a bad command-line value.
+    pub fn bad(flag: impl Into<String>, why: impl Into<String>) -> Self {
+        Error::BadValue {
+            flag: flag.into(),
+            why: why.into(),
+        }
+    }
+
+    /// Shorthand for an I/O error on a path.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The second line: what to do next.
+    pub fn hint(&self) -> String {
+        match self {
+            Error::RegisterMissing { .. } => "create one with `handover init --community NAME --controller NAME`, or point --register / HANDOVER_REGISTER at an existing register".into(),
+            Error::RegisterExists { .. } => "choose another --register path, or keep working with the existing register".into(),
+            Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
+            Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
+            Error::Sqlite(_) => "check the file is not open in another program and the disk is not full; nothing was changed".into(),
+            Error::Io { .. } => "check the path exists and you may read (or write) it".into(),
+            Error::BadValue { flag, .. } => format!("see `handover help` for what {flag} accepts"),
+            Error::NotFound { kind, .. } => format!("list what exists with `handover {} list`", match *kind { "person" => "person", "controller" => "controller", "role" => "role", "statement" | "notice" => "notice", k => k }),
+            Error::DuplicateEmail { existing } => format!("see that record with `handover person show {existing}`; to change it use `handover person edit {existing}`"),
+            Error::DuplicateRef { existing, .. } => format!("see that record with `handover person show {existing}`, or give another --ref"),
+            Error::DuplicateController { slug } => format!("see it with `handover controller list`, or change it with `handover controller edit {slug}`"),
+            Error::DuplicateVersion { .. } => "versions are immutable evidence: give the new text a new --version".into(),
+            Error::RecordRefused { hint, .. } => hint.clone(),
+            Error::ImportRefused { .. } => "fix the rows listed above and import the file again; the register is unchanged".into(),
+            Error::ImportFormat { hint, .. } => hint.clone(),
+            Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
+            Error::CheckFailed { hint, .. } => hint.clone(),
+            Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::CheckFailed { .. } => ExitCode::CheckFailed,
+            Error::Internal(_) => ExitCode::Internal,
+            Error::Sqlite(e) if !is_input_sqlite(e) => ExitCode::Internal,
+            _ => ExitCode::BadInput,
+        }
+    }
+
+    /// Row-level details (for refused imports), printed after the first line.
+    pub fn details(&self) -> &[RowError] {
+        match self {
+            Error::ImportRefused { rows, .. } => rows,
+            _ => &[],
+        }
+    }
+}
+
+fn is_input_sqlite(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked | rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen))
+}

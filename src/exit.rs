@@ -1,0 +1,41 @@
+//! Exit codes, documented in README.md and `handover --help`.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | the command ran and the answer is "no" (a verify or audit check failed) |
+//! | 2 | bad usage or bad input (a refused import or record always exits 2) |
+//! | 3 | internal error (a bug in handover) |
+
+/// The process exit codes of handover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0: success.
+    Ok = 0,
+    /// 1: checked, and the answer is no.
+    CheckFailed = 1,
+    /// 2: bad usage or bad input; nothing was changed.
+    BadInput = 2,
+    /// 3: internal error.
+    Internal = 3,
+}
+
+impl ExitCode {
+    /// The numeric code.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ExitCode;
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(ExitCode::Ok.code(), 0);
+        assert_eq!(ExitCode::CheckFailed.code(), 1);
+        assert_eq!(ExitCode::BadInput.code(), 2);
+        assert_eq!(ExitCode::Internal.code(), 3);
+    }
+}

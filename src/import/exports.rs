@@ -1,0 +1,544 @@
+//! Importers for real exports people have: Mailchimp audience exports, listmonk subscriber
+//! exports, MailPoet exports and WordPress.com subscriber lists (formats in FORMATS.md).
+//!
+//! An export cannot show what people were told, so the operator names the purpose, controllers,
+//! statement version, notice version and method; naming the statement version also confirms that
+//! the form told people they can withdraw (R7). Rows without opt-in evidence are refused rather
+//! than given invented consent (`--without-consent` imports them as people only, with no consent).
+//! Unsubscribed, cleaned (bounced) and blocklisted rows go to the suppression list as keyed
+//! hashes, never onto the list; a person already in the register also gets a withdrawal event.
+
+use std::io::Read;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use super::own::{Upsert, apply_consent, is_erased_email, upsert_person};
+use super::{Counts, CsvFile, Problems, bump, parse_csv};
+use crate::consent::RawConsent;
+use crate::error::{Error, Result};
+use crate::model::{email_looks_valid, fmt_ts, normalise_email};
+use crate::people::PersonFields;
+use crate::register::{Change, keyed_hash, queries};
+
+/// What the operator says about the list the export came from.
+#[derive(Debug, Clone)]
+pub struct ListFacts {
+    pub purpose: String,
+    pub controllers: String,
+    pub statement_version: String,
+    pub notice_version: String,
+    pub method: String,
+    pub without_consent: bool,
+}
+
+/// Which export a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Mailchimp,
+    Listmonk,
+    Mailpoet,
+    WordpressCom,
+}
+
+impl ExportKind {
+    /// The name used in audit entries and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportKind::Mailchimp => "mailchimp",
+            ExportKind::Listmonk => "listmonk",
+            ExportKind::Mailpoet => "mailpoet",
+            ExportKind::WordpressCom => "wordpress_com",
+        }
+    }
+}
+
+/// One row of an export, mapped to what it means.
+#[derive(Debug, Clone)]
+enum Mapped {
+    /// On the list. `grant` carries the time and evidence of the opt-in, when the export shows one.
+    Subscriber {
+        email: String,
+        name: String,
+        phone: String,
+        joined: Option<String>,
+        grant: Option<(DateTime<Utc>, String)>,
+        why_no_evidence: &'static str,
+    },
+    /// Off the list: suppression (and a withdrawal if the person is in the register).
+    Suppressed {
+        email: String,
+        reason: &'static str,
+        at: Option<DateTime<Utc>>,
+        evidence: String,
+    },
+    /// Counted, not imported.
+    Ignored(&'static str),
+}
+
+struct Entry {
+    file: String,
+    line: usize,
+    row: Mapped,
+}
+
+/// Parse a `YYYY-MM-DD HH:MM:SS` export time (assumed UTC; the assumption goes into the evidence).
+fn export_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    let head = s.get(..19).unwrap_or(s);
+    NaiveDateTime::parse_from_str(head, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|n| n.and_utc())
+        .or_else(|| crate::model::parse_timestamp(s))
+}
+
+/// Detect an export from a CSV header.
+pub fn detect_csv(file: &CsvFile) -> Option<ExportKind> {
+    let h: Vec<&str> = file.headers.iter().map(String::as_str).collect();
+    if h == [
+        "uuid",
+        "email",
+        "name",
+        "attributes",
+        "status",
+        "created_at",
+        "updated_at",
+    ] {
+        return Some(ExportKind::Listmonk);
+    }
+    if h.contains(&"Email Address")
+        && (h.contains(&"LEID") || h.contains(&"EUID") || h.contains(&"OPTIN_TIME"))
+    {
+        return Some(ExportKind::Mailchimp);
+    }
+    if h.contains(&"Email") && (h.contains(&"Global status") || h.contains(&"List")) {
+        return Some(ExportKind::Mailpoet);
+    }
+    if h.len() == 1 && h[0].to_lowercase().contains("email") {
+        return Some(ExportKind::WordpressCom);
+    }
+    None
+}
+
+/// Whether bytes are a zip file.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Mailchimp status from a file name: `subscribed_members_export_<id>.csv`,
+/// `subscribed_email_audience_export_<id>.csv`, ... Unknown prefixes are refused.
+fn mailchimp_status(name: &str) -> Option<&'static str> {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    for (prefix, status) in [
+        ("nonsubscribed_", "nonsubscribed"),
+        ("unsubscribed_", "unsubscribed"),
+        ("subscribed_", "subscribed"),
+        ("cleaned_", "cleaned"),
+        ("sms_only_", "sms_only"),
+    ] {
+        if let Some(rest) = base.strip_prefix(prefix)
+            && (rest.starts_with("members_export_")
+                || rest.starts_with("email_audience_export_")
+                || rest.starts_with("audience_export_"))
+            && base.ends_with(".csv")
+        {
+            return Some(status);
+        }
+    }
+    None
+}
+
+/// Largest zip entry read (bytes), against zip bombs.
+const MAX_ENTRY: u64 = 256 * 1024 * 1024;
+
+/// Read the CSV entries of a Mailchimp export zip.
+pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
+    let bad = |why: String| Error::ImportFormat {
+        file: display.to_string(),
+        why,
+        hint: "give the zip exactly as Mailchimp exported it (Audience → Export audience)".into(),
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|_| bad("not a readable zip file".into()))?;
+    let mut files = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|_| bad(format!("entry {i} cannot be read")))?;
+        let name = entry
+            .name()
+            .map_err(|_| bad(format!("entry {i} has an unreadable name")))?
+            .to_string();
+        if entry.is_dir() || !name.ends_with(".csv") {
+            continue;
+        }
+        if mailchimp_status(&name).is_none() {
+            return Err(bad(format!(
+                "entry '{name}' is not a Mailchimp status file (subscribed, unsubscribed, cleaned, nonsubscribed)"
+            )));
+        }
+        if entry.size() > MAX_ENTRY {
+            return Err(bad(format!(
+                "entry '{name}' is larger than {} MiB",
+                MAX_ENTRY / 1024 / 1024
+            )));
+        }
+        let mut buf = Vec::new();
+        (&mut entry)
+            .take(MAX_ENTRY + 1)
+            .read_to_end(&mut buf)
+            .map_err(|_| bad(format!("entry '{name}' cannot be read")))?;
+        if buf.len() as u64 > MAX_ENTRY {
+            return Err(bad(format!(
+                "entry '{name}' expands beyond {} MiB",
+                MAX_ENTRY / 1024 / 1024
+            )));
+        }
+        files.push(parse_csv(&name, &buf, false)?);
+    }
+    if files.is_empty() {
+        return Err(bad("the zip holds no Mailchimp CSV files".into()));
+    }
+    Ok(files)
+}
+
+fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec<Entry> {
+    let Some(status) = mailchimp_status(&file.name) else {
+        problems.add_in(&file.name, 1, "", "file name does not show a Mailchimp status (subscribed_..., unsubscribed_..., cleaned_...)");
+        return Vec::new();
+    };
+    if !file.has("Email Address") {
+        problems.add_in(&file.name, 1, "Email Address", "missing column");
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for row in &file.rows {
+        let g = |k: &str| file.get(row, k).to_string();
+        let email = g("Email Address");
+        let evidence = format!(
+            "mailchimp export sha256:{zip_sha} entry {} line {}; EUID {}; LEID {}; OPTIN_TIME {}; CONFIRM_TIME {}; times assumed UTC",
+            file.name,
+            row.line,
+            g("EUID"),
+            g("LEID"),
+            g("OPTIN_TIME"),
+            g("CONFIRM_TIME")
+        );
+        let mapped = match status {
+            "subscribed" => {
+                let optin = export_time(&g("OPTIN_TIME"));
+                let confirm = export_time(&g("CONFIRM_TIME"));
+                let name = if file.has("Name") {
+                    g("Name")
+                } else {
+                    format!("{} {}", g("First Name"), g("Last Name"))
+                        .trim()
+                        .to_string()
+                };
+                let grant = match (optin, confirm) {
+                    (Some(o), Some(c)) if c > o => Some((c, format!("{evidence}; double opt-in"))),
+                    (Some(o), _) => Some((o, format!("{evidence}; single opt-in"))),
+                    (None, _) => None,
+                };
+                Mapped::Subscriber {
+                    email,
+                    name,
+                    phone: g("Phone Number").trim_start_matches('\'').to_string(),
+                    joined: optin.or(confirm).map(|t| t.date_naive().to_string()),
+                    grant,
+                    why_no_evidence: "listed as subscribed but OPTIN_TIME is empty: added by an admin or an import, so there is no opt-in evidence",
+                }
+            }
+            "unsubscribed" => Mapped::Suppressed {
+                email,
+                reason: "unsubscribed",
+                at: export_time(&g("UNSUB_TIME")),
+                evidence,
+            },
+            "cleaned" => Mapped::Suppressed {
+                email,
+                reason: "bounced",
+                at: export_time(&g("CLEAN_TIME")),
+                evidence,
+            },
+            _ => Mapped::Ignored("rows_not_opted_in"),
+        };
+        out.push(Entry {
+            file: file.name.clone(),
+            line: row.line,
+            row: mapped,
+        });
+    }
+    out
+}
+
+fn listmonk_rows(file: &CsvFile) -> Vec<Entry> {
+    file.rows
+        .iter()
+        .map(|row| {
+            let g = |k: &str| file.get(row, k).to_string();
+            let mapped = match g("status").as_str() {
+                "blocklisted" => Mapped::Suppressed {
+                    email: g("email"),
+                    reason: "blocklisted",
+                    at: export_time(&g("updated_at")),
+                    evidence: format!("listmonk export sha256:{} line {}", file.sha256, row.line),
+                },
+                _ => Mapped::Subscriber {
+                    email: g("email"),
+                    name: g("name"),
+                    phone: String::new(),
+                    joined: export_time(&g("created_at")).map(|t| t.date_naive().to_string()),
+                    grant: None,
+                    why_no_evidence: "a listmonk export holds no opt-in evidence (list subscriptions are not in it)",
+                },
+            };
+            Entry { file: file.name.clone(), line: row.line, row: mapped }
+        })
+        .collect()
+}
+
+fn mailpoet_rows(file: &CsvFile, problems: &mut Problems) -> Vec<Entry> {
+    if !file.has("Email") {
+        problems.add(1, "Email", "missing column");
+        return Vec::new();
+    }
+    file.rows
+        .iter()
+        .map(|row| {
+            let g = |k: &str| file.get(row, k).to_string();
+            let evidence = format!(
+                "mailpoet export sha256:{} line {}; Subscription time {}; Confirmation time {}; times assumed UTC",
+                file.sha256, row.line, g("Subscription time"), g("Confirmation time")
+            );
+            let global = g("Global status");
+            let list = g("List status");
+            let mapped = match global.as_str() {
+                "unsubscribed" => Mapped::Suppressed { email: g("Email"), reason: "unsubscribed", at: None, evidence },
+                "bounced" => Mapped::Suppressed { email: g("Email"), reason: "bounced", at: None, evidence },
+                "subscribed" if list == "unsubscribed" => {
+                    Mapped::Suppressed { email: g("Email"), reason: "unsubscribed", at: None, evidence }
+                }
+                "subscribed" => {
+                    let confirmed = export_time(&g("Confirmation time"));
+                    let subscribed = export_time(&g("Subscription time"));
+                    let grant = confirmed
+                        .map(|t| (t, format!("{evidence}; double opt-in")))
+                        .or_else(|| subscribed.map(|t| (t, format!("{evidence}; subscription time"))));
+                    Mapped::Subscriber {
+                        email: g("Email"),
+                        name: format!("{} {}", g("First name"), g("Last name")).trim().to_string(),
+                        phone: String::new(),
+                        joined: subscribed.map(|t| t.date_naive().to_string()),
+                        grant,
+                        why_no_evidence: "subscribed but with no subscription or confirmation time",
+                    }
+                }
+                _ => Mapped::Subscriber {
+                    email: g("Email"),
+                    name: format!("{} {}", g("First name"), g("Last name")).trim().to_string(),
+                    phone: String::new(),
+                    joined: None,
+                    grant: None,
+                    why_no_evidence: "MailPoet status unconfirmed or inactive: never a consent",
+                },
+            };
+            Entry { file: file.name.clone(), line: row.line, row: mapped }
+        })
+        .collect()
+}
+
+fn wordpress_rows(file: &CsvFile) -> Vec<Entry> {
+    file.rows
+        .iter()
+        .map(|row| Entry {
+            file: file.name.clone(),
+            line: row.line,
+            row: Mapped::Subscriber {
+                email: row.cells.first().cloned().unwrap_or_default(),
+                name: String::new(),
+                phone: String::new(),
+                joined: None,
+                grant: None,
+                why_no_evidence: "a WordPress.com subscriber list holds only addresses: no date, method or wording",
+            },
+        })
+        .collect()
+}
+
+/// Map the files of an export to entries.
+pub fn import(
+    c: &Change<'_>,
+    kind: ExportKind,
+    files: &[CsvFile],
+    sha: &str,
+    facts: &ListFacts,
+    problems: &mut Problems,
+    counts: &mut Counts,
+) -> Result<()> {
+    let mut entries = Vec::new();
+    for f in files {
+        entries.extend(match kind {
+            ExportKind::Mailchimp => mailchimp_rows(f, sha, problems),
+            ExportKind::Listmonk => listmonk_rows(f),
+            ExportKind::Mailpoet => mailpoet_rows(f, problems),
+            ExportKind::WordpressCom => wordpress_rows(f),
+        });
+    }
+    let source = format!("import:{sha}");
+    let source_label = format!("{}:{}", kind.as_str(), &sha[..12]);
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    for e in entries {
+        let email = match &e.row {
+            Mapped::Subscriber { email, .. } | Mapped::Suppressed { email, .. } => email.clone(),
+            Mapped::Ignored(what) => {
+                bump(counts, what);
+                continue;
+            }
+        };
+        if !email_looks_valid(&email) {
+            problems.add_in(&e.file, e.line, "email", "not an email address");
+            continue;
+        }
+        let norm = normalise_email(&email);
+        if let Some(first) = seen.get(&norm)
+            && kind != ExportKind::Mailpoet
+        {
+            problems.add_in(
+                &e.file,
+                e.line,
+                "email",
+                format!("duplicate email (same address as line {first})"),
+            );
+            continue;
+        }
+        seen.insert(norm.clone(), e.line);
+        match e.row {
+            Mapped::Suppressed {
+                reason,
+                at,
+                evidence,
+                ..
+            } => {
+                let hash = keyed_hash(c, &norm)?;
+                let at = at.unwrap_or(c.now);
+                if queries::suppress(c, &hash, reason, &fmt_ts(at), &source_label)? {
+                    bump(
+                        counts,
+                        if reason == "bounced" {
+                            "suppressed_bounced"
+                        } else {
+                            "suppressed_unsubscribed"
+                        },
+                    );
+                } else {
+                    bump(counts, "already_suppressed");
+                }
+                if reason != "bounced"
+                    && let Some(p) = queries::person_by_email(c, &norm)?
+                {
+                    let raw = RawConsent {
+                        purpose: facts.purpose.clone(),
+                        action: "withdraw".into(),
+                        controllers: String::new(),
+                        channels: "email".into(),
+                        evidence_ref: evidence,
+                        at: fmt_ts(at),
+                        recorded_by: c.actor.to_string(),
+                        ..RawConsent::default()
+                    };
+                    match apply_consent(c, &p, &raw, &source)? {
+                        Ok(Some(_)) => bump(counts, "withdrawals_added"),
+                        Ok(None) => {}
+                        Err(ps) => ps
+                            .into_iter()
+                            .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
+                    }
+                }
+            }
+            Mapped::Subscriber {
+                email,
+                name,
+                phone,
+                joined,
+                grant,
+                why_no_evidence,
+            } => {
+                if grant.is_none() && !facts.without_consent {
+                    problems.add_in(
+                        &e.file,
+                        e.line,
+                        "",
+                        format!("{why_no_evidence}; no consent is invented (use --without-consent to import such rows as people only)"),
+                    );
+                    continue;
+                }
+                if is_erased_email(c, &norm)? {
+                    problems.add_in(
+                        &e.file,
+                        e.line,
+                        "email",
+                        "this address belongs to an erased person and cannot be added back",
+                    );
+                    continue;
+                }
+                let person = match queries::person_by_email(c, &norm)? {
+                    Some(p) => {
+                        bump(counts, "people_matched");
+                        p
+                    }
+                    None => {
+                        let fields = PersonFields {
+                            name,
+                            email_norm: Some(norm.clone()),
+                            email: Some(email.trim().to_string()),
+                            phone: (!phone.is_empty()).then_some(phone),
+                            jurisdiction: "unknown".into(),
+                            source: Some(source_label.clone()),
+                            joined_on: joined,
+                            ..PersonFields::default()
+                        };
+                        match upsert_person(c, &fields)? {
+                            Ok((Upsert::New, id)) => {
+                                bump(counts, "people_added");
+                                queries::person_required(c, &id)?
+                            }
+                            Ok((_, id)) => queries::person_required(c, &id)?,
+                            Err(ps) => {
+                                ps.into_iter()
+                                    .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m));
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let Some((at, evidence)) = grant else {
+                    bump(counts, "people_without_consent");
+                    continue;
+                };
+                let raw = RawConsent {
+                    purpose: facts.purpose.clone(),
+                    action: "grant".into(),
+                    controllers: facts.controllers.clone(),
+                    channels: "email".into(),
+                    statement_version: facts.statement_version.clone(),
+                    notice_version: facts.notice_version.clone(),
+                    method: facts.method.clone(),
+                    evidence_ref: evidence,
+                    at: fmt_ts(at),
+                    recorded_by: c.actor.to_string(),
+                    told_can_withdraw: "yes".into(),
+                    ..RawConsent::default()
+                };
+                match apply_consent(c, &person, &raw, &source)? {
+                    Ok(Some(_)) => bump(counts, "grants_added"),
+                    Ok(None) => bump(counts, "grants_unchanged"),
+                    Err(ps) => ps
+                        .into_iter()
+                        .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
+                }
+            }
+            Mapped::Ignored(_) => {}
+        }
+    }
+    Ok(())
+}

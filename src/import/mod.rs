@@ -1,0 +1,302 @@
+//! All-or-nothing imports.
+//!
+//! Every importer reads its whole file, then validates and applies every row inside one
+//! transaction. Any bad row makes the whole import fail with every problem listed (file, line,
+//! column) and the transaction rolled back, so the register is unchanged. A dry run does the same
+//! work and always rolls back. A file whose SHA-256 was imported before changes nothing; rows are
+//! also matched on natural keys, so overlapping files do not duplicate records.
+//!
+//! CSV files are read by header name, never by position; a file whose header set is not the
+//! expected one is refused rather than guessed at.
+
+pub mod exports;
+pub mod own;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result, RowError};
+use crate::register::{Change, Register, queries};
+
+/// A CSV file read into memory: its name, digest, header and rows.
+#[derive(Debug, Clone)]
+pub struct CsvFile {
+    /// The file name (or zip entry name) used in messages.
+    pub name: String,
+    /// SHA-256 of the raw bytes, hex.
+    pub sha256: String,
+    /// Header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Data rows.
+    pub rows: Vec<CsvRow>,
+}
+
+/// One data row with its line number.
+#[derive(Clone)]
+pub struct CsvRow {
+    /// 1-based line where the row starts.
+    pub line: usize,
+    /// Cells, in header order.
+    pub cells: Vec<String>,
+}
+
+impl std::fmt::Debug for CsvRow {
+    // Cells hold personal data: never print them through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvRow")
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CsvFile {
+    /// A cell by column name ("" when the column is absent or the row short).
+    pub fn get<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
+        self.headers
+            .iter()
+            .position(|h| h == column)
+            .and_then(|i| row.cells.get(i))
+            .map_or("", |s| s.as_str())
+    }
+
+    /// Whether the header has this column.
+    pub fn has(&self, column: &str) -> bool {
+        self.headers.iter().any(|h| h == column)
+    }
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Read a whole file.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io("read", path, e))
+}
+
+/// The name of a path for messages.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet).
+pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<CsvFile> {
+    let sha256 = sha256_hex(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::ImportFormat {
+        file: name.to_string(),
+        why: format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()),
+        hint: "save the file as UTF-8 CSV and import it again".into(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let owned;
+    let text = if backslash_quotes {
+        owned = text.replace("\\\"", "\"\"");
+        owned.as_str()
+    } else {
+        text
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| csv_error(name, e))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: "the file is empty or has no header row".into(),
+            hint: "the first line must name the columns".into(),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for h in &headers {
+        if !h.is_empty() && !seen.insert(h.as_str()) {
+            return Err(Error::ImportFormat {
+                file: name.into(),
+                why: format!("column '{h}' appears twice in the header"),
+                hint: "rename or remove the duplicate column; the importer reads columns by name"
+                    .into(),
+            });
+        }
+    }
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(name, e))?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push(CsvRow {
+            line,
+            cells: rec.iter().map(|c| c.trim().to_string()).collect(),
+        });
+    }
+    Ok(CsvFile {
+        name: name.to_string(),
+        sha256,
+        headers,
+        rows,
+    })
+}
+
+fn csv_error(name: &str, e: csv::Error) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
+    Error::ImportFormat {
+        file: name.to_string(),
+        why: format!("not readable as CSV near line {line}"),
+        hint: "check quoting on that line (a quote inside a cell is written twice: \"\")".into(),
+    }
+}
+
+/// Require exactly these columns (any order).
+pub fn require_columns(file: &CsvFile, expected: &[&str], format: &str) -> Result<()> {
+    let missing: Vec<&str> = expected.iter().copied().filter(|c| !file.has(c)).collect();
+    let extra: Vec<&str> = file
+        .headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty() && !expected.contains(h))
+        .collect();
+    if missing.is_empty() && extra.is_empty() {
+        return Ok(());
+    }
+    let mut why = format!("not a {format} file:");
+    if !missing.is_empty() {
+        why.push_str(&format!(" missing column(s) {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        why.push_str(&format!(
+            "{} unexpected column(s) {}",
+            if missing.is_empty() { "" } else { ";" },
+            extra.join(", ")
+        ));
+    }
+    Err(Error::ImportFormat {
+        file: file.name.clone(),
+        why,
+        hint: format!("the header must be exactly: {}", expected.join(",")),
+    })
+}
+
+/// Problems found while importing one file.
+#[derive(Debug, Default)]
+pub struct Problems {
+    file: String,
+    rows: Vec<RowError>,
+}
+
+impl Problems {
+    /// A collector for one file.
+    pub fn new(file: &str) -> Problems {
+        Problems {
+            file: file.to_string(),
+            rows: Vec::new(),
+        }
+    }
+    /// Record a problem at a line and column.
+    pub fn add(&mut self, line: usize, column: &str, message: impl Into<String>) {
+        self.rows.push(RowError {
+            file: self.file.clone(),
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        });
+    }
+    /// Record a problem in another file (a zip entry).
+    pub fn add_in(&mut self, file: &str, line: usize, column: &str, message: impl Into<String>) {
+        self.rows.push(RowError {
+            file: file.to_string(),
+            line,
+            column: column.to_string(),
+            message: message.into(),
+        });
+    }
+    /// Whether any problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Counts of what an import did (or would do).
+pub type Counts = BTreeMap<&'static str, i64>;
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// What kind of file it was.
+    pub kind: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Nothing was written (dry run).
+    pub dry_run: bool,
+    /// The same file was imported before; nothing changed.
+    pub already_imported: bool,
+    /// Counts by what happened.
+    pub counts: Counts,
+}
+
+/// Run an importer all-or-nothing: skip a file seen before, otherwise apply `f` inside one
+/// transaction and keep it only if no problem was found and this is not a dry run. The audit entry
+/// carries the file's SHA-256 and the counts, never a name or address.
+pub fn run(
+    reg: &mut Register,
+    now: chrono::DateTime<chrono::Utc>,
+    kind: &str,
+    display: &str,
+    sha256: &str,
+    dry_run: bool,
+    f: impl FnOnce(&Change<'_>, &mut Problems, &mut Counts) -> Result<()>,
+) -> Result<ImportReport> {
+    if let Some((_, _)) = queries::import_seen(reg.conn(), sha256)? {
+        return Ok(ImportReport {
+            kind: kind.to_string(),
+            sha256: sha256.to_string(),
+            dry_run,
+            already_imported: true,
+            counts: Counts::new(),
+        });
+    }
+    reg.change_or_trial(now, !dry_run, |c| {
+        let mut problems = Problems::new(display);
+        let mut counts = Counts::new();
+        f(c, &mut problems, &mut counts)?;
+        if !problems.is_empty() {
+            let count = problems.rows.len();
+            return Err(Error::ImportRefused {
+                file: display.to_string(),
+                count,
+                rows: problems.rows,
+            });
+        }
+        let counts_json = serde_json::to_value(&counts).unwrap_or_default();
+        queries::record_import(c, sha256, kind, display, &counts_json, now)?;
+        c.audit(
+            &format!("import.{kind}"),
+            sha256,
+            serde_json::json!({ "sha256": sha256, "counts": counts_json }),
+        )?;
+        Ok(ImportReport {
+            kind: kind.to_string(),
+            sha256: sha256.to_string(),
+            dry_run,
+            already_imported: false,
+            counts,
+        })
+    })
+}
+
+/// Increment a count.
+pub fn bump(counts: &mut Counts, key: &'static str) {
+    *counts.entry(key).or_insert(0) += 1;
+}

@@ -1,0 +1,278 @@
+//! Domain value lists and small helpers shared by the register, the rules and the imports.
+//!
+//! Every code here is a contract: CSV files, `--json` output and scripts use these exact snake_case
+//! strings. Codes may be added; none is ever renamed or removed.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use unicode_normalization::UnicodeNormalization;
+
+/// Defines a closed list of snake_case codes with parsing and listing.
+macro_rules! codes {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vm])* $var),+ }
+        impl $name {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// The code as written in files and output.
+            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
+            /// Parse a code; `None` when it is not one of [`Self::ALL`].
+            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$var),)+ _ => None } }
+            /// The codes joined with ", " for messages.
+            pub fn list() -> String { Self::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ") }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+codes!(
+    /// Stakeholder group of a person.
+    StakeholderGroup {
+        Professional = "professional", FamilyCarer = "family_carer", LivedExperience = "lived_experience",
+        Education = "education", Health = "health", SocialCare = "social_care", Provider = "provider",
+        Commissioner = "commissioner", Member = "member", Other = "other",
+    }
+);
+
+impl StakeholderGroup {
+    /// Groups that reveal health (the person's own, or a relative's for family carers): special category.
+    pub fn is_special(self) -> bool {
+        matches!(
+            self,
+            StakeholderGroup::LivedExperience | StakeholderGroup::FamilyCarer
+        )
+    }
+}
+
+codes!(
+    /// Where a person lives, for the law that governs capacity and consent (R21).
+    Jurisdiction {
+        EnglandWales = "england_wales", Scotland = "scotland", NorthernIreland = "northern_ireland",
+        Eu = "eu", Other = "other", Unknown = "unknown",
+    }
+);
+
+codes!(
+    /// Legal form of a controller.
+    ControllerKind {
+        Charity = "charity", Cio = "cio", Company = "company",
+        UnincorporatedAssociation = "unincorporated_association", Other = "other",
+    }
+);
+
+codes!(
+    /// Contact channel a consent covers.
+    Channel { Email = "email", Sms = "sms", Post = "post", Phone = "phone" }
+);
+
+codes!(
+    /// How a consent, withdrawal or refusal was given.
+    Method {
+        PaperSigned = "paper_signed", OnlineCheckbox = "online_checkbox", OralNote = "oral_note",
+        EasyReadForm = "easy_read_form", EmailReply = "email_reply",
+    }
+);
+
+codes!(
+    /// Who gave the consent.
+    GivenBy { SelfGiven = "self", LpaAttorney = "lpa_attorney", Deputy = "deputy", Parent = "parent" }
+);
+
+codes!(
+    /// The legal authority of a proxy (R9).
+    AuthorityKind {
+        LpaHealthWelfare = "lpa_health_welfare", CourtDeputy = "court_deputy",
+        ParentalResponsibility = "parental_responsibility",
+    }
+);
+
+codes!(
+    /// Kind of consent event.
+    ConsentAction { Grant = "grant", Withdraw = "withdraw", Refuse = "refuse" }
+);
+
+codes!(
+    /// Special categories of personal data (Art 9) a consent or diversity answer can name.
+    SpecialCategory {
+        Ethnicity = "ethnicity", Disability = "disability", Religion = "religion",
+        SexualOrientation = "sexual_orientation", Health = "health",
+    }
+);
+
+codes!(
+    /// A role in the community.
+    RoleKind {
+        SteeringChair = "steering_chair", SteeringCoChair = "steering_co_chair",
+        SteeringMember = "steering_member", SteeringSecretary = "steering_secretary",
+        Champion = "champion", Coordinator = "coordinator", Facilitator = "facilitator",
+    }
+);
+
+codes!(
+    /// A role designation; some reveal health and are special category.
+    Designation { LivedExperience = "lived_experience", FamilyCarer = "family_carer", Professional = "professional" }
+);
+
+impl Designation {
+    /// Whether the designation reveals health (special category).
+    pub fn is_special(self) -> bool {
+        matches!(
+            self,
+            Designation::LivedExperience | Designation::FamilyCarer
+        )
+    }
+}
+
+codes!(
+    /// A lawful basis other than consent.
+    Basis { LegitimateInterests = "legitimate_interests", Contract = "contract", LegalObligation = "legal_obligation" }
+);
+
+codes!(
+    /// Kind of basis event.
+    BasisAction { Record = "record", Object = "object", Restrict = "restrict", LiftRestriction = "lift_restriction" }
+);
+
+codes!(
+    /// Format of a statement or notice text.
+    TextFormat { Standard = "standard", EasyRead = "easy_read", AudioScript = "audio_script" }
+);
+
+/// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().nfc().collect::<String>().to_lowercase()
+}
+
+/// A light syntactic check of an email address: one `@`, non-empty local part and a dotted domain,
+/// no spaces or angle brackets. Deliverability is not the register's business.
+pub fn email_looks_valid(email: &str) -> bool {
+    let e = email.trim();
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == ';')
+}
+
+/// Parse an ISO 8601 timestamp with time and zone (`2024-03-01T10:20:30Z`, `...+01:00`).
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::<FixedOffset>::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Parse an ISO 8601 calendar date (`2024-03-01`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// Format a timestamp the way the register stores it: RFC 3339 in UTC with seconds.
+pub fn fmt_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Parse yes/no.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match s.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// A `--at`-style moment: a full timestamp, or a date meaning the end of that day (UTC).
+pub fn parse_moment(s: &str) -> Option<DateTime<Utc>> {
+    parse_timestamp(s).or_else(|| {
+        parse_date(s)
+            .and_then(|d| d.and_hms_opt(23, 59, 59))
+            .map(|n| n.and_utc())
+    })
+}
+
+/// A new random id with a readable prefix, e.g. `per_3f9a2c7e1b4d`.
+pub fn new_id(prefix: &str) -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).expect("the operating system's random source is available");
+    format!("{prefix}_{}", hex::encode(b))
+}
+
+/// Make a slug: lower case, each run of other characters one hyphen, no leading or trailing hyphen.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    let mut pending_dash = false;
+    for c in name.trim().nfc().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Split a `;`-separated list, dropping empty items and surrounding spaces.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_normalisation() {
+        assert_eq!(
+            normalise_email("  Alice.Example@Example.ORG "),
+            "alice.example@example.org"
+        );
+        // NFC: "e" + combining acute becomes "é".
+        assert_eq!(
+            normalise_email("Ame\u{301}lie@example.org"),
+            "amélie@example.org"
+        );
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Lantern Trust"), "lantern-trust");
+        assert_eq!(
+            slugify("  Kent & Sussex -- Steering Group! "),
+            "kent-sussex-steering-group"
+        );
+    }
+
+    #[test]
+    fn moments() {
+        assert!(parse_timestamp("2024-03-01T10:20:30Z").is_some());
+        assert!(parse_timestamp("2024-03-01").is_none());
+        assert_eq!(
+            fmt_ts(parse_moment("2024-03-01").unwrap()),
+            "2024-03-01T23:59:59Z"
+        );
+    }
+
+    #[test]
+    fn email_check() {
+        assert!(email_looks_valid("a@b.org"));
+        assert!(!email_looks_valid("a b@b.org"));
+        assert!(!email_looks_valid("Name <a@b.org>"));
+        assert!(!email_looks_valid("nobody"));
+    }
+}

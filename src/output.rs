@@ -1,0 +1,165 @@
+//! Rendering: an [`Outcome`] as text or as one JSON document on stdout; diagnostics on stderr.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use crate::cli::ColorChoice;
+use crate::error::Error;
+
+/// What a command produced: a kind (the JSON envelope's `type`), data, and readable text.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The envelope type, e.g. `person_list`.
+    pub kind: &'static str,
+    /// The JSON `data`.
+    pub data: serde_json::Value,
+    /// The text rendering (already formatted, newline-terminated or empty).
+    pub text: String,
+    /// Extra notes for stderr (warnings), shown unless --quiet.
+    pub notes: Vec<String>,
+    /// The exit code: `CheckFailed` when a check ran and the answer is no.
+    pub exit: crate::exit::ExitCode,
+}
+
+impl Outcome {
+    /// Build an outcome from serialisable data and its text.
+    pub fn new(kind: &'static str, data: impl Serialize, text: impl Into<String>) -> Outcome {
+        Outcome {
+            kind,
+            data: serde_json::to_value(data).unwrap_or(serde_json::Value::Null),
+            text: text.into(),
+            notes: Vec::new(),
+            exit: crate::exit::ExitCode::Ok,
+        }
+    }
+
+    /// Add a note printed on stderr.
+    pub fn note(mut self, n: impl Into<String>) -> Outcome {
+        self.notes.push(n.into());
+        self
+    }
+}
+
+/// How to print.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// JSON output.
+    pub json: bool,
+    /// Quiet.
+    pub quiet: bool,
+    /// Colour on stderr.
+    pub color: bool,
+}
+
+impl Style {
+    /// Decide colour from the flag, NO_COLOR, and whether stderr is a terminal.
+    pub fn new(json: bool, quiet: bool, color: ColorChoice) -> Style {
+        let color = match color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+            }
+        };
+        Style { json, quiet, color }
+    }
+}
+
+/// Escape control, bidi and zero-width characters in text bound for a terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}' => {
+                format!("\\u{{{:x}}}", c as u32)
+            }
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// Print an outcome. A broken pipe is not an error.
+pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if style.json {
+        let doc = serde_json::json!({ "type": outcome.kind, "data": outcome.data });
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+    } else if !outcome.text.is_empty() {
+        let text = if std::io::stdout().is_terminal() {
+            sanitize(&outcome.text)
+        } else {
+            outcome.text.clone()
+        };
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if !style.quiet {
+        for n in &outcome.notes {
+            eprintln!("{}: {}", paint(style, "33", "note"), n);
+        }
+    }
+    Ok(())
+}
+
+fn paint(style: Style, code: &str, s: &str) -> String {
+    if style.color {
+        format!("\x1b[1;{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Print an error: the first line says what and why, row details follow, then the hint line.
+pub fn print_error(e: &Error, style: Style) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{}: {}",
+        paint(style, "31", "error"),
+        sanitize(&e.to_string())
+    );
+    for row in e.details() {
+        let _ = writeln!(err, "  {}", sanitize(&row.to_string()));
+    }
+    let _ = writeln!(err, "{}: {}", paint(style, "36", "hint"), e.hint());
+}
+
+/// Format rows as an aligned text table.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+    }
+    let mut s = String::new();
+    let line = |cells: Vec<&str>, s: &mut String| {
+        let n = cells.len();
+        for (i, c) in cells.into_iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < n {
+                s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        s.push('\n');
+    };
+    line(headers.to_vec(), &mut s);
+    for r in rows {
+        line(r.iter().map(String::as_str).collect(), &mut s);
+    }
+    s
+}

@@ -1,0 +1,159 @@
+//! The tamper-evident audit log: a hash chain over `audit_log` rows.
+//!
+//! Each entry's `hash` is the SHA-256 of the canonical JSON array
+//! `[seq, at, actor, action, subject, details, prev_hash]`, and `prev_hash` is the previous entry's
+//! `hash` (64 zeros for the first). Changing, deleting or reordering any entry breaks the chain
+//! from that entry on; [`verify`] names the first broken entry.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::model::fmt_ts;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One audit entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub details: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The hash of an entry's content.
+pub fn entry_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &str,
+    prev: &str,
+) -> String {
+    let canonical = serde_json::json!([seq, at, actor, action, subject, details, prev]).to_string();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// Append one entry.
+pub fn append(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    details: &serde_json::Value,
+) -> Result<()> {
+    let last: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match last {
+        Some((s, h)) => (s + 1, h),
+        None => (1, GENESIS.to_string()),
+    };
+    let at = fmt_ts(now);
+    let details = details.to_string();
+    let hash = entry_hash(seq, &at, actor, action, subject, &details, &prev);
+    conn.execute(
+        "INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        rusqlite::params![seq, at, actor, action, subject, details, prev, hash],
+    )?;
+    Ok(())
+}
+
+/// All entries in order.
+pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
+    let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let rows = st.query_map([], |r| {
+        let details: String = r.get(5)?;
+        Ok(Entry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            subject: r.get(4)?,
+            details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
+            prev_hash: r.get(6)?,
+            hash: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Outcome of checking the chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// Number of entries checked.
+    pub entries: i64,
+    /// The hash of the last entry (the chain head), if any.
+    pub head: Option<String>,
+    /// The first broken entry's sequence number and why, if the chain is broken.
+    pub broken: Option<(i64, String)>,
+}
+
+/// Recompute the chain and report the first broken entry.
+pub fn verify(conn: &Connection) -> Result<Verification> {
+    let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let mut rows = st.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut expected_seq = 1i64;
+    let mut count = 0i64;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let (at, actor, action, subject, details, prev_hash, hash): (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ) = (
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        );
+        count += 1;
+        let broken = if seq != expected_seq {
+            Some(format!(
+                "expected entry {expected_seq} here: an entry was deleted or inserted"
+            ))
+        } else if prev_hash != prev {
+            Some("its prev_hash does not match the entry before it".to_string())
+        } else if entry_hash(seq, &at, &actor, &action, &subject, &details, &prev_hash) != hash {
+            Some("its content does not match its hash: it was altered".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = broken {
+            return Ok(Verification {
+                entries: count,
+                head: None,
+                broken: Some((seq, why)),
+            });
+        }
+        prev = hash;
+        expected_seq += 1;
+    }
+    Ok(Verification {
+        entries: count,
+        head: (count > 0).then_some(prev),
+        broken: None,
+    })
+}

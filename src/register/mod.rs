@@ -1,0 +1,252 @@
+//! The register: a SQLite file, the only place SQL lives.
+//!
+//! # Invariants
+//! - Every command that changes the register does so in one transaction ([`Register::change`])
+//!   that also appends exactly one entry to `audit_log` (an import is one entry, with the file's
+//!   SHA-256 and counts).
+//! - Consent events are append-only; triggers in the schema refuse deletes and updates of their
+//!   deciding columns. Only erasure blanks identifying columns.
+//! - The audit log never holds a name, email or phone: subjects are ids, details are codes and counts.
+//!
+//! # Erasure
+//! `secure_delete` is on, so freed pages are zeroed; after an erasure the WAL is checkpointed and
+//! truncated so the erased values do not linger in the write-ahead log either.
+//!
+//! # Locking
+//! WAL mode; one writer at a time. Writers use `BEGIN IMMEDIATE` so a second writer fails fast
+//! with "busy" instead of deadlocking.
+//!
+//! # Compatibility
+//! Migrations are an ordered, append-only list keyed on `PRAGMA user_version`. Never remove,
+//! reorder or edit a shipped migration; never drop or repurpose a column. A register whose
+//! `user_version` is newer than this binary knows is refused.
+
+pub mod audit;
+pub mod queries;
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use sha2::Sha256;
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of a handover register ("HNDV").
+pub const APPLICATION_ID: i64 = 0x484E_4456;
+
+/// The ordered, append-only migrations.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_register.sql")];
+
+/// The schema version this binary writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// An open register.
+pub struct Register {
+    conn: Connection,
+    path: PathBuf,
+    actor: String,
+}
+
+/// A change in progress: the transaction plus who makes it and when.
+pub struct Change<'a> {
+    /// The open transaction.
+    pub tx: Transaction<'a>,
+    /// Who is making the change (for the audit log).
+    pub actor: &'a str,
+    /// When the change is made.
+    pub now: DateTime<Utc>,
+}
+
+impl std::ops::Deref for Change<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl Change<'_> {
+    /// Append the change's audit entry.
+    pub fn audit(&self, action: &str, subject: &str, details: serde_json::Value) -> Result<()> {
+        audit::append(&self.tx, self.now, self.actor, action, subject, &details)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if mode != "wal" {
+        return Err(Error::Internal(format!(
+            "journal mode is {mode}, expected wal"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::RegisterTooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+impl Register {
+    /// Create a new register file (0600, never overwriting) and migrate it to the current schema.
+    pub fn create(path: &Path, actor: &str) -> Result<Register> {
+        if path.exists() {
+            return Err(Error::RegisterExists {
+                path: path.to_path_buf(),
+            });
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io("create the folder", parent, e))?;
+        }
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| Error::io("create", path, e))?;
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        configure(&conn)?;
+        migrate(&mut conn, path)?;
+        Ok(Register {
+            conn,
+            path: path.to_path_buf(),
+            actor: actor.to_string(),
+        })
+    }
+
+    /// Open an existing register, migrating it forward if it is older than this binary.
+    pub fn open(path: &Path, actor: &str) -> Result<Register> {
+        if !path.is_file() {
+            return Err(Error::RegisterMissing {
+                path: path.to_path_buf(),
+            });
+        }
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let app: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|_| Error::RegisterInvalid {
+                path: path.to_path_buf(),
+                why: "not a SQLite database".into(),
+            })?;
+        if app != APPLICATION_ID {
+            return Err(Error::RegisterInvalid {
+                path: path.to_path_buf(),
+                why: "not made by handover".into(),
+            });
+        }
+        configure(&conn)?;
+        migrate(&mut conn, path)?;
+        Ok(Register {
+            conn,
+            path: path.to_path_buf(),
+            actor: actor.to_string(),
+        })
+    }
+
+    /// The register's file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Read-only access to the connection, for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run `f` in one immediate transaction; commit only if it succeeds.
+    pub fn change<T>(
+        &mut self,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&Change<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.change_or_trial(now, true, f)
+    }
+
+    /// Run `f` in one immediate transaction; commit only if it succeeds and `commit` is true
+    /// (a dry run rolls back what it did).
+    pub fn change_or_trial<T>(
+        &mut self,
+        now: DateTime<Utc>,
+        commit: bool,
+        f: impl FnOnce(&Change<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let change = Change {
+            tx,
+            actor: &self.actor,
+            now,
+        };
+        let out = f(&change)?;
+        if commit {
+            change.tx.commit()?;
+        } else {
+            change.tx.rollback()?;
+        }
+        Ok(out)
+    }
+
+    /// Checkpoint and truncate the WAL, so erased values do not linger there.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// Read a setting.
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Write a setting.
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
+pub fn keyed_hash(conn: &Connection, email_norm: &str) -> Result<String> {
+    let secret = setting(conn, "hash_key")?
+        .ok_or_else(|| Error::Internal("register has no hash key".into()))?;
+    let key =
+        hex::decode(secret).map_err(|_| Error::Internal("register hash key is not hex".into()))?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
+    mac.update(email_norm.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}

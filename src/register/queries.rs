@@ -1,0 +1,981 @@
+//! Typed queries. Every SQL string of the tool lives in this module or its siblings.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::consent::{ConsentEvent, EventView, Lookup, PurposeInfo};
+use crate::error::{Error, Result};
+use crate::model::{Channel, ConsentAction, fmt_ts, parse_timestamp};
+
+fn json_list(v: &[impl AsRef<str>]) -> String {
+    serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+fn parse_list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- controllers
+
+/// A controller: the outgoing organisation or a receiving group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Controller {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub is_self: bool,
+    pub contact: Option<String>,
+    pub accountable_person: Option<String>,
+    pub ico_fee_status: Option<String>,
+    pub dsa_ref: Option<String>,
+    pub dpia_ref: Option<String>,
+    pub created_at: String,
+}
+
+const CONTROLLER_COLS: &str = "slug, name, kind, is_self, contact, accountable_person, ico_fee_status, dsa_ref, dpia_ref, created_at";
+
+fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
+    let slug: String = r.get(0)?;
+    Ok(Controller {
+        id: slug.clone(),
+        slug,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        is_self: r.get(3)?,
+        contact: r.get(4)?,
+        accountable_person: r.get(5)?,
+        ico_fee_status: r.get(6)?,
+        dsa_ref: r.get(7)?,
+        dpia_ref: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+/// Insert a controller.
+pub fn insert_controller(conn: &Connection, c: &Controller) -> Result<()> {
+    if controller(conn, &c.slug)?.is_some() {
+        return Err(Error::DuplicateController {
+            slug: c.slug.clone(),
+        });
+    }
+    conn.execute(
+        &format!(
+            "INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+        ),
+        params![
+            c.slug,
+            c.name,
+            c.kind,
+            c.is_self,
+            c.contact,
+            c.accountable_person,
+            c.ico_fee_status,
+            c.dsa_ref,
+            c.dpia_ref,
+            c.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Update a controller's editable fields (all of them, as given).
+pub fn update_controller(conn: &Connection, c: &Controller) -> Result<()> {
+    conn.execute(
+        "UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1",
+        params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
+    )?;
+    Ok(())
+}
+
+/// One controller by slug.
+pub fn controller(conn: &Connection, slug: &str) -> Result<Option<Controller>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"),
+            [slug],
+            controller_row,
+        )
+        .optional()?)
+}
+
+/// Every controller, the register's own first.
+pub fn controllers(conn: &Connection) -> Result<Vec<Controller>> {
+    let mut st = conn.prepare(&format!(
+        "SELECT {CONTROLLER_COLS} FROM controllers ORDER BY is_self DESC, slug"
+    ))?;
+    Ok(st
+        .query_map([], controller_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The register's own (outgoing) controller.
+pub fn self_controller(conn: &Connection) -> Result<Controller> {
+    conn.query_row(
+        &format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"),
+        [],
+        controller_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::Internal("register has no own controller".into()))
+}
+
+// ---------------------------------------------------------------- purposes
+
+/// A purpose in the catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct Purpose {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub channels: Vec<String>,
+    pub special: bool,
+    pub marketing: bool,
+    pub refresh_months: Option<u32>,
+    pub fields: Vec<String>,
+}
+
+/// Insert a purpose (used by `init`).
+pub fn insert_purpose(conn: &Connection, p: &Purpose) -> Result<()> {
+    conn.execute(
+        "INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
+    )?;
+    Ok(())
+}
+
+fn purpose_row(r: &Row<'_>) -> rusqlite::Result<Purpose> {
+    let code: String = r.get(0)?;
+    Ok(Purpose {
+        id: code.clone(),
+        code,
+        name: r.get(1)?,
+        channels: parse_list(&r.get::<_, String>(2)?),
+        special: r.get(3)?,
+        marketing: r.get(4)?,
+        refresh_months: r.get(5)?,
+        fields: parse_list(&r.get::<_, String>(6)?),
+    })
+}
+
+/// The purpose catalogue.
+pub fn purposes(conn: &Connection) -> Result<Vec<Purpose>> {
+    let mut st = conn.prepare("SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes ORDER BY rowid")?;
+    Ok(st
+        .query_map([], purpose_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One purpose.
+pub fn purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
+    Ok(conn
+        .query_row(
+            "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes WHERE code = ?1",
+            [code],
+            purpose_row,
+        )
+        .optional()?)
+}
+
+// ---------------------------------------------------------------- people
+
+/// A person in the register.
+#[derive(Clone, Serialize)]
+pub struct Person {
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(skip)]
+    pub email_norm: Option<String>,
+    pub phone: Option<String>,
+    pub organisation: Option<String>,
+    pub stakeholder_group: Option<String>,
+    pub hub: Option<String>,
+    pub jurisdiction: String,
+    pub adult_confirmed: bool,
+    pub source: Option<String>,
+    pub joined_on: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub erased_at: Option<String>,
+}
+
+impl std::fmt::Debug for Person {
+    // Never print identifying fields through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Person")
+            .field("id", &self.id)
+            .field("ref", &self.reference)
+            .finish_non_exhaustive()
+    }
+}
+
+const PERSON_COLS: &str = "id, ref, name, email, email_norm, phone, organisation, stakeholder_group, hub, jurisdiction, adult_confirmed, source, joined_on, notes, created_at, erased_at";
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        email_norm: r.get(4)?,
+        phone: r.get(5)?,
+        organisation: r.get(6)?,
+        stakeholder_group: r.get(7)?,
+        hub: r.get(8)?,
+        jurisdiction: r.get(9)?,
+        adult_confirmed: r.get(10)?,
+        source: r.get(11)?,
+        joined_on: r.get(12)?,
+        notes: r.get(13)?,
+        created_at: r.get(14)?,
+        erased_at: r.get(15)?,
+    })
+}
+
+/// Insert a person.
+pub fn insert_person(conn: &Connection, p: &Person) -> Result<()> {
+    conn.execute(
+        &format!("INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
+        params![
+            p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
+            p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes, p.created_at, p.erased_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Overwrite a person's editable fields.
+pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
+    conn.execute(
+        "UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1",
+        params![
+            p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
+            p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
+        ],
+    )?;
+    Ok(())
+}
+
+/// A person by id or by reference.
+pub fn person(conn: &Connection, id_or_ref: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"),
+            [id_or_ref],
+            person_row,
+        )
+        .optional()?)
+}
+
+/// A person by id or reference, or a `NotFound` error.
+pub fn person_required(conn: &Connection, id_or_ref: &str) -> Result<Person> {
+    person(conn, id_or_ref)?.ok_or_else(|| Error::NotFound {
+        kind: "person",
+        id: id_or_ref.to_string(),
+    })
+}
+
+/// A person by normalised email.
+pub fn person_by_email(conn: &Connection, email_norm: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"),
+            [email_norm],
+            person_row,
+        )
+        .optional()?)
+}
+
+/// Every person, by reference.
+pub fn people(conn: &Connection) -> Result<Vec<Person>> {
+    let mut st = conn.prepare(&format!("SELECT {PERSON_COLS} FROM people ORDER BY ref"))?;
+    Ok(st
+        .query_map([], person_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Count of people (live, erased).
+pub fn people_counts(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FILTER (WHERE erased_at IS NULL), COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM people",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The next free automatic reference (`P0001`, `P0002`, ...).
+pub fn next_ref(conn: &Connection) -> Result<String> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
+    let mut i = n + 1;
+    loop {
+        let r = format!("P{i:04}");
+        if person(conn, &r)?.is_none() {
+            return Ok(r);
+        }
+        i += 1;
+    }
+}
+
+// ---------------------------------------------------------------- roles
+
+/// A role held by a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub role: String,
+    pub hub: Option<String>,
+    pub from: String,
+    pub to: Option<String>,
+    pub designation: Option<String>,
+    pub special: bool,
+}
+
+/// Insert a role.
+pub fn insert_role(conn: &Connection, r: &Role, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        params![r.id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Set a role's end date.
+pub fn end_role(conn: &Connection, id: &str, to: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE roles SET to_date = ?2 WHERE id = ?1",
+        params![id, to],
+    )?;
+    Ok(())
+}
+
+fn role_row(r: &Row<'_>) -> rusqlite::Result<Role> {
+    let designation: Option<String> = r.get(6)?;
+    let special = designation
+        .as_deref()
+        .and_then(crate::model::Designation::parse)
+        .is_some_and(crate::model::Designation::is_special);
+    Ok(Role {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_ref: r.get(7)?,
+        role: r.get(2)?,
+        hub: r.get(3)?,
+        from: r.get(4)?,
+        to: r.get(5)?,
+        designation,
+        special,
+    })
+}
+
+/// Roles, optionally only those of one person.
+pub fn roles(conn: &Connection, person_id: Option<&str>) -> Result<Vec<Role>> {
+    let mut st = conn.prepare(
+        "SELECT r.id, r.person_id, r.role, r.hub, r.from_date, r.to_date, r.designation, p.ref
+         FROM roles r JOIN people p ON p.id = r.person_id
+         WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY p.ref, r.from_date, r.role",
+    )?;
+    Ok(st
+        .query_map([person_id], role_row)?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One role.
+pub fn role(conn: &Connection, id: &str) -> Result<Option<Role>> {
+    Ok(roles(conn, None)?.into_iter().find(|r| r.id == id))
+}
+
+// ---------------------------------------------------------------- statements and notices
+
+/// A consent statement or privacy notice version.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextVersion {
+    pub id: String,
+    pub version: String,
+    pub format: String,
+    pub purpose: Option<String>,
+    pub sha256: String,
+    pub effective_from: String,
+    pub announces: Vec<String>,
+}
+
+/// Insert a statement version.
+pub fn insert_statement(
+    conn: &Connection,
+    v: &TextVersion,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Insert a notice version with what it announces (`controller:purpose`).
+pub fn insert_notice(
+    conn: &Connection,
+    v: &TextVersion,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)],
+    )?;
+    for a in &v.announces {
+        if let Some((c, p)) = a.split_once(':') {
+            conn.execute(
+                "INSERT OR IGNORE INTO notice_announces(notice_version, controller, purpose) VALUES (?1,?2,?3)",
+                params![v.version, c, p],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a statement or notice version/format exists.
+pub fn text_exists(conn: &Connection, kind: &str, version: &str, format: &str) -> Result<bool> {
+    let table = if kind == "statement" {
+        "statements"
+    } else {
+        "notices"
+    };
+    Ok(conn
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"),
+            [version, format],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Every statement (`kind` = "statement") or notice version.
+pub fn texts(conn: &Connection, kind: &str) -> Result<Vec<TextVersion>> {
+    let sql = if kind == "statement" {
+        "SELECT version, format, purpose, sha256, effective_from FROM statements ORDER BY effective_from, version, format"
+    } else {
+        "SELECT version, format, NULL, sha256, effective_from FROM notices ORDER BY effective_from, version, format"
+    };
+    let mut st = conn.prepare(sql)?;
+    let mut out = st
+        .query_map([], |r| {
+            let version: String = r.get(0)?;
+            let format: String = r.get(1)?;
+            Ok(TextVersion {
+                id: format!("{version}/{format}"),
+                version,
+                format,
+                purpose: r.get(2)?,
+                sha256: r.get(3)?,
+                effective_from: r.get(4)?,
+                announces: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    if kind != "statement" {
+        let mut st = conn.prepare("SELECT controller || ':' || purpose FROM notice_announces WHERE notice_version = ?1 ORDER BY 1")?;
+        for t in &mut out {
+            t.announces = st
+                .query_map([&t.version], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+        }
+    }
+    Ok(out)
+}
+
+/// The SHA-256 of the standard-format (else any) text of a statement version.
+pub fn statement_sha(conn: &Connection, version: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT sha256 FROM statements WHERE version = ?1 ORDER BY format = 'standard' DESC LIMIT 1",
+            [version],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Lookups for consent validation, answered by the register.
+pub struct RegisterLookup<'a>(pub &'a Connection);
+
+impl Lookup for RegisterLookup<'_> {
+    fn purpose(&self, code: &str) -> Option<PurposeInfo> {
+        purpose(self.0, code).ok().flatten().map(|p| PurposeInfo {
+            special: p.special,
+            channels: p
+                .channels
+                .iter()
+                .filter_map(|c| Channel::parse(c))
+                .collect(),
+        })
+    }
+    fn controller_exists(&self, slug: &str) -> bool {
+        controller(self.0, slug).ok().flatten().is_some()
+    }
+    fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
+        self.0
+            .query_row(
+                "SELECT MIN(effective_from) FROM statements WHERE version = ?1 AND purpose = ?2",
+                [version, purpose],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .ok()
+            .flatten()
+            .and_then(|s| parse_timestamp(&s))
+    }
+    fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
+        self.0
+            .query_row(
+                "SELECT MIN(effective_from) FROM notices WHERE version = ?1",
+                [version],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .ok()
+            .flatten()
+            .and_then(|s| parse_timestamp(&s))
+    }
+}
+
+// ---------------------------------------------------------------- consent events
+
+/// A stored consent event, as shown by `consent history`.
+#[derive(Clone, Serialize)]
+pub struct StoredConsent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub purpose: String,
+    pub action: String,
+    pub controllers: Vec<String>,
+    pub channels: Vec<String>,
+    pub consent_kind: String,
+    pub special_categories: Vec<String>,
+    pub statement_version: Option<String>,
+    pub statement_sha256: Option<String>,
+    pub notice_version: Option<String>,
+    pub method: Option<String>,
+    pub evidence_ref: Option<String>,
+    pub at: String,
+    pub recorded_by: String,
+    pub given_by: String,
+    pub authority_kind: Option<String>,
+    pub authority_ref: Option<String>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
+    pub support_given: Option<String>,
+    pub told_can_withdraw: bool,
+    pub context: Option<String>,
+    pub source: String,
+    pub recorded_at: String,
+}
+
+impl std::fmt::Debug for StoredConsent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredConsent")
+            .field("id", &self.id)
+            .field("purpose", &self.purpose)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoredConsent {
+    /// The view the status function needs.
+    pub fn view(&self) -> Option<EventView> {
+        Some(EventView {
+            action: ConsentAction::parse(&self.action)?,
+            controllers: self.controllers.clone(),
+            at: parse_timestamp(&self.at)?,
+        })
+    }
+}
+
+/// The natural key of a consent event: re-importing the same event changes nothing.
+pub fn consent_natural_key(person_id: &str, e: &ConsentEvent) -> String {
+    let mut cs = e.controllers.clone();
+    cs.sort();
+    format!(
+        "{person_id}|{}|{}|{}|{}",
+        e.purpose,
+        e.action,
+        cs.join(";"),
+        fmt_ts(e.at)
+    )
+}
+
+/// Insert a consent event unless an identical one (by natural key) exists. Returns the new id,
+/// or `None` when it was already there.
+pub fn insert_consent(
+    conn: &Connection,
+    person_id: &str,
+    e: &ConsentEvent,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let key = consent_natural_key(person_id, e);
+    let exists = conn
+        .query_row(
+            "SELECT 1 FROM consent_events WHERE natural_key = ?1",
+            [&key],
+            |_| Ok(()),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Ok(None);
+    }
+    let id = crate::model::new_id("con");
+    let sha = match &e.statement_version {
+        Some(v) => statement_sha(conn, v)?,
+        None => None,
+    };
+    let kind = if e.special_categories.is_empty() {
+        "standard"
+    } else {
+        "explicit"
+    };
+    conn.execute(
+        "INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+            statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
+            authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
+            natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
+        params![
+            id,
+            person_id,
+            e.purpose,
+            e.action.as_str(),
+            json_list(&e.controllers),
+            json_list(&e.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+            kind,
+            json_list(&e.special_categories.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+            e.statement_version,
+            sha,
+            e.notice_version,
+            e.method.map(|m| m.as_str()),
+            e.evidence_ref,
+            fmt_ts(e.at),
+            e.recorded_by,
+            e.given_by.as_str(),
+            e.authority_kind.map(|a| a.as_str()),
+            e.authority_ref,
+            e.verified_by,
+            e.verified_at.map(fmt_ts),
+            e.support_given,
+            e.told_can_withdraw,
+            e.context,
+            source,
+            key,
+            fmt_ts(now),
+        ],
+    )?;
+    Ok(Some(id))
+}
+
+/// Consent events, optionally of one person and/or one purpose, in time order.
+pub fn consents(
+    conn: &Connection,
+    person_id: Option<&str>,
+    purpose: Option<&str>,
+) -> Result<Vec<StoredConsent>> {
+    let mut st = conn.prepare_cached(
+        "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
+                c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
+                c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
+                c.told_can_withdraw, c.context, c.source, c.recorded_at
+         FROM consent_events c JOIN people p ON p.id = c.person_id
+         WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2)
+         ORDER BY p.ref, c.at, c.rowid",
+    )?;
+    let rows = st.query_map(params![person_id, purpose], |r| {
+        Ok(StoredConsent {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            person_ref: r.get(2)?,
+            purpose: r.get(3)?,
+            action: r.get(4)?,
+            controllers: parse_list(&r.get::<_, String>(5)?),
+            channels: parse_list(&r.get::<_, String>(6)?),
+            consent_kind: r.get(7)?,
+            special_categories: parse_list(&r.get::<_, String>(8)?),
+            statement_version: r.get(9)?,
+            statement_sha256: r.get(10)?,
+            notice_version: r.get(11)?,
+            method: r.get(12)?,
+            evidence_ref: r.get(13)?,
+            at: r.get(14)?,
+            recorded_by: r.get(15)?,
+            given_by: r.get(16)?,
+            authority_kind: r.get(17)?,
+            authority_ref: r.get(18)?,
+            verified_by: r.get(19)?,
+            verified_at: r.get(20)?,
+            support_given: r.get(21)?,
+            told_can_withdraw: r.get(22)?,
+            context: r.get(23)?,
+            source: r.get(24)?,
+            recorded_at: r.get(25)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- bases, objections, restrictions
+
+/// A basis event (record, object, restrict, lift_restriction).
+#[derive(Debug, Clone, Serialize)]
+pub struct BasisEvent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub purpose: String,
+    pub action: String,
+    pub basis: Option<String>,
+    pub controllers: Vec<String>,
+    pub assessment_ref: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// Insert a basis event unless an identical one exists; returns whether it was new.
+pub fn insert_basis(conn: &Connection, b: &BasisEvent, now: DateTime<Utc>) -> Result<bool> {
+    let mut cs = b.controllers.clone();
+    cs.sort();
+    let key = format!(
+        "{}|{}|{}|{}|{}",
+        b.person_id,
+        b.purpose,
+        b.action,
+        cs.join(";"),
+        b.decided_at
+    );
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        params![
+            b.id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
+            b.decided_at, key, fmt_ts(now)
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+/// Basis events, optionally of one person.
+pub fn bases(conn: &Connection, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
+    let mut st = conn.prepare(
+        "SELECT b.id, b.person_id, p.ref, b.purpose, b.action, b.basis, b.controllers, b.assessment_ref, b.decided_by, b.decided_at
+         FROM bases b JOIN people p ON p.id = b.person_id WHERE ?1 IS NULL OR b.person_id = ?1 ORDER BY p.ref, b.decided_at, b.rowid",
+    )?;
+    let rows = st.query_map([person_id], |r| {
+        Ok(BasisEvent {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            person_ref: r.get(2)?,
+            purpose: r.get(3)?,
+            action: r.get(4)?,
+            basis: r.get(5)?,
+            controllers: parse_list(&r.get::<_, String>(6)?),
+            assessment_ref: r.get(7)?,
+            decided_by: r.get(8)?,
+            decided_at: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- notices sent
+
+/// A logged delivery of a notice to a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeSent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub notice_version: String,
+    pub sent_at: String,
+    pub channel: String,
+}
+
+/// Insert a delivery record unless identical; returns whether it was new.
+pub fn insert_notice_sent(conn: &Connection, n: &NoticeSent, now: DateTime<Utc>) -> Result<bool> {
+    let key = format!(
+        "{}|{}|{}|{}",
+        n.person_id, n.notice_version, n.sent_at, n.channel
+    );
+    let c = conn.execute(
+        "INSERT OR IGNORE INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![n.id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)],
+    )?;
+    Ok(c == 1)
+}
+
+/// Notices sent, optionally to one person.
+pub fn notices_sent(conn: &Connection, person_id: Option<&str>) -> Result<Vec<NoticeSent>> {
+    let mut st = conn.prepare(
+        "SELECT n.id, n.person_id, p.ref, n.notice_version, n.sent_at, n.channel FROM notices_sent n JOIN people p ON p.id = n.person_id
+         WHERE ?1 IS NULL OR n.person_id = ?1 ORDER BY p.ref, n.sent_at",
+    )?;
+    let rows = st.query_map([person_id], |r| {
+        Ok(NoticeSent {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            person_ref: r.get(2)?,
+            notice_version: r.get(3)?,
+            sent_at: r.get(4)?,
+            channel: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- diversity
+
+/// Set (or replace) a person's answer for one diversity category.
+pub fn set_diversity(
+    conn: &Connection,
+    person_id: &str,
+    category: &str,
+    value: &str,
+    consent_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let same: Option<String> = conn
+        .query_row(
+            "SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2",
+            [person_id, category],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if same.as_deref() == Some(value) {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO diversity(person_id, category, value, consent_id, set_at) VALUES (?1,?2,?3,?4,?5)
+         ON CONFLICT(person_id, category) DO UPDATE SET value = excluded.value, consent_id = excluded.consent_id, set_at = excluded.set_at",
+        params![person_id, category, value, consent_id, fmt_ts(now)],
+    )?;
+    Ok(true)
+}
+
+/// A person's diversity answers as (category, value).
+pub fn diversity(conn: &Connection, person_id: &str) -> Result<Vec<(String, String)>> {
+    let mut st = conn
+        .prepare("SELECT category, value FROM diversity WHERE person_id = ?1 ORDER BY category")?;
+    Ok(st
+        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- suppression and tombstones
+
+/// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
+pub fn suppress(
+    conn: &Connection,
+    hash: &str,
+    reason: &str,
+    at: &str,
+    source: &str,
+) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)",
+        params![hash, reason, at, source],
+    )?;
+    Ok(n == 1)
+}
+
+/// The suppression reason for a keyed hash, if suppressed.
+pub fn suppressed(conn: &Connection, hash: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT reason FROM suppression WHERE hash = ?1",
+            [hash],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Whether a keyed hash belongs to an erased person (a tombstone).
+pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM tombstones WHERE hash = ?1", [hash], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some())
+}
+
+/// Suppression counts by reason.
+pub fn suppression_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut st =
+        conn.prepare("SELECT reason, COUNT(*) FROM suppression GROUP BY reason ORDER BY reason")?;
+    Ok(st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Erase a person: blank every identifying field in every table, keep non-identifying facts,
+/// write a tombstone. The caller adds the suppression entry and the audit entry.
+pub fn erase_person(
+    conn: &Connection,
+    p: &Person,
+    hash: &str,
+    reason: &str,
+    basis: &str,
+    expires: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let at = fmt_ts(now);
+    conn.execute(
+        "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
+            notes = NULL, source = NULL, hub = NULL, erased_at = ?2 WHERE id = ?1",
+        params![p.id, at],
+    )?;
+    conn.execute(
+        "UPDATE consent_events SET evidence_ref = CASE WHEN evidence_ref IS NULL THEN NULL ELSE '[erased]' END,
+            support_given = NULL, authority_ref = CASE WHEN authority_ref IS NULL THEN NULL ELSE '[erased]' END,
+            context = NULL WHERE person_id = ?1",
+        [&p.id],
+    )?;
+    conn.execute("DELETE FROM diversity WHERE person_id = ?1", [&p.id])?;
+    conn.execute("UPDATE roles SET hub = NULL WHERE person_id = ?1", [&p.id])?;
+    conn.execute(
+        "INSERT INTO tombstones(person_id, hash, erased_at, reason, basis, expires) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![p.id, hash, at, reason, basis, expires],
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- imports
+
+/// When a file with this SHA-256 was imported before, and as what.
+pub fn import_seen(conn: &Connection, sha256: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT kind, imported_at FROM imports WHERE sha256 = ?1",
+            [sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Record an import.
+pub fn record_import(
+    conn: &Connection,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+    counts: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO imports(sha256, kind, file_name, imported_at, counts) VALUES (?1,?2,?3,?4,?5)",
+        params![sha256, kind, file_name, fmt_ts(now), counts.to_string()],
+    )?;
+    Ok(())
+}
