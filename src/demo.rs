@@ -1,7 +1,370 @@
-pub fn run(
-    _ctx: &crate::Ctx,
-    _out: &std::path::Path,
-    _f: Option<&std::path::Path>,
-) -> crate::error::Result<crate::output::Outcome> {
-    Err(crate::error::Error::Internal("demo".into()))
+//! The demo: the story so far, run on the synthetic fixture community, through the same
+//! commands a facilitator would type. Everything it writes goes into one new folder.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::output::{Outcome, Style};
+use crate::register::queries;
+use crate::{Ctx, commands, consent};
+
+/// The fixture folder shipped with the source tree.
+pub fn default_fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+const OWN: &str = "brightwater-trust";
+const RECEIVER: &str = "kscop-steering-group";
+
+struct Runner {
+    ctx: Ctx,
+    log: String,
+}
+
+impl Runner {
+    fn step(&mut self, what: &str, args: &[&str]) -> Result<Outcome> {
+        let cli = Cli::try_parse_from(std::iter::once("handover").chain(args.iter().copied()))
+            .map_err(|e| Error::Internal(format!("demo step '{what}' has bad arguments: {e}")))?;
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.contains(' ') {
+                    format!("\"{a}\"")
+                } else {
+                    (*a).to_string()
+                }
+            })
+            .collect();
+        let _ = writeln!(self.log, "- {what}: `handover {}`", shown.join(" "));
+        commands::dispatch(&self.ctx, cli.command)
+    }
+}
+
+fn counts(o: &Outcome) -> String {
+    o.data["counts"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// Run the demo into `out`.
+pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
+    let fx = fixtures
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_fixtures);
+    if !fx.join("people.csv").is_file() {
+        return Err(Error::bad(
+            "--fixtures",
+            format!("no people.csv in '{}'", fx.display()),
+        ));
+    }
+    if out.exists()
+        && std::fs::read_dir(out)
+            .map_err(|e| Error::io("read", out, e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::bad(
+            "--out",
+            format!(
+                "'{}' is not empty; the demo writes only into a new or empty folder",
+                out.display()
+            ),
+        ));
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
+    let register = out.join("handover.db");
+    let sub = Ctx {
+        register: register.clone(),
+        actor: "demo-facilitator".into(),
+        now: ctx.now,
+        style: Style {
+            json: false,
+            quiet: true,
+            color: false,
+        },
+    };
+    let mut r = Runner {
+        ctx: sub,
+        log: String::new(),
+    };
+    let f = |name: &str| fx.join(name).display().to_string();
+
+    r.step(
+        "create the register",
+        &[
+            "init",
+            "--community",
+            "Kent and Sussex Community of Practice",
+            "--controller",
+            "Brightwater Trust",
+        ],
+    )?;
+    r.step(
+        "add the receiving steering group",
+        &[
+            "controller",
+            "add",
+            "--name",
+            "KSCoP Steering Group",
+            "--kind",
+            "unincorporated_association",
+            "--contact",
+            "steering@example.org",
+        ],
+    )?;
+    // Statements and notices from the fixture index.
+    let index = std::fs::read_to_string(fx.join("texts/index.csv"))
+        .map_err(|e| Error::io("read", fx.join("texts/index.csv"), e))?;
+    let mut texts = 0;
+    for line in index.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let [kind, version, purpose, format, eff, announces, file] = c[..] else {
+            continue;
+        };
+        let path = f(file);
+        let mut args = vec![
+            kind,
+            "add",
+            "--version",
+            version,
+            "--format",
+            format,
+            "--file",
+            &path,
+            "--effective-from",
+            eff,
+        ];
+        if kind == "statement" {
+            args.extend(["--purpose", purpose]);
+        } else if !announces.is_empty() {
+            args.extend(["--announces", announces]);
+        }
+        r.step(&format!("store {kind} {version} ({format})"), &args)?;
+        texts += 1;
+    }
+    let people = r.step(
+        "import the member register",
+        &["person", "import", &f("people.csv")],
+    )?;
+    let consents = r.step(
+        "import consent evidence",
+        &["consent", "import", &f("consent.csv")],
+    )?;
+    let roles = r.step("import roles", &["role", "import", &f("roles.csv")])?;
+    let bases = r.step(
+        "import other lawful bases and objections",
+        &["basis", "import", &f("bases.csv")],
+    )?;
+    let sent = r.step(
+        "import the notice delivery log",
+        &["notice", "send-log", &f("notices-sent.csv")],
+    )?;
+    let diversity = r.step(
+        "import diversity answers (explicit consent checked)",
+        &["person", "import", &f("diversity.csv")],
+    )?;
+    let mailchimp = r.step(
+        "import the Mailchimp audience export",
+        &[
+            "person",
+            "import",
+            &f("exports/mailchimp-audience-export.zip"),
+            "--purpose",
+            "newsletter",
+            "--controllers",
+            OWN,
+            "--statement-version",
+            "NL-2017",
+            "--notice-version",
+            "PN-2017",
+            "--method",
+            "online_checkbox",
+            "--without-consent",
+        ],
+    )?;
+    let again = r.step(
+        "import the member register again (changes nothing)",
+        &["person", "import", &f("people.csv")],
+    )?;
+
+    // Record a consent, then withdraw it: withdrawal is as easy as giving.
+    let at_grant =
+        (ctx.now - chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at_withdraw =
+        (ctx.now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    r.step(
+        "record a consent to the steering group's newsletter",
+        &[
+            "consent",
+            "record",
+            "--person",
+            "M0004",
+            "--purpose",
+            "successor_newsletter",
+            "--controllers",
+            RECEIVER,
+            "--channels",
+            "email",
+            "--at",
+            &at_grant,
+            "--recorded-by",
+            "demo-facilitator",
+            "--method",
+            "paper_signed",
+            "--evidence-ref",
+            "DEMO-FORM-1",
+            "--statement-version",
+            "SN-2025",
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ],
+    )?;
+    r.step(
+        "record its withdrawal",
+        &[
+            "consent",
+            "withdraw",
+            "--person",
+            "M0004",
+            "--purpose",
+            "successor_newsletter",
+            "--at",
+            &at_withdraw,
+            "--recorded-by",
+            "demo-facilitator",
+            "--channels",
+            "email",
+        ],
+    )?;
+
+    // Erase a person, then show that a file adding them back is refused.
+    let victim = "M0100";
+    let row = std::fs::read_to_string(fx.join("people.csv"))
+        .map_err(|e| Error::io("read", fx.join("people.csv"), e))?
+        .lines()
+        .find(|l| l.starts_with(&format!("{victim},")))
+        .map(String::from)
+        .ok_or_else(|| Error::Internal("fixture person M0100 missing".into()))?;
+    r.step(
+        "erase a person (erasure request)",
+        &[
+            "person",
+            "erase",
+            victim,
+            "--reason",
+            "erasure request DEMO-1",
+        ],
+    )?;
+    let readd = out.join("re-add-erased-person.csv");
+    let header = "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes";
+    // A different reference, so only the email (matched by its keyed hash) can catch it.
+    let row = row.replacen(victim, "NEW-1", 1);
+    std::fs::write(&readd, format!("{header}\n{row}\n"))
+        .map_err(|e| Error::io("write", &readd, e))?;
+    let refused = match r.step(
+        "try to add the erased person back",
+        &["person", "import", &readd.display().to_string()],
+    ) {
+        Err(Error::ImportRefused { rows, .. }) => {
+            rows.first().map(|e| e.to_string()).unwrap_or_default()
+        }
+        Err(e) => return Err(e),
+        Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
+    };
+    std::fs::remove_file(&readd).map_err(|e| Error::io("remove", &readd, e))?;
+    let verify = r.step("verify the audit log", &["audit", "verify"])?;
+
+    // Summary: consent coverage by purpose and controller.
+    let reg = crate::register::Register::open(&register, "demo-facilitator")?;
+    let conn = reg.conn();
+    let mut summary = String::new();
+    let (live, erased) = queries::people_counts(conn)?;
+    let _ = writeln!(summary, "people: {live} in the register, {erased} erased");
+    for (purpose, controller) in [
+        ("newsletter", OWN),
+        ("disclose_to_successor", RECEIVER),
+        ("successor_newsletter", RECEIVER),
+        ("diversity_monitoring", OWN),
+    ] {
+        let refresh = queries::purpose(conn, purpose)?.and_then(|p| p.refresh_months);
+        let events = queries::consents(conn, None, Some(purpose))?;
+        let mut by: std::collections::BTreeMap<&str, i64> = Default::default();
+        let mut i = 0;
+        while i < events.len() {
+            let pid = &events[i].person_id;
+            let mut views = Vec::new();
+            while i < events.len() && &events[i].person_id == pid {
+                views.extend(events[i].view());
+                i += 1;
+            }
+            *by.entry(consent::status(&views, controller, refresh, ctx.now).as_str())
+                .or_default() += 1;
+        }
+        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(summary, "{purpose} for {controller}: {}", parts.join(", "));
+    }
+    for (reason, n) in queries::suppression_counts(conn)? {
+        let _ = writeln!(summary, "suppressed ({reason}): {n}");
+    }
+
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "handover demo: the synthetic Kent and Sussex community (everyone in it is invented)\n"
+    );
+    let _ = writeln!(text, "steps:\n{}", r.log);
+    let _ = writeln!(text, "what happened:");
+    let _ = writeln!(
+        text,
+        "  {texts} statement and notice versions stored with their SHA-256"
+    );
+    for (what, o) in [
+        ("people", &people),
+        ("consent", &consents),
+        ("roles", &roles),
+        ("bases", &bases),
+        ("notices sent", &sent),
+        ("diversity", &diversity),
+        ("mailchimp", &mailchimp),
+    ] {
+        let _ = writeln!(text, "  {what}: {}", counts(o));
+    }
+    let _ = writeln!(
+        text,
+        "  second import of people.csv: already imported = {}",
+        again.data["already_imported"]
+    );
+    let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
+    let _ = writeln!(text, "  audit log: {}", verify.text.trim());
+    let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));
+    let _ = writeln!(text, "files:\n  register: {}", register.display());
+    let _ = writeln!(
+        text,
+        "\nnext: look around with `handover --register {} person list` or `... consent history M0001`",
+        register.display()
+    );
+    let data = serde_json::json!({
+        "register": register.display().to_string(),
+        "people": people.data, "consent": consents.data, "roles": roles.data, "bases": bases.data,
+        "notices_sent": sent.data, "diversity": diversity.data, "mailchimp": mailchimp.data,
+        "erased_readd_refused": true,
+        "audit": verify.data,
+    });
+    Ok(Outcome::new("demo", data, text))
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
 }
