@@ -32,10 +32,10 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Aisha", "Alex", "Amelia", "Ben", "Bethan", "Callum", "Chloe", "Dafydd", "Deepa", "Eleanor",
-    "Emeka", "Fatima", "Finn", "Grace", "Harriet", "Idris", "Imogen", "Jack", "Jasmine", "Kofi",
-    "Laura", "Leon", "Maya", "Mohammed", "Niamh", "Oliver", "Priya", "Rhys", "Rosa", "Samir",
-    "Siân", "Tariq", "Tegan", "Una", "Vikram", "Wen", "Yusuf", "Zara", "Ciarán", "Zoë",
+    "Aisha", "Alex", "Amelia", "Ben", "Bethan", "Callum", "Chloe", "Dafydd", "Deepa", "Eleanor", "Emeka", "Fatima",
+    "Finn", "Grace", "Harriet", "Idris", "Imogen", "Jack", "Jasmine", "Kofi", "Laura", "Leon", "Maya", "Mohammed",
+    "Niamh", "Oliver", "Priya", "Rhys", "Rosa", "Samir", "Siân", "Tariq", "Tegan", "Una", "Vikram", "Wen", "Yusuf",
+    "Zara", "Ciarán", "Zoë",
 ];
 const LAST: &[&str] = &[
     "Abbott",
@@ -83,14 +83,7 @@ const ORGS: &[&str] = &[
     "Family Carers Network",
     "",
 ];
-const HUBS: &[&str] = &[
-    "Canterbury",
-    "Medway",
-    "Worthing",
-    "Hellingly",
-    "Crawley",
-    "Leatherhead",
-];
+const HUBS: &[&str] = &["Canterbury", "Medway", "Worthing", "Hellingly", "Crawley", "Leatherhead"];
 const GROUPS: &[(&str, u64)] = &[
     ("professional", 30),
     ("family_carer", 18),
@@ -125,40 +118,29 @@ fn date(rng: &mut Rng, from_year: i32, to_year: i32) -> (i32, u32, u32) {
     let y = from_year + rng.below((to_year - from_year + 1) as u64) as i32;
     let m = 1 + rng.below(12) as u32;
     let d = 1 + rng.below(28) as u32;
-    (y, m, d)
+    clamp((y, m, d))
+}
+
+/// No event after October 2026: the fixtures describe the past.
+fn clamp((y, m, d): (i32, u32, u32)) -> (i32, u32, u32) {
+    if y > 2026 || (y == 2026 && m > 10) { (2026, 10, d) } else { (y, m, d) }
 }
 
 fn ts((y, m, d): (i32, u32, u32), rng: &mut Rng) -> String {
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z",
-        9 + rng.below(9),
-        rng.below(60)
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z", 9 + rng.below(9), rng.below(60))
 }
 
 fn later((y, m, d): (i32, u32, u32), rng: &mut Rng, max_year: i32) -> (i32, u32, u32) {
     let ny = (y + 1 + rng.below(3) as i32).min(max_year);
-    if ny == y {
-        (y, (m + 1).min(12), d)
-    } else {
-        (ny, 1 + rng.below(10) as u32, d)
-    }
+    clamp(if ny == y { (y, (m + 1).min(12), d) } else { (ny, 1 + rng.below(10) as u32, d) })
 }
 
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 fn line(cells: &[&str]) -> String {
-    let mut s = cells
-        .iter()
-        .map(|c| csv_cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
+    let mut s = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
     s.push('\n');
     s
 }
@@ -242,11 +224,7 @@ fn main() {
         people.push(Person {
             reference: format!("M{:04}", i + 1),
             name,
-            email: if on_list || rng.chance(70) {
-                email
-            } else {
-                String::new()
-            },
+            email: if on_list || rng.chance(70) { email } else { String::new() },
             phone: if rng.chance(40) {
                 if rng.chance(50) {
                     format!("01632 960{:03}", rng.below(1000))
@@ -258,28 +236,17 @@ fn main() {
             },
             organisation: rng.pick(ORGS).to_string(),
             group: group.to_string(),
-            hub: if rng.chance(60) {
-                rng.pick(HUBS).to_string()
-            } else {
-                String::new()
-            },
+            hub: if rng.chance(60) { rng.pick(HUBS).to_string() } else { String::new() },
             jurisdiction,
             adult: !rng.chance(3),
-            source: if on_list {
-                "signup form"
-            } else {
-                "event sign-in sheet"
-            },
+            source: if on_list { "signup form" } else { "event sign-in sheet" },
             joined,
             on_list,
         });
     }
     // The steering group (receiving side) and the champions: fixed positions, always adult, E&W.
-    let steering = [
-        (0usize, "steering_chair", ""),
-        (1, "steering_co_chair", "lived_experience"),
-        (2, "steering_secretary", ""),
-    ];
+    let steering =
+        [(0usize, "steering_chair", ""), (1, "steering_co_chair", "lived_experience"), (2, "steering_secretary", "")];
     for (i, _, _) in steering {
         people[i].jurisdiction = "england_wales";
         people[i].adult = true;
@@ -315,11 +282,7 @@ fn main() {
         "notes",
     ]);
     for p in &people {
-        let notes = if p.reference == "M0042" {
-            "Prefers large print; carer attends meetings"
-        } else {
-            ""
-        };
+        let notes = if p.reference == "M0042" { "Prefers large print; carer attends meetings" } else { "" };
         out.push_str(&line(&[
             &p.reference,
             &p.name,
@@ -338,55 +301,15 @@ fn main() {
     write(&root.join("people.csv"), &out);
 
     // roles.csv
-    let mut out = line(&[
-        "person_ref",
-        "email",
-        "role",
-        "hub",
-        "from",
-        "to",
-        "designation",
-    ]);
+    let mut out = line(&["person_ref", "email", "role", "hub", "from", "to", "designation"]);
     for (i, role, designation) in steering {
-        out.push_str(&line(&[
-            &people[i].reference,
-            "",
-            role,
-            "",
-            "2023-04-01",
-            "",
-            designation,
-        ]));
+        out.push_str(&line(&[&people[i].reference, "", role, "", "2023-04-01", "", designation]));
     }
     for (h, hub) in HUBS.iter().enumerate() {
-        out.push_str(&line(&[
-            &people[3 + h].reference,
-            "",
-            "champion",
-            hub,
-            "2022-09-01",
-            "",
-            "",
-        ]));
+        out.push_str(&line(&[&people[3 + h].reference, "", "champion", hub, "2022-09-01", "", ""]));
     }
-    out.push_str(&line(&[
-        &people[9].reference,
-        "",
-        "facilitator",
-        "",
-        "2017-01-09",
-        "",
-        "",
-    ]));
-    out.push_str(&line(&[
-        &people[10].reference,
-        "",
-        "coordinator",
-        "",
-        "2019-05-01",
-        "2026-03-31",
-        "",
-    ]));
+    out.push_str(&line(&[&people[9].reference, "", "facilitator", "", "2017-01-09", "", ""]));
+    out.push_str(&line(&[&people[10].reference, "", "coordinator", "", "2019-05-01", "2026-03-31", ""]));
     write(&root.join("roles.csv"), &out);
 
     // consent.csv
@@ -433,11 +356,8 @@ fn main() {
                      specials: &str,
                      proxy: bool| {
         n_ev += 1;
-        let method = if p.group == "lived_experience" && rng.chance(50) {
-            "easy_read_form"
-        } else {
-            rng.pick(&methods)
-        };
+        let method =
+            if p.group == "lived_experience" && rng.chance(50) { "easy_read_form" } else { rng.pick(&methods) };
         let support = if p.group == "lived_experience" && rng.chance(60) {
             "supported by an advocate; easy-read version and extra time"
         } else {
@@ -487,17 +407,7 @@ fn main() {
         if p.on_list && !p.email.is_empty() && (i < 20 || !rng.chance(8)) {
             let d = date(&mut rng, 2017, 2026);
             let at = ts(d, &mut rng);
-            grant(
-                &mut out,
-                &mut rng,
-                p,
-                "newsletter",
-                OWN,
-                "email",
-                &at,
-                "",
-                proxy,
-            );
+            grant(&mut out, &mut rng, p, "newsletter", OWN, "email", &at, "", proxy);
             if i > 20 && rng.chance(9) {
                 let w = later(d, &mut rng, 2026);
                 withdrawals.push((p.reference.clone(), "newsletter", ts(w, &mut rng), ""));
@@ -506,17 +416,7 @@ fn main() {
                 if rng.chance(40) {
                     let r = later(d, &mut rng, 2026);
                     let at2 = ts(r, &mut rng);
-                    grant(
-                        &mut out,
-                        &mut rng,
-                        p,
-                        "newsletter",
-                        OWN,
-                        "email",
-                        &at2,
-                        "",
-                        proxy,
-                    );
+                    grant(&mut out, &mut rng, p, "newsletter", OWN, "email", &at2, "", proxy);
                 }
             }
         } else if p.on_list && i > 20 && rng.chance(30) {
@@ -525,44 +425,15 @@ fn main() {
         }
         // Consent to pass details to the named successor, and to its newsletter (2025-2026).
         if i < 20 || (p.on_list && rng.chance(40)) {
-            let d = (
-                2025 + rng.below(2) as i32,
-                1 + rng.below(9) as u32,
-                1 + rng.below(28) as u32,
-            );
+            let d = (2025 + rng.below(2) as i32, 1 + rng.below(9) as u32, 1 + rng.below(28) as u32);
             let at = ts(d, &mut rng);
-            grant(
-                &mut out,
-                &mut rng,
-                p,
-                "disclose_to_successor",
-                &format!("{OWN};{RECEIVER}"),
-                "",
-                &at,
-                "",
-                proxy,
-            );
+            grant(&mut out, &mut rng, p, "disclose_to_successor", &format!("{OWN};{RECEIVER}"), "", &at, "", proxy);
             if !p.email.is_empty() && (i < 20 || rng.chance(70)) {
-                grant(
-                    &mut out,
-                    &mut rng,
-                    p,
-                    "successor_newsletter",
-                    RECEIVER,
-                    "email",
-                    &at,
-                    "",
-                    proxy,
-                );
+                grant(&mut out, &mut rng, p, "successor_newsletter", RECEIVER, "email", &at, "", proxy);
             }
             if i > 20 && rng.chance(4) {
                 let w = later(d, &mut rng, 2026);
-                withdrawals.push((
-                    p.reference.clone(),
-                    "successor_newsletter",
-                    ts(w, &mut rng),
-                    "",
-                ));
+                withdrawals.push((p.reference.clone(), "successor_newsletter", ts(w, &mut rng), ""));
             }
         }
         if i > 20 && rng.chance(10) {
@@ -570,40 +441,16 @@ fn main() {
             // by a consent in force when the fixtures are imported (24-month refresh).
             let d = (2026, 1 + rng.below(10) as u32, 1 + rng.below(28) as u32);
             let at = ts(d, &mut rng);
-            grant(
-                &mut out,
-                &mut rng,
-                p,
-                "diversity_monitoring",
-                OWN,
-                "",
-                &at,
-                "ethnicity;disability",
-                false,
-            );
+            grant(&mut out, &mut rng, p, "diversity_monitoring", OWN, "", &at, "ethnicity;disability", false);
         }
         if i > 20 && rng.chance(6) {
             let d = date(&mut rng, 2019, 2026);
             let at = ts(d, &mut rng);
-            grant(
-                &mut out,
-                &mut rng,
-                p,
-                "photos_video",
-                OWN,
-                "",
-                &at,
-                "health",
-                false,
-            );
+            grant(&mut out, &mut rng, p, "photos_video", OWN, "", &at, "health", false);
         }
     }
     for (r, purpose, at, kind) in &withdrawals {
-        let action = if kind.is_empty() {
-            "withdraw"
-        } else {
-            "refuse"
-        };
+        let action = if kind.is_empty() { "withdraw" } else { "refuse" };
         out.push_str(&line(&[
             r,
             "",
@@ -702,13 +549,7 @@ fn main() {
     write(&root.join("bases.csv"), &out);
 
     // notices-sent.csv: the pre-disclosure notice announcing the receiver, to LI people.
-    let mut out = line(&[
-        "person_ref",
-        "email",
-        "notice_version",
-        "sent_at",
-        "channel",
-    ]);
+    let mut out = line(&["person_ref", "email", "notice_version", "sent_at", "channel"]);
     for (k, i) in li_people.iter().enumerate() {
         if k % 7 != 6 {
             let day = 3 + (k % 20);
@@ -726,19 +567,9 @@ fn main() {
     // diversity.csv: answers only from people with explicit diversity consent (others would be refused).
     let consent_text = std::fs::read_to_string(root.join("consent.csv")).unwrap();
     let mut out = line(&["person_ref", "email", "category", "value"]);
-    let ethnicity = [
-        "white_british",
-        "asian_british",
-        "black_british",
-        "mixed",
-        "white_other",
-        "prefer_not_to_say",
-    ];
+    let ethnicity = ["white_british", "asian_british", "black_british", "mixed", "white_other", "prefer_not_to_say"];
     let disability = ["yes", "no", "prefer_not_to_say"];
-    for l in consent_text
-        .lines()
-        .filter(|l| l.contains(",diversity_monitoring,grant,"))
-    {
+    for l in consent_text.lines().filter(|l| l.contains(",diversity_monitoring,grant,")) {
         let r = l.split(',').next().unwrap();
         out.push_str(&line(&[r, "", "ethnicity", rng.pick(&ethnicity)]));
         out.push_str(&line(&[r, "", "disability", rng.pick(&disability)]));
@@ -819,24 +650,8 @@ fn main() {
             "",
             "I explicitly agree to photos and video of me being used in community reports. This may show information about my health. I can withdraw at any time.",
         ),
-        (
-            "notice",
-            "PN-2017",
-            "",
-            "standard",
-            "2017-01-01",
-            "",
-            "Brightwater Trust privacy notice, 2017.",
-        ),
-        (
-            "notice",
-            "PN-2021",
-            "",
-            "standard",
-            "2021-06-01",
-            "",
-            "Brightwater Trust privacy notice, 2021.",
-        ),
+        ("notice", "PN-2017", "", "standard", "2017-01-01", "", "Brightwater Trust privacy notice, 2017."),
+        ("notice", "PN-2021", "", "standard", "2021-06-01", "", "Brightwater Trust privacy notice, 2021."),
         (
             "notice",
             "PN-2025",
@@ -856,21 +671,11 @@ fn main() {
             "Service message, not marketing. From 1 April 2026 the Kent and Sussex CoP Steering Group will run the community. We plan to pass your name, contact details and roles to it, relying on our legitimate interests (LIA-2026-02). You can object by replying to this email before 1 March 2026.",
         ),
     ];
-    let mut index = line(&[
-        "kind",
-        "version",
-        "purpose",
-        "format",
-        "effective_from",
-        "announces",
-        "file",
-    ]);
+    let mut index = line(&["kind", "version", "purpose", "format", "effective_from", "announces", "file"]);
     for (kind, version, purpose, format, eff, announces, body) in texts {
         let file = format!("texts/{kind}-{version}-{format}.txt");
         write(&root.join(&file), &format!("{body}\n"));
-        index.push_str(&line(&[
-            kind, version, purpose, format, eff, announces, &file,
-        ]));
+        index.push_str(&line(&[kind, version, purpose, format, eff, announces, &file]));
     }
     write(&root.join("texts/index.csv"), &index);
 
@@ -879,18 +684,11 @@ fn main() {
     let head_sub = "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n";
     let head_unsub = "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,UNSUB_TIME,UNSUB_CAMPAIGN_TITLE,UNSUB_CAMPAIGN_ID,UNSUB_REASON,UNSUB_REASON_OTHER,LEID,EUID,NOTES,TAGS\n";
     let head_clean = "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,CLEAN_TIME,CLEAN_CAMPAIGN_TITLE,CLEAN_CAMPAIGN_ID,LEID,EUID,NOTES,TAGS\n";
-    let (mut sub, mut unsub, mut clean) = (
-        head_sub.to_string(),
-        head_unsub.to_string(),
-        head_clean.to_string(),
-    );
+    let (mut sub, mut unsub, mut clean) = (head_sub.to_string(), head_unsub.to_string(), head_clean.to_string());
     for k in 0..60u64 {
         let f = rng.pick(FIRST);
         let l = rng.pick(LAST);
-        let email = format!(
-            "mc.{}.{k}@example.net",
-            f.to_lowercase().replace(['â', 'ë'], "a")
-        );
+        let email = format!("mc.{}.{k}@example.net", f.to_lowercase().replace(['â', 'ë'], "a"));
         let (y, m, d) = date(&mut rng, 2018, 2025);
         let optin = format!("{y:04}-{m:02}-{d:02} 10:{:02}:00", rng.below(60));
         let confirm = format!("{y:04}-{m:02}-{d:02} 11:{:02}:00", rng.below(60));
@@ -936,10 +734,7 @@ fn main() {
         .last_modified_time(zip::DateTime::default());
     for (name, body) in [
         (format!("subscribed_email_audience_export_{id}.csv"), &sub),
-        (
-            format!("unsubscribed_email_audience_export_{id}.csv"),
-            &unsub,
-        ),
+        (format!("unsubscribed_email_audience_export_{id}.csv"), &unsub),
         (format!("cleaned_email_audience_export_{id}.csv"), &clean),
     ] {
         zip.start_file(name, opts).unwrap();

@@ -24,13 +24,7 @@ pub struct Cli {
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// The register file.
-    #[arg(
-        long,
-        global = true,
-        env = "HANDOVER_REGISTER",
-        default_value = "handover.db",
-        value_name = "PATH"
-    )]
+    #[arg(long, global = true, env = "HANDOVER_REGISTER", default_value = "handover.db", value_name = "PATH")]
     pub register: PathBuf,
     /// Print one JSON document {"type": ..., "data": ...} on stdout instead of text.
     #[arg(long, global = true)]
@@ -115,9 +109,7 @@ pub struct InitArgs {
 }
 
 fn controller_kinds() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        crate::model::ControllerKind::ALL.iter().map(|k| k.as_str()),
-    )
+    clap::builder::PossibleValuesParser::new(crate::model::ControllerKind::ALL.iter().map(|k| k.as_str()))
 }
 
 /// Optional controller fields shared by add and edit.

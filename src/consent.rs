@@ -20,8 +20,7 @@ use chrono::{DateTime, Months, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, parse_timestamp,
-    parse_yes_no, split_list,
+    AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, parse_timestamp, parse_yes_no, split_list,
 };
 
 /// Derived status of a person for a purpose and controller.
@@ -83,23 +82,14 @@ fn rank(a: ConsentAction) -> u8 {
 
 /// When a grant made at `at` expires, given a refresh period in months (`None`: never).
 pub fn expiry(at: DateTime<Utc>, refresh_months: Option<u32>) -> Option<DateTime<Utc>> {
-    refresh_months
-        .filter(|m| *m > 0)
-        .and_then(|m| at.checked_add_months(Months::new(m)))
+    refresh_months.filter(|m| *m > 0).and_then(|m| at.checked_add_months(Months::new(m)))
 }
 
 /// The status of one person for one purpose and `controller` at `now`, from that person's events
 /// for that purpose (in any order).
-pub fn status(
-    events: &[EventView],
-    controller: &str,
-    refresh_months: Option<u32>,
-    now: DateTime<Utc>,
-) -> Status {
-    let latest = events
-        .iter()
-        .filter(|e| e.at <= now && concerns(e, controller))
-        .max_by_key(|e| (e.at, rank(e.action)));
+pub fn status(events: &[EventView], controller: &str, refresh_months: Option<u32>, now: DateTime<Utc>) -> Status {
+    let latest =
+        events.iter().filter(|e| e.at <= now && concerns(e, controller)).max_by_key(|e| (e.at, rank(e.action)));
     match latest {
         None => Status::None,
         Some(e) => match e.action {
@@ -211,10 +201,12 @@ fn opt(s: &str) -> Option<String> {
 
 /// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
 /// for special-category purposes), R9 (proxy authority) and the register's catalogues.
-/// `person_adult` is whether the person is confirmed 18 or over.
+/// `person_adult` is whether the person is confirmed 18 or over; events more than a day after
+/// `now` are refused as future-dated.
 pub fn validate(
     raw: &RawConsent,
     person_adult: bool,
+    now: DateTime<Utc>,
     lookup: &dyn Lookup,
 ) -> Result<ConsentEvent, Vec<Problem>> {
     let mut p = Vec::new();
@@ -223,10 +215,7 @@ pub fn validate(
     let action = match raw.action.trim() {
         "" => Some(ConsentAction::Grant),
         s => ConsentAction::parse(s).or_else(|| {
-            bad(
-                "action",
-                format!("must be one of {}", ConsentAction::list()),
-            );
+            bad("action", format!("must be one of {}", ConsentAction::list()));
             None
         }),
     };
@@ -235,28 +224,19 @@ pub fn validate(
         bad("purpose", "exactly one purpose is required".into());
         None
     } else if purpose_code.contains(';') || purpose_code.contains(',') {
-        bad(
-            "purpose",
-            "a consent covers exactly one purpose; record one event per purpose".into(),
-        );
+        bad("purpose", "a consent covers exactly one purpose; record one event per purpose".into());
         None
     } else {
         let info = lookup.purpose(&purpose_code);
         if info.is_none() {
-            bad(
-                "purpose",
-                "unknown purpose code (see `handover purpose list`)".into(),
-            );
+            bad("purpose", "unknown purpose code (see `handover purpose list`)".into());
         }
         info
     };
     let controllers = split_list(&raw.controllers);
     for c in &controllers {
         if !lookup.controller_exists(c) {
-            bad(
-                "controllers",
-                format!("unknown controller '{c}' (see `handover controller list`)"),
-            );
+            bad("controllers", format!("unknown controller '{c}' (see `handover controller list`)"));
         }
     }
     let mut channels = Vec::new();
@@ -267,17 +247,11 @@ pub fn validate(
                     && !info.channels.is_empty()
                     && !info.channels.contains(&ch)
                 {
-                    bad(
-                        "channels",
-                        format!("channel '{ch}' is not one this purpose uses"),
-                    );
+                    bad("channels", format!("channel '{ch}' is not one this purpose uses"));
                 }
                 channels.push(ch);
             }
-            None => bad(
-                "channels",
-                format!("unknown channel '{c}'; use {}", Channel::list()),
-            ),
+            None => bad("channels", format!("unknown channel '{c}'; use {}", Channel::list())),
         }
     }
     let at = match raw.at.trim() {
@@ -285,14 +259,17 @@ pub fn validate(
             bad("at", "the time of the event is required".into());
             None
         }
-        s => parse_timestamp(s).or_else(|| {
-            bad(
-                "at",
-                "must be an ISO 8601 timestamp with time and zone, e.g. 2024-03-01T10:00:00Z"
-                    .into(),
-            );
-            None
-        }),
+        s => match parse_timestamp(s) {
+            None => {
+                bad("at", "must be an ISO 8601 timestamp with time and zone, e.g. 2024-03-01T10:00:00Z".into());
+                None
+            }
+            Some(t) if t > now + chrono::Duration::hours(24) => {
+                bad("at", "the event is dated in the future; record it when it has happened".into());
+                None
+            }
+            Some(t) => Some(t),
+        },
     };
     let recorded_by = raw.recorded_by.trim().to_string();
     if recorded_by.is_empty() {
@@ -315,10 +292,7 @@ pub fn validate(
             GivenBy::SelfGiven
         }
         s => GivenBy::parse(s).unwrap_or_else(|| {
-            bad(
-                "given_by",
-                format!("unknown value; use {}", GivenBy::list()),
-            );
+            bad("given_by", format!("unknown value; use {}", GivenBy::list()));
             GivenBy::SelfGiven
         }),
     };
@@ -326,10 +300,7 @@ pub fn validate(
     for c in split_list(&raw.special_categories) {
         match SpecialCategory::parse(&c) {
             Some(sc) => special_categories.push(sc),
-            None => bad(
-                "special_categories",
-                format!("unknown category '{c}'; use {}", SpecialCategory::list()),
-            ),
+            None => bad("special_categories", format!("unknown category '{c}'; use {}", SpecialCategory::list())),
         }
     }
     let statement_version = opt(&raw.statement_version);
@@ -340,10 +311,7 @@ pub fn validate(
     let verified_at = match raw.verified_at.trim() {
         "" => None,
         s => parse_timestamp(s).or_else(|| {
-            bad(
-                "verified_at",
-                "must be an ISO 8601 timestamp with time and zone".into(),
-            );
+            bad("verified_at", "must be an ISO 8601 timestamp with time and zone".into());
             None
         }),
     };
@@ -364,10 +332,7 @@ pub fn validate(
             None
         }
         s => AuthorityKind::parse(s).or_else(|| {
-            bad(
-                "authority_kind",
-                format!("unknown authority; use {}", AuthorityKind::list()),
-            );
+            bad("authority_kind", format!("unknown authority; use {}", AuthorityKind::list()));
             None
         }),
     };
@@ -375,80 +340,58 @@ pub fn validate(
     if action == Some(ConsentAction::Grant) {
         // R7: every field, exactly one purpose, at least one controller, told they can withdraw.
         if controllers.is_empty() {
-            bad(
-                "controllers",
-                "a consent must name at least one controller that relies on it".into(),
-            );
+            bad("controllers", "a consent must name at least one controller that relies on it".into());
         }
         if statement_version.is_none() {
-            bad(
-                "statement_version",
-                "required: the version of the consent statement the person saw".into(),
-            );
+            bad("statement_version", "required: the version of the consent statement the person saw".into());
         }
         if notice_version.is_none() {
-            bad(
-                "notice_version",
-                "required: the privacy notice version in force".into(),
-            );
+            bad("notice_version", "required: the privacy notice version in force".into());
         }
         if method.is_none() && raw.method.trim().is_empty() {
-            bad(
-                "method",
-                format!("required: how consent was given ({})", Method::list()),
-            );
+            bad("method", format!("required: how consent was given ({})", Method::list()));
         }
         if evidence_ref.is_none() {
-            bad(
-                "evidence_ref",
-                "required: where the evidence is (form, scan, note)".into(),
-            );
+            bad("evidence_ref", "required: where the evidence is (form, scan, note)".into());
         }
         match told {
             Some(true) => {}
-            Some(false) => bad(
-                "told_can_withdraw",
-                "consent is valid only if the person was told they can withdraw".into(),
-            ),
-            None => bad(
-                "told_can_withdraw",
-                "required and must be yes (it is never assumed)".into(),
-            ),
+            Some(false) => {
+                bad("told_can_withdraw", "consent is valid only if the person was told they can withdraw".into())
+            }
+            None => bad("told_can_withdraw", "required and must be yes (it is never assumed)".into()),
         }
         if let Some(info) = &purpose {
-            if !info.channels.is_empty() && channels.is_empty() {
-                bad(
-                    "channels",
-                    "required for a contact purpose: which channels the consent covers".into(),
-                );
+            if !info.channels.is_empty() && raw.channels.trim().is_empty() {
+                bad("channels", "required for a contact purpose: which channels the consent covers".into());
             }
             // R8: explicit consent names its special categories.
             if info.special && special_categories.is_empty() {
                 bad(
                     "special_categories",
-                    "this purpose is special category: the consent must be explicit and name the categories it covers".into(),
+                    "this purpose is special category: the consent must be explicit and name the categories it covers"
+                        .into(),
                 );
             }
         }
         if let (Some(v), Some(at)) = (&statement_version, at) {
             match lookup.statement_effective(v, &purpose_code) {
-                None if purpose.is_some() => {
-                    bad("statement_version", "no statement with this version for this purpose (add it with `handover statement add`)".into())
+                None if purpose.is_some() => bad(
+                    "statement_version",
+                    "no statement with this version for this purpose (add it with `handover statement add`)".into(),
+                ),
+                Some(eff) if at < eff => {
+                    bad("statement_version", "the event is dated before this statement version took effect".into())
                 }
-                Some(eff) if at < eff => bad("statement_version", "the event is dated before this statement version took effect".into()),
                 _ => {}
             }
         }
         if let (Some(v), Some(at)) = (&notice_version, at) {
             match lookup.notice_effective(v) {
-                None => bad(
-                    "notice_version",
-                    "no notice with this version (add it with `handover notice add`)".into(),
-                ),
-                Some(eff) if at < eff => bad(
-                    "notice_version",
-                    "the event is dated before this notice version took effect".into(),
-                ),
+                None => bad("notice_version", "no notice with this version (add it with `handover notice add`)".into()),
+                Some(eff) if at < eff => {
+                    bad("notice_version", "the event is dated before this notice version took effect".into())
+                }
                 _ => {}
             }
         }
@@ -460,49 +403,32 @@ pub fn validate(
                 _ => AuthorityKind::ParentalResponsibility,
             };
             match authority_kind {
-                None if raw.authority_kind.trim().is_empty() => bad(
-                    "authority_kind",
-                    format!("a consent given by {given_by} needs authority_kind {expected}"),
-                ),
-                Some(k) if k != expected => bad(
-                    "authority_kind",
-                    format!("given_by {given_by} needs authority_kind {expected}, not {k}"),
-                ),
+                None if raw.authority_kind.trim().is_empty() => {
+                    bad("authority_kind", format!("a consent given by {given_by} needs authority_kind {expected}"))
+                }
+                Some(k) if k != expected => {
+                    bad("authority_kind", format!("given_by {given_by} needs authority_kind {expected}, not {k}"))
+                }
                 _ => {}
             }
             if authority_ref.is_none() {
-                bad(
-                    "authority_ref",
-                    "a proxy consent needs the OPG or court order reference".into(),
-                );
+                bad("authority_ref", "a proxy consent needs the OPG or court order reference".into());
             }
             if verified_by.is_none() {
-                bad(
-                    "verified_by",
-                    "a proxy consent needs who verified the authority".into(),
-                );
+                bad("verified_by", "a proxy consent needs who verified the authority".into());
             }
             if verified_at.is_none() {
-                bad(
-                    "verified_at",
-                    "a proxy consent needs when the authority was verified".into(),
-                );
+                bad("verified_at", "a proxy consent needs when the authority was verified".into());
             }
             if given_by == GivenBy::Parent && person_adult {
-                bad(
-                    "given_by",
-                    "a parent can consent only for a person not confirmed as an adult".into(),
-                );
+                bad("given_by", "a parent can consent only for a person not confirmed as an adult".into());
             }
         }
     } else if action.is_some() {
         // Withdrawing (or refusing) must be as easy as giving: person, purpose, at, recorded_by,
         // and a method or a channel.
         if method.is_none() && channels.is_empty() && raw.method.trim().is_empty() {
-            bad(
-                "method",
-                "say how the withdrawal or refusal arrived: a method or a channel".into(),
-            );
+            bad("method", "say how the withdrawal or refusal arrived: a method or a channel".into());
         }
     }
 
@@ -510,10 +436,7 @@ pub fn validate(
         return Err(p);
     }
     let (Some(action), Some(at)) = (action, at) else {
-        return Err(vec![Problem {
-            column: "action",
-            message: "invalid event".into(),
-        }]);
+        return Err(vec![Problem { column: "action", message: "invalid event".into() }]);
     };
     Ok(ConsentEvent {
         purpose: purpose_code,
@@ -549,19 +472,12 @@ mod tests {
     }
 
     fn ev(action: ConsentAction, controllers: &[&str], at: DateTime<Utc>) -> EventView {
-        EventView {
-            action,
-            controllers: controllers.iter().map(|s| s.to_string()).collect(),
-            at,
-        }
+        EventView { action, controllers: controllers.iter().map(|s| s.to_string()).collect(), at }
     }
 
     #[test]
     fn tie_goes_to_withdrawal() {
-        let e = [
-            ev(ConsentAction::Grant, &["a"], t(1)),
-            ev(ConsentAction::Withdraw, &[], t(1)),
-        ];
+        let e = [ev(ConsentAction::Grant, &["a"], t(1)), ev(ConsentAction::Withdraw, &[], t(1))];
         assert_eq!(status(&e, "a", None, t(2)), Status::Withdrawn);
     }
 
@@ -577,27 +493,15 @@ mod tests {
         let e = [ev(ConsentAction::Grant, &["a"], g)];
         // 1 month after 31 January 2022 is 28 February 2022 (clamped).
         let exp = Utc.with_ymd_and_hms(2022, 2, 28, 12, 0, 0).unwrap();
-        assert_eq!(
-            status(&e, "a", Some(1), exp - chrono::Duration::seconds(1)),
-            Status::Granted
-        );
+        assert_eq!(status(&e, "a", Some(1), exp - chrono::Duration::seconds(1)), Status::Granted);
         assert_eq!(status(&e, "a", Some(1), exp), Status::Expired);
     }
 
     fn arb_event() -> impl Strategy<Value = EventView> {
-        (
-            0u8..3,
-            proptest::collection::vec(prop_oneof![Just("a"), Just("b")], 0..3),
-            0i64..60,
-        )
-            .prop_map(|(a, cs, d)| {
-                let action = [
-                    ConsentAction::Grant,
-                    ConsentAction::Withdraw,
-                    ConsentAction::Refuse,
-                ][a as usize];
-                ev(action, &cs, t(d))
-            })
+        (0u8..3, proptest::collection::vec(prop_oneof![Just("a"), Just("b")], 0..3), 0i64..60).prop_map(|(a, cs, d)| {
+            let action = [ConsentAction::Grant, ConsentAction::Withdraw, ConsentAction::Refuse][a as usize];
+            ev(action, &cs, t(d))
+        })
     }
 
     proptest! {

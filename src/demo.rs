@@ -29,16 +29,8 @@ impl Runner {
     fn step(&mut self, what: &str, args: &[&str]) -> Result<Outcome> {
         let cli = Cli::try_parse_from(std::iter::once("handover").chain(args.iter().copied()))
             .map_err(|e| Error::Internal(format!("demo step '{what}' has bad arguments: {e}")))?;
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| {
-                if a.contains(' ') {
-                    format!("\"{a}\"")
-                } else {
-                    (*a).to_string()
-                }
-            })
-            .collect();
+        let shown: Vec<String> =
+            args.iter().map(|a| if a.contains(' ') { format!("\"{a}\"") } else { (*a).to_string() }).collect();
         let _ = writeln!(self.log, "- {what}: `handover {}`", shown.join(" "));
         commands::dispatch(&self.ctx, cli.command)
     }
@@ -47,38 +39,20 @@ impl Runner {
 fn counts(o: &Outcome) -> String {
     o.data["counts"]
         .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|m| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "))
         .unwrap_or_default()
 }
 
 /// Run the demo into `out`.
 pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
-    let fx = fixtures
-        .map(Path::to_path_buf)
-        .unwrap_or_else(default_fixtures);
+    let fx = fixtures.map(Path::to_path_buf).unwrap_or_else(default_fixtures);
     if !fx.join("people.csv").is_file() {
-        return Err(Error::bad(
-            "--fixtures",
-            format!("no people.csv in '{}'", fx.display()),
-        ));
+        return Err(Error::bad("--fixtures", format!("no people.csv in '{}'", fx.display())));
     }
-    if out.exists()
-        && std::fs::read_dir(out)
-            .map_err(|e| Error::io("read", out, e))?
-            .next()
-            .is_some()
-    {
+    if out.exists() && std::fs::read_dir(out).map_err(|e| Error::io("read", out, e))?.next().is_some() {
         return Err(Error::bad(
             "--out",
-            format!(
-                "'{}' is not empty; the demo writes only into a new or empty folder",
-                out.display()
-            ),
+            format!("'{}' is not empty; the demo writes only into a new or empty folder", out.display()),
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
@@ -87,27 +61,14 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         register: register.clone(),
         actor: "demo-facilitator".into(),
         now: ctx.now,
-        style: Style {
-            json: false,
-            quiet: true,
-            color: false,
-        },
+        style: Style { json: false, quiet: true, color: false },
     };
-    let mut r = Runner {
-        ctx: sub,
-        log: String::new(),
-    };
+    let mut r = Runner { ctx: sub, log: String::new() };
     let f = |name: &str| fx.join(name).display().to_string();
 
     r.step(
         "create the register",
-        &[
-            "init",
-            "--community",
-            "Kent and Sussex Community of Practice",
-            "--controller",
-            "Brightwater Trust",
-        ],
+        &["init", "--community", "Kent and Sussex Community of Practice", "--controller", "Brightwater Trust"],
     )?;
     r.step(
         "add the receiving steering group",
@@ -132,18 +93,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
             continue;
         };
         let path = f(file);
-        let mut args = vec![
-            kind,
-            "add",
-            "--version",
-            version,
-            "--format",
-            format,
-            "--file",
-            &path,
-            "--effective-from",
-            eff,
-        ];
+        let mut args =
+            vec![kind, "add", "--version", version, "--format", format, "--file", &path, "--effective-from", eff];
         if kind == "statement" {
             args.extend(["--purpose", purpose]);
         } else if !announces.is_empty() {
@@ -152,27 +103,13 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         r.step(&format!("store {kind} {version} ({format})"), &args)?;
         texts += 1;
     }
-    let people = r.step(
-        "import the member register",
-        &["person", "import", &f("people.csv")],
-    )?;
-    let consents = r.step(
-        "import consent evidence",
-        &["consent", "import", &f("consent.csv")],
-    )?;
+    let people = r.step("import the member register", &["person", "import", &f("people.csv")])?;
+    let consents = r.step("import consent evidence", &["consent", "import", &f("consent.csv")])?;
     let roles = r.step("import roles", &["role", "import", &f("roles.csv")])?;
-    let bases = r.step(
-        "import other lawful bases and objections",
-        &["basis", "import", &f("bases.csv")],
-    )?;
-    let sent = r.step(
-        "import the notice delivery log",
-        &["notice", "send-log", &f("notices-sent.csv")],
-    )?;
-    let diversity = r.step(
-        "import diversity answers (explicit consent checked)",
-        &["person", "import", &f("diversity.csv")],
-    )?;
+    let bases = r.step("import other lawful bases and objections", &["basis", "import", &f("bases.csv")])?;
+    let sent = r.step("import the notice delivery log", &["notice", "send-log", &f("notices-sent.csv")])?;
+    let diversity =
+        r.step("import diversity answers (explicit consent checked)", &["person", "import", &f("diversity.csv")])?;
     let mailchimp = r.step(
         "import the Mailchimp audience export",
         &[
@@ -192,16 +129,12 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
             "--without-consent",
         ],
     )?;
-    let again = r.step(
-        "import the member register again (changes nothing)",
-        &["person", "import", &f("people.csv")],
-    )?;
+    let again =
+        r.step("import the member register again (changes nothing)", &["person", "import", &f("people.csv")])?;
 
     // Record a consent, then withdraw it: withdrawal is as easy as giving.
-    let at_grant =
-        (ctx.now - chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let at_withdraw =
-        (ctx.now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at_grant = (ctx.now - chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at_withdraw = (ctx.now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     r.step(
         "record a consent to the steering group's newsletter",
         &[
@@ -257,29 +190,16 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         .find(|l| l.starts_with(&format!("{victim},")))
         .map(String::from)
         .ok_or_else(|| Error::Internal("fixture person M0100 missing".into()))?;
-    r.step(
-        "erase a person (erasure request)",
-        &[
-            "person",
-            "erase",
-            victim,
-            "--reason",
-            "erasure request DEMO-1",
-        ],
-    )?;
+    r.step("erase a person (erasure request)", &["person", "erase", victim, "--reason", "erasure request DEMO-1"])?;
     let readd = out.join("re-add-erased-person.csv");
-    let header = "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes";
+    let header =
+        "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes";
     // A different reference, so only the email (matched by its keyed hash) can catch it.
     let row = row.replacen(victim, "NEW-1", 1);
-    std::fs::write(&readd, format!("{header}\n{row}\n"))
-        .map_err(|e| Error::io("write", &readd, e))?;
-    let refused = match r.step(
-        "try to add the erased person back",
-        &["person", "import", &readd.display().to_string()],
-    ) {
-        Err(Error::ImportRefused { rows, .. }) => {
-            rows.first().map(|e| e.to_string()).unwrap_or_default()
-        }
+    std::fs::write(&readd, format!("{header}\n{row}\n")).map_err(|e| Error::io("write", &readd, e))?;
+    let refused = match r.step("try to add the erased person back", &["person", "import", &readd.display().to_string()])
+    {
+        Err(Error::ImportRefused { rows, .. }) => rows.first().map(|e| e.to_string()).unwrap_or_default(),
         Err(e) => return Err(e),
         Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
     };
@@ -309,8 +229,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
                 views.extend(events[i].view());
                 i += 1;
             }
-            *by.entry(consent::status(&views, controller, refresh, ctx.now).as_str())
-                .or_default() += 1;
+            *by.entry(consent::status(&views, controller, refresh, ctx.now).as_str()).or_default() += 1;
         }
         let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(summary, "{purpose} for {controller}: {}", parts.join(", "));
@@ -320,16 +239,10 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     }
 
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "handover demo: the synthetic Kent and Sussex community (everyone in it is invented)\n"
-    );
+    let _ = writeln!(text, "handover demo: the synthetic Kent and Sussex community (everyone in it is invented)\n");
     let _ = writeln!(text, "steps:\n{}", r.log);
     let _ = writeln!(text, "what happened:");
-    let _ = writeln!(
-        text,
-        "  {texts} statement and notice versions stored with their SHA-256"
-    );
+    let _ = writeln!(text, "  {texts} statement and notice versions stored with their SHA-256");
     for (what, o) in [
         ("people", &people),
         ("consent", &consents),
@@ -341,11 +254,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     ] {
         let _ = writeln!(text, "  {what}: {}", counts(o));
     }
-    let _ = writeln!(
-        text,
-        "  second import of people.csv: already imported = {}",
-        again.data["already_imported"]
-    );
+    let _ = writeln!(text, "  second import of people.csv: already imported = {}", again.data["already_imported"]);
     let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
     let _ = writeln!(text, "  audit log: {}", verify.text.trim());
     let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));

@@ -30,11 +30,7 @@ impl std::fmt::Display for RowError {
         if self.column.is_empty() {
             write!(f, "{}:{}: {}", self.file, self.line, self.message)
         } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
-            )
+            write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
         }
     }
 }
@@ -50,14 +46,8 @@ pub enum Error {
     #[error("a register already exists at '{path}'; init never overwrites one")]
     RegisterExists { path: PathBuf },
     /// The register was written by a newer version of the tool.
-    #[error(
-        "register '{path}' has schema version {found}, newer than this handover (knows up to {known})"
-    )]
-    RegisterTooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    #[error("register '{path}' has schema version {found}, newer than this handover (knows up to {known})")]
+    RegisterTooNew { path: PathBuf, found: i64, known: i64 },
     /// The file is not a SQLite register of this tool.
     #[error("'{path}' is not a handover register ({why})")]
     RegisterInvalid { path: PathBuf, why: String },
@@ -66,11 +56,7 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     /// A file could not be read or written.
     #[error("cannot {action} '{path}': {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
     /// A value given on the command line is not acceptable.
     #[error("{flag}: {why}")]
     BadValue { flag: String, why: String },
@@ -88,32 +74,19 @@ pub enum Error {
     DuplicateController { slug: String },
     /// A statement or notice version is taken.
     #[error("{kind} version '{version}' in format {format} already exists")]
-    DuplicateVersion {
-        kind: &'static str,
-        version: String,
-        format: String,
-    },
+    DuplicateVersion { kind: &'static str, version: String, format: String },
     /// A consent (or other record) breaks one of the rules R7–R9 or another record rule.
     #[error("refused for person {person}: {why}")]
-    RecordRefused {
-        person: String,
-        why: String,
-        hint: String,
-    },
+    RecordRefused { person: String, why: String, hint: String },
     /// An import file has bad rows; nothing was imported.
     #[error("{file}: {count} problem(s) found; nothing was imported")]
-    ImportRefused {
-        file: String,
-        count: usize,
-        rows: Vec<RowError>,
-    },
+    ImportRefused { file: String, count: usize, rows: Vec<RowError> },
     /// An import file is not in a format the tool reads.
     #[error("{file}: {why}")]
-    ImportFormat {
-        file: String,
-        why: String,
-        hint: String,
-    },
+    ImportFormat { file: String, why: String, hint: String },
+    /// An export import lacks the facts an export cannot show.
+    #[error("{file}: an export cannot show what people were told; missing {missing}")]
+    ExportNeedsFacts { file: String, missing: String },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: String },
@@ -128,19 +101,12 @@ pub enum Error {
 impl Error {
     /// Shorthand for a bad command-line value.
     pub fn bad(flag: impl Into<String>, why: impl Into<String>) -> Self {
-        Error::BadValue {
-            flag: flag.into(),
-            why: why.into(),
-        }
+        Error::BadValue { flag: flag.into(), why: why.into() }
     }
 
     /// Shorthand for an I/O error on a path.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.into(),
-            source,
-        }
+        Error::Io { action, path: path.into(), source }
     }
 
     /// The second line: what to do next.
@@ -161,6 +127,7 @@ impl Error {
             Error::RecordRefused { hint, .. } => hint.clone(),
             Error::ImportRefused { .. } => "fix the rows listed above and import the file again; the register is unchanged".into(),
             Error::ImportFormat { hint, .. } => hint.clone(),
+            Error::ExportNeedsFacts { .. } => "name what the signup form said, e.g. --purpose newsletter --controllers SLUG --statement-version V --notice-version V --method online_checkbox".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::CheckFailed { hint, .. } => hint.clone(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),

@@ -53,6 +53,16 @@ impl Ctx {
     }
 }
 
+/// The current time. Debug builds (never release builds) honour `HANDOVER_TEST_NOW` so that tests
+/// are deterministic; a release build cannot be told to backdate its audit log.
+pub fn now() -> DateTime<Utc> {
+    #[cfg(debug_assertions)]
+    if let Some(t) = std::env::var("HANDOVER_TEST_NOW").ok().and_then(|s| model::parse_timestamp(&s)) {
+        return t;
+    }
+    Utc::now()
+}
+
 /// Run a parsed command line; returns the process exit code. Callable more than once per process.
 pub fn run(cli: cli::Cli) -> i32 {
     let style = Style::new(cli.global.json, cli.global.quiet, cli.global.color);
@@ -63,12 +73,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         .filter(|a| !a.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
-    let ctx = Ctx {
-        register: cli.global.register.clone(),
-        actor,
-        now: Utc::now(),
-        style,
-    };
+    let ctx = Ctx { register: cli.global.register.clone(), actor, now: Utc::now(), style };
     match commands::dispatch(&ctx, cli.command) {
         Ok(outcome) => match output::print(&outcome, style) {
             Ok(()) => outcome.exit.code(),

@@ -40,10 +40,7 @@ codes!(
 impl StakeholderGroup {
     /// Groups that reveal health (the person's own, or a relative's for family carers): special category.
     pub fn is_special(self) -> bool {
-        matches!(
-            self,
-            StakeholderGroup::LivedExperience | StakeholderGroup::FamilyCarer
-        )
+        matches!(self, StakeholderGroup::LivedExperience | StakeholderGroup::FamilyCarer)
     }
 }
 
@@ -119,10 +116,7 @@ codes!(
 impl Designation {
     /// Whether the designation reveals health (special category).
     pub fn is_special(self) -> bool {
-        matches!(
-            self,
-            Designation::LivedExperience | Designation::FamilyCarer
-        )
+        matches!(self, Designation::LivedExperience | Designation::FamilyCarer)
     }
 }
 
@@ -158,16 +152,12 @@ pub fn email_looks_valid(email: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !e
-            .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == ';')
+        && !e.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == ';')
 }
 
 /// Parse an ISO 8601 timestamp with time and zone (`2024-03-01T10:20:30Z`, `...+01:00`).
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::<FixedOffset>::parse_from_rfc3339(s.trim())
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
+    DateTime::<FixedOffset>::parse_from_rfc3339(s.trim()).ok().map(|d| d.with_timezone(&Utc))
 }
 
 /// Parse an ISO 8601 calendar date (`2024-03-01`).
@@ -191,11 +181,7 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
 
 /// A `--at`-style moment: a full timestamp, or a date meaning the end of that day (UTC).
 pub fn parse_moment(s: &str) -> Option<DateTime<Utc>> {
-    parse_timestamp(s).or_else(|| {
-        parse_date(s)
-            .and_then(|d| d.and_hms_opt(23, 59, 59))
-            .map(|n| n.and_utc())
-    })
+    parse_timestamp(s).or_else(|| parse_date(s).and_then(|d| d.and_hms_opt(23, 59, 59)).map(|n| n.and_utc()))
 }
 
 /// A new random id with a readable prefix, e.g. `per_3f9a2c7e1b4d`.
@@ -225,11 +211,7 @@ pub fn slugify(name: &str) -> String {
 
 /// Split a `;`-separated list, dropping empty items and surrounding spaces.
 pub fn split_list(s: &str) -> Vec<String> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(String::from)
-        .collect()
+    s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
 }
 
 #[cfg(test)]
@@ -238,34 +220,22 @@ mod tests {
 
     #[test]
     fn email_normalisation() {
-        assert_eq!(
-            normalise_email("  Alice.Example@Example.ORG "),
-            "alice.example@example.org"
-        );
+        assert_eq!(normalise_email("  Alice.Example@Example.ORG "), "alice.example@example.org");
         // NFC: "e" + combining acute becomes "é".
-        assert_eq!(
-            normalise_email("Ame\u{301}lie@example.org"),
-            "amélie@example.org"
-        );
+        assert_eq!(normalise_email("Ame\u{301}lie@example.org"), "amélie@example.org");
     }
 
     #[test]
     fn slugs() {
         assert_eq!(slugify("Lantern Trust"), "lantern-trust");
-        assert_eq!(
-            slugify("  Kent & Sussex -- Steering Group! "),
-            "kent-sussex-steering-group"
-        );
+        assert_eq!(slugify("  Kent & Sussex -- Steering Group! "), "kent-sussex-steering-group");
     }
 
     #[test]
     fn moments() {
         assert!(parse_timestamp("2024-03-01T10:20:30Z").is_some());
         assert!(parse_timestamp("2024-03-01").is_none());
-        assert_eq!(
-            fmt_ts(parse_moment("2024-03-01").unwrap()),
-            "2024-03-01T23:59:59Z"
-        );
+        assert_eq!(fmt_ts(parse_moment("2024-03-01").unwrap()), "2024-03-01T23:59:59Z");
     }
 
     #[test]

@@ -74,10 +74,7 @@ pub fn sanitize(s: &str) -> String {
         .map(|c| match c {
             '\n' | '\t' => c.to_string(),
             c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-            '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}' => {
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => {
                 format!("\\u{{{:x}}}", c as u32)
             }
             c => c.to_string(),
@@ -94,11 +91,7 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
     } else if !outcome.text.is_empty() {
-        let text = if std::io::stdout().is_terminal() {
-            sanitize(&outcome.text)
-        } else {
-            outcome.text.clone()
-        };
+        let text = if std::io::stdout().is_terminal() { sanitize(&outcome.text) } else { outcome.text.clone() };
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
             writeln!(out)?;
@@ -114,22 +107,13 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
 }
 
 fn paint(style: Style, code: &str, s: &str) -> String {
-    if style.color {
-        format!("\x1b[1;{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
+    if style.color { format!("\x1b[1;{code}m{s}\x1b[0m") } else { s.to_string() }
 }
 
 /// Print an error: the first line says what and why, row details follow, then the hint line.
 pub fn print_error(e: &Error, style: Style) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "{}: {}",
-        paint(style, "31", "error"),
-        sanitize(&e.to_string())
-    );
+    let _ = writeln!(err, "{}: {}", paint(style, "31", "error"), sanitize(&e.to_string()));
     for row in e.details() {
         let _ = writeln!(err, "  {}", sanitize(&row.to_string()));
     }

@@ -1,8 +1,6 @@
 //! Validation of person records, shared by `person add|edit` and every importer.
 
-use crate::model::{
-    Jurisdiction, StakeholderGroup, email_looks_valid, normalise_email, parse_date, parse_yes_no,
-};
+use crate::model::{Jurisdiction, StakeholderGroup, email_looks_valid, normalise_email, parse_date, parse_yes_no};
 
 /// A person as written in `people.csv` or given as flags: raw strings keyed by column.
 #[derive(Debug, Clone, Default)]
@@ -41,9 +39,7 @@ pub struct PersonFields {
 
 impl std::fmt::Debug for PersonFields {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersonFields")
-            .field("reference", &self.reference)
-            .finish_non_exhaustive()
+        f.debug_struct("PersonFields").field("reference", &self.reference).finish_non_exhaustive()
     }
 }
 
@@ -63,26 +59,17 @@ pub fn validate(raw: &RawPerson) -> Result<PersonFields, Vec<(&'static str, Stri
     if let Some(e) = &email
         && !email_looks_valid(e)
     {
-        p.push((
-            "email",
-            "not an email address (one bare address, like name@example.org)".into(),
-        ));
+        p.push(("email", "not an email address (one bare address, like name@example.org)".into()));
     }
     let stakeholder_group = opt(&raw.stakeholder_group);
     if let Some(g) = &stakeholder_group
         && StakeholderGroup::parse(g).is_none()
     {
-        p.push((
-            "stakeholder_group",
-            format!("unknown group; use {}", StakeholderGroup::list()),
-        ));
+        p.push(("stakeholder_group", format!("unknown group; use {}", StakeholderGroup::list())));
     }
     let jurisdiction = opt(&raw.jurisdiction).unwrap_or_else(|| "unknown".into());
     if Jurisdiction::parse(&jurisdiction).is_none() {
-        p.push((
-            "jurisdiction",
-            format!("unknown jurisdiction; use {}", Jurisdiction::list()),
-        ));
+        p.push(("jurisdiction", format!("unknown jurisdiction; use {}", Jurisdiction::list())));
     }
     let adult_confirmed = match raw.adult_confirmed.trim() {
         "" => false,
@@ -101,10 +88,7 @@ pub fn validate(raw: &RawPerson) -> Result<PersonFields, Vec<(&'static str, Stri
     if let Some(r) = &reference
         && (r.starts_with("erased-") || r.starts_with("per_"))
     {
-        p.push((
-            "ref",
-            "references starting with erased- or per_ are reserved".into(),
-        ));
+        p.push(("ref", "references starting with erased- or per_ are reserved".into()));
     }
     if !p.is_empty() {
         return Err(p);

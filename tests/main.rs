@@ -1,1 +1,10 @@
-//! Integration tests: drive the binary.
+//! Integration tests: drive the `handover` binary as a user would.
+
+mod util;
+
+mod audit;
+mod demo;
+mod imports;
+mod register;
+mod schemas;
+mod transcripts;

@@ -23,18 +23,10 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
                 None => Ok(Outcome::new(
                     "audit_verify",
                     data,
-                    format!(
-                        "audit log intact: {} entries, head {}\n",
-                        v.entries,
-                        v.head.as_deref().unwrap_or("-")
-                    ),
+                    format!("audit log intact: {} entries, head {}\n", v.entries, v.head.as_deref().unwrap_or("-")),
                 )),
                 Some((seq, why)) => {
-                    let mut o = Outcome::new(
-                        "audit_verify",
-                        data,
-                        format!("audit log BROKEN at entry {seq}: {why}\n"),
-                    );
+                    let mut o = Outcome::new("audit_verify", data, format!("audit log BROKEN at entry {seq}: {why}\n"));
                     o.exit = ExitCode::CheckFailed;
                     Ok(o.note("the register was changed outside handover; restore it from a backup and report this to your data protection lead"))
                 }
@@ -44,15 +36,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             let entries = audit::entries(reg.conn())?;
             let rows: Vec<Vec<String>> = entries
                 .iter()
-                .map(|e| {
-                    vec![
-                        e.seq.to_string(),
-                        e.at.clone(),
-                        e.actor.clone(),
-                        e.action.clone(),
-                        e.subject.clone(),
-                    ]
-                })
+                .map(|e| vec![e.seq.to_string(), e.at.clone(), e.actor.clone(), e.action.clone(), e.subject.clone()])
                 .collect();
             let text = table(&["SEQ", "AT", "ACTOR", "ACTION", "SUBJECT"], &rows);
             Ok(Outcome::new("audit_log", entries, text))

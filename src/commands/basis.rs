@@ -8,13 +8,7 @@ use crate::import::{self, own};
 use crate::output::{Outcome, table};
 use crate::register::queries;
 
-fn event(
-    ctx: &Ctx,
-    t: &BasisTarget,
-    action: &str,
-    basis: &str,
-    assessment_ref: &str,
-) -> Result<Outcome> {
+fn event(ctx: &Ctx, t: &BasisTarget, action: &str, basis: &str, assessment_ref: &str) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     let p = queries::person_required(reg.conn(), &t.person)?;
     if p.erased_at.is_some() {
@@ -34,41 +28,31 @@ fn event(
         )?
         .map_err(|ps| refused(&p.id, ps))?;
         if new {
-            c.audit(
-                &format!("basis.{action}"),
-                &p.id,
-                serde_json::json!({ "purpose": t.purpose }),
-            )?;
+            c.audit(&format!("basis.{action}"), &p.id, serde_json::json!({ "purpose": t.purpose }))?;
         }
         Ok(new)
     })?;
     let text = if new {
-        format!("recorded {action} for {} ({})\n", p.id, t.purpose)
+        let what = match action {
+            "record" => "lawful basis recorded",
+            "object" => "objection recorded",
+            "restrict" => "restriction recorded",
+            _ => "restriction lifted",
+        };
+        format!("{what} for {} ({})\n", p.id, t.purpose)
     } else {
-        format!(
-            "an identical {action} is already recorded for {}; nothing changed\n",
-            p.id
-        )
+        format!("an identical {action} is already recorded for {}; nothing changed\n", p.id)
     };
-    let data =
-        serde_json::json!({ "person": p.id, "purpose": t.purpose, "action": action, "new": new });
+    let data = serde_json::json!({ "person": p.id, "purpose": t.purpose, "action": action, "new": new });
     Ok(Outcome::new("basis_event", data, text))
 }
 
 /// Run a basis subcommand.
 pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
     match cmd {
-        BasisCmd::Record {
-            target,
-            basis,
-            assessment_ref,
-        } => event(
-            ctx,
-            &target,
-            "record",
-            &basis,
-            assessment_ref.as_deref().unwrap_or(""),
-        ),
+        BasisCmd::Record { target, basis, assessment_ref } => {
+            event(ctx, &target, "record", &basis, assessment_ref.as_deref().unwrap_or(""))
+        }
         BasisCmd::Object { target } => event(ctx, &target, "object", "", ""),
         BasisCmd::Restrict { target } => event(ctx, &target, "restrict", "", ""),
         BasisCmd::LiftRestriction { target } => event(ctx, &target, "lift_restriction", "", ""),
@@ -88,27 +72,12 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
                         b.action.clone(),
                         b.purpose.clone(),
                         b.basis.clone().unwrap_or_else(|| "-".into()),
-                        if b.controllers.is_empty() {
-                            "(all)".into()
-                        } else {
-                            b.controllers.join(";")
-                        },
+                        if b.controllers.is_empty() { "(all)".into() } else { b.controllers.join(";") },
                         b.assessment_ref.clone().unwrap_or_else(|| "-".into()),
                     ]
                 })
                 .collect();
-            let text = table(
-                &[
-                    "PERSON",
-                    "AT",
-                    "ACTION",
-                    "PURPOSE",
-                    "BASIS",
-                    "CONTROLLERS",
-                    "ASSESSMENT",
-                ],
-                &rows,
-            );
+            let text = table(&["PERSON", "AT", "ACTION", "PURPOSE", "BASIS", "CONTROLLERS", "ASSESSMENT"], &rows);
             Ok(Outcome::new("basis_list", list, text))
         }
         BasisCmd::Import { file, dry_run } => {
@@ -117,15 +86,9 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
             let display = import::display_name(&file);
             let csv = import::parse_csv(&display, &bytes, false)?;
             import::require_columns(&csv, own::BASES_COLUMNS, "bases.csv")?;
-            let r = import::run(
-                &mut reg,
-                ctx.now,
-                "bases",
-                &display,
-                &csv.sha256.clone(),
-                dry_run,
-                |c, p, n| own::import_bases(c, &csv, p, n),
-            )?;
+            let r = import::run(&mut reg, ctx.now, "bases", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
+                own::import_bases(c, &csv, p, n)
+            })?;
             let text = import_text(&display, &r);
             Ok(Outcome::new("import", r, text))
         }

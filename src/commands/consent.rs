@@ -44,20 +44,11 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
         Ok(id)
     })?;
     let text = match &id {
-        Some(id) => format!(
-            "recorded {action} {id} for {} ({})\n",
-            p.id,
-            raw.purpose.trim()
-        ),
-        None => format!(
-            "an identical {action} is already recorded for {}; nothing changed\n",
-            p.id
-        ),
+        Some(id) => format!("recorded {action} {id} for {} ({})\n", p.id, raw.purpose.trim()),
+        None => format!("an identical {action} is already recorded for {}; nothing changed\n", p.id),
     };
     let event = match &id {
-        Some(id) => queries::consents(reg.conn(), Some(&p.id), None)?
-            .into_iter()
-            .find(|e| &e.id == id),
+        Some(id) => queries::consents(reg.conn(), Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
         None => None,
     };
     Ok(Outcome::new("consent_event", event, text))
@@ -100,27 +91,17 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             let display = import::display_name(&file);
             let csv = import::parse_csv(&display, &bytes, false)?;
             import::require_columns(&csv, own::CONSENT_COLUMNS, "consent.csv")?;
-            let r = import::run(
-                &mut reg,
-                ctx.now,
-                "consent",
-                &display,
-                &csv.sha256.clone(),
-                dry_run,
-                |c, p, n| own::import_consent(c, &csv, p, n),
-            )?;
+            let r = import::run(&mut reg, ctx.now, "consent", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
+                own::import_consent(c, &csv, p, n)
+            })?;
             let text = import_text(&display, &r);
             Ok(Outcome::new("import", r, text))
         }
         ConsentCmd::History { id, purpose, at } => {
             let reg = ctx.open()?;
             let now = match at {
-                Some(a) => parse_moment(&a).ok_or_else(|| {
-                    Error::bad(
-                        "--at",
-                        "must be a date (2026-03-01) or an ISO 8601 timestamp",
-                    )
-                })?,
+                Some(a) => parse_moment(&a)
+                    .ok_or_else(|| Error::bad("--at", "must be a date (2026-03-01) or an ISO 8601 timestamp"))?,
                 None => ctx.now,
             };
             let pid = match &id {
@@ -130,10 +111,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             if let Some(p) = &purpose
                 && queries::purpose(reg.conn(), p)?.is_none()
             {
-                return Err(Error::NotFound {
-                    kind: "purpose",
-                    id: p.clone(),
-                });
+                return Err(Error::NotFound { kind: "purpose", id: p.clone() });
             }
             let events = queries::consents(reg.conn(), pid.as_deref(), purpose.as_deref())?;
             let rows: Vec<Vec<String>> = events
@@ -145,39 +123,24 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                         e.at[..16].to_string(),
                         e.action.clone(),
                         e.purpose.clone(),
-                        if e.controllers.is_empty() {
-                            "(all)".into()
-                        } else {
-                            e.controllers.join(";")
-                        },
+                        if e.controllers.is_empty() { "(all)".into() } else { e.controllers.join(";") },
                         e.given_by.clone(),
                         e.method.clone().unwrap_or_else(|| "-".into()),
                     ]
                 })
                 .collect();
-            let mut text = table(
-                &[
-                    "ID",
-                    "PERSON",
-                    "AT",
-                    "ACTION",
-                    "PURPOSE",
-                    "CONTROLLERS",
-                    "GIVEN_BY",
-                    "METHOD",
-                ],
-                &rows,
-            );
+            let mut text =
+                table(&["ID", "PERSON", "AT", "ACTION", "PURPOSE", "CONTROLLERS", "GIVEN_BY", "METHOD"], &rows);
             let status = match &pid {
                 Some(p) => {
                     let lines = super::person::status_lines(reg.conn(), p, now)?;
                     text.push_str(&format!("status at {}:\n", crate::model::fmt_ts(now)));
+                    if lines.is_empty() {
+                        text.push_str("  none in force\n");
+                    }
                     for l in &lines {
                         if purpose.as_deref().is_none_or(|p| p == l.purpose) {
-                            text.push_str(&format!(
-                                "  {:<24} {:<24} {}\n",
-                                l.purpose, l.controller, l.status
-                            ));
+                            text.push_str(&format!("  {:<24} {:<24} {}\n", l.purpose, l.controller, l.status));
                         }
                     }
                     serde_json::to_value(lines).unwrap_or_default()

@@ -19,11 +19,7 @@ fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
         }
     };
     set(&mut c.contact, f.contact, "contact");
-    set(
-        &mut c.accountable_person,
-        f.accountable_person,
-        "accountable_person",
-    );
+    set(&mut c.accountable_person, f.accountable_person, "accountable_person");
     set(&mut c.ico_fee_status, f.ico_fee_status, "ico_fee_status");
     set(&mut c.dsa_ref, f.dsa_ref, "dsa_ref");
     set(&mut c.dpia_ref, f.dpia_ref, "dpia_ref");
@@ -34,21 +30,13 @@ fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
 pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
-        ControllerCmd::Add {
-            name,
-            slug,
-            kind,
-            fields,
-        } => {
+        ControllerCmd::Add { name, slug, kind, fields } => {
             if name.trim().is_empty() {
                 return Err(Error::bad("--name", "the controller needs a legal name"));
             }
             let slug = slug.unwrap_or_else(|| slugify(&name));
             if slug.is_empty() || slugify(&slug) != slug {
-                return Err(Error::bad(
-                    "--slug",
-                    "a slug is lower-case letters and digits joined by single hyphens",
-                ));
+                return Err(Error::bad("--slug", "a slug is lower-case letters and digits joined by single hyphens"));
             }
             let mut c = Controller {
                 id: slug.clone(),
@@ -66,11 +54,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             apply(&mut c, fields);
             reg.change(ctx.now, |t| {
                 queries::insert_controller(t, &c)?;
-                t.audit(
-                    "controller.add",
-                    &c.slug,
-                    serde_json::json!({ "kind": c.kind }),
-                )
+                t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
             })?;
             let text = format!("added controller {} ({})\n", c.slug, c.kind);
             Ok(Outcome::new("controller", c, text))
@@ -84,11 +68,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                         c.slug.clone(),
                         c.name.clone(),
                         c.kind.clone(),
-                        if c.is_self {
-                            "outgoing (this register)".into()
-                        } else {
-                            "receiving".into()
-                        },
+                        if c.is_self { "outgoing (this register)".into() } else { "receiving".into() },
                         c.dsa_ref.clone().unwrap_or_else(|| "-".into()),
                         c.dpia_ref.clone().unwrap_or_else(|| "-".into()),
                     ]
@@ -97,16 +77,9 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             let text = table(&["SLUG", "NAME", "KIND", "ROLE", "DSA", "DPIA"], &rows);
             Ok(Outcome::new("controller_list", list, text))
         }
-        ControllerCmd::Edit {
-            slug,
-            name,
-            kind,
-            fields,
-        } => {
-            let mut c = queries::controller(reg.conn(), &slug)?.ok_or(Error::NotFound {
-                kind: "controller",
-                id: slug.clone(),
-            })?;
+        ControllerCmd::Edit { slug, name, kind, fields } => {
+            let mut c = queries::controller(reg.conn(), &slug)?
+                .ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
             let mut changed = apply(&mut c, fields);
             if let Some(n) = name.filter(|n| !n.trim().is_empty() && n.trim() != c.name) {
                 c.name = n.trim().to_string();
@@ -117,19 +90,11 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 changed.push("kind");
             }
             if changed.is_empty() {
-                return Ok(Outcome::new(
-                    "controller",
-                    c,
-                    format!("controller {slug}: nothing to change\n"),
-                ));
+                return Ok(Outcome::new("controller", c, format!("controller {slug}: nothing to change\n")));
             }
             reg.change(ctx.now, |t| {
                 queries::update_controller(t, &c)?;
-                t.audit(
-                    "controller.edit",
-                    &slug,
-                    serde_json::json!({ "fields": changed }),
-                )
+                t.audit("controller.edit", &slug, serde_json::json!({ "fields": changed }))
             })?;
             let text = format!("controller {slug}: changed {}\n", changed.join(", "));
             Ok(Outcome::new("controller", c, text))
@@ -148,34 +113,15 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
                 .map(|p| {
                     vec![
                         p.code.clone(),
-                        if p.channels.is_empty() {
-                            "-".into()
-                        } else {
-                            p.channels.join(";")
-                        },
+                        if p.channels.is_empty() { "-".into() } else { p.channels.join(";") },
                         if p.special { "yes".into() } else { "no".into() },
-                        if p.marketing {
-                            "yes".into()
-                        } else {
-                            "no".into()
-                        },
-                        p.refresh_months
-                            .map_or("-".into(), |m| format!("{m} months")),
+                        if p.marketing { "yes".into() } else { "no".into() },
+                        p.refresh_months.map_or("-".into(), |m| format!("{m} months")),
                         p.name.clone(),
                     ]
                 })
                 .collect();
-            let text = table(
-                &[
-                    "CODE",
-                    "CHANNELS",
-                    "SPECIAL",
-                    "MARKETING",
-                    "REFRESH",
-                    "NAME",
-                ],
-                &rows,
-            );
+            let text = table(&["CODE", "CHANNELS", "SPECIAL", "MARKETING", "REFRESH", "NAME"], &rows);
             Ok(Outcome::new("purpose_list", list, text))
         }
     }

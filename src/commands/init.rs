@@ -9,28 +9,13 @@ use crate::register::queries::{self, Controller, Purpose};
 use crate::register::{Register, set_setting};
 
 /// A seeded purpose: code, name, channels, special category, direct marketing, refresh months, fields.
-pub type SeedPurpose = (
-    &'static str,
-    &'static str,
-    &'static [&'static str],
-    bool,
-    bool,
-    Option<u32>,
-    &'static [&'static str],
-);
+pub type SeedPurpose =
+    (&'static str, &'static str, &'static [&'static str], bool, bool, Option<u32>, &'static [&'static str]);
 
 /// The purpose catalogue seeded at init (GDPR.md §1.4): code, name, channels, special category,
 /// direct marketing, refresh months, fields carried.
 pub const PURPOSES: &[SeedPurpose] = &[
-    (
-        "newsletter",
-        "The outgoing controller's email newsletter",
-        &["email"],
-        false,
-        true,
-        Some(24),
-        &["name", "email"],
-    ),
+    ("newsletter", "The outgoing controller's email newsletter", &["email"], false, true, Some(24), &["name", "email"]),
     (
         "disclose_to_successor",
         "Disclose contact details and roles to the named successor",
@@ -38,15 +23,7 @@ pub const PURPOSES: &[SeedPurpose] = &[
         false,
         false,
         Some(24),
-        &[
-            "name",
-            "email",
-            "phone",
-            "organisation",
-            "stakeholder_group",
-            "hub",
-            "roles",
-        ],
+        &["name", "email", "phone", "organisation", "stakeholder_group", "hub", "roles"],
     ),
     (
         "successor_newsletter",
@@ -57,24 +34,8 @@ pub const PURPOSES: &[SeedPurpose] = &[
         Some(24),
         &["name", "email"],
     ),
-    (
-        "photos_video",
-        "Photos and video of the person",
-        &[],
-        true,
-        false,
-        Some(24),
-        &["name"],
-    ),
-    (
-        "diversity_monitoring",
-        "Diversity monitoring (special category)",
-        &[],
-        true,
-        false,
-        Some(24),
-        &[],
-    ),
+    ("photos_video", "Photos and video of the person", &[], true, false, Some(24), &["name"]),
+    ("diversity_monitoring", "Diversity monitoring (special category)", &[], true, false, Some(24), &[]),
     (
         "public_listing",
         "Public listing as a champion (name, hub, contact)",
@@ -111,24 +72,8 @@ pub const PURPOSES: &[SeedPurpose] = &[
         Some(24),
         &["name", "organisation", "hub"],
     ),
-    (
-        "attendance_records",
-        "Attendance and hub activity records",
-        &[],
-        false,
-        false,
-        Some(24),
-        &["name", "hub"],
-    ),
-    (
-        "quotes_case_studies",
-        "Quotes or case studies in reports",
-        &[],
-        false,
-        false,
-        Some(24),
-        &["name"],
-    ),
+    ("attendance_records", "Attendance and hub activity records", &[], false, false, Some(24), &["name", "hub"]),
+    ("quotes_case_studies", "Quotes or case studies in reports", &[], false, false, Some(24), &["name"]),
 ];
 
 /// Create the register.
@@ -136,10 +81,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
     if a.community.trim().is_empty() {
         return Err(Error::bad("--community", "the community needs a name"));
     }
-    let slug = a
-        .controller_slug
-        .clone()
-        .unwrap_or_else(|| slugify(&a.controller));
+    let slug = a.controller_slug.clone().unwrap_or_else(|| slugify(&a.controller));
     if slug.is_empty() || slugify(&slug) != slug {
         return Err(Error::bad(
             "--controller-slug",
@@ -187,11 +129,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
                 },
             )?;
         }
-        c.audit(
-            "init",
-            &slug,
-            serde_json::json!({ "controller": slug, "purposes": PURPOSES.len() }),
-        )
+        c.audit("init", &slug, serde_json::json!({ "controller": slug, "purposes": PURPOSES.len() }))
     });
     if let Err(e) = result {
         drop(reg);

@@ -11,19 +11,13 @@ pub fn completions(a: CompletionsArgs) -> Result<Outcome> {
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "handover", &mut buf);
     let text = String::from_utf8(buf).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Outcome::new(
-        "completions",
-        serde_json::json!({ "shell": a.shell.to_string() }),
-        text,
-    ))
+    Ok(Outcome::new("completions", serde_json::json!({ "shell": a.shell.to_string() }), text))
 }
 
 /// The man page (roff) on stdout.
 pub fn man() -> Result<Outcome> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
-        .map_err(|e| Error::Internal(e.to_string()))?;
+    clap_mangen::Man::new(Cli::command()).render(&mut buf).map_err(|e| Error::Internal(e.to_string()))?;
     let text = String::from_utf8(buf).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(Outcome::new("man", serde_json::json!({}), text))
 }

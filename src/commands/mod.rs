@@ -39,42 +39,23 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
 /// Turn row problems from a command-line record into one refusal: the first line names every
 /// problem by its flag, the hint says how to fix the first.
 pub fn refused(person: &str, problems: RowProblems) -> Error {
-    let why = problems
-        .iter()
-        .map(|(col, msg)| format!("--{}: {msg}", col.replace('_', "-")))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let why =
+        problems.iter().map(|(col, msg)| format!("--{}: {msg}", col.replace('_', "-"))).collect::<Vec<_>>().join("; ");
     let hint = match problems.first() {
-        Some((col, _)) => format!(
-            "correct --{} and run the command again; nothing was recorded",
-            col.replace('_', "-")
-        ),
+        Some((col, _)) => {
+            format!("correct --{} and run the command again; nothing was recorded", col.replace('_', "-"))
+        }
         None => "nothing was recorded".into(),
     };
-    Error::RecordRefused {
-        person: person.to_string(),
-        why,
-        hint,
-    }
+    Error::RecordRefused { person: person.to_string(), why, hint }
 }
 
 /// Render an import report as text.
 pub fn import_text(file: &str, r: &crate::import::ImportReport) -> String {
     if r.already_imported {
-        return format!(
-            "{file}: this exact file (sha256 {}) was imported before; nothing changed\n",
-            &r.sha256[..16]
-        );
+        return format!("{file}: this exact file (sha256 {}) was imported before; nothing changed\n", &r.sha256[..16]);
     }
-    let mut s = format!(
-        "{}{file} ({})\n",
-        if r.dry_run {
-            "dry run, nothing written: "
-        } else {
-            "imported "
-        },
-        r.kind
-    );
+    let mut s = format!("{}{file} ({})\n", if r.dry_run { "dry run, nothing written: " } else { "imported " }, r.kind);
     for (k, v) in &r.counts {
         s.push_str(&format!("  {k}: {v}\n"));
     }

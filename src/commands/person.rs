@@ -24,30 +24,17 @@ fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Perso
         v.unwrap_or_else(|| old.and_then(|o| o.clone()).unwrap_or_default())
     };
     RawPerson {
-        reference: reference
-            .or_else(|| base.map(|b| b.reference.clone()))
-            .unwrap_or_default(),
+        reference: reference.or_else(|| base.map(|b| b.reference.clone())).unwrap_or_default(),
         name: pick(f.name, base.map(|b| &b.name)),
         email: pick(f.email, base.map(|b| &b.email)),
         phone: pick(f.phone, base.map(|b| &b.phone)),
         organisation: pick(f.organisation, base.map(|b| &b.organisation)),
         stakeholder_group: pick(f.stakeholder_group, base.map(|b| &b.stakeholder_group)),
         hub: pick(f.hub, base.map(|b| &b.hub)),
-        jurisdiction: f
-            .jurisdiction
-            .or_else(|| base.map(|b| b.jurisdiction.clone()))
-            .unwrap_or_default(),
+        jurisdiction: f.jurisdiction.or_else(|| base.map(|b| b.jurisdiction.clone())).unwrap_or_default(),
         adult_confirmed: f
             .adult_confirmed
-            .or_else(|| {
-                base.map(|b| {
-                    if b.adult_confirmed {
-                        "yes".into()
-                    } else {
-                        "no".into()
-                    }
-                })
-            })
+            .or_else(|| base.map(|b| if b.adult_confirmed { "yes".into() } else { "no".into() }))
             .unwrap_or_default(),
         source: pick(f.source, base.map(|b| &b.source)),
         joined_on: pick(f.joined_on, base.map(|b| &b.joined_on)),
@@ -59,13 +46,7 @@ fn person_line(p: &Person) -> Vec<String> {
     vec![
         p.id.clone(),
         p.reference.clone(),
-        p.name.clone().unwrap_or_else(|| {
-            if p.erased_at.is_some() {
-                "[erased]".into()
-            } else {
-                "-".into()
-            }
-        }),
+        p.name.clone().unwrap_or_else(|| if p.erased_at.is_some() { "[erased]".into() } else { "-".into() }),
         p.email.clone().unwrap_or_else(|| "-".into()),
         p.stakeholder_group.clone().unwrap_or_else(|| "-".into()),
         p.hub.clone().unwrap_or_else(|| "-".into()),
@@ -82,10 +63,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if let Some(r) = &reference
                 && let Some(p) = queries::person(reg.conn(), r)?
             {
-                return Err(Error::DuplicateRef {
-                    reference: r.clone(),
-                    existing: p.id,
-                });
+                return Err(Error::DuplicateRef { reference: r.clone(), existing: p.id });
             }
             if let Some(e) = &f.email_norm
                 && let Some(p) = queries::person_by_email(reg.conn(), e)?
@@ -101,27 +79,21 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             let text = format!("added person {} (ref {})\n", p.id, p.reference);
             Ok(Outcome::new("person", p, text))
         }
-        PersonCmd::Import {
-            file,
-            format,
-            dry_run,
-            consent,
-        } => import_file(ctx, &mut reg, &file, format, dry_run, consent),
+        PersonCmd::Import { file, format, dry_run, consent } => {
+            import_file(ctx, &mut reg, &file, format, dry_run, consent)
+        }
         PersonCmd::List => {
             let list = queries::people(reg.conn())?;
             let rows: Vec<Vec<String>> = list.iter().map(person_line).collect();
-            let text = format!(
-                "{}{} people\n",
-                table(&["ID", "REF", "NAME", "EMAIL", "GROUP", "HUB"], &rows),
-                list.len()
-            );
+            let text =
+                format!("{}{} people\n", table(&["ID", "REF", "NAME", "EMAIL", "GROUP", "HUB"], &rows), list.len());
             Ok(Outcome::new("person_list", list, text))
         }
         PersonCmd::Show { id } => {
             let p = queries::person_required(reg.conn(), &id)?;
             let view = show(&reg, &p, ctx.now)?;
             let text = show_text(&view);
-            Ok(Outcome::new("person", view, text))
+            Ok(Outcome::new("person_view", view, text))
         }
         PersonCmd::Edit { id, fields } => {
             let p = queries::person_required(reg.conn(), &id)?;
@@ -156,10 +128,8 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             let text = export_text(&export);
             if let Some(path) = out {
                 let body = if ctx.style.json {
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "type": "person_export", "data": &export }),
-                    )
-                    .map_err(|e| Error::Internal(e.to_string()))?
+                    serde_json::to_string_pretty(&serde_json::json!({ "type": "person_export", "data": &export }))
+                        .map_err(|e| Error::Internal(e.to_string()))?
                 } else {
                     text.clone()
                 };
@@ -169,40 +139,27 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                     .mode(0o600)
                     .open(&path)
                     .map_err(|e| Error::io("create", &path, e))?;
-                f.write_all(body.as_bytes())
-                    .map_err(|e| Error::io("write", &path, e))?;
-                reg.change(ctx.now, |c| {
-                    c.audit("person.export", &p.id, serde_json::json!({}))
-                })?;
+                f.write_all(body.as_bytes()).map_err(|e| Error::io("write", &path, e))?;
+                reg.change(ctx.now, |c| c.audit("person.export", &p.id, serde_json::json!({})))?;
                 return Ok(Outcome::new(
                     "file_written",
                     serde_json::json!({ "path": path.display().to_string() }),
                     format!("wrote {}\n", path.display()),
                 ));
             }
-            reg.change(ctx.now, |c| {
-                c.audit("person.export", &p.id, serde_json::json!({}))
-            })?;
+            reg.change(ctx.now, |c| c.audit("person.export", &p.id, serde_json::json!({})))?;
             Ok(Outcome::new("person_export", export, text))
         }
         PersonCmd::Erase { id, reason } => {
             if reason.trim().is_empty() {
-                return Err(Error::bad(
-                    "--reason",
-                    "say why the person is erased (e.g. the request reference)",
-                ));
+                return Err(Error::bad("--reason", "say why the person is erased (e.g. the request reference)"));
             }
             let p = queries::person_required(reg.conn(), &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
-            let years: u32 = setting(reg.conn(), "tombstone_years")?
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(6);
-            let expires = ctx
-                .now
-                .checked_add_months(Months::new(years * 12))
-                .unwrap_or(ctx.now);
+            let years: u32 = setting(reg.conn(), "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
+            let expires = ctx.now.checked_add_months(Months::new(years * 12)).unwrap_or(ctx.now);
             reg.change(ctx.now, |c| {
                 let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
                 let hash = keyed_hash(c, &key)?;
@@ -219,44 +176,30 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))
             })?;
             reg.checkpoint()?;
-            let data = serde_json::json!({ "id": p.id, "erased_at": fmt_ts(ctx.now), "tombstone_expires": fmt_ts(expires) });
+            let data =
+                serde_json::json!({ "id": p.id, "erased_at": fmt_ts(ctx.now), "tombstone_expires": fmt_ts(expires) });
             let text = format!(
                 "person {} erased: identifying data removed from every table; a tombstone (keyed hash) keeps them off every list until {}\n",
                 p.id,
                 expires.date_naive()
             );
-            Ok(Outcome::new("person_erased", data, text).note(
-                "if this person's data went to another controller, tell that controller (Art 19)",
-            ))
+            Ok(Outcome::new("person_erased", data, text)
+                .note("if this person's data went to another controller, tell that controller (Art 19)"))
         }
-        PersonCmd::SetDiversity {
-            id,
-            category,
-            value,
-        } => {
+        PersonCmd::SetDiversity { id, category, value } => {
             let p = queries::person_required(reg.conn(), &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
             let changed = reg.change(ctx.now, |c| {
-                let changed = own::apply_diversity(c, &p, &category, &value)?
-                    .map_err(|ps| refused(&p.id, ps))?;
+                let changed = own::apply_diversity(c, &p, &category, &value)?.map_err(|ps| refused(&p.id, ps))?;
                 if changed {
-                    c.audit(
-                        "person.set_diversity",
-                        &p.id,
-                        serde_json::json!({ "category": category.trim() }),
-                    )?;
+                    c.audit("person.set_diversity", &p.id, serde_json::json!({ "category": category.trim() }))?;
                 }
                 Ok(changed)
             })?;
-            let data =
-                serde_json::json!({ "id": p.id, "category": category.trim(), "changed": changed });
-            Ok(Outcome::new(
-                "diversity_set",
-                data,
-                format!("person {}: {} recorded\n", p.id, category.trim()),
-            ))
+            let data = serde_json::json!({ "id": p.id, "category": category.trim(), "changed": changed });
+            Ok(Outcome::new("diversity_set", data, format!("person {}: {} recorded\n", p.id, category.trim())))
         }
     }
 }
@@ -277,14 +220,10 @@ fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected>
                 hint: "use --format mailchimp, or give the CSV file itself".into(),
             });
         }
-        return Ok(Detected::Export(
-            ExportKind::Mailchimp,
-            exports::mailchimp_zip(display, bytes)?,
-        ));
+        return Ok(Detected::Export(ExportKind::Mailchimp, exports::mailchimp_zip(display, bytes)?));
     }
     let file = import::parse_csv(display, bytes, false)?;
-    let has_exact =
-        |cols: &[&str]| cols.len() == file.headers.len() && cols.iter().all(|c| file.has(c));
+    let has_exact = |cols: &[&str]| cols.len() == file.headers.len() && cols.iter().all(|c| file.has(c));
     let kind = match format {
         ImportFormat::Auto => {
             if has_exact(PEOPLE_COLUMNS) {
@@ -315,15 +254,11 @@ fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected>
         ImportFormat::Mailpoet => ExportKind::Mailpoet,
         ImportFormat::WordpressCom => ExportKind::WordpressCom,
     };
-    let file = if kind == ExportKind::Mailpoet {
-        import::parse_csv(display, bytes, true)?
-    } else {
-        file
-    };
+    let file = if kind == ExportKind::Mailpoet { import::parse_csv(display, bytes, true)? } else { file };
     Ok(Detected::Export(kind, vec![file]))
 }
 
-fn facts(a: &ExportConsentArgs) -> Result<ListFacts> {
+fn facts(file: &str, a: &ExportConsentArgs) -> Result<ListFacts> {
     let missing: Vec<&str> = [
         ("--purpose", &a.purpose),
         ("--controllers", &a.controllers),
@@ -336,10 +271,7 @@ fn facts(a: &ExportConsentArgs) -> Result<ListFacts> {
     .map(|(k, _)| *k)
     .collect();
     if !missing.is_empty() {
-        return Err(Error::bad(
-            missing.join(", "),
-            "an export cannot show what people were told: name the purpose, controllers, statement and notice versions and method",
-        ));
+        return Err(Error::ExportNeedsFacts { file: file.to_string(), missing: missing.join(", ") });
     }
     Ok(ListFacts {
         purpose: a.purpose.clone().unwrap_or_default(),
@@ -363,35 +295,17 @@ fn import_file(
     let display = import::display_name(path);
     let sha = import::sha256_hex(&bytes);
     let report = match detect(&display, &bytes, format)? {
-        Detected::People(file) => import::run(
-            reg,
-            ctx.now,
-            "people",
-            &display,
-            &sha,
-            dry_run,
-            |c, p, n| own::import_people(c, &file, p, n),
-        )?,
-        Detected::Diversity(file) => import::run(
-            reg,
-            ctx.now,
-            "diversity",
-            &display,
-            &sha,
-            dry_run,
-            |c, p, n| own::import_diversity(c, &file, p, n),
-        )?,
+        Detected::People(file) => {
+            import::run(reg, ctx.now, "people", &display, &sha, dry_run, |c, p, n| own::import_people(c, &file, p, n))?
+        }
+        Detected::Diversity(file) => import::run(reg, ctx.now, "diversity", &display, &sha, dry_run, |c, p, n| {
+            own::import_diversity(c, &file, p, n)
+        })?,
         Detected::Export(kind, files) => {
-            let facts = facts(&consent)?;
-            import::run(
-                reg,
-                ctx.now,
-                kind.as_str(),
-                &display,
-                &sha,
-                dry_run,
-                |c, p, n| exports::import(c, kind, &files, &sha, &facts, p, n),
-            )?
+            let facts = facts(&display, &consent)?;
+            import::run(reg, ctx.now, kind.as_str(), &display, &sha, dry_run, |c, p, n| {
+                exports::import(c, kind, &files, &sha, &facts, p, n)
+            })?
         }
     };
     let text = import_text(&display, &report);
@@ -414,11 +328,12 @@ pub fn status_lines(
     person_id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<StatusLine>> {
+    if queries::person(conn, person_id)?.is_some_and(|p| p.erased_at.is_some()) {
+        // An erased person has no live status: the events stay only as non-identifying history.
+        return Ok(Vec::new());
+    }
     let events = queries::consents(conn, Some(person_id), None)?;
-    let controllers: Vec<String> = queries::controllers(conn)?
-        .into_iter()
-        .map(|c| c.slug)
-        .collect();
+    let controllers: Vec<String> = queries::controllers(conn)?.into_iter().map(|c| c.slug).collect();
     let mut purposes: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
     purposes.dedup();
     purposes.sort();
@@ -440,15 +355,12 @@ pub fn status_lines(
                 .iter()
                 .filter(|v| {
                     v.at <= now
-                        && (v.controllers.is_empty()
-                            && v.action != crate::model::ConsentAction::Grant
+                        && (v.controllers.is_empty() && v.action != crate::model::ConsentAction::Grant
                             || v.controllers.contains(ctl))
                 })
                 .max_by_key(|v| v.at);
             let review_due = match (st, deciding) {
-                (crate::consent::Status::Granted, Some(d)) => {
-                    crate::consent::expiry(d.at, refresh).map(fmt_ts)
-                }
+                (crate::consent::Status::Granted, Some(d)) => crate::consent::expiry(d.at, refresh).map(fmt_ts),
                 _ => None,
             };
             out.push(StatusLine {
@@ -477,11 +389,7 @@ pub struct PersonView {
 
 fn special_fields(p: &Person, roles: &[queries::Role], diversity: usize) -> Vec<String> {
     let mut v = Vec::new();
-    if p.stakeholder_group
-        .as_deref()
-        .and_then(StakeholderGroup::parse)
-        .is_some_and(StakeholderGroup::is_special)
-    {
+    if p.stakeholder_group.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special) {
         v.push("stakeholder_group".to_string());
     }
     if p.notes.is_some() {
@@ -529,32 +437,15 @@ fn show_text(v: &PersonView) -> String {
         ("stakeholder group", o(&p.stakeholder_group)),
         ("hub", o(&p.hub)),
         ("jurisdiction", p.jurisdiction.clone()),
-        (
-            "adult confirmed",
-            if p.adult_confirmed {
-                "yes".into()
-            } else {
-                "no".into()
-            },
-        ),
+        ("adult confirmed", if p.adult_confirmed { "yes".into() } else { "no".into() }),
         ("source", o(&p.source)),
         ("joined", o(&p.joined_on)),
-        (
-            "notes",
-            if p.notes.is_some() {
-                "(held; special category)".into()
-            } else {
-                "-".into()
-            },
-        ),
+        ("notes", if p.notes.is_some() { "(held; special category)".into() } else { "-".into() }),
     ] {
         s.push_str(&format!("  {k:<18} {val}\n"));
     }
     if !v.special_category_fields.is_empty() {
-        s.push_str(&format!(
-            "  special category   {}\n",
-            v.special_category_fields.join(", ")
-        ));
+        s.push_str(&format!("  special category   {}\n", v.special_category_fields.join(", ")));
     }
     if let Some(r) = &v.suppressed {
         s.push_str(&format!("  suppressed         {r}\n"));
@@ -568,22 +459,16 @@ fn show_text(v: &PersonView) -> String {
             "  {} {}{} from {}{}{}\n",
             r.id,
             r.role,
-            r.hub
-                .as_ref()
-                .map(|h| format!(" ({h})"))
-                .unwrap_or_default(),
+            r.hub.as_ref().map(|h| format!(" ({h})")).unwrap_or_default(),
             r.from,
-            r.to.as_ref()
-                .map(|t| format!(" to {t}"))
-                .unwrap_or_default(),
-            r.designation
-                .as_ref()
-                .map(|d| format!(", designation {d}"))
-                .unwrap_or_default()
+            r.to.as_ref().map(|t| format!(" to {t}")).unwrap_or_default(),
+            r.designation.as_ref().map(|d| format!(", designation {d}")).unwrap_or_default()
         ));
     }
     s.push_str("consent:\n");
-    if v.consent_status.is_empty() {
+    if p.erased_at.is_some() {
+        s.push_str("  erased: events are kept without identifying details and count for nothing\n");
+    } else if v.consent_status.is_empty() {
         s.push_str("  no consent events\n");
     }
     for l in &v.consent_status {
@@ -592,10 +477,7 @@ fn show_text(v: &PersonView) -> String {
             l.purpose,
             l.controller,
             l.status,
-            l.review_due
-                .as_ref()
-                .map(|d| format!(" review due {}", &d[..10]))
-                .unwrap_or_default()
+            l.review_due.as_ref().map(|d| format!(" review due {}", &d[..10])).unwrap_or_default()
         ));
     }
     s
@@ -620,21 +502,14 @@ pub struct SubjectAccess {
     pub rights: Vec<&'static str>,
 }
 
-fn subject_access(
-    reg: &Register,
-    p: &Person,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<SubjectAccess> {
+fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<SubjectAccess> {
     let conn = reg.conn();
     let view = show(reg, p, now)?;
     let events = queries::consents(conn, Some(&p.id), None)?;
     let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
     let bases = queries::bases(conn, Some(&p.id))?;
     used.extend(bases.iter().map(|b| b.purpose.clone()));
-    let purposes = queries::purposes(conn)?
-        .into_iter()
-        .filter(|pp| used.contains(&pp.code))
-        .collect();
+    let purposes = queries::purposes(conn)?.into_iter().filter(|pp| used.contains(&pp.code)).collect();
     let mut sources: Vec<String> = p.source.iter().cloned().collect();
     for e in &events {
         if !sources.contains(&e.source) {
@@ -687,14 +562,7 @@ fn export_text(x: &SubjectAccess) -> String {
         ("Hub", o(&p.hub)),
         ("Joined", o(&p.joined_on)),
         ("Notes", o(&p.notes)),
-        (
-            "Where we got your details",
-            if x.sources.is_empty() {
-                "from you".into()
-            } else {
-                x.sources.join(", ")
-            },
-        ),
+        ("Where we got your details", if x.sources.is_empty() { "from you".into() } else { x.sources.join(", ") }),
     ] {
         s.push_str(&format!("  {k}: {v}\n"));
     }
@@ -708,9 +576,7 @@ fn export_text(x: &SubjectAccess) -> String {
             r.role,
             o(&r.hub),
             r.from,
-            r.to.as_ref()
-                .map(|t| format!(" to {t}"))
-                .unwrap_or_default()
+            r.to.as_ref().map(|t| format!(" to {t}")).unwrap_or_default()
         ));
     }
     s.push_str("\nWhat you agreed to, and what you said no to\n");
@@ -723,19 +589,12 @@ fn export_text(x: &SubjectAccess) -> String {
             &e.at[..10],
             e.action,
             e.purpose,
-            if e.controllers.is_empty() {
-                "everyone".into()
-            } else {
-                e.controllers.join(", ")
-            }
+            if e.controllers.is_empty() { "everyone".into() } else { e.controllers.join(", ") }
         ));
     }
     s.push_str("\nWhere things stand now\n");
     for l in &x.consent_status {
-        s.push_str(&format!(
-            "  {} for {}: {}\n",
-            l.purpose, l.controller, l.status
-        ));
+        s.push_str(&format!("  {} for {}: {}\n", l.purpose, l.controller, l.status));
     }
     if !x.bases.is_empty() {
         s.push_str("\nOther reasons we use your details\n");
@@ -751,11 +610,7 @@ fn export_text(x: &SubjectAccess) -> String {
     if !x.diversity.is_empty() {
         s.push_str("\nDiversity answers you gave\n");
         for d in &x.diversity {
-            s.push_str(&format!(
-                "  {}: {}\n",
-                d["category"].as_str().unwrap_or(""),
-                d["value"].as_str().unwrap_or("")
-            ));
+            s.push_str(&format!("  {}: {}\n", d["category"].as_str().unwrap_or(""), d["value"].as_str().unwrap_or("")));
         }
     }
     s.push_str("\nWho else has your details\n  nobody else\n");

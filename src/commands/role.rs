@@ -13,13 +13,7 @@ use crate::register::queries;
 pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
-        RoleCmd::Assign {
-            person,
-            role,
-            hub,
-            from,
-            designation,
-        } => {
+        RoleCmd::Assign { person, role, hub, from, designation } => {
             let p = queries::person_required(reg.conn(), &person)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
@@ -36,69 +30,42 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                 )?
                 .map_err(|ps| refused(&p.id, ps))?;
                 if let Some(id) = &id {
-                    c.audit(
-                        "role.assign",
-                        &p.id,
-                        serde_json::json!({ "role_id": id, "role": role }),
-                    )?;
+                    c.audit("role.assign", &p.id, serde_json::json!({ "role_id": id, "role": role }))?;
                 }
                 Ok(id)
             })?;
             match id {
                 Some(id) => {
                     let r = queries::role(reg.conn(), &id)?;
-                    Ok(Outcome::new(
-                        "role",
-                        r,
-                        format!("role {id}: {} {role} from {from}\n", p.reference),
-                    ))
+                    Ok(Outcome::new("role", r, format!("role {id}: {} {role} from {from}\n", p.reference)))
                 }
                 None => Ok(Outcome::new(
                     "role",
                     serde_json::Value::Null,
-                    format!(
-                        "{} already holds that role from {from}; nothing changed\n",
-                        p.reference
-                    ),
+                    format!("{} already holds that role from {from}; nothing changed\n", p.reference),
                 )),
             }
         }
         RoleCmd::End { id, to } => {
-            let r = queries::role(reg.conn(), &id)?.ok_or(Error::NotFound {
-                kind: "role",
-                id: id.clone(),
-            })?;
-            let to_d = parse_date(&to)
-                .ok_or_else(|| Error::bad("--to", "must be a date like 2025-03-31"))?;
+            let r = queries::role(reg.conn(), &id)?.ok_or(Error::NotFound { kind: "role", id: id.clone() })?;
+            let to_d = parse_date(&to).ok_or_else(|| Error::bad("--to", "must be a date like 2025-03-31"))?;
             if parse_date(&r.from).is_some_and(|f| to_d < f) {
-                return Err(Error::bad(
-                    "--to",
-                    "the end date is before the role's start date",
-                ));
+                return Err(Error::bad("--to", "the end date is before the role's start date"));
             }
             reg.change(ctx.now, |c| {
                 queries::end_role(c, &id, &to)?;
-                c.audit(
-                    "role.end",
-                    &r.person_id,
-                    serde_json::json!({ "role_id": id }),
-                )
+                c.audit("role.end", &r.person_id, serde_json::json!({ "role_id": id }))
             })?;
             let r = queries::role(reg.conn(), &id)?;
             Ok(Outcome::new("role", r, format!("role {id} ends {to}\n")))
         }
-        RoleCmd::List {
-            current,
-            at,
-            person,
-        } => {
+        RoleCmd::List { current, at, person } => {
             let pid = match &person {
                 Some(p) => Some(queries::person_required(reg.conn(), p)?.id),
                 None => None,
             };
             let day = match at {
-                Some(a) => parse_date(&a)
-                    .ok_or_else(|| Error::bad("--at", "must be a date like 2026-03-01"))?,
+                Some(a) => parse_date(&a).ok_or_else(|| Error::bad("--at", "must be a date like 2026-03-01"))?,
                 None => ctx.now.date_naive(),
             };
             let list: Vec<_> = queries::roles(reg.conn(), pid.as_deref())?
@@ -106,10 +73,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                 .filter(|r| {
                     !current
                         || (parse_date(&r.from).is_some_and(|f| f <= day)
-                            && r.to
-                                .as_deref()
-                                .and_then(parse_date)
-                                .is_none_or(|t| t >= day))
+                            && r.to.as_deref().and_then(parse_date).is_none_or(|t| t >= day))
                 })
                 .collect();
             let rows: Vec<Vec<String>> = list
@@ -124,21 +88,12 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                         r.to.clone().unwrap_or_else(|| "-".into()),
                         r.designation
                             .clone()
-                            .map(|d| {
-                                if r.special {
-                                    format!("{d} (special)")
-                                } else {
-                                    d
-                                }
-                            })
+                            .map(|d| if r.special { format!("{d} (special)") } else { d })
                             .unwrap_or_else(|| "-".into()),
                     ]
                 })
                 .collect();
-            let text = table(
-                &["ID", "PERSON", "ROLE", "HUB", "FROM", "TO", "DESIGNATION"],
-                &rows,
-            );
+            let text = table(&["ID", "PERSON", "ROLE", "HUB", "FROM", "TO", "DESIGNATION"], &rows);
             Ok(Outcome::new("role_list", list, text))
         }
         RoleCmd::Import { file, dry_run } => {
@@ -146,15 +101,9 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
             let display = import::display_name(&file);
             let csv = import::parse_csv(&display, &bytes, false)?;
             import::require_columns(&csv, own::ROLES_COLUMNS, "roles.csv")?;
-            let r = import::run(
-                &mut reg,
-                ctx.now,
-                "roles",
-                &display,
-                &csv.sha256.clone(),
-                dry_run,
-                |c, p, n| own::import_roles(c, &csv, p, n),
-            )?;
+            let r = import::run(&mut reg, ctx.now, "roles", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
+                own::import_roles(c, &csv, p, n)
+            })?;
             let text = import_text(&display, &r);
             Ok(Outcome::new("import", r, text))
         }

@@ -12,8 +12,7 @@ use crate::register::queries::{self, TextVersion};
 fn read_text(path: &std::path::Path) -> Result<(String, String)> {
     let bytes = import::read_bytes(path)?;
     let sha = import::sha256_hex(&bytes);
-    let body =
-        String::from_utf8(bytes).map_err(|_| Error::bad("--file", "the text must be UTF-8"))?;
+    let body = String::from_utf8(bytes).map_err(|_| Error::bad("--file", "the text must be UTF-8"))?;
     if body.trim().is_empty() {
         return Err(Error::bad("--file", "the file is empty"));
     }
@@ -22,17 +21,14 @@ fn read_text(path: &std::path::Path) -> Result<(String, String)> {
 
 fn effective(ctx: &Ctx, s: Option<String>) -> Result<String> {
     let d = match s {
-        Some(s) => parse_date(&s)
-            .ok_or_else(|| Error::bad("--effective-from", "must be a date like 2024-03-01"))?,
+        Some(s) => parse_date(&s).ok_or_else(|| Error::bad("--effective-from", "must be a date like 2024-03-01"))?,
         None => ctx.now.date_naive(),
     };
     Ok(fmt_ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
 }
 
 fn check_format(f: &str) -> Result<()> {
-    TextFormat::parse(f)
-        .map(|_| ())
-        .ok_or_else(|| Error::bad("--format", format!("use {}", TextFormat::list())))
+    TextFormat::parse(f).map(|_| ()).ok_or_else(|| Error::bad("--format", format!("use {}", TextFormat::list())))
 }
 
 fn list_text(list: &[TextVersion], notice: bool) -> String {
@@ -42,55 +38,29 @@ fn list_text(list: &[TextVersion], notice: bool) -> String {
             vec![
                 t.version.clone(),
                 t.format.clone(),
-                if notice {
-                    t.announces.join(" ")
-                } else {
-                    t.purpose.clone().unwrap_or_default()
-                },
+                if notice { t.announces.join(" ") } else { t.purpose.clone().unwrap_or_default() },
                 t.effective_from[..10].to_string(),
                 t.sha256[..16].to_string(),
             ]
         })
         .collect();
-    table(
-        &[
-            "VERSION",
-            "FORMAT",
-            if notice { "ANNOUNCES" } else { "PURPOSE" },
-            "EFFECTIVE",
-            "SHA256",
-        ],
-        &rows,
-    )
+    table(&["VERSION", "FORMAT", if notice { "ANNOUNCES" } else { "PURPOSE" }, "EFFECTIVE", "SHA256"], &rows)
 }
 
 /// `statement ...`.
 pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
-        StatementCmd::Add {
-            version,
-            purpose,
-            format,
-            file,
-            effective_from,
-        } => {
+        StatementCmd::Add { version, purpose, format, file, effective_from } => {
             check_format(&format)?;
             if version.trim().is_empty() {
                 return Err(Error::bad("--version", "give the version a label"));
             }
             if queries::purpose(reg.conn(), &purpose)?.is_none() {
-                return Err(Error::NotFound {
-                    kind: "purpose",
-                    id: purpose,
-                });
+                return Err(Error::NotFound { kind: "purpose", id: purpose });
             }
             if queries::text_exists(reg.conn(), "statement", &version, &format)? {
-                return Err(Error::DuplicateVersion {
-                    kind: "statement",
-                    version,
-                    format,
-                });
+                return Err(Error::DuplicateVersion { kind: "statement", version, format });
             }
             let (sha, body) = read_text(&file)?;
             let v = TextVersion {
@@ -104,11 +74,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             };
             reg.change(ctx.now, |c| {
                 queries::insert_statement(c, &v, &body, ctx.now)?;
-                c.audit(
-                    "statement.add",
-                    &v.id,
-                    serde_json::json!({ "sha256": v.sha256 }),
-                )
+                c.audit("statement.add", &v.id, serde_json::json!({ "sha256": v.sha256 }))
             })?;
             let text = format!(
                 "statement {} ({}) for {} stored, sha256 {}\n",
@@ -131,13 +97,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
 pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
-        NoticeCmd::Add {
-            version,
-            file,
-            format,
-            effective_from,
-            announces,
-        } => {
+        NoticeCmd::Add { version, file, format, effective_from, announces } => {
             check_format(&format)?;
             if version.trim().is_empty() {
                 return Err(Error::bad("--version", "give the version a label"));
@@ -150,24 +110,14 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                     ));
                 };
                 if queries::controller(reg.conn(), slug)?.is_none() {
-                    return Err(Error::NotFound {
-                        kind: "controller",
-                        id: slug.to_string(),
-                    });
+                    return Err(Error::NotFound { kind: "controller", id: slug.to_string() });
                 }
                 if queries::purpose(reg.conn(), purpose)?.is_none() {
-                    return Err(Error::NotFound {
-                        kind: "purpose",
-                        id: purpose.to_string(),
-                    });
+                    return Err(Error::NotFound { kind: "purpose", id: purpose.to_string() });
                 }
             }
             if queries::text_exists(reg.conn(), "notice", &version, &format)? {
-                return Err(Error::DuplicateVersion {
-                    kind: "notice",
-                    version,
-                    format,
-                });
+                return Err(Error::DuplicateVersion { kind: "notice", version, format });
             }
             let (sha, body) = read_text(&file)?;
             let v = TextVersion {
@@ -181,16 +131,9 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             };
             reg.change(ctx.now, |c| {
                 queries::insert_notice(c, &v, &body, ctx.now)?;
-                c.audit(
-                    "notice.add",
-                    &v.id,
-                    serde_json::json!({ "sha256": v.sha256, "announces": v.announces }),
-                )
+                c.audit("notice.add", &v.id, serde_json::json!({ "sha256": v.sha256, "announces": v.announces }))
             })?;
-            let text = format!(
-                "notice {} ({}) stored, sha256 {}\n",
-                v.version, v.format, v.sha256
-            );
+            let text = format!("notice {} ({}) stored, sha256 {}\n", v.version, v.format, v.sha256);
             Ok(Outcome::new("notice", v, text))
         }
         NoticeCmd::List => {
@@ -203,15 +146,10 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let display = import::display_name(&file);
             let csv = import::parse_csv(&display, &bytes, false)?;
             import::require_columns(&csv, own::NOTICES_SENT_COLUMNS, "notices-sent.csv")?;
-            let r = import::run(
-                &mut reg,
-                ctx.now,
-                "notices_sent",
-                &display,
-                &csv.sha256.clone(),
-                dry_run,
-                |c, p, n| own::import_notices_sent(c, &csv, p, n),
-            )?;
+            let r =
+                import::run(&mut reg, ctx.now, "notices_sent", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
+                    own::import_notices_sent(c, &csv, p, n)
+                })?;
             let text = import_text(&display, &r);
             Ok(Outcome::new("import", r, text))
         }

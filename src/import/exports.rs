@@ -65,12 +65,7 @@ enum Mapped {
         why_no_evidence: &'static str,
     },
     /// Off the list: suppression (and a withdrawal if the person is in the register).
-    Suppressed {
-        email: String,
-        reason: &'static str,
-        at: Option<DateTime<Utc>>,
-        evidence: String,
-    },
+    Suppressed { email: String, reason: &'static str, at: Option<DateTime<Utc>>, evidence: String },
     /// Counted, not imported.
     Ignored(&'static str),
 }
@@ -94,20 +89,10 @@ fn export_time(s: &str) -> Option<DateTime<Utc>> {
 /// Detect an export from a CSV header.
 pub fn detect_csv(file: &CsvFile) -> Option<ExportKind> {
     let h: Vec<&str> = file.headers.iter().map(String::as_str).collect();
-    if h == [
-        "uuid",
-        "email",
-        "name",
-        "attributes",
-        "status",
-        "created_at",
-        "updated_at",
-    ] {
+    if h == ["uuid", "email", "name", "attributes", "status", "created_at", "updated_at"] {
         return Some(ExportKind::Listmonk);
     }
-    if h.contains(&"Email Address")
-        && (h.contains(&"LEID") || h.contains(&"EUID") || h.contains(&"OPTIN_TIME"))
-    {
+    if h.contains(&"Email Address") && (h.contains(&"LEID") || h.contains(&"EUID") || h.contains(&"OPTIN_TIME")) {
         return Some(ExportKind::Mailchimp);
     }
     if h.contains(&"Email") && (h.contains(&"Global status") || h.contains(&"List")) {
@@ -157,17 +142,12 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
         why,
         hint: "give the zip exactly as Mailchimp exported it (Audience → Export audience)".into(),
     };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|_| bad("not a readable zip file".into()))?;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad("not a readable zip file".into()))?;
     let mut files = Vec::new();
     for i in 0..zip.len() {
-        let mut entry = zip
-            .by_index(i)
-            .map_err(|_| bad(format!("entry {i} cannot be read")))?;
-        let name = entry
-            .name()
-            .map_err(|_| bad(format!("entry {i} has an unreadable name")))?
-            .to_string();
+        let mut entry = zip.by_index(i).map_err(|_| bad(format!("entry {i} cannot be read")))?;
+        let name = entry.name().map_err(|_| bad(format!("entry {i} has an unreadable name")))?.to_string();
         if entry.is_dir() || !name.ends_with(".csv") {
             continue;
         }
@@ -177,10 +157,7 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
             )));
         }
         if entry.size() > MAX_ENTRY {
-            return Err(bad(format!(
-                "entry '{name}' is larger than {} MiB",
-                MAX_ENTRY / 1024 / 1024
-            )));
+            return Err(bad(format!("entry '{name}' is larger than {} MiB", MAX_ENTRY / 1024 / 1024)));
         }
         let mut buf = Vec::new();
         (&mut entry)
@@ -188,10 +165,7 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
             .read_to_end(&mut buf)
             .map_err(|_| bad(format!("entry '{name}' cannot be read")))?;
         if buf.len() as u64 > MAX_ENTRY {
-            return Err(bad(format!(
-                "entry '{name}' expands beyond {} MiB",
-                MAX_ENTRY / 1024 / 1024
-            )));
+            return Err(bad(format!("entry '{name}' expands beyond {} MiB", MAX_ENTRY / 1024 / 1024)));
         }
         files.push(parse_csv(&name, &buf, false)?);
     }
@@ -203,7 +177,12 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
 
 fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec<Entry> {
     let Some(status) = mailchimp_status(&file.name) else {
-        problems.add_in(&file.name, 1, "", "file name does not show a Mailchimp status (subscribed_..., unsubscribed_..., cleaned_...)");
+        problems.add_in(
+            &file.name,
+            1,
+            "",
+            "file name does not show a Mailchimp status (subscribed_..., unsubscribed_..., cleaned_...)",
+        );
         return Vec::new();
     };
     if !file.has("Email Address") {
@@ -230,9 +209,7 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
                 let name = if file.has("Name") {
                     g("Name")
                 } else {
-                    format!("{} {}", g("First Name"), g("Last Name"))
-                        .trim()
-                        .to_string()
+                    format!("{} {}", g("First Name"), g("Last Name")).trim().to_string()
                 };
                 let grant = match (optin, confirm) {
                     (Some(o), Some(c)) if c > o => Some((c, format!("{evidence}; double opt-in"))),
@@ -248,25 +225,13 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
                     why_no_evidence: "listed as subscribed but OPTIN_TIME is empty: added by an admin or an import, so there is no opt-in evidence",
                 }
             }
-            "unsubscribed" => Mapped::Suppressed {
-                email,
-                reason: "unsubscribed",
-                at: export_time(&g("UNSUB_TIME")),
-                evidence,
-            },
-            "cleaned" => Mapped::Suppressed {
-                email,
-                reason: "bounced",
-                at: export_time(&g("CLEAN_TIME")),
-                evidence,
-            },
+            "unsubscribed" => {
+                Mapped::Suppressed { email, reason: "unsubscribed", at: export_time(&g("UNSUB_TIME")), evidence }
+            }
+            "cleaned" => Mapped::Suppressed { email, reason: "bounced", at: export_time(&g("CLEAN_TIME")), evidence },
             _ => Mapped::Ignored("rows_not_opted_in"),
         };
-        out.push(Entry {
-            file: file.name.clone(),
-            line: row.line,
-            row: mapped,
-        });
+        out.push(Entry { file: file.name.clone(), line: row.line, row: mapped });
     }
     out
 }
@@ -308,7 +273,10 @@ fn mailpoet_rows(file: &CsvFile, problems: &mut Problems) -> Vec<Entry> {
             let g = |k: &str| file.get(row, k).to_string();
             let evidence = format!(
                 "mailpoet export sha256:{} line {}; Subscription time {}; Confirmation time {}; times assumed UTC",
-                file.sha256, row.line, g("Subscription time"), g("Confirmation time")
+                file.sha256,
+                row.line,
+                g("Subscription time"),
+                g("Confirmation time")
             );
             let global = g("Global status");
             let list = g("List status");
@@ -403,33 +371,16 @@ pub fn import(
         if let Some(first) = seen.get(&norm)
             && kind != ExportKind::Mailpoet
         {
-            problems.add_in(
-                &e.file,
-                e.line,
-                "email",
-                format!("duplicate email (same address as line {first})"),
-            );
+            problems.add_in(&e.file, e.line, "email", format!("duplicate email (same address as line {first})"));
             continue;
         }
         seen.insert(norm.clone(), e.line);
         match e.row {
-            Mapped::Suppressed {
-                reason,
-                at,
-                evidence,
-                ..
-            } => {
+            Mapped::Suppressed { reason, at, evidence, .. } => {
                 let hash = keyed_hash(c, &norm)?;
                 let at = at.unwrap_or(c.now);
                 if queries::suppress(c, &hash, reason, &fmt_ts(at), &source_label)? {
-                    bump(
-                        counts,
-                        if reason == "bounced" {
-                            "suppressed_bounced"
-                        } else {
-                            "suppressed_unsubscribed"
-                        },
-                    );
+                    bump(counts, if reason == "bounced" { "suppressed_bounced" } else { "suppressed_unsubscribed" });
                 } else {
                     bump(counts, "already_suppressed");
                 }
@@ -449,20 +400,11 @@ pub fn import(
                     match apply_consent(c, &p, &raw, &source)? {
                         Ok(Some(_)) => bump(counts, "withdrawals_added"),
                         Ok(None) => {}
-                        Err(ps) => ps
-                            .into_iter()
-                            .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
+                        Err(ps) => ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
                     }
                 }
             }
-            Mapped::Subscriber {
-                email,
-                name,
-                phone,
-                joined,
-                grant,
-                why_no_evidence,
-            } => {
+            Mapped::Subscriber { email, name, phone, joined, grant, why_no_evidence } => {
                 if grant.is_none() && !facts.without_consent {
                     problems.add_in(
                         &e.file,
@@ -504,8 +446,7 @@ pub fn import(
                             }
                             Ok((_, id)) => queries::person_required(c, &id)?,
                             Err(ps) => {
-                                ps.into_iter()
-                                    .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m));
+                                ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m));
                                 continue;
                             }
                         }
@@ -532,9 +473,7 @@ pub fn import(
                 match apply_consent(c, &person, &raw, &source)? {
                     Ok(Some(_)) => bump(counts, "grants_added"),
                     Ok(None) => bump(counts, "grants_unchanged"),
-                    Err(ps) => ps
-                        .into_iter()
-                        .for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
+                    Err(ps) => ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
                 }
             }
             Mapped::Ignored(_) => {}

@@ -46,20 +46,14 @@ pub struct CsvRow {
 impl std::fmt::Debug for CsvRow {
     // Cells hold personal data: never print them through Debug.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CsvRow")
-            .field("line", &self.line)
-            .finish_non_exhaustive()
+        f.debug_struct("CsvRow").field("line", &self.line).finish_non_exhaustive()
     }
 }
 
 impl CsvFile {
     /// A cell by column name ("" when the column is absent or the row short).
     pub fn get<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
-        self.headers
-            .iter()
-            .position(|h| h == column)
-            .and_then(|i| row.cells.get(i))
-            .map_or("", |s| s.as_str())
+        self.headers.iter().position(|h| h == column).and_then(|i| row.cells.get(i)).map_or("", |s| s.as_str())
     }
 
     /// Whether the header has this column.
@@ -80,10 +74,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
 
 /// The name of a path for messages.
 pub fn display_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet).
@@ -102,10 +93,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
     } else {
         text
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| csv_error(name, e))?
@@ -125,8 +113,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
             return Err(Error::ImportFormat {
                 file: name.into(),
                 why: format!("column '{h}' appears twice in the header"),
-                hint: "rename or remove the duplicate column; the importer reads columns by name"
-                    .into(),
+                hint: "rename or remove the duplicate column; the importer reads columns by name".into(),
             });
         }
     }
@@ -137,17 +124,9 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        rows.push(CsvRow {
-            line,
-            cells: rec.iter().map(|c| c.trim().to_string()).collect(),
-        });
+        rows.push(CsvRow { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
     }
-    Ok(CsvFile {
-        name: name.to_string(),
-        sha256,
-        headers,
-        rows,
-    })
+    Ok(CsvFile { name: name.to_string(), sha256, headers, rows })
 }
 
 fn csv_error(name: &str, e: csv::Error) -> Error {
@@ -162,12 +141,8 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
 /// Require exactly these columns (any order).
 pub fn require_columns(file: &CsvFile, expected: &[&str], format: &str) -> Result<()> {
     let missing: Vec<&str> = expected.iter().copied().filter(|c| !file.has(c)).collect();
-    let extra: Vec<&str> = file
-        .headers
-        .iter()
-        .map(String::as_str)
-        .filter(|h| !h.is_empty() && !expected.contains(h))
-        .collect();
+    let extra: Vec<&str> =
+        file.headers.iter().map(String::as_str).filter(|h| !h.is_empty() && !expected.contains(h)).collect();
     if missing.is_empty() && extra.is_empty() {
         return Ok(());
     }
@@ -199,28 +174,15 @@ pub struct Problems {
 impl Problems {
     /// A collector for one file.
     pub fn new(file: &str) -> Problems {
-        Problems {
-            file: file.to_string(),
-            rows: Vec::new(),
-        }
+        Problems { file: file.to_string(), rows: Vec::new() }
     }
     /// Record a problem at a line and column.
     pub fn add(&mut self, line: usize, column: &str, message: impl Into<String>) {
-        self.rows.push(RowError {
-            file: self.file.clone(),
-            line,
-            column: column.to_string(),
-            message: message.into(),
-        });
+        self.rows.push(RowError { file: self.file.clone(), line, column: column.to_string(), message: message.into() });
     }
     /// Record a problem in another file (a zip entry).
     pub fn add_in(&mut self, file: &str, line: usize, column: &str, message: impl Into<String>) {
-        self.rows.push(RowError {
-            file: file.to_string(),
-            line,
-            column: column.to_string(),
-            message: message.into(),
-        });
+        self.rows.push(RowError { file: file.to_string(), line, column: column.to_string(), message: message.into() });
     }
     /// Whether any problem was found.
     pub fn is_empty(&self) -> bool {
@@ -273,19 +235,11 @@ pub fn run(
         f(c, &mut problems, &mut counts)?;
         if !problems.is_empty() {
             let count = problems.rows.len();
-            return Err(Error::ImportRefused {
-                file: display.to_string(),
-                count,
-                rows: problems.rows,
-            });
+            return Err(Error::ImportRefused { file: display.to_string(), count, rows: problems.rows });
         }
         let counts_json = serde_json::to_value(&counts).unwrap_or_default();
         queries::record_import(c, sha256, kind, display, &counts_json, now)?;
-        c.audit(
-            &format!("import.{kind}"),
-            sha256,
-            serde_json::json!({ "sha256": sha256, "counts": counts_json }),
-        )?;
+        c.audit(&format!("import.{kind}"), sha256, serde_json::json!({ "sha256": sha256, "counts": counts_json }))?;
         Ok(ImportReport {
             kind: kind.to_string(),
             sha256: sha256.to_string(),

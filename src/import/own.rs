@@ -9,8 +9,8 @@ use super::{Counts, CsvFile, Problems, bump};
 use crate::consent::{self, RawConsent, Status};
 use crate::error::Result;
 use crate::model::{
-    Basis, BasisAction, Channel, ConsentAction, Designation, RoleKind, SpecialCategory, fmt_ts,
-    new_id, normalise_email, parse_date, parse_timestamp, split_list,
+    Basis, BasisAction, Channel, ConsentAction, Designation, RoleKind, SpecialCategory, fmt_ts, new_id,
+    normalise_email, parse_date, parse_timestamp, split_list,
 };
 use crate::people::{self, PersonFields, RawPerson};
 use crate::register::queries::{self, BasisEvent, NoticeSent, Person, RegisterLookup, Role};
@@ -58,35 +58,12 @@ pub const CONSENT_COLUMNS: &[&str] = &[
     "special_categories",
 ];
 /// `roles.csv` columns.
-pub const ROLES_COLUMNS: &[&str] = &[
-    "person_ref",
-    "email",
-    "role",
-    "hub",
-    "from",
-    "to",
-    "designation",
-];
+pub const ROLES_COLUMNS: &[&str] = &["person_ref", "email", "role", "hub", "from", "to", "designation"];
 /// `bases.csv` columns.
-pub const BASES_COLUMNS: &[&str] = &[
-    "person_ref",
-    "email",
-    "purpose",
-    "basis",
-    "controllers",
-    "assessment_ref",
-    "decided_by",
-    "decided_at",
-    "action",
-];
+pub const BASES_COLUMNS: &[&str] =
+    &["person_ref", "email", "purpose", "basis", "controllers", "assessment_ref", "decided_by", "decided_at", "action"];
 /// `notices-sent.csv` columns.
-pub const NOTICES_SENT_COLUMNS: &[&str] = &[
-    "person_ref",
-    "email",
-    "notice_version",
-    "sent_at",
-    "channel",
-];
+pub const NOTICES_SENT_COLUMNS: &[&str] = &["person_ref", "email", "notice_version", "sent_at", "channel"];
 /// `diversity.csv` columns.
 pub const DIVERSITY_COLUMNS: &[&str] = &["person_ref", "email", "category", "value"];
 
@@ -129,18 +106,12 @@ fn to_person(id: String, f: &PersonFields, reference: String, created_at: String
 }
 
 /// Add a new person, or update the one with the same ref (or, without a ref, the same email).
-pub fn upsert_person(
-    c: &Change<'_>,
-    f: &PersonFields,
-) -> Result<std::result::Result<(Upsert, String), RowProblems>> {
+pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Result<(Upsert, String), RowProblems>> {
     let mut problems = RowProblems::new();
     if let Some(e) = &f.email_norm
         && is_erased_email(c, e)?
     {
-        problems.push((
-            "email",
-            "this address belongs to an erased person and cannot be added back".into(),
-        ));
+        problems.push(("email", "this address belongs to an erased person and cannot be added back".into()));
         return Ok(Err(problems));
     }
     let by_ref = match &f.reference {
@@ -153,20 +124,11 @@ pub fn upsert_person(
     };
     let existing = match (&f.reference, by_ref, by_email) {
         (Some(_), Some(p), Some(q)) if p.id != q.id => {
-            problems.push((
-                "email",
-                format!("this email already belongs to person {}", q.reference),
-            ));
+            problems.push(("email", format!("this email already belongs to person {}", q.reference)));
             return Ok(Err(problems));
         }
         (Some(_), None, Some(q)) => {
-            problems.push((
-                "email",
-                format!(
-                    "this email already belongs to person {} (a different ref)",
-                    q.reference
-                ),
-            ));
+            problems.push(("email", format!("this email already belongs to person {} (a different ref)", q.reference)));
             return Ok(Err(problems));
         }
         (Some(_), Some(p), _) => Some(p),
@@ -218,22 +180,11 @@ pub fn resolve_person(
 ) -> Result<std::result::Result<Person, RowProblems>> {
     let reference = reference.trim();
     let email = email.trim();
-    let by_ref = if reference.is_empty() {
-        None
-    } else {
-        queries::person(conn, reference)?
-    };
-    let by_email = if email.is_empty() {
-        None
-    } else {
-        queries::person_by_email(conn, &normalise_email(email))?
-    };
+    let by_ref = if reference.is_empty() { None } else { queries::person(conn, reference)? };
+    let by_email = if email.is_empty() { None } else { queries::person_by_email(conn, &normalise_email(email))? };
     let found = match (reference.is_empty(), email.is_empty()) {
         (true, true) => {
-            return Ok(Err(vec![(
-                "person_ref",
-                "person_ref or email is required".into(),
-            )]));
+            return Ok(Err(vec![("person_ref", "person_ref or email is required".into())]));
         }
         (false, _) if by_ref.is_none() => {
             return Ok(Err(vec![("person_ref", "no person with this ref".into())]));
@@ -248,10 +199,7 @@ pub fn resolve_person(
         }
         _ => match (by_ref, by_email) {
             (Some(p), Some(q)) if p.id != q.id => {
-                return Ok(Err(vec![(
-                    "email",
-                    "person_ref and email name different people".into(),
-                )]));
+                return Ok(Err(vec![("email", "person_ref and email name different people".into())]));
             }
             (Some(p), _) => p,
             (None, Some(q)) => q,
@@ -259,10 +207,7 @@ pub fn resolve_person(
         },
     };
     if found.erased_at.is_some() {
-        return Ok(Err(vec![(
-            "person_ref",
-            "this person has been erased".into(),
-        )]));
+        return Ok(Err(vec![("person_ref", "this person has been erased".into())]));
     }
     Ok(Ok(found))
 }
@@ -276,7 +221,7 @@ pub fn apply_consent(
     source: &str,
 ) -> Result<std::result::Result<Option<String>, RowProblems>> {
     let lookup = RegisterLookup(c);
-    let event = match consent::validate(raw, person.adult_confirmed, &lookup) {
+    let event = match consent::validate(raw, person.adult_confirmed, c.now, &lookup) {
         Ok(e) => e,
         Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
     };
@@ -295,9 +240,7 @@ pub fn apply_consent(
             )]));
         }
     }
-    Ok(Ok(queries::insert_consent(
-        c, &person.id, &event, source, c.now,
-    )?))
+    Ok(Ok(queries::insert_consent(c, &person.id, &event, source, c.now)?))
 }
 
 /// Validate and store a role.
@@ -327,25 +270,20 @@ pub fn apply_role(
     if !to.is_empty() {
         match parse_date(to) {
             None => p.push(("to", "must be a date like 2025-03-01".into())),
-            Some(t) if from_d.is_some_and(|f| t < f) => {
-                p.push(("to", "the end date is before the start date".into()))
-            }
+            Some(t) if from_d.is_some_and(|f| t < f) => p.push(("to", "the end date is before the start date".into())),
             _ => {}
         }
     }
     let designation = designation.trim();
     if !designation.is_empty() && Designation::parse(designation).is_none() {
-        p.push((
-            "designation",
-            format!("unknown designation; use {}", Designation::list()),
-        ));
+        p.push(("designation", format!("unknown designation; use {}", Designation::list())));
     }
     if !p.is_empty() {
         return Ok(Err(p));
     }
-    let existing = queries::roles(c, Some(&person.id))?.into_iter().find(|r| {
-        r.role == role.trim() && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim()
-    });
+    let existing = queries::roles(c, Some(&person.id))?
+        .into_iter()
+        .find(|r| r.role == role.trim() && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim());
     let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     if let Some(r) = existing {
         if r.to.as_deref().unwrap_or("") != to && !to.is_empty() {
@@ -391,10 +329,7 @@ pub fn apply_basis(
         p.push(("action", format!("use {}", BasisAction::list())));
     }
     if queries::purpose(c, purpose.trim())?.is_none() {
-        p.push((
-            "purpose",
-            "unknown purpose code (see `handover purpose list`)".into(),
-        ));
+        p.push(("purpose", "unknown purpose code (see `handover purpose list`)".into()));
     }
     let cs = split_list(controllers);
     for slug in &cs {
@@ -407,13 +342,7 @@ pub fn apply_basis(
         s => {
             let b = Basis::parse(s);
             if b.is_none() {
-                p.push((
-                    "basis",
-                    format!(
-                        "use {} (consent is recorded with `consent record`)",
-                        Basis::list()
-                    ),
-                ));
+                p.push(("basis", format!("use {} (consent is recorded with `consent record`)", Basis::list())));
             }
             b
         }
@@ -423,36 +352,23 @@ pub fn apply_basis(
             p.push(("basis", "which lawful basis is required".into()));
         }
         if cs.is_empty() {
-            p.push((
-                "controllers",
-                "name the controller(s) relying on this basis".into(),
-            ));
+            p.push(("controllers", "name the controller(s) relying on this basis".into()));
         }
         if assessment_ref.trim().is_empty()
-            && matches!(
-                basis_v,
-                Some(Basis::LegitimateInterests) | Some(Basis::Contract)
-            )
+            && matches!(basis_v, Some(Basis::LegitimateInterests) | Some(Basis::Contract))
         {
             p.push((
                 "assessment_ref",
-                "legitimate interests needs its LIA reference (a contract its agreement reference)"
-                    .into(),
+                "legitimate interests needs its LIA reference (a contract its agreement reference)".into(),
             ));
         }
     }
     if decided_by.trim().is_empty() {
-        p.push((
-            "decided_by",
-            "who decided or recorded it is required".into(),
-        ));
+        p.push(("decided_by", "who decided or recorded it is required".into()));
     }
     let at = parse_timestamp(decided_at);
     if at.is_none() {
-        p.push((
-            "decided_at",
-            "must be an ISO 8601 timestamp with time and zone".into(),
-        ));
+        p.push(("decided_at", "must be an ISO 8601 timestamp with time and zone".into()));
     }
     if !p.is_empty() {
         return Ok(Err(p));
@@ -492,10 +408,7 @@ pub fn apply_notice_sent(
         _ => {}
     }
     if at.is_none() {
-        p.push((
-            "sent_at",
-            "must be an ISO 8601 timestamp with time and zone".into(),
-        ));
+        p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into()));
     }
     if Channel::parse(channel.trim()).is_none() {
         p.push(("channel", format!("use {}", Channel::list())));
@@ -535,9 +448,7 @@ pub fn diversity_consent(
         .filter(|e| e.action == "grant" && e.controllers.contains(&own.slug))
         .filter(|e| parse_timestamp(&e.at).is_some_and(|t| t <= now))
         .max_by(|a, b| a.at.cmp(&b.at));
-    Ok(grant
-        .filter(|g| g.special_categories.iter().any(|c| c == category.as_str()))
-        .map(|g| g.id.clone()))
+    Ok(grant.filter(|g| g.special_categories.iter().any(|c| c == category.as_str())).map(|g| g.id.clone()))
 }
 
 /// Validate and store a diversity answer.
@@ -548,23 +459,19 @@ pub fn apply_diversity(
     value: &str,
 ) -> Result<std::result::Result<bool, RowProblems>> {
     let Some(cat) = SpecialCategory::parse(category.trim()) else {
-        return Ok(Err(vec![(
-            "category",
-            format!("use {}", SpecialCategory::list()),
-        )]));
+        return Ok(Err(vec![("category", format!("use {}", SpecialCategory::list()))]));
     };
     if value.trim().is_empty() {
-        return Ok(Err(vec![(
-            "value",
-            "an answer is required (use prefer_not_to_say if that was the answer)".into(),
-        )]));
+        return Ok(Err(vec![("value", "an answer is required (use prefer_not_to_say if that was the answer)".into())]));
     }
     match diversity_consent(c, person, cat, c.now)? {
         None => Ok(Err(vec![(
             "category",
             "no explicit consent for diversity_monitoring naming this category is in force for this person".into(),
         )])),
-        Some(consent_id) => Ok(Ok(queries::set_diversity(c, &person.id, cat.as_str(), value.trim(), &consent_id, c.now)?)),
+        Some(consent_id) => {
+            Ok(Ok(queries::set_diversity(c, &person.id, cat.as_str(), value.trim(), &consent_id, c.now)?))
+        }
     }
 }
 
@@ -586,12 +493,7 @@ fn raw_person(file: &CsvFile, row: &super::CsvRow) -> RawPerson {
 }
 
 /// Import `people.csv`.
-pub fn import_people(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_people(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let mut seen_email = std::collections::HashMap::new();
     let mut seen_ref = std::collections::HashMap::new();
     for row in &file.rows {
@@ -607,59 +509,38 @@ pub fn import_people(
         if let Some(e) = &fields.email_norm
             && let Some(first) = seen_email.insert(e.clone(), row.line)
         {
-            problems.add(
-                row.line,
-                "email",
-                format!("duplicate email (same address as line {first})"),
-            );
+            problems.add(row.line, "email", format!("duplicate email (same address as line {first})"));
             continue;
         }
         if let Some(r) = &fields.reference
             && let Some(first) = seen_ref.insert(r.clone(), row.line)
         {
-            problems.add(
-                row.line,
-                "ref",
-                format!("duplicate ref (same as line {first})"),
-            );
+            problems.add(row.line, "ref", format!("duplicate ref (same as line {first})"));
             continue;
         }
         match upsert_person(c, &fields)? {
             Ok((Upsert::New, _)) => bump(counts, "people_added"),
             Ok((Upsert::Updated, _)) => bump(counts, "people_updated"),
             Ok((Upsert::Unchanged, _)) => bump(counts, "people_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())
 }
 
 /// Resolve a row's person or record the problem.
-fn row_person(
-    c: &Change<'_>,
-    file: &CsvFile,
-    row: &super::CsvRow,
-    problems: &mut Problems,
-) -> Result<Option<Person>> {
+fn row_person(c: &Change<'_>, file: &CsvFile, row: &super::CsvRow, problems: &mut Problems) -> Result<Option<Person>> {
     match resolve_person(c, file.get(row, "person_ref"), file.get(row, "email"))? {
         Ok(p) => Ok(Some(p)),
         Err(ps) => {
-            ps.into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg));
+            ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg));
             Ok(None)
         }
     }
 }
 
 /// Import `consent.csv`.
-pub fn import_consent(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let source = format!("import:{}", file.sha256);
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
@@ -690,52 +571,30 @@ pub fn import_consent(
         match apply_consent(c, &person, &raw, &source)? {
             Ok(Some(_)) => bump(counts, "events_added"),
             Ok(None) => bump(counts, "events_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())
 }
 
 /// Import `roles.csv`.
-pub fn import_roles(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_roles(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
             continue;
         };
         let g = |k: &str| file.get(row, k);
-        match apply_role(
-            c,
-            &person,
-            g("role"),
-            g("hub"),
-            g("from"),
-            g("to"),
-            g("designation"),
-        )? {
+        match apply_role(c, &person, g("role"), g("hub"), g("from"), g("to"), g("designation"))? {
             Ok(Some(_)) => bump(counts, "roles_added_or_ended"),
             Ok(None) => bump(counts, "roles_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())
 }
 
 /// Import `bases.csv`.
-pub fn import_bases(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_bases(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
             continue;
@@ -754,21 +613,14 @@ pub fn import_bases(
         )? {
             Ok(true) => bump(counts, "events_added"),
             Ok(false) => bump(counts, "events_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())
 }
 
 /// Import `notices-sent.csv`.
-pub fn import_notices_sent(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_notices_sent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
             continue;
@@ -777,36 +629,22 @@ pub fn import_notices_sent(
         match apply_notice_sent(c, &person, g("notice_version"), g("sent_at"), g("channel"))? {
             Ok(true) => bump(counts, "deliveries_added"),
             Ok(false) => bump(counts, "deliveries_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())
 }
 
 /// Import `diversity.csv`.
-pub fn import_diversity(
-    c: &Change<'_>,
-    file: &CsvFile,
-    problems: &mut Problems,
-    counts: &mut Counts,
-) -> Result<()> {
+pub fn import_diversity(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
             continue;
         };
-        match apply_diversity(
-            c,
-            &person,
-            file.get(row, "category"),
-            file.get(row, "value"),
-        )? {
+        match apply_diversity(c, &person, file.get(row, "category"), file.get(row, "value"))? {
             Ok(true) => bump(counts, "answers_set"),
             Ok(false) => bump(counts, "answers_unchanged"),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(col, msg)| problems.add(row.line, col, msg)),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
     }
     Ok(())

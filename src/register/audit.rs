@@ -30,15 +30,7 @@ pub struct Entry {
 }
 
 /// The hash of an entry's content.
-pub fn entry_hash(
-    seq: i64,
-    at: &str,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    details: &str,
-    prev: &str,
-) -> String {
+pub fn entry_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, details: &str, prev: &str) -> String {
     let canonical = serde_json::json!([seq, at, actor, action, subject, details, prev]).to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
@@ -53,11 +45,7 @@ pub fn append(
     details: &serde_json::Value,
 ) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -75,7 +63,8 @@ pub fn append(
 
 /// All entries in order.
 pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
-    let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let mut st =
+        conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
     let rows = st.query_map([], |r| {
         let details: String = r.get(5)?;
         Ok(Entry {
@@ -105,7 +94,8 @@ pub struct Verification {
 
 /// Recompute the chain and report the first broken entry.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut st = conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
+    let mut st =
+        conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
     let mut rows = st.query([])?;
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1i64;
@@ -120,20 +110,10 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             String,
             String,
             String,
-        ) = (
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-        );
+        ) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?);
         count += 1;
         let broken = if seq != expected_seq {
-            Some(format!(
-                "expected entry {expected_seq} here: an entry was deleted or inserted"
-            ))
+            Some(format!("expected entry {expected_seq} here: an entry was deleted or inserted"))
         } else if prev_hash != prev {
             Some("its prev_hash does not match the entry before it".to_string())
         } else if entry_hash(seq, &at, &actor, &action, &subject, &details, &prev_hash) != hash {
@@ -142,18 +122,10 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             None
         };
         if let Some(why) = broken {
-            return Ok(Verification {
-                entries: count,
-                head: None,
-                broken: Some((seq, why)),
-            });
+            return Ok(Verification { entries: count, head: None, broken: Some((seq, why)) });
         }
         prev = hash;
         expected_seq += 1;
     }
-    Ok(Verification {
-        entries: count,
-        head: (count > 0).then_some(prev),
-        broken: None,
-    })
+    Ok(Verification { entries: count, head: (count > 0).then_some(prev), broken: None })
 }

@@ -81,9 +81,7 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if mode != "wal" {
-        return Err(Error::Internal(format!(
-            "journal mode is {mode}, expected wal"
-        )));
+        return Err(Error::Internal(format!("journal mode is {mode}, expected wal")));
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
@@ -92,11 +90,7 @@ fn configure(conn: &Connection) -> Result<()> {
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
-        return Err(Error::RegisterTooNew {
-            path: path.to_path_buf(),
-            found: version,
-            known: SCHEMA_VERSION,
-        });
+        return Err(Error::RegisterTooNew { path: path.to_path_buf(), found: version, known: SCHEMA_VERSION });
     }
     if version == SCHEMA_VERSION {
         return Ok(());
@@ -114,13 +108,10 @@ impl Register {
     /// Create a new register file (0600, never overwriting) and migrate it to the current schema.
     pub fn create(path: &Path, actor: &str) -> Result<Register> {
         if path.exists() {
-            return Err(Error::RegisterExists {
-                path: path.to_path_buf(),
-            });
+            return Err(Error::RegisterExists { path: path.to_path_buf() });
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io("create the folder", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
         }
         OpenOptions::new()
             .write(true)
@@ -132,40 +123,24 @@ impl Register {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register {
-            conn,
-            path: path.to_path_buf(),
-            actor: actor.to_string(),
-        })
+        Ok(Register { conn, path: path.to_path_buf(), actor: actor.to_string() })
     }
 
     /// Open an existing register, migrating it forward if it is older than this binary.
     pub fn open(path: &Path, actor: &str) -> Result<Register> {
         if !path.is_file() {
-            return Err(Error::RegisterMissing {
-                path: path.to_path_buf(),
-            });
+            return Err(Error::RegisterMissing { path: path.to_path_buf() });
         }
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let app: i64 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|_| Error::RegisterInvalid {
-                path: path.to_path_buf(),
-                why: "not a SQLite database".into(),
-            })?;
+            .map_err(|_| Error::RegisterInvalid { path: path.to_path_buf(), why: "not a SQLite database".into() })?;
         if app != APPLICATION_ID {
-            return Err(Error::RegisterInvalid {
-                path: path.to_path_buf(),
-                why: "not made by handover".into(),
-            });
+            return Err(Error::RegisterInvalid { path: path.to_path_buf(), why: "not made by handover".into() });
         }
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register {
-            conn,
-            path: path.to_path_buf(),
-            actor: actor.to_string(),
-        })
+        Ok(Register { conn, path: path.to_path_buf(), actor: actor.to_string() })
     }
 
     /// The register's file path.
@@ -179,11 +154,7 @@ impl Register {
     }
 
     /// Run `f` in one immediate transaction; commit only if it succeeds.
-    pub fn change<T>(
-        &mut self,
-        now: DateTime<Utc>,
-        f: impl FnOnce(&Change<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub fn change<T>(&mut self, now: DateTime<Utc>, f: impl FnOnce(&Change<'_>) -> Result<T>) -> Result<T> {
         self.change_or_trial(now, true, f)
     }
 
@@ -195,14 +166,8 @@ impl Register {
         commit: bool,
         f: impl FnOnce(&Change<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let change = Change {
-            tx,
-            actor: &self.actor,
-            now,
-        };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let change = Change { tx, actor: &self.actor, now };
         let out = f(&change)?;
         if commit {
             change.tx.commit()?;
@@ -214,8 +179,7 @@ impl Register {
 
     /// Checkpoint and truncate the WAL, so erased values do not linger there.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 }
@@ -223,11 +187,7 @@ impl Register {
 /// Read a setting.
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
 /// Write a setting.
@@ -241,12 +201,9 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
 
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
 pub fn keyed_hash(conn: &Connection, email_norm: &str) -> Result<String> {
-    let secret = setting(conn, "hash_key")?
-        .ok_or_else(|| Error::Internal("register has no hash key".into()))?;
-    let key =
-        hex::decode(secret).map_err(|_| Error::Internal("register hash key is not hex".into()))?;
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
+    let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
+    let key = hex::decode(secret).map_err(|_| Error::Internal("register hash key is not hex".into()))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
     mac.update(email_norm.as_bytes());
     Ok(hex::encode(mac.finalize().into_bytes()))
 }

@@ -9,8 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::{Channel, ConsentAction, fmt_ts, parse_timestamp};
 
 fn json_list(v: &[impl AsRef<str>]) -> String {
-    serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
 
 fn parse_list(s: &str) -> Vec<String> {
@@ -35,7 +34,8 @@ pub struct Controller {
     pub created_at: String,
 }
 
-const CONTROLLER_COLS: &str = "slug, name, kind, is_self, contact, accountable_person, ico_fee_status, dsa_ref, dpia_ref, created_at";
+const CONTROLLER_COLS: &str =
+    "slug, name, kind, is_self, contact, accountable_person, ico_fee_status, dsa_ref, dpia_ref, created_at";
 
 fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
     let slug: String = r.get(0)?;
@@ -57,14 +57,10 @@ fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
 /// Insert a controller.
 pub fn insert_controller(conn: &Connection, c: &Controller) -> Result<()> {
     if controller(conn, &c.slug)?.is_some() {
-        return Err(Error::DuplicateController {
-            slug: c.slug.clone(),
-        });
+        return Err(Error::DuplicateController { slug: c.slug.clone() });
     }
     conn.execute(
-        &format!(
-            "INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-        ),
+        &format!("INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
         params![
             c.slug,
             c.name,
@@ -93,33 +89,21 @@ pub fn update_controller(conn: &Connection, c: &Controller) -> Result<()> {
 /// One controller by slug.
 pub fn controller(conn: &Connection, slug: &str) -> Result<Option<Controller>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"),
-            [slug],
-            controller_row,
-        )
+        .query_row(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"), [slug], controller_row)
         .optional()?)
 }
 
 /// Every controller, the register's own first.
 pub fn controllers(conn: &Connection) -> Result<Vec<Controller>> {
-    let mut st = conn.prepare(&format!(
-        "SELECT {CONTROLLER_COLS} FROM controllers ORDER BY is_self DESC, slug"
-    ))?;
-    Ok(st
-        .query_map([], controller_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+    let mut st = conn.prepare(&format!("SELECT {CONTROLLER_COLS} FROM controllers ORDER BY is_self DESC, slug"))?;
+    Ok(st.query_map([], controller_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The register's own (outgoing) controller.
 pub fn self_controller(conn: &Connection) -> Result<Controller> {
-    conn.query_row(
-        &format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"),
-        [],
-        controller_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::Internal("register has no own controller".into()))
+    conn.query_row(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"), [], controller_row)
+        .optional()?
+        .ok_or_else(|| Error::Internal("register has no own controller".into()))
 }
 
 // ---------------------------------------------------------------- purposes
@@ -162,10 +146,10 @@ fn purpose_row(r: &Row<'_>) -> rusqlite::Result<Purpose> {
 
 /// The purpose catalogue.
 pub fn purposes(conn: &Connection) -> Result<Vec<Purpose>> {
-    let mut st = conn.prepare("SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes ORDER BY rowid")?;
-    Ok(st
-        .query_map([], purpose_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+    let mut st = conn.prepare(
+        "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes ORDER BY rowid",
+    )?;
+    Ok(st.query_map([], purpose_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One purpose.
@@ -207,10 +191,7 @@ pub struct Person {
 impl std::fmt::Debug for Person {
     // Never print identifying fields through Debug.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Person")
-            .field("id", &self.id)
-            .field("ref", &self.reference)
-            .finish_non_exhaustive()
+        f.debug_struct("Person").field("id", &self.id).field("ref", &self.reference).finish_non_exhaustive()
     }
 }
 
@@ -242,8 +223,22 @@ pub fn insert_person(conn: &Connection, p: &Person) -> Result<()> {
     conn.execute(
         &format!("INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
         params![
-            p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
-            p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes, p.created_at, p.erased_at
+            p.id,
+            p.reference,
+            p.name,
+            p.email,
+            p.email_norm,
+            p.phone,
+            p.organisation,
+            p.stakeholder_group,
+            p.hub,
+            p.jurisdiction,
+            p.adult_confirmed,
+            p.source,
+            p.joined_on,
+            p.notes,
+            p.created_at,
+            p.erased_at
         ],
     )?;
     Ok(())
@@ -264,39 +259,26 @@ pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
 /// A person by id or by reference.
 pub fn person(conn: &Connection, id_or_ref: &str) -> Result<Option<Person>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"),
-            [id_or_ref],
-            person_row,
-        )
+        .query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"), [id_or_ref], person_row)
         .optional()?)
 }
 
 /// A person by id or reference, or a `NotFound` error.
 pub fn person_required(conn: &Connection, id_or_ref: &str) -> Result<Person> {
-    person(conn, id_or_ref)?.ok_or_else(|| Error::NotFound {
-        kind: "person",
-        id: id_or_ref.to_string(),
-    })
+    person(conn, id_or_ref)?.ok_or_else(|| Error::NotFound { kind: "person", id: id_or_ref.to_string() })
 }
 
 /// A person by normalised email.
 pub fn person_by_email(conn: &Connection, email_norm: &str) -> Result<Option<Person>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"),
-            [email_norm],
-            person_row,
-        )
+        .query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"), [email_norm], person_row)
         .optional()?)
 }
 
 /// Every person, by reference.
 pub fn people(conn: &Connection) -> Result<Vec<Person>> {
     let mut st = conn.prepare(&format!("SELECT {PERSON_COLS} FROM people ORDER BY ref"))?;
-    Ok(st
-        .query_map([], person_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(st.query_map([], person_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Count of people (live, erased).
@@ -348,10 +330,7 @@ pub fn insert_role(conn: &Connection, r: &Role, now: DateTime<Utc>) -> Result<()
 
 /// Set a role's end date.
 pub fn end_role(conn: &Connection, id: &str, to: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE roles SET to_date = ?2 WHERE id = ?1",
-        params![id, to],
-    )?;
+    conn.execute("UPDATE roles SET to_date = ?2 WHERE id = ?1", params![id, to])?;
     Ok(())
 }
 
@@ -381,9 +360,7 @@ pub fn roles(conn: &Connection, person_id: Option<&str>) -> Result<Vec<Role>> {
          FROM roles r JOIN people p ON p.id = r.person_id
          WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY p.ref, r.from_date, r.role",
     )?;
-    Ok(st
-        .query_map([person_id], role_row)?
-        .collect::<Result<Vec<_>, _>>()?)
+    Ok(st.query_map([person_id], role_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One role.
@@ -406,12 +383,7 @@ pub struct TextVersion {
 }
 
 /// Insert a statement version.
-pub fn insert_statement(
-    conn: &Connection,
-    v: &TextVersion,
-    body: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub fn insert_statement(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
         "INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
         params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
@@ -420,12 +392,7 @@ pub fn insert_statement(
 }
 
 /// Insert a notice version with what it announces (`controller:purpose`).
-pub fn insert_notice(
-    conn: &Connection,
-    v: &TextVersion,
-    body: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub fn insert_notice(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
         "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
         params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)],
@@ -443,17 +410,9 @@ pub fn insert_notice(
 
 /// Whether a statement or notice version/format exists.
 pub fn text_exists(conn: &Connection, kind: &str, version: &str, format: &str) -> Result<bool> {
-    let table = if kind == "statement" {
-        "statements"
-    } else {
-        "notices"
-    };
+    let table = if kind == "statement" { "statements" } else { "notices" };
     Ok(conn
-        .query_row(
-            &format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"),
-            [version, format],
-            |_| Ok(()),
-        )
+        .query_row(&format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"), [version, format], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -482,11 +441,11 @@ pub fn texts(conn: &Connection, kind: &str) -> Result<Vec<TextVersion>> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
     if kind != "statement" {
-        let mut st = conn.prepare("SELECT controller || ':' || purpose FROM notice_announces WHERE notice_version = ?1 ORDER BY 1")?;
+        let mut st = conn.prepare(
+            "SELECT controller || ':' || purpose FROM notice_announces WHERE notice_version = ?1 ORDER BY 1",
+        )?;
         for t in &mut out {
-            t.announces = st
-                .query_map([&t.version], |r| r.get(0))?
-                .collect::<Result<Vec<String>, _>>()?;
+            t.announces = st.query_map([&t.version], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
         }
     }
     Ok(out)
@@ -510,11 +469,7 @@ impl Lookup for RegisterLookup<'_> {
     fn purpose(&self, code: &str) -> Option<PurposeInfo> {
         purpose(self.0, code).ok().flatten().map(|p| PurposeInfo {
             special: p.special,
-            channels: p
-                .channels
-                .iter()
-                .filter_map(|c| Channel::parse(c))
-                .collect(),
+            channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
         })
     }
     fn controller_exists(&self, slug: &str) -> bool {
@@ -533,11 +488,9 @@ impl Lookup for RegisterLookup<'_> {
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
         self.0
-            .query_row(
-                "SELECT MIN(effective_from) FROM notices WHERE version = ?1",
-                [version],
-                |r| r.get::<_, Option<String>>(0),
-            )
+            .query_row("SELECT MIN(effective_from) FROM notices WHERE version = ?1", [version], |r| {
+                r.get::<_, Option<String>>(0)
+            })
             .ok()
             .flatten()
             .and_then(|s| parse_timestamp(&s))
@@ -579,10 +532,7 @@ pub struct StoredConsent {
 
 impl std::fmt::Debug for StoredConsent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredConsent")
-            .field("id", &self.id)
-            .field("purpose", &self.purpose)
-            .finish_non_exhaustive()
+        f.debug_struct("StoredConsent").field("id", &self.id).field("purpose", &self.purpose).finish_non_exhaustive()
     }
 }
 
@@ -601,13 +551,7 @@ impl StoredConsent {
 pub fn consent_natural_key(person_id: &str, e: &ConsentEvent) -> String {
     let mut cs = e.controllers.clone();
     cs.sort();
-    format!(
-        "{person_id}|{}|{}|{}|{}",
-        e.purpose,
-        e.action,
-        cs.join(";"),
-        fmt_ts(e.at)
-    )
+    format!("{person_id}|{}|{}|{}|{}", e.purpose, e.action, cs.join(";"), fmt_ts(e.at))
 }
 
 /// Insert a consent event unless an identical one (by natural key) exists. Returns the new id,
@@ -620,13 +564,8 @@ pub fn insert_consent(
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
     let key = consent_natural_key(person_id, e);
-    let exists = conn
-        .query_row(
-            "SELECT 1 FROM consent_events WHERE natural_key = ?1",
-            [&key],
-            |_| Ok(()),
-        )
-        .optional()?;
+    let exists =
+        conn.query_row("SELECT 1 FROM consent_events WHERE natural_key = ?1", [&key], |_| Ok(())).optional()?;
     if exists.is_some() {
         return Ok(None);
     }
@@ -635,11 +574,7 @@ pub fn insert_consent(
         Some(v) => statement_sha(conn, v)?,
         None => None,
     };
-    let kind = if e.special_categories.is_empty() {
-        "standard"
-    } else {
-        "explicit"
-    };
+    let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
     conn.execute(
         "INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
@@ -679,11 +614,7 @@ pub fn insert_consent(
 }
 
 /// Consent events, optionally of one person and/or one purpose, in time order.
-pub fn consents(
-    conn: &Connection,
-    person_id: Option<&str>,
-    purpose: Option<&str>,
-) -> Result<Vec<StoredConsent>> {
+pub fn consents(conn: &Connection, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
     let mut st = conn.prepare_cached(
         "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
                 c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
@@ -747,14 +678,7 @@ pub struct BasisEvent {
 pub fn insert_basis(conn: &Connection, b: &BasisEvent, now: DateTime<Utc>) -> Result<bool> {
     let mut cs = b.controllers.clone();
     cs.sort();
-    let key = format!(
-        "{}|{}|{}|{}|{}",
-        b.person_id,
-        b.purpose,
-        b.action,
-        cs.join(";"),
-        b.decided_at
-    );
+    let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
     let n = conn.execute(
         "INSERT OR IGNORE INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
@@ -804,10 +728,7 @@ pub struct NoticeSent {
 
 /// Insert a delivery record unless identical; returns whether it was new.
 pub fn insert_notice_sent(conn: &Connection, n: &NoticeSent, now: DateTime<Utc>) -> Result<bool> {
-    let key = format!(
-        "{}|{}|{}|{}",
-        n.person_id, n.notice_version, n.sent_at, n.channel
-    );
+    let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
     let c = conn.execute(
         "INSERT OR IGNORE INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
         params![n.id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)],
@@ -846,11 +767,9 @@ pub fn set_diversity(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let same: Option<String> = conn
-        .query_row(
-            "SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2",
-            [person_id, category],
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2", [person_id, category], |r| {
+            r.get(0)
+        })
         .optional()?;
     if same.as_deref() == Some(value) {
         return Ok(false);
@@ -865,23 +784,14 @@ pub fn set_diversity(
 
 /// A person's diversity answers as (category, value).
 pub fn diversity(conn: &Connection, person_id: &str) -> Result<Vec<(String, String)>> {
-    let mut st = conn
-        .prepare("SELECT category, value FROM diversity WHERE person_id = ?1 ORDER BY category")?;
-    Ok(st
-        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?)
+    let mut st = conn.prepare("SELECT category, value FROM diversity WHERE person_id = ?1 ORDER BY category")?;
+    Ok(st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 // ---------------------------------------------------------------- suppression and tombstones
 
 /// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
-pub fn suppress(
-    conn: &Connection,
-    hash: &str,
-    reason: &str,
-    at: &str,
-    source: &str,
-) -> Result<bool> {
+pub fn suppress(conn: &Connection, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)",
         params![hash, reason, at, source],
@@ -891,32 +801,18 @@ pub fn suppress(
 
 /// The suppression reason for a keyed hash, if suppressed.
 pub fn suppressed(conn: &Connection, hash: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT reason FROM suppression WHERE hash = ?1",
-            [hash],
-            |r| r.get(0),
-        )
-        .optional()?)
+    Ok(conn.query_row("SELECT reason FROM suppression WHERE hash = ?1", [hash], |r| r.get(0)).optional()?)
 }
 
 /// Whether a keyed hash belongs to an erased person (a tombstone).
 pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
-    Ok(conn
-        .query_row("SELECT 1 FROM tombstones WHERE hash = ?1", [hash], |_| {
-            Ok(())
-        })
-        .optional()?
-        .is_some())
+    Ok(conn.query_row("SELECT 1 FROM tombstones WHERE hash = ?1", [hash], |_| Ok(())).optional()?.is_some())
 }
 
 /// Suppression counts by reason.
 pub fn suppression_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut st =
-        conn.prepare("SELECT reason, COUNT(*) FROM suppression GROUP BY reason ORDER BY reason")?;
-    Ok(st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<Vec<_>, _>>()?)
+    let mut st = conn.prepare("SELECT reason, COUNT(*) FROM suppression GROUP BY reason ORDER BY reason")?;
+    Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Erase a person: blank every identifying field in every table, keep non-identifying facts,
@@ -956,11 +852,7 @@ pub fn erase_person(
 /// When a file with this SHA-256 was imported before, and as what.
 pub fn import_seen(conn: &Connection, sha256: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .query_row(
-            "SELECT kind, imported_at FROM imports WHERE sha256 = ?1",
-            [sha256],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT kind, imported_at FROM imports WHERE sha256 = ?1", [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 

@@ -1,0 +1,194 @@
+//! Imports on the fixture community and on real export formats.
+
+use crate::util::{TestEnv, fixtures};
+
+fn count(r: &serde_json::Value, key: &str) -> i64 {
+    r["data"]["counts"][key].as_i64().unwrap_or(0)
+}
+
+const FACTS: &[&str] = &[
+    "--purpose",
+    "newsletter",
+    "--controllers",
+    "brightwater-trust",
+    "--statement-version",
+    "NL-2017",
+    "--notice-version",
+    "PN-2017",
+    "--method",
+    "online_checkbox",
+];
+
+#[test]
+fn fixture_community_imports_completely() {
+    let env = TestEnv::with_texts();
+    let f = |n: &str| fixtures().join(n).display().to_string();
+    let p = env.ok(&["person", "import", &f("people.csv"), "--json"]).json();
+    assert_eq!(count(&p, "people_added"), 856);
+    let c = env.ok(&["consent", "import", &f("consent.csv"), "--json"]).json();
+    let rows = std::fs::read_to_string(fixtures().join("consent.csv")).unwrap().lines().count() as i64 - 1;
+    assert_eq!(count(&c, "events_added"), rows);
+    let list = env.ok(&["person", "list", "--json"]).json();
+    let people = list["data"].as_array().unwrap();
+    assert_eq!(people.len(), 856);
+    assert!(people.iter().all(|p| p["id"].is_string() && p["ref"].is_string()));
+    let roles = env.ok(&["role", "import", &f("roles.csv"), "--json"]).json();
+    assert_eq!(count(&roles, "roles_added_or_ended"), 11);
+    let current = env.ok(&["role", "list", "--current", "--json"]).json();
+    // The coordinator's role ended on 2026-03-31.
+    assert_eq!(current["data"].as_array().unwrap().len(), 10);
+    let co_chair = current["data"].as_array().unwrap().iter().find(|r| r["role"] == "steering_co_chair").unwrap();
+    assert_eq!(co_chair["designation"], "lived_experience");
+    assert_eq!(co_chair["special"], true);
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let env = TestEnv::with_fixtures();
+    let before = env.audit_len();
+    let f = fixtures().join("consent.csv").display().to_string();
+    let again = env.ok(&["consent", "import", &f, "--json"]).json();
+    assert_eq!(again["data"]["already_imported"], true);
+    // A different file with overlapping rows adds only what is new.
+    let text = std::fs::read_to_string(&f).unwrap();
+    let mut lines: Vec<&str> = text.lines().take(30).collect();
+    lines.push("");
+    let partial = env.write("consent-part.csv", &lines.join("\n"));
+    let r = env.ok(&["consent", "import", &partial, "--json"]).json();
+    assert_eq!(count(&r, "events_unchanged"), 29);
+    assert_eq!(count(&r, "events_added"), 0);
+    assert_eq!(env.audit_len(), before + 1);
+}
+
+#[test]
+fn a_bad_row_changes_nothing_and_dry_run_writes_nothing() {
+    let env = TestEnv::with_texts();
+    let before = env.audit_len();
+    let people = std::fs::read_to_string(fixtures().join("people.csv")).unwrap();
+    let mut lines: Vec<String> = people.lines().map(String::from).collect();
+    lines[500] = lines[500].replacen("@example", "-at-example", 1);
+    let bad = env.write("people-one-bad.csv", &(lines.join("\n") + "\n"));
+    let r = env.run(&["person", "import", &bad]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("people-one-bad.csv:501:email: not an email address"), "{}", r.stderr);
+    assert_eq!(env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), 0);
+    let dry =
+        env.ok(&["person", "import", fixtures().join("people.csv").to_str().unwrap(), "--dry-run", "--json"]).json();
+    assert_eq!(dry["data"]["dry_run"], true);
+    assert_eq!(count(&dry, "people_added"), 856);
+    assert_eq!(env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), 0);
+    assert_eq!(env.audit_len(), before);
+}
+
+#[test]
+fn mailchimp_export_maps_statuses_and_refuses_invented_consent() {
+    let env = TestEnv::with_texts();
+    let zip = fixtures().join("exports/mailchimp-audience-export.zip").display().to_string();
+    let mut args = vec!["person", "import", zip.as_str(), "--json"];
+    args.extend(FACTS);
+    let refused = env.run(&args);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("OPTIN_TIME is empty"), "{}", refused.stderr);
+    assert_eq!(env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), 0);
+    args.push("--without-consent");
+    let r = env.ok(&args).json();
+    assert_eq!(count(&r, "grants_added"), 42);
+    assert_eq!(count(&r, "people_without_consent"), 6);
+    assert_eq!(count(&r, "suppressed_unsubscribed"), 6);
+    assert_eq!(count(&r, "suppressed_bounced"), 6);
+    // Unsubscribed and cleaned rows are not people on the list.
+    assert_eq!(env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), 48);
+    // Evidence names the file's SHA-256 and row.
+    let hist = env.ok(&["consent", "history", "--json"]).json();
+    let e = &hist["data"][0];
+    assert!(e["evidence_ref"].as_str().unwrap().contains(&format!("sha256:{}", r["data"]["sha256"].as_str().unwrap())));
+    assert!(e["evidence_ref"].as_str().unwrap().contains(" line "));
+}
+
+#[test]
+fn suppressed_addresses_cannot_be_added_to_marketing() {
+    let env = TestEnv::with_texts();
+    let zip = fixtures().join("exports/mailchimp-audience-export.zip").display().to_string();
+    let mut args = vec!["person", "import", zip.as_str(), "--without-consent"];
+    args.extend(FACTS);
+    env.ok(&args);
+    // An unsubscribed address from the export, added back as a person and given a newsletter consent.
+    let bytes = std::fs::read(fixtures().join("exports/mailchimp-audience-export.zip")).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut unsub = String::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().unwrap().starts_with("unsubscribed_") {
+            std::io::Read::read_to_string(&mut f, &mut unsub).unwrap();
+        }
+    }
+    let email = unsub.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    env.ok(&["person", "add", "--ref", "U1", "--name", "Came Back", "--email", &email]);
+    let r = env.run(&[
+        "consent",
+        "record",
+        "--person",
+        "U1",
+        "--purpose",
+        "newsletter",
+        "--controllers",
+        "brightwater-trust",
+        "--channels",
+        "email",
+        "--at",
+        "2026-06-01T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "online_checkbox",
+        "--evidence-ref",
+        "EV",
+        "--statement-version",
+        "NL-2021",
+        "--notice-version",
+        "PN-2021",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("on the suppression list (unsubscribed)"), "{}", r.stderr);
+    // A non-marketing purpose is still possible.
+    env.ok(&[
+        "consent",
+        "record",
+        "--person",
+        "U1",
+        "--purpose",
+        "disclose_to_successor",
+        "--controllers",
+        "kscop-steering-group",
+        "--at",
+        "2026-06-01T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "paper_signed",
+        "--evidence-ref",
+        "EV",
+        "--statement-version",
+        "DS-2025",
+        "--notice-version",
+        "PN-2025",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+}
+
+#[test]
+fn fixture_statuses_at_a_date() {
+    let env = TestEnv::with_fixtures();
+    // M0001 (the chair) consented to the newsletter in 2019; at the end of 2020 it was in force.
+    let h = env.ok(&["consent", "history", "M0001", "--purpose", "newsletter", "--at", "2020-12-31"]).stdout;
+    assert!(h.contains("newsletter               brightwater-trust        granted"), "{h}");
+    let h = env.ok(&["consent", "history", "M0001", "--purpose", "newsletter", "--at", "2026-11-25"]).stdout;
+    assert!(h.contains("expired"), "{h}");
+    let show = env.ok(&["person", "show", "M0002", "--json"]).json();
+    let sc: Vec<&str> =
+        show["data"]["special_category_fields"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(sc.contains(&"stakeholder_group") && sc.contains(&"roles.designation"), "{sc:?}");
+}

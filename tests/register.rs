@@ -1,0 +1,111 @@
+//! The register file: permissions, schema versions, erasure that leaves nothing behind.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::util::TestEnv;
+
+#[test]
+fn register_is_created_0600_in_wal_mode() {
+    let env = TestEnv::with_texts();
+    let mode = std::fs::metadata(env.register()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    let jm: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(jm, "wal");
+}
+
+#[test]
+fn newer_register_is_refused() {
+    let env = TestEnv::with_texts();
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    let r = env.run(&["person", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("has schema version 999, newer than this handover"), "{}", r.stderr);
+    assert!(r.stderr.contains("hint: upgrade handover"), "{}", r.stderr);
+}
+
+#[test]
+fn opening_twice_migrates_nothing() {
+    let env = TestEnv::with_texts();
+    env.ok(&["person", "list"]);
+    env.ok(&["person", "list"]);
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, handover::register::SCHEMA_VERSION);
+}
+
+#[test]
+fn consent_events_are_append_only_in_the_file() {
+    let env = TestEnv::with_fixtures();
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    assert!(conn.execute("DELETE FROM consent_events", []).is_err());
+    assert!(conn.execute("UPDATE consent_events SET action = 'grant'", []).is_err());
+}
+
+#[test]
+fn erasure_leaves_no_identifying_bytes_in_the_files() {
+    let env = TestEnv::with_fixtures();
+    let show = env.ok(&["person", "show", "M0002", "--json"]).json();
+    let name = show["data"]["name"].as_str().unwrap().to_string();
+    let email = show["data"]["email"].as_str().unwrap().to_string();
+    env.ok(&["person", "erase", "M0002", "--reason", "request ER-2"]);
+    let mut bytes = std::fs::read(env.register()).unwrap();
+    for ext in ["handover.db-wal", "handover.db-shm"] {
+        if let Ok(b) = std::fs::read(env.path().join(ext)) {
+            bytes.extend(b);
+        }
+    }
+    let hay = String::from_utf8_lossy(&bytes);
+    assert!(!hay.contains(&email), "the erased email lingers in the register files");
+    assert!(!hay.contains(&name), "the erased name lingers in the register files");
+    let after = env.ok(&["person", "show", "M0002", "--json"]).json();
+    assert!(after["data"]["name"].is_null() && after["data"]["email"].is_null());
+    assert!(after["data"]["erased_at"].is_string());
+    // Non-identifying facts stay: roles and consent history still count.
+    assert!(!after["data"]["roles"].as_array().unwrap().is_empty());
+    let hist = env.ok(&["consent", "history", "M0002", "--json"]).json();
+    assert!(!hist["data"].as_array().unwrap().is_empty());
+    for e in hist["data"].as_array().unwrap() {
+        assert!(e["support_given"].is_null());
+        assert!(e["evidence_ref"].is_null() || e["evidence_ref"] == "[erased]");
+    }
+}
+
+#[test]
+fn subject_access_export_holds_everything() {
+    let env = TestEnv::with_fixtures();
+    let x = env.ok(&["person", "export", "M0002", "--json"]).json();
+    let d = &x["data"];
+    assert_eq!(d["person"]["ref"], "M0002");
+    assert!(!d["consent_events"].as_array().unwrap().is_empty());
+    assert!(!d["roles"].as_array().unwrap().is_empty());
+    assert!(!d["purposes"].as_array().unwrap().is_empty());
+    assert!(d["rights"].as_array().unwrap().len() >= 6);
+    let text = env.ok(&["person", "export", "M0002"]).stdout;
+    assert!(text.starts_with("What Brightwater Trust holds about you"));
+    assert!(text.contains("Your rights"));
+    let out = env.path().join("sar.txt");
+    env.ok(&["person", "export", "M0002", "--out", out.to_str().unwrap()]);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let again = env.run(&["person", "export", "M0002", "--out", out.to_str().unwrap()]);
+    assert_eq!(again.code, 2, "an existing file is never overwritten");
+}
+
+#[test]
+fn help_documents_exit_codes_and_generated_docs_work() {
+    let env = TestEnv::new();
+    let help = env.ok(&["--help"]).stdout;
+    assert!(help.contains("Exit codes: 0 ok; 1 checked and the answer is no"));
+    let bash = env.ok(&["completions", "bash"]).stdout;
+    assert!(bash.contains("_handover()"));
+    let man = env.ok(&["man"]).stdout;
+    assert!(man.starts_with(".ie") || man.contains(".TH handover"), "{}", &man[..200.min(man.len())]);
+    // Global flags are accepted before or after the subcommand.
+    let a = env.run(&["--json", "person", "list"]);
+    let b = env.run(&["person", "list", "--json"]);
+    assert_eq!(a.code, 2);
+    assert_eq!(a.stderr, b.stderr);
+}

@@ -1,0 +1,264 @@
+//! Every JSON document the tool writes, and every CSV format it reads, is validated against its
+//! schema in `schemas/` with the outside validator `check-jsonschema` (installed by `.ci/run`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::util::{TestEnv, fixtures, root, tool};
+
+fn validate(schema: &Path, instances: &[PathBuf]) -> (bool, String) {
+    let out = tool("check-jsonschema")
+        .arg("--schemafile")
+        .arg(schema)
+        .args(instances)
+        .output()
+        .expect("run check-jsonschema");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[test]
+fn every_json_output_matches_its_schema() {
+    let env = TestEnv::with_fixtures();
+    let fx = |n: &str| fixtures().join(n).display().to_string();
+    let demo_out = env.path().join("demo").display().to_string();
+    let sar = env.path().join("sar.json").display().to_string();
+    let commands: Vec<Vec<String>> = [
+        vec!["controller", "list"],
+        vec!["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-1"],
+        vec!["purpose", "list"],
+        vec!["person", "list"],
+        vec!["person", "show", "M0002"],
+        vec!["person", "export", "M0002"],
+        vec!["person", "export", "M0003", "--out", &sar],
+        vec!["person", "add", "--name", "New Person", "--email", "new.person@example.org"],
+        vec!["person", "set-diversity", "M0027", "--category", "ethnicity", "--value", "mixed"],
+        vec!["role", "list"],
+        vec!["role", "assign", "--person", "M0012", "--role", "steering_member", "--from", "2026-01-01"],
+        vec!["statement", "list"],
+        vec!["notice", "list"],
+        vec!["consent", "history", "M0001"],
+        vec![
+            "consent",
+            "withdraw",
+            "--person",
+            "M0001",
+            "--purpose",
+            "newsletter",
+            "--at",
+            "2026-10-01T10:00:00Z",
+            "--recorded-by",
+            "fac",
+            "--channels",
+            "email",
+        ],
+        vec!["basis", "list"],
+        vec![
+            "basis",
+            "object",
+            "--person",
+            "M0013",
+            "--purpose",
+            "disclose_to_successor",
+            "--decided-by",
+            "fac",
+            "--at",
+            "2026-10-01T10:00:00Z",
+        ],
+        vec!["consent", "import", &fx("consent.csv")],
+        vec!["person", "erase", "M0200", "--reason", "request"],
+        vec!["audit", "verify"],
+        vec!["audit", "log"],
+        vec!["completions", "bash"],
+        vec!["man"],
+    ]
+    .into_iter()
+    .map(|v| v.into_iter().map(String::from).collect())
+    .collect();
+    let mut by_type: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let mut n = 0;
+    let mut save = |stdout: &str, by_type: &mut BTreeMap<String, Vec<PathBuf>>| {
+        let v: serde_json::Value = serde_json::from_str(stdout).expect("--json output is one JSON document");
+        let t = v["type"].as_str().expect("envelope has a type").to_string();
+        n += 1;
+        let p = env.path().join(format!("out-{n}-{t}.json"));
+        std::fs::write(&p, stdout).unwrap();
+        by_type.entry(t).or_default().push(p);
+    };
+    for c in &commands {
+        let mut args: Vec<&str> = c.iter().map(String::as_str).collect();
+        args.push("--json");
+        let r = env.ok(&args);
+        save(&r.stdout, &mut by_type);
+    }
+    // init and the demo, in fresh folders.
+    let fresh = TestEnv::new();
+    save(&fresh.ok(&["init", "--community", "C", "--controller", "Org", "--json"]).stdout, &mut by_type);
+    save(&fresh.ok(&["controller", "add", "--name", "Group", "--kind", "other", "--json"]).stdout, &mut by_type);
+    save(&env.ok(&["demo", "--out", &demo_out, "--json"]).stdout, &mut by_type);
+    let t = fresh.write("s.txt", "statement text\n");
+    save(
+        &fresh
+            .ok(&[
+                "statement",
+                "add",
+                "--version",
+                "V1",
+                "--purpose",
+                "newsletter",
+                "--format",
+                "standard",
+                "--file",
+                &t,
+                "--effective-from",
+                "2026-01-01",
+                "--json",
+            ])
+            .stdout,
+        &mut by_type,
+    );
+    save(
+        &fresh
+            .ok(&[
+                "notice",
+                "add",
+                "--version",
+                "N1",
+                "--file",
+                &t,
+                "--announces",
+                "group:disclose_to_successor",
+                "--effective-from",
+                "2026-01-01",
+                "--json",
+            ])
+            .stdout,
+        &mut by_type,
+    );
+    save(&fresh.ok(&["person", "add", "--ref", "A", "--name", "A", "--json"]).stdout, &mut by_type);
+    save(
+        &fresh
+            .ok(&[
+                "consent",
+                "record",
+                "--person",
+                "A",
+                "--purpose",
+                "newsletter",
+                "--controllers",
+                "org",
+                "--channels",
+                "email",
+                "--at",
+                &chrono_now(),
+                "--recorded-by",
+                "fac",
+                "--method",
+                "oral_note",
+                "--evidence-ref",
+                "note 1",
+                "--statement-version",
+                "V1",
+                "--notice-version",
+                "N1",
+                "--told-can-withdraw",
+                "yes",
+                "--json",
+            ])
+            .stdout,
+        &mut by_type,
+    );
+    // The SAR file written with --out --json is a person_export document.
+    by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
+
+    let schema_dir = root().join("schemas/output");
+    let mut failures = Vec::new();
+    for (t, files) in &by_type {
+        let schema = schema_dir.join(format!("{t}.schema.json"));
+        assert!(schema.is_file(), "no schema for output type '{t}'");
+        let (ok, out) = validate(&schema, files);
+        if !ok {
+            failures.push(format!("{t}: {out}"));
+        }
+    }
+    assert!(failures.is_empty(), "outputs that do not match their schema:\n{}", failures.join("\n"));
+    // Every output schema is exercised.
+    for entry in std::fs::read_dir(&schema_dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let t = name.trim_end_matches(".schema.json");
+        if t != "defs" {
+            assert!(by_type.contains_key(t), "schema {name} is not exercised by any command in this test");
+        }
+    }
+}
+
+fn chrono_now() -> String {
+    "2026-11-20T10:00:00Z".to_string()
+}
+
+#[test]
+fn the_validator_rejects_a_broken_document() {
+    let env = TestEnv::with_texts();
+    let r = env.ok(&["person", "add", "--ref", "X", "--name", "X", "--json"]);
+    let mut v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    v["data"]["jurisdiction"] = "atlantis".into();
+    let p = env.path().join("broken.json");
+    std::fs::write(&p, v.to_string()).unwrap();
+    let (ok, _) = validate(&root().join("schemas/output/person.schema.json"), &[p]);
+    assert!(!ok, "check-jsonschema accepted a document that breaks the schema");
+}
+
+#[test]
+fn fixture_csv_files_match_their_column_schemas() {
+    let env = TestEnv::new();
+    for (schema, file) in [
+        ("people", "people.csv"),
+        ("consent", "consent.csv"),
+        ("roles", "roles.csv"),
+        ("bases", "bases.csv"),
+        ("notices-sent", "notices-sent.csv"),
+        ("diversity", "diversity.csv"),
+    ] {
+        let schema_path = root().join(format!("schemas/csv/{schema}.schema.json"));
+        let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+        let columns: Vec<String> =
+            s["x-columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+        let mut rdr = csv::Reader::from_path(fixtures().join(file)).unwrap();
+        let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, columns, "{file}: header differs from {schema}.schema.json x-columns");
+        let rows: Vec<serde_json::Value> = rdr
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                serde_json::Value::Object(columns.iter().cloned().zip(r.iter().map(serde_json::Value::from)).collect())
+            })
+            .collect();
+        let inst = env.path().join(format!("{schema}-rows.json"));
+        // One instance per file: validate an array by wrapping the row schema.
+        let wrapper = env.path().join(format!("{schema}-array.schema.json"));
+        std::fs::write(
+            &wrapper,
+            serde_json::json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "array", "items": s }).to_string(),
+        )
+        .unwrap();
+        std::fs::write(&inst, serde_json::Value::Array(rows).to_string()).unwrap();
+        let (ok, out) = validate(&wrapper, &[inst]);
+        assert!(ok, "{file} does not match {schema}.schema.json: {out}");
+    }
+    // The importers use the same column sets as the schemas.
+    use handover::import::own::*;
+    for (schema, cols) in [
+        ("people", PEOPLE_COLUMNS),
+        ("consent", CONSENT_COLUMNS),
+        ("roles", ROLES_COLUMNS),
+        ("bases", BASES_COLUMNS),
+        ("notices-sent", NOTICES_SENT_COLUMNS),
+        ("diversity", DIVERSITY_COLUMNS),
+    ] {
+        let s: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join(format!("schemas/csv/{schema}.schema.json"))).unwrap(),
+        )
+        .unwrap();
+        let x: Vec<&str> = s["x-columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        assert_eq!(x, cols, "{schema}: importer columns differ from the schema");
+    }
+}

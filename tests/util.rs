@@ -1,0 +1,132 @@
+//! Test helpers: a temporary working folder with a register, and a way to run the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fixture folder.
+pub fn fixtures() -> PathBuf {
+    root().join("fixtures")
+}
+
+/// A temporary folder the binary runs in, with `handover.db` as its register.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+/// What one run printed.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// The stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl TestEnv {
+    /// An empty folder.
+    pub fn new() -> TestEnv {
+        TestEnv { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The register path.
+    pub fn register(&self) -> PathBuf {
+        self.path().join("handover.db")
+    }
+
+    /// Run the binary with these arguments in the folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out: Output = Command::new(env!("CARGO_BIN_EXE_handover"))
+            .args(args)
+            .current_dir(self.path())
+            .env("HANDOVER_REGISTER", "handover.db")
+            .env("HANDOVER_ACTOR", "tester")
+            .env("NO_COLOR", "1")
+            .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
+            .env_remove("USER")
+            .output()
+            .expect("run handover");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Run and require exit 0.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let r = self.run(args);
+        assert_eq!(r.code, 0, "handover {args:?} failed:\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+        r
+    }
+
+    /// Write a file in the folder and return its path as a string.
+    pub fn write(&self, name: &str, body: &str) -> String {
+        let p = self.path().join(name);
+        std::fs::write(&p, body).expect("write test file");
+        p.display().to_string()
+    }
+
+    /// A register with the two controllers and the fixture statements and notices.
+    pub fn with_texts() -> TestEnv {
+        let env = TestEnv::new();
+        env.ok(&["init", "--community", "Test Community", "--controller", "Brightwater Trust"]);
+        env.ok(&["controller", "add", "--name", "KSCoP Steering Group", "--kind", "unincorporated_association"]);
+        let fx = fixtures();
+        let index = std::fs::read_to_string(fx.join("texts/index.csv")).unwrap();
+        for line in index.lines().skip(1) {
+            let c: Vec<&str> = line.split(',').collect();
+            let file = fx.join(c[6]).display().to_string();
+            let mut args =
+                vec![c[0], "add", "--version", c[1], "--format", c[3], "--file", &file, "--effective-from", c[4]];
+            if c[0] == "statement" {
+                args.extend(["--purpose", c[2]]);
+            } else if !c[5].is_empty() {
+                args.extend(["--announces", c[5]]);
+            }
+            env.ok(&args);
+        }
+        env
+    }
+
+    /// A register with the whole fixture community imported.
+    pub fn with_fixtures() -> TestEnv {
+        let env = TestEnv::with_texts();
+        let fx = fixtures();
+        let f = |n: &str| fx.join(n).display().to_string();
+        env.ok(&["person", "import", &f("people.csv")]);
+        env.ok(&["consent", "import", &f("consent.csv")]);
+        env.ok(&["role", "import", &f("roles.csv")]);
+        env.ok(&["basis", "import", &f("bases.csv")]);
+        env.ok(&["notice", "send-log", &f("notices-sent.csv")]);
+        env.ok(&["person", "import", &f("diversity.csv")]);
+        env
+    }
+
+    /// Number of audit entries (a proxy for "did anything change").
+    pub fn audit_len(&self) -> usize {
+        self.ok(&["audit", "log", "--json"]).json()["data"].as_array().map_or(0, Vec::len)
+    }
+}
+
+/// Run an outside tool the tests need; fail loudly when it is missing.
+pub fn tool(name: &str) -> Command {
+    let found =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file())).unwrap_or(false);
+    assert!(found, "the outside tool '{name}' is not installed: run .ci/run (it installs what the tests need)");
+    Command::new(name)
+}
