@@ -6,6 +6,10 @@
 //! Run: `cargo run --example make-fixtures` (from the repository root).
 
 use std::fmt::Write as _;
+
+use handover::import::own::{
+    BASES_COLUMNS, CONSENT_COLUMNS, DIVERSITY_COLUMNS, NOTICES_SENT_COLUMNS, PEOPLE_COLUMNS, ROLES_COLUMNS,
+};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -267,20 +271,7 @@ fn main() {
     }
 
     // people.csv
-    let mut out = line(&[
-        "ref",
-        "name",
-        "email",
-        "phone",
-        "organisation",
-        "stakeholder_group",
-        "hub",
-        "jurisdiction",
-        "adult_confirmed",
-        "source",
-        "joined_on",
-        "notes",
-    ]);
+    let mut out = line(PEOPLE_COLUMNS);
     for p in &people {
         let notes = if p.reference == "M0042" { "Prefers large print; carer attends meetings" } else { "" };
         out.push_str(&line(&[
@@ -301,7 +292,7 @@ fn main() {
     write(&root.join("people.csv"), &out);
 
     // roles.csv
-    let mut out = line(&["person_ref", "email", "role", "hub", "from", "to", "designation"]);
+    let mut out = line(ROLES_COLUMNS);
     for (i, role, designation) in steering {
         out.push_str(&line(&[&people[i].reference, "", role, "", "2023-04-01", "", designation]));
     }
@@ -313,29 +304,8 @@ fn main() {
     write(&root.join("roles.csv"), &out);
 
     // consent.csv
-    let header = [
-        "person_ref",
-        "email",
-        "purpose",
-        "action",
-        "controllers",
-        "channels",
-        "statement_version",
-        "notice_version",
-        "method",
-        "evidence_ref",
-        "at",
-        "recorded_by",
-        "given_by",
-        "authority_kind",
-        "authority_ref",
-        "verified_by",
-        "verified_at",
-        "support_given",
-        "told_can_withdraw",
-        "special_categories",
-    ];
-    let mut out = line(&header);
+    let header = CONSENT_COLUMNS;
+    let mut out = line(header);
     let methods = [
         "online_checkbox",
         "online_checkbox",
@@ -477,17 +447,7 @@ fn main() {
     write(&root.join("consent.csv"), &out);
 
     // bases.csv: governance contact for role holders; LI disclosure for champions; a few objections.
-    let mut out = line(&[
-        "person_ref",
-        "email",
-        "purpose",
-        "basis",
-        "controllers",
-        "assessment_ref",
-        "decided_by",
-        "decided_at",
-        "action",
-    ]);
+    let mut out = line(BASES_COLUMNS);
     for p in people.iter().take(11) {
         out.push_str(&line(&[
             &p.reference,
@@ -549,7 +509,7 @@ fn main() {
     write(&root.join("bases.csv"), &out);
 
     // notices-sent.csv: the pre-disclosure notice announcing the receiver, to LI people.
-    let mut out = line(&["person_ref", "email", "notice_version", "sent_at", "channel"]);
+    let mut out = line(NOTICES_SENT_COLUMNS);
     for (k, i) in li_people.iter().enumerate() {
         if k % 7 != 6 {
             let day = 3 + (k % 20);
@@ -566,7 +526,7 @@ fn main() {
 
     // diversity.csv: answers only from people with explicit diversity consent (others would be refused).
     let consent_text = std::fs::read_to_string(root.join("consent.csv")).unwrap();
-    let mut out = line(&["person_ref", "email", "category", "value"]);
+    let mut out = line(DIVERSITY_COLUMNS);
     let ethnicity = ["white_british", "asian_british", "black_british", "mixed", "white_other", "prefer_not_to_say"];
     let disability = ["yes", "no", "prefer_not_to_say"];
     for l in consent_text.lines().filter(|l| l.contains(",diversity_monitoring,grant,")) {

@@ -1,10 +1,10 @@
 //! `handover basis ...`: other lawful bases, objections, restrictions.
 
-use super::{import_text, refused};
+use super::refused;
 use crate::Ctx;
 use crate::cli::{BasisCmd, BasisTarget};
 use crate::error::{Error, Result};
-use crate::import::{self, own};
+use crate::import::own;
 use crate::output::{Outcome, table};
 use crate::register::queries;
 
@@ -81,16 +81,7 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
             Ok(Outcome::new("basis_list", list, text))
         }
         BasisCmd::Import { file, dry_run } => {
-            let mut reg = ctx.open()?;
-            let bytes = import::read_bytes(&file)?;
-            let display = import::display_name(&file);
-            let csv = import::parse_csv(&display, &bytes, false)?;
-            import::require_columns(&csv, own::BASES_COLUMNS, "bases.csv")?;
-            let r = import::run(&mut reg, ctx.now, "bases", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
-                own::import_bases(c, &csv, p, n)
-            })?;
-            let text = import_text(&display, &r);
-            Ok(Outcome::new("import", r, text))
+            super::import_own_csv(ctx, &file, dry_run, "bases", own::BASES_COLUMNS, "bases.csv", own::import_bases)
         }
     }
 }

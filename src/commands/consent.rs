@@ -1,11 +1,11 @@
 //! `handover consent ...`.
 
-use super::{import_text, refused};
+use super::refused;
 use crate::Ctx;
 use crate::cli::{ConsentCmd, ConsentFields};
 use crate::consent::RawConsent;
 use crate::error::{Error, Result};
-use crate::import::{self, own};
+use crate::import::own;
 use crate::model::parse_moment;
 use crate::output::{Outcome, table};
 use crate::register::queries;
@@ -85,18 +85,15 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         }
         ConsentCmd::Withdraw { fields } => record(ctx, &fields, raw(&fields, "withdraw")),
         ConsentCmd::Refuse { fields } => record(ctx, &fields, raw(&fields, "refuse")),
-        ConsentCmd::Import { file, dry_run } => {
-            let mut reg = ctx.open()?;
-            let bytes = import::read_bytes(&file)?;
-            let display = import::display_name(&file);
-            let csv = import::parse_csv(&display, &bytes, false)?;
-            import::require_columns(&csv, own::CONSENT_COLUMNS, "consent.csv")?;
-            let r = import::run(&mut reg, ctx.now, "consent", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
-                own::import_consent(c, &csv, p, n)
-            })?;
-            let text = import_text(&display, &r);
-            Ok(Outcome::new("import", r, text))
-        }
+        ConsentCmd::Import { file, dry_run } => super::import_own_csv(
+            ctx,
+            &file,
+            dry_run,
+            "consent",
+            own::CONSENT_COLUMNS,
+            "consent.csv",
+            own::import_consent,
+        ),
         ConsentCmd::History { id, purpose, at } => {
             let reg = ctx.open()?;
             let now = match at {

@@ -15,7 +15,9 @@ use crate::Ctx;
 use crate::cli::Command;
 use crate::error::{Error, Result};
 use crate::import::own::RowProblems;
+use crate::import::{self, Counts, CsvFile, Problems};
 use crate::output::Outcome;
+use crate::register::Change;
 
 /// Run one command.
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
@@ -48,6 +50,28 @@ pub fn refused(person: &str, problems: RowProblems) -> Error {
         None => "nothing was recorded".into(),
     };
     Error::RecordRefused { person: person.to_string(), why, hint }
+}
+
+/// Import one of the tool's own CSV formats: read, check the header, run the importer
+/// all-or-nothing, report.
+pub fn import_own_csv(
+    ctx: &Ctx,
+    file: &std::path::Path,
+    dry_run: bool,
+    kind: &str,
+    columns: &[&str],
+    format_name: &str,
+    importer: fn(&Change<'_>, &CsvFile, &mut Problems, &mut Counts) -> Result<()>,
+) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let bytes = import::read_bytes(file)?;
+    let display = import::display_name(file);
+    let csv = import::parse_csv(&display, &bytes, false)?;
+    import::require_columns(&csv, columns, format_name)?;
+    let sha = csv.sha256.clone();
+    let r = import::run(&mut reg, ctx.now, kind, &display, &sha, dry_run, |c, p, n| importer(c, &csv, p, n))?;
+    let text = import_text(&display, &r);
+    Ok(Outcome::new("import", r, text))
 }
 
 /// Render an import report as text.

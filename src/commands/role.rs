@@ -1,10 +1,10 @@
 //! `handover role ...`.
 
-use super::{import_text, refused};
+use super::refused;
 use crate::Ctx;
 use crate::cli::RoleCmd;
 use crate::error::{Error, Result};
-use crate::import::{self, own};
+use crate::import::own;
 use crate::model::parse_date;
 use crate::output::{Outcome, table};
 use crate::register::queries;
@@ -97,15 +97,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
             Ok(Outcome::new("role_list", list, text))
         }
         RoleCmd::Import { file, dry_run } => {
-            let bytes = import::read_bytes(&file)?;
-            let display = import::display_name(&file);
-            let csv = import::parse_csv(&display, &bytes, false)?;
-            import::require_columns(&csv, own::ROLES_COLUMNS, "roles.csv")?;
-            let r = import::run(&mut reg, ctx.now, "roles", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
-                own::import_roles(c, &csv, p, n)
-            })?;
-            let text = import_text(&display, &r);
-            Ok(Outcome::new("import", r, text))
+            super::import_own_csv(ctx, &file, dry_run, "roles", own::ROLES_COLUMNS, "roles.csv", own::import_roles)
         }
     }
 }

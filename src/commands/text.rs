@@ -1,6 +1,5 @@
 //! `handover statement ...` and `handover notice ...`: versioned texts people were shown.
 
-use super::import_text;
 use crate::Ctx;
 use crate::cli::{NoticeCmd, StatementCmd};
 use crate::error::{Error, Result};
@@ -141,17 +140,14 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let text = list_text(&list, true);
             Ok(Outcome::new("notice_list", list, text))
         }
-        NoticeCmd::SendLog { file, dry_run } => {
-            let bytes = import::read_bytes(&file)?;
-            let display = import::display_name(&file);
-            let csv = import::parse_csv(&display, &bytes, false)?;
-            import::require_columns(&csv, own::NOTICES_SENT_COLUMNS, "notices-sent.csv")?;
-            let r =
-                import::run(&mut reg, ctx.now, "notices_sent", &display, &csv.sha256.clone(), dry_run, |c, p, n| {
-                    own::import_notices_sent(c, &csv, p, n)
-                })?;
-            let text = import_text(&display, &r);
-            Ok(Outcome::new("import", r, text))
-        }
+        NoticeCmd::SendLog { file, dry_run } => super::import_own_csv(
+            ctx,
+            &file,
+            dry_run,
+            "notices_sent",
+            own::NOTICES_SENT_COLUMNS,
+            "notices-sent.csv",
+            own::import_notices_sent,
+        ),
     }
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what the tests need from outside (Debian's age and minisign, PyPI's bagit and
+# check-jsonschema, through their ordinary clients), then runs every check and test.
+# CI runs exactly this through .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+command -v age >/dev/null 2>&1 || need_apt+=(age)
+command -v minisign >/dev/null 2>&1 || need_apt+=(minisign)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing from Debian: ${need_apt[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+need_pip=()
+command -v check-jsonschema >/dev/null 2>&1 || need_pip+=(check-jsonschema)
+command -v bagit.py >/dev/null 2>&1 || need_pip+=(bagit)
+if [ ${#need_pip[@]} -gt 0 ]; then
+  echo "== installing from PyPI: ${need_pip[*]}"
+  python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}" 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "${need_pip[@]}"
+  hash -r
+fi
+for t in age minisign check-jsonschema bagit.py; do
+  command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
+done
+
+echo "== format, lints, placeholders"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+if grep -rnE '\b(todo!|unimplemented!|dbg!)' src; then echo "error: placeholders in src/" >&2; exit 1; fi
+
+echo "== fixtures are what the seeded generator writes"
+cargo run --quiet --example make-fixtures >/dev/null
+git diff --exit-code --stat -- fixtures || { echo "error: fixtures/ differs from the generator's output" >&2; exit 1; }
+
+echo "== tests"
+cargo test --all-targets 2>&1 | tee target/test-output.txt
+grep -q "test result: FAILED" target/test-output.txt && exit 1
+echo "== done"
