@@ -39,6 +39,9 @@ cargo run --quiet --example make-fixtures >/dev/null
 git diff --exit-code --stat -- fixtures || { echo "error: fixtures/ differs from the generator's output" >&2; exit 1; }
 
 echo "== tests"
-cargo test --all-targets 2>&1 | tee target/test-output.txt
-grep -q "test result: FAILED" target/test-output.txt && exit 1
-echo "== done"
+cargo test --lib --bins --tests 2>&1 | tee target/test-output.txt
+if grep -q "test result: FAILED" target/test-output.txt; then exit 1; fi
+passed=$(grep -o '[0-9]* passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+failed=$(grep -o '[0-9]* failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+echo "== all tests"
+echo "${passed} passed, ${failed} failed"
