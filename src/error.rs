@@ -90,9 +90,6 @@ pub enum Error {
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: String },
-    /// A check ran and found a problem (exit 1).
-    #[error("{what}")]
-    CheckFailed { what: String, hint: String },
     /// A bug in handover.
     #[error("internal error: {0}")]
     Internal(String),
@@ -129,7 +126,6 @@ impl Error {
             Error::ImportFormat { hint, .. } => hint.clone(),
             Error::ExportNeedsFacts { .. } => "name what the signup form said, e.g. --purpose newsletter --controllers SLUG --statement-version V --notice-version V --method online_checkbox".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
-            Error::CheckFailed { hint, .. } => hint.clone(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }
     }
@@ -137,7 +133,6 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::CheckFailed { .. } => ExitCode::CheckFailed,
             Error::Internal(_) => ExitCode::Internal,
             Error::Sqlite(e) if !is_input_sqlite(e) => ExitCode::Internal,
             _ => ExitCode::BadInput,

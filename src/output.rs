@@ -90,7 +90,7 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
         let doc = serde_json::json!({ "type": outcome.kind, "data": outcome.data });
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
-    } else if !outcome.text.is_empty() {
+    } else if !outcome.text.is_empty() && !(style.quiet && !is_data(outcome.kind)) {
         let text = if std::io::stdout().is_terminal() { sanitize(&outcome.text) } else { outcome.text.clone() };
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -104,6 +104,16 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Outcomes whose text is the data asked for (printed even with --quiet); the others only confirm
+/// a change, which --quiet leaves unsaid.
+fn is_data(kind: &str) -> bool {
+    kind.ends_with("_list")
+        || matches!(
+            kind,
+            "person_view" | "person_export" | "consent_history" | "audit_log" | "audit_verify" | "completions" | "man"
+        )
 }
 
 fn paint(style: Style, code: &str, s: &str) -> String {

@@ -109,3 +109,31 @@ fn help_documents_exit_codes_and_generated_docs_work() {
     assert_eq!(a.code, 2);
     assert_eq!(a.stderr, b.stderr);
 }
+
+#[test]
+fn a_busy_register_is_refused_cleanly_and_unchanged() {
+    let env = TestEnv::with_texts();
+    let before = env.audit_len();
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let r = env.run(&["person", "add", "--name", "Blocked Person"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("error: the register could not be read or written: database is locked"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("hint: check the file is not open in another program"), "{}", r.stderr);
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    assert_eq!(env.audit_len(), before);
+}
+
+#[test]
+fn quiet_keeps_data_and_drops_confirmations() {
+    let env = TestEnv::with_texts();
+    let r = env.ok(&["person", "add", "--name", "Quiet Person", "--quiet"]);
+    assert_eq!(r.stdout, "");
+    let list = env.ok(&["-q", "person", "list"]);
+    assert!(list.stdout.contains("Quiet Person"));
+}
