@@ -90,7 +90,7 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
         let doc = serde_json::json!({ "type": outcome.kind, "data": outcome.data });
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
-    } else if !outcome.text.is_empty() && !(style.quiet && !is_data(outcome.kind)) {
+    } else if !outcome.text.is_empty() && (!style.quiet || is_data(outcome.kind)) {
         let text = if std::io::stdout().is_terminal() { sanitize(&outcome.text) } else { outcome.text.clone() };
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
