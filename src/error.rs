@@ -87,6 +87,21 @@ pub enum Error {
     /// An export import lacks the facts an export cannot show.
     #[error("{file}: an export cannot show what people were told; missing {missing}")]
     ExportNeedsFacts { file: String, missing: String },
+    /// A key file is not what it should be.
+    #[error("'{path}' {why}")]
+    KeyFile { path: PathBuf, why: String },
+    /// A passphrase is needed and none could be had.
+    #[error("no passphrase: {why}")]
+    NoPassphrase { why: String },
+    /// The passphrase does not open the key.
+    #[error("the passphrase does not open '{path}'")]
+    WrongPassphrase { path: PathBuf },
+    /// Secrets need at least one custodian.
+    #[error("the register has no custodians to encrypt secrets to")]
+    NoCustodians,
+    /// An age ciphertext could not be opened.
+    #[error("cannot open {what}: {why}")]
+    Decrypt { what: String, why: String },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: String },
@@ -114,6 +129,9 @@ impl Error {
             Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
             Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
             Error::Sqlite(_) => "check the file is not open in another program and the disk is not full; nothing was changed".into(),
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                "choose another path: handover never overwrites an existing file".into()
+            }
             Error::Io { .. } => "check the path exists and you may read (or write) it".into(),
             Error::BadValue { flag, .. } => format!("see `handover help` for what {flag} accepts"),
             Error::NotFound { kind, .. } => format!("list what exists with `handover {} list`", match *kind { "person" => "person", "controller" => "controller", "role" => "role", "statement" | "notice" => "notice", k => k }),
@@ -125,6 +143,11 @@ impl Error {
             Error::ImportRefused { .. } => "fix the rows listed above and import the file again; the register is unchanged".into(),
             Error::ImportFormat { hint, .. } => hint.clone(),
             Error::ExportNeedsFacts { .. } => "name what the signup form said, e.g. --purpose newsletter --controllers SLUG --statement-version V --notice-version V --method online_checkbox".into(),
+            Error::KeyFile { .. } => "give the file written by `handover keys new`, `age-keygen` or `minisign -G`".into(),
+            Error::NoPassphrase { .. } => "run in a terminal, or set HANDOVER_PASSPHRASE_FILE to a file holding the passphrase (never pass it as an argument)".into(),
+            Error::WrongPassphrase { .. } => "check the passphrase (HANDOVER_PASSPHRASE_FILE or the terminal) and try again".into(),
+            Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),
+            Error::Decrypt { .. } => "give --identity the age identity file of a custodian (or recipient) it was encrypted to".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }

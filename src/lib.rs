@@ -22,10 +22,12 @@ pub mod consent;
 pub mod error;
 pub mod exit;
 pub mod import;
+pub mod keys;
 pub mod model;
 pub mod output;
 pub mod people;
 pub mod register;
+pub mod vault;
 
 use std::path::PathBuf;
 

@@ -5,6 +5,8 @@ mod util;
 mod audit;
 mod demo;
 mod imports;
+mod keys;
 mod register;
 mod schemas;
 mod transcripts;
+mod vault;

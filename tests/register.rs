@@ -137,3 +137,24 @@ fn quiet_keeps_data_and_drops_confirmations() {
     let list = env.ok(&["-q", "person", "list"]);
     assert!(list.stdout.contains("Quiet Person"));
 }
+
+#[test]
+fn a_version_1_register_is_upgraded() {
+    let env = TestEnv::new();
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.pragma_update(None, "application_id", handover::register::APPLICATION_ID).unwrap();
+    conn.execute_batch(include_str!("../src/register/migrations/0001_register.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute_batch(
+        "INSERT INTO settings VALUES ('hash_key', '00'), ('community', 'Old');
+         INSERT INTO controllers(slug, name, kind, is_self, created_at) VALUES ('old-org', 'Old Org', 'charity', 1, '2025-01-01T00:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
+    env.ok(&["controller", "list"]);
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, handover::register::SCHEMA_VERSION);
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+}

@@ -167,6 +167,55 @@ fn every_json_output_matches_its_schema() {
             .stdout,
         &mut by_type,
     );
+    // Keys, custodians, accounts, tasks, backups.
+    let v = TestEnv::new();
+    save(&v.ok(&["keys", "new", "--out", "k", "--name", "a", "--unprotected", "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["keys", "new", "--out", "k", "--name", "b", "--unprotected", "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["keys", "show", "k/a-minisign.key", "--json"]).stdout, &mut by_type);
+    let ra = std::fs::read_to_string(v.path().join("k/a-age.pub")).unwrap().trim().to_string();
+    let rb = std::fs::read_to_string(v.path().join("k/b-age.pub")).unwrap().trim().to_string();
+    v.ok(&["init", "--community", "C", "--controller", "Org", "--custodian", &ra]);
+    let doc = v.write("doc.txt", "text\n");
+    save(&v.ok(&["keys", "sign", &doc, "--sign-key", "k/a-minisign.key", "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["keys", "verify", &doc, "--signer", "k/a-minisign.pub", "--json"]).stdout, &mut by_type);
+    let secret = v.write("s.txt", "pw");
+    save(
+        &v.ok(&[
+            "account",
+            "add",
+            "--service",
+            "youtube",
+            "--url",
+            "https://youtube.com/@kscop",
+            "--login",
+            "kscop",
+            "--secret-file",
+            &secret,
+            "--json",
+        ])
+        .stdout,
+        &mut by_type,
+    );
+    let acc = v.ok(&["account", "list", "--json"]);
+    let acc_id = acc.json()["data"][0]["id"].as_str().unwrap().to_string();
+    save(&acc.stdout, &mut by_type);
+    save(&v.ok(&["custodian", "add", &rb, "--identity", "k/a-age.key", "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["custodian", "remove", &rb, "--identity", "k/a-age.key", "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["custodian", "list", "--json"]).stdout, &mut by_type);
+    save(
+        &v.ok(&["account", "reveal", &acc_id, "--identity", "k/a-age.key", "--out", "r.txt", "--json"]).stdout,
+        &mut by_type,
+    );
+    save(&v.ok(&["account", "rotate-done", &acc_id, "--what", "password", "--json"]).stdout, &mut by_type);
+    let tasks = v.ok(&["tasks", "list", "--json"]);
+    let task_id = tasks.json()["data"][0]["id"].as_str().unwrap().to_string();
+    save(&tasks.stdout, &mut by_type);
+    save(&v.ok(&["tasks", "done", &task_id, "--json"]).stdout, &mut by_type);
+    save(&v.ok(&["register", "backup", "--out", "b.age", "--json"]).stdout, &mut by_type);
+    save(
+        &v.ok(&["register", "restore", "b.age", "--identity", "k/a-age.key", "--into", "c.db", "--json"]).stdout,
+        &mut by_type,
+    );
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

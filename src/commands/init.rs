@@ -88,6 +88,15 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
             "a slug is lower-case letters and digits joined by single hyphens",
         ));
     }
+    let mut custodians = Vec::new();
+    for c in &a.custodians {
+        let r = crate::keys::parse_recipient(c)
+            .map_err(|_| Error::bad("--custodian", "not an age X25519 recipient (age1…)"))?;
+        let r = r.to_string();
+        if !custodians.contains(&r) {
+            custodians.push(r);
+        }
+    }
     let mut reg = Register::create(&ctx.register, &ctx.actor)?;
     let now = ctx.now;
     let result = reg.change(now, |c| {
@@ -129,7 +138,14 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
                 },
             )?;
         }
-        c.audit("init", &slug, serde_json::json!({ "controller": slug, "purposes": PURPOSES.len() }))
+        for r in &custodians {
+            crate::register::vault::add_custodian(c, r, None, &fmt_ts(now))?;
+        }
+        c.audit(
+            "init",
+            &slug,
+            serde_json::json!({ "controller": slug, "purposes": PURPOSES.len(), "custodians": custodians.len() }),
+        )
     });
     if let Err(e) = result {
         drop(reg);
@@ -141,6 +157,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
         "community": a.community.trim(),
         "controller": slug,
         "purposes": PURPOSES.len(),
+        "custodians": custodians.len(),
     });
     Ok(Outcome::new(
         "init",

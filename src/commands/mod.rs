@@ -1,14 +1,19 @@
 //! One module per noun. Commands are thin: typed arguments in, an [`Outcome`] out.
 
+pub mod account;
 pub mod audit;
 pub mod basis;
 pub mod consent;
 pub mod controller;
+pub mod custodian;
 pub mod demo;
 pub mod init;
+pub mod keys;
 pub mod meta;
 pub mod person;
+pub mod regfile;
 pub mod role;
+pub mod tasks;
 pub mod text;
 
 use crate::Ctx;
@@ -32,6 +37,11 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Consent(c) => consent::run(ctx, c),
         Command::Basis(c) => basis::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
+        Command::Keys(c) => keys::run(ctx, c),
+        Command::Custodian(c) => custodian::run(ctx, c),
+        Command::Account(c) => account::run(ctx, c),
+        Command::Tasks(c) => tasks::run(ctx, c),
+        Command::RegisterFile(c) => regfile::run(ctx, c),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),

@@ -23,6 +23,7 @@
 
 pub mod audit;
 pub mod queries;
+pub mod vault;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -39,7 +40,7 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x484E_4456;
 
 /// The ordered, append-only migrations.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_register.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_register.sql"), include_str!("migrations/0002_vault.sql")];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,218 @@
+//! `handover account ...`: accounts handed over, their secrets encrypted to the custodians.
+
+use std::io::{IsTerminal, Write};
+
+use age::secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use crate::Ctx;
+use crate::cli::AccountCmd;
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::model::{fmt_ts, new_id, parse_date};
+use crate::output::{Outcome, table};
+use crate::register::vault::{self as q, Account};
+
+/// The rotation steps a handed-over account needs (R18).
+pub const ROTATION_STEPS: &[&str] = &["password", "recovery", "2fa", "admins"];
+
+fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
+    if let Some(path) = file {
+        let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| Error::io("read", path, e))?);
+        let s = std::str::from_utf8(&bytes)
+            .map_err(|_| Error::bad("--secret-file", "the secret file must be UTF-8 text"))?;
+        if s.trim().is_empty() {
+            return Err(Error::bad("--secret-file", "the secret file is empty"));
+        }
+        return Ok(Zeroizing::new(s.to_string()));
+    }
+    let password = keys::prompt_secret("Password")?.ok_or_else(|| Error::bad("password", "a password is required"))?;
+    let codes = keys::prompt_secret("Recovery codes (Enter for none)")?;
+    let notes = keys::prompt_secret("Secret notes (Enter for none)")?;
+    let mut s = Zeroizing::new(format!("password: {}\n", password.expose_secret()));
+    if let Some(c) = codes {
+        s.push_str(&format!("recovery codes: {}\n", c.expose_secret()));
+    }
+    if let Some(n) = notes {
+        s.push_str(&format!("notes: {}\n", n.expose_secret()));
+    }
+    Ok(s)
+}
+
+fn line(a: &Account) -> Vec<String> {
+    let done: Vec<&str> = ROTATION_STEPS.iter().copied().filter(|s| a.rotations.iter().any(|r| r.what == *s)).collect();
+    vec![
+        a.id.clone(),
+        a.service.clone(),
+        a.url.clone(),
+        a.login.clone(),
+        a.paid_until.clone().unwrap_or_else(|| "-".into()),
+        if done.is_empty() { "-".into() } else { done.join(",") },
+    ]
+}
+
+/// Run an account subcommand.
+pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        AccountCmd::Add {
+            service,
+            url,
+            login,
+            personal_data,
+            paid_by,
+            paid_until,
+            recovery_email,
+            recovery_phone,
+            two_factor,
+            secret_file,
+        } => {
+            if url.trim().is_empty() {
+                return Err(Error::bad("--url", "give the login or admin address"));
+            }
+            if login.trim().is_empty() {
+                return Err(Error::bad("--login", "give the login name"));
+            }
+            if let Some(d) = &paid_until
+                && parse_date(d).is_none()
+            {
+                return Err(Error::bad("--paid-until", "must be a date like 2026-10-31"));
+            }
+            let recipients = q::current_recipients(reg.conn())?;
+            if recipients.is_empty() {
+                return Err(Error::NoCustodians);
+            }
+            let secret = read_secret(secret_file.as_deref())?;
+            let ct = crate::vault::encrypt(&recipients, secret.as_bytes())?;
+            drop(secret);
+            let now = fmt_ts(ctx.now);
+            let nonempty = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+            let a = Account {
+                id: new_id("acc"),
+                service,
+                url: url.trim().into(),
+                login: login.trim().into(),
+                personal_data: nonempty(personal_data),
+                paid_by: nonempty(paid_by),
+                paid_until: nonempty(paid_until),
+                recovery_email: nonempty(recovery_email),
+                recovery_phone: nonempty(recovery_phone),
+                two_factor: nonempty(two_factor),
+                secret_recipients: recipients.iter().map(|r| r.to_string()).collect(),
+                created_at: now.clone(),
+                secret_updated_at: now,
+                rotations: Vec::new(),
+            };
+            reg.change(ctx.now, |c| {
+                q::insert_account(c, &a, &ct)?;
+                c.audit(
+                    "account.add",
+                    &a.id,
+                    serde_json::json!({ "service": a.service, "custodians": a.secret_recipients.len() }),
+                )
+            })?;
+            let text = format!(
+                "account {} ({}) added; its secret is encrypted to {} custodian(s)\n",
+                a.id,
+                a.service,
+                a.secret_recipients.len()
+            );
+            Ok(Outcome::new("account", a, text))
+        }
+        AccountCmd::List => {
+            let list = q::accounts(reg.conn())?;
+            let rows: Vec<Vec<String>> = list.iter().map(line).collect();
+            let text = table(&["ID", "SERVICE", "URL", "LOGIN", "PAID UNTIL", "ROTATED"], &rows);
+            Ok(Outcome::new("account_list", list, text))
+        }
+        AccountCmd::Show { id } => {
+            let a = q::account(reg.conn(), &id)?;
+            let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+            let mut text = format!("account {} ({})\n", a.id, a.service);
+            for (k, v) in [
+                ("url", a.url.clone()),
+                ("login", a.login.clone()),
+                ("personal data held", o(&a.personal_data)),
+                ("paid by", o(&a.paid_by)),
+                ("paid until", o(&a.paid_until)),
+                ("recovery email", o(&a.recovery_email)),
+                ("recovery phone", o(&a.recovery_phone)),
+                ("two-factor", o(&a.two_factor)),
+                (
+                    "secret",
+                    format!("encrypted to {} custodian(s), updated {}", a.secret_recipients.len(), a.secret_updated_at),
+                ),
+            ] {
+                text.push_str(&format!("  {k:<19} {v}\n"));
+            }
+            text.push_str("rotation:\n");
+            for step in ROTATION_STEPS {
+                let done = a.rotations.iter().rev().find(|r| r.what == *step);
+                text.push_str(&format!(
+                    "  {step:<9} {}\n",
+                    done.map_or("not yet".to_string(), |r| format!("done {} by {}", &r.done_at[..10], r.done_by))
+                ));
+            }
+            Ok(Outcome::new("account", a, text))
+        }
+        AccountCmd::Reveal { id, identity, out } => {
+            let a = q::account(reg.conn(), &id)?;
+            if out.is_none() && (ctx.style.json || !std::io::stdout().is_terminal()) {
+                return Err(Error::bad(
+                    "--out",
+                    "a secret is printed only to a terminal, never into a pipe, a file by redirection or JSON",
+                ));
+            }
+            let ids = keys::load_identities(&identity)?;
+            let ct = q::secret(reg.conn(), &a.id)?;
+            let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;
+            match &out {
+                Some(path) => keys::write_new(path, 0o600, &plain)?,
+                None => {
+                    let mut so = std::io::stdout().lock();
+                    so.write_all(&plain).and_then(|_| so.flush()).map_err(|e| Error::io("write", "stdout", e))?;
+                    if !plain.ends_with(b"\n") {
+                        let _ = writeln!(so);
+                    }
+                }
+            }
+            drop(plain);
+            let to = if out.is_some() { "file" } else { "terminal" };
+            reg.change(ctx.now, |c| c.audit("account.reveal", &a.id, serde_json::json!({ "to": to })))?;
+            let data = serde_json::json!({ "id": a.id, "revealed_to": to, "path": out.as_ref().map(|p| p.display().to_string()) });
+            let text = match &out {
+                Some(p) => {
+                    format!("secret of account {} written to {} (0600); delete it when done\n", a.id, p.display())
+                }
+                None => String::new(),
+            };
+            Ok(Outcome::new("account_reveal", data, text))
+        }
+        AccountCmd::RotateDone { id, what } => {
+            let a = q::account(reg.conn(), &id)?;
+            let completed = reg.change(ctx.now, |c| {
+                q::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
+                c.audit("account.rotate", &a.id, serde_json::json!({ "what": what }))?;
+                // A rotation task is done when every step has been recorded since it was created.
+                if let Some(t) = q::open_task(c, "rotate_account", &a.id)? {
+                    let after = q::account(c, &a.id)?;
+                    let all = ROTATION_STEPS
+                        .iter()
+                        .all(|s| after.rotations.iter().any(|r| r.what == *s && r.done_at >= t.created_at));
+                    if all {
+                        q::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
+                        c.audit("tasks.done", &t.id, serde_json::json!({ "kind": t.kind }))?;
+                        return Ok(Some(t.id));
+                    }
+                }
+                Ok(None)
+            })?;
+            let a = q::account(reg.conn(), &id)?;
+            let mut text = format!("account {}: {what} rotation recorded\n", a.id);
+            if let Some(t) = &completed {
+                text.push_str(&format!("every rotation step is done: task {t} closed\n"));
+            }
+            Ok(Outcome::new("account", a, text))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `handover custodian ...`: who can open the register's secrets.
+
+use std::path::Path;
+
+use crate::Ctx;
+use crate::cli::CustodianCmd;
+use crate::error::{Error, Result};
+use crate::keys;
+use crate::model::fmt_ts;
+use crate::output::{Outcome, table};
+use crate::register::{Change, vault as q};
+
+/// Days given to rotate an account after its secret's exposure changed.
+pub const ROTATION_DAYS: i64 = 14;
+
+/// Re-encrypt every account secret to the current custodians, opening them with `identity`.
+/// Returns how many secrets were re-encrypted.
+pub fn reencrypt_all(c: &Change<'_>, identity: Option<&Path>) -> Result<usize> {
+    let accounts = q::accounts(c)?;
+    if accounts.is_empty() {
+        return Ok(0);
+    }
+    let Some(identity) = identity else {
+        return Err(Error::bad(
+            "--identity",
+            "the register holds account secrets: give a current custodian's age identity so they can be re-encrypted",
+        ));
+    };
+    let ids = keys::load_identities(identity)?;
+    let recipients = q::current_recipients(c)?;
+    let names: Vec<String> = recipients.iter().map(|r| r.to_string()).collect();
+    for a in &accounts {
+        let ct = q::secret(c, &a.id)?;
+        let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;
+        let fresh = crate::vault::encrypt(&recipients, &plain)?;
+        q::set_secret(c, &a.id, &fresh, &names, &fmt_ts(c.now))?;
+    }
+    Ok(accounts.len())
+}
+
+/// Run a custodian subcommand.
+pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        CustodianCmd::Add { recipient, label, identity } => {
+            let r = keys::parse_recipient(&recipient)
+                .map_err(|_| Error::bad("RECIPIENT", "not an age X25519 recipient (age1…)"))?;
+            let rs = r.to_string();
+            let n = reg.change(ctx.now, |c| {
+                if !q::add_custodian(c, &rs, label.as_deref(), &fmt_ts(c.now))? {
+                    return Err(Error::bad("RECIPIENT", "already a custodian"));
+                }
+                let n = reencrypt_all(c, identity.as_deref())?;
+                c.audit(
+                    "custodian.add",
+                    &keys::fingerprint(rs.as_bytes()),
+                    serde_json::json!({ "secrets_reencrypted": n }),
+                )?;
+                Ok(n)
+            })?;
+            let data = serde_json::json!({ "recipient": rs, "fingerprint": keys::fingerprint(rs.as_bytes()), "secrets_reencrypted": n });
+            let text = format!(
+                "custodian added ({}); {n} secret(s) re-encrypted to include them\n",
+                keys::fingerprint(rs.as_bytes())
+            );
+            Ok(Outcome::new("custodian_change", data, text))
+        }
+        CustodianCmd::Remove { recipient, identity } => {
+            let rs = keys::parse_recipient(&recipient)
+                .map_err(|_| Error::bad("RECIPIENT", "not an age X25519 recipient (age1…)"))?
+                .to_string();
+            let (n, tasks) = reg.change(ctx.now, |c| {
+                if !q::remove_custodian(c, &rs, &fmt_ts(c.now))? {
+                    return Err(Error::NotFound { kind: "custodian", id: keys::fingerprint(rs.as_bytes()) });
+                }
+                if q::custodians(c, true)?.is_empty() {
+                    return Err(Error::bad("RECIPIENT", "this is the last custodian: add another before removing it"));
+                }
+                let n = reencrypt_all(c, identity.as_deref())?;
+                let due = (c.now + chrono::Duration::days(ROTATION_DAYS)).date_naive().to_string();
+                let mut tasks = 0;
+                for a in q::accounts(c)? {
+                    let (_, new) = q::add_task(
+                        c,
+                        "rotate_account",
+                        &a.id,
+                        &format!("Rotate the {} account {} (password, recovery, 2FA, admins)", a.service, a.id),
+                        "a custodian who could read its secret was removed",
+                        &due,
+                        &fmt_ts(c.now),
+                    )?;
+                    tasks += usize::from(new);
+                }
+                c.audit(
+                    "custodian.remove",
+                    &keys::fingerprint(rs.as_bytes()),
+                    serde_json::json!({ "secrets_reencrypted": n, "rotation_tasks": tasks }),
+                )?;
+                Ok((n, tasks))
+            })?;
+            let data = serde_json::json!({ "recipient": rs, "fingerprint": keys::fingerprint(rs.as_bytes()), "secrets_reencrypted": n, "rotation_tasks": tasks });
+            let mut o = Outcome::new(
+                "custodian_change",
+                data,
+                format!(
+                    "custodian removed; {n} secret(s) re-encrypted to the remaining custodians; {tasks} rotation task(s) created\n"
+                ),
+            );
+            if n > 0 {
+                o = o.note("the removed custodian may have kept copies of the secrets they could read: rotate every account (see `handover tasks list`)");
+            }
+            Ok(o)
+        }
+        CustodianCmd::List => {
+            let list = q::custodians(reg.conn(), false)?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.fingerprint.clone(),
+                        c.label.clone().unwrap_or_else(|| "-".into()),
+                        c.added_at[..10].to_string(),
+                        c.removed_at.as_ref().map_or("current".into(), |r| format!("removed {}", &r[..10])),
+                        c.recipient.clone(),
+                    ]
+                })
+                .collect();
+            let text = table(&["FINGERPRINT", "LABEL", "ADDED", "STATE", "RECIPIENT"], &rows);
+            Ok(Outcome::new("custodian_list", list, text))
+        }
+    }
+}

@@ -1,0 +1,460 @@
+//! Keys: age X25519 identities and recipients (encryption), minisign key pairs (signatures),
+//! passphrases, and fingerprints to read aloud.
+//!
+//! File formats are those of the outside tools, so their keys work here and ours work there:
+//! an age identity file is exactly what `age-keygen` writes, a minisign key pair exactly what
+//! `minisign -G` writes. Signatures are minisign's prehashed format (`ED`) with a trusted comment.
+//!
+//! # Secrets
+//! Passphrases and secret keys are held as `SecretString` / zeroized buffers; `Debug` of every
+//! secret-bearing type here prints nothing secret. Passphrases come from `HANDOVER_PASSPHRASE_FILE`
+//! (a file whose first line is the passphrase), `HANDOVER_PASSPHRASE`, or the terminal; never argv.
+//!
+//! # Fingerprints
+//! A fingerprint is the first 8 bytes of the SHA-256 of the public key (the `age1…` string for age,
+//! the 32-byte Ed25519 key for minisign), as four groups of four hex digits, e.g. `3F9A 2C7E 1B4D 88E0`.
+//! Read it aloud over the phone; the other side runs `handover keys show` on the key they were
+//! sent and compares all sixteen characters.
+
+use std::io::{IsTerminal, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Env var naming a file whose first line is the passphrase (for automation).
+pub const PASSPHRASE_FILE_ENV: &str = "HANDOVER_PASSPHRASE_FILE";
+/// Env var holding the passphrase itself (for automation; prefer the file).
+pub const PASSPHRASE_ENV: &str = "HANDOVER_PASSPHRASE";
+
+/// Sixteen hex digits in groups of four, from the SHA-256 of `public`.
+pub fn fingerprint(public: &[u8]) -> String {
+    let h = hex::encode_upper(&Sha256::digest(public)[..8]);
+    format!("{} {} {} {}", &h[0..4], &h[4..8], &h[8..12], &h[12..16])
+}
+
+/// A minisign key id as minisign prints it (16 upper-case hex digits).
+pub fn key_id(keynum: &[u8]) -> String {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&keynum[..8]);
+    format!("{:016X}", u64::from_le_bytes(b))
+}
+
+/// Get a passphrase: the env file, the env var, or the terminal (twice when `confirm`).
+pub fn passphrase(purpose: &str, confirm: bool) -> Result<SecretString> {
+    if let Some(path) = std::env::var_os(PASSPHRASE_FILE_ENV) {
+        let text =
+            Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| Error::io("read", PathBuf::from(&path), e))?);
+        let line = text.lines().next().unwrap_or("").to_string();
+        if line.is_empty() {
+            return Err(Error::NoPassphrase { why: format!("{PASSPHRASE_FILE_ENV} names an empty file") });
+        }
+        return Ok(SecretString::from(line));
+    }
+    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
+        if p.is_empty() {
+            return Err(Error::NoPassphrase { why: format!("{PASSPHRASE_ENV} is empty") });
+        }
+        return Ok(SecretString::from(p));
+    }
+    if !std::io::stdin().is_terminal() && !Path::new("/dev/tty").exists() {
+        return Err(Error::NoPassphrase { why: "no terminal to ask on".into() });
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password(format!("Passphrase for {purpose}: "))
+            .map_err(|_| Error::NoPassphrase { why: "no terminal to ask on".into() })?,
+    );
+    if first.is_empty() {
+        return Err(Error::NoPassphrase { why: "an empty passphrase was given".into() });
+    }
+    if confirm {
+        let again = Zeroizing::new(
+            rpassword::prompt_password("Same passphrase again: ")
+                .map_err(|_| Error::NoPassphrase { why: "no terminal to ask on".into() })?,
+        );
+        if *first != *again {
+            return Err(Error::NoPassphrase { why: "the two passphrases differ".into() });
+        }
+    }
+    Ok(SecretString::from(first.to_string()))
+}
+
+/// Read a secret value from the terminal (hidden), or `None` when left empty.
+pub fn prompt_secret(label: &str) -> Result<Option<SecretString>> {
+    let v = Zeroizing::new(
+        rpassword::prompt_password(format!("{label}: "))
+            .map_err(|_| Error::NoPassphrase { why: "no terminal to ask on (use --secret-file)".into() })?,
+    );
+    Ok((!v.is_empty()).then(|| SecretString::from(v.to_string())))
+}
+
+/// Write a new file with `mode`, never overwriting.
+pub fn write_new(path: &Path, mode: u32, body: &[u8]) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(|e| Error::io("create", path, e))?;
+    f.write_all(body).map_err(|e| Error::io("write", path, e))?;
+    f.sync_all().map_err(|e| Error::io("write", path, e))
+}
+
+/// The public halves of a new key set, and where its files are.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewKeys {
+    pub age_identity_file: String,
+    pub age_recipient_file: String,
+    pub age_recipient: String,
+    pub age_fingerprint: String,
+    pub minisign_secret_key_file: String,
+    pub minisign_public_key_file: String,
+    pub minisign_public_key: String,
+    pub minisign_key_id: String,
+    pub minisign_fingerprint: String,
+    pub protected: bool,
+}
+
+/// Make an age identity and a minisign key pair in `dir` (created if missing), files named
+/// `LABEL-age.key`, `LABEL-age.pub`, `LABEL-minisign.key`, `LABEL-minisign.pub`.
+pub fn generate(
+    dir: &Path,
+    label: &str,
+    pass: Option<SecretString>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<NewKeys> {
+    if label.is_empty() || label.contains('/') || label.starts_with('.') {
+        return Err(Error::bad("--name", "a label is a plain file-name word, e.g. steering-group"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let files = [
+        dir.join(format!("{label}-age.key")),
+        dir.join(format!("{label}-age.pub")),
+        dir.join(format!("{label}-minisign.key")),
+        dir.join(format!("{label}-minisign.pub")),
+    ];
+    for f in &files {
+        if f.exists() {
+            return Err(Error::io("create", f, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+        }
+    }
+    let id = age::x25519::Identity::generate();
+    let recipient = id.to_public().to_string();
+    let identity_text = Zeroizing::new(format!(
+        "# created: {}\n# public key: {recipient}\n{}\n",
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        id.to_string().expose_secret()
+    ));
+    let protected = pass.is_some();
+    let kp = match pass {
+        Some(p) => minisign::KeyPair::generate_encrypted_keypair(Some(p.expose_secret().to_string())),
+        None => minisign::KeyPair::generate_unencrypted_keypair(),
+    }
+    .map_err(|e| Error::Internal(format!("minisign key generation failed: {e}")))?;
+    let pk_b64 = kp.pk.to_base64();
+    let kid = key_id(kp.pk.keynum());
+    let sk_box = Zeroizing::new(
+        kp.sk
+            .to_box(Some("minisign encrypted secret key"))
+            .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+            .to_string(),
+    );
+    write_new(&files[0], 0o600, identity_text.as_bytes())?;
+    write_new(&files[1], 0o644, format!("{recipient}\n").as_bytes())?;
+    write_new(&files[2], 0o600, sk_box.as_bytes())?;
+    write_new(&files[3], 0o644, format!("untrusted comment: minisign public key {kid}\n{pk_b64}\n").as_bytes())?;
+    Ok(NewKeys {
+        age_identity_file: files[0].display().to_string(),
+        age_recipient_file: files[1].display().to_string(),
+        age_fingerprint: fingerprint(recipient.as_bytes()),
+        age_recipient: recipient,
+        minisign_secret_key_file: files[2].display().to_string(),
+        minisign_public_key_file: files[3].display().to_string(),
+        minisign_fingerprint: fingerprint(&ed25519_bytes(&kp.pk)),
+        minisign_public_key: pk_b64,
+        minisign_key_id: kid,
+        protected,
+    })
+}
+
+fn ed25519_bytes(pk: &minisign::PublicKey) -> Vec<u8> {
+    // PublicKey::to_bytes is sig_alg (2) || keynum (8) || ed25519 key (32).
+    pk.to_bytes()[10..].to_vec()
+}
+
+/// What a key file holds, as far as its public half goes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeyInfo {
+    /// age_identity, age_recipient, minisign_public_key, minisign_secret_key.
+    pub kind: String,
+    /// The public half: an `age1…` recipient or a minisign public key (base64).
+    pub public: String,
+    /// The minisign key id, for minisign keys.
+    pub key_id: Option<String>,
+    /// The fingerprint to read aloud.
+    pub fingerprint: String,
+    /// For a minisign secret key: whether it is passphrase-protected.
+    pub protected: Option<bool>,
+}
+
+fn key_error(path: &Path, why: impl Into<String>) -> Error {
+    Error::KeyFile { path: path.to_path_buf(), why: why.into() }
+}
+
+/// Read a key file made by this tool, `age-keygen` or `minisign -G`.
+pub fn show(path: &Path) -> Result<Vec<KeyInfo>> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    if lines.iter().any(|l| l.starts_with("AGE-SECRET-KEY-1")) {
+        let mut out = Vec::new();
+        for l in lines.iter().filter(|l| l.starts_with("AGE-SECRET-KEY-1")) {
+            let id = age::x25519::Identity::from_str(l)
+                .map_err(|_| key_error(path, "an AGE-SECRET-KEY line is malformed"))?;
+            let r = id.to_public().to_string();
+            out.push(KeyInfo {
+                kind: "age_identity".into(),
+                fingerprint: fingerprint(r.as_bytes()),
+                public: r,
+                key_id: None,
+                protected: None,
+            });
+        }
+        return Ok(out);
+    }
+    if !lines.is_empty() && lines.iter().all(|l| l.starts_with("age1")) {
+        return lines
+            .iter()
+            .map(|l| {
+                let r = parse_recipient(l).map_err(|_| key_error(path, "an age1 recipient is malformed"))?;
+                let s = r.to_string();
+                Ok(KeyInfo {
+                    kind: "age_recipient".into(),
+                    fingerprint: fingerprint(s.as_bytes()),
+                    public: s,
+                    key_id: None,
+                    protected: None,
+                })
+            })
+            .collect();
+    }
+    if let Some(first) = text.lines().next()
+        && first.starts_with("untrusted comment:")
+    {
+        if let Ok(pk) = load_public_key_text(&text) {
+            return Ok(vec![public_info(&pk)]);
+        }
+        let (_, pk, protected) = unlock_secret_key(&text, path)?;
+        let mut info = public_info(&pk);
+        info.kind = "minisign_secret_key".into();
+        info.protected = Some(protected);
+        return Ok(vec![info]);
+    }
+    Err(key_error(path, "not an age identity, age recipient or minisign key"))
+}
+
+/// Unlock a minisign secret key file's text: unprotected keys directly (including `minisign -G -W`
+/// keys, whose checksum field minisign leaves empty), protected ones with a passphrase.
+fn unlock_secret_key(text: &str, path: &Path) -> Result<(minisign::SecretKey, minisign::PublicKey, bool)> {
+    let not_key = || key_error(path, "not a minisign secret key");
+    let sk_box = minisign::SecretKeyBox::from_string(text).map_err(|_| not_key())?;
+    let encoded = text.lines().nth(1).ok_or_else(not_key)?.trim();
+    let raw = Zeroizing::new(base64_decode(encoded).ok_or_else(not_key)?);
+    // Layout: sig_alg(2) kdf_alg(2) chk_alg(2) salt(32) ops(8) mem(8) keynum(8) sk(64) chk(32).
+    if raw.len() != 158 || &raw[0..2] != b"Ed" {
+        return Err(not_key());
+    }
+    let protected = raw[2..4] != [0, 0];
+    let sk = if protected {
+        let pass = passphrase(&format!("the signing key {}", path.display()), false)?;
+        minisign::SecretKey::from_box(sk_box, Some(pass.expose_secret().to_string()))
+            .map_err(|_| Error::WrongPassphrase { path: path.to_path_buf() })?
+    } else {
+        minisign::SecretKey::from_unencrypted_box(sk_box)
+            .or_else(|_| minisign::SecretKey::from_bytes(&raw))
+            .map_err(|_| key_error(path, "the secret key is corrupted"))?
+    };
+    let pk = minisign::PublicKey::from_secret_key(&sk).map_err(|_| key_error(path, "the secret key is corrupted"))?;
+    // The two halves of the key must agree: sign and verify a probe.
+    let probe = minisign::sign(Some(&pk), &sk, std::io::Cursor::new(b"probe"), Some("probe"), None);
+    if probe.is_err() {
+        return Err(key_error(path, "the secret key is corrupted"));
+    }
+    Ok((sk, pk, protected))
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn public_info(pk: &minisign::PublicKey) -> KeyInfo {
+    KeyInfo {
+        kind: "minisign_public_key".into(),
+        public: pk.to_base64(),
+        key_id: Some(key_id(pk.keynum())),
+        fingerprint: fingerprint(&ed25519_bytes(pk)),
+        protected: None,
+    }
+}
+
+/// Parse an `age1…` recipient.
+pub fn parse_recipient(s: &str) -> std::result::Result<age::x25519::Recipient, String> {
+    age::x25519::Recipient::from_str(s.trim()).map_err(|e| e.to_string())
+}
+
+fn load_public_key_text(text: &str) -> std::result::Result<minisign::PublicKey, ()> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("untrusted comment:")).ok_or(())?;
+    minisign::PublicKey::from_base64(line).map_err(|_| ())
+}
+
+/// A minisign public key from the key string itself (`RW…`) or a `.pub` file.
+pub fn load_public_key(arg: &str) -> Result<minisign::PublicKey> {
+    if let Ok(pk) = minisign::PublicKey::from_base64(arg.trim()) {
+        return Ok(pk);
+    }
+    let path = Path::new(arg);
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    load_public_key_text(&text)
+        .map_err(|_| key_error(path, "not a minisign public key (expected a .pub file or an RW… key string)"))
+}
+
+/// A signing key, unlocked.
+pub struct SigningKey {
+    sk: minisign::SecretKey,
+    pk: minisign::PublicKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("key_id", &key_id(self.pk.keynum())).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// Load a minisign secret key file, asking for its passphrase when it is protected.
+    pub fn load(path: &Path) -> Result<SigningKey> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+        let (sk, pk, _) = unlock_secret_key(&text, path)?;
+        Ok(SigningKey { sk, pk })
+    }
+
+    /// The key id.
+    pub fn key_id(&self) -> String {
+        key_id(self.pk.keynum())
+    }
+
+    /// Sign `data` (prehashed) with a trusted comment; returns the `.minisig` text.
+    pub fn sign(&self, data: impl Read, trusted_comment: &str) -> Result<String> {
+        if trusted_comment.contains('\n') {
+            return Err(Error::bad("--trusted-comment", "a trusted comment is one line"));
+        }
+        let sig =
+            minisign::sign(Some(&self.pk), &self.sk, data, Some(trusted_comment), Some("signature from handover"))
+                .map_err(|e| Error::Internal(format!("signing failed: {e}")))?;
+        Ok(sig.into_string())
+    }
+}
+
+/// Why a signature was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadSignature {
+    /// The signature file cannot be parsed.
+    Malformed,
+    /// Made by another key.
+    OtherKey { signature_key_id: String, expected_key_id: String },
+    /// The legacy (non-prehashed) format is not accepted.
+    Legacy,
+    /// The data or the trusted comment does not match.
+    Mismatch,
+}
+
+impl std::fmt::Display for BadSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadSignature::Malformed => f.write_str("the signature file is malformed"),
+            BadSignature::OtherKey { signature_key_id, expected_key_id } => {
+                write!(f, "signed by key {signature_key_id}, not by the expected key {expected_key_id}")
+            }
+            BadSignature::Legacy => f.write_str("legacy (non-prehashed) signatures are not accepted"),
+            BadSignature::Mismatch => f.write_str("the signature does not match the file or its trusted comment"),
+        }
+    }
+}
+
+/// Verify a `.minisig` text over `data` with `pk`; returns the trusted comment.
+pub fn verify(
+    pk: &minisign::PublicKey,
+    signature: &str,
+    data: impl Read + std::io::Seek,
+) -> std::result::Result<String, BadSignature> {
+    let sig = minisign::SignatureBox::from_string(signature).map_err(|_| BadSignature::Malformed)?;
+    if sig.keynum() != pk.keynum() {
+        return Err(BadSignature::OtherKey {
+            signature_key_id: key_id(sig.keynum()),
+            expected_key_id: key_id(pk.keynum()),
+        });
+    }
+    if !sig.is_prehashed() {
+        return Err(BadSignature::Legacy);
+    }
+    minisign::verify(pk, &sig, data, true, false, false).map_err(|_| BadSignature::Mismatch)?;
+    sig.trusted_comment().map_err(|_| BadSignature::Malformed)
+}
+
+/// Load the age identities in a file (as written by `age-keygen` or `keys new`).
+pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+    let ids: Vec<age::x25519::Identity> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .map(|l| age::x25519::Identity::from_str(l).map_err(|_| key_error(path, "an AGE-SECRET-KEY line is malformed")))
+        .collect::<Result<_>>()?;
+    if ids.is_empty() {
+        return Err(key_error(path, "no AGE-SECRET-KEY line: this is not an age identity file"));
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_grouped() {
+        let f = fingerprint(b"age1example");
+        assert_eq!(f.len(), 19);
+        assert_eq!(f.split(' ').count(), 4);
+    }
+
+    #[test]
+    fn sign_and_verify_round_trip_and_tamper() {
+        let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let key = SigningKey { pk: kp.pk.clone(), sk: kp.sk };
+        let sig = key.sign(std::io::Cursor::new(b"hello"), "trusted: test").unwrap();
+        assert_eq!(verify(&kp.pk, &sig, std::io::Cursor::new(b"hello")).unwrap(), "trusted: test");
+        assert_eq!(verify(&kp.pk, &sig, std::io::Cursor::new(b"hellO")), Err(BadSignature::Mismatch));
+        let tampered = sig.replace("trusted: test", "trusted: tesT");
+        assert_eq!(verify(&kp.pk, &tampered, std::io::Cursor::new(b"hello")), Err(BadSignature::Mismatch));
+        let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        assert!(matches!(verify(&other.pk, &sig, std::io::Cursor::new(b"hello")), Err(BadSignature::OtherKey { .. })));
+        assert!(!format!("{key:?}").contains(&kp.pk.to_base64()[..10]) || format!("{key:?}").starts_with("SigningKey"));
+    }
+}

@@ -1,0 +1,277 @@
+//! Typed queries for custodians, accounts, rotations and tasks.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A custodian: an age recipient that can open the register's secrets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Custodian {
+    pub id: String,
+    pub recipient: String,
+    pub label: Option<String>,
+    pub fingerprint: String,
+    pub added_at: String,
+    pub removed_at: Option<String>,
+}
+
+fn custodian_row(r: &Row<'_>) -> rusqlite::Result<Custodian> {
+    let recipient: String = r.get(0)?;
+    Ok(Custodian {
+        id: recipient.clone(),
+        fingerprint: crate::keys::fingerprint(recipient.as_bytes()),
+        recipient,
+        label: r.get(1)?,
+        added_at: r.get(2)?,
+        removed_at: r.get(3)?,
+    })
+}
+
+/// Every custodian, current first.
+pub fn custodians(conn: &Connection, current_only: bool) -> Result<Vec<Custodian>> {
+    let mut st = conn.prepare(
+        "SELECT recipient, label, added_at, removed_at FROM custodians WHERE ?1 = 0 OR removed_at IS NULL
+         ORDER BY removed_at IS NOT NULL, added_at, recipient",
+    )?;
+    Ok(st.query_map([current_only], custodian_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The current custodians' recipients.
+pub fn current_recipients(conn: &Connection) -> Result<Vec<age::x25519::Recipient>> {
+    custodians(conn, true)?
+        .iter()
+        .map(|c| {
+            crate::keys::parse_recipient(&c.recipient).map_err(|e| Error::Internal(format!("stored recipient: {e}")))
+        })
+        .collect()
+}
+
+/// Add (or re-add) a custodian.
+pub fn add_custodian(conn: &Connection, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
+    let n = conn.execute(
+        "INSERT INTO custodians(recipient, label, added_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(recipient) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at, label = COALESCE(excluded.label, label)
+         WHERE removed_at IS NOT NULL",
+        params![recipient, label, at],
+    )?;
+    Ok(n == 1)
+}
+
+/// Mark a custodian removed.
+pub fn remove_custodian(conn: &Connection, recipient: &str, at: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE custodians SET removed_at = ?2 WHERE recipient = ?1 AND removed_at IS NULL",
+        params![recipient, at],
+    )? == 1)
+}
+
+/// An account (its secret stays encrypted; it is never part of this struct).
+#[derive(Debug, Clone, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub service: String,
+    pub url: String,
+    pub login: String,
+    pub personal_data: Option<String>,
+    pub paid_by: Option<String>,
+    pub paid_until: Option<String>,
+    pub recovery_email: Option<String>,
+    pub recovery_phone: Option<String>,
+    pub two_factor: Option<String>,
+    pub secret_recipients: Vec<String>,
+    pub created_at: String,
+    pub secret_updated_at: String,
+    pub rotations: Vec<Rotation>,
+}
+
+/// A recorded rotation step.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rotation {
+    pub what: String,
+    pub done_at: String,
+    pub done_by: String,
+}
+
+const ACCOUNT_COLS: &str = "id, service, url, login, personal_data, paid_by, paid_until, recovery_email, recovery_phone, two_factor, secret_recipients, created_at, secret_updated_at";
+
+fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        service: r.get(1)?,
+        url: r.get(2)?,
+        login: r.get(3)?,
+        personal_data: r.get(4)?,
+        paid_by: r.get(5)?,
+        paid_until: r.get(6)?,
+        recovery_email: r.get(7)?,
+        recovery_phone: r.get(8)?,
+        two_factor: r.get(9)?,
+        secret_recipients: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+        created_at: r.get(11)?,
+        secret_updated_at: r.get(12)?,
+        rotations: Vec::new(),
+    })
+}
+
+/// Insert an account with its encrypted secret.
+pub fn insert_account(conn: &Connection, a: &Account, secret: &[u8]) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+        ),
+        params![
+            a.id,
+            a.service,
+            a.url,
+            a.login,
+            a.personal_data,
+            a.paid_by,
+            a.paid_until,
+            a.recovery_email,
+            a.recovery_phone,
+            a.two_factor,
+            serde_json::to_string(&a.secret_recipients).unwrap_or_default(),
+            a.created_at,
+            a.secret_updated_at,
+            secret
+        ],
+    )?;
+    Ok(())
+}
+
+/// Replace an account's encrypted secret.
+pub fn set_secret(conn: &Connection, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET secret = ?2, secret_recipients = ?3, secret_updated_at = ?4 WHERE id = ?1",
+        params![id, secret, serde_json::to_string(recipients).unwrap_or_default(), at],
+    )?;
+    Ok(())
+}
+
+/// Every account, with its rotation steps.
+pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
+    let mut st = conn.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY created_at, id"))?;
+    let mut list = st.query_map([], account_row)?.collect::<Result<Vec<_>, _>>()?;
+    let mut rs = conn.prepare(
+        "SELECT what, done_at, done_by FROM account_rotations WHERE account_id = ?1 ORDER BY done_at, rowid",
+    )?;
+    for a in &mut list {
+        a.rotations = rs
+            .query_map([&a.id], |r| Ok(Rotation { what: r.get(0)?, done_at: r.get(1)?, done_by: r.get(2)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    Ok(list)
+}
+
+/// One account, or `NotFound`.
+pub fn account(conn: &Connection, id: &str) -> Result<Account> {
+    accounts(conn)?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| Error::NotFound { kind: "account", id: id.to_string() })
+}
+
+/// An account's encrypted secret.
+pub fn secret(conn: &Connection, id: &str) -> Result<Vec<u8>> {
+    conn.query_row("SELECT secret FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { kind: "account", id: id.to_string() })
+}
+
+/// Record a rotation step.
+pub fn add_rotation(conn: &Connection, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO account_rotations(id, account_id, what, done_at, done_by) VALUES (?1,?2,?3,?4,?5)",
+        params![crate::model::new_id("rot"), account_id, what, at, by],
+    )?;
+    Ok(())
+}
+
+/// A task: an obligation with a due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: String,
+    pub kind: String,
+    pub subject: String,
+    pub title: String,
+    pub reason: String,
+    pub due: String,
+    pub created_at: String,
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
+}
+
+/// Create a task unless an open one of the same kind exists for the subject. Returns its id.
+pub fn add_task(
+    conn: &Connection,
+    kind: &str,
+    subject: &str,
+    title: &str,
+    reason: &str,
+    due: &str,
+    at: &str,
+) -> Result<(String, bool)> {
+    let open: Option<String> = conn
+        .query_row("SELECT id FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL", [kind, subject], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = open {
+        return Ok((id, false));
+    }
+    let id = crate::model::new_id("tsk");
+    conn.execute(
+        "INSERT INTO tasks(id, kind, subject, title, reason, due, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        params![id, kind, subject, title, reason, due, at],
+    )?;
+    Ok((id, true))
+}
+
+fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
+    Ok(Task {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        subject: r.get(2)?,
+        title: r.get(3)?,
+        reason: r.get(4)?,
+        due: r.get(5)?,
+        created_at: r.get(6)?,
+        done_at: r.get(7)?,
+        done_by: r.get(8)?,
+    })
+}
+
+/// Tasks: open ones first by due date, then done ones.
+pub fn tasks(conn: &Connection, include_done: bool) -> Result<Vec<Task>> {
+    let mut st = conn.prepare(
+        "SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks
+         WHERE ?1 = 1 OR done_at IS NULL ORDER BY done_at IS NOT NULL, due, created_at, id",
+    )?;
+    Ok(st.query_map([include_done], task_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Mark a task done; false when it was already done.
+pub fn finish_task(conn: &Connection, id: &str, at: &str, by: &str) -> Result<bool> {
+    let exists: Option<Option<String>> =
+        conn.query_row("SELECT done_at FROM tasks WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    match exists {
+        None => Err(Error::NotFound { kind: "task", id: id.to_string() }),
+        Some(Some(_)) => Ok(false),
+        Some(None) => {
+            conn.execute("UPDATE tasks SET done_at = ?2, done_by = ?3 WHERE id = ?1", params![id, at, by])?;
+            Ok(true)
+        }
+    }
+}
+
+/// The open task of a kind for a subject, if any.
+pub fn open_task(conn: &Connection, kind: &str, subject: &str) -> Result<Option<Task>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL",
+            [kind, subject],
+            task_row,
+        )
+        .optional()?)
+}
