@@ -121,7 +121,7 @@ pub struct InitArgs {
     /// The outgoing controller's legal form.
     #[arg(long, default_value = "charity", value_parser = controller_kinds())]
     pub controller_kind: String,
-    /// An age recipient (age1…) that may open the register's secrets. Repeatable.
+    /// An age recipient (age1…, or a file holding one) that may open the register's secrets. Repeatable.
     #[arg(long = "custodian", value_name = "AGE_RECIPIENT")]
     pub custodians: Vec<String>,
 }
@@ -675,7 +675,7 @@ pub enum KeysCmd {
 pub enum CustodianCmd {
     /// Add a custodian; existing secrets are re-encrypted to include them.
     Add {
-        /// The custodian's age recipient (age1…).
+        /// The custodian's age recipient (age1…), or a file holding it (e.g. LABEL-age.pub).
         recipient: String,
         /// A label (a role, e.g. "dp-lead").
         #[arg(long)]
@@ -686,7 +686,7 @@ pub enum CustodianCmd {
     },
     /// Remove a custodian; every secret is re-encrypted to the others, and rotation tasks are created.
     Remove {
-        /// The custodian's age recipient.
+        /// The custodian's age recipient (age1…), or a file holding it.
         recipient: String,
         /// An age identity of a remaining custodian, needed to re-encrypt the secrets.
         #[arg(long)]

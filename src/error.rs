@@ -88,7 +88,7 @@ pub enum Error {
     #[error("{file}: an export cannot show what people were told; missing {missing}")]
     ExportNeedsFacts { file: String, missing: String },
     /// A key file is not what it should be.
-    #[error("'{path}' {why}")]
+    #[error("'{path}': {why}")]
     KeyFile { path: PathBuf, why: String },
     /// A passphrase is needed and none could be had.
     #[error("no passphrase: {why}")]
@@ -134,7 +134,7 @@ impl Error {
             }
             Error::Io { .. } => "check the path exists and you may read (or write) it".into(),
             Error::BadValue { flag, .. } => format!("see `handover help` for what {flag} accepts"),
-            Error::NotFound { kind, .. } => format!("list what exists with `handover {} list`", match *kind { "person" => "person", "controller" => "controller", "role" => "role", "statement" | "notice" => "notice", k => k }),
+            Error::NotFound { kind, .. } => format!("list what exists with `handover {} list`", match *kind { "statement" | "notice" => "notice", "task" => "tasks", k => k }),
             Error::DuplicateEmail { existing } => format!("see that record with `handover person show {existing}`; to change it use `handover person edit {existing}`"),
             Error::DuplicateRef { existing, .. } => format!("see that record with `handover person show {existing}`, or give another --ref"),
             Error::DuplicateController { slug } => format!("see it with `handover controller list`, or change it with `handover controller edit {slug}`"),

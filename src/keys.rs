@@ -319,6 +319,23 @@ pub fn parse_recipient(s: &str) -> std::result::Result<age::x25519::Recipient, S
     age::x25519::Recipient::from_str(s.trim()).map_err(|e| e.to_string())
 }
 
+/// An `age1…` recipient given as the string itself or as a file holding it (e.g. `LABEL-age.pub`).
+pub fn recipient_arg(arg: &str, flag: &str) -> Result<age::x25519::Recipient> {
+    if let Ok(r) = parse_recipient(arg) {
+        return Ok(r);
+    }
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        if let Some(r) =
+            text.lines().map(str::trim).find(|l| l.starts_with("age1")).and_then(|l| parse_recipient(l).ok())
+        {
+            return Ok(r);
+        }
+    }
+    Err(Error::bad(flag, "not an age X25519 recipient (age1…) or a file holding one"))
+}
+
 fn load_public_key_text(text: &str) -> std::result::Result<minisign::PublicKey, ()> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("untrusted comment:")).ok_or(())?;
     minisign::PublicKey::from_base64(line).map_err(|_| ())

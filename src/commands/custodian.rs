@@ -43,9 +43,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         CustodianCmd::Add { recipient, label, identity } => {
-            let r = keys::parse_recipient(&recipient)
-                .map_err(|_| Error::bad("RECIPIENT", "not an age X25519 recipient (age1…)"))?;
-            let rs = r.to_string();
+            let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let n = reg.change(ctx.now, |c| {
                 if !q::add_custodian(c, &rs, label.as_deref(), &fmt_ts(c.now))? {
                     return Err(Error::bad("RECIPIENT", "already a custodian"));
@@ -66,9 +64,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
             Ok(Outcome::new("custodian_change", data, text))
         }
         CustodianCmd::Remove { recipient, identity } => {
-            let rs = keys::parse_recipient(&recipient)
-                .map_err(|_| Error::bad("RECIPIENT", "not an age X25519 recipient (age1…)"))?
-                .to_string();
+            let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let (n, tasks) = reg.change(ctx.now, |c| {
                 if !q::remove_custodian(c, &rs, &fmt_ts(c.now))? {
                     return Err(Error::NotFound { kind: "custodian", id: keys::fingerprint(rs.as_bytes()) });

@@ -90,9 +90,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
     }
     let mut custodians = Vec::new();
     for c in &a.custodians {
-        let r = crate::keys::parse_recipient(c)
-            .map_err(|_| Error::bad("--custodian", "not an age X25519 recipient (age1…)"))?;
-        let r = r.to_string();
+        let r = crate::keys::recipient_arg(c, "--custodian")?.to_string();
         if !custodians.contains(&r) {
             custodians.push(r);
         }

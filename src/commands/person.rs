@@ -1,8 +1,5 @@
 //! `handover person ...`.
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
-
 use chrono::Months;
 use serde::Serialize;
 
@@ -133,13 +130,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 } else {
                     text.clone()
                 };
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&path)
-                    .map_err(|e| Error::io("create", &path, e))?;
-                f.write_all(body.as_bytes()).map_err(|e| Error::io("write", &path, e))?;
+                crate::keys::write_new(&path, 0o600, body.as_bytes())?;
                 reg.change(ctx.now, |c| c.audit("person.export", &p.id, serde_json::json!({})))?;
                 return Ok(Outcome::new(
                     "file_written",
