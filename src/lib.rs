@@ -27,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod people;
 pub mod register;
+pub mod transfer;
 pub mod vault;
 
 use std::path::PathBuf;

@@ -22,6 +22,7 @@
 //! `user_version` is newer than this binary knows is refused.
 
 pub mod audit;
+pub mod docs;
 pub mod queries;
 pub mod vault;
 
@@ -40,7 +41,11 @@ use crate::error::{Error, Result};
 pub const APPLICATION_ID: i64 = 0x484E_4456;
 
 /// The ordered, append-only migrations.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_register.sql"), include_str!("migrations/0002_vault.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_register.sql"),
+    include_str!("migrations/0002_vault.sql"),
+    include_str!("migrations/0003_transfer.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,171 @@
+//! Typed queries for documents, their reviews, and plan approvals.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A document registered for transfer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub id: String,
+    pub path: String,
+    pub file_name: String,
+    pub category: String,
+    pub classification: String,
+    pub format: String,
+    pub sha256: String,
+    pub size: i64,
+    pub added_at: String,
+}
+
+fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        path: r.get(1)?,
+        file_name: r.get(2)?,
+        category: r.get(3)?,
+        classification: r.get(4)?,
+        format: r.get(5)?,
+        sha256: r.get(6)?,
+        size: r.get(7)?,
+        added_at: r.get(8)?,
+    })
+}
+
+const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at";
+
+/// Insert a document.
+pub fn insert_document(conn: &Connection, d: &Document) -> Result<()> {
+    conn.execute(
+        &format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+        params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
+    )?;
+    Ok(())
+}
+
+/// Every document.
+pub fn documents(conn: &Connection) -> Result<Vec<Document>> {
+    let mut st = conn.prepare(&format!("SELECT {DOC_COLS} FROM documents ORDER BY added_at, file_name, id"))?;
+    Ok(st.query_map([], doc_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One document or `NotFound`.
+pub fn document(conn: &Connection, id: &str) -> Result<Document> {
+    conn.query_row(&format!("SELECT {DOC_COLS} FROM documents WHERE id = ?1"), [id], doc_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound { kind: "document", id: id.to_string() })
+}
+
+/// A document with the same path and content, if already registered.
+pub fn document_by_source(conn: &Connection, path: &str, sha256: &str) -> Result<Option<Document>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {DOC_COLS} FROM documents WHERE path = ?1 AND sha256 = ?2"),
+            [path, sha256],
+            doc_row,
+        )
+        .optional()?)
+}
+
+/// A review of a document for a receiving controller.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub id: String,
+    pub document_id: String,
+    pub controller: String,
+    pub decision: String,
+    pub reviewer: String,
+    pub note: String,
+    pub source_sha256: String,
+    pub redacted_sha256: Option<String>,
+    pub redacted_copy_path: Option<String>,
+    pub redacted_copy_sha256: Option<String>,
+    pub reviewed_at: String,
+}
+
+/// Insert a review.
+pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
+    conn.execute(
+        "INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
+            redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+        params![
+            r.id,
+            r.document_id,
+            r.controller,
+            r.decision,
+            r.reviewer,
+            r.note,
+            r.source_sha256,
+            r.redacted_sha256,
+            r.redacted_copy_path,
+            r.redacted_copy_sha256,
+            r.reviewed_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// The latest review of a document for a controller.
+pub fn latest_review(conn: &Connection, document_id: &str, controller: &str) -> Result<Option<Review>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
+                    redacted_copy_sha256, reviewed_at
+             FROM document_reviews WHERE document_id = ?1 AND controller = ?2 ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
+            [document_id, controller],
+            |r| {
+                Ok(Review {
+                    id: r.get(0)?,
+                    document_id: r.get(1)?,
+                    controller: r.get(2)?,
+                    decision: r.get(3)?,
+                    reviewer: r.get(4)?,
+                    note: r.get(5)?,
+                    source_sha256: r.get(6)?,
+                    redacted_sha256: r.get(7)?,
+                    redacted_copy_path: r.get(8)?,
+                    redacted_copy_sha256: r.get(9)?,
+                    reviewed_at: r.get(10)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// An approval of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    pub digest: String,
+    pub approver: String,
+    pub approved_at: String,
+}
+
+/// Record an approval.
+pub fn insert_approval(conn: &Connection, controller: &str, a: &Approval) -> Result<()> {
+    conn.execute(
+        "INSERT INTO approvals(id, controller, digest, approver, approved_at) VALUES (?1,?2,?3,?4,?5)",
+        params![crate::model::new_id("apr"), controller, a.digest, a.approver, a.approved_at],
+    )?;
+    Ok(())
+}
+
+/// The latest approval for a controller.
+pub fn latest_approval(conn: &Connection, controller: &str) -> Result<Option<Approval>> {
+    Ok(conn
+        .query_row(
+            "SELECT digest, approver, approved_at FROM approvals WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1",
+            [controller],
+            |r| Ok(Approval { digest: r.get(0)?, approver: r.get(1)?, approved_at: r.get(2)? }),
+        )
+        .optional()?)
+}
+
+/// Replace a purpose's field list.
+pub fn set_purpose_fields(conn: &Connection, code: &str, fields: &[String]) -> Result<()> {
+    conn.execute(
+        "UPDATE purposes SET fields = ?2 WHERE code = ?1",
+        params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())],
+    )?;
+    Ok(())
+}

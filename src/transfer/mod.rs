@@ -1,0 +1,8 @@
+//! The transfer: for a named receiving controller, what may lawfully go (the plan), redaction of
+//! documents, and the statistics that may be published.
+
+pub mod docx;
+pub mod plan;
+pub mod redact;
+pub mod rules;
+pub mod sdc;

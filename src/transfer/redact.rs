@@ -1,0 +1,346 @@
+//! Redaction of text: the identifiers of everyone who is not going to the receiver, and patterns
+//! that identify anyone.
+//!
+//! Detectors, in priority order when matches overlap:
+//! - `register_name`: the full name of a person in the register who is not included in the
+//!   receiver's register output — case-insensitive, whole words (Unicode-aware: "Siân",
+//!   "O'Neill" with either apostrophe, "Lloyd-Evans"), any run of white space between the parts,
+//!   never inside other words (a person "Mark Field" does not touch "market field");
+//! - `register_email`, `register_phone`: that person's email and phone as recorded;
+//! - `email`: any email address; `nhs_number`: ten digits whose modulus-11 check digit is valid;
+//!   `ni_number`: a National Insurance number; `phone`: a GB phone number in any common format;
+//!   `postcode`: a UK postcode.
+//!
+//! Included people's names stay. Replacements are typed placeholders (`[name withheld]`,
+//! `[email withheld]`, ...) or, with a pseudonym key, `[person 3f9a]` for every identifier of one
+//! register person (so one person stays one placeholder) and `[email 81c2]`-style for others.
+//! Reports count findings by kind and detector, never values.
+
+use std::collections::BTreeMap;
+
+use hmac::{Hmac, Mac};
+use regex::Regex;
+use serde::Serialize;
+use sha2::Sha256;
+
+use crate::model::normalise_email;
+
+/// A person whose identifiers must not reach the receiver.
+#[derive(Clone)]
+pub struct Withheld {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Withheld").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// One thing found and replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// name, email, phone, nhs_number, ni_number, postcode.
+    pub kind: &'static str,
+    /// The detector that found it.
+    pub detector: &'static str,
+    /// 1-based line of the original text.
+    pub line: usize,
+    /// What replaced it.
+    pub replacement: String,
+    #[serde(skip)]
+    pub start: usize,
+    #[serde(skip)]
+    pub end: usize,
+}
+
+/// Counts by kind and detector (never values).
+pub type Report = BTreeMap<String, usize>;
+
+/// Summarise findings as `kind/detector` counts.
+pub fn report(findings: &[Finding]) -> Report {
+    let mut r = Report::new();
+    for f in findings {
+        *r.entry(format!("{}/{}", f.kind, f.detector)).or_default() += 1;
+    }
+    r
+}
+
+/// A possible match: start, end, priority (lower wins), kind, detector, register person.
+type Candidate = (usize, usize, u8, &'static str, &'static str, Option<String>);
+
+/// A compiled redactor for one receiver's plan.
+pub struct Redactor {
+    names: Option<Regex>,
+    name_owner: BTreeMap<String, String>,
+    known_emails: BTreeMap<String, String>,
+    known_phones: BTreeMap<String, String>,
+    email: Regex,
+    phone: Regex,
+    nhs: Regex,
+    ni: Regex,
+    postcode: Regex,
+    key: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor").field("names", &self.name_owner.len()).finish_non_exhaustive()
+    }
+}
+
+fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('’', "'")
+}
+
+fn name_pattern(name: &str) -> String {
+    name.split_whitespace()
+        .map(|tok| {
+            tok.chars()
+                .map(|c| match c {
+                    '\'' | '’' => "['’]".to_string(),
+                    c => regex::escape(&c.to_string()),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(r"\s+")
+}
+
+/// The digits of a phone number, for matching recorded numbers in any format.
+fn phone_digits(s: &str) -> String {
+    let d: String = s.chars().filter(char::is_ascii_digit).collect();
+    match d.strip_prefix("44") {
+        Some(rest) if s.trim_start().starts_with('+') => format!("0{}", rest.trim_start_matches('0')),
+        _ => d,
+    }
+}
+
+/// Whether ten digits form a valid NHS number (modulus 11).
+pub fn nhs_check(digits: &str) -> bool {
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 10 {
+        return false;
+    }
+    let sum: u32 = d[..9].iter().enumerate().map(|(i, v)| v * (10 - i as u32)).sum();
+    let check = 11 - (sum % 11);
+    let check = if check == 11 { 0 } else { check };
+    check != 10 && check == d[9]
+}
+
+impl Redactor {
+    /// Build a redactor for these withheld people, with typed placeholders or (with `key`) pseudonyms.
+    pub fn new(withheld: &[Withheld], keep_names: &[String], key: Option<&[u8]>) -> Redactor {
+        let keep: std::collections::HashSet<String> = keep_names.iter().map(|n| name_key(n)).collect();
+        let mut name_owner = BTreeMap::new();
+        let mut known_emails = BTreeMap::new();
+        let mut known_phones = BTreeMap::new();
+        for w in withheld {
+            if let Some(n) = w.name.as_deref().filter(|n| n.split_whitespace().count() >= 2) {
+                // A name shared with an included person is still withheld: privacy wins.
+                let _ = keep.contains(&name_key(n));
+                name_owner.entry(name_key(n)).or_insert_with(|| w.id.clone());
+            }
+            if let Some(e) = &w.email {
+                known_emails.insert(normalise_email(e), w.id.clone());
+            }
+            if let Some(p) = &w.phone {
+                let d = phone_digits(p);
+                if d.len() >= 10 {
+                    known_phones.insert(d, w.id.clone());
+                }
+            }
+        }
+        let names = if name_owner.is_empty() {
+            None
+        } else {
+            let mut keys: Vec<&String> = name_owner.keys().collect();
+            keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            let alts: Vec<String> = keys.iter().map(|k| name_pattern(k)).collect();
+            Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+        };
+        Redactor {
+            names,
+            name_owner,
+            known_emails,
+            known_phones,
+            email: Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").expect("email pattern"),
+            phone: Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d[\d\s\-\)]{8,14}\d").expect("phone pattern"),
+            nhs: Regex::new(r"\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b").expect("nhs pattern"),
+            ni: Regex::new(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b").expect("ni pattern"),
+            postcode: Regex::new(
+                r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})\b",
+            )
+            .expect("postcode pattern"),
+            key: key.map(<[u8]>::to_vec),
+        }
+    }
+
+    fn pseudonym(&self, prefix: &str, value: &str) -> Option<String> {
+        let key = self.key.as_ref()?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+        mac.update(value.as_bytes());
+        Some(format!("[{prefix} {}]", &hex::encode(mac.finalize().into_bytes())[..4]))
+    }
+
+    fn replacement(&self, kind: &str, person: Option<&str>, value: &str) -> String {
+        if let Some(p) = person.and_then(|id| self.pseudonym("person", id)) {
+            return p;
+        }
+        let label = match kind {
+            "name" => "name",
+            "email" => "email",
+            "phone" => "phone",
+            "nhs_number" => "NHS number",
+            "ni_number" => "NI number",
+            _ => "postcode",
+        };
+        self.pseudonym(label, &value.to_lowercase()).unwrap_or_else(|| format!("[{label} withheld]"))
+    }
+
+    /// Find everything to redact in `text` (non-overlapping, in order).
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        // (start, end, priority, kind, detector, person)
+        let mut cands: Vec<Candidate> = Vec::new();
+        if let Some(re) = &self.names {
+            for m in re.find_iter(text) {
+                let owner = self.name_owner.get(&name_key(m.as_str())).cloned();
+                cands.push((m.start(), m.end(), 0, "name", "register_name", owner));
+            }
+        }
+        for m in self.email.find_iter(text) {
+            let known = self.known_emails.get(&normalise_email(m.as_str())).cloned();
+            let det = if known.is_some() { "register_email" } else { "email" };
+            cands.push((m.start(), m.end(), if known.is_some() { 1 } else { 2 }, "email", det, known));
+        }
+        for m in self.nhs.find_iter(text) {
+            if nhs_check(m.as_str()) {
+                cands.push((m.start(), m.end(), 3, "nhs_number", "nhs_number", None));
+            }
+        }
+        for m in self.ni.find_iter(text) {
+            let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            if !matches!(&s[..2], "BG" | "GB" | "NK" | "KN" | "TN" | "NT" | "ZZ") {
+                cands.push((m.start(), m.end(), 4, "ni_number", "ni_number", None));
+            }
+        }
+        for m in self.phone.find_iter(text) {
+            let (start, mut end) = (m.start(), m.end());
+            // Trim a trailing ")" or separator the greedy class took.
+            while end > start && !text.as_bytes()[end - 1].is_ascii_digit() {
+                end -= 1;
+            }
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            let raw = &text[start..end];
+            let digits = phone_digits(raw);
+            if !(digits.len() == 11 && digits.starts_with('0')) {
+                continue;
+            }
+            let known = self.known_phones.get(&digits).cloned();
+            let det = if known.is_some() { "register_phone" } else { "phone" };
+            cands.push((start, end, if known.is_some() { 1 } else { 5 }, "phone", det, known));
+        }
+        for m in self.postcode.find_iter(text) {
+            cands.push((m.start(), m.end(), 6, "postcode", "postcode", None));
+        }
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)).then(b.1.cmp(&a.1)));
+        let mut out = Vec::new();
+        let mut last_end = 0;
+        for (start, end, _, kind, detector, person) in cands {
+            if start < last_end {
+                continue;
+            }
+            let line = text[..start].matches('\n').count() + 1;
+            let replacement = self.replacement(kind, person.as_deref(), &text[start..end]);
+            out.push(Finding { kind, detector, line, replacement, start, end });
+            last_end = end;
+        }
+        out
+    }
+
+    /// Redact `text`; returns the new text and what was found.
+    pub fn redact(&self, text: &str) -> (String, Vec<Finding>) {
+        let findings = self.find(text);
+        let mut out = String::with_capacity(text.len());
+        let mut pos = 0;
+        for f in &findings {
+            out.push_str(&text[pos..f.start]);
+            out.push_str(&f.replacement);
+            pos = f.end;
+        }
+        out.push_str(&text[pos..]);
+        (out, findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(id: &str, name: &str, email: Option<&str>, phone: Option<&str>) -> Withheld {
+        Withheld {
+            id: id.into(),
+            name: Some(name.into()),
+            email: email.map(String::from),
+            phone: phone.map(String::from),
+        }
+    }
+
+    #[test]
+    fn names_are_whole_words_and_unicode_aware() {
+        let r = Redactor::new(
+            &[
+                w("a", "Mark Field", None, None),
+                w("b", "Siân O'Neill", None, None),
+                w("c", "Rhys Lloyd-Evans", None, None),
+            ],
+            &[],
+            None,
+        );
+        let (out, f) =
+            r.redact("The market field report. Mark  Field came; SIÂN O’NEILL and Rhys Lloyd-Evans too. Markfield no.");
+        assert_eq!(
+            out,
+            "The market field report. [name withheld] came; [name withheld] and [name withheld] too. Markfield no."
+        );
+        assert_eq!(f.len(), 3);
+    }
+
+    #[test]
+    fn patterns_for_anyone() {
+        let r = Redactor::new(&[], &[], None);
+        let text = "Mail jo@example.org or call 01632 960 001, +44 7700 900123, (01632) 960002. \
+                    NHS 943 476 5919 and 943 476 5918. NI AB 12 34 56 C. Post: CT1 2AB. Order 12345678901.";
+        let (out, f) = r.redact(text);
+        assert!(out.contains("[email withheld]"));
+        assert_eq!(out.matches("[phone withheld]").count(), 3, "{out}");
+        assert!(out.contains("NHS [NHS number withheld] and 943 476 5918"), "{out}");
+        assert!(out.contains("[NI number withheld]"), "{out}");
+        assert!(out.contains("[postcode withheld]"), "{out}");
+        assert!(out.contains("Order 12345678901"), "{out}");
+        assert!(f.iter().all(|x| x.line == 1));
+    }
+
+    #[test]
+    fn pseudonyms_keep_one_person_one_placeholder() {
+        let r =
+            Redactor::new(&[w("per_1", "Jo Bloggs", Some("jo@example.org"), Some("01632 960001"))], &[], Some(b"key"));
+        let (out, f) = r.redact("Jo Bloggs (jo@example.org, 01632 960001) wrote to ann@example.org.");
+        let ps: Vec<&str> = f.iter().take(3).map(|x| x.replacement.as_str()).collect();
+        assert!(ps.iter().all(|p| *p == ps[0] && p.starts_with("[person ")), "{out}");
+        assert!(f[3].replacement.starts_with("[email "), "{out}");
+    }
+
+    #[test]
+    fn nhs_modulus_11() {
+        assert!(nhs_check("9434765919"));
+        assert!(!nhs_check("9434765918"));
+    }
+}

@@ -1,0 +1,523 @@
+//! The transfer rules as a pure function: for one person and one receiving controller at a
+//! moment, may their register entry go, and may they be on the receiver's mailing list?
+//!
+//! Nothing here does I/O; [`PersonFacts`] holds everything the decision reads. The rules are
+//! DESIGN.md §4 and GDPR.md R1–R3, R5, R21:
+//!
+//! 1. Both outputs: an erased person never goes (`erased`); a restriction in force (`restricted`),
+//!    a suppressed address (`suppressed`), a person not confirmed adult (`adult_not_confirmed`) or
+//!    outside England & Wales (`jurisdiction_review`) is held back for review, as is a person whose
+//!    deciding consent notes a capacity concern (`capacity_query`).
+//! 2. `register`: a `disclose_to_successor` basis naming the receiver. If any consent event for
+//!    that purpose concerns the receiver, consent decides (granted: `consent_names_receiver`;
+//!    otherwise `consent_withdrawn`, `consent_refused`, `consent_expired`) — a basis is never
+//!    swapped from consent to legitimate interests. Otherwise legitimate interests with an LIA
+//!    reference naming the receiver, no objection (`objected`), and a logged notice announcing the
+//!    receiver (`notice_not_sent`) sent at least the objection window before the date
+//!    (`objection_window_open`; included: `legitimate_interests_notified`).
+//! 3. `mailing_list`: a `successor_newsletter` consent naming the receiver (R1), decided like
+//!    consent above; the outgoing controller's own newsletter consent never carries over
+//!    (`marketing_consent_not_for_receiver`); an objection to direct marketing excludes; no email,
+//!    no list (`no_email`).
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use serde::Serialize;
+
+use crate::consent::{self, EventView, Status};
+use crate::model::ConsentAction;
+
+/// Every reason code a decision can carry. Stable: scripts and reports rely on them.
+pub const REASONS: &[(&str, &str)] = &[
+    ("consent_names_receiver", "a consent in force names the receiver"),
+    (
+        "legitimate_interests_notified",
+        "legitimate interests (LIA recorded), the notice naming the receiver sent and the objection window passed",
+    ),
+    ("no_basis_for_receiver", "no consent or other basis names the receiver"),
+    ("consent_withdrawn", "the consent naming the receiver was withdrawn"),
+    ("consent_refused", "the person refused consent naming the receiver"),
+    ("consent_expired", "the consent naming the receiver is past its refresh period"),
+    ("objected", "the person objected"),
+    ("objection_window_open", "the notice naming the receiver was sent less than the objection window ago"),
+    ("notice_not_sent", "legitimate interests, but no notice naming the receiver has been logged for this person"),
+    ("adult_not_confirmed", "not confirmed as 18 or over: for the data protection lead to review"),
+    ("jurisdiction_review", "not in England and Wales (or unknown): for the data protection lead to review"),
+    ("erased", "erased"),
+    ("restricted", "processing is restricted"),
+    (
+        "marketing_consent_not_for_receiver",
+        "only the outgoing controller's own newsletter consent: it never carries over (PECR)",
+    ),
+    ("suppressed", "the address is on the suppression list"),
+    ("capacity_query", "the deciding consent notes a capacity concern: for the data protection lead to review"),
+    ("no_email", "no email address"),
+];
+
+/// A consent event as the rules see it.
+#[derive(Debug, Clone)]
+pub struct ConsentFact {
+    pub id: String,
+    pub purpose: String,
+    pub view: EventView,
+    pub support_given: Option<String>,
+    pub special_categories: Vec<String>,
+}
+
+/// A basis event as the rules see it.
+#[derive(Debug, Clone)]
+pub struct BasisFact {
+    pub purpose: String,
+    pub action: String,
+    pub basis: Option<String>,
+    pub controllers: Vec<String>,
+    pub assessment_ref: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A logged notice delivery, with what that notice version announces (`controller:purpose`).
+#[derive(Debug, Clone)]
+pub struct NoticeFact {
+    pub version: String,
+    pub sent_at: DateTime<Utc>,
+    pub announces: Vec<String>,
+}
+
+/// Everything the decision reads about one person.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFacts {
+    pub erased: bool,
+    pub adult_confirmed: bool,
+    pub jurisdiction: String,
+    pub has_email: bool,
+    pub suppressed: bool,
+    pub consents: Vec<ConsentFact>,
+    pub bases: Vec<BasisFact>,
+    pub notices: Vec<NoticeFact>,
+}
+
+/// What the decision needs to know beyond the person.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub receiver: String,
+    pub own: String,
+    pub at: DateTime<Utc>,
+    pub objection_window_days: i64,
+    /// Refresh months of the purposes the rules read.
+    pub refresh: std::collections::HashMap<String, Option<u32>>,
+}
+
+/// One output's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub included: bool,
+    pub reason: &'static str,
+    /// The consent event the decision rests on, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<String>,
+}
+
+impl Decision {
+    fn yes(reason: &'static str, consent_id: Option<String>) -> Decision {
+        Decision { included: true, reason, consent_id }
+    }
+    fn no(reason: &'static str) -> Decision {
+        Decision { included: false, reason, consent_id: None }
+    }
+}
+
+/// Both outputs' decisions for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decisions {
+    pub register: Decision,
+    pub mailing_list: Decision,
+}
+
+fn restricted(f: &PersonFacts, at: DateTime<Utc>) -> bool {
+    let mut purposes: Vec<&str> = f.bases.iter().map(|b| b.purpose.as_str()).collect();
+    purposes.sort_unstable();
+    purposes.dedup();
+    purposes.iter().any(|p| {
+        f.bases
+            .iter()
+            .filter(|b| b.purpose == *p && b.at <= at && (b.action == "restrict" || b.action == "lift_restriction"))
+            .max_by_key(|b| (b.at, b.action == "restrict"))
+            .is_some_and(|b| b.action == "restrict")
+    })
+}
+
+fn objected(f: &PersonFacts, purposes: &[&str], receiver: &str, at: DateTime<Utc>) -> bool {
+    f.bases.iter().any(|b| {
+        b.action == "object"
+            && purposes.contains(&b.purpose.as_str())
+            && b.at <= at
+            && (b.controllers.is_empty() || b.controllers.iter().any(|c| c == receiver))
+    })
+}
+
+/// The consent decision for a purpose and controller: the status and the deciding grant.
+fn consent_for<'a>(
+    f: &'a PersonFacts,
+    purpose: &str,
+    controller: &str,
+    p: &Policy,
+) -> (Status, Option<&'a ConsentFact>) {
+    let events: Vec<&ConsentFact> = f.consents.iter().filter(|c| c.purpose == purpose).collect();
+    let views: Vec<EventView> = events.iter().map(|c| c.view.clone()).collect();
+    let refresh = p.refresh.get(purpose).copied().flatten();
+    let status = consent::status(&views, controller, refresh, p.at);
+    let grant = events
+        .iter()
+        .filter(|c| {
+            c.view.action == ConsentAction::Grant
+                && c.view.at <= p.at
+                && c.view.controllers.iter().any(|x| x == controller)
+        })
+        .max_by_key(|c| c.view.at)
+        .copied();
+    (status, grant)
+}
+
+fn capacity_concern(c: Option<&ConsentFact>) -> bool {
+    c.and_then(|c| c.support_given.as_deref()).is_some_and(|s| s.to_lowercase().contains("capacity"))
+}
+
+fn from_consent(status: Status, grant: Option<&ConsentFact>) -> Decision {
+    match status {
+        Status::Granted if capacity_concern(grant) => Decision::no("capacity_query"),
+        Status::Granted => Decision::yes("consent_names_receiver", grant.map(|g| g.id.clone())),
+        Status::Withdrawn => Decision::no("consent_withdrawn"),
+        Status::Refused => Decision::no("consent_refused"),
+        Status::Expired => Decision::no("consent_expired"),
+        Status::None => Decision::no("no_basis_for_receiver"),
+    }
+}
+
+fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
+    if f.erased {
+        return Some(Decision::no("erased"));
+    }
+    if restricted(f, p.at) {
+        return Some(Decision::no("restricted"));
+    }
+    if f.suppressed {
+        return Some(Decision::no("suppressed"));
+    }
+    if !f.adult_confirmed {
+        return Some(Decision::no("adult_not_confirmed"));
+    }
+    if f.jurisdiction != "england_wales" {
+        return Some(Decision::no("jurisdiction_review"));
+    }
+    None
+}
+
+/// Decide both outputs for one person.
+pub fn decide(f: &PersonFacts, p: &Policy) -> Decisions {
+    if let Some(d) = common(f, p) {
+        return Decisions { register: d.clone(), mailing_list: d };
+    }
+    Decisions { register: register(f, p), mailing_list: mailing_list(f, p) }
+}
+
+fn register(f: &PersonFacts, p: &Policy) -> Decision {
+    const PURPOSE: &str = "disclose_to_successor";
+    let (status, grant) = consent_for(f, PURPOSE, &p.receiver, p);
+    if status != Status::None {
+        return from_consent(status, grant);
+    }
+    let li = f.bases.iter().any(|b| {
+        b.purpose == PURPOSE
+            && b.action == "record"
+            && b.basis.as_deref() == Some("legitimate_interests")
+            && b.assessment_ref.as_deref().is_some_and(|r| !r.is_empty())
+            && b.controllers.iter().any(|c| c == &p.receiver)
+            && b.at <= p.at
+    });
+    if !li {
+        return Decision::no("no_basis_for_receiver");
+    }
+    if objected(f, &[PURPOSE], &p.receiver, p.at) {
+        return Decision::no("objected");
+    }
+    let announce = format!("{}:{PURPOSE}", p.receiver);
+    let first_sent =
+        f.notices.iter().filter(|n| n.sent_at <= p.at && n.announces.contains(&announce)).map(|n| n.sent_at).min();
+    match first_sent {
+        None => Decision::no("notice_not_sent"),
+        Some(sent) if sent + Duration::days(p.objection_window_days) > p.at => Decision::no("objection_window_open"),
+        Some(_) => Decision::yes("legitimate_interests_notified", None),
+    }
+}
+
+fn mailing_list(f: &PersonFacts, p: &Policy) -> Decision {
+    if !f.has_email {
+        return Decision::no("no_email");
+    }
+    if objected(f, &["successor_newsletter", "newsletter"], &p.receiver, p.at) {
+        return Decision::no("objected");
+    }
+    let (status, grant) = consent_for(f, "successor_newsletter", &p.receiver, p);
+    if status == Status::None {
+        let (own, _) = consent_for(f, "newsletter", &p.own, p);
+        if own == Status::Granted {
+            return Decision::no("marketing_consent_not_for_receiver");
+        }
+    }
+    from_consent(status, grant)
+}
+
+/// Whether the person holds an explicit consent in force that names `category` and the receiver
+/// (R3): then that special-category field may go.
+pub fn explicit_consent_for(f: &PersonFacts, category: &str, p: &Policy) -> bool {
+    let mut purposes: Vec<&str> = f.consents.iter().map(|c| c.purpose.as_str()).collect();
+    purposes.sort_unstable();
+    purposes.dedup();
+    purposes.into_iter().any(|purpose| {
+        let (status, grant) = consent_for(f, purpose, &p.receiver, p);
+        status == Status::Granted && grant.is_some_and(|g| g.special_categories.iter().any(|c| c == category))
+    })
+}
+
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
+    while d.weekday() != Weekday::Sun {
+        d -= Duration::days(1);
+    }
+    d
+}
+
+/// The UTC offset of Europe/London at a UTC moment (BST from 01:00 UTC on the last Sunday of
+/// March to 01:00 UTC on the last Sunday of October).
+pub fn london_offset_hours(t: DateTime<Utc>) -> i64 {
+    let y = t.year();
+    let start = last_sunday(y, 3).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+    let end = last_sunday(y, 10).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+    match (start, end) {
+        (Some(s), Some(e)) if t >= s && t < e => 1,
+        _ => 0,
+    }
+}
+
+/// The end of a calendar day in Europe/London (23:59:59 local), as UTC.
+pub fn end_of_day_london(d: NaiveDate) -> DateTime<Utc> {
+    let naive = d.and_hms_opt(23, 59, 59).unwrap_or_default();
+    let guess = Utc.from_utc_datetime(&naive);
+    guess - Duration::hours(london_offset_hours(guess - Duration::hours(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 10, 0, 0).unwrap()
+    }
+
+    fn policy(at: DateTime<Utc>) -> Policy {
+        let mut refresh = std::collections::HashMap::new();
+        for p in ["disclose_to_successor", "successor_newsletter", "newsletter"] {
+            refresh.insert(p.to_string(), Some(24));
+        }
+        Policy { receiver: "sg".into(), own: "own".into(), at, objection_window_days: 28, refresh }
+    }
+
+    fn grant(purpose: &str, controllers: &[&str], at: DateTime<Utc>) -> ConsentFact {
+        ConsentFact {
+            id: format!("con_{purpose}"),
+            purpose: purpose.into(),
+            view: EventView {
+                action: ConsentAction::Grant,
+                controllers: controllers.iter().map(|s| s.to_string()).collect(),
+                at,
+            },
+            support_given: None,
+            special_categories: vec![],
+        }
+    }
+
+    fn base() -> PersonFacts {
+        PersonFacts {
+            adult_confirmed: true,
+            jurisdiction: "england_wales".into(),
+            has_email: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn london_day_ends() {
+        // Winter: GMT. Summer: BST, so 23:59:59 local is 22:59:59 UTC.
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
+            Utc.with_ymd_and_hms(2026, 1, 15, 23, 59, 59).unwrap()
+        );
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 7, 15).unwrap()),
+            Utc.with_ymd_and_hms(2026, 7, 15, 22, 59, 59).unwrap()
+        );
+        // The last Sunday of March 2026 is the 29th: BST from 01:00 UTC.
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()),
+            Utc.with_ymd_and_hms(2026, 3, 29, 22, 59, 59).unwrap()
+        );
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 3, 28).unwrap()),
+            Utc.with_ymd_and_hms(2026, 3, 28, 23, 59, 59).unwrap()
+        );
+        // The last Sunday of October 2026 is the 25th: GMT again from 01:00 UTC.
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()),
+            Utc.with_ymd_and_hms(2026, 10, 25, 23, 59, 59).unwrap()
+        );
+        assert_eq!(
+            end_of_day_london(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()),
+            Utc.with_ymd_and_hms(2026, 10, 24, 22, 59, 59).unwrap()
+        );
+    }
+
+    #[test]
+    fn charity_newsletter_never_carries_over() {
+        let mut f = base();
+        f.consents.push(grant("newsletter", &["own"], t(2026, 1, 1)));
+        let d = decide(&f, &policy(t(2026, 6, 1)));
+        assert_eq!(d.mailing_list, Decision::no("marketing_consent_not_for_receiver"));
+        f.consents.push(grant("successor_newsletter", &["sg"], t(2026, 2, 1)));
+        assert!(decide(&f, &policy(t(2026, 6, 1))).mailing_list.included);
+    }
+
+    #[test]
+    fn legitimate_interests_needs_notice_and_window() {
+        let mut f = base();
+        f.bases.push(BasisFact {
+            purpose: "disclose_to_successor".into(),
+            action: "record".into(),
+            basis: Some("legitimate_interests".into()),
+            controllers: vec!["sg".into()],
+            assessment_ref: Some("LIA-1".into()),
+            at: t(2026, 1, 1),
+        });
+        assert_eq!(decide(&f, &policy(t(2026, 6, 1))).register.reason, "notice_not_sent");
+        f.notices.push(NoticeFact {
+            version: "PD".into(),
+            sent_at: t(2026, 2, 1),
+            announces: vec!["sg:disclose_to_successor".into()],
+        });
+        assert_eq!(decide(&f, &policy(t(2026, 2, 28))).register.reason, "objection_window_open");
+        // Exactly 28 days later (same time of day): the window has passed.
+        assert!(decide(&f, &policy(t(2026, 3, 1))).register.included);
+        f.bases.push(BasisFact {
+            purpose: "disclose_to_successor".into(),
+            action: "object".into(),
+            basis: None,
+            controllers: vec![],
+            assessment_ref: None,
+            at: t(2026, 2, 10),
+        });
+        assert_eq!(decide(&f, &policy(t(2026, 6, 1))).register.reason, "objected");
+    }
+
+    fn arb_facts() -> impl Strategy<Value = PersonFacts> {
+        let ev = (0usize..3, 0usize..3, prop::collection::vec(0usize..3, 0..3), 0i64..900).prop_map(|(p, a, cs, d)| {
+            let purpose = ["disclose_to_successor", "successor_newsletter", "newsletter"][p];
+            let action = [ConsentAction::Grant, ConsentAction::Withdraw, ConsentAction::Refuse][a];
+            let controllers = cs.into_iter().map(|c| ["sg", "own", "other"][c].to_string()).collect();
+            ConsentFact {
+                id: format!("c{d}"),
+                purpose: purpose.into(),
+                view: EventView { action, controllers, at: t(2024, 1, 1) + Duration::days(d) },
+                support_given: None,
+                special_categories: vec![],
+            }
+        });
+        let basis = (0usize..4, any::<bool>(), 0i64..900).prop_map(|(a, named, d)| BasisFact {
+            purpose: "disclose_to_successor".into(),
+            action: ["record", "object", "restrict", "lift_restriction"][a].into(),
+            basis: Some("legitimate_interests".into()),
+            controllers: if named { vec!["sg".into()] } else { vec![] },
+            assessment_ref: Some("LIA".into()),
+            at: t(2024, 1, 1) + Duration::days(d),
+        });
+        let notice = (0i64..900, any::<bool>()).prop_map(|(d, names)| NoticeFact {
+            version: "PD".into(),
+            sent_at: t(2024, 1, 1) + Duration::days(d),
+            announces: if names {
+                vec!["sg:disclose_to_successor".into()]
+            } else {
+                vec!["other:disclose_to_successor".into()]
+            },
+        });
+        (
+            prop::collection::vec(ev, 0..8),
+            prop::collection::vec(basis, 0..4),
+            prop::collection::vec(notice, 0..3),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            prop_oneof![Just("england_wales"), Just("scotland"), Just("unknown")],
+            any::<bool>(),
+        )
+            .prop_map(|(consents, bases, notices, erased, adult, suppressed, j, email)| PersonFacts {
+                erased,
+                adult_confirmed: adult,
+                jurisdiction: j.into(),
+                has_email: email,
+                suppressed,
+                consents,
+                bases,
+                notices,
+            })
+    }
+
+    proptest! {
+        /// R1: nobody is on the mailing list without a successor_newsletter consent in force naming the receiver.
+        #[test]
+        fn mailing_list_needs_consent_naming_receiver(f in arb_facts(), day in 0i64..1000) {
+            let p = policy(t(2024, 1, 1) + Duration::days(day));
+            let d = decide(&f, &p);
+            if d.mailing_list.included {
+                let views: Vec<EventView> = f.consents.iter().filter(|c| c.purpose == "successor_newsletter").map(|c| c.view.clone()).collect();
+                prop_assert_eq!(consent::status(&views, "sg", Some(24), p.at), Status::Granted);
+                prop_assert!(f.has_email);
+            }
+        }
+
+        /// R2 and R21: no output includes a person whose latest relevant event is a withdrawal,
+        /// refusal, objection, expiry or erasure, nor anyone not adult, outside E&W, suppressed or restricted.
+        #[test]
+        fn excluded_states_never_go(f in arb_facts(), day in 0i64..1000) {
+            let p = policy(t(2024, 1, 1) + Duration::days(day));
+            let d = decide(&f, &p);
+            for out in [&d.register, &d.mailing_list] {
+                if out.included {
+                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == "england_wales" && !f.suppressed);
+                    prop_assert!(!restricted(&f, p.at));
+                }
+            }
+            if d.register.included {
+                let views: Vec<EventView> = f.consents.iter().filter(|c| c.purpose == "disclose_to_successor").map(|c| c.view.clone()).collect();
+                let s = consent::status(&views, "sg", Some(24), p.at);
+                prop_assert!(matches!(s, Status::Granted | Status::None));
+                if s == Status::None {
+                    prop_assert!(!objected(&f, &["disclose_to_successor"], "sg", p.at));
+                }
+            }
+            if d.mailing_list.included {
+                prop_assert!(!objected(&f, &["successor_newsletter", "newsletter"], "sg", p.at));
+            }
+        }
+
+        /// The objection window boundary: included exactly from sent + window on.
+        #[test]
+        fn window_boundary(offset in -5i64..5, window in 1i64..60) {
+            let mut f = base();
+            f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: "record".into(), basis: Some("legitimate_interests".into()), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
+            let sent = t(2025, 6, 1);
+            f.notices.push(NoticeFact { version: "PD".into(), sent_at: sent, announces: vec!["sg:disclose_to_successor".into()] });
+            let mut p = policy(sent + Duration::days(window) + Duration::seconds(offset));
+            p.objection_window_days = window;
+            let d = decide(&f, &p);
+            prop_assert_eq!(d.register.included, offset >= 0);
+        }
+    }
+}
