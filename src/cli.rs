@@ -98,6 +98,15 @@ pub enum Command {
     /// Encrypted backup and restore of the whole register.
     #[command(subcommand, name = "register")]
     RegisterFile(RegisterCmd),
+    /// Plan a transfer to a receiving controller, and approve the plan.
+    #[command(subcommand)]
+    Transfer(TransferCmd),
+    /// Documents to hand over: add, review, list.
+    #[command(subcommand)]
+    Document(DocumentCmd),
+    /// Redaction: see what would be replaced in documents.
+    #[command(subcommand)]
+    Redact(RedactCmd),
     /// Run the demo on the synthetic fixture community into a folder.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -189,6 +198,15 @@ pub enum ControllerCmd {
 pub enum PurposeCmd {
     /// List the purpose catalogue.
     List,
+    /// Set the person fields a purpose carries to a receiver (R5): name, email, phone,
+    /// organisation, stakeholder_group, hub, roles, jurisdiction, adult_confirmed, source, joined_on.
+    Fields {
+        /// Purpose code.
+        code: String,
+        /// Comma-separated field list.
+        #[arg(long)]
+        set: String,
+    },
 }
 
 /// Person fields shared by add and edit.
@@ -440,6 +458,19 @@ pub enum NoticeCmd {
     },
     /// List notice versions.
     List,
+    /// Write the CSV of people who must be sent the pre-disclosure notice naming a receiver (a
+    /// neutral service message, not marketing).
+    SendList {
+        /// The receiving controller.
+        #[arg(long)]
+        to: String,
+        /// The notice version to send (it must announce the receiver).
+        #[arg(long)]
+        notice: String,
+        /// Write here (never overwritten) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Import the log of which notice went to whom (notices-sent.csv).
     SendLog {
         /// The file.
@@ -538,6 +569,16 @@ pub enum ConsentCmd {
         /// Show what would change and change nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write the CSV of people the outgoing controller may lawfully invite to join the receiver's
+    /// list: only those with a valid newsletter consent for it (R14).
+    RequestList {
+        /// The receiving controller.
+        #[arg(long)]
+        to: String,
+        /// Write here (never overwritten) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Consent events and derived status, for one person or everyone.
     History {
@@ -812,6 +853,102 @@ pub enum RegisterCmd {
         /// The new register file (must not exist).
         #[arg(long)]
         into: PathBuf,
+    },
+}
+
+/// `transfer ...`.
+#[derive(Debug, Subcommand)]
+pub enum TransferCmd {
+    /// Decide person by person and item by item what may go to a receiving controller. Writes nothing.
+    Plan {
+        /// The receiving controller's slug.
+        #[arg(long)]
+        to: String,
+        /// Plan as at the end of this day, Europe/London (default: today). Never changes the register.
+        #[arg(long)]
+        at: Option<String>,
+        /// Show the evidence behind one person's decisions (id or ref).
+        #[arg(long)]
+        explain: Option<String>,
+        /// Replace identifiers with keyed pseudonyms instead of typed placeholders.
+        #[arg(long)]
+        pseudonymise: bool,
+    },
+    /// Record the data protection lead's approval of the current plan (its digest).
+    Approve {
+        /// The receiving controller's slug.
+        #[arg(long)]
+        to: String,
+        /// Who approves (the data protection lead).
+        #[arg(long)]
+        approver: String,
+        /// Replace identifiers with keyed pseudonyms (as the plan will).
+        #[arg(long)]
+        pseudonymise: bool,
+    },
+}
+
+/// Document categories.
+pub const DOCUMENT_CATEGORIES: &[&str] = &["report", "minutes", "charter", "presentation", "blog", "video", "other"];
+
+/// `document ...`.
+#[derive(Debug, Subcommand)]
+pub enum DocumentCmd {
+    /// Register documents for handover, with a category and a personal-data classification.
+    Add {
+        /// The files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// report, minutes, charter, presentation, blog, video, other.
+        #[arg(long, default_value = "other", value_parser = clap::builder::PossibleValuesParser::new(DOCUMENT_CATEGORIES))]
+        category: String,
+        /// none, personal or special.
+        #[arg(long, value_parser = ["none", "personal", "special"])]
+        classification: String,
+    },
+    /// List documents.
+    List,
+    /// Record a review of a document for a receiver, after its automated redaction.
+    Review {
+        /// Document id.
+        id: String,
+        /// include or withhold.
+        #[arg(long, value_parser = ["include", "withhold"])]
+        decision: String,
+        /// Who reviewed it.
+        #[arg(long)]
+        reviewer: String,
+        /// What was checked.
+        #[arg(long)]
+        note: String,
+        /// The receiving controller (needed when there is more than one).
+        #[arg(long)]
+        to: Option<String>,
+        /// A reviewed, manually redacted copy (for formats the tool cannot redact).
+        #[arg(long)]
+        redacted_copy: Option<PathBuf>,
+        /// The review is of the pseudonymised redaction.
+        #[arg(long)]
+        pseudonymise: bool,
+    },
+}
+
+/// `redact ...`.
+#[derive(Debug, Subcommand)]
+pub enum RedactCmd {
+    /// Every finding (document, line, kind, detector, replacement) for a receiver's plan; never values.
+    Preview {
+        /// One document id (default: every document).
+        doc: Option<String>,
+        /// The receiving controller (needed when there is more than one).
+        #[arg(long)]
+        to: Option<String>,
+        /// Use keyed pseudonyms instead of typed placeholders.
+        #[arg(long)]
+        pseudonymise: bool,
+        /// Write the redacted text of DOC to this file (never overwritten) to read it before reviewing.
+        #[arg(long, requires = "doc")]
+        out: Option<PathBuf>,
     },
 }
 

@@ -94,6 +94,43 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             "consent.csv",
             own::import_consent,
         ),
+        ConsentCmd::RequestList { to, out } => {
+            let mut reg = ctx.open()?;
+            let receiver =
+                queries::controller(reg.conn(), &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
+            let own = queries::self_controller(reg.conn())?;
+            let refresh = |code: &str| queries::purpose(reg.conn(), code).ok().flatten().and_then(|p| p.refresh_months);
+            let (nl, sn) = (refresh("newsletter"), refresh("successor_newsletter"));
+            let mut rows = Vec::new();
+            for p in queries::people(reg.conn())? {
+                let Some(email) = p.email.clone().filter(|_| p.erased_at.is_none()) else { continue };
+                if let Some(e) = &p.email_norm
+                    && queries::suppressed(reg.conn(), &crate::register::keyed_hash(reg.conn(), e)?)?.is_some()
+                {
+                    continue;
+                }
+                let events = queries::consents(reg.conn(), Some(&p.id), None)?;
+                let views = |purpose: &str| {
+                    events.iter().filter(|e| e.purpose == purpose).filter_map(|e| e.view()).collect::<Vec<_>>()
+                };
+                let own_ok = crate::consent::status(&views("newsletter"), &own.slug, nl, ctx.now)
+                    == crate::consent::Status::Granted;
+                let already = crate::consent::status(&views("successor_newsletter"), &receiver.slug, sn, ctx.now)
+                    != crate::consent::Status::None;
+                if own_ok && !already {
+                    rows.push(vec![p.reference.clone(), email, p.name.clone().unwrap_or_default()]);
+                }
+            }
+            let text = super::people_list_csv(out.as_deref(), &["person_ref", "email", "name"], &rows)?;
+            reg.change(ctx.now, |c| c.audit("consent.request_list", &to, serde_json::json!({ "people": rows.len() })))?;
+            let data = serde_json::json!({ "to": to, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
+            Ok(Outcome::new("request_list", data, text).note(format!(
+                "{} people hold a newsletter consent for {} in force and may be invited to join {}'s list; record their answers with `handover consent import`. Nobody else may be emailed to ask (R14).",
+                rows.len(),
+                own.slug,
+                receiver.slug
+            )))
+        }
         ConsentCmd::History { id, purpose, at } => {
             let reg = ctx.open()?;
             let now = match at {

@@ -124,5 +124,31 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
             let text = table(&["CODE", "CHANNELS", "SPECIAL", "MARKETING", "REFRESH", "NAME"], &rows);
             Ok(Outcome::new("purpose_list", list, text))
         }
+        PurposeCmd::Fields { code, set } => {
+            let mut reg = reg;
+            let p =
+                queries::purpose(reg.conn(), &code)?.ok_or(Error::NotFound { kind: "purpose", id: code.clone() })?;
+            let fields: Vec<String> = set.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+            for f in &fields {
+                if crate::transfer::plan::NEVER_PER_PERSON.contains(&f.as_str()) {
+                    return Err(Error::bad(
+                        "--set",
+                        format!("'{f}' never goes per person (free text and diversity answers are special category)"),
+                    ));
+                }
+                if !crate::transfer::plan::FIELDS.contains(&f.as_str()) {
+                    return Err(Error::bad(
+                        "--set",
+                        format!("unknown field '{f}'; use {}", crate::transfer::plan::FIELDS.join(", ")),
+                    ));
+                }
+            }
+            reg.change(ctx.now, |c| {
+                crate::register::docs::set_purpose_fields(c, &p.code, &fields)?;
+                c.audit("purpose.fields", &p.code, serde_json::json!({ "fields": fields }))
+            })?;
+            let p = queries::purpose(reg.conn(), &code)?;
+            Ok(Outcome::new("purpose", p, format!("{code} carries: {}\n", fields.join(", "))))
+        }
     }
 }

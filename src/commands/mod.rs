@@ -7,6 +7,7 @@ pub mod consent;
 pub mod controller;
 pub mod custodian;
 pub mod demo;
+pub mod document;
 pub mod init;
 pub mod keys;
 pub mod meta;
@@ -15,6 +16,7 @@ pub mod regfile;
 pub mod role;
 pub mod tasks;
 pub mod text;
+pub mod transfer;
 
 use crate::Ctx;
 use crate::cli::Command;
@@ -42,6 +44,9 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Account(c) => account::run(ctx, c),
         Command::Tasks(c) => tasks::run(ctx, c),
         Command::RegisterFile(c) => regfile::run(ctx, c),
+        Command::Transfer(c) => transfer::run(ctx, c),
+        Command::Document(c) => document::run(ctx, c),
+        Command::Redact(c) => document::redact(ctx, c),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),
@@ -82,6 +87,25 @@ pub fn import_own_csv(
     let r = import::run(&mut reg, ctx.now, kind, &display, &sha, dry_run, |c, p, n| importer(c, &csv, p, n))?;
     let text = import_text(&display, &r);
     Ok(Outcome::new("import", r, text))
+}
+
+/// A CSV list of people for a mail-out: written to a new 0600 file, or returned for stdout.
+/// Returns the text for stdout (empty when written to a file).
+pub fn people_list_csv(out: Option<&std::path::Path>, header: &[&str], rows: &[Vec<String>]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    w.write_record(header).map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))?;
+    match out {
+        Some(path) => {
+            crate::keys::write_new(path, 0o600, &bytes)?;
+            Ok(String::new())
+        }
+        None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+    }
 }
 
 /// Render an import report as text.

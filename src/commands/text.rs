@@ -140,6 +140,52 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let text = list_text(&list, true);
             Ok(Outcome::new("notice_list", list, text))
         }
+        NoticeCmd::SendList { to, notice, out } => {
+            let announces = format!("{to}:disclose_to_successor");
+            let texts = queries::texts(reg.conn(), "notice")?;
+            if !texts.iter().any(|t| t.version == notice) {
+                return Err(Error::NotFound { kind: "notice", id: notice });
+            }
+            if !texts.iter().any(|t| t.version == notice && t.announces.contains(&announces)) {
+                return Err(Error::bad(
+                    "--notice",
+                    format!(
+                        "notice {notice} does not announce {announces}; add one with `handover notice add --announces {announces}`"
+                    ),
+                ));
+            }
+            let req = crate::transfer::plan::Request {
+                receiver: to.clone(),
+                date: super::transfer::plan_date(ctx, None)?,
+                pseudonymise: false,
+            };
+            let p = crate::transfer::plan::make(reg.conn(), &req, ctx.now)?;
+            let mut rows = Vec::new();
+            for pp in p.people.iter().filter(|x| x.register.decision.reason == "notice_not_sent") {
+                let person = queries::person_required(reg.conn(), &pp.id)?;
+                let channel = if person.email.is_some() { "email" } else { "post" };
+                rows.push(vec![
+                    person.reference,
+                    person.email.unwrap_or_default(),
+                    person.name.unwrap_or_default(),
+                    notice.clone(),
+                    channel.to_string(),
+                ]);
+            }
+            let text = super::people_list_csv(
+                out.as_deref(),
+                &["person_ref", "email", "name", "notice_version", "channel"],
+                &rows,
+            )?;
+            reg.change(ctx.now, |c| {
+                c.audit("notice.send_list", &to, serde_json::json!({ "notice": notice, "people": rows.len() }))
+            })?;
+            let data = serde_json::json!({ "to": to, "notice": notice, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
+            Ok(Outcome::new("send_list", data, text).note(format!(
+                "{} people relying on legitimate interests must be sent notice {notice} (a neutral service message, not marketing); after sending, import the delivery log with `handover notice send-log`",
+                rows.len()
+            )))
+        }
         NoticeCmd::SendLog { file, dry_run } => super::import_own_csv(
             ctx,
             &file,

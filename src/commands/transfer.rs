@@ -1,0 +1,251 @@
+//! `handover transfer plan|approve`.
+
+use std::fmt::Write as _;
+
+use crate::Ctx;
+use crate::cli::TransferCmd;
+use crate::error::{Error, Result};
+use crate::model::{fmt_ts, parse_date};
+use crate::output::Outcome;
+use crate::register::{docs, queries};
+use crate::transfer::plan::{self, Plan, Request};
+
+/// The date a plan is for: `--at` or today (London).
+pub fn plan_date(ctx: &Ctx, at: Option<&str>) -> Result<chrono::NaiveDate> {
+    match at {
+        Some(a) => parse_date(a).ok_or_else(|| Error::bad("--at", "must be a date like 2026-04-01")),
+        None => {
+            Ok((ctx.now + chrono::Duration::hours(crate::transfer::rules::london_offset_hours(ctx.now))).date_naive())
+        }
+    }
+}
+
+/// The receiving controller: `--to`, or the only receiving controller there is.
+pub fn receiver(conn: &rusqlite::Connection, to: Option<&str>) -> Result<String> {
+    if let Some(t) = to {
+        return Ok(t.to_string());
+    }
+    let others: Vec<_> = queries::controllers(conn)?.into_iter().filter(|c| !c.is_self).collect();
+    match others.as_slice() {
+        [one] => Ok(one.slug.clone()),
+        [] => Err(Error::bad("--to", "there is no receiving controller yet: add one with `handover controller add`")),
+        _ => Err(Error::bad("--to", "there is more than one receiving controller: name one")),
+    }
+}
+
+fn text(p: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "transfer plan: {} -> {} ({}), as at the end of {} (Europe/London)",
+        p.from, p.receiver.slug, p.receiver.name, p.date
+    );
+    let _ = writeln!(s, "people in the register: {}", p.totals.people);
+    for (label, key, n, by) in [
+        (
+            "register entries (details, roles, consent history)",
+            "register",
+            p.totals.register_included,
+            &p.totals.register_by_reason,
+        ),
+        (
+            "mailing list (the receiver's own newsletter)",
+            "mailing_list",
+            p.totals.mailing_list_included,
+            &p.totals.mailing_list_by_reason,
+        ),
+    ] {
+        let _ = writeln!(s, "\n{label}: {n} go");
+        let mut rows: Vec<(&String, &usize)> = by.iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (reason, count) in rows {
+            let included = p.people.iter().any(|x| {
+                let d = if key == "register" { &x.register.decision } else { &x.mailing_list.decision };
+                d.reason == reason && d.included
+            });
+            let _ = writeln!(s, "  {:>5}  {:<36} {}", count, reason, if included { "goes" } else { "held back" });
+        }
+        let f = &p.fields[key];
+        let _ = writeln!(s, "  fields carried: {}", f.carried.join(", "));
+        let _ = writeln!(s, "  fields dropped: {}", f.dropped.join(", "));
+    }
+    let _ = writeln!(
+        s,
+        "\nspecial category: {} field(s) stripped or generalised for included people; {} special-category record(s) go (explicit consent names the receiver)",
+        p.totals.fields_stripped, p.totals.special_category_records_included
+    );
+    let _ = writeln!(s, "\ndocuments: {} of {} go", p.totals.documents_included, p.documents.len());
+    for d in &p.documents {
+        let n: usize = d.redactions.values().sum();
+        let _ =
+            writeln!(s, "  {}  {:<28} {:<9} {:<20} {} redaction(s)", d.id, d.file_name, d.classification, d.state, n);
+    }
+    let _ = writeln!(s, "\naccounts: {} (the receiver gets a rotation task for each)", p.accounts.len());
+    for a in &p.accounts {
+        let _ = writeln!(s, "  {}  {:<15} {}", a.id, a.service, a.url);
+    }
+    let _ = writeln!(s, "\naggregates (k = {}; counts rounded to 5):", p.aggregates.first().map_or(10, |t| t.k));
+    for t in &p.aggregates {
+        match &t.withheld {
+            Some(w) => {
+                let _ = writeln!(s, "  {}: withheld ({w})", t.name);
+            }
+            None => {
+                let cells: Vec<String> = t
+                    .cells
+                    .iter()
+                    .map(|c| format!("{} {}", c.category, c.count.map_or("*".to_string(), |n| n.to_string())))
+                    .collect();
+                let _ = writeln!(s, "  {} (total {}): {}", t.name, t.total.unwrap_or(0), cells.join(", "));
+            }
+        }
+    }
+    if p.blockers.is_empty() {
+        let _ = writeln!(s, "\nno blockers: a bundle may be made from this plan");
+    } else {
+        let _ = writeln!(s, "\nblockers ({}): no bundle until these are resolved", p.blockers.len());
+        for b in &p.blockers {
+            let _ = writeln!(s, "  - {}: {}", b.code, b.message);
+        }
+    }
+    let _ = writeln!(s, "\nplan digest: {}", p.digest);
+    if let Some(a) = &p.approval {
+        let _ = writeln!(
+            s,
+            "last approval: by {} at {}{}",
+            a.approver,
+            a.approved_at,
+            if a.digest == p.digest { " (this plan)" } else { " (an earlier plan)" }
+        );
+    }
+    s
+}
+
+fn explain(conn: &rusqlite::Connection, p: &Plan, who: &str) -> Result<String> {
+    let person = queries::person_required(conn, who)?;
+    let pp = p
+        .people
+        .iter()
+        .find(|x| x.id == person.id)
+        .ok_or_else(|| Error::NotFound { kind: "person", id: who.to_string() })?;
+    let mut s = String::new();
+    let _ = writeln!(s, "person {} (ref {}) for {}, as at the end of {}", pp.id, pp.reference, p.receiver.slug, p.date);
+    let _ = writeln!(
+        s,
+        "  adult confirmed: {}; jurisdiction: {}; erased: {}",
+        person.adult_confirmed,
+        person.jurisdiction,
+        person.erased_at.is_some()
+    );
+    for (label, out) in [("register", &pp.register), ("mailing list", &pp.mailing_list)] {
+        let meaning =
+            crate::transfer::rules::REASONS.iter().find(|(c, _)| *c == out.decision.reason).map_or("", |(_, m)| *m);
+        let _ = writeln!(
+            s,
+            "{label}: {} — {} ({meaning})",
+            if out.decision.included { "GOES" } else { "held back" },
+            out.decision.reason
+        );
+        if let Some(e) = &out.evidence {
+            let _ = writeln!(
+                s,
+                "  rests on consent {} at {}: statement {} (sha256 {}), notice {}, method {}, evidence {}, controllers {}",
+                e.consent_id,
+                e.at,
+                e.statement_version.as_deref().unwrap_or("-"),
+                e.statement_sha256.as_deref().map_or("-", |h| &h[..16]),
+                e.notice_version.as_deref().unwrap_or("-"),
+                e.method.as_deref().unwrap_or("-"),
+                e.evidence_ref.as_deref().unwrap_or("-"),
+                e.controllers.join(";")
+            );
+        }
+    }
+    let _ = writeln!(s, "evidence considered:");
+    for c in queries::consents(conn, Some(&person.id), None)? {
+        if ["disclose_to_successor", "successor_newsletter", "newsletter"].contains(&c.purpose.as_str()) {
+            let _ = writeln!(
+                s,
+                "  consent {} {} {} for {}",
+                &c.at[..10],
+                c.action,
+                c.purpose,
+                if c.controllers.is_empty() { "all".into() } else { c.controllers.join(";") }
+            );
+        }
+    }
+    for b in queries::bases(conn, Some(&person.id))? {
+        let _ = writeln!(
+            s,
+            "  basis {} {} {} {}",
+            &b.decided_at[..10],
+            b.action,
+            b.purpose,
+            b.assessment_ref.unwrap_or_default()
+        );
+    }
+    for n in queries::notices_sent(conn, Some(&person.id))? {
+        let _ = writeln!(s, "  notice {} sent {} by {}", n.notice_version, &n.sent_at[..10], n.channel);
+    }
+    for st in &pp.stripped {
+        let _ = writeln!(
+            s,
+            "  {} {}{}: {}",
+            st.field,
+            st.action,
+            st.to.as_ref().map(|t| format!(" to {t}")).unwrap_or_default(),
+            st.reason
+        );
+    }
+    Ok(s)
+}
+
+/// Run a transfer subcommand.
+pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        TransferCmd::Plan { to, at, explain: who, pseudonymise } => {
+            let req = Request { receiver: to, date: plan_date(ctx, at.as_deref())?, pseudonymise };
+            let p = plan::make(reg.conn(), &req, ctx.now)?;
+            if let Some(who) = who {
+                let t = explain(reg.conn(), &p, &who)?;
+                let person = queries::person_required(reg.conn(), &who)?;
+                let pp = p.people.iter().find(|x| x.id == person.id).cloned();
+                return Ok(Outcome::new("transfer_explain", pp, t));
+            }
+            let t = text(&p);
+            Ok(Outcome::new("transfer_plan", &p, t))
+        }
+        TransferCmd::Approve { to, approver, pseudonymise } => {
+            if approver.trim().is_empty() {
+                return Err(Error::bad("--approver", "name the data protection lead who approves"));
+            }
+            let req = Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise };
+            let p = plan::make(reg.conn(), &req, ctx.now)?;
+            let a = docs::Approval {
+                digest: p.digest.clone(),
+                approver: approver.trim().to_string(),
+                approved_at: fmt_ts(ctx.now),
+            };
+            reg.change(ctx.now, |c| {
+                docs::insert_approval(c, &to, &a)?;
+                c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
+            })?;
+            let others: Vec<&str> = p
+                .blockers
+                .iter()
+                .filter(|b| !matches!(b.code, "not_approved" | "approval_out_of_date"))
+                .map(|b| b.code)
+                .collect();
+            let mut o = Outcome::new(
+                "transfer_approval",
+                serde_json::json!({ "to": to, "digest": a.digest, "approver": a.approver, "approved_at": a.approved_at, "remaining_blockers": others }),
+                format!("plan {} for {to} approved by {}\n", &a.digest[..16], a.approver),
+            );
+            if !others.is_empty() {
+                o = o.note(format!("other blockers remain: {}", others.join(", ")));
+            }
+            Ok(o)
+        }
+    }
+}
