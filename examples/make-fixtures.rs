@@ -743,6 +743,7 @@ fn main() {
         let _ = writeln!(wp, "wp.{k}@example.org");
     }
     write(&root.join("exports/wordpress-com-subscribers.csv"), &wp);
+    write_docx(&root.join("redaction/minutes.docx"));
     println!(
         "wrote {} people, {} consent grants, {} withdrawals/refusals under {}",
         people.len(),
@@ -750,4 +751,40 @@ fn main() {
         withdrawals.len(),
         root.display()
     );
+}
+
+/// A small Word document for the redaction corpus: a name split across runs with their own
+/// formatting, tracked changes by named authors, a header, a footer, a footnote, a comment and
+/// document properties naming people.
+fn write_docx(path: &Path) {
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>"#.to_string()),
+        ("word/_rels/document.xml.rels", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="comments.xml"/></Relationships>"#.to_string()),
+        ("word/document.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Steering group minutes (synthetic test document)</w:t></w:r></w:p><w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Minutes taken by Si</w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>ân O&apos;Neill</w:t></w:r><w:r><w:t xml:space="preserve"> and Amelia Khan.</w:t></w:r></w:p><w:p><w:ins w:id="1" w:author="Mark Field" w:date="2026-03-12T10:00:00Z"><w:r><w:t>Rhys Lloyd-Evans joined the group.</w:t></w:r></w:ins><w:del w:id="2" w:author="Amelia Khan" w:date="2026-03-12T10:05:00Z"><w:r><w:delText xml:space="preserve"> Call 01632 960001.</w:delText></w:r></w:del></w:p><w:p><w:commentRangeStart w:id="0"/><w:r><w:t>The market field survey is done.</w:t></w:r><w:commentRangeEnd w:id="0"/><w:r><w:commentReference w:id="0"/></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p><w:sectPr><w:headerReference w:type="default" r:id="rId1"/><w:footerReference w:type="default" r:id="rId2"/></w:sectPr></w:body></w:document>"#)),
+        ("word/header1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr xmlns:w="{W}"><w:p><w:r><w:t>Prepared by Mark Field</w:t></w:r></w:p></w:hdr>"#)),
+        ("word/footer1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="{W}"><w:p><w:r><w:t>Contact: sian.oneill@example.org</w:t></w:r></w:p></w:ftr>"#)),
+        ("word/footnotes.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:footnotes xmlns:w="{W}"><w:footnote w:id="1"><w:p><w:r><w:t>Source: Rhys Lloyd-Evans.</w:t></w:r></w:p></w:footnote></w:footnotes>"#)),
+        ("word/comments.xml", format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Siân O&apos;Neill" w:initials="SO"><w:p><w:r><w:t>Check with Mark Field.</w:t></w:r></w:p></w:comment></w:comments>"#)),
+        ("docProps/core.xml", r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Minutes</dc:title><dc:creator>Mark Field</dc:creator><cp:lastModifiedBy>Siân O'Neill</cp:lastModifiedBy></cp:coreProperties>"#.to_string()),
+    ];
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, body) in parts {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
 }

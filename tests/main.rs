@@ -6,6 +6,7 @@ mod audit;
 mod demo;
 mod imports;
 mod keys;
+mod redaction;
 mod register;
 mod schemas;
 mod transcripts;

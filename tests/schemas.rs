@@ -216,6 +216,53 @@ fn every_json_output_matches_its_schema() {
         &v.ok(&["register", "restore", "b.age", "--identity", "k/a-age.key", "--into", "c.db", "--json"]).stdout,
         &mut by_type,
     );
+    // The transfer plan and documents.
+    let t = TestEnv::with_fixtures();
+    let doc = t.write("minutes.txt", "Minutes by a person, call 01632 960001.\n");
+    let pdf = t.write("photos.pdf", "%PDF-1.4 synthetic\n");
+    save(&t.ok(&["document", "add", &doc, &pdf, "--classification", "personal", "--json"]).stdout, &mut by_type);
+    let doc_id = t.ok(&["document", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    save(&t.ok(&["document", "list", "--json"]).stdout, &mut by_type);
+    save(&t.ok(&["redact", "preview", "--json"]).stdout, &mut by_type);
+    save(
+        &t.ok(&["document", "review", &doc_id, "--decision", "include", "--reviewer", "dp", "--note", "ok", "--json"])
+            .stdout,
+        &mut by_type,
+    );
+    save(&t.ok(&["purpose", "fields", "successor_newsletter", "--set", "name,email", "--json"]).stdout, &mut by_type);
+    save(&t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).stdout, &mut by_type);
+    save(
+        &t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "M0002", "--json"]).stdout,
+        &mut by_type,
+    );
+    save(
+        &t.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead", "--json"]).stdout,
+        &mut by_type,
+    );
+    save(
+        &t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--at", "2026-03-01", "--pseudonymise", "--json"])
+            .stdout,
+        &mut by_type,
+    );
+    save(
+        &t.ok(&[
+            "notice",
+            "send-list",
+            "--to",
+            "kscop-steering-group",
+            "--notice",
+            "PD-2026",
+            "--out",
+            "sl.csv",
+            "--json",
+        ])
+        .stdout,
+        &mut by_type,
+    );
+    save(
+        &t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout,
+        &mut by_type,
+    );
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

@@ -1,0 +1,209 @@
+//! Redaction of the corpus in fixtures/redaction: each text document against its expected
+//! output, the docx part by part, and documents in the plan.
+
+use std::path::PathBuf;
+
+use crate::util::{TestEnv, fixtures, tool};
+
+const TEXTS: &[&str] = &["minutes.txt", "notes.md", "contacts.csv", "page.html", "data.json"];
+
+/// A register where R4 (Amelia Khan) goes to the receiver and R1–R3 do not, with the corpus
+/// copied into the test folder and registered as personal documents.
+fn setup() -> (TestEnv, Vec<(String, String)>) {
+    let env = TestEnv::with_texts();
+    let fx = fixtures().join("redaction");
+    env.ok(&["person", "import", fx.join("people.csv").to_str().unwrap()]);
+    env.ok(&["consent", "import", fx.join("consent.csv").to_str().unwrap()]);
+    let docs = env.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let mut ids = Vec::new();
+    for name in TEXTS.iter().chain(["minutes.docx"].iter()) {
+        std::fs::copy(fx.join(name), docs.join(name)).unwrap();
+        let r = env.ok(&[
+            "document",
+            "add",
+            docs.join(name).to_str().unwrap(),
+            "--classification",
+            "personal",
+            "--category",
+            "minutes",
+            "--json",
+        ]);
+        ids.push((name.to_string(), r.json()["data"][0]["id"].as_str().unwrap().to_string()));
+    }
+    (env, ids)
+}
+
+#[test]
+fn each_text_document_matches_its_expected_redaction() {
+    let (env, ids) = setup();
+    for (name, id) in ids.iter().filter(|(n, _)| !n.ends_with(".docx")) {
+        let out = env.path().join(format!("{name}.redacted"));
+        env.ok(&["redact", "preview", id, "--out", out.to_str().unwrap()]);
+        let got = std::fs::read_to_string(&out).unwrap();
+        let want = std::fs::read_to_string(fixtures().join("redaction").join(format!("{name}.expected"))).unwrap();
+        assert_eq!(got, want, "{name}: redacted output differs from {name}.expected");
+    }
+    // The preview lists findings without values.
+    let p = env.ok(&["redact", "preview", "--json"]);
+    assert!(!p.stdout.contains("sian.oneill@example.org") && !p.stdout.contains("O'Neill"));
+    let findings = p.json()["data"]["findings"].as_array().unwrap().len();
+    assert!(findings >= 25, "{findings}");
+}
+
+fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            (name, s)
+        })
+        .collect()
+}
+
+#[test]
+fn the_docx_is_redacted_everywhere_and_keeps_its_formatting() {
+    let (env, ids) = setup();
+    let id = &ids.iter().find(|(n, _)| n == "minutes.docx").unwrap().1;
+    let out = env.path().join("minutes.redacted.docx");
+    env.ok(&["redact", "preview", id, "--out", out.to_str().unwrap()]);
+    let before = unzip(&std::fs::read(fixtures().join("redaction/minutes.docx")).unwrap());
+    let after = unzip(&std::fs::read(&out).unwrap());
+    assert_eq!(before.iter().map(|(n, _)| n).collect::<Vec<_>>(), after.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    let all: String = after.iter().map(|(_, s)| s.as_str()).collect();
+    for gone in ["O&apos;Neill", "O'Neill", "Mark Field", "Lloyd-Evans", "01632 960001", "sian.oneill@example.org"] {
+        assert!(!all.contains(gone), "'{gone}' is still in the redacted docx");
+    }
+    let doc = &after.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    let doc_before = &before.iter().find(|(n, _)| n == "word/document.xml").unwrap().1;
+    // The name split across a bold and an italic run: the placeholder sits in the first run.
+    assert!(doc.contains("<w:b/></w:rPr><w:t xml:space=\"preserve\">Minutes taken by [name withheld]</w:t>"), "{doc}");
+    assert!(doc.contains("<w:i/>"), "formatting lost");
+    assert_eq!(doc.matches("<w:r>").count(), doc_before.matches("<w:r>").count(), "runs were added or lost");
+    assert!(doc.contains("Amelia Khan"), "an included person's name was removed");
+    assert!(doc.contains("The market field survey"), "a false positive");
+    assert!(doc.contains("w:author=\"[name withheld]\""));
+    let core = &after.iter().find(|(n, _)| n == "docProps/core.xml").unwrap().1;
+    assert!(
+        core.contains("<dc:creator>[name withheld]</dc:creator>")
+            && core.contains("<cp:lastModifiedBy>[name withheld]</cp:lastModifiedBy>")
+    );
+    // Every XML part still parses (the document opens).
+    let check = tool("python3")
+        .arg("-c")
+        .arg("import sys, zipfile, xml.dom.minidom as m\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    m.parseString(z.read(n))\nprint('ok')")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "the redacted docx does not parse: {}", String::from_utf8_lossy(&check.stderr));
+}
+
+#[test]
+fn documents_need_review_and_changes_are_caught() {
+    let (env, ids) = setup();
+    env.ok(&["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-1", "--dpia-ref", "DPIA-1"]);
+    let plan = || env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let p = plan();
+    let codes: Vec<&str> =
+        p["data"]["blockers"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == "document_not_reviewed").count(), ids.len(), "{codes:?}");
+    for (_, id) in &ids {
+        env.ok(&[
+            "document",
+            "review",
+            id,
+            "--decision",
+            "include",
+            "--reviewer",
+            "dp-lead",
+            "--note",
+            "checked the redaction",
+        ]);
+    }
+    env.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    let p = plan();
+    assert_eq!(p["data"]["blockers"].as_array().unwrap().len(), 0, "{}", p["data"]["blockers"]);
+    assert!(
+        p["data"]["documents"].as_array().unwrap().iter().all(|d| d["state"] == "redacted" && d["included"] == true)
+    );
+    // A change to who goes changes the redaction: the reviews and the approval are out of date.
+    env.ok(&[
+        "consent",
+        "record",
+        "--person",
+        "R1",
+        "--purpose",
+        "disclose_to_successor",
+        "--controllers",
+        "kscop-steering-group",
+        "--at",
+        "2026-11-01T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "paper_signed",
+        "--evidence-ref",
+        "EV-R1",
+        "--statement-version",
+        "DS-2025",
+        "--notice-version",
+        "PN-2025",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+    let codes: Vec<String> = plan()["data"]["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(codes.contains(&"approval_out_of_date".to_string()), "{codes:?}");
+    assert!(codes.contains(&"document_review_out_of_date".to_string()), "{codes:?}");
+    // A document changed on disk is refused.
+    let path = env.path().join("docs/minutes.txt");
+    std::fs::write(&path, "changed\n").unwrap();
+    let codes: Vec<String> = plan()["data"]["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(codes.contains(&"document_changed".to_string()), "{codes:?}");
+    let id = &ids.iter().find(|(n, _)| n == "minutes.txt").unwrap().1;
+    let r = env.run(&["document", "review", id, "--decision", "include", "--reviewer", "x", "--note", "y"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("changed on disk since it was added"), "{}", r.stderr);
+}
+
+#[test]
+fn formats_the_tool_cannot_redact_need_a_reviewed_copy_when_special() {
+    let env = TestEnv::with_texts();
+    let pdf = env.write("photos.pdf", "%PDF-1.4 synthetic\n");
+    let copy = env.write("photos-redacted.pdf", "%PDF-1.4 redacted\n");
+    let r = env.ok(&["document", "add", &pdf, "--classification", "special", "--category", "report", "--json"]);
+    let id = r.json()["data"][0]["id"].as_str().unwrap().to_string();
+    let refused = env.run(&["document", "review", &id, "--decision", "include", "--reviewer", "dp", "--note", "n"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("include it only as a reviewed, redacted copy"), "{}", refused.stderr);
+    env.ok(&[
+        "document",
+        "review",
+        &id,
+        "--decision",
+        "include",
+        "--reviewer",
+        "dp",
+        "--note",
+        "faces blurred",
+        "--redacted-copy",
+        &copy,
+    ]);
+    let p = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let d = &p["data"]["documents"][0];
+    assert_eq!(d["state"], "redacted_copy");
+    assert_eq!(d["included"], true);
+    let _: PathBuf = PathBuf::from(copy);
+}
