@@ -66,9 +66,25 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let mut r = Runner { ctx: sub, log: String::new() };
     let f = |name: &str| fx.join(name).display().to_string();
 
+    // Keys for the demo's facilitator (unprotected: a demo only; real keys get a passphrase).
+    let keys_dir = out.join("keys");
+    let keys_dir_s = keys_dir.display().to_string();
+    r.step(
+        "make the facilitator's keys (demo only: no passphrase)",
+        &["keys", "new", "--out", &keys_dir_s, "--name", "facilitator", "--unprotected"],
+    )?;
+    let recipient = keys_dir.join("facilitator-age.pub").display().to_string();
     r.step(
         "create the register",
-        &["init", "--community", "Kent and Sussex Community of Practice", "--controller", "Brightwater Trust"],
+        &[
+            "init",
+            "--community",
+            "Kent and Sussex Community of Practice",
+            "--controller",
+            "Brightwater Trust",
+            "--custodian",
+            &recipient,
+        ],
     )?;
     r.step(
         "add the receiving steering group",
@@ -204,6 +220,75 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
     };
     std::fs::remove_file(&readd).map_err(|e| Error::io("remove", &readd, e))?;
+    // The accounts and documents that change hands.
+    let secret = out.join("website-password.txt");
+    std::fs::write(&secret, "demo-only-password-7f3a").map_err(|e| Error::io("write", &secret, e))?;
+    r.step(
+        "record the website account (its password encrypted to the custodians)",
+        &[
+            "account",
+            "add",
+            "--service",
+            "wordpress",
+            "--url",
+            "https://kscop.example.org/wp-admin",
+            "--login",
+            "kscop-admin",
+            "--personal-data",
+            "website user accounts and comments",
+            "--paid-by",
+            "Brightwater Trust",
+            "--paid-until",
+            "2027-04-30",
+            "--secret-file",
+            &secret.display().to_string(),
+        ],
+    )?;
+    std::fs::remove_file(&secret).map_err(|e| Error::io("remove", &secret, e))?;
+    let docs_dir = out.join("documents");
+    std::fs::create_dir_all(&docs_dir).map_err(|e| Error::io("create the folder", &docs_dir, e))?;
+    let mut doc_paths = Vec::new();
+    for name in ["minutes.txt", "notes.md", "page.html", "minutes.docx"] {
+        let to = docs_dir.join(name);
+        std::fs::copy(fx.join("redaction").join(name), &to).map_err(|e| Error::io("copy", &to, e))?;
+        doc_paths.push(to.display().to_string());
+    }
+    let mut add = vec!["document", "add", "--classification", "personal", "--category", "minutes"];
+    add.extend(doc_paths.iter().map(String::as_str));
+    let added = r.step("register the documents to hand over", &add)?;
+    r.step(
+        "record the data sharing agreement and DPIA",
+        &["controller", "edit", RECEIVER, "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"],
+    )?;
+    let first = r.step("plan the transfer (nothing is written)", &["transfer", "plan", "--to", RECEIVER])?;
+    let blockers_before = first.data["blockers"].as_array().map_or(0, Vec::len);
+    for d in added.data.as_array().into_iter().flatten() {
+        let id = d["id"].as_str().unwrap_or_default().to_string();
+        r.step(
+            &format!("review document {id} after its redaction"),
+            &[
+                "document",
+                "review",
+                &id,
+                "--decision",
+                "include",
+                "--reviewer",
+                "dp-lead",
+                "--note",
+                "redaction checked line by line",
+            ],
+        )?;
+    }
+    r.step(
+        "the data protection lead approves the plan",
+        &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
+    )?;
+    let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?;
+    let backup = out.join("register-backup.db.age");
+    r.step(
+        "back up the register, encrypted to the custodians",
+        &["register", "backup", "--out", &backup.display().to_string()],
+    )?;
     let verify = r.step("verify the audit log", &["audit", "verify"])?;
 
     // Summary: consent coverage by purpose and controller.
@@ -258,7 +343,30 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
     let _ = writeln!(text, "  audit log: {}", verify.text.trim());
     let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));
+    let t = &plan.data["totals"];
+    let _ = writeln!(
+        text,
+        "transfer plan to {RECEIVER}: {} register entries and {} mailing-list subscribers go; {} fields stripped or generalised; {} documents; {} account(s)",
+        t["register_included"],
+        t["mailing_list_included"],
+        t["fields_stripped"],
+        t["documents_included"],
+        t["accounts"]
+    );
+    let _ = writeln!(
+        text,
+        "  blockers before review and approval: {blockers_before}; after: {}",
+        plan.data["blockers"].as_array().map_or(0, Vec::len)
+    );
+    let _ = writeln!(
+        text,
+        "  see it all with `handover --register {} transfer plan --to {RECEIVER}` (or add --explain M0002)\n",
+        register.display()
+    );
     let _ = writeln!(text, "files:\n  register: {}", register.display());
+    let _ = writeln!(text, "  keys (demo only, no passphrase): {}", keys_dir.display());
+    let _ = writeln!(text, "  documents: {}", docs_dir.display());
+    let _ = writeln!(text, "  encrypted backup: {}", backup.display());
     let _ = writeln!(
         text,
         "\nnext: look around with `handover --register {} person list` or `... consent history M0001`",
@@ -269,6 +377,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         "people": people.data, "consent": consents.data, "roles": roles.data, "bases": bases.data,
         "notices_sent": sent.data, "diversity": diversity.data, "mailchimp": mailchimp.data,
         "erased_readd_refused": true,
+        "plan": plan.data["totals"],
+        "blockers": plan.data["blockers"],
         "audit": verify.data,
     });
     Ok(Outcome::new("demo", data, text))

@@ -131,6 +131,18 @@ pub fn nhs_check(digits: &str) -> bool {
     check != 10 && check == d[9]
 }
 
+fn memchr_count(b: &[u8]) -> usize {
+    b.iter().filter(|c| **c == b'\n').count()
+}
+
+/// Whether a match stands as whole words: no letter, digit or underscore just before or after it.
+/// (Checked here rather than with Unicode `\b` in the patterns, which would keep the regex
+/// engine off its fast automaton.)
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    !text[..start].chars().next_back().is_some_and(word) && !text[end..].chars().next().is_some_and(word)
+}
+
 impl Redactor {
     /// Build a redactor for these withheld people, with typed placeholders or (with `key`) pseudonyms.
     pub fn new(withheld: &[Withheld], keep_names: &[String], key: Option<&[u8]>) -> Redactor {
@@ -160,7 +172,11 @@ impl Redactor {
             let mut keys: Vec<&String> = name_owner.keys().collect();
             keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
             let alts: Vec<String> = keys.iter().map(|k| name_pattern(k)).collect();
-            Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+            regex::RegexBuilder::new(&format!(r"(?i)(?:{})", alts.join("|")))
+                .size_limit(512 << 20)
+                .dfa_size_limit(512 << 20)
+                .build()
+                .ok()
         };
         Redactor {
             names,
@@ -169,10 +185,10 @@ impl Redactor {
             known_phones,
             email: Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").expect("email pattern"),
             phone: Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d[\d\s\-\)]{8,14}\d").expect("phone pattern"),
-            nhs: Regex::new(r"\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b").expect("nhs pattern"),
-            ni: Regex::new(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b").expect("ni pattern"),
+            nhs: Regex::new(r"\d{3}[ \-]?\d{3}[ \-]?\d{4}").expect("nhs pattern"),
+            ni: Regex::new(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]").expect("ni pattern"),
             postcode: Regex::new(
-                r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})\b",
+                r"(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})",
             )
             .expect("postcode pattern"),
             key: key.map(<[u8]>::to_vec),
@@ -207,6 +223,9 @@ impl Redactor {
         let mut cands: Vec<Candidate> = Vec::new();
         if let Some(re) = &self.names {
             for m in re.find_iter(text) {
+                if !whole_word(text, m.start(), m.end()) {
+                    continue;
+                }
                 let owner = self.name_owner.get(&name_key(m.as_str())).cloned();
                 cands.push((m.start(), m.end(), 0, "name", "register_name", owner));
             }
@@ -217,11 +236,14 @@ impl Redactor {
             cands.push((m.start(), m.end(), if known.is_some() { 1 } else { 2 }, "email", det, known));
         }
         for m in self.nhs.find_iter(text) {
-            if nhs_check(m.as_str()) {
+            if whole_word(text, m.start(), m.end()) && nhs_check(m.as_str()) {
                 cands.push((m.start(), m.end(), 3, "nhs_number", "nhs_number", None));
             }
         }
         for m in self.ni.find_iter(text) {
+            if !whole_word(text, m.start(), m.end()) {
+                continue;
+            }
             let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
             if !matches!(&s[..2], "BG" | "GB" | "NK" | "KN" | "TN" | "NT" | "ZZ") {
                 cands.push((m.start(), m.end(), 4, "ni_number", "ni_number", None));
@@ -247,17 +269,20 @@ impl Redactor {
             let det = if known.is_some() { "register_phone" } else { "phone" };
             cands.push((start, end, if known.is_some() { 1 } else { 5 }, "phone", det, known));
         }
-        for m in self.postcode.find_iter(text) {
+        for m in self.postcode.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
             cands.push((m.start(), m.end(), 6, "postcode", "postcode", None));
         }
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)).then(b.1.cmp(&a.1)));
         let mut out = Vec::new();
         let mut last_end = 0;
+        // Line numbers are counted incrementally: candidates come in order of position.
+        let (mut line, mut counted) = (1usize, 0usize);
         for (start, end, _, kind, detector, person) in cands {
             if start < last_end {
                 continue;
             }
-            let line = text[..start].matches('\n').count() + 1;
+            line += memchr_count(&text.as_bytes()[counted..start]);
+            counted = start;
             let replacement = self.replacement(kind, person.as_deref(), &text[start..end]);
             out.push(Finding { kind, detector, line, replacement, start, end });
             last_end = end;
