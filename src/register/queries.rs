@@ -788,6 +788,12 @@ pub fn diversity(conn: &Connection, person_id: &str) -> Result<Vec<(String, Stri
     Ok(st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The ids of people who have diversity answers.
+pub fn people_with_diversity(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT DISTINCT person_id FROM diversity ORDER BY person_id")?;
+    Ok(st.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
 // ---------------------------------------------------------------- suppression and tombstones
 
 /// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).

@@ -776,6 +776,9 @@ fn aggregates(
         }
     }
     let mut tables = vec![sdc::protect("stakeholder_group", &groups, k)];
+    // Only people with diversity answers need their consent checked.
+    let answered: std::collections::HashSet<String> = queries::people_with_diversity(conn)?.into_iter().collect();
+    let live: Vec<&queries::Person> = live.into_iter().filter(|p| answered.contains(&p.id)).collect();
     for cat in ["ethnicity", "disability", "religion", "sexual_orientation", "health"] {
         let mut values: BTreeMap<String, u32> = BTreeMap::new();
         for p in &live {
