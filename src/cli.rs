@@ -107,6 +107,9 @@ pub enum Command {
     /// Redaction: see what would be replaced in documents.
     #[command(subcommand)]
     Redact(RedactCmd),
+    /// BagIt fixity checks of a bag extracted to a folder (RFC 8493).
+    #[command(subcommand)]
+    Bag(BagCmd),
     /// Run the demo on the synthetic fixture community into a folder.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -949,6 +952,16 @@ pub enum RedactCmd {
         /// Write the redacted text of DOC to this file (never overwritten) to read it before reviewing.
         #[arg(long, requires = "doc")]
         out: Option<PathBuf>,
+    },
+}
+
+/// `bag ...`.
+#[derive(Debug, Subcommand)]
+pub enum BagCmd {
+    /// Check every file of a bag in a folder against its manifests; exit 1 if anything is wrong.
+    Verify {
+        /// The bag's folder (the one holding bagit.txt).
+        dir: PathBuf,
     },
 }
 

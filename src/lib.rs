@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod consent;

@@ -3,6 +3,7 @@
 mod util;
 
 mod audit;
+mod bagit;
 mod demo;
 mod imports;
 mod keys;

@@ -263,6 +263,8 @@ fn every_json_output_matches_its_schema() {
         &t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout,
         &mut by_type,
     );
+    let bag = crate::util::root().join("../shared/vectors/bagit-conformance/v1.0/valid/basicBag");
+    save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout, &mut by_type);
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

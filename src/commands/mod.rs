@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod bag;
 pub mod basis;
 pub mod consent;
 pub mod controller;
@@ -47,6 +48,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Transfer(c) => transfer::run(ctx, c),
         Command::Document(c) => document::run(ctx, c),
         Command::Redact(c) => document::redact(ctx, c),
+        Command::Bag(c) => bag::run(c),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),

@@ -1,0 +1,4 @@
+//! The bundle: a BagIt bag in a zip, age-encrypted and signed. This release has the BagIt layer:
+//! fixity checks of a bag extracted to a folder (`bag verify`).
+
+pub mod bagit;
