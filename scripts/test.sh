@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 command -v age >/dev/null 2>&1 || need_apt+=(age)
 command -v minisign >/dev/null 2>&1 || need_apt+=(minisign)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+command -v zip >/dev/null 2>&1 || need_apt+=(zip)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing from Debian: ${need_apt[*]}"
   as_root apt-get update -qq
@@ -25,7 +27,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "${need_pip[@]}"
   hash -r
 fi
-for t in age minisign check-jsonschema bagit.py; do
+for t in age minisign unzip zip check-jsonschema bagit.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
 done
 

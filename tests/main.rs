@@ -12,3 +12,4 @@ mod register;
 mod schemas;
 mod transcripts;
 mod vault;
+mod zip;

@@ -2,3 +2,4 @@
 //! fixity checks of a bag extracted to a folder (`bag verify`).
 
 pub mod bagit;
+pub mod zipstream;
