@@ -110,6 +110,9 @@ pub enum Command {
     /// BagIt fixity checks of a bag extracted to a folder (RFC 8493).
     #[command(subcommand)]
     Bag(BagCmd),
+    /// The encrypted, signed bundle that changes hands.
+    #[command(subcommand)]
+    Bundle(BundleCmd),
     /// Run the demo on the synthetic fixture community into a folder.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -952,6 +955,35 @@ pub enum RedactCmd {
         /// Write the redacted text of DOC to this file (never overwritten) to read it before reviewing.
         #[arg(long, requires = "doc")]
         out: Option<PathBuf>,
+    },
+}
+
+/// `bundle ...`.
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Write the plan as an encrypted, signed bundle (refused while the plan has blockers).
+    Create {
+        /// The receiving controller's slug.
+        #[arg(long)]
+        to: String,
+        /// An age recipient (age1…, or a file holding one) the bundle is encrypted to. Repeatable.
+        #[arg(long = "recipient", value_name = "RECIPIENT")]
+        recipients: Vec<String>,
+        /// A file of age recipients, one per line (# comments allowed).
+        #[arg(long)]
+        recipients_file: Option<PathBuf>,
+        /// The sender's minisign secret key.
+        #[arg(long)]
+        sign_key: PathBuf,
+        /// The folder to write the bundle into.
+        #[arg(long)]
+        out: PathBuf,
+        /// A custodian's age identity, to open the account secrets the bundle carries.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+        /// Show the plan's summary and the files, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -102,6 +102,9 @@ pub enum Error {
     /// An age ciphertext could not be opened.
     #[error("cannot open {what}: {why}")]
     Decrypt { what: String, why: String },
+    /// The plan has blockers: no bundle.
+    #[error("the plan has blockers ({codes}); no bundle was written")]
+    Blocked { codes: String },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: String },
@@ -148,6 +151,7 @@ impl Error {
             Error::WrongPassphrase { .. } => "check the passphrase (HANDOVER_PASSPHRASE_FILE or the terminal) and try again".into(),
             Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),
             Error::Decrypt { .. } => "give --identity the age identity file of a custodian (or recipient) it was encrypted to".into(),
+            Error::Blocked { .. } => "see them with `handover transfer plan --to SLUG` and resolve each one".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }

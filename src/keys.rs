@@ -372,6 +372,18 @@ impl SigningKey {
         Ok(SigningKey { sk, pk })
     }
 
+    /// The Ed25519 seed of the key (for signed notes), and its public key.
+    pub fn ed25519(&self) -> ([u8; 32], [u8; 32]) {
+        // SecretKey::to_bytes: sig_alg(2) kdf_alg(2) chk_alg(2) salt(32) ops(8) mem(8) keynum(8) sk(64) chk(32);
+        // sk is the seed followed by the public key.
+        let raw = Zeroizing::new(self.sk.to_bytes());
+        let mut seed = [0u8; 32];
+        seed.copy_from_slice(&raw[62..94]);
+        let mut public = [0u8; 32];
+        public.copy_from_slice(&ed25519_bytes(&self.pk));
+        (seed, public)
+    }
+
     /// The key id.
     pub fn key_id(&self) -> String {
         key_id(self.pk.keynum())

@@ -4,6 +4,7 @@ mod util;
 
 mod audit;
 mod bagit;
+mod bundle;
 mod demo;
 mod imports;
 mod keys;

@@ -265,6 +265,33 @@ fn every_json_output_matches_its_schema() {
     );
     let bag = crate::util::root().join("../shared/vectors/bagit-conformance/v1.0/valid/basicBag");
     save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout, &mut by_type);
+    // Bundles, from the demo's approved plan.
+    let demo_reg = env.path().join("demo/handover.db").display().to_string();
+    let demo_keys = env.path().join("demo/keys");
+    let sk = demo_keys.join("facilitator-minisign.key").display().to_string();
+    let id = demo_keys.join("facilitator-age.key").display().to_string();
+    let rec = demo_keys.join("facilitator-age.pub").display().to_string();
+    for extra in [vec!["--dry-run"], vec![]] {
+        let mut args = vec![
+            "--register",
+            &demo_reg,
+            "bundle",
+            "create",
+            "--to",
+            "kscop-steering-group",
+            "--recipient",
+            &rec,
+            "--sign-key",
+            &sk,
+            "--identity",
+            &id,
+            "--out",
+            "bundles",
+            "--json",
+        ];
+        args.extend(extra);
+        save(&env.ok(&args).stdout, &mut by_type);
+    }
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

@@ -2,4 +2,6 @@
 //! fixity checks of a bag extracted to a folder (`bag verify`).
 
 pub mod bagit;
+pub mod checkpoint;
+pub mod write;
 pub mod zipstream;

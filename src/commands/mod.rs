@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod bag;
 pub mod basis;
+pub mod bundle;
 pub mod consent;
 pub mod controller;
 pub mod custodian;
@@ -49,6 +50,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Document(c) => document::run(ctx, c),
         Command::Redact(c) => document::redact(ctx, c),
         Command::Bag(c) => bag::run(c),
+        Command::Bundle(c) => bundle::run(ctx, c),
         Command::Demo(a) => demo::run(ctx, a),
         Command::Completions(a) => meta::completions(a),
         Command::Man => meta::man(),

@@ -169,3 +169,39 @@ pub fn set_purpose_fields(conn: &Connection, code: &str, fields: &[String]) -> R
     )?;
     Ok(())
 }
+
+/// A transfer made from this register.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transfer {
+    pub id: String,
+    pub controller: String,
+    pub name: String,
+    pub state: String,
+    pub created_at: String,
+    pub plan_digest: String,
+    pub ciphertext_sha256: String,
+    pub signer_key_id: String,
+    pub recipients: Vec<String>,
+    pub counts: serde_json::Value,
+}
+
+/// Record a transfer.
+pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
+    conn.execute(
+        "INSERT INTO transfers(id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        params![
+            t.id,
+            t.controller,
+            t.name,
+            t.state,
+            t.created_at,
+            t.plan_digest,
+            t.ciphertext_sha256,
+            t.signer_key_id,
+            serde_json::to_string(&t.recipients).unwrap_or_default(),
+            t.counts.to_string()
+        ],
+    )?;
+    Ok(())
+}

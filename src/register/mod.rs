@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_register.sql"),
     include_str!("migrations/0002_vault.sql"),
     include_str!("migrations/0003_transfer.sql"),
+    include_str!("migrations/0004_transfers.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -815,6 +815,12 @@ pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM tombstones WHERE hash = ?1", [hash], |_| Ok(())).optional()?.is_some())
 }
 
+/// Every suppression entry as (hash, reason, at).
+pub fn suppression_rows(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut st = conn.prepare("SELECT hash, reason, at FROM suppression ORDER BY hash")?;
+    Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Suppression counts by reason.
 pub fn suppression_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
     let mut st = conn.prepare("SELECT reason, COUNT(*) FROM suppression GROUP BY reason ORDER BY reason")?;

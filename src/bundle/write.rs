@@ -1,0 +1,406 @@
+//! Writing a bundle (format v1): the plan's contents as a BagIt bag in a zip, written straight into
+//! the age encryptor (no plaintext on disk), then signed.
+//!
+//! Files written side by side in the output folder, each to a temporary name first and renamed
+//! into place only when complete: `NAME.zip.age`, `NAME.zip.age.minisig` (over the ciphertext),
+//! `NAME.transfer.json` and its `.minisig` (the transfer record: counts, no personal data).
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::zipstream::{Writer, Written};
+use crate::error::{Error, Result};
+use crate::keys::SigningKey;
+use crate::model::fmt_ts;
+use crate::register::{audit, queries, vault};
+use crate::transfer::plan::{self, Plan};
+
+/// The bundle format version this writer produces.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Formats stored rather than deflated (already compressed).
+fn compressed(name: &str) -> bool {
+    matches!(plan::format_of(name), "docx" | "pdf" | "image" | "video" | "pptx")
+        || name.ends_with(".zip")
+        || name.ends_with(".gz")
+}
+
+/// One payload file in handover.json.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// The signed manifest inside the bag (`handover.json`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub bundle_id: String,
+    pub created_at: String,
+    pub from: String,
+    pub to: String,
+    pub signer_key_id: String,
+    pub plan_digest: String,
+    pub fields: serde_json::Value,
+    pub counts: serde_json::Value,
+    pub files: Vec<FileEntry>,
+    pub audit_checkpoint: String,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub bundle_id: String,
+    pub bundle: String,
+    pub signature: String,
+    pub transfer_record: String,
+    pub transfer_record_signature: String,
+    pub ciphertext_sha256: String,
+    pub recipients: Vec<String>,
+    pub files: usize,
+    pub payload_bytes: u64,
+}
+
+struct Temp(PathBuf);
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp_for(final_path: &Path) -> PathBuf {
+    let name = final_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    final_path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Write `bytes` to `path` atomically (temp + rename), never over an existing file.
+fn publish(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = Temp(temp_for(path));
+    crate::keys::write_new(&tmp.0, 0o644, bytes)?;
+    if path.exists() {
+        return Err(Error::io("create", path, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+    }
+    std::fs::rename(&tmp.0, path).map_err(|e| Error::io("rename into", path, e))
+}
+
+fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in rows {
+        if let Ok(s) = serde_json::to_string(&r) {
+            out.extend(s.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let e = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    w.write_record(header).map_err(e)?;
+    for r in rows {
+        w.write_record(r).map_err(e)?;
+    }
+    w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))
+}
+
+fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut held = String::new();
+    for (reason, n) in &p.totals.register_by_reason {
+        let meaning = crate::transfer::rules::REASONS.iter().find(|(c, _)| c == reason).map_or("", |(_, m)| *m);
+        held.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(reason), n, esc(meaning)));
+    }
+    let accounts: String = p.accounts.iter().map(|a| format!("<li>{} ({}): change the password, the recovery email and phone, the two-factor method, and remove the old admins.</li>\n", esc(&a.service), esc(&a.url))).collect();
+    format!(
+        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Your handover from {from}</title>\n<style>body{{font-family:sans-serif;max-width:42em;margin:2em auto;line-height:1.5}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}</style></head>\n<body>\n<h1>Your handover: {community}</h1>\n<p>From {from} to {to}. Bundle {bundle_id}, made {date}.</p>\n<h2>What you received</h2>\n<ul><li>{reg} people's details, roles and consent history</li><li>{ml} people on your own mailing list (each has agreed to hear from you)</li><li>{docs} documents (names of people who did not agree have been removed)</li><li>{acc} accounts</li></ul>\n<h2>What was held back, and why</h2>\n<table><caption>People whose details were not passed on, by reason (counts only)</caption>\n<tr><th>Reason</th><th>People</th><th>What it means</th></tr>\n{held}</table>\n<h2>What you must do</h2>\n<ol><li>Within one month, send everyone you received a privacy notice saying who you are, that the details came from {from}, and how to object or unsubscribe (and before your first message to them).</li>\n<li>Change every account's password and recovery details now:<ul>\n{accounts}</ul></li>\n<li>Send back the signed receipt so {from} knows the bundle arrived safely.</li></ol>\n</body></html>\n",
+        from = esc(&p.from),
+        to = esc(&p.receiver.name),
+        community = esc(community),
+        date = esc(&p.date),
+        reg = p.totals.register_included,
+        ml = p.totals.mailing_list_included,
+        docs = p.totals.documents_included,
+        acc = p.totals.accounts,
+    )
+}
+
+/// Everything `create` needs.
+pub struct Request<'a> {
+    pub plan: &'a Plan,
+    pub recipients: Vec<age::x25519::Recipient>,
+    pub sign_key: &'a SigningKey,
+    pub identity: Option<Vec<age::x25519::Identity>>,
+    pub out: &'a Path,
+    pub name: String,
+    pub bundle_id: String,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
+pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created> {
+    let p = req.plan;
+    let bag = req.name.clone();
+    let final_bundle = req.out.join(format!("{}.zip.age", req.name));
+    for f in [&final_bundle] {
+        if f.exists() {
+            return Err(Error::io("create", f, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+        }
+    }
+    let included: std::collections::HashSet<&str> =
+        p.people.iter().filter(|x| x.register.decision.included).map(|x| x.id.as_str()).collect();
+
+    // Payload contents held in memory are the small structured files; documents stream from disk
+    // or are redacted one at a time.
+    let mut small: Vec<(String, Vec<u8>)> = Vec::new();
+    small.push(("data/register/people.jsonl".into(), jsonl(&p.rows)));
+    let history: Vec<serde_json::Value> = queries::consents(conn, None, None)?
+        .into_iter()
+        .filter(|c| included.contains(c.person_id.as_str()))
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id, "person_id": c.person_id, "purpose": c.purpose, "action": c.action, "controllers": c.controllers,
+                "channels": c.channels, "consent_kind": c.consent_kind, "special_categories": c.special_categories,
+                "statement_version": c.statement_version, "statement_sha256": c.statement_sha256, "notice_version": c.notice_version,
+                "method": c.method, "evidence_ref": c.evidence_ref, "at": c.at, "given_by": c.given_by,
+                "authority_kind": c.authority_kind, "verified_at": c.verified_at, "told_can_withdraw": c.told_can_withdraw,
+            })
+        })
+        .collect();
+    small.push(("data/register/consent-events.jsonl".into(), jsonl(history)));
+    let bases: Vec<queries::BasisEvent> =
+        queries::bases(conn, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
+    small.push(("data/register/bases.jsonl".into(), jsonl(bases)));
+    let mut list = Vec::new();
+    for pp in p.people.iter().filter(|x| x.mailing_list.decision.included) {
+        let person = queries::person_required(conn, &pp.id)?;
+        let attributes = serde_json::json!({ "ref": pp.reference, "consent": pp.mailing_list.evidence });
+        list.push(vec![person.email.unwrap_or_default(), person.name.unwrap_or_default(), attributes.to_string()]);
+    }
+    small.push(("data/mailing-list.csv".into(), csv_bytes(&["email", "name", "attributes"], &list)?));
+    let supp: Vec<Vec<String>> = queries::suppression_rows(conn)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
+    small.push(("data/suppression.csv".into(), csv_bytes(&["hash", "reason", "at"], &supp)?));
+    let key = crate::register::setting(conn, "hash_key")?.unwrap_or_default();
+    small.push((
+        "data/suppression-key.json".into(),
+        serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "HMAC-SHA256 of the normalised email (trimmed, NFC, lower case)", "key_hex": key }))
+            .unwrap_or_default(),
+    ));
+    let mut accounts = Vec::new();
+    let all_accounts = vault::accounts(conn)?;
+    if !all_accounts.is_empty() {
+        let ids = req.identity.as_ref().ok_or_else(|| {
+            Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
+        })?;
+        for a in &all_accounts {
+            let ct = vault::secret(conn, &a.id)?;
+            let plain = crate::vault::decrypt(ids, &ct, &format!("the secret of account {}", a.id))?;
+            accounts.push(serde_json::json!({
+                "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
+                "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
+                "recovery_phone": a.recovery_phone, "two_factor": a.two_factor,
+                "secret": String::from_utf8_lossy(&plain),
+            }));
+        }
+    }
+    small.push(("data/accounts.json".into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
+    small.push(("data/aggregates.json".into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
+    let community = crate::register::setting(conn, "community")?.unwrap_or_default();
+    small.push(("data/HANDOVER-LETTER.html".into(), letter(p, &req.bundle_id, &community).into_bytes()));
+
+    // Write: zip → age → temp file.
+    let tmp = Temp(temp_for(&final_bundle));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp.0)
+        .map_err(|e| Error::io("create", &tmp.0, e))?;
+    let enc = age::Encryptor::with_recipients(req.recipients.iter().map(|r| r as &dyn age::Recipient))
+        .map_err(|e| Error::Internal(format!("age: {e}")))?;
+    let age_w = enc.wrap_output(BufWriter::with_capacity(1 << 20, file)).map_err(|e| Error::io("write", &tmp.0, e))?;
+    let mut zip = Writer::new(age_w);
+    let io = |e: std::io::Error| Error::io("write", &tmp.0, e);
+    let mut files: Vec<Written> = Vec::new();
+    for (path, bytes) in &small {
+        let w = zip.add_bytes(&format!("{bag}/{path}"), bytes, true).map_err(io)?;
+        files.push(Written { name: path.clone(), ..w });
+    }
+    let mut report = BTreeMap::new();
+    for d in p.documents.iter().filter(|d| d.included) {
+        let doc = crate::register::docs::document(conn, &d.id)?;
+        let safe: String =
+            d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+        let path = format!("data/documents/{}-{safe}", d.id);
+        let w = match d.state.as_str() {
+            "redacted" => {
+                let (bytes, _) = plan::read_source(Path::new(&doc.path))
+                    .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
+                let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
+                zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
+            }
+            "redacted_copy" => {
+                let r = crate::register::docs::latest_review(conn, &d.id, &p.receiver.slug)?
+                    .and_then(|r| r.redacted_copy_path)
+                    .ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
+                zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?
+            }
+            _ => zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?,
+        };
+        report.insert(path.clone(), serde_json::json!({ "document": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions }));
+        files.push(Written { name: path, ..w });
+    }
+
+    // Tag files: the signed manifest, BagIt declarations and manifests.
+    let head = audit::verify(conn)?;
+    let root = hex::decode(head.head.clone().unwrap_or_default()).unwrap_or_default();
+    let (seed, _) = req.sign_key.ed25519();
+    let checkpoint = super::checkpoint::sign(
+        &super::checkpoint::body(&format!("handover/{}/audit", p.from), head.entries, &root),
+        &p.from,
+        &seed,
+    );
+    let counts = serde_json::json!({
+        "register_included": p.totals.register_included,
+        "mailing_list_included": p.totals.mailing_list_included,
+        "register_by_reason": p.totals.register_by_reason,
+        "mailing_list_by_reason": p.totals.mailing_list_by_reason,
+        "fields_stripped": p.totals.fields_stripped,
+        "special_category_records_included": p.totals.special_category_records_included,
+        "documents": p.totals.documents_included,
+        "accounts": p.totals.accounts,
+    });
+    let manifest = Manifest {
+        format: "handover-bundle".into(),
+        format_version: FORMAT_VERSION,
+        bundle_id: req.bundle_id.clone(),
+        created_at: fmt_ts(req.now),
+        from: p.from.clone(),
+        to: p.receiver.slug.clone(),
+        signer_key_id: req.sign_key.key_id(),
+        plan_digest: p.digest.clone(),
+        fields: serde_json::to_value(&p.fields).unwrap_or_default(),
+        counts: counts.clone(),
+        files: files
+            .iter()
+            .map(|w| FileEntry { path: w.name.clone(), size: w.size, sha256: w.sha256.clone() })
+            .collect(),
+        audit_checkpoint: checkpoint,
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    let manifest_sig = req.sign_key.sign(&manifest_bytes[..], &format!("handover.json of bundle {}", req.bundle_id))?;
+    let redaction = serde_json::to_vec_pretty(&report).unwrap_or_default();
+    let payload_bytes: u64 = files.iter().map(|w| w.size).sum();
+    let manifest_txt: String = files.iter().map(|w| format!("{}  {}\n", w.sha256, w.name)).collect();
+    let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
+    let bag_info = format!(
+        "Bag-Software-Agent: handover {}\nBagging-Date: {}\nExternal-Identifier: {}\nSource-Organization: {}\nPayload-Oxum: {}.{}\n",
+        env!("CARGO_PKG_VERSION"),
+        req.now.date_naive(),
+        req.bundle_id,
+        queries::self_controller(conn)?.name.replace(['\n', '\r'], " "),
+        payload_bytes,
+        files.len()
+    );
+    let mut tags: Vec<(String, Vec<u8>)> = vec![
+        ("handover.json".into(), manifest_bytes),
+        ("handover.json.minisig".into(), manifest_sig.into_bytes()),
+        ("redaction-report.json".into(), redaction),
+        ("manifest-sha256.txt".into(), manifest_txt.into_bytes()),
+        ("bagit.txt".into(), bagit.into_bytes()),
+        ("bag-info.txt".into(), bag_info.into_bytes()),
+    ];
+    let tag_manifest: String = tags
+        .iter()
+        .map(|(n, b)| format!("{}  {n}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))))
+        .collect();
+    tags.push(("tagmanifest-sha256.txt".into(), tag_manifest.into_bytes()));
+    for (n, b) in &tags {
+        zip.add_bytes(&format!("{bag}/{n}"), b, true).map_err(io)?;
+    }
+    let age_w = zip.finish().map_err(io)?;
+    let buf = age_w.finish().map_err(io)?;
+    let file = buf.into_inner().map_err(|e| Error::io("write", &tmp.0, e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    drop(file);
+
+    // Sign the ciphertext, then publish everything.
+    let ct_sha = {
+        let bytes = std::fs::File::open(&tmp.0).map_err(|e| Error::io("read", &tmp.0, e))?;
+        let mut h = <sha2::Sha256 as sha2::Digest>::new();
+        std::io::copy(&mut std::io::BufReader::new(bytes), &mut HashWriter(&mut h))
+            .map_err(|e| Error::io("read", &tmp.0, e))?;
+        hex::encode(sha2::Digest::finalize(h))
+    };
+    let sig = req.sign_key.sign(
+        std::io::BufReader::new(std::fs::File::open(&tmp.0).map_err(|e| Error::io("read", &tmp.0, e))?),
+        &format!("bundle {} from {} to {} sha256 {ct_sha}", req.bundle_id, p.from, p.receiver.slug),
+    )?;
+    let recipients: Vec<String> =
+        req.recipients.iter().map(|r| crate::keys::fingerprint(r.to_string().as_bytes())).collect();
+    let record = serde_json::json!({
+        "format": "handover-transfer-record",
+        "format_version": FORMAT_VERSION,
+        "transfer_id": req.bundle_id,
+        "created_at": fmt_ts(req.now),
+        "from": serde_json::to_value(queries::self_controller(conn)?).unwrap_or_default(),
+        "to": serde_json::to_value(queries::controller(conn, &p.receiver.slug)?).unwrap_or_default(),
+        "plan_date": p.date,
+        "plan_digest": p.digest,
+        "approval": p.approval,
+        "lawful_basis": { "register": "disclose_to_successor: consent naming the receiver, or legitimate interests with LIA and notice", "mailing_list": "successor_newsletter: consent naming the receiver" },
+        "fields": p.fields,
+        "counts": counts,
+        "accounts": p.accounts,
+        "documents": p.documents.iter().filter(|d| d.included).map(|d| serde_json::json!({ "id": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions })).collect::<Vec<_>>(),
+        "bundle": { "file": format!("{}.zip.age", req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
+        "receiver_art14_notice_due": (req.now.date_naive().checked_add_months(chrono::Months::new(1))).map(|d| d.to_string()),
+    });
+    let record_bytes = serde_json::to_vec_pretty(&record).map_err(|e| Error::Internal(e.to_string()))?;
+    let record_sig = req.sign_key.sign(&record_bytes[..], &format!("transfer record {}", req.bundle_id))?;
+    let paths = [
+        req.out.join(format!("{}.zip.age.minisig", req.name)),
+        req.out.join(format!("{}.transfer.json", req.name)),
+        req.out.join(format!("{}.transfer.json.minisig", req.name)),
+    ];
+    for p in paths.iter().chain([&final_bundle]) {
+        if p.exists() {
+            return Err(Error::io("create", p, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+        }
+    }
+    publish(&paths[0], sig.as_bytes())?;
+    publish(&paths[1], &record_bytes)?;
+    publish(&paths[2], record_sig.as_bytes())?;
+    std::fs::rename(&tmp.0, &final_bundle).map_err(|e| Error::io("rename into", &final_bundle, e))?;
+    Ok(Created {
+        bundle_id: req.bundle_id.clone(),
+        bundle: final_bundle.display().to_string(),
+        signature: paths[0].display().to_string(),
+        transfer_record: paths[1].display().to_string(),
+        transfer_record_signature: paths[2].display().to_string(),
+        ciphertext_sha256: ct_sha,
+        recipients,
+        files: files.len(),
+        payload_bytes,
+    })
+}
+
+struct HashWriter<'a>(&'a mut sha2::Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
