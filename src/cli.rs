@@ -985,6 +985,17 @@ pub enum BundleCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Check every layer of a bundle and name the first that fails; exit 1 if it is not valid.
+    Verify {
+        /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).
+        file: PathBuf,
+        /// The receiving group's age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+        /// The sender's minisign public key: the RW… string or a .pub file.
+        #[arg(long)]
+        signer: String,
+    },
 }
 
 /// `bag ...`.

@@ -153,3 +153,150 @@ fn a_plan_with_blockers_writes_no_bundle() {
     ]);
     assert!(dry.stdout.starts_with("dry run, nothing written"));
 }
+
+/// Rebuild a bundle as an attacker holding the receiver's key and the sender's signing key would:
+/// decrypt, change the zip with `edit`, re-encrypt to the receiver, sign the new ciphertext.
+fn tamper(
+    env: &TestEnv,
+    demo: &Path,
+    bundle: &Path,
+    out: &str,
+    edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>,
+    extra: Option<(&str, &[u8])>,
+) -> PathBuf {
+    let plain = std::process::Command::new("age")
+        .args(["-d", "-i", "group/group-age.key"])
+        .arg(bundle)
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(plain.stdout)).unwrap();
+    let mut w = handover::bundle::zipstream::Writer::new(Vec::new());
+    let mut top = String::new();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        top = name.split('/').next().unwrap().to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        if let Some(new) = edit(&name, data) {
+            w.add_bytes(&name, &new, true).unwrap();
+        }
+    }
+    if let Some((rel, data)) = extra {
+        w.add_bytes(&format!("{top}/{rel}"), data, true).unwrap();
+    }
+    let zip_bytes = w.finish().unwrap();
+    std::fs::write(env.path().join("t.zip"), zip_bytes).unwrap();
+    let rec = std::fs::read_to_string(env.path().join("group/group-age.pub")).unwrap();
+    let out_path = env.path().join(out);
+    let enc = std::process::Command::new("age")
+        .args(["-r", rec.trim(), "-o"])
+        .arg(&out_path)
+        .arg("t.zip")
+        .current_dir(env.path())
+        .status()
+        .unwrap();
+    assert!(enc.success());
+    env.ok(&[
+        "keys",
+        "sign",
+        out_path.to_str().unwrap(),
+        "--sign-key",
+        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
+    ]);
+    out_path
+}
+
+#[test]
+fn verify_names_the_first_failing_layer() {
+    let (env, demo) = ready();
+    let r = create(&env, &demo, "out");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let bundle = if bundle.exists() { bundle } else { PathBuf::from(r["data"]["bundle"].as_str().unwrap()) };
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let verify = |file: &Path, identity: &str, signer: &str| {
+        let r = env.run(&[
+            "bundle",
+            "verify",
+            file.to_str().unwrap(),
+            "--identity",
+            identity,
+            "--signer",
+            signer,
+            "--json",
+        ]);
+        (r.code, r.json()["data"].clone())
+    };
+    let (code, v) = verify(&bundle, "group/group-age.key", &pk);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["valid"], true);
+    let (code, v) = verify(&bundle, demo.join("keys/facilitator-age.key").to_str().unwrap(), &pk);
+    assert_eq!((code, v["layer"].as_str()), (1, Some("decryption")));
+    let (code, v) = verify(
+        &bundle,
+        "group/group-age.key",
+        crate::util::fixtures().join("keys/minisign-test.pub").to_str().unwrap(),
+    );
+    assert_eq!((code, v["layer"].as_str()), (1, Some("outer_signature")));
+    assert!(v["why"].as_str().unwrap().contains("not by the expected key"));
+    // Flipped bytes anywhere in the ciphertext.
+    let original = std::fs::read(&bundle).unwrap();
+    let sig = std::fs::read(format!("{}.minisig", bundle.display())).unwrap();
+    let copy = env.path().join("flip.zip.age");
+    std::fs::write(env.path().join("flip.zip.age.minisig"), &sig).unwrap();
+    for i in 0..40usize {
+        let pos = (i * 7919 + 13) % original.len();
+        let mut b = original.clone();
+        b[pos] ^= 1 << (i % 8);
+        std::fs::write(&copy, &b).unwrap();
+        let (code, v) = verify(&copy, "group/group-age.key", &pk);
+        assert_eq!((code, v["layer"].as_str()), (1, Some("outer_signature")), "flip at {pos}");
+    }
+    // Inner layers: re-encrypted and outer-signed with the genuine sender key, so only the inner
+    // checks can catch them.
+    let doc = tamper(
+        &env,
+        &demo,
+        &bundle,
+        "doc.zip.age",
+        |n, d| Some(if n.contains("/data/documents/") && n.ends_with("minutes.txt") { b"changed".to_vec() } else { d }),
+        None,
+    );
+    let (code, v) = verify(&doc, "group/group-age.key", &pk);
+    assert_eq!((code, v["layer"].as_str()), (1, Some("contents")), "{v}");
+    let man = tamper(
+        &env,
+        &demo,
+        &bundle,
+        "man.zip.age",
+        |n, d| {
+            Some(if n.ends_with("/handover.json") {
+                String::from_utf8(d).unwrap().replace("\"accounts\": 1", "\"accounts\": 2").into_bytes()
+            } else {
+                d
+            })
+        },
+        None,
+    );
+    let (code, v) = verify(&man, "group/group-age.key", &pk);
+    assert_eq!((code, v["layer"].as_str()), (1, Some("inner_signature")), "{v}");
+    let extra = tamper(&env, &demo, &bundle, "extra.zip.age", |_, d| Some(d), Some(("data/extra.txt", b"smuggled")));
+    let (code, v) = verify(&extra, "group/group-age.key", &pk);
+    assert_eq!((code, v["layer"].as_str()), (1, Some("contents")), "{v}");
+    assert_eq!(v["file"], "data/extra.txt");
+    let missing = tamper(
+        &env,
+        &demo,
+        &bundle,
+        "missing.zip.age",
+        |n, d| if n.ends_with("/data/aggregates.json") { None } else { Some(d) },
+        None,
+    );
+    let (code, v) = verify(&missing, "group/group-age.key", &pk);
+    assert_eq!((code, v["layer"].as_str()), (1, Some("contents")), "{v}");
+    // Bad usage is 2, not 1.
+    let r = env.run(&["bundle", "verify", bundle.to_str().unwrap(), "--identity", "nope.key", "--signer", &pk]);
+    assert_eq!(r.code, 2);
+}

@@ -292,6 +292,25 @@ fn every_json_output_matches_its_schema() {
         args.extend(extra);
         save(&env.ok(&args).stdout, &mut by_type);
     }
+    let bundle = std::fs::read_dir(env.path().join("bundles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "age"))
+        .unwrap();
+    save(
+        &env.ok(&[
+            "bundle",
+            "verify",
+            bundle.to_str().unwrap(),
+            "--identity",
+            &id,
+            "--signer",
+            demo_keys.join("facilitator-minisign.pub").to_str().unwrap(),
+            "--json",
+        ])
+        .stdout,
+        &mut by_type,
+    );
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

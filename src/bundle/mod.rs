@@ -3,5 +3,6 @@
 
 pub mod bagit;
 pub mod checkpoint;
+pub mod read;
 pub mod write;
 pub mod zipstream;

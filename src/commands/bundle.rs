@@ -11,7 +11,12 @@ use crate::transfer::plan::{self, Request};
 
 /// Run a bundle subcommand.
 pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
-    let BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run } = cmd;
+    let (to, recipients, recipients_file, sign_key, out, identity, dry_run) = match cmd {
+        BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run } => {
+            (to, recipients, recipients_file, sign_key, out, identity, dry_run)
+        }
+        BundleCmd::Verify { file, identity, signer } => return verify(&file, &identity, &signer),
+    };
     let mut reg = ctx.open()?;
     let p = plan::make(
         reg.conn(),
@@ -110,4 +115,35 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         created.recipients.join(", ")
     );
     Ok(Outcome::new("bundle_created", created, text))
+}
+
+fn verify(file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
+    let pk = keys::load_public_key(signer)?;
+    let ids = keys::load_identities(identity)?;
+    if !file.is_file() {
+        return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    let v = crate::bundle::read::verify(file, &ids, &pk);
+    if v.valid {
+        let text = format!(
+            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n",
+            v.bundle_id.as_deref().unwrap_or("?"),
+            v.from.as_deref().unwrap_or("?"),
+            v.to.as_deref().unwrap_or("?"),
+            v.files,
+            v.payload_bytes
+        );
+        return Ok(Outcome::new("bundle_verify", v, text));
+    }
+    let text = format!(
+        "INVALID bundle: {} failed{}: {}\n",
+        v.layer.unwrap_or("?"),
+        v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
+        v.why.as_deref().unwrap_or("")
+    );
+    let mut o = Outcome::new("bundle_verify", v, text);
+    o.exit = crate::exit::ExitCode::CheckFailed;
+    Ok(o.note(
+        "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
+    ))
 }

@@ -1,0 +1,295 @@
+//! Verifying a bundle, every layer in one pass, failing closed and naming the first layer that
+//! fails: outer signature (by the expected signer, over the ciphertext) → decryption → zip entries
+//! (paths, duplicates, links, sizes) → inner signature over `handover.json` → every payload file's
+//! SHA-256 and size against it, and no file it does not list → the shape of every JSON and CSV file
+//! → the rules (R1, R3) re-checked on the content. Nothing is written while verifying: the zip is
+//! read from the decrypted stream, not from a plaintext temporary file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufReader;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::write::{FileEntry, Manifest};
+use super::zipstream::{Limits, Reader};
+
+/// The outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    pub valid: bool,
+    /// The first layer that failed: outer_signature, decryption, zip, inner_signature, contents, schemas, rules.
+    pub layer: Option<&'static str>,
+    pub file: Option<String>,
+    pub why: Option<String>,
+    pub bundle_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub files: usize,
+    pub payload_bytes: u64,
+}
+
+struct Fail(&'static str, Option<String>, String);
+
+const TAG_FILES: &[&str] = &[
+    "bagit.txt",
+    "bag-info.txt",
+    "handover.json",
+    "handover.json.minisig",
+    "redaction-report.json",
+    "manifest-sha256.txt",
+    "tagmanifest-sha256.txt",
+];
+/// Payload files read into memory for the rule checks (the rest are hashed as they stream).
+const KEPT: &[&str] = &[
+    "data/mailing-list.csv",
+    "data/register/people.jsonl",
+    "data/register/consent-events.jsonl",
+    "data/accounts.json",
+];
+const MAX_KEPT: usize = 256 << 20;
+
+/// Verify `bundle` (with `bundle.minisig` beside it).
+pub fn verify(bundle: &Path, identities: &[age::x25519::Identity], signer: &minisign::PublicKey) -> Verification {
+    let mut v = Verification {
+        valid: false,
+        layer: None,
+        file: None,
+        why: None,
+        bundle_id: None,
+        from: None,
+        to: None,
+        files: 0,
+        payload_bytes: 0,
+    };
+    match run(bundle, identities, signer, &mut v) {
+        Ok(()) => v.valid = true,
+        Err(Fail(layer, file, why)) => {
+            v.layer = Some(layer);
+            v.file = file;
+            v.why = Some(why);
+        }
+    }
+    v
+}
+
+fn run(
+    bundle: &Path,
+    identities: &[age::x25519::Identity],
+    signer: &minisign::PublicKey,
+    v: &mut Verification,
+) -> Result<(), Fail> {
+    let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    // 1. The outer signature, over the ciphertext, by the expected signer.
+    let sig_path = bundle.with_file_name(format!("{name}.minisig"));
+    let sig = std::fs::read_to_string(&sig_path).map_err(|_| {
+        Fail("outer_signature", Some(format!("{name}.minisig")), "the signature file is missing".into())
+    })?;
+    let f = std::fs::File::open(bundle)
+        .map_err(|_| Fail("outer_signature", Some(name.clone()), "the bundle cannot be read".into()))?;
+    crate::keys::verify(signer, &sig, BufReader::new(f))
+        .map_err(|e| Fail("outer_signature", Some(name.clone()), e.to_string()))?;
+    // 2. Decryption.
+    let f = std::fs::File::open(bundle)
+        .map_err(|_| Fail("decryption", Some(name.clone()), "the bundle cannot be read".into()))?;
+    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, f))
+        .map_err(|_| Fail("decryption", Some(name.clone()), "not an age file".into()))?;
+    let plain = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| {
+        let why = match e {
+            age::DecryptError::NoMatchingKeys => "none of the given identities can open it".to_string(),
+            _ => "its header is damaged".to_string(),
+        };
+        Fail("decryption", Some(name.clone()), why)
+    })?;
+    // 3. The zip, read from the decrypted stream.
+    let mut zip = Reader::new(plain, Limits::default());
+    let mut bag: Option<String> = None;
+    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut payload: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    loop {
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf: Vec<u8> = Vec::new();
+        let mut keep = false;
+        let mut overflow = false;
+        let entry = zip
+            .next(|e, chunk| {
+                if size == 0 && buf.is_empty() {
+                    let rel = e.name.split_once('/').map_or("", |(_, r)| r);
+                    keep = TAG_FILES.contains(&rel) || KEPT.contains(&rel);
+                }
+                hasher.update(chunk);
+                size += chunk.len() as u64;
+                if keep {
+                    if buf.len() + chunk.len() > MAX_KEPT {
+                        overflow = true;
+                    } else {
+                        buf.extend_from_slice(chunk);
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| Fail("zip", None, e.0))?;
+        let Some(entry) = entry else { break };
+        let (top, rel) = entry.name.split_once('/').ok_or_else(|| {
+            Fail("zip", Some(entry.name.clone()), "every entry must be inside the bag's folder".into())
+        })?;
+        match &bag {
+            None => bag = Some(top.to_string()),
+            Some(b) if b != top => {
+                return Err(Fail("zip", Some(entry.name.clone()), "entries from more than one top folder".into()));
+            }
+            _ => {}
+        }
+        if overflow {
+            return Err(Fail("zip", Some(rel.to_string()), "a tag file is too large".into()));
+        }
+        if rel.starts_with("data/") {
+            if KEPT.contains(&rel) {
+                kept.insert(rel.to_string(), buf);
+            }
+            payload.insert(rel.to_string(), (size, hex::encode(hasher.finalize())));
+        } else if TAG_FILES.contains(&rel) {
+            tags.insert(rel.to_string(), buf);
+        } else {
+            return Err(Fail(
+                "contents",
+                Some(rel.to_string()),
+                "a file outside data/ that the bundle format does not have".into(),
+            ));
+        }
+    }
+    // 4. The inner signature.
+    let manifest_bytes = tags
+        .get("handover.json")
+        .ok_or_else(|| Fail("inner_signature", Some("handover.json".into()), "missing".into()))?;
+    let manifest_sig = tags
+        .get("handover.json.minisig")
+        .ok_or_else(|| Fail("inner_signature", Some("handover.json.minisig".into()), "missing".into()))?;
+    let sig_text = String::from_utf8(manifest_sig.clone())
+        .map_err(|_| Fail("inner_signature", Some("handover.json.minisig".into()), "not text".into()))?;
+    crate::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
+        .map_err(|e| Fail("inner_signature", Some("handover.json".into()), e.to_string()))?;
+    let m: Manifest = serde_json::from_slice(manifest_bytes)
+        .map_err(|e| Fail("schemas", Some("handover.json".into()), format!("does not match the format: {e}")))?;
+    if m.format != "handover-bundle" || m.format_version != super::write::FORMAT_VERSION {
+        return Err(Fail(
+            "schemas",
+            Some("handover.json".into()),
+            format!("format {} version {} is not one this handover reads", m.format, m.format_version),
+        ));
+    }
+    v.bundle_id = Some(m.bundle_id.clone());
+    v.from = Some(m.from.clone());
+    v.to = Some(m.to.clone());
+    // 5. Every payload file against the signed manifest, and nothing else.
+    let listed: BTreeMap<&str, &FileEntry> = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    if listed.len() != m.files.len() {
+        return Err(Fail("contents", Some("handover.json".into()), "a file is listed twice".into()));
+    }
+    for (path, f) in &listed {
+        match payload.get(*path) {
+            None => return Err(Fail("contents", Some(path.to_string()), "listed in handover.json but missing".into())),
+            Some((size, sha)) if *size != f.size || *sha != f.sha256 => {
+                return Err(Fail(
+                    "contents",
+                    Some(path.to_string()),
+                    "does not match its SHA-256 and size in handover.json".into(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if let Some(extra) = payload.keys().find(|p| !listed.contains_key(p.as_str())) {
+        return Err(Fail("contents", Some(extra.clone()), "in the bag but not listed in handover.json".into()));
+    }
+    for t in TAG_FILES {
+        if !tags.contains_key(*t) {
+            return Err(Fail("contents", Some((*t).to_string()), "missing".into()));
+        }
+    }
+    let manifest_txt: BTreeSet<String> =
+        String::from_utf8_lossy(&tags["manifest-sha256.txt"]).lines().map(String::from).collect();
+    let expected: BTreeSet<String> = m.files.iter().map(|f| format!("{}  {}", f.sha256, f.path)).collect();
+    if manifest_txt != expected {
+        return Err(Fail("contents", Some("manifest-sha256.txt".into()), "disagrees with handover.json".into()));
+    }
+    for line in String::from_utf8_lossy(&tags["tagmanifest-sha256.txt"]).lines() {
+        let (sha, path) = line
+            .split_once("  ")
+            .ok_or_else(|| Fail("contents", Some("tagmanifest-sha256.txt".into()), "malformed line".into()))?;
+        let got = tags.get(path).map(|b| hex::encode(Sha256::digest(b)));
+        if got.as_deref() != Some(sha) {
+            return Err(Fail("contents", Some(path.to_string()), "does not match tagmanifest-sha256.txt".into()));
+        }
+    }
+    if tags["bagit.txt"] != b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
+        return Err(Fail("contents", Some("bagit.txt".into()), "not the BagIt 1.0 declaration".into()));
+    }
+    v.files = m.files.len();
+    v.payload_bytes = m.files.iter().map(|f| f.size).sum();
+    // 6. Shapes and 7. rules.
+    let list = kept
+        .get("data/mailing-list.csv")
+        .ok_or_else(|| Fail("contents", Some("data/mailing-list.csv".into()), "missing".into()))?;
+    let mut rdr = csv::Reader::from_reader(&list[..]);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|_| Fail("schemas", Some("data/mailing-list.csv".into()), "not CSV".into()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    if header != ["email", "name", "attributes"] {
+        return Err(Fail(
+            "schemas",
+            Some("data/mailing-list.csv".into()),
+            "the header is not email,name,attributes".into(),
+        ));
+    }
+    for (i, row) in rdr.records().enumerate() {
+        let row = row
+            .map_err(|_| Fail("schemas", Some("data/mailing-list.csv".into()), format!("row {} is not CSV", i + 2)))?;
+        let attrs: serde_json::Value = serde_json::from_str(row.get(2).unwrap_or("")).map_err(|_| {
+            Fail("schemas", Some("data/mailing-list.csv".into()), format!("row {}: attributes are not JSON", i + 2))
+        })?;
+        let names_receiver = attrs["consent"]["controllers"]
+            .as_array()
+            .is_some_and(|cs| cs.iter().any(|c| c.as_str() == Some(m.to.as_str())));
+        if !names_receiver {
+            return Err(Fail(
+                "rules",
+                Some("data/mailing-list.csv".into()),
+                format!("row {}: its consent does not name the receiver (R1)", i + 2),
+            ));
+        }
+    }
+    let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
+    for (file, forbidden) in [
+        ("data/register/people.jsonl", &["notes", "diversity"][..]),
+        ("data/register/consent-events.jsonl", &["support_given", "authority_ref"][..]),
+    ] {
+        let bytes = kept.get(file).ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
+        for (i, line) in String::from_utf8_lossy(bytes).lines().enumerate() {
+            let row: serde_json::Value = serde_json::from_str(line)
+                .map_err(|_| Fail("schemas", Some(file.into()), format!("line {} is not JSON", i + 1)))?;
+            if let Some(k) = forbidden.iter().find(|k| row.get(**k).is_some()) {
+                return Err(Fail(
+                    "rules",
+                    Some(file.into()),
+                    format!("line {} carries {k}, which never goes per person (R3, R5)", i + 1),
+                ));
+            }
+            let g = row["stakeholder_group"].as_str().unwrap_or("");
+            if (g == "lived_experience" || g == "family_carer") && !special_ok {
+                return Err(Fail(
+                    "rules",
+                    Some(file.into()),
+                    format!("line {} carries a special-category group without explicit consent (R3)", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
