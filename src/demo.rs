@@ -284,6 +284,48 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
     )?;
     let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?;
+    // The receiving group's keys, the bundle, and the group's check of it.
+    let group_dir = out.join("steering-group-keys");
+    let group_dir_s = group_dir.display().to_string();
+    r.step(
+        "the steering group makes its keys (demo only: no passphrase)",
+        &["keys", "new", "--out", &group_dir_s, "--name", "steering-group", "--unprotected"],
+    )?;
+    let bundles = out.join("bundle");
+    let bundles_s = bundles.display().to_string();
+    let sign_key = keys_dir.join("facilitator-minisign.key").display().to_string();
+    let identity = keys_dir.join("facilitator-age.key").display().to_string();
+    let group_pub = group_dir.join("steering-group-age.pub").display().to_string();
+    let created = r.step(
+        "write the bundle, encrypted to the steering group and signed",
+        &[
+            "bundle",
+            "create",
+            "--to",
+            RECEIVER,
+            "--recipient",
+            &group_pub,
+            "--sign-key",
+            &sign_key,
+            "--identity",
+            &identity,
+            "--out",
+            &bundles_s,
+        ],
+    )?;
+    let bundle_file = created.data["bundle"].as_str().unwrap_or_default().to_string();
+    let verified = r.step(
+        "the steering group verifies every layer of the bundle",
+        &[
+            "bundle",
+            "verify",
+            &bundle_file,
+            "--identity",
+            &group_dir.join("steering-group-age.key").display().to_string(),
+            "--signer",
+            &keys_dir.join("facilitator-minisign.pub").display().to_string(),
+        ],
+    )?;
     let backup = out.join("register-backup.db.age");
     r.step(
         "back up the register, encrypted to the custodians",
@@ -369,6 +411,14 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let _ = writeln!(text, "  encrypted backup: {}", backup.display());
     let _ = writeln!(
         text,
+        "  bundle: {} (+ .minisig, transfer record and its .minisig in {})",
+        bundle_file,
+        bundles.display()
+    );
+    let _ = writeln!(text, "  steering group's keys (demo only, no passphrase): {}", group_dir.display());
+    let _ = writeln!(text, "\nthe steering group's check: {}", verified.text.trim());
+    let _ = writeln!(
+        text,
         "\nnext: look around with `handover --register {} person list` or `... consent history M0001`",
         register.display()
     );
@@ -378,6 +428,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         "notices_sent": sent.data, "diversity": diversity.data, "mailchimp": mailchimp.data,
         "erased_readd_refused": true,
         "plan": plan.data["totals"],
+        "bundle": created.data,
+        "bundle_verify": verified.data,
         "blockers": plan.data["blockers"],
         "audit": verify.data,
     });
