@@ -985,6 +985,27 @@ pub enum BundleCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Verify a bundle, then import it into a new register of the receiving group, and write a
+    /// signed receipt to send back.
+    Import {
+        /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).
+        file: PathBuf,
+        /// The receiving group's age identity file.
+        #[arg(long)]
+        identity: PathBuf,
+        /// The sender's minisign public key: the RW… string or a .pub file.
+        #[arg(long)]
+        signer: String,
+        /// The new register to create (must not exist).
+        #[arg(long)]
+        into: PathBuf,
+        /// An age recipient (or a file holding one) to encrypt the account secrets to. Repeatable.
+        #[arg(long = "custodian", value_name = "AGE_RECIPIENT")]
+        custodians: Vec<String>,
+        /// The receiving group's minisign secret key, to sign the receipt.
+        #[arg(long)]
+        sign_key: PathBuf,
+    },
     /// Check every layer of a bundle and name the first that fails; exit 1 if it is not valid.
     Verify {
         /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).

@@ -300,3 +300,136 @@ fn verify_names_the_first_failing_layer() {
     let r = env.run(&["bundle", "verify", bundle.to_str().unwrap(), "--identity", "nope.key", "--signer", &pk]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn the_receiving_group_imports_the_bundle() {
+    let (env, demo) = ready();
+    let r = create(&env, &demo, "out");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let bundle = if bundle.exists() { bundle } else { PathBuf::from(r["data"]["bundle"].as_str().unwrap()) };
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let import = |into: &str, extra: &[&str]| {
+        let mut args = vec![
+            "bundle",
+            "import",
+            bundle.to_str().unwrap(),
+            "--identity",
+            "group/group-age.key",
+            "--signer",
+            &pk,
+            "--into",
+            into,
+            "--sign-key",
+            "group/group-minisign.key",
+        ];
+        args.extend(extra);
+        env.run(&args)
+    };
+    // Without custodians the account secrets have nowhere to go: refused, nothing left behind.
+    let r = import("g1/register.db", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!env.path().join("g1/register.db").exists());
+    assert!(!env.path().join("g1/register-documents").exists());
+    let r = import("g/register.db", &["--custodian", "group/group-age.pub", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = &r.json()["data"];
+    assert_eq!(d["accounts"], 1);
+    assert_eq!(d["documents"], 4);
+    let people = d["people"].as_i64().unwrap();
+    assert!(people >= 322, "{people}");
+    let g = |args: &[&str]| {
+        let mut a = vec!["--register", "g/register.db"];
+        a.extend(args);
+        env.ok(&a)
+    };
+    // The group's own register: it is the controller now, with its tasks.
+    let ctl = g(&["controller", "list", "--json"]).json();
+    assert_eq!(ctl["data"][0]["slug"], "kscop-steering-group");
+    assert_eq!(ctl["data"][0]["is_self"], true);
+    let tasks = g(&["tasks", "list", "--json"]).json();
+    let kinds: Vec<&str> = tasks["data"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"art14_notice") && kinds.contains(&"rotate_account"), "{kinds:?}");
+    let art14 = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "art14_notice").unwrap();
+    assert_eq!(art14["due"], "2026-12-25", "a month after the transfer");
+    g(&["audit", "verify"]);
+    // The secret is now the group's: its custodian key opens it.
+    let acc = g(&["account", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    g(&["account", "reveal", &acc, "--identity", "group/group-age.key", "--out", "secret.txt"]);
+    assert_eq!(std::fs::read_to_string(env.path().join("secret.txt")).unwrap(), "demo-only-password-7f3a");
+    // The mailing list came with its evidence: every subscriber's consent names the group.
+    let hist = g(&["consent", "history", "--purpose", "successor_newsletter", "--json"]).json();
+    let grants: Vec<&serde_json::Value> =
+        hist["data"].as_array().unwrap().iter().filter(|e| e["action"] == "grant").collect();
+    assert!(!grants.is_empty());
+    assert!(grants.iter().all(|e| e["controllers"].as_array().unwrap().iter().any(|c| c == "kscop-steering-group")));
+    // A person erased at the sender cannot be added to the group's marketing: the sender's
+    // suppression key came with the bundle.
+    let erased_email = std::fs::read_to_string(crate::util::fixtures().join("people.csv"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("M0100,"))
+        .unwrap()
+        .split(',')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    let txt = env.write("sn.txt", "Yes, the steering group may email me.\n");
+    g(&[
+        "statement",
+        "add",
+        "--version",
+        "G1",
+        "--purpose",
+        "successor_newsletter",
+        "--format",
+        "standard",
+        "--file",
+        &txt,
+        "--effective-from",
+        "2026-01-01",
+    ]);
+    g(&["notice", "add", "--version", "GN1", "--file", &txt, "--effective-from", "2026-01-01"]);
+    g(&["person", "add", "--ref", "NEW1", "--name", "Returning Person", "--email", &erased_email]);
+    let r = env.run(&[
+        "--register",
+        "g/register.db",
+        "consent",
+        "record",
+        "--person",
+        "NEW1",
+        "--purpose",
+        "successor_newsletter",
+        "--controllers",
+        "kscop-steering-group",
+        "--channels",
+        "email",
+        "--at",
+        "2026-11-20T10:00:00Z",
+        "--recorded-by",
+        "group",
+        "--method",
+        "online_checkbox",
+        "--evidence-ref",
+        "form",
+        "--statement-version",
+        "G1",
+        "--notice-version",
+        "GN1",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("suppression list (erased)"), "{}", r.stderr);
+    // The signed receipt verifies with minisign and carries the cosigned checkpoint.
+    let receipt = std::fs::read_dir(env.path().join("g"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".receipt.json"))
+        .unwrap();
+    ok(tool("minisign").arg("-Vm").arg(&receipt).arg("-p").arg(env.path().join("group/group-minisign.pub")));
+    let rec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&receipt).unwrap()).unwrap();
+    assert_eq!(rec["sender_checkpoint_cosigned"].as_str().unwrap().matches('\u{2014}').count(), 2);
+    // The same register is never overwritten.
+    let again = import("g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(again.code, 2);
+}

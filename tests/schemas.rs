@@ -311,6 +311,24 @@ fn every_json_output_matches_its_schema() {
         .stdout,
         &mut by_type,
     );
+    let demo_pub = demo_keys.join("facilitator-minisign.pub").display().to_string();
+    let import_args = [
+        "bundle",
+        "import",
+        bundle.to_str().unwrap(),
+        "--identity",
+        &id,
+        "--signer",
+        &demo_pub,
+        "--into",
+        "imported/r.db",
+        "--custodian",
+        &rec,
+        "--sign-key",
+        &sk,
+        "--json",
+    ];
+    save(&env.ok(&import_args).stdout, &mut by_type);
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

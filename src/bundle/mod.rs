@@ -3,6 +3,7 @@
 
 pub mod bagit;
 pub mod checkpoint;
+pub mod import;
 pub mod read;
 pub mod write;
 pub mod zipstream;

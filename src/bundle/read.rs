@@ -293,3 +293,72 @@ fn run(
     }
     Ok(())
 }
+
+/// A verified bundle's contents, read in a second pass: the manifest, the small data files in
+/// memory, and the documents written into `docs_dir` (each checked against the manifest again, so a
+/// file swapped between the passes is caught).
+pub struct Contents {
+    pub manifest: Manifest,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub documents: Vec<(String, std::path::PathBuf)>,
+}
+
+/// Read a bundle that `verify` accepted.
+pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &Path) -> Result<Contents, String> {
+    use std::io::Write;
+    let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
+    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, f)).map_err(|e| e.to_string())?;
+    let plain = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| e.to_string())?;
+    let mut zip = Reader::new(plain, Limits::default());
+    let mut files = BTreeMap::new();
+    let mut documents = Vec::new();
+    let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    loop {
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = Vec::new();
+        let mut out: Option<std::fs::File> = None;
+        let mut target: Option<(String, std::path::PathBuf)> = None;
+        let entry = zip
+            .next(|e, chunk| {
+                if size == 0 && out.is_none() && buf.is_empty() {
+                    let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
+                    if let Some(name) = rel.strip_prefix("data/documents/") {
+                        let p = docs_dir.join(name);
+                        out = Some(std::fs::OpenOptions::new().write(true).create_new(true).open(&p)?);
+                        target = Some((rel, p));
+                    }
+                }
+                hasher.update(chunk);
+                size += chunk.len() as u64;
+                match &mut out {
+                    Some(f) => f.write_all(chunk)?,
+                    None => {
+                        if buf.len() + chunk.len() > MAX_KEPT {
+                            return Err(std::io::Error::other("a data file is too large to import"));
+                        }
+                        buf.extend_from_slice(chunk);
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| e.0)?;
+        let Some(entry) = entry else { break };
+        let rel = entry.name.split_once('/').map_or("", |(_, r)| r).to_string();
+        digests.insert(rel.clone(), (size, hex::encode(hasher.finalize())));
+        match target {
+            Some(t) => documents.push(t),
+            None => {
+                files.insert(rel, buf);
+            }
+        }
+    }
+    let manifest: Manifest = serde_json::from_slice(files.get("handover.json").ok_or("handover.json is missing")?)
+        .map_err(|e| e.to_string())?;
+    for f in &manifest.files {
+        if digests.get(&f.path) != Some(&(f.size, f.sha256.clone())) {
+            return Err(format!("{} changed between the check and the import", f.path));
+        }
+    }
+    Ok(Contents { manifest, files, documents })
+}

@@ -37,6 +37,17 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
+/// A controller named in `handover.json`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ControllerEntry {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    /// `from` or `to`.
+    pub role: String,
+}
+
 /// The signed manifest inside the bag (`handover.json`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +58,9 @@ pub struct Manifest {
     pub created_at: String,
     pub from: String,
     pub to: String,
+    /// The community and both controllers (organisations: no personal data).
+    pub community: String,
+    pub controllers: Vec<ControllerEntry>,
     pub signer_key_id: String,
     pub plan_digest: String,
     pub fields: serde_json::Value,
@@ -285,6 +299,19 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         created_at: fmt_ts(req.now),
         from: p.from.clone(),
         to: p.receiver.slug.clone(),
+        community: community.clone(),
+        controllers: {
+            let own = queries::self_controller(conn)?;
+            vec![
+                ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
+                ControllerEntry {
+                    slug: p.receiver.slug.clone(),
+                    name: p.receiver.name.clone(),
+                    kind: p.receiver.kind.clone(),
+                    role: "to".into(),
+                },
+            ]
+        },
         signer_key_id: req.sign_key.key_id(),
         plan_digest: p.digest.clone(),
         fields: serde_json::to_value(&p.fields).unwrap_or_default(),

@@ -16,6 +16,9 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             (to, recipients, recipients_file, sign_key, out, identity, dry_run)
         }
         BundleCmd::Verify { file, identity, signer } => return verify(&file, &identity, &signer),
+        BundleCmd::Import { file, identity, signer, into, custodians, sign_key } => {
+            return import(ctx, &file, &identity, &signer, &into, &custodians, &sign_key);
+        }
     };
     let mut reg = ctx.open()?;
     let p = plan::make(
@@ -146,4 +149,129 @@ fn verify(file: &std::path::Path, identity: &std::path::Path, signer: &str) -> R
     Ok(o.note(
         "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
     ))
+}
+
+fn import(
+    ctx: &Ctx,
+    file: &std::path::Path,
+    identity: &std::path::Path,
+    signer: &str,
+    into: &std::path::Path,
+    custodians: &[String],
+    sign_key: &std::path::Path,
+) -> Result<Outcome> {
+    let pk = keys::load_public_key(signer)?;
+    let ids = keys::load_identities(identity)?;
+    let key = SigningKey::load(sign_key)?;
+    let mut rs = Vec::new();
+    for c in custodians {
+        rs.push(keys::recipient_arg(c, "--custodian")?);
+    }
+    if into.exists() {
+        return Err(Error::RegisterExists { path: into.to_path_buf() });
+    }
+    let v = crate::bundle::read::verify(file, &ids, &pk);
+    if !v.valid {
+        let text = format!(
+            "NOT imported: {} failed{}: {}\n",
+            v.layer.unwrap_or("?"),
+            v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
+            v.why.as_deref().unwrap_or("")
+        );
+        let mut o = Outcome::new("bundle_verify", v, text);
+        o.exit = crate::exit::ExitCode::CheckFailed;
+        return Ok(o.note("nothing was written; ask the sender for a new bundle"));
+    }
+    let docs = crate::bundle::import::documents_folder(into);
+    if docs.exists() {
+        return Err(Error::io("create", &docs, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+    }
+    let tmp_docs = docs.with_file_name(format!(
+        ".{}.tmp-{}",
+        docs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&tmp_docs).map_err(|e| Error::io("create the folder", &tmp_docs, e))?;
+    let cleanup = |also_register: bool| {
+        let _ = std::fs::remove_dir_all(&tmp_docs);
+        if also_register {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", into.display()));
+            }
+        }
+    };
+    let contents = match crate::bundle::read::extract(file, &ids, &tmp_docs) {
+        Ok(c) => c,
+        Err(why) => {
+            cleanup(false);
+            return Err(Error::Decrypt { what: format!("bundle '{}'", file.display()), why });
+        }
+    };
+    let transfer_at = crate::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(ctx.now);
+    let result = (|| -> Result<crate::bundle::import::Imported> {
+        let mut reg = crate::register::Register::create(into, &ctx.actor)?;
+        reg.change(ctx.now, |c| crate::bundle::import::apply(c, &contents, &rs, transfer_at))
+    })();
+    let mut imported = match result {
+        Ok(i) => i,
+        Err(e) => {
+            cleanup(true);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
+    imported.register = into.display().to_string();
+    imported.documents_folder = docs.display().to_string();
+    // The receipt: bundle id, ciphertext digest, the sender's checkpoint and our cosignature.
+    let m = &contents.manifest;
+    let ct_sha = {
+        use sha2::Digest;
+        let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
+        hex::encode(sha2::Sha256::digest(&bytes))
+    };
+    let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
+    let (seed, _) = key.ed25519();
+    let cosigned = format!(
+        "{}{}",
+        m.audit_checkpoint,
+        crate::bundle::checkpoint::sign(&body, &m.to, &seed)
+            .split_once("\n\n")
+            .map(|(_, sig)| sig.to_string())
+            .unwrap_or_default()
+    );
+    let receipt = serde_json::json!({
+        "format": "handover-receipt",
+        "format_version": 1,
+        "bundle_id": m.bundle_id,
+        "ciphertext_sha256": ct_sha,
+        "from": m.from,
+        "to": m.to,
+        "received_at": fmt_ts(ctx.now),
+        "receiver_key_id": key.key_id(),
+        "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
+        "sender_checkpoint_cosigned": cosigned,
+    });
+    let receipt_bytes = serde_json::to_vec_pretty(&receipt).map_err(|e| Error::Internal(e.to_string()))?;
+    let sig = key.sign(&receipt_bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
+    let dir = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let rpath = dir.join(format!("{}.receipt.json", m.bundle_id));
+    keys::write_new(&rpath, 0o644, &receipt_bytes)?;
+    keys::write_new(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o644, sig.as_bytes())?;
+    let text = format!(
+        "imported bundle {} from {} into {}: {} people, {} consent events, {} account(s), {} document(s) in {}\n\
+         tasks: your privacy notice to everyone received (Art 14, due within a month) and {} account rotation(s): see `handover --register {} tasks list`\n\
+         receipt to send back: {} (+ .minisig)\n",
+        imported.bundle_id,
+        m.from,
+        imported.register,
+        imported.people,
+        imported.consent_events,
+        imported.accounts,
+        imported.documents,
+        imported.documents_folder,
+        imported.accounts,
+        imported.register,
+        rpath.display()
+    );
+    Ok(Outcome::new("bundle_import", imported, text))
 }

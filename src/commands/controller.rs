@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                         c.slug.clone(),
                         c.name.clone(),
                         c.kind.clone(),
-                        if c.is_self { "outgoing (this register)".into() } else { "receiving".into() },
+                        if c.is_self { "this register's".into() } else { "other".into() },
                         c.dsa_ref.clone().unwrap_or_else(|| "-".into()),
                         c.dpia_ref.clone().unwrap_or_else(|| "-".into()),
                     ]

@@ -229,16 +229,12 @@ pub fn apply_consent(
         && let Some(purpose) = queries::purpose(c, &event.purpose)?
         && purpose.marketing
         && let Some(e) = &person.email_norm
+        && let Some(reason) = crate::register::suppressed_any(c, e)?
     {
-        let h = keyed_hash(c, e)?;
-        if let Some(reason) = queries::suppressed(c, &h)? {
-            return Ok(Err(vec![(
-                "purpose",
-                format!(
-                    "this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"
-                ),
-            )]));
-        }
+        return Ok(Err(vec![(
+            "purpose",
+            format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
+        )]));
     }
     Ok(Ok(queries::insert_consent(c, &person.id, &event, source, c.now)?))
 }

@@ -206,6 +206,26 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether a normalised email is on the suppression list, under this register's own key or any
+/// key inherited with a bundle (a person erased or unsubscribed at the sender stays off the
+/// receiver's marketing too). Returns the reason.
+pub fn suppressed_any(conn: &Connection, email_norm: &str) -> Result<Option<String>> {
+    if let Some(r) = queries::suppressed(conn, &keyed_hash(conn, email_norm)?)? {
+        return Ok(Some(r));
+    }
+    let inherited: Vec<String> =
+        setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    for k in inherited {
+        let key = hex::decode(&k).map_err(|_| Error::Internal("inherited hash key is not hex".into()))?;
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
+        mac.update(email_norm.as_bytes());
+        if let Some(r) = queries::suppressed(conn, &hex::encode(mac.finalize().into_bytes()))? {
+            return Ok(Some(r));
+        }
+    }
+    Ok(None)
+}
+
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
 pub fn keyed_hash(conn: &Connection, email_norm: &str) -> Result<String> {
     let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;

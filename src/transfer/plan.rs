@@ -266,7 +266,7 @@ fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Hash
     let mut map: HashMap<String, PersonFacts> = HashMap::new();
     for p in people {
         let suppressed = match &p.email_norm {
-            Some(e) => queries::suppressed(conn, &keyed_hash(conn, e)?)?.is_some(),
+            Some(e) => crate::register::suppressed_any(conn, e)?.is_some(),
             None => false,
         };
         map.insert(

@@ -1,0 +1,395 @@
+//! Importing a verified bundle into the receiving group's own, new register, in one transaction:
+//! the receiving controller becomes the register's own, the sender a controller beside it; people,
+//! roles, consent history and bases as they were sent; the suppression list with the sender's key
+//! (so the group keeps honouring it); accounts with their secrets re-encrypted to the group's
+//! custodians; documents into a folder beside the register. Tasks: the group's Art 14 privacy
+//! notice (due a month after the transfer; earlier if it contacts people first) and a rotation
+//! task per account (R18). A bundle is imported once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Months, Utc};
+
+use super::read::Contents;
+use crate::consent::ConsentEvent;
+use crate::error::{Error, Result};
+use crate::model::{
+    AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, fmt_ts, new_id, normalise_email,
+    parse_timestamp,
+};
+use crate::register::queries::{self, BasisEvent, Controller, Person, Purpose, Role};
+use crate::register::{Change, set_setting, vault};
+
+/// What an import did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Imported {
+    pub register: String,
+    pub documents_folder: String,
+    pub bundle_id: String,
+    pub people: usize,
+    pub consent_events: usize,
+    pub accounts: usize,
+    pub documents: usize,
+    pub suppression_entries: usize,
+    pub tasks: Vec<String>,
+}
+
+fn s(v: &serde_json::Value, k: &str) -> Option<String> {
+    v.get(k).and_then(|x| x.as_str()).map(String::from)
+}
+
+fn list(v: &serde_json::Value, k: &str) -> Vec<String> {
+    v.get(k)
+        .and_then(|x| x.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
+    let bytes = c.files.get(name).ok_or_else(|| Error::Internal(format!("{name} missing from a verified bundle")))?;
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).map_err(|_| Error::Internal(format!("{name}: a line is not JSON"))))
+        .collect()
+}
+
+/// Write the imported data in one transaction of a new register.
+pub fn apply(
+    c: &Change<'_>,
+    contents: &Contents,
+    custodians: &[age::x25519::Recipient],
+    transfer_at: DateTime<Utc>,
+) -> Result<Imported> {
+    let m = &contents.manifest;
+    let now = fmt_ts(c.now);
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+    set_setting(c, "community", &m.community)?;
+    set_setting(c, "hash_key", &hex::encode(key))?;
+    set_setting(c, "objection_window_days", "28")?;
+    set_setting(c, "tombstone_years", "6")?;
+    set_setting(c, "created_at", &now)?;
+    for ce in &m.controllers {
+        queries::insert_controller(
+            c,
+            &Controller {
+                id: ce.slug.clone(),
+                slug: ce.slug.clone(),
+                name: ce.name.clone(),
+                kind: ce.kind.clone(),
+                is_self: ce.role == "to",
+                contact: None,
+                accountable_person: None,
+                ico_fee_status: None,
+                dsa_ref: None,
+                dpia_ref: None,
+                created_at: now.clone(),
+            },
+        )?;
+    }
+    for (code, name, channels, special, marketing, refresh, fields) in crate::commands::init::PURPOSES {
+        queries::insert_purpose(
+            c,
+            &Purpose {
+                id: code.to_string(),
+                code: code.to_string(),
+                name: name.to_string(),
+                channels: channels.iter().map(|s| s.to_string()).collect(),
+                special: *special,
+                marketing: *marketing,
+                refresh_months: *refresh,
+                fields: fields.iter().map(|s| s.to_string()).collect(),
+            },
+        )?;
+    }
+    let source = format!("bundle {} from {}", m.bundle_id, m.from);
+    // People: only confirmed adults in England and Wales are ever sent (R21).
+    let mut people = 0;
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for row in lines(contents, "data/register/people.jsonl")? {
+        let old = s(&row, "id").unwrap_or_default();
+        let id = new_id("per");
+        let email = s(&row, "email");
+        queries::insert_person(
+            c,
+            &Person {
+                id: id.clone(),
+                reference: s(&row, "ref").unwrap_or_else(|| id.clone()),
+                name: s(&row, "name"),
+                email_norm: email.as_deref().map(normalise_email),
+                email,
+                phone: s(&row, "phone"),
+                organisation: s(&row, "organisation"),
+                stakeholder_group: s(&row, "stakeholder_group"),
+                hub: s(&row, "hub"),
+                jurisdiction: "england_wales".into(),
+                adult_confirmed: true,
+                source: Some(source.clone()),
+                joined_on: None,
+                notes: None,
+                created_at: now.clone(),
+                erased_at: None,
+            },
+        )?;
+        for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
+            queries::insert_role(
+                c,
+                &Role {
+                    id: new_id("rol"),
+                    person_id: id.clone(),
+                    person_ref: String::new(),
+                    role: s(r, "role").unwrap_or_default(),
+                    hub: s(r, "hub"),
+                    from: s(r, "from").unwrap_or_default(),
+                    to: s(r, "to"),
+                    designation: s(r, "designation"),
+                    special: false,
+                },
+                c.now,
+            )?;
+        }
+        ids.insert(old, id);
+        people += 1;
+    }
+    // Mailing-list subscribers who did not come with a register entry: name, email, and the
+    // consent they gave (naming this group), so the group can show it (Art 7(1)).
+    let mut list_people = 0;
+    let mut events = 0;
+    let src = format!("bundle:{}", m.bundle_id);
+    let refs: std::collections::HashSet<String> =
+        lines(contents, "data/register/people.jsonl")?.iter().filter_map(|r| s(r, "ref")).collect();
+    if let Some(bytes) = contents.files.get("data/mailing-list.csv") {
+        let mut rdr = csv::Reader::from_reader(&bytes[..]);
+        for r in rdr.records().flatten() {
+            let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
+            let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
+            let email = r.get(0).unwrap_or("").to_string();
+            let pid = match queries::person(c, &reference)? {
+                Some(p) => p.id,
+                None if refs.contains(&reference) => continue,
+                None => {
+                    let id = new_id("per");
+                    queries::insert_person(
+                        c,
+                        &Person {
+                            id: id.clone(),
+                            reference,
+                            name: Some(r.get(1).unwrap_or("").to_string()).filter(|n| !n.is_empty()),
+                            email_norm: Some(normalise_email(&email)),
+                            email: Some(email),
+                            phone: None,
+                            organisation: None,
+                            stakeholder_group: None,
+                            hub: None,
+                            jurisdiction: "england_wales".into(),
+                            adult_confirmed: true,
+                            source: Some(source.clone()),
+                            joined_on: None,
+                            notes: None,
+                            created_at: now.clone(),
+                            erased_at: None,
+                        },
+                    )?;
+                    list_people += 1;
+                    id
+                }
+            };
+            let ev = &attrs["consent"];
+            let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
+            let grant = ConsentEvent {
+                purpose: "successor_newsletter".into(),
+                action: ConsentAction::Grant,
+                controllers: list(ev, "controllers"),
+                channels: vec![Channel::Email],
+                statement_version: s(ev, "statement_version"),
+                notice_version: s(ev, "notice_version"),
+                method: s(ev, "method").as_deref().and_then(Method::parse),
+                evidence_ref: s(ev, "evidence_ref"),
+                at,
+                recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
+                given_by: GivenBy::SelfGiven,
+                authority_kind: None,
+                authority_ref: None,
+                verified_by: None,
+                verified_at: None,
+                support_given: None,
+                told_can_withdraw: true,
+                special_categories: Vec::new(),
+                context: None,
+            };
+            if queries::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
+                events += 1;
+            }
+        }
+    }
+    people += list_people;
+    for e in lines(contents, "data/register/consent-events.jsonl")? {
+        let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
+        let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
+        let ev = ConsentEvent {
+            purpose: s(&e, "purpose").unwrap_or_default(),
+            action: s(&e, "action").as_deref().and_then(ConsentAction::parse).unwrap_or(ConsentAction::Grant),
+            controllers: list(&e, "controllers"),
+            channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
+            statement_version: s(&e, "statement_version"),
+            notice_version: s(&e, "notice_version"),
+            method: s(&e, "method").as_deref().and_then(Method::parse),
+            evidence_ref: s(&e, "evidence_ref"),
+            at,
+            recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
+            given_by: s(&e, "given_by").as_deref().and_then(GivenBy::parse).unwrap_or(GivenBy::SelfGiven),
+            authority_kind: s(&e, "authority_kind").as_deref().and_then(AuthorityKind::parse),
+            authority_ref: None,
+            verified_by: None,
+            verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
+            support_given: None,
+            told_can_withdraw: e.get("told_can_withdraw").and_then(|x| x.as_bool()).unwrap_or(false),
+            special_categories: list(&e, "special_categories")
+                .iter()
+                .filter_map(|x| SpecialCategory::parse(x))
+                .collect(),
+            context: None,
+        };
+        if queries::purpose(c, &ev.purpose)?.is_some() && queries::insert_consent(c, &pid, &ev, &src, c.now)?.is_some()
+        {
+            events += 1;
+        }
+    }
+    for b in lines(contents, "data/register/bases.jsonl")? {
+        let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
+        queries::insert_basis(
+            c,
+            &BasisEvent {
+                id: new_id("bas"),
+                person_id: pid,
+                person_ref: String::new(),
+                purpose: s(&b, "purpose").unwrap_or_default(),
+                action: s(&b, "action").unwrap_or_else(|| "record".into()),
+                basis: s(&b, "basis"),
+                controllers: list(&b, "controllers"),
+                assessment_ref: s(&b, "assessment_ref"),
+                decided_by: s(&b, "decided_by").unwrap_or_default(),
+                decided_at: s(&b, "decided_at").unwrap_or_default(),
+            },
+            c.now,
+        )?;
+    }
+    // Suppression, with the sender's key kept so every check uses it too.
+    let key_doc: serde_json::Value =
+        serde_json::from_slice(contents.files.get("data/suppression-key.json").map(Vec::as_slice).unwrap_or(b"{}"))
+            .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
+    if let Some(k) = s(&key_doc, "key_hex") {
+        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&vec![k]).unwrap_or_default())?;
+    }
+    let mut suppression = 0;
+    if let Some(bytes) = contents.files.get("data/suppression.csv") {
+        let mut rdr = csv::Reader::from_reader(&bytes[..]);
+        for r in rdr.records().flatten() {
+            if queries::suppress(
+                c,
+                r.get(0).unwrap_or(""),
+                r.get(1).unwrap_or(""),
+                r.get(2).unwrap_or(""),
+                &format!("inherited: {}", m.from),
+            )? {
+                suppression += 1;
+            }
+        }
+    }
+    // Accounts, re-encrypted to the group's custodians, each with a rotation task.
+    let accounts: Vec<serde_json::Value> =
+        serde_json::from_slice(contents.files.get("data/accounts.json").map(Vec::as_slice).unwrap_or(b"[]"))
+            .unwrap_or_default();
+    if !accounts.is_empty() && custodians.is_empty() {
+        return Err(Error::bad(
+            "--custodian",
+            "the bundle carries account secrets: name at least one custodian (age recipient) to encrypt them to",
+        ));
+    }
+    for r in custodians {
+        vault::add_custodian(c, &r.to_string(), None, &now)?;
+    }
+    let names: Vec<String> = custodians.iter().map(|r| r.to_string()).collect();
+    let mut tasks = Vec::new();
+    let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
+    for a in &accounts {
+        let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
+        let ct = crate::vault::encrypt(custodians, secret.as_bytes())?;
+        let acc = vault::Account {
+            id: s(a, "id").unwrap_or_else(|| new_id("acc")),
+            service: s(a, "service").unwrap_or_else(|| "other".into()),
+            url: s(a, "url").unwrap_or_default(),
+            login: s(a, "login").unwrap_or_default(),
+            personal_data: s(a, "personal_data"),
+            paid_by: s(a, "paid_by"),
+            paid_until: s(a, "paid_until"),
+            recovery_email: s(a, "recovery_email"),
+            recovery_phone: s(a, "recovery_phone"),
+            two_factor: s(a, "two_factor"),
+            secret_recipients: names.clone(),
+            created_at: now.clone(),
+            secret_updated_at: now.clone(),
+            rotations: Vec::new(),
+        };
+        vault::insert_account(c, &acc, &ct)?;
+        let (t, _) = vault::add_task(
+            c,
+            "rotate_account",
+            &acc.id,
+            &format!(
+                "Rotate the {} account {}: password, recovery email and phone, two-factor, remove the old admins",
+                acc.service, acc.url
+            ),
+            "handed over: the outgoing controller's people knew its secrets (R18)",
+            &due_rotation,
+            &now,
+        )?;
+        tasks.push(t);
+    }
+    let art14 =
+        transfer_at.date_naive().checked_add_months(Months::new(1)).unwrap_or(transfer_at.date_naive()).to_string();
+    let (t, _) = vault::add_task(
+        c,
+        "art14_notice",
+        &m.bundle_id,
+        &format!(
+            "Send everyone received from {} (register and mailing list) your privacy notice: who you are, the source of their details, their rights",
+            m.from
+        ),
+        "Art 14: within one month of receiving the data, and before your first message to them",
+        &art14,
+        &now,
+    )?;
+    tasks.push(t);
+    queries::record_import(
+        c,
+        &m.bundle_id,
+        "bundle",
+        &m.bundle_id,
+        &serde_json::json!({ "people": people, "events": events }),
+        c.now,
+    )?;
+    c.audit(
+        "bundle.import",
+        &m.bundle_id,
+        serde_json::json!({ "from": m.from, "people": people, "consent_events": events, "accounts": accounts.len(), "documents": contents.documents.len(), "suppression": suppression }),
+    )?;
+    Ok(Imported {
+        register: String::new(),
+        documents_folder: String::new(),
+        bundle_id: m.bundle_id.clone(),
+        people,
+        consent_events: events,
+        accounts: accounts.len(),
+        documents: contents.documents.len(),
+        suppression_entries: suppression,
+        tasks,
+    })
+}
+
+/// The folder documents go into, beside the register.
+pub fn documents_folder(register: &Path) -> PathBuf {
+    let stem = register.file_stem().map_or_else(|| "register".into(), |s| s.to_string_lossy().into_owned());
+    register.with_file_name(format!("{stem}-documents"))
+}
