@@ -326,6 +326,25 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
             &keys_dir.join("facilitator-minisign.pub").display().to_string(),
         ],
     )?;
+    let group_register = out.join("steering-group").join("register.db");
+    let imported = r.step(
+        "the steering group imports it into its own register, and signs a receipt",
+        &[
+            "bundle",
+            "import",
+            &bundle_file,
+            "--identity",
+            &group_dir.join("steering-group-age.key").display().to_string(),
+            "--signer",
+            &keys_dir.join("facilitator-minisign.pub").display().to_string(),
+            "--into",
+            &group_register.display().to_string(),
+            "--custodian",
+            &group_pub,
+            "--sign-key",
+            &group_dir.join("steering-group-minisign.key").display().to_string(),
+        ],
+    )?;
     let backup = out.join("register-backup.db.age");
     r.step(
         "back up the register, encrypted to the custodians",
@@ -416,7 +435,9 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         bundles.display()
     );
     let _ = writeln!(text, "  steering group's keys (demo only, no passphrase): {}", group_dir.display());
+    let _ = writeln!(text, "  the steering group's register: {}", group_register.display());
     let _ = writeln!(text, "\nthe steering group's check: {}", verified.text.trim());
+    let _ = writeln!(text, "the steering group's import: {}", imported.text.trim());
     let _ = writeln!(
         text,
         "\nnext: look around with `handover --register {} person list` or `... consent history M0001`",
@@ -430,6 +451,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         "plan": plan.data["totals"],
         "bundle": created.data,
         "bundle_verify": verified.data,
+        "bundle_import": imported.data,
         "blockers": plan.data["blockers"],
         "audit": verify.data,
     });

@@ -13,6 +13,7 @@ fn demo_runs_the_story() {
     assert!(r.stdout.contains("newsletter for brightwater-trust: expired"));
     assert!(r.stdout.contains("blockers before review and approval: 5; after: 0"), "{}", r.stdout);
     assert!(r.stdout.contains("the steering group's check: VALID bundle"), "{}", r.stdout);
+    assert!(r.stdout.contains("the steering group's import: imported bundle"), "{}", r.stdout);
     assert!(out.join("handover.db").is_file());
     // The folder must be new or empty.
     let again = env.run(&["demo", "--out", out.to_str().unwrap()]);
