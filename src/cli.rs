@@ -880,6 +880,15 @@ pub enum TransferCmd {
         #[arg(long)]
         pseudonymise: bool,
     },
+    /// Record the receiving group's signed receipt for a bundle (state: received).
+    Confirm {
+        /// The receipt (BUNDLE_ID.receipt.json; its .minisig beside it).
+        #[arg(long)]
+        receipt: PathBuf,
+        /// The receiving group's minisign public key: the RW… string or a .pub file.
+        #[arg(long)]
+        signer: String,
+    },
     /// Record the data protection lead's approval of the current plan (its digest).
     Approve {
         /// The receiving controller's slug.

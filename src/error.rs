@@ -105,6 +105,9 @@ pub enum Error {
     /// The plan has blockers: no bundle.
     #[error("the plan has blockers ({codes}); no bundle was written")]
     Blocked { codes: String },
+    /// A receipt does not check out.
+    #[error("receipt refused: {why}")]
+    ReceiptRefused { why: String },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: String },
@@ -152,6 +155,7 @@ impl Error {
             Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),
             Error::Decrypt { .. } => "give --identity the age identity file of a custodian (or recipient) it was encrypted to".into(),
             Error::Blocked { .. } => "see them with `handover transfer plan --to SLUG` and resolve each one".into(),
+            Error::ReceiptRefused { .. } => "check you were given the receiving group's receipt and its public key (confirm its fingerprint by phone)".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }
@@ -161,6 +165,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Internal(_) => ExitCode::Internal,
+            Error::ReceiptRefused { .. } => ExitCode::CheckFailed,
             Error::Sqlite(e) if !is_input_sqlite(e) => ExitCode::Internal,
             _ => ExitCode::BadInput,
         }

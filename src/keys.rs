@@ -447,6 +447,13 @@ pub fn verify(
     sig.trusted_comment().map_err(|_| BadSignature::Malformed)
 }
 
+/// The Ed25519 public key inside a minisign public key.
+pub fn ed25519_public(pk: &minisign::PublicKey) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&ed25519_bytes(pk));
+    out
+}
+
 /// Load the age identities in a file (as written by `age-keygen` or `keys new`).
 pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
     let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);

@@ -429,6 +429,36 @@ fn the_receiving_group_imports_the_bundle() {
     ok(tool("minisign").arg("-Vm").arg(&receipt).arg("-p").arg(env.path().join("group/group-minisign.pub")));
     let rec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&receipt).unwrap()).unwrap();
     assert_eq!(rec["sender_checkpoint_cosigned"].as_str().unwrap().matches('\u{2014}').count(), 2);
+    // The sender verifies and records the receipt; a receipt signed by another key is refused.
+    let sender = demo.join("handover.db").display().to_string();
+    let wrong = env.run(&[
+        "--register",
+        &sender,
+        "transfer",
+        "confirm",
+        "--receipt",
+        receipt.to_str().unwrap(),
+        "--signer",
+        &pk,
+    ]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    assert!(wrong.stderr.contains("receipt refused"), "{}", wrong.stderr);
+    let group_pub = env.path().join("group/group-minisign.pub").display().to_string();
+    let ok_ = env.run(&[
+        "--register",
+        &sender,
+        "transfer",
+        "confirm",
+        "--receipt",
+        receipt.to_str().unwrap(),
+        "--signer",
+        &group_pub,
+        "--json",
+    ]);
+    assert_eq!(ok_.code, 0, "{}", ok_.stderr);
+    assert_eq!(ok_.json()["data"]["state"], "received");
+    let log = env.ok(&["--register", &sender, "audit", "log", "--json"]).stdout;
+    assert!(log.contains("transfer.received"));
     // The same register is never overwritten.
     let again = import("g/register.db", &["--custodian", "group/group-age.pub"]);
     assert_eq!(again.code, 2);

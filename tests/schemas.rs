@@ -329,6 +329,26 @@ fn every_json_output_matches_its_schema() {
         "--json",
     ];
     save(&env.ok(&import_args).stdout, &mut by_type);
+    let receipt = std::fs::read_dir(env.path().join("imported"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".receipt.json"))
+        .unwrap();
+    save(
+        &env.ok(&[
+            "--register",
+            &demo_reg,
+            "transfer",
+            "confirm",
+            "--receipt",
+            receipt.to_str().unwrap(),
+            "--signer",
+            &demo_pub,
+            "--json",
+        ])
+        .stdout,
+        &mut by_type,
+    );
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

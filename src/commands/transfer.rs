@@ -216,6 +216,54 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let t = text(&p);
             Ok(Outcome::new("transfer_plan", &p, t))
         }
+        TransferCmd::Confirm { receipt, signer } => {
+            let pk = crate::keys::load_public_key(&signer)?;
+            let sig_path = std::path::PathBuf::from(format!("{}.minisig", receipt.display()));
+            let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
+            let bytes = std::fs::read(&receipt).map_err(|e| Error::io("read", &receipt, e))?;
+            let refused = |why: String| Error::ReceiptRefused { why };
+            crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes)).map_err(|e| refused(e.to_string()))?;
+            let r: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|_| refused("the receipt is not JSON".into()))?;
+            let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
+            let t = docs::transfer(reg.conn(), &id)?
+                .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
+            if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
+                return Err(refused("the receipt names a different bundle file (its digest differs)".into()));
+            }
+            if r["to"].as_str() != Some(t.controller.as_str()) {
+                return Err(refused("the receipt is from another controller".into()));
+            }
+            let note = r["sender_checkpoint_cosigned"].as_str().unwrap_or_default();
+            let public = crate::keys::ed25519_public(&pk);
+            if crate::bundle::checkpoint::verify(note, &t.controller, &public).is_none() {
+                return Err(refused("the receiver's cosignature of the audit checkpoint does not verify".into()));
+            }
+            if t.state != "created" {
+                return Ok(Outcome::new(
+                    "transfer_state",
+                    serde_json::json!({ "id": id, "state": t.state }),
+                    format!("transfer {id} is already {}\n", t.state),
+                ));
+            }
+            reg.change(ctx.now, |c| {
+                docs::set_transfer_state(c, &id, "received")?;
+                c.audit(
+                    "transfer.received",
+                    &id,
+                    serde_json::json!({ "receiver_key_id": r["receiver_key_id"], "received_at": r["received_at"] }),
+                )
+            })?;
+            Ok(Outcome::new(
+                "transfer_state",
+                serde_json::json!({ "id": id, "state": "received" }),
+                format!(
+                    "transfer {id}: receipt verified and recorded (received by {} at {})\n",
+                    t.controller,
+                    r["received_at"].as_str().unwrap_or("?")
+                ),
+            ))
+        }
         TransferCmd::Approve { to, approver, pseudonymise } => {
             if approver.trim().is_empty() {
                 return Err(Error::bad("--approver", "name the data protection lead who approves"));

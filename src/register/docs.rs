@@ -205,3 +205,33 @@ pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// A transfer by its bundle id.
+pub fn transfer(conn: &Connection, id: &str) -> Result<Option<Transfer>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts FROM transfers WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Transfer {
+                    id: r.get(0)?,
+                    controller: r.get(1)?,
+                    name: r.get(2)?,
+                    state: r.get(3)?,
+                    created_at: r.get(4)?,
+                    plan_digest: r.get(5)?,
+                    ciphertext_sha256: r.get(6)?,
+                    signer_key_id: r.get(7)?,
+                    recipients: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
+                    counts: serde_json::from_str(&r.get::<_, String>(9)?).unwrap_or_default(),
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Move a transfer to a new state.
+pub fn set_transfer_state(conn: &Connection, id: &str, state: &str) -> Result<()> {
+    conn.execute("UPDATE transfers SET state = ?2 WHERE id = ?1", params![id, state])?;
+    Ok(())
+}
