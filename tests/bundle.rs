@@ -463,3 +463,54 @@ fn the_receiving_group_imports_the_bundle() {
     let again = import("g/register.db", &["--custodian", "group/group-age.pub"]);
     assert_eq!(again.code, 2);
 }
+
+#[test]
+fn changes_after_a_transfer_create_art19_tasks() {
+    let (env, demo) = ready();
+    let r = create(&env, &demo, "out");
+    let bundle_id = r["data"]["bundle_id"].as_str().unwrap().to_string();
+    let reg = demo.join("handover.db").display().to_string();
+    let g = |args: &[&str]| {
+        let mut a = vec!["--register", reg.as_str()];
+        a.extend(args);
+        env.ok(&a)
+    };
+    // The demo made a transfer of its own: count only this bundle's tasks.
+    let ours = |v: serde_json::Value| {
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "art19_notify" && t["subject"].as_str().unwrap().starts_with(&bundle_id))
+            .count()
+    };
+    let before = ours(g(&["tasks", "list", "--json"]).json());
+    // M0002 and M0003 went to the group; M0600 did not (no basis).
+    g(&[
+        "consent",
+        "withdraw",
+        "--person",
+        "M0002",
+        "--purpose",
+        "successor_newsletter",
+        "--at",
+        "2026-11-24T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--channels",
+        "email",
+    ]);
+    g(&["person", "edit", "M0002", "--phone", "01632 960999"]);
+    g(&["person", "erase", "M0003", "--reason", "request ER-9"]);
+    assert_eq!(ours(g(&["tasks", "list", "--json"]).json()) - before, 3);
+    let conn = rusqlite::Connection::open(demo.join("handover.db")).unwrap();
+    let stale: i64 = conn.query_row("SELECT stale FROM transfers WHERE id = ?1", [&bundle_id], |r| r.get(0)).unwrap();
+    assert_eq!(stale, 1);
+    drop(conn);
+    g(&["person", "edit", "M0600", "--hub", "Medway"]);
+    assert_eq!(
+        ours(g(&["tasks", "list", "--json"]).json()) - before,
+        3,
+        "a person who did not go needs no Art 19 notification"
+    );
+}

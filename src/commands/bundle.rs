@@ -107,6 +107,9 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     };
     reg.change(ctx.now, |c| {
         docs::insert_transfer(c, &t)?;
+        let went: Vec<String> =
+            p.people.iter().filter(|x| x.register.decision.included || x.mailing_list.decision.included).map(|x| x.id.clone()).collect();
+        docs::add_transfer_people(c, &bundle_id, &went)?;
         c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts }))
     })?;
     let text = format!(

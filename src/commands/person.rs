@@ -164,6 +164,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                     ctx.now,
                 )?;
                 queries::suppress(c, &hash, "erased", &fmt_ts(ctx.now), "erasure")?;
+                crate::register::art19(c, &p.id, "erasure", ctx.now)?;
                 c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))
             })?;
             reg.checkpoint()?;

@@ -157,6 +157,7 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
                 Ok(Ok((Upsert::Unchanged, p.id)))
             } else {
                 queries::update_person(c, &updated)?;
+                crate::register::art19(c, &p.id, "rectification", c.now)?;
                 Ok(Ok((Upsert::Updated, p.id)))
             }
         }
@@ -236,7 +237,11 @@ pub fn apply_consent(
             format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
         )]));
     }
-    Ok(Ok(queries::insert_consent(c, &person.id, &event, source, c.now)?))
+    let id = queries::insert_consent(c, &person.id, &event, source, c.now)?;
+    if id.is_some() && event.action == ConsentAction::Withdraw {
+        crate::register::art19(c, &person.id, "withdrawal", c.now)?;
+    }
+    Ok(Ok(id))
 }
 
 /// Validate and store a role.
@@ -382,7 +387,11 @@ pub fn apply_basis(
         decided_by: decided_by.trim().to_string(),
         decided_at: at.map(fmt_ts).unwrap_or_default(),
     };
-    Ok(Ok(queries::insert_basis(c, &b, c.now)?))
+    let new = queries::insert_basis(c, &b, c.now)?;
+    if new && b.action == "restrict" {
+        crate::register::art19(c, &person.id, "restriction", c.now)?;
+    }
+    Ok(Ok(new))
 }
 
 /// Validate and store a notice delivery.

@@ -235,3 +235,12 @@ pub fn set_transfer_state(conn: &Connection, id: &str, state: &str) -> Result<()
     conn.execute("UPDATE transfers SET state = ?2 WHERE id = ?1", params![id, state])?;
     Ok(())
 }
+
+/// Record who went in a transfer.
+pub fn add_transfer_people(conn: &Connection, transfer_id: &str, people: &[String]) -> Result<()> {
+    let mut st = conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id) VALUES (?1, ?2)")?;
+    for p in people {
+        st.execute(params![transfer_id, p])?;
+    }
+    Ok(())
+}

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_vault.sql"),
     include_str!("migrations/0003_transfer.sql"),
     include_str!("migrations/0004_transfers.sql"),
+    include_str!("migrations/0005_transfer_people.sql"),
 ];
 
 /// The schema version this binary writes.
@@ -189,6 +190,36 @@ impl Register {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
+/// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
+/// complete is marked stale. Returns how many tasks were created.
+pub fn art19(conn: &Connection, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
+    let mut st = conn.prepare(
+        "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
+    )?;
+    let rows: Vec<(String, String, String)> =
+        st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for (tid, controller, state) in rows {
+        let (_, new) = vault::add_task(
+            conn,
+            "art19_notify",
+            &format!("{tid}:{person_id}:{what}"),
+            &format!(
+                "Tell {controller} about the {what} for person {person_id} (Art 19): they received their data in transfer {tid}"
+            ),
+            "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal) unless impossible or disproportionate",
+            &(now + chrono::Duration::days(7)).date_naive().to_string(),
+            &crate::model::fmt_ts(now),
+        )?;
+        n += usize::from(new);
+        if state != "complete" {
+            conn.execute("UPDATE transfers SET stale = 1 WHERE id = ?1", [&tid])?;
+        }
+    }
+    Ok(n)
 }
 
 /// Read a setting.
