@@ -880,14 +880,31 @@ pub enum TransferCmd {
         #[arg(long)]
         pseudonymise: bool,
     },
-    /// Record the receiving group's signed receipt for a bundle (state: received).
+    /// Record the receiving group's signed receipt (state: received) or its signed statement that
+    /// every account is rotated (state: complete).
     Confirm {
         /// The receipt (BUNDLE_ID.receipt.json; its .minisig beside it).
+        #[arg(long, required_unless_present = "statement", conflicts_with = "statement")]
+        receipt: Option<PathBuf>,
+        /// The rotation statement (BUNDLE_ID.complete.json; its .minisig beside it).
         #[arg(long)]
-        receipt: PathBuf,
+        statement: Option<PathBuf>,
         /// The receiving group's minisign public key: the RW… string or a .pub file.
         #[arg(long)]
         signer: String,
+    },
+    /// On the receiving group's register: once every handed-over account is rotated, write the
+    /// signed statement that completes the transfer, to send back.
+    Complete {
+        /// The bundle id (see `handover audit log`, or the receipt's name).
+        #[arg(long)]
+        bundle: String,
+        /// The receiving group's minisign secret key.
+        #[arg(long)]
+        sign_key: PathBuf,
+        /// The folder to write the statement into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
     },
     /// Record the data protection lead's approval of the current plan (its digest).
     Approve {

@@ -459,6 +459,48 @@ fn the_receiving_group_imports_the_bundle() {
     assert_eq!(ok_.json()["data"]["state"], "received");
     let log = env.ok(&["--register", &sender, "audit", "log", "--json"]).stdout;
     assert!(log.contains("transfer.received"));
+    // Completion: refused while an account is not rotated; then the group's signed statement,
+    // recorded by the sender.
+    let bundle_id = rec["bundle_id"].as_str().unwrap().to_string();
+    let early = env.run(&[
+        "--register",
+        "g/register.db",
+        "transfer",
+        "complete",
+        "--bundle",
+        &bundle_id,
+        "--sign-key",
+        "group/group-minisign.key",
+    ]);
+    assert_eq!(early.code, 2);
+    assert!(early.stderr.contains("still to rotate"), "{}", early.stderr);
+    for what in ["password", "recovery", "2fa", "admins"] {
+        g(&["account", "rotate-done", &acc, "--what", what]);
+    }
+    g(&[
+        "transfer",
+        "complete",
+        "--bundle",
+        &bundle_id,
+        "--sign-key",
+        "group/group-minisign.key",
+        "--out",
+        "statements",
+    ]);
+    let statement = env.path().join(format!("statements/{bundle_id}.complete.json"));
+    ok(tool("minisign").arg("-Vm").arg(&statement).arg("-p").arg(env.path().join("group/group-minisign.pub")));
+    let done = env.ok(&[
+        "--register",
+        &sender,
+        "transfer",
+        "confirm",
+        "--statement",
+        statement.to_str().unwrap(),
+        "--signer",
+        &group_pub,
+        "--json",
+    ]);
+    assert_eq!(done.json()["data"]["state"], "complete");
     // The same register is never overwritten.
     let again = import("g/register.db", &["--custodian", "group/group-age.pub"]);
     assert_eq!(again.code, 2);

@@ -216,7 +216,14 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let t = text(&p);
             Ok(Outcome::new("transfer_plan", &p, t))
         }
-        TransferCmd::Confirm { receipt, signer } => {
+        TransferCmd::Confirm { receipt: None, statement: Some(statement), signer } => {
+            confirm_statement(ctx, &mut reg, &statement, &signer)
+        }
+        TransferCmd::Confirm { receipt: None, statement: None, .. } => {
+            Err(Error::bad("--receipt", "give --receipt FILE or --statement FILE"))
+        }
+        TransferCmd::Complete { bundle, sign_key, out } => complete(ctx, &mut reg, &bundle, &sign_key, &out),
+        TransferCmd::Confirm { receipt: Some(receipt), statement: _, signer } => {
             let pk = crate::keys::load_public_key(&signer)?;
             let sig_path = std::path::PathBuf::from(format!("{}.minisig", receipt.display()));
             let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
@@ -296,4 +303,112 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             Ok(o)
         }
     }
+}
+
+fn signed_json(path: &std::path::Path, signer: &str) -> Result<serde_json::Value> {
+    let pk = crate::keys::load_public_key(signer)?;
+    let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));
+    let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes))
+        .map_err(|e| Error::ReceiptRefused { why: e.to_string() })?;
+    serde_json::from_slice(&bytes).map_err(|_| Error::ReceiptRefused { why: "not JSON".into() })
+}
+
+fn confirm_statement(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    path: &std::path::Path,
+    signer: &str,
+) -> Result<Outcome> {
+    let r = signed_json(path, signer)?;
+    let refused = |why: String| Error::ReceiptRefused { why };
+    if r["format"] != "handover-rotation-statement" {
+        return Err(refused("this is not a rotation statement".into()));
+    }
+    let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
+    let t = docs::transfer(reg.conn(), &id)?
+        .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
+    if r["to"].as_str() != Some(t.controller.as_str()) {
+        return Err(refused("the statement is from another controller".into()));
+    }
+    if t.state == "complete" {
+        return Ok(Outcome::new(
+            "transfer_state",
+            serde_json::json!({ "id": id, "state": "complete" }),
+            format!("transfer {id} is already complete\n"),
+        ));
+    }
+    reg.change(ctx.now, |c| {
+        docs::set_transfer_state(c, &id, "complete")?;
+        c.audit(
+            "transfer.complete",
+            &id,
+            serde_json::json!({ "accounts": r["accounts"].as_array().map_or(0, Vec::len) }),
+        )
+    })?;
+    Ok(Outcome::new(
+        "transfer_state",
+        serde_json::json!({ "id": id, "state": "complete" }),
+        format!("transfer {id}: every account rotated; the transfer is complete\n"),
+    ))
+}
+
+fn complete(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    bundle: &str,
+    sign_key: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<Outcome> {
+    let conn = reg.conn();
+    if queries::import_seen(conn, bundle)?.is_none() {
+        return Err(Error::NotFound { kind: "imported bundle", id: bundle.to_string() });
+    }
+    let open: Vec<String> = crate::register::vault::tasks(conn, false)?
+        .into_iter()
+        .filter(|t| t.kind == "rotate_account")
+        .map(|t| t.subject)
+        .collect();
+    if !open.is_empty() {
+        return Err(Error::bad(
+            "--bundle",
+            format!(
+                "{} account(s) still to rotate ({}): record each step with `handover account rotate-done`",
+                open.len(),
+                open.join(", ")
+            ),
+        ));
+    }
+    let key = crate::keys::SigningKey::load(sign_key)?;
+    let own = queries::self_controller(conn)?;
+    let accounts: Vec<serde_json::Value> = crate::register::vault::accounts(conn)?
+        .into_iter()
+        .map(|a| serde_json::json!({ "id": a.id, "service": a.service, "rotations": a.rotations }))
+        .collect();
+    let from = queries::controllers(conn)?.into_iter().find(|c| !c.is_self).map(|c| c.slug).unwrap_or_default();
+    let statement = serde_json::json!({
+        "format": "handover-rotation-statement",
+        "format_version": 1,
+        "bundle_id": bundle,
+        "from": from,
+        "to": own.slug,
+        "completed_at": crate::model::fmt_ts(ctx.now),
+        "signer_key_id": key.key_id(),
+        "accounts": accounts,
+    });
+    let bytes = serde_json::to_vec_pretty(&statement).map_err(|e| Error::Internal(e.to_string()))?;
+    let sig = key.sign(&bytes[..], &format!("rotation statement for bundle {bundle}"))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
+    let path = out.join(format!("{bundle}.complete.json"));
+    crate::keys::write_new(&path, 0o644, &bytes)?;
+    crate::keys::write_new(&out.join(format!("{bundle}.complete.json.minisig")), 0o644, sig.as_bytes())?;
+    reg.change(ctx.now, |c| {
+        c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
+    })?;
+    Ok(Outcome::new(
+        "file_written",
+        serde_json::json!({ "path": path.display().to_string() }),
+        format!("every account is rotated: wrote {} (+ .minisig); send it to {from}\n", path.display()),
+    ))
 }
