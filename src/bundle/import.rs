@@ -18,7 +18,7 @@ use crate::model::{
     AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, fmt_ts, new_id, normalise_email,
     parse_timestamp,
 };
-use crate::register::queries::{self, BasisEvent, Controller, Person, Purpose, Role};
+use crate::register::queries::{self, BasisEvent, Controller, Person, Role};
 use crate::register::{Change, set_setting, vault};
 
 /// What an import did.
@@ -52,6 +52,35 @@ fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
         .lines()
         .map(|l| serde_json::from_str(l).map_err(|_| Error::Internal(format!("{name}: a line is not JSON"))))
         .collect()
+}
+
+/// Insert a person received in a bundle. Only confirmed adults in England and Wales are ever sent
+/// (R21), so that is what they are recorded as; the source names the bundle.
+fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &str) -> Result<String> {
+    let id = new_id("per");
+    let email = s(row, "email");
+    queries::insert_person(
+        c,
+        &Person {
+            id: id.clone(),
+            reference: s(row, "ref").unwrap_or_else(|| id.clone()),
+            name: s(row, "name"),
+            email_norm: email.as_deref().map(normalise_email),
+            email,
+            phone: s(row, "phone"),
+            organisation: s(row, "organisation"),
+            stakeholder_group: s(row, "stakeholder_group"),
+            hub: s(row, "hub"),
+            jurisdiction: "england_wales".into(),
+            adult_confirmed: true,
+            source: Some(source.to_string()),
+            joined_on: None,
+            notes: None,
+            created_at: now.to_string(),
+            erased_at: None,
+        },
+    )?;
+    Ok(id)
 }
 
 /// Write the imported data in one transaction of a new register.
@@ -88,50 +117,14 @@ pub fn apply(
             },
         )?;
     }
-    for (code, name, channels, special, marketing, refresh, fields) in crate::commands::init::PURPOSES {
-        queries::insert_purpose(
-            c,
-            &Purpose {
-                id: code.to_string(),
-                code: code.to_string(),
-                name: name.to_string(),
-                channels: channels.iter().map(|s| s.to_string()).collect(),
-                special: *special,
-                marketing: *marketing,
-                refresh_months: *refresh,
-                fields: fields.iter().map(|s| s.to_string()).collect(),
-            },
-        )?;
-    }
+    crate::commands::init::seed_purposes(c)?;
     let source = format!("bundle {} from {}", m.bundle_id, m.from);
     // People: only confirmed adults in England and Wales are ever sent (R21).
     let mut people = 0;
     let mut ids: HashMap<String, String> = HashMap::new();
     for row in lines(contents, "data/register/people.jsonl")? {
         let old = s(&row, "id").unwrap_or_default();
-        let id = new_id("per");
-        let email = s(&row, "email");
-        queries::insert_person(
-            c,
-            &Person {
-                id: id.clone(),
-                reference: s(&row, "ref").unwrap_or_else(|| id.clone()),
-                name: s(&row, "name"),
-                email_norm: email.as_deref().map(normalise_email),
-                email,
-                phone: s(&row, "phone"),
-                organisation: s(&row, "organisation"),
-                stakeholder_group: s(&row, "stakeholder_group"),
-                hub: s(&row, "hub"),
-                jurisdiction: "england_wales".into(),
-                adult_confirmed: true,
-                source: Some(source.clone()),
-                joined_on: None,
-                notes: None,
-                created_at: now.clone(),
-                erased_at: None,
-            },
-        )?;
+        let id = insert_received(c, &row, &source, &now)?;
         for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
             queries::insert_role(
                 c,
@@ -169,27 +162,12 @@ pub fn apply(
                 Some(p) => p.id,
                 None if refs.contains(&reference) => continue,
                 None => {
-                    let id = new_id("per");
-                    queries::insert_person(
+                    let name = r.get(1).filter(|n| !n.is_empty());
+                    let id = insert_received(
                         c,
-                        &Person {
-                            id: id.clone(),
-                            reference,
-                            name: Some(r.get(1).unwrap_or("").to_string()).filter(|n| !n.is_empty()),
-                            email_norm: Some(normalise_email(&email)),
-                            email: Some(email),
-                            phone: None,
-                            organisation: None,
-                            stakeholder_group: None,
-                            hub: None,
-                            jurisdiction: "england_wales".into(),
-                            adult_confirmed: true,
-                            source: Some(source.clone()),
-                            joined_on: None,
-                            notes: None,
-                            created_at: now.clone(),
-                            erased_at: None,
-                        },
+                        &serde_json::json!({ "ref": reference, "name": name, "email": email }),
+                        &source,
+                        &now,
                     )?;
                     list_people += 1;
                     id

@@ -76,6 +76,26 @@ pub const PURPOSES: &[SeedPurpose] = &[
     ("quotes_case_studies", "Quotes or case studies in reports", &[], false, false, Some(24), &["name"]),
 ];
 
+/// Seed the purpose catalogue into a new register.
+pub fn seed_purposes(conn: &rusqlite::Connection) -> Result<()> {
+    for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
+        queries::insert_purpose(
+            conn,
+            &Purpose {
+                id: code.to_string(),
+                code: code.to_string(),
+                name: name.to_string(),
+                channels: channels.iter().map(|s| s.to_string()).collect(),
+                special: *special,
+                marketing: *marketing,
+                refresh_months: *refresh,
+                fields: fields.iter().map(|s| s.to_string()).collect(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Create the register.
 pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
     if a.community.trim().is_empty() {
@@ -121,21 +141,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
                 created_at: fmt_ts(now),
             },
         )?;
-        for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
-            queries::insert_purpose(
-                c,
-                &Purpose {
-                    id: code.to_string(),
-                    code: code.to_string(),
-                    name: name.to_string(),
-                    channels: channels.iter().map(|s| s.to_string()).collect(),
-                    special: *special,
-                    marketing: *marketing,
-                    refresh_months: *refresh,
-                    fields: fields.iter().map(|s| s.to_string()).collect(),
-                },
-            )?;
-        }
+        seed_purposes(c)?;
         for r in &custodians {
             crate::register::vault::add_custodian(c, r, None, &fmt_ts(now))?;
         }
