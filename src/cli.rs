@@ -1010,6 +1010,10 @@ pub enum BundleCmd {
         /// Show the plan's summary and the files, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Also write a separate copy encrypted with a generated passphrase (shown once), for a
+        /// receiver without keys. Send the passphrase by another channel.
+        #[arg(long)]
+        passphrase_copy: bool,
     },
     /// Verify a bundle, then import it into a new register of the receiving group, and write a
     /// signed receipt to send back.

@@ -556,3 +556,48 @@ fn changes_after_a_transfer_create_art19_tasks() {
         "a person who did not go needs no Art 19 notification"
     );
 }
+
+#[test]
+fn a_passphrase_copy_opens_with_its_passphrase_only() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db");
+    let r = env.run(&[
+        "--register",
+        reg.to_str().unwrap(),
+        "bundle",
+        "create",
+        "--to",
+        "kscop-steering-group",
+        "--recipient",
+        "group/group-age.pub",
+        "--sign-key",
+        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
+        "--identity",
+        demo.join("keys/facilitator-age.key").to_str().unwrap(),
+        "--out",
+        "pc",
+        "--passphrase-copy",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pass = r.stderr.lines().skip_while(|l| !l.starts_with("passphrase for")).nth(1).unwrap().trim().to_string();
+    assert_eq!(pass.len(), 39, "32 characters in 8 groups: {pass}");
+    assert!(!r.stdout.contains(&pass), "the passphrase must not be in the JSON output");
+    let copy = PathBuf::from(r.json()["data"]["passphrase_copy"].as_str().unwrap());
+    let copy = if copy.is_absolute() { copy } else { env.path().join(copy) };
+    ok(tool("minisign").arg("-Vm").arg(&copy).arg("-p").arg(demo.join("keys/facilitator-minisign.pub")));
+    let open = |p: &str| -> Option<Vec<u8>> {
+        let mut id = age::scrypt::Identity::new(age::secrecy::SecretString::from(p.to_string()));
+        id.set_max_work_factor(20);
+        let f = std::fs::File::open(&copy).unwrap();
+        let dec = age::Decryptor::new(std::io::BufReader::new(f)).ok()?;
+        let mut r = dec.decrypt(std::iter::once(&id as &dyn age::Identity)).ok()?;
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut r, &mut out).ok()?;
+        Some(out)
+    };
+    assert!(open("not the passphrase").is_none());
+    let zip_bytes = open(&pass).expect("the passphrase opens the copy");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    assert!(z.len() >= 19, "{}", z.len());
+}

@@ -81,6 +81,8 @@ pub struct Created {
     pub recipients: Vec<String>,
     pub files: usize,
     pub payload_bytes: u64,
+    /// The passphrase copy, when one was asked for.
+    pub passphrase_copy: Option<String>,
 }
 
 struct Temp(PathBuf);
@@ -158,6 +160,8 @@ pub struct Request<'a> {
     pub name: String,
     pub bundle_id: String,
     pub now: chrono::DateTime<chrono::Utc>,
+    /// A passphrase for a separate, scrypt-only copy.
+    pub passphrase: Option<age::secrecy::SecretString>,
 }
 
 /// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
@@ -241,7 +245,29 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
     let enc = age::Encryptor::with_recipients(req.recipients.iter().map(|r| r as &dyn age::Recipient))
         .map_err(|e| Error::Internal(format!("age: {e}")))?;
     let age_w = enc.wrap_output(BufWriter::with_capacity(1 << 20, file)).map_err(|e| Error::io("write", &tmp.0, e))?;
-    let mut zip = Writer::new(age_w);
+    // The passphrase copy: the same zip, written at the same time into a second age stream whose
+    // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
+    let pass_final = req.out.join(format!("{}.pass.zip.age", req.name));
+    let pass_tmp = Temp(temp_for(&pass_final));
+    let pass_w = match &req.passphrase {
+        None => None,
+        Some(p) => {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&pass_tmp.0)
+                .map_err(|e| Error::io("create", &pass_tmp.0, e))?;
+            let mut r = age::scrypt::Recipient::new(p.clone());
+            r.set_work_factor(18);
+            let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(|e| Error::Internal(format!("age: {e}")))?;
+            Some(
+                enc.wrap_output(BufWriter::with_capacity(1 << 20, f))
+                    .map_err(|e| Error::io("write", &pass_tmp.0, e))?,
+            )
+        }
+    };
+    let mut zip = Writer::new(Tee { a: age_w, b: pass_w });
     let io = |e: std::io::Error| Error::io("write", &tmp.0, e);
     let mut files: Vec<Written> = Vec::new();
     for (path, bytes) in &small {
@@ -353,7 +379,11 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
     for (n, b) in &tags {
         zip.add_bytes(&format!("{bag}/{n}"), b, true).map_err(io)?;
     }
-    let age_w = zip.finish().map_err(io)?;
+    let Tee { a: age_w, b: pass_w } = zip.finish().map_err(io)?;
+    if let Some(w) = pass_w {
+        let f = w.finish().map_err(io)?.into_inner().map_err(|e| Error::io("write", &pass_tmp.0, e.into_error()))?;
+        f.sync_all().map_err(io)?;
+    }
     let buf = age_w.finish().map_err(io)?;
     let file = buf.into_inner().map_err(|e| Error::io("write", &tmp.0, e.into_error()))?;
     file.sync_all().map_err(io)?;
@@ -403,6 +433,19 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
             return Err(Error::io("create", p, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
     }
+    let mut passphrase_copy = None;
+    if req.passphrase.is_some() {
+        let psig = req.sign_key.sign(
+            std::io::BufReader::new(std::fs::File::open(&pass_tmp.0).map_err(|e| Error::io("read", &pass_tmp.0, e))?),
+            &format!("passphrase copy of bundle {} from {} to {}", req.bundle_id, p.from, p.receiver.slug),
+        )?;
+        if pass_final.exists() {
+            return Err(Error::io("create", &pass_final, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+        }
+        publish(&req.out.join(format!("{}.pass.zip.age.minisig", req.name)), psig.as_bytes())?;
+        std::fs::rename(&pass_tmp.0, &pass_final).map_err(|e| Error::io("rename into", &pass_final, e))?;
+        passphrase_copy = Some(pass_final.display().to_string());
+    }
     publish(&paths[0], sig.as_bytes())?;
     publish(&paths[1], &record_bytes)?;
     publish(&paths[2], record_sig.as_bytes())?;
@@ -417,7 +460,31 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         recipients,
         files: files.len(),
         payload_bytes,
+        passphrase_copy,
     })
+}
+
+/// Writes to two writers at once (the bundle and its passphrase copy).
+struct Tee<A: Write, B: Write> {
+    a: A,
+    b: Option<B>,
+}
+
+impl<A: Write, B: Write> Write for Tee<A, B> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.a.write_all(buf)?;
+        if let Some(b) = &mut self.b {
+            b.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.a.flush()?;
+        if let Some(b) = &mut self.b {
+            b.flush()?;
+        }
+        Ok(())
+    }
 }
 
 struct HashWriter<'a>(&'a mut sha2::Sha256);

@@ -11,9 +11,9 @@ use crate::transfer::plan::{self, Request};
 
 /// Run a bundle subcommand.
 pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
-    let (to, recipients, recipients_file, sign_key, out, identity, dry_run) = match cmd {
-        BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run } => {
-            (to, recipients, recipients_file, sign_key, out, identity, dry_run)
+    let (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy) = match cmd {
+        BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy } => {
+            (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy)
         }
         BundleCmd::Verify { file, identity, signer } => return verify(&file, &identity, &signer),
         BundleCmd::Import { file, identity, signer, into, custodians, sign_key } => {
@@ -82,7 +82,9 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     };
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
     let bundle_id = crate::model::new_id("bdl");
+    let passphrase = passphrase_copy.then(generate_passphrase);
     let req = crate::bundle::write::Request {
+        passphrase: passphrase.as_ref().map(|p| age::secrecy::SecretString::from(p.to_string())),
         plan: &p,
         recipients: rs,
         sign_key: &key,
@@ -120,7 +122,24 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         created.recipients.len(),
         created.recipients.join(", ")
     );
+    if let (Some(p), Some(copy)) = (&passphrase, &created.passphrase_copy) {
+        // Shown once, on the terminal's error stream: never in JSON, never stored.
+        eprintln!(
+            "passphrase for {copy} (shown once; not stored anywhere; send it by phone or post, never with the file):\n  {}",
+            p.as_str()
+        );
+    }
     Ok(Outcome::new("bundle_created", created, text))
+}
+
+/// A passphrase of 32 characters from a 32-letter alphabet without look-alikes (160 bits), in
+/// groups of four to read aloud.
+fn generate_passphrase() -> zeroize::Zeroizing<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghjkmnpqrstuvwxyz023456789";
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut bytes[..]).expect("the operating system's random source is available");
+    let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
+    zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
 
 fn verify(file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
