@@ -46,7 +46,11 @@ const KEPT: &[&str] = &[
     "data/mailing-list.csv",
     "data/register/people.jsonl",
     "data/register/consent-events.jsonl",
+    "data/register/bases.jsonl",
     "data/accounts.json",
+    "data/aggregates.json",
+    "data/suppression.csv",
+    "data/suppression-key.json",
 ];
 const MAX_KEPT: usize = 256 << 20;
 
@@ -264,6 +268,71 @@ fn run(
                 format!("row {}: its consent does not name the receiver (R1)", i + 2),
             ));
         }
+    }
+    let json_of = |file: &str, bytes: Option<&Vec<u8>>| -> Result<serde_json::Value, Fail> {
+        let b = bytes.ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
+        serde_json::from_slice(b).map_err(|_| Fail("schemas", Some(file.into()), "is not JSON".into()))
+    };
+    let accounts = json_of("data/accounts.json", kept.get("data/accounts.json"))?;
+    let ok_accounts = accounts.as_array().is_some_and(|a| {
+        a.iter().all(|x| ["id", "service", "url", "login", "secret"].iter().all(|k| x.get(*k).is_some()))
+    });
+    if !ok_accounts {
+        return Err(Fail(
+            "schemas",
+            Some("data/accounts.json".into()),
+            "is not a list of accounts (id, service, url, login, secret)".into(),
+        ));
+    }
+    let aggregates = json_of("data/aggregates.json", kept.get("data/aggregates.json"))?;
+    let ok_tables = aggregates.as_array().is_some_and(|a| {
+        a.iter().all(|t| {
+            t["k"].as_u64().is_some_and(|k| k >= 5)
+                && t["cells"].as_array().is_some_and(|cs| {
+                    cs.iter().all(|c| c["count"].is_null() || c["count"].as_u64().is_some_and(|n| n % 5 == 0))
+                })
+        })
+    });
+    if !ok_tables {
+        return Err(Fail(
+            "rules",
+            Some("data/aggregates.json".into()),
+            "a table is not protected (k under 5, or counts not rounded to 5) (R4)".into(),
+        ));
+    }
+    let key = json_of("data/suppression-key.json", kept.get("data/suppression-key.json"))?;
+    if key["key_hex"].as_str().is_none_or(|k| k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit())) {
+        return Err(Fail("schemas", Some("data/suppression-key.json".into()), "has no 32-byte hex key".into()));
+    }
+    let supp = kept
+        .get("data/suppression.csv")
+        .ok_or_else(|| Fail("contents", Some("data/suppression.csv".into()), "missing".into()))?;
+    let mut rdr = csv::Reader::from_reader(&supp[..]);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|_| Fail("schemas", Some("data/suppression.csv".into()), "not CSV".into()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    if header != ["hash", "reason", "at"]
+        || rdr.records().any(|r| r.map_or(true, |r| r.get(0).is_none_or(|h| h.len() != 64)))
+    {
+        return Err(Fail(
+            "schemas",
+            Some("data/suppression.csv".into()),
+            "is not hash,reason,at with keyed hashes".into(),
+        ));
+    }
+    let bases = kept
+        .get("data/register/bases.jsonl")
+        .ok_or_else(|| Fail("contents", Some("data/register/bases.jsonl".into()), "missing".into()))?;
+    for (i, line) in String::from_utf8_lossy(bases).lines().enumerate() {
+        serde_json::from_str::<serde_json::Value>(line).map_err(|_| {
+            Fail("schemas", Some("data/register/bases.jsonl".into()), format!("line {} is not JSON", i + 1))
+        })?;
+    }
+    if serde_json::from_slice::<serde_json::Value>(&tags["redaction-report.json"]).map_or(true, |v| !v.is_object()) {
+        return Err(Fail("schemas", Some("redaction-report.json".into()), "is not a JSON object".into()));
     }
     let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
     for (file, forbidden) in [
