@@ -14,11 +14,15 @@ fn ready() -> (TestEnv, PathBuf) {
     (env, demo)
 }
 
-fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
-    let reg = demo.join("handover.db");
-    env.ok(&[
+/// Run `bundle create` from the demo's register to the group's key (named twice: duplicates are
+/// removed), with `extra` arguments.
+fn create_run(env: &TestEnv, demo: &Path, out: &str, extra: &[&str]) -> crate::util::Run {
+    let reg = demo.join("handover.db").display().to_string();
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let id = demo.join("keys/facilitator-age.key").display().to_string();
+    let mut args = vec![
         "--register",
-        reg.to_str().unwrap(),
+        reg.as_str(),
         "bundle",
         "create",
         "--to",
@@ -28,14 +32,20 @@ fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
         "--recipient",
         "group/group-age.pub",
         "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
+        sk.as_str(),
         "--identity",
-        demo.join("keys/facilitator-age.key").to_str().unwrap(),
+        id.as_str(),
         "--out",
         out,
-        "--json",
-    ])
-    .json()
+    ];
+    args.extend(extra);
+    env.run(&args)
+}
+
+fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
+    let r = create_run(env, demo, out, &["--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json()
 }
 
 fn ok(cmd: &mut std::process::Command) -> String {
@@ -96,22 +106,7 @@ fn a_bundle_opens_in_the_outside_tools() {
     let log = env.ok(&["--register", demo.join("handover.db").to_str().unwrap(), "audit", "log", "--json"]).stdout;
     assert!(log.contains("bundle.create"));
     // The same bundle again is refused: nothing is overwritten.
-    let again = env.run(&[
-        "--register",
-        demo.join("handover.db").to_str().unwrap(),
-        "bundle",
-        "create",
-        "--to",
-        "kscop-steering-group",
-        "--recipient",
-        "group/group-age.pub",
-        "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
-        "--identity",
-        demo.join("keys/facilitator-age.key").to_str().unwrap(),
-        "--out",
-        "out",
-    ]);
+    let again = create_run(&env, &demo, "out", &[]);
     assert_eq!(again.code, 2, "{}", again.stderr);
 }
 
@@ -560,25 +555,7 @@ fn changes_after_a_transfer_create_art19_tasks() {
 #[test]
 fn a_passphrase_copy_opens_with_its_passphrase_only() {
     let (env, demo) = ready();
-    let reg = demo.join("handover.db");
-    let r = env.run(&[
-        "--register",
-        reg.to_str().unwrap(),
-        "bundle",
-        "create",
-        "--to",
-        "kscop-steering-group",
-        "--recipient",
-        "group/group-age.pub",
-        "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
-        "--identity",
-        demo.join("keys/facilitator-age.key").to_str().unwrap(),
-        "--out",
-        "pc",
-        "--passphrase-copy",
-        "--json",
-    ]);
+    let r = create_run(&env, &demo, "pc", &["--passphrase-copy", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pass = r.stderr.lines().skip_while(|l| !l.starts_with("passphrase for")).nth(1).unwrap().trim().to_string();
     assert_eq!(pass.len(), 39, "32 characters in 8 groups: {pass}");
