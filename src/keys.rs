@@ -390,14 +390,62 @@ impl SigningKey {
     }
 
     /// Sign `data` (prehashed) with a trusted comment; returns the `.minisig` text.
-    pub fn sign(&self, data: impl Read, trusted_comment: &str) -> Result<String> {
+    pub fn sign(&self, mut data: impl Read, trusted_comment: &str) -> Result<String> {
+        let mut h = Prehash::default();
+        std::io::copy(&mut data, &mut h).map_err(|e| Error::Internal(format!("reading what to sign: {e}")))?;
+        self.sign_prehashed(&h.finish(), trusted_comment)
+    }
+
+    /// Sign data whose BLAKE2b-512 digest was computed as it was written (minisign's prehashed
+    /// `ED` form, which `minisign -Vm` checks): Ed25519 over the digest, then a global signature
+    /// over that signature and the trusted comment.
+    pub fn sign_prehashed(&self, digest: &[u8; 64], trusted_comment: &str) -> Result<String> {
+        use base64::Engine;
+        use ed25519_dalek::Signer;
         if trusted_comment.contains('\n') {
             return Err(Error::bad("--trusted-comment", "a trusted comment is one line"));
         }
-        let sig =
-            minisign::sign(Some(&self.pk), &self.sk, data, Some(trusted_comment), Some("signature from handover"))
-                .map_err(|e| Error::Internal(format!("signing failed: {e}")))?;
-        Ok(sig.into_string())
+        let (seed, public) = self.ed25519();
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        if key.verifying_key().to_bytes() != public {
+            return Err(Error::Internal("the signing key's halves do not match".into()));
+        }
+        let sig = key.sign(digest).to_bytes();
+        let mut boxed = Vec::with_capacity(74);
+        boxed.extend_from_slice(b"ED");
+        boxed.extend_from_slice(self.pk.keynum());
+        boxed.extend_from_slice(&sig);
+        let mut global = sig.to_vec();
+        global.extend_from_slice(trusted_comment.as_bytes());
+        let global = key.sign(&global).to_bytes();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        Ok(format!(
+            "untrusted comment: signature from handover\n{}\ntrusted comment: {trusted_comment}\n{}\n",
+            b64.encode(boxed),
+            b64.encode(global)
+        ))
+    }
+}
+
+/// The BLAKE2b-512 digest minisign signs, computed from what is written through it.
+#[derive(Default)]
+pub struct Prehash(blake2::Blake2b512);
+
+impl Prehash {
+    /// The digest of everything written.
+    pub fn finish(self) -> [u8; 64] {
+        use blake2::Digest;
+        self.0.finalize().into()
+    }
+}
+
+impl Write for Prehash {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        blake2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -431,20 +479,46 @@ impl std::fmt::Display for BadSignature {
 pub fn verify(
     pk: &minisign::PublicKey,
     signature: &str,
-    data: impl Read + std::io::Seek,
+    mut data: impl Read,
 ) -> std::result::Result<String, BadSignature> {
-    let sig = minisign::SignatureBox::from_string(signature).map_err(|_| BadSignature::Malformed)?;
-    if sig.keynum() != pk.keynum() {
-        return Err(BadSignature::OtherKey {
-            signature_key_id: key_id(sig.keynum()),
-            expected_key_id: key_id(pk.keynum()),
-        });
+    let (sig_alg, keynum, sig, trusted, global) = parse_signature(signature).ok_or(BadSignature::Malformed)?;
+    if keynum != pk.keynum() {
+        return Err(BadSignature::OtherKey { signature_key_id: key_id(&keynum), expected_key_id: key_id(pk.keynum()) });
     }
-    if !sig.is_prehashed() {
+    if sig_alg != *b"ED" {
         return Err(BadSignature::Legacy);
     }
-    minisign::verify(pk, &sig, data, true, false, false).map_err(|_| BadSignature::Mismatch)?;
-    sig.trusted_comment().map_err(|_| BadSignature::Malformed)
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&ed25519_public(pk)).map_err(|_| BadSignature::Malformed)?;
+    let mut h = Prehash::default();
+    std::io::copy(&mut data, &mut h).map_err(|_| BadSignature::Mismatch)?;
+    let mut signed_comment = sig.to_vec();
+    signed_comment.extend_from_slice(trusted.as_bytes());
+    let ok = key.verify_strict(&h.finish(), &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+        && key.verify_strict(&signed_comment, &ed25519_dalek::Signature::from_bytes(&global)).is_ok();
+    if ok { Ok(trusted) } else { Err(BadSignature::Mismatch) }
+}
+
+/// The parts of a `.minisig` text: algorithm, key number, signature, trusted comment, global signature.
+type SignatureParts = ([u8; 2], [u8; 8], [u8; 64], String, [u8; 64]);
+
+fn parse_signature(text: &str) -> Option<SignatureParts> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut lines = text.lines();
+    lines.next()?.strip_prefix("untrusted comment:")?;
+    let boxed = b64.decode(lines.next()?.trim()).ok()?;
+    let trusted = lines.next()?.strip_prefix("trusted comment: ")?.to_string();
+    let global = b64.decode(lines.next()?.trim()).ok()?;
+    if boxed.len() != 74 || global.len() != 64 || lines.any(|l| !l.trim().is_empty()) {
+        return None;
+    }
+    Some((
+        boxed[..2].try_into().ok()?,
+        boxed[2..10].try_into().ok()?,
+        boxed[10..].try_into().ok()?,
+        trusted,
+        global.try_into().ok()?,
+    ))
 }
 
 /// The Ed25519 public key inside a minisign public key.
@@ -492,5 +566,24 @@ mod tests {
         let other = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
         assert!(matches!(verify(&other.pk, &sig, std::io::Cursor::new(b"hello")), Err(BadSignature::OtherKey { .. })));
         assert!(!format!("{key:?}").contains(&kp.pk.to_base64()[..10]) || format!("{key:?}").starts_with("SigningKey"));
+    }
+
+    #[test]
+    fn signatures_agree_with_the_minisign_crate_both_ways() {
+        let kp = minisign::KeyPair::generate_unencrypted_keypair().unwrap();
+        let key = SigningKey { pk: kp.pk.clone(), sk: kp.sk.clone() };
+        let data = vec![7u8; 300_000];
+        let ours = key.sign(&data[..], "ours").unwrap();
+        let boxed = minisign::SignatureBox::from_string(&ours).unwrap();
+        minisign::verify(&kp.pk, &boxed, std::io::Cursor::new(&data), true, false, false).unwrap();
+        let theirs = minisign::sign(Some(&kp.pk), &kp.sk, &data[..], Some("theirs"), None).unwrap().into_string();
+        assert_eq!(verify(&kp.pk, &theirs, &data[..]).unwrap(), "theirs");
+        let mut h = Prehash::default();
+        h.write_all(&data).unwrap();
+        let pre = key.sign_prehashed(&h.finish(), "ours").unwrap();
+        assert_eq!(pre, ours, "Ed25519 is deterministic: the prehashed path signs the same bytes");
+        let legacy = theirs.replacen(&theirs.lines().nth(1).unwrap()[..2], "RW", 1);
+        assert!(verify(&kp.pk, &legacy, &data[..]).is_err());
+        assert_eq!(verify(&kp.pk, "not a signature", &data[..]), Err(BadSignature::Malformed));
     }
 }

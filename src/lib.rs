@@ -27,6 +27,7 @@ pub mod keys;
 pub mod model;
 pub mod output;
 pub mod people;
+pub mod progress;
 pub mod register;
 pub mod transfer;
 pub mod vault;

@@ -28,6 +28,8 @@ pub struct Verification {
     pub to: Option<String>,
     pub files: usize,
     pub payload_bytes: u64,
+    /// SHA-256 of the bundle file as read, taken in the same pass as the signature check.
+    pub ciphertext_sha256: Option<String>,
 }
 
 struct Fail(&'static str, Option<String>, String);
@@ -55,7 +57,12 @@ const KEPT: &[&str] = &[
 const MAX_KEPT: usize = 256 << 20;
 
 /// Verify `bundle` (with `bundle.minisig` beside it).
-pub fn verify(bundle: &Path, identities: &[age::x25519::Identity], signer: &minisign::PublicKey) -> Verification {
+pub fn verify(
+    bundle: &Path,
+    identities: &[age::x25519::Identity],
+    signer: &minisign::PublicKey,
+    progress: bool,
+) -> Verification {
     let mut v = Verification {
         valid: false,
         layer: None,
@@ -66,8 +73,9 @@ pub fn verify(bundle: &Path, identities: &[age::x25519::Identity], signer: &mini
         to: None,
         files: 0,
         payload_bytes: 0,
+        ciphertext_sha256: None,
     };
-    match run(bundle, identities, signer, &mut v) {
+    match run(bundle, identities, signer, &mut v, progress) {
         Ok(()) => v.valid = true,
         Err(Fail(layer, file, why)) => {
             v.layer = Some(layer);
@@ -83,6 +91,7 @@ fn run(
     identities: &[age::x25519::Identity],
     signer: &minisign::PublicKey,
     v: &mut Verification,
+    progress: bool,
 ) -> Result<(), Fail> {
     let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     // 1. The outer signature, over the ciphertext, by the expected signer.
@@ -90,14 +99,72 @@ fn run(
     let sig = std::fs::read_to_string(&sig_path).map_err(|_| {
         Fail("outer_signature", Some(format!("{name}.minisig")), "the signature file is missing".into())
     })?;
+    // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
+    // the contents (nothing is released either way); its verdict comes first in the report.
     let f = std::fs::File::open(bundle)
         .map_err(|_| Fail("outer_signature", Some(name.clone()), "the bundle cannot be read".into()))?;
-    crate::keys::verify(signer, &sig, BufReader::new(f))
-        .map_err(|e| Fail("outer_signature", Some(name.clone()), e.to_string()))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let signer_c = signer.clone();
+    let outer = std::thread::spawn(move || {
+        let mut hashed = Hashing { inner: f, sha: Sha256::new() };
+        let r = crate::keys::verify(&signer_c, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
+        (r, hex::encode(hashed.sha.finalize()))
+    });
+    let inner =
+        contents(bundle, &name, identities, signer, v, crate::progress::Progress::new("verify", size, progress));
+    let outer = outer.join().map(|(r, sha)| {
+        v.ciphertext_sha256 = Some(sha);
+        r
+    });
+    match outer {
+        Ok(Ok(_)) => inner,
+        Ok(Err(e)) => Err(Fail("outer_signature", Some(name), e.to_string())),
+        Err(_) => Err(Fail("outer_signature", Some(name), "the signature check failed unexpectedly".into())),
+    }
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    sha: Sha256,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A reader that counts what it reads into a progress display.
+struct Counted<R> {
+    inner: R,
+    progress: crate::progress::Progress,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
+}
+
+/// Layers 2 onwards: decryption, the zip, the inner signature, the contents and the rules.
+fn contents(
+    bundle: &Path,
+    name: &str,
+    identities: &[age::x25519::Identity],
+    signer: &minisign::PublicKey,
+    v: &mut Verification,
+    progress: crate::progress::Progress,
+) -> Result<(), Fail> {
+    let name = name.to_string();
     // 2. Decryption.
     let f = std::fs::File::open(bundle)
         .map_err(|_| Fail("decryption", Some(name.clone()), "the bundle cannot be read".into()))?;
-    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, f))
+    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, Counted { inner: f, progress }))
         .map_err(|_| Fail("decryption", Some(name.clone()), "not an age file".into()))?;
     let plain = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| {
         let why = match e {

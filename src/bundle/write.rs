@@ -6,7 +6,7 @@
 //! `NAME.transfer.json` and its `.minisig` (the transfer record: counts, no personal data).
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -162,6 +162,8 @@ pub struct Request<'a> {
     pub now: chrono::DateTime<chrono::Utc>,
     /// A passphrase for a separate, scrypt-only copy.
     pub passphrase: Option<age::secrecy::SecretString>,
+    /// Show progress on stderr (when it is a terminal).
+    pub progress: bool,
 }
 
 /// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
@@ -235,16 +237,15 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
     let community = crate::register::setting(conn, "community")?.unwrap_or_default();
     small.push(("data/HANDOVER-LETTER.html".into(), letter(p, &req.bundle_id, &community).into_bytes()));
 
-    // Write: zip → age → temp file.
+    // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread) →
+    // the temp file (a third: its SHA-256 and the BLAKE2b prehash the signature covers).
     let tmp = Temp(temp_for(&final_bundle));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp.0)
-        .map_err(|e| Error::io("create", &tmp.0, e))?;
+    let create = |path: &Path| {
+        std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io("create", path, e))
+    };
     let enc = age::Encryptor::with_recipients(req.recipients.iter().map(|r| r as &dyn age::Recipient))
         .map_err(|e| Error::Internal(format!("age: {e}")))?;
-    let age_w = enc.wrap_output(BufWriter::with_capacity(1 << 20, file)).map_err(|e| Error::io("write", &tmp.0, e))?;
+    let age_w = super::pipe::encrypting(enc, create(&tmp.0)?).map_err(|e| Error::io("write", &tmp.0, e))?;
     // The passphrase copy: the same zip, written at the same time into a second age stream whose
     // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
     let pass_final = req.out.join(format!("{}.pass.zip.age", req.name));
@@ -252,22 +253,24 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
     let pass_w = match &req.passphrase {
         None => None,
         Some(p) => {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&pass_tmp.0)
-                .map_err(|e| Error::io("create", &pass_tmp.0, e))?;
             let mut r = age::scrypt::Recipient::new(p.clone());
             r.set_work_factor(18);
             let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
                 .map_err(|e| Error::Internal(format!("age: {e}")))?;
-            Some(
-                enc.wrap_output(BufWriter::with_capacity(1 << 20, f))
-                    .map_err(|e| Error::io("write", &pass_tmp.0, e))?,
-            )
+            Some(super::pipe::encrypting(enc, create(&pass_tmp.0)?).map_err(|e| Error::io("write", &pass_tmp.0, e))?)
         }
     };
     let mut zip = Writer::new(Tee { a: age_w, b: pass_w });
+    let total: u64 = small.iter().map(|(_, b)| b.len() as u64).sum::<u64>()
+        + p.documents
+            .iter()
+            .filter(|d| d.included)
+            .filter_map(|d| crate::register::docs::document(conn, &d.id).ok())
+            .filter_map(|d| std::fs::metadata(&d.path).ok())
+            .map(|m| m.len())
+            .sum::<u64>();
+    let mut progress = crate::progress::Progress::new("bundle", total, req.progress);
+    zip.on_progress(move |n| progress.add(n));
     let io = |e: std::io::Error| Error::io("write", &tmp.0, e);
     let mut files: Vec<Written> = Vec::new();
     for (path, bytes) in &small {
@@ -292,6 +295,14 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
                     .and_then(|r| r.redacted_copy_path)
                     .ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
                 zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?
+            }
+            // Text is deflated (held in memory up to DEFLATE_IN_MEMORY; larger files are stored,
+            // since every local header carries its sizes); compressed formats are stored.
+            _ if !compressed(&d.file_name)
+                && std::fs::metadata(&doc.path).is_ok_and(|m| m.len() <= DEFLATE_IN_MEMORY) =>
+            {
+                let bytes = std::fs::read(&doc.path).map_err(|e| Error::io("read", Path::new(&doc.path), e))?;
+                zip.add_bytes(&format!("{bag}/{path}"), &bytes, true).map_err(io)?
             }
             _ => zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?,
         };
@@ -380,25 +391,17 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         zip.add_bytes(&format!("{bag}/{n}"), b, true).map_err(io)?;
     }
     let Tee { a: age_w, b: pass_w } = zip.finish().map_err(io)?;
-    if let Some(w) = pass_w {
-        let f = w.finish().map_err(io)?.into_inner().map_err(|e| Error::io("write", &pass_tmp.0, e.into_error()))?;
-        f.sync_all().map_err(io)?;
-    }
-    let buf = age_w.finish().map_err(io)?;
-    let file = buf.into_inner().map_err(|e| Error::io("write", &tmp.0, e.into_error()))?;
-    file.sync_all().map_err(io)?;
-    drop(file);
-
-    // Sign the ciphertext, then publish everything.
-    let ct_sha = {
-        let bytes = std::fs::File::open(&tmp.0).map_err(|e| Error::io("read", &tmp.0, e))?;
-        let mut h = <sha2::Sha256 as sha2::Digest>::new();
-        std::io::copy(&mut std::io::BufReader::new(bytes), &mut HashWriter(&mut h))
-            .map_err(|e| Error::io("read", &tmp.0, e))?;
-        hex::encode(sha2::Digest::finalize(h))
+    let pass = match pass_w {
+        Some(w) => Some(w.finish().map_err(|e| Error::io("write", &pass_tmp.0, e))?),
+        None => None,
     };
-    let sig = req.sign_key.sign(
-        std::io::BufReader::new(std::fs::File::open(&tmp.0).map_err(|e| Error::io("read", &tmp.0, e))?),
+    let done = age_w.finish().map_err(io)?;
+    drop(done.file);
+
+    // Sign the ciphertext (its digests were taken as it was written), then publish everything.
+    let ct_sha = done.sha256;
+    let sig = req.sign_key.sign_prehashed(
+        &done.prehash,
         &format!("bundle {} from {} to {} sha256 {ct_sha}", req.bundle_id, p.from, p.receiver.slug),
     )?;
     let recipients: Vec<String> =
@@ -434,9 +437,9 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         }
     }
     let mut passphrase_copy = None;
-    if req.passphrase.is_some() {
-        let psig = req.sign_key.sign(
-            std::io::BufReader::new(std::fs::File::open(&pass_tmp.0).map_err(|e| Error::io("read", &pass_tmp.0, e))?),
+    if let Some(pass) = pass {
+        let psig = req.sign_key.sign_prehashed(
+            &pass.prehash,
             &format!("passphrase copy of bundle {} from {} to {}", req.bundle_id, p.from, p.receiver.slug),
         )?;
         if pass_final.exists() {
@@ -464,6 +467,9 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
     })
 }
 
+/// Text documents up to this size are deflated in memory; larger ones are stored.
+const DEFLATE_IN_MEMORY: u64 = 16 << 20;
+
 /// Writes to two writers at once (the bundle and its passphrase copy).
 struct Tee<A: Write, B: Write> {
     a: A,
@@ -483,18 +489,6 @@ impl<A: Write, B: Write> Write for Tee<A, B> {
         if let Some(b) = &mut self.b {
             b.flush()?;
         }
-        Ok(())
-    }
-}
-
-struct HashWriter<'a>(&'a mut sha2::Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        sha2::Digest::update(self.0, buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
 }

@@ -74,12 +74,24 @@ pub struct Writer<W: Write> {
     w: Counting<W>,
     entries: Vec<Central>,
     names: HashSet<String>,
+    progress: Option<Box<dyn FnMut(u64)>>,
 }
 
 impl<W: Write> Writer<W> {
     /// Start an archive.
     pub fn new(inner: W) -> Writer<W> {
-        Writer { w: Counting { inner, pos: 0 }, entries: Vec::new(), names: HashSet::new() }
+        Writer { w: Counting { inner, pos: 0 }, entries: Vec::new(), names: HashSet::new(), progress: None }
+    }
+
+    /// Call `f` with the number of input bytes as each piece is written (for a progress display).
+    pub fn on_progress(&mut self, f: impl FnMut(u64) + 'static) {
+        self.progress = Some(Box::new(f));
+    }
+
+    fn advance(&mut self, n: usize) {
+        if let Some(f) = &mut self.progress {
+            f(n as u64);
+        }
     }
 
     fn header(&mut self, name: &str, method: u16, crc: u32, csize: u32, size: u32) -> io::Result<()> {
@@ -122,6 +134,7 @@ impl<W: Write> Writer<W> {
             self.header(name, 0, crc, size, size)?;
             self.w.write_all(data)?;
         }
+        self.advance(data.len());
         Ok(Written { name: name.to_string(), size: data.len() as u64, sha256 })
     }
 
@@ -154,6 +167,7 @@ impl<W: Write> Writer<W> {
             again.update(&buf[..n]);
             copied += n as u64;
             self.w.write_all(&buf[..n])?;
+            self.advance(n);
         }
         if copied != size || again.finalize() != crc {
             return Err(io::Error::other(format!("{} changed while it was being bundled", path.display())));

@@ -15,7 +15,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy } => {
             (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy)
         }
-        BundleCmd::Verify { file, identity, signer } => return verify(&file, &identity, &signer),
+        BundleCmd::Verify { file, identity, signer } => return verify(ctx, &file, &identity, &signer),
         BundleCmd::Import { file, identity, signer, into, custodians, sign_key } => {
             return import(ctx, &file, &identity, &signer, &into, &custodians, &sign_key);
         }
@@ -85,6 +85,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     let passphrase = passphrase_copy.then(generate_passphrase);
     let req = crate::bundle::write::Request {
         passphrase: passphrase.as_ref().map(|p| age::secrecy::SecretString::from(p.to_string())),
+        progress: !ctx.style.quiet,
         plan: &p,
         recipients: rs,
         sign_key: &key,
@@ -142,13 +143,13 @@ fn generate_passphrase() -> zeroize::Zeroizing<String> {
     zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
 
-fn verify(file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
+fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
     let pk = keys::load_public_key(signer)?;
     let ids = keys::load_identities(identity)?;
     if !file.is_file() {
         return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
     }
-    let v = crate::bundle::read::verify(file, &ids, &pk);
+    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet);
     if v.valid {
         let text = format!(
             "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n",
@@ -192,7 +193,7 @@ fn import(
     if into.exists() {
         return Err(Error::RegisterExists { path: into.to_path_buf() });
     }
-    let v = crate::bundle::read::verify(file, &ids, &pk);
+    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet);
     if !v.valid {
         let text = format!(
             "NOT imported: {} failed{}: {}\n",
@@ -246,11 +247,7 @@ fn import(
     imported.documents_folder = docs.display().to_string();
     // The receipt: bundle id, ciphertext digest, the sender's checkpoint and our cosignature.
     let m = &contents.manifest;
-    let ct_sha = {
-        use sha2::Digest;
-        let bytes = std::fs::read(file).map_err(|e| Error::io("read", file, e))?;
-        hex::encode(sha2::Sha256::digest(&bytes))
-    };
+    let ct_sha = v.ciphertext_sha256.clone().unwrap_or_default();
     let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
     let (seed, _) = key.ed25519();
     let cosigned = format!(

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{fmt_ts, new_id};
 use crate::output::{Outcome, table};
 use crate::register::docs::{self, Document, Review};
-use crate::transfer::plan::{self, Request, format_of, read_source, redactable};
+use crate::transfer::plan::{self, Request, format_of, hash_file, read_source, redactable};
 
 /// Run a document subcommand.
 pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
@@ -20,8 +20,9 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 if !abs.is_file() {
                     return Err(Error::bad("PATH", format!("'{}' is not a file", path.display())));
                 }
-                let (bytes, sha) =
-                    read_source(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
+                let sha =
+                    hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
+                let size = std::fs::metadata(&abs).map_err(|e| Error::io("read", &abs, e))?.len();
                 let file_name = abs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 let abs_s = abs.display().to_string();
                 if let Some(d) = docs::document_by_source(reg.conn(), &abs_s, &sha)? {
@@ -36,7 +37,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     category: category.clone(),
                     classification: classification.clone(),
                     sha256: sha,
-                    size: bytes.len() as i64,
+                    size: size as i64,
                     added_at: fmt_ts(ctx.now),
                 };
                 added.push(d.clone());
@@ -76,9 +77,9 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|d| {
-                    let state = match read_source(std::path::Path::new(&d.path)) {
+                    let state = match hash_file(std::path::Path::new(&d.path)) {
                         None => "missing",
-                        Some((_, s)) if s != d.sha256 => "changed on disk",
+                        Some(s) if s != d.sha256 => "changed on disk",
                         _ => "ok",
                     };
                     vec![
@@ -97,7 +98,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
         DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise } => {
             let d = docs::document(reg.conn(), &id)?;
             let to = super::transfer::receiver(reg.conn(), to.as_deref())?;
-            let (_, sha) = read_source(std::path::Path::new(&d.path))
+            let sha = hash_file(std::path::Path::new(&d.path))
                 .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
             if sha != d.sha256 {
                 return Err(Error::bad(
@@ -116,8 +117,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 redacted_sha256 = p.documents.iter().find(|x| x.id == d.id).and_then(|x| x.redacted_sha256.clone());
             } else if let Some(c) = &redacted_copy {
                 let abs = std::fs::canonicalize(c).map_err(|e| Error::io("read", c, e))?;
-                let (_, s) =
-                    read_source(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
+                let s = hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
                 copy_path = Some(abs.display().to_string());
                 copy_sha = Some(s);
             } else if d.classification == "special" && decision == "include" {

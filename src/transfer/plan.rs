@@ -613,6 +613,22 @@ fn digest_of(
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
+/// The SHA-256 of a file, read in pieces (memory stays flat), or `None` when it cannot be read.
+pub fn hash_file(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut f, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(hex::encode(h.finalize()))
+}
+
 /// Read a file and its SHA-256, or `None` when it cannot be read.
 pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
     let bytes = std::fs::read(path).ok()?;
@@ -641,7 +657,7 @@ fn document_plan(
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
         blockers.push(Blocker { code, subject: d.id.clone(), message: msg })
     };
-    let Some((bytes, sha)) = read_source(Path::new(&d.path)) else {
+    let Some(sha) = hash_file(Path::new(&d.path)) else {
         plan.state = "missing".into();
         block(blockers, "document_missing", format!("{} ({}) cannot be read at its recorded path", d.id, d.file_name));
         return Ok(plan);
@@ -665,6 +681,7 @@ fn document_plan(
     }
     let review = docs::latest_review(conn, &d.id, receiver)?;
     if redactable(&d.format) {
+        let bytes = std::fs::read(&d.path).unwrap_or_default();
         let (out, findings) = match redact_bytes(&d.format, &bytes, r) {
             Ok(x) => x,
             Err(_) => {
@@ -725,8 +742,8 @@ fn document_plan(
             let ok = rv
                 .redacted_copy_path
                 .as_deref()
-                .and_then(|p| read_source(Path::new(p)))
-                .is_some_and(|(_, s)| Some(s) == rv.redacted_copy_sha256);
+                .and_then(|p| hash_file(Path::new(p)))
+                .is_some_and(|s| Some(s) == rv.redacted_copy_sha256);
             if ok {
                 plan.included = true;
                 plan.state = "redacted_copy".into();

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# bundle create / verify / import on a 2 GiB document set, against Debian's age on the same bytes.
+#
+#   bash bench/bundle-2gib.sh [RUNS]      (default 3 runs each; the median is reported)
+#
+# The set (synthetic, made here, seeded): six 320 MiB already-compressed files (random bytes named
+# .mp4 and .pdf, stored in the zip) and 24 text files of 5 MiB (CSV-like lines, deflated), about
+# 2.0 GiB in all, added to the demo register (classification "none") and approved for handover.
+# Compared in the same run, on the same disk, with the files in the page cache:
+#   create  vs  cat FILES | age -r R -o OUT          (the same plaintext bytes, encrypted to a file)
+#   verify  vs  age -d -i ID -o /dev/null BUNDLE      (decrypting the same bundle)
+# and the peak RSS (/usr/bin/time %M) of create, verify and import.
+set -euo pipefail
+RUNS=${1:-3}
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=${BENCH_DIR:-$here/target/bench-2gib}
+cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+H=$here/target/release/handover
+rm -rf "$work" && mkdir -p "$work/docs"
+cd "$work"
+
+python3 - <<'EOF'
+import os, random
+random.seed(2026)
+for i in range(6):
+    name = f"docs/recording-{i}.mp4" if i % 2 == 0 else f"docs/scan-{i}.pdf"
+    with open(name, "wb") as f:
+        for _ in range(320):
+            f.write(random.randbytes(1 << 20))
+words = "hub meeting minutes action carers network session autism support agenda review notes".split()
+for i in range(24):
+    with open(f"docs/notes-{i:02}.csv", "w") as f:
+        n = 0
+        while n < 5 << 20:
+            line = f"{random.randrange(10**6)},{' '.join(random.choices(words, k=8))},{random.randrange(2020, 2027)}-{random.randrange(1, 13):02}\n"
+            f.write(line)
+            n += len(line)
+EOF
+total=$(du -cb docs/* | tail -1 | cut -f1)
+
+$H demo --out demo --quiet >/dev/null
+R="--register demo/handover.db"
+$H $R document add --classification none --category other docs/* --quiet >/dev/null
+$H $R transfer approve --to kscop-steering-group --approver dp-lead --quiet >/dev/null
+$H keys new --out group --name group --unprotected --quiet >/dev/null
+recipient=$(cat group/group-age.pub | grep '^age1')
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+timed() { # label, command...: prints "seconds maxrss_kb"
+  /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat t.out >&2; exit 1; }
+  cat t.out
+}
+
+declare -A T M
+for i in $(seq "$RUNS"); do
+  rm -rf out age.out && mkdir out
+  read -r t m < <(timed $H $R bundle create --to kscop-steering-group --recipient group/group-age.pub \
+    --sign-key demo/keys/facilitator-minisign.key --identity demo/keys/facilitator-age.key --out out --quiet)
+  T[create]+="$t "; M[create]=$m
+  read -r t m < <(timed sh -c "cat docs/* | age -r $recipient -o age.out")
+  T[age_r]+="$t "
+  b=$(ls out/*.zip.age)
+  read -r t m < <(timed $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub --quiet)
+  T[verify]+="$t "; M[verify]=$m
+  read -r t m < <(timed age -d -i group/group-age.key -o /dev/null "$b")
+  T[age_d]+="$t "
+  rm -rf recv && mkdir recv
+  read -r t m < <(timed $H bundle import "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
+    --into recv/group.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet)
+  T[import]+="$t "; M[import]=$m
+done
+m() { echo "${T[$1]}" | tr ' ' '\n' | grep . | median; }
+printf 'document set: %s bytes (%.2f GiB), %s runs, medians\n' "$total" "$(echo "$total / 1073741824" | bc -l)" "$RUNS"
+printf '%-8s %8s %10s\n' step seconds peak_MiB
+for k in create age_r verify age_d import; do
+  rss=${M[$k]:-}
+  printf '%-8s %8s %10s\n' "$k" "$(m $k)" "${rss:+$((rss / 1024))}"
+done
+echo "create / age -r: $(echo "$(m create) / $(m age_r)" | bc -l | cut -c1-4)x   verify / age -d: $(echo "$(m verify) / $(m age_d)" | bc -l | cut -c1-4)x"

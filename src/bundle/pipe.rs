@@ -1,0 +1,181 @@
+//! Pipeline stages on their own threads, joined by bounded channels, so that deflating and hashing
+//! the plaintext, encrypting it, and hashing and writing the ciphertext overlap on the cores there
+//! are. Memory stays flat: at most `DEPTH` chunks of `CHUNK` bytes wait between two stages.
+
+use std::io::{self, Write};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use sha2::{Digest, Sha256};
+
+use crate::keys::Prehash;
+
+const CHUNK: usize = 256 << 10;
+const DEPTH: usize = 8;
+
+/// A writer whose bytes are written, on another thread, into an inner writer; `finish` hands back
+/// what the thread's `finish` made of it (or the first error it met).
+pub struct Stage<R: Send + 'static> {
+    tx: Option<SyncSender<Vec<u8>>>,
+    buf: Vec<u8>,
+    handle: Option<JoinHandle<io::Result<R>>>,
+}
+
+impl<R: Send + 'static> Stage<R> {
+    /// Start a thread that writes every chunk into `inner`, then calls `finish` on it.
+    pub fn spawn<W, F>(name: &str, inner: W, finish: F) -> io::Result<Stage<R>>
+    where
+        W: Write + Send + 'static,
+        F: FnOnce(W) -> io::Result<R> + Send + 'static,
+    {
+        let (tx, rx) = sync_channel::<Vec<u8>>(DEPTH);
+        let handle = std::thread::Builder::new().name(name.to_string()).spawn(move || {
+            let mut w = inner;
+            for chunk in rx {
+                w.write_all(&chunk)?;
+            }
+            finish(w)
+        })?;
+        Ok(Stage { tx: Some(tx), buf: Vec::with_capacity(CHUNK), handle: Some(handle) })
+    }
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        let sent = self.tx.as_ref().map(|tx| tx.send(chunk).is_ok()).unwrap_or(false);
+        if sent { Ok(()) } else { Err(self.failure()) }
+    }
+
+    /// The stage's thread stopped: its error.
+    fn failure(&mut self) -> io::Error {
+        self.tx = None;
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(Err(e))) => e,
+            Some(Err(_)) => io::Error::other("a bundle-writing thread panicked"),
+            _ => io::Error::other("a bundle-writing stage stopped early"),
+        }
+    }
+
+    /// Send what is left, close the channel and wait for the thread's result.
+    pub fn finish(mut self) -> io::Result<R> {
+        self.send()?;
+        self.tx = None;
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(io::Error::other("a bundle-writing thread panicked")),
+            None => Err(io::Error::other("a bundle-writing stage was finished twice")),
+        }
+    }
+}
+
+impl<R: Send + 'static> Write for Stage<R> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = CHUNK - self.buf.len();
+        let n = room.min(data.len());
+        self.buf.extend_from_slice(&data[..n]);
+        if self.buf.len() == CHUNK {
+            self.send()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+impl<R: Send + 'static> Drop for Stage<R> {
+    /// An abandoned stage (an error elsewhere) closes its channel and waits for its thread, so
+    /// nothing is still writing when the temporary file is removed.
+    fn drop(&mut self) {
+        self.tx = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The ciphertext end: writes the file and, as it goes, the SHA-256 that the transfer record and
+/// receipt name and the BLAKE2b-512 that the minisign signature covers.
+pub struct HashedFile {
+    file: io::BufWriter<std::fs::File>,
+    sha: Sha256,
+    pre: Prehash,
+}
+
+/// A finished ciphertext file and its digests.
+pub struct Hashed {
+    pub file: std::fs::File,
+    pub sha256: String,
+    pub prehash: [u8; 64],
+}
+
+impl HashedFile {
+    pub fn new(file: std::fs::File) -> HashedFile {
+        HashedFile { file: io::BufWriter::with_capacity(1 << 20, file), sha: Sha256::new(), pre: Prehash::default() }
+    }
+
+    /// Flush and sync the file; return it with its digests.
+    pub fn finish(self) -> io::Result<Hashed> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        Ok(Hashed { file, sha256: hex::encode(self.sha.finalize()), prehash: self.pre.finish() })
+    }
+}
+
+impl Write for HashedFile {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.file.write_all(data)?;
+        self.sha.update(data);
+        self.pre.write_all(data)?;
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// An age stream on its own thread writing into a hashed file on a third: what `write` gives is
+/// plaintext; `finish` returns the ciphertext's file and digests.
+pub fn encrypting(encryptor: age::Encryptor, file: std::fs::File) -> io::Result<Stage<Hashed>> {
+    let sink = Stage::spawn("ciphertext", HashedFile::new(file), HashedFile::finish)?;
+    let age_w = encryptor.wrap_output(sink)?;
+    Stage::spawn("encrypt", age_w, |w| w.finish()?.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stage_passes_every_byte_in_order_and_reports_the_inner_error() {
+        let s = Stage::spawn("t", Vec::new(), Ok).unwrap();
+        let mut s = s;
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        for piece in data.chunks(7919) {
+            s.write_all(piece).unwrap();
+        }
+        assert_eq!(s.finish().unwrap(), data);
+
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut s = Stage::spawn("t", Full, |_| Ok(())).unwrap();
+        let mut err = None;
+        for _ in 0..100 {
+            if let Err(e) = s.write_all(&[0u8; 65536]) {
+                err = Some(e);
+                break;
+            }
+        }
+        let e = err.unwrap_or_else(|| s.finish().unwrap_err());
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull, "{e}");
+    }
+}
