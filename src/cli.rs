@@ -1015,8 +1015,9 @@ pub enum BundleCmd {
         #[arg(long)]
         passphrase_copy: bool,
     },
-    /// Verify a bundle, then import it into a new register of the receiving group, and write a
-    /// signed receipt to send back.
+    /// Verify a bundle, then import it into the receiving group's register (a new one, or its
+    /// existing one for a follow-up bundle: people are matched by email, a bundle goes in once),
+    /// and write a signed receipt to send back.
     Import {
         /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).
         file: PathBuf,
@@ -1026,7 +1027,8 @@ pub enum BundleCmd {
         /// The sender's minisign public key: the RW… string or a .pub file.
         #[arg(long)]
         signer: String,
-        /// The new register to create (must not exist).
+        /// The group's register: created when it does not exist; an existing one must belong to
+        /// the receiving controller, and the bundle merges into it.
         #[arg(long)]
         into: PathBuf,
         /// An age recipient (or a file holding one) to encrypt the account secrets to. Repeatable.
@@ -1035,6 +1037,10 @@ pub enum BundleCmd {
         /// The receiving group's minisign secret key, to sign the receipt.
         #[arg(long)]
         sign_key: PathBuf,
+        /// The date of your first message to the people received, if it comes before a month is
+        /// out: your privacy notice (Art 14) is due by then.
+        #[arg(long, value_name = "DATE")]
+        first_message: Option<String>,
     },
     /// Check every layer of a bundle and name the first that fails; exit 1 if it is not valid.
     Verify {

@@ -578,3 +578,79 @@ fn a_passphrase_copy_opens_with_its_passphrase_only() {
     let z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
     assert!(z.len() >= 19, "{}", z.len());
 }
+
+#[test]
+fn a_follow_up_bundle_merges_into_the_groups_register() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out1");
+    let second = create(&env, &demo, "out2");
+    let path = |r: &serde_json::Value| env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let import = |bundle: &Path, into: &str, extra: &[&str]| {
+        let mut args = vec![
+            "bundle",
+            "import",
+            bundle.to_str().unwrap(),
+            "--identity",
+            "group/group-age.key",
+            "--signer",
+            &pk,
+            "--into",
+            into,
+            "--sign-key",
+            "group/group-minisign.key",
+            "--json",
+        ];
+        args.extend(extra);
+        env.run(&args)
+    };
+    let r = import(
+        &path(&first),
+        "g/register.db",
+        &["--custodian", "group/group-age.pub", "--first-message", "2026-12-03"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let people = r.json()["data"]["people"].as_i64().unwrap();
+    let tasks =
+        |env: &TestEnv| env.ok(&["--register", "g/register.db", "tasks", "list", "--json"]).json()["data"].clone();
+    let t = tasks(&env);
+    let art14: Vec<&serde_json::Value> = t.as_array().unwrap().iter().filter(|t| t["kind"] == "art14_notice").collect();
+    assert_eq!(art14.len(), 1);
+    assert_eq!(art14[0]["due"], "2026-12-03", "the first message comes before the month is out");
+    let before =
+        env.ok(&["--register", "g/register.db", "audit", "log", "--json"]).json()["data"].as_array().unwrap().len();
+    // The same bundle twice: refused, nothing changed.
+    let again = import(&path(&first), "g/register.db", &[]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("imported once"), "{}", again.stderr);
+    // A register of another controller: refused.
+    env.ok(&["--register", "other.db", "init", "--controller", "Someone Else", "--community", "X"]);
+    let wrong = import(&path(&second), "other.db", &[]);
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    assert!(wrong.stderr.contains("the bundle is for kscop-steering-group"), "{}", wrong.stderr);
+    let after =
+        env.ok(&["--register", "g/register.db", "audit", "log", "--json"]).json()["data"].as_array().unwrap().len();
+    assert_eq!(before, after, "refused imports change nothing");
+    // The follow-up: everyone is matched by email, nobody is added twice, no new Art 14 notice is
+    // owed, the account's secret is replaced (and its rotation is still owed), the documents join the folder.
+    let r = import(&path(&second), "g/register.db", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = &r.json()["data"];
+    assert_eq!(d["merged"], true);
+    assert_eq!(d["people"].as_i64().unwrap(), people);
+    assert_eq!(d["matched_people"].as_i64().unwrap(), people);
+    let listed =
+        env.ok(&["--register", "g/register.db", "person", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    assert_eq!(listed as i64, people, "nobody was added twice");
+    let t = tasks(&env);
+    assert_eq!(t.as_array().unwrap().iter().filter(|t| t["kind"] == "art14_notice").count(), 1);
+    assert_eq!(
+        t.as_array().unwrap().iter().filter(|t| t["kind"] == "rotate_account").count(),
+        1,
+        "the rotation still owed is one open task"
+    );
+    // The same documents came again, unchanged: kept once.
+    let docs = std::fs::read_dir(env.path().join("g/register-documents")).unwrap().count();
+    assert_eq!(docs, 4);
+    env.ok(&["--register", "g/register.db", "audit", "verify"]);
+}

@@ -1,10 +1,12 @@
-//! Importing a verified bundle into the receiving group's own, new register, in one transaction:
-//! the receiving controller becomes the register's own, the sender a controller beside it; people,
-//! roles, consent history and bases as they were sent; the suppression list with the sender's key
-//! (so the group keeps honouring it); accounts with their secrets re-encrypted to the group's
-//! custodians; documents into a folder beside the register. Tasks: the group's Art 14 privacy
-//! notice (due a month after the transfer; earlier if it contacts people first) and a rotation
-//! task per account (R18). A bundle is imported once.
+//! Importing a verified bundle into the receiving group's own register, in one transaction: a new
+//! register (the receiving controller becomes its own, the sender a controller beside it), or an
+//! existing register of that group, into which a follow-up bundle merges (people matched by
+//! normalised email; a bundle id is imported once). People, roles, consent history and bases as
+//! they were sent; the suppression list with the sender's key (so the group keeps honouring it);
+//! accounts with their secrets re-encrypted to the group's custodians; documents into a folder
+//! beside the register. Tasks: the group's Art 14 privacy notice to everyone new to it (due a
+//! month after the transfer, or at its first message to them if that is earlier) and a rotation
+//! task per account (R18).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,7 +29,11 @@ pub struct Imported {
     pub register: String,
     pub documents_folder: String,
     pub bundle_id: String,
+    /// Whether the bundle was merged into an existing register.
+    pub merged: bool,
     pub people: usize,
+    /// Of `people`, those already in the register (matched by normalised email).
+    pub matched_people: usize,
     pub consent_events: usize,
     pub accounts: usize,
     pub documents: usize,
@@ -83,23 +89,44 @@ fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &
     Ok(id)
 }
 
-/// Write the imported data in one transaction of a new register.
-pub fn apply(
-    c: &Change<'_>,
-    contents: &Contents,
-    custodians: &[age::x25519::Recipient],
-    transfer_at: DateTime<Utc>,
-) -> Result<Imported> {
+/// How an import goes.
+pub struct Options<'a> {
+    /// The group's custodians (age recipients) for account secrets.
+    pub custodians: &'a [age::x25519::Recipient],
+    /// When the bundle was made.
+    pub transfer_at: DateTime<Utc>,
+    /// Merge into the existing register (a follow-up bundle) rather than fill a new one.
+    pub merge: bool,
+    /// When the group will first message the people received, if before a month is out.
+    pub first_message: Option<chrono::NaiveDate>,
+}
+
+/// The person already in the register with this email, when merging.
+fn known(c: &Change<'_>, merge: bool, email: Option<&str>) -> Result<Option<String>> {
+    match email.filter(|e| merge && !e.trim().is_empty()) {
+        Some(e) => Ok(queries::person_by_email(c, &normalise_email(e))?.map(|p| p.id)),
+        None => Ok(None),
+    }
+}
+
+/// Write the imported data in one transaction (a new register, or a merge into the group's own).
+pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imported> {
     let m = &contents.manifest;
+    let (custodians, transfer_at, merge) = (o.custodians, o.transfer_at, o.merge);
     let now = fmt_ts(c.now);
-    let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
-    set_setting(c, "community", &m.community)?;
-    set_setting(c, "hash_key", &hex::encode(key))?;
-    set_setting(c, "objection_window_days", "28")?;
-    set_setting(c, "tombstone_years", "6")?;
-    set_setting(c, "created_at", &now)?;
+    if !merge {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+        set_setting(c, "community", &m.community)?;
+        set_setting(c, "hash_key", &hex::encode(key))?;
+        set_setting(c, "objection_window_days", "28")?;
+        set_setting(c, "tombstone_years", "6")?;
+        set_setting(c, "created_at", &now)?;
+    }
     for ce in &m.controllers {
+        if merge && queries::controller(c, &ce.slug)?.is_some() {
+            continue;
+        }
         queries::insert_controller(
             c,
             &Controller {
@@ -107,7 +134,7 @@ pub fn apply(
                 slug: ce.slug.clone(),
                 name: ce.name.clone(),
                 kind: ce.kind.clone(),
-                is_self: ce.role == "to",
+                is_self: ce.role == "to" && !merge,
                 contact: None,
                 accountable_person: None,
                 ico_fee_status: None,
@@ -117,15 +144,31 @@ pub fn apply(
             },
         )?;
     }
-    crate::commands::init::seed_purposes(c)?;
+    if !merge {
+        crate::commands::init::seed_purposes(c)?;
+    }
     let source = format!("bundle {} from {}", m.bundle_id, m.from);
     // People: only confirmed adults in England and Wales are ever sent (R21).
-    let mut people = 0;
+    let (mut people, mut matched) = (0, 0);
     let mut ids: HashMap<String, String> = HashMap::new();
     for row in lines(contents, "data/register/people.jsonl")? {
         let old = s(&row, "id").unwrap_or_default();
-        let id = insert_received(c, &row, &source, &now)?;
+        let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
+            Some(id) => {
+                matched += 1;
+                (id.clone(), queries::roles(c, Some(&id))?)
+            }
+            None => (insert_received(c, &row, &source, &now)?, Vec::new()),
+        };
         for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
+            let same = |x: &Role| {
+                x.role == s(r, "role").unwrap_or_default()
+                    && x.hub == s(r, "hub")
+                    && x.from == s(r, "from").unwrap_or_default()
+            };
+            if had.iter().any(same) {
+                continue;
+            }
             queries::insert_role(
                 c,
                 &Role {
@@ -158,8 +201,17 @@ pub fn apply(
             let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
             let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
             let email = r.get(0).unwrap_or("").to_string();
-            let pid = match queries::person(c, &reference)? {
-                Some(p) => p.id,
+            let found = match queries::person(c, &reference)? {
+                Some(p) => Some(p.id),
+                None => known(c, merge, Some(&email))?,
+            };
+            let pid = match found {
+                Some(id) => {
+                    if merge && !refs.contains(&reference) {
+                        matched += 1;
+                    }
+                    id
+                }
                 None if refs.contains(&reference) => continue,
                 None => {
                     let name = r.get(1).filter(|n| !n.is_empty());
@@ -258,7 +310,13 @@ pub fn apply(
         serde_json::from_slice(contents.files.get("data/suppression-key.json").map(Vec::as_slice).unwrap_or(b"{}"))
             .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
     if let Some(k) = s(&key_doc, "key_hex") {
-        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&vec![k]).unwrap_or_default())?;
+        let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&keys).unwrap_or_default())?;
     }
     let mut suppression = 0;
     if let Some(bytes) = contents.files.get("data/suppression.csv") {
@@ -279,7 +337,7 @@ pub fn apply(
     let accounts: Vec<serde_json::Value> =
         serde_json::from_slice(contents.files.get("data/accounts.json").map(Vec::as_slice).unwrap_or(b"[]"))
             .unwrap_or_default();
-    if !accounts.is_empty() && custodians.is_empty() {
+    if !merge && !accounts.is_empty() && custodians.is_empty() {
         return Err(Error::bad(
             "--custodian",
             "the bundle carries account secrets: name at least one custodian (age recipient) to encrypt them to",
@@ -288,12 +346,18 @@ pub fn apply(
     for r in custodians {
         vault::add_custodian(c, &r.to_string(), None, &now)?;
     }
+    // Merging: secrets go to every current custodian of the register, the new ones included.
+    let custodians: Vec<age::x25519::Recipient> =
+        if merge { vault::current_recipients(c)? } else { custodians.to_vec() };
+    if !accounts.is_empty() && custodians.is_empty() {
+        return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
+    }
     let names: Vec<String> = custodians.iter().map(|r| r.to_string()).collect();
     let mut tasks = Vec::new();
     let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
     for a in &accounts {
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
-        let ct = crate::vault::encrypt(custodians, secret.as_bytes())?;
+        let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
         let acc = vault::Account {
             id: s(a, "id").unwrap_or_else(|| new_id("acc")),
             service: s(a, "service").unwrap_or_else(|| "other".into()),
@@ -310,7 +374,11 @@ pub fn apply(
             secret_updated_at: now.clone(),
             rotations: Vec::new(),
         };
-        vault::insert_account(c, &acc, &ct)?;
+        if merge && vault::accounts(c)?.iter().any(|a| a.id == acc.id) {
+            vault::set_secret(c, &acc.id, &ct, &names, &now)?;
+        } else {
+            vault::insert_account(c, &acc, &ct)?;
+        }
         let (t, _) = vault::add_task(
             c,
             "rotate_account",
@@ -325,39 +393,45 @@ pub fn apply(
         )?;
         tasks.push(t);
     }
-    let art14 =
-        transfer_at.date_naive().checked_add_months(Months::new(1)).unwrap_or(transfer_at.date_naive()).to_string();
-    let (t, _) = vault::add_task(
-        c,
-        "art14_notice",
-        &m.bundle_id,
-        &format!(
-            "Send everyone received from {} (register and mailing list) your privacy notice: who you are, the source of their details, their rights",
-            m.from
-        ),
-        "Art 14: within one month of receiving the data, and before your first message to them",
-        &art14,
-        &now,
-    )?;
-    tasks.push(t);
+    // Art 14: everyone new to the group, within a month, and at the latest at its first message.
+    let new_people = people - matched;
+    if new_people > 0 {
+        let month = transfer_at.date_naive().checked_add_months(Months::new(1)).unwrap_or(transfer_at.date_naive());
+        let due = o.first_message.map_or(month, |f| f.min(month)).to_string();
+        let (t, _) = vault::add_task(
+            c,
+            "art14_notice",
+            &m.bundle_id,
+            &format!(
+                "Send the {new_people} people received from {} in bundle {} (register and mailing list) your privacy notice: who you are, the source of their details, the categories received, their rights",
+                m.from, m.bundle_id
+            ),
+            "Art 14(3): within one month of receiving the data, and at the latest with your first message to them",
+            &due,
+            &now,
+        )?;
+        tasks.push(t);
+    }
     queries::record_import(
         c,
         &m.bundle_id,
         "bundle",
         &m.bundle_id,
-        &serde_json::json!({ "people": people, "events": events }),
+        &serde_json::json!({ "people": people, "matched": matched, "events": events }),
         c.now,
     )?;
     c.audit(
         "bundle.import",
         &m.bundle_id,
-        serde_json::json!({ "from": m.from, "people": people, "consent_events": events, "accounts": accounts.len(), "documents": contents.documents.len(), "suppression": suppression }),
+        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "consent_events": events, "accounts": accounts.len(), "documents": contents.documents.len(), "suppression": suppression }),
     )?;
     Ok(Imported {
         register: String::new(),
         documents_folder: String::new(),
         bundle_id: m.bundle_id.clone(),
+        merged: merge,
         people,
+        matched_people: matched,
         consent_events: events,
         accounts: accounts.len(),
         documents: contents.documents.len(),

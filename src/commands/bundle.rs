@@ -16,8 +16,24 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy)
         }
         BundleCmd::Verify { file, identity, signer } => return verify(ctx, &file, &identity, &signer),
-        BundleCmd::Import { file, identity, signer, into, custodians, sign_key } => {
-            return import(ctx, &file, &identity, &signer, &into, &custodians, &sign_key);
+        BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message } => {
+            let first_message = match first_message {
+                Some(d) => Some(
+                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                        .map_err(|_| Error::bad("--first-message", "must be a date such as 2026-12-01"))?,
+                ),
+                None => None,
+            };
+            let args = ImportArgs {
+                file: &file,
+                identity: &identity,
+                signer: &signer,
+                into: &into,
+                custodians: &custodians,
+                sign_key: &sign_key,
+                first_message,
+            };
+            return import(ctx, &args);
         }
     };
     let mut reg = ctx.open()?;
@@ -174,25 +190,27 @@ fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer:
     ))
 }
 
-fn import(
-    ctx: &Ctx,
-    file: &std::path::Path,
-    identity: &std::path::Path,
-    signer: &str,
-    into: &std::path::Path,
-    custodians: &[String],
-    sign_key: &std::path::Path,
-) -> Result<Outcome> {
-    let pk = keys::load_public_key(signer)?;
-    let ids = keys::load_identities(identity)?;
-    let key = SigningKey::load(sign_key)?;
+struct ImportArgs<'a> {
+    file: &'a std::path::Path,
+    identity: &'a std::path::Path,
+    signer: &'a str,
+    into: &'a std::path::Path,
+    custodians: &'a [String],
+    sign_key: &'a std::path::Path,
+    first_message: Option<chrono::NaiveDate>,
+}
+
+fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
+    let (file, into) = (a.file, a.into);
+    let pk = keys::load_public_key(a.signer)?;
+    let ids = keys::load_identities(a.identity)?;
+    let key = SigningKey::load(a.sign_key)?;
     let mut rs = Vec::new();
-    for c in custodians {
+    for c in a.custodians {
         rs.push(keys::recipient_arg(c, "--custodian")?);
     }
-    if into.exists() {
-        return Err(Error::RegisterExists { path: into.to_path_buf() });
-    }
+    // An existing register is the group's own: the bundle merges into it.
+    let existing = if into.exists() { Some(crate::register::Register::open(into, &ctx.actor)?) } else { None };
     let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet);
     if !v.valid {
         let text = format!(
@@ -205,8 +223,29 @@ fn import(
         o.exit = crate::exit::ExitCode::CheckFailed;
         return Ok(o.note("nothing was written; ask the sender for a new bundle"));
     }
+    if let Some(reg) = &existing {
+        let own = crate::register::queries::self_controller(reg.conn())?;
+        if Some(own.slug.as_str()) != v.to.as_deref() {
+            return Err(Error::bad(
+                "--into",
+                format!(
+                    "{} is the register of {}, but the bundle is for {}: import it into that group's register",
+                    into.display(),
+                    own.slug,
+                    v.to.as_deref().unwrap_or("?")
+                ),
+            ));
+        }
+        let id = v.bundle_id.clone().unwrap_or_default();
+        if let Some((_, at)) = crate::register::queries::import_seen(reg.conn(), &id)? {
+            return Err(Error::bad(
+                "FILE",
+                format!("bundle {id} was imported into {} on {at}; a bundle is imported once", into.display()),
+            ));
+        }
+    }
     let docs = crate::bundle::import::documents_folder(into);
-    if docs.exists() {
+    if existing.is_none() && docs.exists() {
         return Err(Error::io("create", &docs, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
     }
     let tmp_docs = docs.with_file_name(format!(
@@ -215,9 +254,10 @@ fn import(
         std::process::id()
     ));
     std::fs::create_dir_all(&tmp_docs).map_err(|e| Error::io("create the folder", &tmp_docs, e))?;
+    let fresh = existing.is_none();
     let cleanup = |also_register: bool| {
         let _ = std::fs::remove_dir_all(&tmp_docs);
-        if also_register {
+        if also_register && fresh {
             for ext in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{ext}", into.display()));
             }
@@ -230,10 +270,36 @@ fn import(
             return Err(Error::Decrypt { what: format!("bundle '{}'", file.display()), why });
         }
     };
+    // A follow-up's documents join the folder: one already there unchanged is kept once; one
+    // there with other content is refused before anything changes.
+    if existing.is_some() {
+        for (_, p) in &contents.documents {
+            let target = docs.join(p.file_name().unwrap_or_default());
+            if target.exists() && crate::transfer::plan::hash_file(&target) != crate::transfer::plan::hash_file(p) {
+                cleanup(false);
+                return Err(Error::bad(
+                    "FILE",
+                    format!(
+                        "{} is already in the documents folder with other content: move it aside (or rename it) and import again",
+                        target.display()
+                    ),
+                ));
+            }
+        }
+    }
     let transfer_at = crate::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(ctx.now);
+    let opts = crate::bundle::import::Options {
+        custodians: &rs,
+        transfer_at,
+        merge: existing.is_some(),
+        first_message: a.first_message,
+    };
     let result = (|| -> Result<crate::bundle::import::Imported> {
-        let mut reg = crate::register::Register::create(into, &ctx.actor)?;
-        reg.change(ctx.now, |c| crate::bundle::import::apply(c, &contents, &rs, transfer_at))
+        let mut reg = match existing {
+            Some(r) => r,
+            None => crate::register::Register::create(into, &ctx.actor)?,
+        };
+        reg.change(ctx.now, |c| crate::bundle::import::apply(c, &contents, &opts))
     })();
     let mut imported = match result {
         Ok(i) => i,
@@ -242,7 +308,18 @@ fn import(
             return Err(e);
         }
     };
-    std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
+    if fresh {
+        std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
+    } else {
+        std::fs::create_dir_all(&docs).map_err(|e| Error::io("create the folder", &docs, e))?;
+        for (_, p) in &contents.documents {
+            let target = docs.join(p.file_name().unwrap_or_default());
+            if !target.exists() {
+                std::fs::rename(p, &target).map_err(|e| Error::io("rename into", &target, e))?;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&tmp_docs);
+    }
     imported.register = into.display().to_string();
     imported.documents_folder = docs.display().to_string();
     // The receipt: bundle id, ciphertext digest, the sender's checkpoint and our cosignature.
@@ -277,13 +354,15 @@ fn import(
     keys::write_new(&rpath, 0o644, &receipt_bytes)?;
     keys::write_new(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o644, sig.as_bytes())?;
     let text = format!(
-        "imported bundle {} from {} into {}: {} people, {} consent events, {} account(s), {} document(s) in {}\n\
+        "{} bundle {} from {} into {}: {} people ({} already known), {} consent events, {} account(s), {} document(s) in {}\n\
          tasks: your privacy notice to everyone received (Art 14, due within a month) and {} account rotation(s): see `handover --register {} tasks list`\n\
          receipt to send back: {} (+ .minisig)\n",
+        if imported.merged { "merged" } else { "imported" },
         imported.bundle_id,
         m.from,
         imported.register,
         imported.people,
+        imported.matched_people,
         imported.consent_events,
         imported.accounts,
         imported.documents,
