@@ -42,6 +42,25 @@ fn create_run(env: &TestEnv, demo: &Path, out: &str, extra: &[&str]) -> crate::u
     env.run(&args)
 }
 
+/// Run `bundle import` of `bundle` as the group.
+fn import_run(env: &TestEnv, bundle: &Path, signer: &str, into: &str, extra: &[&str]) -> crate::util::Run {
+    let mut args = vec![
+        "bundle",
+        "import",
+        bundle.to_str().unwrap(),
+        "--identity",
+        "group/group-age.key",
+        "--signer",
+        signer,
+        "--into",
+        into,
+        "--sign-key",
+        "group/group-minisign.key",
+    ];
+    args.extend(extra);
+    env.run(&args)
+}
+
 fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
     let r = create_run(env, demo, out, &["--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -303,23 +322,7 @@ fn the_receiving_group_imports_the_bundle() {
     let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
     let bundle = if bundle.exists() { bundle } else { PathBuf::from(r["data"]["bundle"].as_str().unwrap()) };
     let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
-    let import = |into: &str, extra: &[&str]| {
-        let mut args = vec![
-            "bundle",
-            "import",
-            bundle.to_str().unwrap(),
-            "--identity",
-            "group/group-age.key",
-            "--signer",
-            &pk,
-            "--into",
-            into,
-            "--sign-key",
-            "group/group-minisign.key",
-        ];
-        args.extend(extra);
-        env.run(&args)
-    };
+    let import = |into: &str, extra: &[&str]| import_run(&env, &bundle, &pk, into, extra);
     // Without custodians the account secrets have nowhere to go: refused, nothing left behind.
     let r = import("g1/register.db", &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -587,22 +590,9 @@ fn a_follow_up_bundle_merges_into_the_groups_register() {
     let path = |r: &serde_json::Value| env.path().join(r["data"]["bundle"].as_str().unwrap());
     let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
     let import = |bundle: &Path, into: &str, extra: &[&str]| {
-        let mut args = vec![
-            "bundle",
-            "import",
-            bundle.to_str().unwrap(),
-            "--identity",
-            "group/group-age.key",
-            "--signer",
-            &pk,
-            "--into",
-            into,
-            "--sign-key",
-            "group/group-minisign.key",
-            "--json",
-        ];
+        let mut args = vec!["--json"];
         args.extend(extra);
-        env.run(&args)
+        import_run(&env, bundle, &pk, into, &args)
     };
     let r = import(
         &path(&first),
