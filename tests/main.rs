@@ -13,4 +13,5 @@ mod register;
 mod schemas;
 mod transcripts;
 mod vault;
+mod vectors;
 mod zip;

@@ -402,6 +402,25 @@ fn contents(
         return Err(Fail("schemas", Some("redaction-report.json".into()), "is not a JSON object".into()));
     }
     let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
+    // Each register row holds its id and ref and only the fields handover.json says are carried.
+    let carried: BTreeSet<&str> = m.fields["register"]["carried"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    let people = kept
+        .get("data/register/people.jsonl")
+        .ok_or_else(|| Fail("contents", Some("data/register/people.jsonl".into()), "missing".into()))?;
+    for (i, line) in String::from_utf8_lossy(people).lines().enumerate() {
+        let fail = |why: String| Fail("schemas", Some("data/register/people.jsonl".into()), why);
+        let row: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).map_err(|_| fail(format!("line {} is not a JSON object", i + 1)))?;
+        if !row.get("id").is_some_and(|x| x.is_string()) || !row.get("ref").is_some_and(|x| x.is_string()) {
+            return Err(fail(format!("line {} has no id or ref", i + 1)));
+        }
+        if let Some(k) = row.keys().find(|k| !matches!(k.as_str(), "id" | "ref") && !carried.contains(k.as_str())) {
+            return Err(fail(format!("line {} carries {k}, which handover.json does not list as carried", i + 1)));
+        }
+    }
     for (file, forbidden) in [
         ("data/register/people.jsonl", &["notes", "diversity"][..]),
         ("data/register/consent-events.jsonl", &["support_given", "authority_ref"][..]),
