@@ -644,3 +644,124 @@ fn a_follow_up_bundle_merges_into_the_groups_register() {
     assert_eq!(docs, 4);
     env.ok(&["--register", "g/register.db", "audit", "verify"]);
 }
+
+/// Kill -9 `bundle create` and `bundle import` at times spread over their runs: afterwards no
+/// bundle or register exists under its final name unless it is complete (and, for a bundle,
+/// recorded in the sender's register), the registers pass `audit verify`, and no leftover file
+/// holds plaintext.
+#[test]
+fn killed_runs_leave_nothing_half_done() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    // A document large enough that a run takes a while.
+    let big = env.path().join("recording.mp4");
+    let mut bytes = vec![0u8; 48 << 20];
+    let mut x: u64 = 7;
+    for b in bytes.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    std::fs::write(&big, &bytes).unwrap();
+    drop(bytes);
+    env.ok(&["--register", &reg, "document", "add", "--classification", "none", big.to_str().unwrap()]);
+    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let id = demo.join("keys/facilitator-age.key").display().to_string();
+    let create_cmd = |out: &str| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_handover"));
+        c.args(["--register", &reg, "bundle", "create", "--to", "kscop-steering-group"])
+            .args(["--recipient", "group/group-age.pub", "--sign-key", &sk, "--identity", &id, "--out", out, "--quiet"])
+            .current_dir(env.path())
+            .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        c
+    };
+    // How long a whole run takes, to spread the kills over it.
+    let t0 = std::time::Instant::now();
+    assert!(create_cmd("full").status().unwrap().success());
+    let full = t0.elapsed();
+    let no_plaintext = |dir: &Path| {
+        for e in std::fs::read_dir(dir).into_iter().flatten() {
+            let p = e.unwrap().path();
+            let head: Vec<u8> = std::fs::read(&p).unwrap().into_iter().take(4).collect();
+            assert_ne!(head, b"PK\x03\x04", "{} holds a plaintext zip", p.display());
+        }
+    };
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let mut published = 0;
+    for i in 0..12u32 {
+        let out = format!("k{i}");
+        let mut child = create_cmd(&out).spawn().unwrap();
+        std::thread::sleep(full * i / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        let dir = env.path().join(&out);
+        no_plaintext(&dir);
+        let bundle = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with(".zip.age"));
+        if let Some(b) = bundle {
+            // Published: it is whole, and the register knows it.
+            published += 1;
+            let v = env.run(&[
+                "bundle",
+                "verify",
+                b.to_str().unwrap(),
+                "--identity",
+                "group/group-age.key",
+                "--signer",
+                &pk,
+            ]);
+            assert_eq!(v.code, 0, "kill {i}: a published bundle verifies: {}", v.stdout);
+            let sha = crate::util::sha256_file(&b);
+            let log = env.ok(&["--register", &reg, "audit", "log", "--json"]).stdout;
+            assert!(log.contains(&sha), "kill {i}: the register records the published bundle");
+        }
+        env.ok(&["--register", &reg, "audit", "verify"]);
+    }
+    eprintln!("{published} of 12 killed runs had published their bundle");
+    assert!(published < 12, "some kills landed before the end");
+    // Import, killed: no register under the final name unless complete.
+    let b = std::fs::read_dir(env.path().join("full"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".zip.age"))
+        .unwrap();
+    for i in 0..8u32 {
+        let into = format!("g{i}/register.db");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_handover"))
+            .args(["bundle", "import", b.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk])
+            .args([
+                "--into",
+                &into,
+                "--custodian",
+                "group/group-age.pub",
+                "--sign-key",
+                "group/group-minisign.key",
+                "--quiet",
+            ])
+            .current_dir(env.path())
+            .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full * i / 6);
+        let _ = child.kill();
+        let _ = child.wait();
+        let path = env.path().join(&into);
+        if path.exists() {
+            // Complete: the group is its controller and its tasks are there.
+            env.ok(&["--register", &into, "audit", "verify"]);
+            let ctl = env.ok(&["--register", &into, "controller", "list", "--json"]).json();
+            assert_eq!(ctl["data"][0]["slug"], "kscop-steering-group", "import kill {i}");
+            let tasks = env.ok(&["--register", &into, "tasks", "list", "--json"]).json();
+            assert!(tasks["data"].as_array().unwrap().iter().any(|t| t["kind"] == "art14_notice"), "import kill {i}");
+        }
+    }
+}

@@ -130,3 +130,9 @@ pub fn tool(name: &str) -> Command {
     assert!(found, "the outside tool '{name}' is not installed: run .ci/run (it installs what the tests need)");
     Command::new(name)
 }
+
+/// The SHA-256 of a file, in hex.
+pub fn sha256_file(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}

@@ -167,7 +167,14 @@ pub struct Request<'a> {
 }
 
 /// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
-pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created> {
+/// Everything is written under temporary names first; `on_written` (the register's record of the
+/// transfer) runs once all of it is complete, and only then are the files renamed into place, the
+/// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
+pub fn create(
+    conn: &rusqlite::Connection,
+    req: &Request<'_>,
+    on_written: impl FnOnce(&Created) -> Result<()>,
+) -> Result<Created> {
     let p = req.plan;
     let bag = req.name.clone();
     let final_bundle = req.out.join(format!("{}.zip.age", req.name));
@@ -436,8 +443,8 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
             return Err(Error::io("create", p, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
     }
-    let mut passphrase_copy = None;
-    if let Some(pass) = pass {
+    let mut pending: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(pass) = &pass {
         let psig = req.sign_key.sign_prehashed(
             &pass.prehash,
             &format!("passphrase copy of bundle {} from {} to {}", req.bundle_id, p.from, p.receiver.slug),
@@ -445,15 +452,12 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         if pass_final.exists() {
             return Err(Error::io("create", &pass_final, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
-        publish(&req.out.join(format!("{}.pass.zip.age.minisig", req.name)), psig.as_bytes())?;
-        std::fs::rename(&pass_tmp.0, &pass_final).map_err(|e| Error::io("rename into", &pass_final, e))?;
-        passphrase_copy = Some(pass_final.display().to_string());
+        pending.push((req.out.join(format!("{}.pass.zip.age.minisig", req.name)), psig.into_bytes()));
     }
-    publish(&paths[0], sig.as_bytes())?;
-    publish(&paths[1], &record_bytes)?;
-    publish(&paths[2], record_sig.as_bytes())?;
-    std::fs::rename(&tmp.0, &final_bundle).map_err(|e| Error::io("rename into", &final_bundle, e))?;
-    Ok(Created {
+    pending.push((paths[0].clone(), sig.into_bytes()));
+    pending.push((paths[1].clone(), record_bytes));
+    pending.push((paths[2].clone(), record_sig.into_bytes()));
+    let created = Created {
         bundle_id: req.bundle_id.clone(),
         bundle: final_bundle.display().to_string(),
         signature: paths[0].display().to_string(),
@@ -463,8 +467,17 @@ pub fn create(conn: &rusqlite::Connection, req: &Request<'_>) -> Result<Created>
         recipients,
         files: files.len(),
         payload_bytes,
-        passphrase_copy,
-    })
+        passphrase_copy: pass.as_ref().map(|_| pass_final.display().to_string()),
+    };
+    on_written(&created)?;
+    for (path, bytes) in &pending {
+        publish(path, bytes)?;
+    }
+    if pass.is_some() {
+        std::fs::rename(&pass_tmp.0, &pass_final).map_err(|e| Error::io("rename into", &pass_final, e))?;
+    }
+    std::fs::rename(&tmp.0, &final_bundle).map_err(|e| Error::io("rename into", &final_bundle, e))?;
+    Ok(created)
 }
 
 /// Text documents up to this size are deflated in memory; larger ones are stored.

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             return import(ctx, &args);
         }
     };
-    let mut reg = ctx.open()?;
+    let reg = ctx.open()?;
     let p = plan::make(
         reg.conn(),
         &Request { receiver: to.clone(), date: super::transfer::plan_date(ctx, None)?, pseudonymise: false },
@@ -111,26 +111,34 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         bundle_id: bundle_id.clone(),
         now: ctx.now,
     };
-    let created = crate::bundle::write::create(reg.conn(), &req)?;
-    let t = docs::Transfer {
-        id: bundle_id.clone(),
-        controller: to.clone(),
-        name: req.name.clone(),
-        state: "created".into(),
-        created_at: fmt_ts(ctx.now),
-        plan_digest: p.digest.clone(),
-        ciphertext_sha256: created.ciphertext_sha256.clone(),
-        signer_key_id: key.key_id(),
-        recipients: created.recipients.clone(),
-        counts: serde_json::json!({ "register": p.totals.register_included, "mailing_list": p.totals.mailing_list_included, "documents": p.totals.documents_included, "accounts": p.totals.accounts }),
+    let record = |created: &crate::bundle::write::Created| -> Result<()> {
+        let t = docs::Transfer {
+            id: bundle_id.clone(),
+            controller: to.clone(),
+            name: req.name.clone(),
+            state: "created".into(),
+            created_at: fmt_ts(ctx.now),
+            plan_digest: p.digest.clone(),
+            ciphertext_sha256: created.ciphertext_sha256.clone(),
+            signer_key_id: key.key_id(),
+            recipients: created.recipients.clone(),
+            counts: serde_json::json!({ "register": p.totals.register_included, "mailing_list": p.totals.mailing_list_included, "documents": p.totals.documents_included, "accounts": p.totals.accounts }),
+        };
+        // A second connection: the plan's reads hold the first.
+        let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
+        w.change(ctx.now, |c| {
+            docs::insert_transfer(c, &t)?;
+            let went: Vec<String> = p
+                .people
+                .iter()
+                .filter(|x| x.register.decision.included || x.mailing_list.decision.included)
+                .map(|x| x.id.clone())
+                .collect();
+            docs::add_transfer_people(c, &bundle_id, &went)?;
+            c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts }))
+        })
     };
-    reg.change(ctx.now, |c| {
-        docs::insert_transfer(c, &t)?;
-        let went: Vec<String> =
-            p.people.iter().filter(|x| x.register.decision.included || x.mailing_list.decision.included).map(|x| x.id.clone()).collect();
-        docs::add_transfer_people(c, &bundle_id, &went)?;
-        c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts }))
-    })?;
+    let created = crate::bundle::write::create(reg.conn(), &req, record)?;
     let text = format!(
         "wrote {}\n  signature {}\n  transfer record {} (+ .minisig)\nencrypted to {} recipient(s): {}\n",
         created.bundle,
@@ -255,11 +263,17 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
     ));
     std::fs::create_dir_all(&tmp_docs).map_err(|e| Error::io("create the folder", &tmp_docs, e))?;
     let fresh = existing.is_none();
+    // A new register is built under a temporary name and renamed into place once complete.
+    let tmp_reg = into.with_file_name(format!(
+        ".{}.tmp-{}",
+        into.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        std::process::id()
+    ));
     let cleanup = |also_register: bool| {
         let _ = std::fs::remove_dir_all(&tmp_docs);
         if also_register && fresh {
             for ext in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{ext}", into.display()));
+                let _ = std::fs::remove_file(format!("{}{ext}", tmp_reg.display()));
             }
         }
     };
@@ -297,7 +311,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
     let result = (|| -> Result<crate::bundle::import::Imported> {
         let mut reg = match existing {
             Some(r) => r,
-            None => crate::register::Register::create(into, &ctx.actor)?,
+            None => crate::register::Register::create(&tmp_reg, &ctx.actor)?,
         };
         reg.change(ctx.now, |c| crate::bundle::import::apply(c, &contents, &opts))
     })();
@@ -310,6 +324,11 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
     };
     if fresh {
         std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
+        if into.exists() {
+            cleanup(true);
+            return Err(Error::RegisterExists { path: into.to_path_buf() });
+        }
+        std::fs::rename(&tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
     } else {
         std::fs::create_dir_all(&docs).map_err(|e| Error::io("create the folder", &docs, e))?;
         for (_, p) in &contents.documents {
