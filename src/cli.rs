@@ -667,8 +667,27 @@ pub enum BasisCmd {
 /// `audit ...`.
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Recompute the hash chain; exit 1 if any entry was altered, removed or reordered.
-    Verify,
+    /// Recompute the hash chain; with --checkpoint, also prove the log extends a checkpoint issued
+    /// earlier (RFC 6962 consistency proof). Exit 1 if any entry was altered, removed or reordered.
+    Verify {
+        /// A checkpoint written earlier by `audit checkpoint` (or carried in a bundle or receipt).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// The minisign public key (RW… or .pub file) that signed the checkpoint; without it the
+        /// checkpoint's signature is not checked.
+        #[arg(long, requires = "checkpoint")]
+        signer: Option<String>,
+    },
+    /// Write a signed checkpoint of the audit log (C2SP tlog-checkpoint: origin, size, RFC 6962
+    /// Merkle root), for the data protection lead to keep and check later with `audit verify --checkpoint`.
+    Checkpoint {
+        /// The minisign secret key to sign it with (Ed25519).
+        #[arg(long)]
+        sign_key: PathBuf,
+        /// The checkpoint file to write (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// List audit entries.
     Log,
 }

@@ -83,3 +83,77 @@ fn log_holds_no_personal_data() {
     }
     assert!(!log.contains("Jane Doe"), "the erasure reason must stay out of the audit log");
 }
+
+/// Rewrite the whole hash chain after tampering, as someone with the file and this source would:
+/// the chain alone then checks, so only a checkpoint issued earlier can show the change.
+fn rechain(conn: &rusqlite::Connection) {
+    let rows: Vec<(String, String, String, String, String)> = {
+        let mut st = conn.prepare("SELECT at, actor, action, subject, details FROM audit_log ORDER BY seq").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    conn.execute("DELETE FROM audit_log", []).unwrap();
+    let mut prev = handover::register::audit::GENESIS.to_string();
+    for (i, (at, actor, action, subject, details)) in rows.iter().enumerate() {
+        let seq = i as i64 + 1;
+        let hash = handover::register::audit::entry_hash(seq, at, actor, action, subject, details, &prev);
+        conn.execute(
+            "INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+            rusqlite::params![seq, at, actor, action, subject, details, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+#[test]
+fn a_checkpoint_catches_what_a_recomputed_chain_hides() {
+    let attacks: &[(&str, &str)] = &[
+        ("edit", "UPDATE audit_log SET subject = 'nobody' WHERE seq = 3;"),
+        ("delete", "DELETE FROM audit_log WHERE seq = 2;"),
+        (
+            "reorder",
+            "UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -1;",
+        ),
+        ("truncate", "DELETE FROM audit_log WHERE seq > 4;"),
+    ];
+    for (what, sql) in attacks {
+        let env = TestEnv::with_texts();
+        env.ok(&["keys", "new", "--out", "k", "--name", "dp", "--unprotected"]);
+        env.ok(&["person", "add", "--ref", "T1", "--name", "Test One", "--email", "one@example.org"]);
+        let cp =
+            env.ok(&["audit", "checkpoint", "--sign-key", "k/dp-minisign.key", "--out", "cp.txt", "--json"]).json();
+        let size = cp["data"]["size"].as_i64().unwrap();
+        assert!(size > 4);
+        env.ok(&["person", "add", "--ref", "T2", "--name", "Test Two"]);
+        // Untouched: the log extends the checkpoint, and the proof is given.
+        let v =
+            env.ok(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "k/dp-minisign.pub", "--json"]).json();
+        assert_eq!(v["data"]["checkpoint"]["extends"], true, "{v}");
+        assert_eq!(v["data"]["checkpoint"]["signature"], "verified");
+        assert!(!v["data"]["checkpoint"]["proof"].as_array().unwrap().is_empty());
+        // Another key's checkpoint is refused.
+        env.ok(&["keys", "new", "--out", "o", "--name", "other", "--unprotected"]);
+        let bad = env.run(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "o/other-minisign.pub", "--json"]);
+        assert_eq!(bad.code, 1);
+        assert_eq!(bad.json()["data"]["checkpoint"]["signature"], "bad");
+        let conn = rusqlite::Connection::open(env.register()).unwrap();
+        conn.execute_batch(sql).unwrap();
+        rechain(&conn);
+        drop(conn);
+        let chain_only = env.run(&["audit", "verify", "--json"]);
+        assert_eq!(chain_only.code, 0, "{what}: the recomputed chain alone checks");
+        let r = env.run(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "k/dp-minisign.pub", "--json"]);
+        assert_eq!(r.code, 1, "{what}: {}", r.stdout);
+        let c = &r.json()["data"]["checkpoint"];
+        assert_eq!(c["extends"], false, "{what}");
+        let why = c["why"].as_str().unwrap();
+        if *what == "truncate" {
+            assert!(why.contains("deleted from its end"), "{why}");
+        } else {
+            assert!(why.contains("no longer match the checkpoint"), "{why}");
+        }
+    }
+}

@@ -178,6 +178,14 @@ fn every_json_output_matches_its_schema() {
     let doc = v.write("doc.txt", "text\n");
     save(&v.ok(&["keys", "sign", &doc, "--sign-key", "k/a-minisign.key", "--json"]).stdout, &mut by_type);
     save(&v.ok(&["keys", "verify", &doc, "--signer", "k/a-minisign.pub", "--json"]).stdout, &mut by_type);
+    save(
+        &v.ok(&["audit", "checkpoint", "--sign-key", "k/a-minisign.key", "--out", "cp.txt", "--json"]).stdout,
+        &mut by_type,
+    );
+    save(
+        &v.ok(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "k/a-minisign.pub", "--json"]).stdout,
+        &mut by_type,
+    );
     let secret = v.write("s.txt", "pw");
     save(
         &v.ok(&[

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The key is the sender's minisign signing key (Ed25519); the key id is the first four bytes of
-//! SHA-256(key name || 0x0A || 0x01 || public key). The root is the audit log's hash-chain head.
+//! SHA-256(key name || 0x0A || 0x01 || public key). The root is the RFC 6962 Merkle root of the
+//! audit log (`register::merkle`), so a later log can be proved to extend it.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

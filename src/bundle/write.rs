@@ -318,14 +318,10 @@ pub fn create(
     }
 
     // Tag files: the signed manifest, BagIt declarations and manifests.
-    let head = audit::verify(conn)?;
-    let root = hex::decode(head.head.clone().unwrap_or_default()).unwrap_or_default();
+    let (size, root) = audit::tree_head(conn)?;
     let (seed, _) = req.sign_key.ed25519();
-    let checkpoint = super::checkpoint::sign(
-        &super::checkpoint::body(&format!("handover/{}/audit", p.from), head.entries, &root),
-        &p.from,
-        &seed,
-    );
+    let checkpoint =
+        super::checkpoint::sign(&super::checkpoint::body(&audit::origin(&p.from), size as i64, &root), &p.from, &seed);
     let counts = serde_json::json!({
         "register_included": p.totals.register_included,
         "mailing_list_included": p.totals.mailing_list_included,

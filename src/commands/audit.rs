@@ -7,30 +7,116 @@ use crate::exit::ExitCode;
 use crate::output::{Outcome, table};
 use crate::register::audit;
 
+fn verify(
+    reg: &crate::register::Register,
+    checkpoint: Option<&std::path::Path>,
+    signer: Option<&str>,
+) -> Result<Outcome> {
+    let v = audit::verify(reg.conn())?;
+    let (size, root) = audit::tree_head(reg.conn())?;
+    let mut data = serde_json::json!({
+        "valid": v.broken.is_none(),
+        "entries": v.entries,
+        "head": v.head,
+        "root": hex::encode(root),
+        "first_broken": v.broken.as_ref().map(|(seq, why)| serde_json::json!({ "seq": seq, "why": why })),
+        "checkpoint": null,
+    });
+    let mut text = match &v.broken {
+        None => format!("audit log intact: {} entries, Merkle root {}\n", size, hex::encode(root)),
+        Some((seq, why)) => format!("audit log BROKEN at entry {seq}: {why}\n"),
+    };
+    let mut ok = v.broken.is_none();
+    if let Some(path) = checkpoint {
+        let note = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io("read", path, e))?;
+        let cp = audit::parse_checkpoint(&note).ok_or_else(|| {
+            crate::error::Error::bad(
+                "--checkpoint",
+                format!("{} is not a checkpoint (origin, size, root; signature)", path.display()),
+            )
+        })?;
+        let signature = match signer {
+            None => "not checked",
+            Some(s) => {
+                let pk = crate::keys::load_public_key(s)?;
+                let name = note
+                    .split_once("\n\n")
+                    .and_then(|(_, sigs)| sigs.lines().next())
+                    .and_then(|l| l.strip_prefix("\u{2014} "))
+                    .and_then(|l| l.split_once(' '))
+                    .map(|(n, _)| n.to_string())
+                    .unwrap_or_default();
+                if crate::bundle::checkpoint::verify(&note, &name, &crate::keys::ed25519_public(&pk)).is_some() {
+                    "verified"
+                } else {
+                    "bad"
+                }
+            }
+        };
+        let e = audit::extends(reg.conn(), &cp)?;
+        if signature == "bad" {
+            ok = false;
+            text.push_str(&format!("checkpoint {}: its signature is not by the given key\n", path.display()));
+        } else if e.extends {
+            text.push_str(&format!(
+                "the log extends the checkpoint of {} entries unchanged (consistency proof of {} hashes checks; signature {signature})\n",
+                e.checkpoint_size,
+                e.proof.len()
+            ));
+        } else {
+            ok = false;
+            text.push_str(&format!("checkpoint {} NOT matched: {}\n", path.display(), e.why.as_deref().unwrap_or("")));
+        }
+        data["checkpoint"] = serde_json::json!({ "path": path.display().to_string(), "origin": cp.origin, "signature": signature, "extends": e.extends, "checkpoint_size": e.checkpoint_size, "checkpoint_root": e.checkpoint_root, "log_size": e.log_size, "log_root": e.log_root, "proof": e.proof, "why": e.why });
+        data["valid"] = ok.into();
+    }
+    let mut o = Outcome::new("audit_verify", data, text);
+    if !ok {
+        o.exit = ExitCode::CheckFailed;
+        o = o.note("the register was changed outside handover; restore it from a backup and report this to your data protection lead");
+    }
+    Ok(o)
+}
+
 /// Run an audit subcommand.
 pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     match cmd {
-        AuditCmd::Verify => {
+        AuditCmd::Verify { checkpoint, signer } => verify(&reg, checkpoint.as_deref(), signer.as_deref()),
+        AuditCmd::Checkpoint { sign_key, out } => {
+            let key = crate::keys::SigningKey::load(&sign_key)?;
             let v = audit::verify(reg.conn())?;
-            let data = serde_json::json!({
-                "valid": v.broken.is_none(),
-                "entries": v.entries,
-                "head": v.head,
-                "first_broken": v.broken.as_ref().map(|(seq, why)| serde_json::json!({ "seq": seq, "why": why })),
-            });
-            match &v.broken {
-                None => Ok(Outcome::new(
-                    "audit_verify",
-                    data,
-                    format!("audit log intact: {} entries, head {}\n", v.entries, v.head.as_deref().unwrap_or("-")),
-                )),
-                Some((seq, why)) => {
-                    let mut o = Outcome::new("audit_verify", data, format!("audit log BROKEN at entry {seq}: {why}\n"));
-                    o.exit = ExitCode::CheckFailed;
-                    Ok(o.note("the register was changed outside handover; restore it from a backup and report this to your data protection lead"))
-                }
+            if let Some((seq, why)) = v.broken {
+                return Err(crate::error::Error::bad(
+                    "audit log",
+                    format!("entry {seq} is broken ({why}): a checkpoint would vouch for a damaged log"),
+                ));
             }
+            let own = crate::register::queries::self_controller(reg.conn())?;
+            let (size, root) = audit::tree_head(reg.conn())?;
+            let (seed, _) = key.ed25519();
+            let note = crate::bundle::checkpoint::sign(
+                &crate::bundle::checkpoint::body(&audit::origin(&own.slug), size as i64, &root),
+                &own.slug,
+                &seed,
+            );
+            crate::keys::write_new(&out, 0o644, note.as_bytes())?;
+            let mut reg = reg;
+            reg.change(ctx.now, |c| {
+                c.audit(
+                    "audit.checkpoint",
+                    &out.display().to_string(),
+                    serde_json::json!({ "size": size, "root": hex::encode(root), "key_id": key.key_id() }),
+                )
+            })?;
+            let data = serde_json::json!({ "path": out.display().to_string(), "origin": audit::origin(&own.slug), "size": size, "root": hex::encode(root), "signer_key_id": key.key_id() });
+            let text = format!(
+                "checkpoint of {size} entries written to {} (root {}); keep it: `handover audit verify --checkpoint {}` proves later that nothing before it changed\n",
+                out.display(),
+                hex::encode(root),
+                out.display()
+            );
+            Ok(Outcome::new("audit_checkpoint", data, text))
         }
         AuditCmd::Log => {
             let entries = audit::entries(reg.conn())?;

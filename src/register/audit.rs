@@ -129,3 +129,96 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     }
     Ok(Verification { entries: count, head: (count > 0).then_some(prev), broken: None })
 }
+
+/// The Merkle tree's leaf hashes: one per entry, over the entry's chain hash.
+pub fn leaves(conn: &Connection) -> Result<Vec<super::merkle::Hash>> {
+    let mut st = conn.prepare("SELECT hash FROM audit_log ORDER BY seq")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for h in rows {
+        let h = h?;
+        out.push(super::merkle::leaf(&hex::decode(&h).unwrap_or_else(|_| h.into_bytes())));
+    }
+    Ok(out)
+}
+
+/// The log's size and Merkle root now.
+pub fn tree_head(conn: &Connection) -> Result<(u64, super::merkle::Hash)> {
+    let l = leaves(conn)?;
+    Ok((l.len() as u64, super::merkle::root(&l)))
+}
+
+/// The origin line of this register's checkpoints.
+pub fn origin(controller_slug: &str) -> String {
+    format!("handover/{controller_slug}/audit")
+}
+
+/// A checkpoint's body, as read back: origin, size and root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointBody {
+    pub origin: String,
+    pub size: u64,
+    pub root: super::merkle::Hash,
+}
+
+/// Parse a C2SP checkpoint (signed note); `None` when it is not one.
+pub fn parse_checkpoint(note: &str) -> Option<CheckpointBody> {
+    use base64::Engine;
+    let (body, _) = note.split_once("\n\n")?;
+    let mut lines = body.lines();
+    let origin = lines.next()?.to_string();
+    let size = lines.next()?.parse().ok()?;
+    let root = base64::engine::general_purpose::STANDARD.decode(lines.next()?).ok()?.try_into().ok()?;
+    Some(CheckpointBody { origin, size, root })
+}
+
+/// How the log now stands against a checkpoint issued earlier.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extension {
+    /// The log extends the checkpointed one, unchanged.
+    pub extends: bool,
+    pub checkpoint_size: u64,
+    pub checkpoint_root: String,
+    pub log_size: u64,
+    pub log_root: String,
+    /// The RFC 6962 consistency proof from the checkpoint's tree to the log's (hex), which anyone
+    /// holding both roots can check.
+    pub proof: Vec<String>,
+    pub why: Option<String>,
+}
+
+/// Check that the log extends `cp`: the tree of its first `cp.size` entries has the checkpoint's
+/// root, and the consistency proof to the current tree verifies.
+pub fn extends(conn: &Connection, cp: &CheckpointBody) -> Result<Extension> {
+    use super::merkle;
+    let l = leaves(conn)?;
+    let n = l.len() as u64;
+    let log_root = merkle::root(&l);
+    let mut e = Extension {
+        extends: false,
+        checkpoint_size: cp.size,
+        checkpoint_root: hex::encode(cp.root),
+        log_size: n,
+        log_root: hex::encode(log_root),
+        proof: Vec::new(),
+        why: None,
+    };
+    if n < cp.size {
+        e.why = Some(format!(
+            "the log has {n} entries but the checkpoint covers {}: entries were deleted from its end",
+            cp.size
+        ));
+        return Ok(e);
+    }
+    let m = cp.size as usize;
+    let proof = merkle::consistency_proof(m, &l);
+    e.proof = proof.iter().map(hex::encode).collect();
+    if merkle::root(&l[..m]) != cp.root || !merkle::verify_consistency(cp.size, n, &cp.root, &log_root, &proof) {
+        e.why = Some(format!(
+            "the first {m} entries no longer match the checkpoint: an entry was edited, deleted, inserted or reordered"
+        ));
+        return Ok(e);
+    }
+    e.extends = true;
+    Ok(e)
+}
