@@ -20,6 +20,7 @@ pub mod bundle;
 pub mod cli;
 pub mod commands;
 pub mod consent;
+pub mod deadline;
 pub mod error;
 pub mod exit;
 pub mod import;

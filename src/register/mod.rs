@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_transfer.sql"),
     include_str!("migrations/0004_transfers.sql"),
     include_str!("migrations/0005_transfer_people.sql"),
+    include_str!("migrations/0006_governance.sql"),
 ];
 
 /// The schema version this binary writes.
