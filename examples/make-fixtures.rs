@@ -639,6 +639,45 @@ fn main() {
     }
     write(&root.join("texts/index.csv"), &index);
 
+    // The assessments the bases and the receiver cite (invented summaries).
+    let assessments = [
+        (
+            "lia",
+            "LIA-2023-01",
+            "1",
+            "2023-03-20",
+            "Legitimate interests assessment: contacting steering-group members, champions and hub leads about the running of the community. Purpose test, necessity test and balancing test passed; people expect it; objection honoured at any time.",
+        ),
+        (
+            "lia",
+            "LIA-2023-02",
+            "1",
+            "2023-03-20",
+            "Legitimate interests assessment: keeping attendance records of community events for reporting to funders, as counts, for two years.",
+        ),
+        (
+            "lia",
+            "LIA-2026-02",
+            "1",
+            "2026-01-15",
+            "Legitimate interests assessment: passing names, contact details and roles of active members to the KSCoP Steering Group so the community continues. Pre-disclosure notice PD-2026 and a 28-day objection window; no special-category data without explicit consent naming the group.",
+        ),
+        (
+            "dpia",
+            "DPIA-2026-01",
+            "1",
+            "2026-01-20",
+            "Data protection impact assessment of the handover of the community to the KSCoP Steering Group: risks to people with learning disabilities and autism considered; mitigations: minimisation, encryption, redaction, aggregate statistics only.",
+        ),
+    ];
+    let mut aindex = line(&["kind", "ref", "version", "approver", "approved_on", "file"]);
+    for (kind, reference, version, approved, body) in assessments {
+        let file = format!("assessments/{reference}-v{version}.txt");
+        write(&root.join(&file), &format!("{reference} version {version}\n\n{body}\n"));
+        aindex.push_str(&line(&[kind, reference, version, "dp-lead", approved, &file]));
+    }
+    write(&root.join("assessments/index.csv"), &aindex);
+
     // A Mailchimp audience export of the newsletter (statuses carried by file names).
     let id = "a1b2c3d4e5";
     let head_sub = "\"Email Address\",\"First Name\",\"Last Name\",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,LEID,EUID,NOTES,TAGS\n";

@@ -95,6 +95,18 @@ pub enum Command {
     /// Obligations with due dates (rotate handed-over passwords, ...).
     #[command(subcommand)]
     Tasks(TasksCmd),
+    /// Rights requests (access, erasure, ...) and their one-month clocks (R19).
+    #[command(subcommand)]
+    Request(RequestCmd),
+    /// The data protection complaints log, with its 30-day acknowledgement clock.
+    #[command(subcommand)]
+    Complaint(ComplaintCmd),
+    /// Personal data breaches and other incidents, with the 72-hour ICO clock.
+    #[command(subcommand)]
+    Incident(IncidentCmd),
+    /// The register of assessments (LIA, DPIA, APD) that bases, controllers and plans cite.
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
     /// Encrypted backup and restore of the whole register.
     #[command(subcommand, name = "register")]
     RegisterFile(RegisterCmd),
@@ -857,6 +869,200 @@ pub enum TasksCmd {
         /// Task id.
         id: String,
     },
+}
+
+/// `request ...`.
+#[derive(Debug, Subcommand)]
+pub enum RequestCmd {
+    /// Log a rights request; its deadline is one month from receipt (or from the proof of identity).
+    Open {
+        /// access, erasure, rectification, restriction, objection or portability.
+        #[arg(long, value_parser = ["access", "erasure", "rectification", "restriction", "objection", "portability"])]
+        kind: String,
+        /// The person (id or ref), when known.
+        #[arg(long)]
+        person: Option<String>,
+        /// The day it arrived (YYYY-MM-DD), even if not a working day.
+        #[arg(long, value_name = "DATE")]
+        received: String,
+        /// How it arrived (email, letter, phone, in person, social media...).
+        #[arg(long)]
+        channel: Option<String>,
+        /// Proof of identity is awaited: the clock starts when it arrives (`request resume`).
+        #[arg(long)]
+        awaiting_identity: bool,
+        /// A note (no more personal data than needed).
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Stop the clock while clarification is awaited.
+    Pause {
+        /// Request id.
+        id: String,
+        /// The day the clarification was asked for.
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// What was asked.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Restart the clock: the clarification, or the proof of identity, arrived.
+    Resume {
+        /// Request id.
+        id: String,
+        /// The day it arrived.
+        #[arg(long, value_name = "DATE")]
+        date: String,
+    },
+    /// Extend by two months (complex or numerous requests): only with the notice to the person
+    /// sent before the first deadline.
+    Extend {
+        /// Request id.
+        id: String,
+        /// The day the extension notice was sent.
+        #[arg(long, value_name = "DATE")]
+        notice_sent: String,
+        /// Why the extension is needed (told to the person).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Close a request with its outcome.
+    Close {
+        /// Request id.
+        id: String,
+        /// The day it was answered.
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// What was done (e.g. "copy sent by email", "erased", "refused: manifestly unfounded").
+        #[arg(long)]
+        outcome: String,
+    },
+    /// List requests (open ones first, by deadline).
+    List {
+        /// Only open requests.
+        #[arg(long)]
+        open: bool,
+    },
+    /// One request and its clock.
+    Show {
+        /// Request id.
+        id: String,
+    },
+    /// The bank holidays the clocks use (built in: England & Wales 2023-2030); add more from a
+    /// file of `YYYY-MM-DD,Name` lines.
+    Holidays {
+        /// A file of `YYYY-MM-DD,Name` lines to add.
+        #[arg(long, value_name = "FILE")]
+        add: Option<PathBuf>,
+    },
+}
+
+/// `complaint ...`.
+#[derive(Debug, Subcommand)]
+pub enum ComplaintCmd {
+    /// Log a complaint; acknowledgement is due within 30 days.
+    Open {
+        /// The day it arrived (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        received: String,
+        /// The person complaining (id or ref), when in the register.
+        #[arg(long)]
+        person: Option<String>,
+        /// What it is about (no more personal data than needed).
+        #[arg(long)]
+        summary: String,
+    },
+    /// Record the acknowledgement.
+    Ack {
+        /// Complaint id.
+        id: String,
+        /// The day it was acknowledged.
+        #[arg(long, value_name = "DATE")]
+        date: String,
+    },
+    /// Close a complaint with its outcome.
+    Close {
+        /// Complaint id.
+        id: String,
+        /// The day it was closed.
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// The outcome.
+        #[arg(long)]
+        outcome: String,
+    },
+    /// List complaints.
+    List,
+}
+
+/// `incident ...`.
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub enum IncidentCmd {
+    /// Record an incident: what happened, when it was discovered, what and who it affects, and
+    /// whether it was reported to the ICO (and why not).
+    Record {
+        /// What happened.
+        #[arg(long)]
+        what: String,
+        /// When it was discovered (ISO 8601, e.g. 2026-11-25T09:30:00Z): the 72-hour clock starts here.
+        #[arg(long, value_name = "TIME")]
+        discovered: String,
+        /// When it happened, if known.
+        #[arg(long, value_name = "TIME")]
+        occurred: Option<String>,
+        /// A category of data affected (repeatable): contact, consent, special, credentials, documents...
+        #[arg(long = "data", required = true)]
+        data: Vec<String>,
+        /// How many people are affected (an estimate is fine).
+        #[arg(long)]
+        people: u32,
+        /// reported, not_reported, or undecided (a task then falls due at the 72-hour mark).
+        #[arg(long, value_parser = ["reported", "not_reported", "undecided"])]
+        ico: String,
+        /// When it was reported to the ICO.
+        #[arg(long, value_name = "TIME")]
+        reported_at: Option<String>,
+        /// Why it was not reported (required with not_reported), or the ICO's reference.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Whether the people affected were told: yes, no, not_needed.
+        #[arg(long, value_parser = ["yes", "no", "not_needed"])]
+        people_told: Option<String>,
+        /// Anything else.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List incidents (newest first), with the 72-hour mark.
+    List,
+}
+
+/// `assessment ...`.
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    /// Register an assessment document (its SHA-256 is kept).
+    Add {
+        /// lia (legitimate interests), dpia (impact assessment) or apd (appropriate policy document).
+        #[arg(long, value_parser = ["lia", "dpia", "apd"])]
+        kind: String,
+        /// Its reference, as cited (e.g. LIA-2026-02).
+        #[arg(long = "ref")]
+        reference: String,
+        /// Its version.
+        #[arg(long)]
+        version: String,
+        /// Who approved it.
+        #[arg(long)]
+        approver: String,
+        /// The document.
+        #[arg(long)]
+        file: PathBuf,
+        /// The day it was approved (default: today).
+        #[arg(long, value_name = "DATE")]
+        approved_on: Option<String>,
+    },
+    /// List assessments.
+    List,
 }
 
 /// `register ...`.

@@ -233,8 +233,7 @@ mod tests {
     #[test]
     fn the_table_matches_the_rules_and_the_one_off_days() {
         for y in 2023..=BUILT_IN_THROUGH {
-            let table: Vec<NaiveDate> =
-                BANK_HOLIDAYS_EW.iter().map(|(s, _)| d(s)).filter(|x| x.year() == y).collect();
+            let table: Vec<NaiveDate> = BANK_HOLIDAYS_EW.iter().map(|(s, _)| d(s)).filter(|x| x.year() == y).collect();
             let mut rules = by_rule(y);
             if y == 2023 {
                 rules.push(d("2023-05-08"));
@@ -258,7 +257,11 @@ mod tests {
         // Bank holidays: 25 Dec 2026 is a Friday, 28 Dec the Boxing Day substitute.
         assert_eq!(clock("2026-11-25").deadline(&cal, today), Some(d("2026-12-29")));
         assert_eq!(clock("2026-11-28").deadline(&cal, today), Some(d("2026-12-29")), "28 Dec is the substitute day");
-        assert_eq!(clock("2026-03-03").deadline(&cal, today), Some(d("2026-04-07")), "3 Apr Good Friday, 6 Apr Easter Monday");
+        assert_eq!(
+            clock("2026-03-03").deadline(&cal, today),
+            Some(d("2026-04-07")),
+            "3 Apr Good Friday, 6 Apr Easter Monday"
+        );
         // Awaiting identity: no clock.
         let waiting = Clock { started: None, ..clock("2026-01-01") };
         assert_eq!(waiting.deadline(&cal, today), None);

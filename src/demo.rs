@@ -119,6 +119,35 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         r.step(&format!("store {kind} {version} ({format})"), &args)?;
         texts += 1;
     }
+    // The assessments the bases and the receiver's DPIA cite.
+    let index = std::fs::read_to_string(fx.join("assessments/index.csv"))
+        .map_err(|e| Error::io("read", fx.join("assessments/index.csv"), e))?;
+    for line in index.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let [kind, reference, version, approver, approved, file] = c[..] else {
+            continue;
+        };
+        let path = f(file);
+        r.step(
+            &format!("register assessment {reference}"),
+            &[
+                "assessment",
+                "add",
+                "--kind",
+                kind,
+                "--ref",
+                reference,
+                "--version",
+                version,
+                "--approver",
+                approver,
+                "--approved-on",
+                approved,
+                "--file",
+                &path,
+            ],
+        )?;
+    }
     let people = r.step("import the member register", &["person", "import", &f("people.csv")])?;
     let consents = r.step("import consent evidence", &["consent", "import", &f("consent.csv")])?;
     let roles = r.step("import roles", &["role", "import", &f("roles.csv")])?;

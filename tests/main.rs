@@ -6,6 +6,7 @@ mod audit;
 mod bagit;
 mod bundle;
 mod demo;
+mod governance;
 mod imports;
 mod keys;
 mod redaction;

@@ -167,6 +167,116 @@ fn every_json_output_matches_its_schema() {
             .stdout,
         &mut by_type,
     );
+    // The data protection lead's logs: requests and their clocks, complaints, incidents, assessments.
+    let dp = TestEnv::with_texts();
+    dp.ok(&["person", "add", "--ref", "R1", "--name", "Req One", "--email", "req@example.org"]);
+    let j = |args: &[&str]| {
+        let mut a = args.to_vec();
+        a.push("--json");
+        dp.ok(&a).stdout
+    };
+    let open = j(&[
+        "request",
+        "open",
+        "--kind",
+        "access",
+        "--person",
+        "R1",
+        "--received",
+        "2026-11-02",
+        "--awaiting-identity",
+    ]);
+    let rid = serde_json::from_str::<serde_json::Value>(&open).unwrap()["data"]["id"].as_str().unwrap().to_string();
+    save(&open, &mut by_type);
+    save(&j(&["request", "resume", &rid, "--date", "2026-11-05"]), &mut by_type);
+    save(&j(&["request", "pause", &rid, "--date", "2026-11-10", "--reason", "which years?"]), &mut by_type);
+    save(&j(&["request", "resume", &rid, "--date", "2026-11-14"]), &mut by_type);
+    save(&j(&["request", "extend", &rid, "--notice-sent", "2026-11-20", "--reason", "many records"]), &mut by_type);
+    save(&j(&["request", "list"]), &mut by_type);
+    save(&j(&["request", "close", &rid, "--date", "2026-11-24", "--outcome", "copy sent by email"]), &mut by_type);
+    save(&j(&["request", "show", &rid]), &mut by_type);
+    let hol = dp.write("hol.csv", "2031-01-01,New Year's Day\n");
+    save(&j(&["request", "holidays", "--add", &hol]), &mut by_type);
+    let c = j(&[
+        "complaint",
+        "open",
+        "--received",
+        "2026-11-01",
+        "--person",
+        "R1",
+        "--summary",
+        "newsletter after unsubscribing",
+    ]);
+    let cid = serde_json::from_str::<serde_json::Value>(&c).unwrap()["data"]["id"].as_str().unwrap().to_string();
+    save(&c, &mut by_type);
+    save(&j(&["complaint", "ack", &cid, "--date", "2026-11-03"]), &mut by_type);
+    save(&j(&["complaint", "close", &cid, "--date", "2026-11-20", "--outcome", "removed; apology sent"]), &mut by_type);
+    save(&j(&["complaint", "list"]), &mut by_type);
+    save(
+        &j(&[
+            "incident",
+            "record",
+            "--what",
+            "bundle passphrase emailed with the file",
+            "--discovered",
+            "2026-11-24T09:00:00Z",
+            "--data",
+            "contact",
+            "--data",
+            "consent",
+            "--people",
+            "322",
+            "--ico",
+            "reported",
+            "--reported-at",
+            "2026-11-25T10:00:00Z",
+            "--reason",
+            "ICO ref IC-0000",
+            "--people-told",
+            "no",
+        ]),
+        &mut by_type,
+    );
+    save(
+        &j(&[
+            "incident",
+            "record",
+            "--what",
+            "laptop lost (encrypted)",
+            "--discovered",
+            "2026-11-20T09:00:00Z",
+            "--data",
+            "contact",
+            "--people",
+            "856",
+            "--ico",
+            "not_reported",
+            "--reason",
+            "full-disk encryption: unlikely to result in a risk",
+        ]),
+        &mut by_type,
+    );
+    save(&j(&["incident", "list"]), &mut by_type);
+    let lia = dp.write("lia.txt", "LIA-2027-01\n");
+    save(
+        &j(&[
+            "assessment",
+            "add",
+            "--kind",
+            "lia",
+            "--ref",
+            "LIA-2027-01",
+            "--version",
+            "1",
+            "--approver",
+            "dp",
+            "--file",
+            &lia,
+        ]),
+        &mut by_type,
+    );
+    save(&j(&["assessment", "list"]), &mut by_type);
+
     // Keys, custodians, accounts, tasks, backups.
     let v = TestEnv::new();
     save(&v.ok(&["keys", "new", "--out", "k", "--name", "a", "--unprotected", "--json"]).stdout, &mut by_type);

@@ -100,6 +100,27 @@ impl TestEnv {
             }
             env.ok(&args);
         }
+        let index = std::fs::read_to_string(fx.join("assessments/index.csv")).unwrap();
+        for line in index.lines().skip(1) {
+            let c: Vec<&str> = line.split(',').collect();
+            let file = fx.join(c[5]).display().to_string();
+            env.ok(&[
+                "assessment",
+                "add",
+                "--kind",
+                c[0],
+                "--ref",
+                c[1],
+                "--version",
+                c[2],
+                "--approver",
+                c[3],
+                "--approved-on",
+                c[4],
+                "--file",
+                &file,
+            ]);
+        }
         env
     }
 

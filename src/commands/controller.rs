@@ -27,6 +27,19 @@ fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
 }
 
 /// Run a controller subcommand.
+/// A cited DPIA must be in the assessments register.
+fn check_dpia(conn: &rusqlite::Connection, c: &Controller) -> Result<()> {
+    match &c.dpia_ref {
+        Some(r) if !crate::register::governance::assessment_exists(conn, r)? => Err(Error::bad(
+            "--dpia-ref",
+            format!(
+                "{r} is not in the assessments register: add it first with `handover assessment add --kind dpia --ref {r} ...`"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
@@ -52,6 +65,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 created_at: fmt_ts(ctx.now),
             };
             apply(&mut c, fields);
+            check_dpia(reg.conn(), &c)?;
             reg.change(ctx.now, |t| {
                 queries::insert_controller(t, &c)?;
                 t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
@@ -91,6 +105,9 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             }
             if changed.is_empty() {
                 return Ok(Outcome::new("controller", c, format!("controller {slug}: nothing to change\n")));
+            }
+            if changed.contains(&"dpia_ref") {
+                check_dpia(reg.conn(), &c)?;
             }
             reg.change(ctx.now, |t| {
                 queries::update_controller(t, &c)?;

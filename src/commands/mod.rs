@@ -10,6 +10,7 @@ pub mod controller;
 pub mod custodian;
 pub mod demo;
 pub mod document;
+pub mod governance;
 pub mod init;
 pub mod keys;
 pub mod meta;
@@ -45,6 +46,10 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Custodian(c) => custodian::run(ctx, c),
         Command::Account(c) => account::run(ctx, c),
         Command::Tasks(c) => tasks::run(ctx, c),
+        Command::Request(c) => governance::request(ctx, c),
+        Command::Complaint(c) => governance::complaint(ctx, c),
+        Command::Incident(c) => governance::incident(ctx, c),
+        Command::Assessment(c) => governance::assessment(ctx, c),
         Command::RegisterFile(c) => regfile::run(ctx, c),
         Command::Transfer(c) => transfer::run(ctx, c),
         Command::Document(c) => document::run(ctx, c),

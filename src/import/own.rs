@@ -362,6 +362,16 @@ pub fn apply_basis(
                 "assessment_ref",
                 "legitimate interests needs its LIA reference (a contract its agreement reference)".into(),
             ));
+        } else if basis_v == Some(Basis::LegitimateInterests)
+            && !crate::register::governance::assessment_exists(c, assessment_ref.trim())?
+        {
+            p.push((
+                "assessment_ref",
+                format!(
+                    "{} is not in the assessments register: add the LIA first with `handover assessment add --kind lia`",
+                    assessment_ref.trim()
+                ),
+            ));
         }
     }
     if decided_by.trim().is_empty() {

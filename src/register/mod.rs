@@ -23,6 +23,7 @@
 
 pub mod audit;
 pub mod docs;
+pub mod governance;
 pub mod merkle;
 pub mod queries;
 pub mod vault;

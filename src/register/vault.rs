@@ -275,3 +275,28 @@ pub fn open_task(conn: &Connection, kind: &str, subject: &str) -> Result<Option<
         )
         .optional()?)
 }
+
+/// Create the open task of a kind for a subject, or move its due date and title when it exists.
+pub fn set_task(
+    conn: &Connection,
+    kind: &str,
+    subject: &str,
+    title: &str,
+    reason: &str,
+    due: &str,
+    at: &str,
+) -> Result<String> {
+    let (id, created) = add_task(conn, kind, subject, title, reason, due, at)?;
+    if !created {
+        conn.execute("UPDATE tasks SET due = ?2, title = ?3 WHERE id = ?1", params![id, due, title])?;
+    }
+    Ok(id)
+}
+
+/// Mark the open task of a kind for a subject done, if there is one.
+pub fn finish_open(conn: &Connection, kind: &str, subject: &str, at: &str, by: &str) -> Result<bool> {
+    match open_task(conn, kind, subject)? {
+        Some(t) => finish_task(conn, &t.id, at, by),
+        None => Ok(false),
+    }
+}

@@ -1,0 +1,477 @@
+//! `handover request|complaint|incident|assessment ...`: the data protection lead's logs.
+
+use chrono::NaiveDate;
+
+use crate::Ctx;
+use crate::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, RequestCmd};
+use crate::error::{Error, Result};
+use crate::model::{fmt_ts, new_id, parse_date, parse_timestamp};
+use crate::output::{Outcome, table};
+use crate::register::governance::{self as g, Request};
+use crate::register::{queries, vault};
+
+fn day(flag: &str, s: &str) -> Result<NaiveDate> {
+    parse_date(s).ok_or_else(|| Error::bad(flag, format!("'{s}' is not a date: write it as YYYY-MM-DD")))
+}
+
+fn not_future(ctx: &Ctx, flag: &str, d: NaiveDate) -> Result<NaiveDate> {
+    if d > ctx.now.date_naive() {
+        return Err(Error::bad(flag, format!("{d} is in the future: give the day it happened")));
+    }
+    Ok(d)
+}
+
+fn person_id(reg: &crate::register::Register, person: Option<&str>) -> Result<Option<String>> {
+    match person {
+        Some(p) => Ok(Some(queries::person_required(reg.conn(), p)?.id)),
+        None => Ok(None),
+    }
+}
+
+fn request_text(r: &Request) -> String {
+    let mut t = format!(
+        "request {} ({}) received {}: {}, deadline {}\n",
+        r.id,
+        r.kind,
+        r.received_on,
+        r.state,
+        r.deadline.as_deref().unwrap_or("not started (awaiting proof of identity)")
+    );
+    for e in &r.events {
+        t.push_str(&format!(
+            "  {} {}{}\n",
+            e.on_date,
+            e.event,
+            e.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+        ));
+    }
+    t
+}
+
+fn open_request(reg: &crate::register::Register, id: &str) -> Result<Request> {
+    let r = g::request(reg.conn(), id)?;
+    if r.state == "closed" {
+        return Err(Error::bad("ID", format!("request {id} is closed ({})", r.outcome.as_deref().unwrap_or(""))));
+    }
+    Ok(r)
+}
+
+/// `request ...`.
+pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let cal = g::calendar(reg.conn())?;
+    let event = |reg: &mut crate::register::Register, id: &str, ev: &str, on: NaiveDate, note: Option<&str>| {
+        reg.change(ctx.now, |c| {
+            let r = g::add_event(c, id, ev, on, note, &cal)?;
+            c.audit(&format!("request.{ev}"), id, serde_json::json!({ "on": on.to_string(), "deadline": r.deadline }))?;
+            Ok(r)
+        })
+    };
+    match cmd {
+        RequestCmd::Open { kind, person, received, channel, awaiting_identity, note } => {
+            let received = not_future(ctx, "--received", day("--received", &received)?)?;
+            let pid = person_id(&reg, person.as_deref())?;
+            let r = reg.change(ctx.now, |c| {
+                let n = g::NewRequest {
+                    kind: &kind,
+                    person_id: pid.as_deref(),
+                    received,
+                    channel: channel.as_deref(),
+                    awaiting_identity,
+                    note: note.as_deref(),
+                };
+                let r = g::open_request(c, &n, &cal)?;
+                c.audit("request.open", &r.id, serde_json::json!({ "kind": kind, "person": pid, "received": received.to_string(), "deadline": r.deadline }))?;
+                Ok(r)
+            })?;
+            let mut o = Outcome::new("rights_request", r.clone(), request_text(&r));
+            if !cal.covers(received + chrono::Duration::days(120)) {
+                o = o.note("the built-in bank holidays end in 2030: add later ones with `handover request holidays --add FILE`");
+            }
+            Ok(o)
+        }
+        RequestCmd::Pause { id, date, reason } => {
+            let r = open_request(&reg, &id)?;
+            if r.state == "paused" || r.state == "awaiting_identity" {
+                return Err(Error::bad("ID", format!("request {id}'s clock is already stopped ({})", r.state)));
+            }
+            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let r = event(&mut reg, &id, "paused", on, Some(&reason))?;
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
+        }
+        RequestCmd::Resume { id, date } => {
+            let r = open_request(&reg, &id)?;
+            let ev = match r.state.as_str() {
+                "awaiting_identity" => "identity_received",
+                "paused" => "resumed",
+                s => return Err(Error::bad("ID", format!("request {id}'s clock is running ({s}): nothing to resume"))),
+            };
+            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let r = event(&mut reg, &id, ev, on, None)?;
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
+        }
+        RequestCmd::Extend { id, notice_sent, reason } => {
+            let r = open_request(&reg, &id)?;
+            let on = not_future(ctx, "--notice-sent", day("--notice-sent", &notice_sent)?)?;
+            let (clock, _) = g::clock(&r.events);
+            if clock.extended {
+                return Err(Error::bad("ID", format!("request {id} is already extended")));
+            }
+            let first = clock
+                .first_deadline(&cal, on)
+                .ok_or_else(|| Error::bad("ID", "the clock has not started (proof of identity awaited)"))?;
+            if on > first {
+                return Err(Error::bad(
+                    "--notice-sent",
+                    format!(
+                        "the extension notice must be sent before the first deadline ({first}); it can no longer be extended"
+                    ),
+                ));
+            }
+            let r = event(&mut reg, &id, "extended", on, Some(&reason))?;
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
+        }
+        RequestCmd::Close { id, date, outcome } => {
+            open_request(&reg, &id)?;
+            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let r = reg.change(ctx.now, |c| {
+                c.execute(
+                    "UPDATE requests SET outcome = ?2, closed_on = ?3 WHERE id = ?1",
+                    rusqlite::params![id, outcome, on.to_string()],
+                )?;
+                let r = g::add_event(c, &id, "closed", on, Some(&outcome), &cal)?;
+                c.audit("request.closed", &id, serde_json::json!({ "on": on.to_string(), "deadline": r.deadline, "in_time": r.deadline.as_deref().is_none_or(|d| on.to_string().as_str() <= d) }))?;
+                Ok(r)
+            })?;
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
+        }
+        RequestCmd::List { open } => {
+            let today = ctx.now.date_naive().to_string();
+            let list: Vec<Request> =
+                g::requests(reg.conn())?.into_iter().filter(|r| !open || r.state != "closed").collect();
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|r| {
+                    let late = r.state != "closed" && r.deadline.as_deref().is_some_and(|d| d < today.as_str());
+                    vec![
+                        r.id.clone(),
+                        r.kind.clone(),
+                        r.received_on.clone(),
+                        if late { "OVERDUE".into() } else { r.state.clone() },
+                        r.deadline.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            Ok(Outcome::new(
+                "rights_request_list",
+                list,
+                table(&["ID", "KIND", "RECEIVED", "STATE", "DEADLINE"], &rows),
+            ))
+        }
+        RequestCmd::Show { id } => {
+            let r = g::request(reg.conn(), &id)?;
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
+        }
+        RequestCmd::Holidays { add } => {
+            if let Some(file) = add {
+                let text = std::fs::read_to_string(&file).map_err(|e| Error::io("read", &file, e))?;
+                let mut days = Vec::new();
+                for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')) {
+                    let (d, name) = line.split_once(',').unwrap_or((line, "bank holiday"));
+                    let d = parse_date(d.trim()).ok_or_else(|| {
+                        Error::bad(
+                            "--add",
+                            format!(
+                                "{} line {}: '{}' is not a date (YYYY-MM-DD,Name)",
+                                file.display(),
+                                i + 1,
+                                d.trim()
+                            ),
+                        )
+                    })?;
+                    days.push((d.to_string(), name.trim().to_string()));
+                }
+                reg.change(ctx.now, |c| {
+                    for (d, n) in &days {
+                        c.execute(
+                            "INSERT OR REPLACE INTO bank_holidays(on_date, name) VALUES (?1, ?2)",
+                            rusqlite::params![d, n],
+                        )?;
+                    }
+                    c.audit("request.holidays", &file.display().to_string(), serde_json::json!({ "added": days.len() }))
+                })?;
+            }
+            let mut all: Vec<(String, String, &str)> = crate::deadline::BANK_HOLIDAYS_EW
+                .iter()
+                .map(|(d, n)| (d.to_string(), n.to_string(), "built in"))
+                .collect();
+            all.extend(g::added_holidays(reg.conn())?.into_iter().map(|(d, n)| (d, n, "added")));
+            all.sort();
+            let rows: Vec<Vec<String>> =
+                all.iter().map(|(d, n, s)| vec![d.clone(), n.clone(), s.to_string()]).collect();
+            let data: Vec<serde_json::Value> =
+                all.iter().map(|(d, n, s)| serde_json::json!({ "date": d, "name": n, "source": s })).collect();
+            Ok(Outcome::new("holidays", data, table(&["DATE", "NAME", "SOURCE"], &rows)))
+        }
+    }
+}
+
+/// `complaint ...`.
+pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let text = |c: &g::Complaint| {
+        format!(
+            "complaint {} received {}: acknowledgement due {}{}{}\n",
+            c.id,
+            c.received_on,
+            c.ack_due,
+            c.acked_on.as_deref().map(|d| format!(", acknowledged {d}")).unwrap_or_default(),
+            c.closed_on.as_deref().map(|d| format!(", closed {d}")).unwrap_or_default()
+        )
+    };
+    match cmd {
+        ComplaintCmd::Open { received, person, summary } => {
+            let received = not_future(ctx, "--received", day("--received", &received)?)?;
+            if summary.trim().is_empty() {
+                return Err(Error::bad("--summary", "say what the complaint is about"));
+            }
+            let pid = person_id(&reg, person.as_deref())?;
+            let id = new_id("cmp");
+            let due = crate::deadline::complaint_ack_due(received).to_string();
+            reg.change(ctx.now, |c| {
+                c.execute(
+                    "INSERT INTO complaints(id, received_on, person_id, summary, ack_due, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+                    rusqlite::params![id, received.to_string(), pid, summary, due, fmt_ts(c.now)],
+                )?;
+                vault::set_task(
+                    c,
+                    "complaint_ack",
+                    &id,
+                    &format!("Acknowledge complaint {id}"),
+                    "complaints: acknowledge receipt within 30 days (from 19 June 2026)",
+                    &due,
+                    &fmt_ts(c.now),
+                )?;
+                c.audit("complaint.open", &id, serde_json::json!({ "received": received.to_string(), "ack_due": due }))
+            })?;
+            let c = g::complaint(reg.conn(), &id)?;
+            Ok(Outcome::new("complaint", c.clone(), text(&c)))
+        }
+        ComplaintCmd::Ack { id, date } => {
+            let c0 = g::complaint(reg.conn(), &id)?;
+            if c0.acked_on.is_some() {
+                return Err(Error::bad("ID", format!("complaint {id} was acknowledged already")));
+            }
+            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            reg.change(ctx.now, |c| {
+                c.execute("UPDATE complaints SET acked_on = ?2 WHERE id = ?1", rusqlite::params![id, on.to_string()])?;
+                vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                c.audit(
+                    "complaint.ack",
+                    &id,
+                    serde_json::json!({ "on": on.to_string(), "in_time": on.to_string() <= c0.ack_due }),
+                )
+            })?;
+            let c = g::complaint(reg.conn(), &id)?;
+            Ok(Outcome::new("complaint", c.clone(), text(&c)))
+        }
+        ComplaintCmd::Close { id, date, outcome } => {
+            let c0 = g::complaint(reg.conn(), &id)?;
+            if c0.closed_on.is_some() {
+                return Err(Error::bad("ID", format!("complaint {id} is closed already")));
+            }
+            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            reg.change(ctx.now, |c| {
+                c.execute(
+                    "UPDATE complaints SET closed_on = ?2, outcome = ?3, acked_on = COALESCE(acked_on, ?2) WHERE id = ?1",
+                    rusqlite::params![id, on.to_string(), outcome],
+                )?;
+                vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                c.audit("complaint.close", &id, serde_json::json!({ "on": on.to_string() }))
+            })?;
+            let c = g::complaint(reg.conn(), &id)?;
+            Ok(Outcome::new("complaint", c.clone(), text(&c)))
+        }
+        ComplaintCmd::List => {
+            let list = g::complaints(reg.conn())?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        c.received_on.clone(),
+                        c.ack_due.clone(),
+                        c.acked_on.clone().unwrap_or_else(|| "-".into()),
+                        c.closed_on.clone().unwrap_or_else(|| "-".into()),
+                    ]
+                })
+                .collect();
+            Ok(Outcome::new("complaint_list", list, table(&["ID", "RECEIVED", "ACK DUE", "ACKED", "CLOSED"], &rows)))
+        }
+    }
+}
+
+/// `incident ...`.
+pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        IncidentCmd::Record {
+            what,
+            discovered,
+            occurred,
+            data,
+            people,
+            ico,
+            reported_at,
+            reason,
+            people_told,
+            notes,
+        } => {
+            let ts = |flag: &str, s: &str| {
+                parse_timestamp(s)
+                    .ok_or_else(|| Error::bad(flag, format!("'{s}' is not a time: write it as 2026-11-25T09:30:00Z")))
+            };
+            let disc = ts("--discovered", &discovered)?;
+            if disc > ctx.now {
+                return Err(Error::bad("--discovered", "is in the future"));
+            }
+            if let Some(o) = &occurred {
+                ts("--occurred", o)?;
+            }
+            let reported = match (&*ico, &reported_at) {
+                ("reported", Some(r)) => Some(ts("--reported-at", r)?),
+                ("reported", None) => return Err(Error::bad("--reported-at", "say when it was reported to the ICO")),
+                (_, Some(_)) => return Err(Error::bad("--reported-at", "only with --ico reported")),
+                _ => None,
+            };
+            if ico == "not_reported" && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(Error::bad(
+                    "--reason",
+                    "record why it was not reported (Art 33(5): every breach and every decision not to report is documented)",
+                ));
+            }
+            if what.trim().is_empty() {
+                return Err(Error::bad("--what", "say what happened"));
+            }
+            let id = new_id("inc");
+            let due = crate::deadline::breach_report_due(disc);
+            reg.change(ctx.now, |c| {
+                c.execute(
+                    "INSERT INTO incidents(id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+                    rusqlite::params![
+                        id,
+                        what,
+                        occurred,
+                        fmt_ts(disc),
+                        serde_json::to_string(&data).unwrap_or_default(),
+                        people,
+                        ico,
+                        reported.map(fmt_ts),
+                        reason,
+                        people_told,
+                        notes,
+                        fmt_ts(c.now)
+                    ],
+                )?;
+                if ico == "undecided" {
+                    vault::set_task(
+                        c,
+                        "breach_report",
+                        &id,
+                        &format!("Decide whether incident {id} is reported to the ICO (72 hours from discovery: {})", fmt_ts(due)),
+                        "Art 33: report without undue delay and, where feasible, within 72 hours",
+                        &due.date_naive().to_string(),
+                        &fmt_ts(c.now),
+                    )?;
+                }
+                c.audit("incident.record", &id, serde_json::json!({ "discovered": fmt_ts(disc), "ico": ico, "people": people, "data": data }))
+            })?;
+            let inc = g::incidents(reg.conn())?
+                .into_iter()
+                .find(|i| i.id == id)
+                .ok_or(Error::NotFound { kind: "incident", id: id.clone() })?;
+            let text = format!(
+                "incident {id} recorded; 72-hour mark {}{}\n",
+                inc.report_due,
+                match inc.reported_in_time {
+                    Some(true) => ": reported in time",
+                    Some(false) => ": reported LATE (record the reasons for the delay with the ICO report)",
+                    None if ico == "undecided" => ": a task reminds you to decide",
+                    None => "",
+                }
+            );
+            Ok(Outcome::new("incident", inc, text))
+        }
+        IncidentCmd::List => {
+            let list = g::incidents(reg.conn())?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|i| {
+                    vec![i.id.clone(), i.discovered_at.clone(), i.ico.clone(), i.people.to_string(), i.what.clone()]
+                })
+                .collect();
+            Ok(Outcome::new("incident_list", list, table(&["ID", "DISCOVERED", "ICO", "PEOPLE", "WHAT"], &rows)))
+        }
+    }
+}
+
+/// `assessment ...`.
+pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    match cmd {
+        AssessmentCmd::Add { kind, reference, version, approver, file, approved_on } => {
+            if reference.trim().is_empty() || version.trim().is_empty() || approver.trim().is_empty() {
+                return Err(Error::bad("--ref/--version/--approver", "give the reference, version and approver"));
+            }
+            let sha = crate::transfer::plan::hash_file(&file)
+                .ok_or_else(|| Error::io("read", &file, std::io::Error::other("unreadable")))?;
+            let approved = match approved_on {
+                Some(d) => day("--approved-on", &d)?,
+                None => ctx.now.date_naive(),
+            };
+            let exists = g::assessments(reg.conn())?.iter().any(|a| a.reference == reference && a.version == version);
+            if exists {
+                return Err(Error::bad("--version", format!("{reference} version {version} is registered already")));
+            }
+            let a = g::Assessment {
+                reference: reference.clone(),
+                version,
+                kind,
+                approver,
+                file_name: file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                sha256: sha,
+                approved_on: approved.to_string(),
+                created_at: fmt_ts(ctx.now),
+            };
+            reg.change(ctx.now, |c| {
+                c.execute(
+                    "INSERT INTO assessments(ref, version, kind, approver, file_name, sha256, approved_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                    rusqlite::params![a.reference, a.version, a.kind, a.approver, a.file_name, a.sha256, a.approved_on, a.created_at],
+                )?;
+                c.audit("assessment.add", &a.reference, serde_json::json!({ "version": a.version, "kind": a.kind, "sha256": a.sha256 }))
+            })?;
+            let text = format!(
+                "{} {} ({}) registered, approved by {} on {}, sha256 {}\n",
+                a.reference, a.version, a.kind, a.approver, a.approved_on, a.sha256
+            );
+            Ok(Outcome::new("assessment", a, text))
+        }
+        AssessmentCmd::List => {
+            let list = g::assessments(reg.conn())?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.reference.clone(),
+                        a.version.clone(),
+                        a.kind.clone(),
+                        a.approver.clone(),
+                        a.approved_on.clone(),
+                    ]
+                })
+                .collect();
+            Ok(Outcome::new("assessment_list", list, table(&["REF", "VERSION", "KIND", "APPROVER", "APPROVED"], &rows)))
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The data protection lead's logs: request clocks (R19), complaints, incidents, assessments.
+
+use crate::util::TestEnv;
+
+fn data(env: &TestEnv, args: &[&str]) -> serde_json::Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    env.ok(&a).json()["data"].clone()
+}
+
+fn open_tasks(env: &TestEnv, kind: &str) -> Vec<serde_json::Value> {
+    data(env, &["tasks", "list"]).as_array().unwrap().iter().filter(|t| t["kind"] == kind).cloned().collect()
+}
+
+#[test]
+fn a_request_clock_starts_with_identity_pauses_and_extends() {
+    let env = TestEnv::with_texts();
+    env.ok(&["person", "add", "--ref", "R1", "--name", "Req One", "--email", "req@example.org"]);
+    let r = data(
+        &env,
+        &["request", "open", "--kind", "access", "--person", "R1", "--received", "2026-11-02", "--awaiting-identity"],
+    );
+    let id = r["id"].as_str().unwrap().to_string();
+    assert_eq!((r["state"].as_str(), r["deadline"].as_str()), (Some("awaiting_identity"), None));
+    assert!(open_tasks(&env, "request_deadline").is_empty(), "no clock, no deadline yet");
+    // Identity arrives on 5 November: one month on is Saturday 5 December, so Monday 7 December.
+    let r = data(&env, &["request", "resume", &id, "--date", "2026-11-05"]);
+    assert_eq!(r["deadline"], "2026-12-07");
+    assert_eq!(open_tasks(&env, "request_deadline")[0]["due"], "2026-12-07");
+    // Paused four days for clarification.
+    let r = data(&env, &["request", "pause", &id, "--date", "2026-11-10", "--reason", "which years?"]);
+    assert_eq!(r["state"], "paused");
+    let again = env.run(&["request", "pause", &id, "--date", "2026-11-11", "--reason", "x"]);
+    assert_eq!(again.code, 2, "the clock is already stopped");
+    let r = data(&env, &["request", "resume", &id, "--date", "2026-11-14"]);
+    assert_eq!(r["deadline"], "2026-12-09");
+    // Extended by two months, the notice sent before the first deadline.
+    let r = data(&env, &["request", "extend", &id, "--notice-sent", "2026-11-20", "--reason", "many records"]);
+    assert_eq!((r["state"].as_str(), r["deadline"].as_str()), (Some("extended"), Some("2027-02-09")));
+    assert_eq!(open_tasks(&env, "request_deadline")[0]["due"], "2027-02-09");
+    let r = data(&env, &["request", "close", &id, "--date", "2026-11-24", "--outcome", "copy sent"]);
+    assert_eq!(r["state"], "closed");
+    assert!(open_tasks(&env, "request_deadline").is_empty(), "closing the request closes its task");
+    let late = env.run(&["request", "pause", &id, "--date", "2026-11-24", "--reason", "x"]);
+    assert_eq!(late.code, 2);
+    // An extension notice after the first deadline is refused, and nothing changes.
+    let r = data(&env, &["request", "open", "--kind", "erasure", "--received", "2026-09-01"]);
+    let id2 = r["id"].as_str().unwrap().to_string();
+    assert_eq!(r["deadline"], "2026-10-01");
+    let before = env.audit_len();
+    let ext = env.run(&["request", "extend", &id2, "--notice-sent", "2026-11-01", "--reason", "late"]);
+    assert_eq!(ext.code, 2);
+    assert!(ext.stderr.contains("before the first deadline (2026-10-01)"), "{}", ext.stderr);
+    assert_eq!(env.audit_len(), before);
+    let overdue = data(&env, &["tasks", "list", "--overdue"]);
+    assert!(overdue.as_array().unwrap().iter().any(|t| t["subject"] == id2.as_str()), "{overdue}");
+    // Future dates and bad dates are refused.
+    assert_eq!(env.run(&["request", "open", "--kind", "access", "--received", "2027-01-01"]).code, 2);
+    assert_eq!(env.run(&["request", "open", "--kind", "access", "--received", "1 Nov"]).code, 2);
+    // Added bank holidays move the deadline.
+    let hol = env.write("hol.csv", "# one-off\n2026-12-07,A one-off bank holiday\n");
+    env.ok(&["request", "holidays", "--add", &hol]);
+    let r = data(&env, &["request", "open", "--kind", "access", "--received", "2026-11-07"]);
+    assert_eq!(r["deadline"], "2026-12-08");
+    let bad = env.write("bad.csv", "07/12/2026,x\n");
+    assert_eq!(env.run(&["request", "holidays", "--add", &bad]).code, 2);
+}
+
+#[test]
+fn complaints_incidents_and_assessments() {
+    let env = TestEnv::with_texts();
+    let c = data(&env, &["complaint", "open", "--received", "2026-11-01", "--summary", "emailed after unsubscribing"]);
+    assert_eq!(c["ack_due"], "2026-12-01");
+    let id = c["id"].as_str().unwrap().to_string();
+    assert_eq!(open_tasks(&env, "complaint_ack")[0]["due"], "2026-12-01");
+    data(&env, &["complaint", "ack", &id, "--date", "2026-11-03"]);
+    assert!(open_tasks(&env, "complaint_ack").is_empty());
+    assert_eq!(env.run(&["complaint", "ack", &id, "--date", "2026-11-04"]).code, 2);
+    // An incident not reported must say why; undecided ones get a task at the 72-hour mark.
+    let base = [
+        "incident",
+        "record",
+        "--what",
+        "list sent to the wrong group",
+        "--discovered",
+        "2026-11-24T09:00:00Z",
+        "--data",
+        "contact",
+        "--people",
+        "40",
+    ];
+    let mut no_reason = base.to_vec();
+    no_reason.extend(["--ico", "not_reported"]);
+    let r = env.run(&no_reason);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("why it was not reported"), "{}", r.stderr);
+    let mut undecided = base.to_vec();
+    undecided.extend(["--ico", "undecided"]);
+    let i = data(&env, &undecided);
+    assert_eq!(i["report_due"], "2026-11-27T09:00:00Z");
+    assert_eq!(open_tasks(&env, "breach_report")[0]["due"], "2026-11-27");
+    let mut late = base.to_vec();
+    late.extend(["--ico", "reported", "--reported-at", "2026-11-28T09:00:00Z"]);
+    let r = env.run(&late);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // reported after the 72-hour mark: recorded as late
+    let list = data(&env, &["incident", "list"]);
+    assert!(list.as_array().unwrap().iter().any(|i| i["reported_in_time"] == false));
+    // An assessment version is registered once; a cited LIA must be registered.
+    let f = env.write("lia.txt", "LIA\n");
+    let add = [
+        "assessment",
+        "add",
+        "--kind",
+        "lia",
+        "--ref",
+        "LIA-X",
+        "--version",
+        "1",
+        "--approver",
+        "dp",
+        "--file",
+        f.as_str(),
+    ];
+    env.ok(&add);
+    assert_eq!(env.run(&add).code, 2);
+    env.ok(&["person", "add", "--ref", "P1", "--name", "P One"]);
+    let cite = |r: &str| {
+        env.run(&[
+            "basis",
+            "record",
+            "--person",
+            "P1",
+            "--purpose",
+            "governance_contact",
+            "--basis",
+            "legitimate_interests",
+            "--controllers",
+            "brightwater-trust",
+            "--assessment-ref",
+            r,
+            "--decided-by",
+            "dp",
+            "--at",
+            "2026-11-01T10:00:00Z",
+        ])
+    };
+    let r = cite("LIA-NOPE");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not in the assessments register"), "{}", r.stderr);
+    assert_eq!(cite("LIA-X").code, 0);
+}
