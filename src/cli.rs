@@ -1131,6 +1131,13 @@ pub enum TransferCmd {
         #[arg(long, default_value = ".")]
         out: PathBuf,
     },
+    /// List transfers (newest first): receiver, state, counts, Art 19 notifications still owed.
+    List,
+    /// One transfer as the data protection lead and the receiving side see it.
+    Show {
+        /// The transfer (bundle) id.
+        id: String,
+    },
     /// Record the data protection lead's approval of the current plan (its digest).
     Approve {
         /// The receiving controller's slug.

@@ -467,6 +467,11 @@ fn every_json_output_matches_its_schema() {
         .stdout,
         &mut by_type,
     );
+    save(&env.ok(&["--register", &demo_reg, "transfer", "list", "--json"]).stdout, &mut by_type);
+    let tid = bundle.file_name().unwrap().to_string_lossy().into_owned();
+    let listed = env.ok(&["--register", &demo_reg, "transfer", "list", "--json"]).json();
+    let tid = listed["data"][0]["id"].as_str().map_or(tid, String::from);
+    save(&env.ok(&["--register", &demo_reg, "transfer", "show", &tid, "--json"]).stdout, &mut by_type);
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

@@ -271,6 +271,56 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 ),
             ))
         }
+        TransferCmd::List => {
+            let reg = ctx.open()?;
+            let list = docs::transfers(reg.conn())?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|v| {
+                    let t = &v.transfer;
+                    vec![
+                        t.id.clone(),
+                        t.created_at[..10].to_string(),
+                        t.controller.clone(),
+                        format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
+                        t.counts["register"].to_string(),
+                        t.counts["mailing_list"].to_string(),
+                        v.art19_open.to_string(),
+                    ]
+                })
+                .collect();
+            let text = crate::output::table(&["ID", "DATE", "TO", "STATE", "REGISTER", "LIST", "ART19 OWED"], &rows);
+            Ok(Outcome::new("transfer_list", list, text))
+        }
+        TransferCmd::Show { id } => {
+            let reg = ctx.open()?;
+            let v = docs::transfer_view(reg.conn(), &id)?;
+            let t = &v.transfer;
+            let mut text = format!(
+                "transfer {} to {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
+                t.id,
+                t.controller,
+                &t.created_at[..10],
+                t.state,
+                if v.stale { " — STALE: people in it changed since; the receiver must be told (Art 19)" } else { "" },
+                t.name,
+                t.ciphertext_sha256,
+                t.signer_key_id,
+                t.recipients.join(", "),
+                v.people,
+                t.counts["register"],
+                t.counts["mailing_list"],
+                t.counts["documents"],
+                t.counts["accounts"],
+            );
+            if v.art19_open > 0 {
+                let _ = writeln!(text, "  {} Art 19 notification(s) still owed: `handover tasks list`", v.art19_open);
+            }
+            if let Some(d) = &v.delete_after {
+                let _ = writeln!(text, "  wind-down: the sender deletes what it no longer needs after {d}");
+            }
+            Ok(Outcome::new("transfer_view", v, text))
+        }
         TransferCmd::Approve { to, approver, pseudonymise } => {
             if approver.trim().is_empty() {
                 return Err(Error::bad("--approver", "name the data protection lead who approves"));

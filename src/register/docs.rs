@@ -230,6 +230,45 @@ pub fn transfer(conn: &Connection, id: &str) -> Result<Option<Transfer>> {
         .optional()?)
 }
 
+/// A transfer as the data protection lead sees it: the record, whether it went stale, its
+/// wind-down date, how many people went, and its open Art 19 notifications.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransferView {
+    #[serde(flatten)]
+    pub transfer: Transfer,
+    pub stale: bool,
+    pub delete_after: Option<String>,
+    pub closed_at: Option<String>,
+    pub people: i64,
+    pub art19_open: i64,
+}
+
+/// Every transfer, newest first.
+pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM transfers ORDER BY created_at DESC, id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.iter().map(|id| transfer_view(conn, id)).collect()
+}
+
+/// One transfer, with what the data protection lead needs beside it.
+pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
+    let t = transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
+    let (stale, delete_after, closed_at): (i64, Option<String>, Option<String>) = conn.query_row(
+        "SELECT stale, delete_after, closed_at FROM transfers WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let people = conn.query_row("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1", [id], |r| r.get(0))?;
+    let art19_open = conn.query_row(
+        "SELECT COUNT(*) FROM tasks WHERE kind = 'art19_notify' AND done_at IS NULL AND subject LIKE ?1 || ':%'",
+        [id],
+        |r| r.get(0),
+    )?;
+    Ok(TransferView { transfer: t, stale: stale != 0, delete_after, closed_at, people, art19_open })
+}
+
 /// Move a transfer to a new state.
 pub fn set_transfer_state(conn: &Connection, id: &str, state: &str) -> Result<()> {
     conn.execute("UPDATE transfers SET state = ?2 WHERE id = ?1", params![id, state])?;
