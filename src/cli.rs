@@ -690,6 +690,23 @@ pub enum AuditCmd {
         #[arg(long, requires = "checkpoint")]
         signer: Option<String>,
     },
+    /// The data protection lead's report: consent coverage, refreshes due, legitimate interests,
+    /// proxy consents, transfers, deadlines (overdue first), requests, complaints, incidents,
+    /// suppression and the statistics released. Counts only unless --detail.
+    Report {
+        /// Only transfers (and coverage) for this receiving controller.
+        #[arg(long)]
+        to: Option<String>,
+        /// text, json or html (one self-contained, printable page).
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "html"])]
+        format: String,
+        /// Write it to this file (never overwritten; mode 0600) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// List person ids as well as counts (keep such a copy as securely as the register).
+        #[arg(long)]
+        detail: bool,
+    },
     /// Write a signed checkpoint of the audit log (C2SP tlog-checkpoint: origin, size, RFC 6962
     /// Merkle root), for the data protection lead to keep and check later with `audit verify --checkpoint`.
     Checkpoint {

@@ -30,6 +30,7 @@ pub mod output;
 pub mod people;
 pub mod progress;
 pub mod register;
+pub mod report;
 pub mod transfer;
 pub mod vault;
 

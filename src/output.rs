@@ -112,7 +112,14 @@ fn is_data(kind: &str) -> bool {
     kind.ends_with("_list")
         || matches!(
             kind,
-            "person_view" | "person_export" | "consent_history" | "audit_log" | "audit_verify" | "completions" | "man"
+            "person_view"
+                | "person_export"
+                | "consent_history"
+                | "audit_log"
+                | "audit_verify"
+                | "audit_report"
+                | "completions"
+                | "man"
         )
 }
 

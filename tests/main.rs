@@ -11,6 +11,7 @@ mod imports;
 mod keys;
 mod redaction;
 mod register;
+mod report;
 mod schemas;
 mod transcripts;
 mod vault;

@@ -472,6 +472,10 @@ fn every_json_output_matches_its_schema() {
     let listed = env.ok(&["--register", &demo_reg, "transfer", "list", "--json"]).json();
     let tid = listed["data"][0]["id"].as_str().map_or(tid, String::from);
     save(&env.ok(&["--register", &demo_reg, "transfer", "show", &tid, "--json"]).stdout, &mut by_type);
+    save(&env.ok(&["--register", &demo_reg, "audit", "report", "--json"]).stdout, &mut by_type);
+    save(&env.ok(&["--register", &demo_reg, "audit", "report", "--detail", "--json"]).stdout, &mut by_type);
+    env.ok(&["--register", &demo_reg, "audit", "report", "--format", "json", "--out", "report.json"]);
+    save(&std::fs::read_to_string(env.path().join("report.json")).unwrap(), &mut by_type);
     // The SAR file written with --out --json is a person_export document.
     by_type.entry("person_export".into()).or_default().push(PathBuf::from(&sar));
 

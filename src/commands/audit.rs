@@ -83,6 +83,28 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     match cmd {
         AuditCmd::Verify { checkpoint, signer } => verify(&reg, checkpoint.as_deref(), signer.as_deref()),
+        AuditCmd::Report { to, format, out, detail } => {
+            if let Some(t) = &to
+                && crate::register::queries::controller(reg.conn(), t)?.is_none()
+            {
+                return Err(crate::error::Error::NotFound { kind: "controller", id: t.clone() });
+            }
+            let r = crate::report::build(reg.conn(), ctx.now, to.as_deref(), detail)?;
+            let envelope = || serde_json::to_string_pretty(&serde_json::json!({ "type": "audit_report", "data": &r }));
+            let body = match format.as_str() {
+                "html" => crate::report::html(&r),
+                "json" => envelope().map_err(|e| crate::error::Error::Internal(e.to_string()))? + "\n",
+                _ => crate::report::text(&r),
+            };
+            match out {
+                Some(path) => {
+                    super::regfile::atomic_write(&path, body.as_bytes())?;
+                    let text = format!("report ({format}) written to {}\n", path.display());
+                    Ok(Outcome::new("file_written", serde_json::json!({ "path": path.display().to_string() }), text))
+                }
+                None => Ok(Outcome::new("audit_report", r, body)),
+            }
+        }
         AuditCmd::Checkpoint { sign_key, out } => {
             let key = crate::keys::SigningKey::load(&sign_key)?;
             let v = audit::verify(reg.conn())?;

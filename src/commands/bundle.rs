@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             ciphertext_sha256: created.ciphertext_sha256.clone(),
             signer_key_id: key.key_id(),
             recipients: created.recipients.clone(),
-            counts: serde_json::json!({ "register": p.totals.register_included, "mailing_list": p.totals.mailing_list_included, "documents": p.totals.documents_included, "accounts": p.totals.accounts }),
+            counts: serde_json::json!({ "register": p.totals.register_included, "mailing_list": p.totals.mailing_list_included, "documents": p.totals.documents_included, "accounts": p.totals.accounts, "register_by_reason": p.totals.register_by_reason, "mailing_list_by_reason": p.totals.mailing_list_by_reason }),
         };
         // A second connection: the plan's reads hold the first.
         let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
@@ -135,7 +135,13 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
                 .map(|x| x.id.clone())
                 .collect();
             docs::add_transfer_people(c, &bundle_id, &went)?;
-            c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts }))
+            // The statistical outputs released, with their thresholds (the statistical output log).
+            let statistics: Vec<serde_json::Value> = p
+                .aggregates
+                .iter()
+                .map(|a| serde_json::json!({ "name": a.name, "k": a.k, "rounding": a.rounding, "cells": a.cells.len(), "suppressed": a.cells.iter().filter(|c| c.suppressed.is_some()).count(), "withheld": a.withheld }))
+                .collect();
+            c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts, "statistics": statistics }))
         })
     };
     let created = crate::bundle::write::create(reg.conn(), &req, record)?;

@@ -17,7 +17,8 @@ use crate::import::sha256_hex;
 use crate::output::Outcome;
 use crate::register::{self, Register, vault as q};
 
-fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+/// Write a new file atomically (temp file, fsync, then linked into place; never over an existing file), mode 0600.
+pub(crate) fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     if path.exists() {
         return Err(Error::io("create", path, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
     }

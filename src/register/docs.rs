@@ -254,12 +254,12 @@ pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
 
 /// One transfer, with what the data protection lead needs beside it.
 pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
-    let t = transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
-    let (stale, delete_after, closed_at): (i64, Option<String>, Option<String>) = conn.query_row(
-        "SELECT stale, delete_after, closed_at FROM transfers WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let t =
+        transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
+    let (stale, delete_after, closed_at): (i64, Option<String>, Option<String>) =
+        conn.query_row("SELECT stale, delete_after, closed_at FROM transfers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let people = conn.query_row("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1", [id], |r| r.get(0))?;
     let art19_open = conn.query_row(
         "SELECT COUNT(*) FROM tasks WHERE kind = 'art19_notify' AND done_at IS NULL AND subject LIKE ?1 || ':%'",

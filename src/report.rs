@@ -1,0 +1,652 @@
+//! The data protection lead's report (`audit report`): consent coverage, refreshes due, legitimate
+//! interests, proxy consents, transfers, deadlines, requests, complaints, incidents, suppression,
+//! and the statistical outputs released. Counts only, unless `detail` asks for person ids. Rendered
+//! as text, JSON or one self-contained, accessible HTML page.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::consent::{Status, expiry, status};
+use crate::error::Result;
+use crate::model::{fmt_ts, parse_timestamp};
+use crate::register::{audit, docs, governance, queries, setting, vault};
+
+/// One purpose and controller's consent coverage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub purpose: String,
+    pub controller: String,
+    pub granted: usize,
+    pub withdrawn: usize,
+    pub refused: usize,
+    pub expired: usize,
+    pub none: usize,
+    /// With `--detail`: the people withdrawn, refused or expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// Consents in force that lapse within the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefreshDue {
+    pub purpose: String,
+    pub controller: String,
+    pub count: usize,
+    pub earliest: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<Vec<String>>,
+}
+
+/// People relying on legitimate interests for a purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interests {
+    pub purpose: String,
+    pub people: usize,
+    pub notice_sent: usize,
+    pub objected: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objected_people: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub without_notice: Option<Vec<String>>,
+}
+
+/// Consents given on someone's behalf.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proxy {
+    pub total: usize,
+    pub by_authority: BTreeMap<String, usize>,
+    pub verified: usize,
+    pub unverified: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<serde_json::Value>>,
+}
+
+/// Open obligations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadlines {
+    pub open: usize,
+    pub overdue: usize,
+    /// Open tasks by kind: count, overdue, earliest due.
+    pub by_kind: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<serde_json::Value>>,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub generated_at: String,
+    pub community: String,
+    pub controller: String,
+    pub to: Option<String>,
+    pub detail: bool,
+    pub audit_log: serde_json::Value,
+    pub people: usize,
+    pub coverage: Vec<Coverage>,
+    pub refresh_due_90_days: Vec<RefreshDue>,
+    pub legitimate_interests: Vec<Interests>,
+    pub proxy_consents: Proxy,
+    pub transfers: Vec<docs::TransferView>,
+    pub deadlines: Deadlines,
+    pub requests: serde_json::Value,
+    pub complaints: serde_json::Value,
+    pub incidents: serde_json::Value,
+    pub suppression: serde_json::Value,
+    pub statistics_released: Vec<serde_json::Value>,
+}
+
+fn st(s: Status) -> &'static str {
+    s.as_str()
+}
+
+/// Build the report at `now`.
+pub fn build(conn: &rusqlite::Connection, now: DateTime<Utc>, to: Option<&str>, detail: bool) -> Result<Report> {
+    let own = queries::self_controller(conn)?;
+    let controllers: Vec<String> = match to {
+        Some(t) => vec![own.slug.clone(), t.to_string()],
+        None => queries::controllers(conn)?.into_iter().map(|c| c.slug).collect(),
+    };
+    let purposes = queries::purposes(conn)?;
+    let people: Vec<queries::Person> = queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let mut by_person: BTreeMap<(String, String), Vec<queries::StoredConsent>> = BTreeMap::new();
+    for c in queries::consents(conn, None, None)? {
+        by_person.entry((c.person_id.clone(), c.purpose.clone())).or_default().push(c);
+    }
+    let horizon = now + Duration::days(90);
+    let mut coverage = Vec::new();
+    let mut refresh = Vec::new();
+    for p in &purposes {
+        for ctl in &controllers {
+            let mut cov = Coverage {
+                purpose: p.code.clone(),
+                controller: ctl.clone(),
+                granted: 0,
+                withdrawn: 0,
+                refused: 0,
+                expired: 0,
+                none: 0,
+                people: None,
+            };
+            let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut due: Vec<(DateTime<Utc>, String)> = Vec::new();
+            for person in &people {
+                let events = by_person.get(&(person.id.clone(), p.code.clone()));
+                let views: Vec<_> = events.into_iter().flatten().filter_map(|e| e.view()).collect();
+                let s = status(&views, ctl, p.refresh_months, now);
+                match s {
+                    Status::Granted => {
+                        cov.granted += 1;
+                        let last = views
+                            .iter()
+                            .filter(|v| v.at <= now && v.controllers.iter().any(|c| c == ctl))
+                            .map(|v| v.at)
+                            .max();
+                        if let Some(exp) = last.and_then(|at| expiry(at, p.refresh_months))
+                            && exp <= horizon
+                        {
+                            due.push((exp, person.id.clone()));
+                        }
+                    }
+                    Status::Withdrawn => cov.withdrawn += 1,
+                    Status::Refused => cov.refused += 1,
+                    Status::Expired => cov.expired += 1,
+                    Status::None => cov.none += 1,
+                }
+                if matches!(s, Status::Withdrawn | Status::Refused | Status::Expired) {
+                    ids.entry(st(s).to_string()).or_default().push(person.id.clone());
+                }
+            }
+            if cov.granted + cov.withdrawn + cov.refused + cov.expired == 0 {
+                continue;
+            }
+            if detail {
+                cov.people = Some(ids);
+            }
+            coverage.push(cov);
+            if !due.is_empty() {
+                due.sort();
+                refresh.push(RefreshDue {
+                    purpose: p.code.clone(),
+                    controller: ctl.clone(),
+                    count: due.len(),
+                    earliest: due[0].0.date_naive().to_string(),
+                    people: detail.then(|| due.iter().map(|(_, id)| id.clone()).collect()),
+                });
+            }
+        }
+    }
+
+    // Legitimate interests: the latest record per person and purpose, objections and notices.
+    let sent: BTreeSet<String> = queries::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
+    let mut li: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for b in queries::bases(conn, None)?.into_iter().filter(|b| live.contains(b.person_id.as_str())) {
+        let entry = li.entry(b.purpose.clone()).or_default();
+        match (b.action.as_str(), b.basis.as_deref()) {
+            ("record", Some("legitimate_interests")) => {
+                entry.0.insert(b.person_id);
+            }
+            ("object", _) => {
+                entry.1.insert(b.person_id);
+            }
+            _ => {}
+        }
+    }
+    let legitimate_interests: Vec<Interests> = li
+        .into_iter()
+        .filter(|(_, (relying, _))| !relying.is_empty())
+        .map(|(purpose, (relying, objected))| {
+            let objected: Vec<String> = relying.intersection(&objected).cloned().collect();
+            let without: Vec<String> = relying.iter().filter(|p| !sent.contains(*p)).cloned().collect();
+            Interests {
+                purpose,
+                people: relying.len(),
+                notice_sent: relying.len() - without.len(),
+                objected: objected.len(),
+                objected_people: detail.then_some(objected),
+                without_notice: detail.then_some(without),
+            }
+        })
+        .collect();
+
+    // Proxy consents.
+    let mut proxy = Proxy { total: 0, by_authority: BTreeMap::new(), verified: 0, unverified: 0, events: None };
+    let mut proxy_events = Vec::new();
+    for c in by_person.values().flatten().filter(|c| c.given_by != "self" && live.contains(c.person_id.as_str())) {
+        proxy.total += 1;
+        *proxy.by_authority.entry(c.authority_kind.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
+        if c.verified_at.is_some() && c.authority_ref.is_some() {
+            proxy.verified += 1;
+        } else {
+            proxy.unverified += 1;
+        }
+        proxy_events.push(serde_json::json!({ "person_id": c.person_id, "purpose": c.purpose, "given_by": c.given_by, "authority_kind": c.authority_kind, "authority_ref_recorded": c.authority_ref.is_some(), "verified_at": c.verified_at }));
+    }
+    if detail {
+        proxy.events = Some(proxy_events);
+    }
+
+    let transfers: Vec<docs::TransferView> =
+        docs::transfers(conn)?.into_iter().filter(|t| to.is_none_or(|to| t.transfer.controller == to)).collect();
+
+    // Deadlines: open tasks, overdue first.
+    let today = now.date_naive().to_string();
+    let open: Vec<vault::Task> = vault::tasks(conn, false)?;
+    let mut kinds: BTreeMap<String, (usize, usize, String)> = BTreeMap::new();
+    for t in &open {
+        let e = kinds.entry(t.kind.clone()).or_insert((0, 0, t.due.clone()));
+        e.0 += 1;
+        e.1 += usize::from(t.due < today);
+        if t.due < e.2 {
+            e.2 = t.due.clone();
+        }
+    }
+    let mut by_kind: Vec<serde_json::Value> = kinds
+        .into_iter()
+        .map(|(k, (n, late, earliest))| serde_json::json!({ "kind": k, "open": n, "overdue": late, "earliest_due": earliest }))
+        .collect();
+    by_kind.sort_by_key(|v| (v["overdue"].as_u64() == Some(0), v["earliest_due"].as_str().unwrap_or("").to_string()));
+    let mut task_list: Vec<&vault::Task> = open.iter().collect();
+    task_list.sort_by_key(|t| (t.due >= today, t.due.clone()));
+    let deadlines = Deadlines {
+        open: open.len(),
+        overdue: open.iter().filter(|t| t.due < today).count(),
+        by_kind,
+        tasks: detail.then(|| {
+            task_list
+                .iter()
+                .map(|t| serde_json::json!({ "id": t.id, "kind": t.kind, "due": t.due, "overdue": t.due < today, "title": t.title }))
+                .collect()
+        }),
+    };
+
+    let reqs = governance::requests(conn)?;
+    let closed_late = reqs
+        .iter()
+        .filter(|r| r.state == "closed")
+        .filter(|r| matches!((&r.closed_on, &r.deadline), (Some(c), Some(d)) if c > d))
+        .count();
+    let mut req_kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for r in reqs.iter().filter(|r| r.state != "closed") {
+        *req_kinds.entry(r.kind.clone()).or_default() += 1;
+    }
+    let requests = serde_json::json!({
+        "open": reqs.iter().filter(|r| r.state != "closed").count(),
+        "overdue": reqs.iter().filter(|r| r.state != "closed" && r.deadline.as_deref().is_some_and(|d| d < today.as_str())).count(),
+        "awaiting_identity": reqs.iter().filter(|r| r.state == "awaiting_identity").count(),
+        "paused": reqs.iter().filter(|r| r.state == "paused").count(),
+        "closed": reqs.iter().filter(|r| r.state == "closed").count(),
+        "closed_late": closed_late,
+        "open_by_kind": req_kinds,
+    });
+    let comps = governance::complaints(conn)?;
+    let complaints = serde_json::json!({
+        "open": comps.iter().filter(|c| c.closed_on.is_none()).count(),
+        "ack_overdue": comps.iter().filter(|c| c.acked_on.is_none() && c.ack_due < today).count(),
+        "acked_late": comps.iter().filter(|c| c.acked_on.as_ref().is_some_and(|a| *a > c.ack_due)).count(),
+        "closed": comps.iter().filter(|c| c.closed_on.is_some()).count(),
+    });
+    let incs = governance::incidents(conn)?;
+    let incidents = serde_json::json!({
+        "total": incs.len(),
+        "reported": incs.iter().filter(|i| i.ico == "reported").count(),
+        "reported_late": incs.iter().filter(|i| i.reported_in_time == Some(false)).count(),
+        "not_reported": incs.iter().filter(|i| i.ico == "not_reported").count(),
+        "undecided": incs.iter().filter(|i| i.ico == "undecided").count(),
+        "undecided_past_72_hours": incs.iter().filter(|i| i.ico == "undecided" && parse_timestamp(&i.report_due).is_some_and(|d| d < now)).count(),
+    });
+
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let supp = queries::suppression_rows(conn)?;
+    for (_, r, _) in &supp {
+        *reasons.entry(r.clone()).or_default() += 1;
+    }
+    let erasures: i64 = conn.query_row("SELECT COUNT(*) FROM tombstones", [], |r| r.get(0))?;
+    let inherited = setting(conn, "inherited_hash_keys")?
+        .and_then(|v| serde_json::from_str::<Vec<String>>(&v).ok())
+        .map_or(0, |v| v.len());
+    let suppression = serde_json::json!({ "entries": supp.len(), "by_reason": reasons, "erasures": erasures, "inherited_keys": inherited });
+
+    let mut statistics = Vec::new();
+    for e in audit::entries(conn)?.into_iter().filter(|e| e.action == "bundle.create") {
+        if to.is_some_and(|t| e.details["to"].as_str() != Some(t)) {
+            continue;
+        }
+        for s in e.details["statistics"].as_array().into_iter().flatten() {
+            let mut s = s.clone();
+            s["bundle"] = e.subject.clone().into();
+            s["released_at"] = e.at.clone().into();
+            s["to"] = e.details["to"].clone();
+            statistics.push(s);
+        }
+    }
+    let chain = audit::verify(conn)?;
+    let (size, root) = audit::tree_head(conn)?;
+    Ok(Report {
+        generated_at: fmt_ts(now),
+        community: setting(conn, "community")?.unwrap_or_default(),
+        controller: own.slug,
+        to: to.map(String::from),
+        detail,
+        audit_log: serde_json::json!({ "entries": size, "merkle_root": hex::encode(root), "chain_intact": chain.broken.is_none() }),
+        people: people.len(),
+        coverage,
+        refresh_due_90_days: refresh,
+        legitimate_interests,
+        proxy_consents: proxy,
+        transfers,
+        deadlines,
+        requests,
+        complaints,
+        incidents,
+        suppression,
+        statistics_released: statistics,
+    })
+}
+
+fn n(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "-".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A section: a heading, a caption, column names and rows (what both renderers show).
+struct Section {
+    heading: &'static str,
+    caption: String,
+    columns: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    empty: &'static str,
+}
+
+fn sections(r: &Report) -> Vec<Section> {
+    let mut s = Vec::new();
+    s.push(Section {
+        heading: "Deadlines and tasks",
+        caption: format!("{} open task(s), {} overdue (overdue first)", r.deadlines.open, r.deadlines.overdue),
+        columns: vec!["Task kind", "Open", "Overdue", "Earliest due"],
+        rows: r
+            .deadlines
+            .by_kind
+            .iter()
+            .map(|k| vec![n(&k["kind"]), n(&k["open"]), n(&k["overdue"]), n(&k["earliest_due"])])
+            .collect(),
+        empty: "No open tasks.",
+    });
+    if let Some(tasks) = &r.deadlines.tasks {
+        s.push(Section {
+            heading: "Open tasks (detail)",
+            caption: "Every open task, overdue first".into(),
+            columns: vec!["Due", "Overdue", "Task"],
+            rows: tasks.iter().map(|t| vec![n(&t["due"]), n(&t["overdue"]), n(&t["title"])]).collect(),
+            empty: "No open tasks.",
+        });
+    }
+    s.push(Section {
+        heading: "Consent coverage",
+        caption: format!("People by consent status, per purpose and controller ({} people in the register)", r.people),
+        columns: vec!["Purpose", "Controller", "Granted", "Withdrawn", "Refused", "Expired", "None"],
+        rows: r
+            .coverage
+            .iter()
+            .map(|c| {
+                vec![
+                    c.purpose.clone(),
+                    c.controller.clone(),
+                    c.granted.to_string(),
+                    c.withdrawn.to_string(),
+                    c.refused.to_string(),
+                    c.expired.to_string(),
+                    c.none.to_string(),
+                ]
+            })
+            .collect(),
+        empty: "No consent recorded.",
+    });
+    if r.detail {
+        let mut rows = Vec::new();
+        for c in &r.coverage {
+            for (status, ids) in c.people.iter().flatten() {
+                rows.push(vec![c.purpose.clone(), c.controller.clone(), status.clone(), ids.join(" ")]);
+            }
+        }
+        for d in &r.refresh_due_90_days {
+            rows.push(vec![
+                d.purpose.clone(),
+                d.controller.clone(),
+                "refresh due".into(),
+                d.people.clone().unwrap_or_default().join(" "),
+            ]);
+        }
+        for i in &r.legitimate_interests {
+            for (what, ids) in [("objected", &i.objected_people), ("no notice logged", &i.without_notice)] {
+                if let Some(ids) = ids.as_ref().filter(|v| !v.is_empty()) {
+                    rows.push(vec![i.purpose.clone(), "legitimate interests".into(), what.into(), ids.join(" ")]);
+                }
+            }
+        }
+        s.push(Section {
+            heading: "People (detail)",
+            caption: "Person ids behind the counts that need action".into(),
+            columns: vec!["Purpose", "Controller or basis", "State", "People"],
+            rows,
+            empty: "Nobody.",
+        });
+    }
+    s.push(Section {
+        heading: "Consents due for refresh",
+        caption: "Consents in force that lapse within 90 days".into(),
+        columns: vec!["Purpose", "Controller", "People", "Earliest"],
+        rows: r
+            .refresh_due_90_days
+            .iter()
+            .map(|d| vec![d.purpose.clone(), d.controller.clone(), d.count.to_string(), d.earliest.clone()])
+            .collect(),
+        empty: "None within 90 days.",
+    });
+    s.push(Section {
+        heading: "Legitimate interests",
+        caption: "People relying on legitimate interests, with their notice and objection state".into(),
+        columns: vec!["Purpose", "People", "Notice sent", "Objected"],
+        rows: r
+            .legitimate_interests
+            .iter()
+            .map(|i| vec![i.purpose.clone(), i.people.to_string(), i.notice_sent.to_string(), i.objected.to_string()])
+            .collect(),
+        empty: "Nobody relies on legitimate interests.",
+    });
+    let p = &r.proxy_consents;
+    s.push(Section {
+        heading: "Consents given on someone's behalf",
+        caption: format!(
+            "{} proxy consent event(s): {} with authority evidence verified, {} without",
+            p.total, p.verified, p.unverified
+        ),
+        columns: vec!["Authority", "Events"],
+        rows: p.by_authority.iter().map(|(k, v)| vec![k.clone(), v.to_string()]).collect(),
+        empty: "None.",
+    });
+    s.push(Section {
+        heading: "Transfers",
+        caption: "Every transfer, with what went and the receiving side's receipt".into(),
+        columns: vec![
+            "Bundle",
+            "Date",
+            "To",
+            "State",
+            "Register",
+            "Mailing list",
+            "Held back (register)",
+            "Art 19 owed",
+        ],
+        rows: r
+            .transfers
+            .iter()
+            .map(|v| {
+                let t = &v.transfer;
+                let held: Vec<String> = t.counts["register_by_reason"]
+                    .as_object()
+                    .map(|o| o.iter().map(|(k, v)| format!("{k} {v}")).collect())
+                    .unwrap_or_default();
+                vec![
+                    t.id.clone(),
+                    t.created_at.get(..10).unwrap_or("").to_string(),
+                    t.controller.clone(),
+                    format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
+                    n(&t.counts["register"]),
+                    n(&t.counts["mailing_list"]),
+                    if held.is_empty() { "-".into() } else { held.join(", ") },
+                    v.art19_open.to_string(),
+                ]
+            })
+            .collect(),
+        empty: "No transfers yet.",
+    });
+    let kv = |v: &serde_json::Value| -> Vec<Vec<String>> {
+        v.as_object()
+            .map(|o| o.iter().filter(|(_, x)| !x.is_object()).map(|(k, x)| vec![k.replace('_', " "), n(x)]).collect())
+            .unwrap_or_default()
+    };
+    s.push(Section {
+        heading: "Rights requests",
+        caption: "Requests and their one-month clocks".into(),
+        columns: vec!["", "Count"],
+        rows: kv(&r.requests),
+        empty: "",
+    });
+    s.push(Section {
+        heading: "Complaints",
+        caption: "The complaints log (acknowledgement within 30 days)".into(),
+        columns: vec!["", "Count"],
+        rows: kv(&r.complaints),
+        empty: "",
+    });
+    s.push(Section {
+        heading: "Incidents",
+        caption: "Breaches and other incidents (the ICO within 72 hours where reportable)".into(),
+        columns: vec!["", "Count"],
+        rows: kv(&r.incidents),
+        empty: "",
+    });
+    let mut supp = kv(&r.suppression);
+    if let Some(o) = r.suppression["by_reason"].as_object() {
+        supp.extend(o.iter().map(|(k, v)| vec![format!("suppressed: {k}"), n(v)]));
+    }
+    s.push(Section {
+        heading: "Suppression and erasure",
+        caption: "Addresses that can never be re-added for marketing, and erasures".into(),
+        columns: vec!["", "Count"],
+        rows: supp,
+        empty: "",
+    });
+    s.push(Section {
+        heading: "Statistical outputs released",
+        caption: "Aggregate tables sent in bundles, with their thresholds".into(),
+        columns: vec!["Bundle", "Released", "To", "Table", "k", "Rounding", "Cells", "Suppressed", "Withheld"],
+        rows: r
+            .statistics_released
+            .iter()
+            .map(|t| {
+                vec![
+                    n(&t["bundle"]),
+                    n(&t["released_at"]).get(..10).unwrap_or("").to_string(),
+                    n(&t["to"]),
+                    n(&t["name"]),
+                    n(&t["k"]),
+                    n(&t["rounding"]),
+                    n(&t["cells"]),
+                    n(&t["suppressed"]),
+                    n(&t["withheld"]),
+                ]
+            })
+            .collect(),
+        empty: "None released.",
+    });
+    s
+}
+
+/// The report as plain text.
+pub fn text(r: &Report) -> String {
+    let mut t = format!(
+        "Data protection report: {} ({}){}\ngenerated {}; audit log {} entries, Merkle root {}, chain {}\n",
+        r.community,
+        r.controller,
+        r.to.as_deref().map(|t| format!(", transfers to {t}")).unwrap_or_default(),
+        r.generated_at,
+        n(&r.audit_log["entries"]),
+        n(&r.audit_log["merkle_root"]),
+        if r.audit_log["chain_intact"] == true { "intact" } else { "BROKEN" },
+    );
+    for s in sections(r) {
+        let _ = write!(t, "\n== {}\n{}\n", s.heading, s.caption);
+        if s.rows.is_empty() {
+            if !s.empty.is_empty() {
+                let _ = writeln!(t, "{}", s.empty);
+            }
+        } else {
+            t.push_str(&crate::output::table(&s.columns, &s.rows));
+        }
+    }
+    t
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The report as one self-contained, printable, accessible HTML page: headings, tables with
+/// captions and header cells, no script, no outside resources.
+pub fn html(r: &Report) -> String {
+    let mut h = String::from("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(h, "<title>Data protection report: {}</title>", esc(&r.community));
+    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
+    let _ = writeln!(h, "<h1>Data protection report: {}</h1>", esc(&r.community));
+    let _ = writeln!(
+        h,
+        "<p>Controller {}{}. Generated {}. Audit log: {} entries, Merkle root <code>{}</code>, hash chain {}. {}</p>",
+        esc(&r.controller),
+        r.to.as_deref().map(|t| format!("; transfers to {}", esc(t))).unwrap_or_default(),
+        esc(&r.generated_at),
+        esc(&n(&r.audit_log["entries"])),
+        esc(&n(&r.audit_log["merkle_root"])),
+        if r.audit_log["chain_intact"] == true { "intact" } else { "<strong>BROKEN</strong>" },
+        if r.detail {
+            "This copy lists person ids: keep it as securely as the register."
+        } else {
+            "Counts only: no person is named."
+        },
+    );
+    for s in sections(r) {
+        let _ = writeln!(h, "<section>\n<h2>{}</h2>", esc(s.heading));
+        if s.rows.is_empty() && !s.empty.is_empty() {
+            let _ = writeln!(h, "<p>{}</p>", esc(s.empty));
+        } else {
+            let _ = writeln!(h, "<table>\n<caption>{}</caption>\n<thead><tr>", esc(&s.caption));
+            for c in &s.columns {
+                let _ = write!(h, "<th scope=\"col\">{}</th>", esc(if c.is_empty() { "Item" } else { c }));
+            }
+            h.push_str("</tr></thead>\n<tbody>\n");
+            for row in &s.rows {
+                h.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    let numeric = !cell.is_empty() && cell.chars().all(|c| c.is_ascii_digit());
+                    if i == 0 {
+                        let _ = write!(h, "<th scope=\"row\">{}</th>", esc(cell));
+                    } else {
+                        let _ = write!(h, "<td{}>{}</td>", if numeric { " class=\"n\"" } else { "" }, esc(cell));
+                    }
+                }
+                h.push_str("</tr>\n");
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
+        h.push_str("</section>\n");
+    }
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
