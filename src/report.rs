@@ -604,7 +604,7 @@ fn esc(s: &str) -> String {
 pub fn html(r: &Report) -> String {
     let mut h = String::from("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(h, "<title>Data protection report: {}</title>", esc(&r.community));
-    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
+    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em;min-width:32em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
     let _ = writeln!(h, "<h1>Data protection report: {}</h1>", esc(&r.community));
     let _ = writeln!(
         h,
