@@ -481,7 +481,7 @@ fn sections(r: &Report) -> Vec<Section> {
             "State",
             "Register",
             "Mailing list",
-            "Held back (register)",
+            "Register decisions by reason",
             "Art 19 owed",
         ],
         rows: r
