@@ -107,6 +107,9 @@ pub enum Command {
     /// The register of assessments (LIA, DPIA, APD) that bases, controllers and plans cite.
     #[command(subcommand)]
     Assessment(AssessmentCmd),
+    /// The retention policy and its runs (R20): delete or anonymise what is past it.
+    #[command(subcommand)]
+    Retention(RetentionCmd),
     /// Encrypted backup and restore of the whole register.
     #[command(subcommand, name = "register")]
     RegisterFile(RegisterCmd),
@@ -1054,6 +1057,30 @@ pub enum IncidentCmd {
     List,
 }
 
+/// `retention ...`.
+#[derive(Debug, Subcommand)]
+pub enum RetentionCmd {
+    /// Show the policy (months per kind of record), or change it.
+    Policy {
+        /// KIND=MONTHS, e.g. inactive_people=36 (0 turns a kind off). Repeatable.
+        #[arg(long = "set", value_name = "KIND=MONTHS")]
+        set: Vec<String>,
+    },
+    /// Delete or anonymise what is past the policy, and wind down closed transfers whose date
+    /// has come; logs counts and kinds, never content.
+    Run {
+        /// Show what would go, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also write a signed deletion record (counts and kinds) for the data protection lead.
+        #[arg(long, value_name = "FILE", requires = "sign_key")]
+        record: Option<PathBuf>,
+        /// The minisign secret key to sign the deletion record with.
+        #[arg(long, requires = "record")]
+        sign_key: Option<PathBuf>,
+    },
+}
+
 /// `assessment ...`.
 #[derive(Debug, Subcommand)]
 pub enum AssessmentCmd {
@@ -1150,6 +1177,15 @@ pub enum TransferCmd {
     },
     /// List transfers (newest first): receiver, state, counts, Art 19 notifications still owed.
     List,
+    /// The sender's wind-down after a completed transfer: from DATE, `retention run` anonymises
+    /// the people who went, except those a recorded legal obligation of the sender still needs.
+    Close {
+        /// The transfer (bundle) id.
+        id: String,
+        /// The day after which the sender deletes what it no longer needs (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        delete_after: String,
+    },
     /// One transfer as the data protection lead and the receiving side see it.
     Show {
         /// The transfer (bundle) id.

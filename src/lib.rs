@@ -31,6 +31,7 @@ pub mod people;
 pub mod progress;
 pub mod register;
 pub mod report;
+pub mod retention;
 pub mod transfer;
 pub mod vault;
 

@@ -499,6 +499,58 @@ fn the_receiving_group_imports_the_bundle() {
         "--json",
     ]);
     assert_eq!(done.json()["data"]["state"], "complete");
+    // The sender's wind-down: after the date, everyone who went is anonymised, except a person
+    // the sender must keep under a recorded legal obligation.
+    let s = |args: &[&str]| {
+        let mut a = vec!["--register", sender.as_str()];
+        a.extend(args);
+        env.ok(&a)
+    };
+    s(&[
+        "basis",
+        "record",
+        "--person",
+        "M0001",
+        "--purpose",
+        "governance_contact",
+        "--basis",
+        "legal_obligation",
+        "--controllers",
+        "brightwater-trust",
+        "--decided-by",
+        "dp-lead",
+        "--at",
+        "2026-11-20T10:00:00Z",
+    ]);
+    let early = env.run(&["--register", &sender, "transfer", "close", &bundle_id, "--delete-after", "2026-01-01"]);
+    assert_eq!(early.code, 2, "a date in the past is refused");
+    s(&["transfer", "close", &bundle_id, "--delete-after", "2026-11-25"]);
+    let people_before = s(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    let dry = s(&["retention", "run", "--dry-run", "--json"]).json();
+    let went = dry["data"]["counts"]["transfer_wind_down_people"].as_u64().unwrap();
+    assert!(went > 300, "{dry}");
+    assert_eq!(dry["data"]["counts"]["transfer_wind_down_kept"], 1);
+    assert_eq!(s(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), people_before);
+    assert!(!s(&["person", "show", "M0002", "--json"]).json()["data"]["name"].is_null(), "a dry run changes nothing");
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let run = s(&["retention", "run", "--record", "deletion.json", "--sign-key", &sk, "--json"]).json();
+    assert_eq!(run["data"]["counts"]["transfer_wind_down_people"].as_u64().unwrap(), went);
+    ok(tool("minisign")
+        .arg("-Vm")
+        .arg(env.path().join("deletion.json"))
+        .arg("-p")
+        .arg(demo.join("keys/facilitator-minisign.pub")));
+    ok(tool("check-jsonschema")
+        .arg("--schemafile")
+        .arg(root().join("schemas/retention/deletion-record.schema.json"))
+        .arg(env.path().join("deletion.json")));
+    let record = std::fs::read_to_string(env.path().join("deletion.json")).unwrap();
+    assert!(!record.contains("per_") && !record.contains("@example."), "counts and kinds only");
+    assert!(s(&["person", "show", "M0002", "--json"]).json()["data"]["name"].is_null(), "anonymised");
+    assert!(!s(&["person", "show", "M0001", "--json"]).json()["data"]["name"].is_null(), "kept: legal obligation");
+    let again = s(&["retention", "run", "--json"]).json();
+    assert_eq!(again["data"]["counts"]["transfer_wind_down_people"], 0, "a wind-down runs once");
+    s(&["audit", "verify"]);
     // The same register is never overwritten.
     let again = import("g/register.db", &["--custodian", "group/group-age.pub"]);
     assert_eq!(again.code, 2);

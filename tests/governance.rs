@@ -150,3 +150,49 @@ fn complaints_incidents_and_assessments() {
     assert!(r.stderr.contains("not in the assessments register"), "{}", r.stderr);
     assert_eq!(cite("LIA-X").code, 0);
 }
+
+#[test]
+fn retention_anonymises_what_is_past_the_policy_and_logs_counts_only() {
+    let env = TestEnv::with_fixtures();
+    let p = data(&env, &["retention", "policy"]);
+    assert_eq!(p.as_array().unwrap().iter().find(|k| k["kind"] == "inactive_people").unwrap()["months"], 24);
+    let dry = data(&env, &["retention", "run", "--dry-run"]);
+    let inactive = dry["counts"]["inactive_people"].as_u64().unwrap();
+    assert!(inactive > 0, "{dry}");
+    // Turned off, nothing is due of that kind; a bad setting is refused.
+    data(&env, &["retention", "policy", "--set", "inactive_people=0"]);
+    assert_eq!(data(&env, &["retention", "run", "--dry-run"])["counts"]["inactive_people"], 0);
+    assert_eq!(env.run(&["retention", "policy", "--set", "everything=1"]).code, 2);
+    assert_eq!(env.run(&["retention", "policy", "--set", "inactive_people=soon"]).code, 2);
+    data(&env, &["retention", "policy", "--set", "inactive_people=24"]);
+    // A request closed long ago, and a tombstone past its expiry.
+    let r = data(&env, &["request", "open", "--kind", "access", "--person", "M0005", "--received", "2024-01-02"]);
+    let rid = r["id"].as_str().unwrap().to_string();
+    data(&env, &["request", "close", &rid, "--date", "2024-01-20", "--outcome", "copy sent"]);
+    env.ok(&["person", "erase", "M0006", "--reason", "asked to be forgotten"]);
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.execute("UPDATE tombstones SET expires = '2026-01-01'", []).unwrap();
+    drop(conn);
+    let supp_before = data(&env, &["audit", "report"])["suppression"]["entries"].as_u64().unwrap();
+    let listed = |env: &TestEnv| {
+        data(env, &["person", "list"]).as_array().unwrap().iter().filter(|p| p["erased_at"].is_null()).count()
+    };
+    let live_before = listed(&env);
+    let run = data(&env, &["retention", "run"]);
+    assert_eq!(run["counts"]["inactive_people"].as_u64().unwrap(), inactive);
+    assert_eq!(run["counts"]["tombstones"], 1);
+    assert_eq!(run["counts"]["closed_requests"], 1);
+    assert_eq!(listed(&env) as u64, live_before as u64 - inactive);
+    assert_eq!(data(&env, &["request", "show", &rid])["person_id"], serde_json::Value::Null);
+    let after = data(&env, &["audit", "report"]);
+    assert_eq!(after["suppression"]["entries"].as_u64().unwrap(), supp_before - 1);
+    assert_eq!(after["suppression"]["erasures"], 0);
+    // The audit log has counts and kinds, never who.
+    let log = env.ok(&["audit", "log", "--json"]).stdout;
+    let entry = log.lines().skip_while(|l| !l.contains("retention.run")).take(40).collect::<String>();
+    assert!(!entry.contains("per_"), "{entry}");
+    // Nothing more is due.
+    let again = data(&env, &["retention", "run", "--dry-run"]);
+    assert!(again["counts"].as_object().unwrap().values().all(|v| v == 0), "{again}");
+    env.ok(&["audit", "verify"]);
+}

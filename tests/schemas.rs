@@ -276,6 +276,9 @@ fn every_json_output_matches_its_schema() {
         &mut by_type,
     );
     save(&j(&["assessment", "list"]), &mut by_type);
+    save(&j(&["retention", "policy", "--set", "closed_requests=36"]), &mut by_type);
+    save(&j(&["retention", "run", "--dry-run"]), &mut by_type);
+    save(&j(&["retention", "run"]), &mut by_type);
 
     // Keys, custodians, accounts, tasks, backups.
     let v = TestEnv::new();

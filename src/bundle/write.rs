@@ -134,7 +134,12 @@ fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
     let mut held = String::new();
     for (reason, n) in &p.totals.register_by_reason {
         let meaning = crate::transfer::rules::REASONS.iter().find(|(c, _)| c == reason).map_or("", |(_, m)| *m);
-        held.push_str(&format!("<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n", esc(reason), n, esc(meaning)));
+        held.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",
+            esc(reason),
+            n,
+            esc(meaning)
+        ));
     }
     let accounts: String = p.accounts.iter().map(|a| format!("<li>{} ({}): change the password, the recovery email and phone, the two-factor method, and remove the old admins.</li>\n", esc(&a.service), esc(&a.url))).collect();
     format!(

@@ -475,3 +475,115 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
         }
     }
 }
+
+/// `retention ...`.
+pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
+    use crate::cli::RetentionCmd;
+    use crate::retention as ret;
+    let mut reg = ctx.open()?;
+    match cmd {
+        RetentionCmd::Policy { set } => {
+            let mut changes = Vec::new();
+            for s in &set {
+                let (k, m) = s.split_once('=').ok_or_else(|| {
+                    Error::bad("--set", format!("'{s}': write it as KIND=MONTHS, e.g. inactive_people=36"))
+                })?;
+                if !ret::KINDS.iter().any(|(kind, _, _)| *kind == k) {
+                    let kinds: Vec<&str> = ret::KINDS.iter().map(|(k, _, _)| *k).collect();
+                    return Err(Error::bad("--set", format!("unknown kind '{k}': use {}", kinds.join(", "))));
+                }
+                let m: u32 = m.parse().map_err(|_| Error::bad("--set", format!("'{m}' is not a number of months")))?;
+                changes.push((k.to_string(), m));
+            }
+            if !changes.is_empty() {
+                reg.change(ctx.now, |c| {
+                    for (k, m) in &changes {
+                        ret::set_policy(c, k, *m)?;
+                    }
+                    c.audit("retention.policy", "policy", serde_json::json!({ "set": changes.iter().map(|(k, m)| serde_json::json!({ "kind": k, "months": m })).collect::<Vec<_>>() }))
+                })?;
+            }
+            let p = ret::policy(reg.conn())?;
+            let rows: Vec<Vec<String>> = ret::KINDS
+                .iter()
+                .map(|(k, _, what)| {
+                    let m = p[*k];
+                    let period = match (*k, m) {
+                        ("tombstones", 0) => "own expiry".to_string(),
+                        (_, 0) => "off".to_string(),
+                        (_, m) => format!("{m} months"),
+                    };
+                    vec![k.to_string(), period, what.to_string()]
+                })
+                .collect();
+            let data: Vec<serde_json::Value> = ret::KINDS
+                .iter()
+                .map(|(k, d, what)| serde_json::json!({ "kind": k, "months": p[*k], "default": d, "what": what }))
+                .collect();
+            Ok(Outcome::new("retention_policy", data, table(&["KIND", "PERIOD", "WHAT HAPPENS"], &rows)))
+        }
+        RetentionCmd::Run { dry_run, record, sign_key } => {
+            let key = match &sign_key {
+                Some(k) => Some(crate::keys::SigningKey::load(k)?),
+                None => None,
+            };
+            if let Some(r) = &record
+                && r.exists()
+            {
+                return Err(Error::io("create", r, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+            }
+            let due = ret::due(reg.conn(), ctx.now)?;
+            let counts = due.counts();
+            let transfers: Vec<serde_json::Value> = due
+                .transfers
+                .iter()
+                .map(|t| serde_json::json!({ "transfer": t.transfer, "delete_after": t.delete_after, "people_anonymised": t.anonymise.len(), "people_kept": t.kept.len() }))
+                .collect();
+            let mut text = format!("retention {}:\n", if dry_run { "dry run, nothing changed" } else { "run" });
+            for (k, n) in &counts {
+                text.push_str(&format!("  {k}: {n}\n"));
+            }
+            let mut data =
+                serde_json::json!({ "dry_run": dry_run, "counts": counts, "transfers": transfers, "record": null });
+            if dry_run {
+                return Ok(Outcome::new("retention_run", data, text));
+            }
+            let policy = ret::policy(reg.conn())?;
+            reg.change(ctx.now, |c| {
+                ret::apply(c, &due)?;
+                vault::finish_open(c, "retention_run", "register", &fmt_ts(c.now), c.actor)?;
+                for t in &due.transfers {
+                    vault::finish_open(c, "retention_run", &t.transfer, &fmt_ts(c.now), c.actor)?;
+                }
+                c.audit(
+                    "retention.run",
+                    "register",
+                    serde_json::json!({ "counts": counts, "transfers": transfers, "policy": policy }),
+                )
+            })?;
+            if let (Some(path), Some(key)) = (&record, &key) {
+                let own = queries::self_controller(reg.conn())?;
+                let (size, root) = crate::register::audit::tree_head(reg.conn())?;
+                let doc = serde_json::json!({
+                    "format": "handover-deletion-record",
+                    "format_version": 1,
+                    "controller": { "slug": own.slug, "name": own.name },
+                    "run_at": fmt_ts(ctx.now),
+                    "policy": policy,
+                    "counts": counts,
+                    "transfers": transfers,
+                    "audit_log": { "entries": size, "merkle_root": hex::encode(root) },
+                    "signer_key_id": key.key_id(),
+                });
+                let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+                let sig = key.sign(&bytes[..], &format!("deletion record of {} at {}", own.slug, fmt_ts(ctx.now)))?;
+                super::regfile::atomic_write(path, &bytes)?;
+                let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));
+                crate::keys::write_new(&sig_path, 0o644, sig.as_bytes())?;
+                data["record"] = path.display().to_string().into();
+                text.push_str(&format!("signed deletion record: {} (+ .minisig)\n", path.display()));
+            }
+            Ok(Outcome::new("retention_run", data, text))
+        }
+    }
+}

@@ -50,6 +50,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Complaint(c) => governance::complaint(ctx, c),
         Command::Incident(c) => governance::incident(ctx, c),
         Command::Assessment(c) => governance::assessment(ctx, c),
+        Command::Retention(c) => governance::retention(ctx, c),
         Command::RegisterFile(c) => regfile::run(ctx, c),
         Command::Transfer(c) => transfer::run(ctx, c),
         Command::Document(c) => document::run(ctx, c),

@@ -292,6 +292,46 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let text = crate::output::table(&["ID", "DATE", "TO", "STATE", "REGISTER", "LIST", "ART19 OWED"], &rows);
             Ok(Outcome::new("transfer_list", list, text))
         }
+        TransferCmd::Close { id, delete_after } => {
+            let mut reg = ctx.open()?;
+            let v = docs::transfer_view(reg.conn(), &id)?;
+            if v.transfer.state != "complete" {
+                return Err(Error::bad(
+                    "ID",
+                    format!(
+                        "transfer {id} is {}: close it once the receiving group's rotation statement is recorded (`transfer confirm --statement`)",
+                        v.transfer.state
+                    ),
+                ));
+            }
+            let date = parse_date(&delete_after)
+                .ok_or_else(|| Error::bad("--delete-after", "must be a date such as 2027-04-01"))?;
+            if date < ctx.now.date_naive() {
+                return Err(Error::bad("--delete-after", "is in the past: give today or a later day"));
+            }
+            reg.change(ctx.now, |c| {
+                c.execute(
+                    "UPDATE transfers SET delete_after = ?2, closed_at = ?3 WHERE id = ?1",
+                    rusqlite::params![id, date.to_string(), fmt_ts(c.now)],
+                )?;
+                crate::register::vault::set_task(
+                    c,
+                    "retention_run",
+                    &id,
+                    &format!("Run `handover retention run` to wind down transfer {id}"),
+                    "storage limitation: delete what is no longer needed after the handover (R20)",
+                    &date.succ_opt().unwrap_or(date).to_string(),
+                    &fmt_ts(c.now),
+                )?;
+                c.audit("transfer.close", &id, serde_json::json!({ "delete_after": date.to_string() }))
+            })?;
+            let v = docs::transfer_view(reg.conn(), &id)?;
+            let text = format!(
+                "transfer {id} closed: after {date}, `handover retention run` anonymises the {} people who went (except any a recorded legal obligation still needs)\n",
+                v.people
+            );
+            Ok(Outcome::new("transfer_view", v, text))
+        }
         TransferCmd::Show { id } => {
             let reg = ctx.open()?;
             let v = docs::transfer_view(reg.conn(), &id)?;

@@ -839,23 +839,33 @@ pub fn erase_person(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let at = fmt_ts(now);
+    strip_person(conn, &p.id, now)?;
+    conn.execute(
+        "INSERT INTO tombstones(person_id, hash, erased_at, reason, basis, expires) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![p.id, hash, at, reason, basis, expires],
+    )?;
+    Ok(())
+}
+
+/// Remove every identifying field of a person (erasure, or anonymisation when a retention period
+/// ends): name, contact details, organisation, hub, source and notes, evidence references, support
+/// notes and authority references of their consent events, and their diversity answers.
+/// Non-identifying facts (purposes, actions, dates, roles) stay.
+pub fn strip_person(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result<()> {
+    let at = fmt_ts(now);
     conn.execute(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
             notes = NULL, source = NULL, hub = NULL, erased_at = ?2 WHERE id = ?1",
-        params![p.id, at],
+        params![person_id, at],
     )?;
     conn.execute(
         "UPDATE consent_events SET evidence_ref = CASE WHEN evidence_ref IS NULL THEN NULL ELSE '[erased]' END,
             support_given = NULL, authority_ref = CASE WHEN authority_ref IS NULL THEN NULL ELSE '[erased]' END,
             context = NULL WHERE person_id = ?1",
-        [&p.id],
+        [person_id],
     )?;
-    conn.execute("DELETE FROM diversity WHERE person_id = ?1", [&p.id])?;
-    conn.execute("UPDATE roles SET hub = NULL WHERE person_id = ?1", [&p.id])?;
-    conn.execute(
-        "INSERT INTO tombstones(person_id, hash, erased_at, reason, basis, expires) VALUES (?1,?2,?3,?4,?5,?6)",
-        params![p.id, hash, at, reason, basis, expires],
-    )?;
+    conn.execute("DELETE FROM diversity WHERE person_id = ?1", [person_id])?;
+    conn.execute("UPDATE roles SET hub = NULL WHERE person_id = ?1", [person_id])?;
     Ok(())
 }
 

@@ -1,0 +1,235 @@
+//! Storage limitation (R20): the register's retention policy, what is past it, and applying it.
+//!
+//! Kinds and their documented defaults (months; `retention policy --set KIND=MONTHS` changes them,
+//! 0 turns a kind off):
+//!
+//! - `inactive_people` (24): a person with nothing in force — no consent granted to anyone, no
+//!   other lawful basis recorded without an objection, no current role — and no consent or basis
+//!   event, role or registration within the period is anonymised (identifying fields removed, as
+//!   erasure does, without putting them on the suppression list).
+//! - `tombstones` (each tombstone's own expiry, set at erasure): the tombstone and its suppression
+//!   entry are deleted.
+//! - `closed_requests` (24): a closed rights request loses its link to the person and its channel.
+//! - `closed_complaints` (24): a closed complaint loses its link to the person and its summary.
+//!
+//! And the sender's wind-down after a completed transfer (`transfer close --delete-after`): on
+//! that date, the people who went in it are anonymised unless a recorded legal basis of the
+//! sender's own still requires their details (a `legal_obligation` basis naming the sender, recorded
+//! with `basis record`, e.g. gift-aid or safeguarding records it must keep).
+//!
+//! The audit log, consent and request events and incidents are kept: they hold no more than ids
+//! and are the evidence of lawful processing (Art 5(2)); a person's evidence references are removed
+//! when the person is anonymised.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Months, Utc};
+use serde::Serialize;
+
+use crate::consent::Status;
+use crate::error::Result;
+use crate::model::fmt_ts;
+use crate::register::{Change, queries, set_setting, setting};
+
+/// The kinds a policy covers, with their default periods in months.
+pub const KINDS: &[(&str, u32, &str)] = &[
+    ("inactive_people", 24, "people with nothing in force and no activity: anonymised"),
+    (
+        "tombstones",
+        0,
+        "erasure tombstones past their own expiry (set at erasure): deleted with their suppression entry",
+    ),
+    ("closed_requests", 24, "closed rights requests: the link to the person and the channel removed"),
+    ("closed_complaints", 24, "closed complaints: the link to the person and the summary removed"),
+];
+
+/// The policy: months per kind (`tombstones` uses each tombstone's own expiry; 0 turns a kind off,
+/// except for tombstones, whose 0 means "at their expiry").
+pub fn policy(conn: &rusqlite::Connection) -> Result<BTreeMap<String, u32>> {
+    let mut p = BTreeMap::new();
+    for (k, d, _) in KINDS {
+        let v = setting(conn, &format!("retention.{k}"))?.and_then(|v| v.parse().ok()).unwrap_or(*d);
+        p.insert((*k).to_string(), v);
+    }
+    Ok(p)
+}
+
+/// Change one kind's period.
+pub fn set_policy(c: &Change<'_>, kind: &str, months: u32) -> Result<()> {
+    set_setting(c, &format!("retention.{kind}"), &months.to_string())
+}
+
+/// What a run would do.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Due {
+    pub inactive_people: Vec<String>,
+    pub tombstones: Vec<String>,
+    pub closed_requests: Vec<String>,
+    pub closed_complaints: Vec<String>,
+    /// Transfers whose wind-down date has come: (transfer id, people to anonymise, people kept).
+    pub transfers: Vec<WindDown>,
+}
+
+/// One transfer's wind-down.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindDown {
+    pub transfer: String,
+    pub delete_after: String,
+    pub anonymise: Vec<String>,
+    /// Kept because a recorded legal basis of the sender's own still needs them.
+    pub kept: Vec<String>,
+}
+
+impl Due {
+    /// Counts by kind.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        BTreeMap::from([
+            ("inactive_people", self.inactive_people.len()),
+            ("tombstones", self.tombstones.len()),
+            ("closed_requests", self.closed_requests.len()),
+            ("closed_complaints", self.closed_complaints.len()),
+            ("transfer_wind_down_people", self.transfers.iter().map(|t| t.anonymise.len()).sum()),
+            ("transfer_wind_down_kept", self.transfers.iter().map(|t| t.kept.len()).sum()),
+        ])
+    }
+}
+
+fn before(now: DateTime<Utc>, months: u32) -> String {
+    fmt_ts(now.checked_sub_months(Months::new(months)).unwrap_or(now))
+}
+
+/// Work out what is past the policy at `now`.
+pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Due> {
+    let p = policy(conn)?;
+    let own = queries::self_controller(conn)?;
+    let mut d = Due::default();
+    let today = now.date_naive().to_string();
+    let people: Vec<queries::Person> = queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    let consents = queries::consents(conn, None, None)?;
+    let bases = queries::bases(conn, None)?;
+    let roles = queries::roles(conn, None)?;
+    // Wind-downs first: their people are not counted again as inactive.
+    let mut wound: BTreeSet<String> = BTreeSet::new();
+    let mut st = conn.prepare(
+        "SELECT id, delete_after FROM transfers WHERE delete_after IS NOT NULL AND delete_after <= ?1 AND wound_down_at IS NULL",
+    )?;
+    let closing: Vec<(String, String)> =
+        st.query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+    let keeps = |pid: &str| {
+        bases.iter().any(|b| {
+            b.person_id == pid
+                && b.action == "record"
+                && b.controllers.contains(&own.slug)
+                && b.basis.as_deref() == Some("legal_obligation")
+        })
+    };
+    for (tid, after) in closing {
+        let mut st = conn.prepare(
+            "SELECT tp.person_id FROM transfer_people tp JOIN people p ON p.id = tp.person_id WHERE tp.transfer_id = ?1 AND p.erased_at IS NULL ORDER BY tp.person_id",
+        )?;
+        let ids: Vec<String> = st.query_map([&tid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let (kept, anonymise): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| keeps(id));
+        wound.extend(anonymise.iter().cloned());
+        d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept });
+    }
+    if p["inactive_people"] > 0 {
+        let cutoff = before(now, p["inactive_people"]);
+        let purposes = queries::purposes(conn)?;
+        let refresh: BTreeMap<&str, Option<u32>> =
+            purposes.iter().map(|p| (p.code.as_str(), p.refresh_months)).collect();
+        let controllers: Vec<String> = queries::controllers(conn)?.into_iter().map(|c| c.slug).collect();
+        let mut by_person: BTreeMap<&str, Vec<&queries::StoredConsent>> = BTreeMap::new();
+        for c in &consents {
+            by_person.entry(c.person_id.as_str()).or_default().push(c);
+        }
+        for person in &people {
+            if wound.contains(&person.id) {
+                continue;
+            }
+            // The last sign of a relationship: consent and basis events, roles, joining; the
+            // register's own record date only when there is none (an import is not activity).
+            let events = by_person.get(person.id.as_str()).cloned().unwrap_or_default();
+            let mut last: Option<String> = person.joined_on.clone();
+            let mut seen = |t: &str| {
+                if last.as_deref().is_none_or(|l| t > l) {
+                    last = Some(t.to_string());
+                }
+            };
+            events.iter().for_each(|e| seen(&e.at));
+            bases.iter().filter(|b| b.person_id == person.id).for_each(|b| seen(&b.decided_at));
+            for r in roles.iter().filter(|r| r.person_id == person.id) {
+                seen(r.to.as_deref().unwrap_or(today.as_str()));
+                seen(&r.from);
+            }
+            let last = last.unwrap_or_else(|| person.created_at.clone());
+            if last.as_str() > cutoff.as_str() || roles.iter().any(|r| r.person_id == person.id && r.to.is_none()) {
+                continue;
+            }
+            let granted = purposes.iter().any(|pp| {
+                let views: Vec<_> = events.iter().filter(|e| e.purpose == pp.code).filter_map(|e| e.view()).collect();
+                controllers.iter().any(|c| {
+                    crate::consent::status(&views, c, refresh.get(pp.code.as_str()).copied().flatten(), now)
+                        == Status::Granted
+                })
+            });
+            let objected: BTreeSet<&str> = bases
+                .iter()
+                .filter(|b| b.person_id == person.id && b.action == "object")
+                .map(|b| b.purpose.as_str())
+                .collect();
+            let basis_in_force = bases
+                .iter()
+                .any(|b| b.person_id == person.id && b.action == "record" && !objected.contains(b.purpose.as_str()));
+            if !granted && !basis_in_force {
+                d.inactive_people.push(person.id.clone());
+            }
+        }
+    }
+    let mut st = conn.prepare("SELECT person_id FROM tombstones WHERE expires <= ?1 ORDER BY person_id")?;
+    d.tombstones = st.query_map([&today], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    if p["closed_requests"] > 0 {
+        let cutoff = before(now, p["closed_requests"]);
+        let mut st = conn.prepare(
+            "SELECT id FROM requests WHERE state = 'closed' AND closed_on <= ?1 AND (person_id IS NOT NULL OR channel IS NOT NULL) ORDER BY id",
+        )?;
+        d.closed_requests = st.query_map([&cutoff[..10]], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    }
+    if p["closed_complaints"] > 0 {
+        let cutoff = before(now, p["closed_complaints"]);
+        let mut st = conn.prepare(
+            "SELECT id FROM complaints WHERE closed_on IS NOT NULL AND closed_on <= ?1 AND summary != '[removed: retention period ended]' ORDER BY id",
+        )?;
+        d.closed_complaints = st.query_map([&cutoff[..10]], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    }
+    Ok(d)
+}
+
+/// Apply what is due, in the caller's transaction.
+pub fn apply(c: &Change<'_>, d: &Due) -> Result<()> {
+    for id in d.inactive_people.iter().chain(d.transfers.iter().flat_map(|t| t.anonymise.iter())) {
+        queries::strip_person(c, id, c.now)?;
+    }
+    for t in &d.transfers {
+        c.execute(
+            "UPDATE transfers SET wound_down_at = ?2 WHERE id = ?1",
+            rusqlite::params![t.transfer, fmt_ts(c.now)],
+        )?;
+    }
+    for pid in &d.tombstones {
+        c.execute(
+            "DELETE FROM suppression WHERE reason = 'erased' AND hash = (SELECT hash FROM tombstones WHERE person_id = ?1)",
+            [pid],
+        )?;
+        c.execute("DELETE FROM tombstones WHERE person_id = ?1", [pid])?;
+    }
+    for id in &d.closed_requests {
+        c.execute("UPDATE requests SET person_id = NULL, channel = NULL WHERE id = ?1", [id])?;
+    }
+    for id in &d.closed_complaints {
+        c.execute(
+            "UPDATE complaints SET person_id = NULL, summary = '[removed: retention period ended]' WHERE id = ?1",
+            [id],
+        )?;
+    }
+    Ok(())
+}
