@@ -710,6 +710,16 @@ pub enum AuditCmd {
         #[arg(long)]
         detail: bool,
     },
+    /// The Art 30 record of processing activities, generated from the register, for the data
+    /// protection lead to check, complete and keep.
+    Ropa {
+        /// text, json or html (one self-contained, printable page).
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "html"])]
+        format: String,
+        /// Write it to this file (never overwritten) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a signed checkpoint of the audit log (C2SP tlog-checkpoint: origin, size, RFC 6962
     /// Merkle root), for the data protection lead to keep and check later with `audit verify --checkpoint`.
     Checkpoint {

@@ -32,6 +32,7 @@ pub mod progress;
 pub mod register;
 pub mod report;
 pub mod retention;
+pub mod ropa;
 pub mod transfer;
 pub mod vault;
 

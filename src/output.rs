@@ -118,6 +118,7 @@ fn is_data(kind: &str) -> bool {
                 | "audit_log"
                 | "audit_verify"
                 | "audit_report"
+                | "ropa"
                 | "completions"
                 | "man"
         )

@@ -356,12 +356,12 @@ fn n(v: &serde_json::Value) -> String {
 }
 
 /// A section: a heading, a caption, column names and rows (what both renderers show).
-struct Section {
-    heading: &'static str,
-    caption: String,
-    columns: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
-    empty: &'static str,
+pub(crate) struct Section {
+    pub heading: &'static str,
+    pub caption: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub empty: &'static str,
 }
 
 fn sections(r: &Report) -> Vec<Section> {
@@ -570,19 +570,57 @@ fn sections(r: &Report) -> Vec<Section> {
     s
 }
 
+/// A document of sections, as both renderers take it.
+pub(crate) struct Doc {
+    pub title: String,
+    /// Lines under the title (plain text; escaped in HTML).
+    pub intro: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+fn report_doc(r: &Report) -> Doc {
+    Doc {
+        title: format!("Data protection report: {}", r.community),
+        intro: vec![
+            format!(
+                "Controller {}{}. Generated {}.",
+                r.controller,
+                r.to.as_deref().map(|t| format!("; transfers to {t}")).unwrap_or_default(),
+                r.generated_at
+            ),
+            format!(
+                "Audit log: {} entries, Merkle root {}, hash chain {}.",
+                n(&r.audit_log["entries"]),
+                n(&r.audit_log["merkle_root"]),
+                if r.audit_log["chain_intact"] == true { "intact" } else { "BROKEN" }
+            ),
+            if r.detail {
+                "This copy lists person ids: keep it as securely as the register.".into()
+            } else {
+                "Counts only: no person is named.".into()
+            },
+        ],
+        sections: sections(r),
+    }
+}
+
 /// The report as plain text.
 pub fn text(r: &Report) -> String {
-    let mut t = format!(
-        "Data protection report: {} ({}){}\ngenerated {}; audit log {} entries, Merkle root {}, chain {}\n",
-        r.community,
-        r.controller,
-        r.to.as_deref().map(|t| format!(", transfers to {t}")).unwrap_or_default(),
-        r.generated_at,
-        n(&r.audit_log["entries"]),
-        n(&r.audit_log["merkle_root"]),
-        if r.audit_log["chain_intact"] == true { "intact" } else { "BROKEN" },
-    );
-    for s in sections(r) {
+    render_text(&report_doc(r))
+}
+
+/// The report as one self-contained, printable, accessible HTML page.
+pub fn html(r: &Report) -> String {
+    render_html(&report_doc(r))
+}
+
+/// A document as plain text: the title, the intro, then each section's heading, caption and table.
+pub(crate) fn render_text(d: &Doc) -> String {
+    let mut t = format!("{}\n", d.title);
+    for line in &d.intro {
+        let _ = writeln!(t, "{line}");
+    }
+    for s in &d.sections {
         let _ = write!(t, "\n== {}\n{}\n", s.heading, s.caption);
         if s.rows.is_empty() {
             if !s.empty.is_empty() {
@@ -599,29 +637,17 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The report as one self-contained, printable, accessible HTML page: headings, tables with
-/// captions and header cells, no script, no outside resources.
-pub fn html(r: &Report) -> String {
+/// A document as one self-contained, printable, accessible HTML page: one h1, h2 per section,
+/// tables with captions and scoped header cells, no script, no outside resources.
+pub(crate) fn render_html(d: &Doc) -> String {
     let mut h = String::from("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = writeln!(h, "<title>Data protection report: {}</title>", esc(&r.community));
-    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em;min-width:32em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
-    let _ = writeln!(h, "<h1>Data protection report: {}</h1>", esc(&r.community));
-    let _ = writeln!(
-        h,
-        "<p>Controller {}{}. Generated {}. Audit log: {} entries, Merkle root <code>{}</code>, hash chain {}. {}</p>",
-        esc(&r.controller),
-        r.to.as_deref().map(|t| format!("; transfers to {}", esc(t))).unwrap_or_default(),
-        esc(&r.generated_at),
-        esc(&n(&r.audit_log["entries"])),
-        esc(&n(&r.audit_log["merkle_root"])),
-        if r.audit_log["chain_intact"] == true { "intact" } else { "<strong>BROKEN</strong>" },
-        if r.detail {
-            "This copy lists person ids: keep it as securely as the register."
-        } else {
-            "Counts only: no person is named."
-        },
-    );
-    for s in sections(r) {
+    let _ = writeln!(h, "<title>{}</title>", esc(&d.title));
+    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em;min-width:32em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
+    let _ = writeln!(h, "<h1>{}</h1>", esc(&d.title));
+    for line in &d.intro {
+        let _ = writeln!(h, "<p>{}</p>", esc(line));
+    }
+    for s in &d.sections {
         let _ = writeln!(h, "<section>\n<h2>{}</h2>", esc(s.heading));
         if s.rows.is_empty() && !s.empty.is_empty() {
             let _ = writeln!(h, "<p>{}</p>", esc(s.empty));

@@ -79,6 +79,21 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     let other = run(&["audit", "report", "--to", "brightwater-trust", "--json"]).json();
     assert!(other["data"]["transfers"].as_array().unwrap().is_empty());
     assert_eq!(env.run(&["--register", "demo/handover.db", "audit", "report", "--to", "nobody"]).code, 2);
+    // The Art 30 record: every purpose in use, with its bases, recipients and assessments.
+    let ropa = run(&["audit", "ropa", "--json"]).json();
+    let acts = ropa["data"]["activities"].as_array().unwrap();
+    let ds = acts.iter().find(|a| a["purpose"] == "disclose_to_successor").unwrap();
+    assert!(ds["lawful_bases"].as_array().unwrap().iter().any(|b| b == "legitimate interests"), "{ds}");
+    assert_eq!(ds["recipients"][0], "kscop-steering-group");
+    assert_eq!(ds["assessments"][0], "LIA-2026-02");
+    let dm = acts.iter().find(|a| a["purpose"] == "diversity_monitoring").unwrap();
+    assert_eq!(dm["art9_condition"], "Art 9(2)(a) explicit consent");
+    assert_eq!(ropa["data"]["recipients"][0]["dpia_ref"], "DPIA-2026-01");
+    run(&["audit", "ropa", "--format", "html", "--out", "ropa.html"]);
+    check_html(&env.path().join("ropa.html"));
+    let ropa_text = run(&["audit", "ropa"]).stdout;
+    assert!(ropa_text.starts_with("Record of processing activities (Art 30): Brightwater Trust"));
+    assert!(!ropa_text.contains("per_") && !ropa_text.contains("@example."));
     // The letter in every bundle passes the same HTML checks.
     let bundle = std::fs::read_dir(env.path().join("demo/bundle"))
         .unwrap()

@@ -476,6 +476,9 @@ fn every_json_output_matches_its_schema() {
     let tid = listed["data"][0]["id"].as_str().map_or(tid, String::from);
     save(&env.ok(&["--register", &demo_reg, "transfer", "show", &tid, "--json"]).stdout, &mut by_type);
     save(&env.ok(&["--register", &demo_reg, "audit", "report", "--json"]).stdout, &mut by_type);
+    save(&env.ok(&["--register", &demo_reg, "audit", "ropa", "--json"]).stdout, &mut by_type);
+    env.ok(&["--register", &demo_reg, "audit", "ropa", "--format", "json", "--out", "ropa.json"]);
+    save(&std::fs::read_to_string(env.path().join("ropa.json")).unwrap(), &mut by_type);
     save(&env.ok(&["--register", &demo_reg, "audit", "report", "--detail", "--json"]).stdout, &mut by_type);
     env.ok(&["--register", &demo_reg, "audit", "report", "--format", "json", "--out", "report.json"]);
     save(&std::fs::read_to_string(env.path().join("report.json")).unwrap(), &mut by_type);

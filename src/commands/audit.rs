@@ -78,6 +78,43 @@ fn verify(
     Ok(o)
 }
 
+/// A document in the chosen format: html, json (the same envelope as --json) or text.
+fn render<T: serde::Serialize>(
+    kind: &str,
+    data: &T,
+    format: &str,
+    html: impl FnOnce() -> String,
+    text: impl FnOnce() -> String,
+) -> Result<String> {
+    Ok(match format {
+        "html" => html(),
+        "json" => {
+            serde_json::to_string_pretty(&serde_json::json!({ "type": kind, "data": data }))
+                .map_err(|e| crate::error::Error::Internal(e.to_string()))?
+                + "\n"
+        }
+        _ => text(),
+    })
+}
+
+/// Print the document, or write it to a new file.
+fn deliver<T: serde::Serialize>(
+    kind: &'static str,
+    data: T,
+    body: String,
+    format: &str,
+    out: Option<std::path::PathBuf>,
+) -> Result<Outcome> {
+    match out {
+        Some(path) => {
+            super::regfile::atomic_write(&path, body.as_bytes())?;
+            let text = format!("{} ({format}) written to {}\n", kind.replace('_', " "), path.display());
+            Ok(Outcome::new("file_written", serde_json::json!({ "path": path.display().to_string() }), text))
+        }
+        None => Ok(Outcome::new(kind, data, body)),
+    }
+}
+
 /// Run an audit subcommand.
 pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
@@ -90,20 +127,15 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
                 return Err(crate::error::Error::NotFound { kind: "controller", id: t.clone() });
             }
             let r = crate::report::build(reg.conn(), ctx.now, to.as_deref(), detail)?;
-            let envelope = || serde_json::to_string_pretty(&serde_json::json!({ "type": "audit_report", "data": &r }));
-            let body = match format.as_str() {
-                "html" => crate::report::html(&r),
-                "json" => envelope().map_err(|e| crate::error::Error::Internal(e.to_string()))? + "\n",
-                _ => crate::report::text(&r),
-            };
-            match out {
-                Some(path) => {
-                    super::regfile::atomic_write(&path, body.as_bytes())?;
-                    let text = format!("report ({format}) written to {}\n", path.display());
-                    Ok(Outcome::new("file_written", serde_json::json!({ "path": path.display().to_string() }), text))
-                }
-                None => Ok(Outcome::new("audit_report", r, body)),
-            }
+            let body = render("audit_report", &r, &format, || crate::report::html(&r), || crate::report::text(&r))?;
+            deliver("audit_report", r, body, &format, out)
+        }
+        AuditCmd::Ropa { format, out } => {
+            let r = crate::ropa::build(reg.conn(), ctx.now)?;
+            let doc = crate::ropa::doc(&r);
+            let body =
+                render("ropa", &r, &format, || crate::report::render_html(&doc), || crate::report::render_text(&doc))?;
+            deliver("ropa", r, body, &format, out)
         }
         AuditCmd::Checkpoint { sign_key, out } => {
             let key = crate::keys::SigningKey::load(&sign_key)?;

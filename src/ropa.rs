@@ -1,0 +1,240 @@
+//! The Art 30 record of processing activities, generated from the register (`audit ropa`), for the
+//! data protection lead to check, complete and keep: the controller, each purpose as a processing
+//! activity with its lawful bases (and Art 9 condition), the categories of people and of data, the
+//! recipients, the assessments cited and the retention; the recipients and transfers; the
+//! retention schedule; the security measures the tool itself applies.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::fmt_ts;
+use crate::register::{docs, queries, setting};
+use crate::report::{Doc, Section};
+
+/// One processing activity (a purpose).
+#[derive(Debug, Clone, Serialize)]
+pub struct Activity {
+    pub purpose: String,
+    pub name: String,
+    pub lawful_bases: Vec<String>,
+    pub art9_condition: Option<String>,
+    pub data_categories: Vec<String>,
+    pub people_categories: Vec<String>,
+    pub people: usize,
+    pub recipients: Vec<String>,
+    pub assessments: Vec<String>,
+    pub retention: String,
+}
+
+/// The record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ropa {
+    pub generated_at: String,
+    pub community: String,
+    pub controller: queries::Controller,
+    pub activities: Vec<Activity>,
+    pub recipients: Vec<serde_json::Value>,
+    pub international_transfers: String,
+    pub retention_schedule: Vec<serde_json::Value>,
+    pub security_measures: Vec<String>,
+}
+
+/// The measures the tool applies, whatever the register holds.
+pub const SECURITY_MEASURES: &[&str] = &[
+    "Register file readable by its owner only (0600); foreign keys, secure_delete and a write-ahead log; every change in one transaction",
+    "Account secrets encrypted at rest to named custodians (age, X25519); shown only on a terminal or written to a new 0600 file",
+    "Backups encrypted to the custodians; no plaintext copy written to disk",
+    "Tamper-evident audit log (hash chain and RFC 6962 Merkle tree, signed checkpoints) holding ids only, never names or contact details",
+    "Erasure removes identifying fields and keeps a keyed-hash tombstone (HMAC-SHA256) on the suppression list",
+    "Transfers as age-encrypted bundles to the receiver's keys, signed (minisign, Ed25519) inside and out; the transfer record holds counts only",
+    "Fields minimised per purpose; special-category data only with explicit consent naming the receiver; statistics only as protected aggregates",
+];
+
+/// Build the record at `now`.
+pub fn build(conn: &rusqlite::Connection, now: chrono::DateTime<chrono::Utc>) -> Result<Ropa> {
+    let own = queries::self_controller(conn)?;
+    let people: BTreeMap<String, queries::Person> =
+        queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).map(|p| (p.id.clone(), p)).collect();
+    let consents = queries::consents(conn, None, None)?;
+    let bases = queries::bases(conn, None)?;
+    let policy = crate::retention::policy(conn)?;
+    let mut activities = Vec::new();
+    for p in queries::purposes(conn)? {
+        let mut lawful: BTreeSet<String> = BTreeSet::new();
+        let mut who: BTreeSet<String> = BTreeSet::new();
+        let mut groups: BTreeSet<String> = BTreeSet::new();
+        let mut recipients: BTreeSet<String> = BTreeSet::new();
+        let mut assessments: BTreeSet<String> = BTreeSet::new();
+        let mut explicit = false;
+        for c in consents.iter().filter(|c| c.purpose == p.code && people.contains_key(&c.person_id)) {
+            lawful.insert(if c.consent_kind == "explicit" { "explicit consent".into() } else { "consent".into() });
+            explicit |= c.consent_kind == "explicit";
+            who.insert(c.person_id.clone());
+            recipients.extend(c.controllers.iter().filter(|x| **x != own.slug).cloned());
+        }
+        for b in
+            bases.iter().filter(|b| b.purpose == p.code && b.action == "record" && people.contains_key(&b.person_id))
+        {
+            if let Some(basis) = &b.basis {
+                lawful.insert(basis.replace('_', " "));
+            }
+            who.insert(b.person_id.clone());
+            recipients.extend(b.controllers.iter().filter(|x| **x != own.slug).cloned());
+            assessments.extend(b.assessment_ref.clone());
+        }
+        if who.is_empty() {
+            continue;
+        }
+        for id in &who {
+            if let Some(g) = people.get(id).and_then(|x| x.stakeholder_group.clone()) {
+                groups.insert(g.replace('_', " "));
+            }
+        }
+        let by_consent = lawful.iter().any(|b| b.ends_with("consent"));
+        activities.push(Activity {
+            purpose: p.code.clone(),
+            name: p.name.clone(),
+            lawful_bases: lawful.into_iter().collect(),
+            art9_condition: (p.special || explicit).then(|| "Art 9(2)(a) explicit consent".to_string()),
+            data_categories: if p.fields.is_empty() {
+                vec!["(none beyond the person's id)".into()]
+            } else {
+                p.fields.clone()
+            },
+            people_categories: groups.into_iter().collect(),
+            people: who.len(),
+            recipients: recipients.into_iter().collect(),
+            assessments: assessments.into_iter().collect(),
+            retention: match p.refresh_months.filter(|_| by_consent) {
+                Some(m) => format!(
+                    "consent refreshed every {m} months; people with nothing in force anonymised after {} months",
+                    policy["inactive_people"]
+                ),
+                None => format!("people with nothing in force anonymised after {} months", policy["inactive_people"]),
+            },
+        });
+    }
+    let transfers = docs::transfers(conn)?;
+    let recipients: Vec<serde_json::Value> = queries::controllers(conn)?
+        .into_iter()
+        .filter(|c| !c.is_self)
+        .map(|c| {
+            let sent: Vec<String> = transfers.iter().filter(|t| t.transfer.controller == c.slug).map(|t| format!("{} ({}, {})", t.transfer.id, &t.transfer.created_at[..10], t.transfer.state)).collect();
+            serde_json::json!({ "slug": c.slug, "name": c.name, "kind": c.kind, "dsa_ref": c.dsa_ref, "dpia_ref": c.dpia_ref, "transfers": sent })
+        })
+        .collect();
+    let retention_schedule = crate::retention::KINDS
+        .iter()
+        .map(|(k, _, what)| serde_json::json!({ "kind": k, "months": policy[*k], "what": what }))
+        .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y * 12), "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted" })))
+        .collect();
+    Ok(Ropa {
+        generated_at: fmt_ts(now),
+        community: setting(conn, "community")?.unwrap_or_default(),
+        controller: own,
+        activities,
+        recipients,
+        international_transfers: "None recorded: bundles go only to the receiving controllers listed, in the UK. Record any processor or service outside the UK here by hand.".into(),
+        retention_schedule,
+        security_measures: SECURITY_MEASURES.iter().map(|s| s.to_string()).collect(),
+    })
+}
+
+/// The record as a document for the text and HTML renderers.
+pub(crate) fn doc(r: &Ropa) -> Doc {
+    let c = &r.controller;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not recorded)".into());
+    let join = |v: &[String]| if v.is_empty() { "-".to_string() } else { v.join(", ") };
+    Doc {
+        title: format!("Record of processing activities (Art 30): {}", c.name),
+        intro: vec![
+            format!("Community: {}. Generated {} from the register.", r.community, r.generated_at),
+            "Check it, complete what the register cannot know (other systems, processors), and keep it.".into(),
+        ],
+        sections: vec![
+            Section {
+                heading: "The controller",
+                caption: "Art 30(1)(a)".into(),
+                columns: vec!["Item", "Value"],
+                rows: vec![
+                    vec!["Name".into(), c.name.clone()],
+                    vec!["Legal form".into(), c.kind.replace('_', " ")],
+                    vec!["Contact".into(), opt(&c.contact)],
+                    vec!["Accountable person".into(), opt(&c.accountable_person)],
+                    vec!["ICO fee / registration".into(), opt(&c.ico_fee_status)],
+                ],
+                empty: "",
+            },
+            Section {
+                heading: "Processing activities",
+                caption: "Art 30(1)(b)-(d), (f): purposes, lawful bases, categories of people and data, recipients, retention".into(),
+                columns: vec!["Purpose", "Lawful bases", "Art 9", "Data", "People", "Recipients", "Assessments", "Retention"],
+                rows: r
+                    .activities
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            format!("{} ({})", a.name, a.purpose),
+                            join(&a.lawful_bases),
+                            a.art9_condition.clone().unwrap_or_else(|| "-".into()),
+                            join(&a.data_categories),
+                            format!("{} ({})", a.people, join(&a.people_categories)),
+                            join(&a.recipients),
+                            join(&a.assessments),
+                            a.retention.clone(),
+                        ]
+                    })
+                    .collect(),
+                empty: "No processing recorded yet.",
+            },
+            Section {
+                heading: "Recipients and transfers",
+                caption: "Art 30(1)(d)-(e): other controllers, their agreements, and what was sent".into(),
+                columns: vec!["Recipient", "Kind", "DSA", "DPIA", "Transfers"],
+                rows: r
+                    .recipients
+                    .iter()
+                    .map(|x| {
+                        let t: Vec<String> =
+                            x["transfers"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+                        vec![
+                            format!("{} ({})", x["name"].as_str().unwrap_or(""), x["slug"].as_str().unwrap_or("")),
+                            x["kind"].as_str().unwrap_or("").replace('_', " "),
+                            x["dsa_ref"].as_str().unwrap_or("-").to_string(),
+                            x["dpia_ref"].as_str().unwrap_or("-").to_string(),
+                            join(&t),
+                        ]
+                    })
+                    .collect(),
+                empty: "No other controller.",
+            },
+            Section {
+                heading: "International transfers",
+                caption: "Art 30(1)(e)".into(),
+                columns: vec!["Item", "Value"],
+                rows: vec![vec!["Transfers outside the UK".into(), r.international_transfers.clone()]],
+                empty: "",
+            },
+            Section {
+                heading: "Retention schedule",
+                caption: "Art 30(1)(f): the register's retention policy".into(),
+                columns: vec!["Kind", "Months", "What happens"],
+                rows: r
+                    .retention_schedule
+                    .iter()
+                    .map(|x| vec![x["kind"].as_str().unwrap_or("").to_string(), x["months"].to_string(), x["what"].as_str().unwrap_or("").to_string()])
+                    .collect(),
+                empty: "",
+            },
+            Section {
+                heading: "Security measures",
+                caption: "Art 30(1)(g): technical measures the tool applies".into(),
+                columns: vec!["Measure"],
+                rows: r.security_measures.iter().map(|m| vec![m.clone()]).collect(),
+                empty: "",
+            },
+        ],
+    }
+}
