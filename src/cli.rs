@@ -894,6 +894,10 @@ pub enum TasksCmd {
         #[arg(long)]
         all: bool,
     },
+    /// Bring the tasks that follow from the register's state up to date: consents the register's
+    /// controller relies on that lapse within 90 days (one task per purpose), and a retention run
+    /// when something is past the policy. Run it weekly (the other tasks are made as things happen).
+    Sync,
     /// Mark a task done.
     Done {
         /// Task id.

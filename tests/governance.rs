@@ -159,6 +159,12 @@ fn retention_anonymises_what_is_past_the_policy_and_logs_counts_only() {
     let dry = data(&env, &["retention", "run", "--dry-run"]);
     let inactive = dry["counts"]["inactive_people"].as_u64().unwrap();
     assert!(inactive > 0, "{dry}");
+    // tasks sync turns what is due into tasks: consents lapsing within 90 days, and the run.
+    let sync = data(&env, &["tasks", "sync"]);
+    assert!(sync["set"].as_u64().unwrap() >= 2, "{sync}");
+    let refresh = open_tasks(&env, "consent_refresh");
+    assert!(refresh.iter().any(|t| t["subject"] == "newsletter"), "{refresh:?}");
+    assert_eq!(open_tasks(&env, "retention_run").len(), 1);
     // Turned off, nothing is due of that kind; a bad setting is refused.
     data(&env, &["retention", "policy", "--set", "inactive_people=0"]);
     assert_eq!(data(&env, &["retention", "run", "--dry-run"])["counts"]["inactive_people"], 0);
@@ -191,6 +197,7 @@ fn retention_anonymises_what_is_past_the_policy_and_logs_counts_only() {
     let log = env.ok(&["audit", "log", "--json"]).stdout;
     let entry = log.lines().skip_while(|l| !l.contains("retention.run")).take(40).collect::<String>();
     assert!(!entry.contains("per_"), "{entry}");
+    assert!(open_tasks(&env, "retention_run").is_empty(), "the run finishes its task");
     // Nothing more is due.
     let again = data(&env, &["retention", "run", "--dry-run"]);
     assert!(again["counts"].as_object().unwrap().values().all(|v| v == 0), "{again}");

@@ -279,6 +279,7 @@ fn every_json_output_matches_its_schema() {
     save(&j(&["retention", "policy", "--set", "closed_requests=36"]), &mut by_type);
     save(&j(&["retention", "run", "--dry-run"]), &mut by_type);
     save(&j(&["retention", "run"]), &mut by_type);
+    save(&j(&["tasks", "sync"]), &mut by_type);
 
     // Keys, custodians, accounts, tasks, backups.
     let v = TestEnv::new();

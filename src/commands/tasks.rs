@@ -31,6 +31,62 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
             let text = table(&["ID", "DUE", "STATE", "TASK"], &rows);
             Ok(Outcome::new("task_list", list, text))
         }
+        TasksCmd::Sync => {
+            let r = crate::report::build(reg.conn(), ctx.now, None, false)?;
+            let own = r.controller.clone();
+            let due = crate::retention::due(reg.conn(), ctx.now)?;
+            let pending: usize =
+                due.counts().iter().filter(|(k, _)| **k != "transfer_wind_down_kept").map(|(_, n)| n).sum();
+            let today = ctx.now.date_naive().to_string();
+            let (mut set, mut closed) = (0, 0);
+            reg.change(ctx.now, |c| {
+                let now = fmt_ts(c.now);
+                let mut wanted = std::collections::BTreeSet::new();
+                for d in r.refresh_due_90_days.iter().filter(|d| d.controller == own) {
+                    wanted.insert(d.purpose.clone());
+                    q::set_task(
+                        c,
+                        "consent_refresh",
+                        &d.purpose,
+                        &format!(
+                            "Ask {} people to renew their {} consent before it lapses (first on {})",
+                            d.count, d.purpose, d.earliest
+                        ),
+                        "consent is refreshed at the purpose's period or treated as expired (GDPR.md §1.5)",
+                        &d.earliest,
+                        &now,
+                    )?;
+                    set += 1;
+                }
+                for t in q::tasks(c, false)?
+                    .into_iter()
+                    .filter(|t| t.kind == "consent_refresh" && !wanted.contains(&t.subject))
+                {
+                    closed += usize::from(q::finish_task(c, &t.id, &now, "tasks sync: nothing lapses within 90 days")?);
+                }
+                if pending > 0 {
+                    q::set_task(
+                        c,
+                        "retention_run",
+                        "register",
+                        &format!("Run `handover retention run`: {pending} record(s) are past the retention policy"),
+                        "storage limitation: delete or anonymise what is past its period (R20)",
+                        &today,
+                        &now,
+                    )?;
+                    set += 1;
+                }
+                c.audit("tasks.sync", "tasks", serde_json::json!({ "set": set, "closed": closed }))
+            })?;
+            let data = serde_json::json!({ "set": set, "closed": closed });
+            Ok(Outcome::new(
+                "task_sync",
+                data,
+                format!(
+                    "{set} task(s) created or brought up to date, {closed} no longer needed closed: see `handover tasks list`\n"
+                ),
+            ))
+        }
         TasksCmd::Done { id } => {
             let newly = reg.change(ctx.now, |c| {
                 let newly = q::finish_task(c, &id, &fmt_ts(c.now), c.actor)?;
