@@ -477,7 +477,7 @@ fn sections(r: &Report) -> Vec<Section> {
         columns: vec![
             "Bundle",
             "Date",
-            "To",
+            "Other party",
             "State",
             "Register",
             "Mailing list",
@@ -496,7 +496,7 @@ fn sections(r: &Report) -> Vec<Section> {
                 vec![
                     t.id.clone(),
                     t.created_at.get(..10).unwrap_or("").to_string(),
-                    t.controller.clone(),
+                    format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
                     format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
                     n(&t.counts["register"]),
                     n(&t.counts["mailing_list"]),

@@ -350,6 +350,13 @@ fn the_receiving_group_imports_the_bundle() {
     let art14 = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "art14_notice").unwrap();
     assert_eq!(art14["due"], "2026-12-25", "a month after the transfer");
     g(&["audit", "verify"]);
+    // The group's register shows the transfer as received from the sender.
+    let tl = g(&["transfer", "list", "--json"]).json();
+    assert_eq!(
+        (tl["data"][0]["direction"].as_str(), tl["data"][0]["controller"].as_str()),
+        (Some("received"), Some("brightwater-trust"))
+    );
+    assert_eq!(tl["data"][0]["state"], "received");
     // The secret is now the group's: its custodian key opens it.
     let acc = g(&["account", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
     g(&["account", "reveal", &acc, "--identity", "group/group-age.key", "--out", "secret.txt"]);
@@ -487,6 +494,8 @@ fn the_receiving_group_imports_the_bundle() {
     ]);
     let statement = env.path().join(format!("statements/{bundle_id}.complete.json"));
     ok(tool("minisign").arg("-Vm").arg(&statement).arg("-p").arg(env.path().join("group/group-minisign.pub")));
+    let seen = env.ok(&["--register", "g/register.db", "transfer", "show", &bundle_id, "--json"]).json();
+    assert_eq!(seen["data"]["state"], "complete", "the group's own record of the transfer is complete too");
     let done = env.ok(&[
         "--register",
         &sender,

@@ -99,6 +99,8 @@ pub struct Options<'a> {
     pub merge: bool,
     /// When the group will first message the people received, if before a month is out.
     pub first_message: Option<chrono::NaiveDate>,
+    /// The SHA-256 of the bundle file as verified.
+    pub ciphertext_sha256: String,
 }
 
 /// The person already in the register with this email, when merging.
@@ -412,6 +414,22 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         )?;
         tasks.push(t);
     }
+    // The receiving side's record of the transfer: the sender is the other party.
+    crate::register::docs::insert_received(
+        c,
+        &crate::register::docs::Transfer {
+            id: m.bundle_id.clone(),
+            controller: m.from.clone(),
+            name: m.bundle_id.clone(),
+            state: "received".into(),
+            created_at: m.created_at.clone(),
+            plan_digest: m.plan_digest.clone(),
+            ciphertext_sha256: o.ciphertext_sha256.clone(),
+            signer_key_id: m.signer_key_id.clone(),
+            recipients: Vec::new(),
+            counts: serde_json::json!({ "register": people - list_people, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts.len(), "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
+        },
+    )?;
     queries::record_import(
         c,
         &m.bundle_id,

@@ -313,6 +313,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         transfer_at,
         merge: existing.is_some(),
         first_message: a.first_message,
+        ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
     };
     let result = (|| -> Result<crate::bundle::import::Imported> {
         let mut reg = match existing {

@@ -234,6 +234,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 serde_json::from_slice(&bytes).map_err(|_| refused("the receipt is not JSON".into()))?;
             let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
             let t = docs::transfer(reg.conn(), &id)?
+                .filter(|_| docs::sent(reg.conn(), &id).unwrap_or(false))
                 .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
             if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
                 return Err(refused("the receipt names a different bundle file (its digest differs)".into()));
@@ -281,7 +282,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                     vec![
                         t.id.clone(),
                         t.created_at[..10].to_string(),
-                        t.controller.clone(),
+                        format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
                         format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
                         t.counts["register"].to_string(),
                         t.counts["mailing_list"].to_string(),
@@ -289,12 +290,19 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                     ]
                 })
                 .collect();
-            let text = crate::output::table(&["ID", "DATE", "TO", "STATE", "REGISTER", "LIST", "ART19 OWED"], &rows);
+            let text =
+                crate::output::table(&["ID", "DATE", "OTHER PARTY", "STATE", "REGISTER", "LIST", "ART19 OWED"], &rows);
             Ok(Outcome::new("transfer_list", list, text))
         }
         TransferCmd::Close { id, delete_after } => {
             let mut reg = ctx.open()?;
             let v = docs::transfer_view(reg.conn(), &id)?;
+            if v.direction != "sent" {
+                return Err(Error::bad(
+                    "ID",
+                    format!("transfer {id} was received into this register; only the sender closes it"),
+                ));
+            }
             if v.transfer.state != "complete" {
                 return Err(Error::bad(
                     "ID",
@@ -337,8 +345,9 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let v = docs::transfer_view(reg.conn(), &id)?;
             let t = &v.transfer;
             let mut text = format!(
-                "transfer {} to {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
+                "transfer {} {} {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
                 t.id,
+                if v.direction == "sent" { "to" } else { "from" },
                 t.controller,
                 &t.created_at[..10],
                 t.state,
@@ -418,6 +427,7 @@ fn confirm_statement(
     }
     let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
     let t = docs::transfer(reg.conn(), &id)?
+        .filter(|_| docs::sent(reg.conn(), &id).unwrap_or(false))
         .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
     if r["to"].as_str() != Some(t.controller.as_str()) {
         return Err(refused("the statement is from another controller".into()));
@@ -494,6 +504,9 @@ fn complete(
     crate::keys::write_new(&path, 0o644, &bytes)?;
     crate::keys::write_new(&out.join(format!("{bundle}.complete.json.minisig")), 0o644, sig.as_bytes())?;
     reg.change(ctx.now, |c| {
+        if docs::transfer(c, bundle)?.is_some() && !docs::sent(c, bundle)? {
+            docs::set_transfer_state(c, bundle, "complete")?;
+        }
         c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
     })?;
     Ok(Outcome::new(

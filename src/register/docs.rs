@@ -236,6 +236,8 @@ pub fn transfer(conn: &Connection, id: &str) -> Result<Option<Transfer>> {
 pub struct TransferView {
     #[serde(flatten)]
     pub transfer: Transfer,
+    /// `sent` from this register, or `received` into it (the other party is `controller`).
+    pub direction: String,
     pub stale: bool,
     pub delete_after: Option<String>,
     pub closed_at: Option<String>,
@@ -256,9 +258,9 @@ pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
 pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
     let t =
         transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
-    let (stale, delete_after, closed_at): (i64, Option<String>, Option<String>) =
-        conn.query_row("SELECT stale, delete_after, closed_at FROM transfers WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    let (stale, delete_after, closed_at, direction): (i64, Option<String>, Option<String>, String) =
+        conn.query_row("SELECT stale, delete_after, closed_at, direction FROM transfers WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     let people = conn.query_row("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1", [id], |r| r.get(0))?;
     let art19_open = conn.query_row(
@@ -266,7 +268,22 @@ pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
         [id],
         |r| r.get(0),
     )?;
-    Ok(TransferView { transfer: t, stale: stale != 0, delete_after, closed_at, people, art19_open })
+    Ok(TransferView { transfer: t, direction, stale: stale != 0, delete_after, closed_at, people, art19_open })
+}
+
+/// Whether a transfer was sent from this register (not received into it).
+pub fn sent(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT direction = 'sent' FROM transfers WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// Record a bundle received into this register (the sender is `t.controller`).
+pub fn insert_received(conn: &Connection, t: &Transfer) -> Result<()> {
+    insert_transfer(conn, t)?;
+    conn.execute("UPDATE transfers SET direction = 'received' WHERE id = ?1", [&t.id])?;
+    Ok(())
 }
 
 /// Move a transfer to a new state.

@@ -76,3 +76,4 @@ CREATE TABLE assessments (
 ALTER TABLE transfers ADD COLUMN delete_after TEXT;
 ALTER TABLE transfers ADD COLUMN closed_at TEXT;
 ALTER TABLE transfers ADD COLUMN wound_down_at TEXT;
+ALTER TABLE transfers ADD COLUMN direction TEXT NOT NULL DEFAULT 'sent';   -- sent | received
