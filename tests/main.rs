@@ -2,6 +2,7 @@
 
 mod util;
 
+mod age_cctv;
 mod audit;
 mod bagit;
 mod bundle;

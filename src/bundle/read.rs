@@ -164,15 +164,9 @@ fn contents(
     // 2. Decryption.
     let f = std::fs::File::open(bundle)
         .map_err(|_| Fail("decryption", Some(name.clone()), "the bundle cannot be read".into()))?;
-    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, Counted { inner: f, progress }))
-        .map_err(|_| Fail("decryption", Some(name.clone()), "not an age file".into()))?;
-    let plain = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| {
-        let why = match e {
-            age::DecryptError::NoMatchingKeys => "none of the given identities can open it".to_string(),
-            _ => "its header is damaged".to_string(),
-        };
-        Fail("decryption", Some(name.clone()), why)
-    })?;
+    let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
+    let plain = crate::vault::open(Counted { inner: f, progress }, &ids)
+        .map_err(|e| Fail("decryption", Some(name.clone()), e.why().to_string()))?;
     // 3. The zip, read from the decrypted stream.
     let mut zip = Reader::new(plain, Limits::default());
     let mut bag: Option<String> = None;
@@ -462,8 +456,8 @@ pub struct Contents {
 pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &Path) -> Result<Contents, String> {
     use std::io::Write;
     let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
-    let dec = age::Decryptor::new(BufReader::with_capacity(1 << 20, f)).map_err(|e| e.to_string())?;
-    let plain = dec.decrypt(identities.iter().map(|i| i as &dyn age::Identity)).map_err(|e| e.to_string())?;
+    let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
+    let plain = crate::vault::open(f, &ids).map_err(|e| e.why().to_string())?;
     let mut zip = Reader::new(plain, Limits::default());
     let mut files = BTreeMap::new();
     let mut documents = Vec::new();
