@@ -23,6 +23,8 @@ pub mod consent;
 pub mod deadline;
 pub mod error;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod keys;
 pub mod model;

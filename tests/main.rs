@@ -7,6 +7,7 @@ mod audit;
 mod bagit;
 mod bundle;
 mod demo;
+mod fuzz_replay;
 mod governance;
 mod imports;
 mod keys;

@@ -143,9 +143,13 @@ impl Register {
             return Err(Error::RegisterMissing { path: path.to_path_buf() });
         }
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        let app: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|_| Error::RegisterInvalid { path: path.to_path_buf(), why: "not a SQLite database".into() })?;
+        let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                Error::RegisterInvalid { path: path.to_path_buf(), why: "not a SQLite database".into() }
+            }
+            // A full disk or another I/O failure is not a damaged register: say so.
+            other => Error::Sqlite(other),
+        })?;
         if app != APPLICATION_ID {
             return Err(Error::RegisterInvalid { path: path.to_path_buf(), why: "not made by handover".into() });
         }

@@ -1,0 +1,191 @@
+//! Entry points for the fuzz targets in `fuzz/` and for replaying their corpora and regressions
+//! in the ordinary tests. Each takes arbitrary bytes and must never panic, hang or write outside
+//! its scratch folder; what it returns does not matter.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use crate::import::{self, own};
+use crate::register::Register;
+
+/// A scratch register shared by the CSV targets: a community with both controllers and the
+/// fixture community's statements and notices, so that rows can get past the first checks.
+fn register() -> &'static Mutex<(Register, PathBuf)> {
+    static REG: OnceLock<Mutex<(Register, PathBuf)>> = OnceLock::new();
+    REG.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("handover-fuzz-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let db = dir.join("fuzz.db");
+        let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let run = |args: &[&str]| {
+            let mut full = vec!["handover", "--quiet", "--register", db.to_str().unwrap_or("")];
+            full.extend(args);
+            use clap::Parser;
+            crate::run(crate::cli::Cli::parse_from(full));
+        };
+        run(&["init", "--community", "Fuzz", "--controller", "Brightwater Trust"]);
+        run(&["controller", "add", "--name", "KSCoP Steering Group", "--kind", "unincorporated_association"]);
+        if let Ok(index) = std::fs::read_to_string(fx.join("texts/index.csv")) {
+            for line in index.lines().skip(1) {
+                let c: Vec<&str> = line.split(',').collect();
+                if c.len() < 7 {
+                    continue;
+                }
+                let file = fx.join(c[6]).display().to_string();
+                let mut args =
+                    vec![c[0], "add", "--version", c[1], "--format", c[3], "--file", &file, "--effective-from", c[4]];
+                if c[0] == "statement" {
+                    args.extend(["--purpose", c[2]]);
+                }
+                run(&args);
+            }
+        }
+        run(&["person", "add", "--ref", "F1", "--name", "Fuzz One", "--email", "one@example.org"]);
+        let reg = Register::open(&db, "fuzz").expect("the scratch register opens");
+        Mutex::new((reg, dir))
+    })
+}
+
+/// The own CSV importers, chosen by the first byte, run as dry runs (rolled back).
+pub fn own_csv(data: &[u8]) {
+    let Some((&which, bytes)) = data.split_first() else { return };
+    type Importer = fn(
+        &crate::register::Change<'_>,
+        &import::CsvFile,
+        &mut import::Problems,
+        &mut import::Counts,
+    ) -> crate::error::Result<()>;
+    let (columns, importer): (&[&str], Importer) = match which % 6 {
+        0 => (own::PEOPLE_COLUMNS, own::import_people),
+        1 => (own::CONSENT_COLUMNS, own::import_consent),
+        2 => (own::ROLES_COLUMNS, own::import_roles),
+        3 => (own::BASES_COLUMNS, own::import_bases),
+        4 => (own::NOTICES_SENT_COLUMNS, own::import_notices_sent),
+        _ => (own::DIVERSITY_COLUMNS, own::import_diversity),
+    };
+    let Ok(csv) = import::parse_csv("fuzz.csv", bytes, false) else { return };
+    if import::require_columns(&csv, columns, "fuzz").is_err() {
+        return;
+    }
+    let mut guard = register().lock().unwrap_or_else(|e| e.into_inner());
+    let sha = csv.sha256.clone();
+    let _ = import::run(&mut guard.0, crate::now(), "fuzz", "fuzz.csv", &sha, true, |c, p, n| importer(c, &csv, p, n));
+}
+
+/// The export importers (Mailchimp zip or CSV, listmonk, MailPoet, WordPress.com), as dry runs.
+pub fn export(data: &[u8]) {
+    let files = if import::exports::is_zip(data) {
+        match import::exports::mailchimp_zip("fuzz.zip", data) {
+            Ok(f) => f,
+            Err(_) => return,
+        }
+    } else {
+        match import::parse_csv("fuzz.csv", data, true) {
+            Ok(f) => vec![f],
+            Err(_) => return,
+        }
+    };
+    let kind = if import::exports::is_zip(data) {
+        import::exports::ExportKind::Mailchimp
+    } else {
+        match files.first().and_then(import::exports::detect_csv) {
+            Some(k) => k,
+            None => return,
+        }
+    };
+    let facts = import::exports::ListFacts {
+        purpose: "newsletter".into(),
+        controllers: "brightwater-trust".into(),
+        statement_version: "NL-2021".into(),
+        notice_version: "PN-2021".into(),
+        method: "online_checkbox".into(),
+        without_consent: false,
+    };
+    let mut guard = register().lock().unwrap_or_else(|e| e.into_inner());
+    let sha = import::sha256_hex(data);
+    let _ = import::run(&mut guard.0, crate::now(), "fuzz", "fuzz", &sha, true, |c, p, n| {
+        import::exports::import(c, kind, &files, &sha, &facts, p, n)
+    });
+}
+
+/// The bundle's zip reader over a (decrypted) stream, with small limits.
+pub fn zip_stream(data: &[u8]) {
+    use crate::bundle::zipstream::{Limits, Reader};
+    let limits = Limits { max_entry: 1 << 20, max_total: 4 << 20, max_ratio: 200, max_entries: 1000 };
+    let mut r = Reader::new(data, limits);
+    for _ in 0..2000 {
+        match r.next(|_, _| Ok(())) {
+            Ok(Some(_)) => {}
+            _ => break,
+        }
+    }
+}
+
+/// `bag verify` on a folder made from the input: files separated by NUL as `name\0content\0…`
+/// (names kept inside the scratch folder).
+pub fn bag(data: &[u8]) {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "handover-fuzz-bag-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let mut parts = data.split(|b| *b == 0);
+    while let (Some(name), Some(content)) = (parts.next(), parts.next()) {
+        let name = String::from_utf8_lossy(name);
+        let safe: Vec<&str> =
+            name.split('/').filter(|c| !c.is_empty() && *c != "." && *c != ".." && !c.contains('\\')).take(4).collect();
+        if safe.is_empty() {
+            continue;
+        }
+        let path = safe.iter().fold(dir.clone(), |p, c| p.join(c));
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let _ = std::fs::write(&path, content);
+    }
+    let _ = crate::bundle::bagit::verify_dir(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// minisign signature parsing and checking, against the TEST-ONLY key in fixtures/keys/minisign-test.pub;
+/// the input is a signature, three newlines, then the signed text.
+pub fn signature(data: &[u8]) {
+    let pk = minisign::PublicKey::from_base64("RWQ2dhoXDwXfOhIBdDB0ZQm6PGth1x+NnRBxGB4pExg8F3HDtuNfITnZ")
+        .expect("a valid test public key");
+    let text = String::from_utf8_lossy(data);
+    let (sig, body) = text.split_once("\n\n\n").unwrap_or((&text, ""));
+    let _ = crate::keys::verify(&pk, sig, body.as_bytes());
+}
+
+/// Key files: age identities and recipients, minisign public and secret keys. The caller sets
+/// `HANDOVER_PASSPHRASE` so that a protected key is tried with it, never with a prompt.
+pub fn key_file(data: &[u8]) {
+    let dir = std::env::temp_dir().join(format!("handover-fuzz-key-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("key");
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    let _ = crate::keys::load_identities(&path);
+    let _ = crate::keys::recipient_arg(&String::from_utf8_lossy(data), "--recipient");
+    let _ = crate::keys::load_public_key(path.to_str().unwrap_or(""));
+    let _ = crate::keys::show(&path);
+}
+
+/// Run every file under `dir` through `f` (corpus and regression replay).
+pub fn replay(dir: &Path, f: fn(&[u8])) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if let Ok(bytes) = std::fs::read(e.path()) {
+            f(&bytes);
+            n += 1;
+        }
+    }
+    n
+}
