@@ -23,5 +23,5 @@ fn fuzz_seeds_and_regressions_replay_without_panics() {
         assert!(seeds > 0, "no seed corpus for the {name} target");
         total += seeds + handover::fuzzing::replay(&root().join("fuzz/regressions").join(name), *f);
     }
-    assert!(total >= 20, "{total}");
+    assert!(total >= 15, "{total}");
 }

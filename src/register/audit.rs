@@ -54,9 +54,7 @@ pub fn append(
     let at = fmt_ts(now);
     let details = details.to_string();
     let hash = entry_hash(seq, &at, actor, action, subject, &details, &prev);
-    conn.execute(
-        "INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-        rusqlite::params![seq, at, actor, action, subject, details, prev, hash],
+    conn.prepare_cached("INSERT INTO audit_log(seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(rusqlite::params![seq, at, actor, action, subject, details, prev, hash],
     )?;
     Ok(())
 }

@@ -37,8 +37,7 @@ const DOC_COLS: &str = "id, path, file_name, category, classification, format, s
 
 /// Insert a document.
 pub fn insert_document(conn: &Connection, d: &Document) -> Result<()> {
-    conn.execute(
-        &format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
         params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
     )?;
     Ok(())
@@ -52,7 +51,8 @@ pub fn documents(conn: &Connection) -> Result<Vec<Document>> {
 
 /// One document or `NotFound`.
 pub fn document(conn: &Connection, id: &str) -> Result<Document> {
-    conn.query_row(&format!("SELECT {DOC_COLS} FROM documents WHERE id = ?1"), [id], doc_row)
+    conn.prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE id = ?1"))?
+        .query_row([id], doc_row)
         .optional()?
         .ok_or_else(|| Error::NotFound { kind: "document", id: id.to_string() })
 }
@@ -60,11 +60,8 @@ pub fn document(conn: &Connection, id: &str) -> Result<Document> {
 /// A document with the same path and content, if already registered.
 pub fn document_by_source(conn: &Connection, path: &str, sha256: &str) -> Result<Option<Document>> {
     Ok(conn
-        .query_row(
-            &format!("SELECT {DOC_COLS} FROM documents WHERE path = ?1 AND sha256 = ?2"),
-            [path, sha256],
-            doc_row,
-        )
+        .prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE path = ?1 AND sha256 = ?2"))?
+        .query_row([path, sha256], doc_row)
         .optional()?)
 }
 
@@ -86,10 +83,8 @@ pub struct Review {
 
 /// Insert a review.
 pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
-    conn.execute(
-        "INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
-            redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-        params![
+    conn.prepare_cached("INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
+            redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
             r.id,
             r.document_id,
             r.controller,
@@ -109,11 +104,9 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
 /// The latest review of a document for a controller.
 pub fn latest_review(conn: &Connection, document_id: &str, controller: &str) -> Result<Option<Review>> {
     Ok(conn
-        .query_row(
-            "SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
+        .prepare_cached("SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
                     redacted_copy_sha256, reviewed_at
-             FROM document_reviews WHERE document_id = ?1 AND controller = ?2 ORDER BY reviewed_at DESC, rowid DESC LIMIT 1",
-            [document_id, controller],
+             FROM document_reviews WHERE document_id = ?1 AND controller = ?2 ORDER BY reviewed_at DESC, rowid DESC LIMIT 1")?.query_row([document_id, controller],
             |r| {
                 Ok(Review {
                     id: r.get(0)?,
@@ -143,19 +136,17 @@ pub struct Approval {
 
 /// Record an approval.
 pub fn insert_approval(conn: &Connection, controller: &str, a: &Approval) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO approvals(id, controller, digest, approver, approved_at) VALUES (?1,?2,?3,?4,?5)",
-        params![crate::model::new_id("apr"), controller, a.digest, a.approver, a.approved_at],
-    )?;
+    )?
+    .execute(params![crate::model::new_id("apr"), controller, a.digest, a.approver, a.approved_at])?;
     Ok(())
 }
 
 /// The latest approval for a controller.
 pub fn latest_approval(conn: &Connection, controller: &str) -> Result<Option<Approval>> {
     Ok(conn
-        .query_row(
-            "SELECT digest, approver, approved_at FROM approvals WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1",
-            [controller],
+        .prepare_cached("SELECT digest, approver, approved_at FROM approvals WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1")?.query_row([controller],
             |r| Ok(Approval { digest: r.get(0)?, approver: r.get(1)?, approved_at: r.get(2)? }),
         )
         .optional()?)
@@ -163,10 +154,8 @@ pub fn latest_approval(conn: &Connection, controller: &str) -> Result<Option<App
 
 /// Replace a purpose's field list.
 pub fn set_purpose_fields(conn: &Connection, code: &str, fields: &[String]) -> Result<()> {
-    conn.execute(
-        "UPDATE purposes SET fields = ?2 WHERE code = ?1",
-        params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())],
-    )?;
+    conn.prepare_cached("UPDATE purposes SET fields = ?2 WHERE code = ?1")?
+        .execute(params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())])?;
     Ok(())
 }
 
@@ -187,10 +176,8 @@ pub struct Transfer {
 
 /// Record a transfer.
 pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
-    conn.execute(
-        "INSERT INTO transfers(id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-        params![
+    conn.prepare_cached("INSERT INTO transfers(id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?.execute(params![
             t.id,
             t.controller,
             t.name,
@@ -209,9 +196,7 @@ pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
 /// A transfer by its bundle id.
 pub fn transfer(conn: &Connection, id: &str) -> Result<Option<Transfer>> {
     Ok(conn
-        .query_row(
-            "SELECT id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts FROM transfers WHERE id = ?1",
-            [id],
+        .prepare_cached("SELECT id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts FROM transfers WHERE id = ?1")?.query_row([id],
             |r| {
                 Ok(Transfer {
                     id: r.get(0)?,
@@ -258,23 +243,25 @@ pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
 pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
     let t =
         transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
-    let (stale, delete_after, closed_at, direction): (i64, Option<String>, Option<String>, String) =
-        conn.query_row("SELECT stale, delete_after, closed_at, direction FROM transfers WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    let people = conn.query_row("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1", [id], |r| r.get(0))?;
-    let art19_open = conn.query_row(
-        "SELECT COUNT(*) FROM tasks WHERE kind = 'art19_notify' AND done_at IS NULL AND subject LIKE ?1 || ':%'",
-        [id],
-        |r| r.get(0),
-    )?;
+    let (stale, delete_after, closed_at, direction): (i64, Option<String>, Option<String>, String) = conn
+        .prepare_cached("SELECT stale, delete_after, closed_at, direction FROM transfers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let people = conn
+        .prepare_cached("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    let art19_open = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM tasks WHERE kind = 'art19_notify' AND done_at IS NULL AND subject LIKE ?1 || ':%'",
+        )?
+        .query_row([id], |r| r.get(0))?;
     Ok(TransferView { transfer: t, direction, stale: stale != 0, delete_after, closed_at, people, art19_open })
 }
 
 /// Whether a transfer was sent from this register (not received into it).
 pub fn sent(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT direction = 'sent' FROM transfers WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
+        .prepare_cached("SELECT direction = 'sent' FROM transfers WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, bool>(0))
         .optional()?
         .unwrap_or(false))
 }
@@ -282,13 +269,13 @@ pub fn sent(conn: &Connection, id: &str) -> Result<bool> {
 /// Record a bundle received into this register (the sender is `t.controller`).
 pub fn insert_received(conn: &Connection, t: &Transfer) -> Result<()> {
     insert_transfer(conn, t)?;
-    conn.execute("UPDATE transfers SET direction = 'received' WHERE id = ?1", [&t.id])?;
+    conn.prepare_cached("UPDATE transfers SET direction = 'received' WHERE id = ?1")?.execute([&t.id])?;
     Ok(())
 }
 
 /// Move a transfer to a new state.
 pub fn set_transfer_state(conn: &Connection, id: &str, state: &str) -> Result<()> {
-    conn.execute("UPDATE transfers SET state = ?2 WHERE id = ?1", params![id, state])?;
+    conn.prepare_cached("UPDATE transfers SET state = ?2 WHERE id = ?1")?.execute(params![id, state])?;
     Ok(())
 }
 

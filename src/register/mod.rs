@@ -91,6 +91,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    // Imports run the same few statements per row: keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(256);
     if mode != "wal" {
         return Err(Error::Internal(format!("journal mode is {mode}, expected wal")));
     }
@@ -99,7 +101,7 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = conn.prepare_cached("PRAGMA user_version")?.query_row([], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
         return Err(Error::RegisterTooNew { path: path.to_path_buf(), found: version, known: SCHEMA_VERSION });
     }
@@ -143,13 +145,14 @@ impl Register {
             return Err(Error::RegisterMissing { path: path.to_path_buf() });
         }
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                Error::RegisterInvalid { path: path.to_path_buf(), why: "not a SQLite database".into() }
-            }
-            // A full disk or another I/O failure is not a damaged register: say so.
-            other => Error::Sqlite(other),
-        })?;
+        let app: i64 =
+            conn.prepare_cached("PRAGMA application_id")?.query_row([], |r| r.get(0)).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                    Error::RegisterInvalid { path: path.to_path_buf(), why: "not a SQLite database".into() }
+                }
+                // A full disk or another I/O failure is not a damaged register: say so.
+                other => Error::Sqlite(other),
+            })?;
         if app != APPLICATION_ID {
             return Err(Error::RegisterInvalid { path: path.to_path_buf(), why: "not made by handover".into() });
         }
@@ -194,7 +197,7 @@ impl Register {
 
     /// Checkpoint and truncate the WAL, so erased values do not linger there.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.prepare_cached("PRAGMA wal_checkpoint(TRUNCATE)")?.query_row([], |_| Ok(()))?;
         Ok(())
     }
 }
@@ -223,7 +226,7 @@ pub fn art19(conn: &Connection, person_id: &str, what: &str, now: DateTime<Utc>)
         )?;
         n += usize::from(new);
         if state != "complete" {
-            conn.execute("UPDATE transfers SET stale = 1 WHERE id = ?1", [&tid])?;
+            conn.prepare_cached("UPDATE transfers SET stale = 1 WHERE id = ?1")?.execute([&tid])?;
         }
     }
     Ok(n)
@@ -232,15 +235,15 @@ pub fn art19(conn: &Connection, person_id: &str, what: &str, now: DateTime<Utc>)
 /// Read a setting.
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
-    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
 /// Write a setting.
 pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )?;
+    )?
+    .execute([key, value])?;
     Ok(())
 }
 

@@ -59,29 +59,27 @@ pub fn insert_controller(conn: &Connection, c: &Controller) -> Result<()> {
     if controller(conn, &c.slug)?.is_some() {
         return Err(Error::DuplicateController { slug: c.slug.clone() });
     }
-    conn.execute(
-        &format!("INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
-        params![
-            c.slug,
-            c.name,
-            c.kind,
-            c.is_self,
-            c.contact,
-            c.accountable_person,
-            c.ico_fee_status,
-            c.dsa_ref,
-            c.dpia_ref,
-            c.created_at
-        ],
-    )?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+    ))?
+    .execute(params![
+        c.slug,
+        c.name,
+        c.kind,
+        c.is_self,
+        c.contact,
+        c.accountable_person,
+        c.ico_fee_status,
+        c.dsa_ref,
+        c.dpia_ref,
+        c.created_at
+    ])?;
     Ok(())
 }
 
 /// Update a controller's editable fields (all of them, as given).
 pub fn update_controller(conn: &Connection, c: &Controller) -> Result<()> {
-    conn.execute(
-        "UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1",
-        params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
+    conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
     )?;
     Ok(())
 }
@@ -89,7 +87,8 @@ pub fn update_controller(conn: &Connection, c: &Controller) -> Result<()> {
 /// One controller by slug.
 pub fn controller(conn: &Connection, slug: &str) -> Result<Option<Controller>> {
     Ok(conn
-        .query_row(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"), [slug], controller_row)
+        .prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"))?
+        .query_row([slug], controller_row)
         .optional()?)
 }
 
@@ -101,7 +100,8 @@ pub fn controllers(conn: &Connection) -> Result<Vec<Controller>> {
 
 /// The register's own (outgoing) controller.
 pub fn self_controller(conn: &Connection) -> Result<Controller> {
-    conn.query_row(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"), [], controller_row)
+    conn.prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"))?
+        .query_row([], controller_row)
         .optional()?
         .ok_or_else(|| Error::Internal("register has no own controller".into()))
 }
@@ -123,9 +123,7 @@ pub struct Purpose {
 
 /// Insert a purpose (used by `init`).
 pub fn insert_purpose(conn: &Connection, p: &Purpose) -> Result<()> {
-    conn.execute(
-        "INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-        params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
+    conn.prepare_cached("INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
     )?;
     Ok(())
 }
@@ -155,11 +153,10 @@ pub fn purposes(conn: &Connection) -> Result<Vec<Purpose>> {
 /// One purpose.
 pub fn purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes WHERE code = ?1",
-            [code],
-            purpose_row,
-        )
+        )?
+        .query_row([code], purpose_row)
         .optional()?)
 }
 
@@ -220,35 +217,33 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 
 /// Insert a person.
 pub fn insert_person(conn: &Connection, p: &Person) -> Result<()> {
-    conn.execute(
-        &format!("INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"),
-        params![
-            p.id,
-            p.reference,
-            p.name,
-            p.email,
-            p.email_norm,
-            p.phone,
-            p.organisation,
-            p.stakeholder_group,
-            p.hub,
-            p.jurisdiction,
-            p.adult_confirmed,
-            p.source,
-            p.joined_on,
-            p.notes,
-            p.created_at,
-            p.erased_at
-        ],
-    )?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+    ))?
+    .execute(params![
+        p.id,
+        p.reference,
+        p.name,
+        p.email,
+        p.email_norm,
+        p.phone,
+        p.organisation,
+        p.stakeholder_group,
+        p.hub,
+        p.jurisdiction,
+        p.adult_confirmed,
+        p.source,
+        p.joined_on,
+        p.notes,
+        p.created_at,
+        p.erased_at
+    ])?;
     Ok(())
 }
 
 /// Overwrite a person's editable fields.
 pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
-    conn.execute(
-        "UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1",
-        params![
+    conn.prepare_cached("UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1")?.execute(params![
             p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
             p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
         ],
@@ -259,7 +254,8 @@ pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
 /// A person by id or by reference.
 pub fn person(conn: &Connection, id_or_ref: &str) -> Result<Option<Person>> {
     Ok(conn
-        .query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"), [id_or_ref], person_row)
+        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"))?
+        .query_row([id_or_ref], person_row)
         .optional()?)
 }
 
@@ -271,7 +267,8 @@ pub fn person_required(conn: &Connection, id_or_ref: &str) -> Result<Person> {
 /// A person by normalised email.
 pub fn person_by_email(conn: &Connection, email_norm: &str) -> Result<Option<Person>> {
     Ok(conn
-        .query_row(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"), [email_norm], person_row)
+        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"))?
+        .query_row([email_norm], person_row)
         .optional()?)
 }
 
@@ -283,16 +280,14 @@ pub fn people(conn: &Connection) -> Result<Vec<Person>> {
 
 /// Count of people (live, erased).
 pub fn people_counts(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FILTER (WHERE erased_at IS NULL), COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM people",
-        [],
+    Ok(conn.prepare_cached("SELECT COUNT(*) FILTER (WHERE erased_at IS NULL), COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM people")?.query_row([],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
 /// The next free automatic reference (`P0001`, `P0002`, ...).
 pub fn next_ref(conn: &Connection) -> Result<String> {
-    let n: i64 = conn.query_row("SELECT COUNT(*) FROM people", [], |r| r.get(0))?;
+    let n: i64 = conn.prepare_cached("SELECT COUNT(*) FROM people")?.query_row([], |r| r.get(0))?;
     let mut i = n + 1;
     loop {
         let r = format!("P{i:04}");
@@ -321,16 +316,14 @@ pub struct Role {
 
 /// Insert a role.
 pub fn insert_role(conn: &Connection, r: &Role, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-        params![r.id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)],
+    conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(params![r.id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)],
     )?;
     Ok(())
 }
 
 /// Set a role's end date.
 pub fn end_role(conn: &Connection, id: &str, to: &str) -> Result<()> {
-    conn.execute("UPDATE roles SET to_date = ?2 WHERE id = ?1", params![id, to])?;
+    conn.prepare_cached("UPDATE roles SET to_date = ?2 WHERE id = ?1")?.execute(params![id, to])?;
     Ok(())
 }
 
@@ -384,25 +377,23 @@ pub struct TextVersion {
 
 /// Insert a statement version.
 pub fn insert_statement(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-        params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
+    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
     )?;
     Ok(())
 }
 
 /// Insert a notice version with what it announces (`controller:purpose`).
 pub fn insert_notice(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
-        params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)],
-    )?;
+    )?
+    .execute(params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)])?;
     for a in &v.announces {
         if let Some((c, p)) = a.split_once(':') {
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT OR IGNORE INTO notice_announces(notice_version, controller, purpose) VALUES (?1,?2,?3)",
-                params![v.version, c, p],
-            )?;
+            )?
+            .execute(params![v.version, c, p])?;
         }
     }
     Ok(())
@@ -412,7 +403,8 @@ pub fn insert_notice(conn: &Connection, v: &TextVersion, body: &str, now: DateTi
 pub fn text_exists(conn: &Connection, kind: &str, version: &str, format: &str) -> Result<bool> {
     let table = if kind == "statement" { "statements" } else { "notices" };
     Ok(conn
-        .query_row(&format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"), [version, format], |_| Ok(()))
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"))?
+        .query_row([version, format], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -453,13 +445,19 @@ pub fn texts(conn: &Connection, kind: &str) -> Result<Vec<TextVersion>> {
 
 /// The SHA-256 of the standard-format (else any) text of a statement version.
 pub fn statement_sha(conn: &Connection, version: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT sha256 FROM statements WHERE version = ?1 ORDER BY format = 'standard' DESC LIMIT 1",
-            [version],
-            |r| r.get(0),
-        )
-        .optional()?)
+    // Plain lookups, ordered here: SQLite re-prepares a cached statement with ORDER BY … LIMIT or
+    // MIN() over a bound key on every run, which imports pay per row.
+    let mut st = conn.prepare_cached("SELECT sha256, format FROM statements WHERE version = ?1")?;
+    let rows: Vec<(String, String)> =
+        st.query_map([version], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.iter().find(|(_, f)| f == "standard").or(rows.first()).map(|(sha, _)| sha.clone()))
+}
+
+/// The earliest effective date among rows of a text table matching the query.
+fn earliest(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Option<DateTime<Utc>> {
+    let mut st = conn.prepare_cached(sql).ok()?;
+    let dates: Vec<String> = st.query_map(params, |r| r.get(0)).ok()?.filter_map(|d| d.ok()).collect();
+    dates.iter().min().and_then(|d| parse_timestamp(d))
 }
 
 /// Lookups for consent validation, answered by the register.
@@ -476,24 +474,14 @@ impl Lookup for RegisterLookup<'_> {
         controller(self.0, slug).ok().flatten().is_some()
     }
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
-        self.0
-            .query_row(
-                "SELECT MIN(effective_from) FROM statements WHERE version = ?1 AND purpose = ?2",
-                [version, purpose],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .ok()
-            .flatten()
-            .and_then(|s| parse_timestamp(&s))
+        earliest(
+            self.0,
+            "SELECT effective_from FROM statements WHERE version = ?1 AND purpose = ?2",
+            [version, purpose],
+        )
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
-        self.0
-            .query_row("SELECT MIN(effective_from) FROM notices WHERE version = ?1", [version], |r| {
-                r.get::<_, Option<String>>(0)
-            })
-            .ok()
-            .flatten()
-            .and_then(|s| parse_timestamp(&s))
+        earliest(self.0, "SELECT effective_from FROM notices WHERE version = ?1", [version])
     }
 }
 
@@ -564,8 +552,10 @@ pub fn insert_consent(
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
     let key = consent_natural_key(person_id, e);
-    let exists =
-        conn.query_row("SELECT 1 FROM consent_events WHERE natural_key = ?1", [&key], |_| Ok(())).optional()?;
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM consent_events WHERE natural_key = ?1")?
+        .query_row([&key], |_| Ok(()))
+        .optional()?;
     if exists.is_some() {
         return Ok(None);
     }
@@ -575,13 +565,11 @@ pub fn insert_consent(
         None => None,
     };
     let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
-    conn.execute(
-        "INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+    conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
             natural_key, recorded_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)",
-        params![
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)")?.execute(params![
             id,
             person_id,
             e.purpose,
@@ -679,10 +667,8 @@ pub fn insert_basis(conn: &Connection, b: &BasisEvent, now: DateTime<Utc>) -> Re
     let mut cs = b.controllers.clone();
     cs.sort();
     let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
-    let n = conn.execute(
-        "INSERT OR IGNORE INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-        params![
+    let n = conn.prepare_cached("INSERT OR IGNORE INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
             b.id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
             b.decided_at, key, fmt_ts(now)
         ],
@@ -729,9 +715,7 @@ pub struct NoticeSent {
 /// Insert a delivery record unless identical; returns whether it was new.
 pub fn insert_notice_sent(conn: &Connection, n: &NoticeSent, now: DateTime<Utc>) -> Result<bool> {
     let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
-    let c = conn.execute(
-        "INSERT OR IGNORE INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-        params![n.id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)],
+    let c = conn.prepare_cached("INSERT OR IGNORE INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![n.id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)],
     )?;
     Ok(c == 1)
 }
@@ -767,17 +751,14 @@ pub fn set_diversity(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let same: Option<String> = conn
-        .query_row("SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2", [person_id, category], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2")?
+        .query_row([person_id, category], |r| r.get(0))
         .optional()?;
     if same.as_deref() == Some(value) {
         return Ok(false);
     }
-    conn.execute(
-        "INSERT INTO diversity(person_id, category, value, consent_id, set_at) VALUES (?1,?2,?3,?4,?5)
-         ON CONFLICT(person_id, category) DO UPDATE SET value = excluded.value, consent_id = excluded.consent_id, set_at = excluded.set_at",
-        params![person_id, category, value, consent_id, fmt_ts(now)],
+    conn.prepare_cached("INSERT INTO diversity(person_id, category, value, consent_id, set_at) VALUES (?1,?2,?3,?4,?5)
+         ON CONFLICT(person_id, category) DO UPDATE SET value = excluded.value, consent_id = excluded.consent_id, set_at = excluded.set_at")?.execute(params![person_id, category, value, consent_id, fmt_ts(now)],
     )?;
     Ok(true)
 }
@@ -798,21 +779,27 @@ pub fn people_with_diversity(conn: &Connection) -> Result<Vec<String>> {
 
 /// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
 pub fn suppress(conn: &Connection, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
-    let n = conn.execute(
-        "INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)",
-        params![hash, reason, at, source],
-    )?;
+    let n = conn
+        .prepare_cached("INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)")?
+        .execute(params![hash, reason, at, source])?;
     Ok(n == 1)
 }
 
 /// The suppression reason for a keyed hash, if suppressed.
 pub fn suppressed(conn: &Connection, hash: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT reason FROM suppression WHERE hash = ?1", [hash], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT reason FROM suppression WHERE hash = ?1")?
+        .query_row([hash], |r| r.get(0))
+        .optional()?)
 }
 
 /// Whether a keyed hash belongs to an erased person (a tombstone).
 pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM tombstones WHERE hash = ?1", [hash], |_| Ok(())).optional()?.is_some())
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM tombstones WHERE hash = ?1")?
+        .query_row([hash], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// Every suppression entry as (hash, reason, at).
@@ -840,10 +827,10 @@ pub fn erase_person(
 ) -> Result<()> {
     let at = fmt_ts(now);
     strip_person(conn, &p.id, now)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO tombstones(person_id, hash, erased_at, reason, basis, expires) VALUES (?1,?2,?3,?4,?5,?6)",
-        params![p.id, hash, at, reason, basis, expires],
-    )?;
+    )?
+    .execute(params![p.id, hash, at, reason, basis, expires])?;
     Ok(())
 }
 
@@ -853,19 +840,19 @@ pub fn erase_person(
 /// Non-identifying facts (purposes, actions, dates, roles) stay.
 pub fn strip_person(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result<()> {
     let at = fmt_ts(now);
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
             notes = NULL, source = NULL, hub = NULL, erased_at = ?2 WHERE id = ?1",
-        params![person_id, at],
-    )?;
-    conn.execute(
+    )?
+    .execute(params![person_id, at])?;
+    conn.prepare_cached(
         "UPDATE consent_events SET evidence_ref = CASE WHEN evidence_ref IS NULL THEN NULL ELSE '[erased]' END,
             support_given = NULL, authority_ref = CASE WHEN authority_ref IS NULL THEN NULL ELSE '[erased]' END,
             context = NULL WHERE person_id = ?1",
-        [person_id],
-    )?;
-    conn.execute("DELETE FROM diversity WHERE person_id = ?1", [person_id])?;
-    conn.execute("UPDATE roles SET hub = NULL WHERE person_id = ?1", [person_id])?;
+    )?
+    .execute([person_id])?;
+    conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;
+    conn.prepare_cached("UPDATE roles SET hub = NULL WHERE person_id = ?1")?.execute([person_id])?;
     Ok(())
 }
 
@@ -874,7 +861,8 @@ pub fn strip_person(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> R
 /// When a file with this SHA-256 was imported before, and as what.
 pub fn import_seen(conn: &Connection, sha256: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .query_row("SELECT kind, imported_at FROM imports WHERE sha256 = ?1", [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT kind, imported_at FROM imports WHERE sha256 = ?1")?
+        .query_row([sha256], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -887,9 +875,9 @@ pub fn record_import(
     counts: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR IGNORE INTO imports(sha256, kind, file_name, imported_at, counts) VALUES (?1,?2,?3,?4,?5)",
-        params![sha256, kind, file_name, fmt_ts(now), counts.to_string()],
-    )?;
+    )?
+    .execute(params![sha256, kind, file_name, fmt_ts(now), counts.to_string()])?;
     Ok(())
 }

@@ -49,21 +49,19 @@ pub fn current_recipients(conn: &Connection) -> Result<Vec<age::x25519::Recipien
 
 /// Add (or re-add) a custodian.
 pub fn add_custodian(conn: &Connection, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
-    let n = conn.execute(
-        "INSERT INTO custodians(recipient, label, added_at) VALUES (?1, ?2, ?3)
+    let n = conn.prepare_cached("INSERT INTO custodians(recipient, label, added_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(recipient) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at, label = COALESCE(excluded.label, label)
-         WHERE removed_at IS NOT NULL",
-        params![recipient, label, at],
+         WHERE removed_at IS NOT NULL")?.execute(params![recipient, label, at],
     )?;
     Ok(n == 1)
 }
 
 /// Mark a custodian removed.
 pub fn remove_custodian(conn: &Connection, recipient: &str, at: &str) -> Result<bool> {
-    Ok(conn.execute(
-        "UPDATE custodians SET removed_at = ?2 WHERE recipient = ?1 AND removed_at IS NULL",
-        params![recipient, at],
-    )? == 1)
+    Ok(conn
+        .prepare_cached("UPDATE custodians SET removed_at = ?2 WHERE recipient = ?1 AND removed_at IS NULL")?
+        .execute(params![recipient, at])?
+        == 1)
 }
 
 /// An account (its secret stays encrypted; it is never part of this struct).
@@ -116,36 +114,34 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 
 /// Insert an account with its encrypted secret.
 pub fn insert_account(conn: &Connection, a: &Account, secret: &[u8]) -> Result<()> {
-    conn.execute(
-        &format!(
-            "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
-        ),
-        params![
-            a.id,
-            a.service,
-            a.url,
-            a.login,
-            a.personal_data,
-            a.paid_by,
-            a.paid_until,
-            a.recovery_email,
-            a.recovery_phone,
-            a.two_factor,
-            serde_json::to_string(&a.secret_recipients).unwrap_or_default(),
-            a.created_at,
-            a.secret_updated_at,
-            secret
-        ],
-    )?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+    ))?
+    .execute(params![
+        a.id,
+        a.service,
+        a.url,
+        a.login,
+        a.personal_data,
+        a.paid_by,
+        a.paid_until,
+        a.recovery_email,
+        a.recovery_phone,
+        a.two_factor,
+        serde_json::to_string(&a.secret_recipients).unwrap_or_default(),
+        a.created_at,
+        a.secret_updated_at,
+        secret
+    ])?;
     Ok(())
 }
 
 /// Replace an account's encrypted secret.
 pub fn set_secret(conn: &Connection, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE accounts SET secret = ?2, secret_recipients = ?3, secret_updated_at = ?4 WHERE id = ?1",
-        params![id, secret, serde_json::to_string(recipients).unwrap_or_default(), at],
-    )?;
+    )?
+    .execute(params![id, secret, serde_json::to_string(recipients).unwrap_or_default(), at])?;
     Ok(())
 }
 
@@ -174,17 +170,18 @@ pub fn account(conn: &Connection, id: &str) -> Result<Account> {
 
 /// An account's encrypted secret.
 pub fn secret(conn: &Connection, id: &str) -> Result<Vec<u8>> {
-    conn.query_row("SELECT secret FROM accounts WHERE id = ?1", [id], |r| r.get(0))
+    conn.prepare_cached("SELECT secret FROM accounts WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::NotFound { kind: "account", id: id.to_string() })
 }
 
 /// Record a rotation step.
 pub fn add_rotation(conn: &Connection, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO account_rotations(id, account_id, what, done_at, done_by) VALUES (?1,?2,?3,?4,?5)",
-        params![crate::model::new_id("rot"), account_id, what, at, by],
-    )?;
+    )?
+    .execute(params![crate::model::new_id("rot"), account_id, what, at, by])?;
     Ok(())
 }
 
@@ -213,18 +210,17 @@ pub fn add_task(
     at: &str,
 ) -> Result<(String, bool)> {
     let open: Option<String> = conn
-        .query_row("SELECT id FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL", [kind, subject], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL")?
+        .query_row([kind, subject], |r| r.get(0))
         .optional()?;
     if let Some(id) = open {
         return Ok((id, false));
     }
     let id = crate::model::new_id("tsk");
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO tasks(id, kind, subject, title, reason, due, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-        params![id, kind, subject, title, reason, due, at],
-    )?;
+    )?
+    .execute(params![id, kind, subject, title, reason, due, at])?;
     Ok((id, true))
 }
 
@@ -254,12 +250,13 @@ pub fn tasks(conn: &Connection, include_done: bool) -> Result<Vec<Task>> {
 /// Mark a task done; false when it was already done.
 pub fn finish_task(conn: &Connection, id: &str, at: &str, by: &str) -> Result<bool> {
     let exists: Option<Option<String>> =
-        conn.query_row("SELECT done_at FROM tasks WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        conn.prepare_cached("SELECT done_at FROM tasks WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     match exists {
         None => Err(Error::NotFound { kind: "task", id: id.to_string() }),
         Some(Some(_)) => Ok(false),
         Some(None) => {
-            conn.execute("UPDATE tasks SET done_at = ?2, done_by = ?3 WHERE id = ?1", params![id, at, by])?;
+            conn.prepare_cached("UPDATE tasks SET done_at = ?2, done_by = ?3 WHERE id = ?1")?
+                .execute(params![id, at, by])?;
             Ok(true)
         }
     }
@@ -268,9 +265,7 @@ pub fn finish_task(conn: &Connection, id: &str, at: &str, by: &str) -> Result<bo
 /// The open task of a kind for a subject, if any.
 pub fn open_task(conn: &Connection, kind: &str, subject: &str) -> Result<Option<Task>> {
     Ok(conn
-        .query_row(
-            "SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL",
-            [kind, subject],
+        .prepare_cached("SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL")?.query_row([kind, subject],
             task_row,
         )
         .optional()?)
@@ -288,7 +283,7 @@ pub fn set_task(
 ) -> Result<String> {
     let (id, created) = add_task(conn, kind, subject, title, reason, due, at)?;
     if !created {
-        conn.execute("UPDATE tasks SET due = ?2, title = ?3 WHERE id = ?1", params![id, due, title])?;
+        conn.prepare_cached("UPDATE tasks SET due = ?2, title = ?3 WHERE id = ?1")?.execute(params![id, due, title])?;
     }
     Ok(id)
 }

@@ -347,6 +347,17 @@ pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> R
     let roles = queries::roles(conn, None)?;
     let consents_by_id: HashMap<String, queries::StoredConsent> =
         queries::consents(conn, None, None)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    // Each person's consent history and roles, looked up once rather than scanned per person.
+    let mut history_of: HashMap<&str, (bool, bool)> = HashMap::new();
+    for c in consents_by_id.values() {
+        let e = history_of.entry(c.person_id.as_str()).or_default();
+        e.0 |= c.support_given.is_some();
+        e.1 |= c.authority_ref.is_some();
+    }
+    let mut roles_of: HashMap<&str, Vec<&queries::Role>> = HashMap::new();
+    for r in &roles {
+        roles_of.entry(r.person_id.as_str()).or_default().push(r);
+    }
 
     let mut plans = Vec::new();
     let mut rows = Vec::new();
@@ -417,7 +428,7 @@ pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> R
                 row.insert(field.clone(), v);
             }
             if reg_fields.iter().any(|f| f == "roles") {
-                for r in roles.iter().filter(|r| r.person_id == p.id) {
+                for r in roles_of.get(p.id.as_str()).into_iter().flatten() {
                     let mut designation = r.designation.clone();
                     if designation.as_deref().and_then(Designation::parse).is_some_and(Designation::is_special) {
                         if health_ok {
@@ -446,12 +457,7 @@ pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> R
                 row.insert("roles".into(), serde_json::to_value(&person_roles).unwrap_or_default());
             }
             // Consent history goes without support notes or proxy authority references (they reveal capacity).
-            let history = consents_by_id.values().filter(|c| c.person_id == p.id);
-            let (mut support, mut authority) = (false, false);
-            for c in history {
-                support |= c.support_given.is_some();
-                authority |= c.authority_ref.is_some();
-            }
+            let (support, authority) = history_of.get(p.id.as_str()).copied().unwrap_or_default();
             if support {
                 stripped.push(Stripped {
                     field: "consent_history.support_given".into(),
