@@ -27,7 +27,7 @@ rand_ms() { echo $(( RANDOM % $1 )); }
 kill_after() { # ms, command...: run it, kill -9 after ms (or let it finish)
   local ms=$1; shift
   "$@" >/dev/null 2>&1 & local pid=$!
-  sleep "$(printf '0.%03d' "$ms")" 2>/dev/null || sleep 0
+  sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   kill -9 $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
 }
@@ -91,14 +91,16 @@ head -c $((24 << 20)) /dev/urandom > big.mp4
 $H $R document add --classification none big.mp4 --quiet >/dev/null
 $H $R transfer approve --to kscop-steering-group --approver dp-lead --quiet >/dev/null
 $H keys new --out group --name group --unprotected --quiet >/dev/null
-create() { $H $R bundle create --to kscop-steering-group --recipient group/group-age.pub \
-  --sign-key demo/keys/facilitator-minisign.key --identity demo/keys/facilitator-age.key --out "$1"; }
+# An array, not a function: kill -9 must reach handover itself, not a subshell around it.
+CREATE=($H $R bundle create --to kscop-steering-group --recipient group/group-age.pub
+  --sign-key demo/keys/facilitator-minisign.key --identity demo/keys/facilitator-age.key --out)
+create() { "${CREATE[@]}" "$1"; }
 t0=$(date +%s%N); create full >/dev/null; t1=$(date +%s%N); create_ms=$(( (t1 - t0) / 1000000 ))
 B=$(ls full/*.zip.age)
 published=0
 for i in $(seq "$RUNS"); do
   rm -rf out
-  kill_after "$(rand_ms $(( create_ms + create_ms / 4 )))" create out
+  kill_after "$(rand_ms $(( create_ms + create_ms / 4 )))" "${CREATE[@]}" out
   ok_register demo/handover.db "bundle create run $i"
   for f in out/* out/.*; do
     [ -f "$f" ] || continue

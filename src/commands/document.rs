@@ -158,7 +158,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let RedactCmd::Preview { doc, to, pseudonymise, out } = cmd;
     let to = super::transfer::receiver(reg.conn(), to.as_deref())?;
     let req = Request { receiver: to.clone(), date: super::transfer::plan_date(ctx, None)?, pseudonymise };
-    let p = plan::make(reg.conn(), &req, ctx.now)?;
+    let redactor = plan::redactor(reg.conn(), &req, ctx.now)?;
     let targets: Vec<Document> = match &doc {
         Some(id) => vec![docs::document(reg.conn(), id)?],
         None => docs::documents(reg.conn())?,
@@ -177,7 +177,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
         }
         let (bytes, _) = read_source(std::path::Path::new(&d.path))
             .ok_or_else(|| Error::bad("DOC", format!("{} cannot be read at its recorded path", d.id)))?;
-        let (redacted, found) = plan::redact_bytes(&d.format, &bytes, &p.redactor)
+        let (redacted, found) = plan::redact_bytes(&d.format, &bytes, &redactor)
             .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
         let report = crate::transfer::redact::report(&found.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
         text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, found.len()));

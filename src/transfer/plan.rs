@@ -322,6 +322,16 @@ fn value(v: &Option<String>) -> serde_json::Value {
 
 /// Make the plan. Reads the register and the document files; writes nothing.
 pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> Result<Plan> {
+    make_with(conn, req, now, true)
+}
+
+/// The redactor a plan would use, without redacting the documents to plan them (for previews,
+/// which redact the documents they show themselves).
+pub fn redactor(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
+    Ok(make_with(conn, req, now, false)?.redactor)
+}
+
+fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
     let own = queries::self_controller(conn)?;
     let receiver = queries::controller(conn, &req.receiver)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
@@ -501,7 +511,7 @@ pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> R
     let redactor = Redactor::new(&withheld, &keep_names, key.as_deref());
     let mut documents = Vec::new();
     let mut blockers = Vec::new();
-    for d in docs::documents(conn)? {
+    for d in docs::documents(conn)?.into_iter().filter(|_| with_documents) {
         documents.push(document_plan(conn, &d, &receiver.slug, &redactor, &mut blockers)?);
     }
 
