@@ -137,7 +137,12 @@ codes!(
 
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
-    email.trim().nfc().collect::<String>().to_lowercase()
+    let t = email.trim();
+    if t.is_ascii() {
+        // NFC leaves ASCII as it is: skip the normaliser (imports and redaction call this per row).
+        return t.to_ascii_lowercase();
+    }
+    t.nfc().collect::<String>().to_lowercase()
 }
 
 /// A light syntactic check of an email address: one `@`, non-empty local part and a dotted domain,

@@ -153,6 +153,9 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
 }
 
 /// `redact preview`.
+/// How many findings per document the text of `redact preview` lists.
+const TEXT_FINDINGS: usize = 200;
+
 pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     let RedactCmd::Preview { doc, to, pseudonymise, out } = cmd;
@@ -181,11 +184,26 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
             .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
         let report = crate::transfer::redact::report(&found.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
         text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, found.len()));
-        for (part, f) in &found {
-            let place =
-                if part.is_empty() { format!("line {}", f.line) } else { format!("{part} paragraph {}", f.line) };
-            text.push_str(&format!("  {place}: {} ({}) -> {}\n", f.kind, f.detector, f.replacement));
-            findings.push(serde_json::json!({ "document": d.id, "part": part, "line": f.line, "kind": f.kind, "detector": f.detector, "replacement": f.replacement }));
+        for (i, (part, f)) in found.iter().enumerate() {
+            // Text lists the first findings for reading; --json carries every one.
+            if i < TEXT_FINDINGS {
+                let place =
+                    if part.is_empty() { format!("line {}", f.line) } else { format!("{part} paragraph {}", f.line) };
+                text.push_str(&format!("  {place}: {} ({}) -> {}\n", f.kind, f.detector, f.replacement));
+            } else if i == TEXT_FINDINGS {
+                text.push_str(&format!(
+                    "  … and {} more (counts per kind below; `--json` lists every finding)\n",
+                    found.len() - TEXT_FINDINGS
+                ));
+            }
+            if ctx.style.json {
+                findings.push(serde_json::json!({ "document": d.id, "part": part, "line": f.line, "kind": f.kind, "detector": f.detector, "replacement": f.replacement }));
+            }
+        }
+        if found.len() > TEXT_FINDINGS {
+            for (kind, n) in &report {
+                text.push_str(&format!("  {kind}: {n}\n"));
+            }
         }
         reports.push(serde_json::json!({ "document": d.id, "redactable": true, "counts": report }));
         if let Some(path) = &out {
