@@ -33,7 +33,8 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
     }
     let action = raw.action.clone();
     let id = reg.change(ctx.now, |c| {
-        let id = own::apply_consent(c, &p, &raw, "direct")?.map_err(|ps| refused(&p.id, ps))?;
+        let id = own::apply_consent(c, &crate::register::queries::RegisterLookup::new(c), &p, &raw, "direct")?
+            .map_err(|ps| refused(&p.id, ps))?;
         if let Some(id) = &id {
             c.audit(
                 &format!("consent.{action}"),

@@ -354,6 +354,7 @@ pub fn import(
     }
     let source = format!("import:{sha}");
     let source_label = format!("{}:{}", kind.as_str(), &sha[..12]);
+    let lookup = crate::register::queries::RegisterLookup::new(c);
     let mut seen = std::collections::HashMap::<String, usize>::new();
     for e in entries {
         let email = match &e.row {
@@ -397,7 +398,7 @@ pub fn import(
                         recorded_by: c.actor.to_string(),
                         ..RawConsent::default()
                     };
-                    match apply_consent(c, &p, &raw, &source)? {
+                    match apply_consent(c, &lookup, &p, &raw, &source)? {
                         Ok(Some(_)) => bump(counts, "withdrawals_added"),
                         Ok(None) => {}
                         Err(ps) => ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
@@ -470,7 +471,7 @@ pub fn import(
                     told_can_withdraw: "yes".into(),
                     ..RawConsent::default()
                 };
-                match apply_consent(c, &person, &raw, &source)? {
+                match apply_consent(c, &lookup, &person, &raw, &source)? {
                     Ok(Some(_)) => bump(counts, "grants_added"),
                     Ok(None) => bump(counts, "grants_unchanged"),
                     Err(ps) => ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),

@@ -217,12 +217,12 @@ pub fn resolve_person(
 /// `None` when an identical event was already recorded.
 pub fn apply_consent(
     c: &Change<'_>,
+    lookup: &RegisterLookup<'_>,
     person: &Person,
     raw: &RawConsent,
     source: &str,
 ) -> Result<std::result::Result<Option<String>, RowProblems>> {
-    let lookup = RegisterLookup(c);
-    let event = match consent::validate(raw, person.adult_confirmed, c.now, &lookup) {
+    let event = match consent::validate(raw, person.adult_confirmed, c.now, lookup) {
         Ok(e) => e,
         Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
     };
@@ -413,7 +413,7 @@ pub fn apply_notice_sent(
     channel: &str,
 ) -> Result<std::result::Result<bool, RowProblems>> {
     let mut p = RowProblems::new();
-    let lookup = RegisterLookup(c);
+    let lookup = RegisterLookup::new(c);
     let at = parse_timestamp(sent_at);
     match consent::Lookup::notice_effective(&lookup, version.trim()) {
         None => p.push(("notice_version", "no notice with this version".into())),
@@ -557,6 +557,7 @@ fn row_person(c: &Change<'_>, file: &CsvFile, row: &super::CsvRow, problems: &mu
 /// Import `consent.csv`.
 pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let source = format!("import:{}", file.sha256);
+    let lookup = RegisterLookup::new(c);
     for row in &file.rows {
         let Some(person) = row_person(c, file, row, problems)? else {
             continue;
@@ -583,7 +584,7 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             special_categories: g("special_categories"),
             context: String::new(),
         };
-        match apply_consent(c, &person, &raw, &source)? {
+        match apply_consent(c, &lookup, &person, &raw, &source)? {
             Ok(Some(_)) => bump(counts, "events_added"),
             Ok(None) => bump(counts, "events_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),

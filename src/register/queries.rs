@@ -1,6 +1,8 @@
 //! Typed queries. Every SQL string of the tool lives in this module or its siblings.
 
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -461,27 +463,68 @@ fn earliest(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Opti
 }
 
 /// Lookups for consent validation, answered by the register.
-pub struct RegisterLookup<'a>(pub &'a Connection);
+pub struct RegisterLookup<'a> {
+    conn: &'a Connection,
+    /// Answers already given: within one transaction purposes, controllers and texts stay put,
+    /// and an import asks the same few questions for every row.
+    memo: std::cell::RefCell<LookupMemo>,
+}
+
+#[derive(Default)]
+struct LookupMemo {
+    purposes: HashMap<String, Option<PurposeInfo>>,
+    controllers: HashMap<String, bool>,
+    statements: HashMap<(String, String), Option<DateTime<Utc>>>,
+    notices: HashMap<String, Option<DateTime<Utc>>>,
+}
+
+impl<'a> RegisterLookup<'a> {
+    /// Lookups against `conn`, remembered for the life of this value.
+    pub fn new(conn: &'a Connection) -> RegisterLookup<'a> {
+        RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
+    }
+}
 
 impl Lookup for RegisterLookup<'_> {
     fn purpose(&self, code: &str) -> Option<PurposeInfo> {
-        purpose(self.0, code).ok().flatten().map(|p| PurposeInfo {
+        if let Some(v) = self.memo.borrow().purposes.get(code) {
+            return v.clone();
+        }
+        let v = purpose(self.conn, code).ok().flatten().map(|p| PurposeInfo {
             special: p.special,
             channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
-        })
+        });
+        self.memo.borrow_mut().purposes.insert(code.to_string(), v.clone());
+        v
     }
     fn controller_exists(&self, slug: &str) -> bool {
-        controller(self.0, slug).ok().flatten().is_some()
+        if let Some(v) = self.memo.borrow().controllers.get(slug) {
+            return *v;
+        }
+        let v = controller(self.conn, slug).ok().flatten().is_some();
+        self.memo.borrow_mut().controllers.insert(slug.to_string(), v);
+        v
     }
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
-        earliest(
-            self.0,
+        let key = (version.to_string(), purpose.to_string());
+        if let Some(v) = self.memo.borrow().statements.get(&key) {
+            return *v;
+        }
+        let v = earliest(
+            self.conn,
             "SELECT effective_from FROM statements WHERE version = ?1 AND purpose = ?2",
             [version, purpose],
-        )
+        );
+        self.memo.borrow_mut().statements.insert(key, v);
+        v
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
-        earliest(self.0, "SELECT effective_from FROM notices WHERE version = ?1", [version])
+        if let Some(v) = self.memo.borrow().notices.get(version) {
+            return *v;
+        }
+        let v = earliest(self.conn, "SELECT effective_from FROM notices WHERE version = ?1", [version]);
+        self.memo.borrow_mut().notices.insert(version.to_string(), v);
+        v
     }
 }
 
