@@ -120,7 +120,7 @@ fn main() {
         let mut year = joined_year;
         let mut month = 1 + rng.below(4);
         let mut n = 0;
-        while n < 9 && (year, month) <= (2026, 10) {
+        while n < 10 && (year, month) <= (2026, 10) {
             let (sv, nv) = if (year, month) < (2021, 6) { ("NL-2017", "PN-2017") } else { ("NL-2021", "PN-2021") };
             writeln!(
                 c,

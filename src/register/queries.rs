@@ -645,44 +645,87 @@ pub fn insert_consent(
 }
 
 /// Consent events, optionally of one person and/or one purpose, in time order.
+const CONSENT_SELECT: &str =
+    "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
+            c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
+            c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
+            c.told_can_withdraw, c.context, c.source, c.recorded_at
+     FROM consent_events c JOIN people p ON p.id = c.person_id";
+
+fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
+    Ok(StoredConsent {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_ref: r.get(2)?,
+        purpose: r.get(3)?,
+        action: r.get(4)?,
+        controllers: parse_list(&r.get::<_, String>(5)?),
+        channels: parse_list(&r.get::<_, String>(6)?),
+        consent_kind: r.get(7)?,
+        special_categories: parse_list(&r.get::<_, String>(8)?),
+        statement_version: r.get(9)?,
+        statement_sha256: r.get(10)?,
+        notice_version: r.get(11)?,
+        method: r.get(12)?,
+        evidence_ref: r.get(13)?,
+        at: r.get(14)?,
+        recorded_by: r.get(15)?,
+        given_by: r.get(16)?,
+        authority_kind: r.get(17)?,
+        authority_ref: r.get(18)?,
+        verified_by: r.get(19)?,
+        verified_at: r.get(20)?,
+        support_given: r.get(21)?,
+        told_can_withdraw: r.get(22)?,
+        context: r.get(23)?,
+        source: r.get(24)?,
+        recorded_at: r.get(25)?,
+    })
+}
+
 pub fn consents(conn: &Connection, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
+    let mut st = conn.prepare_cached(&format!(
+        "{CONSENT_SELECT} WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2) ORDER BY p.ref, c.at, c.rowid"
+    ))?;
+    let rows = st.query_map(params![person_id, purpose], stored_consent)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One consent event by id.
+pub fn consent_by_id(conn: &Connection, id: &str) -> Result<Option<StoredConsent>> {
+    Ok(conn.prepare_cached(&format!("{CONSENT_SELECT} WHERE c.id = ?1"))?.query_row([id], stored_consent).optional()?)
+}
+
+/// What the plan's rules read of one consent event (no evidence text), for every event at once.
+#[derive(Debug, Clone)]
+pub struct ConsentRow {
+    pub id: String,
+    pub person_id: String,
+    pub purpose: String,
+    pub action: String,
+    pub controllers: Vec<String>,
+    pub at: String,
+    pub support_given: Option<String>,
+    pub has_authority_ref: bool,
+    pub special_categories: Vec<String>,
+}
+
+/// Every consent event, in the light form the plan reads (unordered).
+pub fn consent_rows(conn: &Connection) -> Result<Vec<ConsentRow>> {
     let mut st = conn.prepare_cached(
-        "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
-                c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
-                c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
-                c.told_can_withdraw, c.context, c.source, c.recorded_at
-         FROM consent_events c JOIN people p ON p.id = c.person_id
-         WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2)
-         ORDER BY p.ref, c.at, c.rowid",
+        "SELECT id, person_id, purpose, action, controllers, at, support_given, authority_ref IS NOT NULL, special_categories FROM consent_events",
     )?;
-    let rows = st.query_map(params![person_id, purpose], |r| {
-        Ok(StoredConsent {
+    let rows = st.query_map([], |r| {
+        Ok(ConsentRow {
             id: r.get(0)?,
             person_id: r.get(1)?,
-            person_ref: r.get(2)?,
-            purpose: r.get(3)?,
-            action: r.get(4)?,
-            controllers: parse_list(&r.get::<_, String>(5)?),
-            channels: parse_list(&r.get::<_, String>(6)?),
-            consent_kind: r.get(7)?,
+            purpose: r.get(2)?,
+            action: r.get(3)?,
+            controllers: parse_list(&r.get::<_, String>(4)?),
+            at: r.get(5)?,
+            support_given: r.get(6)?,
+            has_authority_ref: r.get(7)?,
             special_categories: parse_list(&r.get::<_, String>(8)?),
-            statement_version: r.get(9)?,
-            statement_sha256: r.get(10)?,
-            notice_version: r.get(11)?,
-            method: r.get(12)?,
-            evidence_ref: r.get(13)?,
-            at: r.get(14)?,
-            recorded_by: r.get(15)?,
-            given_by: r.get(16)?,
-            authority_kind: r.get(17)?,
-            authority_ref: r.get(18)?,
-            verified_by: r.get(19)?,
-            verified_at: r.get(20)?,
-            support_given: r.get(21)?,
-            told_can_withdraw: r.get(22)?,
-            context: r.get(23)?,
-            source: r.get(24)?,
-            recorded_at: r.get(25)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -258,7 +258,11 @@ pub fn pseudonym_key(conn: &rusqlite::Connection, receiver: &str) -> Result<Vec<
 }
 
 /// Gather the facts the rules read, for every person.
-fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<HashMap<String, PersonFacts>> {
+fn facts(
+    conn: &rusqlite::Connection,
+    people: &[queries::Person],
+    consents: &[queries::ConsentRow],
+) -> Result<HashMap<String, PersonFacts>> {
     let mut announces: HashMap<String, Vec<String>> = HashMap::new();
     for t in queries::texts(conn, "notice")? {
         announces.entry(t.version).or_default().extend(t.announces);
@@ -281,8 +285,11 @@ fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Hash
             },
         );
     }
-    for c in queries::consents(conn, None, None)? {
-        if let (Some(view), Some(f)) = (c.view(), map.get_mut(&c.person_id)) {
+    for c in consents {
+        let view = crate::model::ConsentAction::parse(&c.action)
+            .zip(parse_timestamp(&c.at))
+            .map(|(action, at)| crate::consent::EventView { action, controllers: c.controllers.clone(), at });
+        if let (Some(view), Some(f)) = (view, map.get_mut(&c.person_id)) {
             f.consents.push(ConsentFact {
                 id: c.id.clone(),
                 purpose: c.purpose.clone(),
@@ -353,16 +360,18 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
     let reg_fields = fields["register"].carried.clone();
 
     let people = queries::people(conn)?;
-    let facts = facts(conn, &people)?;
+    let consent_rows = queries::consent_rows(conn)?;
+    let facts = facts(conn, &people, &consent_rows)?;
     let roles = queries::roles(conn, None)?;
-    let consents_by_id: HashMap<String, queries::StoredConsent> =
-        queries::consents(conn, None, None)?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    // The mailing list's evidence is a successor_newsletter consent: load those in one query.
+    let evidence_of: HashMap<String, queries::StoredConsent> =
+        queries::consents(conn, None, Some("successor_newsletter"))?.into_iter().map(|c| (c.id.clone(), c)).collect();
     // Each person's consent history and roles, looked up once rather than scanned per person.
     let mut history_of: HashMap<&str, (bool, bool)> = HashMap::new();
-    for c in consents_by_id.values() {
+    for c in &consent_rows {
         let e = history_of.entry(c.person_id.as_str()).or_default();
         e.0 |= c.support_given.is_some();
-        e.1 |= c.authority_ref.is_some();
+        e.1 |= c.has_authority_ref;
     }
     let mut roles_of: HashMap<&str, Vec<&queries::Role>> = HashMap::new();
     for r in &roles {
@@ -381,7 +390,7 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
             .consent_id
             .as_ref()
             .filter(|_| mailing_list.included)
-            .and_then(|id| consents_by_id.get(id))
+            .and_then(|id| evidence_of.get(id).cloned().or_else(|| queries::consent_by_id(conn, id).ok().flatten()))
             .map(|c| Evidence {
                 consent_id: c.id.clone(),
                 statement_version: c.statement_version.clone(),
