@@ -8,13 +8,16 @@
 # 2.0 GiB in all, added to the demo register (classification "none") and approved for handover.
 # Compared in the same run, on the same disk, with the files in the page cache:
 #   create  vs  cat FILES | age -r R -o OUT          (the same plaintext bytes, encrypted to a file)
+#           vs  cat FILES | age-crate encrypt R OUT  (the age crate alone: examples/age-crate.rs)
 #   verify  vs  age -d -i ID -o /dev/null BUNDLE      (decrypting the same bundle)
+#           vs  age-crate decrypt ID BUNDLE
 # and the peak RSS (/usr/bin/time %M) of create, verify and import.
 set -euo pipefail
 RUNS=${1:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-$here/target/bench-2gib}
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin handover --example age-crate
+A=$here/target/release/examples/age-crate
 H=$here/target/release/handover
 rm -rf "$work" && mkdir -p "$work/docs"
 cd "$work"
@@ -59,11 +62,15 @@ for i in $(seq "$RUNS"); do
   T[create]+="$t "; M[create]=$m
   read -r t m < <(timed sh -c "cat docs/* | age -r $recipient -o age.out")
   T[age_r]+="$t "
+  read -r t m < <(timed sh -c "cat docs/* | $A encrypt $recipient crate.out")
+  T[crate_enc]+="$t "
   b=$(ls out/*.zip.age)
   read -r t m < <(timed $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub --quiet)
   T[verify]+="$t "; M[verify]=$m
   read -r t m < <(timed age -d -i group/group-age.key -o /dev/null "$b")
   T[age_d]+="$t "
+  read -r t m < <(timed $A decrypt group/group-age.key "$b")
+  T[crate_dec]+="$t "
   rm -rf recv && mkdir recv
   read -r t m < <(timed $H bundle import "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
     --into recv/group.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet)
@@ -72,8 +79,9 @@ done
 m() { echo "${T[$1]}" | tr ' ' '\n' | grep . | median; }
 printf 'document set: %s bytes (%.2f GiB), %s runs, medians\n' "$total" "$(echo "$total / 1073741824" | bc -l)" "$RUNS"
 printf '%-8s %8s %10s\n' step seconds peak_MiB
-for k in create age_r verify age_d import; do
+for k in create age_r crate_enc verify age_d crate_dec import; do
   rss=${M[$k]:-}
   printf '%-8s %8s %10s\n' "$k" "$(m $k)" "${rss:+$((rss / 1024))}"
 done
-echo "create / age -r: $(echo "$(m create) / $(m age_r)" | bc -l | cut -c1-4)x   verify / age -d: $(echo "$(m verify) / $(m age_d)" | bc -l | cut -c1-4)x"
+echo "create / age -r: $(echo "$(m create) / $(m age_r)" | bc -l | cut -c1-4)x   create / age crate: $(echo "$(m create) / $(m crate_enc)" | bc -l | cut -c1-4)x"
+echo "verify / age -d: $(echo "$(m verify) / $(m age_d)" | bc -l | cut -c1-4)x   verify / age crate: $(echo "$(m verify) / $(m crate_dec)" | bc -l | cut -c1-4)x"
