@@ -558,9 +558,19 @@ fn row_person(c: &Change<'_>, file: &CsvFile, row: &super::CsvRow, problems: &mu
 pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let source = format!("import:{}", file.sha256);
     let lookup = RegisterLookup::new(c);
+    // A person's events usually come together: keep the last person found for the next row.
+    let mut last: Option<((String, String), Person)> = None;
     for row in &file.rows {
-        let Some(person) = row_person(c, file, row, problems)? else {
-            continue;
+        let key = (file.get(row, "person_ref").to_string(), file.get(row, "email").to_string());
+        let person = match &last {
+            Some((k, p)) if *k == key => p.clone(),
+            _ => {
+                let Some(p) = row_person(c, file, row, problems)? else {
+                    continue;
+                };
+                last = Some((key, p.clone()));
+                p
+            }
         };
         let g = |k: &str| file.get(row, k).to_string();
         let raw = RawConsent {
