@@ -512,27 +512,13 @@ fn sections(r: &Report) -> Vec<Section> {
             .map(|o| o.iter().filter(|(_, x)| !x.is_object()).map(|(k, x)| vec![k.replace('_', " "), n(x)]).collect())
             .unwrap_or_default()
     };
-    s.push(Section {
-        heading: "Rights requests",
-        caption: "Requests and their one-month clocks".into(),
-        columns: vec!["", "Count"],
-        rows: kv(&r.requests),
-        empty: "",
-    });
-    s.push(Section {
-        heading: "Complaints",
-        caption: "The complaints log (acknowledgement within 30 days)".into(),
-        columns: vec!["", "Count"],
-        rows: kv(&r.complaints),
-        empty: "",
-    });
-    s.push(Section {
-        heading: "Incidents",
-        caption: "Breaches and other incidents (the ICO within 72 hours where reportable)".into(),
-        columns: vec!["", "Count"],
-        rows: kv(&r.incidents),
-        empty: "",
-    });
+    for (heading, caption, counts) in [
+        ("Rights requests", "Requests and their one-month clocks", &r.requests),
+        ("Complaints", "The complaints log (acknowledgement within 30 days)", &r.complaints),
+        ("Incidents", "Breaches and other incidents (the ICO within 72 hours where reportable)", &r.incidents),
+    ] {
+        s.push(Section { heading, caption: caption.into(), columns: vec!["", "Count"], rows: kv(counts), empty: "" });
+    }
     let mut supp = kv(&r.suppression);
     if let Some(o) = r.suppression["by_reason"].as_object() {
         supp.extend(o.iter().map(|(k, v)| vec![format!("suppressed: {k}"), n(v)]));
