@@ -84,7 +84,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         .filter(|a| !a.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
-    let ctx = Ctx { register: cli.global.register.clone(), actor, now: Utc::now(), style };
+    let ctx = Ctx { register: cli.global.register.clone(), actor, now: now(), style };
     match commands::dispatch(&ctx, cli.command) {
         Ok(outcome) => match output::print(&outcome, style) {
             Ok(()) => outcome.exit.code(),
