@@ -611,6 +611,29 @@ fn changes_after_a_transfer_create_art19_tasks() {
 }
 
 #[test]
+fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
+    // `bundle create` takes a stored document's digest as it writes it (the plan checks only its
+    // size): a file edited in place, same size, refuses the whole bundle and records nothing.
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let pdf = env.write("report.pdf", "%PDF-1.4 a synthetic annual report\n");
+    env.ok(&["--register", &reg, "document", "add", &pdf, "--classification", "none", "--category", "report"]);
+    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    let transfers =
+        || env.ok(&["--register", &reg, "transfer", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    let before = transfers();
+    std::fs::write(&pdf, "%PDF-1.4 a synthetic annual rep0rt\n").unwrap();
+    let r = create_run(&env, &demo, "out", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("(report.pdf) changed on disk since it was added"), "{}", r.stderr);
+    assert!(std::fs::read_dir(env.path().join("out")).map(|mut d| d.next().is_none()).unwrap_or(true));
+    assert_eq!(transfers(), before);
+    // Put back as it was registered, the same approval goes through.
+    std::fs::write(&pdf, "%PDF-1.4 a synthetic annual report\n").unwrap();
+    create(&env, &demo, "out");
+}
+
+#[test]
 fn a_passphrase_copy_opens_with_its_passphrase_only() {
     let (env, demo) = ready();
     let r = create_run(&env, &demo, "pc", &["--passphrase-copy", "--json"]);

@@ -97,11 +97,13 @@ impl<R: Send + 'static> Drop for Stage<R> {
 }
 
 /// The ciphertext end: writes the file and, as it goes, the SHA-256 that the transfer record and
-/// receipt name and the BLAKE2b-512 that the minisign signature covers.
+/// receipt name. A helper thread syncs what is written every few tens of megabytes, so the disk
+/// writes overlap the work and the closing `fsync` has little left to do.
 pub struct HashedFile {
     file: io::BufWriter<std::fs::File>,
     sha: Sha256,
-    pre: Prehash,
+    since_sync: u64,
+    syncer: Option<(SyncSender<()>, JoinHandle<io::Result<()>>)>,
 }
 
 /// A finished ciphertext file and its digests.
@@ -111,16 +113,43 @@ pub struct Hashed {
     pub prehash: [u8; 64],
 }
 
+/// How much is written between two background syncs.
+const SYNC_EVERY: u64 = 32 << 20;
+
 impl HashedFile {
-    pub fn new(file: std::fs::File) -> HashedFile {
-        HashedFile { file: io::BufWriter::with_capacity(1 << 20, file), sha: Sha256::new(), pre: Prehash::default() }
+    pub fn new(file: std::fs::File) -> io::Result<HashedFile> {
+        let clone = file.try_clone()?;
+        let (tx, rx) = sync_channel::<()>(1);
+        let handle = std::thread::Builder::new().name("sync".into()).spawn(move || {
+            for () in rx {
+                clone.sync_data()?;
+            }
+            Ok(())
+        })?;
+        Ok(HashedFile {
+            file: io::BufWriter::with_capacity(1 << 20, file),
+            sha: Sha256::new(),
+            since_sync: 0,
+            syncer: Some((tx, handle)),
+        })
     }
 
-    /// Flush and sync the file; return it with its digests.
-    pub fn finish(self) -> io::Result<Hashed> {
+    /// Flush and sync the file; return it with its SHA-256 (the prehash is the encrypting stage's).
+    fn finish(mut self) -> io::Result<(std::fs::File, String)> {
+        self.stop_syncer()?;
         let file = self.file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
-        Ok(Hashed { file, sha256: hex::encode(self.sha.finalize()), prehash: self.pre.finish() })
+        Ok((file, hex::encode(self.sha.finalize())))
+    }
+
+    fn stop_syncer(&mut self) -> io::Result<()> {
+        match self.syncer.take() {
+            Some((tx, handle)) => {
+                drop(tx);
+                handle.join().map_err(|_| io::Error::other("the sync thread panicked"))?
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -128,7 +157,15 @@ impl Write for HashedFile {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.file.write_all(data)?;
         self.sha.update(data);
-        self.pre.write_all(data)?;
+        self.since_sync += data.len() as u64;
+        if self.since_sync >= SYNC_EVERY {
+            self.file.flush()?;
+            self.since_sync = 0;
+            // A sync still running is enough: this request is dropped, not queued.
+            if let Some((tx, _)) = &self.syncer {
+                let _ = tx.try_send(());
+            }
+        }
         Ok(data.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -136,12 +173,35 @@ impl Write for HashedFile {
     }
 }
 
+/// The ciphertext as it leaves the age stream: hashed for the minisign signature (BLAKE2b-512) on
+/// the encrypting thread, then passed on. Hashing here, not beside the SHA-256 at the file end,
+/// shares the work between the two threads evenly.
+struct Prehashing<W> {
+    inner: W,
+    pre: Prehash,
+}
+
+impl<W: Write> Write for Prehashing<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(data)?;
+        self.pre.write_all(&data[..n])?;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// An age stream on its own thread writing into a hashed file on a third: what `write` gives is
 /// plaintext; `finish` returns the ciphertext's file and digests.
 pub fn encrypting(encryptor: age::Encryptor, file: std::fs::File) -> io::Result<Stage<Hashed>> {
-    let sink = Stage::spawn("ciphertext", HashedFile::new(file), HashedFile::finish)?;
-    let age_w = encryptor.wrap_output(sink)?;
-    Stage::spawn("encrypt", age_w, |w| w.finish()?.finish())
+    let sink = Stage::spawn("ciphertext", HashedFile::new(file)?, HashedFile::finish)?;
+    let age_w = encryptor.wrap_output(Prehashing { inner: sink, pre: Prehash::default() })?;
+    Stage::spawn("encrypt", age_w, |w| {
+        let Prehashing { inner, pre } = w.finish()?;
+        let (file, sha256) = inner.finish()?;
+        Ok(Hashed { file, sha256, prehash: pre.finish() })
+    })
 }
 
 #[cfg(test)]

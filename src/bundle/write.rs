@@ -175,6 +175,20 @@ pub struct Request<'a> {
 /// Everything is written under temporary names first; `on_written` (the register's record of the
 /// transfer) runs once all of it is complete, and only then are the files renamed into place, the
 /// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
+/// A document is bundled only as it was registered (or reviewed): its digest, taken as it is
+/// written, must be the recorded one; otherwise the whole bundle is refused.
+fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()> {
+    if got == recorded {
+        return Ok(());
+    }
+    Err(Error::bad(
+        "document",
+        format!(
+            "{id} ({file_name}) changed on disk since it was added or reviewed: add the new version as a new document"
+        ),
+    ))
+}
+
 pub fn create(
     conn: &rusqlite::Connection,
     req: &Request<'_>,
@@ -297,8 +311,9 @@ pub fn create(
         let path = format!("data/documents/{}-{safe}", d.id);
         let w = match d.state.as_str() {
             "redacted" => {
-                let (bytes, _) = plan::read_source(Path::new(&doc.path))
+                let (bytes, sha) = plan::read_source(Path::new(&doc.path))
                     .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
+                unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
                 let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
                 zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
             }
@@ -306,7 +321,9 @@ pub fn create(
                 let r = crate::register::docs::latest_review(conn, &d.id, &p.receiver.slug)?
                     .and_then(|r| r.redacted_copy_path)
                     .ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
-                zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?
+                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, d.redacted_sha256.as_deref().unwrap_or_default())?;
+                w
             }
             // Text is deflated (held in memory up to DEFLATE_IN_MEMORY; larger files are stored,
             // since every local header carries its sizes); compressed formats are stored.
@@ -314,9 +331,15 @@ pub fn create(
                 && std::fs::metadata(&doc.path).is_ok_and(|m| m.len() <= DEFLATE_IN_MEMORY) =>
             {
                 let bytes = std::fs::read(&doc.path).map_err(|e| Error::io("read", Path::new(&doc.path), e))?;
-                zip.add_bytes(&format!("{bag}/{path}"), &bytes, true).map_err(io)?
+                let w = zip.add_bytes(&format!("{bag}/{path}"), &bytes, true).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
+                w
             }
-            _ => zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?,
+            _ => {
+                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
+                w
+            }
         };
         report.insert(path.clone(), serde_json::json!({ "document": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions }));
         files.push(Written { name: path, ..w });

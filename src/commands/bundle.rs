@@ -39,7 +39,12 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     let p = plan::make(
         reg.conn(),
-        &Request { receiver: to.clone(), date: super::transfer::plan_date(ctx, None)?, pseudonymise: false },
+        &Request {
+            receiver: to.clone(),
+            date: super::transfer::plan_date(ctx, None)?,
+            pseudonymise: false,
+            defer_file_hashes: true,
+        },
         ctx.now,
     )?;
     let mut rs: Vec<age::x25519::Recipient> = Vec::new();

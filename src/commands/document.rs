@@ -112,7 +112,12 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             let mut redacted_sha256 = None;
             let (mut copy_path, mut copy_sha) = (None, None);
             if redactable(&d.format) && d.classification != "none" {
-                let req = Request { receiver: to.clone(), date: super::transfer::plan_date(ctx, None)?, pseudonymise };
+                let req = Request {
+                    receiver: to.clone(),
+                    date: super::transfer::plan_date(ctx, None)?,
+                    pseudonymise,
+                    defer_file_hashes: false,
+                };
                 let p = plan::make(reg.conn(), &req, ctx.now)?;
                 redacted_sha256 = p.documents.iter().find(|x| x.id == d.id).and_then(|x| x.redacted_sha256.clone());
             } else if let Some(c) = &redacted_copy {
@@ -160,7 +165,12 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     let RedactCmd::Preview { doc, to, pseudonymise, out } = cmd;
     let to = super::transfer::receiver(reg.conn(), to.as_deref())?;
-    let req = Request { receiver: to.clone(), date: super::transfer::plan_date(ctx, None)?, pseudonymise };
+    let req = Request {
+        receiver: to.clone(),
+        date: super::transfer::plan_date(ctx, None)?,
+        pseudonymise,
+        defer_file_hashes: false,
+    };
     let redactor = plan::redactor(reg.conn(), &req, ctx.now)?;
     let targets: Vec<Document> = match &doc {
         Some(id) => vec![docs::document(reg.conn(), id)?],

@@ -158,6 +158,7 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 receiver: to.clone(),
                 date: super::transfer::plan_date(ctx, None)?,
                 pseudonymise: false,
+                defer_file_hashes: false,
             };
             let p = crate::transfer::plan::make(reg.conn(), &req, ctx.now)?;
             let mut rows = Vec::new();

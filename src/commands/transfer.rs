@@ -205,7 +205,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         TransferCmd::Plan { to, at, explain: who, pseudonymise } => {
-            let req = Request { receiver: to, date: plan_date(ctx, at.as_deref())?, pseudonymise };
+            let req =
+                Request { receiver: to, date: plan_date(ctx, at.as_deref())?, pseudonymise, defer_file_hashes: false };
             let p = plan::make(reg.conn(), &req, ctx.now)?;
             if let Some(who) = who {
                 let t = explain(reg.conn(), &p, &who)?;
@@ -374,7 +375,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             if approver.trim().is_empty() {
                 return Err(Error::bad("--approver", "name the data protection lead who approves"));
             }
-            let req = Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise };
+            let req =
+                Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise, defer_file_hashes: false };
             let p = plan::make(reg.conn(), &req, ctx.now)?;
             let a = docs::Approval {
                 digest: p.digest.clone(),

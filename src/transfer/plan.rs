@@ -46,6 +46,10 @@ pub struct Request {
     pub receiver: String,
     pub date: NaiveDate,
     pub pseudonymise: bool,
+    /// Check stored documents by their size only and leave their SHA-256 to the caller, which
+    /// reads them anyway (`bundle create` hashes every file as it writes it and refuses one whose
+    /// digest is not the registered one): one read of each file instead of two.
+    pub defer_file_hashes: bool,
 }
 
 /// The receiving controller as the plan shows it.
@@ -521,7 +525,7 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
     let mut documents = Vec::new();
     let mut blockers = Vec::new();
     for d in docs::documents(conn)?.into_iter().filter(|_| with_documents) {
-        documents.push(document_plan(conn, &d, &receiver.slug, &redactor, &mut blockers)?);
+        documents.push(document_plan(conn, &d, &receiver.slug, &redactor, req.defer_file_hashes, &mut blockers)?);
     }
 
     let accounts: Vec<AccountPlan> = vault::accounts(conn)?
@@ -666,6 +670,7 @@ fn document_plan(
     d: &docs::Document,
     receiver: &str,
     r: &Redactor,
+    defer: bool,
     blockers: &mut Vec<Blocker>,
 ) -> Result<DocumentPlan> {
     let mut plan = DocumentPlan {
@@ -682,7 +687,18 @@ fn document_plan(
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
         blockers.push(Blocker { code, subject: d.id.clone(), message: msg })
     };
-    let Some(sha) = hash_file(Path::new(&d.path)) else {
+    // Deferred: a file of the registered size stands for the registered digest here; the caller
+    // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.
+    let deferred = defer && !(redactable(&d.format) && d.classification != "none");
+    let sha = if deferred {
+        std::fs::metadata(&d.path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| if i64::try_from(m.len()).is_ok_and(|n| n == d.size) { d.sha256.clone() } else { String::new() })
+    } else {
+        hash_file(Path::new(&d.path))
+    };
+    let Some(sha) = sha else {
         plan.state = "missing".into();
         block(blockers, "document_missing", format!("{} ({}) cannot be read at its recorded path", d.id, d.file_name));
         return Ok(plan);
@@ -767,7 +783,13 @@ fn document_plan(
             let ok = rv
                 .redacted_copy_path
                 .as_deref()
-                .and_then(|p| hash_file(Path::new(p)))
+                .and_then(|p| {
+                    if defer {
+                        Path::new(p).is_file().then(|| rv.redacted_copy_sha256.clone())?
+                    } else {
+                        hash_file(Path::new(p))
+                    }
+                })
                 .is_some_and(|s| Some(s) == rv.redacted_copy_sha256);
             if ok {
                 plan.included = true;
