@@ -192,7 +192,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
             .ok_or_else(|| Error::bad("DOC", format!("{} cannot be read at its recorded path", d.id)))?;
         let (redacted, found) = plan::redact_bytes(&d.format, &bytes, &redactor)
             .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
-        let report = crate::transfer::redact::report(&found.iter().map(|(_, f)| f.clone()).collect::<Vec<_>>());
+        let report = crate::transfer::redact::report(found.iter().map(|(_, f)| f));
         text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, found.len()));
         for (i, (part, f)) in found.iter().enumerate() {
             // Text lists the first findings for reading; --json carries every one.

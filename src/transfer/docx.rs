@@ -135,7 +135,7 @@ fn redact_part(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
                 let t = &new_texts[ni];
                 // Only the first node touched gets the placeholder; later ones lose their part.
                 let is_first = bounds[..ni].iter().all(|(s, e)| *e <= f.start || *s >= f.end);
-                let insert = if is_first { f.replacement.as_str() } else { "" };
+                let insert = if is_first { f.replacement.as_ref() } else { "" };
                 new_texts[ni] = format!("{}{}{}", &t[..a], insert, &t[z..]);
                 first = false;
             }

@@ -739,7 +739,7 @@ fn document_plan(
             }
         };
         let red_sha = hex::encode(Sha256::digest(&out));
-        plan.redactions = redact::report(&findings.into_iter().map(|(_, f)| f).collect::<Vec<_>>());
+        plan.redactions = redact::report(findings.iter().map(|(_, f)| f));
         plan.redacted_sha256 = Some(red_sha.clone());
         match review {
             Some(rv) if rv.redacted_sha256.as_deref() == Some(red_sha.as_str()) && rv.source_sha256 == sha => {

@@ -19,6 +19,8 @@
 use std::collections::BTreeMap;
 
 use hmac::{Hmac, Mac};
+use std::borrow::Cow;
+
 use regex::Regex;
 use serde::Serialize;
 use sha2::Sha256;
@@ -50,7 +52,7 @@ pub struct Finding {
     /// 1-based line of the original text.
     pub line: usize,
     /// What replaced it.
-    pub replacement: String,
+    pub replacement: Cow<'static, str>,
     #[serde(skip)]
     pub start: usize,
     #[serde(skip)]
@@ -61,16 +63,16 @@ pub struct Finding {
 pub type Report = BTreeMap<String, usize>;
 
 /// Summarise findings as `kind/detector` counts.
-pub fn report(findings: &[Finding]) -> Report {
-    let mut r = Report::new();
+pub fn report<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Report {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for f in findings {
-        *r.entry(format!("{}/{}", f.kind, f.detector)).or_default() += 1;
+        *counts.entry((f.kind, f.detector)).or_default() += 1;
     }
-    r
+    counts.into_iter().map(|((k, d), n)| (format!("{k}/{d}"), n)).collect()
 }
 
 /// A possible match: start, end, priority (lower wins), kind, detector, register person.
-type Candidate = (usize, usize, u8, &'static str, &'static str, Option<String>);
+type Candidate<'a> = (usize, usize, u8, &'static str, &'static str, Option<&'a str>);
 
 /// A compiled redactor for one receiver's plan.
 pub struct Redactor {
@@ -92,8 +94,18 @@ impl std::fmt::Debug for Redactor {
     }
 }
 
+/// A name as the register keys it: words joined by one space, lower case, straight apostrophes.
 fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('’', "'")
+    let mut key = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            key.push(if c == '’' { '\'' } else { c });
+        }
+    }
+    key
 }
 
 fn name_pattern(name: &str) -> String {
@@ -202,39 +214,60 @@ impl Redactor {
         Some(format!("[{prefix} {}]", &hex::encode(mac.finalize().into_bytes())[..4]))
     }
 
-    fn replacement(&self, kind: &str, person: Option<&str>, value: &str) -> String {
+    fn replacement(&self, kind: &str, person: Option<&str>, value: &str) -> Cow<'static, str> {
         if let Some(p) = person.and_then(|id| self.pseudonym("person", id)) {
-            return p;
+            return Cow::Owned(p);
         }
-        let label = match kind {
-            "name" => "name",
-            "email" => "email",
-            "phone" => "phone",
-            "nhs_number" => "NHS number",
-            "ni_number" => "NI number",
-            _ => "postcode",
+        let (label, withheld) = match kind {
+            "name" => ("name", "[name withheld]"),
+            "email" => ("email", "[email withheld]"),
+            "phone" => ("phone", "[phone withheld]"),
+            "nhs_number" => ("NHS number", "[NHS number withheld]"),
+            "ni_number" => ("NI number", "[NI number withheld]"),
+            _ => ("postcode", "[postcode withheld]"),
         };
-        self.pseudonym(label, &value.to_lowercase()).unwrap_or_else(|| format!("[{label} withheld]"))
+        if self.key.is_none() {
+            return Cow::Borrowed(withheld);
+        }
+        self.pseudonym(label, &value.to_lowercase()).map_or(Cow::Borrowed(withheld), Cow::Owned)
     }
 
-    /// Find everything to redact in `text` (non-overlapping, in order).
+    /// Find everything to redact in `text` (non-overlapping, in order). The register's names and
+    /// emails are searched on a second thread while this one runs the other detectors; every
+    /// detector sees the whole text, so the result does not depend on the split.
     pub fn find(&self, text: &str) -> Vec<Finding> {
-        // (start, end, priority, kind, detector, person)
-        let mut cands: Vec<Candidate> = Vec::new();
+        let (mut cands, others) = std::thread::scope(|s| {
+            let names = s.spawn(|| self.named(text));
+            let others = self.numbers(text);
+            (names.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), others)
+        });
+        cands.extend(others);
+        self.resolve(text, cands)
+    }
+
+    /// Candidates from the register's names and from email addresses.
+    fn named<'a>(&'a self, text: &str) -> Vec<Candidate<'a>> {
+        let mut cands: Vec<Candidate<'a>> = Vec::new();
         if let Some(re) = &self.names {
             for m in re.find_iter(text) {
                 if !whole_word(text, m.start(), m.end()) {
                     continue;
                 }
-                let owner = self.name_owner.get(&name_key(m.as_str())).cloned();
+                let owner = self.name_owner.get(&name_key(m.as_str())).map(String::as_str);
                 cands.push((m.start(), m.end(), 0, "name", "register_name", owner));
             }
         }
         for m in self.email.find_iter(text) {
-            let known = self.known_emails.get(&normalise_email(m.as_str())).cloned();
+            let known = self.known_emails.get(&normalise_email(m.as_str())).map(String::as_str);
             let det = if known.is_some() { "register_email" } else { "email" };
             cands.push((m.start(), m.end(), if known.is_some() { 1 } else { 2 }, "email", det, known));
         }
+        cands
+    }
+
+    /// Candidates from the number and postcode detectors.
+    fn numbers<'a>(&'a self, text: &str) -> Vec<Candidate<'a>> {
+        let mut cands: Vec<Candidate<'a>> = Vec::new();
         for m in self.nhs.find_iter(text) {
             if whole_word(text, m.start(), m.end()) && nhs_check(m.as_str()) {
                 cands.push((m.start(), m.end(), 3, "nhs_number", "nhs_number", None));
@@ -265,13 +298,18 @@ impl Redactor {
             if !(digits.len() == 11 && digits.starts_with('0')) {
                 continue;
             }
-            let known = self.known_phones.get(&digits).cloned();
+            let known = self.known_phones.get(&digits).map(String::as_str);
             let det = if known.is_some() { "register_phone" } else { "phone" };
             cands.push((start, end, if known.is_some() { 1 } else { 5 }, "phone", det, known));
         }
         for m in self.postcode.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
             cands.push((m.start(), m.end(), 6, "postcode", "postcode", None));
         }
+        cands
+    }
+
+    /// Resolve overlapping candidates (earliest first, then priority, then the longer) into findings.
+    fn resolve(&self, text: &str, mut cands: Vec<Candidate<'_>>) -> Vec<Finding> {
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)).then(b.1.cmp(&a.1)));
         let mut out = Vec::new();
         let mut last_end = 0;
@@ -283,7 +321,7 @@ impl Redactor {
             }
             line += memchr_count(&text.as_bytes()[counted..start]);
             counted = start;
-            let replacement = self.replacement(kind, person.as_deref(), &text[start..end]);
+            let replacement = self.replacement(kind, person, &text[start..end]);
             out.push(Finding { kind, detector, line, replacement, start, end });
             last_end = end;
         }
@@ -358,7 +396,7 @@ mod tests {
         let r =
             Redactor::new(&[w("per_1", "Jo Bloggs", Some("jo@example.org"), Some("01632 960001"))], &[], Some(b"key"));
         let (out, f) = r.redact("Jo Bloggs (jo@example.org, 01632 960001) wrote to ann@example.org.");
-        let ps: Vec<&str> = f.iter().take(3).map(|x| x.replacement.as_str()).collect();
+        let ps: Vec<&str> = f.iter().take(3).map(|x| x.replacement.as_ref()).collect();
         assert!(ps.iter().all(|p| *p == ps[0] && p.starts_with("[person ")), "{out}");
         assert!(f[3].replacement.starts_with("[email "), "{out}");
     }
