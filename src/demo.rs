@@ -37,7 +37,7 @@ impl Runner {
 }
 
 fn counts(o: &Outcome) -> String {
-    o.data["counts"]
+    o.data()["counts"]
         .as_object()
         .map(|m| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", "))
         .unwrap_or_default()
@@ -290,8 +290,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         &["controller", "edit", RECEIVER, "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"],
     )?;
     let first = r.step("plan the transfer (nothing is written)", &["transfer", "plan", "--to", RECEIVER])?;
-    let blockers_before = first.data["blockers"].as_array().map_or(0, Vec::len);
-    for d in added.data.as_array().into_iter().flatten() {
+    let blockers_before = first.data()["blockers"].as_array().map_or(0, Vec::len);
+    for d in added.data().as_array().into_iter().flatten() {
         let id = d["id"].as_str().unwrap_or_default().to_string();
         r.step(
             &format!("review document {id} after its redaction"),
@@ -342,7 +342,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
             &bundles_s,
         ],
     )?;
-    let bundle_file = created.data["bundle"].as_str().unwrap_or_default().to_string();
+    let bundle_file = created.data()["bundle"].as_str().unwrap_or_default().to_string();
     let verified = r.step(
         "the steering group verifies every layer of the bundle",
         &[
@@ -429,11 +429,11 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     ] {
         let _ = writeln!(text, "  {what}: {}", counts(o));
     }
-    let _ = writeln!(text, "  second import of people.csv: already imported = {}", again.data["already_imported"]);
+    let _ = writeln!(text, "  second import of people.csv: already imported = {}", again.data()["already_imported"]);
     let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
     let _ = writeln!(text, "  audit log: {}", verify.text.trim());
     let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));
-    let t = &plan.data["totals"];
+    let t = &plan.data()["totals"];
     let _ = writeln!(
         text,
         "transfer plan to {RECEIVER}: {} register entries and {} mailing-list subscribers go; {} fields stripped or generalised; {} documents; {} account(s)",
@@ -446,7 +446,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let _ = writeln!(
         text,
         "  blockers before review and approval: {blockers_before}; after: {}",
-        plan.data["blockers"].as_array().map_or(0, Vec::len)
+        plan.data()["blockers"].as_array().map_or(0, Vec::len)
     );
     let _ = writeln!(
         text,
@@ -474,15 +474,15 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     );
     let data = serde_json::json!({
         "register": register.display().to_string(),
-        "people": people.data, "consent": consents.data, "roles": roles.data, "bases": bases.data,
-        "notices_sent": sent.data, "diversity": diversity.data, "mailchimp": mailchimp.data,
+        "people": people.data(), "consent": consents.data(), "roles": roles.data(), "bases": bases.data(),
+        "notices_sent": sent.data(), "diversity": diversity.data(), "mailchimp": mailchimp.data(),
         "erased_readd_refused": true,
-        "plan": plan.data["totals"],
-        "bundle": created.data,
-        "bundle_verify": verified.data,
-        "bundle_import": imported.data,
-        "blockers": plan.data["blockers"],
-        "audit": verify.data,
+        "plan": plan.data()["totals"],
+        "bundle": created.data(),
+        "bundle_verify": verified.data(),
+        "bundle_import": imported.data(),
+        "blockers": plan.data()["blockers"],
+        "audit": verify.data(),
     });
     Ok(Outcome::new("demo", data, text))
 }

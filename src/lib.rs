@@ -86,14 +86,18 @@ pub fn run(cli: cli::Cli) -> i32 {
         .unwrap_or_else(|| "unknown".into());
     let ctx = Ctx { register: cli.global.register.clone(), actor, now: now(), style };
     match commands::dispatch(&ctx, cli.command) {
-        Ok(outcome) => match output::print(&outcome, style) {
-            Ok(()) => outcome.exit.code(),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::ExitCode::Ok.code(),
-            Err(e) => {
-                eprintln!("error: cannot write output: {e}");
-                exit::ExitCode::Internal.code()
-            }
-        },
+        Ok(outcome) => {
+            let code = match output::print(&outcome, style) {
+                Ok(()) => outcome.exit.code(),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::ExitCode::Ok.code(),
+                Err(e) => {
+                    eprintln!("error: cannot write output: {e}");
+                    exit::ExitCode::Internal.code()
+                }
+            };
+            outcome.release();
+            code
+        }
         Err(e) => {
             output::print_error(&e, style);
             e.exit_code().code()
@@ -101,3 +105,10 @@ pub fn run(cli: cli::Cli) -> i32 {
     }
 }
 pub mod demo;
+
+/// Free a large value on another thread: a plan of 100,000 people is millions of small
+/// allocations, and the answer need not wait while they are returned.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped here, with the closure.
+    let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
+}

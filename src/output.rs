@@ -12,8 +12,9 @@ use crate::error::Error;
 pub struct Outcome {
     /// The envelope type, e.g. `person_list`.
     pub kind: &'static str,
-    /// The JSON `data`.
-    pub data: serde_json::Value,
+    /// The JSON `data`: a value, or (for large results) the result itself, serialised only when
+    /// JSON is asked for.
+    data: Data,
     /// The text rendering (already formatted, newline-terminated or empty).
     pub text: String,
     /// Extra notes for stderr (warnings), shown unless --quiet.
@@ -22,15 +23,74 @@ pub struct Outcome {
     pub exit: crate::exit::ExitCode,
 }
 
+enum Data {
+    Value(serde_json::Value),
+    Owned(Box<dyn OwnedData + Send>),
+}
+
+impl std::fmt::Debug for Data {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Data::Value(v) => v.fmt(f),
+            Data::Owned(_) => f.write_str("(kept until printed)"),
+        }
+    }
+}
+
+/// A result kept as it is until it is printed.
+trait OwnedData {
+    fn value(&self) -> serde_json::Value;
+    fn write_envelope(&self, kind: &str, out: &mut dyn Write) -> serde_json::Result<()>;
+}
+
+impl<T: Serialize> OwnedData for T {
+    fn value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+    fn write_envelope(&self, kind: &str, out: &mut dyn Write) -> serde_json::Result<()> {
+        serde_json::to_writer_pretty(out, &Envelope { data: self, kind })
+    }
+}
+
+/// What `--json` prints: `{"data": …, "type": …}`.
+#[derive(Serialize)]
+struct Envelope<'a, T: ?Sized> {
+    data: &'a T,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
 impl Outcome {
     /// Build an outcome from serialisable data and its text.
     pub fn new(kind: &'static str, data: impl Serialize, text: impl Into<String>) -> Outcome {
+        let data = Data::Value(serde_json::to_value(data).unwrap_or(serde_json::Value::Null));
+        Outcome { kind, data, text: text.into(), notes: Vec::new(), exit: crate::exit::ExitCode::Ok }
+    }
+
+    /// Build an outcome that keeps `data` as it is and serialises it only for `--json`, straight
+    /// to the output (for results too large to copy into a JSON value first, such as a plan).
+    pub fn owned(kind: &'static str, data: impl Serialize + Send + 'static, text: impl Into<String>) -> Outcome {
         Outcome {
             kind,
-            data: serde_json::to_value(data).unwrap_or(serde_json::Value::Null),
+            data: Data::Owned(Box::new(data)),
             text: text.into(),
             notes: Vec::new(),
             exit: crate::exit::ExitCode::Ok,
+        }
+    }
+
+    /// Done with: large kept data is freed on another thread.
+    pub fn release(self) {
+        if matches!(self.data, Data::Owned(_)) {
+            crate::drop_later(self.data);
+        }
+    }
+
+    /// The JSON `data`.
+    pub fn data(&self) -> std::borrow::Cow<'_, serde_json::Value> {
+        match &self.data {
+            Data::Value(v) => std::borrow::Cow::Borrowed(v),
+            Data::Owned(d) => std::borrow::Cow::Owned(d.value()),
         }
     }
 
@@ -85,10 +145,13 @@ pub fn sanitize(s: &str) -> String {
 /// Print an outcome. A broken pipe is not an error.
 pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: the standard output's own buffer flushes at every line, and pretty JSON has many.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     if style.json {
-        let doc = serde_json::json!({ "type": outcome.kind, "data": outcome.data });
-        serde_json::to_writer_pretty(&mut out, &doc)?;
+        match &outcome.data {
+            Data::Value(v) => serde_json::to_writer_pretty(&mut out, &Envelope { data: v, kind: outcome.kind })?,
+            Data::Owned(d) => d.write_envelope(outcome.kind, &mut out)?,
+        }
         writeln!(out)?;
     } else if !outcome.text.is_empty() && (!style.quiet || is_data(outcome.kind)) {
         let text = if std::io::stdout().is_terminal() { sanitize(&outcome.text) } else { outcome.text.clone() };

@@ -215,7 +215,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 return Ok(Outcome::new("transfer_explain", pp, t));
             }
             let t = text(&p);
-            Ok(Outcome::new("transfer_plan", &p, t))
+            Ok(Outcome::owned("transfer_plan", p, t))
         }
         TransferCmd::Confirm { receipt: None, statement: Some(statement), signer } => {
             confirm_statement(ctx, &mut reg, &statement, &signer)

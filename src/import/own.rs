@@ -230,7 +230,7 @@ pub fn apply_consent(
         && let Some(purpose) = queries::purpose(c, &event.purpose)?
         && purpose.marketing
         && let Some(e) = &person.email_norm
-        && let Some(reason) = crate::register::suppressed_any(c, e)?
+        && let Some(reason) = lookup.suppressed(e)?
     {
         return Ok(Err(vec![(
             "purpose",

@@ -253,20 +253,41 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
 /// key inherited with a bundle (a person erased or unsubscribed at the sender stays off the
 /// receiver's marketing too). Returns the reason.
 pub fn suppressed_any(conn: &Connection, email_norm: &str) -> Result<Option<String>> {
-    if let Some(r) = queries::suppressed(conn, &keyed_hash(conn, email_norm)?)? {
-        return Ok(Some(r));
+    Suppression::new(conn)?.check(conn, email_norm)
+}
+
+/// The suppression list's hash keys (the register's own first, then any inherited with a
+/// bundle), read once for checking many addresses: an import or a plan checks every row.
+pub struct Suppression {
+    keys: Vec<Hmac<Sha256>>,
+}
+
+impl Suppression {
+    pub fn new(conn: &Connection) -> Result<Suppression> {
+        let own = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
+        let inherited: Vec<String> =
+            setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let keys = std::iter::once(own)
+            .chain(inherited)
+            .map(|k| {
+                let key = hex::decode(&k).map_err(|_| Error::Internal("a hash key is not hex".into()))?;
+                Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Suppression { keys })
     }
-    let inherited: Vec<String> =
-        setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    for k in inherited {
-        let key = hex::decode(&k).map_err(|_| Error::Internal("inherited hash key is not hex".into()))?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
-        mac.update(email_norm.as_bytes());
-        if let Some(r) = queries::suppressed(conn, &hex::encode(mac.finalize().into_bytes()))? {
-            return Ok(Some(r));
+
+    /// Whether a normalised email is suppressed under any of the keys; returns the reason.
+    pub fn check(&self, conn: &Connection, email_norm: &str) -> Result<Option<String>> {
+        for key in &self.keys {
+            let mut mac = key.clone();
+            mac.update(email_norm.as_bytes());
+            if let Some(r) = queries::suppressed(conn, &hex::encode(mac.finalize().into_bytes()))? {
+                return Ok(Some(r));
+            }
         }
+        Ok(None)
     }
-    Ok(None)
 }
 
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.

@@ -14,8 +14,13 @@ fn json_list(v: &[impl AsRef<str>]) -> String {
     serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
 
-fn parse_list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
+pub fn parse_list(s: &str) -> Vec<String> {
+    // Most lists in a large register are empty or hold one plain slug: no JSON parser for those.
+    match s.strip_prefix("[\"").and_then(|r| r.strip_suffix("\"]")) {
+        _ if s == "[]" => Vec::new(),
+        Some(one) if !one.contains(['"', '\\']) => vec![one.to_string()],
+        _ => serde_json::from_str(s).unwrap_or_default(),
+    }
 }
 
 // ---------------------------------------------------------------- controllers
@@ -476,12 +481,27 @@ struct LookupMemo {
     controllers: HashMap<String, bool>,
     statements: HashMap<(String, String), Option<DateTime<Utc>>>,
     notices: HashMap<String, Option<DateTime<Utc>>>,
+    suppression: Option<std::rc::Rc<super::Suppression>>,
 }
 
 impl<'a> RegisterLookup<'a> {
     /// Lookups against `conn`, remembered for the life of this value.
     pub fn new(conn: &'a Connection) -> RegisterLookup<'a> {
         RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
+    }
+
+    /// Whether a normalised email is on the suppression list (its keys read once); the reason.
+    pub fn suppressed(&self, email_norm: &str) -> Result<Option<String>> {
+        let existing = self.memo.borrow().suppression.clone();
+        let s = match existing {
+            Some(s) => s,
+            None => {
+                let s = std::rc::Rc::new(super::Suppression::new(self.conn)?);
+                self.memo.borrow_mut().suppression = Some(s.clone());
+                s
+            }
+        };
+        s.check(self.conn, email_norm)
     }
 }
 
@@ -696,39 +716,59 @@ pub fn consent_by_id(conn: &Connection, id: &str) -> Result<Option<StoredConsent
     Ok(conn.prepare_cached(&format!("{CONSENT_SELECT} WHERE c.id = ?1"))?.query_row([id], stored_consent).optional()?)
 }
 
-/// What the plan's rules read of one consent event (no evidence text), for every event at once.
-#[derive(Debug, Clone)]
-pub struct ConsentRow {
-    pub id: String,
-    pub person_id: String,
-    pub purpose: String,
-    pub action: String,
-    pub controllers: Vec<String>,
-    pub at: String,
-    pub support_given: Option<String>,
+/// What the plan's rules read of one consent event (no evidence text), borrowed from the row.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentRow<'a> {
+    pub id: &'a str,
+    pub person_id: &'a str,
+    pub purpose: &'a str,
+    pub action: &'a str,
+    /// The controllers as stored (a JSON list): [`parse_list`] them where needed.
+    pub controllers: &'a str,
+    pub at: &'a str,
+    pub support_given: Option<&'a str>,
     pub has_authority_ref: bool,
-    pub special_categories: Vec<String>,
+    /// The special categories as stored (a JSON list).
+    pub special_categories: &'a str,
+    /// The evidence a consent carries (what the mailing list shows of it).
+    pub statement_version: Option<&'a str>,
+    pub statement_sha256: Option<&'a str>,
+    pub notice_version: Option<&'a str>,
+    pub method: Option<&'a str>,
+    pub evidence_ref: Option<&'a str>,
 }
 
-/// Every consent event, in the light form the plan reads (unordered).
-pub fn consent_rows(conn: &Connection) -> Result<Vec<ConsentRow>> {
+/// Every consent event in the light form the plan reads, handed to `each` as it is read
+/// (unordered; nothing is copied that `each` does not keep).
+pub fn each_consent_row(conn: &Connection, mut each: impl FnMut(ConsentRow<'_>) -> Result<()>) -> Result<()> {
     let mut st = conn.prepare_cached(
-        "SELECT id, person_id, purpose, action, controllers, at, support_given, authority_ref IS NOT NULL, special_categories FROM consent_events",
+        "SELECT id, person_id, purpose, action, controllers, at, support_given, authority_ref IS NOT NULL, special_categories,
+                statement_version, statement_sha256, notice_version, method, evidence_ref FROM consent_events",
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(ConsentRow {
-            id: r.get(0)?,
-            person_id: r.get(1)?,
-            purpose: r.get(2)?,
-            action: r.get(3)?,
-            controllers: parse_list(&r.get::<_, String>(4)?),
-            at: r.get(5)?,
-            support_given: r.get(6)?,
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
+        let opt = |i: usize| -> rusqlite::Result<Option<&str>> {
+            r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)
+        };
+        each(ConsentRow {
+            id: text(0)?,
+            person_id: text(1)?,
+            purpose: text(2)?,
+            action: text(3)?,
+            controllers: text(4)?,
+            at: text(5)?,
+            support_given: opt(6)?,
             has_authority_ref: r.get(7)?,
-            special_categories: parse_list(&r.get::<_, String>(8)?),
-        })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            special_categories: text(8)?,
+            statement_version: opt(9)?,
+            statement_sha256: opt(10)?,
+            notice_version: opt(11)?,
+            method: opt(12)?,
+            evidence_ref: opt(13)?,
+        })?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------- bases, objections, restrictions
