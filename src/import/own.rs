@@ -227,8 +227,7 @@ pub fn apply_consent(
         Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
     };
     if event.action == ConsentAction::Grant
-        && let Some(purpose) = queries::purpose(c, &event.purpose)?
-        && purpose.marketing
+        && lookup.marketing(&event.purpose)? == Some(true)
         && let Some(e) = &person.email_norm
         && let Some(reason) = lookup.suppressed(e)?
     {
@@ -237,7 +236,7 @@ pub fn apply_consent(
             format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
         )]));
     }
-    let id = queries::insert_consent(c, &person.id, &event, source, c.now)?;
+    let id = queries::insert_consent_in(lookup, &person.id, &event, source, c.now)?;
     if id.is_some() && event.action == ConsentAction::Withdraw {
         crate::register::art19(c, &person.id, "withdrawal", c.now)?;
     }

@@ -482,12 +482,39 @@ struct LookupMemo {
     statements: HashMap<(String, String), Option<DateTime<Utc>>>,
     notices: HashMap<String, Option<DateTime<Utc>>>,
     suppression: Option<std::rc::Rc<super::Suppression>>,
+    marketing: HashMap<String, Option<bool>>,
+    statement_shas: HashMap<String, Option<String>>,
 }
 
 impl<'a> RegisterLookup<'a> {
     /// Lookups against `conn`, remembered for the life of this value.
     pub fn new(conn: &'a Connection) -> RegisterLookup<'a> {
         RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
+    }
+
+    /// An answer remembered in `pick` under `key`, or loaded and remembered.
+    fn remember<V: Clone>(
+        &self,
+        pick: impl Fn(&mut LookupMemo) -> &mut HashMap<String, V>,
+        key: &str,
+        load: impl FnOnce(&Connection) -> Result<V>,
+    ) -> Result<V> {
+        if let Some(v) = pick(&mut self.memo.borrow_mut()).get(key) {
+            return Ok(v.clone());
+        }
+        let v = load(self.conn)?;
+        pick(&mut self.memo.borrow_mut()).insert(key.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// Whether a purpose is registered (`None` if not) and is marketing.
+    pub fn marketing(&self, code: &str) -> Result<Option<bool>> {
+        self.remember(|m| &mut m.marketing, code, |c| Ok(purpose(c, code)?.map(|p| p.marketing)))
+    }
+
+    /// The SHA-256 of a statement version's text (see [`statement_sha`]).
+    pub fn statement_sha(&self, version: &str) -> Result<Option<String>> {
+        self.remember(|m| &mut m.statement_shas, version, |c| statement_sha(c, version))
     }
 
     /// Whether a normalised email is on the suppression list (its keys read once); the reason.
@@ -614,25 +641,31 @@ pub fn insert_consent(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
+    insert_consent_in(&RegisterLookup::new(conn), person_id, e, source, now)
+}
+
+/// [`insert_consent`] with the lookups of an import (statement digests remembered).
+pub fn insert_consent_in(
+    lookup: &RegisterLookup<'_>,
+    person_id: &str,
+    e: &ConsentEvent,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let conn = lookup.conn;
     let key = consent_natural_key(person_id, e);
-    let exists = conn
-        .prepare_cached("SELECT 1 FROM consent_events WHERE natural_key = ?1")?
-        .query_row([&key], |_| Ok(()))
-        .optional()?;
-    if exists.is_some() {
-        return Ok(None);
-    }
     let id = crate::model::new_id("con");
     let sha = match &e.statement_version {
-        Some(v) => statement_sha(conn, v)?,
+        Some(v) => lookup.statement_sha(v)?,
         None => None,
     };
     let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
-    conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+    let inserted = conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
             natural_key, recorded_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)")?.execute(params![
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)
+         ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
             id,
             person_id,
             e.purpose,
@@ -661,7 +694,8 @@ pub fn insert_consent(
             fmt_ts(now),
         ],
     )?;
-    Ok(Some(id))
+    // An event already recorded (the same natural key) is not recorded twice.
+    Ok((inserted == 1).then_some(id))
 }
 
 /// Consent events, optionally of one person and/or one purpose, in time order.
