@@ -764,7 +764,8 @@ pub struct ConsentRow<'a> {
     pub has_authority_ref: bool,
     /// The special categories as stored (a JSON list).
     pub special_categories: &'a str,
-    /// The evidence a consent carries (what the mailing list shows of it).
+    /// The evidence a consent carries (what the mailing list shows of it), for events of the
+    /// purpose [`each_consent_row`] is asked about; `None` for the others.
     pub statement_version: Option<&'a str>,
     pub statement_sha256: Option<&'a str>,
     pub notice_version: Option<&'a str>,
@@ -773,13 +774,20 @@ pub struct ConsentRow<'a> {
 }
 
 /// Every consent event in the light form the plan reads, handed to `each` as it is read
-/// (unordered; nothing is copied that `each` does not keep).
-pub fn each_consent_row(conn: &Connection, mut each: impl FnMut(ConsentRow<'_>) -> Result<()>) -> Result<()> {
+/// (unordered; nothing is copied that `each` does not keep), with the evidence of the events of
+/// purpose `evidence_for`.
+pub fn each_consent_row(
+    conn: &Connection,
+    evidence_for: &str,
+    mut each: impl FnMut(ConsentRow<'_>) -> Result<()>,
+) -> Result<()> {
     let mut st = conn.prepare_cached(
         "SELECT id, person_id, purpose, action, controllers, at, support_given, authority_ref IS NOT NULL, special_categories,
-                statement_version, statement_sha256, notice_version, method, evidence_ref FROM consent_events",
+                CASE WHEN purpose = ?1 THEN statement_version END, CASE WHEN purpose = ?1 THEN statement_sha256 END,
+                CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
+                CASE WHEN purpose = ?1 THEN evidence_ref END FROM consent_events",
     )?;
-    let mut rows = st.query([])?;
+    let mut rows = st.query([evidence_for])?;
     while let Some(r) = rows.next()? {
         let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
         let opt = |i: usize| -> rusqlite::Result<Option<&str>> {

@@ -301,7 +301,7 @@ fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Fact
     // A million events at scale: each is read once, straight into its person's facts.
     let mut history: HashMap<String, (bool, bool)> = HashMap::new();
     let mut evidence: HashMap<String, Evidence> = HashMap::new();
-    queries::each_consent_row(conn, |c| {
+    queries::each_consent_row(conn, MAILING_LIST_PURPOSE, |c| {
         if c.purpose == MAILING_LIST_PURPOSE {
             let owned = |v: Option<&str>| v.map(str::to_string);
             let e = Evidence {
