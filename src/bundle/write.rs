@@ -263,8 +263,9 @@ pub fn create(
     let community = crate::register::setting(conn, "community")?.unwrap_or_default();
     small.push(("data/HANDOVER-LETTER.html".into(), letter(p, &req.bundle_id, &community).into_bytes()));
 
-    // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread) →
-    // the temp file (a third: its SHA-256 and the BLAKE2b prehash the signature covers).
+    // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread,
+    // which also takes the BLAKE2b prehash the signature covers) → the temp file (a third: its
+    // SHA-256).
     let tmp = Temp(temp_for(&final_bundle));
     let create = |path: &Path| {
         std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io("create", path, e))
