@@ -74,6 +74,9 @@ pub fn report<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Report {
 /// A possible match: start, end, priority (lower wins), kind, detector, register person.
 type Candidate<'a> = (usize, usize, u8, &'static str, &'static str, Option<&'a str>);
 
+/// Texts at least this long are searched on two threads.
+const PARALLEL_FROM: usize = 64 << 10;
+
 /// A compiled redactor for one receiver's plan.
 pub struct Redactor {
     names: Option<Regex>,
@@ -236,11 +239,16 @@ impl Redactor {
     /// emails are searched on a second thread while this one runs the other detectors; every
     /// detector sees the whole text, so the result does not depend on the split.
     pub fn find(&self, text: &str) -> Vec<Finding> {
-        let (mut cands, others) = std::thread::scope(|s| {
-            let names = s.spawn(|| self.named(text));
-            let others = self.numbers(text);
-            (names.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), others)
-        });
+        // Short texts (a docx paragraph, an attribute) are not worth a thread.
+        let (mut cands, others) = if text.len() < PARALLEL_FROM {
+            (self.named(text), self.numbers(text))
+        } else {
+            std::thread::scope(|s| {
+                let names = s.spawn(|| self.named(text));
+                let others = self.numbers(text);
+                (names.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), others)
+            })
+        };
         cands.extend(others);
         self.resolve(text, cands)
     }
@@ -374,6 +382,24 @@ mod tests {
             "The market field report. [name withheld] came; [name withheld] and [name withheld] too. Markfield no."
         );
         assert_eq!(f.len(), 3);
+    }
+
+    #[test]
+    fn two_threads_find_what_one_finds() {
+        let r = Redactor::new(&[w("a", "Mark Field", Some("mark@example.org"), Some("01632 960001"))], &[], None);
+        let line = "Mark Field (mark@example.org, 01632 960001) met a@b.co.uk at CT1 2AB; NI AB 12 34 56 C.\n";
+        let long = line.repeat(PARALLEL_FROM / line.len() + 10);
+        let mut one = r.named(&long);
+        one.extend(r.numbers(&long));
+        let one = r.resolve(&long, one);
+        let two = r.find(&long);
+        assert_eq!(two.len(), one.len());
+        assert!(
+            two.iter()
+                .zip(&one)
+                .all(|(a, b)| (a.start, a.end, a.kind, a.detector) == (b.start, b.end, b.kind, b.detector))
+        );
+        assert_eq!(two.len() % (long.len() / line.len()), 0, "the same findings on every line");
     }
 
     #[test]
