@@ -118,7 +118,7 @@ pub struct PersonPlan {
 }
 
 /// A value that goes in a register row, by field.
-pub type Row = BTreeMap<String, serde_json::Value>;
+pub type Row = BTreeMap<&'static str, serde_json::Value>;
 
 /// A document's plan.
 #[derive(Debug, Clone, Serialize)]
@@ -418,20 +418,20 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
         if register.included {
             let health_ok = rules::explicit_consent_for(f, "health", &policy);
             let mut row = Row::new();
-            row.insert("id".into(), p.id.clone().into());
-            row.insert("ref".into(), p.reference.clone().into());
+            row.insert("id", p.id.clone().into());
+            row.insert("ref", p.reference.clone().into());
             for field in &reg_fields {
-                let v = match field.as_str() {
-                    "name" => value(&p.name),
-                    "email" => value(&p.email),
-                    "phone" => value(&p.phone),
-                    "organisation" => value(&p.organisation),
-                    "hub" => value(&p.hub),
-                    "source" => value(&p.source),
-                    "joined_on" => value(&p.joined_on),
-                    "jurisdiction" => p.jurisdiction.clone().into(),
-                    "adult_confirmed" => p.adult_confirmed.into(),
-                    "stakeholder_group" => {
+                let (key, v) = match field.as_str() {
+                    "name" => ("name", value(&p.name)),
+                    "email" => ("email", value(&p.email)),
+                    "phone" => ("phone", value(&p.phone)),
+                    "organisation" => ("organisation", value(&p.organisation)),
+                    "hub" => ("hub", value(&p.hub)),
+                    "source" => ("source", value(&p.source)),
+                    "joined_on" => ("joined_on", value(&p.joined_on)),
+                    "jurisdiction" => ("jurisdiction", p.jurisdiction.clone().into()),
+                    "adult_confirmed" => ("adult_confirmed", p.adult_confirmed.into()),
+                    "stakeholder_group" => ("stakeholder_group", {
                         let g = p.stakeholder_group.clone();
                         if g.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special)
                             && !health_ok
@@ -453,10 +453,10 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
                             }
                             value(&g)
                         }
-                    }
+                    }),
                     _ => continue,
                 };
-                row.insert(field.clone(), v);
+                row.insert(key, v);
             }
             if reg_fields.iter().any(|f| f == "roles") {
                 for r in roles_of.get(p.id.as_str()).into_iter().flatten() {
@@ -485,7 +485,7 @@ fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, wit
                         designation,
                     });
                 }
-                row.insert("roles".into(), serde_json::to_value(&person_roles).unwrap_or_default());
+                row.insert("roles", serde_json::to_value(&person_roles).unwrap_or_default());
             }
             // Consent history goes without support notes or proxy authority references (they reveal capacity).
             let (support, authority) = history_of.get(p.id.as_str()).copied().unwrap_or_default();
