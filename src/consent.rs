@@ -57,8 +57,9 @@ impl Status {
 pub struct EventView {
     /// Grant, withdraw or refuse.
     pub action: ConsentAction,
-    /// Named controllers (empty on a withdrawal or refusal means all).
-    pub controllers: Vec<String>,
+    /// Named controllers (empty on a withdrawal or refusal means all); shared, since a large
+    /// register has a million events and a handful of distinct lists.
+    pub controllers: std::sync::Arc<[String]>,
     /// When it happened.
     pub at: DateTime<Utc>,
 }
@@ -472,7 +473,7 @@ mod tests {
     }
 
     fn ev(action: ConsentAction, controllers: &[&str], at: DateTime<Utc>) -> EventView {
-        EventView { action, controllers: controllers.iter().map(|s| s.to_string()).collect(), at }
+        EventView { action, controllers: controllers.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(), at }
     }
 
     #[test]

@@ -619,7 +619,7 @@ impl StoredConsent {
     pub fn view(&self) -> Option<EventView> {
         Some(EventView {
             action: ConsentAction::parse(&self.action)?,
-            controllers: self.controllers.clone(),
+            controllers: self.controllers.clone().into(),
             at: parse_timestamp(&self.at)?,
         })
     }

@@ -301,6 +301,9 @@ fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Fact
     // A million events at scale: each is read once, straight into its person's facts.
     let mut history: HashMap<String, (bool, bool)> = HashMap::new();
     let mut evidence: HashMap<String, Evidence> = HashMap::new();
+    // Purposes and controller lists repeat across a million events: each distinct one is kept once.
+    let mut purposes: HashMap<String, std::sync::Arc<str>> = HashMap::new();
+    let mut lists: HashMap<String, std::sync::Arc<[String]>> = HashMap::new();
     queries::each_consent_row(conn, MAILING_LIST_PURPOSE, |c| {
         if c.purpose == MAILING_LIST_PURPOSE {
             let owned = |v: Option<&str>| v.map(str::to_string);
@@ -325,10 +328,21 @@ fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Fact
         let (Some(action), Some(at)) = (crate::model::ConsentAction::parse(c.action), parse_timestamp(c.at)) else {
             return Ok(());
         };
+        let purpose = match purposes.get(c.purpose) {
+            Some(p) => p.clone(),
+            None => purposes.entry(c.purpose.to_string()).or_insert_with(|| c.purpose.into()).clone(),
+        };
+        let controllers = match lists.get(c.controllers) {
+            Some(l) => l.clone(),
+            None => lists
+                .entry(c.controllers.to_string())
+                .or_insert_with(|| queries::parse_list(c.controllers).into())
+                .clone(),
+        };
         f.consents.push(ConsentFact {
             id: c.id.to_string(),
-            purpose: c.purpose.to_string(),
-            view: crate::consent::EventView { action, controllers: queries::parse_list(c.controllers), at },
+            purpose,
+            view: crate::consent::EventView { action, controllers, at },
             support_given: c.support_given.map(str::to_string),
             special_categories: queries::parse_list(c.special_categories),
         });

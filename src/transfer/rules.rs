@@ -57,7 +57,8 @@ pub const REASONS: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct ConsentFact {
     pub id: String,
-    pub purpose: String,
+    /// Shared: a large register has a million events and a handful of purposes.
+    pub purpose: std::sync::Arc<str>,
     pub view: EventView,
     pub support_given: Option<String>,
     pub special_categories: Vec<String>,
@@ -161,7 +162,7 @@ fn consent_for<'a>(
     controller: &str,
     p: &Policy,
 ) -> (Status, Option<&'a ConsentFact>) {
-    let events: Vec<&ConsentFact> = f.consents.iter().filter(|c| c.purpose == purpose).collect();
+    let events: Vec<&ConsentFact> = f.consents.iter().filter(|c| &*c.purpose == purpose).collect();
     let views: Vec<EventView> = events.iter().map(|c| c.view.clone()).collect();
     let refresh = p.refresh.get(purpose).copied().flatten();
     let status = consent::status(&views, controller, refresh, p.at);
@@ -269,7 +270,7 @@ fn mailing_list(f: &PersonFacts, p: &Policy) -> Decision {
 /// Whether the person holds an explicit consent in force that names `category` and the receiver
 /// (R3): then that special-category field may go.
 pub fn explicit_consent_for(f: &PersonFacts, category: &str, p: &Policy) -> bool {
-    let mut purposes: Vec<&str> = f.consents.iter().map(|c| c.purpose.as_str()).collect();
+    let mut purposes: Vec<&str> = f.consents.iter().map(|c| &*c.purpose).collect();
     purposes.sort_unstable();
     purposes.dedup();
     purposes.into_iter().any(|purpose| {
@@ -328,7 +329,7 @@ mod tests {
             purpose: purpose.into(),
             view: EventView {
                 action: ConsentAction::Grant,
-                controllers: controllers.iter().map(|s| s.to_string()).collect(),
+                controllers: controllers.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(),
                 at,
             },
             support_given: None,
@@ -421,7 +422,7 @@ mod tests {
         let ev = (0usize..3, 0usize..3, prop::collection::vec(0usize..3, 0..3), 0i64..900).prop_map(|(p, a, cs, d)| {
             let purpose = ["disclose_to_successor", "successor_newsletter", "newsletter"][p];
             let action = [ConsentAction::Grant, ConsentAction::Withdraw, ConsentAction::Refuse][a];
-            let controllers = cs.into_iter().map(|c| ["sg", "own", "other"][c].to_string()).collect();
+            let controllers = cs.into_iter().map(|c| ["sg", "own", "other"][c].to_string()).collect::<Vec<_>>().into();
             ConsentFact {
                 id: format!("c{d}"),
                 purpose: purpose.into(),
@@ -476,7 +477,7 @@ mod tests {
             let p = policy(t(2024, 1, 1) + Duration::days(day));
             let d = decide(&f, &p);
             if d.mailing_list.included {
-                let views: Vec<EventView> = f.consents.iter().filter(|c| c.purpose == "successor_newsletter").map(|c| c.view.clone()).collect();
+                let views: Vec<EventView> = f.consents.iter().filter(|c| &*c.purpose == "successor_newsletter").map(|c| c.view.clone()).collect();
                 prop_assert_eq!(consent::status(&views, "sg", Some(24), p.at), Status::Granted);
                 prop_assert!(f.has_email);
             }
@@ -495,7 +496,7 @@ mod tests {
                 }
             }
             if d.register.included {
-                let views: Vec<EventView> = f.consents.iter().filter(|c| c.purpose == "disclose_to_successor").map(|c| c.view.clone()).collect();
+                let views: Vec<EventView> = f.consents.iter().filter(|c| &*c.purpose == "disclose_to_successor").map(|c| c.view.clone()).collect();
                 let s = consent::status(&views, "sg", Some(24), p.at);
                 prop_assert!(matches!(s, Status::Granted | Status::None));
                 if s == Status::None {
