@@ -177,6 +177,9 @@ fn suppressed_addresses_cannot_be_added_to_marketing() {
         "--told-can-withdraw",
         "yes",
     ]);
+    // The plan keeps the suppressed address off the mailing list that goes.
+    let p = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "U1", "--json"]).json();
+    assert_eq!(p["data"]["mailing_list"]["reason"], "suppressed", "{}", p["data"]);
 }
 
 #[test]

@@ -773,42 +773,62 @@ pub struct ConsentRow<'a> {
     pub evidence_ref: Option<&'a str>,
 }
 
+impl<'a> ConsentRow<'a> {
+    /// The row from its text fields in [`ConsentRowBytes`] order.
+    pub fn from_fields(f: [Option<&'a str>; 13], has_authority_ref: bool) -> ConsentRow<'a> {
+        ConsentRow {
+            id: f[0].unwrap_or_default(),
+            person_id: f[1].unwrap_or_default(),
+            purpose: f[2].unwrap_or_default(),
+            action: f[3].unwrap_or_default(),
+            controllers: f[4].unwrap_or_default(),
+            at: f[5].unwrap_or_default(),
+            support_given: f[6],
+            has_authority_ref,
+            special_categories: f[7].unwrap_or_default(),
+            statement_version: f[8],
+            statement_sha256: f[9],
+            notice_version: f[10],
+            method: f[11],
+            evidence_ref: f[12],
+        }
+    }
+}
+
+/// A consent row as SQLite holds it: the text fields of [`ConsentRow`] in its order, as bytes not
+/// yet checked to be UTF-8 (whoever keeps them checks them, once for many rows).
+pub struct ConsentRowBytes<'a> {
+    pub text: [Option<&'a [u8]>; 13],
+    pub has_authority_ref: bool,
+}
+
 /// Every consent event in the light form the plan reads, handed to `each` as it is read
 /// (unordered; nothing is copied that `each` does not keep), with the evidence of the events of
 /// purpose `evidence_for`.
 pub fn each_consent_row(
     conn: &Connection,
     evidence_for: &str,
-    mut each: impl FnMut(ConsentRow<'_>) -> Result<()>,
+    mut each: impl FnMut(ConsentRowBytes<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut st = conn.prepare_cached(
-        "SELECT id, person_id, purpose, action, controllers, at, support_given, authority_ref IS NOT NULL, special_categories,
+        "SELECT id, person_id, purpose, action, controllers, at, support_given, special_categories,
                 CASE WHEN purpose = ?1 THEN statement_version END, CASE WHEN purpose = ?1 THEN statement_sha256 END,
                 CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
-                CASE WHEN purpose = ?1 THEN evidence_ref END FROM consent_events",
+                CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL FROM consent_events",
     )?;
     let mut rows = st.query([evidence_for])?;
     while let Some(r) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<&str> { Ok(r.get_ref(i)?.as_str()?) };
-        let opt = |i: usize| -> rusqlite::Result<Option<&str>> {
-            r.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)
-        };
-        each(ConsentRow {
-            id: text(0)?,
-            person_id: text(1)?,
-            purpose: text(2)?,
-            action: text(3)?,
-            controllers: text(4)?,
-            at: text(5)?,
-            support_given: opt(6)?,
-            has_authority_ref: r.get(7)?,
-            special_categories: text(8)?,
-            statement_version: opt(9)?,
-            statement_sha256: opt(10)?,
-            notice_version: opt(11)?,
-            method: opt(12)?,
-            evidence_ref: opt(13)?,
-        })?;
+        let mut text: [Option<&[u8]>; 13] = [None; 13];
+        for (i, t) in text.iter_mut().enumerate() {
+            *t = match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Text(b) => Some(b),
+                other => {
+                    return Err(rusqlite::Error::InvalidColumnType(i, format!("{i}"), other.data_type()).into());
+                }
+            };
+        }
+        each(ConsentRowBytes { text, has_authority_ref: r.get(13)? })?;
     }
     Ok(())
 }
