@@ -312,7 +312,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         "the data protection lead approves the plan",
         &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
     )?;
-    let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?;
+    let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?.data().into_owned();
     // The receiving group's keys, the bundle, and the group's check of it.
     let group_dir = out.join("steering-group-keys");
     let group_dir_s = group_dir.display().to_string();
@@ -433,7 +433,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
     let _ = writeln!(text, "  audit log: {}", verify.text.trim());
     let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));
-    let t = &plan.data()["totals"];
+    let t = &plan["totals"];
     let _ = writeln!(
         text,
         "transfer plan to {RECEIVER}: {} register entries and {} mailing-list subscribers go; {} fields stripped or generalised; {} documents; {} account(s)",
@@ -446,7 +446,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let _ = writeln!(
         text,
         "  blockers before review and approval: {blockers_before}; after: {}",
-        plan.data()["blockers"].as_array().map_or(0, Vec::len)
+        plan["blockers"].as_array().map_or(0, Vec::len)
     );
     let _ = writeln!(
         text,
@@ -477,11 +477,11 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         "people": people.data(), "consent": consents.data(), "roles": roles.data(), "bases": bases.data(),
         "notices_sent": sent.data(), "diversity": diversity.data(), "mailchimp": mailchimp.data(),
         "erased_readd_refused": true,
-        "plan": plan.data()["totals"],
+        "plan": plan["totals"],
         "bundle": created.data(),
         "bundle_verify": verified.data(),
         "bundle_import": imported.data(),
-        "blockers": plan.data()["blockers"],
+        "blockers": plan["blockers"],
         "audit": verify.data(),
     });
     Ok(Outcome::new("demo", data, text))

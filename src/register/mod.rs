@@ -267,14 +267,13 @@ impl Suppression {
         let own = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
         let inherited: Vec<String> =
             setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-        let keys = std::iter::once(own)
-            .chain(inherited)
-            .map(|k| {
-                let key = hex::decode(&k).map_err(|_| Error::Internal("a hash key is not hex".into()))?;
-                Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let keys = std::iter::once(own).chain(inherited).map(|k| hash_key(&k)).collect::<Result<Vec<_>>>()?;
         Ok(Suppression { keys })
+    }
+
+    /// The keyed hashes of a normalised email, one per key, in order.
+    fn hashes<'a>(&'a self, email_norm: &'a str) -> impl Iterator<Item = String> + 'a {
+        self.keys.iter().map(move |key| keyed(key, email_norm))
     }
 
     /// The whole list as it stands, for checking many addresses against a register that does not
@@ -291,10 +290,8 @@ impl Suppression {
 
     /// Whether a normalised email is suppressed under any of the keys; returns the reason.
     pub fn check(&self, conn: &Connection, email_norm: &str) -> Result<Option<String>> {
-        for key in &self.keys {
-            let mut mac = key.clone();
-            mac.update(email_norm.as_bytes());
-            if let Some(r) = queries::suppressed(conn, &hex::encode(mac.finalize().into_bytes()))? {
+        for hash in self.hashes(email_norm) {
+            if let Some(r) = queries::suppressed(conn, &hash)? {
                 return Ok(Some(r));
             }
         }
@@ -314,19 +311,25 @@ impl SuppressionSnapshot {
         if self.list.is_empty() {
             return None;
         }
-        self.keys.keys.iter().find_map(|key| {
-            let mut mac = key.clone();
-            mac.update(email_norm.as_bytes());
-            self.list.get(&hex::encode(mac.finalize().into_bytes())).map(String::as_str)
-        })
+        self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(String::as_str))
     }
 }
 
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
 pub fn keyed_hash(conn: &Connection, email_norm: &str) -> Result<String> {
     let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
-    let key = hex::decode(secret).map_err(|_| Error::Internal("register hash key is not hex".into()))?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))?;
+    Ok(keyed(&hash_key(&secret)?, email_norm))
+}
+
+/// An HMAC-SHA256 key from its hex form (the register's own, or one inherited with a bundle).
+fn hash_key(hex_key: &str) -> Result<Hmac<Sha256>> {
+    let key = hex::decode(hex_key).map_err(|_| Error::Internal("a register hash key is not hex".into()))?;
+    Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))
+}
+
+/// The keyed hash of a normalised email under one key, hex.
+fn keyed(key: &Hmac<Sha256>, email_norm: &str) -> String {
+    let mut mac = key.clone();
     mac.update(email_norm.as_bytes());
-    Ok(hex::encode(mac.finalize().into_bytes()))
+    hex::encode(mac.finalize().into_bytes())
 }

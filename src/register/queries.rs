@@ -534,23 +534,17 @@ impl<'a> RegisterLookup<'a> {
 
 impl Lookup for RegisterLookup<'_> {
     fn purpose(&self, code: &str) -> Option<PurposeInfo> {
-        if let Some(v) = self.memo.borrow().purposes.get(code) {
-            return v.clone();
-        }
-        let v = purpose(self.conn, code).ok().flatten().map(|p| PurposeInfo {
-            special: p.special,
-            channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
-        });
-        self.memo.borrow_mut().purposes.insert(code.to_string(), v.clone());
-        v
+        let load = |c: &Connection| {
+            Ok(purpose(c, code).ok().flatten().map(|p| PurposeInfo {
+                special: p.special,
+                channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
+            }))
+        };
+        self.remember(|m| &mut m.purposes, code, load).ok().flatten()
     }
     fn controller_exists(&self, slug: &str) -> bool {
-        if let Some(v) = self.memo.borrow().controllers.get(slug) {
-            return *v;
-        }
-        let v = controller(self.conn, slug).ok().flatten().is_some();
-        self.memo.borrow_mut().controllers.insert(slug.to_string(), v);
-        v
+        let load = |c: &Connection| Ok(controller(c, slug).ok().flatten().is_some());
+        self.remember(|m| &mut m.controllers, slug, load).unwrap_or(false)
     }
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
         let key = (version.to_string(), purpose.to_string());
@@ -566,12 +560,8 @@ impl Lookup for RegisterLookup<'_> {
         v
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
-        if let Some(v) = self.memo.borrow().notices.get(version) {
-            return *v;
-        }
-        let v = earliest(self.conn, "SELECT effective_from FROM notices WHERE version = ?1", [version]);
-        self.memo.borrow_mut().notices.insert(version.to_string(), v);
-        v
+        let load = |c: &Connection| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
+        self.remember(|m| &mut m.notices, version, load).ok().flatten()
     }
 }
 
