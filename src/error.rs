@@ -105,6 +105,9 @@ pub enum Error {
     /// The plan has blockers: no bundle.
     #[error("the plan has blockers ({codes}); no bundle was written")]
     Blocked { codes: String },
+    /// A document's file is not what was registered or reviewed when it came to be bundled.
+    #[error("{id} ({file_name}) changed on disk since it was added or reviewed; no bundle was written")]
+    DocumentChanged { id: String, file_name: String },
     /// A receipt does not check out.
     #[error("receipt refused: {why}")]
     ReceiptRefused { why: String },
@@ -155,6 +158,7 @@ impl Error {
             Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),
             Error::Decrypt { .. } => "give --identity the age identity file of a custodian (or recipient) it was encrypted to".into(),
             Error::Blocked { .. } => "see them with `handover transfer plan --to SLUG` and resolve each one".into(),
+            Error::DocumentChanged { .. } => "put the registered version back, or add the new one with `handover document add` (review it if it needs review), approve the plan again with `handover transfer approve`, then create the bundle".into(),
             Error::ReceiptRefused { .. } => "check you were given the receiving group's receipt and its public key (confirm its fingerprint by phone)".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),

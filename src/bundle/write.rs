@@ -181,12 +181,7 @@ fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()>
     if got == recorded {
         return Ok(());
     }
-    Err(Error::bad(
-        "document",
-        format!(
-            "{id} ({file_name}) changed on disk since it was added or reviewed: add the new version as a new document"
-        ),
-    ))
+    Err(Error::DocumentChanged { id: id.to_string(), file_name: file_name.to_string() })
 }
 
 pub fn create(
