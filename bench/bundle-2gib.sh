@@ -20,6 +20,8 @@ cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin handover 
 A=$here/target/release/examples/age-crate
 H=$here/target/release/handover
 rm -rf "$work" && mkdir -p "$work/docs"
+# About 10 GB by the end: removed on exit unless BENCH_KEEP=1.
+trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 cd "$work"
 
 python3 - <<'EOF'

@@ -16,6 +16,9 @@ H=$here/target/release/handover
 FX=$here/fixtures
 work=${FAULT_DIR:-$here/target/fault-inject}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
+# Removed on exit unless BENCH_KEEP=1 (and the small tmpfs, if mounted, unmounted first).
+cleanup() { umount "$work/full-disk" 2>/dev/null || true; cd "$here"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"; }
+trap cleanup EXIT
 export HANDOVER_ACTOR=fault
 
 fail() { echo "FAULT-INJECTION FAILURE: $*" >&2; exit 1; }
@@ -137,7 +140,6 @@ N[bundle_import]=$RUNS
 disk="skipped (not root)"
 if [ "$(id -u)" = 0 ]; then
   mkdir -p full-disk && mount -t tmpfs -o size=3m tmpfs full-disk
-  trap 'umount "$work/full-disk" 2>/dev/null || true' EXIT
   cp template.db full-disk/r.db
   before=$(sqlite3 full-disk/r.db "SELECT COUNT(*) FROM audit_log")
   head -c $((3 << 20)) /dev/zero > full-disk/filler 2>/dev/null || true
@@ -154,7 +156,7 @@ if [ "$(id -u)" = 0 ]; then
   [ "$(sqlite3 demo/handover.db "SELECT COUNT(*) FROM transfers")" = "$transfers" ] || fail "a failed bundle was recorded"
   ls full-disk/out/*.zip.age >/dev/null 2>&1 && fail "a partial bundle under its final name"
   disk="passed: $(head -1 disk-err.txt | cut -c1-100) / $(head -1 disk-err2.txt | cut -c1-100)"
-  umount full-disk; trap - EXIT
+  umount full-disk
 fi
 echo "kill -9 runs: import ${N[import]} (person + consent each), consent record + erase ${N[record_erase]} each, bundle create ${N[bundle_create]} ($published had published), bundle import ${N[bundle_import]} ($imported had finished): all passed"
 echo "disk full: $disk"

@@ -15,6 +15,8 @@ H=$PWD/target/release/handover
 F=$PWD/fixtures
 work=${REDACTION_DIR:-$PWD/target/bench-redaction}
 rm -rf "$work" && mkdir -p "$work"
+# The corpus and its redacted copy: removed on exit unless BENCH_KEEP=1.
+trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 ./target/release/examples/make-scale "$work/data" "$people" 0 >/dev/null
 export HANDOVER_REGISTER=$work/r.db HANDOVER_ACTOR=bench
 $H init --community Bench --controller "Brightwater Trust" --quiet

@@ -20,6 +20,8 @@ F=$here/fixtures
 command -v sqlite3 >/dev/null || { echo "error: the sqlite3 shell is the reference (apt-get install sqlite3)" >&2; exit 1; }
 work=${SCALE_DIR:-$here/target/bench-scale}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
+# Several GB of registers and data: removed on exit unless BENCH_KEEP=1.
+trap 'cd "$here"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
 "$here/target/release/examples/make-scale" data "$PEOPLE" "$DOCS"
 export HANDOVER_ACTOR=bench
 base() {
