@@ -173,6 +173,34 @@ pub struct ConsentEvent {
     pub context: Option<String>,
 }
 
+impl ConsentEvent {
+    /// A grant the person gave themselves, by email, told they can withdraw, with no statement,
+    /// notice or evidence named yet (a caller adds what it has).
+    pub fn self_grant(purpose: &str, controllers: Vec<String>, at: DateTime<Utc>, recorded_by: String) -> ConsentEvent {
+        ConsentEvent {
+            purpose: purpose.to_string(),
+            action: ConsentAction::Grant,
+            controllers,
+            channels: vec![Channel::Email],
+            statement_version: None,
+            notice_version: None,
+            method: None,
+            evidence_ref: None,
+            at,
+            recorded_by,
+            given_by: GivenBy::SelfGiven,
+            authority_kind: None,
+            authority_ref: None,
+            verified_by: None,
+            verified_at: None,
+            support_given: None,
+            told_can_withdraw: true,
+            special_categories: Vec::new(),
+            context: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for ConsentEvent {
     // Evidence references, support notes and authority references can identify a person or reveal
     // capacity: never print them through Debug.

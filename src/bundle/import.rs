@@ -65,28 +65,26 @@ fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
 fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &str) -> Result<String> {
     let id = new_id("per");
     let email = s(row, "email");
-    queries::insert_person(
-        c,
-        &Person {
-            id: id.clone(),
-            reference: s(row, "ref").unwrap_or_else(|| id.clone()),
-            name: s(row, "name"),
-            email_norm: email.as_deref().map(normalise_email),
-            email,
-            phone: s(row, "phone"),
-            organisation: s(row, "organisation"),
-            stakeholder_group: s(row, "stakeholder_group"),
-            hub: s(row, "hub"),
-            jurisdiction: "england_wales".into(),
-            adult_confirmed: true,
-            source: Some(source.to_string()),
-            joined_on: None,
-            notes: None,
-            created_at: now.to_string(),
-            erased_at: None,
-        },
-    )?;
-    Ok(id)
+    let mut p = Person {
+        id: id.clone(),
+        reference: s(row, "ref").unwrap_or_else(|| id.clone()),
+        name: s(row, "name"),
+        email_norm: email.as_deref().map(normalise_email),
+        email,
+        phone: s(row, "phone"),
+        organisation: s(row, "organisation"),
+        stakeholder_group: s(row, "stakeholder_group"),
+        hub: s(row, "hub"),
+        jurisdiction: "england_wales".into(),
+        adult_confirmed: true,
+        source: Some(source.to_string()),
+        joined_on: None,
+        notes: None,
+        created_at: now.to_string(),
+        erased_at: None,
+    };
+    queries::insert_person(c, &mut p)?;
+    Ok(p.id)
 }
 
 /// How an import goes.
@@ -173,7 +171,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             }
             queries::insert_role(
                 c,
-                &Role {
+                &mut Role {
                     id: new_id("rol"),
                     person_id: id.clone(),
                     person_ref: String::new(),
@@ -230,25 +228,16 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             let ev = &attrs["consent"];
             let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
             let grant = ConsentEvent {
-                purpose: "successor_newsletter".into(),
-                action: ConsentAction::Grant,
-                controllers: list(ev, "controllers"),
-                channels: vec![Channel::Email],
                 statement_version: s(ev, "statement_version"),
                 notice_version: s(ev, "notice_version"),
                 method: s(ev, "method").as_deref().and_then(Method::parse),
                 evidence_ref: s(ev, "evidence_ref"),
-                at,
-                recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
-                given_by: GivenBy::SelfGiven,
-                authority_kind: None,
-                authority_ref: None,
-                verified_by: None,
-                verified_at: None,
-                support_given: None,
-                told_can_withdraw: true,
-                special_categories: Vec::new(),
-                context: None,
+                ..ConsentEvent::self_grant(
+                    "successor_newsletter",
+                    list(ev, "controllers"),
+                    at,
+                    format!("{} (sent in bundle {})", m.from, m.bundle_id),
+                )
             };
             if queries::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
                 events += 1;
@@ -292,7 +281,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
         queries::insert_basis(
             c,
-            &BasisEvent {
+            &mut BasisEvent {
                 id: new_id("bas"),
                 person_id: pid,
                 person_ref: String::new(),

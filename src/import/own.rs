@@ -166,9 +166,9 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
                 Some(r) => r.clone(),
                 None => queries::next_ref(c)?,
             };
-            let id = new_id("per");
-            queries::insert_person(c, &to_person(id.clone(), f, reference, fmt_ts(c.now)))?;
-            Ok(Ok((Upsert::New, id)))
+            let mut p = to_person(new_id("per"), f, reference, fmt_ts(c.now));
+            queries::insert_person(c, &mut p)?;
+            Ok(Ok((Upsert::New, p.id)))
         }
     }
 }
@@ -292,7 +292,7 @@ pub fn apply_role(
         }
         return Ok(Ok(None));
     }
-    let r = Role {
+    let mut r = Role {
         id: new_id("rol"),
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
@@ -303,7 +303,7 @@ pub fn apply_role(
         designation: nonempty(designation),
         special: false,
     };
-    queries::insert_role(c, &r, c.now)?;
+    queries::insert_role(c, &mut r, c.now)?;
     Ok(Ok(Some(r.id)))
 }
 
@@ -384,7 +384,7 @@ pub fn apply_basis(
         return Ok(Err(p));
     }
     let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-    let b = BasisEvent {
+    let mut b = BasisEvent {
         id: new_id("bas"),
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
@@ -396,7 +396,7 @@ pub fn apply_basis(
         decided_by: decided_by.trim().to_string(),
         decided_at: at.map(fmt_ts).unwrap_or_default(),
     };
-    let new = queries::insert_basis(c, &b, c.now)?;
+    let new = queries::insert_basis(c, &mut b, c.now)?;
     if new && b.action == "restrict" {
         crate::register::art19(c, &person.id, "restriction", c.now)?;
     }
@@ -430,7 +430,7 @@ pub fn apply_notice_sent(
     if !p.is_empty() {
         return Ok(Err(p));
     }
-    let n = NoticeSent {
+    let mut n = NoticeSent {
         id: new_id("nts"),
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
@@ -438,7 +438,7 @@ pub fn apply_notice_sent(
         sent_at: at.map(fmt_ts).unwrap_or_default(),
         channel: channel.trim().to_string(),
     };
-    Ok(Ok(queries::insert_notice_sent(c, &n, c.now)?))
+    Ok(Ok(queries::insert_notice_sent(c, &mut n, c.now)?))
 }
 
 /// The id of the explicit consent for diversity monitoring naming `category` that is in force

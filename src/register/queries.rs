@@ -222,13 +222,40 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     })
 }
 
-/// Insert a person.
-pub fn insert_person(conn: &Connection, p: &Person) -> Result<()> {
+/// Run `insert` with `id`, and again with a new id of the same prefix while the id is already
+/// taken (SQLite's primary-key constraint). Ids are random (`new_id`), so a repeat is rare but, in
+/// a register of a million events, not negligible: it must neither fail an import nor, under an
+/// `ON CONFLICT` or `OR IGNORE`, pass the row off as one already recorded. `id` ends as the one used.
+pub fn with_fresh_id<T>(id: &mut String, mut insert: impl FnMut(&str) -> rusqlite::Result<T>) -> Result<T> {
+    const DRAWS: usize = 8;
+    for _ in 1..DRAWS {
+        match insert(id) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                let prefix = id.split_once('_').map_or("id", |(p, _)| p).to_string();
+                *id = crate::model::new_id(&prefix);
+            }
+            done => return Ok(done?),
+        }
+    }
+    Ok(insert(id)?)
+}
+
+/// Insert a person; `p.id` is drawn again if it is already taken.
+pub fn insert_person(conn: &Connection, p: &mut Person) -> Result<()> {
+    let mut id = std::mem::take(&mut p.id);
+    let done = with_fresh_id(&mut id, |id| insert_person_as(conn, id, p));
+    p.id = id;
+    done
+}
+
+fn insert_person_as(conn: &Connection, id: &str, p: &Person) -> rusqlite::Result<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
     ))?
     .execute(params![
-        p.id,
+        id,
         p.reference,
         p.name,
         p.email,
@@ -321,11 +348,15 @@ pub struct Role {
     pub special: bool,
 }
 
-/// Insert a role.
-pub fn insert_role(conn: &Connection, r: &Role, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(params![r.id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)],
-    )?;
-    Ok(())
+/// Insert a role; `r.id` is drawn again if it is already taken.
+pub fn insert_role(conn: &Connection, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
+    let mut id = std::mem::take(&mut r.id);
+    let done = with_fresh_id(&mut id, |id| {
+        conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
+            .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
+    });
+    r.id = id;
+    done.map(drop)
 }
 
 /// Set a role's end date.
@@ -644,13 +675,14 @@ pub fn insert_consent_in(
 ) -> Result<Option<String>> {
     let conn = lookup.conn;
     let key = consent_natural_key(person_id, e);
-    let id = crate::model::new_id("con");
+    let mut id = crate::model::new_id("con");
     let sha = match &e.statement_version {
         Some(v) => lookup.statement_sha(v)?,
         None => None,
     };
     let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
-    let inserted = conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+    let inserted = with_fresh_id(&mut id, |id| {
+        conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
             natural_key, recorded_at)
@@ -683,7 +715,8 @@ pub fn insert_consent_in(
             key,
             fmt_ts(now),
         ],
-    )?;
+    )
+    })?;
     // An event already recorded (the same natural key) is not recorded twice.
     Ok((inserted == 1).then_some(id))
 }
@@ -840,18 +873,22 @@ pub struct BasisEvent {
     pub decided_at: String,
 }
 
-/// Insert a basis event unless an identical one exists; returns whether it was new.
-pub fn insert_basis(conn: &Connection, b: &BasisEvent, now: DateTime<Utc>) -> Result<bool> {
+/// Insert a basis event unless an identical one exists; returns whether it was new (`b.id` is
+/// drawn again if it is already taken).
+pub fn insert_basis(conn: &Connection, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
     let mut cs = b.controllers.clone();
     cs.sort();
     let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
-    let n = conn.prepare_cached("INSERT OR IGNORE INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
-            b.id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
+    let mut id = std::mem::take(&mut b.id);
+    let n = with_fresh_id(&mut id, |id| {
+        conn.prepare_cached("INSERT INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
+            id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
             b.decided_at, key, fmt_ts(now)
-        ],
-    )?;
-    Ok(n == 1)
+        ])
+    });
+    b.id = id;
+    Ok(n? == 1)
 }
 
 /// Basis events, optionally of one person.
@@ -890,12 +927,17 @@ pub struct NoticeSent {
     pub channel: String,
 }
 
-/// Insert a delivery record unless identical; returns whether it was new.
-pub fn insert_notice_sent(conn: &Connection, n: &NoticeSent, now: DateTime<Utc>) -> Result<bool> {
+/// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
+/// if it is already taken).
+pub fn insert_notice_sent(conn: &Connection, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
     let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
-    let c = conn.prepare_cached("INSERT OR IGNORE INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![n.id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)],
-    )?;
-    Ok(c == 1)
+    let mut id = std::mem::take(&mut n.id);
+    let c = with_fresh_id(&mut id, |id| {
+        conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?
+            .execute(params![id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)])
+    });
+    n.id = id;
+    Ok(c? == 1)
 }
 
 /// Notices sent, optionally to one person.
@@ -1058,4 +1100,144 @@ pub fn record_import(
     )?
     .execute(params![sha256, kind, file_name, fmt_ts(now), counts.to_string()])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::forced_ids;
+    use crate::register::Register;
+
+    fn person(id: &str, reference: &str) -> Person {
+        Person {
+            id: id.into(),
+            reference: reference.into(),
+            name: None,
+            email: None,
+            email_norm: None,
+            phone: None,
+            organisation: None,
+            stakeholder_group: None,
+            hub: None,
+            jurisdiction: "england_wales".into(),
+            adult_confirmed: true,
+            source: None,
+            joined_on: None,
+            notes: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            erased_at: None,
+        }
+    }
+
+    fn basis(id: &str, person_id: &str, purpose: &str) -> BasisEvent {
+        BasisEvent {
+            id: id.into(),
+            person_id: person_id.into(),
+            person_ref: String::new(),
+            purpose: purpose.into(),
+            action: "record".into(),
+            basis: Some("legitimate_interests".into()),
+            controllers: vec!["trust".into()],
+            assessment_ref: None,
+            decided_by: "dpl".into(),
+            decided_at: "2026-01-02T00:00:00Z".into(),
+        }
+    }
+
+    fn notice(id: &str, person_id: &str, sent_at: &str) -> NoticeSent {
+        NoticeSent {
+            id: id.into(),
+            person_id: person_id.into(),
+            person_ref: String::new(),
+            notice_version: "1".into(),
+            sent_at: sent_at.into(),
+            channel: "email".into(),
+        }
+    }
+
+    fn grant(purpose: &str) -> ConsentEvent {
+        let at = parse_timestamp("2026-01-03T00:00:00Z").unwrap();
+        ConsentEvent::self_grant(purpose, vec!["trust".into()], at, "facilitator".into())
+    }
+
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    }
+
+    /// Random ids can repeat. A row whose id is taken gets a new one: it is neither refused (which
+    /// would fail a whole import) nor, under `ON CONFLICT`, mistaken for a row already recorded.
+    #[test]
+    fn a_taken_id_is_drawn_again_and_the_row_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let reg = Register::create(&dir.path().join("r.db"), "test").unwrap();
+        let conn = reg.conn();
+        // Only the ids are under test here, not the rows they refer to.
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        let now = parse_timestamp("2026-01-04T00:00:00Z").unwrap();
+
+        let mut a = person("per_000000000001", "M0001");
+        insert_person(conn, &mut a).unwrap();
+        forced_ids::push(&["per_000000000002"]);
+        let mut b = person("per_000000000001", "M0002");
+        insert_person(conn, &mut b).unwrap();
+        assert_eq!(b.id, "per_000000000002");
+        assert_eq!(count(conn, "people"), 2);
+
+        let mut r1 = Role {
+            id: "rol_000000000001".into(),
+            person_id: a.id.clone(),
+            person_ref: String::new(),
+            role: "champion".into(),
+            hub: None,
+            from: "2026-01-01".into(),
+            to: None,
+            designation: None,
+            special: false,
+        };
+        insert_role(conn, &mut r1.clone(), now).unwrap();
+        forced_ids::push(&["rol_000000000002"]);
+        r1.person_id = b.id.clone();
+        insert_role(conn, &mut r1, now).unwrap();
+        assert_eq!(r1.id, "rol_000000000002");
+
+        assert!(insert_basis(conn, &mut basis("bas_000000000001", &a.id, "newsletter"), now).unwrap());
+        // The first new draw is taken too: drawn again.
+        forced_ids::push(&["bas_000000000001", "bas_000000000003"]);
+        let mut other = basis("bas_000000000001", &a.id, "events");
+        assert!(insert_basis(conn, &mut other, now).unwrap(), "a new basis with a taken id was taken for a duplicate");
+        assert_eq!(other.id, "bas_000000000003");
+        // A real duplicate (the same natural key, a free id) is still recognised as one.
+        assert!(!insert_basis(conn, &mut basis("bas_000000000009", &a.id, "newsletter"), now).unwrap());
+        assert_eq!(count(conn, "bases"), 2);
+
+        assert!(insert_notice_sent(conn, &mut notice("nts_000000000001", &a.id, "2026-01-05T00:00:00Z"), now).unwrap());
+        forced_ids::push(&["nts_000000000002"]);
+        let mut later = notice("nts_000000000001", &a.id, "2026-02-05T00:00:00Z");
+        assert!(insert_notice_sent(conn, &mut later, now).unwrap());
+        assert_eq!(later.id, "nts_000000000002");
+        assert_eq!(count(conn, "notices_sent"), 2);
+
+        forced_ids::push(&["con_000000000001"]);
+        assert_eq!(
+            insert_consent(conn, &a.id, &grant("newsletter"), "direct", now).unwrap().as_deref(),
+            Some("con_000000000001")
+        );
+        forced_ids::push(&["con_000000000001", "con_000000000002"]);
+        assert_eq!(
+            insert_consent(conn, &a.id, &grant("events"), "direct", now).unwrap().as_deref(),
+            Some("con_000000000002")
+        );
+        forced_ids::push(&["con_000000000003"]);
+        assert_eq!(insert_consent(conn, &a.id, &grant("events"), "direct", now).unwrap(), None, "the same event twice");
+        assert_eq!(count(conn, "consent_events"), 2);
+
+        // Only a taken id is drawn again; any other refusal comes through at once, and so does a
+        // run of taken ids that never ends.
+        let err = insert_person(conn, &mut person("per_000000000009", "M0001")).unwrap_err();
+        assert!(err.to_string().contains("people.ref"), "{err}");
+        forced_ids::push(&["per_000000000001"; 8]);
+        let err = insert_person(conn, &mut person("per_000000000001", "M0003")).unwrap_err();
+        assert!(err.to_string().contains("people.id"), "{err}");
+        assert_eq!(count(conn, "people"), 2);
+    }
 }
