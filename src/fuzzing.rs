@@ -10,10 +10,16 @@ use crate::register::Register;
 
 /// A scratch register shared by the CSV targets: a community with both controllers and the
 /// fixture community's statements and notices, so that rows can get past the first checks.
+/// Where the targets keep their per-process scratch files: under the crate's own `target/`, so
+/// that fuzz runs and the replay tests leave nothing behind in the system's temporary folder.
+fn scratch() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("fuzz-scratch")
+}
+
 fn register() -> &'static Mutex<(Register, PathBuf)> {
     static REG: OnceLock<Mutex<(Register, PathBuf)>> = OnceLock::new();
     REG.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("handover-fuzz-{}", std::process::id()));
+        let dir = scratch().join(format!("handover-fuzz-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a scratch folder");
         let db = dir.join("fuzz.db");
@@ -126,7 +132,7 @@ pub fn zip_stream(data: &[u8]) {
 /// (names kept inside the scratch folder).
 pub fn bag(data: &[u8]) {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
+    let dir = scratch().join(format!(
         "handover-fuzz-bag-{}-{}",
         std::process::id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -166,7 +172,7 @@ pub fn signature(data: &[u8]) {
 /// Key files: age identities and recipients, minisign public and secret keys. The caller sets
 /// `HANDOVER_PASSPHRASE` so that a protected key is tried with it, never with a prompt.
 pub fn key_file(data: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("handover-fuzz-key-{}", std::process::id()));
+    let dir = scratch().join(format!("handover-fuzz-key-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join("key");
     if std::fs::write(&path, data).is_err() {
