@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need from outside (Debian's age and minisign, PyPI's bagit and
+# Installs what the tests need from outside (Debian's age, minisign and faketime, PyPI's bagit and
 # check-jsonschema, through their ordinary clients), then runs every check and test.
 # CI runs exactly this through .ci/run.
 set -euo pipefail
@@ -12,6 +12,7 @@ command -v age >/dev/null 2>&1 || need_apt+=(age)
 command -v minisign >/dev/null 2>&1 || need_apt+=(minisign)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v zip >/dev/null 2>&1 || need_apt+=(zip)
+command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing from Debian: ${need_apt[*]}"
   as_root apt-get update -qq
@@ -27,7 +28,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "${need_pip[@]}"
   hash -r
 fi
-for t in age minisign unzip zip check-jsonschema bagit.py; do
+for t in age minisign unzip zip faketime check-jsonschema bagit.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
 done
 
@@ -55,6 +56,19 @@ cargo test --lib --bins --tests 2>&1 | tee target/test-output.txt
 if grep -q "test result: FAILED" target/test-output.txt; then exit 1; fi
 passed=$(grep -o '[0-9]* passed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 failed=$(grep -o '[0-9]* failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
+
+echo "== the same test binaries with the clock five years on (no test may depend on today's date)"
+mapfile -t test_bins < <(cargo test --lib --bins --tests --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
+        print(m["executable"])')
+[ ${#test_bins[@]} -ge 2 ] || { echo "error: found ${#test_bins[@]} test binaries to run again" >&2; exit 1; }
+for b in "${test_bins[@]}"; do
+  faketime -f "+1826d" "$b" --quiet > target/test-later.txt 2>&1 || { tail -n 40 target/test-later.txt; echo "error: $(basename "$b") fails five years on" >&2; exit 1; }
+  echo "$(basename "$b"): $(grep -o 'test result: .*passed; [0-9]* failed' target/test-later.txt)"
+done
 
 echo "== fuzz smoke: each target for a few seconds (the long runs: fuzz/README.md)"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked --quiet cargo-fuzz
