@@ -8,14 +8,14 @@ use std::sync::{Mutex, OnceLock};
 use crate::import::{self, own};
 use crate::register::Register;
 
-/// A scratch register shared by the CSV targets: a community with both controllers and the
-/// fixture community's statements and notices, so that rows can get past the first checks.
 /// Where the targets keep their per-process scratch files: under the crate's own `target/`, so
 /// that fuzz runs and the replay tests leave nothing behind in the system's temporary folder.
 fn scratch() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("fuzz-scratch")
 }
 
+/// A scratch register shared by the CSV targets: a community with both controllers and the
+/// fixture community's statements and notices, so that rows can get past the first checks.
 fn register() -> &'static Mutex<(Register, PathBuf)> {
     static REG: OnceLock<Mutex<(Register, PathBuf)>> = OnceLock::new();
     REG.get_or_init(|| {

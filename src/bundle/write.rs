@@ -171,10 +171,6 @@ pub struct Request<'a> {
     pub progress: bool,
 }
 
-/// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
-/// Everything is written under temporary names first; `on_written` (the register's record of the
-/// transfer) runs once all of it is complete, and only then are the files renamed into place, the
-/// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
 /// A document is bundled only as it was registered (or reviewed): its digest, taken as it is
 /// written, must be the recorded one; otherwise the whole bundle is refused.
 fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()> {
@@ -184,6 +180,10 @@ fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()>
     Err(Error::DocumentChanged { id: id.to_string(), file_name: file_name.to_string() })
 }
 
+/// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
+/// Everything is written under temporary names first; `on_written` (the register's record of the
+/// transfer) runs once all of it is complete, and only then are the files renamed into place, the
+/// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
 pub fn create(
     conn: &rusqlite::Connection,
     req: &Request<'_>,

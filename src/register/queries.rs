@@ -222,56 +222,54 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     })
 }
 
-/// Run `insert` with `id`, and again with a new id of the same prefix while the id is already
-/// taken (SQLite's primary-key constraint). Ids are random (`new_id`), so a repeat is rare but, in
-/// a register of a million events, not negligible: it must neither fail an import nor, under an
-/// `ON CONFLICT` or `OR IGNORE`, pass the row off as one already recorded. `id` ends as the one used.
-pub fn with_fresh_id<T>(id: &mut String, mut insert: impl FnMut(&str) -> rusqlite::Result<T>) -> Result<T> {
-    const DRAWS: usize = 8;
-    for _ in 1..DRAWS {
-        match insert(id) {
+/// Run `insert` with the id `first`, and again with a new id of the same prefix while the id is
+/// already taken (SQLite's primary-key constraint), up to eight tries; returns the id used. Ids are
+/// random (`new_id`), so a repeat is rare but, in a register of a million events, not negligible:
+/// it must neither fail an import nor, under an `ON CONFLICT`, pass the row off as one already
+/// recorded.
+fn with_fresh_id<T>(first: &str, mut insert: impl FnMut(&str) -> rusqlite::Result<T>) -> Result<(String, T)> {
+    const TRIES: usize = 8;
+    let mut id = first.to_string();
+    for _ in 1..TRIES {
+        match insert(&id) {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
             {
-                let prefix = id.split_once('_').map_or("id", |(p, _)| p).to_string();
-                *id = crate::model::new_id(&prefix);
+                id = crate::model::new_id(first.split_once('_').map_or("id", |(prefix, _)| prefix));
             }
-            done => return Ok(done?),
+            done => return Ok((id, done?)),
         }
     }
-    Ok(insert(id)?)
+    let done = insert(&id)?;
+    Ok((id, done))
 }
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
 pub fn insert_person(conn: &Connection, p: &mut Person) -> Result<()> {
-    let mut id = std::mem::take(&mut p.id);
-    let done = with_fresh_id(&mut id, |id| insert_person_as(conn, id, p));
-    p.id = id;
-    done
-}
-
-fn insert_person_as(conn: &Connection, id: &str, p: &Person) -> rusqlite::Result<()> {
-    conn.prepare_cached(&format!(
-        "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-    ))?
-    .execute(params![
-        id,
-        p.reference,
-        p.name,
-        p.email,
-        p.email_norm,
-        p.phone,
-        p.organisation,
-        p.stakeholder_group,
-        p.hub,
-        p.jurisdiction,
-        p.adult_confirmed,
-        p.source,
-        p.joined_on,
-        p.notes,
-        p.created_at,
-        p.erased_at
-    ])?;
+    p.id = with_fresh_id(&p.id, |id| {
+        conn.prepare_cached(&format!(
+            "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+        ))?
+        .execute(params![
+            id,
+            p.reference,
+            p.name,
+            p.email,
+            p.email_norm,
+            p.phone,
+            p.organisation,
+            p.stakeholder_group,
+            p.hub,
+            p.jurisdiction,
+            p.adult_confirmed,
+            p.source,
+            p.joined_on,
+            p.notes,
+            p.created_at,
+            p.erased_at
+        ])
+    })?
+    .0;
     Ok(())
 }
 
@@ -350,13 +348,12 @@ pub struct Role {
 
 /// Insert a role; `r.id` is drawn again if it is already taken.
 pub fn insert_role(conn: &Connection, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
-    let mut id = std::mem::take(&mut r.id);
-    let done = with_fresh_id(&mut id, |id| {
+    r.id = with_fresh_id(&r.id, |id| {
         conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
             .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
-    });
-    r.id = id;
-    done.map(drop)
+    })?
+    .0;
+    Ok(())
 }
 
 /// Set a role's end date.
@@ -675,13 +672,13 @@ pub fn insert_consent_in(
 ) -> Result<Option<String>> {
     let conn = lookup.conn;
     let key = consent_natural_key(person_id, e);
-    let mut id = crate::model::new_id("con");
+    let first = crate::model::new_id("con");
     let sha = match &e.statement_version {
         Some(v) => lookup.statement_sha(v)?,
         None => None,
     };
     let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
-    let inserted = with_fresh_id(&mut id, |id| {
+    let (id, inserted) = with_fresh_id(&first, |id| {
         conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
@@ -721,7 +718,7 @@ pub fn insert_consent_in(
     Ok((inserted == 1).then_some(id))
 }
 
-/// Consent events, optionally of one person and/or one purpose, in time order.
+/// The columns of a [`StoredConsent`], with the person's reference, for [`stored_consent`].
 const CONSENT_SELECT: &str =
     "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
             c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
@@ -760,6 +757,7 @@ fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
     })
 }
 
+/// Consent events, optionally of one person and/or one purpose, in time order.
 pub fn consents(conn: &Connection, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
     let mut st = conn.prepare_cached(&format!(
         "{CONSENT_SELECT} WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2) ORDER BY p.ref, c.at, c.rowid"
@@ -879,16 +877,15 @@ pub fn insert_basis(conn: &Connection, b: &mut BasisEvent, now: DateTime<Utc>) -
     let mut cs = b.controllers.clone();
     cs.sort();
     let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
-    let mut id = std::mem::take(&mut b.id);
-    let n = with_fresh_id(&mut id, |id| {
+    let (id, n) = with_fresh_id(&b.id, |id| {
         conn.prepare_cached("INSERT INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
             id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
             b.decided_at, key, fmt_ts(now)
         ])
-    });
+    })?;
     b.id = id;
-    Ok(n? == 1)
+    Ok(n == 1)
 }
 
 /// Basis events, optionally of one person.
@@ -931,13 +928,12 @@ pub struct NoticeSent {
 /// if it is already taken).
 pub fn insert_notice_sent(conn: &Connection, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
     let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
-    let mut id = std::mem::take(&mut n.id);
-    let c = with_fresh_id(&mut id, |id| {
+    let (id, c) = with_fresh_id(&n.id, |id| {
         conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?
             .execute(params![id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)])
-    });
+    })?;
     n.id = id;
-    Ok(c? == 1)
+    Ok(c == 1)
 }
 
 /// Notices sent, optionally to one person.
@@ -1235,7 +1231,7 @@ mod tests {
         // run of taken ids that never ends.
         let err = insert_person(conn, &mut person("per_000000000009", "M0001")).unwrap_err();
         assert!(err.to_string().contains("people.ref"), "{err}");
-        forced_ids::push(&["per_000000000001"; 8]);
+        forced_ids::push(&["per_000000000001"; 7]);
         let err = insert_person(conn, &mut person("per_000000000001", "M0003")).unwrap_err();
         assert!(err.to_string().contains("people.id"), "{err}");
         assert_eq!(count(conn, "people"), 2);
