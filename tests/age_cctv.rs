@@ -1,4 +1,4 @@
-//! The C2SP CCTV age test vectors (../shared/vectors/age-cctv, read in place) through handover's
+//! The C2SP CCTV age test vectors (tests/vectors/age-cctv) through handover's
 //! one decrypt path (`vault::open`, which the bundle reader and the vault use): every success
 //! vector decrypts to its payload hash, every failure vector fails, and no vector releases more
 //! plaintext than it allows. Vectors for recipient types the age crate lacks (ML-KEM hybrid) are
@@ -52,7 +52,7 @@ fn parse(name: &str, bytes: &[u8]) -> Option<Vector> {
 
 #[test]
 fn every_cctv_age_vector_through_the_decrypt_path() {
-    let dir = crate::util::root().join("../shared/vectors/age-cctv/testdata");
+    let dir = crate::util::root().join("tests/vectors/age-cctv/testdata");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("the CCTV age vectors are missing at {}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -1,5 +1,5 @@
-//! `bag verify` against the Library of Congress BagIt conformance suite, read in place from
-//! ../shared/vectors/bagit-conformance: every 1.0 and 0.97 case, linux-only included, must come out
+//! `bag verify` against the Library of Congress BagIt conformance suite, kept in
+//! tests/vectors/bagit-conformance: every 1.0 and 0.97 case, linux-only included, must come out
 //! as the suite says (valid and warning: exit 0, warning with a warning on stderr; invalid and
 //! linux-only: exit 1).
 
@@ -7,7 +7,7 @@ use crate::util::{TestEnv, root};
 
 #[test]
 fn the_bagit_conformance_suite() {
-    let suite = root().join("../shared/vectors/bagit-conformance");
+    let suite = root().join("tests/vectors/bagit-conformance");
     assert!(suite.is_dir(), "the BagIt conformance suite is missing at {}", suite.display());
     let env = TestEnv::new();
     let mut checked = 0;
@@ -47,7 +47,7 @@ fn the_bagit_conformance_suite() {
 
 #[test]
 fn older_versions_are_refused_clearly() {
-    let case = root().join("../shared/vectors/bagit-conformance/v0.93/valid/basic-bag");
+    let case = root().join("tests/vectors/bagit-conformance/v0.93/valid/basic-bag");
     assert!(case.join("bagit.txt").is_file(), "no v0.93 case in the conformance suite at {}", case.display());
     let env = TestEnv::new();
     let r = env.run(&["bag", "verify", case.to_str().unwrap()]);

@@ -385,7 +385,7 @@ fn every_json_output_matches_its_schema() {
         &t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout,
         &mut by_type,
     );
-    let bag = crate::util::root().join("../shared/vectors/bagit-conformance/v1.0/valid/basicBag");
+    let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");
     save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout, &mut by_type);
     // Bundles, from the demo's approved plan.
     let demo_reg = env.path().join("demo/handover.db").display().to_string();
