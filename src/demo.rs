@@ -383,7 +383,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
 
     // Summary: consent coverage by purpose and controller.
     let reg = crate::register::Register::open(&register, "demo-facilitator")?;
-    let conn = reg.conn();
+    let conn = &reg;
     let mut summary = String::new();
     let (live, erased) = queries::people_counts(conn)?;
     let _ = writeln!(summary, "people: {live} in the register, {erased} erased");

@@ -103,7 +103,7 @@ fn st(s: Status) -> &'static str {
 }
 
 /// Build the report at `now`.
-pub fn build(conn: &rusqlite::Connection, now: DateTime<Utc>, to: Option<&str>, detail: bool) -> Result<Report> {
+pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, detail: bool) -> Result<Report> {
     let own = queries::self_controller(conn)?;
     let controllers: Vec<String> = match to {
         Some(t) => vec![own.slug.clone(), t.to_string()],
@@ -304,7 +304,7 @@ pub fn build(conn: &rusqlite::Connection, now: DateTime<Utc>, to: Option<&str>, 
     for (_, r, _) in &supp {
         *reasons.entry(r.clone()).or_default() += 1;
     }
-    let erasures: i64 = conn.query_row("SELECT COUNT(*) FROM tombstones", [], |r| r.get(0))?;
+    let erasures: i64 = queries::tombstone_count(conn)?;
     let inherited = setting(conn, "inherited_hash_keys")?
         .and_then(|v| serde_json::from_str::<Vec<String>>(&v).ok())
         .map_or(0, |v| v.len());

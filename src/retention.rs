@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::consent::Status;
 use crate::error::Result;
 use crate::model::fmt_ts;
-use crate::register::{Change, queries, set_setting, setting};
+use crate::register::{Change, queries, retention as rq, set_setting, setting};
 
 /// The kinds a policy covers, with their default periods in months.
 pub const KINDS: &[(&str, u32, &str)] = &[
@@ -45,7 +45,7 @@ pub const KINDS: &[(&str, u32, &str)] = &[
 
 /// The policy: months per kind (`tombstones` uses each tombstone's own expiry; 0 turns a kind off,
 /// except for tombstones, whose 0 means "at their expiry").
-pub fn policy(conn: &rusqlite::Connection) -> Result<BTreeMap<String, u32>> {
+pub fn policy(conn: &crate::register::Db) -> Result<BTreeMap<String, u32>> {
     let mut p = BTreeMap::new();
     for (k, d, _) in KINDS {
         let v = setting(conn, &format!("retention.{k}"))?.and_then(|v| v.parse().ok()).unwrap_or(*d);
@@ -99,7 +99,7 @@ fn before(now: DateTime<Utc>, months: u32) -> String {
 }
 
 /// Work out what is past the policy at `now`.
-pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Due> {
+pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     let p = policy(conn)?;
     let own = queries::self_controller(conn)?;
     let mut d = Due::default();
@@ -110,11 +110,7 @@ pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Due> {
     let roles = queries::roles(conn, None)?;
     // Wind-downs first: their people are not counted again as inactive.
     let mut wound: BTreeSet<String> = BTreeSet::new();
-    let mut st = conn.prepare(
-        "SELECT id, delete_after FROM transfers WHERE delete_after IS NOT NULL AND delete_after <= ?1 AND wound_down_at IS NULL",
-    )?;
-    let closing: Vec<(String, String)> =
-        st.query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
+    let closing = rq::wind_downs_due(conn, &today)?;
     let keeps = |pid: &str| {
         bases.iter().any(|b| {
             b.person_id == pid
@@ -124,10 +120,7 @@ pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Due> {
         })
     };
     for (tid, after) in closing {
-        let mut st = conn.prepare(
-            "SELECT tp.person_id FROM transfer_people tp JOIN people p ON p.id = tp.person_id WHERE tp.transfer_id = ?1 AND p.erased_at IS NULL ORDER BY tp.person_id",
-        )?;
-        let ids: Vec<String> = st.query_map([&tid], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let ids = rq::transfer_people_present(conn, &tid)?;
         let (kept, anonymise): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| keeps(id));
         wound.extend(anonymise.iter().cloned());
         d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept });
@@ -185,21 +178,14 @@ pub fn due(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<Due> {
             }
         }
     }
-    let mut st = conn.prepare("SELECT person_id FROM tombstones WHERE expires <= ?1 ORDER BY person_id")?;
-    d.tombstones = st.query_map([&today], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    d.tombstones = rq::expired_tombstones(conn, &today)?;
     if p["closed_requests"] > 0 {
         let cutoff = before(now, p["closed_requests"]);
-        let mut st = conn.prepare(
-            "SELECT id FROM requests WHERE state = 'closed' AND closed_on <= ?1 AND (person_id IS NOT NULL OR channel IS NOT NULL) ORDER BY id",
-        )?;
-        d.closed_requests = st.query_map([&cutoff[..10]], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        d.closed_requests = rq::closed_requests_before(conn, &cutoff[..10])?;
     }
     if p["closed_complaints"] > 0 {
         let cutoff = before(now, p["closed_complaints"]);
-        let mut st = conn.prepare(
-            "SELECT id FROM complaints WHERE closed_on IS NOT NULL AND closed_on <= ?1 AND summary != '[removed: retention period ended]' ORDER BY id",
-        )?;
-        d.closed_complaints = st.query_map([&cutoff[..10]], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        d.closed_complaints = rq::closed_complaints_before(conn, &cutoff[..10])?;
     }
     Ok(d)
 }
@@ -210,26 +196,16 @@ pub fn apply(c: &Change<'_>, d: &Due) -> Result<()> {
         queries::strip_person(c, id, c.now)?;
     }
     for t in &d.transfers {
-        c.execute(
-            "UPDATE transfers SET wound_down_at = ?2 WHERE id = ?1",
-            rusqlite::params![t.transfer, fmt_ts(c.now)],
-        )?;
+        rq::mark_wound_down(c, &t.transfer)?;
     }
     for pid in &d.tombstones {
-        c.execute(
-            "DELETE FROM suppression WHERE reason = 'erased' AND hash = (SELECT hash FROM tombstones WHERE person_id = ?1)",
-            [pid],
-        )?;
-        c.execute("DELETE FROM tombstones WHERE person_id = ?1", [pid])?;
+        rq::drop_tombstone(c, pid)?;
     }
     for id in &d.closed_requests {
-        c.execute("UPDATE requests SET person_id = NULL, channel = NULL WHERE id = ?1", [id])?;
+        rq::unlink_request(c, id)?;
     }
     for id in &d.closed_complaints {
-        c.execute(
-            "UPDATE complaints SET person_id = NULL, summary = '[removed: retention period ended]' WHERE id = ?1",
-            [id],
-        )?;
+        rq::unlink_complaint(c, id)?;
     }
     Ok(())
 }

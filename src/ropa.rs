@@ -53,7 +53,7 @@ pub const SECURITY_MEASURES: &[&str] = &[
 ];
 
 /// Build the record at `now`.
-pub fn build(conn: &rusqlite::Connection, now: chrono::DateTime<chrono::Utc>) -> Result<Ropa> {
+pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> Result<Ropa> {
     let own = queries::self_controller(conn)?;
     let people: BTreeMap<String, queries::Person> =
         queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).map(|p| (p.id.clone(), p)).collect();

@@ -11,6 +11,7 @@ mod fuzz_replay;
 mod governance;
 mod imports;
 mod keys;
+mod layout;
 mod redaction;
 mod register;
 mod report;

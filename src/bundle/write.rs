@@ -185,7 +185,7 @@ fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()>
 /// transfer) runs once all of it is complete, and only then are the files renamed into place, the
 /// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
 pub fn create(
-    conn: &rusqlite::Connection,
+    conn: &crate::register::Db,
     req: &Request<'_>,
     on_written: impl FnOnce(&Created) -> Result<()>,
 ) -> Result<Created> {

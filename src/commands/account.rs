@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             {
                 return Err(Error::bad("--paid-until", "must be a date like 2026-10-31"));
             }
-            let recipients = q::current_recipients(reg.conn())?;
+            let recipients = q::current_recipients(&reg)?;
             if recipients.is_empty() {
                 return Err(Error::NoCustodians);
             }
@@ -120,13 +120,13 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account", a, text))
         }
         AccountCmd::List => {
-            let list = q::accounts(reg.conn())?;
+            let list = q::accounts(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(line).collect();
             let text = table(&["ID", "SERVICE", "URL", "LOGIN", "PAID UNTIL", "ROTATED"], &rows);
             Ok(Outcome::new("account_list", list, text))
         }
         AccountCmd::Show { id } => {
-            let a = q::account(reg.conn(), &id)?;
+            let a = q::account(&reg, &id)?;
             let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
             let mut text = format!("account {} ({})\n", a.id, a.service);
             for (k, v) in [
@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account", a, text))
         }
         AccountCmd::Reveal { id, identity, out } => {
-            let a = q::account(reg.conn(), &id)?;
+            let a = q::account(&reg, &id)?;
             if out.is_none() && (ctx.style.json || !std::io::stdout().is_terminal()) {
                 return Err(Error::bad(
                     "--out",
@@ -164,7 +164,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 ));
             }
             let ids = keys::load_identities(&identity)?;
-            let ct = q::secret(reg.conn(), &a.id)?;
+            let ct = q::secret(&reg, &a.id)?;
             let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;
             match &out {
                 Some(path) => keys::write_new(path, 0o600, &plain)?,
@@ -189,7 +189,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account_reveal", data, text))
         }
         AccountCmd::RotateDone { id, what } => {
-            let a = q::account(reg.conn(), &id)?;
+            let a = q::account(&reg, &id)?;
             let completed = reg.change(ctx.now, |c| {
                 q::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
                 c.audit("account.rotate", &a.id, serde_json::json!({ "what": what }))?;
@@ -207,7 +207,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 }
                 Ok(None)
             })?;
-            let a = q::account(reg.conn(), &id)?;
+            let a = q::account(&reg, &id)?;
             let mut text = format!("account {}: {what} rotation recorded\n", a.id);
             if let Some(t) = &completed {
                 text.push_str(&format!("every rotation step is done: task {t} closed\n"));

@@ -12,8 +12,8 @@ fn verify(
     checkpoint: Option<&std::path::Path>,
     signer: Option<&str>,
 ) -> Result<Outcome> {
-    let v = audit::verify(reg.conn())?;
-    let (size, root) = audit::tree_head(reg.conn())?;
+    let v = audit::verify(reg)?;
+    let (size, root) = audit::tree_head(reg)?;
     let mut data = serde_json::json!({
         "valid": v.broken.is_none(),
         "entries": v.entries,
@@ -53,7 +53,7 @@ fn verify(
                 }
             }
         };
-        let e = audit::extends(reg.conn(), &cp)?;
+        let e = audit::extends(reg, &cp)?;
         if signature == "bad" {
             ok = false;
             text.push_str(&format!("checkpoint {}: its signature is not by the given key\n", path.display()));
@@ -122,16 +122,16 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
         AuditCmd::Verify { checkpoint, signer } => verify(&reg, checkpoint.as_deref(), signer.as_deref()),
         AuditCmd::Report { to, format, out, detail } => {
             if let Some(t) = &to
-                && crate::register::queries::controller(reg.conn(), t)?.is_none()
+                && crate::register::queries::controller(&reg, t)?.is_none()
             {
                 return Err(crate::error::Error::NotFound { kind: "controller", id: t.clone() });
             }
-            let r = crate::report::build(reg.conn(), ctx.now, to.as_deref(), detail)?;
+            let r = crate::report::build(&reg, ctx.now, to.as_deref(), detail)?;
             let body = render("audit_report", &r, &format, || crate::report::html(&r), || crate::report::text(&r))?;
             deliver("audit_report", r, body, &format, out)
         }
         AuditCmd::Ropa { format, out } => {
-            let r = crate::ropa::build(reg.conn(), ctx.now)?;
+            let r = crate::ropa::build(&reg, ctx.now)?;
             let doc = crate::ropa::doc(&r);
             let body =
                 render("ropa", &r, &format, || crate::report::render_html(&doc), || crate::report::render_text(&doc))?;
@@ -139,15 +139,15 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
         }
         AuditCmd::Checkpoint { sign_key, out } => {
             let key = crate::keys::SigningKey::load(&sign_key)?;
-            let v = audit::verify(reg.conn())?;
+            let v = audit::verify(&reg)?;
             if let Some((seq, why)) = v.broken {
                 return Err(crate::error::Error::bad(
                     "audit log",
                     format!("entry {seq} is broken ({why}): a checkpoint would vouch for a damaged log"),
                 ));
             }
-            let own = crate::register::queries::self_controller(reg.conn())?;
-            let (size, root) = audit::tree_head(reg.conn())?;
+            let own = crate::register::queries::self_controller(&reg)?;
+            let (size, root) = audit::tree_head(&reg)?;
             let (seed, _) = key.ed25519();
             let note = crate::bundle::checkpoint::sign(
                 &crate::bundle::checkpoint::body(&audit::origin(&own.slug), size as i64, &root),
@@ -173,7 +173,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             Ok(Outcome::new("audit_checkpoint", data, text))
         }
         AuditCmd::Log => {
-            let entries = audit::entries(reg.conn())?;
+            let entries = audit::entries(&reg)?;
             let rows: Vec<Vec<String>> = entries
                 .iter()
                 .map(|e| vec![e.seq.to_string(), e.at.clone(), e.actor.clone(), e.action.clone(), e.subject.clone()])

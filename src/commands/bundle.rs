@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     };
     let reg = ctx.open()?;
     let p = plan::make(
-        reg.conn(),
+        &reg,
         &Request {
             receiver: to.clone(),
             date: super::transfer::plan_date(ctx, None)?,
@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     if rs.is_empty() {
         return Err(Error::bad("--recipient", "name at least one age recipient of the receiving group"));
     }
-    let community = setting(reg.conn(), "community")?.unwrap_or_default();
+    let community = setting(&reg, "community")?.unwrap_or_default();
     let name = format!("{}-{}", slugify(&community), p.date);
     if dry_run {
         let text = format!(
@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts, "statistics": statistics }))
         })
     };
-    let created = crate::bundle::write::create(reg.conn(), &req, record)?;
+    let created = crate::bundle::write::create(&reg, &req, record)?;
     let text = format!(
         "wrote {}\n  signature {}\n  transfer record {} (+ .minisig)\nencrypted to {} recipient(s): {}\n",
         created.bundle,
@@ -243,7 +243,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         return Ok(o.note("nothing was written; ask the sender for a new bundle"));
     }
     if let Some(reg) = &existing {
-        let own = crate::register::queries::self_controller(reg.conn())?;
+        let own = crate::register::queries::self_controller(reg)?;
         if Some(own.slug.as_str()) != v.to.as_deref() {
             return Err(Error::bad(
                 "--into",
@@ -256,7 +256,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
             ));
         }
         let id = v.bundle_id.clone().unwrap_or_default();
-        if let Some((_, at)) = crate::register::queries::import_seen(reg.conn(), &id)? {
+        if let Some((_, at)) = crate::register::queries::import_seen(reg, &id)? {
             return Err(Error::bad(
                 "FILE",
                 format!("bundle {id} was imported into {} on {at}; a bundle is imported once", into.display()),

@@ -27,7 +27,7 @@ fn raw(f: &ConsentFields, action: &str) -> RawConsent {
 
 fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
     let mut reg = ctx.open()?;
-    let p = queries::person_required(reg.conn(), &f.person)?;
+    let p = queries::person_required(&reg, &f.person)?;
     if p.erased_at.is_some() {
         return Err(Error::Erased { person: p.id });
     }
@@ -49,7 +49,7 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
         None => format!("an identical {action} is already recorded for {}; nothing changed\n", p.id),
     };
     let event = match &id {
-        Some(id) => queries::consents(reg.conn(), Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
+        Some(id) => queries::consents(&reg, Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
         None => None,
     };
     Ok(Outcome::new("consent_event", event, text))
@@ -98,19 +98,19 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         ConsentCmd::RequestList { to, out } => {
             let mut reg = ctx.open()?;
             let receiver =
-                queries::controller(reg.conn(), &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
-            let own = queries::self_controller(reg.conn())?;
-            let refresh = |code: &str| queries::purpose(reg.conn(), code).ok().flatten().and_then(|p| p.refresh_months);
+                queries::controller(&reg, &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
+            let own = queries::self_controller(&reg)?;
+            let refresh = |code: &str| queries::purpose(&reg, code).ok().flatten().and_then(|p| p.refresh_months);
             let (nl, sn) = (refresh("newsletter"), refresh("successor_newsletter"));
             let mut rows = Vec::new();
-            for p in queries::people(reg.conn())? {
+            for p in queries::people(&reg)? {
                 let Some(email) = p.email.clone().filter(|_| p.erased_at.is_none()) else { continue };
                 if let Some(e) = &p.email_norm
-                    && queries::suppressed(reg.conn(), &crate::register::keyed_hash(reg.conn(), e)?)?.is_some()
+                    && queries::suppressed(&reg, &crate::register::keyed_hash(&reg, e)?)?.is_some()
                 {
                     continue;
                 }
-                let events = queries::consents(reg.conn(), Some(&p.id), None)?;
+                let events = queries::consents(&reg, Some(&p.id), None)?;
                 let views = |purpose: &str| {
                     events.iter().filter(|e| e.purpose == purpose).filter_map(|e| e.view()).collect::<Vec<_>>()
                 };
@@ -140,15 +140,15 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 None => ctx.now,
             };
             let pid = match &id {
-                Some(i) => Some(queries::person_required(reg.conn(), i)?.id),
+                Some(i) => Some(queries::person_required(&reg, i)?.id),
                 None => None,
             };
             if let Some(p) = &purpose
-                && queries::purpose(reg.conn(), p)?.is_none()
+                && queries::purpose(&reg, p)?.is_none()
             {
                 return Err(Error::NotFound { kind: "purpose", id: p.clone() });
             }
-            let events = queries::consents(reg.conn(), pid.as_deref(), purpose.as_deref())?;
+            let events = queries::consents(&reg, pid.as_deref(), purpose.as_deref())?;
             let rows: Vec<Vec<String>> = events
                 .iter()
                 .map(|e| {
@@ -168,7 +168,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 table(&["ID", "PERSON", "AT", "ACTION", "PURPOSE", "CONTROLLERS", "GIVEN_BY", "METHOD"], &rows);
             let status = match &pid {
                 Some(p) => {
-                    let lines = super::person::status_lines(reg.conn(), p, now)?;
+                    let lines = super::person::status_lines(&reg, p, now)?;
                     text.push_str(&format!("status at {}:\n", crate::model::fmt_ts(now)));
                     if lines.is_empty() {
                         text.push_str("  none in force\n");

@@ -28,7 +28,7 @@ fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
 
 /// Run a controller subcommand.
 /// A cited DPIA must be in the assessments register.
-fn check_dpia(conn: &rusqlite::Connection, c: &Controller) -> Result<()> {
+fn check_dpia(conn: &crate::register::Db, c: &Controller) -> Result<()> {
     match &c.dpia_ref {
         Some(r) if !crate::register::governance::assessment_exists(conn, r)? => Err(Error::bad(
             "--dpia-ref",
@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 created_at: fmt_ts(ctx.now),
             };
             apply(&mut c, fields);
-            check_dpia(reg.conn(), &c)?;
+            check_dpia(&reg, &c)?;
             reg.change(ctx.now, |t| {
                 queries::insert_controller(t, &c)?;
                 t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             Ok(Outcome::new("controller", c, text))
         }
         ControllerCmd::List => {
-            let list = queries::controllers(reg.conn())?;
+            let list = queries::controllers(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {
@@ -92,8 +92,8 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             Ok(Outcome::new("controller_list", list, text))
         }
         ControllerCmd::Edit { slug, name, kind, fields } => {
-            let mut c = queries::controller(reg.conn(), &slug)?
-                .ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
+            let mut c =
+                queries::controller(&reg, &slug)?.ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
             let mut changed = apply(&mut c, fields);
             if let Some(n) = name.filter(|n| !n.trim().is_empty() && n.trim() != c.name) {
                 c.name = n.trim().to_string();
@@ -107,7 +107,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 return Ok(Outcome::new("controller", c, format!("controller {slug}: nothing to change\n")));
             }
             if changed.contains(&"dpia_ref") {
-                check_dpia(reg.conn(), &c)?;
+                check_dpia(&reg, &c)?;
             }
             reg.change(ctx.now, |t| {
                 queries::update_controller(t, &c)?;
@@ -124,7 +124,7 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     match cmd {
         PurposeCmd::List => {
-            let list = queries::purposes(reg.conn())?;
+            let list = queries::purposes(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|p| {
@@ -143,8 +143,7 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
         }
         PurposeCmd::Fields { code, set } => {
             let mut reg = reg;
-            let p =
-                queries::purpose(reg.conn(), &code)?.ok_or(Error::NotFound { kind: "purpose", id: code.clone() })?;
+            let p = queries::purpose(&reg, &code)?.ok_or(Error::NotFound { kind: "purpose", id: code.clone() })?;
             let fields: Vec<String> = set.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
             for f in &fields {
                 if crate::transfer::plan::NEVER_PER_PERSON.contains(&f.as_str()) {
@@ -164,7 +163,7 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
                 crate::register::docs::set_purpose_fields(c, &p.code, &fields)?;
                 c.audit("purpose.fields", &p.code, serde_json::json!({ "fields": fields }))
             })?;
-            let p = queries::purpose(reg.conn(), &code)?;
+            let p = queries::purpose(&reg, &code)?;
             Ok(Outcome::new("purpose", p, format!("{code} carries: {}\n", fields.join(", "))))
         }
     }

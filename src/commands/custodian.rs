@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
             Ok(o)
         }
         CustodianCmd::List => {
-            let list = q::custodians(reg.conn(), false)?;
+            let list = q::custodians(&reg, false)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {

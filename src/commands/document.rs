@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 let size = std::fs::metadata(&abs).map_err(|e| Error::io("read", &abs, e))?.len();
                 let file_name = abs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 let abs_s = abs.display().to_string();
-                if let Some(d) = docs::document_by_source(reg.conn(), &abs_s, &sha)? {
+                if let Some(d) = docs::document_by_source(&reg, &abs_s, &sha)? {
                     docs_out.push(d);
                     continue;
                 }
@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             Ok(o)
         }
         DocumentCmd::List => {
-            let list = docs::documents(reg.conn())?;
+            let list = docs::documents(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|d| {
@@ -96,8 +96,8 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             Ok(Outcome::new("document_list", list, text))
         }
         DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise } => {
-            let d = docs::document(reg.conn(), &id)?;
-            let to = super::transfer::receiver(reg.conn(), to.as_deref())?;
+            let d = docs::document(&reg, &id)?;
+            let to = super::transfer::receiver(&reg, to.as_deref())?;
             let sha = hash_file(std::path::Path::new(&d.path))
                 .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
             if sha != d.sha256 {
@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     pseudonymise,
                     defer_file_hashes: false,
                 };
-                let p = plan::make(reg.conn(), &req, ctx.now)?;
+                let p = plan::make(&reg, &req, ctx.now)?;
                 redacted_sha256 = p.documents.iter().find(|x| x.id == d.id).and_then(|x| x.redacted_sha256.clone());
             } else if let Some(c) = &redacted_copy {
                 let abs = std::fs::canonicalize(c).map_err(|e| Error::io("read", c, e))?;
@@ -164,17 +164,17 @@ const TEXT_FINDINGS: usize = 200;
 pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     let RedactCmd::Preview { doc, to, pseudonymise, out } = cmd;
-    let to = super::transfer::receiver(reg.conn(), to.as_deref())?;
+    let to = super::transfer::receiver(&reg, to.as_deref())?;
     let req = Request {
         receiver: to.clone(),
         date: super::transfer::plan_date(ctx, None)?,
         pseudonymise,
         defer_file_hashes: false,
     };
-    let redactor = plan::redactor(reg.conn(), &req, ctx.now)?;
+    let redactor = plan::redactor(&reg, &req, ctx.now)?;
     let targets: Vec<Document> = match &doc {
-        Some(id) => vec![docs::document(reg.conn(), id)?],
-        None => docs::documents(reg.conn())?,
+        Some(id) => vec![docs::document(&reg, id)?],
+        None => docs::documents(&reg)?,
     };
     let mut findings = Vec::new();
     let mut reports = Vec::new();

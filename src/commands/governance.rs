@@ -23,7 +23,7 @@ fn not_future(ctx: &Ctx, flag: &str, d: NaiveDate) -> Result<NaiveDate> {
 
 fn person_id(reg: &crate::register::Register, person: Option<&str>) -> Result<Option<String>> {
     match person {
-        Some(p) => Ok(Some(queries::person_required(reg.conn(), p)?.id)),
+        Some(p) => Ok(Some(queries::person_required(reg, p)?.id)),
         None => Ok(None),
     }
 }
@@ -49,7 +49,7 @@ fn request_text(r: &Request) -> String {
 }
 
 fn open_request(reg: &crate::register::Register, id: &str) -> Result<Request> {
-    let r = g::request(reg.conn(), id)?;
+    let r = g::request(reg, id)?;
     if r.state == "closed" {
         return Err(Error::bad("ID", format!("request {id} is closed ({})", r.outcome.as_deref().unwrap_or(""))));
     }
@@ -59,7 +59,7 @@ fn open_request(reg: &crate::register::Register, id: &str) -> Result<Request> {
 /// `request ...`.
 pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
-    let cal = g::calendar(reg.conn())?;
+    let cal = g::calendar(&reg)?;
     let event = |reg: &mut crate::register::Register, id: &str, ev: &str, on: NaiveDate, note: Option<&str>| {
         reg.change(ctx.now, |c| {
             let r = g::add_event(c, id, ev, on, note, &cal)?;
@@ -135,10 +135,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
             open_request(&reg, &id)?;
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             let r = reg.change(ctx.now, |c| {
-                c.execute(
-                    "UPDATE requests SET outcome = ?2, closed_on = ?3 WHERE id = ?1",
-                    rusqlite::params![id, outcome, on.to_string()],
-                )?;
+                g::close_request(c, &id, &outcome, &on.to_string())?;
                 let r = g::add_event(c, &id, "closed", on, Some(&outcome), &cal)?;
                 c.audit("request.closed", &id, serde_json::json!({ "on": on.to_string(), "deadline": r.deadline, "in_time": r.deadline.as_deref().is_none_or(|d| on.to_string().as_str() <= d) }))?;
                 Ok(r)
@@ -147,8 +144,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
         }
         RequestCmd::List { open } => {
             let today = ctx.now.date_naive().to_string();
-            let list: Vec<Request> =
-                g::requests(reg.conn())?.into_iter().filter(|r| !open || r.state != "closed").collect();
+            let list: Vec<Request> = g::requests(&reg)?.into_iter().filter(|r| !open || r.state != "closed").collect();
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|r| {
@@ -169,7 +165,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
             ))
         }
         RequestCmd::Show { id } => {
-            let r = g::request(reg.conn(), &id)?;
+            let r = g::request(&reg, &id)?;
             Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }
         RequestCmd::Holidays { add } => {
@@ -192,12 +188,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                     days.push((d.to_string(), name.trim().to_string()));
                 }
                 reg.change(ctx.now, |c| {
-                    for (d, n) in &days {
-                        c.execute(
-                            "INSERT OR REPLACE INTO bank_holidays(on_date, name) VALUES (?1, ?2)",
-                            rusqlite::params![d, n],
-                        )?;
-                    }
+                    g::add_holidays(c, &days)?;
                     c.audit("request.holidays", &file.display().to_string(), serde_json::json!({ "added": days.len() }))
                 })?;
             }
@@ -205,7 +196,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                 .iter()
                 .map(|(d, n)| (d.to_string(), n.to_string(), "built in"))
                 .collect();
-            all.extend(g::added_holidays(reg.conn())?.into_iter().map(|(d, n)| (d, n, "added")));
+            all.extend(g::added_holidays(&reg)?.into_iter().map(|(d, n)| (d, n, "added")));
             all.sort();
             let rows: Vec<Vec<String>> =
                 all.iter().map(|(d, n, s)| vec![d.clone(), n.clone(), s.to_string()]).collect();
@@ -239,10 +230,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             let id = new_id("cmp");
             let due = crate::deadline::complaint_ack_due(received).to_string();
             reg.change(ctx.now, |c| {
-                c.execute(
-                    "INSERT INTO complaints(id, received_on, person_id, summary, ack_due, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
-                    rusqlite::params![id, received.to_string(), pid, summary, due, fmt_ts(c.now)],
-                )?;
+                g::insert_complaint(c, &id, &received.to_string(), pid.as_deref(), &summary, &due)?;
                 vault::set_task(
                     c,
                     "complaint_ack",
@@ -254,17 +242,17 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
                 )?;
                 c.audit("complaint.open", &id, serde_json::json!({ "received": received.to_string(), "ack_due": due }))
             })?;
-            let c = g::complaint(reg.conn(), &id)?;
+            let c = g::complaint(&reg, &id)?;
             Ok(Outcome::new("complaint", c.clone(), text(&c)))
         }
         ComplaintCmd::Ack { id, date } => {
-            let c0 = g::complaint(reg.conn(), &id)?;
+            let c0 = g::complaint(&reg, &id)?;
             if c0.acked_on.is_some() {
                 return Err(Error::bad("ID", format!("complaint {id} was acknowledged already")));
             }
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
-                c.execute("UPDATE complaints SET acked_on = ?2 WHERE id = ?1", rusqlite::params![id, on.to_string()])?;
+                g::ack_complaint(c, &id, &on.to_string())?;
                 vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
                 c.audit(
                     "complaint.ack",
@@ -272,28 +260,25 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
                     serde_json::json!({ "on": on.to_string(), "in_time": on.to_string() <= c0.ack_due }),
                 )
             })?;
-            let c = g::complaint(reg.conn(), &id)?;
+            let c = g::complaint(&reg, &id)?;
             Ok(Outcome::new("complaint", c.clone(), text(&c)))
         }
         ComplaintCmd::Close { id, date, outcome } => {
-            let c0 = g::complaint(reg.conn(), &id)?;
+            let c0 = g::complaint(&reg, &id)?;
             if c0.closed_on.is_some() {
                 return Err(Error::bad("ID", format!("complaint {id} is closed already")));
             }
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
-                c.execute(
-                    "UPDATE complaints SET closed_on = ?2, outcome = ?3, acked_on = COALESCE(acked_on, ?2) WHERE id = ?1",
-                    rusqlite::params![id, on.to_string(), outcome],
-                )?;
+                g::close_complaint(c, &id, &on.to_string(), &outcome)?;
                 vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
                 c.audit("complaint.close", &id, serde_json::json!({ "on": on.to_string() }))
             })?;
-            let c = g::complaint(reg.conn(), &id)?;
+            let c = g::complaint(&reg, &id)?;
             Ok(Outcome::new("complaint", c.clone(), text(&c)))
         }
         ComplaintCmd::List => {
-            let list = g::complaints(reg.conn())?;
+            let list = g::complaints(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {
@@ -356,38 +341,43 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
             let id = new_id("inc");
             let due = crate::deadline::breach_report_due(disc);
             reg.change(ctx.now, |c| {
-                c.execute(
-                    "INSERT INTO incidents(id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-                    rusqlite::params![
-                        id,
-                        what,
-                        occurred,
-                        fmt_ts(disc),
-                        serde_json::to_string(&data).unwrap_or_default(),
-                        people,
-                        ico,
-                        reported.map(fmt_ts),
-                        reason,
-                        people_told,
-                        notes,
-                        fmt_ts(c.now)
-                    ],
+                g::insert_incident(
+                    c,
+                    &g::NewIncident {
+                        id: &id,
+                        what: &what,
+                        occurred_at: occurred.as_deref(),
+                        discovered_at: disc,
+                        data: &data,
+                        people: i64::from(people),
+                        ico: &ico,
+                        ico_reported_at: reported,
+                        ico_reason: reason.as_deref(),
+                        people_told: people_told.as_deref(),
+                        notes: notes.as_deref(),
+                    },
                 )?;
                 if ico == "undecided" {
                     vault::set_task(
                         c,
                         "breach_report",
                         &id,
-                        &format!("Decide whether incident {id} is reported to the ICO (72 hours from discovery: {})", fmt_ts(due)),
+                        &format!(
+                            "Decide whether incident {id} is reported to the ICO (72 hours from discovery: {})",
+                            fmt_ts(due)
+                        ),
                         "Art 33: report without undue delay and, where feasible, within 72 hours",
                         &due.date_naive().to_string(),
                         &fmt_ts(c.now),
                     )?;
                 }
-                c.audit("incident.record", &id, serde_json::json!({ "discovered": fmt_ts(disc), "ico": ico, "people": people, "data": data }))
+                c.audit(
+                    "incident.record",
+                    &id,
+                    serde_json::json!({ "discovered": fmt_ts(disc), "ico": ico, "people": people, "data": data }),
+                )
             })?;
-            let inc = g::incidents(reg.conn())?
+            let inc = g::incidents(&reg)?
                 .into_iter()
                 .find(|i| i.id == id)
                 .ok_or(Error::NotFound { kind: "incident", id: id.clone() })?;
@@ -404,7 +394,7 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
             Ok(Outcome::new("incident", inc, text))
         }
         IncidentCmd::List => {
-            let list = g::incidents(reg.conn())?;
+            let list = g::incidents(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|i| {
@@ -430,7 +420,7 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
                 Some(d) => day("--approved-on", &d)?,
                 None => ctx.now.date_naive(),
             };
-            let exists = g::assessments(reg.conn())?.iter().any(|a| a.reference == reference && a.version == version);
+            let exists = g::assessments(&reg)?.iter().any(|a| a.reference == reference && a.version == version);
             if exists {
                 return Err(Error::bad("--version", format!("{reference} version {version} is registered already")));
             }
@@ -445,11 +435,12 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
                 created_at: fmt_ts(ctx.now),
             };
             reg.change(ctx.now, |c| {
-                c.execute(
-                    "INSERT INTO assessments(ref, version, kind, approver, file_name, sha256, approved_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
-                    rusqlite::params![a.reference, a.version, a.kind, a.approver, a.file_name, a.sha256, a.approved_on, a.created_at],
-                )?;
-                c.audit("assessment.add", &a.reference, serde_json::json!({ "version": a.version, "kind": a.kind, "sha256": a.sha256 }))
+                g::insert_assessment(c, &a)?;
+                c.audit(
+                    "assessment.add",
+                    &a.reference,
+                    serde_json::json!({ "version": a.version, "kind": a.kind, "sha256": a.sha256 }),
+                )
             })?;
             let text = format!(
                 "{} {} ({}) registered, approved by {} on {}, sha256 {}\n",
@@ -458,7 +449,7 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
             Ok(Outcome::new("assessment", a, text))
         }
         AssessmentCmd::List => {
-            let list = g::assessments(reg.conn())?;
+            let list = g::assessments(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|a| {
@@ -503,7 +494,7 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
                     c.audit("retention.policy", "policy", serde_json::json!({ "set": changes.iter().map(|(k, m)| serde_json::json!({ "kind": k, "months": m })).collect::<Vec<_>>() }))
                 })?;
             }
-            let p = ret::policy(reg.conn())?;
+            let p = ret::policy(&reg)?;
             let rows: Vec<Vec<String>> = ret::KINDS
                 .iter()
                 .map(|(k, _, what)| {
@@ -532,7 +523,7 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
             {
                 return Err(Error::io("create", r, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
             }
-            let due = ret::due(reg.conn(), ctx.now)?;
+            let due = ret::due(&reg, ctx.now)?;
             let counts = due.counts();
             let transfers: Vec<serde_json::Value> = due
                 .transfers
@@ -548,7 +539,7 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
             if dry_run {
                 return Ok(Outcome::new("retention_run", data, text));
             }
-            let policy = ret::policy(reg.conn())?;
+            let policy = ret::policy(&reg)?;
             reg.change(ctx.now, |c| {
                 ret::apply(c, &due)?;
                 vault::finish_open(c, "retention_run", "register", &fmt_ts(c.now), c.actor)?;
@@ -562,8 +553,8 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
                 )
             })?;
             if let (Some(path), Some(key)) = (&record, &key) {
-                let own = queries::self_controller(reg.conn())?;
-                let (size, root) = crate::register::audit::tree_head(reg.conn())?;
+                let own = queries::self_controller(&reg)?;
+                let (size, root) = crate::register::audit::tree_head(&reg)?;
                 let doc = serde_json::json!({
                     "format": "handover-deletion-record",
                     "format_version": 1,

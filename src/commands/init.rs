@@ -77,7 +77,7 @@ pub const PURPOSES: &[SeedPurpose] = &[
 ];
 
 /// Seed the purpose catalogue into a new register.
-pub fn seed_purposes(conn: &rusqlite::Connection) -> Result<()> {
+pub fn seed_purposes(conn: &crate::register::Db) -> Result<()> {
     for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
         queries::insert_purpose(
             conn,

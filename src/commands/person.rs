@@ -58,12 +58,12 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             let raw = raw_from_flags(reference.clone(), fields, None);
             let f = people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
             if let Some(r) = &reference
-                && let Some(p) = queries::person(reg.conn(), r)?
+                && let Some(p) = queries::person(&reg, r)?
             {
                 return Err(Error::DuplicateRef { reference: r.clone(), existing: p.id });
             }
             if let Some(e) = &f.email_norm
-                && let Some(p) = queries::person_by_email(reg.conn(), e)?
+                && let Some(p) = queries::person_by_email(&reg, e)?
             {
                 return Err(Error::DuplicateEmail { existing: p.id });
             }
@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 c.audit("person.add", &id, serde_json::json!({}))?;
                 Ok(id)
             })?;
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             let text = format!("added person {} (ref {})\n", p.id, p.reference);
             Ok(Outcome::new("person", p, text))
         }
@@ -80,27 +80,27 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             import_file(ctx, &mut reg, &file, format, dry_run, consent)
         }
         PersonCmd::List => {
-            let list = queries::people(reg.conn())?;
+            let list = queries::people(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(person_line).collect();
             let text =
                 format!("{}{} people\n", table(&["ID", "REF", "NAME", "EMAIL", "GROUP", "HUB"], &rows), list.len());
             Ok(Outcome::new("person_list", list, text))
         }
         PersonCmd::Show { id } => {
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             let view = show(&reg, &p, ctx.now)?;
             let text = show_text(&view);
             Ok(Outcome::new("person_view", view, text))
         }
         PersonCmd::Edit { id, fields } => {
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
             let raw = raw_from_flags(None, fields, Some(&p));
             let f = people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
             if let Some(e) = &f.email_norm
-                && let Some(q) = queries::person_by_email(reg.conn(), e)?
+                && let Some(q) = queries::person_by_email(&reg, e)?
                 && q.id != p.id
             {
                 return Err(Error::DuplicateEmail { existing: q.id });
@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 }
                 Ok(u)
             })?;
-            let p2 = queries::person_required(reg.conn(), &p.id)?;
+            let p2 = queries::person_required(&reg, &p.id)?;
             let text = match outcome {
                 Upsert::Updated => format!("person {} updated\n", p.id),
                 _ => format!("person {}: nothing to change\n", p.id),
@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             Ok(Outcome::new("person", p2, text))
         }
         PersonCmd::Export { id, out } => {
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             let export = subject_access(&reg, &p, ctx.now)?;
             let text = export_text(&export);
             if let Some(path) = out {
@@ -145,11 +145,11 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if reason.trim().is_empty() {
                 return Err(Error::bad("--reason", "say why the person is erased (e.g. the request reference)"));
             }
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
-            let years: u32 = setting(reg.conn(), "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
+            let years: u32 = setting(&reg, "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
             let expires = ctx.now.checked_add_months(Months::new(years * 12)).unwrap_or(ctx.now);
             reg.change(ctx.now, |c| {
                 let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
@@ -179,7 +179,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 .note("if this person's data went to another controller, tell that controller (Art 19)"))
         }
         PersonCmd::SetDiversity { id, category, value } => {
-            let p = queries::person_required(reg.conn(), &id)?;
+            let p = queries::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
@@ -316,7 +316,7 @@ pub struct StatusLine {
 
 /// Derived consent status for every purpose and controller a person's events mention.
 pub fn status_lines(
-    conn: &rusqlite::Connection,
+    conn: &crate::register::Db,
     person_id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<StatusLine>> {
@@ -397,7 +397,7 @@ fn special_fields(p: &Person, roles: &[queries::Role], diversity: usize) -> Vec<
 }
 
 fn show(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<PersonView> {
-    let conn = reg.conn();
+    let conn = &reg;
     let roles = queries::roles(conn, Some(&p.id))?;
     let diversity = queries::diversity(conn, &p.id)?;
     let suppressed = match &p.email_norm {
@@ -495,7 +495,7 @@ pub struct SubjectAccess {
 }
 
 fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<SubjectAccess> {
-    let conn = reg.conn();
+    let conn = &reg;
     let view = show(reg, p, now)?;
     let events = queries::consents(conn, Some(&p.id), None)?;
     let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();

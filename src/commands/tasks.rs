@@ -13,7 +13,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
     match cmd {
         TasksCmd::List { overdue, all } => {
             let today = ctx.now.date_naive().to_string();
-            let list: Vec<_> = q::tasks(reg.conn(), all)?
+            let list: Vec<_> = q::tasks(&reg, all)?
                 .into_iter()
                 .filter(|t| !overdue || (t.done_at.is_none() && t.due < today))
                 .collect();
@@ -32,9 +32,9 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
             Ok(Outcome::new("task_list", list, text))
         }
         TasksCmd::Sync => {
-            let r = crate::report::build(reg.conn(), ctx.now, None, false)?;
+            let r = crate::report::build(&reg, ctx.now, None, false)?;
             let own = r.controller.clone();
-            let due = crate::retention::due(reg.conn(), ctx.now)?;
+            let due = crate::retention::due(&reg, ctx.now)?;
             let pending: usize =
                 due.counts().iter().filter(|(k, _)| **k != "transfer_wind_down_kept").map(|(_, n)| n).sum();
             let today = ctx.now.date_naive().to_string();

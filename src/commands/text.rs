@@ -55,10 +55,10 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             if version.trim().is_empty() {
                 return Err(Error::bad("--version", "give the version a label"));
             }
-            if queries::purpose(reg.conn(), &purpose)?.is_none() {
+            if queries::purpose(&reg, &purpose)?.is_none() {
                 return Err(Error::NotFound { kind: "purpose", id: purpose });
             }
-            if queries::text_exists(reg.conn(), "statement", &version, &format)? {
+            if queries::text_exists(&reg, "statement", &version, &format)? {
                 return Err(Error::DuplicateVersion { kind: "statement", version, format });
             }
             let (sha, body) = read_text(&file)?;
@@ -85,7 +85,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             Ok(Outcome::new("statement", v, text))
         }
         StatementCmd::List => {
-            let list = queries::texts(reg.conn(), "statement")?;
+            let list = queries::texts(&reg, "statement")?;
             let text = list_text(&list, false);
             Ok(Outcome::new("statement_list", list, text))
         }
@@ -108,14 +108,14 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                         "write it as SLUG:PURPOSE, e.g. steering-group:disclose_to_successor",
                     ));
                 };
-                if queries::controller(reg.conn(), slug)?.is_none() {
+                if queries::controller(&reg, slug)?.is_none() {
                     return Err(Error::NotFound { kind: "controller", id: slug.to_string() });
                 }
-                if queries::purpose(reg.conn(), purpose)?.is_none() {
+                if queries::purpose(&reg, purpose)?.is_none() {
                     return Err(Error::NotFound { kind: "purpose", id: purpose.to_string() });
                 }
             }
-            if queries::text_exists(reg.conn(), "notice", &version, &format)? {
+            if queries::text_exists(&reg, "notice", &version, &format)? {
                 return Err(Error::DuplicateVersion { kind: "notice", version, format });
             }
             let (sha, body) = read_text(&file)?;
@@ -136,13 +136,13 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             Ok(Outcome::new("notice", v, text))
         }
         NoticeCmd::List => {
-            let list = queries::texts(reg.conn(), "notice")?;
+            let list = queries::texts(&reg, "notice")?;
             let text = list_text(&list, true);
             Ok(Outcome::new("notice_list", list, text))
         }
         NoticeCmd::SendList { to, notice, out } => {
             let announces = format!("{to}:disclose_to_successor");
-            let texts = queries::texts(reg.conn(), "notice")?;
+            let texts = queries::texts(&reg, "notice")?;
             if !texts.iter().any(|t| t.version == notice) {
                 return Err(Error::NotFound { kind: "notice", id: notice });
             }
@@ -160,10 +160,10 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 pseudonymise: false,
                 defer_file_hashes: false,
             };
-            let p = crate::transfer::plan::make(reg.conn(), &req, ctx.now)?;
+            let p = crate::transfer::plan::make(&reg, &req, ctx.now)?;
             let mut rows = Vec::new();
             for pp in p.people.iter().filter(|x| x.register.decision.reason == "notice_not_sent") {
-                let person = queries::person_required(reg.conn(), &pp.id)?;
+                let person = queries::person_required(&reg, &pp.id)?;
                 let channel = if person.email.is_some() { "email" } else { "post" };
                 rows.push(vec![
                     person.reference,

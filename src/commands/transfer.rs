@@ -21,7 +21,7 @@ pub fn plan_date(ctx: &Ctx, at: Option<&str>) -> Result<chrono::NaiveDate> {
 }
 
 /// The receiving controller: `--to`, or the only receiving controller there is.
-pub fn receiver(conn: &rusqlite::Connection, to: Option<&str>) -> Result<String> {
+pub fn receiver(conn: &crate::register::Db, to: Option<&str>) -> Result<String> {
     if let Some(t) = to {
         return Ok(t.to_string());
     }
@@ -121,7 +121,7 @@ fn text(p: &Plan) -> String {
     s
 }
 
-fn explain(conn: &rusqlite::Connection, p: &Plan, who: &str) -> Result<String> {
+fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
     let person = queries::person_required(conn, who)?;
     let pp = p
         .people
@@ -207,10 +207,10 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         TransferCmd::Plan { to, at, explain: who, pseudonymise } => {
             let req =
                 Request { receiver: to, date: plan_date(ctx, at.as_deref())?, pseudonymise, defer_file_hashes: false };
-            let p = plan::make(reg.conn(), &req, ctx.now)?;
+            let p = plan::make(&reg, &req, ctx.now)?;
             if let Some(who) = who {
-                let t = explain(reg.conn(), &p, &who)?;
-                let person = queries::person_required(reg.conn(), &who)?;
+                let t = explain(&reg, &p, &who)?;
+                let person = queries::person_required(&reg, &who)?;
                 let pp = p.people.iter().find(|x| x.id == person.id).cloned();
                 return Ok(Outcome::new("transfer_explain", pp, t));
             }
@@ -234,8 +234,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let r: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|_| refused("the receipt is not JSON".into()))?;
             let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-            let t = docs::transfer(reg.conn(), &id)?
-                .filter(|_| docs::sent(reg.conn(), &id).unwrap_or(false))
+            let t = docs::transfer(&reg, &id)?
+                .filter(|_| docs::sent(&reg, &id).unwrap_or(false))
                 .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
             if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
                 return Err(refused("the receipt names a different bundle file (its digest differs)".into()));
@@ -275,7 +275,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::List => {
             let reg = ctx.open()?;
-            let list = docs::transfers(reg.conn())?;
+            let list = docs::transfers(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|v| {
@@ -297,7 +297,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::Close { id, delete_after } => {
             let mut reg = ctx.open()?;
-            let v = docs::transfer_view(reg.conn(), &id)?;
+            let v = docs::transfer_view(&reg, &id)?;
             if v.direction != "sent" {
                 return Err(Error::bad(
                     "ID",
@@ -319,10 +319,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 return Err(Error::bad("--delete-after", "is in the past: give today or a later day"));
             }
             reg.change(ctx.now, |c| {
-                c.execute(
-                    "UPDATE transfers SET delete_after = ?2, closed_at = ?3 WHERE id = ?1",
-                    rusqlite::params![id, date.to_string(), fmt_ts(c.now)],
-                )?;
+                docs::close_transfer(c, &id, &date.to_string())?;
                 crate::register::vault::set_task(
                     c,
                     "retention_run",
@@ -334,7 +331,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 )?;
                 c.audit("transfer.close", &id, serde_json::json!({ "delete_after": date.to_string() }))
             })?;
-            let v = docs::transfer_view(reg.conn(), &id)?;
+            let v = docs::transfer_view(&reg, &id)?;
             let text = format!(
                 "transfer {id} closed: after {date}, `handover retention run` anonymises the {} people who went (except any a recorded legal obligation still needs)\n",
                 v.people
@@ -343,7 +340,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::Show { id } => {
             let reg = ctx.open()?;
-            let v = docs::transfer_view(reg.conn(), &id)?;
+            let v = docs::transfer_view(&reg, &id)?;
             let t = &v.transfer;
             let mut text = format!(
                 "transfer {} {} {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
@@ -377,7 +374,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             let req =
                 Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise, defer_file_hashes: false };
-            let p = plan::make(reg.conn(), &req, ctx.now)?;
+            let p = plan::make(&reg, &req, ctx.now)?;
             let a = docs::Approval {
                 digest: p.digest.clone(),
                 approver: approver.trim().to_string(),
@@ -428,8 +425,8 @@ fn confirm_statement(
         return Err(refused("this is not a rotation statement".into()));
     }
     let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-    let t = docs::transfer(reg.conn(), &id)?
-        .filter(|_| docs::sent(reg.conn(), &id).unwrap_or(false))
+    let t = docs::transfer(reg, &id)?
+        .filter(|_| docs::sent(reg, &id).unwrap_or(false))
         .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
     if r["to"].as_str() != Some(t.controller.as_str()) {
         return Err(refused("the statement is from another controller".into()));
@@ -463,7 +460,7 @@ fn complete(
     sign_key: &std::path::Path,
     out: &std::path::Path,
 ) -> Result<Outcome> {
-    let conn = reg.conn();
+    let conn = &reg;
     if queries::import_seen(conn, bundle)?.is_none() {
         return Err(Error::NotFound { kind: "imported bundle", id: bundle.to_string() });
     }

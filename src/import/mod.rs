@@ -220,10 +220,8 @@ pub fn run(
     dry_run: bool,
     f: impl FnOnce(&Change<'_>, &mut Problems, &mut Counts) -> Result<()>,
 ) -> Result<ImportReport> {
-    // An import is one transaction, however large: give it a page cache that holds its pages
-    // (256 MiB at most) instead of spilling them to the write-ahead log mid-transaction.
-    reg.conn().pragma_update(None, "cache_size", -262_144)?;
-    if let Some((_, _)) = queries::import_seen(reg.conn(), sha256)? {
+    reg.cache_for_bulk_change()?;
+    if let Some((_, _)) = queries::import_seen(reg, sha256)? {
         return Ok(ImportReport {
             kind: kind.to_string(),
             sha256: sha256.to_string(),

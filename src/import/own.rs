@@ -79,7 +79,7 @@ pub enum Upsert {
 }
 
 /// Whether a normalised email belongs to an erased person.
-pub fn is_erased_email(conn: &rusqlite::Connection, email_norm: &str) -> Result<bool> {
+pub fn is_erased_email(conn: &crate::register::Db, email_norm: &str) -> Result<bool> {
     let h = keyed_hash(conn, email_norm)?;
     queries::tombstoned(conn, &h)
 }
@@ -175,7 +175,7 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
 
 /// Find the person a row names by `person_ref` and/or `email`.
 pub fn resolve_person(
-    conn: &rusqlite::Connection,
+    conn: &crate::register::Db,
     reference: &str,
     email: &str,
 ) -> Result<std::result::Result<Person, RowProblems>> {
@@ -444,7 +444,7 @@ pub fn apply_notice_sent(
 /// The id of the explicit consent for diversity monitoring naming `category` that is in force
 /// for the register's own controller at `now`, if any.
 pub fn diversity_consent(
-    conn: &rusqlite::Connection,
+    conn: &crate::register::Db,
     person: &Person,
     category: SpecialCategory,
     now: DateTime<Utc>,

@@ -5,8 +5,9 @@
 //! `hash` (64 zeros for the first). Changing, deleting or reordering any entry breaks the chain
 //! from that entry on; [`verify`] names the first broken entry.
 
+use super::Db;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -37,7 +38,7 @@ pub fn entry_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, 
 
 /// Append one entry.
 pub fn append(
-    conn: &Connection,
+    conn: &Db,
     now: DateTime<Utc>,
     actor: &str,
     action: &str,
@@ -60,7 +61,7 @@ pub fn append(
 }
 
 /// All entries in order.
-pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
+pub fn entries(conn: &Db) -> Result<Vec<Entry>> {
     let mut st =
         conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
     let rows = st.query_map([], |r| {
@@ -91,7 +92,7 @@ pub struct Verification {
 }
 
 /// Recompute the chain and report the first broken entry.
-pub fn verify(conn: &Connection) -> Result<Verification> {
+pub fn verify(conn: &Db) -> Result<Verification> {
     let mut st =
         conn.prepare("SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq")?;
     let mut rows = st.query([])?;
@@ -129,7 +130,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
 }
 
 /// The Merkle tree's leaf hashes: one per entry, over the entry's chain hash.
-pub fn leaves(conn: &Connection) -> Result<Vec<super::merkle::Hash>> {
+pub fn leaves(conn: &Db) -> Result<Vec<super::merkle::Hash>> {
     let mut st = conn.prepare("SELECT hash FROM audit_log ORDER BY seq")?;
     let rows = st.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
@@ -141,7 +142,7 @@ pub fn leaves(conn: &Connection) -> Result<Vec<super::merkle::Hash>> {
 }
 
 /// The log's size and Merkle root now.
-pub fn tree_head(conn: &Connection) -> Result<(u64, super::merkle::Hash)> {
+pub fn tree_head(conn: &Db) -> Result<(u64, super::merkle::Hash)> {
     let l = leaves(conn)?;
     Ok((l.len() as u64, super::merkle::root(&l)))
 }
@@ -187,7 +188,7 @@ pub struct Extension {
 
 /// Check that the log extends `cp`: the tree of its first `cp.size` entries has the checkpoint's
 /// root, and the consistency proof to the current tree verifies.
-pub fn extends(conn: &Connection, cp: &CheckpointBody) -> Result<Extension> {
+pub fn extends(conn: &Db, cp: &CheckpointBody) -> Result<Extension> {
     use super::merkle;
     let l = leaves(conn)?;
     let n = l.len() as u64;

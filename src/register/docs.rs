@@ -1,6 +1,7 @@
 //! Typed queries for documents, their reviews, and plan approvals.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::{Change, Db};
+use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -36,7 +37,7 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
 const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at";
 
 /// Insert a document.
-pub fn insert_document(conn: &Connection, d: &Document) -> Result<()> {
+pub fn insert_document(conn: &Db, d: &Document) -> Result<()> {
     conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
         params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
     )?;
@@ -44,13 +45,13 @@ pub fn insert_document(conn: &Connection, d: &Document) -> Result<()> {
 }
 
 /// Every document.
-pub fn documents(conn: &Connection) -> Result<Vec<Document>> {
+pub fn documents(conn: &Db) -> Result<Vec<Document>> {
     let mut st = conn.prepare(&format!("SELECT {DOC_COLS} FROM documents ORDER BY added_at, file_name, id"))?;
     Ok(st.query_map([], doc_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One document or `NotFound`.
-pub fn document(conn: &Connection, id: &str) -> Result<Document> {
+pub fn document(conn: &Db, id: &str) -> Result<Document> {
     conn.prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE id = ?1"))?
         .query_row([id], doc_row)
         .optional()?
@@ -58,7 +59,7 @@ pub fn document(conn: &Connection, id: &str) -> Result<Document> {
 }
 
 /// A document with the same path and content, if already registered.
-pub fn document_by_source(conn: &Connection, path: &str, sha256: &str) -> Result<Option<Document>> {
+pub fn document_by_source(conn: &Db, path: &str, sha256: &str) -> Result<Option<Document>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE path = ?1 AND sha256 = ?2"))?
         .query_row([path, sha256], doc_row)
@@ -82,7 +83,7 @@ pub struct Review {
 }
 
 /// Insert a review.
-pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
+pub fn insert_review(conn: &Db, r: &Review) -> Result<()> {
     conn.prepare_cached("INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
             redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
             r.id,
@@ -102,7 +103,7 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
 }
 
 /// The latest review of a document for a controller.
-pub fn latest_review(conn: &Connection, document_id: &str, controller: &str) -> Result<Option<Review>> {
+pub fn latest_review(conn: &Db, document_id: &str, controller: &str) -> Result<Option<Review>> {
     Ok(conn
         .prepare_cached("SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
                     redacted_copy_sha256, reviewed_at
@@ -135,7 +136,7 @@ pub struct Approval {
 }
 
 /// Record an approval.
-pub fn insert_approval(conn: &Connection, controller: &str, a: &Approval) -> Result<()> {
+pub fn insert_approval(conn: &Db, controller: &str, a: &Approval) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO approvals(id, controller, digest, approver, approved_at) VALUES (?1,?2,?3,?4,?5)",
     )?
@@ -144,7 +145,7 @@ pub fn insert_approval(conn: &Connection, controller: &str, a: &Approval) -> Res
 }
 
 /// The latest approval for a controller.
-pub fn latest_approval(conn: &Connection, controller: &str) -> Result<Option<Approval>> {
+pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> {
     Ok(conn
         .prepare_cached("SELECT digest, approver, approved_at FROM approvals WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1")?.query_row([controller],
             |r| Ok(Approval { digest: r.get(0)?, approver: r.get(1)?, approved_at: r.get(2)? }),
@@ -153,7 +154,7 @@ pub fn latest_approval(conn: &Connection, controller: &str) -> Result<Option<App
 }
 
 /// Replace a purpose's field list.
-pub fn set_purpose_fields(conn: &Connection, code: &str, fields: &[String]) -> Result<()> {
+pub fn set_purpose_fields(conn: &Db, code: &str, fields: &[String]) -> Result<()> {
     conn.prepare_cached("UPDATE purposes SET fields = ?2 WHERE code = ?1")?
         .execute(params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())])?;
     Ok(())
@@ -175,7 +176,7 @@ pub struct Transfer {
 }
 
 /// Record a transfer.
-pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
+pub fn insert_transfer(conn: &Db, t: &Transfer) -> Result<()> {
     conn.prepare_cached("INSERT INTO transfers(id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?.execute(params![
             t.id,
@@ -194,7 +195,7 @@ pub fn insert_transfer(conn: &Connection, t: &Transfer) -> Result<()> {
 }
 
 /// A transfer by its bundle id.
-pub fn transfer(conn: &Connection, id: &str) -> Result<Option<Transfer>> {
+pub fn transfer(conn: &Db, id: &str) -> Result<Option<Transfer>> {
     Ok(conn
         .prepare_cached("SELECT id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts FROM transfers WHERE id = ?1")?.query_row([id],
             |r| {
@@ -231,7 +232,7 @@ pub struct TransferView {
 }
 
 /// Every transfer, newest first.
-pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
+pub fn transfers(conn: &Db) -> Result<Vec<TransferView>> {
     let ids: Vec<String> = conn
         .prepare("SELECT id FROM transfers ORDER BY created_at DESC, id")?
         .query_map([], |r| r.get(0))?
@@ -240,7 +241,7 @@ pub fn transfers(conn: &Connection) -> Result<Vec<TransferView>> {
 }
 
 /// One transfer, with what the data protection lead needs beside it.
-pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
+pub fn transfer_view(conn: &Db, id: &str) -> Result<TransferView> {
     let t =
         transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
     let (stale, delete_after, closed_at, direction): (i64, Option<String>, Option<String>, String) = conn
@@ -258,7 +259,7 @@ pub fn transfer_view(conn: &Connection, id: &str) -> Result<TransferView> {
 }
 
 /// Whether a transfer was sent from this register (not received into it).
-pub fn sent(conn: &Connection, id: &str) -> Result<bool> {
+pub fn sent(conn: &Db, id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT direction = 'sent' FROM transfers WHERE id = ?1")?
         .query_row([id], |r| r.get::<_, bool>(0))
@@ -267,23 +268,32 @@ pub fn sent(conn: &Connection, id: &str) -> Result<bool> {
 }
 
 /// Record a bundle received into this register (the sender is `t.controller`).
-pub fn insert_received(conn: &Connection, t: &Transfer) -> Result<()> {
+pub fn insert_received(conn: &Db, t: &Transfer) -> Result<()> {
     insert_transfer(conn, t)?;
     conn.prepare_cached("UPDATE transfers SET direction = 'received' WHERE id = ?1")?.execute([&t.id])?;
     Ok(())
 }
 
 /// Move a transfer to a new state.
-pub fn set_transfer_state(conn: &Connection, id: &str, state: &str) -> Result<()> {
+pub fn set_transfer_state(conn: &Db, id: &str, state: &str) -> Result<()> {
     conn.prepare_cached("UPDATE transfers SET state = ?2 WHERE id = ?1")?.execute(params![id, state])?;
     Ok(())
 }
 
 /// Record who went in a transfer.
-pub fn add_transfer_people(conn: &Connection, transfer_id: &str, people: &[String]) -> Result<()> {
+pub fn add_transfer_people(conn: &Db, transfer_id: &str, people: &[String]) -> Result<()> {
     let mut st = conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id) VALUES (?1, ?2)")?;
     for p in people {
         st.execute(params![transfer_id, p])?;
     }
+    Ok(())
+}
+
+/// Close a completed transfer: the day its wind-down is due.
+pub fn close_transfer(c: &Change<'_>, id: &str, delete_after: &str) -> Result<()> {
+    c.execute(
+        "UPDATE transfers SET delete_after = ?2, closed_at = ?3 WHERE id = ?1",
+        params![id, delete_after, crate::model::fmt_ts(c.now)],
+    )?;
     Ok(())
 }

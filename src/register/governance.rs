@@ -1,8 +1,9 @@
 //! The data protection lead's records: rights requests with their clocks, complaints, incidents,
 //! assessments, and bank holidays added to the built-in table.
 
+use super::{Change, Db};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::deadline::{Calendar, Clock};
@@ -54,7 +55,7 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<Request> {
 
 const REQUEST_COLS: &str = "id, kind, person_id, received_on, channel, state, deadline, outcome, closed_on, created_at";
 
-fn events(conn: &Connection, id: &str) -> Result<Vec<RequestEvent>> {
+fn events(conn: &Db, id: &str) -> Result<Vec<RequestEvent>> {
     let mut st =
         conn.prepare("SELECT event, on_date, note, recorded_at FROM request_events WHERE request_id = ?1 ORDER BY id")?;
     let rows = st.query_map([id], |r| {
@@ -64,7 +65,7 @@ fn events(conn: &Connection, id: &str) -> Result<Vec<RequestEvent>> {
 }
 
 /// One request with its events.
-pub fn request(conn: &Connection, id: &str) -> Result<Request> {
+pub fn request(conn: &Db, id: &str) -> Result<Request> {
     let mut r = conn
         .query_row(&format!("SELECT {REQUEST_COLS} FROM requests WHERE id = ?1"), [id], request_row)
         .optional()?
@@ -74,7 +75,7 @@ pub fn request(conn: &Connection, id: &str) -> Result<Request> {
 }
 
 /// All requests, open ones first by deadline.
-pub fn requests(conn: &Connection) -> Result<Vec<Request>> {
+pub fn requests(conn: &Db) -> Result<Vec<Request>> {
     let mut st = conn.prepare(&format!(
         "SELECT {REQUEST_COLS} FROM requests ORDER BY state = 'closed', deadline IS NULL, deadline, received_on, id"
     ))?;
@@ -186,13 +187,13 @@ pub fn open_request(c: &super::Change<'_>, n: &NewRequest<'_>, cal: &Calendar) -
 }
 
 /// Bank holidays added to the register.
-pub fn added_holidays(conn: &Connection) -> Result<Vec<(String, String)>> {
+pub fn added_holidays(conn: &Db) -> Result<Vec<(String, String)>> {
     let mut st = conn.prepare("SELECT on_date, name FROM bank_holidays ORDER BY on_date")?;
     Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The calendar: the built-in table and the added days.
-pub fn calendar(conn: &Connection) -> Result<Calendar> {
+pub fn calendar(conn: &Db) -> Result<Calendar> {
     Ok(Calendar::new(added_holidays(conn)?.iter().filter_map(|(d, _)| date(d))))
 }
 
@@ -211,7 +212,7 @@ pub struct Complaint {
 }
 
 /// All complaints, open ones first.
-pub fn complaints(conn: &Connection) -> Result<Vec<Complaint>> {
+pub fn complaints(conn: &Db) -> Result<Vec<Complaint>> {
     let mut st = conn.prepare(
         "SELECT id, received_on, person_id, summary, ack_due, acked_on, outcome, closed_on, created_at FROM complaints
          ORDER BY closed_on IS NOT NULL, ack_due, id",
@@ -233,7 +234,7 @@ pub fn complaints(conn: &Connection) -> Result<Vec<Complaint>> {
 }
 
 /// One complaint.
-pub fn complaint(conn: &Connection, id: &str) -> Result<Complaint> {
+pub fn complaint(conn: &Db, id: &str) -> Result<Complaint> {
     complaints(conn)?
         .into_iter()
         .find(|c| c.id == id)
@@ -262,7 +263,7 @@ pub struct Incident {
 }
 
 /// All incidents, newest first.
-pub fn incidents(conn: &Connection) -> Result<Vec<Incident>> {
+pub fn incidents(conn: &Db) -> Result<Vec<Incident>> {
     let mut st = conn.prepare(
         "SELECT id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at
          FROM incidents ORDER BY discovered_at DESC, id",
@@ -310,7 +311,7 @@ pub struct Assessment {
 }
 
 /// All assessments.
-pub fn assessments(conn: &Connection) -> Result<Vec<Assessment>> {
+pub fn assessments(conn: &Db) -> Result<Vec<Assessment>> {
     let mut st = conn.prepare(
         "SELECT ref, version, kind, approver, file_name, sha256, approved_on, created_at FROM assessments ORDER BY ref, version",
     )?;
@@ -330,6 +331,99 @@ pub fn assessments(conn: &Connection) -> Result<Vec<Assessment>> {
 }
 
 /// Whether an assessment reference is registered (any version).
-pub fn assessment_exists(conn: &Connection, reference: &str) -> Result<bool> {
+pub fn assessment_exists(conn: &Db, reference: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM assessments WHERE ref = ?1", [reference], |_| Ok(())).optional()?.is_some())
+}
+
+/// Record a request's outcome and the day it closed (the `closed` event is added beside it).
+pub fn close_request(c: &Change<'_>, id: &str, outcome: &str, on: &str) -> Result<()> {
+    c.execute("UPDATE requests SET outcome = ?2, closed_on = ?3 WHERE id = ?1", params![id, outcome, on])?;
+    Ok(())
+}
+
+/// Add (or rename) bank holidays: (date, name).
+pub fn add_holidays(c: &Change<'_>, days: &[(String, String)]) -> Result<()> {
+    for (d, n) in days {
+        c.execute("INSERT OR REPLACE INTO bank_holidays(on_date, name) VALUES (?1, ?2)", params![d, n])?;
+    }
+    Ok(())
+}
+
+/// Record a new complaint.
+pub fn insert_complaint(
+    c: &Change<'_>,
+    id: &str,
+    received_on: &str,
+    person_id: Option<&str>,
+    summary: &str,
+    ack_due: &str,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO complaints(id, received_on, person_id, summary, ack_due, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+        params![id, received_on, person_id, summary, ack_due, crate::model::fmt_ts(c.now)],
+    )?;
+    Ok(())
+}
+
+/// Record the day a complaint was acknowledged.
+pub fn ack_complaint(c: &Change<'_>, id: &str, on: &str) -> Result<()> {
+    c.execute("UPDATE complaints SET acked_on = ?2 WHERE id = ?1", params![id, on])?;
+    Ok(())
+}
+
+/// Close a complaint (acknowledging it on the same day if it was not yet).
+pub fn close_complaint(c: &Change<'_>, id: &str, on: &str, outcome: &str) -> Result<()> {
+    c.execute(
+        "UPDATE complaints SET closed_on = ?2, outcome = ?3, acked_on = COALESCE(acked_on, ?2) WHERE id = ?1",
+        params![id, on, outcome],
+    )?;
+    Ok(())
+}
+
+/// A new incident, as `incident record` takes it.
+pub struct NewIncident<'a> {
+    pub id: &'a str,
+    pub what: &'a str,
+    pub occurred_at: Option<&'a str>,
+    pub discovered_at: chrono::DateTime<chrono::Utc>,
+    pub data: &'a [String],
+    pub people: i64,
+    pub ico: &'a str,
+    pub ico_reported_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub ico_reason: Option<&'a str>,
+    pub people_told: Option<&'a str>,
+    pub notes: Option<&'a str>,
+}
+
+/// Record a new incident.
+pub fn insert_incident(c: &Change<'_>, n: &NewIncident<'_>) -> Result<()> {
+    use crate::model::fmt_ts;
+    c.execute(
+        "INSERT INTO incidents(id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+        params![
+            n.id,
+            n.what,
+            n.occurred_at,
+            fmt_ts(n.discovered_at),
+            serde_json::to_string(n.data).unwrap_or_default(),
+            n.people,
+            n.ico,
+            n.ico_reported_at.map(fmt_ts),
+            n.ico_reason,
+            n.people_told,
+            n.notes,
+            fmt_ts(c.now)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Register an assessment.
+pub fn insert_assessment(c: &Change<'_>, a: &Assessment) -> Result<()> {
+    c.execute(
+        "INSERT INTO assessments(ref, version, kind, approver, file_name, sha256, approved_on, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        params![a.reference, a.version, a.kind, a.approver, a.file_name, a.sha256, a.approved_on, a.created_at],
+    )?;
+    Ok(())
 }

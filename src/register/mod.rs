@@ -24,8 +24,10 @@
 pub mod audit;
 pub mod docs;
 pub mod governance;
+pub mod image;
 pub mod merkle;
 pub mod queries;
+pub mod retention;
 pub mod vault;
 
 use std::fs::OpenOptions;
@@ -55,17 +57,56 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The register's connection, as the rest of the crate sees it: a handle that the query
+/// functions of this module's children take. Only `register/` can run SQL on it (its methods
+/// are private to this module), so every statement lives here. Reads take `&Db`; a
+/// [`Register`] and a [`Change`] both dereference to one.
+pub struct Db {
+    conn: Connection,
+}
+
+impl Db {
+    pub(in crate::register) fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
+        self.conn.prepare(sql)
+    }
+    pub(in crate::register) fn prepare_cached(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.conn.prepare_cached(sql)
+    }
+    pub(in crate::register) fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.conn.execute(sql, params)
+    }
+    pub(in crate::register) fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.conn.query_row(sql, params, f)
+    }
+    pub(in crate::register) fn pragma_update<V: rusqlite::ToSql>(&self, name: &str, value: V) -> rusqlite::Result<()> {
+        self.conn.pragma_update(None, name, value)
+    }
+}
+
 /// An open register.
 pub struct Register {
-    conn: Connection,
+    db: Db,
     path: PathBuf,
     actor: String,
 }
 
-/// A change in progress: the transaction plus who makes it and when.
+impl std::ops::Deref for Register {
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// A change in progress: the open transaction, who makes it and when. The functions that write
+/// take a `&Change`, so the register is changed only inside a transaction; reads go through its
+/// [`Db`].
 pub struct Change<'a> {
-    /// The open transaction.
-    pub tx: Transaction<'a>,
+    tx: Transaction<'a>,
+    db: &'a Db,
     /// Who is making the change (for the audit log).
     pub actor: &'a str,
     /// When the change is made.
@@ -73,16 +114,16 @@ pub struct Change<'a> {
 }
 
 impl std::ops::Deref for Change<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        &self.tx
+    type Target = Db;
+    fn deref(&self) -> &Db {
+        self.db
     }
 }
 
 impl Change<'_> {
     /// Append the change's audit entry.
     pub fn audit(&self, action: &str, subject: &str, details: serde_json::Value) -> Result<()> {
-        audit::append(&self.tx, self.now, self.actor, action, subject, &details)
+        audit::append(self, self.now, self.actor, action, subject, &details)
     }
 }
 
@@ -138,7 +179,7 @@ impl Register {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register { conn, path: path.to_path_buf(), actor: actor.to_string() })
+        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string() })
     }
 
     /// Open an existing register, migrating it forward if it is older than this binary.
@@ -160,17 +201,12 @@ impl Register {
         }
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register { conn, path: path.to_path_buf(), actor: actor.to_string() })
+        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string() })
     }
 
     /// The register's file path.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Read-only access to the connection, for queries.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
     }
 
     /// Run `f` in one immediate transaction; commit only if it succeeds.
@@ -186,8 +222,11 @@ impl Register {
         commit: bool,
         f: impl FnOnce(&Change<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let change = Change { tx, actor: &self.actor, now };
+        // `&mut self` keeps one change at a time; the transaction and the reads inside it share
+        // the one connection.
+        let db = &self.db;
+        let tx = Transaction::new_unchecked(&db.conn, TransactionBehavior::Immediate)?;
+        let change = Change { tx, db, actor: &self.actor, now };
         let out = f(&change)?;
         if commit {
             change.tx.commit()?;
@@ -197,9 +236,16 @@ impl Register {
         Ok(out)
     }
 
+    /// Before one large transaction (an import): a page cache that holds its pages (256 MiB at
+    /// most), so they are not spilled to the write-ahead log mid-transaction.
+    pub fn cache_for_bulk_change(&self) -> Result<()> {
+        self.db.pragma_update("cache_size", -262_144)?;
+        Ok(())
+    }
+
     /// Checkpoint and truncate the WAL, so erased values do not linger there.
     pub fn checkpoint(&self) -> Result<()> {
-        self.conn.prepare_cached("PRAGMA wal_checkpoint(TRUNCATE)")?.query_row([], |_| Ok(()))?;
+        self.db.conn.prepare_cached("PRAGMA wal_checkpoint(TRUNCATE)")?.query_row([], |_| Ok(()))?;
         Ok(())
     }
 }
@@ -207,7 +253,7 @@ impl Register {
 /// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
 /// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
 /// complete is marked stale. Returns how many tasks were created.
-pub fn art19(conn: &Connection, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
+pub fn art19(conn: &Db, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
     let mut st = conn.prepare(
         "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
     )?;
@@ -235,13 +281,13 @@ pub fn art19(conn: &Connection, person_id: &str, what: &str, now: DateTime<Utc>)
 }
 
 /// Read a setting.
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
 /// Write a setting.
-pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?
@@ -252,7 +298,7 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
 /// Whether a normalised email is on the suppression list, under this register's own key or any
 /// key inherited with a bundle (a person erased or unsubscribed at the sender stays off the
 /// receiver's marketing too). Returns the reason.
-pub fn suppressed_any(conn: &Connection, email_norm: &str) -> Result<Option<String>> {
+pub fn suppressed_any(conn: &Db, email_norm: &str) -> Result<Option<String>> {
     Suppression::new(conn)?.check(conn, email_norm)
 }
 
@@ -263,7 +309,7 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    pub fn new(conn: &Connection) -> Result<Suppression> {
+    pub fn new(conn: &Db) -> Result<Suppression> {
         let own = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
         let inherited: Vec<String> =
             setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
@@ -279,7 +325,7 @@ impl Suppression {
     /// The whole list as it stands, for checking many addresses against a register that does not
     /// change meanwhile (a plan): one read of the table instead of a query per address, and no
     /// hashing at all when the list is empty.
-    pub fn snapshot(conn: &Connection) -> Result<SuppressionSnapshot> {
+    pub fn snapshot(conn: &Db) -> Result<SuppressionSnapshot> {
         let keys = Suppression::new(conn)?;
         let mut st = conn.prepare("SELECT hash, reason FROM suppression")?;
         let list = st
@@ -289,7 +335,7 @@ impl Suppression {
     }
 
     /// Whether a normalised email is suppressed under any of the keys; returns the reason.
-    pub fn check(&self, conn: &Connection, email_norm: &str) -> Result<Option<String>> {
+    pub fn check(&self, conn: &Db, email_norm: &str) -> Result<Option<String>> {
         for hash in self.hashes(email_norm) {
             if let Some(r) = queries::suppressed(conn, &hash)? {
                 return Ok(Some(r));
@@ -316,7 +362,7 @@ impl SuppressionSnapshot {
 }
 
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
-pub fn keyed_hash(conn: &Connection, email_norm: &str) -> Result<String> {
+pub fn keyed_hash(conn: &Db, email_norm: &str) -> Result<String> {
     let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
     Ok(keyed(&hash_key(&secret)?, email_norm))
 }

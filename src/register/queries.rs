@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::Db;
+use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::consent::{ConsentEvent, EventView, Lookup, PurposeInfo};
@@ -62,7 +63,7 @@ fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
 }
 
 /// Insert a controller.
-pub fn insert_controller(conn: &Connection, c: &Controller) -> Result<()> {
+pub fn insert_controller(conn: &Db, c: &Controller) -> Result<()> {
     if controller(conn, &c.slug)?.is_some() {
         return Err(Error::DuplicateController { slug: c.slug.clone() });
     }
@@ -85,14 +86,14 @@ pub fn insert_controller(conn: &Connection, c: &Controller) -> Result<()> {
 }
 
 /// Update a controller's editable fields (all of them, as given).
-pub fn update_controller(conn: &Connection, c: &Controller) -> Result<()> {
+pub fn update_controller(conn: &Db, c: &Controller) -> Result<()> {
     conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
     )?;
     Ok(())
 }
 
 /// One controller by slug.
-pub fn controller(conn: &Connection, slug: &str) -> Result<Option<Controller>> {
+pub fn controller(conn: &Db, slug: &str) -> Result<Option<Controller>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"))?
         .query_row([slug], controller_row)
@@ -100,13 +101,13 @@ pub fn controller(conn: &Connection, slug: &str) -> Result<Option<Controller>> {
 }
 
 /// Every controller, the register's own first.
-pub fn controllers(conn: &Connection) -> Result<Vec<Controller>> {
+pub fn controllers(conn: &Db) -> Result<Vec<Controller>> {
     let mut st = conn.prepare(&format!("SELECT {CONTROLLER_COLS} FROM controllers ORDER BY is_self DESC, slug"))?;
     Ok(st.query_map([], controller_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The register's own (outgoing) controller.
-pub fn self_controller(conn: &Connection) -> Result<Controller> {
+pub fn self_controller(conn: &Db) -> Result<Controller> {
     conn.prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"))?
         .query_row([], controller_row)
         .optional()?
@@ -129,7 +130,7 @@ pub struct Purpose {
 }
 
 /// Insert a purpose (used by `init`).
-pub fn insert_purpose(conn: &Connection, p: &Purpose) -> Result<()> {
+pub fn insert_purpose(conn: &Db, p: &Purpose) -> Result<()> {
     conn.prepare_cached("INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
     )?;
     Ok(())
@@ -150,7 +151,7 @@ fn purpose_row(r: &Row<'_>) -> rusqlite::Result<Purpose> {
 }
 
 /// The purpose catalogue.
-pub fn purposes(conn: &Connection) -> Result<Vec<Purpose>> {
+pub fn purposes(conn: &Db) -> Result<Vec<Purpose>> {
     let mut st = conn.prepare(
         "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes ORDER BY rowid",
     )?;
@@ -158,7 +159,7 @@ pub fn purposes(conn: &Connection) -> Result<Vec<Purpose>> {
 }
 
 /// One purpose.
-pub fn purpose(conn: &Connection, code: &str) -> Result<Option<Purpose>> {
+pub fn purpose(conn: &Db, code: &str) -> Result<Option<Purpose>> {
     Ok(conn
         .prepare_cached(
             "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes WHERE code = ?1",
@@ -245,7 +246,7 @@ fn with_fresh_id<T>(first: &str, mut insert: impl FnMut(&str) -> rusqlite::Resul
 }
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
-pub fn insert_person(conn: &Connection, p: &mut Person) -> Result<()> {
+pub fn insert_person(conn: &Db, p: &mut Person) -> Result<()> {
     p.id = with_fresh_id(&p.id, |id| {
         conn.prepare_cached(&format!(
             "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
@@ -274,7 +275,7 @@ pub fn insert_person(conn: &Connection, p: &mut Person) -> Result<()> {
 }
 
 /// Overwrite a person's editable fields.
-pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
+pub fn update_person(conn: &Db, p: &Person) -> Result<()> {
     conn.prepare_cached("UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1")?.execute(params![
             p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
             p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
@@ -284,7 +285,7 @@ pub fn update_person(conn: &Connection, p: &Person) -> Result<()> {
 }
 
 /// A person by id or by reference.
-pub fn person(conn: &Connection, id_or_ref: &str) -> Result<Option<Person>> {
+pub fn person(conn: &Db, id_or_ref: &str) -> Result<Option<Person>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"))?
         .query_row([id_or_ref], person_row)
@@ -292,12 +293,12 @@ pub fn person(conn: &Connection, id_or_ref: &str) -> Result<Option<Person>> {
 }
 
 /// A person by id or reference, or a `NotFound` error.
-pub fn person_required(conn: &Connection, id_or_ref: &str) -> Result<Person> {
+pub fn person_required(conn: &Db, id_or_ref: &str) -> Result<Person> {
     person(conn, id_or_ref)?.ok_or_else(|| Error::NotFound { kind: "person", id: id_or_ref.to_string() })
 }
 
 /// A person by normalised email.
-pub fn person_by_email(conn: &Connection, email_norm: &str) -> Result<Option<Person>> {
+pub fn person_by_email(conn: &Db, email_norm: &str) -> Result<Option<Person>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"))?
         .query_row([email_norm], person_row)
@@ -305,20 +306,20 @@ pub fn person_by_email(conn: &Connection, email_norm: &str) -> Result<Option<Per
 }
 
 /// Every person, by reference.
-pub fn people(conn: &Connection) -> Result<Vec<Person>> {
+pub fn people(conn: &Db) -> Result<Vec<Person>> {
     let mut st = conn.prepare(&format!("SELECT {PERSON_COLS} FROM people ORDER BY ref"))?;
     Ok(st.query_map([], person_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Count of people (live, erased).
-pub fn people_counts(conn: &Connection) -> Result<(i64, i64)> {
+pub fn people_counts(conn: &Db) -> Result<(i64, i64)> {
     Ok(conn.prepare_cached("SELECT COUNT(*) FILTER (WHERE erased_at IS NULL), COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM people")?.query_row([],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
 /// The next free automatic reference (`P0001`, `P0002`, ...).
-pub fn next_ref(conn: &Connection) -> Result<String> {
+pub fn next_ref(conn: &Db) -> Result<String> {
     let n: i64 = conn.prepare_cached("SELECT COUNT(*) FROM people")?.query_row([], |r| r.get(0))?;
     let mut i = n + 1;
     loop {
@@ -347,7 +348,7 @@ pub struct Role {
 }
 
 /// Insert a role; `r.id` is drawn again if it is already taken.
-pub fn insert_role(conn: &Connection, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_role(conn: &Db, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
     r.id = with_fresh_id(&r.id, |id| {
         conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
             .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
@@ -357,7 +358,7 @@ pub fn insert_role(conn: &Connection, r: &mut Role, now: DateTime<Utc>) -> Resul
 }
 
 /// Set a role's end date.
-pub fn end_role(conn: &Connection, id: &str, to: &str) -> Result<()> {
+pub fn end_role(conn: &Db, id: &str, to: &str) -> Result<()> {
     conn.prepare_cached("UPDATE roles SET to_date = ?2 WHERE id = ?1")?.execute(params![id, to])?;
     Ok(())
 }
@@ -382,7 +383,7 @@ fn role_row(r: &Row<'_>) -> rusqlite::Result<Role> {
 }
 
 /// Roles, optionally only those of one person.
-pub fn roles(conn: &Connection, person_id: Option<&str>) -> Result<Vec<Role>> {
+pub fn roles(conn: &Db, person_id: Option<&str>) -> Result<Vec<Role>> {
     let mut st = conn.prepare(
         "SELECT r.id, r.person_id, r.role, r.hub, r.from_date, r.to_date, r.designation, p.ref
          FROM roles r JOIN people p ON p.id = r.person_id
@@ -392,7 +393,7 @@ pub fn roles(conn: &Connection, person_id: Option<&str>) -> Result<Vec<Role>> {
 }
 
 /// One role.
-pub fn role(conn: &Connection, id: &str) -> Result<Option<Role>> {
+pub fn role(conn: &Db, id: &str) -> Result<Option<Role>> {
     Ok(roles(conn, None)?.into_iter().find(|r| r.id == id))
 }
 
@@ -411,14 +412,14 @@ pub struct TextVersion {
 }
 
 /// Insert a statement version.
-pub fn insert_statement(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_statement(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
     )?;
     Ok(())
 }
 
 /// Insert a notice version with what it announces (`controller:purpose`).
-pub fn insert_notice(conn: &Connection, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_notice(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
     )?
@@ -435,7 +436,7 @@ pub fn insert_notice(conn: &Connection, v: &TextVersion, body: &str, now: DateTi
 }
 
 /// Whether a statement or notice version/format exists.
-pub fn text_exists(conn: &Connection, kind: &str, version: &str, format: &str) -> Result<bool> {
+pub fn text_exists(conn: &Db, kind: &str, version: &str, format: &str) -> Result<bool> {
     let table = if kind == "statement" { "statements" } else { "notices" };
     Ok(conn
         .prepare_cached(&format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"))?
@@ -445,7 +446,7 @@ pub fn text_exists(conn: &Connection, kind: &str, version: &str, format: &str) -
 }
 
 /// Every statement (`kind` = "statement") or notice version.
-pub fn texts(conn: &Connection, kind: &str) -> Result<Vec<TextVersion>> {
+pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
     let sql = if kind == "statement" {
         "SELECT version, format, purpose, sha256, effective_from FROM statements ORDER BY effective_from, version, format"
     } else {
@@ -479,7 +480,7 @@ pub fn texts(conn: &Connection, kind: &str) -> Result<Vec<TextVersion>> {
 }
 
 /// The SHA-256 of the standard-format (else any) text of a statement version.
-pub fn statement_sha(conn: &Connection, version: &str) -> Result<Option<String>> {
+pub fn statement_sha(conn: &Db, version: &str) -> Result<Option<String>> {
     // Plain lookups, ordered here: SQLite re-prepares a cached statement with ORDER BY … LIMIT or
     // MIN() over a bound key on every run, which imports pay per row.
     let mut st = conn.prepare_cached("SELECT sha256, format FROM statements WHERE version = ?1")?;
@@ -489,7 +490,7 @@ pub fn statement_sha(conn: &Connection, version: &str) -> Result<Option<String>>
 }
 
 /// The earliest effective date among rows of a text table matching the query.
-fn earliest(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Option<DateTime<Utc>> {
+fn earliest(conn: &Db, sql: &str, params: impl rusqlite::Params) -> Option<DateTime<Utc>> {
     let mut st = conn.prepare_cached(sql).ok()?;
     let dates: Vec<String> = st.query_map(params, |r| r.get(0)).ok()?.filter_map(|d| d.ok()).collect();
     dates.iter().min().and_then(|d| parse_timestamp(d))
@@ -497,7 +498,7 @@ fn earliest(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Opti
 
 /// Lookups for consent validation, answered by the register.
 pub struct RegisterLookup<'a> {
-    conn: &'a Connection,
+    conn: &'a Db,
     /// Answers already given: within one transaction purposes, controllers and texts stay put,
     /// and an import asks the same few questions for every row.
     memo: std::cell::RefCell<LookupMemo>,
@@ -516,7 +517,7 @@ struct LookupMemo {
 
 impl<'a> RegisterLookup<'a> {
     /// Lookups against `conn`, remembered for the life of this value.
-    pub fn new(conn: &'a Connection) -> RegisterLookup<'a> {
+    pub fn new(conn: &'a Db) -> RegisterLookup<'a> {
         RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
     }
 
@@ -525,7 +526,7 @@ impl<'a> RegisterLookup<'a> {
         &self,
         pick: impl Fn(&mut LookupMemo) -> &mut HashMap<String, V>,
         key: &str,
-        load: impl FnOnce(&Connection) -> Result<V>,
+        load: impl FnOnce(&Db) -> Result<V>,
     ) -> Result<V> {
         if let Some(v) = pick(&mut self.memo.borrow_mut()).get(key) {
             return Ok(v.clone());
@@ -562,7 +563,7 @@ impl<'a> RegisterLookup<'a> {
 
 impl Lookup for RegisterLookup<'_> {
     fn purpose(&self, code: &str) -> Option<PurposeInfo> {
-        let load = |c: &Connection| {
+        let load = |c: &Db| {
             Ok(purpose(c, code).ok().flatten().map(|p| PurposeInfo {
                 special: p.special,
                 channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
@@ -571,7 +572,7 @@ impl Lookup for RegisterLookup<'_> {
         self.remember(|m| &mut m.purposes, code, load).ok().flatten()
     }
     fn controller_exists(&self, slug: &str) -> bool {
-        let load = |c: &Connection| Ok(controller(c, slug).ok().flatten().is_some());
+        let load = |c: &Db| Ok(controller(c, slug).ok().flatten().is_some());
         self.remember(|m| &mut m.controllers, slug, load).unwrap_or(false)
     }
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
@@ -588,7 +589,7 @@ impl Lookup for RegisterLookup<'_> {
         v
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
-        let load = |c: &Connection| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
+        let load = |c: &Db| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
         self.remember(|m| &mut m.notices, version, load).ok().flatten()
     }
 }
@@ -653,7 +654,7 @@ pub fn consent_natural_key(person_id: &str, e: &ConsentEvent) -> String {
 /// Insert a consent event unless an identical one (by natural key) exists. Returns the new id,
 /// or `None` when it was already there.
 pub fn insert_consent(
-    conn: &Connection,
+    conn: &Db,
     person_id: &str,
     e: &ConsentEvent,
     source: &str,
@@ -758,7 +759,7 @@ fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
 }
 
 /// Consent events, optionally of one person and/or one purpose, in time order.
-pub fn consents(conn: &Connection, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
+pub fn consents(conn: &Db, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
     let mut st = conn.prepare_cached(&format!(
         "{CONSENT_SELECT} WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2) ORDER BY p.ref, c.at, c.rowid"
     ))?;
@@ -767,7 +768,7 @@ pub fn consents(conn: &Connection, person_id: Option<&str>, purpose: Option<&str
 }
 
 /// One consent event by id.
-pub fn consent_by_id(conn: &Connection, id: &str) -> Result<Option<StoredConsent>> {
+pub fn consent_by_id(conn: &Db, id: &str) -> Result<Option<StoredConsent>> {
     Ok(conn.prepare_cached(&format!("{CONSENT_SELECT} WHERE c.id = ?1"))?.query_row([id], stored_consent).optional()?)
 }
 
@@ -827,7 +828,7 @@ pub struct ConsentRowBytes<'a> {
 /// (unordered; nothing is copied that `each` does not keep), with the evidence of the events of
 /// purpose `evidence_for`.
 pub fn each_consent_row(
-    conn: &Connection,
+    conn: &Db,
     evidence_for: &str,
     mut each: impl FnMut(ConsentRowBytes<'_>) -> Result<()>,
 ) -> Result<()> {
@@ -873,7 +874,7 @@ pub struct BasisEvent {
 
 /// Insert a basis event unless an identical one exists; returns whether it was new (`b.id` is
 /// drawn again if it is already taken).
-pub fn insert_basis(conn: &Connection, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
+pub fn insert_basis(conn: &Db, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
     let mut cs = b.controllers.clone();
     cs.sort();
     let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
@@ -889,7 +890,7 @@ pub fn insert_basis(conn: &Connection, b: &mut BasisEvent, now: DateTime<Utc>) -
 }
 
 /// Basis events, optionally of one person.
-pub fn bases(conn: &Connection, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
+pub fn bases(conn: &Db, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
     let mut st = conn.prepare(
         "SELECT b.id, b.person_id, p.ref, b.purpose, b.action, b.basis, b.controllers, b.assessment_ref, b.decided_by, b.decided_at
          FROM bases b JOIN people p ON p.id = b.person_id WHERE ?1 IS NULL OR b.person_id = ?1 ORDER BY p.ref, b.decided_at, b.rowid",
@@ -926,7 +927,7 @@ pub struct NoticeSent {
 
 /// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
 /// if it is already taken).
-pub fn insert_notice_sent(conn: &Connection, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
+pub fn insert_notice_sent(conn: &Db, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
     let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
     let (id, c) = with_fresh_id(&n.id, |id| {
         conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?
@@ -937,7 +938,7 @@ pub fn insert_notice_sent(conn: &Connection, n: &mut NoticeSent, now: DateTime<U
 }
 
 /// Notices sent, optionally to one person.
-pub fn notices_sent(conn: &Connection, person_id: Option<&str>) -> Result<Vec<NoticeSent>> {
+pub fn notices_sent(conn: &Db, person_id: Option<&str>) -> Result<Vec<NoticeSent>> {
     let mut st = conn.prepare(
         "SELECT n.id, n.person_id, p.ref, n.notice_version, n.sent_at, n.channel FROM notices_sent n JOIN people p ON p.id = n.person_id
          WHERE ?1 IS NULL OR n.person_id = ?1 ORDER BY p.ref, n.sent_at",
@@ -959,7 +960,7 @@ pub fn notices_sent(conn: &Connection, person_id: Option<&str>) -> Result<Vec<No
 
 /// Set (or replace) a person's answer for one diversity category.
 pub fn set_diversity(
-    conn: &Connection,
+    conn: &Db,
     person_id: &str,
     category: &str,
     value: &str,
@@ -980,13 +981,13 @@ pub fn set_diversity(
 }
 
 /// A person's diversity answers as (category, value).
-pub fn diversity(conn: &Connection, person_id: &str) -> Result<Vec<(String, String)>> {
+pub fn diversity(conn: &Db, person_id: &str) -> Result<Vec<(String, String)>> {
     let mut st = conn.prepare("SELECT category, value FROM diversity WHERE person_id = ?1 ORDER BY category")?;
     Ok(st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// The ids of people who have diversity answers.
-pub fn people_with_diversity(conn: &Connection) -> Result<Vec<String>> {
+pub fn people_with_diversity(conn: &Db) -> Result<Vec<String>> {
     let mut st = conn.prepare("SELECT DISTINCT person_id FROM diversity ORDER BY person_id")?;
     Ok(st.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
 }
@@ -994,7 +995,7 @@ pub fn people_with_diversity(conn: &Connection) -> Result<Vec<String>> {
 // ---------------------------------------------------------------- suppression and tombstones
 
 /// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
-pub fn suppress(conn: &Connection, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
+pub fn suppress(conn: &Db, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)")?
         .execute(params![hash, reason, at, source])?;
@@ -1002,7 +1003,7 @@ pub fn suppress(conn: &Connection, hash: &str, reason: &str, at: &str, source: &
 }
 
 /// The suppression reason for a keyed hash, if suppressed.
-pub fn suppressed(conn: &Connection, hash: &str) -> Result<Option<String>> {
+pub fn suppressed(conn: &Db, hash: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT reason FROM suppression WHERE hash = ?1")?
         .query_row([hash], |r| r.get(0))
@@ -1010,7 +1011,7 @@ pub fn suppressed(conn: &Connection, hash: &str) -> Result<Option<String>> {
 }
 
 /// Whether a keyed hash belongs to an erased person (a tombstone).
-pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
+pub fn tombstoned(conn: &Db, hash: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM tombstones WHERE hash = ?1")?
         .query_row([hash], |_| Ok(()))
@@ -1019,13 +1020,18 @@ pub fn tombstoned(conn: &Connection, hash: &str) -> Result<bool> {
 }
 
 /// Every suppression entry as (hash, reason, at).
-pub fn suppression_rows(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+/// How many erasure tombstones the register holds.
+pub fn tombstone_count(conn: &Db) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM tombstones", [], |r| r.get(0))?)
+}
+
+pub fn suppression_rows(conn: &Db) -> Result<Vec<(String, String, String)>> {
     let mut st = conn.prepare("SELECT hash, reason, at FROM suppression ORDER BY hash")?;
     Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Suppression counts by reason.
-pub fn suppression_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+pub fn suppression_counts(conn: &Db) -> Result<Vec<(String, i64)>> {
     let mut st = conn.prepare("SELECT reason, COUNT(*) FROM suppression GROUP BY reason ORDER BY reason")?;
     Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
@@ -1033,7 +1039,7 @@ pub fn suppression_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
 /// Erase a person: blank every identifying field in every table, keep non-identifying facts,
 /// write a tombstone. The caller adds the suppression entry and the audit entry.
 pub fn erase_person(
-    conn: &Connection,
+    conn: &Db,
     p: &Person,
     hash: &str,
     reason: &str,
@@ -1054,7 +1060,7 @@ pub fn erase_person(
 /// ends): name, contact details, organisation, hub, source and notes, evidence references, support
 /// notes and authority references of their consent events, and their diversity answers.
 /// Non-identifying facts (purposes, actions, dates, roles) stay.
-pub fn strip_person(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn strip_person(conn: &Db, person_id: &str, now: DateTime<Utc>) -> Result<()> {
     let at = fmt_ts(now);
     conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
@@ -1075,7 +1081,7 @@ pub fn strip_person(conn: &Connection, person_id: &str, now: DateTime<Utc>) -> R
 // ---------------------------------------------------------------- imports
 
 /// When a file with this SHA-256 was imported before, and as what.
-pub fn import_seen(conn: &Connection, sha256: &str) -> Result<Option<(String, String)>> {
+pub fn import_seen(conn: &Db, sha256: &str) -> Result<Option<(String, String)>> {
     Ok(conn
         .prepare_cached("SELECT kind, imported_at FROM imports WHERE sha256 = ?1")?
         .query_row([sha256], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -1084,7 +1090,7 @@ pub fn import_seen(conn: &Connection, sha256: &str) -> Result<Option<(String, St
 
 /// Record an import.
 pub fn record_import(
-    conn: &Connection,
+    conn: &Db,
     sha256: &str,
     kind: &str,
     file_name: &str,
@@ -1156,7 +1162,7 @@ mod tests {
         ConsentEvent::self_grant(purpose, vec!["trust".into()], at, "facilitator".into())
     }
 
-    fn count(conn: &Connection, table: &str) -> i64 {
+    fn count(conn: &Db, table: &str) -> i64 {
         conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
     }
 
@@ -1166,9 +1172,9 @@ mod tests {
     fn a_taken_id_is_drawn_again_and_the_row_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let reg = Register::create(&dir.path().join("r.db"), "test").unwrap();
-        let conn = reg.conn();
+        let conn: &Db = &reg;
         // Only the ids are under test here, not the rows they refer to.
-        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.pragma_update("foreign_keys", false).unwrap();
         let now = parse_timestamp("2026-01-04T00:00:00Z").unwrap();
 
         let mut a = person("per_000000000001", "M0001");

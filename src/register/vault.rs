@@ -1,6 +1,7 @@
 //! Typed queries for custodians, accounts, rotations and tasks.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::Db;
+use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -29,7 +30,7 @@ fn custodian_row(r: &Row<'_>) -> rusqlite::Result<Custodian> {
 }
 
 /// Every custodian, current first.
-pub fn custodians(conn: &Connection, current_only: bool) -> Result<Vec<Custodian>> {
+pub fn custodians(conn: &Db, current_only: bool) -> Result<Vec<Custodian>> {
     let mut st = conn.prepare(
         "SELECT recipient, label, added_at, removed_at FROM custodians WHERE ?1 = 0 OR removed_at IS NULL
          ORDER BY removed_at IS NOT NULL, added_at, recipient",
@@ -38,7 +39,7 @@ pub fn custodians(conn: &Connection, current_only: bool) -> Result<Vec<Custodian
 }
 
 /// The current custodians' recipients.
-pub fn current_recipients(conn: &Connection) -> Result<Vec<age::x25519::Recipient>> {
+pub fn current_recipients(conn: &Db) -> Result<Vec<age::x25519::Recipient>> {
     custodians(conn, true)?
         .iter()
         .map(|c| {
@@ -48,7 +49,7 @@ pub fn current_recipients(conn: &Connection) -> Result<Vec<age::x25519::Recipien
 }
 
 /// Add (or re-add) a custodian.
-pub fn add_custodian(conn: &Connection, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
+pub fn add_custodian(conn: &Db, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
     let n = conn.prepare_cached("INSERT INTO custodians(recipient, label, added_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(recipient) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at, label = COALESCE(excluded.label, label)
          WHERE removed_at IS NOT NULL")?.execute(params![recipient, label, at],
@@ -57,7 +58,7 @@ pub fn add_custodian(conn: &Connection, recipient: &str, label: Option<&str>, at
 }
 
 /// Mark a custodian removed.
-pub fn remove_custodian(conn: &Connection, recipient: &str, at: &str) -> Result<bool> {
+pub fn remove_custodian(conn: &Db, recipient: &str, at: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("UPDATE custodians SET removed_at = ?2 WHERE recipient = ?1 AND removed_at IS NULL")?
         .execute(params![recipient, at])?
@@ -113,7 +114,7 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 /// Insert an account with its encrypted secret.
-pub fn insert_account(conn: &Connection, a: &Account, secret: &[u8]) -> Result<()> {
+pub fn insert_account(conn: &Db, a: &Account, secret: &[u8]) -> Result<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
     ))?
@@ -137,7 +138,7 @@ pub fn insert_account(conn: &Connection, a: &Account, secret: &[u8]) -> Result<(
 }
 
 /// Replace an account's encrypted secret.
-pub fn set_secret(conn: &Connection, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
+pub fn set_secret(conn: &Db, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE accounts SET secret = ?2, secret_recipients = ?3, secret_updated_at = ?4 WHERE id = ?1",
     )?
@@ -146,7 +147,7 @@ pub fn set_secret(conn: &Connection, id: &str, secret: &[u8], recipients: &[Stri
 }
 
 /// Every account, with its rotation steps.
-pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
+pub fn accounts(conn: &Db) -> Result<Vec<Account>> {
     let mut st = conn.prepare(&format!("SELECT {ACCOUNT_COLS} FROM accounts ORDER BY created_at, id"))?;
     let mut list = st.query_map([], account_row)?.collect::<Result<Vec<_>, _>>()?;
     let mut rs = conn.prepare(
@@ -161,7 +162,7 @@ pub fn accounts(conn: &Connection) -> Result<Vec<Account>> {
 }
 
 /// One account, or `NotFound`.
-pub fn account(conn: &Connection, id: &str) -> Result<Account> {
+pub fn account(conn: &Db, id: &str) -> Result<Account> {
     accounts(conn)?
         .into_iter()
         .find(|a| a.id == id)
@@ -169,7 +170,7 @@ pub fn account(conn: &Connection, id: &str) -> Result<Account> {
 }
 
 /// An account's encrypted secret.
-pub fn secret(conn: &Connection, id: &str) -> Result<Vec<u8>> {
+pub fn secret(conn: &Db, id: &str) -> Result<Vec<u8>> {
     conn.prepare_cached("SELECT secret FROM accounts WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?
@@ -177,7 +178,7 @@ pub fn secret(conn: &Connection, id: &str) -> Result<Vec<u8>> {
 }
 
 /// Record a rotation step.
-pub fn add_rotation(conn: &Connection, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
+pub fn add_rotation(conn: &Db, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO account_rotations(id, account_id, what, done_at, done_by) VALUES (?1,?2,?3,?4,?5)",
     )?
@@ -201,7 +202,7 @@ pub struct Task {
 
 /// Create a task unless an open one of the same kind exists for the subject. Returns its id.
 pub fn add_task(
-    conn: &Connection,
+    conn: &Db,
     kind: &str,
     subject: &str,
     title: &str,
@@ -239,7 +240,7 @@ fn task_row(r: &Row<'_>) -> rusqlite::Result<Task> {
 }
 
 /// Tasks: open ones first by due date, then done ones.
-pub fn tasks(conn: &Connection, include_done: bool) -> Result<Vec<Task>> {
+pub fn tasks(conn: &Db, include_done: bool) -> Result<Vec<Task>> {
     let mut st = conn.prepare(
         "SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks
          WHERE ?1 = 1 OR done_at IS NULL ORDER BY done_at IS NOT NULL, due, created_at, id",
@@ -248,7 +249,7 @@ pub fn tasks(conn: &Connection, include_done: bool) -> Result<Vec<Task>> {
 }
 
 /// Mark a task done; false when it was already done.
-pub fn finish_task(conn: &Connection, id: &str, at: &str, by: &str) -> Result<bool> {
+pub fn finish_task(conn: &Db, id: &str, at: &str, by: &str) -> Result<bool> {
     let exists: Option<Option<String>> =
         conn.prepare_cached("SELECT done_at FROM tasks WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     match exists {
@@ -263,7 +264,7 @@ pub fn finish_task(conn: &Connection, id: &str, at: &str, by: &str) -> Result<bo
 }
 
 /// The open task of a kind for a subject, if any.
-pub fn open_task(conn: &Connection, kind: &str, subject: &str) -> Result<Option<Task>> {
+pub fn open_task(conn: &Db, kind: &str, subject: &str) -> Result<Option<Task>> {
     Ok(conn
         .prepare_cached("SELECT id, kind, subject, title, reason, due, created_at, done_at, done_by FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL")?.query_row([kind, subject],
             task_row,
@@ -273,7 +274,7 @@ pub fn open_task(conn: &Connection, kind: &str, subject: &str) -> Result<Option<
 
 /// Create the open task of a kind for a subject, or move its due date and title when it exists.
 pub fn set_task(
-    conn: &Connection,
+    conn: &Db,
     kind: &str,
     subject: &str,
     title: &str,
@@ -289,7 +290,7 @@ pub fn set_task(
 }
 
 /// Mark the open task of a kind for a subject done, if there is one.
-pub fn finish_open(conn: &Connection, kind: &str, subject: &str, at: &str, by: &str) -> Result<bool> {
+pub fn finish_open(conn: &Db, kind: &str, subject: &str, at: &str, by: &str) -> Result<bool> {
     match open_task(conn, kind, subject)? {
         Some(t) => finish_task(conn, &t.id, at, by),
         None => Ok(false),

@@ -257,7 +257,7 @@ pub fn redact_bytes(format: &str, bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>
 }
 
 /// The pseudonym key for a receiver (stable for the register and receiver).
-pub fn pseudonym_key(conn: &rusqlite::Connection, receiver: &str) -> Result<Vec<u8>> {
+pub fn pseudonym_key(conn: &crate::register::Db, receiver: &str) -> Result<Vec<u8>> {
     Ok(hex::decode(keyed_hash(conn, &format!("pseudonym-key:{receiver}"))?).unwrap_or_default())
 }
 
@@ -384,7 +384,7 @@ impl FactsBuilder {
 }
 
 /// Gather the facts the rules read, for every person.
-fn facts(conn: &rusqlite::Connection, people: &[queries::Person]) -> Result<Facts> {
+fn facts(conn: &crate::register::Db, people: &[queries::Person]) -> Result<Facts> {
     let mut announces: HashMap<String, Vec<String>> = HashMap::new();
     for t in queries::texts(conn, "notice")? {
         announces.entry(t.version).or_default().extend(t.announces);
@@ -477,17 +477,17 @@ fn value(v: &Option<String>) -> serde_json::Value {
 }
 
 /// Make the plan. Reads the register and the document files; writes nothing.
-pub fn make(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> Result<Plan> {
+pub fn make(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<Plan> {
     make_with(conn, req, now, true)
 }
 
 /// The redactor a plan would use, without redacting the documents to plan them (for previews,
 /// which redact the documents they show themselves).
-pub fn redactor(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
+pub fn redactor(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
     Ok(make_with(conn, req, now, false)?.redactor)
 }
 
-fn make_with(conn: &rusqlite::Connection, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
+fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
     let own = queries::self_controller(conn)?;
     let receiver = queries::controller(conn, &req.receiver)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
@@ -855,7 +855,7 @@ pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
 }
 
 fn document_plan(
-    conn: &rusqlite::Connection,
+    conn: &crate::register::Db,
     d: &docs::Document,
     receiver: &str,
     r: &Redactor,
@@ -1013,12 +1013,7 @@ fn document_plan(
     Ok(plan)
 }
 
-fn aggregates(
-    conn: &rusqlite::Connection,
-    people: &[queries::Person],
-    k: u32,
-    at: DateTime<Utc>,
-) -> Result<Vec<Table>> {
+fn aggregates(conn: &crate::register::Db, people: &[queries::Person], k: u32, at: DateTime<Utc>) -> Result<Vec<Table>> {
     let live: Vec<&queries::Person> = people.iter().filter(|p| p.erased_at.is_none()).collect();
     let mut groups: Vec<(String, u32)> = StakeholderGroup::ALL.iter().map(|g| (g.as_str().to_string(), 0)).collect();
     groups.push(("not_recorded".into(), 0));
