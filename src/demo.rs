@@ -9,7 +9,7 @@ use clap::Parser;
 use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::output::{Outcome, Style};
-use crate::register::queries;
+use crate::register::{catalogue, evidence, people, suppression};
 use crate::{Ctx, commands, consent};
 
 /// The fixture folder shipped with the source tree.
@@ -385,7 +385,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
     let reg = crate::register::Register::open(&register, "demo-facilitator")?;
     let conn = &reg;
     let mut summary = String::new();
-    let (live, erased) = queries::people_counts(conn)?;
+    let (live, erased) = people::people_counts(conn)?;
     let _ = writeln!(summary, "people: {live} in the register, {erased} erased");
     for (purpose, controller) in [
         ("newsletter", OWN),
@@ -393,8 +393,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         ("successor_newsletter", RECEIVER),
         ("diversity_monitoring", OWN),
     ] {
-        let refresh = queries::purpose(conn, purpose)?.and_then(|p| p.refresh_months);
-        let events = queries::consents(conn, None, Some(purpose))?;
+        let refresh = catalogue::purpose(conn, purpose)?.and_then(|p| p.refresh_months);
+        let events = evidence::consents(conn, None, Some(purpose))?;
         let mut by: std::collections::BTreeMap<&str, i64> = Default::default();
         let mut i = 0;
         while i < events.len() {
@@ -409,7 +409,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(summary, "{purpose} for {controller}: {}", parts.join(", "));
     }
-    for (reason, n) in queries::suppression_counts(conn)? {
+    for (reason, n) in suppression::suppression_counts(conn)? {
         let _ = writeln!(summary, "suppressed ({reason}): {n}");
     }
 

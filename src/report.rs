@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::consent::{Status, expiry, status};
 use crate::error::Result;
 use crate::model::{fmt_ts, parse_timestamp};
-use crate::register::{audit, docs, governance, queries, setting, vault};
+use crate::register::{audit, catalogue, evidence, governance, people, setting, suppression, tasks, transfers};
 
 /// One purpose and controller's consent coverage.
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +89,7 @@ pub struct Report {
     pub refresh_due_90_days: Vec<RefreshDue>,
     pub legitimate_interests: Vec<Interests>,
     pub proxy_consents: Proxy,
-    pub transfers: Vec<docs::TransferView>,
+    pub transfers: Vec<transfers::TransferView>,
     pub deadlines: Deadlines,
     pub requests: serde_json::Value,
     pub complaints: serde_json::Value,
@@ -104,16 +104,16 @@ fn st(s: Status) -> &'static str {
 
 /// Build the report at `now`.
 pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, detail: bool) -> Result<Report> {
-    let own = queries::self_controller(conn)?;
+    let own = catalogue::self_controller(conn)?;
     let controllers: Vec<String> = match to {
         Some(t) => vec![own.slug.clone(), t.to_string()],
-        None => queries::controllers(conn)?.into_iter().map(|c| c.slug).collect(),
+        None => catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect(),
     };
-    let purposes = queries::purposes(conn)?;
-    let people: Vec<queries::Person> = queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    let purposes = catalogue::purposes(conn)?;
+    let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
     let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut by_person: BTreeMap<(String, String), Vec<queries::StoredConsent>> = BTreeMap::new();
-    for c in queries::consents(conn, None, None)? {
+    let mut by_person: BTreeMap<(String, String), Vec<evidence::StoredConsent>> = BTreeMap::new();
+    for c in evidence::consents(conn, None, None)? {
         by_person.entry((c.person_id.clone(), c.purpose.clone())).or_default().push(c);
     }
     let horizon = now + Duration::days(90);
@@ -181,9 +181,9 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     }
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
-    let sent: BTreeSet<String> = queries::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
+    let sent: BTreeSet<String> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
     let mut li: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
-    for b in queries::bases(conn, None)?.into_iter().filter(|b| live.contains(b.person_id.as_str())) {
+    for b in evidence::bases(conn, None)?.into_iter().filter(|b| live.contains(b.person_id.as_str())) {
         let entry = li.entry(b.purpose.clone()).or_default();
         match (b.action.as_str(), b.basis.as_deref()) {
             ("record", Some("legitimate_interests")) => {
@@ -229,12 +229,12 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         proxy.events = Some(proxy_events);
     }
 
-    let transfers: Vec<docs::TransferView> =
-        docs::transfers(conn)?.into_iter().filter(|t| to.is_none_or(|to| t.transfer.controller == to)).collect();
+    let transfers: Vec<transfers::TransferView> =
+        transfers::transfers(conn)?.into_iter().filter(|t| to.is_none_or(|to| t.transfer.controller == to)).collect();
 
     // Deadlines: open tasks, overdue first.
     let today = now.date_naive().to_string();
-    let open: Vec<vault::Task> = vault::tasks(conn, false)?;
+    let open: Vec<tasks::Task> = tasks::tasks(conn, false)?;
     let mut kinds: BTreeMap<String, (usize, usize, String)> = BTreeMap::new();
     for t in &open {
         let e = kinds.entry(t.kind.clone()).or_insert((0, 0, t.due.clone()));
@@ -249,7 +249,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         .map(|(k, (n, late, earliest))| serde_json::json!({ "kind": k, "open": n, "overdue": late, "earliest_due": earliest }))
         .collect();
     by_kind.sort_by_key(|v| (v["overdue"].as_u64() == Some(0), v["earliest_due"].as_str().unwrap_or("").to_string()));
-    let mut task_list: Vec<&vault::Task> = open.iter().collect();
+    let mut task_list: Vec<&tasks::Task> = open.iter().collect();
     task_list.sort_by_key(|t| (t.due >= today, t.due.clone()));
     let deadlines = Deadlines {
         open: open.len(),
@@ -300,11 +300,11 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     });
 
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let supp = queries::suppression_rows(conn)?;
+    let supp = suppression::suppression_rows(conn)?;
     for (_, r, _) in &supp {
         *reasons.entry(r.clone()).or_default() += 1;
     }
-    let erasures: i64 = queries::tombstone_count(conn)?;
+    let erasures: i64 = suppression::tombstone_count(conn)?;
     let inherited = setting(conn, "inherited_hash_keys")?
         .and_then(|v| serde_json::from_str::<Vec<String>>(&v).ok())
         .map_or(0, |v| v.len());

@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::consent::Status;
 use crate::error::Result;
 use crate::model::fmt_ts;
-use crate::register::{Change, queries, retention as rq, set_setting, setting};
+use crate::register::{Change, catalogue, evidence, people, retention as rq, set_setting, setting};
 
 /// The kinds a policy covers, with their default periods in months.
 pub const KINDS: &[(&str, u32, &str)] = &[
@@ -101,13 +101,13 @@ fn before(now: DateTime<Utc>, months: u32) -> String {
 /// Work out what is past the policy at `now`.
 pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     let p = policy(conn)?;
-    let own = queries::self_controller(conn)?;
+    let own = catalogue::self_controller(conn)?;
     let mut d = Due::default();
     let today = now.date_naive().to_string();
-    let people: Vec<queries::Person> = queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
-    let consents = queries::consents(conn, None, None)?;
-    let bases = queries::bases(conn, None)?;
-    let roles = queries::roles(conn, None)?;
+    let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
+    let consents = evidence::consents(conn, None, None)?;
+    let bases = evidence::bases(conn, None)?;
+    let roles = people::roles(conn, None)?;
     // Wind-downs first: their people are not counted again as inactive.
     let mut wound: BTreeSet<String> = BTreeSet::new();
     let closing = rq::wind_downs_due(conn, &today)?;
@@ -127,11 +127,11 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     }
     if p["inactive_people"] > 0 {
         let cutoff = before(now, p["inactive_people"]);
-        let purposes = queries::purposes(conn)?;
+        let purposes = catalogue::purposes(conn)?;
         let refresh: BTreeMap<&str, Option<u32>> =
             purposes.iter().map(|p| (p.code.as_str(), p.refresh_months)).collect();
-        let controllers: Vec<String> = queries::controllers(conn)?.into_iter().map(|c| c.slug).collect();
-        let mut by_person: BTreeMap<&str, Vec<&queries::StoredConsent>> = BTreeMap::new();
+        let controllers: Vec<String> = catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect();
+        let mut by_person: BTreeMap<&str, Vec<&evidence::StoredConsent>> = BTreeMap::new();
         for c in &consents {
             by_person.entry(c.person_id.as_str()).or_default().push(c);
         }
@@ -193,7 +193,7 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
 /// Apply what is due, in the caller's transaction.
 pub fn apply(c: &Change<'_>, d: &Due) -> Result<()> {
     for id in d.inactive_people.iter().chain(d.transfers.iter().flat_map(|t| t.anonymise.iter())) {
-        queries::strip_person(c, id, c.now)?;
+        people::strip_person(c, id, c.now)?;
     }
     for t in &d.transfers {
         rq::mark_wound_down(c, &t.transfer)?;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::model::fmt_ts;
-use crate::register::{docs, queries, setting};
+use crate::register::{catalogue, evidence, people, setting, transfers};
 use crate::report::{Doc, Section};
 
 /// One processing activity (a purpose).
@@ -33,7 +33,7 @@ pub struct Activity {
 pub struct Ropa {
     pub generated_at: String,
     pub community: String,
-    pub controller: queries::Controller,
+    pub controller: catalogue::Controller,
     pub activities: Vec<Activity>,
     pub recipients: Vec<serde_json::Value>,
     pub international_transfers: String,
@@ -54,14 +54,14 @@ pub const SECURITY_MEASURES: &[&str] = &[
 
 /// Build the record at `now`.
 pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> Result<Ropa> {
-    let own = queries::self_controller(conn)?;
-    let people: BTreeMap<String, queries::Person> =
-        queries::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).map(|p| (p.id.clone(), p)).collect();
-    let consents = queries::consents(conn, None, None)?;
-    let bases = queries::bases(conn, None)?;
+    let own = catalogue::self_controller(conn)?;
+    let people: BTreeMap<String, people::Person> =
+        people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).map(|p| (p.id.clone(), p)).collect();
+    let consents = evidence::consents(conn, None, None)?;
+    let bases = evidence::bases(conn, None)?;
     let policy = crate::retention::policy(conn)?;
     let mut activities = Vec::new();
-    for p in queries::purposes(conn)? {
+    for p in catalogue::purposes(conn)? {
         let mut lawful: BTreeSet<String> = BTreeSet::new();
         let mut who: BTreeSet<String> = BTreeSet::new();
         let mut groups: BTreeSet<String> = BTreeSet::new();
@@ -116,8 +116,8 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             },
         });
     }
-    let transfers = docs::transfers(conn)?;
-    let recipients: Vec<serde_json::Value> = queries::controllers(conn)?
+    let transfers = transfers::transfers(conn)?;
+    let recipients: Vec<serde_json::Value> = catalogue::controllers(conn)?
         .into_iter()
         .filter(|c| !c.is_self)
         .map(|c| {

@@ -20,8 +20,11 @@ use crate::model::{
     AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, fmt_ts, new_id, normalise_email,
     parse_timestamp,
 };
-use crate::register::queries::{self, BasisEvent, Controller, Person, Role};
-use crate::register::{Change, set_setting, vault};
+use crate::register::catalogue::Controller;
+use crate::register::evidence::BasisEvent;
+use crate::register::people::Person;
+use crate::register::people::Role;
+use crate::register::{Change, accounts, catalogue, evidence, imports, people, set_setting, suppression, tasks};
 
 /// What an import did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -83,7 +86,7 @@ fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &
         created_at: now.to_string(),
         erased_at: None,
     };
-    queries::insert_person(c, &mut p)?;
+    people::insert_person(c, &mut p)?;
     Ok(p.id)
 }
 
@@ -104,7 +107,7 @@ pub struct Options<'a> {
 /// The person already in the register with this email, when merging.
 fn known(c: &Change<'_>, merge: bool, email: Option<&str>) -> Result<Option<String>> {
     match email.filter(|e| merge && !e.trim().is_empty()) {
-        Some(e) => Ok(queries::person_by_email(c, &normalise_email(e))?.map(|p| p.id)),
+        Some(e) => Ok(people::person_by_email(c, &normalise_email(e))?.map(|p| p.id)),
         None => Ok(None),
     }
 }
@@ -124,10 +127,10 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         set_setting(c, "created_at", &now)?;
     }
     for ce in &m.controllers {
-        if merge && queries::controller(c, &ce.slug)?.is_some() {
+        if merge && catalogue::controller(c, &ce.slug)?.is_some() {
             continue;
         }
-        queries::insert_controller(
+        catalogue::insert_controller(
             c,
             &Controller {
                 id: ce.slug.clone(),
@@ -156,7 +159,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
             Some(id) => {
                 matched += 1;
-                (id.clone(), queries::roles(c, Some(&id))?)
+                (id.clone(), people::roles(c, Some(&id))?)
             }
             None => (insert_received(c, &row, &source, &now)?, Vec::new()),
         };
@@ -169,7 +172,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             if had.iter().any(same) {
                 continue;
             }
-            queries::insert_role(
+            people::insert_role(
                 c,
                 &mut Role {
                     id: new_id("rol"),
@@ -201,7 +204,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
             let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
             let email = r.get(0).unwrap_or("").to_string();
-            let found = match queries::person(c, &reference)? {
+            let found = match people::person(c, &reference)? {
                 Some(p) => Some(p.id),
                 None => known(c, merge, Some(&email))?,
             };
@@ -239,7 +242,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
                     format!("{} (sent in bundle {})", m.from, m.bundle_id),
                 )
             };
-            if queries::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
+            if evidence::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
                 events += 1;
             }
         }
@@ -272,14 +275,15 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
                 .collect(),
             context: None,
         };
-        if queries::purpose(c, &ev.purpose)?.is_some() && queries::insert_consent(c, &pid, &ev, &src, c.now)?.is_some()
+        if catalogue::purpose(c, &ev.purpose)?.is_some()
+            && evidence::insert_consent(c, &pid, &ev, &src, c.now)?.is_some()
         {
             events += 1;
         }
     }
     for b in lines(contents, "data/register/bases.jsonl")? {
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
-        queries::insert_basis(
+        evidence::insert_basis(
             c,
             &mut BasisEvent {
                 id: new_id("bas"),
@@ -313,7 +317,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     if let Some(bytes) = contents.files.get("data/suppression.csv") {
         let mut rdr = csv::Reader::from_reader(&bytes[..]);
         for r in rdr.records().flatten() {
-            if queries::suppress(
+            if suppression::suppress(
                 c,
                 r.get(0).unwrap_or(""),
                 r.get(1).unwrap_or(""),
@@ -335,11 +339,11 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         ));
     }
     for r in custodians {
-        vault::add_custodian(c, &r.to_string(), None, &now)?;
+        accounts::add_custodian(c, &r.to_string(), None, &now)?;
     }
     // Merging: secrets go to every current custodian of the register, the new ones included.
     let custodians: Vec<age::x25519::Recipient> =
-        if merge { vault::current_recipients(c)? } else { custodians.to_vec() };
+        if merge { accounts::current_recipients(c)? } else { custodians.to_vec() };
     if !accounts.is_empty() && custodians.is_empty() {
         return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
     }
@@ -349,7 +353,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     for a in &accounts {
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
         let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
-        let acc = vault::Account {
+        let acc = accounts::Account {
             id: s(a, "id").unwrap_or_else(|| new_id("acc")),
             service: s(a, "service").unwrap_or_else(|| "other".into()),
             url: s(a, "url").unwrap_or_default(),
@@ -365,12 +369,12 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             secret_updated_at: now.clone(),
             rotations: Vec::new(),
         };
-        if merge && vault::accounts(c)?.iter().any(|a| a.id == acc.id) {
-            vault::set_secret(c, &acc.id, &ct, &names, &now)?;
+        if merge && accounts::accounts(c)?.iter().any(|a| a.id == acc.id) {
+            accounts::set_secret(c, &acc.id, &ct, &names, &now)?;
         } else {
-            vault::insert_account(c, &acc, &ct)?;
+            accounts::insert_account(c, &acc, &ct)?;
         }
-        let (t, _) = vault::add_task(
+        let (t, _) = tasks::add_task(
             c,
             "rotate_account",
             &acc.id,
@@ -389,7 +393,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     if new_people > 0 {
         let month = transfer_at.date_naive().checked_add_months(Months::new(1)).unwrap_or(transfer_at.date_naive());
         let due = o.first_message.map_or(month, |f| f.min(month)).to_string();
-        let (t, _) = vault::add_task(
+        let (t, _) = tasks::add_task(
             c,
             "art14_notice",
             &m.bundle_id,
@@ -404,9 +408,9 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         tasks.push(t);
     }
     // The receiving side's record of the transfer: the sender is the other party.
-    crate::register::docs::insert_received(
+    crate::register::transfers::insert_received(
         c,
-        &crate::register::docs::Transfer {
+        &crate::register::transfers::Transfer {
             id: m.bundle_id.clone(),
             controller: m.from.clone(),
             name: m.bundle_id.clone(),
@@ -419,7 +423,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             counts: serde_json::json!({ "register": people - list_people, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts.len(), "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
         },
     )?;
-    queries::record_import(
+    imports::record_import(
         c,
         &m.bundle_id,
         "bundle",

@@ -15,7 +15,7 @@ use super::zipstream::{Writer, Written};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
 use crate::model::fmt_ts;
-use crate::register::{audit, queries, vault};
+use crate::register::{accounts, audit, catalogue, evidence, people, suppression};
 use crate::transfer::plan::{self, Plan};
 
 /// The bundle format version this writer produces.
@@ -204,7 +204,7 @@ pub fn create(
     // or are redacted one at a time.
     let mut small: Vec<(String, Vec<u8>)> = Vec::new();
     small.push(("data/register/people.jsonl".into(), jsonl(&p.rows)));
-    let history: Vec<serde_json::Value> = queries::consents(conn, None, None)?
+    let history: Vec<serde_json::Value> = evidence::consents(conn, None, None)?
         .into_iter()
         .filter(|c| included.contains(c.person_id.as_str()))
         .map(|c| {
@@ -218,17 +218,18 @@ pub fn create(
         })
         .collect();
     small.push(("data/register/consent-events.jsonl".into(), jsonl(history)));
-    let bases: Vec<queries::BasisEvent> =
-        queries::bases(conn, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
+    let bases: Vec<evidence::BasisEvent> =
+        evidence::bases(conn, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
     small.push(("data/register/bases.jsonl".into(), jsonl(bases)));
     let mut list = Vec::new();
     for pp in p.people.iter().filter(|x| x.mailing_list.decision.included) {
-        let person = queries::person_required(conn, &pp.id)?;
+        let person = people::person_required(conn, &pp.id)?;
         let attributes = serde_json::json!({ "ref": pp.reference, "consent": pp.mailing_list.evidence });
         list.push(vec![person.email.unwrap_or_default(), person.name.unwrap_or_default(), attributes.to_string()]);
     }
     small.push(("data/mailing-list.csv".into(), csv_bytes(&["email", "name", "attributes"], &list)?));
-    let supp: Vec<Vec<String>> = queries::suppression_rows(conn)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
+    let supp: Vec<Vec<String>> =
+        suppression::suppression_rows(conn)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
     small.push(("data/suppression.csv".into(), csv_bytes(&["hash", "reason", "at"], &supp)?));
     let key = crate::register::setting(conn, "hash_key")?.unwrap_or_default();
     small.push((
@@ -237,13 +238,13 @@ pub fn create(
             .unwrap_or_default(),
     ));
     let mut accounts = Vec::new();
-    let all_accounts = vault::accounts(conn)?;
+    let all_accounts = accounts::accounts(conn)?;
     if !all_accounts.is_empty() {
         let ids = req.identity.as_ref().ok_or_else(|| {
             Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
         })?;
         for a in &all_accounts {
-            let ct = vault::secret(conn, &a.id)?;
+            let ct = accounts::secret(conn, &a.id)?;
             let plain = crate::vault::decrypt(ids, &ct, &format!("the secret of account {}", a.id))?;
             accounts.push(serde_json::json!({
                 "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
@@ -287,7 +288,7 @@ pub fn create(
         + p.documents
             .iter()
             .filter(|d| d.included)
-            .filter_map(|d| crate::register::docs::document(conn, &d.id).ok())
+            .filter_map(|d| crate::register::documents::document(conn, &d.id).ok())
             .filter_map(|d| std::fs::metadata(&d.path).ok())
             .map(|m| m.len())
             .sum::<u64>();
@@ -301,7 +302,7 @@ pub fn create(
     }
     let mut report = BTreeMap::new();
     for d in p.documents.iter().filter(|d| d.included) {
-        let doc = crate::register::docs::document(conn, &d.id)?;
+        let doc = crate::register::documents::document(conn, &d.id)?;
         let safe: String =
             d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
         let path = format!("data/documents/{}-{safe}", d.id);
@@ -314,7 +315,7 @@ pub fn create(
                 zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
             }
             "redacted_copy" => {
-                let r = crate::register::docs::latest_review(conn, &d.id, &p.receiver.slug)?
+                let r = crate::register::documents::latest_review(conn, &d.id, &p.receiver.slug)?
                     .and_then(|r| r.redacted_copy_path)
                     .ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
                 let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;
@@ -365,7 +366,7 @@ pub fn create(
         to: p.receiver.slug.clone(),
         community: community.clone(),
         controllers: {
-            let own = queries::self_controller(conn)?;
+            let own = catalogue::self_controller(conn)?;
             vec![
                 ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
                 ControllerEntry {
@@ -397,7 +398,7 @@ pub fn create(
         env!("CARGO_PKG_VERSION"),
         req.now.date_naive(),
         req.bundle_id,
-        queries::self_controller(conn)?.name.replace(['\n', '\r'], " "),
+        catalogue::self_controller(conn)?.name.replace(['\n', '\r'], " "),
         payload_bytes,
         files.len()
     );
@@ -438,8 +439,8 @@ pub fn create(
         "format_version": FORMAT_VERSION,
         "transfer_id": req.bundle_id,
         "created_at": fmt_ts(req.now),
-        "from": serde_json::to_value(queries::self_controller(conn)?).unwrap_or_default(),
-        "to": serde_json::to_value(queries::controller(conn, &p.receiver.slug)?).unwrap_or_default(),
+        "from": serde_json::to_value(catalogue::self_controller(conn)?).unwrap_or_default(),
+        "to": serde_json::to_value(catalogue::controller(conn, &p.receiver.slug)?).unwrap_or_default(),
         "plan_date": p.date,
         "plan_digest": p.digest,
         "approval": p.approval,

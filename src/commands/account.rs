@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::keys;
 use crate::model::{fmt_ts, new_id, parse_date};
 use crate::output::{Outcome, table};
-use crate::register::vault::{self as q, Account};
+use crate::register::accounts::Account;
+use crate::register::{accounts, tasks};
 
 /// The rotation steps a handed-over account needs (R18).
 pub const ROTATION_STEPS: &[&str] = &["password", "recovery", "2fa", "admins"];
@@ -78,7 +79,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             {
                 return Err(Error::bad("--paid-until", "must be a date like 2026-10-31"));
             }
-            let recipients = q::current_recipients(&reg)?;
+            let recipients = accounts::current_recipients(&reg)?;
             if recipients.is_empty() {
                 return Err(Error::NoCustodians);
             }
@@ -104,7 +105,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 rotations: Vec::new(),
             };
             reg.change(ctx.now, |c| {
-                q::insert_account(c, &a, &ct)?;
+                accounts::insert_account(c, &a, &ct)?;
                 c.audit(
                     "account.add",
                     &a.id,
@@ -120,13 +121,13 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account", a, text))
         }
         AccountCmd::List => {
-            let list = q::accounts(&reg)?;
+            let list = accounts::accounts(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(line).collect();
             let text = table(&["ID", "SERVICE", "URL", "LOGIN", "PAID UNTIL", "ROTATED"], &rows);
             Ok(Outcome::new("account_list", list, text))
         }
         AccountCmd::Show { id } => {
-            let a = q::account(&reg, &id)?;
+            let a = accounts::account(&reg, &id)?;
             let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
             let mut text = format!("account {} ({})\n", a.id, a.service);
             for (k, v) in [
@@ -156,7 +157,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account", a, text))
         }
         AccountCmd::Reveal { id, identity, out } => {
-            let a = q::account(&reg, &id)?;
+            let a = accounts::account(&reg, &id)?;
             if out.is_none() && (ctx.style.json || !std::io::stdout().is_terminal()) {
                 return Err(Error::bad(
                     "--out",
@@ -164,7 +165,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 ));
             }
             let ids = keys::load_identities(&identity)?;
-            let ct = q::secret(&reg, &a.id)?;
+            let ct = accounts::secret(&reg, &a.id)?;
             let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;
             match &out {
                 Some(path) => keys::write_new(path, 0o600, &plain)?,
@@ -189,25 +190,25 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account_reveal", data, text))
         }
         AccountCmd::RotateDone { id, what } => {
-            let a = q::account(&reg, &id)?;
+            let a = accounts::account(&reg, &id)?;
             let completed = reg.change(ctx.now, |c| {
-                q::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
+                accounts::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
                 c.audit("account.rotate", &a.id, serde_json::json!({ "what": what }))?;
                 // A rotation task is done when every step has been recorded since it was created.
-                if let Some(t) = q::open_task(c, "rotate_account", &a.id)? {
-                    let after = q::account(c, &a.id)?;
+                if let Some(t) = tasks::open_task(c, "rotate_account", &a.id)? {
+                    let after = accounts::account(c, &a.id)?;
                     let all = ROTATION_STEPS
                         .iter()
                         .all(|s| after.rotations.iter().any(|r| r.what == *s && r.done_at >= t.created_at));
                     if all {
-                        q::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
+                        tasks::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
                         c.audit("tasks.done", &t.id, serde_json::json!({ "kind": t.kind }))?;
                         return Ok(Some(t.id));
                     }
                 }
                 Ok(None)
             })?;
-            let a = q::account(&reg, &id)?;
+            let a = accounts::account(&reg, &id)?;
             let mut text = format!("account {}: {what} rotation recorded\n", a.id);
             if let Some(t) = &completed {
                 text.push_str(&format!("every rotation step is done: task {t} closed\n"));

@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
         AuditCmd::Verify { checkpoint, signer } => verify(&reg, checkpoint.as_deref(), signer.as_deref()),
         AuditCmd::Report { to, format, out, detail } => {
             if let Some(t) = &to
-                && crate::register::queries::controller(&reg, t)?.is_none()
+                && crate::register::catalogue::controller(&reg, t)?.is_none()
             {
                 return Err(crate::error::Error::NotFound { kind: "controller", id: t.clone() });
             }
@@ -146,7 +146,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
                     format!("entry {seq} is broken ({why}): a checkpoint would vouch for a damaged log"),
                 ));
             }
-            let own = crate::register::queries::self_controller(&reg)?;
+            let own = crate::register::catalogue::self_controller(&reg)?;
             let (size, root) = audit::tree_head(&reg)?;
             let (seed, _) = key.ed25519();
             let note = crate::bundle::checkpoint::sign(

@@ -6,11 +6,11 @@ use crate::cli::{BasisCmd, BasisTarget};
 use crate::error::{Error, Result};
 use crate::import::own;
 use crate::output::{Outcome, table};
-use crate::register::queries;
+use crate::register::{evidence, people};
 
 fn event(ctx: &Ctx, t: &BasisTarget, action: &str, basis: &str, assessment_ref: &str) -> Result<Outcome> {
     let mut reg = ctx.open()?;
-    let p = queries::person_required(&reg, &t.person)?;
+    let p = people::person_required(&reg, &t.person)?;
     if p.erased_at.is_some() {
         return Err(Error::Erased { person: p.id });
     }
@@ -59,10 +59,10 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
         BasisCmd::List { person } => {
             let reg = ctx.open()?;
             let pid = match &person {
-                Some(p) => Some(queries::person_required(&reg, p)?.id),
+                Some(p) => Some(people::person_required(&reg, p)?.id),
                 None => None,
             };
-            let list = queries::bases(&reg, pid.as_deref())?;
+            let list = evidence::bases(&reg, pid.as_deref())?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|b| {

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::keys::{self, SigningKey};
 use crate::model::{fmt_ts, slugify};
 use crate::output::Outcome;
-use crate::register::{docs, setting};
+use crate::register::{setting, transfers};
 use crate::transfer::plan::{self, Request};
 
 /// Run a bundle subcommand.
@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         now: ctx.now,
     };
     let record = |created: &crate::bundle::write::Created| -> Result<()> {
-        let t = docs::Transfer {
+        let t = transfers::Transfer {
             id: bundle_id.clone(),
             controller: to.clone(),
             name: req.name.clone(),
@@ -132,14 +132,14 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         // A second connection: the plan's reads hold the first.
         let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
         w.change(ctx.now, |c| {
-            docs::insert_transfer(c, &t)?;
+            transfers::insert_transfer(c, &t)?;
             let went: Vec<String> = p
                 .people
                 .iter()
                 .filter(|x| x.register.decision.included || x.mailing_list.decision.included)
                 .map(|x| x.id.clone())
                 .collect();
-            docs::add_transfer_people(c, &bundle_id, &went)?;
+            transfers::add_transfer_people(c, &bundle_id, &went)?;
             // The statistical outputs released, with their thresholds (the statistical output log).
             let statistics: Vec<serde_json::Value> = p
                 .aggregates
@@ -243,7 +243,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         return Ok(o.note("nothing was written; ask the sender for a new bundle"));
     }
     if let Some(reg) = &existing {
-        let own = crate::register::queries::self_controller(reg)?;
+        let own = crate::register::catalogue::self_controller(reg)?;
         if Some(own.slug.as_str()) != v.to.as_deref() {
             return Err(Error::bad(
                 "--into",
@@ -256,7 +256,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
             ));
         }
         let id = v.bundle_id.clone().unwrap_or_default();
-        if let Some((_, at)) = crate::register::queries::import_seen(reg, &id)? {
+        if let Some((_, at)) = crate::register::imports::import_seen(reg, &id)? {
             return Err(Error::bad(
                 "FILE",
                 format!("bundle {id} was imported into {} on {at}; a bundle is imported once", into.display()),

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::import::own;
 use crate::model::parse_moment;
 use crate::output::{Outcome, table};
-use crate::register::queries;
+use crate::register::{catalogue, evidence, people, suppression};
 
 fn raw(f: &ConsentFields, action: &str) -> RawConsent {
     RawConsent {
@@ -27,13 +27,13 @@ fn raw(f: &ConsentFields, action: &str) -> RawConsent {
 
 fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
     let mut reg = ctx.open()?;
-    let p = queries::person_required(&reg, &f.person)?;
+    let p = people::person_required(&reg, &f.person)?;
     if p.erased_at.is_some() {
         return Err(Error::Erased { person: p.id });
     }
     let action = raw.action.clone();
     let id = reg.change(ctx.now, |c| {
-        let id = own::apply_consent(c, &crate::register::queries::RegisterLookup::new(c), &p, &raw, "direct")?
+        let id = own::apply_consent(c, &crate::register::catalogue::RegisterLookup::new(c), &p, &raw, "direct")?
             .map_err(|ps| refused(&p.id, ps))?;
         if let Some(id) = &id {
             c.audit(
@@ -49,7 +49,7 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
         None => format!("an identical {action} is already recorded for {}; nothing changed\n", p.id),
     };
     let event = match &id {
-        Some(id) => queries::consents(&reg, Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
+        Some(id) => evidence::consents(&reg, Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
         None => None,
     };
     Ok(Outcome::new("consent_event", event, text))
@@ -98,19 +98,19 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         ConsentCmd::RequestList { to, out } => {
             let mut reg = ctx.open()?;
             let receiver =
-                queries::controller(&reg, &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
-            let own = queries::self_controller(&reg)?;
-            let refresh = |code: &str| queries::purpose(&reg, code).ok().flatten().and_then(|p| p.refresh_months);
+                catalogue::controller(&reg, &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
+            let own = catalogue::self_controller(&reg)?;
+            let refresh = |code: &str| catalogue::purpose(&reg, code).ok().flatten().and_then(|p| p.refresh_months);
             let (nl, sn) = (refresh("newsletter"), refresh("successor_newsletter"));
             let mut rows = Vec::new();
-            for p in queries::people(&reg)? {
+            for p in people::people(&reg)? {
                 let Some(email) = p.email.clone().filter(|_| p.erased_at.is_none()) else { continue };
                 if let Some(e) = &p.email_norm
-                    && queries::suppressed(&reg, &crate::register::keyed_hash(&reg, e)?)?.is_some()
+                    && suppression::suppressed(&reg, &crate::register::suppression::keyed_hash(&reg, e)?)?.is_some()
                 {
                     continue;
                 }
-                let events = queries::consents(&reg, Some(&p.id), None)?;
+                let events = evidence::consents(&reg, Some(&p.id), None)?;
                 let views = |purpose: &str| {
                     events.iter().filter(|e| e.purpose == purpose).filter_map(|e| e.view()).collect::<Vec<_>>()
                 };
@@ -140,15 +140,15 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 None => ctx.now,
             };
             let pid = match &id {
-                Some(i) => Some(queries::person_required(&reg, i)?.id),
+                Some(i) => Some(people::person_required(&reg, i)?.id),
                 None => None,
             };
             if let Some(p) = &purpose
-                && queries::purpose(&reg, p)?.is_none()
+                && catalogue::purpose(&reg, p)?.is_none()
             {
                 return Err(Error::NotFound { kind: "purpose", id: p.clone() });
             }
-            let events = queries::consents(&reg, pid.as_deref(), purpose.as_deref())?;
+            let events = evidence::consents(&reg, pid.as_deref(), purpose.as_deref())?;
             let rows: Vec<Vec<String>> = events
                 .iter()
                 .map(|e| {

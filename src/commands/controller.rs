@@ -5,7 +5,8 @@ use crate::cli::{ControllerCmd, ControllerFields, PurposeCmd};
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, slugify};
 use crate::output::{Outcome, table};
-use crate::register::queries::{self, Controller};
+use crate::register::catalogue;
+use crate::register::catalogue::Controller;
 
 fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
     let mut changed = Vec::new();
@@ -67,14 +68,14 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             apply(&mut c, fields);
             check_dpia(&reg, &c)?;
             reg.change(ctx.now, |t| {
-                queries::insert_controller(t, &c)?;
+                catalogue::insert_controller(t, &c)?;
                 t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
             })?;
             let text = format!("added controller {} ({})\n", c.slug, c.kind);
             Ok(Outcome::new("controller", c, text))
         }
         ControllerCmd::List => {
-            let list = queries::controllers(&reg)?;
+            let list = catalogue::controllers(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {
@@ -93,7 +94,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
         }
         ControllerCmd::Edit { slug, name, kind, fields } => {
             let mut c =
-                queries::controller(&reg, &slug)?.ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
+                catalogue::controller(&reg, &slug)?.ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
             let mut changed = apply(&mut c, fields);
             if let Some(n) = name.filter(|n| !n.trim().is_empty() && n.trim() != c.name) {
                 c.name = n.trim().to_string();
@@ -110,7 +111,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 check_dpia(&reg, &c)?;
             }
             reg.change(ctx.now, |t| {
-                queries::update_controller(t, &c)?;
+                catalogue::update_controller(t, &c)?;
                 t.audit("controller.edit", &slug, serde_json::json!({ "fields": changed }))
             })?;
             let text = format!("controller {slug}: changed {}\n", changed.join(", "));
@@ -124,7 +125,7 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     match cmd {
         PurposeCmd::List => {
-            let list = queries::purposes(&reg)?;
+            let list = catalogue::purposes(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|p| {
@@ -143,7 +144,7 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
         }
         PurposeCmd::Fields { code, set } => {
             let mut reg = reg;
-            let p = queries::purpose(&reg, &code)?.ok_or(Error::NotFound { kind: "purpose", id: code.clone() })?;
+            let p = catalogue::purpose(&reg, &code)?.ok_or(Error::NotFound { kind: "purpose", id: code.clone() })?;
             let fields: Vec<String> = set.split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
             for f in &fields {
                 if crate::transfer::plan::NEVER_PER_PERSON.contains(&f.as_str()) {
@@ -160,10 +161,10 @@ pub fn purposes(ctx: &Ctx, cmd: PurposeCmd) -> Result<Outcome> {
                 }
             }
             reg.change(ctx.now, |c| {
-                crate::register::docs::set_purpose_fields(c, &p.code, &fields)?;
+                crate::register::catalogue::set_purpose_fields(c, &p.code, &fields)?;
                 c.audit("purpose.fields", &p.code, serde_json::json!({ "fields": fields }))
             })?;
-            let p = queries::purpose(&reg, &code)?;
+            let p = catalogue::purpose(&reg, &code)?;
             Ok(Outcome::new("purpose", p, format!("{code} carries: {}\n", fields.join(", "))))
         }
     }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::keys;
 use crate::model::fmt_ts;
 use crate::output::{Outcome, table};
-use crate::register::{Change, vault as q};
+use crate::register::{Change, accounts, tasks};
 
 /// Days given to rotate an account after its secret's exposure changed.
 pub const ROTATION_DAYS: i64 = 14;
@@ -16,7 +16,7 @@ pub const ROTATION_DAYS: i64 = 14;
 /// Re-encrypt every account secret to the current custodians, opening them with `identity`.
 /// Returns how many secrets were re-encrypted.
 pub fn reencrypt_all(c: &Change<'_>, identity: Option<&Path>) -> Result<usize> {
-    let accounts = q::accounts(c)?;
+    let accounts = accounts::accounts(c)?;
     if accounts.is_empty() {
         return Ok(0);
     }
@@ -27,13 +27,13 @@ pub fn reencrypt_all(c: &Change<'_>, identity: Option<&Path>) -> Result<usize> {
         ));
     };
     let ids = keys::load_identities(identity)?;
-    let recipients = q::current_recipients(c)?;
+    let recipients = accounts::current_recipients(c)?;
     let names: Vec<String> = recipients.iter().map(|r| r.to_string()).collect();
     for a in &accounts {
-        let ct = q::secret(c, &a.id)?;
+        let ct = accounts::secret(c, &a.id)?;
         let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;
         let fresh = crate::vault::encrypt(&recipients, &plain)?;
-        q::set_secret(c, &a.id, &fresh, &names, &fmt_ts(c.now))?;
+        accounts::set_secret(c, &a.id, &fresh, &names, &fmt_ts(c.now))?;
     }
     Ok(accounts.len())
 }
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
         CustodianCmd::Add { recipient, label, identity } => {
             let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let n = reg.change(ctx.now, |c| {
-                if !q::add_custodian(c, &rs, label.as_deref(), &fmt_ts(c.now))? {
+                if !accounts::add_custodian(c, &rs, label.as_deref(), &fmt_ts(c.now))? {
                     return Err(Error::bad("RECIPIENT", "already a custodian"));
                 }
                 let n = reencrypt_all(c, identity.as_deref())?;
@@ -66,17 +66,17 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
         CustodianCmd::Remove { recipient, identity } => {
             let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let (n, tasks) = reg.change(ctx.now, |c| {
-                if !q::remove_custodian(c, &rs, &fmt_ts(c.now))? {
+                if !accounts::remove_custodian(c, &rs, &fmt_ts(c.now))? {
                     return Err(Error::NotFound { kind: "custodian", id: keys::fingerprint(rs.as_bytes()) });
                 }
-                if q::custodians(c, true)?.is_empty() {
+                if accounts::custodians(c, true)?.is_empty() {
                     return Err(Error::bad("RECIPIENT", "this is the last custodian: add another before removing it"));
                 }
                 let n = reencrypt_all(c, identity.as_deref())?;
                 let due = (c.now + chrono::Duration::days(ROTATION_DAYS)).date_naive().to_string();
                 let mut tasks = 0;
-                for a in q::accounts(c)? {
-                    let (_, new) = q::add_task(
+                for a in accounts::accounts(c)? {
+                    let (_, new) = tasks::add_task(
                         c,
                         "rotate_account",
                         &a.id,
@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
             Ok(o)
         }
         CustodianCmd::List => {
-            let list = q::custodians(&reg, false)?;
+            let list = accounts::custodians(&reg, false)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {

@@ -5,7 +5,9 @@ use crate::cli::{DocumentCmd, RedactCmd};
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, new_id};
 use crate::output::{Outcome, table};
-use crate::register::docs::{self, Document, Review};
+use crate::register::documents;
+use crate::register::documents::Document;
+use crate::register::documents::Review;
 use crate::transfer::plan::{self, Request, format_of, hash_file, read_source, redactable};
 
 /// Run a document subcommand.
@@ -25,7 +27,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 let size = std::fs::metadata(&abs).map_err(|e| Error::io("read", &abs, e))?.len();
                 let file_name = abs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 let abs_s = abs.display().to_string();
-                if let Some(d) = docs::document_by_source(&reg, &abs_s, &sha)? {
+                if let Some(d) = documents::document_by_source(&reg, &abs_s, &sha)? {
                     docs_out.push(d);
                     continue;
                 }
@@ -45,7 +47,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             }
             reg.change(ctx.now, |c| {
                 for d in &added {
-                    docs::insert_document(c, d)?;
+                    documents::insert_document(c, d)?;
                 }
                 c.audit(
                     "document.add",
@@ -73,7 +75,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             Ok(o)
         }
         DocumentCmd::List => {
-            let list = docs::documents(&reg)?;
+            let list = documents::documents(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|d| {
@@ -96,7 +98,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             Ok(Outcome::new("document_list", list, text))
         }
         DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise } => {
-            let d = docs::document(&reg, &id)?;
+            let d = documents::document(&reg, &id)?;
             let to = super::transfer::receiver(&reg, to.as_deref())?;
             let sha = hash_file(std::path::Path::new(&d.path))
                 .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
@@ -148,7 +150,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 reviewed_at: fmt_ts(ctx.now),
             };
             reg.change(ctx.now, |c| {
-                docs::insert_review(c, &r)?;
+                documents::insert_review(c, &r)?;
                 c.audit("document.review", &d.id, serde_json::json!({ "to": to, "decision": decision }))
             })?;
             let text = format!("{}: {decision} for {to}, reviewed by {}\n", d.id, r.reviewer);
@@ -173,8 +175,8 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     };
     let redactor = plan::redactor(&reg, &req, ctx.now)?;
     let targets: Vec<Document> = match &doc {
-        Some(id) => vec![docs::document(&reg, id)?],
-        None => docs::documents(&reg)?,
+        Some(id) => vec![documents::document(&reg, id)?],
+        None => documents::documents(&reg)?,
     };
     let mut findings = Vec::new();
     let mut reports = Vec::new();

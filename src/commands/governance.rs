@@ -7,8 +7,11 @@ use crate::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, RequestCmd};
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, new_id, parse_date, parse_timestamp};
 use crate::output::{Outcome, table};
-use crate::register::governance::{self as g, Request};
-use crate::register::{queries, vault};
+use crate::register::{
+    catalogue,
+    governance::{self as g, Request},
+    people, tasks,
+};
 
 fn day(flag: &str, s: &str) -> Result<NaiveDate> {
     parse_date(s).ok_or_else(|| Error::bad(flag, format!("'{s}' is not a date: write it as YYYY-MM-DD")))
@@ -23,7 +26,7 @@ fn not_future(ctx: &Ctx, flag: &str, d: NaiveDate) -> Result<NaiveDate> {
 
 fn person_id(reg: &crate::register::Register, person: Option<&str>) -> Result<Option<String>> {
     match person {
-        Some(p) => Ok(Some(queries::person_required(reg, p)?.id)),
+        Some(p) => Ok(Some(people::person_required(reg, p)?.id)),
         None => Ok(None),
     }
 }
@@ -231,7 +234,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             let due = crate::deadline::complaint_ack_due(received).to_string();
             reg.change(ctx.now, |c| {
                 g::insert_complaint(c, &id, &received.to_string(), pid.as_deref(), &summary, &due)?;
-                vault::set_task(
+                tasks::set_task(
                     c,
                     "complaint_ack",
                     &id,
@@ -253,7 +256,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
                 g::ack_complaint(c, &id, &on.to_string())?;
-                vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                tasks::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
                 c.audit(
                     "complaint.ack",
                     &id,
@@ -271,7 +274,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
                 g::close_complaint(c, &id, &on.to_string(), &outcome)?;
-                vault::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                tasks::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
                 c.audit("complaint.close", &id, serde_json::json!({ "on": on.to_string() }))
             })?;
             let c = g::complaint(&reg, &id)?;
@@ -358,7 +361,7 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
                     },
                 )?;
                 if ico == "undecided" {
-                    vault::set_task(
+                    tasks::set_task(
                         c,
                         "breach_report",
                         &id,
@@ -542,9 +545,9 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
             let policy = ret::policy(&reg)?;
             reg.change(ctx.now, |c| {
                 ret::apply(c, &due)?;
-                vault::finish_open(c, "retention_run", "register", &fmt_ts(c.now), c.actor)?;
+                tasks::finish_open(c, "retention_run", "register", &fmt_ts(c.now), c.actor)?;
                 for t in &due.transfers {
-                    vault::finish_open(c, "retention_run", &t.transfer, &fmt_ts(c.now), c.actor)?;
+                    tasks::finish_open(c, "retention_run", &t.transfer, &fmt_ts(c.now), c.actor)?;
                 }
                 c.audit(
                     "retention.run",
@@ -553,7 +556,7 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
                 )
             })?;
             if let (Some(path), Some(key)) = (&record, &key) {
-                let own = queries::self_controller(&reg)?;
+                let own = catalogue::self_controller(&reg)?;
                 let (size, root) = crate::register::audit::tree_head(&reg)?;
                 let doc = serde_json::json!({
                     "format": "handover-deletion-record",

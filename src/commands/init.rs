@@ -5,8 +5,9 @@ use crate::cli::InitArgs;
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, slugify};
 use crate::output::Outcome;
-use crate::register::queries::{self, Controller, Purpose};
-use crate::register::{Register, set_setting};
+use crate::register::catalogue::Controller;
+use crate::register::catalogue::Purpose;
+use crate::register::{Register, catalogue, set_setting};
 
 /// A seeded purpose: code, name, channels, special category, direct marketing, refresh months, fields.
 pub type SeedPurpose =
@@ -79,7 +80,7 @@ pub const PURPOSES: &[SeedPurpose] = &[
 /// Seed the purpose catalogue into a new register.
 pub fn seed_purposes(conn: &crate::register::Db) -> Result<()> {
     for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
-        queries::insert_purpose(
+        catalogue::insert_purpose(
             conn,
             &Purpose {
                 id: code.to_string(),
@@ -125,7 +126,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
         set_setting(c, "objection_window_days", "28")?;
         set_setting(c, "tombstone_years", "6")?;
         set_setting(c, "created_at", &fmt_ts(now))?;
-        queries::insert_controller(
+        catalogue::insert_controller(
             c,
             &Controller {
                 id: slug.clone(),
@@ -143,7 +144,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
         )?;
         seed_purposes(c)?;
         for r in &custodians {
-            crate::register::vault::add_custodian(c, r, None, &fmt_ts(now))?;
+            crate::register::accounts::add_custodian(c, r, None, &fmt_ts(now))?;
         }
         c.audit(
             "init",

@@ -12,9 +12,10 @@ use crate::import::own::{self, DIVERSITY_COLUMNS, PEOPLE_COLUMNS, Upsert};
 use crate::import::{self, CsvFile};
 use crate::model::{StakeholderGroup, fmt_ts};
 use crate::output::{Outcome, table};
-use crate::people::{self, RawPerson};
-use crate::register::queries::{self, Person};
-use crate::register::{Register, keyed_hash, setting};
+use crate::people::RawPerson;
+use crate::register::people::Person;
+use crate::register::suppression::keyed_hash;
+use crate::register::{Register, catalogue, evidence, people, setting, suppression};
 
 fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Person>) -> RawPerson {
     let pick = |v: Option<String>, old: Option<&Option<String>>| {
@@ -56,14 +57,14 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
     match cmd {
         PersonCmd::Add { reference, fields } => {
             let raw = raw_from_flags(reference.clone(), fields, None);
-            let f = people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
+            let f = crate::people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
             if let Some(r) = &reference
-                && let Some(p) = queries::person(&reg, r)?
+                && let Some(p) = people::person(&reg, r)?
             {
                 return Err(Error::DuplicateRef { reference: r.clone(), existing: p.id });
             }
             if let Some(e) = &f.email_norm
-                && let Some(p) = queries::person_by_email(&reg, e)?
+                && let Some(p) = people::person_by_email(&reg, e)?
             {
                 return Err(Error::DuplicateEmail { existing: p.id });
             }
@@ -72,7 +73,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 c.audit("person.add", &id, serde_json::json!({}))?;
                 Ok(id)
             })?;
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             let text = format!("added person {} (ref {})\n", p.id, p.reference);
             Ok(Outcome::new("person", p, text))
         }
@@ -80,27 +81,27 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             import_file(ctx, &mut reg, &file, format, dry_run, consent)
         }
         PersonCmd::List => {
-            let list = queries::people(&reg)?;
+            let list = people::people(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(person_line).collect();
             let text =
                 format!("{}{} people\n", table(&["ID", "REF", "NAME", "EMAIL", "GROUP", "HUB"], &rows), list.len());
             Ok(Outcome::new("person_list", list, text))
         }
         PersonCmd::Show { id } => {
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             let view = show(&reg, &p, ctx.now)?;
             let text = show_text(&view);
             Ok(Outcome::new("person_view", view, text))
         }
         PersonCmd::Edit { id, fields } => {
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
             let raw = raw_from_flags(None, fields, Some(&p));
-            let f = people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
+            let f = crate::people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
             if let Some(e) = &f.email_norm
-                && let Some(q) = queries::person_by_email(&reg, e)?
+                && let Some(q) = people::person_by_email(&reg, e)?
                 && q.id != p.id
             {
                 return Err(Error::DuplicateEmail { existing: q.id });
@@ -112,7 +113,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 }
                 Ok(u)
             })?;
-            let p2 = queries::person_required(&reg, &p.id)?;
+            let p2 = people::person_required(&reg, &p.id)?;
             let text = match outcome {
                 Upsert::Updated => format!("person {} updated\n", p.id),
                 _ => format!("person {}: nothing to change\n", p.id),
@@ -120,7 +121,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             Ok(Outcome::new("person", p2, text))
         }
         PersonCmd::Export { id, out } => {
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             let export = subject_access(&reg, &p, ctx.now)?;
             let text = export_text(&export);
             if let Some(path) = out {
@@ -145,7 +146,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if reason.trim().is_empty() {
                 return Err(Error::bad("--reason", "say why the person is erased (e.g. the request reference)"));
             }
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
@@ -154,7 +155,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             reg.change(ctx.now, |c| {
                 let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
                 let hash = keyed_hash(c, &key)?;
-                queries::erase_person(
+                people::erase_person(
                     c,
                     &p,
                     &hash,
@@ -163,8 +164,8 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                     &fmt_ts(expires),
                     ctx.now,
                 )?;
-                queries::suppress(c, &hash, "erased", &fmt_ts(ctx.now), "erasure")?;
-                crate::register::art19(c, &p.id, "erasure", ctx.now)?;
+                suppression::suppress(c, &hash, "erased", &fmt_ts(ctx.now), "erasure")?;
+                crate::register::transfers::art19(c, &p.id, "erasure", ctx.now)?;
                 c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))
             })?;
             reg.checkpoint()?;
@@ -179,7 +180,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 .note("if this person's data went to another controller, tell that controller (Art 19)"))
         }
         PersonCmd::SetDiversity { id, category, value } => {
-            let p = queries::person_required(&reg, &id)?;
+            let p = people::person_required(&reg, &id)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
@@ -320,22 +321,22 @@ pub fn status_lines(
     person_id: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<StatusLine>> {
-    if queries::person(conn, person_id)?.is_some_and(|p| p.erased_at.is_some()) {
+    if people::person(conn, person_id)?.is_some_and(|p| p.erased_at.is_some()) {
         // An erased person has no live status: the events stay only as non-identifying history.
         return Ok(Vec::new());
     }
-    let events = queries::consents(conn, Some(person_id), None)?;
-    let controllers: Vec<String> = queries::controllers(conn)?.into_iter().map(|c| c.slug).collect();
+    let events = evidence::consents(conn, Some(person_id), None)?;
+    let controllers: Vec<String> = catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect();
     let mut purposes: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
     purposes.dedup();
     purposes.sort();
     purposes.dedup();
     let mut out = Vec::new();
     for purpose in purposes {
-        let refresh = queries::purpose(conn, &purpose)?.and_then(|p| p.refresh_months);
+        let refresh = catalogue::purpose(conn, &purpose)?.and_then(|p| p.refresh_months);
         let evs: Vec<_> = events.iter().filter(|e| e.purpose == purpose).collect();
         let views: Vec<_> = evs.iter().filter_map(|e| e.view()).collect();
-        let own = queries::self_controller(conn)?.slug;
+        let own = catalogue::self_controller(conn)?.slug;
         for ctl in &controllers {
             let mentioned = evs.iter().any(|e| e.controllers.contains(ctl));
             let all_withdrawn = ctl == &own && evs.iter().all(|e| e.controllers.is_empty());
@@ -373,13 +374,13 @@ pub struct PersonView {
     #[serde(flatten)]
     pub person: Person,
     pub special_category_fields: Vec<String>,
-    pub roles: Vec<queries::Role>,
+    pub roles: Vec<people::Role>,
     pub consent_status: Vec<StatusLine>,
     pub diversity_categories: Vec<String>,
     pub suppressed: Option<String>,
 }
 
-fn special_fields(p: &Person, roles: &[queries::Role], diversity: usize) -> Vec<String> {
+fn special_fields(p: &Person, roles: &[people::Role], diversity: usize) -> Vec<String> {
     let mut v = Vec::new();
     if p.stakeholder_group.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special) {
         v.push("stakeholder_group".to_string());
@@ -398,10 +399,10 @@ fn special_fields(p: &Person, roles: &[queries::Role], diversity: usize) -> Vec<
 
 fn show(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<PersonView> {
     let conn = &reg;
-    let roles = queries::roles(conn, Some(&p.id))?;
-    let diversity = queries::diversity(conn, &p.id)?;
+    let roles = people::roles(conn, Some(&p.id))?;
+    let diversity = people::diversity(conn, &p.id)?;
     let suppressed = match &p.email_norm {
-        Some(e) => queries::suppressed(conn, &keyed_hash(conn, e)?)?,
+        Some(e) => suppression::suppressed(conn, &keyed_hash(conn, e)?)?,
         None => None,
     };
     Ok(PersonView {
@@ -479,14 +480,14 @@ fn show_text(v: &PersonView) -> String {
 #[derive(Debug, Serialize)]
 pub struct SubjectAccess {
     pub generated_at: String,
-    pub controller: queries::Controller,
+    pub controller: catalogue::Controller,
     pub person: Person,
-    pub purposes: Vec<queries::Purpose>,
-    pub roles: Vec<queries::Role>,
-    pub consent_events: Vec<queries::StoredConsent>,
+    pub purposes: Vec<catalogue::Purpose>,
+    pub roles: Vec<people::Role>,
+    pub consent_events: Vec<evidence::StoredConsent>,
     pub consent_status: Vec<StatusLine>,
-    pub bases: Vec<queries::BasisEvent>,
-    pub notices_sent: Vec<queries::NoticeSent>,
+    pub bases: Vec<evidence::BasisEvent>,
+    pub notices_sent: Vec<evidence::NoticeSent>,
     pub diversity: Vec<serde_json::Value>,
     pub suppressed: Option<String>,
     pub sources: Vec<String>,
@@ -497,11 +498,11 @@ pub struct SubjectAccess {
 fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<SubjectAccess> {
     let conn = &reg;
     let view = show(reg, p, now)?;
-    let events = queries::consents(conn, Some(&p.id), None)?;
+    let events = evidence::consents(conn, Some(&p.id), None)?;
     let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
-    let bases = queries::bases(conn, Some(&p.id))?;
+    let bases = evidence::bases(conn, Some(&p.id))?;
     used.extend(bases.iter().map(|b| b.purpose.clone()));
-    let purposes = queries::purposes(conn)?.into_iter().filter(|pp| used.contains(&pp.code)).collect();
+    let purposes = catalogue::purposes(conn)?.into_iter().filter(|pp| used.contains(&pp.code)).collect();
     let mut sources: Vec<String> = p.source.iter().cloned().collect();
     for e in &events {
         if !sources.contains(&e.source) {
@@ -510,15 +511,15 @@ fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>
     }
     Ok(SubjectAccess {
         generated_at: fmt_ts(now),
-        controller: queries::self_controller(conn)?,
+        controller: catalogue::self_controller(conn)?,
         person: p.clone(),
         purposes,
         roles: view.roles,
         consent_events: events,
         consent_status: view.consent_status,
         bases,
-        notices_sent: queries::notices_sent(conn, Some(&p.id))?,
-        diversity: queries::diversity(conn, &p.id)?
+        notices_sent: evidence::notices_sent(conn, Some(&p.id))?,
+        diversity: people::diversity(conn, &p.id)?
             .into_iter()
             .map(|(c, v)| serde_json::json!({ "category": c, "value": v }))
             .collect(),

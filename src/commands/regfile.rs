@@ -13,7 +13,7 @@ use crate::cli::RegisterCmd;
 use crate::error::{Error, Result};
 use crate::import::sha256_hex;
 use crate::output::Outcome;
-use crate::register::{self, Register, vault as q};
+use crate::register::{self, Register, accounts};
 
 /// Write a new file atomically (temp file, fsync, then linked into place; never over an existing file), mode 0600.
 pub(crate) fn atomic_write(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
@@ -45,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: RegisterCmd) -> Result<Outcome> {
     match cmd {
         RegisterCmd::Backup { out } => {
             let mut reg = ctx.open()?;
-            let recipients = q::current_recipients(&reg)?;
+            let recipients = accounts::current_recipients(&reg)?;
             if recipients.is_empty() {
                 return Err(Error::NoCustodians);
             }

@@ -7,14 +7,14 @@ use crate::error::{Error, Result};
 use crate::import::own;
 use crate::model::parse_date;
 use crate::output::{Outcome, table};
-use crate::register::queries;
+use crate::register::people;
 
 /// Run a role subcommand.
 pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         RoleCmd::Assign { person, role, hub, from, designation } => {
-            let p = queries::person_required(&reg, &person)?;
+            let p = people::person_required(&reg, &person)?;
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
             })?;
             match id {
                 Some(id) => {
-                    let r = queries::role(&reg, &id)?;
+                    let r = people::role(&reg, &id)?;
                     Ok(Outcome::new("role", r, format!("role {id}: {} {role} from {from}\n", p.reference)))
                 }
                 None => Ok(Outcome::new(
@@ -47,28 +47,28 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
             }
         }
         RoleCmd::End { id, to } => {
-            let r = queries::role(&reg, &id)?.ok_or(Error::NotFound { kind: "role", id: id.clone() })?;
+            let r = people::role(&reg, &id)?.ok_or(Error::NotFound { kind: "role", id: id.clone() })?;
             let to_d = parse_date(&to).ok_or_else(|| Error::bad("--to", "must be a date like 2025-03-31"))?;
             if parse_date(&r.from).is_some_and(|f| to_d < f) {
                 return Err(Error::bad("--to", "the end date is before the role's start date"));
             }
             reg.change(ctx.now, |c| {
-                queries::end_role(c, &id, &to)?;
+                people::end_role(c, &id, &to)?;
                 c.audit("role.end", &r.person_id, serde_json::json!({ "role_id": id }))
             })?;
-            let r = queries::role(&reg, &id)?;
+            let r = people::role(&reg, &id)?;
             Ok(Outcome::new("role", r, format!("role {id} ends {to}\n")))
         }
         RoleCmd::List { current, at, person } => {
             let pid = match &person {
-                Some(p) => Some(queries::person_required(&reg, p)?.id),
+                Some(p) => Some(people::person_required(&reg, p)?.id),
                 None => None,
             };
             let day = match at {
                 Some(a) => parse_date(&a).ok_or_else(|| Error::bad("--at", "must be a date like 2026-03-01"))?,
                 None => ctx.now.date_naive(),
             };
-            let list: Vec<_> = queries::roles(&reg, pid.as_deref())?
+            let list: Vec<_> = people::roles(&reg, pid.as_deref())?
                 .into_iter()
                 .filter(|r| {
                     !current

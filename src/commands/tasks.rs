@@ -5,7 +5,7 @@ use crate::cli::TasksCmd;
 use crate::error::Result;
 use crate::model::fmt_ts;
 use crate::output::{Outcome, table};
-use crate::register::vault as q;
+use crate::register::tasks;
 
 /// Run a tasks subcommand.
 pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
@@ -13,7 +13,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
     match cmd {
         TasksCmd::List { overdue, all } => {
             let today = ctx.now.date_naive().to_string();
-            let list: Vec<_> = q::tasks(&reg, all)?
+            let list: Vec<_> = tasks::tasks(&reg, all)?
                 .into_iter()
                 .filter(|t| !overdue || (t.done_at.is_none() && t.due < today))
                 .collect();
@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
                 let mut wanted = std::collections::BTreeSet::new();
                 for d in r.refresh_due_90_days.iter().filter(|d| d.controller == own) {
                     wanted.insert(d.purpose.clone());
-                    q::set_task(
+                    tasks::set_task(
                         c,
                         "consent_refresh",
                         &d.purpose,
@@ -58,14 +58,15 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
                     )?;
                     set += 1;
                 }
-                for t in q::tasks(c, false)?
+                for t in tasks::tasks(c, false)?
                     .into_iter()
                     .filter(|t| t.kind == "consent_refresh" && !wanted.contains(&t.subject))
                 {
-                    closed += usize::from(q::finish_task(c, &t.id, &now, "tasks sync: nothing lapses within 90 days")?);
+                    closed +=
+                        usize::from(tasks::finish_task(c, &t.id, &now, "tasks sync: nothing lapses within 90 days")?);
                 }
                 if pending > 0 {
-                    q::set_task(
+                    tasks::set_task(
                         c,
                         "retention_run",
                         "register",
@@ -89,7 +90,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
         }
         TasksCmd::Done { id } => {
             let newly = reg.change(ctx.now, |c| {
-                let newly = q::finish_task(c, &id, &fmt_ts(c.now), c.actor)?;
+                let newly = tasks::finish_task(c, &id, &fmt_ts(c.now), c.actor)?;
                 if newly {
                     c.audit("tasks.done", &id, serde_json::json!({}))?;
                 }

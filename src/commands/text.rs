@@ -6,7 +6,8 @@ use crate::error::{Error, Result};
 use crate::import::{self, own};
 use crate::model::{TextFormat, fmt_ts, parse_date};
 use crate::output::{Outcome, table};
-use crate::register::queries::{self, TextVersion};
+use crate::register::catalogue::TextVersion;
+use crate::register::{catalogue, people};
 
 fn read_text(path: &std::path::Path) -> Result<(String, String)> {
     let bytes = import::read_bytes(path)?;
@@ -55,10 +56,10 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             if version.trim().is_empty() {
                 return Err(Error::bad("--version", "give the version a label"));
             }
-            if queries::purpose(&reg, &purpose)?.is_none() {
+            if catalogue::purpose(&reg, &purpose)?.is_none() {
                 return Err(Error::NotFound { kind: "purpose", id: purpose });
             }
-            if queries::text_exists(&reg, "statement", &version, &format)? {
+            if catalogue::text_exists(&reg, "statement", &version, &format)? {
                 return Err(Error::DuplicateVersion { kind: "statement", version, format });
             }
             let (sha, body) = read_text(&file)?;
@@ -72,7 +73,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
                 announces: Vec::new(),
             };
             reg.change(ctx.now, |c| {
-                queries::insert_statement(c, &v, &body, ctx.now)?;
+                catalogue::insert_statement(c, &v, &body, ctx.now)?;
                 c.audit("statement.add", &v.id, serde_json::json!({ "sha256": v.sha256 }))
             })?;
             let text = format!(
@@ -85,7 +86,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             Ok(Outcome::new("statement", v, text))
         }
         StatementCmd::List => {
-            let list = queries::texts(&reg, "statement")?;
+            let list = catalogue::texts(&reg, "statement")?;
             let text = list_text(&list, false);
             Ok(Outcome::new("statement_list", list, text))
         }
@@ -108,14 +109,14 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                         "write it as SLUG:PURPOSE, e.g. steering-group:disclose_to_successor",
                     ));
                 };
-                if queries::controller(&reg, slug)?.is_none() {
+                if catalogue::controller(&reg, slug)?.is_none() {
                     return Err(Error::NotFound { kind: "controller", id: slug.to_string() });
                 }
-                if queries::purpose(&reg, purpose)?.is_none() {
+                if catalogue::purpose(&reg, purpose)?.is_none() {
                     return Err(Error::NotFound { kind: "purpose", id: purpose.to_string() });
                 }
             }
-            if queries::text_exists(&reg, "notice", &version, &format)? {
+            if catalogue::text_exists(&reg, "notice", &version, &format)? {
                 return Err(Error::DuplicateVersion { kind: "notice", version, format });
             }
             let (sha, body) = read_text(&file)?;
@@ -129,20 +130,20 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 announces,
             };
             reg.change(ctx.now, |c| {
-                queries::insert_notice(c, &v, &body, ctx.now)?;
+                catalogue::insert_notice(c, &v, &body, ctx.now)?;
                 c.audit("notice.add", &v.id, serde_json::json!({ "sha256": v.sha256, "announces": v.announces }))
             })?;
             let text = format!("notice {} ({}) stored, sha256 {}\n", v.version, v.format, v.sha256);
             Ok(Outcome::new("notice", v, text))
         }
         NoticeCmd::List => {
-            let list = queries::texts(&reg, "notice")?;
+            let list = catalogue::texts(&reg, "notice")?;
             let text = list_text(&list, true);
             Ok(Outcome::new("notice_list", list, text))
         }
         NoticeCmd::SendList { to, notice, out } => {
             let announces = format!("{to}:disclose_to_successor");
-            let texts = queries::texts(&reg, "notice")?;
+            let texts = catalogue::texts(&reg, "notice")?;
             if !texts.iter().any(|t| t.version == notice) {
                 return Err(Error::NotFound { kind: "notice", id: notice });
             }
@@ -163,7 +164,7 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let p = crate::transfer::plan::make(&reg, &req, ctx.now)?;
             let mut rows = Vec::new();
             for pp in p.people.iter().filter(|x| x.register.decision.reason == "notice_not_sent") {
-                let person = queries::person_required(&reg, &pp.id)?;
+                let person = people::person_required(&reg, &pp.id)?;
                 let channel = if person.email.is_some() { "email" } else { "post" };
                 rows.push(vec![
                     person.reference,

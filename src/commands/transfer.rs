@@ -7,7 +7,7 @@ use crate::cli::TransferCmd;
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, parse_date};
 use crate::output::Outcome;
-use crate::register::{docs, queries};
+use crate::register::{catalogue, evidence, imports, people, transfers};
 use crate::transfer::plan::{self, Plan, Request};
 
 /// The date a plan is for: `--at` or today (London).
@@ -25,7 +25,7 @@ pub fn receiver(conn: &crate::register::Db, to: Option<&str>) -> Result<String> 
     if let Some(t) = to {
         return Ok(t.to_string());
     }
-    let others: Vec<_> = queries::controllers(conn)?.into_iter().filter(|c| !c.is_self).collect();
+    let others: Vec<_> = catalogue::controllers(conn)?.into_iter().filter(|c| !c.is_self).collect();
     match others.as_slice() {
         [one] => Ok(one.slug.clone()),
         [] => Err(Error::bad("--to", "there is no receiving controller yet: add one with `handover controller add`")),
@@ -122,7 +122,7 @@ fn text(p: &Plan) -> String {
 }
 
 fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
-    let person = queries::person_required(conn, who)?;
+    let person = people::person_required(conn, who)?;
     let pp = p
         .people
         .iter()
@@ -162,7 +162,7 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
         }
     }
     let _ = writeln!(s, "evidence considered:");
-    for c in queries::consents(conn, Some(&person.id), None)? {
+    for c in evidence::consents(conn, Some(&person.id), None)? {
         if ["disclose_to_successor", "successor_newsletter", "newsletter"].contains(&c.purpose.as_str()) {
             let _ = writeln!(
                 s,
@@ -174,7 +174,7 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
             );
         }
     }
-    for b in queries::bases(conn, Some(&person.id))? {
+    for b in evidence::bases(conn, Some(&person.id))? {
         let _ = writeln!(
             s,
             "  basis {} {} {} {}",
@@ -184,7 +184,7 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
             b.assessment_ref.unwrap_or_default()
         );
     }
-    for n in queries::notices_sent(conn, Some(&person.id))? {
+    for n in evidence::notices_sent(conn, Some(&person.id))? {
         let _ = writeln!(s, "  notice {} sent {} by {}", n.notice_version, &n.sent_at[..10], n.channel);
     }
     for st in &pp.stripped {
@@ -210,7 +210,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let p = plan::make(&reg, &req, ctx.now)?;
             if let Some(who) = who {
                 let t = explain(&reg, &p, &who)?;
-                let person = queries::person_required(&reg, &who)?;
+                let person = people::person_required(&reg, &who)?;
                 let pp = p.people.iter().find(|x| x.id == person.id).cloned();
                 return Ok(Outcome::new("transfer_explain", pp, t));
             }
@@ -234,8 +234,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let r: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|_| refused("the receipt is not JSON".into()))?;
             let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-            let t = docs::transfer(&reg, &id)?
-                .filter(|_| docs::sent(&reg, &id).unwrap_or(false))
+            let t = transfers::transfer(&reg, &id)?
+                .filter(|_| transfers::sent(&reg, &id).unwrap_or(false))
                 .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
             if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
                 return Err(refused("the receipt names a different bundle file (its digest differs)".into()));
@@ -256,7 +256,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 ));
             }
             reg.change(ctx.now, |c| {
-                docs::set_transfer_state(c, &id, "received")?;
+                transfers::set_transfer_state(c, &id, "received")?;
                 c.audit(
                     "transfer.received",
                     &id,
@@ -275,7 +275,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::List => {
             let reg = ctx.open()?;
-            let list = docs::transfers(&reg)?;
+            let list = transfers::transfers(&reg)?;
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|v| {
@@ -297,7 +297,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::Close { id, delete_after } => {
             let mut reg = ctx.open()?;
-            let v = docs::transfer_view(&reg, &id)?;
+            let v = transfers::transfer_view(&reg, &id)?;
             if v.direction != "sent" {
                 return Err(Error::bad(
                     "ID",
@@ -319,8 +319,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 return Err(Error::bad("--delete-after", "is in the past: give today or a later day"));
             }
             reg.change(ctx.now, |c| {
-                docs::close_transfer(c, &id, &date.to_string())?;
-                crate::register::vault::set_task(
+                transfers::close_transfer(c, &id, &date.to_string())?;
+                crate::register::tasks::set_task(
                     c,
                     "retention_run",
                     &id,
@@ -331,7 +331,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 )?;
                 c.audit("transfer.close", &id, serde_json::json!({ "delete_after": date.to_string() }))
             })?;
-            let v = docs::transfer_view(&reg, &id)?;
+            let v = transfers::transfer_view(&reg, &id)?;
             let text = format!(
                 "transfer {id} closed: after {date}, `handover retention run` anonymises the {} people who went (except any a recorded legal obligation still needs)\n",
                 v.people
@@ -340,7 +340,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::Show { id } => {
             let reg = ctx.open()?;
-            let v = docs::transfer_view(&reg, &id)?;
+            let v = transfers::transfer_view(&reg, &id)?;
             let t = &v.transfer;
             let mut text = format!(
                 "transfer {} {} {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
@@ -375,13 +375,13 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let req =
                 Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
-            let a = docs::Approval {
+            let a = transfers::Approval {
                 digest: p.digest.clone(),
                 approver: approver.trim().to_string(),
                 approved_at: fmt_ts(ctx.now),
             };
             reg.change(ctx.now, |c| {
-                docs::insert_approval(c, &to, &a)?;
+                transfers::insert_approval(c, &to, &a)?;
                 c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
             })?;
             let others: Vec<&str> = p
@@ -425,8 +425,8 @@ fn confirm_statement(
         return Err(refused("this is not a rotation statement".into()));
     }
     let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-    let t = docs::transfer(reg, &id)?
-        .filter(|_| docs::sent(reg, &id).unwrap_or(false))
+    let t = transfers::transfer(reg, &id)?
+        .filter(|_| transfers::sent(reg, &id).unwrap_or(false))
         .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
     if r["to"].as_str() != Some(t.controller.as_str()) {
         return Err(refused("the statement is from another controller".into()));
@@ -439,7 +439,7 @@ fn confirm_statement(
         ));
     }
     reg.change(ctx.now, |c| {
-        docs::set_transfer_state(c, &id, "complete")?;
+        transfers::set_transfer_state(c, &id, "complete")?;
         c.audit(
             "transfer.complete",
             &id,
@@ -461,10 +461,10 @@ fn complete(
     out: &std::path::Path,
 ) -> Result<Outcome> {
     let conn = &reg;
-    if queries::import_seen(conn, bundle)?.is_none() {
+    if imports::import_seen(conn, bundle)?.is_none() {
         return Err(Error::NotFound { kind: "imported bundle", id: bundle.to_string() });
     }
-    let open: Vec<String> = crate::register::vault::tasks(conn, false)?
+    let open: Vec<String> = crate::register::tasks::tasks(conn, false)?
         .into_iter()
         .filter(|t| t.kind == "rotate_account")
         .map(|t| t.subject)
@@ -480,12 +480,12 @@ fn complete(
         ));
     }
     let key = crate::keys::SigningKey::load(sign_key)?;
-    let own = queries::self_controller(conn)?;
-    let accounts: Vec<serde_json::Value> = crate::register::vault::accounts(conn)?
+    let own = catalogue::self_controller(conn)?;
+    let accounts: Vec<serde_json::Value> = crate::register::accounts::accounts(conn)?
         .into_iter()
         .map(|a| serde_json::json!({ "id": a.id, "service": a.service, "rotations": a.rotations }))
         .collect();
-    let from = queries::controllers(conn)?.into_iter().find(|c| !c.is_self).map(|c| c.slug).unwrap_or_default();
+    let from = catalogue::controllers(conn)?.into_iter().find(|c| !c.is_self).map(|c| c.slug).unwrap_or_default();
     let statement = serde_json::json!({
         "format": "handover-rotation-statement",
         "format_version": 1,
@@ -503,8 +503,8 @@ fn complete(
     crate::keys::write_new(&path, 0o644, &bytes)?;
     crate::keys::write_new(&out.join(format!("{bundle}.complete.json.minisig")), 0o644, sig.as_bytes())?;
     reg.change(ctx.now, |c| {
-        if docs::transfer(c, bundle)?.is_some() && !docs::sent(c, bundle)? {
-            docs::set_transfer_state(c, bundle, "complete")?;
+        if transfers::transfer(c, bundle)?.is_some() && !transfers::sent(c, bundle)? {
+            transfers::set_transfer_state(c, bundle, "complete")?;
         }
         c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
     })?;

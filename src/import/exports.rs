@@ -18,7 +18,8 @@ use crate::consent::RawConsent;
 use crate::error::{Error, Result};
 use crate::model::{email_looks_valid, fmt_ts, normalise_email};
 use crate::people::PersonFields;
-use crate::register::{Change, keyed_hash, queries};
+use crate::register::suppression::keyed_hash;
+use crate::register::{Change, people, suppression};
 
 /// What the operator says about the list the export came from.
 #[derive(Debug, Clone)]
@@ -354,7 +355,7 @@ pub fn import(
     }
     let source = format!("import:{sha}");
     let source_label = format!("{}:{}", kind.as_str(), &sha[..12]);
-    let lookup = crate::register::queries::RegisterLookup::new(c);
+    let lookup = crate::register::catalogue::RegisterLookup::new(c);
     let mut seen = std::collections::HashMap::<String, usize>::new();
     for e in entries {
         let email = match &e.row {
@@ -380,13 +381,13 @@ pub fn import(
             Mapped::Suppressed { reason, at, evidence, .. } => {
                 let hash = keyed_hash(c, &norm)?;
                 let at = at.unwrap_or(c.now);
-                if queries::suppress(c, &hash, reason, &fmt_ts(at), &source_label)? {
+                if suppression::suppress(c, &hash, reason, &fmt_ts(at), &source_label)? {
                     bump(counts, if reason == "bounced" { "suppressed_bounced" } else { "suppressed_unsubscribed" });
                 } else {
                     bump(counts, "already_suppressed");
                 }
                 if reason != "bounced"
-                    && let Some(p) = queries::person_by_email(c, &norm)?
+                    && let Some(p) = people::person_by_email(c, &norm)?
                 {
                     let raw = RawConsent {
                         purpose: facts.purpose.clone(),
@@ -424,7 +425,7 @@ pub fn import(
                     );
                     continue;
                 }
-                let person = match queries::person_by_email(c, &norm)? {
+                let person = match people::person_by_email(c, &norm)? {
                     Some(p) => {
                         bump(counts, "people_matched");
                         p
@@ -443,9 +444,9 @@ pub fn import(
                         match upsert_person(c, &fields)? {
                             Ok((Upsert::New, id)) => {
                                 bump(counts, "people_added");
-                                queries::person_required(c, &id)?
+                                people::person_required(c, &id)?
                             }
-                            Ok((_, id)) => queries::person_required(c, &id)?,
+                            Ok((_, id)) => people::person_required(c, &id)?,
                             Err(ps) => {
                                 ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m));
                                 continue;

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, RowError};
-use crate::register::{Change, Register, queries};
+use crate::register::{Change, Register, imports};
 
 /// A CSV file read into memory: its name, digest, header and rows.
 #[derive(Debug, Clone)]
@@ -221,7 +221,7 @@ pub fn run(
     f: impl FnOnce(&Change<'_>, &mut Problems, &mut Counts) -> Result<()>,
 ) -> Result<ImportReport> {
     reg.cache_for_bulk_change()?;
-    if let Some((_, _)) = queries::import_seen(reg, sha256)? {
+    if let Some((_, _)) = imports::import_seen(reg, sha256)? {
         return Ok(ImportReport {
             kind: kind.to_string(),
             sha256: sha256.to_string(),
@@ -239,7 +239,7 @@ pub fn run(
             return Err(Error::ImportRefused { file: display.to_string(), count, rows: problems.rows });
         }
         let counts_json = serde_json::to_value(&counts).unwrap_or_default();
-        queries::record_import(c, sha256, kind, display, &counts_json, now)?;
+        imports::record_import(c, sha256, kind, display, &counts_json, now)?;
         c.audit(&format!("import.{kind}"), sha256, serde_json::json!({ "sha256": sha256, "counts": counts_json }))?;
         Ok(ImportReport {
             kind: kind.to_string(),

@@ -12,9 +12,14 @@ use crate::model::{
     Basis, BasisAction, Channel, ConsentAction, Designation, RoleKind, SpecialCategory, fmt_ts, new_id,
     normalise_email, parse_date, parse_timestamp, split_list,
 };
-use crate::people::{self, PersonFields, RawPerson};
-use crate::register::queries::{self, BasisEvent, NoticeSent, Person, RegisterLookup, Role};
-use crate::register::{Change, keyed_hash};
+use crate::people::{PersonFields, RawPerson};
+use crate::register::catalogue::RegisterLookup;
+use crate::register::evidence::BasisEvent;
+use crate::register::evidence::NoticeSent;
+use crate::register::people::Person;
+use crate::register::people::Role;
+use crate::register::suppression::keyed_hash;
+use crate::register::{Change, catalogue, evidence, people, suppression};
 
 /// Row problems: (column, message).
 pub type RowProblems = Vec<(&'static str, String)>;
@@ -81,7 +86,7 @@ pub enum Upsert {
 /// Whether a normalised email belongs to an erased person.
 pub fn is_erased_email(conn: &crate::register::Db, email_norm: &str) -> Result<bool> {
     let h = keyed_hash(conn, email_norm)?;
-    queries::tombstoned(conn, &h)
+    suppression::tombstoned(conn, &h)
 }
 
 fn to_person(id: String, f: &PersonFields, reference: String, created_at: String) -> Person {
@@ -115,11 +120,11 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
         return Ok(Err(problems));
     }
     let by_ref = match &f.reference {
-        Some(r) => queries::person(c, r)?,
+        Some(r) => people::person(c, r)?,
         None => None,
     };
     let by_email = match &f.email_norm {
-        Some(e) => queries::person_by_email(c, e)?,
+        Some(e) => people::person_by_email(c, e)?,
         None => None,
     };
     let existing = match (&f.reference, by_ref, by_email) {
@@ -156,18 +161,18 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
             if same {
                 Ok(Ok((Upsert::Unchanged, p.id)))
             } else {
-                queries::update_person(c, &updated)?;
-                crate::register::art19(c, &p.id, "rectification", c.now)?;
+                people::update_person(c, &updated)?;
+                crate::register::transfers::art19(c, &p.id, "rectification", c.now)?;
                 Ok(Ok((Upsert::Updated, p.id)))
             }
         }
         None => {
             let reference = match &f.reference {
                 Some(r) => r.clone(),
-                None => queries::next_ref(c)?,
+                None => people::next_ref(c)?,
             };
             let mut p = to_person(new_id("per"), f, reference, fmt_ts(c.now));
-            queries::insert_person(c, &mut p)?;
+            people::insert_person(c, &mut p)?;
             Ok(Ok((Upsert::New, p.id)))
         }
     }
@@ -181,8 +186,8 @@ pub fn resolve_person(
 ) -> Result<std::result::Result<Person, RowProblems>> {
     let reference = reference.trim();
     let email = email.trim();
-    let by_ref = if reference.is_empty() { None } else { queries::person(conn, reference)? };
-    let by_email = if email.is_empty() { None } else { queries::person_by_email(conn, &normalise_email(email))? };
+    let by_ref = if reference.is_empty() { None } else { people::person(conn, reference)? };
+    let by_email = if email.is_empty() { None } else { people::person_by_email(conn, &normalise_email(email))? };
     let found = match (reference.is_empty(), email.is_empty()) {
         (true, true) => {
             return Ok(Err(vec![("person_ref", "person_ref or email is required".into())]));
@@ -236,9 +241,9 @@ pub fn apply_consent(
             format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
         )]));
     }
-    let id = queries::insert_consent_in(lookup, &person.id, &event, source, c.now)?;
+    let id = evidence::insert_consent_in(lookup, &person.id, &event, source, c.now)?;
     if id.is_some() && event.action == ConsentAction::Withdraw {
-        crate::register::art19(c, &person.id, "withdrawal", c.now)?;
+        crate::register::transfers::art19(c, &person.id, "withdrawal", c.now)?;
     }
     Ok(Ok(id))
 }
@@ -281,13 +286,13 @@ pub fn apply_role(
     if !p.is_empty() {
         return Ok(Err(p));
     }
-    let existing = queries::roles(c, Some(&person.id))?
+    let existing = people::roles(c, Some(&person.id))?
         .into_iter()
         .find(|r| r.role == role.trim() && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim());
     let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     if let Some(r) = existing {
         if r.to.as_deref().unwrap_or("") != to && !to.is_empty() {
-            queries::end_role(c, &r.id, to)?;
+            people::end_role(c, &r.id, to)?;
             return Ok(Ok(Some(r.id)));
         }
         return Ok(Ok(None));
@@ -303,7 +308,7 @@ pub fn apply_role(
         designation: nonempty(designation),
         special: false,
     };
-    queries::insert_role(c, &mut r, c.now)?;
+    people::insert_role(c, &mut r, c.now)?;
     Ok(Ok(Some(r.id)))
 }
 
@@ -328,12 +333,12 @@ pub fn apply_basis(
     if action_v.is_none() {
         p.push(("action", format!("use {}", BasisAction::list())));
     }
-    if queries::purpose(c, purpose.trim())?.is_none() {
+    if catalogue::purpose(c, purpose.trim())?.is_none() {
         p.push(("purpose", "unknown purpose code (see `handover purpose list`)".into()));
     }
     let cs = split_list(controllers);
     for slug in &cs {
-        if queries::controller(c, slug)?.is_none() {
+        if catalogue::controller(c, slug)?.is_none() {
             p.push(("controllers", format!("unknown controller '{slug}'")));
         }
     }
@@ -396,9 +401,9 @@ pub fn apply_basis(
         decided_by: decided_by.trim().to_string(),
         decided_at: at.map(fmt_ts).unwrap_or_default(),
     };
-    let new = queries::insert_basis(c, &mut b, c.now)?;
+    let new = evidence::insert_basis(c, &mut b, c.now)?;
     if new && b.action == "restrict" {
-        crate::register::art19(c, &person.id, "restriction", c.now)?;
+        crate::register::transfers::art19(c, &person.id, "restriction", c.now)?;
     }
     Ok(Ok(new))
 }
@@ -438,7 +443,7 @@ pub fn apply_notice_sent(
         sent_at: at.map(fmt_ts).unwrap_or_default(),
         channel: channel.trim().to_string(),
     };
-    Ok(Ok(queries::insert_notice_sent(c, &mut n, c.now)?))
+    Ok(Ok(evidence::insert_notice_sent(c, &mut n, c.now)?))
 }
 
 /// The id of the explicit consent for diversity monitoring naming `category` that is in force
@@ -449,9 +454,9 @@ pub fn diversity_consent(
     category: SpecialCategory,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let own = queries::self_controller(conn)?;
-    let refresh = queries::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
-    let events = queries::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;
+    let own = catalogue::self_controller(conn)?;
+    let refresh = catalogue::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
+    let events = evidence::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;
     let views: Vec<_> = events.iter().filter_map(|e| e.view()).collect();
     if consent::status(&views, &own.slug, refresh, now) != Status::Granted {
         return Ok(None);
@@ -484,7 +489,7 @@ pub fn apply_diversity(
             "no explicit consent for diversity_monitoring naming this category is in force for this person".into(),
         )])),
         Some(consent_id) => {
-            Ok(Ok(queries::set_diversity(c, &person.id, cat.as_str(), value.trim(), &consent_id, c.now)?))
+            Ok(Ok(people::set_diversity(c, &person.id, cat.as_str(), value.trim(), &consent_id, c.now)?))
         }
     }
 }
@@ -511,7 +516,7 @@ pub fn import_people(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, co
     let mut seen_email = std::collections::HashMap::new();
     let mut seen_ref = std::collections::HashMap::new();
     for row in &file.rows {
-        let fields = match people::validate(&raw_person(file, row)) {
+        let fields = match crate::people::validate(&raw_person(file, row)) {
             Ok(f) => f,
             Err(ps) => {
                 for (col, msg) in ps {

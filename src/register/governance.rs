@@ -148,11 +148,11 @@ pub fn add_event(
     c.execute("UPDATE requests SET state = ?2, deadline = ?3 WHERE id = ?1", params![id, state, deadline])?;
     let now = crate::model::fmt_ts(c.now);
     if state == "closed" {
-        super::vault::finish_open(c, "request_deadline", id, &now, c.actor)?;
+        super::tasks::finish_open(c, "request_deadline", id, &now, c.actor)?;
     } else if let Some(d) = &deadline {
         let paused =
             if state == "paused" { " (paused: the date moves on each day until clarification arrives)" } else { "" };
-        super::vault::set_task(
+        super::tasks::set_task(
             c,
             "request_deadline",
             id,

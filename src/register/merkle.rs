@@ -39,7 +39,7 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// MTH(D[n]) over leaf hashes; the empty tree's root is SHA-256 of the empty string.
+/// `MTH(D[n])` over leaf hashes; the empty tree's root is SHA-256 of the empty string.
 pub fn root(leaves: &[Hash]) -> Hash {
     match leaves.len() {
         0 => Sha256::digest([]).into(),
@@ -51,7 +51,7 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// PROOF(m, D[n]): the consistency proof that the tree of the first `m` leaves is a prefix of the
+/// `PROOF(m, D[n])`: the consistency proof that the tree of the first `m` leaves is a prefix of the
 /// tree of all of them. Empty when `m` is 0 or all of them.
 pub fn consistency_proof(m: usize, leaves: &[Hash]) -> Vec<Hash> {
     fn sub(m: usize, d: &[Hash], whole: bool, out: &mut Vec<Hash>) {

@@ -1,5 +1,25 @@
 //! The register: a SQLite file, the only place SQL lives.
 //!
+//! [`Register`] owns the connection; the rest of the crate reaches it only through [`Db`] (reads)
+//! and [`Change`] (one transaction), whose SQL methods are private to this module. The queries are
+//! free functions grouped by table:
+//!
+//! | module | tables |
+//! | --- | --- |
+//! | [`people`] | people, roles, diversity answers; erasure and anonymisation of a person |
+//! | [`evidence`] | consent events, other lawful bases (objections, restrictions), notices sent |
+//! | [`catalogue`] | controllers, purposes, statements and notices; the lookups imports make |
+//! | [`suppression`] | the suppression list and its keys, erasure tombstones |
+//! | [`imports`] | files imported before (by SHA-256) |
+//! | [`transfers`] | plan approvals, transfers made and received, the people each carried, Art 19 tasks |
+//! | [`documents`] | registered documents and their reviews |
+//! | [`accounts`] | custodians, accounts with sealed secrets, rotations |
+//! | [`tasks`] | tasks with due dates |
+//! | [`governance`] | rights requests, complaints, incidents, assessments, bank holidays |
+//! | [`retention`] | what is past the retention policy; the anonymising writes |
+//! | [`audit`], [`merkle`] | the hash-chained audit log and its Merkle tree |
+//! | [`image`] | the whole register as one in-memory image (backup and restore) |
+//!
 //! # Invariants
 //! - Every command that changes the register does so in one transaction ([`Register::change`])
 //!   that also appends exactly one entry to `audit_log` (an import is one entry, with the file's
@@ -21,23 +41,29 @@
 //! reorder or edit a shipped migration; never drop or repurpose a column. A register whose
 //! `user_version` is newer than this binary knows is refused.
 
+pub mod accounts;
 pub mod audit;
-pub mod docs;
+pub mod catalogue;
+pub mod documents;
+pub mod evidence;
 pub mod governance;
 pub mod image;
+pub mod imports;
 pub mod merkle;
-pub mod queries;
+pub mod people;
 pub mod retention;
-pub mod vault;
+pub mod suppression;
+pub mod tasks;
+#[cfg(test)]
+mod tests;
+pub mod transfers;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use sha2::Sha256;
 
 use crate::error::{Error, Result};
 
@@ -250,36 +276,6 @@ impl Register {
     }
 }
 
-/// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
-/// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
-/// complete is marked stale. Returns how many tasks were created.
-pub fn art19(conn: &Db, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
-    let mut st = conn.prepare(
-        "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
-    )?;
-    let rows: Vec<(String, String, String)> =
-        st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-    let mut n = 0;
-    for (tid, controller, state) in rows {
-        let (_, new) = vault::add_task(
-            conn,
-            "art19_notify",
-            &format!("{tid}:{person_id}:{what}"),
-            &format!(
-                "Tell {controller} about the {what} for person {person_id} (Art 19): they received their data in transfer {tid}"
-            ),
-            "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal) unless impossible or disproportionate",
-            &(now + chrono::Duration::days(7)).date_naive().to_string(),
-            &crate::model::fmt_ts(now),
-        )?;
-        n += usize::from(new);
-        if state != "complete" {
-            conn.prepare_cached("UPDATE transfers SET stale = 1 WHERE id = ?1")?.execute([&tid])?;
-        }
-    }
-    Ok(n)
-}
-
 /// Read a setting.
 pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
@@ -295,87 +291,42 @@ pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether a normalised email is on the suppression list, under this register's own key or any
-/// key inherited with a bundle (a person erased or unsubscribed at the sender stays off the
-/// receiver's marketing too). Returns the reason.
-pub fn suppressed_any(conn: &Db, email_norm: &str) -> Result<Option<String>> {
-    Suppression::new(conn)?.check(conn, email_norm)
+/// A list stored as a JSON array of strings.
+pub(crate) fn json_list(v: &[impl AsRef<str>]) -> String {
+    serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
 
-/// The suppression list's hash keys (the register's own first, then any inherited with a
-/// bundle), read once for checking many addresses: an import or a plan checks every row.
-pub struct Suppression {
-    keys: Vec<Hmac<Sha256>>,
+/// A list stored as a JSON array of strings, read back (a malformed one reads as empty).
+pub fn parse_list(s: &str) -> Vec<String> {
+    // Most lists in a large register are empty or hold one plain slug: no JSON parser for those.
+    match s.strip_prefix("[\"").and_then(|r| r.strip_suffix("\"]")) {
+        _ if s == "[]" => Vec::new(),
+        Some(one) if !one.contains(['"', '\\']) => vec![one.to_string()],
+        _ => serde_json::from_str(s).unwrap_or_default(),
+    }
 }
 
-impl Suppression {
-    pub fn new(conn: &Db) -> Result<Suppression> {
-        let own = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
-        let inherited: Vec<String> =
-            setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-        let keys = std::iter::once(own).chain(inherited).map(|k| hash_key(&k)).collect::<Result<Vec<_>>>()?;
-        Ok(Suppression { keys })
-    }
-
-    /// The keyed hashes of a normalised email, one per key, in order.
-    fn hashes<'a>(&'a self, email_norm: &'a str) -> impl Iterator<Item = String> + 'a {
-        self.keys.iter().map(move |key| keyed(key, email_norm))
-    }
-
-    /// The whole list as it stands, for checking many addresses against a register that does not
-    /// change meanwhile (a plan): one read of the table instead of a query per address, and no
-    /// hashing at all when the list is empty.
-    pub fn snapshot(conn: &Db) -> Result<SuppressionSnapshot> {
-        let keys = Suppression::new(conn)?;
-        let mut st = conn.prepare("SELECT hash, reason FROM suppression")?;
-        let list = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
-        Ok(SuppressionSnapshot { keys, list })
-    }
-
-    /// Whether a normalised email is suppressed under any of the keys; returns the reason.
-    pub fn check(&self, conn: &Db, email_norm: &str) -> Result<Option<String>> {
-        for hash in self.hashes(email_norm) {
-            if let Some(r) = queries::suppressed(conn, &hash)? {
-                return Ok(Some(r));
+/// Run `insert` with the id `first`, and again with a new id of the same prefix while the id is
+/// already taken (SQLite's primary-key constraint), up to eight tries; returns the id used. Ids are
+/// random (`new_id`), so a repeat is rare but, in a register of a million events, not negligible:
+/// it must neither fail an import nor, under an `ON CONFLICT`, pass the row off as one already
+/// recorded.
+pub(crate) fn with_fresh_id<T>(
+    first: &str,
+    mut insert: impl FnMut(&str) -> rusqlite::Result<T>,
+) -> Result<(String, T)> {
+    const TRIES: usize = 8;
+    let mut id = first.to_string();
+    for _ in 1..TRIES {
+        match insert(&id) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                id = crate::model::new_id(first.split_once('_').map_or("id", |(prefix, _)| prefix));
             }
+            done => return Ok((id, done?)),
         }
-        Ok(None)
     }
-}
-
-/// The suppression list read whole, with its keys (see [`Suppression::snapshot`]).
-pub struct SuppressionSnapshot {
-    keys: Suppression,
-    list: std::collections::HashMap<String, String>,
-}
-
-impl SuppressionSnapshot {
-    /// Whether a normalised email is on the list under any of the keys; the reason.
-    pub fn check(&self, email_norm: &str) -> Option<&str> {
-        if self.list.is_empty() {
-            return None;
-        }
-        self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(String::as_str))
-    }
-}
-
-/// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
-pub fn keyed_hash(conn: &Db, email_norm: &str) -> Result<String> {
-    let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
-    Ok(keyed(&hash_key(&secret)?, email_norm))
-}
-
-/// An HMAC-SHA256 key from its hex form (the register's own, or one inherited with a bundle).
-fn hash_key(hex_key: &str) -> Result<Hmac<Sha256>> {
-    let key = hex::decode(hex_key).map_err(|_| Error::Internal("a register hash key is not hex".into()))?;
-    Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))
-}
-
-/// The keyed hash of a normalised email under one key, hex.
-fn keyed(key: &Hmac<Sha256>, email_norm: &str) -> String {
-    let mut mac = key.clone();
-    mac.update(email_norm.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    let done = insert(&id)?;
+    Ok((id, done))
 }

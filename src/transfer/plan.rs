@@ -18,7 +18,8 @@ use super::rules::{self, BasisFact, ConsentFact, Decision, Decisions, NoticeFact
 use super::sdc::{self, Table};
 use crate::error::{Error, Result};
 use crate::model::{Designation, StakeholderGroup, fmt_ts, parse_timestamp};
-use crate::register::{docs, keyed_hash, queries, setting, vault};
+use crate::register::suppression::keyed_hash;
+use crate::register::{accounts, catalogue, documents, evidence, people, setting, transfers};
 
 /// Every person field the register holds, in display order.
 pub const FIELDS: &[&str] = &[
@@ -193,7 +194,7 @@ pub struct Plan {
     pub accounts: Vec<AccountPlan>,
     pub aggregates: Vec<Table>,
     pub blockers: Vec<Blocker>,
-    pub approval: Option<docs::Approval>,
+    pub approval: Option<transfers::Approval>,
     /// Register rows of included people (carried fields only); not in the JSON plan.
     #[serde(skip)]
     pub rows: Vec<Row>,
@@ -281,13 +282,13 @@ struct RowBatch {
     rows: Vec<(Spans, bool)>,
 }
 
-/// Where each text field of a [`queries::ConsentRow`] is in a batch's text (`None` for NULL).
+/// Where each text field of a [`evidence::ConsentRow`] is in a batch's text (`None` for NULL).
 type Spans = [Option<(u32, u32)>; 13];
 
 impl RowBatch {
     const ROWS: usize = 4096;
 
-    fn push(&mut self, c: &queries::ConsentRowBytes<'_>) {
+    fn push(&mut self, c: &evidence::ConsentRowBytes<'_>) {
         let text = &mut self.text;
         let spans = c.text.map(|f| {
             f.map(|v| {
@@ -301,7 +302,7 @@ impl RowBatch {
 
     /// Row `i`, reading `text` (this batch's text, checked); `None` if a field does not fall on
     /// character boundaries (its own bytes were not UTF-8).
-    fn row<'a>(&self, text: &'a str, i: usize) -> Option<queries::ConsentRow<'a>> {
+    fn row<'a>(&self, text: &'a str, i: usize) -> Option<evidence::ConsentRow<'a>> {
         let (spans, has_authority_ref) = &self.rows[i];
         let mut fields = [None; 13];
         for (f, span) in fields.iter_mut().zip(spans) {
@@ -309,7 +310,7 @@ impl RowBatch {
                 *f = Some(text.get(*a as usize..*b as usize)?);
             }
         }
-        Some(queries::ConsentRow::from_fields(fields, *has_authority_ref))
+        Some(evidence::ConsentRow::from_fields(fields, *has_authority_ref))
     }
 }
 
@@ -337,7 +338,7 @@ impl FactsBuilder {
         }
     }
 
-    fn add(&mut self, c: queries::ConsentRow<'_>) {
+    fn add(&mut self, c: evidence::ConsentRow<'_>) {
         if c.purpose == MAILING_LIST_PURPOSE {
             let owned = |v: Option<&str>| v.map(str::to_string);
             let e = Evidence {
@@ -348,7 +349,7 @@ impl FactsBuilder {
                 at: c.at.to_string(),
                 method: owned(c.method),
                 evidence_ref: owned(c.evidence_ref),
-                controllers: queries::parse_list(c.controllers),
+                controllers: crate::register::parse_list(c.controllers),
             };
             self.evidence.insert(e.consent_id.clone(), e);
         }
@@ -370,7 +371,7 @@ impl FactsBuilder {
             None => self
                 .lists
                 .entry(c.controllers.to_string())
-                .or_insert_with(|| queries::parse_list(c.controllers).into())
+                .or_insert_with(|| crate::register::parse_list(c.controllers).into())
                 .clone(),
         };
         f.consents.push(ConsentFact {
@@ -378,19 +379,19 @@ impl FactsBuilder {
             purpose,
             view: crate::consent::EventView { action, controllers, at },
             support_given: c.support_given.map(str::to_string),
-            special_categories: queries::parse_list(c.special_categories),
+            special_categories: crate::register::parse_list(c.special_categories),
         });
     }
 }
 
 /// Gather the facts the rules read, for every person.
-fn facts(conn: &crate::register::Db, people: &[queries::Person]) -> Result<Facts> {
+fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Result<Facts> {
     let mut announces: HashMap<String, Vec<String>> = HashMap::new();
-    for t in queries::texts(conn, "notice")? {
+    for t in catalogue::texts(conn, "notice")? {
         announces.entry(t.version).or_default().extend(t.announces);
     }
     let mut map: HashMap<String, PersonFacts> = HashMap::with_capacity(people.len());
-    let suppression = crate::register::Suppression::snapshot(conn)?;
+    let suppression = crate::register::suppression::Suppression::snapshot(conn)?;
     for p in people {
         let suppressed = match &p.email_norm {
             Some(e) => suppression.check(e).is_some(),
@@ -431,7 +432,7 @@ fn facts(conn: &crate::register::Db, people: &[queries::Person]) -> Result<Facts
         });
         let mut batch = RowBatch::default();
         let stopped = || Error::Internal("the thread reading consent events stopped".into());
-        let read = queries::each_consent_row(conn, MAILING_LIST_PURPOSE, |c| {
+        let read = evidence::each_consent_row(conn, MAILING_LIST_PURPOSE, |c| {
             batch.push(&c);
             if batch.rows.len() == RowBatch::ROWS {
                 tx.send(std::mem::take(&mut batch)).map_err(|_| stopped())?;
@@ -448,7 +449,7 @@ fn facts(conn: &crate::register::Db, people: &[queries::Person]) -> Result<Facts
         }
         Ok(builder)
     })?;
-    for b in queries::bases(conn, None)? {
+    for b in evidence::bases(conn, None)? {
         if let (Some(at), Some(f)) = (parse_timestamp(&b.decided_at), map.get_mut(&b.person_id)) {
             f.bases.push(BasisFact {
                 purpose: b.purpose,
@@ -460,7 +461,7 @@ fn facts(conn: &crate::register::Db, people: &[queries::Person]) -> Result<Facts
             });
         }
     }
-    for n in queries::notices_sent(conn, None)? {
+    for n in evidence::notices_sent(conn, None)? {
         if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(&n.person_id)) {
             f.notices.push(NoticeFact {
                 announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
@@ -488,8 +489,8 @@ pub fn redactor(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -
 }
 
 fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
-    let own = queries::self_controller(conn)?;
-    let receiver = queries::controller(conn, &req.receiver)?
+    let own = catalogue::self_controller(conn)?;
+    let receiver = catalogue::controller(conn, &req.receiver)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
     if receiver.is_self {
         return Err(Error::bad("--to", "that is this register's own controller: name the receiving controller"));
@@ -497,7 +498,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     let at = rules::end_of_day_london(req.date);
     let window: i64 = setting(conn, "objection_window_days")?.and_then(|s| s.parse().ok()).unwrap_or(28);
     let k: u32 = setting(conn, "sdc_k")?.and_then(|s| s.parse().ok()).unwrap_or(sdc::DEFAULT_K);
-    let purposes = queries::purposes(conn)?;
+    let purposes = catalogue::purposes(conn)?;
     let refresh = purposes.iter().map(|p| (p.code.clone(), p.refresh_months)).collect();
     let policy =
         Policy { receiver: receiver.slug.clone(), own: own.slug.clone(), at, objection_window_days: window, refresh };
@@ -508,11 +509,11 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     fields.insert("mailing_list".to_string(), lists(&purpose_fields("successor_newsletter")));
     let reg_fields = fields["register"].carried.clone();
 
-    let people = queries::people(conn)?;
+    let people = people::people(conn)?;
     let Facts { of: facts, history: history_of, evidence: mut evidence_of } = facts(conn, &people)?;
-    let roles = queries::roles(conn, None)?;
+    let roles = people::roles(conn, None)?;
     // Each person's roles, looked up once rather than scanned per person.
-    let mut roles_of: HashMap<&str, Vec<&queries::Role>> = HashMap::new();
+    let mut roles_of: HashMap<&str, Vec<&people::Role>> = HashMap::new();
     for r in &roles {
         roles_of.entry(r.person_id.as_str()).or_default().push(r);
     }
@@ -647,11 +648,11 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     let redactor = Redactor::new(&withheld, &keep_names, key.as_deref());
     let mut documents = Vec::new();
     let mut blockers = Vec::new();
-    for d in docs::documents(conn)?.into_iter().filter(|_| with_documents) {
+    for d in documents::documents(conn)?.into_iter().filter(|_| with_documents) {
         documents.push(document_plan(conn, &d, &receiver.slug, &redactor, req.defer_file_hashes, &mut blockers)?);
     }
 
-    let accounts: Vec<AccountPlan> = vault::accounts(conn)?
+    let accounts: Vec<AccountPlan> = accounts::accounts(conn)?
         .into_iter()
         .map(|a| AccountPlan {
             id: a.id,
@@ -705,7 +706,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
             ),
         });
     }
-    let approval = docs::latest_approval(conn, &receiver.slug)?;
+    let approval = transfers::latest_approval(conn, &receiver.slug)?;
     match &approval {
         Some(a) if a.digest == digest => {}
         Some(_) => blockers.push(Blocker {
@@ -856,7 +857,7 @@ pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
 
 fn document_plan(
     conn: &crate::register::Db,
-    d: &docs::Document,
+    d: &documents::Document,
     receiver: &str,
     r: &Redactor,
     defer: bool,
@@ -909,7 +910,7 @@ fn document_plan(
         plan.state = "as_is".into();
         return Ok(plan);
     }
-    let review = docs::latest_review(conn, &d.id, receiver)?;
+    let review = documents::latest_review(conn, &d.id, receiver)?;
     if redactable(&d.format) {
         let bytes = std::fs::read(&d.path).unwrap_or_default();
         let (out, findings) = match redact_bytes(&d.format, &bytes, r) {
@@ -1013,8 +1014,8 @@ fn document_plan(
     Ok(plan)
 }
 
-fn aggregates(conn: &crate::register::Db, people: &[queries::Person], k: u32, at: DateTime<Utc>) -> Result<Vec<Table>> {
-    let live: Vec<&queries::Person> = people.iter().filter(|p| p.erased_at.is_none()).collect();
+fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at: DateTime<Utc>) -> Result<Vec<Table>> {
+    let live: Vec<&people::Person> = people.iter().filter(|p| p.erased_at.is_none()).collect();
     let mut groups: Vec<(String, u32)> = StakeholderGroup::ALL.iter().map(|g| (g.as_str().to_string(), 0)).collect();
     groups.push(("not_recorded".into(), 0));
     for p in &live {
@@ -1025,8 +1026,8 @@ fn aggregates(conn: &crate::register::Db, people: &[queries::Person], k: u32, at
     }
     let mut tables = vec![sdc::protect("stakeholder_group", &groups, k)];
     // Only people with diversity answers need their consent checked.
-    let answered: std::collections::HashSet<String> = queries::people_with_diversity(conn)?.into_iter().collect();
-    let live: Vec<&queries::Person> = live.into_iter().filter(|p| answered.contains(&p.id)).collect();
+    let answered: std::collections::HashSet<String> = people::people_with_diversity(conn)?.into_iter().collect();
+    let live: Vec<&people::Person> = live.into_iter().filter(|p| answered.contains(&p.id)).collect();
     for cat in ["ethnicity", "disability", "religion", "sexual_orientation", "health"] {
         let mut values: BTreeMap<String, u32> = BTreeMap::new();
         for p in &live {
@@ -1034,7 +1035,7 @@ fn aggregates(conn: &crate::register::Db, people: &[queries::Person], k: u32, at
             if crate::import::own::diversity_consent(conn, p, category, at)?.is_none() {
                 continue;
             }
-            if let Some((_, v)) = queries::diversity(conn, &p.id)?.into_iter().find(|(c, _)| c == cat) {
+            if let Some((_, v)) = people::diversity(conn, &p.id)?.into_iter().find(|(c, _)| c == cat) {
                 *values.entry(v).or_default() += 1;
             }
         }

@@ -1,131 +1,11 @@
-//! Typed queries for documents, their reviews, and plan approvals.
+//! Transfers: plan approvals, transfers made and received, the people each carried.
 
-use super::{Change, Db};
-use rusqlite::{OptionalExtension, Row, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-
-/// A document registered for transfer.
-#[derive(Debug, Clone, Serialize)]
-pub struct Document {
-    pub id: String,
-    pub path: String,
-    pub file_name: String,
-    pub category: String,
-    pub classification: String,
-    pub format: String,
-    pub sha256: String,
-    pub size: i64,
-    pub added_at: String,
-}
-
-fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
-    Ok(Document {
-        id: r.get(0)?,
-        path: r.get(1)?,
-        file_name: r.get(2)?,
-        category: r.get(3)?,
-        classification: r.get(4)?,
-        format: r.get(5)?,
-        sha256: r.get(6)?,
-        size: r.get(7)?,
-        added_at: r.get(8)?,
-    })
-}
-
-const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at";
-
-/// Insert a document.
-pub fn insert_document(conn: &Db, d: &Document) -> Result<()> {
-    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
-        params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
-    )?;
-    Ok(())
-}
-
-/// Every document.
-pub fn documents(conn: &Db) -> Result<Vec<Document>> {
-    let mut st = conn.prepare(&format!("SELECT {DOC_COLS} FROM documents ORDER BY added_at, file_name, id"))?;
-    Ok(st.query_map([], doc_row)?.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// One document or `NotFound`.
-pub fn document(conn: &Db, id: &str) -> Result<Document> {
-    conn.prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE id = ?1"))?
-        .query_row([id], doc_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound { kind: "document", id: id.to_string() })
-}
-
-/// A document with the same path and content, if already registered.
-pub fn document_by_source(conn: &Db, path: &str, sha256: &str) -> Result<Option<Document>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {DOC_COLS} FROM documents WHERE path = ?1 AND sha256 = ?2"))?
-        .query_row([path, sha256], doc_row)
-        .optional()?)
-}
-
-/// A review of a document for a receiving controller.
-#[derive(Debug, Clone, Serialize)]
-pub struct Review {
-    pub id: String,
-    pub document_id: String,
-    pub controller: String,
-    pub decision: String,
-    pub reviewer: String,
-    pub note: String,
-    pub source_sha256: String,
-    pub redacted_sha256: Option<String>,
-    pub redacted_copy_path: Option<String>,
-    pub redacted_copy_sha256: Option<String>,
-    pub reviewed_at: String,
-}
-
-/// Insert a review.
-pub fn insert_review(conn: &Db, r: &Review) -> Result<()> {
-    conn.prepare_cached("INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
-            redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
-            r.id,
-            r.document_id,
-            r.controller,
-            r.decision,
-            r.reviewer,
-            r.note,
-            r.source_sha256,
-            r.redacted_sha256,
-            r.redacted_copy_path,
-            r.redacted_copy_sha256,
-            r.reviewed_at
-        ],
-    )?;
-    Ok(())
-}
-
-/// The latest review of a document for a controller.
-pub fn latest_review(conn: &Db, document_id: &str, controller: &str) -> Result<Option<Review>> {
-    Ok(conn
-        .prepare_cached("SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
-                    redacted_copy_sha256, reviewed_at
-             FROM document_reviews WHERE document_id = ?1 AND controller = ?2 ORDER BY reviewed_at DESC, rowid DESC LIMIT 1")?.query_row([document_id, controller],
-            |r| {
-                Ok(Review {
-                    id: r.get(0)?,
-                    document_id: r.get(1)?,
-                    controller: r.get(2)?,
-                    decision: r.get(3)?,
-                    reviewer: r.get(4)?,
-                    note: r.get(5)?,
-                    source_sha256: r.get(6)?,
-                    redacted_sha256: r.get(7)?,
-                    redacted_copy_path: r.get(8)?,
-                    redacted_copy_sha256: r.get(9)?,
-                    reviewed_at: r.get(10)?,
-                })
-            },
-        )
-        .optional()?)
-}
+use super::{Change, Db};
+use crate::error::Result;
 
 /// An approval of a plan.
 #[derive(Debug, Clone, Serialize)]
@@ -151,13 +31,6 @@ pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> 
             |r| Ok(Approval { digest: r.get(0)?, approver: r.get(1)?, approved_at: r.get(2)? }),
         )
         .optional()?)
-}
-
-/// Replace a purpose's field list.
-pub fn set_purpose_fields(conn: &Db, code: &str, fields: &[String]) -> Result<()> {
-    conn.prepare_cached("UPDATE purposes SET fields = ?2 WHERE code = ?1")?
-        .execute(params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())])?;
-    Ok(())
 }
 
 /// A transfer made from this register.
@@ -296,4 +169,34 @@ pub fn close_transfer(c: &Change<'_>, id: &str, delete_after: &str) -> Result<()
         params![id, delete_after, crate::model::fmt_ts(c.now)],
     )?;
     Ok(())
+}
+
+/// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
+/// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
+/// complete is marked stale. Returns how many tasks were created.
+pub fn art19(conn: &Db, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
+    let mut st = conn.prepare(
+        "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
+    )?;
+    let rows: Vec<(String, String, String)> =
+        st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut n = 0;
+    for (tid, controller, state) in rows {
+        let (_, new) = super::tasks::add_task(
+            conn,
+            "art19_notify",
+            &format!("{tid}:{person_id}:{what}"),
+            &format!(
+                "Tell {controller} about the {what} for person {person_id} (Art 19): they received their data in transfer {tid}"
+            ),
+            "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal) unless impossible or disproportionate",
+            &(now + chrono::Duration::days(7)).date_naive().to_string(),
+            &crate::model::fmt_ts(now),
+        )?;
+        n += usize::from(new);
+        if state != "complete" {
+            conn.prepare_cached("UPDATE transfers SET stale = 1 WHERE id = ?1")?.execute([&tid])?;
+        }
+    }
+    Ok(n)
 }

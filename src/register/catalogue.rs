@@ -1,0 +1,361 @@
+//! The catalogue: controllers, purposes, and the statement and notice texts people are shown;
+//! and the lookups an import makes of them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Db, json_list, parse_list};
+use crate::consent::{Lookup, PurposeInfo};
+use crate::error::{Error, Result};
+use crate::model::{Channel, fmt_ts, parse_timestamp};
+
+// ---------------------------------------------------------------- controllers
+
+/// A controller: the outgoing organisation or a receiving group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Controller {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub is_self: bool,
+    pub contact: Option<String>,
+    pub accountable_person: Option<String>,
+    pub ico_fee_status: Option<String>,
+    pub dsa_ref: Option<String>,
+    pub dpia_ref: Option<String>,
+    pub created_at: String,
+}
+
+const CONTROLLER_COLS: &str =
+    "slug, name, kind, is_self, contact, accountable_person, ico_fee_status, dsa_ref, dpia_ref, created_at";
+
+fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
+    let slug: String = r.get(0)?;
+    Ok(Controller {
+        id: slug.clone(),
+        slug,
+        name: r.get(1)?,
+        kind: r.get(2)?,
+        is_self: r.get(3)?,
+        contact: r.get(4)?,
+        accountable_person: r.get(5)?,
+        ico_fee_status: r.get(6)?,
+        dsa_ref: r.get(7)?,
+        dpia_ref: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+/// Insert a controller.
+pub fn insert_controller(conn: &Db, c: &Controller) -> Result<()> {
+    if controller(conn, &c.slug)?.is_some() {
+        return Err(Error::DuplicateController { slug: c.slug.clone() });
+    }
+    conn.prepare_cached(&format!(
+        "INSERT INTO controllers({CONTROLLER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+    ))?
+    .execute(params![
+        c.slug,
+        c.name,
+        c.kind,
+        c.is_self,
+        c.contact,
+        c.accountable_person,
+        c.ico_fee_status,
+        c.dsa_ref,
+        c.dpia_ref,
+        c.created_at
+    ])?;
+    Ok(())
+}
+
+/// Update a controller's editable fields (all of them, as given).
+pub fn update_controller(conn: &Db, c: &Controller) -> Result<()> {
+    conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
+    )?;
+    Ok(())
+}
+
+/// One controller by slug.
+pub fn controller(conn: &Db, slug: &str) -> Result<Option<Controller>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE slug = ?1"))?
+        .query_row([slug], controller_row)
+        .optional()?)
+}
+
+/// Every controller, the register's own first.
+pub fn controllers(conn: &Db) -> Result<Vec<Controller>> {
+    let mut st = conn.prepare(&format!("SELECT {CONTROLLER_COLS} FROM controllers ORDER BY is_self DESC, slug"))?;
+    Ok(st.query_map([], controller_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The register's own (outgoing) controller.
+pub fn self_controller(conn: &Db) -> Result<Controller> {
+    conn.prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"))?
+        .query_row([], controller_row)
+        .optional()?
+        .ok_or_else(|| Error::Internal("register has no own controller".into()))
+}
+
+// ---------------------------------------------------------------- purposes
+
+/// A purpose in the catalogue.
+#[derive(Debug, Clone, Serialize)]
+pub struct Purpose {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub channels: Vec<String>,
+    pub special: bool,
+    pub marketing: bool,
+    pub refresh_months: Option<u32>,
+    pub fields: Vec<String>,
+}
+
+/// Insert a purpose (used by `init`).
+pub fn insert_purpose(conn: &Db, p: &Purpose) -> Result<()> {
+    conn.prepare_cached("INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
+    )?;
+    Ok(())
+}
+
+fn purpose_row(r: &Row<'_>) -> rusqlite::Result<Purpose> {
+    let code: String = r.get(0)?;
+    Ok(Purpose {
+        id: code.clone(),
+        code,
+        name: r.get(1)?,
+        channels: parse_list(&r.get::<_, String>(2)?),
+        special: r.get(3)?,
+        marketing: r.get(4)?,
+        refresh_months: r.get(5)?,
+        fields: parse_list(&r.get::<_, String>(6)?),
+    })
+}
+
+/// The purpose catalogue.
+pub fn purposes(conn: &Db) -> Result<Vec<Purpose>> {
+    let mut st = conn.prepare(
+        "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes ORDER BY rowid",
+    )?;
+    Ok(st.query_map([], purpose_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One purpose.
+pub fn purpose(conn: &Db, code: &str) -> Result<Option<Purpose>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT code, name, channels, special, marketing, refresh_months, fields FROM purposes WHERE code = ?1",
+        )?
+        .query_row([code], purpose_row)
+        .optional()?)
+}
+
+/// Replace a purpose's field list.
+pub fn set_purpose_fields(conn: &Db, code: &str, fields: &[String]) -> Result<()> {
+    conn.prepare_cached("UPDATE purposes SET fields = ?2 WHERE code = ?1")?
+        .execute(params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())])?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- statements and notices
+
+/// A consent statement or privacy notice version.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextVersion {
+    pub id: String,
+    pub version: String,
+    pub format: String,
+    pub purpose: Option<String>,
+    pub sha256: String,
+    pub effective_from: String,
+    pub announces: Vec<String>,
+}
+
+/// Insert a statement version.
+pub fn insert_statement(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
+    )?;
+    Ok(())
+}
+
+/// Insert a notice version with what it announces (`controller:purpose`).
+pub fn insert_notice(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
+    )?
+    .execute(params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)])?;
+    for a in &v.announces {
+        if let Some((c, p)) = a.split_once(':') {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO notice_announces(notice_version, controller, purpose) VALUES (?1,?2,?3)",
+            )?
+            .execute(params![v.version, c, p])?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a statement or notice version/format exists.
+pub fn text_exists(conn: &Db, kind: &str, version: &str, format: &str) -> Result<bool> {
+    let table = if kind == "statement" { "statements" } else { "notices" };
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE version = ?1 AND format = ?2"))?
+        .query_row([version, format], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Every statement (`kind` = "statement") or notice version.
+pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
+    let sql = if kind == "statement" {
+        "SELECT version, format, purpose, sha256, effective_from FROM statements ORDER BY effective_from, version, format"
+    } else {
+        "SELECT version, format, NULL, sha256, effective_from FROM notices ORDER BY effective_from, version, format"
+    };
+    let mut st = conn.prepare(sql)?;
+    let mut out = st
+        .query_map([], |r| {
+            let version: String = r.get(0)?;
+            let format: String = r.get(1)?;
+            Ok(TextVersion {
+                id: format!("{version}/{format}"),
+                version,
+                format,
+                purpose: r.get(2)?,
+                sha256: r.get(3)?,
+                effective_from: r.get(4)?,
+                announces: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    if kind != "statement" {
+        let mut st = conn.prepare(
+            "SELECT controller || ':' || purpose FROM notice_announces WHERE notice_version = ?1 ORDER BY 1",
+        )?;
+        for t in &mut out {
+            t.announces = st.query_map([&t.version], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        }
+    }
+    Ok(out)
+}
+
+/// The SHA-256 of the standard-format (else any) text of a statement version.
+pub fn statement_sha(conn: &Db, version: &str) -> Result<Option<String>> {
+    // Plain lookups, ordered here: SQLite re-prepares a cached statement with ORDER BY … LIMIT or
+    // MIN() over a bound key on every run, which imports pay per row.
+    let mut st = conn.prepare_cached("SELECT sha256, format FROM statements WHERE version = ?1")?;
+    let rows: Vec<(String, String)> =
+        st.query_map([version], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.iter().find(|(_, f)| f == "standard").or(rows.first()).map(|(sha, _)| sha.clone()))
+}
+
+/// The earliest effective date among rows of a text table matching the query.
+fn earliest(conn: &Db, sql: &str, params: impl rusqlite::Params) -> Option<DateTime<Utc>> {
+    let mut st = conn.prepare_cached(sql).ok()?;
+    let dates: Vec<String> = st.query_map(params, |r| r.get(0)).ok()?.filter_map(|d| d.ok()).collect();
+    dates.iter().min().and_then(|d| parse_timestamp(d))
+}
+
+/// Lookups for consent validation, answered by the register.
+pub struct RegisterLookup<'a> {
+    pub(super) conn: &'a Db,
+    /// Answers already given: within one transaction purposes, controllers and texts stay put,
+    /// and an import asks the same few questions for every row.
+    memo: std::cell::RefCell<LookupMemo>,
+}
+
+#[derive(Default)]
+struct LookupMemo {
+    purposes: HashMap<String, Option<PurposeInfo>>,
+    controllers: HashMap<String, bool>,
+    statements: HashMap<(String, String), Option<DateTime<Utc>>>,
+    notices: HashMap<String, Option<DateTime<Utc>>>,
+    suppression: Option<std::rc::Rc<super::suppression::Suppression>>,
+    marketing: HashMap<String, Option<bool>>,
+    statement_shas: HashMap<String, Option<String>>,
+}
+
+impl<'a> RegisterLookup<'a> {
+    /// Lookups against `conn`, remembered for the life of this value.
+    pub fn new(conn: &'a Db) -> RegisterLookup<'a> {
+        RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
+    }
+
+    /// An answer remembered in `pick` under `key`, or loaded and remembered.
+    fn remember<V: Clone>(
+        &self,
+        pick: impl Fn(&mut LookupMemo) -> &mut HashMap<String, V>,
+        key: &str,
+        load: impl FnOnce(&Db) -> Result<V>,
+    ) -> Result<V> {
+        if let Some(v) = pick(&mut self.memo.borrow_mut()).get(key) {
+            return Ok(v.clone());
+        }
+        let v = load(self.conn)?;
+        pick(&mut self.memo.borrow_mut()).insert(key.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// Whether a purpose is registered (`None` if not) and is marketing.
+    pub fn marketing(&self, code: &str) -> Result<Option<bool>> {
+        self.remember(|m| &mut m.marketing, code, |c| Ok(purpose(c, code)?.map(|p| p.marketing)))
+    }
+
+    /// The SHA-256 of a statement version's text (see [`statement_sha`]).
+    pub fn statement_sha(&self, version: &str) -> Result<Option<String>> {
+        self.remember(|m| &mut m.statement_shas, version, |c| statement_sha(c, version))
+    }
+
+    /// Whether a normalised email is on the suppression list (its keys read once); the reason.
+    pub fn suppressed(&self, email_norm: &str) -> Result<Option<String>> {
+        let existing = self.memo.borrow().suppression.clone();
+        let s = match existing {
+            Some(s) => s,
+            None => {
+                let s = std::rc::Rc::new(super::suppression::Suppression::new(self.conn)?);
+                self.memo.borrow_mut().suppression = Some(s.clone());
+                s
+            }
+        };
+        s.check(self.conn, email_norm)
+    }
+}
+
+impl Lookup for RegisterLookup<'_> {
+    fn purpose(&self, code: &str) -> Option<PurposeInfo> {
+        let load = |c: &Db| {
+            Ok(purpose(c, code).ok().flatten().map(|p| PurposeInfo {
+                special: p.special,
+                channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
+            }))
+        };
+        self.remember(|m| &mut m.purposes, code, load).ok().flatten()
+    }
+    fn controller_exists(&self, slug: &str) -> bool {
+        let load = |c: &Db| Ok(controller(c, slug).ok().flatten().is_some());
+        self.remember(|m| &mut m.controllers, slug, load).unwrap_or(false)
+    }
+    fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
+        let key = (version.to_string(), purpose.to_string());
+        if let Some(v) = self.memo.borrow().statements.get(&key) {
+            return *v;
+        }
+        let v = earliest(
+            self.conn,
+            "SELECT effective_from FROM statements WHERE version = ?1 AND purpose = ?2",
+            [version, purpose],
+        );
+        self.memo.borrow_mut().statements.insert(key, v);
+        v
+    }
+    fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
+        let load = |c: &Db| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
+        self.remember(|m| &mut m.notices, version, load).ok().flatten()
+    }
+}

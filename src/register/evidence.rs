@@ -1,0 +1,374 @@
+//! Consent events (append-only), other lawful bases with objections and restrictions, and
+//! privacy notices sent.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::catalogue::RegisterLookup;
+use super::{Db, json_list, parse_list, with_fresh_id};
+use crate::consent::{ConsentEvent, EventView};
+use crate::error::Result;
+use crate::model::{ConsentAction, fmt_ts, parse_timestamp};
+
+// ---------------------------------------------------------------- consent events
+
+/// A stored consent event, as shown by `consent history`.
+#[derive(Clone, Serialize)]
+pub struct StoredConsent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub purpose: String,
+    pub action: String,
+    pub controllers: Vec<String>,
+    pub channels: Vec<String>,
+    pub consent_kind: String,
+    pub special_categories: Vec<String>,
+    pub statement_version: Option<String>,
+    pub statement_sha256: Option<String>,
+    pub notice_version: Option<String>,
+    pub method: Option<String>,
+    pub evidence_ref: Option<String>,
+    pub at: String,
+    pub recorded_by: String,
+    pub given_by: String,
+    pub authority_kind: Option<String>,
+    pub authority_ref: Option<String>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
+    pub support_given: Option<String>,
+    pub told_can_withdraw: bool,
+    pub context: Option<String>,
+    pub source: String,
+    pub recorded_at: String,
+}
+
+impl std::fmt::Debug for StoredConsent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredConsent").field("id", &self.id).field("purpose", &self.purpose).finish_non_exhaustive()
+    }
+}
+
+impl StoredConsent {
+    /// The view the status function needs.
+    pub fn view(&self) -> Option<EventView> {
+        Some(EventView {
+            action: ConsentAction::parse(&self.action)?,
+            controllers: self.controllers.clone().into(),
+            at: parse_timestamp(&self.at)?,
+        })
+    }
+}
+
+/// The natural key of a consent event: re-importing the same event changes nothing.
+pub fn consent_natural_key(person_id: &str, e: &ConsentEvent) -> String {
+    let mut cs = e.controllers.clone();
+    cs.sort();
+    format!("{person_id}|{}|{}|{}|{}", e.purpose, e.action, cs.join(";"), fmt_ts(e.at))
+}
+
+/// Insert a consent event unless an identical one (by natural key) exists. Returns the new id,
+/// or `None` when it was already there.
+pub fn insert_consent(
+    conn: &Db,
+    person_id: &str,
+    e: &ConsentEvent,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    insert_consent_in(&RegisterLookup::new(conn), person_id, e, source, now)
+}
+
+/// [`insert_consent`] with the lookups of an import (statement digests remembered).
+pub fn insert_consent_in(
+    lookup: &RegisterLookup<'_>,
+    person_id: &str,
+    e: &ConsentEvent,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let conn = lookup.conn;
+    let key = consent_natural_key(person_id, e);
+    let first = crate::model::new_id("con");
+    let sha = match &e.statement_version {
+        Some(v) => lookup.statement_sha(v)?,
+        None => None,
+    };
+    let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
+    let (id, inserted) = with_fresh_id(&first, |id| {
+        conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+            statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
+            authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
+            natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)
+         ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
+            id,
+            person_id,
+            e.purpose,
+            e.action.as_str(),
+            json_list(&e.controllers),
+            json_list(&e.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+            kind,
+            json_list(&e.special_categories.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+            e.statement_version,
+            sha,
+            e.notice_version,
+            e.method.map(|m| m.as_str()),
+            e.evidence_ref,
+            fmt_ts(e.at),
+            e.recorded_by,
+            e.given_by.as_str(),
+            e.authority_kind.map(|a| a.as_str()),
+            e.authority_ref,
+            e.verified_by,
+            e.verified_at.map(fmt_ts),
+            e.support_given,
+            e.told_can_withdraw,
+            e.context,
+            source,
+            key,
+            fmt_ts(now),
+        ],
+    )
+    })?;
+    // An event already recorded (the same natural key) is not recorded twice.
+    Ok((inserted == 1).then_some(id))
+}
+
+/// The columns of a [`StoredConsent`], with the person's reference, for [`stored_consent`].
+const CONSENT_SELECT: &str =
+    "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
+            c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
+            c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
+            c.told_can_withdraw, c.context, c.source, c.recorded_at
+     FROM consent_events c JOIN people p ON p.id = c.person_id";
+
+fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
+    Ok(StoredConsent {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_ref: r.get(2)?,
+        purpose: r.get(3)?,
+        action: r.get(4)?,
+        controllers: parse_list(&r.get::<_, String>(5)?),
+        channels: parse_list(&r.get::<_, String>(6)?),
+        consent_kind: r.get(7)?,
+        special_categories: parse_list(&r.get::<_, String>(8)?),
+        statement_version: r.get(9)?,
+        statement_sha256: r.get(10)?,
+        notice_version: r.get(11)?,
+        method: r.get(12)?,
+        evidence_ref: r.get(13)?,
+        at: r.get(14)?,
+        recorded_by: r.get(15)?,
+        given_by: r.get(16)?,
+        authority_kind: r.get(17)?,
+        authority_ref: r.get(18)?,
+        verified_by: r.get(19)?,
+        verified_at: r.get(20)?,
+        support_given: r.get(21)?,
+        told_can_withdraw: r.get(22)?,
+        context: r.get(23)?,
+        source: r.get(24)?,
+        recorded_at: r.get(25)?,
+    })
+}
+
+/// Consent events, optionally of one person and/or one purpose, in time order.
+pub fn consents(conn: &Db, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
+    let mut st = conn.prepare_cached(&format!(
+        "{CONSENT_SELECT} WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2) ORDER BY p.ref, c.at, c.rowid"
+    ))?;
+    let rows = st.query_map(params![person_id, purpose], stored_consent)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One consent event by id.
+pub fn consent_by_id(conn: &Db, id: &str) -> Result<Option<StoredConsent>> {
+    Ok(conn.prepare_cached(&format!("{CONSENT_SELECT} WHERE c.id = ?1"))?.query_row([id], stored_consent).optional()?)
+}
+
+/// What the plan's rules read of one consent event (no evidence text), borrowed from the row.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentRow<'a> {
+    pub id: &'a str,
+    pub person_id: &'a str,
+    pub purpose: &'a str,
+    pub action: &'a str,
+    /// The controllers as stored (a JSON list): [`parse_list`] them where needed.
+    pub controllers: &'a str,
+    pub at: &'a str,
+    pub support_given: Option<&'a str>,
+    pub has_authority_ref: bool,
+    /// The special categories as stored (a JSON list).
+    pub special_categories: &'a str,
+    /// The evidence a consent carries (what the mailing list shows of it), for events of the
+    /// purpose [`each_consent_row`] is asked about; `None` for the others.
+    pub statement_version: Option<&'a str>,
+    pub statement_sha256: Option<&'a str>,
+    pub notice_version: Option<&'a str>,
+    pub method: Option<&'a str>,
+    pub evidence_ref: Option<&'a str>,
+}
+
+impl<'a> ConsentRow<'a> {
+    /// The row from its text fields in [`ConsentRowBytes`] order.
+    pub fn from_fields(f: [Option<&'a str>; 13], has_authority_ref: bool) -> ConsentRow<'a> {
+        ConsentRow {
+            id: f[0].unwrap_or_default(),
+            person_id: f[1].unwrap_or_default(),
+            purpose: f[2].unwrap_or_default(),
+            action: f[3].unwrap_or_default(),
+            controllers: f[4].unwrap_or_default(),
+            at: f[5].unwrap_or_default(),
+            support_given: f[6],
+            has_authority_ref,
+            special_categories: f[7].unwrap_or_default(),
+            statement_version: f[8],
+            statement_sha256: f[9],
+            notice_version: f[10],
+            method: f[11],
+            evidence_ref: f[12],
+        }
+    }
+}
+
+/// A consent row as SQLite holds it: the text fields of [`ConsentRow`] in its order, as bytes not
+/// yet checked to be UTF-8 (whoever keeps them checks them, once for many rows).
+pub struct ConsentRowBytes<'a> {
+    pub text: [Option<&'a [u8]>; 13],
+    pub has_authority_ref: bool,
+}
+
+/// Every consent event in the light form the plan reads, handed to `each` as it is read
+/// (unordered; nothing is copied that `each` does not keep), with the evidence of the events of
+/// purpose `evidence_for`.
+pub fn each_consent_row(
+    conn: &Db,
+    evidence_for: &str,
+    mut each: impl FnMut(ConsentRowBytes<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, person_id, purpose, action, controllers, at, support_given, special_categories,
+                CASE WHEN purpose = ?1 THEN statement_version END, CASE WHEN purpose = ?1 THEN statement_sha256 END,
+                CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
+                CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL FROM consent_events",
+    )?;
+    let mut rows = st.query([evidence_for])?;
+    while let Some(r) = rows.next()? {
+        let mut text: [Option<&[u8]>; 13] = [None; 13];
+        for (i, t) in text.iter_mut().enumerate() {
+            *t = match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Text(b) => Some(b),
+                other => {
+                    return Err(rusqlite::Error::InvalidColumnType(i, format!("{i}"), other.data_type()).into());
+                }
+            };
+        }
+        each(ConsentRowBytes { text, has_authority_ref: r.get(13)? })?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- bases, objections, restrictions
+
+/// A basis event (record, object, restrict, lift_restriction).
+#[derive(Debug, Clone, Serialize)]
+pub struct BasisEvent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub purpose: String,
+    pub action: String,
+    pub basis: Option<String>,
+    pub controllers: Vec<String>,
+    pub assessment_ref: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// Insert a basis event unless an identical one exists; returns whether it was new (`b.id` is
+/// drawn again if it is already taken).
+pub fn insert_basis(conn: &Db, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
+    let mut cs = b.controllers.clone();
+    cs.sort();
+    let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
+    let (id, n) = with_fresh_id(&b.id, |id| {
+        conn.prepare_cached("INSERT INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
+            id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
+            b.decided_at, key, fmt_ts(now)
+        ])
+    })?;
+    b.id = id;
+    Ok(n == 1)
+}
+
+/// Basis events, optionally of one person.
+pub fn bases(conn: &Db, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
+    let mut st = conn.prepare(
+        "SELECT b.id, b.person_id, p.ref, b.purpose, b.action, b.basis, b.controllers, b.assessment_ref, b.decided_by, b.decided_at
+         FROM bases b JOIN people p ON p.id = b.person_id WHERE ?1 IS NULL OR b.person_id = ?1 ORDER BY p.ref, b.decided_at, b.rowid",
+    )?;
+    let rows = st.query_map([person_id], |r| {
+        Ok(BasisEvent {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            person_ref: r.get(2)?,
+            purpose: r.get(3)?,
+            action: r.get(4)?,
+            basis: r.get(5)?,
+            controllers: parse_list(&r.get::<_, String>(6)?),
+            assessment_ref: r.get(7)?,
+            decided_by: r.get(8)?,
+            decided_at: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- notices sent
+
+/// A logged delivery of a notice to a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeSent {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub notice_version: String,
+    pub sent_at: String,
+    pub channel: String,
+}
+
+/// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
+/// if it is already taken).
+pub fn insert_notice_sent(conn: &Db, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
+    let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
+    let (id, c) = with_fresh_id(&n.id, |id| {
+        conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?
+            .execute(params![id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)])
+    })?;
+    n.id = id;
+    Ok(c == 1)
+}
+
+/// Notices sent, optionally to one person.
+pub fn notices_sent(conn: &Db, person_id: Option<&str>) -> Result<Vec<NoticeSent>> {
+    let mut st = conn.prepare(
+        "SELECT n.id, n.person_id, p.ref, n.notice_version, n.sent_at, n.channel FROM notices_sent n JOIN people p ON p.id = n.person_id
+         WHERE ?1 IS NULL OR n.person_id = ?1 ORDER BY p.ref, n.sent_at",
+    )?;
+    let rows = st.query_map([person_id], |r| {
+        Ok(NoticeSent {
+            id: r.get(0)?,
+            person_id: r.get(1)?,
+            person_ref: r.get(2)?,
+            notice_version: r.get(3)?,
+            sent_at: r.get(4)?,
+            channel: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

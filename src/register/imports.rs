@@ -1,0 +1,32 @@
+//! Files imported before, by SHA-256, so that an import is never applied twice.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, params};
+
+use super::Db;
+use crate::error::Result;
+use crate::model::fmt_ts;
+
+/// When a file with this SHA-256 was imported before, and as what.
+pub fn import_seen(conn: &Db, sha256: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT kind, imported_at FROM imports WHERE sha256 = ?1")?
+        .query_row([sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Record an import.
+pub fn record_import(
+    conn: &Db,
+    sha256: &str,
+    kind: &str,
+    file_name: &str,
+    counts: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO imports(sha256, kind, file_name, imported_at, counts) VALUES (?1,?2,?3,?4,?5)",
+    )?
+    .execute(params![sha256, kind, file_name, fmt_ts(now), counts.to_string()])?;
+    Ok(())
+}

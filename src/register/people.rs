@@ -1,0 +1,294 @@
+//! People, their roles and diversity answers, and erasure of their identifying fields.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::{Db, with_fresh_id};
+use crate::error::{Error, Result};
+use crate::model::fmt_ts;
+
+// ---------------------------------------------------------------- people
+
+/// A person in the register.
+#[derive(Clone, Serialize)]
+pub struct Person {
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(skip)]
+    pub email_norm: Option<String>,
+    pub phone: Option<String>,
+    pub organisation: Option<String>,
+    pub stakeholder_group: Option<String>,
+    pub hub: Option<String>,
+    pub jurisdiction: String,
+    pub adult_confirmed: bool,
+    pub source: Option<String>,
+    pub joined_on: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub erased_at: Option<String>,
+}
+
+impl std::fmt::Debug for Person {
+    // Never print identifying fields through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Person").field("id", &self.id).field("ref", &self.reference).finish_non_exhaustive()
+    }
+}
+
+const PERSON_COLS: &str = "id, ref, name, email, email_norm, phone, organisation, stakeholder_group, hub, jurisdiction, adult_confirmed, source, joined_on, notes, created_at, erased_at";
+
+fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        email_norm: r.get(4)?,
+        phone: r.get(5)?,
+        organisation: r.get(6)?,
+        stakeholder_group: r.get(7)?,
+        hub: r.get(8)?,
+        jurisdiction: r.get(9)?,
+        adult_confirmed: r.get(10)?,
+        source: r.get(11)?,
+        joined_on: r.get(12)?,
+        notes: r.get(13)?,
+        created_at: r.get(14)?,
+        erased_at: r.get(15)?,
+    })
+}
+
+/// Insert a person; `p.id` is drawn again if it is already taken.
+pub fn insert_person(conn: &Db, p: &mut Person) -> Result<()> {
+    p.id = with_fresh_id(&p.id, |id| {
+        conn.prepare_cached(&format!(
+            "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+        ))?
+        .execute(params![
+            id,
+            p.reference,
+            p.name,
+            p.email,
+            p.email_norm,
+            p.phone,
+            p.organisation,
+            p.stakeholder_group,
+            p.hub,
+            p.jurisdiction,
+            p.adult_confirmed,
+            p.source,
+            p.joined_on,
+            p.notes,
+            p.created_at,
+            p.erased_at
+        ])
+    })?
+    .0;
+    Ok(())
+}
+
+/// Overwrite a person's editable fields.
+pub fn update_person(conn: &Db, p: &Person) -> Result<()> {
+    conn.prepare_cached("UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1")?.execute(params![
+            p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
+            p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
+        ],
+    )?;
+    Ok(())
+}
+
+/// A person by id or by reference.
+pub fn person(conn: &Db, id_or_ref: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"))?
+        .query_row([id_or_ref], person_row)
+        .optional()?)
+}
+
+/// A person by id or reference, or a `NotFound` error.
+pub fn person_required(conn: &Db, id_or_ref: &str) -> Result<Person> {
+    person(conn, id_or_ref)?.ok_or_else(|| Error::NotFound { kind: "person", id: id_or_ref.to_string() })
+}
+
+/// A person by normalised email.
+pub fn person_by_email(conn: &Db, email_norm: &str) -> Result<Option<Person>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"))?
+        .query_row([email_norm], person_row)
+        .optional()?)
+}
+
+/// Every person, by reference.
+pub fn people(conn: &Db) -> Result<Vec<Person>> {
+    let mut st = conn.prepare(&format!("SELECT {PERSON_COLS} FROM people ORDER BY ref"))?;
+    Ok(st.query_map([], person_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Count of people (live, erased).
+pub fn people_counts(conn: &Db) -> Result<(i64, i64)> {
+    Ok(conn.prepare_cached("SELECT COUNT(*) FILTER (WHERE erased_at IS NULL), COUNT(*) FILTER (WHERE erased_at IS NOT NULL) FROM people")?.query_row([],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The next free automatic reference (`P0001`, `P0002`, ...).
+pub fn next_ref(conn: &Db) -> Result<String> {
+    let n: i64 = conn.prepare_cached("SELECT COUNT(*) FROM people")?.query_row([], |r| r.get(0))?;
+    let mut i = n + 1;
+    loop {
+        let r = format!("P{i:04}");
+        if person(conn, &r)?.is_none() {
+            return Ok(r);
+        }
+        i += 1;
+    }
+}
+
+// ---------------------------------------------------------------- roles
+
+/// A role held by a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Role {
+    pub id: String,
+    pub person_id: String,
+    pub person_ref: String,
+    pub role: String,
+    pub hub: Option<String>,
+    pub from: String,
+    pub to: Option<String>,
+    pub designation: Option<String>,
+    pub special: bool,
+}
+
+/// Insert a role; `r.id` is drawn again if it is already taken.
+pub fn insert_role(conn: &Db, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
+    r.id = with_fresh_id(&r.id, |id| {
+        conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
+            .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
+    })?
+    .0;
+    Ok(())
+}
+
+/// Set a role's end date.
+pub fn end_role(conn: &Db, id: &str, to: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE roles SET to_date = ?2 WHERE id = ?1")?.execute(params![id, to])?;
+    Ok(())
+}
+
+fn role_row(r: &Row<'_>) -> rusqlite::Result<Role> {
+    let designation: Option<String> = r.get(6)?;
+    let special = designation
+        .as_deref()
+        .and_then(crate::model::Designation::parse)
+        .is_some_and(crate::model::Designation::is_special);
+    Ok(Role {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_ref: r.get(7)?,
+        role: r.get(2)?,
+        hub: r.get(3)?,
+        from: r.get(4)?,
+        to: r.get(5)?,
+        designation,
+        special,
+    })
+}
+
+/// Roles, optionally only those of one person.
+pub fn roles(conn: &Db, person_id: Option<&str>) -> Result<Vec<Role>> {
+    let mut st = conn.prepare(
+        "SELECT r.id, r.person_id, r.role, r.hub, r.from_date, r.to_date, r.designation, p.ref
+         FROM roles r JOIN people p ON p.id = r.person_id
+         WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY p.ref, r.from_date, r.role",
+    )?;
+    Ok(st.query_map([person_id], role_row)?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// One role.
+pub fn role(conn: &Db, id: &str) -> Result<Option<Role>> {
+    Ok(roles(conn, None)?.into_iter().find(|r| r.id == id))
+}
+
+// ---------------------------------------------------------------- diversity
+
+/// Set (or replace) a person's answer for one diversity category.
+pub fn set_diversity(
+    conn: &Db,
+    person_id: &str,
+    category: &str,
+    value: &str,
+    consent_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let same: Option<String> = conn
+        .prepare_cached("SELECT value FROM diversity WHERE person_id = ?1 AND category = ?2")?
+        .query_row([person_id, category], |r| r.get(0))
+        .optional()?;
+    if same.as_deref() == Some(value) {
+        return Ok(false);
+    }
+    conn.prepare_cached("INSERT INTO diversity(person_id, category, value, consent_id, set_at) VALUES (?1,?2,?3,?4,?5)
+         ON CONFLICT(person_id, category) DO UPDATE SET value = excluded.value, consent_id = excluded.consent_id, set_at = excluded.set_at")?.execute(params![person_id, category, value, consent_id, fmt_ts(now)],
+    )?;
+    Ok(true)
+}
+
+/// A person's diversity answers as (category, value).
+pub fn diversity(conn: &Db, person_id: &str) -> Result<Vec<(String, String)>> {
+    let mut st = conn.prepare("SELECT category, value FROM diversity WHERE person_id = ?1 ORDER BY category")?;
+    Ok(st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The ids of people who have diversity answers.
+pub fn people_with_diversity(conn: &Db) -> Result<Vec<String>> {
+    let mut st = conn.prepare("SELECT DISTINCT person_id FROM diversity ORDER BY person_id")?;
+    Ok(st.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Erase a person: blank every identifying field in every table, keep non-identifying facts,
+/// write a tombstone. The caller adds the suppression entry and the audit entry.
+pub fn erase_person(
+    conn: &Db,
+    p: &Person,
+    hash: &str,
+    reason: &str,
+    basis: &str,
+    expires: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let at = fmt_ts(now);
+    strip_person(conn, &p.id, now)?;
+    conn.prepare_cached(
+        "INSERT INTO tombstones(person_id, hash, erased_at, reason, basis, expires) VALUES (?1,?2,?3,?4,?5,?6)",
+    )?
+    .execute(params![p.id, hash, at, reason, basis, expires])?;
+    Ok(())
+}
+
+/// Remove every identifying field of a person (erasure, or anonymisation when a retention period
+/// ends): name, contact details, organisation, hub, source and notes, evidence references, support
+/// notes and authority references of their consent events, and their diversity answers.
+/// Non-identifying facts (purposes, actions, dates, roles) stay.
+pub fn strip_person(conn: &Db, person_id: &str, now: DateTime<Utc>) -> Result<()> {
+    let at = fmt_ts(now);
+    conn.prepare_cached(
+        "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
+            notes = NULL, source = NULL, hub = NULL, erased_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![person_id, at])?;
+    conn.prepare_cached(
+        "UPDATE consent_events SET evidence_ref = CASE WHEN evidence_ref IS NULL THEN NULL ELSE '[erased]' END,
+            support_given = NULL, authority_ref = CASE WHEN authority_ref IS NULL THEN NULL ELSE '[erased]' END,
+            context = NULL WHERE person_id = ?1",
+    )?
+    .execute([person_id])?;
+    conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;
+    conn.prepare_cached("UPDATE roles SET hub = NULL WHERE person_id = ?1")?.execute([person_id])?;
+    Ok(())
+}
