@@ -78,7 +78,7 @@ pub const PURPOSES: &[SeedPurpose] = &[
 ];
 
 /// Seed the purpose catalogue into a new register.
-pub fn seed_purposes(conn: &crate::register::Db) -> Result<()> {
+pub fn seed_purposes(conn: &crate::register::Change<'_>) -> Result<()> {
     for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
         catalogue::insert_purpose(
             conn,

@@ -241,7 +241,7 @@ pub fn apply_consent(
             format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
         )]));
     }
-    let id = evidence::insert_consent_in(lookup, &person.id, &event, source, c.now)?;
+    let id = evidence::insert_consent_in(c, lookup, &person.id, &event, source, c.now)?;
     if id.is_some() && event.action == ConsentAction::Withdraw {
         crate::register::transfers::art19(c, &person.id, "withdrawal", c.now)?;
     }

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::Db;
+use super::{Change, Db};
 use crate::error::{Error, Result};
 
 /// A custodian: an age recipient that can open the register's secrets.
@@ -50,7 +50,7 @@ pub fn current_recipients(conn: &Db) -> Result<Vec<age::x25519::Recipient>> {
 }
 
 /// Add (or re-add) a custodian.
-pub fn add_custodian(conn: &Db, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
+pub fn add_custodian(conn: &Change<'_>, recipient: &str, label: Option<&str>, at: &str) -> Result<bool> {
     let n = conn.prepare_cached("INSERT INTO custodians(recipient, label, added_at) VALUES (?1, ?2, ?3)
          ON CONFLICT(recipient) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at, label = COALESCE(excluded.label, label)
          WHERE removed_at IS NOT NULL")?.execute(params![recipient, label, at],
@@ -59,7 +59,7 @@ pub fn add_custodian(conn: &Db, recipient: &str, label: Option<&str>, at: &str) 
 }
 
 /// Mark a custodian removed.
-pub fn remove_custodian(conn: &Db, recipient: &str, at: &str) -> Result<bool> {
+pub fn remove_custodian(conn: &Change<'_>, recipient: &str, at: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("UPDATE custodians SET removed_at = ?2 WHERE recipient = ?1 AND removed_at IS NULL")?
         .execute(params![recipient, at])?
@@ -115,7 +115,7 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 /// Insert an account with its encrypted secret.
-pub fn insert_account(conn: &Db, a: &Account, secret: &[u8]) -> Result<()> {
+pub fn insert_account(conn: &Change<'_>, a: &Account, secret: &[u8]) -> Result<()> {
     conn.prepare_cached(&format!(
         "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
     ))?
@@ -139,7 +139,7 @@ pub fn insert_account(conn: &Db, a: &Account, secret: &[u8]) -> Result<()> {
 }
 
 /// Replace an account's encrypted secret.
-pub fn set_secret(conn: &Db, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
+pub fn set_secret(conn: &Change<'_>, id: &str, secret: &[u8], recipients: &[String], at: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE accounts SET secret = ?2, secret_recipients = ?3, secret_updated_at = ?4 WHERE id = ?1",
     )?
@@ -179,7 +179,7 @@ pub fn secret(conn: &Db, id: &str) -> Result<Vec<u8>> {
 }
 
 /// Record a rotation step.
-pub fn add_rotation(conn: &Db, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
+pub fn add_rotation(conn: &Change<'_>, account_id: &str, what: &str, at: &str, by: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO account_rotations(id, account_id, what, done_at, done_by) VALUES (?1,?2,?3,?4,?5)",
     )?

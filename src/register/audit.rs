@@ -5,7 +5,7 @@
 //! `hash` (64 zeros for the first). Changing, deleting or reordering any entry breaks the chain
 //! from that entry on; [`verify`] names the first broken entry.
 
-use super::Db;
+use super::{Change, Db};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 use serde::Serialize;
@@ -38,7 +38,7 @@ pub fn entry_hash(seq: i64, at: &str, actor: &str, action: &str, subject: &str, 
 
 /// Append one entry.
 pub fn append(
-    conn: &Db,
+    conn: &Change<'_>,
     now: DateTime<Utc>,
     actor: &str,
     action: &str,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Db, json_list, parse_list};
+use super::{Change, Db, json_list, parse_list};
 use crate::consent::{Lookup, PurposeInfo};
 use crate::error::{Error, Result};
 use crate::model::{Channel, fmt_ts, parse_timestamp};
@@ -51,7 +51,7 @@ fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
 }
 
 /// Insert a controller.
-pub fn insert_controller(conn: &Db, c: &Controller) -> Result<()> {
+pub fn insert_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
     if controller(conn, &c.slug)?.is_some() {
         return Err(Error::DuplicateController { slug: c.slug.clone() });
     }
@@ -74,7 +74,7 @@ pub fn insert_controller(conn: &Db, c: &Controller) -> Result<()> {
 }
 
 /// Update a controller's editable fields (all of them, as given).
-pub fn update_controller(conn: &Db, c: &Controller) -> Result<()> {
+pub fn update_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
     conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
     )?;
     Ok(())
@@ -118,7 +118,7 @@ pub struct Purpose {
 }
 
 /// Insert a purpose (used by `init`).
-pub fn insert_purpose(conn: &Db, p: &Purpose) -> Result<()> {
+pub fn insert_purpose(conn: &Change<'_>, p: &Purpose) -> Result<()> {
     conn.prepare_cached("INSERT INTO purposes(code, name, channels, special, marketing, refresh_months, fields) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![p.code, p.name, json_list(&p.channels), p.special, p.marketing, p.refresh_months, json_list(&p.fields)],
     )?;
     Ok(())
@@ -157,7 +157,7 @@ pub fn purpose(conn: &Db, code: &str) -> Result<Option<Purpose>> {
 }
 
 /// Replace a purpose's field list.
-pub fn set_purpose_fields(conn: &Db, code: &str, fields: &[String]) -> Result<()> {
+pub fn set_purpose_fields(conn: &Change<'_>, code: &str, fields: &[String]) -> Result<()> {
     conn.prepare_cached("UPDATE purposes SET fields = ?2 WHERE code = ?1")?
         .execute(params![code, serde_json::to_string(fields).unwrap_or_else(|_| "[]".into())])?;
     Ok(())
@@ -178,14 +178,14 @@ pub struct TextVersion {
 }
 
 /// Insert a statement version.
-pub fn insert_statement(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_statement(conn: &Change<'_>, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
     )?;
     Ok(())
 }
 
 /// Insert a notice version with what it announces (`controller:purpose`).
-pub fn insert_notice(conn: &Db, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_notice(conn: &Change<'_>, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
     )?
@@ -264,7 +264,7 @@ fn earliest(conn: &Db, sql: &str, params: impl rusqlite::Params) -> Option<DateT
 
 /// Lookups for consent validation, answered by the register.
 pub struct RegisterLookup<'a> {
-    pub(super) conn: &'a Db,
+    conn: &'a Db,
     /// Answers already given: within one transaction purposes, controllers and texts stay put,
     /// and an import asks the same few questions for every row.
     memo: std::cell::RefCell<LookupMemo>,

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::Db;
+use super::{Change, Db};
 use crate::error::{Error, Result};
 
 /// A document registered for transfer.
@@ -37,7 +37,7 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
 const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at";
 
 /// Insert a document.
-pub fn insert_document(conn: &Db, d: &Document) -> Result<()> {
+pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
     conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
         params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
     )?;
@@ -83,7 +83,7 @@ pub struct Review {
 }
 
 /// Insert a review.
-pub fn insert_review(conn: &Db, r: &Review) -> Result<()> {
+pub fn insert_review(conn: &Change<'_>, r: &Review) -> Result<()> {
     conn.prepare_cached("INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
             redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
             r.id,

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::catalogue::RegisterLookup;
-use super::{Db, json_list, parse_list, with_fresh_id};
+use super::{Change, Db, json_list, parse_list, with_fresh_id};
 use crate::consent::{ConsentEvent, EventView};
 use crate::error::Result;
 use crate::model::{ConsentAction, fmt_ts, parse_timestamp};
@@ -71,24 +71,24 @@ pub fn consent_natural_key(person_id: &str, e: &ConsentEvent) -> String {
 /// Insert a consent event unless an identical one (by natural key) exists. Returns the new id,
 /// or `None` when it was already there.
 pub fn insert_consent(
-    conn: &Db,
+    c: &Change<'_>,
     person_id: &str,
     e: &ConsentEvent,
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    insert_consent_in(&RegisterLookup::new(conn), person_id, e, source, now)
+    insert_consent_in(c, &RegisterLookup::new(c), person_id, e, source, now)
 }
 
 /// [`insert_consent`] with the lookups of an import (statement digests remembered).
 pub fn insert_consent_in(
+    conn: &Change<'_>,
     lookup: &RegisterLookup<'_>,
     person_id: &str,
     e: &ConsentEvent,
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<String>> {
-    let conn = lookup.conn;
     let key = consent_natural_key(person_id, e);
     let first = crate::model::new_id("con");
     let sha = match &e.statement_version {
@@ -291,7 +291,7 @@ pub struct BasisEvent {
 
 /// Insert a basis event unless an identical one exists; returns whether it was new (`b.id` is
 /// drawn again if it is already taken).
-pub fn insert_basis(conn: &Db, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
+pub fn insert_basis(conn: &Change<'_>, b: &mut BasisEvent, now: DateTime<Utc>) -> Result<bool> {
     let mut cs = b.controllers.clone();
     cs.sort();
     let key = format!("{}|{}|{}|{}|{}", b.person_id, b.purpose, b.action, cs.join(";"), b.decided_at);
@@ -344,7 +344,7 @@ pub struct NoticeSent {
 
 /// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
 /// if it is already taken).
-pub fn insert_notice_sent(conn: &Db, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
+pub fn insert_notice_sent(conn: &Change<'_>, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
     let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
     let (id, c) = with_fresh_id(&n.id, |id| {
         conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Change, Db};
 use crate::error::Result;
 use crate::model::fmt_ts;
 
@@ -17,7 +17,7 @@ pub fn import_seen(conn: &Db, sha256: &str) -> Result<Option<(String, String)>> 
 
 /// Record an import.
 pub fn record_import(
-    conn: &Db,
+    conn: &Change<'_>,
     sha256: &str,
     kind: &str,
     file_name: &str,

@@ -283,7 +283,7 @@ pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
 }
 
 /// Write a setting.
-pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
+pub fn set_setting(conn: &Change<'_>, key: &str, value: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Db, with_fresh_id};
+use super::{Change, Db, with_fresh_id};
 use crate::error::{Error, Result};
 use crate::model::fmt_ts;
 
@@ -64,7 +64,7 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 }
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
-pub fn insert_person(conn: &Db, p: &mut Person) -> Result<()> {
+pub fn insert_person(conn: &Change<'_>, p: &mut Person) -> Result<()> {
     p.id = with_fresh_id(&p.id, |id| {
         conn.prepare_cached(&format!(
             "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
@@ -93,7 +93,7 @@ pub fn insert_person(conn: &Db, p: &mut Person) -> Result<()> {
 }
 
 /// Overwrite a person's editable fields.
-pub fn update_person(conn: &Db, p: &Person) -> Result<()> {
+pub fn update_person(conn: &Change<'_>, p: &Person) -> Result<()> {
     conn.prepare_cached("UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1")?.execute(params![
             p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
             p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
@@ -166,7 +166,7 @@ pub struct Role {
 }
 
 /// Insert a role; `r.id` is drawn again if it is already taken.
-pub fn insert_role(conn: &Db, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
+pub fn insert_role(conn: &Change<'_>, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
     r.id = with_fresh_id(&r.id, |id| {
         conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
             .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
@@ -176,7 +176,7 @@ pub fn insert_role(conn: &Db, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
 }
 
 /// Set a role's end date.
-pub fn end_role(conn: &Db, id: &str, to: &str) -> Result<()> {
+pub fn end_role(conn: &Change<'_>, id: &str, to: &str) -> Result<()> {
     conn.prepare_cached("UPDATE roles SET to_date = ?2 WHERE id = ?1")?.execute(params![id, to])?;
     Ok(())
 }
@@ -219,7 +219,7 @@ pub fn role(conn: &Db, id: &str) -> Result<Option<Role>> {
 
 /// Set (or replace) a person's answer for one diversity category.
 pub fn set_diversity(
-    conn: &Db,
+    conn: &Change<'_>,
     person_id: &str,
     category: &str,
     value: &str,
@@ -254,7 +254,7 @@ pub fn people_with_diversity(conn: &Db) -> Result<Vec<String>> {
 /// Erase a person: blank every identifying field in every table, keep non-identifying facts,
 /// write a tombstone. The caller adds the suppression entry and the audit entry.
 pub fn erase_person(
-    conn: &Db,
+    conn: &Change<'_>,
     p: &Person,
     hash: &str,
     reason: &str,
@@ -275,7 +275,7 @@ pub fn erase_person(
 /// ends): name, contact details, organisation, hub, source and notes, evidence references, support
 /// notes and authority references of their consent events, and their diversity answers.
 /// Non-identifying facts (purposes, actions, dates, roles) stay.
-pub fn strip_person(conn: &Db, person_id: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> Result<()> {
     let at = fmt_ts(now);
     conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,

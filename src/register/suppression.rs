@@ -4,11 +4,11 @@ use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
 use sha2::Sha256;
 
-use super::{Db, setting};
+use super::{Change, Db, setting};
 use crate::error::{Error, Result};
 
 /// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
-pub fn suppress(conn: &Db, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
+pub fn suppress(conn: &Change<'_>, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
     let n = conn
         .prepare_cached("INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)")?
         .execute(params![hash, reason, at, source])?;

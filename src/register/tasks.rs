@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::Db;
+use super::{Change, Db};
 use crate::error::{Error, Result};
 
 /// A task: an obligation with a due date.
@@ -22,7 +22,7 @@ pub struct Task {
 
 /// Create a task unless an open one of the same kind exists for the subject. Returns its id.
 pub fn add_task(
-    conn: &Db,
+    conn: &Change<'_>,
     kind: &str,
     subject: &str,
     title: &str,
@@ -69,7 +69,7 @@ pub fn tasks(conn: &Db, include_done: bool) -> Result<Vec<Task>> {
 }
 
 /// Mark a task done; false when it was already done.
-pub fn finish_task(conn: &Db, id: &str, at: &str, by: &str) -> Result<bool> {
+pub fn finish_task(conn: &Change<'_>, id: &str, at: &str, by: &str) -> Result<bool> {
     let exists: Option<Option<String>> =
         conn.prepare_cached("SELECT done_at FROM tasks WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
     match exists {
@@ -94,7 +94,7 @@ pub fn open_task(conn: &Db, kind: &str, subject: &str) -> Result<Option<Task>> {
 
 /// Create the open task of a kind for a subject, or move its due date and title when it exists.
 pub fn set_task(
-    conn: &Db,
+    conn: &Change<'_>,
     kind: &str,
     subject: &str,
     title: &str,
@@ -110,7 +110,7 @@ pub fn set_task(
 }
 
 /// Mark the open task of a kind for a subject done, if there is one.
-pub fn finish_open(conn: &Db, kind: &str, subject: &str, at: &str, by: &str) -> Result<bool> {
+pub fn finish_open(conn: &Change<'_>, kind: &str, subject: &str, at: &str, by: &str) -> Result<bool> {
     match open_task(conn, kind, subject)? {
         Some(t) => finish_task(conn, &t.id, at, by),
         None => Ok(false),

@@ -1,8 +1,8 @@
 //! Unit tests of the register that cut across its table groups.
 
-use super::Db;
 use super::evidence::*;
 use super::people::*;
+use super::{Change, Db};
 use crate::consent::ConsentEvent;
 use crate::model::forced_ids;
 use crate::model::parse_timestamp;
@@ -69,12 +69,18 @@ fn count(conn: &Db, table: &str) -> i64 {
 #[test]
 fn a_taken_id_is_drawn_again_and_the_row_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let reg = Register::create(&dir.path().join("r.db"), "test").unwrap();
-    let conn: &Db = &reg;
+    let mut reg = Register::create(&dir.path().join("r.db"), "test").unwrap();
     // Only the ids are under test here, not the rows they refer to.
-    conn.pragma_update("foreign_keys", false).unwrap();
+    reg.pragma_update("foreign_keys", false).unwrap();
     let now = parse_timestamp("2026-01-04T00:00:00Z").unwrap();
+    reg.change(now, |conn| {
+        taken_ids(conn, now);
+        Ok(())
+    })
+    .unwrap();
+}
 
+fn taken_ids(conn: &Change<'_>, now: chrono::DateTime<chrono::Utc>) {
     let mut a = person("per_000000000001", "M0001");
     insert_person(conn, &mut a).unwrap();
     forced_ids::push(&["per_000000000002"]);

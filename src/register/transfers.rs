@@ -16,7 +16,7 @@ pub struct Approval {
 }
 
 /// Record an approval.
-pub fn insert_approval(conn: &Db, controller: &str, a: &Approval) -> Result<()> {
+pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO approvals(id, controller, digest, approver, approved_at) VALUES (?1,?2,?3,?4,?5)",
     )?
@@ -49,7 +49,7 @@ pub struct Transfer {
 }
 
 /// Record a transfer.
-pub fn insert_transfer(conn: &Db, t: &Transfer) -> Result<()> {
+pub fn insert_transfer(conn: &Change<'_>, t: &Transfer) -> Result<()> {
     conn.prepare_cached("INSERT INTO transfers(id, controller, name, state, created_at, plan_digest, ciphertext_sha256, signer_key_id, recipients, counts)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?.execute(params![
             t.id,
@@ -141,20 +141,20 @@ pub fn sent(conn: &Db, id: &str) -> Result<bool> {
 }
 
 /// Record a bundle received into this register (the sender is `t.controller`).
-pub fn insert_received(conn: &Db, t: &Transfer) -> Result<()> {
+pub fn insert_received(conn: &Change<'_>, t: &Transfer) -> Result<()> {
     insert_transfer(conn, t)?;
     conn.prepare_cached("UPDATE transfers SET direction = 'received' WHERE id = ?1")?.execute([&t.id])?;
     Ok(())
 }
 
 /// Move a transfer to a new state.
-pub fn set_transfer_state(conn: &Db, id: &str, state: &str) -> Result<()> {
+pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: &str) -> Result<()> {
     conn.prepare_cached("UPDATE transfers SET state = ?2 WHERE id = ?1")?.execute(params![id, state])?;
     Ok(())
 }
 
 /// Record who went in a transfer.
-pub fn add_transfer_people(conn: &Db, transfer_id: &str, people: &[String]) -> Result<()> {
+pub fn add_transfer_people(conn: &Change<'_>, transfer_id: &str, people: &[String]) -> Result<()> {
     let mut st = conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id) VALUES (?1, ?2)")?;
     for p in people {
         st.execute(params![transfer_id, p])?;
@@ -174,7 +174,7 @@ pub fn close_transfer(c: &Change<'_>, id: &str, delete_after: &str) -> Result<()
 /// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
 /// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
 /// complete is marked stale. Returns how many tasks were created.
-pub fn art19(conn: &Db, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
+pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
     let mut st = conn.prepare(
         "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
     )?;
