@@ -10,7 +10,7 @@ use crate::cli::Cli;
 use crate::error::{Error, Result};
 use crate::output::{Outcome, Style};
 use crate::register::{catalogue, evidence, people, suppression};
-use crate::{Ctx, commands, consent};
+use crate::{Ctx, consent};
 
 /// The fixture folder shipped with the source tree.
 pub fn default_fixtures() -> PathBuf {
@@ -20,9 +20,14 @@ pub fn default_fixtures() -> PathBuf {
 const OWN: &str = "brightwater-trust";
 const RECEIVER: &str = "kscop-steering-group";
 
+/// How the demo runs one parsed command line: the command dispatcher, passed in by the caller
+/// so that this module does not depend on the commands that depend on it.
+pub type Dispatch = fn(&Ctx, crate::cli::Command) -> Result<Outcome>;
+
 struct Runner {
     ctx: Ctx,
     log: String,
+    dispatch: Dispatch,
 }
 
 impl Runner {
@@ -32,7 +37,7 @@ impl Runner {
         let shown: Vec<String> =
             args.iter().map(|a| if a.contains(' ') { format!("\"{a}\"") } else { (*a).to_string() }).collect();
         let _ = writeln!(self.log, "- {what}: `handover {}`", shown.join(" "));
-        commands::dispatch(&self.ctx, cli.command)
+        (self.dispatch)(&self.ctx, cli.command)
     }
 }
 
@@ -44,7 +49,7 @@ fn counts(o: &Outcome) -> String {
 }
 
 /// Run the demo into `out`.
-pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -> Result<Outcome> {
     let fx = fixtures.map(Path::to_path_buf).unwrap_or_else(default_fixtures);
     if !fx.join("people.csv").is_file() {
         return Err(Error::bad("--fixtures", format!("no people.csv in '{}'", fx.display())));
@@ -63,7 +68,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>) -> Result<Outcome> {
         now: ctx.now,
         style: Style { json: false, quiet: true, color: false },
     };
-    let mut r = Runner { ctx: sub, log: String::new() };
+    let mut r = Runner { ctx: sub, log: String::new(), dispatch };
     let f = |name: &str| fx.join(name).display().to_string();
 
     // Keys for the demo's facilitator (unprotected: a demo only; real keys get a passphrase).

@@ -31,6 +31,7 @@ pub mod model;
 pub mod output;
 pub mod people;
 pub mod progress;
+pub mod records;
 pub mod register;
 pub mod report;
 pub mod retention;

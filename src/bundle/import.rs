@@ -148,7 +148,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         )?;
     }
     if !merge {
-        crate::commands::init::seed_purposes(c)?;
+        crate::register::catalogue::seed_purposes(c)?;
     }
     let source = format!("bundle {} from {}", m.bundle_id, m.from);
     // People: only confirmed adults in England and Wales are ever sent (R21).

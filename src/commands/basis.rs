@@ -15,7 +15,7 @@ fn event(ctx: &Ctx, t: &BasisTarget, action: &str, basis: &str, assessment_ref: 
         return Err(Error::Erased { person: p.id });
     }
     let new = reg.change(ctx.now, |c| {
-        let new = own::apply_basis(
+        let new = crate::records::apply_basis(
             c,
             &p,
             &t.purpose,

@@ -33,8 +33,9 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
     }
     let action = raw.action.clone();
     let id = reg.change(ctx.now, |c| {
-        let id = own::apply_consent(c, &crate::register::catalogue::RegisterLookup::new(c), &p, &raw, "direct")?
-            .map_err(|ps| refused(&p.id, ps))?;
+        let id =
+            crate::records::apply_consent(c, &crate::register::catalogue::RegisterLookup::new(c), &p, &raw, "direct")?
+                .map_err(|ps| refused(&p.id, ps))?;
         if let Some(id) = &id {
             c.audit(
                 &format!("consent.{action}"),

@@ -7,5 +7,5 @@ use crate::output::Outcome;
 
 /// Run the demo.
 pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Outcome> {
-    crate::demo::run(ctx, &a.out, a.fixtures.as_deref())
+    crate::demo::run(ctx, &a.out, a.fixtures.as_deref(), super::dispatch)
 }

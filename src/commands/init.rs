@@ -6,96 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::{fmt_ts, slugify};
 use crate::output::Outcome;
 use crate::register::catalogue::Controller;
-use crate::register::catalogue::Purpose;
 use crate::register::{Register, catalogue, set_setting};
-
-/// A seeded purpose: code, name, channels, special category, direct marketing, refresh months, fields.
-pub type SeedPurpose =
-    (&'static str, &'static str, &'static [&'static str], bool, bool, Option<u32>, &'static [&'static str]);
-
-/// The purpose catalogue seeded at init (GDPR.md §1.4): code, name, channels, special category,
-/// direct marketing, refresh months, fields carried.
-pub const PURPOSES: &[SeedPurpose] = &[
-    ("newsletter", "The outgoing controller's email newsletter", &["email"], false, true, Some(24), &["name", "email"]),
-    (
-        "disclose_to_successor",
-        "Disclose contact details and roles to the named successor",
-        &[],
-        false,
-        false,
-        Some(24),
-        &["name", "email", "phone", "organisation", "stakeholder_group", "hub", "roles"],
-    ),
-    (
-        "successor_newsletter",
-        "The successor's own email newsletter",
-        &["email"],
-        false,
-        true,
-        Some(24),
-        &["name", "email"],
-    ),
-    ("photos_video", "Photos and video of the person", &[], true, false, Some(24), &["name"]),
-    ("diversity_monitoring", "Diversity monitoring (special category)", &[], true, false, Some(24), &[]),
-    (
-        "public_listing",
-        "Public listing as a champion (name, hub, contact)",
-        &[],
-        false,
-        false,
-        Some(24),
-        &["name", "hub", "email"],
-    ),
-    (
-        "lived_experience_designation",
-        "Recording a lived-experience designation",
-        &[],
-        true,
-        false,
-        Some(24),
-        &["roles"],
-    ),
-    (
-        "governance_contact",
-        "Steering-group governance contact",
-        &["email", "phone", "post"],
-        false,
-        false,
-        Some(24),
-        &["name", "email", "phone", "roles"],
-    ),
-    (
-        "member_directory",
-        "Member directory visible to other members",
-        &[],
-        false,
-        false,
-        Some(24),
-        &["name", "organisation", "hub"],
-    ),
-    ("attendance_records", "Attendance and hub activity records", &[], false, false, Some(24), &["name", "hub"]),
-    ("quotes_case_studies", "Quotes or case studies in reports", &[], false, false, Some(24), &["name"]),
-];
-
-/// Seed the purpose catalogue into a new register.
-pub fn seed_purposes(conn: &crate::register::Change<'_>) -> Result<()> {
-    for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
-        catalogue::insert_purpose(
-            conn,
-            &Purpose {
-                id: code.to_string(),
-                code: code.to_string(),
-                name: name.to_string(),
-                channels: channels.iter().map(|s| s.to_string()).collect(),
-                special: *special,
-                marketing: *marketing,
-                refresh_months: *refresh,
-                fields: fields.iter().map(|s| s.to_string()).collect(),
-            },
-        )?;
-    }
-    Ok(())
-}
 
 /// Create the register.
 pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
@@ -142,14 +53,14 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
                 created_at: fmt_ts(now),
             },
         )?;
-        seed_purposes(c)?;
+        catalogue::seed_purposes(c)?;
         for r in &custodians {
             crate::register::accounts::add_custodian(c, r, None, &fmt_ts(now))?;
         }
         c.audit(
             "init",
             &slug,
-            serde_json::json!({ "controller": slug, "purposes": PURPOSES.len(), "custodians": custodians.len() }),
+            serde_json::json!({ "controller": slug, "purposes": catalogue::PURPOSES.len(), "custodians": custodians.len() }),
         )
     });
     if let Err(e) = result {
@@ -161,7 +72,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
         "register": ctx.register.display().to_string(),
         "community": a.community.trim(),
         "controller": slug,
-        "purposes": PURPOSES.len(),
+        "purposes": catalogue::PURPOSES.len(),
         "custodians": custodians.len(),
     });
     Ok(Outcome::new(
@@ -171,7 +82,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
             "created register {} for {} (controller {slug}, {} purposes)\nThe register will hold special-category data: keep it on an encrypted disk.\n",
             ctx.register.display(),
             a.community.trim(),
-            PURPOSES.len()
+            catalogue::PURPOSES.len()
         ),
     ))
 }

@@ -24,9 +24,9 @@ pub mod transfer;
 use crate::Ctx;
 use crate::cli::Command;
 use crate::error::{Error, Result};
-use crate::import::own::RowProblems;
 use crate::import::{self, Counts, CsvFile, Problems};
 use crate::output::Outcome;
+use crate::records::RowProblems;
 use crate::register::Change;
 
 /// Run one command.

@@ -8,11 +8,12 @@ use crate::Ctx;
 use crate::cli::{ExportConsentArgs, ImportFormat, PersonCmd, PersonFields as PersonFlags};
 use crate::error::{Error, Result};
 use crate::import::exports::{self, ExportKind, ListFacts};
-use crate::import::own::{self, DIVERSITY_COLUMNS, PEOPLE_COLUMNS, Upsert};
+use crate::import::own::{self, DIVERSITY_COLUMNS, PEOPLE_COLUMNS};
 use crate::import::{self, CsvFile};
 use crate::model::{StakeholderGroup, fmt_ts};
 use crate::output::{Outcome, table};
 use crate::people::RawPerson;
+use crate::records::Upsert;
 use crate::register::people::Person;
 use crate::register::suppression::keyed_hash;
 use crate::register::{Register, catalogue, evidence, people, setting, suppression};
@@ -69,7 +70,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::DuplicateEmail { existing: p.id });
             }
             let id = reg.change(ctx.now, |c| {
-                let (_, id) = own::upsert_person(c, &f)?.map_err(|ps| refused("(new)", ps))?;
+                let (_, id) = crate::records::upsert_person(c, &f)?.map_err(|ps| refused("(new)", ps))?;
                 c.audit("person.add", &id, serde_json::json!({}))?;
                 Ok(id)
             })?;
@@ -107,7 +108,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::DuplicateEmail { existing: q.id });
             }
             let outcome = reg.change(ctx.now, |c| {
-                let (u, _) = own::upsert_person(c, &f)?.map_err(|ps| refused(&p.id, ps))?;
+                let (u, _) = crate::records::upsert_person(c, &f)?.map_err(|ps| refused(&p.id, ps))?;
                 if u == Upsert::Updated {
                     c.audit("person.edit", &p.id, serde_json::json!({}))?;
                 }
@@ -185,7 +186,8 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::Erased { person: p.id });
             }
             let changed = reg.change(ctx.now, |c| {
-                let changed = own::apply_diversity(c, &p, &category, &value)?.map_err(|ps| refused(&p.id, ps))?;
+                let changed =
+                    crate::records::apply_diversity(c, &p, &category, &value)?.map_err(|ps| refused(&p.id, ps))?;
                 if changed {
                     c.audit("person.set_diversity", &p.id, serde_json::json!({ "category": category.trim() }))?;
                 }

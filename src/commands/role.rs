@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                 return Err(Error::Erased { person: p.id });
             }
             let id = reg.change(ctx.now, |c| {
-                let id = own::apply_role(
+                let id = crate::records::apply_role(
                     c,
                     &p,
                     &role,

@@ -12,12 +12,12 @@ use std::io::Read;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::own::{Upsert, apply_consent, is_erased_email, upsert_person};
 use super::{Counts, CsvFile, Problems, bump, parse_csv};
 use crate::consent::RawConsent;
 use crate::error::{Error, Result};
 use crate::model::{email_looks_valid, fmt_ts, normalise_email};
 use crate::people::PersonFields;
+use crate::records::{Upsert, apply_consent, is_erased_email, upsert_person};
 use crate::register::suppression::keyed_hash;
 use crate::register::{Change, people, suppression};
 

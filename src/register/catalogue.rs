@@ -163,6 +163,94 @@ pub fn set_purpose_fields(conn: &Change<'_>, code: &str, fields: &[String]) -> R
     Ok(())
 }
 
+/// A seeded purpose: code, name, channels, special category, direct marketing, refresh months, fields.
+pub type SeedPurpose =
+    (&'static str, &'static str, &'static [&'static str], bool, bool, Option<u32>, &'static [&'static str]);
+
+/// The purpose catalogue seeded at init (GDPR.md §1.4): code, name, channels, special category,
+/// direct marketing, refresh months, fields carried.
+pub const PURPOSES: &[SeedPurpose] = &[
+    ("newsletter", "The outgoing controller's email newsletter", &["email"], false, true, Some(24), &["name", "email"]),
+    (
+        "disclose_to_successor",
+        "Disclose contact details and roles to the named successor",
+        &[],
+        false,
+        false,
+        Some(24),
+        &["name", "email", "phone", "organisation", "stakeholder_group", "hub", "roles"],
+    ),
+    (
+        "successor_newsletter",
+        "The successor's own email newsletter",
+        &["email"],
+        false,
+        true,
+        Some(24),
+        &["name", "email"],
+    ),
+    ("photos_video", "Photos and video of the person", &[], true, false, Some(24), &["name"]),
+    ("diversity_monitoring", "Diversity monitoring (special category)", &[], true, false, Some(24), &[]),
+    (
+        "public_listing",
+        "Public listing as a champion (name, hub, contact)",
+        &[],
+        false,
+        false,
+        Some(24),
+        &["name", "hub", "email"],
+    ),
+    (
+        "lived_experience_designation",
+        "Recording a lived-experience designation",
+        &[],
+        true,
+        false,
+        Some(24),
+        &["roles"],
+    ),
+    (
+        "governance_contact",
+        "Steering-group governance contact",
+        &["email", "phone", "post"],
+        false,
+        false,
+        Some(24),
+        &["name", "email", "phone", "roles"],
+    ),
+    (
+        "member_directory",
+        "Member directory visible to other members",
+        &[],
+        false,
+        false,
+        Some(24),
+        &["name", "organisation", "hub"],
+    ),
+    ("attendance_records", "Attendance and hub activity records", &[], false, false, Some(24), &["name", "hub"]),
+    ("quotes_case_studies", "Quotes or case studies in reports", &[], false, false, Some(24), &["name"]),
+];
+
+/// Seed the purpose catalogue into a new register.
+pub fn seed_purposes(conn: &Change<'_>) -> Result<()> {
+    for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {
+        insert_purpose(
+            conn,
+            &Purpose {
+                id: code.to_string(),
+                code: code.to_string(),
+                name: name.to_string(),
+                channels: channels.iter().map(|s| s.to_string()).collect(),
+                special: *special,
+                marketing: *marketing,
+                refresh_months: *refresh,
+                fields: fields.iter().map(|s| s.to_string()).collect(),
+            },
+        )?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------- statements and notices
 
 /// A consent statement or privacy notice version.

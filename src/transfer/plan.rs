@@ -1032,7 +1032,7 @@ fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at:
         let mut values: BTreeMap<String, u32> = BTreeMap::new();
         for p in &live {
             let category = crate::model::SpecialCategory::parse(cat).unwrap_or(crate::model::SpecialCategory::Health);
-            if crate::import::own::diversity_consent(conn, p, category, at)?.is_none() {
+            if crate::records::diversity_consent(conn, p, category, at)?.is_none() {
                 continue;
             }
             if let Some((_, v)) = people::diversity(conn, &p.id)?.into_iter().find(|(c, _)| c == cat) {

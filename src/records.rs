@@ -1,0 +1,445 @@
+//! The single path by which a record enters the register: people, consent events, roles, other
+//! lawful bases, notices sent and diversity answers. The command line, every importer and the
+//! bundle import call these functions; they validate a record against the rules (R7–R9, R12) and
+//! the register, store it, and return row problems as `(column, message)` pairs that never quote
+//! a value.
+
+use chrono::{DateTime, Utc};
+
+use crate::consent::{self, RawConsent, Status};
+use crate::error::Result;
+use crate::model::{
+    Basis, BasisAction, Channel, ConsentAction, Designation, RoleKind, SpecialCategory, fmt_ts, new_id,
+    normalise_email, parse_date, parse_timestamp, split_list,
+};
+use crate::people::PersonFields;
+use crate::register::catalogue::RegisterLookup;
+use crate::register::evidence::{BasisEvent, NoticeSent};
+use crate::register::people::{Person, Role};
+use crate::register::suppression::keyed_hash;
+use crate::register::{Change, catalogue, evidence, people, suppression};
+
+/// Row problems: (column, message).
+pub type RowProblems = Vec<(&'static str, String)>;
+
+/// What happened to a person record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new person.
+    New,
+    /// An existing person's fields changed.
+    Updated,
+    /// Nothing to change.
+    Unchanged,
+}
+
+/// Whether a normalised email belongs to an erased person.
+pub fn is_erased_email(conn: &crate::register::Db, email_norm: &str) -> Result<bool> {
+    let h = keyed_hash(conn, email_norm)?;
+    suppression::tombstoned(conn, &h)
+}
+
+fn to_person(id: String, f: &PersonFields, reference: String, created_at: String) -> Person {
+    Person {
+        id,
+        reference,
+        name: (!f.name.is_empty()).then(|| f.name.clone()),
+        email: f.email.clone(),
+        email_norm: f.email_norm.clone(),
+        phone: f.phone.clone(),
+        organisation: f.organisation.clone(),
+        stakeholder_group: f.stakeholder_group.clone(),
+        hub: f.hub.clone(),
+        jurisdiction: f.jurisdiction.clone(),
+        adult_confirmed: f.adult_confirmed,
+        source: f.source.clone(),
+        joined_on: f.joined_on.clone(),
+        notes: f.notes.clone(),
+        created_at,
+        erased_at: None,
+    }
+}
+
+/// Add a new person, or update the one with the same ref (or, without a ref, the same email).
+pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Result<(Upsert, String), RowProblems>> {
+    let mut problems = RowProblems::new();
+    if let Some(e) = &f.email_norm
+        && is_erased_email(c, e)?
+    {
+        problems.push(("email", "this address belongs to an erased person and cannot be added back".into()));
+        return Ok(Err(problems));
+    }
+    let by_ref = match &f.reference {
+        Some(r) => people::person(c, r)?,
+        None => None,
+    };
+    let by_email = match &f.email_norm {
+        Some(e) => people::person_by_email(c, e)?,
+        None => None,
+    };
+    let existing = match (&f.reference, by_ref, by_email) {
+        (Some(_), Some(p), Some(q)) if p.id != q.id => {
+            problems.push(("email", format!("this email already belongs to person {}", q.reference)));
+            return Ok(Err(problems));
+        }
+        (Some(_), None, Some(q)) => {
+            problems.push(("email", format!("this email already belongs to person {} (a different ref)", q.reference)));
+            return Ok(Err(problems));
+        }
+        (Some(_), Some(p), _) => Some(p),
+        (None, _, Some(q)) => Some(q),
+        _ => None,
+    };
+    match existing {
+        Some(p) if p.erased_at.is_some() => {
+            problems.push(("ref", "this reference belongs to an erased person".into()));
+            Ok(Err(problems))
+        }
+        Some(p) => {
+            let updated = to_person(p.id.clone(), f, p.reference.clone(), p.created_at.clone());
+            let same = updated.name == p.name
+                && updated.email == p.email
+                && updated.phone == p.phone
+                && updated.organisation == p.organisation
+                && updated.stakeholder_group == p.stakeholder_group
+                && updated.hub == p.hub
+                && updated.jurisdiction == p.jurisdiction
+                && updated.adult_confirmed == p.adult_confirmed
+                && updated.source == p.source
+                && updated.joined_on == p.joined_on
+                && updated.notes == p.notes;
+            if same {
+                Ok(Ok((Upsert::Unchanged, p.id)))
+            } else {
+                people::update_person(c, &updated)?;
+                crate::register::transfers::art19(c, &p.id, "rectification", c.now)?;
+                Ok(Ok((Upsert::Updated, p.id)))
+            }
+        }
+        None => {
+            let reference = match &f.reference {
+                Some(r) => r.clone(),
+                None => people::next_ref(c)?,
+            };
+            let mut p = to_person(new_id("per"), f, reference, fmt_ts(c.now));
+            people::insert_person(c, &mut p)?;
+            Ok(Ok((Upsert::New, p.id)))
+        }
+    }
+}
+
+/// Find the person a row names by `person_ref` and/or `email`.
+pub fn resolve_person(
+    conn: &crate::register::Db,
+    reference: &str,
+    email: &str,
+) -> Result<std::result::Result<Person, RowProblems>> {
+    let reference = reference.trim();
+    let email = email.trim();
+    let by_ref = if reference.is_empty() { None } else { people::person(conn, reference)? };
+    let by_email = if email.is_empty() { None } else { people::person_by_email(conn, &normalise_email(email))? };
+    let found = match (reference.is_empty(), email.is_empty()) {
+        (true, true) => {
+            return Ok(Err(vec![("person_ref", "person_ref or email is required".into())]));
+        }
+        (false, _) if by_ref.is_none() => {
+            return Ok(Err(vec![("person_ref", "no person with this ref".into())]));
+        }
+        (true, false) if by_email.is_none() => {
+            let msg = if is_erased_email(conn, &normalise_email(email))? {
+                "this address belongs to an erased person"
+            } else {
+                "no person with this email"
+            };
+            return Ok(Err(vec![("email", msg.into())]));
+        }
+        _ => match (by_ref, by_email) {
+            (Some(p), Some(q)) if p.id != q.id => {
+                return Ok(Err(vec![("email", "person_ref and email name different people".into())]));
+            }
+            (Some(p), _) => p,
+            (None, Some(q)) => q,
+            (None, None) => return Ok(Err(vec![("person_ref", "no such person".into())])),
+        },
+    };
+    if found.erased_at.is_some() {
+        return Ok(Err(vec![("person_ref", "this person has been erased".into())]));
+    }
+    Ok(Ok(found))
+}
+
+/// Validate and store a consent event for a person (R7–R9, R12). Returns the new event id, or
+/// `None` when an identical event was already recorded.
+pub fn apply_consent(
+    c: &Change<'_>,
+    lookup: &RegisterLookup<'_>,
+    person: &Person,
+    raw: &RawConsent,
+    source: &str,
+) -> Result<std::result::Result<Option<String>, RowProblems>> {
+    let event = match consent::validate(raw, person.adult_confirmed, c.now, lookup) {
+        Ok(e) => e,
+        Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
+    };
+    if event.action == ConsentAction::Grant
+        && lookup.marketing(&event.purpose)? == Some(true)
+        && let Some(e) = &person.email_norm
+        && let Some(reason) = lookup.suppressed(e)?
+    {
+        return Ok(Err(vec![(
+            "purpose",
+            format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
+        )]));
+    }
+    let id = evidence::insert_consent_in(c, lookup, &person.id, &event, source, c.now)?;
+    if id.is_some() && event.action == ConsentAction::Withdraw {
+        crate::register::transfers::art19(c, &person.id, "withdrawal", c.now)?;
+    }
+    Ok(Ok(id))
+}
+
+/// Validate and store a role.
+pub fn apply_role(
+    c: &Change<'_>,
+    person: &Person,
+    role: &str,
+    hub: &str,
+    from: &str,
+    to: &str,
+    designation: &str,
+) -> Result<std::result::Result<Option<String>, RowProblems>> {
+    let mut p = RowProblems::new();
+    let kind = RoleKind::parse(role.trim());
+    if kind.is_none() {
+        p.push(("role", format!("unknown role; use {}", RoleKind::list())));
+    }
+    let hub = hub.trim();
+    if kind == Some(RoleKind::Champion) && hub.is_empty() {
+        p.push(("hub", "a champion runs a hub: name it".into()));
+    }
+    let from_d = parse_date(from);
+    if from_d.is_none() {
+        p.push(("from", "a start date like 2024-03-01 is required".into()));
+    }
+    let to = to.trim();
+    if !to.is_empty() {
+        match parse_date(to) {
+            None => p.push(("to", "must be a date like 2025-03-01".into())),
+            Some(t) if from_d.is_some_and(|f| t < f) => p.push(("to", "the end date is before the start date".into())),
+            _ => {}
+        }
+    }
+    let designation = designation.trim();
+    if !designation.is_empty() && Designation::parse(designation).is_none() {
+        p.push(("designation", format!("unknown designation; use {}", Designation::list())));
+    }
+    if !p.is_empty() {
+        return Ok(Err(p));
+    }
+    let existing = people::roles(c, Some(&person.id))?
+        .into_iter()
+        .find(|r| r.role == role.trim() && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim());
+    let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    if let Some(r) = existing {
+        if r.to.as_deref().unwrap_or("") != to && !to.is_empty() {
+            people::end_role(c, &r.id, to)?;
+            return Ok(Ok(Some(r.id)));
+        }
+        return Ok(Ok(None));
+    }
+    let mut r = Role {
+        id: new_id("rol"),
+        person_id: person.id.clone(),
+        person_ref: person.reference.clone(),
+        role: role.trim().to_string(),
+        hub: nonempty(hub),
+        from: from.trim().to_string(),
+        to: nonempty(to),
+        designation: nonempty(designation),
+        special: false,
+    };
+    people::insert_role(c, &mut r, c.now)?;
+    Ok(Ok(Some(r.id)))
+}
+
+/// Validate and store a basis event (record, object, restrict, lift_restriction).
+#[allow(clippy::too_many_arguments)]
+pub fn apply_basis(
+    c: &Change<'_>,
+    person: &Person,
+    purpose: &str,
+    action: &str,
+    basis: &str,
+    controllers: &str,
+    assessment_ref: &str,
+    decided_by: &str,
+    decided_at: &str,
+) -> Result<std::result::Result<bool, RowProblems>> {
+    let mut p = RowProblems::new();
+    let action_v = match action.trim() {
+        "" => Some(BasisAction::Record),
+        s => BasisAction::parse(s),
+    };
+    if action_v.is_none() {
+        p.push(("action", format!("use {}", BasisAction::list())));
+    }
+    if catalogue::purpose(c, purpose.trim())?.is_none() {
+        p.push(("purpose", "unknown purpose code (see `handover purpose list`)".into()));
+    }
+    let cs = split_list(controllers);
+    for slug in &cs {
+        if catalogue::controller(c, slug)?.is_none() {
+            p.push(("controllers", format!("unknown controller '{slug}'")));
+        }
+    }
+    let basis_v = match basis.trim() {
+        "" => None,
+        s => {
+            let b = Basis::parse(s);
+            if b.is_none() {
+                p.push(("basis", format!("use {} (consent is recorded with `consent record`)", Basis::list())));
+            }
+            b
+        }
+    };
+    if action_v == Some(BasisAction::Record) {
+        if basis_v.is_none() && basis.trim().is_empty() {
+            p.push(("basis", "which lawful basis is required".into()));
+        }
+        if cs.is_empty() {
+            p.push(("controllers", "name the controller(s) relying on this basis".into()));
+        }
+        if assessment_ref.trim().is_empty()
+            && matches!(basis_v, Some(Basis::LegitimateInterests) | Some(Basis::Contract))
+        {
+            p.push((
+                "assessment_ref",
+                "legitimate interests needs its LIA reference (a contract its agreement reference)".into(),
+            ));
+        } else if basis_v == Some(Basis::LegitimateInterests)
+            && !crate::register::governance::assessment_exists(c, assessment_ref.trim())?
+        {
+            p.push((
+                "assessment_ref",
+                format!(
+                    "{} is not in the assessments register: add the LIA first with `handover assessment add --kind lia`",
+                    assessment_ref.trim()
+                ),
+            ));
+        }
+    }
+    if decided_by.trim().is_empty() {
+        p.push(("decided_by", "who decided or recorded it is required".into()));
+    }
+    let at = parse_timestamp(decided_at);
+    if at.is_none() {
+        p.push(("decided_at", "must be an ISO 8601 timestamp with time and zone".into()));
+    }
+    if !p.is_empty() {
+        return Ok(Err(p));
+    }
+    let nonempty = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let mut b = BasisEvent {
+        id: new_id("bas"),
+        person_id: person.id.clone(),
+        person_ref: person.reference.clone(),
+        purpose: purpose.trim().to_string(),
+        action: action_v.map(|a| a.as_str()).unwrap_or("record").to_string(),
+        basis: basis_v.map(|b| b.as_str().to_string()),
+        controllers: cs,
+        assessment_ref: nonempty(assessment_ref),
+        decided_by: decided_by.trim().to_string(),
+        decided_at: at.map(fmt_ts).unwrap_or_default(),
+    };
+    let new = evidence::insert_basis(c, &mut b, c.now)?;
+    if new && b.action == "restrict" {
+        crate::register::transfers::art19(c, &person.id, "restriction", c.now)?;
+    }
+    Ok(Ok(new))
+}
+
+/// Validate and store a notice delivery.
+pub fn apply_notice_sent(
+    c: &Change<'_>,
+    person: &Person,
+    version: &str,
+    sent_at: &str,
+    channel: &str,
+) -> Result<std::result::Result<bool, RowProblems>> {
+    let mut p = RowProblems::new();
+    let lookup = RegisterLookup::new(c);
+    let at = parse_timestamp(sent_at);
+    match consent::Lookup::notice_effective(&lookup, version.trim()) {
+        None => p.push(("notice_version", "no notice with this version".into())),
+        Some(eff) if at.is_some_and(|a| a < eff) => {
+            p.push(("sent_at", "before this notice version took effect".into()))
+        }
+        _ => {}
+    }
+    if at.is_none() {
+        p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into()));
+    }
+    if Channel::parse(channel.trim()).is_none() {
+        p.push(("channel", format!("use {}", Channel::list())));
+    }
+    if !p.is_empty() {
+        return Ok(Err(p));
+    }
+    let mut n = NoticeSent {
+        id: new_id("nts"),
+        person_id: person.id.clone(),
+        person_ref: person.reference.clone(),
+        notice_version: version.trim().to_string(),
+        sent_at: at.map(fmt_ts).unwrap_or_default(),
+        channel: channel.trim().to_string(),
+    };
+    Ok(Ok(evidence::insert_notice_sent(c, &mut n, c.now)?))
+}
+
+/// The id of the explicit consent for diversity monitoring naming `category` that is in force
+/// for the register's own controller at `now`, if any.
+pub fn diversity_consent(
+    conn: &crate::register::Db,
+    person: &Person,
+    category: SpecialCategory,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let own = catalogue::self_controller(conn)?;
+    let refresh = catalogue::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
+    let events = evidence::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;
+    let views: Vec<_> = events.iter().filter_map(|e| e.view()).collect();
+    if consent::status(&views, &own.slug, refresh, now) != Status::Granted {
+        return Ok(None);
+    }
+    // The deciding grant must name the category.
+    let grant = events
+        .iter()
+        .filter(|e| e.action == "grant" && e.controllers.contains(&own.slug))
+        .filter(|e| parse_timestamp(&e.at).is_some_and(|t| t <= now))
+        .max_by(|a, b| a.at.cmp(&b.at));
+    Ok(grant.filter(|g| g.special_categories.iter().any(|c| c == category.as_str())).map(|g| g.id.clone()))
+}
+
+/// Validate and store a diversity answer.
+pub fn apply_diversity(
+    c: &Change<'_>,
+    person: &Person,
+    category: &str,
+    value: &str,
+) -> Result<std::result::Result<bool, RowProblems>> {
+    let Some(cat) = SpecialCategory::parse(category.trim()) else {
+        return Ok(Err(vec![("category", format!("use {}", SpecialCategory::list()))]));
+    };
+    if value.trim().is_empty() {
+        return Ok(Err(vec![("value", "an answer is required (use prefer_not_to_say if that was the answer)".into())]));
+    }
+    match diversity_consent(c, person, cat, c.now)? {
+        None => Ok(Err(vec![(
+            "category",
+            "no explicit consent for diversity_monitoring naming this category is in force for this person".into(),
+        )])),
+        Some(consent_id) => {
+            Ok(Ok(people::set_diversity(c, &person.id, cat.as_str(), value.trim(), &consent_id, c.now)?))
+        }
+    }
+}
