@@ -17,6 +17,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod bundle;
+pub mod casework;
 pub mod cli;
 pub mod commands;
 pub mod consent;

@@ -25,6 +25,9 @@ macro_rules! codes {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
         }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
     };
 }
 
@@ -134,6 +137,34 @@ codes!(
     /// Format of a statement or notice text.
     TextFormat { Standard = "standard", EasyRead = "easy_read", AudioScript = "audio_script" }
 );
+
+codes!(
+    /// Where a transfer stands. A sent transfer is `created` when its bundle is written, `received`
+    /// when the receiver's signed receipt is recorded, and `complete` when the receiver's signed
+    /// statement that every account was rotated is recorded; a transfer received into this
+    /// register starts as `received` and is `complete` once this register's own statement is
+    /// written.
+    TransferState { Created = "created", Received = "received", Complete = "complete" }
+);
+
+impl TransferState {
+    /// The state after the receiver's signed receipt is recorded; `None` when a receipt no longer
+    /// moves it (it was received or completed already).
+    pub fn on_receipt(self) -> Option<TransferState> {
+        match self {
+            TransferState::Created => Some(TransferState::Received),
+            TransferState::Received | TransferState::Complete => None,
+        }
+    }
+
+    /// The state after the rotation statement is recorded; `None` when complete already.
+    pub fn on_rotation_statement(self) -> Option<TransferState> {
+        match self {
+            TransferState::Created | TransferState::Received => Some(TransferState::Complete),
+            TransferState::Complete => None,
+        }
+    }
+}
 
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
@@ -272,5 +303,18 @@ mod tests {
         assert!(!email_looks_valid("a b@b.org"));
         assert!(!email_looks_valid("Name <a@b.org>"));
         assert!(!email_looks_valid("nobody"));
+    }
+
+    #[test]
+    fn a_transfer_moves_forward_only() {
+        use TransferState::*;
+        assert_eq!(Created.on_receipt(), Some(Received));
+        assert_eq!(Received.on_receipt(), None);
+        assert_eq!(Complete.on_receipt(), None, "a late receipt does not reopen a complete transfer");
+        assert_eq!(Created.on_rotation_statement(), Some(Complete));
+        assert_eq!(Received.on_rotation_statement(), Some(Complete));
+        assert_eq!(Complete.on_rotation_statement(), None);
+        assert_eq!(serde_json::to_value(Received).unwrap(), "received");
+        assert_eq!(TransferState::parse("complete"), Some(Complete));
     }
 }

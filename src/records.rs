@@ -443,3 +443,27 @@ pub fn apply_diversity(
         }
     }
 }
+
+/// Erase a person (Art 17): blank every identifying field in every table, keep a tombstone (the
+/// keyed hash of their email, or of their id when they had none) until the register's
+/// `tombstone_years` setting (6 years by default) has passed, put the hash on the suppression list
+/// so no list takes them back, and create an Art 19 task for every transfer that carried them.
+/// Returns when the tombstone expires. The caller checks that the person is not erased already.
+pub fn erase(c: &Change<'_>, p: &Person, reason: &str) -> Result<DateTime<Utc>> {
+    let years: u32 = crate::register::setting(c, "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
+    let expires = c.now.checked_add_months(chrono::Months::new(years * 12)).unwrap_or(c.now);
+    let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
+    let hash = keyed_hash(c, &key)?;
+    people::erase_person(
+        c,
+        p,
+        &hash,
+        reason,
+        "Art 17(3)(b) and Art 5(2): kept to honour the erasure and keep the person off every list",
+        &fmt_ts(expires),
+        c.now,
+    )?;
+    suppression::suppress(c, &hash, "erased", &fmt_ts(c.now), "erasure")?;
+    crate::register::transfers::art19(c, &p.id, "erasure", c.now)?;
+    Ok(expires)
+}

@@ -414,7 +414,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             id: m.bundle_id.clone(),
             controller: m.from.clone(),
             name: m.bundle_id.clone(),
-            state: "received".into(),
+            state: crate::model::TransferState::Received,
             created_at: m.created_at.clone(),
             plan_digest: m.plan_digest.clone(),
             ciphertext_sha256: o.ciphertext_sha256.clone(),

@@ -121,7 +121,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             id: bundle_id.clone(),
             controller: to.clone(),
             name: req.name.clone(),
-            state: "created".into(),
+            state: crate::model::TransferState::Created,
             created_at: fmt_ts(ctx.now),
             plan_digest: p.digest.clone(),
             ciphertext_sha256: created.ciphertext_sha256.clone(),

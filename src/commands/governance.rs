@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 
-use crate::Ctx;
 use crate::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, RequestCmd};
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, new_id, parse_date, parse_timestamp};
@@ -12,6 +11,7 @@ use crate::register::{
     governance::{self as g, Request},
     people, tasks,
 };
+use crate::{Ctx, casework};
 
 fn day(flag: &str, s: &str) -> Result<NaiveDate> {
     parse_date(s).ok_or_else(|| Error::bad(flag, format!("'{s}' is not a date: write it as YYYY-MM-DD")))
@@ -230,20 +230,14 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
                 return Err(Error::bad("--summary", "say what the complaint is about"));
             }
             let pid = person_id(&reg, person.as_deref())?;
-            let id = new_id("cmp");
-            let due = crate::deadline::complaint_ack_due(received).to_string();
-            reg.change(ctx.now, |c| {
-                g::insert_complaint(c, &id, &received.to_string(), pid.as_deref(), &summary, &due)?;
-                tasks::set_task(
-                    c,
-                    "complaint_ack",
+            let id = reg.change(ctx.now, |c| {
+                let (id, due): (String, String) = casework::open_complaint(c, received, pid.as_deref(), &summary)?;
+                c.audit(
+                    "complaint.open",
                     &id,
-                    &format!("Acknowledge complaint {id}"),
-                    "complaints: acknowledge receipt within 30 days (from 19 June 2026)",
-                    &due,
-                    &fmt_ts(c.now),
+                    serde_json::json!({ "received": received.to_string(), "ack_due": due }),
                 )?;
-                c.audit("complaint.open", &id, serde_json::json!({ "received": received.to_string(), "ack_due": due }))
+                Ok(id)
             })?;
             let c = g::complaint(&reg, &id)?;
             Ok(Outcome::new("complaint", c.clone(), text(&c)))
@@ -255,8 +249,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             }
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
-                g::ack_complaint(c, &id, &on.to_string())?;
-                tasks::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                casework::ack_complaint(c, &id, on)?;
                 c.audit(
                     "complaint.ack",
                     &id,
@@ -273,8 +266,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             }
             let on = not_future(ctx, "--date", day("--date", &date)?)?;
             reg.change(ctx.now, |c| {
-                g::close_complaint(c, &id, &on.to_string(), &outcome)?;
-                tasks::finish_open(c, "complaint_ack", &id, &fmt_ts(c.now), c.actor)?;
+                casework::close_complaint(c, &id, on, &outcome)?;
                 c.audit("complaint.close", &id, serde_json::json!({ "on": on.to_string() }))
             })?;
             let c = g::complaint(&reg, &id)?;
@@ -342,9 +334,8 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
                 return Err(Error::bad("--what", "say what happened"));
             }
             let id = new_id("inc");
-            let due = crate::deadline::breach_report_due(disc);
             reg.change(ctx.now, |c| {
-                g::insert_incident(
+                casework::record_incident(
                     c,
                     &g::NewIncident {
                         id: &id,
@@ -360,20 +351,6 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
                         notes: notes.as_deref(),
                     },
                 )?;
-                if ico == "undecided" {
-                    tasks::set_task(
-                        c,
-                        "breach_report",
-                        &id,
-                        &format!(
-                            "Decide whether incident {id} is reported to the ICO (72 hours from discovery: {})",
-                            fmt_ts(due)
-                        ),
-                        "Art 33: report without undue delay and, where feasible, within 72 hours",
-                        &due.date_naive().to_string(),
-                        &fmt_ts(c.now),
-                    )?;
-                }
                 c.audit(
                     "incident.record",
                     &id,

@@ -1,6 +1,5 @@
 //! `handover person ...`.
 
-use chrono::Months;
 use serde::Serialize;
 
 use super::{import_text, refused};
@@ -16,7 +15,7 @@ use crate::people::RawPerson;
 use crate::records::Upsert;
 use crate::register::people::Person;
 use crate::register::suppression::keyed_hash;
-use crate::register::{Register, catalogue, evidence, people, setting, suppression};
+use crate::register::{Register, catalogue, evidence, people, suppression};
 
 fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Person>) -> RawPerson {
     let pick = |v: Option<String>, old: Option<&Option<String>>| {
@@ -151,23 +150,10 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
-            let years: u32 = setting(&reg, "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
-            let expires = ctx.now.checked_add_months(Months::new(years * 12)).unwrap_or(ctx.now);
-            reg.change(ctx.now, |c| {
-                let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
-                let hash = keyed_hash(c, &key)?;
-                people::erase_person(
-                    c,
-                    &p,
-                    &hash,
-                    reason.trim(),
-                    "Art 17(3)(b) and Art 5(2): kept to honour the erasure and keep the person off every list",
-                    &fmt_ts(expires),
-                    ctx.now,
-                )?;
-                suppression::suppress(c, &hash, "erased", &fmt_ts(ctx.now), "erasure")?;
-                crate::register::transfers::art19(c, &p.id, "erasure", ctx.now)?;
-                c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))
+            let expires = reg.change(ctx.now, |c| {
+                let expires = crate::records::erase(c, &p, reason.trim())?;
+                c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))?;
+                Ok(expires)
             })?;
             reg.checkpoint()?;
             let data =

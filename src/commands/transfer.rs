@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::Ctx;
 use crate::cli::TransferCmd;
 use crate::error::{Error, Result};
-use crate::model::{fmt_ts, parse_date};
+use crate::model::{TransferState, fmt_ts, parse_date};
 use crate::output::Outcome;
 use crate::register::{catalogue, evidence, imports, people, transfers};
 use crate::transfer::plan::{self, Plan, Request};
@@ -248,15 +248,15 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             if crate::bundle::checkpoint::verify(note, &t.controller, &public).is_none() {
                 return Err(refused("the receiver's cosignature of the audit checkpoint does not verify".into()));
             }
-            if t.state != "created" {
+            let Some(next) = t.state.on_receipt() else {
                 return Ok(Outcome::new(
                     "transfer_state",
                     serde_json::json!({ "id": id, "state": t.state }),
                     format!("transfer {id} is already {}\n", t.state),
                 ));
-            }
+            };
             reg.change(ctx.now, |c| {
-                transfers::set_transfer_state(c, &id, "received")?;
+                transfers::set_transfer_state(c, &id, next)?;
                 c.audit(
                     "transfer.received",
                     &id,
@@ -265,7 +265,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             })?;
             Ok(Outcome::new(
                 "transfer_state",
-                serde_json::json!({ "id": id, "state": "received" }),
+                serde_json::json!({ "id": id, "state": next }),
                 format!(
                     "transfer {id}: receipt verified and recorded (received by {} at {})\n",
                     t.controller,
@@ -304,7 +304,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                     format!("transfer {id} was received into this register; only the sender closes it"),
                 ));
             }
-            if v.transfer.state != "complete" {
+            if v.transfer.state != TransferState::Complete {
                 return Err(Error::bad(
                     "ID",
                     format!(
@@ -431,15 +431,15 @@ fn confirm_statement(
     if r["to"].as_str() != Some(t.controller.as_str()) {
         return Err(refused("the statement is from another controller".into()));
     }
-    if t.state == "complete" {
+    let Some(next) = t.state.on_rotation_statement() else {
         return Ok(Outcome::new(
             "transfer_state",
-            serde_json::json!({ "id": id, "state": "complete" }),
+            serde_json::json!({ "id": id, "state": t.state }),
             format!("transfer {id} is already complete\n"),
         ));
-    }
+    };
     reg.change(ctx.now, |c| {
-        transfers::set_transfer_state(c, &id, "complete")?;
+        transfers::set_transfer_state(c, &id, next)?;
         c.audit(
             "transfer.complete",
             &id,
@@ -448,7 +448,7 @@ fn confirm_statement(
     })?;
     Ok(Outcome::new(
         "transfer_state",
-        serde_json::json!({ "id": id, "state": "complete" }),
+        serde_json::json!({ "id": id, "state": next }),
         format!("transfer {id}: every account rotated; the transfer is complete\n"),
     ))
 }
@@ -503,8 +503,11 @@ fn complete(
     crate::keys::write_new(&path, 0o644, &bytes)?;
     crate::keys::write_new(&out.join(format!("{bundle}.complete.json.minisig")), 0o644, sig.as_bytes())?;
     reg.change(ctx.now, |c| {
-        if transfers::transfer(c, bundle)?.is_some() && !transfers::sent(c, bundle)? {
-            transfers::set_transfer_state(c, bundle, "complete")?;
+        if let Some(t) = transfers::transfer(c, bundle)?
+            && !transfers::sent(c, bundle)?
+            && let Some(next) = t.state.on_rotation_statement()
+        {
+            transfers::set_transfer_state(c, bundle, next)?;
         }
         c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
     })?;

@@ -113,6 +113,28 @@ impl Db {
     }
 }
 
+/// Stores the model's closed code lists as their codes; a code the binary does not know reads as
+/// an error naming the column's value, never as a default.
+macro_rules! sql_codes {
+    ($($t:ty),+ $(,)?) => {$(
+        impl rusqlite::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t>::parse(s).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(format!("'{s}' is not a {}", stringify!($t)).into())
+                })
+            }
+        }
+    )+};
+}
+
+sql_codes!(crate::model::TransferState);
+
 /// An open register.
 pub struct Register {
     db: Db,

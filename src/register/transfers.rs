@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Db};
 use crate::error::Result;
+use crate::model::TransferState;
 
 /// An approval of a plan.
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +40,7 @@ pub struct Transfer {
     pub id: String,
     pub controller: String,
     pub name: String,
-    pub state: String,
+    pub state: TransferState,
     pub created_at: String,
     pub plan_digest: String,
     pub ciphertext_sha256: String,
@@ -148,7 +149,7 @@ pub fn insert_received(conn: &Change<'_>, t: &Transfer) -> Result<()> {
 }
 
 /// Move a transfer to a new state.
-pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: &str) -> Result<()> {
+pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: TransferState) -> Result<()> {
     conn.prepare_cached("UPDATE transfers SET state = ?2 WHERE id = ?1")?.execute(params![id, state])?;
     Ok(())
 }
@@ -178,7 +179,7 @@ pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>)
     let mut st = conn.prepare(
         "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
     )?;
-    let rows: Vec<(String, String, String)> =
+    let rows: Vec<(String, String, TransferState)> =
         st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     let mut n = 0;
     for (tid, controller, state) in rows {
@@ -194,7 +195,7 @@ pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>)
             &crate::model::fmt_ts(now),
         )?;
         n += usize::from(new);
-        if state != "complete" {
+        if state != TransferState::Complete {
             conn.prepare_cached("UPDATE transfers SET stale = 1 WHERE id = ?1")?.execute([&tid])?;
         }
     }
