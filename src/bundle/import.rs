@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Months, Utc};
 
+use super::layout;
 use super::read::Contents;
 use crate::consent::ConsentEvent;
 use crate::error::{Error, Result};
@@ -154,7 +155,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     // People: only confirmed adults in England and Wales are ever sent (R21).
     let (mut people, mut matched) = (0, 0);
     let mut ids: HashMap<String, String> = HashMap::new();
-    for row in lines(contents, "data/register/people.jsonl")? {
+    for row in lines(contents, layout::PEOPLE)? {
         let old = s(&row, "id").unwrap_or_default();
         let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
             Some(id) => {
@@ -197,8 +198,8 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     let mut events = 0;
     let src = format!("bundle:{}", m.bundle_id);
     let refs: std::collections::HashSet<String> =
-        lines(contents, "data/register/people.jsonl")?.iter().filter_map(|r| s(r, "ref")).collect();
-    if let Some(bytes) = contents.files.get("data/mailing-list.csv") {
+        lines(contents, layout::PEOPLE)?.iter().filter_map(|r| s(r, "ref")).collect();
+    if let Some(bytes) = contents.files.get(layout::MAILING_LIST) {
         let mut rdr = csv::Reader::from_reader(&bytes[..]);
         for r in rdr.records().flatten() {
             let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
@@ -248,7 +249,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         }
     }
     people += list_people;
-    for e in lines(contents, "data/register/consent-events.jsonl")? {
+    for e in lines(contents, layout::CONSENT_EVENTS)? {
         let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
         let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
         let ev = ConsentEvent {
@@ -281,7 +282,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             events += 1;
         }
     }
-    for b in lines(contents, "data/register/bases.jsonl")? {
+    for b in lines(contents, layout::BASES)? {
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
         evidence::insert_basis(
             c,
@@ -302,7 +303,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     }
     // Suppression, with the sender's key kept so every check uses it too.
     let key_doc: serde_json::Value =
-        serde_json::from_slice(contents.files.get("data/suppression-key.json").map(Vec::as_slice).unwrap_or(b"{}"))
+        serde_json::from_slice(contents.files.get(layout::SUPPRESSION_KEY).map(Vec::as_slice).unwrap_or(b"{}"))
             .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
     if let Some(k) = s(&key_doc, "key_hex") {
         let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
@@ -314,7 +315,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         set_setting(c, "inherited_hash_keys", &serde_json::to_string(&keys).unwrap_or_default())?;
     }
     let mut suppression = 0;
-    if let Some(bytes) = contents.files.get("data/suppression.csv") {
+    if let Some(bytes) = contents.files.get(layout::SUPPRESSION) {
         let mut rdr = csv::Reader::from_reader(&bytes[..]);
         for r in rdr.records().flatten() {
             if suppression::suppress(
@@ -330,7 +331,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     }
     // Accounts, re-encrypted to the group's custodians, each with a rotation task.
     let accounts: Vec<serde_json::Value> =
-        serde_json::from_slice(contents.files.get("data/accounts.json").map(Vec::as_slice).unwrap_or(b"[]"))
+        serde_json::from_slice(contents.files.get(layout::ACCOUNTS).map(Vec::as_slice).unwrap_or(b"[]"))
             .unwrap_or_default();
     if !merge && !accounts.is_empty() && custodians.is_empty() {
         return Err(Error::bad(

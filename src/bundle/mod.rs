@@ -4,6 +4,7 @@
 pub mod bagit;
 pub mod checkpoint;
 pub mod import;
+pub mod layout;
 pub mod pipe;
 pub mod read;
 pub mod write;

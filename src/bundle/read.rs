@@ -12,6 +12,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::layout;
 use super::write::{FileEntry, Manifest};
 use super::zipstream::{Limits, Reader};
 
@@ -34,26 +35,6 @@ pub struct Verification {
 
 struct Fail(&'static str, Option<String>, String);
 
-const TAG_FILES: &[&str] = &[
-    "bagit.txt",
-    "bag-info.txt",
-    "handover.json",
-    "handover.json.minisig",
-    "redaction-report.json",
-    "manifest-sha256.txt",
-    "tagmanifest-sha256.txt",
-];
-/// Payload files read into memory for the rule checks (the rest are hashed as they stream).
-const KEPT: &[&str] = &[
-    "data/mailing-list.csv",
-    "data/register/people.jsonl",
-    "data/register/consent-events.jsonl",
-    "data/register/bases.jsonl",
-    "data/accounts.json",
-    "data/aggregates.json",
-    "data/suppression.csv",
-    "data/suppression-key.json",
-];
 const MAX_KEPT: usize = 256 << 20;
 
 /// Verify `bundle` (with `bundle.minisig` beside it).
@@ -95,9 +76,9 @@ fn run(
 ) -> Result<(), Fail> {
     let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     // 1. The outer signature, over the ciphertext, by the expected signer.
-    let sig_path = bundle.with_file_name(format!("{name}.minisig"));
+    let sig_path = bundle.with_file_name(layout::signature_file(&name));
     let sig = std::fs::read_to_string(&sig_path).map_err(|_| {
-        Fail("outer_signature", Some(format!("{name}.minisig")), "the signature file is missing".into())
+        Fail("outer_signature", Some(layout::signature_file(&name)), "the signature file is missing".into())
     })?;
     // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
     // the contents (nothing is released either way); its verdict comes first in the report.
@@ -183,7 +164,7 @@ fn contents(
             .next(|e, chunk| {
                 if size == 0 && buf.is_empty() {
                     let rel = e.name.split_once('/').map_or("", |(_, r)| r);
-                    keep = TAG_FILES.contains(&rel) || KEPT.contains(&rel);
+                    keep = layout::TAG_FILES.contains(&rel) || layout::KEPT.contains(&rel);
                 }
                 hasher.update(chunk);
                 size += chunk.len() as u64;
@@ -211,12 +192,12 @@ fn contents(
         if overflow {
             return Err(Fail("zip", Some(rel.to_string()), "a tag file is too large".into()));
         }
-        if rel.starts_with("data/") {
-            if KEPT.contains(&rel) {
+        if rel.starts_with(layout::DATA) {
+            if layout::KEPT.contains(&rel) {
                 kept.insert(rel.to_string(), buf);
             }
             payload.insert(rel.to_string(), (size, hex::encode(hasher.finalize())));
-        } else if TAG_FILES.contains(&rel) {
+        } else if layout::TAG_FILES.contains(&rel) {
             tags.insert(rel.to_string(), buf);
         } else {
             return Err(Fail(
@@ -228,21 +209,21 @@ fn contents(
     }
     // 4. The inner signature.
     let manifest_bytes = tags
-        .get("handover.json")
-        .ok_or_else(|| Fail("inner_signature", Some("handover.json".into()), "missing".into()))?;
+        .get(layout::MANIFEST)
+        .ok_or_else(|| Fail("inner_signature", Some(layout::MANIFEST.into()), "missing".into()))?;
     let manifest_sig = tags
-        .get("handover.json.minisig")
-        .ok_or_else(|| Fail("inner_signature", Some("handover.json.minisig".into()), "missing".into()))?;
+        .get(layout::MANIFEST_SIG)
+        .ok_or_else(|| Fail("inner_signature", Some(layout::MANIFEST_SIG.into()), "missing".into()))?;
     let sig_text = String::from_utf8(manifest_sig.clone())
-        .map_err(|_| Fail("inner_signature", Some("handover.json.minisig".into()), "not text".into()))?;
+        .map_err(|_| Fail("inner_signature", Some(layout::MANIFEST_SIG.into()), "not text".into()))?;
     crate::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
-        .map_err(|e| Fail("inner_signature", Some("handover.json".into()), e.to_string()))?;
+        .map_err(|e| Fail("inner_signature", Some(layout::MANIFEST.into()), e.to_string()))?;
     let m: Manifest = serde_json::from_slice(manifest_bytes)
-        .map_err(|e| Fail("schemas", Some("handover.json".into()), format!("does not match the format: {e}")))?;
+        .map_err(|e| Fail("schemas", Some(layout::MANIFEST.into()), format!("does not match the format: {e}")))?;
     if m.format != "handover-bundle" || m.format_version != super::write::FORMAT_VERSION {
         return Err(Fail(
             "schemas",
-            Some("handover.json".into()),
+            Some(layout::MANIFEST.into()),
             format!("format {} version {} is not one this handover reads", m.format, m.format_version),
         ));
     }
@@ -252,7 +233,7 @@ fn contents(
     // 5. Every payload file against the signed manifest, and nothing else.
     let listed: BTreeMap<&str, &FileEntry> = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
     if listed.len() != m.files.len() {
-        return Err(Fail("contents", Some("handover.json".into()), "a file is listed twice".into()));
+        return Err(Fail("contents", Some(layout::MANIFEST.into()), "a file is listed twice".into()));
     }
     for (path, f) in &listed {
         match payload.get(*path) {
@@ -270,54 +251,54 @@ fn contents(
     if let Some(extra) = payload.keys().find(|p| !listed.contains_key(p.as_str())) {
         return Err(Fail("contents", Some(extra.clone()), "in the bag but not listed in handover.json".into()));
     }
-    for t in TAG_FILES {
+    for t in layout::TAG_FILES {
         if !tags.contains_key(*t) {
             return Err(Fail("contents", Some((*t).to_string()), "missing".into()));
         }
     }
     let manifest_txt: BTreeSet<String> =
-        String::from_utf8_lossy(&tags["manifest-sha256.txt"]).lines().map(String::from).collect();
+        String::from_utf8_lossy(&tags[layout::PAYLOAD_MANIFEST]).lines().map(String::from).collect();
     let expected: BTreeSet<String> = m.files.iter().map(|f| format!("{}  {}", f.sha256, f.path)).collect();
     if manifest_txt != expected {
-        return Err(Fail("contents", Some("manifest-sha256.txt".into()), "disagrees with handover.json".into()));
+        return Err(Fail("contents", Some(layout::PAYLOAD_MANIFEST.into()), "disagrees with handover.json".into()));
     }
-    for line in String::from_utf8_lossy(&tags["tagmanifest-sha256.txt"]).lines() {
+    for line in String::from_utf8_lossy(&tags[layout::TAG_MANIFEST]).lines() {
         let (sha, path) = line
             .split_once("  ")
-            .ok_or_else(|| Fail("contents", Some("tagmanifest-sha256.txt".into()), "malformed line".into()))?;
+            .ok_or_else(|| Fail("contents", Some(layout::TAG_MANIFEST.into()), "malformed line".into()))?;
         let got = tags.get(path).map(|b| hex::encode(Sha256::digest(b)));
         if got.as_deref() != Some(sha) {
             return Err(Fail("contents", Some(path.to_string()), "does not match tagmanifest-sha256.txt".into()));
         }
     }
-    if tags["bagit.txt"] != b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
-        return Err(Fail("contents", Some("bagit.txt".into()), "not the BagIt 1.0 declaration".into()));
+    if tags[layout::BAGIT] != b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
+        return Err(Fail("contents", Some(layout::BAGIT.into()), "not the BagIt 1.0 declaration".into()));
     }
     v.files = m.files.len();
     v.payload_bytes = m.files.iter().map(|f| f.size).sum();
     // 6. Shapes and 7. rules.
     let list = kept
-        .get("data/mailing-list.csv")
-        .ok_or_else(|| Fail("contents", Some("data/mailing-list.csv".into()), "missing".into()))?;
+        .get(layout::MAILING_LIST)
+        .ok_or_else(|| Fail("contents", Some(layout::MAILING_LIST.into()), "missing".into()))?;
     let mut rdr = csv::Reader::from_reader(&list[..]);
     let header: Vec<String> = rdr
         .headers()
-        .map_err(|_| Fail("schemas", Some("data/mailing-list.csv".into()), "not CSV".into()))?
+        .map_err(|_| Fail("schemas", Some(layout::MAILING_LIST.into()), "not CSV".into()))?
         .iter()
         .map(String::from)
         .collect();
     if header != ["email", "name", "attributes"] {
         return Err(Fail(
             "schemas",
-            Some("data/mailing-list.csv".into()),
+            Some(layout::MAILING_LIST.into()),
             "the header is not email,name,attributes".into(),
         ));
     }
     for (i, row) in rdr.records().enumerate() {
-        let row = row
-            .map_err(|_| Fail("schemas", Some("data/mailing-list.csv".into()), format!("row {} is not CSV", i + 2)))?;
+        let row =
+            row.map_err(|_| Fail("schemas", Some(layout::MAILING_LIST.into()), format!("row {} is not CSV", i + 2)))?;
         let attrs: serde_json::Value = serde_json::from_str(row.get(2).unwrap_or("")).map_err(|_| {
-            Fail("schemas", Some("data/mailing-list.csv".into()), format!("row {}: attributes are not JSON", i + 2))
+            Fail("schemas", Some(layout::MAILING_LIST.into()), format!("row {}: attributes are not JSON", i + 2))
         })?;
         let names_receiver = attrs["consent"]["controllers"]
             .as_array()
@@ -325,7 +306,7 @@ fn contents(
         if !names_receiver {
             return Err(Fail(
                 "rules",
-                Some("data/mailing-list.csv".into()),
+                Some(layout::MAILING_LIST.into()),
                 format!("row {}: its consent does not name the receiver (R1)", i + 2),
             ));
         }
@@ -334,18 +315,18 @@ fn contents(
         let b = bytes.ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
         serde_json::from_slice(b).map_err(|_| Fail("schemas", Some(file.into()), "is not JSON".into()))
     };
-    let accounts = json_of("data/accounts.json", kept.get("data/accounts.json"))?;
+    let accounts = json_of(layout::ACCOUNTS, kept.get(layout::ACCOUNTS))?;
     let ok_accounts = accounts.as_array().is_some_and(|a| {
         a.iter().all(|x| ["id", "service", "url", "login", "secret"].iter().all(|k| x.get(*k).is_some()))
     });
     if !ok_accounts {
         return Err(Fail(
             "schemas",
-            Some("data/accounts.json".into()),
+            Some(layout::ACCOUNTS.into()),
             "is not a list of accounts (id, service, url, login, secret)".into(),
         ));
     }
-    let aggregates = json_of("data/aggregates.json", kept.get("data/aggregates.json"))?;
+    let aggregates = json_of(layout::AGGREGATES, kept.get(layout::AGGREGATES))?;
     let ok_tables = aggregates.as_array().is_some_and(|a| {
         a.iter().all(|t| {
             t["k"].as_u64().is_some_and(|k| k >= 5)
@@ -357,21 +338,21 @@ fn contents(
     if !ok_tables {
         return Err(Fail(
             "rules",
-            Some("data/aggregates.json".into()),
+            Some(layout::AGGREGATES.into()),
             "a table is not protected (k under 5, or counts not rounded to 5) (R4)".into(),
         ));
     }
-    let key = json_of("data/suppression-key.json", kept.get("data/suppression-key.json"))?;
+    let key = json_of(layout::SUPPRESSION_KEY, kept.get(layout::SUPPRESSION_KEY))?;
     if key["key_hex"].as_str().is_none_or(|k| k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit())) {
-        return Err(Fail("schemas", Some("data/suppression-key.json".into()), "has no 32-byte hex key".into()));
+        return Err(Fail("schemas", Some(layout::SUPPRESSION_KEY.into()), "has no 32-byte hex key".into()));
     }
     let supp = kept
-        .get("data/suppression.csv")
-        .ok_or_else(|| Fail("contents", Some("data/suppression.csv".into()), "missing".into()))?;
+        .get(layout::SUPPRESSION)
+        .ok_or_else(|| Fail("contents", Some(layout::SUPPRESSION.into()), "missing".into()))?;
     let mut rdr = csv::Reader::from_reader(&supp[..]);
     let header: Vec<String> = rdr
         .headers()
-        .map_err(|_| Fail("schemas", Some("data/suppression.csv".into()), "not CSV".into()))?
+        .map_err(|_| Fail("schemas", Some(layout::SUPPRESSION.into()), "not CSV".into()))?
         .iter()
         .map(String::from)
         .collect();
@@ -380,20 +361,18 @@ fn contents(
     {
         return Err(Fail(
             "schemas",
-            Some("data/suppression.csv".into()),
+            Some(layout::SUPPRESSION.into()),
             "is not hash,reason,at with keyed hashes".into(),
         ));
     }
-    let bases = kept
-        .get("data/register/bases.jsonl")
-        .ok_or_else(|| Fail("contents", Some("data/register/bases.jsonl".into()), "missing".into()))?;
+    let bases =
+        kept.get(layout::BASES).ok_or_else(|| Fail("contents", Some(layout::BASES.into()), "missing".into()))?;
     for (i, line) in String::from_utf8_lossy(bases).lines().enumerate() {
-        serde_json::from_str::<serde_json::Value>(line).map_err(|_| {
-            Fail("schemas", Some("data/register/bases.jsonl".into()), format!("line {} is not JSON", i + 1))
-        })?;
+        serde_json::from_str::<serde_json::Value>(line)
+            .map_err(|_| Fail("schemas", Some(layout::BASES.into()), format!("line {} is not JSON", i + 1)))?;
     }
-    if serde_json::from_slice::<serde_json::Value>(&tags["redaction-report.json"]).map_or(true, |v| !v.is_object()) {
-        return Err(Fail("schemas", Some("redaction-report.json".into()), "is not a JSON object".into()));
+    if serde_json::from_slice::<serde_json::Value>(&tags[layout::REDACTION_REPORT]).map_or(true, |v| !v.is_object()) {
+        return Err(Fail("schemas", Some(layout::REDACTION_REPORT.into()), "is not a JSON object".into()));
     }
     let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
     // Each register row holds its id and ref and only the fields handover.json says are carried.
@@ -401,11 +380,10 @@ fn contents(
         .as_array()
         .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
         .unwrap_or_default();
-    let people = kept
-        .get("data/register/people.jsonl")
-        .ok_or_else(|| Fail("contents", Some("data/register/people.jsonl".into()), "missing".into()))?;
+    let people =
+        kept.get(layout::PEOPLE).ok_or_else(|| Fail("contents", Some(layout::PEOPLE.into()), "missing".into()))?;
     for (i, line) in String::from_utf8_lossy(people).lines().enumerate() {
-        let fail = |why: String| Fail("schemas", Some("data/register/people.jsonl".into()), why);
+        let fail = |why: String| Fail("schemas", Some(layout::PEOPLE.into()), why);
         let row: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(line).map_err(|_| fail(format!("line {} is not a JSON object", i + 1)))?;
         if !row.get("id").is_some_and(|x| x.is_string()) || !row.get("ref").is_some_and(|x| x.is_string()) {
@@ -416,8 +394,8 @@ fn contents(
         }
     }
     for (file, forbidden) in [
-        ("data/register/people.jsonl", &["notes", "diversity"][..]),
-        ("data/register/consent-events.jsonl", &["support_given", "authority_ref"][..]),
+        (layout::PEOPLE, &["notes", "diversity"][..]),
+        (layout::CONSENT_EVENTS, &["support_given", "authority_ref"][..]),
     ] {
         let bytes = kept.get(file).ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
         for (i, line) in String::from_utf8_lossy(bytes).lines().enumerate() {
@@ -472,7 +450,7 @@ pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &P
             .next(|e, chunk| {
                 if size == 0 && out.is_none() && buf.is_empty() {
                     let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
-                    if let Some(name) = rel.strip_prefix("data/documents/") {
+                    if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
                         let p = docs_dir.join(name);
                         out = Some(std::fs::OpenOptions::new().write(true).create_new(true).open(&p)?);
                         target = Some((rel, p));
@@ -502,7 +480,7 @@ pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &P
             }
         }
     }
-    let manifest: Manifest = serde_json::from_slice(files.get("handover.json").ok_or("handover.json is missing")?)
+    let manifest: Manifest = serde_json::from_slice(files.get(layout::MANIFEST).ok_or("handover.json is missing")?)
         .map_err(|e| e.to_string())?;
     for f in &manifest.files {
         if digests.get(&f.path) != Some(&(f.size, f.sha256.clone())) {

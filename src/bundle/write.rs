@@ -11,11 +11,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::layout;
 use super::zipstream::{Writer, Written};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
 use crate::model::fmt_ts;
-use crate::register::{accounts, audit, catalogue, evidence, people, suppression};
+use crate::register::audit;
+use crate::transfer::carried::{Carried, CarriedAccount};
 use crate::transfer::plan::{self, Plan};
 
 /// The bundle format version this writer produces.
@@ -158,6 +160,8 @@ fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
 /// Everything `create` needs.
 pub struct Request<'a> {
     pub plan: &'a Plan,
+    /// The values the plan's bundle carries, read with it.
+    pub carried: &'a Carried,
     pub recipients: Vec<age::x25519::Recipient>,
     pub sign_key: &'a SigningKey,
     pub identity: Option<Vec<age::x25519::Identity>>,
@@ -180,72 +184,42 @@ fn unchanged(id: &str, file_name: &str, got: &str, recorded: &str) -> Result<()>
     Err(Error::DocumentChanged { id: id.to_string(), file_name: file_name.to_string() })
 }
 
-/// Write the bundle. Reads the register (for consent history, bases, suppression and accounts).
+/// Write the bundle from the plan and what it carries (it never reads the register).
 /// Everything is written under temporary names first; `on_written` (the register's record of the
 /// transfer) runs once all of it is complete, and only then are the files renamed into place, the
 /// bundle itself last: a run stopped at any point leaves no bundle that the register does not know.
-pub fn create(
-    conn: &crate::register::Db,
-    req: &Request<'_>,
-    on_written: impl FnOnce(&Created) -> Result<()>,
-) -> Result<Created> {
+pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>) -> Result<Created> {
     let p = req.plan;
+    let carried = req.carried;
     let bag = req.name.clone();
-    let final_bundle = req.out.join(format!("{}.zip.age", req.name));
+    let final_bundle = req.out.join(layout::bundle_file(&req.name));
     for f in [&final_bundle] {
         if f.exists() {
             return Err(Error::io("create", f, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
     }
-    let included: std::collections::HashSet<&str> =
-        p.people.iter().filter(|x| x.register.decision.included).map(|x| x.id.as_str()).collect();
-
     // Payload contents held in memory are the small structured files; documents stream from disk
     // or are redacted one at a time.
-    let mut small: Vec<(String, Vec<u8>)> = Vec::new();
-    small.push(("data/register/people.jsonl".into(), jsonl(&p.rows)));
-    let history: Vec<serde_json::Value> = evidence::consents(conn, None, None)?
-        .into_iter()
-        .filter(|c| included.contains(c.person_id.as_str()))
-        .map(|c| {
-            serde_json::json!({
-                "id": c.id, "person_id": c.person_id, "purpose": c.purpose, "action": c.action, "controllers": c.controllers,
-                "channels": c.channels, "consent_kind": c.consent_kind, "special_categories": c.special_categories,
-                "statement_version": c.statement_version, "statement_sha256": c.statement_sha256, "notice_version": c.notice_version,
-                "method": c.method, "evidence_ref": c.evidence_ref, "at": c.at, "given_by": c.given_by,
-                "authority_kind": c.authority_kind, "verified_at": c.verified_at, "told_can_withdraw": c.told_can_withdraw,
-            })
-        })
-        .collect();
-    small.push(("data/register/consent-events.jsonl".into(), jsonl(history)));
-    let bases: Vec<evidence::BasisEvent> =
-        evidence::bases(conn, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
-    small.push(("data/register/bases.jsonl".into(), jsonl(bases)));
-    let mut list = Vec::new();
-    for pp in p.people.iter().filter(|x| x.mailing_list.decision.included) {
-        let person = people::person_required(conn, &pp.id)?;
-        let attributes = serde_json::json!({ "ref": pp.reference, "consent": pp.mailing_list.evidence });
-        list.push(vec![person.email.unwrap_or_default(), person.name.unwrap_or_default(), attributes.to_string()]);
-    }
-    small.push(("data/mailing-list.csv".into(), csv_bytes(&["email", "name", "attributes"], &list)?));
-    let supp: Vec<Vec<String>> =
-        suppression::suppression_rows(conn)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
-    small.push(("data/suppression.csv".into(), csv_bytes(&["hash", "reason", "at"], &supp)?));
-    let key = crate::register::setting(conn, "hash_key")?.unwrap_or_default();
+    let mut small: Vec<(String, Vec<u8>)> = vec![
+        (layout::PEOPLE.into(), jsonl(&p.rows)),
+        (layout::CONSENT_EVENTS.into(), jsonl(&carried.consent_events)),
+        (layout::BASES.into(), jsonl(&carried.bases)),
+        (layout::MAILING_LIST.into(), csv_bytes(&["email", "name", "attributes"], &carried.mailing_list)?),
+        (layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?),
+    ];
+    let key = &carried.suppression_key_hex;
     small.push((
-        "data/suppression-key.json".into(),
+        layout::SUPPRESSION_KEY.into(),
         serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "HMAC-SHA256 of the normalised email (trimmed, NFC, lower case)", "key_hex": key }))
             .unwrap_or_default(),
     ));
     let mut accounts = Vec::new();
-    let all_accounts = accounts::accounts(conn)?;
-    if !all_accounts.is_empty() {
+    if !carried.accounts.is_empty() {
         let ids = req.identity.as_ref().ok_or_else(|| {
             Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
         })?;
-        for a in &all_accounts {
-            let ct = accounts::secret(conn, &a.id)?;
-            let plain = crate::vault::decrypt(ids, &ct, &format!("the secret of account {}", a.id))?;
+        for CarriedAccount { account: a, sealed_secret } in &carried.accounts {
+            let plain = crate::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
             accounts.push(serde_json::json!({
                 "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
                 "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
@@ -254,10 +228,10 @@ pub fn create(
             }));
         }
     }
-    small.push(("data/accounts.json".into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
-    small.push(("data/aggregates.json".into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
-    let community = crate::register::setting(conn, "community")?.unwrap_or_default();
-    small.push(("data/HANDOVER-LETTER.html".into(), letter(p, &req.bundle_id, &community).into_bytes()));
+    small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
+    small.push((layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
+    let community = &carried.community;
+    small.push((layout::LETTER.into(), letter(p, &req.bundle_id, community).into_bytes()));
 
     // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread,
     // which also takes the BLAKE2b prehash the signature covers) → the temp file (a third: its
@@ -271,7 +245,7 @@ pub fn create(
     let age_w = super::pipe::encrypting(enc, create(&tmp.0)?).map_err(|e| Error::io("write", &tmp.0, e))?;
     // The passphrase copy: the same zip, written at the same time into a second age stream whose
     // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
-    let pass_final = req.out.join(format!("{}.pass.zip.age", req.name));
+    let pass_final = req.out.join(layout::passphrase_copy_file(&req.name));
     let pass_tmp = Temp(temp_for(&pass_final));
     let pass_w = match &req.passphrase {
         None => None,
@@ -288,7 +262,7 @@ pub fn create(
         + p.documents
             .iter()
             .filter(|d| d.included)
-            .filter_map(|d| crate::register::documents::document(conn, &d.id).ok())
+            .filter_map(|d| carried.documents.get(&d.id))
             .filter_map(|d| std::fs::metadata(&d.path).ok())
             .map(|m| m.len())
             .sum::<u64>();
@@ -302,10 +276,13 @@ pub fn create(
     }
     let mut report = BTreeMap::new();
     for d in p.documents.iter().filter(|d| d.included) {
-        let doc = crate::register::documents::document(conn, &d.id)?;
+        let doc = carried
+            .documents
+            .get(&d.id)
+            .ok_or_else(|| Error::Internal(format!("document {} is planned but not carried", d.id)))?;
         let safe: String =
             d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-        let path = format!("data/documents/{}-{safe}", d.id);
+        let path = format!("{}{}-{safe}", layout::DOCUMENTS, d.id);
         let w = match d.state.as_str() {
             "redacted" => {
                 let (bytes, sha) = plan::read_source(Path::new(&doc.path))
@@ -315,9 +292,8 @@ pub fn create(
                 zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
             }
             "redacted_copy" => {
-                let r = crate::register::documents::latest_review(conn, &d.id, &p.receiver.slug)?
-                    .and_then(|r| r.redacted_copy_path)
-                    .ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
+                let r =
+                    doc.redacted_copy_path.as_deref().ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
                 let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;
                 unchanged(&d.id, &d.file_name, &w.sha256, d.redacted_sha256.as_deref().unwrap_or_default())?;
                 w
@@ -343,7 +319,7 @@ pub fn create(
     }
 
     // Tag files: the signed manifest, BagIt declarations and manifests.
-    let (size, root) = audit::tree_head(conn)?;
+    let (size, root) = carried.audit_head;
     let (seed, _) = req.sign_key.ed25519();
     let checkpoint =
         super::checkpoint::sign(&super::checkpoint::body(&audit::origin(&p.from), size as i64, &root), &p.from, &seed);
@@ -366,7 +342,7 @@ pub fn create(
         to: p.receiver.slug.clone(),
         community: community.clone(),
         controllers: {
-            let own = catalogue::self_controller(conn)?;
+            let own = carried.from.clone();
             vec![
                 ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
                 ControllerEntry {
@@ -398,23 +374,23 @@ pub fn create(
         env!("CARGO_PKG_VERSION"),
         req.now.date_naive(),
         req.bundle_id,
-        catalogue::self_controller(conn)?.name.replace(['\n', '\r'], " "),
+        carried.from.name.replace(['\n', '\r'], " "),
         payload_bytes,
         files.len()
     );
     let mut tags: Vec<(String, Vec<u8>)> = vec![
-        ("handover.json".into(), manifest_bytes),
-        ("handover.json.minisig".into(), manifest_sig.into_bytes()),
-        ("redaction-report.json".into(), redaction),
-        ("manifest-sha256.txt".into(), manifest_txt.into_bytes()),
-        ("bagit.txt".into(), bagit.into_bytes()),
-        ("bag-info.txt".into(), bag_info.into_bytes()),
+        (layout::MANIFEST.into(), manifest_bytes),
+        (layout::MANIFEST_SIG.into(), manifest_sig.into_bytes()),
+        (layout::REDACTION_REPORT.into(), redaction),
+        (layout::PAYLOAD_MANIFEST.into(), manifest_txt.into_bytes()),
+        (layout::BAGIT.into(), bagit.into_bytes()),
+        (layout::BAG_INFO.into(), bag_info.into_bytes()),
     ];
     let tag_manifest: String = tags
         .iter()
         .map(|(n, b)| format!("{}  {n}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))))
         .collect();
-    tags.push(("tagmanifest-sha256.txt".into(), tag_manifest.into_bytes()));
+    tags.push((layout::TAG_MANIFEST.into(), tag_manifest.into_bytes()));
     for (n, b) in &tags {
         zip.add_bytes(&format!("{bag}/{n}"), b, true).map_err(io)?;
     }
@@ -439,8 +415,8 @@ pub fn create(
         "format_version": FORMAT_VERSION,
         "transfer_id": req.bundle_id,
         "created_at": fmt_ts(req.now),
-        "from": serde_json::to_value(catalogue::self_controller(conn)?).unwrap_or_default(),
-        "to": serde_json::to_value(catalogue::controller(conn, &p.receiver.slug)?).unwrap_or_default(),
+        "from": serde_json::to_value(&carried.from).unwrap_or_default(),
+        "to": serde_json::to_value(&carried.to).unwrap_or_default(),
         "plan_date": p.date,
         "plan_digest": p.digest,
         "approval": p.approval,
@@ -449,15 +425,15 @@ pub fn create(
         "counts": counts,
         "accounts": p.accounts,
         "documents": p.documents.iter().filter(|d| d.included).map(|d| serde_json::json!({ "id": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions })).collect::<Vec<_>>(),
-        "bundle": { "file": format!("{}.zip.age", req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
+        "bundle": { "file": layout::bundle_file(&req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
         "receiver_art14_notice_due": (req.now.date_naive().checked_add_months(chrono::Months::new(1))).map(|d| d.to_string()),
     });
     let record_bytes = serde_json::to_vec_pretty(&record).map_err(|e| Error::Internal(e.to_string()))?;
     let record_sig = req.sign_key.sign(&record_bytes[..], &format!("transfer record {}", req.bundle_id))?;
     let paths = [
-        req.out.join(format!("{}.zip.age.minisig", req.name)),
-        req.out.join(format!("{}.transfer.json", req.name)),
-        req.out.join(format!("{}.transfer.json.minisig", req.name)),
+        req.out.join(layout::signature_file(&layout::bundle_file(&req.name))),
+        req.out.join(layout::transfer_record_file(&req.name)),
+        req.out.join(layout::signature_file(&layout::transfer_record_file(&req.name))),
     ];
     for p in paths.iter().chain([&final_bundle]) {
         if p.exists() {
@@ -473,7 +449,8 @@ pub fn create(
         if pass_final.exists() {
             return Err(Error::io("create", &pass_final, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
-        pending.push((req.out.join(format!("{}.pass.zip.age.minisig", req.name)), psig.into_bytes()));
+        pending
+            .push((req.out.join(layout::signature_file(&layout::passphrase_copy_file(&req.name))), psig.into_bytes()));
     }
     pending.push((paths[0].clone(), sig.into_bytes()));
     pending.push((paths[1].clone(), record_bytes));

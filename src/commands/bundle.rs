@@ -104,7 +104,9 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
     let bundle_id = crate::model::new_id("bdl");
     let passphrase = passphrase_copy.then(generate_passphrase);
+    let carried = crate::transfer::carried::read(&reg, &p)?;
     let req = crate::bundle::write::Request {
+        carried: &carried,
         passphrase: passphrase.as_ref().map(|p| age::secrecy::SecretString::from(p.to_string())),
         progress: !ctx.style.quiet,
         plan: &p,
@@ -149,7 +151,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts, "statistics": statistics }))
         })
     };
-    let created = crate::bundle::write::create(&reg, &req, record)?;
+    let created = crate::bundle::write::create(&req, record)?;
     let text = format!(
         "wrote {}\n  signature {}\n  transfer record {} (+ .minisig)\nencrypted to {} recipient(s): {}\n",
         created.bundle,

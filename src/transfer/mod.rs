@@ -1,6 +1,7 @@
 //! The transfer: for a named receiving controller, what may lawfully go (the plan), redaction of
 //! documents, and the statistics that may be published.
 
+pub mod carried;
 pub mod docx;
 pub mod plan;
 pub mod redact;

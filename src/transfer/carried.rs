@@ -1,0 +1,122 @@
+//! Every value a bundle carries beyond the plan's decisions, read from the register once, when the
+//! plan is made for a bundle: the consent history and other bases of the people who go, the
+//! mailing list's addresses, the suppression list with its key, the accounts with their sealed
+//! secrets, the documents' files, the audit log's head and both controllers. `bundle::write`
+//! writes from the plan and this, and never reads the register itself, so the bundle holds exactly
+//! what was planned.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::error::Result;
+use crate::register::accounts::{self, Account};
+use crate::register::catalogue::{self, Controller};
+use crate::register::evidence::{self, BasisEvent};
+use crate::register::merkle::Hash;
+use crate::register::{Db, audit, documents, people, setting, suppression};
+
+use super::plan::Plan;
+
+/// A document's file as registered (and, for a reviewed redacted copy, the copy).
+#[derive(Debug, Clone)]
+pub struct CarriedDocument {
+    /// Where the registered file is.
+    pub path: String,
+    /// Its SHA-256 when registered (or last reviewed).
+    pub sha256: String,
+    /// The reviewer's redacted copy, for a document whose state is `redacted_copy`.
+    pub redacted_copy_path: Option<String>,
+}
+
+/// An account with its secret as sealed in the register (opened only while the bundle is written).
+pub struct CarriedAccount {
+    /// The account's record.
+    pub account: Account,
+    /// The secret, age-encrypted to the register's custodians.
+    pub sealed_secret: Vec<u8>,
+}
+
+/// The values a bundle carries; see the module documentation.
+pub struct Carried {
+    /// Consent events of the people who go, as the bundle's `consent-events.jsonl` holds them.
+    pub consent_events: Vec<serde_json::Value>,
+    /// Other lawful bases of the people who go.
+    pub bases: Vec<BasisEvent>,
+    /// Mailing-list rows: email, name, attributes (reference and consent evidence, JSON).
+    pub mailing_list: Vec<Vec<String>>,
+    /// The suppression list: hash, reason, at.
+    pub suppression: Vec<Vec<String>>,
+    /// The key the suppression hashes are made with, hex.
+    pub suppression_key_hex: String,
+    /// Every account, with its sealed secret.
+    pub accounts: Vec<CarriedAccount>,
+    /// The community's name.
+    pub community: String,
+    /// The included documents' files, by document id.
+    pub documents: BTreeMap<String, CarriedDocument>,
+    /// The audit log's size and Merkle root, for the signed checkpoint.
+    pub audit_head: (u64, Hash),
+    /// The sending controller (this register's own).
+    pub from: Controller,
+    /// The receiving controller.
+    pub to: Controller,
+}
+
+/// Read what a bundle of `plan` carries.
+pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
+    let included: HashSet<&str> =
+        plan.people.iter().filter(|x| x.register.decision.included).map(|x| x.id.as_str()).collect();
+    let consent_events = evidence::consents(db, None, None)?
+        .into_iter()
+        .filter(|c| included.contains(c.person_id.as_str()))
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id, "person_id": c.person_id, "purpose": c.purpose, "action": c.action, "controllers": c.controllers,
+                "channels": c.channels, "consent_kind": c.consent_kind, "special_categories": c.special_categories,
+                "statement_version": c.statement_version, "statement_sha256": c.statement_sha256, "notice_version": c.notice_version,
+                "method": c.method, "evidence_ref": c.evidence_ref, "at": c.at, "given_by": c.given_by,
+                "authority_kind": c.authority_kind, "verified_at": c.verified_at, "told_can_withdraw": c.told_can_withdraw,
+            })
+        })
+        .collect();
+    let bases = evidence::bases(db, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
+    let mut mailing_list = Vec::new();
+    for pp in plan.people.iter().filter(|x| x.mailing_list.decision.included) {
+        let person = people::person_required(db, &pp.id)?;
+        let attributes = serde_json::json!({ "ref": pp.reference, "consent": pp.mailing_list.evidence });
+        mailing_list.push(vec![
+            person.email.unwrap_or_default(),
+            person.name.unwrap_or_default(),
+            attributes.to_string(),
+        ]);
+    }
+    let suppression = suppression::suppression_rows(db)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
+    let mut carried_accounts = Vec::new();
+    for account in accounts::accounts(db)? {
+        let sealed_secret = accounts::secret(db, &account.id)?;
+        carried_accounts.push(CarriedAccount { account, sealed_secret });
+    }
+    let mut docs = BTreeMap::new();
+    for d in plan.documents.iter().filter(|d| d.included) {
+        let doc = documents::document(db, &d.id)?;
+        let redacted_copy_path = if d.state == "redacted_copy" {
+            documents::latest_review(db, &d.id, &plan.receiver.slug)?.and_then(|r| r.redacted_copy_path)
+        } else {
+            None
+        };
+        docs.insert(d.id.clone(), CarriedDocument { path: doc.path, sha256: doc.sha256, redacted_copy_path });
+    }
+    Ok(Carried {
+        consent_events,
+        bases,
+        mailing_list,
+        suppression,
+        suppression_key_hex: setting(db, "hash_key")?.unwrap_or_default(),
+        accounts: carried_accounts,
+        community: setting(db, "community")?.unwrap_or_default(),
+        documents: docs,
+        audit_head: audit::tree_head(db)?,
+        from: catalogue::self_controller(db)?,
+        to: catalogue::controller(db, &plan.receiver.slug)?
+            .ok_or_else(|| crate::error::Error::NotFound { kind: "controller", id: plan.receiver.slug.clone() })?,
+    })
+}
