@@ -2,16 +2,38 @@
 //! controller lawfully, under UK GDPR and PECR.
 //!
 //! # Map
-//! - [`cli`]: clap definitions only.
-//! - [`commands`]: one module per noun; thin glue from typed arguments to an [`output::Outcome`].
-//! - [`register`]: the SQLite register, the only place SQL lives; migrations; the audit log.
-//! - [`consent`]: pure consent rules (R7–R9) and the status function; property-tested.
-//! - [`people`]: validation of person records, shared by the command line and every importer.
-//! - [`import`]: all-or-nothing importers for the tool's CSV formats and real exports
-//!   (Mailchimp, listmonk, MailPoet, WordPress.com).
-//! - [`output`], [`error`], [`exit`]: rendering, the error type, exit codes.
 //!
-//! Data flows one way: commands → (consent | people | import) → register.
+//! Where a change goes, by layer; a module calls only modules in its own layer or below.
+//!
+//! **Entry.** [`cli`] holds the clap definitions and nothing else; [`run`] builds a [`Ctx`] and
+//! hands the parsed command to [`commands`], one module per noun, each parsing its arguments,
+//! calling the layers below and returning an [`output::Outcome`]. [`demo`] runs the fixture story
+//! through the same dispatcher, which it is given. [`output`], [`error`], [`exit`] and
+//! [`progress`] render results, errors (with hints), exit codes and progress lines.
+//!
+//! **The four nouns.**
+//! - Register: [`records`] is the one path by which a person, consent event, role, basis, notice
+//!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
+//!   [`import`] reads the tool's own CSV formats and real exports (Mailchimp, listmonk, MailPoet,
+//!   WordPress.com) into it, all or nothing; [`casework`] keeps complaints and incidents with
+//!   their tasks; [`retention`] applies the retention policy; [`vault`] seals account secrets.
+//! - Transfer: [`transfer::plan`] decides, person by person and item by item, what may go to a
+//!   named receiver and why the rest is held back ([`transfer::rules`]); [`transfer::redact`] and
+//!   [`transfer::docx`] redact documents; [`transfer::sdc`] the published statistics;
+//!   [`transfer::carried`] reads every value a bundle of the plan carries.
+//! - Bundle: [`bundle::write`] writes the plan as a signed, encrypted BagIt bag
+//!   ([`bundle::layout`] names its files); [`bundle::read`] verifies every layer;
+//!   [`bundle::import`] builds the receiver's register from it; [`bundle::bagit`] checks any bag.
+//! - Audit: [`report`] and [`ropa`] are the data protection lead's report and Art 30 record; the
+//!   hash-chained log itself is [`register::audit`].
+//!
+//! **Rules and values, no I/O.** [`consent`] (R7–R9 and the status of a consent at a moment),
+//! [`people`] (validation of a person's fields), [`deadline`] (statutory clocks and bank
+//! holidays), [`model`] (the closed code lists and small parsers), [`keys`] (age and minisign keys).
+//!
+//! **Storage.** [`register`] owns the SQLite connection: the only place SQL lives, with its
+//! migrations, one module per group of tables, and the audit log. Reads take a [`register::Db`];
+//! writes take a [`register::Change`], one transaction with its audit entry.
 
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
