@@ -166,6 +166,12 @@ impl TransferState {
     }
 }
 
+/// A date given on the command line (clap's value parser for every date flag): `YYYY-MM-DD`.
+/// Rows of a file keep their own check, which lists every bad value at once.
+pub fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s.trim()).ok_or_else(|| "not a date: write it as YYYY-MM-DD, for example 2026-03-01".to_string())
+}
+
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
     let t = email.trim();

@@ -158,3 +158,33 @@ fn a_version_1_register_is_upgraded() {
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
 }
+
+/// Every date flag is parsed by one parser with one message, before the register is opened:
+/// a bad date is a usage error (exit 2) that changes nothing.
+#[test]
+fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
+    let env = TestEnv::with_texts();
+    let before = env.audit_len();
+    for args in [
+        &["complaint", "open", "--received", "2026-02-30", "--summary", "late reply"][..],
+        &["role", "end", "rol_000000000001", "--to", "31/03/2026"],
+        &["transfer", "close", "bdl_000000000001", "--delete-after", "next week"],
+        &[
+            "statement",
+            "add",
+            "--purpose",
+            "newsletter",
+            "--version",
+            "9",
+            "--file",
+            "x.txt",
+            "--effective-from",
+            "2026-1-1x",
+        ],
+    ] {
+        let r = env.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("not a date: write it as YYYY-MM-DD"), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(env.audit_len(), before);
+}

@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
             let text = table(&["PERSON", "AT", "ACTION", "PURPOSE", "BASIS", "CONTROLLERS", "ASSESSMENT"], &rows);
             Ok(Outcome::new("basis_list", list, text))
         }
-        BasisCmd::Import { file, dry_run } => {
+        BasisCmd::Import(crate::cli::ImportFile { file, dry_run }) => {
             super::import_own_csv(ctx, &file, dry_run, "bases", own::BASES_COLUMNS, "bases.csv", own::import_bases)
         }
     }

@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         &reg,
         &Request {
             receiver: to.clone(),
-            date: super::transfer::plan_date(ctx, None)?,
+            date: super::transfer::plan_date(ctx, None),
             pseudonymise: false,
             defer_file_hashes: true,
         },

@@ -87,7 +87,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         }
         ConsentCmd::Withdraw { fields } => record(ctx, &fields, raw(&fields, "withdraw")),
         ConsentCmd::Refuse { fields } => record(ctx, &fields, raw(&fields, "refuse")),
-        ConsentCmd::Import { file, dry_run } => super::import_own_csv(
+        ConsentCmd::Import(crate::cli::ImportFile { file, dry_run }) => super::import_own_csv(
             ctx,
             &file,
             dry_run,

@@ -13,10 +13,6 @@ use crate::register::{
 };
 use crate::{Ctx, casework};
 
-fn day(flag: &str, s: &str) -> Result<NaiveDate> {
-    parse_date(s).ok_or_else(|| Error::bad(flag, format!("'{s}' is not a date: write it as YYYY-MM-DD")))
-}
-
 fn not_future(ctx: &Ctx, flag: &str, d: NaiveDate) -> Result<NaiveDate> {
     if d > ctx.now.date_naive() {
         return Err(Error::bad(flag, format!("{d} is in the future: give the day it happened")));
@@ -72,7 +68,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
     };
     match cmd {
         RequestCmd::Open { kind, person, received, channel, awaiting_identity, note } => {
-            let received = not_future(ctx, "--received", day("--received", &received)?)?;
+            let received = not_future(ctx, "--received", received)?;
             let pid = person_id(&reg, person.as_deref())?;
             let r = reg.change(ctx.now, |c| {
                 let n = g::NewRequest {
@@ -98,7 +94,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
             if r.state == "paused" || r.state == "awaiting_identity" {
                 return Err(Error::bad("ID", format!("request {id}'s clock is already stopped ({})", r.state)));
             }
-            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let on = not_future(ctx, "--date", date)?;
             let r = event(&mut reg, &id, "paused", on, Some(&reason))?;
             Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }
@@ -109,13 +105,13 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                 "paused" => "resumed",
                 s => return Err(Error::bad("ID", format!("request {id}'s clock is running ({s}): nothing to resume"))),
             };
-            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let on = not_future(ctx, "--date", date)?;
             let r = event(&mut reg, &id, ev, on, None)?;
             Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }
         RequestCmd::Extend { id, notice_sent, reason } => {
             let r = open_request(&reg, &id)?;
-            let on = not_future(ctx, "--notice-sent", day("--notice-sent", &notice_sent)?)?;
+            let on = not_future(ctx, "--notice-sent", notice_sent)?;
             let (clock, _) = g::clock(&r.events);
             if clock.extended {
                 return Err(Error::bad("ID", format!("request {id} is already extended")));
@@ -136,7 +132,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
         }
         RequestCmd::Close { id, date, outcome } => {
             open_request(&reg, &id)?;
-            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let on = not_future(ctx, "--date", date)?;
             let r = reg.change(ctx.now, |c| {
                 g::close_request(c, &id, &outcome, &on.to_string())?;
                 let r = g::add_event(c, &id, "closed", on, Some(&outcome), &cal)?;
@@ -225,7 +221,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
     };
     match cmd {
         ComplaintCmd::Open { received, person, summary } => {
-            let received = not_future(ctx, "--received", day("--received", &received)?)?;
+            let received = not_future(ctx, "--received", received)?;
             if summary.trim().is_empty() {
                 return Err(Error::bad("--summary", "say what the complaint is about"));
             }
@@ -247,7 +243,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             if c0.acked_on.is_some() {
                 return Err(Error::bad("ID", format!("complaint {id} was acknowledged already")));
             }
-            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let on = not_future(ctx, "--date", date)?;
             reg.change(ctx.now, |c| {
                 casework::ack_complaint(c, &id, on)?;
                 c.audit(
@@ -264,7 +260,7 @@ pub fn complaint(ctx: &Ctx, cmd: ComplaintCmd) -> Result<Outcome> {
             if c0.closed_on.is_some() {
                 return Err(Error::bad("ID", format!("complaint {id} is closed already")));
             }
-            let on = not_future(ctx, "--date", day("--date", &date)?)?;
+            let on = not_future(ctx, "--date", date)?;
             reg.change(ctx.now, |c| {
                 casework::close_complaint(c, &id, on, &outcome)?;
                 c.audit("complaint.close", &id, serde_json::json!({ "on": on.to_string() }))
@@ -397,7 +393,7 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
             let sha = crate::transfer::plan::hash_file(&file)
                 .ok_or_else(|| Error::io("read", &file, std::io::Error::other("unreadable")))?;
             let approved = match approved_on {
-                Some(d) => day("--approved-on", &d)?,
+                Some(d) => d,
                 None => ctx.now.date_naive(),
             };
             let exists = g::assessments(&reg)?.iter().any(|a| a.reference == reference && a.version == version);

@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             let text = format!("added person {} (ref {})\n", p.id, p.reference);
             Ok(Outcome::new("person", p, text))
         }
-        PersonCmd::Import { file, format, dry_run, consent } => {
+        PersonCmd::Import { input: crate::cli::ImportFile { file, dry_run }, format, consent } => {
             import_file(ctx, &mut reg, &file, format, dry_run, consent)
         }
         PersonCmd::List => {

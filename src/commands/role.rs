@@ -48,12 +48,11 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
         }
         RoleCmd::End { id, to } => {
             let r = people::role(&reg, &id)?.ok_or(Error::NotFound { kind: "role", id: id.clone() })?;
-            let to_d = parse_date(&to).ok_or_else(|| Error::bad("--to", "must be a date like 2025-03-31"))?;
-            if parse_date(&r.from).is_some_and(|f| to_d < f) {
+            if parse_date(&r.from).is_some_and(|f| to < f) {
                 return Err(Error::bad("--to", "the end date is before the role's start date"));
             }
             reg.change(ctx.now, |c| {
-                people::end_role(c, &id, &to)?;
+                people::end_role(c, &id, &to.to_string())?;
                 c.audit("role.end", &r.person_id, serde_json::json!({ "role_id": id }))
             })?;
             let r = people::role(&reg, &id)?;
@@ -65,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                 None => None,
             };
             let day = match at {
-                Some(a) => parse_date(&a).ok_or_else(|| Error::bad("--at", "must be a date like 2026-03-01"))?,
+                Some(a) => a,
                 None => ctx.now.date_naive(),
             };
             let list: Vec<_> = people::roles(&reg, pid.as_deref())?
@@ -96,7 +95,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
             let text = table(&["ID", "PERSON", "ROLE", "HUB", "FROM", "TO", "DESIGNATION"], &rows);
             Ok(Outcome::new("role_list", list, text))
         }
-        RoleCmd::Import { file, dry_run } => {
+        RoleCmd::Import(crate::cli::ImportFile { file, dry_run }) => {
             super::import_own_csv(ctx, &file, dry_run, "roles", own::ROLES_COLUMNS, "roles.csv", own::import_roles)
         }
     }

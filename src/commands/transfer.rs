@@ -5,19 +5,16 @@ use std::fmt::Write as _;
 use crate::Ctx;
 use crate::cli::TransferCmd;
 use crate::error::{Error, Result};
-use crate::model::{TransferState, fmt_ts, parse_date};
+use crate::model::{TransferState, fmt_ts};
 use crate::output::Outcome;
 use crate::register::{catalogue, evidence, imports, people, transfers};
 use crate::transfer::plan::{self, Plan, Request};
 
 /// The date a plan is for: `--at` or today (London).
-pub fn plan_date(ctx: &Ctx, at: Option<&str>) -> Result<chrono::NaiveDate> {
-    match at {
-        Some(a) => parse_date(a).ok_or_else(|| Error::bad("--at", "must be a date like 2026-04-01")),
-        None => {
-            Ok((ctx.now + chrono::Duration::hours(crate::transfer::rules::london_offset_hours(ctx.now))).date_naive())
-        }
-    }
+pub fn plan_date(ctx: &Ctx, at: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    at.unwrap_or_else(|| {
+        (ctx.now + chrono::Duration::hours(crate::transfer::rules::london_offset_hours(ctx.now))).date_naive()
+    })
 }
 
 /// The receiving controller: `--to`, or the only receiving controller there is.
@@ -205,8 +202,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         TransferCmd::Plan { to, at, explain: who, pseudonymise } => {
-            let req =
-                Request { receiver: to, date: plan_date(ctx, at.as_deref())?, pseudonymise, defer_file_hashes: false };
+            let req = Request { receiver: to, date: plan_date(ctx, at), pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
             if let Some(who) = who {
                 let t = explain(&reg, &p, &who)?;
@@ -313,8 +309,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                     ),
                 ));
             }
-            let date = parse_date(&delete_after)
-                .ok_or_else(|| Error::bad("--delete-after", "must be a date such as 2027-04-01"))?;
+            let date = delete_after;
             if date < ctx.now.date_naive() {
                 return Err(Error::bad("--delete-after", "is in the past: give today or a later day"));
             }
@@ -373,7 +368,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 return Err(Error::bad("--approver", "name the data protection lead who approves"));
             }
             let req =
-                Request { receiver: to.clone(), date: plan_date(ctx, None)?, pseudonymise, defer_file_hashes: false };
+                Request { receiver: to.clone(), date: plan_date(ctx, None), pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
             let a = transfers::Approval {
                 digest: p.digest.clone(),
