@@ -48,6 +48,7 @@ pub mod error;
 pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod html;
 pub mod import;
 pub mod keys;
 pub mod model;

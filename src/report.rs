@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::consent::{Status, expiry, status};
 use crate::error::Result;
+use crate::html::escape as esc;
 use crate::model::{fmt_ts, parse_timestamp};
 use crate::register::{audit, catalogue, evidence, governance, people, setting, suppression, tasks, transfers};
 
@@ -617,10 +618,6 @@ pub(crate) fn render_text(d: &Doc) -> String {
         }
     }
     t
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A document as one self-contained, printable, accessible HTML page: one h1, h2 per section,

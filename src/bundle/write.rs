@@ -132,7 +132,7 @@ fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
 }
 
 fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let esc = crate::html::escape;
     let mut held = String::new();
     for (reason, n) in &p.totals.register_by_reason {
         let meaning = crate::transfer::rules::REASONS.iter().find(|(c, _)| c == reason).map_or("", |(_, m)| *m);
