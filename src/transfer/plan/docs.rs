@@ -1,0 +1,249 @@
+//! Documents in a plan: their format, whether and how they are redacted, their digests, and each
+//! one's state and decision for the receiver.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::register::documents;
+use crate::transfer::redact::{self, Redactor};
+
+/// The format of a file, from its name.
+pub fn format_of(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "text" => "txt",
+        "md" | "markdown" => "md",
+        "csv" => "csv",
+        "html" | "htm" => "html",
+        "json" => "json",
+        "docx" => "docx",
+        "pdf" => "pdf",
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "tif" | "tiff" => "image",
+        "mp4" | "mov" | "avi" | "mkv" | "webm" | "mp3" | "wav" | "m4a" => "video",
+        "pptx" | "ppt" => "pptx",
+        _ => "other",
+    }
+}
+
+/// Whether the tool can redact a format itself.
+pub fn redactable(format: &str) -> bool {
+    matches!(format, "txt" | "md" | "csv" | "html" | "json" | "docx")
+}
+
+/// Redact a document's bytes. Text must be UTF-8; JSON must still parse afterwards.
+pub fn redact_bytes(
+    format: &str,
+    bytes: &[u8],
+    r: &Redactor,
+) -> Result<(Vec<u8>, Vec<crate::transfer::docx::PartFinding>)> {
+    if format == "docx" {
+        return crate::transfer::docx::redact(bytes, r);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Internal("document is not UTF-8 text".into()))?;
+    let (out, f) = r.redact(text);
+    if format == "json"
+        && serde_json::from_str::<serde_json::Value>(text).is_ok()
+        && serde_json::from_str::<serde_json::Value>(&out).is_err()
+    {
+        return Err(Error::Internal("redaction broke the JSON document".into()));
+    }
+    Ok((out.into_bytes(), f.into_iter().map(|f| (String::new(), f)).collect()))
+}
+
+/// A writer into a SHA-256.
+pub(super) struct HashWriter(pub(super) Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The SHA-256 of a file, read in pieces (memory stays flat), or `None` when it cannot be read.
+pub fn hash_file(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match std::io::Read::read(&mut f, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(hex::encode(h.finalize()))
+}
+
+/// Read a file and its SHA-256, or `None` when it cannot be read.
+pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
+    let bytes = std::fs::read(path).ok()?;
+    let sha = hex::encode(Sha256::digest(&bytes));
+    Some((bytes, sha))
+}
+
+pub(super) fn document_plan(
+    conn: &crate::register::Db,
+    d: &documents::Document,
+    receiver: &str,
+    r: &Redactor,
+    defer: bool,
+    blockers: &mut Vec<Blocker>,
+) -> Result<DocumentPlan> {
+    let mut plan = DocumentPlan {
+        id: d.id.clone(),
+        file_name: d.file_name.clone(),
+        category: d.category.clone(),
+        classification: d.classification.clone(),
+        format: d.format.clone(),
+        included: false,
+        state: String::new(),
+        redactions: redact::Report::new(),
+        redacted_sha256: None,
+    };
+    let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
+        blockers.push(Blocker { code, subject: d.id.clone(), message: msg })
+    };
+    // Deferred: a file of the registered size stands for the registered digest here; the caller
+    // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.
+    let deferred = defer && !(redactable(&d.format) && d.classification != "none");
+    let sha = if deferred {
+        std::fs::metadata(&d.path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| if i64::try_from(m.len()).is_ok_and(|n| n == d.size) { d.sha256.clone() } else { String::new() })
+    } else {
+        hash_file(Path::new(&d.path))
+    };
+    let Some(sha) = sha else {
+        plan.state = "missing".into();
+        block(blockers, "document_missing", format!("{} ({}) cannot be read at its recorded path", d.id, d.file_name));
+        return Ok(plan);
+    };
+    if sha != d.sha256 {
+        plan.state = "changed_on_disk".into();
+        block(
+            blockers,
+            "document_changed",
+            format!(
+                "{} ({}) changed on disk since it was added: add the new version as a new document",
+                d.id, d.file_name
+            ),
+        );
+        return Ok(plan);
+    }
+    if d.classification == "none" {
+        plan.included = true;
+        plan.state = "as_is".into();
+        return Ok(plan);
+    }
+    let review = documents::latest_review(conn, &d.id, receiver)?;
+    if redactable(&d.format) {
+        let bytes = std::fs::read(&d.path).unwrap_or_default();
+        let (out, findings) = match redact_bytes(&d.format, &bytes, r) {
+            Ok(x) => x,
+            Err(_) => {
+                plan.state = "unreadable".into();
+                block(
+                    blockers,
+                    "document_unreadable",
+                    format!(
+                        "{} ({}) could not be redacted as {}: review it and add a redacted copy",
+                        d.id, d.file_name, d.format
+                    ),
+                );
+                return Ok(plan);
+            }
+        };
+        let red_sha = hex::encode(Sha256::digest(&out));
+        plan.redactions = redact::report(findings.iter().map(|(_, f)| f));
+        plan.redacted_sha256 = Some(red_sha.clone());
+        match review {
+            Some(rv) if rv.redacted_sha256.as_deref() == Some(red_sha.as_str()) && rv.source_sha256 == sha => {
+                plan.included = rv.decision == "include";
+                plan.state = if plan.included { "redacted".into() } else { "reviewed_withhold".into() };
+            }
+            Some(_) => {
+                plan.state = "review_out_of_date".into();
+                block(
+                    blockers,
+                    "document_review_out_of_date",
+                    format!("{} ({}): its redaction changed since the review: review it again", d.id, d.file_name),
+                );
+            }
+            None => {
+                plan.state = "not_reviewed".into();
+                block(
+                    blockers,
+                    "document_not_reviewed",
+                    format!(
+                        "{} ({}) is classified {} and has not been reviewed after redaction: `handover document review {}`",
+                        d.id, d.file_name, d.classification, d.id
+                    ),
+                );
+            }
+        }
+        return Ok(plan);
+    }
+    // Formats the tool cannot redact: a special document needs a reviewed redacted copy; a personal one an include review.
+    match review {
+        Some(rv) if rv.source_sha256 != sha => {
+            plan.state = "review_out_of_date".into();
+            block(
+                blockers,
+                "document_review_out_of_date",
+                format!("{} ({}) changed since its review", d.id, d.file_name),
+            );
+        }
+        Some(rv) if rv.decision == "withhold" => plan.state = "reviewed_withhold".into(),
+        Some(rv) if rv.redacted_copy_path.is_some() => {
+            let ok = rv
+                .redacted_copy_path
+                .as_deref()
+                .and_then(|p| {
+                    if defer {
+                        Path::new(p).is_file().then(|| rv.redacted_copy_sha256.clone())?
+                    } else {
+                        hash_file(Path::new(p))
+                    }
+                })
+                .is_some_and(|s| Some(s) == rv.redacted_copy_sha256);
+            if ok {
+                plan.included = true;
+                plan.state = "redacted_copy".into();
+                plan.redacted_sha256 = rv.redacted_copy_sha256.clone();
+            } else {
+                plan.state = "changed_on_disk".into();
+                block(
+                    blockers,
+                    "document_changed",
+                    format!("{} ({}): its reviewed redacted copy is missing or changed", d.id, d.file_name),
+                );
+            }
+        }
+        Some(_) if d.classification == "personal" => {
+            plan.included = true;
+            plan.state = "reviewed_include".into();
+        }
+        _ => {
+            plan.state = "not_reviewed".into();
+            let need = if d.classification == "special" { "a reviewed --redacted-copy" } else { "an include review" };
+            block(
+                blockers,
+                "document_not_reviewed",
+                format!(
+                    "{} ({}) is {} in a format the tool cannot redact ({}): it needs {need}",
+                    d.id, d.file_name, d.classification, d.format
+                ),
+            );
+        }
+    }
+    Ok(plan)
+}

@@ -1,0 +1,221 @@
+//! What the rules read about every person, gathered in one scan of the consent events (on a
+//! second thread), with their bases, notices and the mailing list's evidence.
+
+use std::collections::HashMap;
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::model::parse_timestamp;
+use crate::register::{catalogue, evidence, people};
+use crate::transfer::rules::{BasisFact, ConsentFact, NoticeFact, PersonFacts};
+
+/// What the rules read, for every person; whose consent history carries support notes or
+/// authority references (stripped from what goes); and the evidence of every consent to the
+/// mailing list's purpose, by consent id.
+pub(super) struct Facts {
+    pub(super) of: HashMap<String, PersonFacts>,
+    pub(super) history: HashMap<String, (bool, bool)>,
+    pub(super) evidence: HashMap<String, Evidence>,
+}
+
+/// The purpose whose consent puts a person on the mailing list that goes.
+const MAILING_LIST_PURPOSE: &str = "successor_newsletter";
+
+/// Consent rows copied out of SQLite, for another thread: the text of a batch of rows in one
+/// buffer (checked to be UTF-8 once, there), and each row's fields as spans of it.
+#[derive(Default)]
+struct RowBatch {
+    text: Vec<u8>,
+    rows: Vec<(Spans, bool)>,
+}
+
+/// Where each text field of a [`evidence::ConsentRow`] is in a batch's text (`None` for NULL).
+type Spans = [Option<(u32, u32)>; 13];
+
+impl RowBatch {
+    const ROWS: usize = 4096;
+
+    fn push(&mut self, c: &evidence::ConsentRowBytes<'_>) {
+        let text = &mut self.text;
+        let spans = c.text.map(|f| {
+            f.map(|v| {
+                let start = text.len() as u32;
+                text.extend_from_slice(v);
+                (start, text.len() as u32)
+            })
+        });
+        self.rows.push((spans, c.has_authority_ref));
+    }
+
+    /// Row `i`, reading `text` (this batch's text, checked); `None` if a field does not fall on
+    /// character boundaries (its own bytes were not UTF-8).
+    fn row<'a>(&self, text: &'a str, i: usize) -> Option<evidence::ConsentRow<'a>> {
+        let (spans, has_authority_ref) = &self.rows[i];
+        let mut fields = [None; 13];
+        for (f, span) in fields.iter_mut().zip(spans) {
+            if let Some((a, b)) = span {
+                *f = Some(text.get(*a as usize..*b as usize)?);
+            }
+        }
+        Some(evidence::ConsentRow::from_fields(fields, *has_authority_ref))
+    }
+}
+
+/// Turns consent rows into each person's facts.
+struct FactsBuilder {
+    map: HashMap<String, PersonFacts>,
+    history: HashMap<String, (bool, bool)>,
+    evidence: HashMap<String, Evidence>,
+    // Purposes and controller lists repeat across a million events: each distinct one is kept once.
+    purposes: HashMap<String, std::sync::Arc<str>>,
+    lists: HashMap<String, std::sync::Arc<[String]>>,
+    /// A batch whose text was not UTF-8 (the register was written by something else).
+    not_utf8: bool,
+}
+
+impl FactsBuilder {
+    fn new(map: HashMap<String, PersonFacts>) -> FactsBuilder {
+        FactsBuilder {
+            map,
+            history: HashMap::new(),
+            evidence: HashMap::new(),
+            purposes: HashMap::new(),
+            lists: HashMap::new(),
+            not_utf8: false,
+        }
+    }
+
+    fn add(&mut self, c: evidence::ConsentRow<'_>) {
+        if c.purpose == MAILING_LIST_PURPOSE {
+            let owned = |v: Option<&str>| v.map(str::to_string);
+            let e = Evidence {
+                consent_id: c.id.to_string(),
+                statement_version: owned(c.statement_version),
+                statement_sha256: owned(c.statement_sha256),
+                notice_version: owned(c.notice_version),
+                at: c.at.to_string(),
+                method: owned(c.method),
+                evidence_ref: owned(c.evidence_ref),
+                controllers: crate::register::parse_list(c.controllers),
+            };
+            self.evidence.insert(e.consent_id.clone(), e);
+        }
+        if c.support_given.is_some() || c.has_authority_ref {
+            let e = self.history.entry(c.person_id.to_string()).or_default();
+            e.0 |= c.support_given.is_some();
+            e.1 |= c.has_authority_ref;
+        }
+        let Some(f) = self.map.get_mut(c.person_id) else { return };
+        let (Some(action), Some(at)) = (crate::model::ConsentAction::parse(c.action), parse_timestamp(c.at)) else {
+            return;
+        };
+        let purpose = match self.purposes.get(c.purpose) {
+            Some(p) => p.clone(),
+            None => self.purposes.entry(c.purpose.to_string()).or_insert_with(|| c.purpose.into()).clone(),
+        };
+        let controllers = match self.lists.get(c.controllers) {
+            Some(l) => l.clone(),
+            None => self
+                .lists
+                .entry(c.controllers.to_string())
+                .or_insert_with(|| crate::register::parse_list(c.controllers).into())
+                .clone(),
+        };
+        f.consents.push(ConsentFact {
+            id: c.id.to_string(),
+            purpose,
+            view: crate::consent::EventView { action, controllers, at },
+            support_given: c.support_given.map(str::to_string),
+            special_categories: crate::register::parse_list(c.special_categories),
+        });
+    }
+}
+
+/// Gather the facts the rules read, for every person.
+pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Result<Facts> {
+    let mut announces: HashMap<String, Vec<String>> = HashMap::new();
+    for t in catalogue::texts(conn, "notice")? {
+        announces.entry(t.version).or_default().extend(t.announces);
+    }
+    let mut map: HashMap<String, PersonFacts> = HashMap::with_capacity(people.len());
+    let suppression = crate::register::suppression::Suppression::snapshot(conn)?;
+    for p in people {
+        let suppressed = match &p.email_norm {
+            Some(e) => suppression.check(e).is_some(),
+            None => false,
+        };
+        map.insert(
+            p.id.clone(),
+            PersonFacts {
+                erased: p.erased_at.is_some(),
+                adult_confirmed: p.adult_confirmed,
+                jurisdiction: p.jurisdiction.clone(),
+                has_email: p.email.is_some(),
+                suppressed,
+                ..PersonFacts::default()
+            },
+        );
+    }
+    // A million events at scale: this thread steps SQLite and copies each row into a batch; a
+    // second turns the batches into each person's facts, so the two halves of the work overlap.
+    let builder = FactsBuilder::new(map);
+    let FactsBuilder { mut map, history, evidence, .. } = std::thread::scope(|s| -> Result<FactsBuilder> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RowBatch>(4);
+        let worker = s.spawn(move || {
+            let mut builder = builder;
+            for batch in rx {
+                let Ok(text) = std::str::from_utf8(&batch.text) else {
+                    builder.not_utf8 = true;
+                    continue;
+                };
+                for i in 0..batch.rows.len() {
+                    match batch.row(text, i) {
+                        Some(row) => builder.add(row),
+                        None => builder.not_utf8 = true,
+                    }
+                }
+            }
+            builder
+        });
+        let mut batch = RowBatch::default();
+        let stopped = || Error::Internal("the thread reading consent events stopped".into());
+        let read = evidence::each_consent_row(conn, MAILING_LIST_PURPOSE, |c| {
+            batch.push(&c);
+            if batch.rows.len() == RowBatch::ROWS {
+                tx.send(std::mem::take(&mut batch)).map_err(|_| stopped())?;
+            }
+            Ok(())
+        });
+        let last = if batch.rows.is_empty() { Ok(()) } else { tx.send(batch).map_err(|_| stopped()) };
+        drop(tx);
+        let builder = worker.join().map_err(|_| stopped())?;
+        read?;
+        last?;
+        if builder.not_utf8 {
+            return Err(Error::Internal("a consent event in the register is not UTF-8 text".into()));
+        }
+        Ok(builder)
+    })?;
+    for b in evidence::bases(conn, None)? {
+        if let (Some(at), Some(f)) = (parse_timestamp(&b.decided_at), map.get_mut(&b.person_id)) {
+            f.bases.push(BasisFact {
+                purpose: b.purpose,
+                action: b.action,
+                basis: b.basis,
+                controllers: b.controllers,
+                assessment_ref: b.assessment_ref,
+                at,
+            });
+        }
+    }
+    for n in evidence::notices_sent(conn, None)? {
+        if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(&n.person_id)) {
+            f.notices.push(NoticeFact {
+                announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
+                version: n.notice_version,
+                sent_at: at,
+            });
+        }
+    }
+    Ok(Facts { of: map, history, evidence })
+}

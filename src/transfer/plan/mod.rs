@@ -1,0 +1,674 @@
+//! The plan: one function decides, for a receiving controller and a date, everything that would
+//! go — person by person, field by field, document by document — with a reason for everything held
+//! back, and the blockers that stop a bundle. The bundle writes exactly this plan.
+//!
+//! The plan's digest covers every decision, the field lists, what was stripped, the documents'
+//! redacted contents and the accounts; an approval records the digest, so any change to the plan
+//! needs approving again.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::redact::{self, Redactor, Withheld};
+use super::rules::{self, Decision, Decisions, Policy};
+use super::sdc::{self, Table};
+use crate::error::{Error, Result};
+use crate::model::{Designation, StakeholderGroup, fmt_ts};
+use crate::register::suppression::keyed_hash;
+use crate::register::{accounts, catalogue, documents, people, setting, transfers};
+
+/// Every person field the register holds, in display order.
+pub const FIELDS: &[&str] = &[
+    "name",
+    "email",
+    "phone",
+    "organisation",
+    "stakeholder_group",
+    "hub",
+    "roles",
+    "jurisdiction",
+    "adult_confirmed",
+    "source",
+    "joined_on",
+    "notes",
+    "diversity",
+];
+/// Fields that never go per person whatever a purpose lists: free text (may reveal health) and
+/// diversity answers (aggregates only, R4).
+pub const NEVER_PER_PERSON: &[&str] = &["notes", "diversity"];
+
+/// What the caller asks for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub receiver: String,
+    pub date: NaiveDate,
+    pub pseudonymise: bool,
+    /// Check stored documents by their size only and leave their SHA-256 to the caller, which
+    /// reads them anyway (`bundle create` hashes every file as it writes it and refuses one whose
+    /// digest is not the registered one): one read of each file instead of two.
+    pub defer_file_hashes: bool,
+}
+
+/// The receiving controller as the plan shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Receiver {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub dsa_ref: Option<String>,
+    pub dpia_ref: Option<String>,
+}
+
+/// A field stripped or generalised for one person (R3), never silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stripped {
+    pub field: String,
+    /// `generalised` (to the value in `to`) or `stripped`.
+    pub action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    pub reason: String,
+}
+
+/// A role as it goes to the receiver.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleOut {
+    pub role: String,
+    pub hub: Option<String>,
+    pub from: String,
+    pub to: Option<String>,
+    pub designation: Option<String>,
+}
+
+/// The consent evidence a mailing-list row rests on (Art 7(1)).
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub consent_id: String,
+    pub statement_version: Option<String>,
+    pub statement_sha256: Option<String>,
+    pub notice_version: Option<String>,
+    pub at: String,
+    pub method: Option<String>,
+    pub evidence_ref: Option<String>,
+    pub controllers: Vec<String>,
+}
+
+/// One output's decision with what it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Output {
+    #[serde(flatten)]
+    pub decision: Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// One person's plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPlan {
+    pub id: String,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub register: Output,
+    pub mailing_list: Output,
+    pub stripped: Vec<Stripped>,
+    pub roles: Vec<RoleOut>,
+}
+
+/// A value that goes in a register row, by field.
+pub type Row = BTreeMap<&'static str, serde_json::Value>;
+
+/// A document's plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentPlan {
+    pub id: String,
+    pub file_name: String,
+    pub category: String,
+    pub classification: String,
+    pub format: String,
+    pub included: bool,
+    /// as_is, redacted, redacted_copy, reviewed_withhold, not_reviewed, review_out_of_date, changed_on_disk, missing.
+    pub state: String,
+    pub redactions: redact::Report,
+    #[serde(skip)]
+    pub redacted_sha256: Option<String>,
+}
+
+/// An account's plan: it goes, and the receiver must rotate it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountPlan {
+    pub id: String,
+    pub service: String,
+    pub url: String,
+    pub personal_data: Option<String>,
+    pub paid_by: Option<String>,
+    pub paid_until: Option<String>,
+    pub rotation_task: &'static str,
+}
+
+/// Something that stops a bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    pub code: &'static str,
+    pub subject: String,
+    pub message: String,
+}
+
+/// The fields each output carries and drops.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldLists {
+    pub carried: Vec<String>,
+    pub dropped: Vec<String>,
+}
+
+/// Totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub people: usize,
+    pub register_included: usize,
+    pub mailing_list_included: usize,
+    pub register_by_reason: BTreeMap<String, usize>,
+    pub mailing_list_by_reason: BTreeMap<String, usize>,
+    pub fields_stripped: usize,
+    pub special_category_records_included: usize,
+    pub documents_included: usize,
+    pub accounts: usize,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub receiver: Receiver,
+    pub from: String,
+    pub date: String,
+    pub at: String,
+    pub objection_window_days: i64,
+    pub digest: String,
+    pub totals: Totals,
+    pub fields: BTreeMap<String, FieldLists>,
+    pub people: Vec<PersonPlan>,
+    pub documents: Vec<DocumentPlan>,
+    pub accounts: Vec<AccountPlan>,
+    pub aggregates: Vec<Table>,
+    pub blockers: Vec<Blocker>,
+    pub approval: Option<transfers::Approval>,
+    /// Register rows of included people (carried fields only); not in the JSON plan.
+    #[serde(skip)]
+    pub rows: Vec<Row>,
+    /// The redactor for this plan's documents.
+    #[serde(skip)]
+    pub redactor: std::sync::Arc<Redactor>,
+}
+
+/// The stable list of reason codes with their meaning.
+pub fn reason_codes() -> &'static [(&'static str, &'static str)] {
+    rules::REASONS
+}
+
+fn lists(purpose_fields: &[String]) -> FieldLists {
+    let carried: Vec<String> = FIELDS
+        .iter()
+        .filter(|f| purpose_fields.iter().any(|p| p == *f) && !NEVER_PER_PERSON.contains(f))
+        .map(|f| f.to_string())
+        .collect();
+    let dropped = FIELDS.iter().filter(|f| !carried.iter().any(|c| c == *f)).map(|f| f.to_string()).collect();
+    FieldLists { carried, dropped }
+}
+
+mod digest;
+mod docs;
+mod facts;
+
+use digest::digest_of;
+use docs::document_plan;
+pub use docs::{format_of, hash_file, read_source, redact_bytes, redactable};
+use facts::{Facts, facts};
+
+/// The pseudonym key for a receiver (stable for the register and receiver).
+pub fn pseudonym_key(conn: &crate::register::Db, receiver: &str) -> Result<Vec<u8>> {
+    Ok(hex::decode(keyed_hash(conn, &format!("pseudonym-key:{receiver}"))?).unwrap_or_default())
+}
+
+fn value(v: &Option<String>) -> serde_json::Value {
+    v.as_ref().map_or(serde_json::Value::Null, |s| serde_json::Value::String(s.clone()))
+}
+
+/// Make the plan. Reads the register and the document files; writes nothing.
+pub fn make(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<Plan> {
+    make_with(conn, req, now, true)
+}
+
+/// The redactor a plan would use, without redacting the documents to plan them (for previews,
+/// which redact the documents they show themselves).
+pub fn redactor(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
+    Ok(make_with(conn, req, now, false)?.redactor)
+}
+
+fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
+    let own = catalogue::self_controller(conn)?;
+    let receiver = catalogue::controller(conn, &req.receiver)?
+        .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
+    if receiver.is_self {
+        return Err(Error::bad("--to", "that is this register's own controller: name the receiving controller"));
+    }
+    let at = rules::end_of_day_london(req.date);
+    let window: i64 = setting(conn, "objection_window_days")?.and_then(|s| s.parse().ok()).unwrap_or(28);
+    let k: u32 = setting(conn, "sdc_k")?.and_then(|s| s.parse().ok()).unwrap_or(sdc::DEFAULT_K);
+    let purposes = catalogue::purposes(conn)?;
+    let refresh = purposes.iter().map(|p| (p.code.clone(), p.refresh_months)).collect();
+    let policy =
+        Policy { receiver: receiver.slug.clone(), own: own.slug.clone(), at, objection_window_days: window, refresh };
+    let purpose_fields =
+        |code: &str| purposes.iter().find(|p| p.code == code).map(|p| p.fields.clone()).unwrap_or_default();
+    let mut fields = BTreeMap::new();
+    fields.insert("register".to_string(), lists(&purpose_fields("disclose_to_successor")));
+    fields.insert("mailing_list".to_string(), lists(&purpose_fields("successor_newsletter")));
+    let reg_fields = fields["register"].carried.clone();
+
+    let people = people::people(conn)?;
+    let Facts { of: facts, history: history_of, evidence: mut evidence_of } = facts(conn, &people)?;
+    let roles = people::roles(conn, None)?;
+    // Each person's roles, looked up once rather than scanned per person.
+    let mut roles_of: HashMap<&str, Vec<&people::Role>> = HashMap::new();
+    for r in &roles {
+        roles_of.entry(r.person_id.as_str()).or_default().push(r);
+    }
+
+    let mut plans = Vec::new();
+    let mut rows = Vec::new();
+    let mut withheld = Vec::new();
+    let mut keep_names = Vec::new();
+    let mut special_included = 0;
+    for p in &people {
+        let f = &facts[&p.id];
+        let Decisions { register, mailing_list } = rules::decide(f, &policy);
+        let evidence =
+            mailing_list.consent_id.as_ref().filter(|_| mailing_list.included).and_then(|id| evidence_of.remove(id));
+        let mut stripped = Vec::new();
+        let mut person_roles = Vec::new();
+        if register.included {
+            let health_ok = rules::explicit_consent_for(f, "health", &policy);
+            let person_roles_in: &[&people::Role] = roles_of.get(p.id.as_str()).map_or(&[], Vec::as_slice);
+            let history = history_of.get(p.id.as_str()).copied().unwrap_or_default();
+            let (row, s, r, special) = register_row(p, &reg_fields, health_ok, person_roles_in, history);
+            stripped = s;
+            person_roles = r;
+            special_included += special;
+            rows.push(row);
+            if let Some(n) = &p.name {
+                keep_names.push(n.clone());
+            }
+        } else if !f.erased {
+            withheld.push(Withheld {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                email: p.email.clone(),
+                phone: p.phone.clone(),
+            });
+        }
+        plans.push(PersonPlan {
+            id: p.id.clone(),
+            reference: p.reference.clone(),
+            register: Output { decision: register, evidence: None },
+            mailing_list: Output { decision: mailing_list, evidence },
+            stripped,
+            roles: person_roles,
+        });
+    }
+
+    crate::drop_later(facts);
+    // Documents.
+    let key = if req.pseudonymise { Some(pseudonym_key(conn, &receiver.slug)?) } else { None };
+    let redactor = Redactor::new(&withheld, &keep_names, key.as_deref());
+    let mut documents = Vec::new();
+    let mut blockers = Vec::new();
+    for d in documents::documents(conn)?.into_iter().filter(|_| with_documents) {
+        documents.push(document_plan(conn, &d, &receiver.slug, &redactor, req.defer_file_hashes, &mut blockers)?);
+    }
+
+    let accounts: Vec<AccountPlan> = accounts::accounts(conn)?
+        .into_iter()
+        .map(|a| AccountPlan {
+            id: a.id,
+            service: a.service,
+            url: a.url,
+            personal_data: a.personal_data,
+            paid_by: a.paid_by,
+            paid_until: a.paid_until,
+            rotation_task: "rotate password, recovery email and phone, two-factor; remove outgoing admins",
+        })
+        .collect();
+
+    let aggregates = aggregates(conn, &people, k, at)?;
+
+    let totals = totals(&plans, &documents, accounts.len(), special_included);
+
+    let digest = digest_of(&receiver.slug, &fields, &plans, &documents, &accounts);
+    let approval = transfers::latest_approval(conn, &receiver.slug)?;
+    blockers.extend(governance_blockers(&receiver, &digest, approval.as_ref()));
+    let _ = now;
+    Ok(Plan {
+        receiver: Receiver {
+            slug: receiver.slug,
+            name: receiver.name,
+            kind: receiver.kind,
+            dsa_ref: receiver.dsa_ref,
+            dpia_ref: receiver.dpia_ref,
+        },
+        from: own.slug,
+        date: req.date.to_string(),
+        at: fmt_ts(at),
+        objection_window_days: window,
+        digest,
+        totals,
+        fields,
+        people: plans,
+        documents,
+        accounts,
+        aggregates,
+        blockers,
+        approval,
+        rows,
+        redactor: std::sync::Arc::new(redactor),
+    })
+}
+
+/// The plan's totals: people, decisions by reason, fields stripped, special-category values that
+/// went, documents and accounts.
+fn totals(plans: &[PersonPlan], documents: &[DocumentPlan], accounts: usize, special_included: usize) -> Totals {
+    let mut totals = Totals {
+        people: plans.len(),
+        register_included: 0,
+        mailing_list_included: 0,
+        register_by_reason: BTreeMap::new(),
+        mailing_list_by_reason: BTreeMap::new(),
+        fields_stripped: plans.iter().map(|p| p.stripped.len()).sum(),
+        special_category_records_included: special_included,
+        documents_included: documents.iter().filter(|d| d.included).count(),
+        accounts,
+    };
+    for p in plans {
+        totals.register_included += usize::from(p.register.decision.included);
+        totals.mailing_list_included += usize::from(p.mailing_list.decision.included);
+        *totals.register_by_reason.entry(p.register.decision.reason.to_string()).or_default() += 1;
+        *totals.mailing_list_by_reason.entry(p.mailing_list.decision.reason.to_string()).or_default() += 1;
+    }
+
+    totals
+}
+
+/// What stops a bundle for this receiver beyond the documents: no data sharing agreement or DPIA
+/// recorded, and no approval of this exact plan (its digest) by the data protection lead.
+fn governance_blockers(
+    receiver: &catalogue::Controller,
+    digest: &str,
+    approval: Option<&transfers::Approval>,
+) -> Vec<Blocker> {
+    let mut blockers = Vec::new();
+    if receiver.dsa_ref.is_none() {
+        blockers.push(Blocker {
+            code: "no_data_sharing_agreement",
+            subject: receiver.slug.clone(),
+            message: format!(
+                "no data sharing agreement reference is recorded: `handover controller edit {} --dsa-ref REF`",
+                receiver.slug
+            ),
+        });
+    }
+    if receiver.dpia_ref.is_none() {
+        blockers.push(Blocker {
+            code: "no_dpia",
+            subject: receiver.slug.clone(),
+            message: format!(
+                "no DPIA reference is recorded: `handover controller edit {} --dpia-ref REF`",
+                receiver.slug
+            ),
+        });
+    }
+    match approval {
+        Some(a) if a.digest == digest => {}
+        Some(_) => blockers.push(Blocker {
+            code: "approval_out_of_date",
+            subject: receiver.slug.clone(),
+            message: format!("the plan changed since the data protection lead approved it: `handover transfer approve --to {} --approver NAME`", receiver.slug),
+        }),
+        None => blockers.push(Blocker {
+            code: "not_approved",
+            subject: receiver.slug.clone(),
+            message: format!("the data protection lead has not approved this plan: `handover transfer approve --to {} --approver NAME`", receiver.slug),
+        }),
+    }
+    blockers
+}
+
+/// The register row of a person who goes: the fields the disclosure purpose carries, with a
+/// stakeholder group or role designation that reveals health generalised or stripped unless an
+/// explicit consent names health and the receiver (`health_ok`); their roles; and their consent
+/// history's support notes and authority references marked as stripped (`history`: whether they
+/// have any). Returns the row, what was stripped and why, the roles that go, and how many
+/// special-category values went.
+fn register_row(
+    p: &people::Person,
+    reg_fields: &[String],
+    health_ok: bool,
+    roles: &[&people::Role],
+    history: (bool, bool),
+) -> (Row, Vec<Stripped>, Vec<RoleOut>, usize) {
+    let mut stripped = Vec::new();
+    let mut person_roles = Vec::new();
+    let mut special_included = 0;
+    let mut row = Row::new();
+    row.insert("id", p.id.clone().into());
+    row.insert("ref", p.reference.clone().into());
+    for field in reg_fields {
+        let (key, v) = match field.as_str() {
+            "name" => ("name", value(&p.name)),
+            "email" => ("email", value(&p.email)),
+            "phone" => ("phone", value(&p.phone)),
+            "organisation" => ("organisation", value(&p.organisation)),
+            "hub" => ("hub", value(&p.hub)),
+            "source" => ("source", value(&p.source)),
+            "joined_on" => ("joined_on", value(&p.joined_on)),
+            "jurisdiction" => ("jurisdiction", p.jurisdiction.clone().into()),
+            "adult_confirmed" => ("adult_confirmed", p.adult_confirmed.into()),
+            "stakeholder_group" => ("stakeholder_group", {
+                let g = p.stakeholder_group.clone();
+                if g.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special)
+                    && !health_ok
+                {
+                    stripped.push(Stripped {
+                        field: "stakeholder_group".into(),
+                        action: "generalised",
+                        to: Some("member".into()),
+                        reason: format!(
+                            "{} reveals health; no explicit consent names health and the receiver",
+                            g.clone().unwrap_or_default()
+                        ),
+                    });
+                    "member".into()
+                } else {
+                    if g.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special) {
+                        special_included += 1;
+                    }
+                    value(&g)
+                }
+            }),
+            _ => continue,
+        };
+        row.insert(key, v);
+    }
+    if reg_fields.iter().any(|f| f == "roles") {
+        for r in roles {
+            let mut designation = r.designation.clone();
+            if designation.as_deref().and_then(Designation::parse).is_some_and(Designation::is_special) {
+                if health_ok {
+                    special_included += 1;
+                } else {
+                    stripped.push(Stripped {
+                        field: "roles.designation".into(),
+                        action: "stripped",
+                        to: None,
+                        reason: format!(
+                            "{} reveals health; no explicit consent names health and the receiver",
+                            designation.clone().unwrap_or_default()
+                        ),
+                    });
+                    designation = None;
+                }
+            }
+            person_roles.push(RoleOut {
+                role: r.role.clone(),
+                hub: r.hub.clone(),
+                from: r.from.clone(),
+                to: r.to.clone(),
+                designation,
+            });
+        }
+        row.insert("roles", serde_json::to_value(&person_roles).unwrap_or_default());
+    }
+    // Consent history goes without support notes or proxy authority references (they reveal capacity).
+    let (support, authority) = history;
+    if support {
+        stripped.push(Stripped {
+            field: "consent_history.support_given".into(),
+            action: "stripped",
+            to: None,
+            reason: "reveals capacity".into(),
+        });
+    }
+    if authority {
+        stripped.push(Stripped {
+            field: "consent_history.authority_ref".into(),
+            action: "stripped",
+            to: None,
+            reason: "reveals capacity; only the kind of authority and when it was verified go".into(),
+        });
+    }
+    (row, stripped, person_roles, special_included)
+}
+
+fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at: DateTime<Utc>) -> Result<Vec<Table>> {
+    let live: Vec<&people::Person> = people.iter().filter(|p| p.erased_at.is_none()).collect();
+    let mut groups: Vec<(String, u32)> = StakeholderGroup::ALL.iter().map(|g| (g.as_str().to_string(), 0)).collect();
+    groups.push(("not_recorded".into(), 0));
+    for p in &live {
+        let g = p.stakeholder_group.clone().unwrap_or_else(|| "not_recorded".into());
+        if let Some(c) = groups.iter_mut().find(|(n, _)| *n == g) {
+            c.1 += 1;
+        }
+    }
+    let mut tables = vec![sdc::protect("stakeholder_group", &groups, k)];
+    // Only people with diversity answers need their consent checked.
+    let answered: std::collections::HashSet<String> = people::people_with_diversity(conn)?.into_iter().collect();
+    let live: Vec<&people::Person> = live.into_iter().filter(|p| answered.contains(&p.id)).collect();
+    for cat in ["ethnicity", "disability", "religion", "sexual_orientation", "health"] {
+        let mut values: BTreeMap<String, u32> = BTreeMap::new();
+        for p in &live {
+            let category = crate::model::SpecialCategory::parse(cat).unwrap_or(crate::model::SpecialCategory::Health);
+            if crate::records::diversity_consent(conn, p, category, at)?.is_none() {
+                continue;
+            }
+            if let Some((_, v)) = people::diversity(conn, &p.id)?.into_iter().find(|(c, _)| c == cat) {
+                *values.entry(v).or_default() += 1;
+            }
+        }
+        if values.is_empty() {
+            continue;
+        }
+        tables.push(sdc::protect(&format!("diversity.{cat}"), &values.into_iter().collect::<Vec<_>>(), k));
+    }
+    Ok(tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+
+    /// The digest as it was first defined: the canonical JSON built as a `serde_json::Value`.
+    /// Approvals recorded with it must still match, so the streamed form must give the same bytes.
+    fn digest_by_value(
+        receiver: &str,
+        fields: &BTreeMap<String, FieldLists>,
+        people: &[PersonPlan],
+        documents: &[DocumentPlan],
+        accounts: &[AccountPlan],
+    ) -> String {
+        let doc: Vec<serde_json::Value> =
+            documents.iter().map(|d| serde_json::json!([d.id, d.included, d.state, d.redacted_sha256])).collect();
+        let canonical = serde_json::json!({
+            "receiver": receiver,
+            "fields": fields,
+            "people": people.iter().map(|p| serde_json::json!([p.id, p.register.decision, p.mailing_list.decision, p.stripped])).collect::<Vec<_>>(),
+            "documents": doc,
+            "accounts": accounts.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
+        });
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+
+    #[test]
+    fn the_streamed_digest_is_the_value_digest() {
+        let out = |included, reason, consent_id: Option<&str>| Output {
+            decision: Decision { included, reason, consent_id: consent_id.map(String::from) },
+            evidence: None,
+        };
+        let people = [
+            PersonPlan {
+                id: "per_1".into(),
+                reference: "M1".into(),
+                register: out(true, "consent_names_receiver", Some("con_1")),
+                mailing_list: out(false, "no_email", None),
+                stripped: vec![
+                    Stripped {
+                        field: "stakeholder_group".into(),
+                        action: "generalised",
+                        to: Some("member".into()),
+                        reason: "reveals \"health\"\n".into(),
+                    },
+                    Stripped {
+                        field: "roles.designation".into(), action: "stripped", to: None, reason: "é ✓".into()
+                    },
+                ],
+                roles: Vec::new(),
+            },
+            PersonPlan {
+                id: "per_2".into(),
+                reference: "M2".into(),
+                register: out(false, "objected", None),
+                mailing_list: out(true, "consent_names_receiver", Some("con_2")),
+                stripped: Vec::new(),
+                roles: Vec::new(),
+            },
+        ];
+        let doc = |id: &str, included, sha: Option<&str>| DocumentPlan {
+            id: id.into(),
+            file_name: "f.txt".into(),
+            category: "minutes".into(),
+            classification: "personal".into(),
+            format: "txt".into(),
+            included,
+            state: "redacted".into(),
+            redactions: redact::Report::new(),
+            redacted_sha256: sha.map(String::from),
+        };
+        let documents = [doc("doc_1", true, Some("ab")), doc("doc_2", false, None)];
+        let accounts = [AccountPlan {
+            id: "acc_1".into(),
+            service: "s".into(),
+            url: "u".into(),
+            personal_data: None,
+            paid_by: None,
+            paid_until: None,
+            rotation_task: "rotate",
+        }];
+        let mut fields = BTreeMap::new();
+        fields
+            .insert("register".to_string(), FieldLists { carried: vec!["name".into()], dropped: vec!["notes".into()] });
+        fields.insert("mailing_list".to_string(), FieldLists { carried: vec![], dropped: vec!["phone".into()] });
+        for (p, d, a) in [(&people[..], &documents[..], &accounts[..]), (&[][..], &[][..], &[][..])] {
+            assert_eq!(digest_of("sg", &fields, p, d, a), digest_by_value("sg", &fields, p, d, a));
+        }
+    }
+}
