@@ -69,316 +69,17 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
         style: Style { json: false, quiet: true, color: false },
     };
     let mut r = Runner { ctx: sub, log: String::new(), dispatch };
-    let f = |name: &str| fx.join(name).display().to_string();
 
-    // Keys for the demo's facilitator (unprotected: a demo only; real keys get a passphrase).
-    let keys_dir = out.join("keys");
-    let keys_dir_s = keys_dir.display().to_string();
-    r.step(
-        "make the facilitator's keys (demo only: no passphrase)",
-        &["keys", "new", "--out", &keys_dir_s, "--name", "facilitator", "--unprotected"],
-    )?;
-    let recipient = keys_dir.join("facilitator-age.pub").display().to_string();
-    r.step(
-        "create the register",
-        &[
-            "init",
-            "--community",
-            "Kent and Sussex Community of Practice",
-            "--controller",
-            "Brightwater Trust",
-            "--custodian",
-            &recipient,
-        ],
-    )?;
-    r.step(
-        "add the receiving steering group",
-        &[
-            "controller",
-            "add",
-            "--name",
-            "KSCoP Steering Group",
-            "--kind",
-            "unincorporated_association",
-            "--contact",
-            "steering@example.org",
-        ],
-    )?;
-    // Statements and notices from the fixture index.
-    let index = std::fs::read_to_string(fx.join("texts/index.csv"))
-        .map_err(|e| Error::io("read", fx.join("texts/index.csv"), e))?;
-    let mut texts = 0;
-    for line in index.lines().skip(1) {
-        let c: Vec<&str> = line.split(',').collect();
-        let [kind, version, purpose, format, eff, announces, file] = c[..] else {
-            continue;
-        };
-        let path = f(file);
-        let mut args =
-            vec![kind, "add", "--version", version, "--format", format, "--file", &path, "--effective-from", eff];
-        if kind == "statement" {
-            args.extend(["--purpose", purpose]);
-        } else if !announces.is_empty() {
-            args.extend(["--announces", announces]);
-        }
-        r.step(&format!("store {kind} {version} ({format})"), &args)?;
-        texts += 1;
-    }
-    // The assessments the bases and the receiver's DPIA cite.
-    let index = std::fs::read_to_string(fx.join("assessments/index.csv"))
-        .map_err(|e| Error::io("read", fx.join("assessments/index.csv"), e))?;
-    for line in index.lines().skip(1) {
-        let c: Vec<&str> = line.split(',').collect();
-        let [kind, reference, version, approver, approved, file] = c[..] else {
-            continue;
-        };
-        let path = f(file);
-        r.step(
-            &format!("register assessment {reference}"),
-            &[
-                "assessment",
-                "add",
-                "--kind",
-                kind,
-                "--ref",
-                reference,
-                "--version",
-                version,
-                "--approver",
-                approver,
-                "--approved-on",
-                approved,
-                "--file",
-                &path,
-            ],
-        )?;
-    }
-    let people = r.step("import the member register", &["person", "import", &f("people.csv")])?;
-    let consents = r.step("import consent evidence", &["consent", "import", &f("consent.csv")])?;
-    let roles = r.step("import roles", &["role", "import", &f("roles.csv")])?;
-    let bases = r.step("import other lawful bases and objections", &["basis", "import", &f("bases.csv")])?;
-    let sent = r.step("import the notice delivery log", &["notice", "send-log", &f("notices-sent.csv")])?;
-    let diversity =
-        r.step("import diversity answers (explicit consent checked)", &["person", "import", &f("diversity.csv")])?;
-    let mailchimp = r.step(
-        "import the Mailchimp audience export",
-        &[
-            "person",
-            "import",
-            &f("exports/mailchimp-audience-export.zip"),
-            "--purpose",
-            "newsletter",
-            "--controllers",
-            OWN,
-            "--statement-version",
-            "NL-2017",
-            "--notice-version",
-            "PN-2017",
-            "--method",
-            "online_checkbox",
-            "--without-consent",
-        ],
-    )?;
-    let again =
-        r.step("import the member register again (changes nothing)", &["person", "import", &f("people.csv")])?;
-
-    // Record a consent, then withdraw it: withdrawal is as easy as giving.
-    let at_grant = (ctx.now - chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let at_withdraw = (ctx.now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    r.step(
-        "record a consent to the steering group's newsletter",
-        &[
-            "consent",
-            "record",
-            "--person",
-            "M0004",
-            "--purpose",
-            "successor_newsletter",
-            "--controllers",
-            RECEIVER,
-            "--channels",
-            "email",
-            "--at",
-            &at_grant,
-            "--recorded-by",
-            "demo-facilitator",
-            "--method",
-            "paper_signed",
-            "--evidence-ref",
-            "DEMO-FORM-1",
-            "--statement-version",
-            "SN-2025",
-            "--notice-version",
-            "PN-2025",
-            "--told-can-withdraw",
-            "yes",
-        ],
-    )?;
-    r.step(
-        "record its withdrawal",
-        &[
-            "consent",
-            "withdraw",
-            "--person",
-            "M0004",
-            "--purpose",
-            "successor_newsletter",
-            "--at",
-            &at_withdraw,
-            "--recorded-by",
-            "demo-facilitator",
-            "--channels",
-            "email",
-        ],
-    )?;
-
-    // Erase a person, then show that a file adding them back is refused.
-    let victim = "M0100";
-    let row = std::fs::read_to_string(fx.join("people.csv"))
-        .map_err(|e| Error::io("read", fx.join("people.csv"), e))?
-        .lines()
-        .find(|l| l.starts_with(&format!("{victim},")))
-        .map(String::from)
-        .ok_or_else(|| Error::Internal("fixture person M0100 missing".into()))?;
-    r.step("erase a person (erasure request)", &["person", "erase", victim, "--reason", "erasure request DEMO-1"])?;
-    let readd = out.join("re-add-erased-person.csv");
-    let header =
-        "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes";
-    // A different reference, so only the email (matched by its keyed hash) can catch it.
-    let row = row.replacen(victim, "NEW-1", 1);
-    std::fs::write(&readd, format!("{header}\n{row}\n")).map_err(|e| Error::io("write", &readd, e))?;
-    let refused = match r.step("try to add the erased person back", &["person", "import", &readd.display().to_string()])
-    {
-        Err(Error::ImportRefused { rows, .. }) => rows.first().map(|e| e.to_string()).unwrap_or_default(),
-        Err(e) => return Err(e),
-        Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
-    };
-    std::fs::remove_file(&readd).map_err(|e| Error::io("remove", &readd, e))?;
-    // The accounts and documents that change hands.
-    let secret = out.join("website-password.txt");
-    std::fs::write(&secret, "demo-only-password-7f3a").map_err(|e| Error::io("write", &secret, e))?;
-    r.step(
-        "record the website account (its password encrypted to the custodians)",
-        &[
-            "account",
-            "add",
-            "--service",
-            "wordpress",
-            "--url",
-            "https://kscop.example.org/wp-admin",
-            "--login",
-            "kscop-admin",
-            "--personal-data",
-            "website user accounts and comments",
-            "--paid-by",
-            "Brightwater Trust",
-            "--paid-until",
-            "2027-04-30",
-            "--secret-file",
-            &secret.display().to_string(),
-        ],
-    )?;
-    std::fs::remove_file(&secret).map_err(|e| Error::io("remove", &secret, e))?;
-    let docs_dir = out.join("documents");
-    std::fs::create_dir_all(&docs_dir).map_err(|e| Error::io("create the folder", &docs_dir, e))?;
-    let mut doc_paths = Vec::new();
-    for name in ["minutes.txt", "notes.md", "page.html", "minutes.docx"] {
-        let to = docs_dir.join(name);
-        std::fs::copy(fx.join("redaction").join(name), &to).map_err(|e| Error::io("copy", &to, e))?;
-        doc_paths.push(to.display().to_string());
-    }
-    let mut add = vec!["document", "add", "--classification", "personal", "--category", "minutes"];
-    add.extend(doc_paths.iter().map(String::as_str));
-    let added = r.step("register the documents to hand over", &add)?;
-    r.step(
-        "record the data sharing agreement and DPIA",
-        &["controller", "edit", RECEIVER, "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"],
-    )?;
-    let first = r.step("plan the transfer (nothing is written)", &["transfer", "plan", "--to", RECEIVER])?;
-    let blockers_before = first.data()["blockers"].as_array().map_or(0, Vec::len);
-    for d in added.data().as_array().into_iter().flatten() {
-        let id = d["id"].as_str().unwrap_or_default().to_string();
-        r.step(
-            &format!("review document {id} after its redaction"),
-            &[
-                "document",
-                "review",
-                &id,
-                "--decision",
-                "include",
-                "--reviewer",
-                "dp-lead",
-                "--note",
-                "redaction checked line by line",
-            ],
-        )?;
-    }
-    r.step(
-        "the data protection lead approves the plan",
-        &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
-    )?;
-    let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?.data().into_owned();
-    // The receiving group's keys, the bundle, and the group's check of it.
-    let group_dir = out.join("steering-group-keys");
-    let group_dir_s = group_dir.display().to_string();
-    r.step(
-        "the steering group makes its keys (demo only: no passphrase)",
-        &["keys", "new", "--out", &group_dir_s, "--name", "steering-group", "--unprotected"],
-    )?;
-    let bundles = out.join("bundle");
-    let bundles_s = bundles.display().to_string();
-    let sign_key = keys_dir.join("facilitator-minisign.key").display().to_string();
-    let identity = keys_dir.join("facilitator-age.key").display().to_string();
-    let group_pub = group_dir.join("steering-group-age.pub").display().to_string();
-    let created = r.step(
-        "write the bundle, encrypted to the steering group and signed",
-        &[
-            "bundle",
-            "create",
-            "--to",
-            RECEIVER,
-            "--recipient",
-            &group_pub,
-            "--sign-key",
-            &sign_key,
-            "--identity",
-            &identity,
-            "--out",
-            &bundles_s,
-        ],
-    )?;
-    let bundle_file = created.data()["bundle"].as_str().unwrap_or_default().to_string();
-    let verified = r.step(
-        "the steering group verifies every layer of the bundle",
-        &[
-            "bundle",
-            "verify",
-            &bundle_file,
-            "--identity",
-            &group_dir.join("steering-group-age.key").display().to_string(),
-            "--signer",
-            &keys_dir.join("facilitator-minisign.pub").display().to_string(),
-        ],
-    )?;
-    let group_register = out.join("steering-group").join("register.db");
-    let imported = r.step(
-        "the steering group imports it into its own register, and signs a receipt",
-        &[
-            "bundle",
-            "import",
-            &bundle_file,
-            "--identity",
-            &group_dir.join("steering-group-age.key").display().to_string(),
-            "--signer",
-            &keys_dir.join("facilitator-minisign.pub").display().to_string(),
-            "--into",
-            &group_register.display().to_string(),
-            "--custodian",
-            &group_pub,
-            "--sign-key",
-            &group_dir.join("steering-group-minisign.key").display().to_string(),
-        ],
-    )?;
+    let p =
+        Paths { fx_dir: fx, out: out.to_path_buf(), keys_dir: out.join("keys"), register: register.clone() };
+    let texts = set_up(&mut r, &p)?;
+    let Imports { people, consents, roles, bases, sent, diversity, mailchimp, again } = import_files(&mut r, &p)?;
+    consent_then_withdrawal(&mut r, ctx.now)?;
+    let refused = erase_and_refuse_readding(&mut r, &p)?;
+    let (added, docs_dir) = accounts_and_documents(&mut r, &p)?;
+    let (blockers_before, plan) = review_and_approve(&mut r, &added)?;
+    let Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register } =
+        bundle_and_receive(&mut r, &p)?;
     let backup = out.join("register-backup.db.age");
     r.step(
         "back up the register, encrypted to the custodians",
@@ -386,37 +87,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     )?;
     let verify = r.step("verify the audit log", &["audit", "verify"])?;
 
-    // Summary: consent coverage by purpose and controller.
-    let reg = crate::register::Register::open(&register, "demo-facilitator")?;
-    let conn = &reg;
-    let mut summary = String::new();
-    let (live, erased) = people::people_counts(conn)?;
-    let _ = writeln!(summary, "people: {live} in the register, {erased} erased");
-    for (purpose, controller) in [
-        ("newsletter", OWN),
-        ("disclose_to_successor", RECEIVER),
-        ("successor_newsletter", RECEIVER),
-        ("diversity_monitoring", OWN),
-    ] {
-        let refresh = catalogue::purpose(conn, purpose)?.and_then(|p| p.refresh_months);
-        let events = evidence::consents(conn, None, Some(purpose))?;
-        let mut by: std::collections::BTreeMap<&str, i64> = Default::default();
-        let mut i = 0;
-        while i < events.len() {
-            let pid = &events[i].person_id;
-            let mut views = Vec::new();
-            while i < events.len() && &events[i].person_id == pid {
-                views.extend(events[i].view());
-                i += 1;
-            }
-            *by.entry(consent::status(&views, controller, refresh, ctx.now).as_str()).or_default() += 1;
-        }
-        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let _ = writeln!(summary, "{purpose} for {controller}: {}", parts.join(", "));
-    }
-    for (reason, n) in suppression::suppression_counts(conn)? {
-        let _ = writeln!(summary, "suppressed ({reason}): {n}");
-    }
+    let summary = coverage(&p, ctx.now)?;
+    let keys_dir = &p.keys_dir;
 
     let mut text = String::new();
     let _ = writeln!(text, "handover demo: the synthetic Kent and Sussex community (everyone in it is invented)\n");
@@ -490,6 +162,427 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
         "audit": verify.data(),
     });
     Ok(Outcome::new("demo", data, text))
+}
+
+/// The demo's folders: the fixtures it reads, the folder it writes, the facilitator's keys and
+/// the register.
+struct Paths {
+    fx_dir: PathBuf,
+    out: PathBuf,
+    keys_dir: PathBuf,
+    register: PathBuf,
+}
+
+impl Paths {
+    /// A fixture file's path, as a command-line argument.
+    fn fx(&self, name: &str) -> String {
+        self.fx_dir.join(name).display().to_string()
+    }
+}
+
+/// The facilitator's keys, the register with both controllers, the statements and notices, and
+/// the assessments; returns how many texts were stored.
+fn set_up(r: &mut Runner, p: &Paths) -> Result<usize> {
+    // Keys for the demo's facilitator (unprotected: a demo only; real keys get a passphrase).
+    r.step(
+        "make the facilitator's keys (demo only: no passphrase)",
+        &["keys", "new", "--out", &p.keys_dir.display().to_string(), "--name", "facilitator", "--unprotected"],
+    )?;
+    let recipient = p.keys_dir.join("facilitator-age.pub").display().to_string();
+    r.step(
+        "create the register",
+        &[
+            "init",
+            "--community",
+            "Kent and Sussex Community of Practice",
+            "--controller",
+            "Brightwater Trust",
+            "--custodian",
+            &recipient,
+        ],
+    )?;
+    r.step(
+        "add the receiving steering group",
+        &[
+            "controller",
+            "add",
+            "--name",
+            "KSCoP Steering Group",
+            "--kind",
+            "unincorporated_association",
+            "--contact",
+            "steering@example.org",
+        ],
+    )?;
+    // Statements and notices from the fixture index.
+    let index = std::fs::read_to_string(p.fx_dir.join("texts/index.csv"))
+        .map_err(|e| Error::io("read", p.fx_dir.join("texts/index.csv"), e))?;
+    let mut texts = 0;
+    for line in index.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let [kind, version, purpose, format, eff, announces, file] = c[..] else {
+            continue;
+        };
+        let path = p.fx(file);
+        let mut args =
+            vec![kind, "add", "--version", version, "--format", format, "--file", &path, "--effective-from", eff];
+        if kind == "statement" {
+            args.extend(["--purpose", purpose]);
+        } else if !announces.is_empty() {
+            args.extend(["--announces", announces]);
+        }
+        r.step(&format!("store {kind} {version} ({format})"), &args)?;
+        texts += 1;
+    }
+    // The assessments the bases and the receiver's DPIA cite.
+    let index = std::fs::read_to_string(p.fx_dir.join("assessments/index.csv"))
+        .map_err(|e| Error::io("read", p.fx_dir.join("assessments/index.csv"), e))?;
+    for line in index.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        let [kind, reference, version, approver, approved, file] = c[..] else {
+            continue;
+        };
+        let path = p.fx(file);
+        r.step(
+            &format!("register assessment {reference}"),
+            &[
+                "assessment",
+                "add",
+                "--kind",
+                kind,
+                "--ref",
+                reference,
+                "--version",
+                version,
+                "--approver",
+                approver,
+                "--approved-on",
+                approved,
+                "--file",
+                &path,
+            ],
+        )?;
+    }
+    Ok(texts)
+}
+
+/// What each import reported.
+struct Imports {
+    people: Outcome,
+    consents: Outcome,
+    roles: Outcome,
+    bases: Outcome,
+    sent: Outcome,
+    diversity: Outcome,
+    mailchimp: Outcome,
+    again: Outcome,
+}
+
+/// The member register, its evidence and a real export, imported all or nothing (and people.csv a
+/// second time, which changes nothing).
+fn import_files(r: &mut Runner, p: &Paths) -> Result<Imports> {
+    let people = r.step("import the member register", &["person", "import", &p.fx("people.csv")])?;
+    let consents = r.step("import consent evidence", &["consent", "import", &p.fx("consent.csv")])?;
+    let roles = r.step("import roles", &["role", "import", &p.fx("roles.csv")])?;
+    let bases = r.step("import other lawful bases and objections", &["basis", "import", &p.fx("bases.csv")])?;
+    let sent = r.step("import the notice delivery log", &["notice", "send-log", &p.fx("notices-sent.csv")])?;
+    let diversity =
+        r.step("import diversity answers (explicit consent checked)", &["person", "import", &p.fx("diversity.csv")])?;
+    let mailchimp = r.step(
+        "import the Mailchimp audience export",
+        &[
+            "person",
+            "import",
+            &p.fx("exports/mailchimp-audience-export.zip"),
+            "--purpose",
+            "newsletter",
+            "--controllers",
+            OWN,
+            "--statement-version",
+            "NL-2017",
+            "--notice-version",
+            "PN-2017",
+            "--method",
+            "online_checkbox",
+            "--without-consent",
+        ],
+    )?;
+    let again =
+        r.step("import the member register again (changes nothing)", &["person", "import", &p.fx("people.csv")])?;
+
+    Ok(Imports { people, consents, roles, bases, sent, diversity, mailchimp, again })
+}
+
+/// A consent recorded, then withdrawn: withdrawal is as easy as giving.
+fn consent_then_withdrawal(r: &mut Runner, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    // Record a consent, then withdraw it: withdrawal is as easy as giving.
+    let at_grant = (now - chrono::Duration::days(2)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let at_withdraw = (now - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    r.step(
+        "record a consent to the steering group's newsletter",
+        &[
+            "consent",
+            "record",
+            "--person",
+            "M0004",
+            "--purpose",
+            "successor_newsletter",
+            "--controllers",
+            RECEIVER,
+            "--channels",
+            "email",
+            "--at",
+            &at_grant,
+            "--recorded-by",
+            "demo-facilitator",
+            "--method",
+            "paper_signed",
+            "--evidence-ref",
+            "DEMO-FORM-1",
+            "--statement-version",
+            "SN-2025",
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ],
+    )?;
+    r.step(
+        "record its withdrawal",
+        &[
+            "consent",
+            "withdraw",
+            "--person",
+            "M0004",
+            "--purpose",
+            "successor_newsletter",
+            "--at",
+            &at_withdraw,
+            "--recorded-by",
+            "demo-facilitator",
+            "--channels",
+            "email",
+        ],
+    )?;
+    Ok(())
+}
+
+/// A person erased, then a file adding them back (under another reference) refused; returns the
+/// refusal.
+fn erase_and_refuse_readding(r: &mut Runner, p: &Paths) -> Result<String> {
+    // Erase a person, then show that a file adding them back is refused.
+    let victim = "M0100";
+    let row = std::fs::read_to_string(p.fx_dir.join("people.csv"))
+        .map_err(|e| Error::io("read", p.fx_dir.join("people.csv"), e))?
+        .lines()
+        .find(|l| l.starts_with(&format!("{victim},")))
+        .map(String::from)
+        .ok_or_else(|| Error::Internal("fixture person M0100 missing".into()))?;
+    r.step("erase a person (erasure request)", &["person", "erase", victim, "--reason", "erasure request DEMO-1"])?;
+    let readd = p.out.join("re-add-erased-person.csv");
+    let header =
+        "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes";
+    // A different reference, so only the email (matched by its keyed hash) can catch it.
+    let row = row.replacen(victim, "NEW-1", 1);
+    std::fs::write(&readd, format!("{header}\n{row}\n")).map_err(|e| Error::io("write", &readd, e))?;
+    let refused = match r.step("try to add the erased person back", &["person", "import", &readd.display().to_string()])
+    {
+        Err(Error::ImportRefused { rows, .. }) => rows.first().map(|e| e.to_string()).unwrap_or_default(),
+        Err(e) => return Err(e),
+        Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
+    };
+    std::fs::remove_file(&readd).map_err(|e| Error::io("remove", &readd, e))?;
+    Ok(refused)
+}
+
+/// The website account (its password sealed to the custodians) and the documents that change
+/// hands; returns what `document add` reported and the documents' folder.
+fn accounts_and_documents(r: &mut Runner, p: &Paths) -> Result<(Outcome, PathBuf)> {
+    // The accounts and documents that change hands.
+    let secret = p.out.join("website-password.txt");
+    std::fs::write(&secret, "demo-only-password-7f3a").map_err(|e| Error::io("write", &secret, e))?;
+    r.step(
+        "record the website account (its password encrypted to the custodians)",
+        &[
+            "account",
+            "add",
+            "--service",
+            "wordpress",
+            "--url",
+            "https://kscop.example.org/wp-admin",
+            "--login",
+            "kscop-admin",
+            "--personal-data",
+            "website user accounts and comments",
+            "--paid-by",
+            "Brightwater Trust",
+            "--paid-until",
+            "2027-04-30",
+            "--secret-file",
+            &secret.display().to_string(),
+        ],
+    )?;
+    std::fs::remove_file(&secret).map_err(|e| Error::io("remove", &secret, e))?;
+    let docs_dir = p.out.join("documents");
+    std::fs::create_dir_all(&docs_dir).map_err(|e| Error::io("create the folder", &docs_dir, e))?;
+    let mut doc_paths = Vec::new();
+    for name in ["minutes.txt", "notes.md", "page.html", "minutes.docx"] {
+        let to = docs_dir.join(name);
+        std::fs::copy(p.fx_dir.join("redaction").join(name), &to).map_err(|e| Error::io("copy", &to, e))?;
+        doc_paths.push(to.display().to_string());
+    }
+    let mut add = vec!["document", "add", "--classification", "personal", "--category", "minutes"];
+    add.extend(doc_paths.iter().map(String::as_str));
+    let added = r.step("register the documents to hand over", &add)?;
+    Ok((added, docs_dir))
+}
+
+/// The agreement and DPIA recorded, the plan made, every document reviewed, the plan approved and
+/// made again; returns the blockers before review and the final plan.
+fn review_and_approve(r: &mut Runner, added: &Outcome) -> Result<(usize, serde_json::Value)> {
+    r.step(
+        "record the data sharing agreement and DPIA",
+        &["controller", "edit", RECEIVER, "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"],
+    )?;
+    let first = r.step("plan the transfer (nothing is written)", &["transfer", "plan", "--to", RECEIVER])?;
+    let blockers_before = first.data()["blockers"].as_array().map_or(0, Vec::len);
+    for d in added.data().as_array().into_iter().flatten() {
+        let id = d["id"].as_str().unwrap_or_default().to_string();
+        r.step(
+            &format!("review document {id} after its redaction"),
+            &[
+                "document",
+                "review",
+                &id,
+                "--decision",
+                "include",
+                "--reviewer",
+                "dp-lead",
+                "--note",
+                "redaction checked line by line",
+            ],
+        )?;
+    }
+    r.step(
+        "the data protection lead approves the plan",
+        &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
+    )?;
+    let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?.data().into_owned();
+    Ok((blockers_before, plan))
+}
+
+/// The steering group's side: its keys, the bundle written to them, verified and imported.
+struct Handover {
+    group_dir: PathBuf,
+    bundles: PathBuf,
+    bundle_file: String,
+    created: Outcome,
+    verified: Outcome,
+    imported: Outcome,
+    group_register: PathBuf,
+}
+
+/// The steering group makes its keys; the bundle is written to them, and they verify and import it.
+fn bundle_and_receive(r: &mut Runner, p: &Paths) -> Result<Handover> {
+    // The receiving group's keys, the bundle, and the group's check of it.
+    let group_dir = p.out.join("steering-group-keys");
+    let group_dir_s = group_dir.display().to_string();
+    r.step(
+        "the steering group makes its keys (demo only: no passphrase)",
+        &["keys", "new", "--out", &group_dir_s, "--name", "steering-group", "--unprotected"],
+    )?;
+    let bundles = p.out.join("bundle");
+    let bundles_s = bundles.display().to_string();
+    let sign_key = p.keys_dir.join("facilitator-minisign.key").display().to_string();
+    let identity = p.keys_dir.join("facilitator-age.key").display().to_string();
+    let group_pub = group_dir.join("steering-group-age.pub").display().to_string();
+    let created = r.step(
+        "write the bundle, encrypted to the steering group and signed",
+        &[
+            "bundle",
+            "create",
+            "--to",
+            RECEIVER,
+            "--recipient",
+            &group_pub,
+            "--sign-key",
+            &sign_key,
+            "--identity",
+            &identity,
+            "--out",
+            &bundles_s,
+        ],
+    )?;
+    let bundle_file = created.data()["bundle"].as_str().unwrap_or_default().to_string();
+    let verified = r.step(
+        "the steering group verifies every layer of the bundle",
+        &[
+            "bundle",
+            "verify",
+            &bundle_file,
+            "--identity",
+            &group_dir.join("steering-group-age.key").display().to_string(),
+            "--signer",
+            &p.keys_dir.join("facilitator-minisign.pub").display().to_string(),
+        ],
+    )?;
+    let group_register = p.out.join("steering-group").join("register.db");
+    let imported = r.step(
+        "the steering group imports it into its own register, and signs a receipt",
+        &[
+            "bundle",
+            "import",
+            &bundle_file,
+            "--identity",
+            &group_dir.join("steering-group-age.key").display().to_string(),
+            "--signer",
+            &p.keys_dir.join("facilitator-minisign.pub").display().to_string(),
+            "--into",
+            &group_register.display().to_string(),
+            "--custodian",
+            &group_pub,
+            "--sign-key",
+            &group_dir.join("steering-group-minisign.key").display().to_string(),
+        ],
+    )?;
+    Ok(Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register })
+}
+
+/// Consent coverage by purpose and controller, and the suppression list, as the register now has them.
+fn coverage(p: &Paths, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
+    // Summary: consent coverage by purpose and controller.
+    let reg = crate::register::Register::open(&p.register, "demo-facilitator")?;
+    let conn = &reg;
+    let mut summary = String::new();
+    let (live, erased) = people::people_counts(conn)?;
+    let _ = writeln!(summary, "people: {live} in the register, {erased} erased");
+    for (purpose, controller) in [
+        ("newsletter", OWN),
+        ("disclose_to_successor", RECEIVER),
+        ("successor_newsletter", RECEIVER),
+        ("diversity_monitoring", OWN),
+    ] {
+        let refresh = catalogue::purpose(conn, purpose)?.and_then(|p| p.refresh_months);
+        let events = evidence::consents(conn, None, Some(purpose))?;
+        let mut by: std::collections::BTreeMap<&str, i64> = Default::default();
+        let mut i = 0;
+        while i < events.len() {
+            let pid = &events[i].person_id;
+            let mut views = Vec::new();
+            while i < events.len() && &events[i].person_id == pid {
+                views.extend(events[i].view());
+                i += 1;
+            }
+            *by.entry(consent::status(&views, controller, refresh, now).as_str()).or_default() += 1;
+        }
+        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(summary, "{purpose} for {controller}: {}", parts.join(", "));
+    }
+    for (reason, n) in suppression::suppression_counts(conn)? {
+        let _ = writeln!(summary, "suppressed ({reason}): {n}");
+    }
+
+    Ok(summary)
 }
 
 fn indent(s: &str) -> String {
