@@ -70,8 +70,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     };
     let mut r = Runner { ctx: sub, log: String::new(), dispatch };
 
-    let p =
-        Paths { fx_dir: fx, out: out.to_path_buf(), keys_dir: out.join("keys"), register: register.clone() };
+    let p = Paths { fx_dir: fx, out: out.to_path_buf(), keys_dir: out.join("keys"), register: register.clone() };
     let texts = set_up(&mut r, &p)?;
     let Imports { people, consents, roles, bases, sent, diversity, mailchimp, again } = import_files(&mut r, &p)?;
     consent_then_withdrawal(&mut r, ctx.now)?;

@@ -118,277 +118,23 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     let m = &contents.manifest;
     let (custodians, transfer_at, merge) = (o.custodians, o.transfer_at, o.merge);
     let now = fmt_ts(c.now);
-    if !merge {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
-        set_setting(c, "community", &m.community)?;
-        set_setting(c, "hash_key", &hex::encode(key))?;
-        set_setting(c, "objection_window_days", "28")?;
-        set_setting(c, "tombstone_years", "6")?;
-        set_setting(c, "created_at", &now)?;
-    }
-    for ce in &m.controllers {
-        if merge && catalogue::controller(c, &ce.slug)?.is_some() {
-            continue;
-        }
-        catalogue::insert_controller(
-            c,
-            &Controller {
-                id: ce.slug.clone(),
-                slug: ce.slug.clone(),
-                name: ce.name.clone(),
-                kind: ce.kind.clone(),
-                is_self: ce.role == "to" && !merge,
-                contact: None,
-                accountable_person: None,
-                ico_fee_status: None,
-                dsa_ref: None,
-                dpia_ref: None,
-                created_at: now.clone(),
-            },
-        )?;
-    }
-    if !merge {
-        crate::register::catalogue::seed_purposes(c)?;
-    }
-    let source = format!("bundle {} from {}", m.bundle_id, m.from);
-    // People: only confirmed adults in England and Wales are ever sent (R21).
-    let (mut people, mut matched) = (0, 0);
-    let mut ids: HashMap<String, String> = HashMap::new();
-    for row in lines(contents, layout::PEOPLE)? {
-        let old = s(&row, "id").unwrap_or_default();
-        let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
-            Some(id) => {
-                matched += 1;
-                (id.clone(), people::roles(c, Some(&id))?)
-            }
-            None => (insert_received(c, &row, &source, &now)?, Vec::new()),
-        };
-        for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
-            let same = |x: &Role| {
-                x.role == s(r, "role").unwrap_or_default()
-                    && x.hub == s(r, "hub")
-                    && x.from == s(r, "from").unwrap_or_default()
-            };
-            if had.iter().any(same) {
-                continue;
-            }
-            people::insert_role(
-                c,
-                &mut Role {
-                    id: new_id("rol"),
-                    person_id: id.clone(),
-                    person_ref: String::new(),
-                    role: s(r, "role").unwrap_or_default(),
-                    hub: s(r, "hub"),
-                    from: s(r, "from").unwrap_or_default(),
-                    to: s(r, "to"),
-                    designation: s(r, "designation"),
-                    special: false,
-                },
-                c.now,
-            )?;
-        }
-        ids.insert(old, id);
-        people += 1;
-    }
-    // Mailing-list subscribers who did not come with a register entry: name, email, and the
-    // consent they gave (naming this group), so the group can show it (Art 7(1)).
-    let mut list_people = 0;
-    let mut events = 0;
-    let src = format!("bundle:{}", m.bundle_id);
-    let refs: std::collections::HashSet<String> =
-        lines(contents, layout::PEOPLE)?.iter().filter_map(|r| s(r, "ref")).collect();
-    if let Some(bytes) = contents.files.get(layout::MAILING_LIST) {
-        let mut rdr = csv::Reader::from_reader(&bytes[..]);
-        for r in rdr.records().flatten() {
-            let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
-            let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
-            let email = r.get(0).unwrap_or("").to_string();
-            let found = match people::person(c, &reference)? {
-                Some(p) => Some(p.id),
-                None => known(c, merge, Some(&email))?,
-            };
-            let pid = match found {
-                Some(id) => {
-                    if merge && !refs.contains(&reference) {
-                        matched += 1;
-                    }
-                    id
-                }
-                None if refs.contains(&reference) => continue,
-                None => {
-                    let name = r.get(1).filter(|n| !n.is_empty());
-                    let id = insert_received(
-                        c,
-                        &serde_json::json!({ "ref": reference, "name": name, "email": email }),
-                        &source,
-                        &now,
-                    )?;
-                    list_people += 1;
-                    id
-                }
-            };
-            let ev = &attrs["consent"];
-            let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
-            let grant = ConsentEvent {
-                statement_version: s(ev, "statement_version"),
-                notice_version: s(ev, "notice_version"),
-                method: s(ev, "method").as_deref().and_then(Method::parse),
-                evidence_ref: s(ev, "evidence_ref"),
-                ..ConsentEvent::self_grant(
-                    "successor_newsletter",
-                    list(ev, "controllers"),
-                    at,
-                    format!("{} (sent in bundle {})", m.from, m.bundle_id),
-                )
-            };
-            if evidence::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
-                events += 1;
-            }
-        }
-    }
+    let st = Step {
+        c,
+        contents,
+        m,
+        merge,
+        now: now.clone(),
+        source: format!("bundle {} from {}", m.bundle_id, m.from),
+        src: format!("bundle:{}", m.bundle_id),
+    };
+    set_up(&st)?;
+    let (mut people, mut matched, ids) = people_and_roles(&st)?;
+    let (list_people, mut events) = mailing_list(&st, &mut matched)?;
     people += list_people;
-    for e in lines(contents, layout::CONSENT_EVENTS)? {
-        let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
-        let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
-        let ev = ConsentEvent {
-            purpose: s(&e, "purpose").unwrap_or_default(),
-            action: s(&e, "action").as_deref().and_then(ConsentAction::parse).unwrap_or(ConsentAction::Grant),
-            controllers: list(&e, "controllers"),
-            channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
-            statement_version: s(&e, "statement_version"),
-            notice_version: s(&e, "notice_version"),
-            method: s(&e, "method").as_deref().and_then(Method::parse),
-            evidence_ref: s(&e, "evidence_ref"),
-            at,
-            recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
-            given_by: s(&e, "given_by").as_deref().and_then(GivenBy::parse).unwrap_or(GivenBy::SelfGiven),
-            authority_kind: s(&e, "authority_kind").as_deref().and_then(AuthorityKind::parse),
-            authority_ref: None,
-            verified_by: None,
-            verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
-            support_given: None,
-            told_can_withdraw: e.get("told_can_withdraw").and_then(|x| x.as_bool()).unwrap_or(false),
-            special_categories: list(&e, "special_categories")
-                .iter()
-                .filter_map(|x| SpecialCategory::parse(x))
-                .collect(),
-            context: None,
-        };
-        if catalogue::purpose(c, &ev.purpose)?.is_some()
-            && evidence::insert_consent(c, &pid, &ev, &src, c.now)?.is_some()
-        {
-            events += 1;
-        }
-    }
-    for b in lines(contents, layout::BASES)? {
-        let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
-        evidence::insert_basis(
-            c,
-            &mut BasisEvent {
-                id: new_id("bas"),
-                person_id: pid,
-                person_ref: String::new(),
-                purpose: s(&b, "purpose").unwrap_or_default(),
-                action: s(&b, "action").unwrap_or_else(|| "record".into()),
-                basis: s(&b, "basis"),
-                controllers: list(&b, "controllers"),
-                assessment_ref: s(&b, "assessment_ref"),
-                decided_by: s(&b, "decided_by").unwrap_or_default(),
-                decided_at: s(&b, "decided_at").unwrap_or_default(),
-            },
-            c.now,
-        )?;
-    }
-    // Suppression, with the sender's key kept so every check uses it too.
-    let key_doc: serde_json::Value =
-        serde_json::from_slice(contents.files.get(layout::SUPPRESSION_KEY).map(Vec::as_slice).unwrap_or(b"{}"))
-            .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
-    if let Some(k) = s(&key_doc, "key_hex") {
-        let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&keys).unwrap_or_default())?;
-    }
-    let mut suppression = 0;
-    if let Some(bytes) = contents.files.get(layout::SUPPRESSION) {
-        let mut rdr = csv::Reader::from_reader(&bytes[..]);
-        for r in rdr.records().flatten() {
-            if suppression::suppress(
-                c,
-                r.get(0).unwrap_or(""),
-                r.get(1).unwrap_or(""),
-                r.get(2).unwrap_or(""),
-                &format!("inherited: {}", m.from),
-            )? {
-                suppression += 1;
-            }
-        }
-    }
-    // Accounts, re-encrypted to the group's custodians, each with a rotation task.
-    let accounts: Vec<serde_json::Value> =
-        serde_json::from_slice(contents.files.get(layout::ACCOUNTS).map(Vec::as_slice).unwrap_or(b"[]"))
-            .unwrap_or_default();
-    if !merge && !accounts.is_empty() && custodians.is_empty() {
-        return Err(Error::bad(
-            "--custodian",
-            "the bundle carries account secrets: name at least one custodian (age recipient) to encrypt them to",
-        ));
-    }
-    for r in custodians {
-        accounts::add_custodian(c, &r.to_string(), None, &now)?;
-    }
-    // Merging: secrets go to every current custodian of the register, the new ones included.
-    let custodians: Vec<age::x25519::Recipient> =
-        if merge { accounts::current_recipients(c)? } else { custodians.to_vec() };
-    if !accounts.is_empty() && custodians.is_empty() {
-        return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
-    }
-    let names: Vec<String> = custodians.iter().map(|r| r.to_string()).collect();
-    let mut tasks = Vec::new();
-    let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
-    for a in &accounts {
-        let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
-        let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
-        let acc = accounts::Account {
-            id: s(a, "id").unwrap_or_else(|| new_id("acc")),
-            service: s(a, "service").unwrap_or_else(|| "other".into()),
-            url: s(a, "url").unwrap_or_default(),
-            login: s(a, "login").unwrap_or_default(),
-            personal_data: s(a, "personal_data"),
-            paid_by: s(a, "paid_by"),
-            paid_until: s(a, "paid_until"),
-            recovery_email: s(a, "recovery_email"),
-            recovery_phone: s(a, "recovery_phone"),
-            two_factor: s(a, "two_factor"),
-            secret_recipients: names.clone(),
-            created_at: now.clone(),
-            secret_updated_at: now.clone(),
-            rotations: Vec::new(),
-        };
-        if merge && accounts::accounts(c)?.iter().any(|a| a.id == acc.id) {
-            accounts::set_secret(c, &acc.id, &ct, &names, &now)?;
-        } else {
-            accounts::insert_account(c, &acc, &ct)?;
-        }
-        let (t, _) = tasks::add_task(
-            c,
-            "rotate_account",
-            &acc.id,
-            &format!(
-                "Rotate the {} account {}: password, recovery email and phone, two-factor, remove the old admins",
-                acc.service, acc.url
-            ),
-            "handed over: the outgoing controller's people knew its secrets (R18)",
-            &due_rotation,
-            &now,
-        )?;
-        tasks.push(t);
-    }
+    events += consent_history(&st, &ids)?;
+    other_bases(&st, &ids)?;
+    let suppression = inherit_suppression(&st)?;
+    let (accounts, mut tasks) = accounts_to_rotate(&st, custodians)?;
     // Art 14: everyone new to the group, within a month, and at the latest at its first message.
     let new_people = people - matched;
     if new_people > 0 {
@@ -421,7 +167,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             ciphertext_sha256: o.ciphertext_sha256.clone(),
             signer_key_id: m.signer_key_id.clone(),
             recipients: Vec::new(),
-            counts: serde_json::json!({ "register": people - list_people, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts.len(), "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
+            counts: serde_json::json!({ "register": people - list_people, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts, "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
         },
     )?;
     imports::record_import(
@@ -435,7 +181,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     c.audit(
         "bundle.import",
         &m.bundle_id,
-        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "consent_events": events, "accounts": accounts.len(), "documents": contents.documents.len(), "suppression": suppression }),
+        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "consent_events": events, "accounts": accounts, "documents": contents.documents.len(), "suppression": suppression }),
     )?;
     Ok(Imported {
         register: String::new(),
@@ -445,11 +191,343 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         people,
         matched_people: matched,
         consent_events: events,
-        accounts: accounts.len(),
+        accounts,
         documents: contents.documents.len(),
         suppression_entries: suppression,
         tasks,
     })
+}
+
+/// What every step of an import reads: the change, the verified contents, whether the bundle merges
+/// into an existing register, and the texts recorded as the source of what it brings.
+struct Step<'a, 'c> {
+    c: &'a Change<'c>,
+    contents: &'a Contents,
+    m: &'a super::write::Manifest,
+    merge: bool,
+    now: String,
+    /// "bundle ID from SLUG", the people's source.
+    source: String,
+    /// "bundle:ID", the consent events' source.
+    src: String,
+}
+
+/// A new register: its settings, both controllers (the receiver its own) and the purpose
+/// catalogue; a merge adds only a controller it does not have.
+fn set_up(st: &Step<'_, '_>) -> Result<()> {
+    let Step { c, m, merge, ref now, .. } = *st;
+    if !merge {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+        set_setting(c, "community", &m.community)?;
+        set_setting(c, "hash_key", &hex::encode(key))?;
+        set_setting(c, "objection_window_days", "28")?;
+        set_setting(c, "tombstone_years", "6")?;
+        set_setting(c, "created_at", now)?;
+    }
+    for ce in &m.controllers {
+        if merge && catalogue::controller(c, &ce.slug)?.is_some() {
+            continue;
+        }
+        catalogue::insert_controller(
+            c,
+            &Controller {
+                id: ce.slug.clone(),
+                slug: ce.slug.clone(),
+                name: ce.name.clone(),
+                kind: ce.kind.clone(),
+                is_self: ce.role == "to" && !merge,
+                contact: None,
+                accountable_person: None,
+                ico_fee_status: None,
+                dsa_ref: None,
+                dpia_ref: None,
+                created_at: now.clone(),
+            },
+        )?;
+    }
+    if !merge {
+        crate::register::catalogue::seed_purposes(c)?;
+    }
+    Ok(())
+}
+
+/// People with their roles: a person whose email the register has already is matched, not added
+/// again, and gets only the roles it does not hold. Returns people, matched, and the sender's
+/// person ids mapped to this register's.
+fn people_and_roles(st: &Step<'_, '_>) -> Result<(usize, usize, HashMap<String, String>)> {
+    let Step { c, contents, merge, ref now, ref source, .. } = *st;
+    // People: only confirmed adults in England and Wales are ever sent (R21).
+    let (mut people, mut matched) = (0, 0);
+    let mut ids: HashMap<String, String> = HashMap::new();
+    for row in lines(contents, layout::PEOPLE)? {
+        let old = s(&row, "id").unwrap_or_default();
+        let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
+            Some(id) => {
+                matched += 1;
+                (id.clone(), people::roles(c, Some(&id))?)
+            }
+            None => (insert_received(c, &row, source, now)?, Vec::new()),
+        };
+        for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
+            let same = |x: &Role| {
+                x.role == s(r, "role").unwrap_or_default()
+                    && x.hub == s(r, "hub")
+                    && x.from == s(r, "from").unwrap_or_default()
+            };
+            if had.iter().any(same) {
+                continue;
+            }
+            people::insert_role(
+                c,
+                &mut Role {
+                    id: new_id("rol"),
+                    person_id: id.clone(),
+                    person_ref: String::new(),
+                    role: s(r, "role").unwrap_or_default(),
+                    hub: s(r, "hub"),
+                    from: s(r, "from").unwrap_or_default(),
+                    to: s(r, "to"),
+                    designation: s(r, "designation"),
+                    special: false,
+                },
+                c.now,
+            )?;
+        }
+        ids.insert(old, id);
+        people += 1;
+    }
+    Ok((people, matched, ids))
+}
+
+/// Mailing-list subscribers who did not come with a register entry, and every subscriber's
+/// consent naming this group. Returns the people added and the consent events recorded.
+fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)> {
+    let Step { c, contents, m, merge, ref now, ref source, .. } = *st;
+    // Mailing-list subscribers who did not come with a register entry: name, email, and the
+    // consent they gave (naming this group), so the group can show it (Art 7(1)).
+    let mut list_people = 0;
+    let mut events = 0;
+    let src = format!("bundle:{}", m.bundle_id);
+    let refs: std::collections::HashSet<String> =
+        lines(contents, layout::PEOPLE)?.iter().filter_map(|r| s(r, "ref")).collect();
+    if let Some(bytes) = contents.files.get(layout::MAILING_LIST) {
+        let mut rdr = csv::Reader::from_reader(&bytes[..]);
+        for r in rdr.records().flatten() {
+            let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
+            let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
+            let email = r.get(0).unwrap_or("").to_string();
+            let found = match people::person(c, &reference)? {
+                Some(p) => Some(p.id),
+                None => known(c, merge, Some(&email))?,
+            };
+            let pid = match found {
+                Some(id) => {
+                    if merge && !refs.contains(&reference) {
+                        *matched += 1;
+                    }
+                    id
+                }
+                None if refs.contains(&reference) => continue,
+                None => {
+                    let name = r.get(1).filter(|n| !n.is_empty());
+                    let id = insert_received(
+                        c,
+                        &serde_json::json!({ "ref": reference, "name": name, "email": email }),
+                        source,
+                        now,
+                    )?;
+                    list_people += 1;
+                    id
+                }
+            };
+            let ev = &attrs["consent"];
+            let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
+            let grant = ConsentEvent {
+                statement_version: s(ev, "statement_version"),
+                notice_version: s(ev, "notice_version"),
+                method: s(ev, "method").as_deref().and_then(Method::parse),
+                evidence_ref: s(ev, "evidence_ref"),
+                ..ConsentEvent::self_grant(
+                    "successor_newsletter",
+                    list(ev, "controllers"),
+                    at,
+                    format!("{} (sent in bundle {})", m.from, m.bundle_id),
+                )
+            };
+            if evidence::insert_consent(c, &pid, &grant, &src, c.now)?.is_some() {
+                events += 1;
+            }
+        }
+    }
+    Ok((list_people, events))
+}
+
+/// The consent history of the people received; returns the events recorded.
+fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, String>) -> Result<usize> {
+    let Step { c, contents, m, ref src, .. } = *st;
+    let mut events = 0;
+    for e in lines(contents, layout::CONSENT_EVENTS)? {
+        let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
+        let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
+        let ev = ConsentEvent {
+            purpose: s(&e, "purpose").unwrap_or_default(),
+            action: s(&e, "action").as_deref().and_then(ConsentAction::parse).unwrap_or(ConsentAction::Grant),
+            controllers: list(&e, "controllers"),
+            channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
+            statement_version: s(&e, "statement_version"),
+            notice_version: s(&e, "notice_version"),
+            method: s(&e, "method").as_deref().and_then(Method::parse),
+            evidence_ref: s(&e, "evidence_ref"),
+            at,
+            recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
+            given_by: s(&e, "given_by").as_deref().and_then(GivenBy::parse).unwrap_or(GivenBy::SelfGiven),
+            authority_kind: s(&e, "authority_kind").as_deref().and_then(AuthorityKind::parse),
+            authority_ref: None,
+            verified_by: None,
+            verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
+            support_given: None,
+            told_can_withdraw: e.get("told_can_withdraw").and_then(|x| x.as_bool()).unwrap_or(false),
+            special_categories: list(&e, "special_categories")
+                .iter()
+                .filter_map(|x| SpecialCategory::parse(x))
+                .collect(),
+            context: None,
+        };
+        if catalogue::purpose(c, &ev.purpose)?.is_some()
+            && evidence::insert_consent(c, &pid, &ev, src, c.now)?.is_some()
+        {
+            events += 1;
+        }
+    }
+    Ok(events)
+}
+
+/// The other lawful bases (and objections, restrictions) of the people received.
+fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, String>) -> Result<()> {
+    let Step { c, contents, .. } = *st;
+    for b in lines(contents, layout::BASES)? {
+        let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
+        evidence::insert_basis(
+            c,
+            &mut BasisEvent {
+                id: new_id("bas"),
+                person_id: pid,
+                person_ref: String::new(),
+                purpose: s(&b, "purpose").unwrap_or_default(),
+                action: s(&b, "action").unwrap_or_else(|| "record".into()),
+                basis: s(&b, "basis"),
+                controllers: list(&b, "controllers"),
+                assessment_ref: s(&b, "assessment_ref"),
+                decided_by: s(&b, "decided_by").unwrap_or_default(),
+                decided_at: s(&b, "decided_at").unwrap_or_default(),
+            },
+            c.now,
+        )?;
+    }
+    Ok(())
+}
+
+/// The sender's suppression list and its key, kept so every later check uses them too; returns the
+/// entries added.
+fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
+    let Step { c, contents, m, .. } = *st;
+    // Suppression, with the sender's key kept so every check uses it too.
+    let key_doc: serde_json::Value =
+        serde_json::from_slice(contents.files.get(layout::SUPPRESSION_KEY).map(Vec::as_slice).unwrap_or(b"{}"))
+            .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
+    if let Some(k) = s(&key_doc, "key_hex") {
+        let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&keys).unwrap_or_default())?;
+    }
+    let mut suppression = 0;
+    if let Some(bytes) = contents.files.get(layout::SUPPRESSION) {
+        let mut rdr = csv::Reader::from_reader(&bytes[..]);
+        for r in rdr.records().flatten() {
+            if suppression::suppress(
+                c,
+                r.get(0).unwrap_or(""),
+                r.get(1).unwrap_or(""),
+                r.get(2).unwrap_or(""),
+                &format!("inherited: {}", m.from),
+            )? {
+                suppression += 1;
+            }
+        }
+    }
+    Ok(suppression)
+}
+
+/// The accounts, their secrets re-encrypted to the group's custodians, each with a rotation task.
+/// Returns how many accounts came and the tasks made.
+fn accounts_to_rotate(st: &Step<'_, '_>, custodians: &[age::x25519::Recipient]) -> Result<(usize, Vec<String>)> {
+    let Step { c, contents, merge, ref now, .. } = *st;
+    // Accounts, re-encrypted to the group's custodians, each with a rotation task.
+    let accounts: Vec<serde_json::Value> =
+        serde_json::from_slice(contents.files.get(layout::ACCOUNTS).map(Vec::as_slice).unwrap_or(b"[]"))
+            .unwrap_or_default();
+    if !merge && !accounts.is_empty() && custodians.is_empty() {
+        return Err(Error::bad(
+            "--custodian",
+            "the bundle carries account secrets: name at least one custodian (age recipient) to encrypt them to",
+        ));
+    }
+    for r in custodians {
+        accounts::add_custodian(c, &r.to_string(), None, now)?;
+    }
+    // Merging: secrets go to every current custodian of the register, the new ones included.
+    let custodians: Vec<age::x25519::Recipient> =
+        if merge { accounts::current_recipients(c)? } else { custodians.to_vec() };
+    if !accounts.is_empty() && custodians.is_empty() {
+        return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
+    }
+    let names: Vec<String> = custodians.iter().map(|r| r.to_string()).collect();
+    let mut tasks = Vec::new();
+    let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
+    for a in &accounts {
+        let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
+        let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
+        let acc = accounts::Account {
+            id: s(a, "id").unwrap_or_else(|| new_id("acc")),
+            service: s(a, "service").unwrap_or_else(|| "other".into()),
+            url: s(a, "url").unwrap_or_default(),
+            login: s(a, "login").unwrap_or_default(),
+            personal_data: s(a, "personal_data"),
+            paid_by: s(a, "paid_by"),
+            paid_until: s(a, "paid_until"),
+            recovery_email: s(a, "recovery_email"),
+            recovery_phone: s(a, "recovery_phone"),
+            two_factor: s(a, "two_factor"),
+            secret_recipients: names.clone(),
+            created_at: now.clone(),
+            secret_updated_at: now.clone(),
+            rotations: Vec::new(),
+        };
+        if merge && accounts::accounts(c)?.iter().any(|a| a.id == acc.id) {
+            accounts::set_secret(c, &acc.id, &ct, &names, now)?;
+        } else {
+            accounts::insert_account(c, &acc, &ct)?;
+        }
+        let (t, _) = tasks::add_task(
+            c,
+            "rotate_account",
+            &acc.id,
+            &format!(
+                "Rotate the {} account {}: password, recovery email and phone, two-factor, remove the old admins",
+                acc.service, acc.url
+            ),
+            "handed over: the outgoing controller's people knew its secrets (R18)",
+            &due_rotation,
+            now,
+        )?;
+        tasks.push(t);
+    }
+    Ok((accounts.len(), tasks))
 }
 
 /// The folder documents go into, beside the register.
