@@ -157,6 +157,9 @@ fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
     )
 }
 
+/// A file of the bag held in memory: its path in the bag and its bytes.
+type NamedBytes = (String, Vec<u8>);
+
 /// Everything `create` needs.
 pub struct Request<'a> {
     pub plan: &'a Plan,
@@ -200,38 +203,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     }
     // Payload contents held in memory are the small structured files; documents stream from disk
     // or are redacted one at a time.
-    let mut small: Vec<(String, Vec<u8>)> = vec![
-        (layout::PEOPLE.into(), jsonl(&p.rows)),
-        (layout::CONSENT_EVENTS.into(), jsonl(&carried.consent_events)),
-        (layout::BASES.into(), jsonl(&carried.bases)),
-        (layout::MAILING_LIST.into(), csv_bytes(&["email", "name", "attributes"], &carried.mailing_list)?),
-        (layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?),
-    ];
-    let key = &carried.suppression_key_hex;
-    small.push((
-        layout::SUPPRESSION_KEY.into(),
-        serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "HMAC-SHA256 of the normalised email (trimmed, NFC, lower case)", "key_hex": key }))
-            .unwrap_or_default(),
-    ));
-    let mut accounts = Vec::new();
-    if !carried.accounts.is_empty() {
-        let ids = req.identity.as_ref().ok_or_else(|| {
-            Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
-        })?;
-        for CarriedAccount { account: a, sealed_secret } in &carried.accounts {
-            let plain = crate::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
-            accounts.push(serde_json::json!({
-                "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
-                "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
-                "recovery_phone": a.recovery_phone, "two_factor": a.two_factor,
-                "secret": String::from_utf8_lossy(&plain),
-            }));
-        }
-    }
-    small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
-    small.push((layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
-    let community = &carried.community;
-    small.push((layout::LETTER.into(), letter(p, &req.bundle_id, community).into_bytes()));
+    let small = small_files(req)?;
 
     // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread,
     // which also takes the BLAKE2b prehash the signature covers) → the temp file (a third: its
@@ -274,123 +246,10 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
         let w = zip.add_bytes(&format!("{bag}/{path}"), bytes, true).map_err(io)?;
         files.push(Written { name: path.clone(), ..w });
     }
-    let mut report = BTreeMap::new();
-    for d in p.documents.iter().filter(|d| d.included) {
-        let doc = carried
-            .documents
-            .get(&d.id)
-            .ok_or_else(|| Error::Internal(format!("document {} is planned but not carried", d.id)))?;
-        let safe: String =
-            d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-        let path = format!("{}{}-{safe}", layout::DOCUMENTS, d.id);
-        let w = match d.state.as_str() {
-            "redacted" => {
-                let (bytes, sha) = plan::read_source(Path::new(&doc.path))
-                    .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
-                unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
-                let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
-                zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
-            }
-            "redacted_copy" => {
-                let r =
-                    doc.redacted_copy_path.as_deref().ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
-                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;
-                unchanged(&d.id, &d.file_name, &w.sha256, d.redacted_sha256.as_deref().unwrap_or_default())?;
-                w
-            }
-            // Text is deflated (held in memory up to DEFLATE_IN_MEMORY; larger files are stored,
-            // since every local header carries its sizes); compressed formats are stored.
-            _ if !compressed(&d.file_name)
-                && std::fs::metadata(&doc.path).is_ok_and(|m| m.len() <= DEFLATE_IN_MEMORY) =>
-            {
-                let bytes = std::fs::read(&doc.path).map_err(|e| Error::io("read", Path::new(&doc.path), e))?;
-                let w = zip.add_bytes(&format!("{bag}/{path}"), &bytes, true).map_err(io)?;
-                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
-                w
-            }
-            _ => {
-                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?;
-                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
-                w
-            }
-        };
-        report.insert(path.clone(), serde_json::json!({ "document": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions }));
-        files.push(Written { name: path, ..w });
-    }
+    let report = write_documents(&mut zip, req, &bag, &mut files, &io)?;
 
     // Tag files: the signed manifest, BagIt declarations and manifests.
-    let (size, root) = carried.audit_head;
-    let (seed, _) = req.sign_key.ed25519();
-    let checkpoint =
-        super::checkpoint::sign(&super::checkpoint::body(&audit::origin(&p.from), size as i64, &root), &p.from, &seed);
-    let counts = serde_json::json!({
-        "register_included": p.totals.register_included,
-        "mailing_list_included": p.totals.mailing_list_included,
-        "register_by_reason": p.totals.register_by_reason,
-        "mailing_list_by_reason": p.totals.mailing_list_by_reason,
-        "fields_stripped": p.totals.fields_stripped,
-        "special_category_records_included": p.totals.special_category_records_included,
-        "documents": p.totals.documents_included,
-        "accounts": p.totals.accounts,
-    });
-    let manifest = Manifest {
-        format: "handover-bundle".into(),
-        format_version: FORMAT_VERSION,
-        bundle_id: req.bundle_id.clone(),
-        created_at: fmt_ts(req.now),
-        from: p.from.clone(),
-        to: p.receiver.slug.clone(),
-        community: community.clone(),
-        controllers: {
-            let own = carried.from.clone();
-            vec![
-                ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
-                ControllerEntry {
-                    slug: p.receiver.slug.clone(),
-                    name: p.receiver.name.clone(),
-                    kind: p.receiver.kind.clone(),
-                    role: "to".into(),
-                },
-            ]
-        },
-        signer_key_id: req.sign_key.key_id(),
-        plan_digest: p.digest.clone(),
-        fields: serde_json::to_value(&p.fields).unwrap_or_default(),
-        counts: counts.clone(),
-        files: files
-            .iter()
-            .map(|w| FileEntry { path: w.name.clone(), size: w.size, sha256: w.sha256.clone() })
-            .collect(),
-        audit_checkpoint: checkpoint,
-    };
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
-    let manifest_sig = req.sign_key.sign(&manifest_bytes[..], &format!("handover.json of bundle {}", req.bundle_id))?;
-    let redaction = serde_json::to_vec_pretty(&report).unwrap_or_default();
-    let payload_bytes: u64 = files.iter().map(|w| w.size).sum();
-    let manifest_txt: String = files.iter().map(|w| format!("{}  {}\n", w.sha256, w.name)).collect();
-    let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
-    let bag_info = format!(
-        "Bag-Software-Agent: handover {}\nBagging-Date: {}\nExternal-Identifier: {}\nSource-Organization: {}\nPayload-Oxum: {}.{}\n",
-        env!("CARGO_PKG_VERSION"),
-        req.now.date_naive(),
-        req.bundle_id,
-        carried.from.name.replace(['\n', '\r'], " "),
-        payload_bytes,
-        files.len()
-    );
-    let mut tags: Vec<(String, Vec<u8>)> = vec![
-        (layout::MANIFEST.into(), manifest_bytes),
-        (layout::MANIFEST_SIG.into(), manifest_sig.into_bytes()),
-        (layout::REDACTION_REPORT.into(), redaction),
-        (layout::PAYLOAD_MANIFEST.into(), manifest_txt.into_bytes()),
-        (layout::BAGIT.into(), bagit.into_bytes()),
-        (layout::BAG_INFO.into(), bag_info.into_bytes()),
-    ];
-    let tag_manifest: String = tags
-        .iter()
-        .map(|(n, b)| format!("{}  {n}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))))
-        .collect();
-    tags.push((layout::TAG_MANIFEST.into(), tag_manifest.into_bytes()));
+    let (tags, counts, payload_bytes) = tag_files(req, &files, &report)?;
     for (n, b) in &tags {
         zip.add_bytes(&format!("{bag}/{n}"), b, true).map_err(io)?;
     }
@@ -410,24 +269,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     )?;
     let recipients: Vec<String> =
         req.recipients.iter().map(|r| crate::keys::fingerprint(r.to_string().as_bytes())).collect();
-    let record = serde_json::json!({
-        "format": "handover-transfer-record",
-        "format_version": FORMAT_VERSION,
-        "transfer_id": req.bundle_id,
-        "created_at": fmt_ts(req.now),
-        "from": serde_json::to_value(&carried.from).unwrap_or_default(),
-        "to": serde_json::to_value(&carried.to).unwrap_or_default(),
-        "plan_date": p.date,
-        "plan_digest": p.digest,
-        "approval": p.approval,
-        "lawful_basis": { "register": "disclose_to_successor: consent naming the receiver, or legitimate interests with LIA and notice", "mailing_list": "successor_newsletter: consent naming the receiver" },
-        "fields": p.fields,
-        "counts": counts,
-        "accounts": p.accounts,
-        "documents": p.documents.iter().filter(|d| d.included).map(|d| serde_json::json!({ "id": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions })).collect::<Vec<_>>(),
-        "bundle": { "file": layout::bundle_file(&req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
-        "receiver_art14_notice_due": (req.now.date_naive().checked_add_months(chrono::Months::new(1))).map(|d| d.to_string()),
-    });
+    let record = transfer_record(req, &counts, &ct_sha, &recipients);
     let record_bytes = serde_json::to_vec_pretty(&record).map_err(|e| Error::Internal(e.to_string()))?;
     let record_sig = req.sign_key.sign(&record_bytes[..], &format!("transfer record {}", req.bundle_id))?;
     let paths = [
@@ -476,6 +318,219 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     }
     std::fs::rename(&tmp.0, &final_bundle).map_err(|e| Error::io("rename into", &final_bundle, e))?;
     Ok(created)
+}
+
+/// The bag's tag files: the signed manifest (with the audit log's signed checkpoint) and its
+/// signature, the redaction report, and the BagIt declaration, metadata and manifests. Returns
+/// them with the counts the manifest states and the payload's size.
+fn tag_files(
+    req: &Request<'_>,
+    files: &[Written],
+    report: &BTreeMap<String, serde_json::Value>,
+) -> Result<(Vec<NamedBytes>, serde_json::Value, u64)> {
+    let (p, carried) = (req.plan, req.carried);
+    let (size, root) = carried.audit_head;
+    let (seed, _) = req.sign_key.ed25519();
+    let checkpoint =
+        super::checkpoint::sign(&super::checkpoint::body(&audit::origin(&p.from), size as i64, &root), &p.from, &seed);
+    let counts = serde_json::json!({
+        "register_included": p.totals.register_included,
+        "mailing_list_included": p.totals.mailing_list_included,
+        "register_by_reason": p.totals.register_by_reason,
+        "mailing_list_by_reason": p.totals.mailing_list_by_reason,
+        "fields_stripped": p.totals.fields_stripped,
+        "special_category_records_included": p.totals.special_category_records_included,
+        "documents": p.totals.documents_included,
+        "accounts": p.totals.accounts,
+    });
+    let manifest = Manifest {
+        format: "handover-bundle".into(),
+        format_version: FORMAT_VERSION,
+        bundle_id: req.bundle_id.clone(),
+        created_at: fmt_ts(req.now),
+        from: p.from.clone(),
+        to: p.receiver.slug.clone(),
+        community: carried.community.clone(),
+        controllers: {
+            let own = carried.from.clone();
+            vec![
+                ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
+                ControllerEntry {
+                    slug: p.receiver.slug.clone(),
+                    name: p.receiver.name.clone(),
+                    kind: p.receiver.kind.clone(),
+                    role: "to".into(),
+                },
+            ]
+        },
+        signer_key_id: req.sign_key.key_id(),
+        plan_digest: p.digest.clone(),
+        fields: serde_json::to_value(&p.fields).unwrap_or_default(),
+        counts: counts.clone(),
+        files: files
+            .iter()
+            .map(|w| FileEntry { path: w.name.clone(), size: w.size, sha256: w.sha256.clone() })
+            .collect(),
+        audit_checkpoint: checkpoint,
+    };
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    let manifest_sig = req.sign_key.sign(&manifest_bytes[..], &format!("handover.json of bundle {}", req.bundle_id))?;
+    let redaction = serde_json::to_vec_pretty(report).unwrap_or_default();
+    let payload_bytes: u64 = files.iter().map(|w| w.size).sum();
+    let manifest_txt: String = files.iter().map(|w| format!("{}  {}\n", w.sha256, w.name)).collect();
+    let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_string();
+    let bag_info = format!(
+        "Bag-Software-Agent: handover {}\nBagging-Date: {}\nExternal-Identifier: {}\nSource-Organization: {}\nPayload-Oxum: {}.{}\n",
+        env!("CARGO_PKG_VERSION"),
+        req.now.date_naive(),
+        req.bundle_id,
+        carried.from.name.replace(['\n', '\r'], " "),
+        payload_bytes,
+        files.len()
+    );
+    let mut tags: Vec<(String, Vec<u8>)> = vec![
+        (layout::MANIFEST.into(), manifest_bytes),
+        (layout::MANIFEST_SIG.into(), manifest_sig.into_bytes()),
+        (layout::REDACTION_REPORT.into(), redaction),
+        (layout::PAYLOAD_MANIFEST.into(), manifest_txt.into_bytes()),
+        (layout::BAGIT.into(), bagit.into_bytes()),
+        (layout::BAG_INFO.into(), bag_info.into_bytes()),
+    ];
+    let tag_manifest: String = tags
+        .iter()
+        .map(|(n, b)| format!("{}  {n}\n", hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b))))
+        .collect();
+    tags.push((layout::TAG_MANIFEST.into(), tag_manifest.into_bytes()));
+    Ok((tags, counts, payload_bytes))
+}
+
+/// The signed transfer record for the data protection lead: who, when, on what basis, what went
+/// (counts, fields, documents, accounts), the approval and the bundle's digest. No personal data.
+fn transfer_record(
+    req: &Request<'_>,
+    counts: &serde_json::Value,
+    ct_sha: &str,
+    recipients: &[String],
+) -> serde_json::Value {
+    let (p, carried) = (req.plan, req.carried);
+    serde_json::json!({
+        "format": "handover-transfer-record",
+        "format_version": FORMAT_VERSION,
+        "transfer_id": req.bundle_id,
+        "created_at": fmt_ts(req.now),
+        "from": serde_json::to_value(&carried.from).unwrap_or_default(),
+        "to": serde_json::to_value(&carried.to).unwrap_or_default(),
+        "plan_date": p.date,
+        "plan_digest": p.digest,
+        "approval": p.approval,
+        "lawful_basis": { "register": "disclose_to_successor: consent naming the receiver, or legitimate interests with LIA and notice", "mailing_list": "successor_newsletter: consent naming the receiver" },
+        "fields": p.fields,
+        "counts": counts,
+        "accounts": p.accounts,
+        "documents": p.documents.iter().filter(|d| d.included).map(|d| serde_json::json!({ "id": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions })).collect::<Vec<_>>(),
+        "bundle": { "file": layout::bundle_file(&req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
+        "receiver_art14_notice_due": (req.now.date_naive().checked_add_months(chrono::Months::new(1))).map(|d| d.to_string()),
+    })
+}
+
+/// The included documents, into the zip: redacted on the way, or the reviewer's redacted copy, or
+/// as they are; each refused unless its digest is the one registered or reviewed. Returns the
+/// redaction report (counts per document, never the text).
+fn write_documents<W: std::io::Write>(
+    zip: &mut Writer<W>,
+    req: &Request<'_>,
+    bag: &str,
+    files: &mut Vec<Written>,
+    io: &dyn Fn(std::io::Error) -> Error,
+) -> Result<BTreeMap<String, serde_json::Value>> {
+    let (p, carried) = (req.plan, req.carried);
+    let mut report = BTreeMap::new();
+    for d in p.documents.iter().filter(|d| d.included) {
+        let doc = carried
+            .documents
+            .get(&d.id)
+            .ok_or_else(|| Error::Internal(format!("document {} is planned but not carried", d.id)))?;
+        let safe: String =
+            d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+        let path = format!("{}{}-{safe}", layout::DOCUMENTS, d.id);
+        let w = match d.state.as_str() {
+            "redacted" => {
+                let (bytes, sha) = plan::read_source(Path::new(&doc.path))
+                    .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
+                unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
+                let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
+                zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
+            }
+            "redacted_copy" => {
+                let r =
+                    doc.redacted_copy_path.as_deref().ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
+                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, d.redacted_sha256.as_deref().unwrap_or_default())?;
+                w
+            }
+            // Text is deflated (held in memory up to DEFLATE_IN_MEMORY; larger files are stored,
+            // since every local header carries its sizes); compressed formats are stored.
+            _ if !compressed(&d.file_name)
+                && std::fs::metadata(&doc.path).is_ok_and(|m| m.len() <= DEFLATE_IN_MEMORY) =>
+            {
+                let bytes = std::fs::read(&doc.path).map_err(|e| Error::io("read", Path::new(&doc.path), e))?;
+                let w = zip.add_bytes(&format!("{bag}/{path}"), &bytes, true).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
+                w
+            }
+            _ => {
+                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?;
+                unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
+                w
+            }
+        };
+        report.insert(path.clone(), serde_json::json!({ "document": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions }));
+        files.push(Written { name: path, ..w });
+    }
+
+    Ok(report)
+}
+
+/// The bag's structured payload files, held in memory: people, consent history, bases, the mailing
+/// list, the suppression list and its key, the accounts (their secrets opened with the custodian's
+/// identity), the statistics and the letter.
+fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
+    let p = req.plan;
+    let carried = req.carried;
+    let mut small: Vec<(String, Vec<u8>)> = vec![
+        (layout::PEOPLE.into(), jsonl(&p.rows)),
+        (layout::CONSENT_EVENTS.into(), jsonl(&carried.consent_events)),
+        (layout::BASES.into(), jsonl(&carried.bases)),
+        (layout::MAILING_LIST.into(), csv_bytes(&["email", "name", "attributes"], &carried.mailing_list)?),
+        (layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?),
+    ];
+    let key = &carried.suppression_key_hex;
+    small.push((
+        layout::SUPPRESSION_KEY.into(),
+        serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "HMAC-SHA256 of the normalised email (trimmed, NFC, lower case)", "key_hex": key }))
+            .unwrap_or_default(),
+    ));
+    let mut accounts = Vec::new();
+    if !carried.accounts.is_empty() {
+        let ids = req.identity.as_ref().ok_or_else(|| {
+            Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
+        })?;
+        for CarriedAccount { account: a, sealed_secret } in &carried.accounts {
+            let plain = crate::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
+            accounts.push(serde_json::json!({
+                "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
+                "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
+                "recovery_phone": a.recovery_phone, "two_factor": a.two_factor,
+                "secret": String::from_utf8_lossy(&plain),
+            }));
+        }
+    }
+    small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
+    small.push((layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
+    let community = &carried.community;
+    small.push((layout::LETTER.into(), letter(p, &req.bundle_id, community).into_bytes()));
+
+    Ok(small)
 }
 
 /// Text documents up to this size are deflated in memory; larger ones are stored.
