@@ -150,6 +150,31 @@ fn contents(
         .map_err(|e| Fail("decryption", Some(name.clone()), e.why().to_string()))?;
     // 3. The zip, read from the decrypted stream.
     let mut zip = Reader::new(plain, Limits::default());
+    let Entries { tags, kept, payload } = read_zip(&mut zip)?;
+    // 4. The inner signature.
+    let m = signed_manifest(&tags, signer)?;
+    v.bundle_id = Some(m.bundle_id.clone());
+    v.from = Some(m.from.clone());
+    v.to = Some(m.to.clone());
+    // 5. Every payload file against the signed manifest, and nothing else.
+    payload_as_signed(&m, &tags, &payload)?;
+    v.files = m.files.len();
+    v.payload_bytes = m.files.iter().map(|f| f.size).sum();
+    // 6. Shapes and 7. rules.
+    shapes_and_rules(&m, &tags, &kept)
+}
+
+/// What the zip holds: the tag files and the structured payload files (in memory), and every
+/// payload file's size and SHA-256.
+struct Entries {
+    tags: BTreeMap<String, Vec<u8>>,
+    kept: BTreeMap<String, Vec<u8>>,
+    payload: BTreeMap<String, (u64, String)>,
+}
+
+/// Layer 3, the zip, read from the decrypted stream: one top folder, nothing outside `data/` but the
+/// format's tag files; every payload file hashed as it streams.
+fn read_zip<R: std::io::Read>(zip: &mut Reader<R>) -> Result<Entries, Fail> {
     let mut bag: Option<String> = None;
     let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut kept: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -207,7 +232,12 @@ fn contents(
             ));
         }
     }
-    // 4. The inner signature.
+    Ok(Entries { tags, kept, payload })
+}
+
+/// Layer 4, the inner signature over `handover.json` by the expected signer, and the manifest's
+/// format.
+fn signed_manifest(tags: &BTreeMap<String, Vec<u8>>, signer: &minisign::PublicKey) -> Result<Manifest, Fail> {
     let manifest_bytes = tags
         .get(layout::MANIFEST)
         .ok_or_else(|| Fail("inner_signature", Some(layout::MANIFEST.into()), "missing".into()))?;
@@ -227,10 +257,16 @@ fn contents(
             format!("format {} version {} is not one this handover reads", m.format, m.format_version),
         ));
     }
-    v.bundle_id = Some(m.bundle_id.clone());
-    v.from = Some(m.from.clone());
-    v.to = Some(m.to.clone());
-    // 5. Every payload file against the signed manifest, and nothing else.
+    Ok(m)
+}
+
+/// Layer 5, every payload file against the signed manifest (size and SHA-256, nothing missing,
+/// nothing extra), with the BagIt declaration and manifests.
+fn payload_as_signed(
+    m: &Manifest,
+    tags: &BTreeMap<String, Vec<u8>>,
+    payload: &BTreeMap<String, (u64, String)>,
+) -> Result<(), Fail> {
     let listed: BTreeMap<&str, &FileEntry> = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
     if listed.len() != m.files.len() {
         return Err(Fail("contents", Some(layout::MANIFEST.into()), "a file is listed twice".into()));
@@ -274,9 +310,15 @@ fn contents(
     if tags[layout::BAGIT] != b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
         return Err(Fail("contents", Some(layout::BAGIT.into()), "not the BagIt 1.0 declaration".into()));
     }
-    v.files = m.files.len();
-    v.payload_bytes = m.files.iter().map(|f| f.size).sum();
-    // 6. Shapes and 7. rules.
+    Ok(())
+}
+
+/// Layers 6 and 7, the shapes of the structured files and the rules on their content (R1, R3, R5).
+fn shapes_and_rules(
+    m: &Manifest,
+    tags: &BTreeMap<String, Vec<u8>>,
+    kept: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), Fail> {
     let list = kept
         .get(layout::MAILING_LIST)
         .ok_or_else(|| Fail("contents", Some(layout::MAILING_LIST.into()), "missing".into()))?;
