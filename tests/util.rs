@@ -81,9 +81,50 @@ impl TestEnv {
         p.display().to_string()
     }
 
-    /// A register with the two controllers and the fixture statements and notices.
+    /// A register with the two controllers and the fixture statements and notices (a copy of one
+    /// built once per test process).
     pub fn with_texts() -> TestEnv {
+        static TEMPLATE: std::sync::OnceLock<TestEnv> = std::sync::OnceLock::new();
+        TEMPLATE.get_or_init(|| TestEnv::build_texts(TestEnv::template_dir())).copy()
+    }
+
+    /// A register with the whole fixture community imported (a copy of one built once per test
+    /// process: the imports are the slowest set-up the tests share).
+    pub fn with_fixtures() -> TestEnv {
+        static TEMPLATE: std::sync::OnceLock<TestEnv> = std::sync::OnceLock::new();
+        TEMPLATE.get_or_init(|| TestEnv::build_fixtures(TestEnv::build_texts(TestEnv::template_dir()))).copy()
+    }
+
+    /// A folder for a template register, under the build's own scratch folder (a template lives as
+    /// long as the test process, so it is not in /tmp). Its name starts with the process id; the
+    /// templates of processes that have ended are removed.
+    fn template_dir() -> TestEnv {
+        let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("register-templates");
+        std::fs::create_dir_all(&base).expect("create the templates folder");
+        for e in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let pid = name.split('-').next().unwrap_or_default();
+            if !Path::new("/proc").join(pid).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let dir = tempfile::Builder::new().prefix(&format!("{}-", std::process::id())).tempdir_in(&base);
+        TestEnv { dir: dir.expect("template dir") }
+    }
+
+    /// A new folder holding a copy of this one's register.
+    fn copy(&self) -> TestEnv {
         let env = TestEnv::new();
+        for name in ["handover.db", "handover.db-wal"] {
+            let from = self.path().join(name);
+            if from.exists() {
+                std::fs::copy(&from, env.path().join(name)).expect("copy the template register");
+            }
+        }
+        env
+    }
+
+    fn build_texts(env: TestEnv) -> TestEnv {
         env.ok(&["init", "--community", "Test Community", "--controller", "Brightwater Trust"]);
         env.ok(&["controller", "add", "--name", "KSCoP Steering Group", "--kind", "unincorporated_association"]);
         let fx = fixtures();
@@ -124,9 +165,7 @@ impl TestEnv {
         env
     }
 
-    /// A register with the whole fixture community imported.
-    pub fn with_fixtures() -> TestEnv {
-        let env = TestEnv::with_texts();
+    fn build_fixtures(env: TestEnv) -> TestEnv {
         let fx = fixtures();
         let f = |n: &str| fx.join(n).display().to_string();
         env.ok(&["person", "import", &f("people.csv")]);
