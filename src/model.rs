@@ -40,6 +40,13 @@ codes!(
     }
 );
 
+impl Default for Jurisdiction {
+    /// Not known until the person or a record says.
+    fn default() -> Self {
+        Jurisdiction::Unknown
+    }
+}
+
 impl StakeholderGroup {
     /// Groups that reveal health (the person's own, or a relative's for family carers): special category.
     pub fn is_special(self) -> bool {

@@ -19,22 +19,59 @@ pub struct RawPerson {
     pub notes: String,
 }
 
-/// A validated person record (without id and timestamps).
+/// A person's details: everything the register holds about a person besides its own
+/// bookkeeping (id, reference, when the record was made and erased). One shape for validation,
+/// the register's row, an update's comparison and the plan; a field is added here, in
+/// [`validate`], in the register's column list and in the CSV and flag inputs.
+#[derive(Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Details {
+    /// The person's name (`None` only once erased).
+    pub name: Option<String>,
+    /// Their email address as given.
+    pub email: Option<String>,
+    /// The email normalised for matching (never shown).
+    #[serde(skip)]
+    pub email_norm: Option<String>,
+    /// Their phone number.
+    pub phone: Option<String>,
+    /// The organisation they work for.
+    pub organisation: Option<String>,
+    /// Their stakeholder group.
+    pub stakeholder_group: Option<StakeholderGroup>,
+    /// The local hub they belong to.
+    pub hub: Option<String>,
+    /// Where they live, for the law that governs capacity and consent (R21).
+    pub jurisdiction: Jurisdiction,
+    /// Whether they are confirmed to be an adult.
+    pub adult_confirmed: bool,
+    /// Where their details came from.
+    pub source: Option<String>,
+    /// The day they joined (YYYY-MM-DD).
+    pub joined_on: Option<String>,
+    /// The facilitator's notes (never transferred).
+    pub notes: Option<String>,
+}
+
+impl std::fmt::Debug for Details {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Details").finish_non_exhaustive()
+    }
+}
+
+/// A validated person record: the reference it gives (if any) and its details.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct PersonFields {
+    /// The reference the record gives; a new person without one gets the next free reference.
     pub reference: Option<String>,
-    pub name: String,
-    pub email: Option<String>,
-    pub email_norm: Option<String>,
-    pub phone: Option<String>,
-    pub organisation: Option<String>,
-    pub stakeholder_group: Option<String>,
-    pub hub: Option<String>,
-    pub jurisdiction: String,
-    pub adult_confirmed: bool,
-    pub source: Option<String>,
-    pub joined_on: Option<String>,
-    pub notes: Option<String>,
+    /// The details.
+    pub details: Details,
+}
+
+impl std::ops::Deref for PersonFields {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.details
+    }
 }
 
 impl std::fmt::Debug for PersonFields {
@@ -61,16 +98,20 @@ pub fn validate(raw: &RawPerson) -> Result<PersonFields, Vec<(&'static str, Stri
     {
         p.push(("email", "not an email address (one bare address, like name@example.org)".into()));
     }
-    let stakeholder_group = opt(&raw.stakeholder_group);
-    if let Some(g) = &stakeholder_group
-        && StakeholderGroup::parse(g).is_none()
-    {
-        p.push(("stakeholder_group", format!("unknown group; use {}", StakeholderGroup::list())));
-    }
-    let jurisdiction = opt(&raw.jurisdiction).unwrap_or_else(|| "unknown".into());
-    if Jurisdiction::parse(&jurisdiction).is_none() {
-        p.push(("jurisdiction", format!("unknown jurisdiction; use {}", Jurisdiction::list())));
-    }
+    let stakeholder_group = opt(&raw.stakeholder_group).and_then(|g| {
+        let parsed = StakeholderGroup::parse(&g);
+        if parsed.is_none() {
+            p.push(("stakeholder_group", format!("unknown group; use {}", StakeholderGroup::list())));
+        }
+        parsed
+    });
+    let jurisdiction = match opt(&raw.jurisdiction) {
+        None => Jurisdiction::Unknown,
+        Some(j) => Jurisdiction::parse(&j).unwrap_or_else(|| {
+            p.push(("jurisdiction", format!("unknown jurisdiction; use {}", Jurisdiction::list())));
+            Jurisdiction::Unknown
+        }),
+    };
     let adult_confirmed = match raw.adult_confirmed.trim() {
         "" => false,
         s => parse_yes_no(s).unwrap_or_else(|| {
@@ -95,17 +136,19 @@ pub fn validate(raw: &RawPerson) -> Result<PersonFields, Vec<(&'static str, Stri
     }
     Ok(PersonFields {
         reference,
-        name,
-        email_norm: email.as_deref().map(normalise_email),
-        email: email.map(|e| e.trim().to_string()),
-        phone: opt(&raw.phone),
-        organisation: opt(&raw.organisation),
-        stakeholder_group,
-        hub: opt(&raw.hub),
-        jurisdiction,
-        adult_confirmed,
-        source: opt(&raw.source),
-        joined_on,
-        notes: opt(&raw.notes),
+        details: Details {
+            name: Some(name),
+            email_norm: email.as_deref().map(normalise_email),
+            email: email.map(|e| e.trim().to_string()),
+            phone: opt(&raw.phone),
+            organisation: opt(&raw.organisation),
+            stakeholder_group,
+            hub: opt(&raw.hub),
+            jurisdiction,
+            adult_confirmed,
+            source: opt(&raw.source),
+            joined_on,
+            notes: opt(&raw.notes),
+        },
     })
 }

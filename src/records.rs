@@ -40,24 +40,7 @@ pub fn is_erased_email(conn: &crate::register::Db, email_norm: &str) -> Result<b
 }
 
 fn to_person(id: String, f: &PersonFields, reference: String, created_at: String) -> Person {
-    Person {
-        id,
-        reference,
-        name: (!f.name.is_empty()).then(|| f.name.clone()),
-        email: f.email.clone(),
-        email_norm: f.email_norm.clone(),
-        phone: f.phone.clone(),
-        organisation: f.organisation.clone(),
-        stakeholder_group: f.stakeholder_group.clone(),
-        hub: f.hub.clone(),
-        jurisdiction: f.jurisdiction.clone(),
-        adult_confirmed: f.adult_confirmed,
-        source: f.source.clone(),
-        joined_on: f.joined_on.clone(),
-        notes: f.notes.clone(),
-        created_at,
-        erased_at: None,
-    }
+    Person { id, reference, details: f.details.clone(), created_at, erased_at: None }
 }
 
 /// Add a new person, or update the one with the same ref (or, without a ref, the same email).
@@ -97,18 +80,7 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
         }
         Some(p) => {
             let updated = to_person(p.id.clone(), f, p.reference.clone(), p.created_at.clone());
-            let same = updated.name == p.name
-                && updated.email == p.email
-                && updated.phone == p.phone
-                && updated.organisation == p.organisation
-                && updated.stakeholder_group == p.stakeholder_group
-                && updated.hub == p.hub
-                && updated.jurisdiction == p.jurisdiction
-                && updated.adult_confirmed == p.adult_confirmed
-                && updated.source == p.source
-                && updated.joined_on == p.joined_on
-                && updated.notes == p.notes;
-            if same {
+            if updated.details == p.details {
                 Ok(Ok((Upsert::Unchanged, p.id)))
             } else {
                 people::update_person(c, &updated)?;

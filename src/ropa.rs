@@ -88,7 +88,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             continue;
         }
         for id in &who {
-            if let Some(g) = people.get(id).and_then(|x| x.stakeholder_group.clone()) {
+            if let Some(g) = people.get(id).and_then(|x| x.stakeholder_group.map(|g| g.as_str().to_string())) {
                 groups.insert(g.replace('_', " "));
             }
         }

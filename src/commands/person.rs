@@ -27,9 +27,12 @@ fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Perso
         email: pick(f.email, base.map(|b| &b.email)),
         phone: pick(f.phone, base.map(|b| &b.phone)),
         organisation: pick(f.organisation, base.map(|b| &b.organisation)),
-        stakeholder_group: pick(f.stakeholder_group, base.map(|b| &b.stakeholder_group)),
+        stakeholder_group: f
+            .stakeholder_group
+            .or_else(|| base.and_then(|b| b.stakeholder_group.map(|g| g.as_str().to_string())))
+            .unwrap_or_default(),
         hub: pick(f.hub, base.map(|b| &b.hub)),
-        jurisdiction: f.jurisdiction.or_else(|| base.map(|b| b.jurisdiction.clone())).unwrap_or_default(),
+        jurisdiction: f.jurisdiction.or_else(|| base.map(|b| b.jurisdiction.as_str().to_string())).unwrap_or_default(),
         adult_confirmed: f
             .adult_confirmed
             .or_else(|| base.map(|b| if b.adult_confirmed { "yes".into() } else { "no".into() }))
@@ -46,7 +49,7 @@ fn person_line(p: &Person) -> Vec<String> {
         p.reference.clone(),
         p.name.clone().unwrap_or_else(|| if p.erased_at.is_some() { "[erased]".into() } else { "-".into() }),
         p.email.clone().unwrap_or_else(|| "-".into()),
-        p.stakeholder_group.clone().unwrap_or_else(|| "-".into()),
+        p.stakeholder_group.map_or_else(|| "-".into(), |g| g.as_str().to_string()),
         p.hub.clone().unwrap_or_else(|| "-".into()),
     ]
 }
@@ -370,7 +373,7 @@ pub struct PersonView {
 
 fn special_fields(p: &Person, roles: &[people::Role], diversity: usize) -> Vec<String> {
     let mut v = Vec::new();
-    if p.stakeholder_group.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special) {
+    if p.stakeholder_group.is_some_and(StakeholderGroup::is_special) {
         v.push("stakeholder_group".to_string());
     }
     if p.notes.is_some() {
@@ -415,9 +418,9 @@ fn show_text(v: &PersonView) -> String {
         ("email", o(&p.email)),
         ("phone", o(&p.phone)),
         ("organisation", o(&p.organisation)),
-        ("stakeholder group", o(&p.stakeholder_group)),
+        ("stakeholder group", o(&p.stakeholder_group.map(|g| g.as_str().to_string()))),
         ("hub", o(&p.hub)),
-        ("jurisdiction", p.jurisdiction.clone()),
+        ("jurisdiction", p.jurisdiction.as_str().to_string()),
         ("adult confirmed", if p.adult_confirmed { "yes".into() } else { "no".into() }),
         ("source", o(&p.source)),
         ("joined", o(&p.joined_on)),
@@ -539,7 +542,7 @@ fn export_text(x: &SubjectAccess) -> String {
         ("Email", o(&p.email)),
         ("Phone", o(&p.phone)),
         ("Organisation", o(&p.organisation)),
-        ("Group", o(&p.stakeholder_group)),
+        ("Group", o(&p.stakeholder_group.map(|g| g.as_str().to_string()))),
         ("Hub", o(&p.hub)),
         ("Joined", o(&p.joined_on)),
         ("Notes", o(&p.notes)),

@@ -166,9 +166,9 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 let person = people::person_required(&reg, &pp.id)?;
                 let channel = if person.email.is_some() { "email" } else { "post" };
                 rows.push(vec![
-                    person.reference,
-                    person.email.unwrap_or_default(),
-                    person.name.unwrap_or_default(),
+                    person.reference.clone(),
+                    person.email.clone().unwrap_or_default(),
+                    person.name.clone().unwrap_or_default(),
                     notice.clone(),
                     channel.to_string(),
                 ]);

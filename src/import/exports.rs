@@ -432,14 +432,17 @@ pub fn import(
                     }
                     None => {
                         let fields = PersonFields {
-                            name,
-                            email_norm: Some(norm.clone()),
-                            email: Some(email.trim().to_string()),
-                            phone: (!phone.is_empty()).then_some(phone),
-                            jurisdiction: "unknown".into(),
-                            source: Some(source_label.clone()),
-                            joined_on: joined,
-                            ..PersonFields::default()
+                            reference: None,
+                            details: crate::people::Details {
+                                name: Some(name),
+                                email_norm: Some(norm.clone()),
+                                email: Some(email.trim().to_string()),
+                                phone: (!phone.is_empty()).then_some(phone),
+                                jurisdiction: crate::model::Jurisdiction::Unknown,
+                                source: Some(source_label.clone()),
+                                joined_on: joined,
+                                ..crate::people::Details::default()
+                            },
                         };
                         match upsert_person(c, &fields)? {
                             Ok((Upsert::New, id)) => {

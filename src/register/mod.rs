@@ -133,7 +133,7 @@ macro_rules! sql_codes {
     )+};
 }
 
-sql_codes!(crate::model::TransferState);
+sql_codes!(crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
 
 /// An open register.
 pub struct Register {

@@ -7,30 +7,39 @@ use serde::Serialize;
 use super::{Change, Db, with_fresh_id};
 use crate::error::{Error, Result};
 use crate::model::fmt_ts;
+use crate::people::Details;
 
 // ---------------------------------------------------------------- people
 
-/// A person in the register.
+/// A person in the register: the register's bookkeeping around their [`Details`] (which it
+/// dereferences to).
 #[derive(Clone, Serialize)]
 pub struct Person {
+    /// The register's id for the person.
     pub id: String,
+    /// Their reference (e.g. M0042), unique in the register.
     #[serde(rename = "ref")]
     pub reference: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    #[serde(skip)]
-    pub email_norm: Option<String>,
-    pub phone: Option<String>,
-    pub organisation: Option<String>,
-    pub stakeholder_group: Option<String>,
-    pub hub: Option<String>,
-    pub jurisdiction: String,
-    pub adult_confirmed: bool,
-    pub source: Option<String>,
-    pub joined_on: Option<String>,
-    pub notes: Option<String>,
+    /// Their details.
+    #[serde(flatten)]
+    pub details: Details,
+    /// When the record was made.
     pub created_at: String,
+    /// When they were erased or anonymised.
     pub erased_at: Option<String>,
+}
+
+impl std::ops::Deref for Person {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.details
+    }
+}
+
+impl std::ops::DerefMut for Person {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.details
+    }
 }
 
 impl std::fmt::Debug for Person {
@@ -46,18 +55,20 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         id: r.get(0)?,
         reference: r.get(1)?,
-        name: r.get(2)?,
-        email: r.get(3)?,
-        email_norm: r.get(4)?,
-        phone: r.get(5)?,
-        organisation: r.get(6)?,
-        stakeholder_group: r.get(7)?,
-        hub: r.get(8)?,
-        jurisdiction: r.get(9)?,
-        adult_confirmed: r.get(10)?,
-        source: r.get(11)?,
-        joined_on: r.get(12)?,
-        notes: r.get(13)?,
+        details: Details {
+            name: r.get(2)?,
+            email: r.get(3)?,
+            email_norm: r.get(4)?,
+            phone: r.get(5)?,
+            organisation: r.get(6)?,
+            stakeholder_group: r.get(7)?,
+            hub: r.get(8)?,
+            jurisdiction: r.get(9)?,
+            adult_confirmed: r.get(10)?,
+            source: r.get(11)?,
+            joined_on: r.get(12)?,
+            notes: r.get(13)?,
+        },
         created_at: r.get(14)?,
         erased_at: r.get(15)?,
     })

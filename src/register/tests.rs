@@ -12,18 +12,11 @@ fn person(id: &str, reference: &str) -> Person {
     Person {
         id: id.into(),
         reference: reference.into(),
-        name: None,
-        email: None,
-        email_norm: None,
-        phone: None,
-        organisation: None,
-        stakeholder_group: None,
-        hub: None,
-        jurisdiction: "england_wales".into(),
-        adult_confirmed: true,
-        source: None,
-        joined_on: None,
-        notes: None,
+        details: crate::people::Details {
+            jurisdiction: crate::model::Jurisdiction::EnglandWales,
+            adult_confirmed: true,
+            ..crate::people::Details::default()
+        },
         created_at: "2026-01-01T00:00:00Z".into(),
         erased_at: None,
     }

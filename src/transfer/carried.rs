@@ -84,8 +84,8 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         let person = people::person_required(db, &pp.id)?;
         let attributes = serde_json::json!({ "ref": pp.reference, "consent": pp.mailing_list.evidence });
         mailing_list.push(vec![
-            person.email.unwrap_or_default(),
-            person.name.unwrap_or_default(),
+            person.email.clone().unwrap_or_default(),
+            person.name.clone().unwrap_or_default(),
             attributes.to_string(),
         ]);
     }

@@ -88,7 +88,7 @@ pub struct NoticeFact {
 pub struct PersonFacts {
     pub erased: bool,
     pub adult_confirmed: bool,
-    pub jurisdiction: String,
+    pub jurisdiction: crate::model::Jurisdiction,
     pub has_email: bool,
     pub suppressed: bool,
     pub consents: Vec<ConsentFact>,
@@ -206,7 +206,7 @@ fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
     if !f.adult_confirmed {
         return Some(Decision::no("adult_not_confirmed"));
     }
-    if f.jurisdiction != "england_wales" {
+    if f.jurisdiction != crate::model::Jurisdiction::EnglandWales {
         return Some(Decision::no("jurisdiction_review"));
     }
     None
@@ -340,7 +340,7 @@ mod tests {
     fn base() -> PersonFacts {
         PersonFacts {
             adult_confirmed: true,
-            jurisdiction: "england_wales".into(),
+            jurisdiction: crate::model::Jurisdiction::EnglandWales,
             has_email: true,
             ..Default::default()
         }
@@ -455,13 +455,17 @@ mod tests {
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
-            prop_oneof![Just("england_wales"), Just("scotland"), Just("unknown")],
+            prop_oneof![
+                Just(crate::model::Jurisdiction::EnglandWales),
+                Just(crate::model::Jurisdiction::Scotland),
+                Just(crate::model::Jurisdiction::Unknown)
+            ],
             any::<bool>(),
         )
             .prop_map(|(consents, bases, notices, erased, adult, suppressed, j, email)| PersonFacts {
                 erased,
                 adult_confirmed: adult,
-                jurisdiction: j.into(),
+                jurisdiction: j,
                 has_email: email,
                 suppressed,
                 consents,
@@ -491,7 +495,7 @@ mod tests {
             let d = decide(&f, &p);
             for out in [&d.register, &d.mailing_list] {
                 if out.included {
-                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == "england_wales" && !f.suppressed);
+                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == crate::model::Jurisdiction::EnglandWales && !f.suppressed);
                     prop_assert!(!restricted(&f, p.at));
                 }
             }

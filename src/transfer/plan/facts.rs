@@ -149,7 +149,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
             PersonFacts {
                 erased: p.erased_at.is_some(),
                 adult_confirmed: p.adult_confirmed,
-                jurisdiction: p.jurisdiction.clone(),
+                jurisdiction: p.jurisdiction,
                 has_email: p.email.is_some(),
                 suppressed,
                 ..PersonFacts::default()

@@ -470,28 +470,26 @@ fn register_row(
             "hub" => ("hub", value(&p.hub)),
             "source" => ("source", value(&p.source)),
             "joined_on" => ("joined_on", value(&p.joined_on)),
-            "jurisdiction" => ("jurisdiction", p.jurisdiction.clone().into()),
+            "jurisdiction" => ("jurisdiction", p.jurisdiction.as_str().into()),
             "adult_confirmed" => ("adult_confirmed", p.adult_confirmed.into()),
             "stakeholder_group" => ("stakeholder_group", {
-                let g = p.stakeholder_group.clone();
-                if g.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special)
-                    && !health_ok
-                {
+                let g = p.stakeholder_group;
+                if g.is_some_and(StakeholderGroup::is_special) && !health_ok {
                     stripped.push(Stripped {
                         field: "stakeholder_group".into(),
                         action: "generalised",
                         to: Some("member".into()),
                         reason: format!(
                             "{} reveals health; no explicit consent names health and the receiver",
-                            g.clone().unwrap_or_default()
+                            g.map_or("", StakeholderGroup::as_str)
                         ),
                     });
                     "member".into()
                 } else {
-                    if g.as_deref().and_then(StakeholderGroup::parse).is_some_and(StakeholderGroup::is_special) {
+                    if g.is_some_and(StakeholderGroup::is_special) {
                         special_included += 1;
                     }
-                    value(&g)
+                    value(&g.map(|g| g.as_str().to_string()))
                 }
             }),
             _ => continue,
@@ -553,7 +551,7 @@ fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at:
     let mut groups: Vec<(String, u32)> = StakeholderGroup::ALL.iter().map(|g| (g.as_str().to_string(), 0)).collect();
     groups.push(("not_recorded".into(), 0));
     for p in &live {
-        let g = p.stakeholder_group.clone().unwrap_or_else(|| "not_recorded".into());
+        let g = p.stakeholder_group.map_or("not_recorded", StakeholderGroup::as_str);
         if let Some(c) = groups.iter_mut().find(|(n, _)| *n == g) {
             c.1 += 1;
         }
