@@ -179,6 +179,40 @@ pub fn date_arg(s: &str) -> Result<NaiveDate, String> {
     parse_date(s.trim()).ok_or_else(|| "not a date: write it as YYYY-MM-DD, for example 2026-03-01".to_string())
 }
 
+codes!(
+    /// Where a document stands in a plan: whether and how it goes.
+    DocumentState {
+        /// Goes as it is (classified as holding no personal data).
+        AsIs = "as_is",
+        /// Goes redacted on the way, as reviewed.
+        Redacted = "redacted",
+        /// Goes as the reviewer's own redacted copy.
+        RedactedCopy = "redacted_copy",
+        /// Goes unredacted: the reviewer decided so.
+        ReviewedInclude = "reviewed_include",
+        /// Held back: the reviewer decided so.
+        ReviewedWithhold = "reviewed_withhold",
+        /// Held back until reviewed.
+        NotReviewed = "not_reviewed",
+        /// Held back: the review is older than the document or the plan.
+        ReviewOutOfDate = "review_out_of_date",
+        /// Held back: the file changed since it was registered.
+        ChangedOnDisk = "changed_on_disk",
+        /// Held back: the file is gone.
+        Missing = "missing",
+        /// Held back: the file cannot be read for redaction.
+        Unreadable = "unreadable",
+    }
+);
+
+codes!(
+    /// The layers `bundle verify` checks, in order; a failure names the first that failed.
+    VerifyLayer {
+        OuterSignature = "outer_signature", Decryption = "decryption", Zip = "zip",
+        InnerSignature = "inner_signature", Contents = "contents", Schemas = "schemas", Rules = "rules",
+    }
+);
+
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
     let t = email.trim();

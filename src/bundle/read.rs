@@ -15,13 +15,14 @@ use sha2::{Digest, Sha256};
 use super::layout;
 use super::write::{FileEntry, Manifest};
 use super::zipstream::{Limits, Reader};
+use crate::model::VerifyLayer;
 
 /// The outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub valid: bool,
     /// The first layer that failed: outer_signature, decryption, zip, inner_signature, contents, schemas, rules.
-    pub layer: Option<&'static str>,
+    pub layer: Option<VerifyLayer>,
     pub file: Option<String>,
     pub why: Option<String>,
     pub bundle_id: Option<String>,
@@ -33,7 +34,7 @@ pub struct Verification {
     pub ciphertext_sha256: Option<String>,
 }
 
-struct Fail(&'static str, Option<String>, String);
+struct Fail(VerifyLayer, Option<String>, String);
 
 const MAX_KEPT: usize = 256 << 20;
 
@@ -78,12 +79,12 @@ fn run(
     // 1. The outer signature, over the ciphertext, by the expected signer.
     let sig_path = bundle.with_file_name(layout::signature_file(&name));
     let sig = std::fs::read_to_string(&sig_path).map_err(|_| {
-        Fail("outer_signature", Some(layout::signature_file(&name)), "the signature file is missing".into())
+        Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), "the signature file is missing".into())
     })?;
     // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
     // the contents (nothing is released either way); its verdict comes first in the report.
     let f = std::fs::File::open(bundle)
-        .map_err(|_| Fail("outer_signature", Some(name.clone()), "the bundle cannot be read".into()))?;
+        .map_err(|_| Fail(VerifyLayer::OuterSignature, Some(name.clone()), "the bundle cannot be read".into()))?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     let signer_c = signer.clone();
     let outer = std::thread::spawn(move || {
@@ -99,8 +100,8 @@ fn run(
     });
     match outer {
         Ok(Ok(_)) => inner,
-        Ok(Err(e)) => Err(Fail("outer_signature", Some(name), e.to_string())),
-        Err(_) => Err(Fail("outer_signature", Some(name), "the signature check failed unexpectedly".into())),
+        Ok(Err(e)) => Err(Fail(VerifyLayer::OuterSignature, Some(name), e.to_string())),
+        Err(_) => Err(Fail(VerifyLayer::OuterSignature, Some(name), "the signature check failed unexpectedly".into())),
     }
 }
 
@@ -144,10 +145,10 @@ fn contents(
     let name = name.to_string();
     // 2. Decryption.
     let f = std::fs::File::open(bundle)
-        .map_err(|_| Fail("decryption", Some(name.clone()), "the bundle cannot be read".into()))?;
+        .map_err(|_| Fail(VerifyLayer::Decryption, Some(name.clone()), "the bundle cannot be read".into()))?;
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let plain = crate::vault::open(Counted { inner: f, progress }, &ids)
-        .map_err(|e| Fail("decryption", Some(name.clone()), e.why().to_string()))?;
+        .map_err(|e| Fail(VerifyLayer::Decryption, Some(name.clone()), e.why().to_string()))?;
     // 3. The zip, read from the decrypted stream.
     let mut zip = Reader::new(plain, Limits::default());
     let Entries { tags, kept, payload } = read_zip(&mut zip)?;
@@ -202,20 +203,24 @@ fn read_zip<R: std::io::Read>(zip: &mut Reader<R>) -> Result<Entries, Fail> {
                 }
                 Ok(())
             })
-            .map_err(|e| Fail("zip", None, e.0))?;
+            .map_err(|e| Fail(VerifyLayer::Zip, None, e.0))?;
         let Some(entry) = entry else { break };
         let (top, rel) = entry.name.split_once('/').ok_or_else(|| {
-            Fail("zip", Some(entry.name.clone()), "every entry must be inside the bag's folder".into())
+            Fail(VerifyLayer::Zip, Some(entry.name.clone()), "every entry must be inside the bag's folder".into())
         })?;
         match &bag {
             None => bag = Some(top.to_string()),
             Some(b) if b != top => {
-                return Err(Fail("zip", Some(entry.name.clone()), "entries from more than one top folder".into()));
+                return Err(Fail(
+                    VerifyLayer::Zip,
+                    Some(entry.name.clone()),
+                    "entries from more than one top folder".into(),
+                ));
             }
             _ => {}
         }
         if overflow {
-            return Err(Fail("zip", Some(rel.to_string()), "a tag file is too large".into()));
+            return Err(Fail(VerifyLayer::Zip, Some(rel.to_string()), "a tag file is too large".into()));
         }
         if rel.starts_with(layout::DATA) {
             if layout::KEPT.contains(&rel) {
@@ -226,7 +231,7 @@ fn read_zip<R: std::io::Read>(zip: &mut Reader<R>) -> Result<Entries, Fail> {
             tags.insert(rel.to_string(), buf);
         } else {
             return Err(Fail(
-                "contents",
+                VerifyLayer::Contents,
                 Some(rel.to_string()),
                 "a file outside data/ that the bundle format does not have".into(),
             ));
@@ -240,19 +245,20 @@ fn read_zip<R: std::io::Read>(zip: &mut Reader<R>) -> Result<Entries, Fail> {
 fn signed_manifest(tags: &BTreeMap<String, Vec<u8>>, signer: &minisign::PublicKey) -> Result<Manifest, Fail> {
     let manifest_bytes = tags
         .get(layout::MANIFEST)
-        .ok_or_else(|| Fail("inner_signature", Some(layout::MANIFEST.into()), "missing".into()))?;
+        .ok_or_else(|| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST.into()), "missing".into()))?;
     let manifest_sig = tags
         .get(layout::MANIFEST_SIG)
-        .ok_or_else(|| Fail("inner_signature", Some(layout::MANIFEST_SIG.into()), "missing".into()))?;
+        .ok_or_else(|| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST_SIG.into()), "missing".into()))?;
     let sig_text = String::from_utf8(manifest_sig.clone())
-        .map_err(|_| Fail("inner_signature", Some(layout::MANIFEST_SIG.into()), "not text".into()))?;
+        .map_err(|_| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST_SIG.into()), "not text".into()))?;
     crate::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
-        .map_err(|e| Fail("inner_signature", Some(layout::MANIFEST.into()), e.to_string()))?;
-    let m: Manifest = serde_json::from_slice(manifest_bytes)
-        .map_err(|e| Fail("schemas", Some(layout::MANIFEST.into()), format!("does not match the format: {e}")))?;
+        .map_err(|e| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST.into()), e.to_string()))?;
+    let m: Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| {
+        Fail(VerifyLayer::Schemas, Some(layout::MANIFEST.into()), format!("does not match the format: {e}"))
+    })?;
     if m.format != "handover-bundle" || m.format_version != super::write::FORMAT_VERSION {
         return Err(Fail(
-            "schemas",
+            VerifyLayer::Schemas,
             Some(layout::MANIFEST.into()),
             format!("format {} version {} is not one this handover reads", m.format, m.format_version),
         ));
@@ -269,14 +275,20 @@ fn payload_as_signed(
 ) -> Result<(), Fail> {
     let listed: BTreeMap<&str, &FileEntry> = m.files.iter().map(|f| (f.path.as_str(), f)).collect();
     if listed.len() != m.files.len() {
-        return Err(Fail("contents", Some(layout::MANIFEST.into()), "a file is listed twice".into()));
+        return Err(Fail(VerifyLayer::Contents, Some(layout::MANIFEST.into()), "a file is listed twice".into()));
     }
     for (path, f) in &listed {
         match payload.get(*path) {
-            None => return Err(Fail("contents", Some(path.to_string()), "listed in handover.json but missing".into())),
+            None => {
+                return Err(Fail(
+                    VerifyLayer::Contents,
+                    Some(path.to_string()),
+                    "listed in handover.json but missing".into(),
+                ));
+            }
             Some((size, sha)) if *size != f.size || *sha != f.sha256 => {
                 return Err(Fail(
-                    "contents",
+                    VerifyLayer::Contents,
                     Some(path.to_string()),
                     "does not match its SHA-256 and size in handover.json".into(),
                 ));
@@ -285,30 +297,42 @@ fn payload_as_signed(
         }
     }
     if let Some(extra) = payload.keys().find(|p| !listed.contains_key(p.as_str())) {
-        return Err(Fail("contents", Some(extra.clone()), "in the bag but not listed in handover.json".into()));
+        return Err(Fail(
+            VerifyLayer::Contents,
+            Some(extra.clone()),
+            "in the bag but not listed in handover.json".into(),
+        ));
     }
     for t in layout::TAG_FILES {
         if !tags.contains_key(*t) {
-            return Err(Fail("contents", Some((*t).to_string()), "missing".into()));
+            return Err(Fail(VerifyLayer::Contents, Some((*t).to_string()), "missing".into()));
         }
     }
     let manifest_txt: BTreeSet<String> =
         String::from_utf8_lossy(&tags[layout::PAYLOAD_MANIFEST]).lines().map(String::from).collect();
     let expected: BTreeSet<String> = m.files.iter().map(|f| format!("{}  {}", f.sha256, f.path)).collect();
     if manifest_txt != expected {
-        return Err(Fail("contents", Some(layout::PAYLOAD_MANIFEST.into()), "disagrees with handover.json".into()));
+        return Err(Fail(
+            VerifyLayer::Contents,
+            Some(layout::PAYLOAD_MANIFEST.into()),
+            "disagrees with handover.json".into(),
+        ));
     }
     for line in String::from_utf8_lossy(&tags[layout::TAG_MANIFEST]).lines() {
         let (sha, path) = line
             .split_once("  ")
-            .ok_or_else(|| Fail("contents", Some(layout::TAG_MANIFEST.into()), "malformed line".into()))?;
+            .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::TAG_MANIFEST.into()), "malformed line".into()))?;
         let got = tags.get(path).map(|b| hex::encode(Sha256::digest(b)));
         if got.as_deref() != Some(sha) {
-            return Err(Fail("contents", Some(path.to_string()), "does not match tagmanifest-sha256.txt".into()));
+            return Err(Fail(
+                VerifyLayer::Contents,
+                Some(path.to_string()),
+                "does not match tagmanifest-sha256.txt".into(),
+            ));
         }
     }
     if tags[layout::BAGIT] != b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n" {
-        return Err(Fail("contents", Some(layout::BAGIT.into()), "not the BagIt 1.0 declaration".into()));
+        return Err(Fail(VerifyLayer::Contents, Some(layout::BAGIT.into()), "not the BagIt 1.0 declaration".into()));
     }
     Ok(())
 }
@@ -321,41 +345,46 @@ fn shapes_and_rules(
 ) -> Result<(), Fail> {
     let list = kept
         .get(layout::MAILING_LIST)
-        .ok_or_else(|| Fail("contents", Some(layout::MAILING_LIST.into()), "missing".into()))?;
+        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::MAILING_LIST.into()), "missing".into()))?;
     let mut rdr = csv::Reader::from_reader(&list[..]);
     let header: Vec<String> = rdr
         .headers()
-        .map_err(|_| Fail("schemas", Some(layout::MAILING_LIST.into()), "not CSV".into()))?
+        .map_err(|_| Fail(VerifyLayer::Schemas, Some(layout::MAILING_LIST.into()), "not CSV".into()))?
         .iter()
         .map(String::from)
         .collect();
     if header != ["email", "name", "attributes"] {
         return Err(Fail(
-            "schemas",
+            VerifyLayer::Schemas,
             Some(layout::MAILING_LIST.into()),
             "the header is not email,name,attributes".into(),
         ));
     }
     for (i, row) in rdr.records().enumerate() {
-        let row =
-            row.map_err(|_| Fail("schemas", Some(layout::MAILING_LIST.into()), format!("row {} is not CSV", i + 2)))?;
+        let row = row.map_err(|_| {
+            Fail(VerifyLayer::Schemas, Some(layout::MAILING_LIST.into()), format!("row {} is not CSV", i + 2))
+        })?;
         let attrs: serde_json::Value = serde_json::from_str(row.get(2).unwrap_or("")).map_err(|_| {
-            Fail("schemas", Some(layout::MAILING_LIST.into()), format!("row {}: attributes are not JSON", i + 2))
+            Fail(
+                VerifyLayer::Schemas,
+                Some(layout::MAILING_LIST.into()),
+                format!("row {}: attributes are not JSON", i + 2),
+            )
         })?;
         let names_receiver = attrs["consent"]["controllers"]
             .as_array()
             .is_some_and(|cs| cs.iter().any(|c| c.as_str() == Some(m.to.as_str())));
         if !names_receiver {
             return Err(Fail(
-                "rules",
+                VerifyLayer::Rules,
                 Some(layout::MAILING_LIST.into()),
                 format!("row {}: its consent does not name the receiver (R1)", i + 2),
             ));
         }
     }
     let json_of = |file: &str, bytes: Option<&Vec<u8>>| -> Result<serde_json::Value, Fail> {
-        let b = bytes.ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
-        serde_json::from_slice(b).map_err(|_| Fail("schemas", Some(file.into()), "is not JSON".into()))
+        let b = bytes.ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
+        serde_json::from_slice(b).map_err(|_| Fail(VerifyLayer::Schemas, Some(file.into()), "is not JSON".into()))
     };
     let accounts = json_of(layout::ACCOUNTS, kept.get(layout::ACCOUNTS))?;
     let ok_accounts = accounts.as_array().is_some_and(|a| {
@@ -363,7 +392,7 @@ fn shapes_and_rules(
     });
     if !ok_accounts {
         return Err(Fail(
-            "schemas",
+            VerifyLayer::Schemas,
             Some(layout::ACCOUNTS.into()),
             "is not a list of accounts (id, service, url, login, secret)".into(),
         ));
@@ -379,22 +408,22 @@ fn shapes_and_rules(
     });
     if !ok_tables {
         return Err(Fail(
-            "rules",
+            VerifyLayer::Rules,
             Some(layout::AGGREGATES.into()),
             "a table is not protected (k under 5, or counts not rounded to 5) (R4)".into(),
         ));
     }
     let key = json_of(layout::SUPPRESSION_KEY, kept.get(layout::SUPPRESSION_KEY))?;
     if key["key_hex"].as_str().is_none_or(|k| k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit())) {
-        return Err(Fail("schemas", Some(layout::SUPPRESSION_KEY.into()), "has no 32-byte hex key".into()));
+        return Err(Fail(VerifyLayer::Schemas, Some(layout::SUPPRESSION_KEY.into()), "has no 32-byte hex key".into()));
     }
     let supp = kept
         .get(layout::SUPPRESSION)
-        .ok_or_else(|| Fail("contents", Some(layout::SUPPRESSION.into()), "missing".into()))?;
+        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::SUPPRESSION.into()), "missing".into()))?;
     let mut rdr = csv::Reader::from_reader(&supp[..]);
     let header: Vec<String> = rdr
         .headers()
-        .map_err(|_| Fail("schemas", Some(layout::SUPPRESSION.into()), "not CSV".into()))?
+        .map_err(|_| Fail(VerifyLayer::Schemas, Some(layout::SUPPRESSION.into()), "not CSV".into()))?
         .iter()
         .map(String::from)
         .collect();
@@ -402,19 +431,21 @@ fn shapes_and_rules(
         || rdr.records().any(|r| r.map_or(true, |r| r.get(0).is_none_or(|h| h.len() != 64)))
     {
         return Err(Fail(
-            "schemas",
+            VerifyLayer::Schemas,
             Some(layout::SUPPRESSION.into()),
             "is not hash,reason,at with keyed hashes".into(),
         ));
     }
-    let bases =
-        kept.get(layout::BASES).ok_or_else(|| Fail("contents", Some(layout::BASES.into()), "missing".into()))?;
+    let bases = kept
+        .get(layout::BASES)
+        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::BASES.into()), "missing".into()))?;
     for (i, line) in String::from_utf8_lossy(bases).lines().enumerate() {
-        serde_json::from_str::<serde_json::Value>(line)
-            .map_err(|_| Fail("schemas", Some(layout::BASES.into()), format!("line {} is not JSON", i + 1)))?;
+        serde_json::from_str::<serde_json::Value>(line).map_err(|_| {
+            Fail(VerifyLayer::Schemas, Some(layout::BASES.into()), format!("line {} is not JSON", i + 1))
+        })?;
     }
     if serde_json::from_slice::<serde_json::Value>(&tags[layout::REDACTION_REPORT]).map_or(true, |v| !v.is_object()) {
-        return Err(Fail("schemas", Some(layout::REDACTION_REPORT.into()), "is not a JSON object".into()));
+        return Err(Fail(VerifyLayer::Schemas, Some(layout::REDACTION_REPORT.into()), "is not a JSON object".into()));
     }
     let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
     // Each register row holds its id and ref and only the fields handover.json says are carried.
@@ -422,10 +453,11 @@ fn shapes_and_rules(
         .as_array()
         .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
         .unwrap_or_default();
-    let people =
-        kept.get(layout::PEOPLE).ok_or_else(|| Fail("contents", Some(layout::PEOPLE.into()), "missing".into()))?;
+    let people = kept
+        .get(layout::PEOPLE)
+        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::PEOPLE.into()), "missing".into()))?;
     for (i, line) in String::from_utf8_lossy(people).lines().enumerate() {
-        let fail = |why: String| Fail("schemas", Some(layout::PEOPLE.into()), why);
+        let fail = |why: String| Fail(VerifyLayer::Schemas, Some(layout::PEOPLE.into()), why);
         let row: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(line).map_err(|_| fail(format!("line {} is not a JSON object", i + 1)))?;
         if !row.get("id").is_some_and(|x| x.is_string()) || !row.get("ref").is_some_and(|x| x.is_string()) {
@@ -439,13 +471,13 @@ fn shapes_and_rules(
         (layout::PEOPLE, &["notes", "diversity"][..]),
         (layout::CONSENT_EVENTS, &["support_given", "authority_ref"][..]),
     ] {
-        let bytes = kept.get(file).ok_or_else(|| Fail("contents", Some(file.into()), "missing".into()))?;
+        let bytes = kept.get(file).ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
         for (i, line) in String::from_utf8_lossy(bytes).lines().enumerate() {
             let row: serde_json::Value = serde_json::from_str(line)
-                .map_err(|_| Fail("schemas", Some(file.into()), format!("line {} is not JSON", i + 1)))?;
+                .map_err(|_| Fail(VerifyLayer::Schemas, Some(file.into()), format!("line {} is not JSON", i + 1)))?;
             if let Some(k) = forbidden.iter().find(|k| row.get(**k).is_some()) {
                 return Err(Fail(
-                    "rules",
+                    VerifyLayer::Rules,
                     Some(file.into()),
                     format!("line {} carries {k}, which never goes per person (R3, R5)", i + 1),
                 ));
@@ -453,7 +485,7 @@ fn shapes_and_rules(
             let g = row["stakeholder_group"].as_str().unwrap_or("");
             if (g == "lived_experience" || g == "family_carer") && !special_ok {
                 return Err(Fail(
-                    "rules",
+                    VerifyLayer::Rules,
                     Some(file.into()),
                     format!("line {} carries a special-category group without explicit consent (R3)", i + 1),
                 ));

@@ -15,7 +15,7 @@ use super::layout;
 use super::zipstream::{Writer, Written};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
-use crate::model::fmt_ts;
+use crate::model::{DocumentState, fmt_ts};
 use crate::register::audit;
 use crate::transfer::carried::{Carried, CarriedAccount};
 use crate::transfer::plan::{self, Plan};
@@ -453,15 +453,15 @@ fn write_documents<W: std::io::Write>(
         let safe: String =
             d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
         let path = format!("{}{}-{safe}", layout::DOCUMENTS, d.id);
-        let w = match d.state.as_str() {
-            "redacted" => {
+        let w = match d.state {
+            DocumentState::Redacted => {
                 let (bytes, sha) = plan::read_source(Path::new(&doc.path))
                     .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
                 unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
                 let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
                 zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
             }
-            "redacted_copy" => {
+            DocumentState::RedactedCopy => {
                 let r =
                     doc.redacted_copy_path.as_deref().ok_or_else(|| Error::Internal("redacted copy missing".into()))?;
                 let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&r)).map_err(io)?;

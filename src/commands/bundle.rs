@@ -200,7 +200,7 @@ fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer:
     }
     let text = format!(
         "INVALID bundle: {} failed{}: {}\n",
-        v.layer.unwrap_or("?"),
+        v.layer.map_or("?", crate::model::VerifyLayer::as_str),
         v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
         v.why.as_deref().unwrap_or("")
     );
@@ -236,7 +236,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
     if !v.valid {
         let text = format!(
             "NOT imported: {} failed{}: {}\n",
-            v.layer.unwrap_or("?"),
+            v.layer.map_or("?", crate::model::VerifyLayer::as_str),
             v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
             v.why.as_deref().unwrap_or("")
         );

@@ -98,7 +98,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let mut docs = BTreeMap::new();
     for d in plan.documents.iter().filter(|d| d.included) {
         let doc = documents::document(db, &d.id)?;
-        let redacted_copy_path = if d.state == "redacted_copy" {
+        let redacted_copy_path = if d.state == crate::model::DocumentState::RedactedCopy {
             documents::latest_review(db, &d.id, &plan.receiver.slug)?.and_then(|r| r.redacted_copy_path)
         } else {
             None

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::error::{Error, Result};
+use crate::model::DocumentState;
 use crate::register::documents;
 use crate::transfer::redact::{self, Redactor};
 
@@ -104,7 +105,7 @@ pub(super) fn document_plan(
         classification: d.classification.clone(),
         format: d.format.clone(),
         included: false,
-        state: String::new(),
+        state: DocumentState::NotReviewed,
         redactions: redact::Report::new(),
         redacted_sha256: None,
     };
@@ -123,12 +124,12 @@ pub(super) fn document_plan(
         hash_file(Path::new(&d.path))
     };
     let Some(sha) = sha else {
-        plan.state = "missing".into();
+        plan.state = DocumentState::Missing;
         block(blockers, "document_missing", format!("{} ({}) cannot be read at its recorded path", d.id, d.file_name));
         return Ok(plan);
     };
     if sha != d.sha256 {
-        plan.state = "changed_on_disk".into();
+        plan.state = DocumentState::ChangedOnDisk;
         block(
             blockers,
             "document_changed",
@@ -141,7 +142,7 @@ pub(super) fn document_plan(
     }
     if d.classification == "none" {
         plan.included = true;
-        plan.state = "as_is".into();
+        plan.state = DocumentState::AsIs;
         return Ok(plan);
     }
     let review = documents::latest_review(conn, &d.id, receiver)?;
@@ -150,7 +151,7 @@ pub(super) fn document_plan(
         let (out, findings) = match redact_bytes(&d.format, &bytes, r) {
             Ok(x) => x,
             Err(_) => {
-                plan.state = "unreadable".into();
+                plan.state = DocumentState::Unreadable;
                 block(
                     blockers,
                     "document_unreadable",
@@ -168,10 +169,10 @@ pub(super) fn document_plan(
         match review {
             Some(rv) if rv.redacted_sha256.as_deref() == Some(red_sha.as_str()) && rv.source_sha256 == sha => {
                 plan.included = rv.decision == "include";
-                plan.state = if plan.included { "redacted".into() } else { "reviewed_withhold".into() };
+                plan.state = if plan.included { DocumentState::Redacted } else { DocumentState::ReviewedWithhold };
             }
             Some(_) => {
-                plan.state = "review_out_of_date".into();
+                plan.state = DocumentState::ReviewOutOfDate;
                 block(
                     blockers,
                     "document_review_out_of_date",
@@ -179,7 +180,7 @@ pub(super) fn document_plan(
                 );
             }
             None => {
-                plan.state = "not_reviewed".into();
+                plan.state = DocumentState::NotReviewed;
                 block(
                     blockers,
                     "document_not_reviewed",
@@ -195,14 +196,14 @@ pub(super) fn document_plan(
     // Formats the tool cannot redact: a special document needs a reviewed redacted copy; a personal one an include review.
     match review {
         Some(rv) if rv.source_sha256 != sha => {
-            plan.state = "review_out_of_date".into();
+            plan.state = DocumentState::ReviewOutOfDate;
             block(
                 blockers,
                 "document_review_out_of_date",
                 format!("{} ({}) changed since its review", d.id, d.file_name),
             );
         }
-        Some(rv) if rv.decision == "withhold" => plan.state = "reviewed_withhold".into(),
+        Some(rv) if rv.decision == "withhold" => plan.state = DocumentState::ReviewedWithhold,
         Some(rv) if rv.redacted_copy_path.is_some() => {
             let ok = rv
                 .redacted_copy_path
@@ -217,10 +218,10 @@ pub(super) fn document_plan(
                 .is_some_and(|s| Some(s) == rv.redacted_copy_sha256);
             if ok {
                 plan.included = true;
-                plan.state = "redacted_copy".into();
+                plan.state = DocumentState::RedactedCopy;
                 plan.redacted_sha256 = rv.redacted_copy_sha256.clone();
             } else {
-                plan.state = "changed_on_disk".into();
+                plan.state = DocumentState::ChangedOnDisk;
                 block(
                     blockers,
                     "document_changed",
@@ -230,10 +231,10 @@ pub(super) fn document_plan(
         }
         Some(_) if d.classification == "personal" => {
             plan.included = true;
-            plan.state = "reviewed_include".into();
+            plan.state = DocumentState::ReviewedInclude;
         }
         _ => {
-            plan.state = "not_reviewed".into();
+            plan.state = DocumentState::NotReviewed;
             let need = if d.classification == "special" { "a reviewed --redacted-copy" } else { "an include review" };
             block(
                 blockers,

@@ -128,8 +128,8 @@ pub struct DocumentPlan {
     pub classification: String,
     pub format: String,
     pub included: bool,
-    /// as_is, redacted, redacted_copy, reviewed_withhold, not_reviewed, review_out_of_date, changed_on_disk, missing.
-    pub state: String,
+    /// Whether and how it goes.
+    pub state: crate::model::DocumentState,
     pub redactions: redact::Report,
     #[serde(skip)]
     pub redacted_sha256: Option<String>,
@@ -647,7 +647,7 @@ mod tests {
             classification: "personal".into(),
             format: "txt".into(),
             included,
-            state: "redacted".into(),
+            state: crate::model::DocumentState::Redacted,
             redactions: redact::Report::new(),
             redacted_sha256: sha.map(String::from),
         };
