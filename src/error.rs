@@ -65,10 +65,10 @@ pub enum Error {
     NotFound { kind: &'static str, id: String },
     /// A second person would have the same normalised email.
     #[error("that email address already belongs to person {existing}")]
-    DuplicateEmail { existing: String },
+    DuplicateEmail { existing: crate::model::PersonId },
     /// A second person would have the same reference.
     #[error("reference '{reference}' already belongs to person {existing}")]
-    DuplicateRef { reference: String, existing: String },
+    DuplicateRef { reference: String, existing: crate::model::PersonId },
     /// A controller slug is taken.
     #[error("a controller with slug '{slug}' already exists")]
     DuplicateController { slug: String },
@@ -113,7 +113,7 @@ pub enum Error {
     ReceiptRefused { why: String },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
-    Erased { person: String },
+    Erased { person: crate::model::PersonId },
     /// A bug in handover.
     #[error("internal error: {0}")]
     Internal(String),

@@ -213,6 +213,97 @@ codes!(
     }
 );
 
+/// Defines an id type: a random id with a fixed prefix (`new_id`), kept as its text, that reads
+/// as a `&str` wherever one is taken and serialises as its text.
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident = $prefix:literal) => {
+        $(#[$m])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+        impl $name {
+            /// A new random id.
+            pub fn new() -> Self {
+                $name(new_id($prefix))
+            }
+            /// The id's text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                $name(s)
+            }
+        }
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_string())
+            }
+        }
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+        impl From<$name> for serde_json::Value {
+            fn from(id: $name) -> serde_json::Value {
+                serde_json::Value::String(id.0)
+            }
+        }
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person's id in a register (`per_…`).
+    PersonId = "per"
+);
+id_type!(
+    /// A transfer's id: the bundle's id (`bdl_…`).
+    TransferId = "bdl"
+);
+
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
     let t = email.trim();
@@ -363,5 +454,18 @@ mod tests {
         assert_eq!(Complete.on_rotation_statement(), None);
         assert_eq!(serde_json::to_value(Received).unwrap(), "received");
         assert_eq!(TransferState::parse("complete"), Some(Complete));
+    }
+
+    #[test]
+    fn ids_read_as_their_text() {
+        let id = PersonId::new();
+        assert!(id.starts_with("per_") && id.len() == 16, "{id}");
+        assert_eq!(serde_json::to_value(&id).unwrap(), serde_json::Value::String(id.to_string()));
+        let same = PersonId::from(id.as_str());
+        assert_eq!(same, id);
+        let mut map = std::collections::HashMap::new();
+        map.insert(id.clone(), 1);
+        assert_eq!(map.get(id.as_str()), Some(&1), "a map keyed by ids is looked up by text");
+        assert!(TransferId::new().starts_with("bdl_"));
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::consent::{self, RawConsent, Status};
 use crate::error::Result;
 use crate::model::{
-    Basis, BasisAction, Channel, ConsentAction, Designation, RoleKind, SpecialCategory, fmt_ts, new_id,
+    Basis, BasisAction, Channel, ConsentAction, Designation, PersonId, RoleKind, SpecialCategory, fmt_ts, new_id,
     normalise_email, parse_date, parse_timestamp, split_list,
 };
 use crate::people::PersonFields;
@@ -39,12 +39,12 @@ pub fn is_erased_email(conn: &crate::register::Db, email_norm: &str) -> Result<b
     suppression::tombstoned(conn, &h)
 }
 
-fn to_person(id: String, f: &PersonFields, reference: String, created_at: String) -> Person {
+fn to_person(id: PersonId, f: &PersonFields, reference: String, created_at: String) -> Person {
     Person { id, reference, details: f.details.clone(), created_at, erased_at: None }
 }
 
 /// Add a new person, or update the one with the same ref (or, without a ref, the same email).
-pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Result<(Upsert, String), RowProblems>> {
+pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Result<(Upsert, PersonId), RowProblems>> {
     let mut problems = RowProblems::new();
     if let Some(e) = &f.email_norm
         && is_erased_email(c, e)?
@@ -93,7 +93,7 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
                 Some(r) => r.clone(),
                 None => people::next_ref(c)?,
             };
-            let mut p = to_person(new_id("per"), f, reference, fmt_ts(c.now));
+            let mut p = to_person(PersonId::new(), f, reference, fmt_ts(c.now));
             people::insert_person(c, &mut p)?;
             Ok(Ok((Upsert::New, p.id)))
         }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::consent::{Status, expiry, status};
 use crate::error::Result;
 use crate::html::escape as esc;
-use crate::model::{fmt_ts, parse_timestamp};
+use crate::model::{PersonId, fmt_ts, parse_timestamp};
 use crate::register::{audit, catalogue, evidence, governance, people, setting, suppression, tasks, transfers};
 
 /// One purpose and controller's consent coverage.
@@ -113,7 +113,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let purposes = catalogue::purposes(conn)?;
     let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
     let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut by_person: BTreeMap<(String, String), Vec<evidence::StoredConsent>> = BTreeMap::new();
+    let mut by_person: BTreeMap<(PersonId, String), Vec<evidence::StoredConsent>> = BTreeMap::new();
     for c in evidence::consents(conn, None, None)? {
         by_person.entry((c.person_id.clone(), c.purpose.clone())).or_default().push(c);
     }
@@ -149,7 +149,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
                         if let Some(exp) = last.and_then(|at| expiry(at, p.refresh_months))
                             && exp <= horizon
                         {
-                            due.push((exp, person.id.clone()));
+                            due.push((exp, person.id.to_string()));
                         }
                     }
                     Status::Withdrawn => cov.withdrawn += 1,
@@ -158,7 +158,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
                     Status::None => cov.none += 1,
                 }
                 if matches!(s, Status::Withdrawn | Status::Refused | Status::Expired) {
-                    ids.entry(st(s).to_string()).or_default().push(person.id.clone());
+                    ids.entry(st(s).to_string()).or_default().push(person.id.to_string());
                 }
             }
             if cov.granted + cov.withdrawn + cov.refused + cov.expired == 0 {
@@ -182,8 +182,8 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     }
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
-    let sent: BTreeSet<String> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
-    let mut li: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    let sent: BTreeSet<PersonId> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
+    let mut li: BTreeMap<String, (BTreeSet<PersonId>, BTreeSet<PersonId>)> = BTreeMap::new();
     for b in evidence::bases(conn, None)?.into_iter().filter(|b| live.contains(b.person_id.as_str())) {
         let entry = li.entry(b.purpose.clone()).or_default();
         match (b.action.as_str(), b.basis.as_deref()) {
@@ -200,8 +200,8 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         .into_iter()
         .filter(|(_, (relying, _))| !relying.is_empty())
         .map(|(purpose, (relying, objected))| {
-            let objected: Vec<String> = relying.intersection(&objected).cloned().collect();
-            let without: Vec<String> = relying.iter().filter(|p| !sent.contains(*p)).cloned().collect();
+            let objected: Vec<String> = relying.intersection(&objected).map(PersonId::to_string).collect();
+            let without: Vec<String> = relying.iter().filter(|p| !sent.contains(*p)).map(PersonId::to_string).collect();
             Interests {
                 purpose,
                 people: relying.len(),
@@ -495,7 +495,7 @@ fn sections(r: &Report) -> Vec<Section> {
                     .map(|o| o.iter().map(|(k, v)| format!("{k} {v}")).collect())
                     .unwrap_or_default();
                 vec![
-                    t.id.clone(),
+                    t.id.to_string(),
                     t.created_at.get(..10).unwrap_or("").to_string(),
                     format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
                     format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::consent::Status;
 use crate::error::Result;
-use crate::model::fmt_ts;
+use crate::model::{PersonId, fmt_ts};
 use crate::register::{Change, catalogue, evidence, people, retention as rq, set_setting, setting};
 
 /// The kinds a policy covers, with their default periods in months.
@@ -62,7 +62,7 @@ pub fn set_policy(c: &Change<'_>, kind: &str, months: u32) -> Result<()> {
 /// What a run would do.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Due {
-    pub inactive_people: Vec<String>,
+    pub inactive_people: Vec<PersonId>,
     pub tombstones: Vec<String>,
     pub closed_requests: Vec<String>,
     pub closed_complaints: Vec<String>,
@@ -75,9 +75,9 @@ pub struct Due {
 pub struct WindDown {
     pub transfer: String,
     pub delete_after: String,
-    pub anonymise: Vec<String>,
+    pub anonymise: Vec<PersonId>,
     /// Kept because a recorded legal basis of the sender's own still needs them.
-    pub kept: Vec<String>,
+    pub kept: Vec<PersonId>,
 }
 
 impl Due {
@@ -109,7 +109,7 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     let bases = evidence::bases(conn, None)?;
     let roles = people::roles(conn, None)?;
     // Wind-downs first: their people are not counted again as inactive.
-    let mut wound: BTreeSet<String> = BTreeSet::new();
+    let mut wound: BTreeSet<PersonId> = BTreeSet::new();
     let closing = rq::wind_downs_due(conn, &today)?;
     let keeps = |pid: &str| {
         bases.iter().any(|b| {
@@ -121,7 +121,8 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     };
     for (tid, after) in closing {
         let ids = rq::transfer_people_present(conn, &tid)?;
-        let (kept, anonymise): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| keeps(id));
+        let (kept, anonymise): (Vec<PersonId>, Vec<PersonId>) =
+            ids.into_iter().map(PersonId::from).partition(|id| keeps(id));
         wound.extend(anonymise.iter().cloned());
         d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept });
     }

@@ -55,7 +55,7 @@ pub const SECURITY_MEASURES: &[&str] = &[
 /// Build the record at `now`.
 pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> Result<Ropa> {
     let own = catalogue::self_controller(conn)?;
-    let people: BTreeMap<String, people::Person> =
+    let people: BTreeMap<crate::model::PersonId, people::Person> =
         people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).map(|p| (p.id.clone(), p)).collect();
     let consents = evidence::consents(conn, None, None)?;
     let bases = evidence::bases(conn, None)?;
@@ -63,7 +63,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
     let mut activities = Vec::new();
     for p in catalogue::purposes(conn)? {
         let mut lawful: BTreeSet<String> = BTreeSet::new();
-        let mut who: BTreeSet<String> = BTreeSet::new();
+        let mut who: BTreeSet<crate::model::PersonId> = BTreeSet::new();
         let mut groups: BTreeSet<String> = BTreeSet::new();
         let mut recipients: BTreeSet<String> = BTreeSet::new();
         let mut assessments: BTreeSet<String> = BTreeSet::new();

@@ -18,7 +18,7 @@ use super::read::Contents;
 use crate::consent::ConsentEvent;
 use crate::error::{Error, Result};
 use crate::model::{
-    AuthorityKind, Channel, ConsentAction, GivenBy, Method, SpecialCategory, fmt_ts, new_id, normalise_email,
+    AuthorityKind, Channel, ConsentAction, GivenBy, Method, PersonId, SpecialCategory, fmt_ts, new_id, normalise_email,
     parse_timestamp,
 };
 use crate::register::catalogue::Controller;
@@ -66,12 +66,12 @@ fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
 
 /// Insert a person received in a bundle. Only confirmed adults in England and Wales are ever sent
 /// (R21), so that is what they are recorded as; the source names the bundle.
-fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &str) -> Result<String> {
-    let id = new_id("per");
+fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &str) -> Result<PersonId> {
+    let id = PersonId::new();
     let email = s(row, "email");
     let mut p = Person {
         id: id.clone(),
-        reference: s(row, "ref").unwrap_or_else(|| id.clone()),
+        reference: s(row, "ref").unwrap_or_else(|| id.to_string()),
         details: crate::people::Details {
             name: s(row, "name"),
             email_norm: email.as_deref().map(normalise_email),
@@ -108,7 +108,7 @@ pub struct Options<'a> {
 }
 
 /// The person already in the register with this email, when merging.
-fn known(c: &Change<'_>, merge: bool, email: Option<&str>) -> Result<Option<String>> {
+fn known(c: &Change<'_>, merge: bool, email: Option<&str>) -> Result<Option<PersonId>> {
     match email.filter(|e| merge && !e.trim().is_empty()) {
         Some(e) => Ok(people::person_by_email(c, &normalise_email(e))?.map(|p| p.id)),
         None => Ok(None),
@@ -160,7 +160,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     crate::register::transfers::insert_received(
         c,
         &crate::register::transfers::Transfer {
-            id: m.bundle_id.clone(),
+            id: m.bundle_id.as_str().into(),
             controller: m.from.clone(),
             name: m.bundle_id.clone(),
             state: crate::model::TransferState::Received,
@@ -257,11 +257,11 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
 /// People with their roles: a person whose email the register has already is matched, not added
 /// again, and gets only the roles it does not hold. Returns people, matched, and the sender's
 /// person ids mapped to this register's.
-fn people_and_roles(st: &Step<'_, '_>) -> Result<(usize, usize, HashMap<String, String>)> {
+fn people_and_roles(st: &Step<'_, '_>) -> Result<(usize, usize, HashMap<String, PersonId>)> {
     let Step { c, contents, merge, ref now, ref source, .. } = *st;
     // People: only confirmed adults in England and Wales are ever sent (R21).
     let (mut people, mut matched) = (0, 0);
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut ids: HashMap<String, PersonId> = HashMap::new();
     for row in lines(contents, layout::PEOPLE)? {
         let old = s(&row, "id").unwrap_or_default();
         let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
@@ -366,7 +366,7 @@ fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)
 }
 
 /// The consent history of the people received; returns the events recorded.
-fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, String>) -> Result<usize> {
+fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result<usize> {
     let Step { c, contents, m, ref src, .. } = *st;
     let mut events = 0;
     for e in lines(contents, layout::CONSENT_EVENTS)? {
@@ -406,7 +406,7 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, String>) -> Result<u
 }
 
 /// The other lawful bases (and objections, restrictions) of the people received.
-fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, String>) -> Result<()> {
+fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result<()> {
     let Step { c, contents, .. } = *st;
     for b in lines(contents, layout::BASES)? {
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };

@@ -102,7 +102,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         None => None,
     };
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
-    let bundle_id = crate::model::new_id("bdl");
+    let bundle_id = crate::model::TransferId::new();
     let passphrase = passphrase_copy.then(generate_passphrase);
     let carried = crate::transfer::carried::read(&reg, &p)?;
     let req = crate::bundle::write::Request {
@@ -115,7 +115,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         identity: ids,
         out: &out,
         name,
-        bundle_id: bundle_id.clone(),
+        bundle_id: bundle_id.to_string(),
         now: ctx.now,
     };
     let record = |created: &crate::bundle::write::Created| -> Result<()> {
@@ -135,7 +135,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
         w.change(ctx.now, |c| {
             transfers::insert_transfer(c, &t)?;
-            let went: Vec<String> = p
+            let went: Vec<crate::model::PersonId> = p
                 .people
                 .iter()
                 .filter(|x| x.register.decision.included || x.mailing_list.decision.included)

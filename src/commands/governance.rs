@@ -20,7 +20,7 @@ fn not_future(ctx: &Ctx, flag: &str, d: NaiveDate) -> Result<NaiveDate> {
     Ok(d)
 }
 
-fn person_id(reg: &crate::register::Register, person: Option<&str>) -> Result<Option<String>> {
+fn person_id(reg: &crate::register::Register, person: Option<&str>) -> Result<Option<crate::model::PersonId>> {
     match person {
         Some(p) => Ok(Some(people::person_required(reg, p)?.id)),
         None => Ok(None),

@@ -45,7 +45,7 @@ fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Perso
 
 fn person_line(p: &Person) -> Vec<String> {
     vec![
-        p.id.clone(),
+        p.id.to_string(),
         p.reference.clone(),
         p.name.clone().unwrap_or_else(|| if p.erased_at.is_some() { "[erased]".into() } else { "-".into() }),
         p.email.clone().unwrap_or_else(|| "-".into()),

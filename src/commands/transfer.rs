@@ -123,7 +123,7 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
     let pp = p
         .people
         .iter()
-        .find(|x| x.id == person.id)
+        .find(|x| person.id == x.id)
         .ok_or_else(|| Error::NotFound { kind: "person", id: who.to_string() })?;
     let mut s = String::new();
     let _ = writeln!(s, "person {} (ref {}) for {}, as at the end of {}", pp.id, pp.reference, p.receiver.slug, p.date);
@@ -207,7 +207,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             if let Some(who) = who {
                 let t = explain(&reg, &p, &who)?;
                 let person = people::person_required(&reg, &who)?;
-                let pp = p.people.iter().find(|x| x.id == person.id).cloned();
+                let pp = p.people.iter().find(|x| person.id == x.id).cloned();
                 return Ok(Outcome::new("transfer_explain", pp, t));
             }
             let t = text(&p);
@@ -277,7 +277,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 .map(|v| {
                     let t = &v.transfer;
                     vec![
-                        t.id.clone(),
+                        t.id.to_string(),
                         t.created_at[..10].to_string(),
                         format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
                         format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),

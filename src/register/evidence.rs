@@ -9,7 +9,7 @@ use super::catalogue::RegisterLookup;
 use super::{Change, Db, json_list, parse_list, with_fresh_id};
 use crate::consent::{ConsentEvent, EventView};
 use crate::error::Result;
-use crate::model::{ConsentAction, fmt_ts, parse_timestamp};
+use crate::model::{ConsentAction, PersonId, fmt_ts, parse_timestamp};
 
 // ---------------------------------------------------------------- consent events
 
@@ -17,7 +17,7 @@ use crate::model::{ConsentAction, fmt_ts, parse_timestamp};
 #[derive(Clone, Serialize)]
 pub struct StoredConsent {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub person_ref: String,
     pub purpose: String,
     pub action: String,
@@ -278,7 +278,7 @@ pub fn each_consent_row(
 #[derive(Debug, Clone, Serialize)]
 pub struct BasisEvent {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub person_ref: String,
     pub purpose: String,
     pub action: String,
@@ -335,7 +335,7 @@ pub fn bases(conn: &Db, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
 #[derive(Debug, Clone, Serialize)]
 pub struct NoticeSent {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub person_ref: String,
     pub notice_version: String,
     pub sent_at: String,

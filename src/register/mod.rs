@@ -135,6 +135,24 @@ macro_rules! sql_codes {
 
 sql_codes!(crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
 
+/// Stores the model's id types as their text.
+macro_rules! sql_ids {
+    ($($t:ty),+ $(,)?) => {$(
+        impl rusqlite::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                Ok(<$t>::from(v.as_str()?))
+            }
+        }
+    )+};
+}
+
+sql_ids!(crate::model::PersonId, crate::model::TransferId);
+
 /// An open register.
 pub struct Register {
     db: Db,

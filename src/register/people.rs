@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Db, with_fresh_id};
 use crate::error::{Error, Result};
-use crate::model::fmt_ts;
+use crate::model::{PersonId, fmt_ts};
 use crate::people::Details;
 
 // ---------------------------------------------------------------- people
@@ -16,7 +16,7 @@ use crate::people::Details;
 #[derive(Clone, Serialize)]
 pub struct Person {
     /// The register's id for the person.
-    pub id: String,
+    pub id: PersonId,
     /// Their reference (e.g. M0042), unique in the register.
     #[serde(rename = "ref")]
     pub reference: String,
@@ -76,30 +76,32 @@ fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
 pub fn insert_person(conn: &Change<'_>, p: &mut Person) -> Result<()> {
-    p.id = with_fresh_id(&p.id, |id| {
-        conn.prepare_cached(&format!(
-            "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-        ))?
-        .execute(params![
-            id,
-            p.reference,
-            p.name,
-            p.email,
-            p.email_norm,
-            p.phone,
-            p.organisation,
-            p.stakeholder_group,
-            p.hub,
-            p.jurisdiction,
-            p.adult_confirmed,
-            p.source,
-            p.joined_on,
-            p.notes,
-            p.created_at,
-            p.erased_at
-        ])
-    })?
-    .0;
+    p.id = PersonId::from(
+        with_fresh_id(&p.id, |id| {
+            conn.prepare_cached(&format!(
+                "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
+            ))?
+            .execute(params![
+                id,
+                p.reference,
+                p.name,
+                p.email,
+                p.email_norm,
+                p.phone,
+                p.organisation,
+                p.stakeholder_group,
+                p.hub,
+                p.jurisdiction,
+                p.adult_confirmed,
+                p.source,
+                p.joined_on,
+                p.notes,
+                p.created_at,
+                p.erased_at
+            ])
+        })?
+        .0,
+    );
     Ok(())
 }
 
@@ -166,7 +168,7 @@ pub fn next_ref(conn: &Db) -> Result<String> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Role {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub person_ref: String,
     pub role: String,
     pub hub: Option<String>,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Db};
 use crate::error::Result;
-use crate::model::TransferState;
+use crate::model::{TransferId, TransferState};
 
 /// An approval of a plan.
 #[derive(Debug, Clone, Serialize)]
@@ -37,7 +37,7 @@ pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> 
 /// A transfer made from this register.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transfer {
-    pub id: String,
+    pub id: TransferId,
     pub controller: String,
     pub name: String,
     pub state: TransferState,
@@ -155,7 +155,7 @@ pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: TransferState) -> 
 }
 
 /// Record who went in a transfer.
-pub fn add_transfer_people(conn: &Change<'_>, transfer_id: &str, people: &[String]) -> Result<()> {
+pub fn add_transfer_people(conn: &Change<'_>, transfer_id: &str, people: &[crate::model::PersonId]) -> Result<()> {
     let mut st = conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id) VALUES (?1, ?2)")?;
     for p in people {
         st.execute(params![transfer_id, p])?;

@@ -30,7 +30,7 @@ use crate::model::normalise_email;
 /// A person whose identifiers must not reach the receiver.
 #[derive(Clone)]
 pub struct Withheld {
-    pub id: String,
+    pub id: crate::model::PersonId,
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -80,9 +80,9 @@ const PARALLEL_FROM: usize = 64 << 10;
 /// A compiled redactor for one receiver's plan.
 pub struct Redactor {
     names: Option<Regex>,
-    name_owner: BTreeMap<String, String>,
-    known_emails: BTreeMap<String, String>,
-    known_phones: BTreeMap<String, String>,
+    name_owner: BTreeMap<String, crate::model::PersonId>,
+    known_emails: BTreeMap<String, crate::model::PersonId>,
+    known_phones: BTreeMap<String, crate::model::PersonId>,
     email: Regex,
     phone: Regex,
     nhs: Regex,
@@ -261,12 +261,12 @@ impl Redactor {
                 if !whole_word(text, m.start(), m.end()) {
                     continue;
                 }
-                let owner = self.name_owner.get(&name_key(m.as_str())).map(String::as_str);
+                let owner = self.name_owner.get(&name_key(m.as_str())).map(crate::model::PersonId::as_str);
                 cands.push((m.start(), m.end(), 0, "name", "register_name", owner));
             }
         }
         for m in self.email.find_iter(text) {
-            let known = self.known_emails.get(&normalise_email(m.as_str())).map(String::as_str);
+            let known = self.known_emails.get(&normalise_email(m.as_str())).map(crate::model::PersonId::as_str);
             let det = if known.is_some() { "register_email" } else { "email" };
             cands.push((m.start(), m.end(), if known.is_some() { 1 } else { 2 }, "email", det, known));
         }
@@ -306,7 +306,7 @@ impl Redactor {
             if !(digits.len() == 11 && digits.starts_with('0')) {
                 continue;
             }
-            let known = self.known_phones.get(&digits).map(String::as_str);
+            let known = self.known_phones.get(&digits).map(crate::model::PersonId::as_str);
             let det = if known.is_some() { "register_phone" } else { "phone" };
             cands.push((start, end, if known.is_some() { 1 } else { 5 }, "phone", det, known));
         }

@@ -145,7 +145,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
             None => false,
         };
         map.insert(
-            p.id.clone(),
+            p.id.to_string(),
             PersonFacts {
                 erased: p.erased_at.is_some(),
                 adult_confirmed: p.adult_confirmed,
@@ -197,7 +197,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         Ok(builder)
     })?;
     for b in evidence::bases(conn, None)? {
-        if let (Some(at), Some(f)) = (parse_timestamp(&b.decided_at), map.get_mut(&b.person_id)) {
+        if let (Some(at), Some(f)) = (parse_timestamp(&b.decided_at), map.get_mut(b.person_id.as_str())) {
             f.bases.push(BasisFact {
                 purpose: b.purpose,
                 action: b.action,
@@ -209,7 +209,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         }
     }
     for n in evidence::notices_sent(conn, None)? {
-        if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(&n.person_id)) {
+        if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(n.person_id.as_str())) {
             f.notices.push(NoticeFact {
                 announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
                 version: n.notice_version,

@@ -107,7 +107,7 @@ pub struct Output {
 /// One person's plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonPlan {
-    pub id: String,
+    pub id: crate::model::PersonId,
     #[serde(rename = "ref")]
     pub reference: String,
     pub register: Output,
@@ -281,7 +281,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     let mut keep_names = Vec::new();
     let mut special_included = 0;
     for p in &people {
-        let f = &facts[&p.id];
+        let f = &facts[p.id.as_str()];
         let Decisions { register, mailing_list } = rules::decide(f, &policy);
         let evidence =
             mailing_list.consent_id.as_ref().filter(|_| mailing_list.included).and_then(|id| evidence_of.remove(id));
@@ -559,7 +559,7 @@ fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at:
     let mut tables = vec![sdc::protect("stakeholder_group", &groups, k)];
     // Only people with diversity answers need their consent checked.
     let answered: std::collections::HashSet<String> = people::people_with_diversity(conn)?.into_iter().collect();
-    let live: Vec<&people::Person> = live.into_iter().filter(|p| answered.contains(&p.id)).collect();
+    let live: Vec<&people::Person> = live.into_iter().filter(|p| answered.contains(p.id.as_str())).collect();
     for cat in ["ethnicity", "disability", "religion", "sexual_orientation", "health"] {
         let mut values: BTreeMap<String, u32> = BTreeMap::new();
         for p in &live {
