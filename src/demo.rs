@@ -376,7 +376,7 @@ fn erase_and_refuse_readding(r: &mut Runner, p: &Paths) -> Result<String> {
         .lines()
         .find(|l| l.starts_with(&format!("{victim},")))
         .map(String::from)
-        .ok_or_else(|| Error::Internal("fixture person M0100 missing".into()))?;
+        .ok_or_else(|| Error::bad("--fixtures", "its people.csv has no person M0100, whom the demo erases"))?;
     r.step("erase a person (erasure request)", &["person", "erase", victim, "--reason", "erasure request DEMO-1"])?;
     let readd = p.out.join("re-add-erased-person.csv");
     let header =

@@ -114,6 +114,25 @@ pub enum Error {
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
     Erased { person: crate::model::PersonId },
+    /// The register's own records are not as handover writes them (edited outside handover, or
+    /// damaged on disk).
+    #[error("the register is damaged: {why}")]
+    RegisterDamaged { why: String },
+    /// The operating system's random number source failed.
+    #[error("no random numbers could be had from the operating system: {why}")]
+    NoRandomSource { why: String },
+    /// A key pair could not be made or written out.
+    #[error("the key could not be made: {why}")]
+    KeyGeneration { why: String },
+    /// Encrypting to the given recipients failed.
+    #[error("encryption failed: {why}")]
+    Encrypt { why: String },
+    /// A document cannot be read as its format says (for redaction).
+    #[error("a document cannot be read as {format}: {why}")]
+    DocumentUnreadable { format: String, why: String },
+    /// A verified bundle holds content its format does not allow.
+    #[error("the bundle's {file} is not as the format allows: {why}")]
+    BundleContent { file: String, why: String },
     /// A bug in handover.
     #[error("internal error: {0}")]
     Internal(String),
@@ -161,6 +180,12 @@ impl Error {
             Error::DocumentChanged { .. } => "put the registered version back, or add the new one with `handover document add` (review it if it needs review), approve the plan again with `handover transfer approve`, then create the bundle".into(),
             Error::ReceiptRefused { .. } => "check you were given the receiving group's receipt and its public key (confirm its fingerprint by phone)".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
+            Error::RegisterDamaged { .. } => "restore the register from a backup with `handover register restore`; never edit the file outside handover".into(),
+            Error::NoRandomSource { .. } => "try again; if it keeps failing, the machine's random number source (getrandom) needs fixing first".into(),
+            Error::KeyGeneration { .. } => "try again; if a passphrase was given, check it is valid text".into(),
+            Error::Encrypt { .. } => "check every --recipient is an age X25519 recipient (age1…) of the people who should open it".into(),
+            Error::DocumentUnreadable { .. } => "check the file opens in its own program; register a readable copy, or review it with a redacted copy (`handover document review --redacted-copy`)".into(),
+            Error::BundleContent { .. } => "do not import it; ask the sender for a new bundle".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }
     }

@@ -155,13 +155,13 @@ pub fn generate(
         Some(p) => minisign::KeyPair::generate_encrypted_keypair(Some(p.expose_secret().to_string())),
         None => minisign::KeyPair::generate_unencrypted_keypair(),
     }
-    .map_err(|e| Error::Internal(format!("minisign key generation failed: {e}")))?;
+    .map_err(|e| Error::KeyGeneration { why: e.to_string() })?;
     let pk_b64 = kp.pk.to_base64();
     let kid = key_id(kp.pk.keynum());
     let sk_box = Zeroizing::new(
         kp.sk
             .to_box(Some("minisign encrypted secret key"))
-            .map_err(|e| Error::Internal(format!("minisign key encoding failed: {e}")))?
+            .map_err(|e| Error::KeyGeneration { why: e.to_string() })?
             .to_string(),
     );
     write_new(&files[0], 0o600, identity_text.as_bytes())?;
@@ -392,7 +392,7 @@ impl SigningKey {
     /// Sign `data` (prehashed) with a trusted comment; returns the `.minisig` text.
     pub fn sign(&self, mut data: impl Read, trusted_comment: &str) -> Result<String> {
         let mut h = Prehash::default();
-        std::io::copy(&mut data, &mut h).map_err(|e| Error::Internal(format!("reading what to sign: {e}")))?;
+        std::io::copy(&mut data, &mut h).map_err(|e| Error::io("read", "what is being signed", e))?;
         self.sign_prehashed(&h.finish(), trusted_comment)
     }
 

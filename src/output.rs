@@ -228,3 +228,21 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     }
     s
 }
+
+/// A CSV file in memory: the header, then the rows. Every CSV the tool writes goes through here.
+pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> crate::error::Result<Vec<u8>> {
+    // Writing into memory cannot fail; an error here is a bug.
+    let bug = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).map_err(bug)?;
+    for r in rows {
+        w.write_record(r).map_err(bug)?;
+    }
+    w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))
+}
+
+/// A value as pretty-printed JSON bytes (for the files the tool writes).
+pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> crate::error::Result<Vec<u8>> {
+    // The tool's own types serialise to JSON without fail; an error here is a bug.
+    serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("json: {e}")))
+}

@@ -18,11 +18,12 @@ pub fn encrypt(recipients: &[age::x25519::Recipient], plaintext: &[u8]) -> Resul
         return Err(Error::NoCustodians);
     }
     let enc = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-        .map_err(|e| Error::Internal(format!("age encryptor: {e}")))?;
+        .map_err(|e| Error::Encrypt { why: e.to_string() })?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
-    let mut w = enc.wrap_output(&mut out).map_err(|e| Error::Internal(format!("age encrypt: {e}")))?;
-    w.write_all(plaintext).map_err(|e| Error::Internal(format!("age encrypt: {e}")))?;
-    w.finish().map_err(|e| Error::Internal(format!("age encrypt: {e}")))?;
+    let failed = |e: std::io::Error| Error::Encrypt { why: e.to_string() };
+    let mut w = enc.wrap_output(&mut out).map_err(failed)?;
+    w.write_all(plaintext).map_err(failed)?;
+    w.finish().map_err(failed)?;
     Ok(out)
 }
 

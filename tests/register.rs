@@ -188,3 +188,17 @@ fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
     }
     assert_eq!(env.audit_len(), before);
 }
+
+/// A register damaged outside handover (here: its hash key deleted by hand) is reported as damaged,
+/// with the way to recover, and exits 2: only a bug in handover exits 3.
+#[test]
+fn a_damaged_register_is_named_as_such_not_as_a_bug() {
+    let env = TestEnv::with_texts();
+    let db = rusqlite::Connection::open(env.register()).unwrap();
+    db.execute("DELETE FROM settings WHERE key = 'hash_key'", []).unwrap();
+    drop(db);
+    let r = env.run(&["person", "add", "--name", "Test Person", "--email", "test.person@example.org"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the register is damaged: it has no hash key"), "{}", r.stderr);
+    assert!(r.stderr.contains("handover register restore"), "{}", r.stderr);
+}

@@ -57,10 +57,14 @@ fn list(v: &serde_json::Value, k: &str) -> Vec<String> {
 }
 
 fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
-    let bytes = c.files.get(name).ok_or_else(|| Error::Internal(format!("{name} missing from a verified bundle")))?;
+    let bytes =
+        c.files.get(name).ok_or_else(|| Error::BundleContent { file: name.to_string(), why: "missing".into() })?;
     String::from_utf8_lossy(bytes)
         .lines()
-        .map(|l| serde_json::from_str(l).map_err(|_| Error::Internal(format!("{name}: a line is not JSON"))))
+        .map(|l| {
+            serde_json::from_str(l)
+                .map_err(|_| Error::BundleContent { file: name.to_string(), why: "a line is not JSON".into() })
+        })
         .collect()
 }
 
@@ -220,7 +224,7 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
     let Step { c, m, merge, ref now, .. } = *st;
     if !merge {
         let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+        getrandom::fill(&mut key).map_err(|e| Error::NoRandomSource { why: e.to_string() })?;
         set_setting(c, "community", &m.community)?;
         set_setting(c, "hash_key", &hex::encode(key))?;
         set_setting(c, "objection_window_days", "28")?;
@@ -437,7 +441,7 @@ fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
     // Suppression, with the sender's key kept so every check uses it too.
     let key_doc: serde_json::Value =
         serde_json::from_slice(contents.files.get(layout::SUPPRESSION_KEY).map(Vec::as_slice).unwrap_or(b"{}"))
-            .map_err(|_| Error::Internal("suppression-key.json is not JSON".into()))?;
+            .map_err(|_| Error::BundleContent { file: layout::SUPPRESSION_KEY.into(), why: "not JSON".into() })?;
     if let Some(k) = s(&key_doc, "key_hex") {
         let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
             .and_then(|v| serde_json::from_str(&v).ok())

@@ -16,6 +16,7 @@ use super::zipstream::{Writer, Written};
 use crate::error::{Error, Result};
 use crate::keys::SigningKey;
 use crate::model::{DocumentState, fmt_ts};
+use crate::output::{csv_bytes, json_pretty};
 use crate::register::audit;
 use crate::transfer::carried::{Carried, CarriedAccount};
 use crate::transfer::plan::{self, Plan};
@@ -121,16 +122,6 @@ fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     out
 }
 
-fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let e = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    w.write_record(header).map_err(e)?;
-    for r in rows {
-        w.write_record(r).map_err(e)?;
-    }
-    w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))
-}
-
 fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
     let esc = crate::html::escape;
     let mut held = String::new();
@@ -213,7 +204,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
         std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io("create", path, e))
     };
     let enc = age::Encryptor::with_recipients(req.recipients.iter().map(|r| r as &dyn age::Recipient))
-        .map_err(|e| Error::Internal(format!("age: {e}")))?;
+        .map_err(|e| Error::Encrypt { why: e.to_string() })?;
     let age_w = super::pipe::encrypting(enc, create(&tmp.0)?).map_err(|e| Error::io("write", &tmp.0, e))?;
     // The passphrase copy: the same zip, written at the same time into a second age stream whose
     // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
@@ -225,7 +216,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
             let mut r = age::scrypt::Recipient::new(p.clone());
             r.set_work_factor(18);
             let enc = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
-                .map_err(|e| Error::Internal(format!("age: {e}")))?;
+                .map_err(|e| Error::Encrypt { why: e.to_string() })?;
             Some(super::pipe::encrypting(enc, create(&pass_tmp.0)?).map_err(|e| Error::io("write", &pass_tmp.0, e))?)
         }
     };
@@ -270,7 +261,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     let recipients: Vec<String> =
         req.recipients.iter().map(|r| crate::keys::fingerprint(r.to_string().as_bytes())).collect();
     let record = transfer_record(req, &counts, &ct_sha, &recipients);
-    let record_bytes = serde_json::to_vec_pretty(&record).map_err(|e| Error::Internal(e.to_string()))?;
+    let record_bytes = json_pretty(&record)?;
     let record_sig = req.sign_key.sign(&record_bytes[..], &format!("transfer record {}", req.bundle_id))?;
     let paths = [
         req.out.join(layout::signature_file(&layout::bundle_file(&req.name))),
@@ -373,7 +364,7 @@ fn tag_files(
             .collect(),
         audit_checkpoint: checkpoint,
     };
-    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    let manifest_bytes = json_pretty(&manifest)?;
     let manifest_sig = req.sign_key.sign(&manifest_bytes[..], &format!("handover.json of bundle {}", req.bundle_id))?;
     let redaction = serde_json::to_vec_pretty(report).unwrap_or_default();
     let payload_bytes: u64 = files.iter().map(|w| w.size).sum();

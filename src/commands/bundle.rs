@@ -380,7 +380,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
         "sender_checkpoint_cosigned": cosigned,
     });
-    let receipt_bytes = serde_json::to_vec_pretty(&receipt).map_err(|e| Error::Internal(e.to_string()))?;
+    let receipt_bytes = crate::output::json_pretty(&receipt)?;
     let sig = key.sign(&receipt_bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
     let dir = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let rpath = dir.join(format!("{}.receipt.json", m.bundle_id));

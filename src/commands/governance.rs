@@ -542,7 +542,7 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
                     "audit_log": { "entries": size, "merkle_root": hex::encode(root) },
                     "signer_key_id": key.key_id(),
                 });
-                let bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+                let bytes = crate::output::json_pretty(&doc)?;
                 let sig = key.sign(&bytes[..], &format!("deletion record of {} at {}", own.slug, fmt_ts(ctx.now)))?;
                 super::regfile::atomic_write(path, &bytes)?;
                 let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));

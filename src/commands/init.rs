@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
     let now = ctx.now;
     let result = reg.change(now, |c| {
         let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| Error::Internal(format!("no random source: {e}")))?;
+        getrandom::fill(&mut key).map_err(|e| Error::NoRandomSource { why: e.to_string() })?;
         set_setting(c, "community", a.community.trim())?;
         set_setting(c, "hash_key", &hex::encode(key))?;
         set_setting(c, "objection_window_days", "28")?;

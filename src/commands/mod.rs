@@ -102,13 +102,7 @@ pub fn import_own_csv(
 /// A CSV list of people for a mail-out: written to a new 0600 file, or returned for stdout.
 /// Returns the text for stdout (empty when written to a file).
 pub fn people_list_csv(out: Option<&std::path::Path>, header: &[&str], rows: &[Vec<String>]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::Internal(format!("csv: {e}"));
-    w.write_record(header).map_err(io)?;
-    for r in rows {
-        w.write_record(r).map_err(io)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))?;
+    let bytes = crate::output::csv_bytes(header, rows)?;
     match out {
         Some(path) => {
             crate::keys::write_new(path, 0o600, &bytes)?;

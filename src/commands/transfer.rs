@@ -491,7 +491,7 @@ fn complete(
         "signer_key_id": key.key_id(),
         "accounts": accounts,
     });
-    let bytes = serde_json::to_vec_pretty(&statement).map_err(|e| Error::Internal(e.to_string()))?;
+    let bytes = crate::output::json_pretty(&statement)?;
     let sig = key.sign(&bytes[..], &format!("rotation statement for bundle {bundle}"))?;
     std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
     let path = out.join(format!("{bundle}.complete.json"));

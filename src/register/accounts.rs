@@ -44,7 +44,8 @@ pub fn current_recipients(conn: &Db) -> Result<Vec<age::x25519::Recipient>> {
     custodians(conn, true)?
         .iter()
         .map(|c| {
-            crate::keys::parse_recipient(&c.recipient).map_err(|e| Error::Internal(format!("stored recipient: {e}")))
+            crate::keys::parse_recipient(&c.recipient)
+                .map_err(|e| Error::RegisterDamaged { why: format!("a custodian's recipient is not valid: {e}") })
         })
         .collect()
 }

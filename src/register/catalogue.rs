@@ -99,7 +99,7 @@ pub fn self_controller(conn: &Db) -> Result<Controller> {
     conn.prepare_cached(&format!("SELECT {CONTROLLER_COLS} FROM controllers WHERE is_self = 1"))?
         .query_row([], controller_row)
         .optional()?
-        .ok_or_else(|| Error::Internal("register has no own controller".into()))
+        .ok_or_else(|| Error::RegisterDamaged { why: "it names no controller of its own".into() })
 }
 
 // ---------------------------------------------------------------- purposes

@@ -64,7 +64,8 @@ pub struct Suppression {
 
 impl Suppression {
     pub fn new(conn: &Db) -> Result<Suppression> {
-        let own = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
+        let own =
+            setting(conn, "hash_key")?.ok_or_else(|| Error::RegisterDamaged { why: "it has no hash key".into() })?;
         let inherited: Vec<String> =
             setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let keys = std::iter::once(own).chain(inherited).map(|k| hash_key(&k)).collect::<Result<Vec<_>>>()?;
@@ -117,14 +118,16 @@ impl SuppressionSnapshot {
 
 /// The keyed hash of a normalised email: HMAC-SHA256 with the register's secret, hex.
 pub fn keyed_hash(conn: &Db, email_norm: &str) -> Result<String> {
-    let secret = setting(conn, "hash_key")?.ok_or_else(|| Error::Internal("register has no hash key".into()))?;
+    let secret =
+        setting(conn, "hash_key")?.ok_or_else(|| Error::RegisterDamaged { why: "it has no hash key".into() })?;
     Ok(keyed(&hash_key(&secret)?, email_norm))
 }
 
 /// An HMAC-SHA256 key from its hex form (the register's own, or one inherited with a bundle).
 fn hash_key(hex_key: &str) -> Result<Hmac<Sha256>> {
-    let key = hex::decode(hex_key).map_err(|_| Error::Internal("a register hash key is not hex".into()))?;
-    Hmac::<Sha256>::new_from_slice(&key).map_err(|_| Error::Internal("bad hash key".into()))
+    let key = hex::decode(hex_key).map_err(|_| Error::RegisterDamaged { why: "a hash key is not hex".into() })?;
+    Hmac::<Sha256>::new_from_slice(&key)
+        .map_err(|_| Error::RegisterDamaged { why: "a hash key has the wrong length".into() })
 }
 
 /// The keyed hash of a normalised email under one key, hex.

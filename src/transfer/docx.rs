@@ -212,21 +212,26 @@ pub type PartFinding = (String, Finding);
 
 /// Redact a docx held in memory. Returns the new file and the findings, each with its part.
 pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)> {
-    let bad = |why: &str| Error::Internal(format!("docx: {why}"));
+    let bad = |why: &str| Error::DocumentUnreadable { format: "docx".into(), why: why.into() };
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad("not a readable docx (zip)"))?;
     let mut out = Vec::new();
     let mut findings = Vec::new();
     {
         let mut zout = zip::ZipWriter::new(std::io::Cursor::new(&mut out));
         for i in 0..zin.len() {
-            let name = zin.by_index(i).map_err(|_| bad("entry"))?.name().map_err(|_| bad("entry name"))?.to_string();
+            let name = zin
+                .by_index(i)
+                .map_err(|_| bad("a zip entry cannot be read"))?
+                .name()
+                .map_err(|_| bad("a zip entry's name cannot be read"))?
+                .to_string();
             let rewrite = is_text_part(&name) || name == "docProps/core.xml";
             if !rewrite {
-                let entry = zin.by_index_raw(i).map_err(|_| bad("entry"))?;
-                zout.raw_copy_file(entry).map_err(|_| bad("copy"))?;
+                let entry = zin.by_index_raw(i).map_err(|_| bad("a zip entry cannot be read"))?;
+                zout.raw_copy_file(entry).map_err(|_| bad("a part cannot be copied"))?;
                 continue;
             }
-            let mut entry = zin.by_index(i).map_err(|_| bad("entry"))?;
+            let mut entry = zin.by_index(i).map_err(|_| bad("a zip entry cannot be read"))?;
             let method = entry.compression();
             let mut xml = String::new();
             entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
@@ -236,10 +241,10 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(method)
                 .last_modified_time(zip::DateTime::default());
-            zout.start_file(name.as_str(), opts).map_err(|_| bad("write"))?;
-            zout.write_all(new_xml.as_bytes()).map_err(|_| bad("write"))?;
+            zout.start_file(name.as_str(), opts).map_err(|_| bad("the redacted copy cannot be written"))?;
+            zout.write_all(new_xml.as_bytes()).map_err(|_| bad("the redacted copy cannot be written"))?;
         }
-        zout.finish().map_err(|_| bad("finish"))?;
+        zout.finish().map_err(|_| bad("the redacted copy cannot be written"))?;
     }
     Ok((out, findings))
 }

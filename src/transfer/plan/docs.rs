@@ -43,7 +43,8 @@ pub fn redact_bytes(
     if format == "docx" {
         return crate::transfer::docx::redact(bytes, r);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::Internal("document is not UTF-8 text".into()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::DocumentUnreadable { format: format.to_string(), why: "it is not UTF-8 text".into() })?;
     let (out, f) = r.redact(text);
     if format == "json"
         && serde_json::from_str::<serde_json::Value>(text).is_ok()

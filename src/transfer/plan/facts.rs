@@ -192,7 +192,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         read?;
         last?;
         if builder.not_utf8 {
-            return Err(Error::Internal("a consent event in the register is not UTF-8 text".into()));
+            return Err(Error::RegisterDamaged { why: "a consent event is not UTF-8 text".into() });
         }
         Ok(builder)
     })?;
