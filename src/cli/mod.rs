@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
@@ -134,6 +135,13 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff).
     Man,
+}
+
+/// A clap value parser that accepts exactly the codes of one of the model's code lists, and lists
+/// them in `--help` (flags whose values are also checked in CSV rows keep the shared validator,
+/// so that one refusal lists every bad value).
+fn codes<T: Copy + Send + Sync + 'static>(all: &'static [T], as_str: fn(T) -> &'static str) -> PossibleValuesParser {
+    PossibleValuesParser::new(all.iter().map(move |c| as_str(*c)))
 }
 
 mod governance;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::model::date_arg;
+use crate::model::{ControllerKind, TextFormat, date_arg};
 
 /// A file to import, all or nothing (the arguments every `import` shares).
 #[derive(Debug, Args)]
@@ -30,15 +30,11 @@ pub struct InitArgs {
     #[arg(long)]
     pub controller_slug: Option<String>,
     /// The outgoing controller's legal form.
-    #[arg(long, default_value = "charity", value_parser = controller_kinds())]
+    #[arg(long, default_value = "charity", value_parser = super::codes(ControllerKind::ALL, ControllerKind::as_str))]
     pub controller_kind: String,
     /// An age recipient (age1…, or a file holding one) that may open the register's secrets. Repeatable.
     #[arg(long = "custodian", value_name = "AGE_RECIPIENT")]
     pub custodians: Vec<String>,
-}
-
-fn controller_kinds() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(crate::model::ControllerKind::ALL.iter().map(|k| k.as_str()))
 }
 
 /// Optional controller fields shared by add and edit.
@@ -73,7 +69,7 @@ pub enum ControllerCmd {
         #[arg(long)]
         slug: Option<String>,
         /// Legal form.
-        #[arg(long, value_parser = controller_kinds())]
+        #[arg(long, value_parser = super::codes(ControllerKind::ALL, ControllerKind::as_str))]
         kind: String,
         #[command(flatten)]
         fields: ControllerFields,
@@ -88,7 +84,7 @@ pub enum ControllerCmd {
         #[arg(long)]
         name: Option<String>,
         /// New legal form.
-        #[arg(long, value_parser = controller_kinds())]
+        #[arg(long, value_parser = super::codes(ControllerKind::ALL, ControllerKind::as_str))]
         kind: Option<String>,
         #[command(flatten)]
         fields: ControllerFields,
@@ -314,7 +310,7 @@ pub enum StatementCmd {
         #[arg(long)]
         purpose: String,
         /// standard, easy_read or audio_script.
-        #[arg(long)]
+        #[arg(long, value_parser = super::codes(TextFormat::ALL, TextFormat::as_str))]
         format: String,
         /// The text file.
         #[arg(long)]
@@ -339,7 +335,7 @@ pub enum NoticeCmd {
         #[arg(long)]
         file: PathBuf,
         /// standard, easy_read or audio_script.
-        #[arg(long, default_value = "standard")]
+        #[arg(long, default_value = "standard", value_parser = super::codes(TextFormat::ALL, TextFormat::as_str))]
         format: String,
         /// First day it was in force (YYYY-MM-DD; default today).
         #[arg(long, value_parser = date_arg)]
