@@ -386,7 +386,7 @@ pub fn validate(
         match told {
             Some(true) => {}
             Some(false) => {
-                bad("told_can_withdraw", "consent is valid only if the person was told they can withdraw".into())
+                bad("told_can_withdraw", "consent is valid only if the person was told they can withdraw".into());
             }
             None => bad("told_can_withdraw", "required and must be yes (it is never assumed)".into()),
         }
@@ -410,7 +410,7 @@ pub fn validate(
                     "no statement with this version for this purpose (add it with `handover statement add`)".into(),
                 ),
                 Some(eff) if at < eff => {
-                    bad("statement_version", "the event is dated before this statement version took effect".into())
+                    bad("statement_version", "the event is dated before this statement version took effect".into());
                 }
                 _ => {}
             }
@@ -419,7 +419,7 @@ pub fn validate(
             match lookup.notice_effective(v) {
                 None => bad("notice_version", "no notice with this version (add it with `handover notice add`)".into()),
                 Some(eff) if at < eff => {
-                    bad("notice_version", "the event is dated before this notice version took effect".into())
+                    bad("notice_version", "the event is dated before this notice version took effect".into());
                 }
                 _ => {}
             }
@@ -433,10 +433,10 @@ pub fn validate(
             };
             match authority_kind {
                 None if raw.authority_kind.trim().is_empty() => {
-                    bad("authority_kind", format!("a consent given by {given_by} needs authority_kind {expected}"))
+                    bad("authority_kind", format!("a consent given by {given_by} needs authority_kind {expected}"));
                 }
                 Some(k) if k != expected => {
-                    bad("authority_kind", format!("given_by {given_by} needs authority_kind {expected}, not {k}"))
+                    bad("authority_kind", format!("given_by {given_by} needs authority_kind {expected}, not {k}"));
                 }
                 _ => {}
             }
@@ -501,7 +501,11 @@ mod tests {
     }
 
     fn ev(action: ConsentAction, controllers: &[&str], at: DateTime<Utc>) -> EventView {
-        EventView { action, controllers: controllers.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(), at }
+        EventView {
+            action,
+            controllers: controllers.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().into(),
+            at,
+        }
     }
 
     #[test]

@@ -386,7 +386,9 @@ fn erase_and_refuse_readding(r: &mut Runner, p: &Paths) -> Result<String> {
     std::fs::write(&readd, format!("{header}\n{row}\n")).map_err(|e| Error::io("write", &readd, e))?;
     let refused = match r.step("try to add the erased person back", &["person", "import", &readd.display().to_string()])
     {
-        Err(Error::ImportRefused { rows, .. }) => rows.first().map(|e| e.to_string()).unwrap_or_default(),
+        Err(Error::ImportRefused { rows, .. }) => {
+            rows.first().map(std::string::ToString::to_string).unwrap_or_default()
+        }
         Err(e) => return Err(e),
         Ok(_) => return Err(Error::Internal("the erased person was added back".into())),
     };

@@ -74,7 +74,7 @@ pub fn own_csv(data: &[u8]) {
     if import::require_columns(&csv, columns, "fuzz").is_err() {
         return;
     }
-    let mut guard = register().lock().unwrap_or_else(|e| e.into_inner());
+    let mut guard = register().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let sha = csv.sha256.clone();
     let _ = import::run(&mut guard.0, crate::now(), "fuzz", "fuzz.csv", &sha, true, |c, p, n| importer(c, &csv, p, n));
 }
@@ -108,7 +108,7 @@ pub fn export(data: &[u8]) {
         method: "online_checkbox".into(),
         without_consent: false,
     };
-    let mut guard = register().lock().unwrap_or_else(|e| e.into_inner());
+    let mut guard = register().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let sha = import::sha256_hex(data);
     let _ = import::run(&mut guard.0, crate::now(), "fuzz", "fuzz", &sha, true, |c, p, n| {
         import::exports::import(c, kind, &files, &sha, &facts, p, n)

@@ -316,7 +316,7 @@ fn public_info(pk: &minisign::PublicKey) -> KeyInfo {
 
 /// Parse an `age1…` recipient.
 pub fn parse_recipient(s: &str) -> std::result::Result<age::x25519::Recipient, String> {
-    age::x25519::Recipient::from_str(s.trim()).map_err(|e| e.to_string())
+    age::x25519::Recipient::from_str(s.trim()).map_err(std::string::ToString::to_string)
 }
 
 /// An `age1…` recipient given as the string itself or as a file holding it (e.g. `LABEL-age.pub`).

@@ -380,7 +380,7 @@ pub mod forced_ids {
     thread_local!(static NEXT: RefCell<VecDeque<String>> = const { RefCell::new(VecDeque::new()) });
 
     pub fn push(ids: &[&str]) {
-        NEXT.with(|q| q.borrow_mut().extend(ids.iter().map(|s| s.to_string())));
+        NEXT.with(|q| q.borrow_mut().extend(ids.iter().map(std::string::ToString::to_string)));
     }
 
     pub(super) fn next() -> Option<String> {

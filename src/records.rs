@@ -281,9 +281,7 @@ pub fn apply_basis(
         if cs.is_empty() {
             p.push(("controllers", "name the controller(s) relying on this basis".into()));
         }
-        if assessment_ref.trim().is_empty()
-            && matches!(basis_v, Some(Basis::LegitimateInterests) | Some(Basis::Contract))
-        {
+        if assessment_ref.trim().is_empty() && matches!(basis_v, Some(Basis::LegitimateInterests | Basis::Contract)) {
             p.push((
                 "assessment_ref",
                 "legitimate interests needs its LIA reference (a contract its agreement reference)".into(),
@@ -316,7 +314,7 @@ pub fn apply_basis(
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
         purpose: purpose.trim().to_string(),
-        action: action_v.map(|a| a.as_str()).unwrap_or("record").to_string(),
+        action: action_v.map(super::model::BasisAction::as_str).unwrap_or("record").to_string(),
         basis: basis_v.map(|b| b.as_str().to_string()),
         controllers: cs,
         assessment_ref: nonempty(assessment_ref),
@@ -344,7 +342,7 @@ pub fn apply_notice_sent(
     match consent::Lookup::notice_effective(&lookup, version.trim()) {
         None => p.push(("notice_version", "no notice with this version".into())),
         Some(eff) if at.is_some_and(|a| a < eff) => {
-            p.push(("sent_at", "before this notice version took effect".into()))
+            p.push(("sent_at", "before this notice version took effect".into()));
         }
         _ => {}
     }
@@ -379,7 +377,7 @@ pub fn diversity_consent(
     let own = catalogue::self_controller(conn)?;
     let refresh = catalogue::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
     let events = evidence::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;
-    let views: Vec<_> = events.iter().filter_map(|e| e.view()).collect();
+    let views: Vec<_> = events.iter().filter_map(super::register::evidence::StoredConsent::view).collect();
     if consent::status(&views, &own.slug, refresh, now) != Status::Granted {
         return Ok(None);
     }

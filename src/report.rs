@@ -136,7 +136,8 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
             let mut due: Vec<(DateTime<Utc>, String)> = Vec::new();
             for person in &people {
                 let events = by_person.get(&(person.id.clone(), p.code.clone()));
-                let views: Vec<_> = events.into_iter().flatten().filter_map(|e| e.view()).collect();
+                let views: Vec<_> =
+                    events.into_iter().flatten().filter_map(super::register::evidence::StoredConsent::view).collect();
                 let s = status(&views, ctl, p.refresh_months, now);
                 match s {
                     Status::Granted => {

@@ -138,7 +138,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         recipients,
         international_transfers: "None recorded: bundles go only to the receiving controllers listed, in the UK. Record any processor or service outside the UK here by hand.".into(),
         retention_schedule,
-        security_measures: SECURITY_MEASURES.iter().map(|s| s.to_string()).collect(),
+        security_measures: SECURITY_MEASURES.iter().map(std::string::ToString::to_string).collect(),
     })
 }
 

@@ -18,7 +18,8 @@ fn the_bagit_conformance_suite() {
         {
             let dir = suite.join(version).join(kind);
             let Ok(rd) = std::fs::read_dir(&dir) else { continue };
-            let mut cases: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            let mut cases: Vec<_> =
+                rd.filter_map(std::result::Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
             cases.sort();
             for case in cases {
                 let r = env.run(&["bag", "verify", case.to_str().unwrap()]);

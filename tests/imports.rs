@@ -195,3 +195,30 @@ fn fixture_statuses_at_a_date() {
         show["data"]["special_category_fields"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert!(sc.contains(&"stakeholder_group") && sc.contains(&"roles.designation"), "{sc:?}");
 }
+
+/// Exports saved on another system often come as `.CSV`: a Mailchimp zip whose files end in upper
+/// case is read as the same export.
+#[test]
+fn a_mailchimp_export_with_upper_case_file_names_is_read() {
+    let env = TestEnv::with_texts();
+    let bytes = std::fs::read(fixtures().join("exports/mailchimp-audience-export.zip")).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let upper = env.path().join("export.ZIP");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&upper).unwrap());
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().replace(".csv", ".CSV");
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut body).unwrap();
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut w, &body).unwrap();
+    }
+    w.finish().unwrap();
+    let upper = upper.display().to_string();
+    let mut args = vec!["person", "import", upper.as_str(), "--format", "mailchimp", "--without-consent", "--json"];
+    args.extend(FACTS);
+    let r = env.ok(&args).json();
+    assert_eq!(count(&r, "grants_added"), 42);
+    assert_eq!(count(&r, "suppressed_unsubscribed"), 6);
+    assert_eq!(count(&r, "suppressed_bounced"), 6);
+}

@@ -161,7 +161,7 @@ fn tampering_and_other_keys_are_refused() {
         c.into_iter().collect::<String>()
     };
     for (i, _) in lines.iter().enumerate().skip(1).take(3) {
-        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        let mut l: Vec<String> = lines.iter().map(std::string::ToString::to_string).collect();
         l[i] = flip(&l[i]);
         std::fs::write(&sig_path, l.join("\n") + "\n").unwrap();
         let r = verify();

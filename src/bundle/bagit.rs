@@ -292,7 +292,7 @@ fn check(dir: &Path, report: &mut Report) -> Result<(), Fail> {
             return fail(format!("{n}: unsupported checksum algorithm"));
         }
     }
-    report.algorithms = manifests.iter().map(|a| a.to_string()).collect();
+    report.algorithms = manifests.iter().map(std::string::ToString::to_string).collect();
     if manifests.iter().all(|a| matches!(*a, "md5" | "sha1")) {
         warnings.push("only weak checksums (md5/sha1); RFC 8493 recommends sha256 or sha512".into());
     }

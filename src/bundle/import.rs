@@ -393,7 +393,7 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result
             verified_by: None,
             verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
             support_given: None,
-            told_can_withdraw: e.get("told_can_withdraw").and_then(|x| x.as_bool()).unwrap_or(false),
+            told_can_withdraw: e.get("told_can_withdraw").and_then(serde_json::Value::as_bool).unwrap_or(false),
             special_categories: list(&e, "special_categories")
                 .iter()
                 .filter_map(|x| SpecialCategory::parse(x))
@@ -492,7 +492,7 @@ fn accounts_to_rotate(st: &Step<'_, '_>, custodians: &[age::x25519::Recipient]) 
     if !accounts.is_empty() && custodians.is_empty() {
         return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
     }
-    let names: Vec<String> = custodians.iter().map(|r| r.to_string()).collect();
+    let names: Vec<String> = custodians.iter().map(std::string::ToString::to_string).collect();
     let mut tasks = Vec::new();
     let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
     for a in &accounts {

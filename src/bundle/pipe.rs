@@ -137,7 +137,7 @@ impl HashedFile {
     /// Flush and sync the file; return it with its SHA-256 (the prehash is the encrypting stage's).
     fn finish(mut self) -> io::Result<(std::fs::File, String)> {
         self.stop_syncer()?;
-        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let file = self.file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         Ok((file, hex::encode(self.sha.finalize())))
     }

@@ -460,7 +460,9 @@ fn shapes_and_rules(
         let fail = |why: String| Fail(VerifyLayer::Schemas, Some(layout::PEOPLE.into()), why);
         let row: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(line).map_err(|_| fail(format!("line {} is not a JSON object", i + 1)))?;
-        if !row.get("id").is_some_and(|x| x.is_string()) || !row.get("ref").is_some_and(|x| x.is_string()) {
+        if !row.get("id").is_some_and(serde_json::Value::is_string)
+            || !row.get("ref").is_some_and(serde_json::Value::is_string)
+        {
             return Err(fail(format!("line {} has no id or ref", i + 1)));
         }
         if let Some(k) = row.keys().find(|k| !matches!(k.as_str(), "id" | "ref") && !carried.contains(k.as_str())) {

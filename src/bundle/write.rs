@@ -26,9 +26,9 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// Formats stored rather than deflated (already compressed).
 fn compressed(name: &str) -> bool {
+    let ext = std::path::Path::new(name).extension().map(std::ffi::OsStr::to_ascii_lowercase);
     matches!(plan::format_of(name), "docx" | "pdf" | "image" | "video" | "pptx")
-        || name.ends_with(".zip")
-        || name.ends_with(".gz")
+        || ext.is_some_and(|e| e == "zip" || e == "gz")
 }
 
 /// One payload file in handover.json.

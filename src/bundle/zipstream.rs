@@ -261,14 +261,14 @@ pub fn name_ok(name: &str) -> Result<(), Refused> {
         || name.contains('\\')
         || name.contains(':') && name.as_bytes().get(1) == Some(&b':')
     {
-        return refuse(format!("entry name {:?} is absolute or uses backslashes", name));
+        return refuse(format!("entry name {name:?} is absolute or uses backslashes"));
     }
     if name.chars().any(char::is_control) {
-        return refuse(format!("entry name {:?} holds control characters", name));
+        return refuse(format!("entry name {name:?} holds control characters"));
     }
     for c in name.trim_end_matches('/').split('/') {
         if c.is_empty() || c == ".." || c == "." {
-            return refuse(format!("entry name {:?} has an empty, . or .. component", name));
+            return refuse(format!("entry name {name:?} has an empty, . or .. component"));
         }
     }
     Ok(())
@@ -324,8 +324,8 @@ impl<R: Read> Reader<R> {
         let flags = read_u16(&h, 2);
         let method = read_u16(&h, 4);
         let crc = read_u32(&h, 10);
-        let csize = read_u32(&h, 14) as u64;
-        let size = read_u32(&h, 18) as u64;
+        let csize = u64::from(read_u32(&h, 14));
+        let size = u64::from(read_u32(&h, 18));
         let (nlen, xlen) = (read_u16(&h, 22) as usize, read_u16(&h, 24) as usize);
         let mut name = vec![0u8; nlen];
         self.r.read_exact(&mut name).or_else(|_| refuse("an entry name is cut short"))?;
@@ -414,7 +414,7 @@ impl<R: Read> Reader<R> {
             let mut h = [0u8; 42];
             self.r.read_exact(&mut h).or_else(|_| refuse("the central directory is cut short"))?;
             let crc = read_u32(&h, 12);
-            let size = read_u32(&h, 20) as u64;
+            let size = u64::from(read_u32(&h, 20));
             let (nlen, xlen, clen) = (read_u16(&h, 24) as usize, read_u16(&h, 26) as usize, read_u16(&h, 28) as usize);
             let external = read_u32(&h, 34);
             let mut rest = vec![0u8; nlen + xlen + clen];

@@ -99,7 +99,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 recovery_email: nonempty(recovery_email),
                 recovery_phone: nonempty(recovery_phone),
                 two_factor: nonempty(two_factor),
-                secret_recipients: recipients.iter().map(|r| r.to_string()).collect(),
+                secret_recipients: recipients.iter().map(std::string::ToString::to_string).collect(),
                 created_at: now.clone(),
                 secret_updated_at: now,
                 rotations: Vec::new(),

@@ -113,7 +113,11 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 }
                 let events = evidence::consents(&reg, Some(&p.id), None)?;
                 let views = |purpose: &str| {
-                    events.iter().filter(|e| e.purpose == purpose).filter_map(|e| e.view()).collect::<Vec<_>>()
+                    events
+                        .iter()
+                        .filter(|e| e.purpose == purpose)
+                        .filter_map(super::super::register::evidence::StoredConsent::view)
+                        .collect::<Vec<_>>()
                 };
                 let own_ok = crate::consent::status(&views("newsletter"), &own.slug, nl, ctx.now)
                     == crate::consent::Status::Granted;

@@ -28,7 +28,7 @@ pub fn reencrypt_all(c: &Change<'_>, identity: Option<&Path>) -> Result<usize> {
     };
     let ids = keys::load_identities(identity)?;
     let recipients = accounts::current_recipients(c)?;
-    let names: Vec<String> = recipients.iter().map(|r| r.to_string()).collect();
+    let names: Vec<String> = recipients.iter().map(std::string::ToString::to_string).collect();
     for a in &accounts {
         let ct = accounts::secret(c, &a.id)?;
         let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;

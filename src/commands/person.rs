@@ -19,7 +19,7 @@ use crate::register::{Register, catalogue, evidence, people, suppression};
 
 fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Person>) -> RawPerson {
     let pick = |v: Option<String>, old: Option<&Option<String>>| {
-        v.unwrap_or_else(|| old.and_then(|o| o.clone()).unwrap_or_default())
+        v.unwrap_or_else(|| old.and_then(std::clone::Clone::clone).unwrap_or_default())
     };
     RawPerson {
         reference: reference.or_else(|| base.map(|b| b.reference.clone())).unwrap_or_default(),

@@ -125,7 +125,7 @@ fn mailchimp_status(name: &str) -> Option<&'static str> {
             && (rest.starts_with("members_export_")
                 || rest.starts_with("email_audience_export_")
                 || rest.starts_with("audience_export_"))
-            && base.ends_with(".csv")
+            && has_extension(base, "csv")
         {
             return Some(status);
         }
@@ -149,7 +149,7 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|_| bad(format!("entry {i} cannot be read")))?;
         let name = entry.name().map_err(|_| bad(format!("entry {i} has an unreadable name")))?.to_string();
-        if entry.is_dir() || !name.ends_with(".csv") {
+        if entry.is_dir() || !has_extension(&name, "csv") {
             continue;
         }
         if mailchimp_status(&name).is_none() {
@@ -485,4 +485,9 @@ pub fn import(
         }
     }
     Ok(())
+}
+
+/// Whether a file name ends in `.ext`, in any case (exports are often named `.CSV`).
+fn has_extension(name: &str, ext: &str) -> bool {
+    std::path::Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }

@@ -100,7 +100,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    if headers.iter().all(|h| h.is_empty()) {
+    if headers.iter().all(std::string::String::is_empty) {
         return Err(Error::ImportFormat {
             file: name.into(),
             why: "the file is empty or has no header row".into(),
@@ -130,7 +130,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
 }
 
 fn csv_error(name: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+    let line = e.position().map_or(0, csv::Position::line);
     Error::ImportFormat {
         file: name.to_string(),
         why: format!("not readable as CSV near line {line}"),

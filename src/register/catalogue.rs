@@ -240,11 +240,11 @@ pub fn seed_purposes(conn: &Change<'_>) -> Result<()> {
                 id: code.to_string(),
                 code: code.to_string(),
                 name: name.to_string(),
-                channels: channels.iter().map(|s| s.to_string()).collect(),
+                channels: channels.iter().map(std::string::ToString::to_string).collect(),
                 special: *special,
                 marketing: *marketing,
                 refresh_months: *refresh,
-                fields: fields.iter().map(|s| s.to_string()).collect(),
+                fields: fields.iter().map(std::string::ToString::to_string).collect(),
             },
         )?;
     }
@@ -346,7 +346,7 @@ pub fn statement_sha(conn: &Db, version: &str) -> Result<Option<String>> {
 /// The earliest effective date among rows of a text table matching the query.
 fn earliest(conn: &Db, sql: &str, params: impl rusqlite::Params) -> Option<DateTime<Utc>> {
     let mut st = conn.prepare_cached(sql).ok()?;
-    let dates: Vec<String> = st.query_map(params, |r| r.get(0)).ok()?.filter_map(|d| d.ok()).collect();
+    let dates: Vec<String> = st.query_map(params, |r| r.get(0)).ok()?.filter_map(std::result::Result::ok).collect();
     dates.iter().min().and_then(|d| parse_timestamp(d))
 }
 

@@ -333,7 +333,8 @@ pub fn set_setting(conn: &Change<'_>, key: &str, value: &str) -> Result<()> {
 
 /// A list stored as a JSON array of strings.
 pub(crate) fn json_list(v: &[impl AsRef<str>]) -> String {
-    serde_json::to_string(&v.iter().map(|s| s.as_ref()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&v.iter().map(std::convert::AsRef::as_ref).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
 }
 
 /// A list stored as a JSON array of strings, read back (a malformed one reads as empty).

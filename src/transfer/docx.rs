@@ -13,14 +13,16 @@ use std::io::{Read, Write};
 use super::redact::{Finding, Redactor};
 use crate::error::{Error, Result};
 
-/// The parts whose text is redacted.
+/// The parts whose text is redacted (part names compare without regard to case, as OPC says).
 fn is_text_part(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let xml = std::path::Path::new(&name).extension().is_some_and(|e| e == "xml");
     name == "word/document.xml"
         || name == "word/footnotes.xml"
         || name == "word/endnotes.xml"
         || name == "word/comments.xml"
-        || (name.starts_with("word/header") && name.ends_with(".xml"))
-        || (name.starts_with("word/footer") && name.ends_with(".xml"))
+        || (name.starts_with("word/header") && xml)
+        || (name.starts_with("word/footer") && xml)
 }
 
 fn xml_decode(s: &str) -> String {

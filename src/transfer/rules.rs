@@ -329,7 +329,7 @@ mod tests {
             purpose: purpose.into(),
             view: EventView {
                 action: ConsentAction::Grant,
-                controllers: controllers.iter().map(|s| s.to_string()).collect::<Vec<_>>().into(),
+                controllers: controllers.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().into(),
                 at,
             },
             support_given: None,

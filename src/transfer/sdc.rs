@@ -113,15 +113,15 @@ pub fn protect(name: &str, counts: &[(String, u32)], k: u32) -> Table {
 /// (every published value is within 2 of the truth; counts are never negative): the smallest and
 /// largest value it can take.
 pub fn feasible_interval(t: &Table, i: usize) -> Option<(i64, i64)> {
-    let total = t.total? as i64;
+    let total = i64::from(t.total?);
     let (t_lo, t_hi) = ((total - 2).max(0), total + 2);
     let (mut pub_lo, mut pub_hi) = (0i64, 0i64);
     let mut others_suppressed = 0;
     for (j, c) in t.cells.iter().enumerate() {
         match c.count {
             Some(n) => {
-                pub_lo += (n as i64 - 2).max(0);
-                pub_hi += n as i64 + 2;
+                pub_lo += (i64::from(n) - 2).max(0);
+                pub_hi += i64::from(n) + 2;
             }
             None if j != i => others_suppressed += 1,
             None => {}
@@ -174,8 +174,8 @@ mod tests {
                     match c.count {
                         None => {
                             let (lo, hi) = feasible_interval(&t, i).unwrap();
-                            prop_assert!(hi - lo + 1 >= k as i64, "cell {} interval {}..{} under k {}", i, lo, hi, k);
-                            prop_assert!(lo <= counts[i] as i64 && counts[i] as i64 <= hi);
+                            prop_assert!(hi - lo + 1 >= i64::from(k), "cell {} interval {}..{} under k {}", i, lo, hi, k);
+                            prop_assert!(lo <= i64::from(counts[i]) && i64::from(counts[i]) <= hi);
                         }
                         Some(_) => prop_assert!(counts[i] >= k),
                     }

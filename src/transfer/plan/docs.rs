@@ -111,7 +111,7 @@ pub(super) fn document_plan(
         redacted_sha256: None,
     };
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
-        blockers.push(Blocker { code, subject: d.id.clone(), message: msg })
+        blockers.push(Blocker { code, subject: d.id.clone(), message: msg });
     };
     // Deferred: a file of the registered size stands for the registered digest here; the caller
     // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.
@@ -119,7 +119,7 @@ pub(super) fn document_plan(
     let sha = if deferred {
         std::fs::metadata(&d.path)
             .ok()
-            .filter(|m| m.is_file())
+            .filter(std::fs::Metadata::is_file)
             .map(|m| if i64::try_from(m.len()).is_ok_and(|n| n == d.size) { d.sha256.clone() } else { String::new() })
     } else {
         hash_file(Path::new(&d.path))
@@ -149,20 +149,17 @@ pub(super) fn document_plan(
     let review = documents::latest_review(conn, &d.id, receiver)?;
     if redactable(&d.format) {
         let bytes = std::fs::read(&d.path).unwrap_or_default();
-        let (out, findings) = match redact_bytes(&d.format, &bytes, r) {
-            Ok(x) => x,
-            Err(_) => {
-                plan.state = DocumentState::Unreadable;
-                block(
-                    blockers,
-                    "document_unreadable",
-                    format!(
-                        "{} ({}) could not be redacted as {}: review it and add a redacted copy",
-                        d.id, d.file_name, d.format
-                    ),
-                );
-                return Ok(plan);
-            }
+        let Ok((out, findings)) = redact_bytes(&d.format, &bytes, r) else {
+            plan.state = DocumentState::Unreadable;
+            block(
+                blockers,
+                "document_unreadable",
+                format!(
+                    "{} ({}) could not be redacted as {}: review it and add a redacted copy",
+                    d.id, d.file_name, d.format
+                ),
+            );
+            return Ok(plan);
         };
         let red_sha = hex::encode(Sha256::digest(&out));
         plan.redactions = redact::report(findings.iter().map(|(_, f)| f));

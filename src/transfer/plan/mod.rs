@@ -210,9 +210,10 @@ fn lists(purpose_fields: &[String]) -> FieldLists {
     let carried: Vec<String> = FIELDS
         .iter()
         .filter(|f| purpose_fields.iter().any(|p| p == *f) && !NEVER_PER_PERSON.contains(f))
-        .map(|f| f.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
-    let dropped = FIELDS.iter().filter(|f| !carried.iter().any(|c| c == *f)).map(|f| f.to_string()).collect();
+    let dropped =
+        FIELDS.iter().filter(|f| !carried.iter().any(|c| c == *f)).map(std::string::ToString::to_string).collect();
     FieldLists { carried, dropped }
 }
 
