@@ -421,7 +421,11 @@ pub fn apply_diversity(
 /// Returns when the tombstone expires. The caller checks that the person is not erased already.
 pub fn erase(c: &Change<'_>, p: &Person, reason: &str) -> Result<DateTime<Utc>> {
     let years: u32 = crate::register::setting(c, "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6);
-    let expires = c.now.checked_add_months(chrono::Months::new(years * 12)).unwrap_or(c.now);
+    // A period past the calendar's end keeps the tombstone for ever (never "now", which would let
+    // the person back in at once).
+    let expires = c.now.checked_add_months(chrono::Months::new(years.saturating_mul(12))).unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(9999, 12, 31).map_or(c.now, |d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+    });
     let key = p.email_norm.clone().unwrap_or_else(|| format!("person:{}", p.id));
     let hash = keyed_hash(c, &key)?;
     people::erase_person(

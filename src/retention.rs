@@ -54,8 +54,14 @@ pub fn policy(conn: &crate::register::Db) -> Result<BTreeMap<String, u32>> {
     Ok(p)
 }
 
-/// Change one kind's period.
+/// Change one kind's period (at most [`MAX_MONTHS`]).
 pub fn set_policy(c: &Change<'_>, kind: &str, months: u32) -> Result<()> {
+    if months > MAX_MONTHS {
+        return Err(crate::error::Error::bad(
+            "--set",
+            format!("{kind}={months}: a period is at most {MAX_MONTHS} months (100 years)"),
+        ));
+    }
     set_setting(c, &format!("retention.{kind}"), &months.to_string())
 }
 
@@ -94,8 +100,13 @@ impl Due {
     }
 }
 
-fn before(now: DateTime<Utc>, months: u32) -> String {
-    fmt_ts(now.checked_sub_months(Months::new(months)).unwrap_or(now))
+/// The longest period a policy may set: 100 years.
+pub const MAX_MONTHS: u32 = 1200;
+
+/// The moment `months` before `now`; `None` when that is before the calendar can say, which
+/// means the period never ends (never "now", which would put everything past it).
+fn before(now: DateTime<Utc>, months: u32) -> Option<String> {
+    now.checked_sub_months(Months::new(months)).map(fmt_ts)
 }
 
 /// Work out what is past the policy at `now`.
@@ -126,8 +137,9 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
         wound.extend(anonymise.iter().cloned());
         d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept });
     }
-    if p["inactive_people"] > 0 {
-        let cutoff = before(now, p["inactive_people"]);
+    if p["inactive_people"] > 0
+        && let Some(cutoff) = before(now, p["inactive_people"])
+    {
         let purposes = catalogue::purposes(conn)?;
         let refresh: BTreeMap<&str, Option<u32>> =
             purposes.iter().map(|p| (p.code.as_str(), p.refresh_months)).collect();
@@ -180,12 +192,14 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
         }
     }
     d.tombstones = rq::expired_tombstones(conn, &today)?;
-    if p["closed_requests"] > 0 {
-        let cutoff = before(now, p["closed_requests"]);
+    if p["closed_requests"] > 0
+        && let Some(cutoff) = before(now, p["closed_requests"])
+    {
         d.closed_requests = rq::closed_requests_before(conn, &cutoff[..10])?;
     }
-    if p["closed_complaints"] > 0 {
-        let cutoff = before(now, p["closed_complaints"]);
+    if p["closed_complaints"] > 0
+        && let Some(cutoff) = before(now, p["closed_complaints"])
+    {
         d.closed_complaints = rq::closed_complaints_before(conn, &cutoff[..10])?;
     }
     Ok(d)

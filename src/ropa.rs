@@ -128,7 +128,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
     let retention_schedule = crate::retention::KINDS
         .iter()
         .map(|(k, _, what)| serde_json::json!({ "kind": k, "months": policy[*k], "what": what }))
-        .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y * 12), "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted" })))
+        .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y.saturating_mul(12)), "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted" })))
         .collect();
     Ok(Ropa {
         generated_at: fmt_ts(now),

@@ -203,3 +203,21 @@ fn retention_anonymises_what_is_past_the_policy_and_logs_counts_only() {
     assert!(again["counts"].as_object().unwrap().values().all(|v| v == 0), "{again}");
     env.ok(&["audit", "verify"]);
 }
+
+/// A retention period too long to subtract from today must never make everything "past" it:
+/// periods over 100 years are refused, and a period that reaches before the calendar's start
+/// means "never", not "now". (A period of 9,999,999 months once anonymised more people.)
+#[test]
+fn a_huge_retention_period_is_refused_and_a_long_one_anonymises_nobody_more() {
+    let env = TestEnv::with_fixtures();
+    let inactive = data(&env, &["retention", "run", "--dry-run"])["counts"]["inactive_people"].as_u64().unwrap();
+    let before = env.audit_len();
+    let r = env.run(&["retention", "policy", "--set", "inactive_people=9999999"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("at most 1200 months (100 years)"), "{}", r.stderr);
+    assert_eq!(env.audit_len(), before, "a refused policy changes nothing");
+    data(&env, &["retention", "policy", "--set", "inactive_people=1200"]);
+    let long = data(&env, &["retention", "run", "--dry-run"])["counts"]["inactive_people"].as_u64().unwrap();
+    assert!(long <= inactive, "a longer period anonymised more people: {long} > {inactive}");
+    assert_eq!(long, 0, "nobody has been inactive for 100 years");
+}

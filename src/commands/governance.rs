@@ -460,6 +460,12 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
                     return Err(Error::bad("--set", format!("unknown kind '{k}': use {}", kinds.join(", "))));
                 }
                 let m: u32 = m.parse().map_err(|_| Error::bad("--set", format!("'{m}' is not a number of months")))?;
+                if m > ret::MAX_MONTHS {
+                    return Err(Error::bad(
+                        "--set",
+                        format!("{k}={m}: a period is at most {} months (100 years)", ret::MAX_MONTHS),
+                    ));
+                }
                 changes.push((k.to_string(), m));
             }
             if !changes.is_empty() {
