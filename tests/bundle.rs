@@ -843,3 +843,82 @@ fn killed_runs_leave_nothing_half_done() {
         }
     }
 }
+
+/// A sender's reference means nothing in the receiving group's register: people are matched by
+/// email only. The group's own member who happens to carry a reference the sender also uses keeps
+/// their own record (and gets no consent they never gave); a person the group erased is not
+/// brought back by a follow-up bundle; a person whose email the group corrected is not added twice
+/// and the follow-up does not fail; the import says what it matched, added and skipped, and why.
+#[test]
+fn a_follow_up_bundle_matches_people_by_email_and_respects_the_groups_own_changes() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let plan = env.ok(&["--register", &reg, "transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let people = plan["data"]["people"].as_array().unwrap();
+    let list_only = people.iter().find(|p| p["mailing_list"]["included"] == true).expect("someone on the mailing list");
+    let in_register: Vec<&serde_json::Value> =
+        people.iter().filter(|p| p["register"]["included"] == true && p["ref"] != list_only["ref"]).collect();
+    let email_of = |r: &str| {
+        env.ok(&["--register", &reg, "person", "show", r, "--json"]).json()["data"]["email"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let list_ref = list_only["ref"].as_str().unwrap().to_string();
+    let list_email = email_of(&list_ref);
+    let first = create(&env, &demo, "out1");
+    let second = create(&env, &demo, "out2");
+    let path = |r: &serde_json::Value| env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let g = ["--register", "g.db"];
+    let run = |args: &[&str]| env.ok(&[&g[..], args].concat());
+    // The group's own register, with its own member who happens to have the sender's reference.
+    env.ok(&["--register", "g.db", "init", "--community", "KSCoP", "--controller", "KSCoP Steering Group"]);
+    run(&["person", "add", "--ref", &list_ref, "--name", "Own Member", "--email", "own.member@example.org"]);
+    let r = import_run(&env, &path(&first), &pk, "g.db", &["--custodian", "group/group-age.pub", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let own = run(&["person", "show", &list_ref, "--json"]).json();
+    assert_eq!(own["data"]["email"], "own.member@example.org", "the group's own member is untouched");
+    let own_consents = run(&["consent", "history", &list_ref, "--json"]).json();
+    assert_eq!(own_consents["data"].as_array().map_or(0, Vec::len), 0, "no consent attached to the wrong person");
+    let listed = run(&["person", "list", "--json"]).json();
+    let sender_person = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"] == list_email.as_str())
+        .expect("the sender's subscriber was added as a person of their own")
+        .clone();
+    assert_ne!(sender_person["ref"], list_ref.as_str(), "a taken reference is not reused");
+    let theirs = run(&["consent", "history", sender_person["id"].as_str().unwrap(), "--json"]).json();
+    assert!(
+        theirs["data"].as_array().unwrap().iter().any(|e| e["purpose"] == "successor_newsletter"),
+        "the subscriber's own consent came with them: {theirs}"
+    );
+    // The group erases one person it received and corrects another's email.
+    let erased = in_register[0]["ref"].as_str().unwrap();
+    let erased_email = email_of(erased);
+    let erased_here = listed["data"].as_array().unwrap().iter().find(|p| p["email"] == erased_email.as_str()).unwrap();
+    run(&["person", "erase", erased_here["id"].as_str().unwrap(), "--reason", "asked the group"]);
+    let corrected = in_register[1]["ref"].as_str().unwrap();
+    let corrected_email = email_of(corrected);
+    let corrected_here =
+        listed["data"].as_array().unwrap().iter().find(|p| p["email"] == corrected_email.as_str()).unwrap();
+    run(&["person", "edit", corrected_here["id"].as_str().unwrap(), "--email", "new.address@example.org"]);
+    let count_before = run(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    // The follow-up bundle: it neither fails nor undoes either change.
+    let r = import_run(&env, &path(&second), &pk, "g.db", &["--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = &r.json()["data"];
+    assert_eq!(d["skipped"]["erased_here"], 1, "{d}");
+    assert_eq!(d["skipped"]["email_changed_here"], 1, "{d}");
+    assert_eq!(d["added_people"], 0, "{d}");
+    let after = run(&["person", "list", "--json"]).json();
+    let after = after["data"].as_array().unwrap();
+    assert_eq!(after.len(), count_before, "nobody added");
+    assert!(
+        !after.iter().any(|p| p["email"] == erased_email.as_str() || p["email"] == corrected_email.as_str()),
+        "an erased person or a corrected address came back"
+    );
+    run(&["audit", "verify"]);
+}

@@ -35,9 +35,17 @@ pub struct Imported {
     pub bundle_id: String,
     /// Whether the bundle was merged into an existing register.
     pub merged: bool,
+    /// The people the bundle carries who are now in the register: matched or added.
     pub people: usize,
     /// Of `people`, those already in the register (matched by normalised email).
     pub matched_people: usize,
+    /// Of `people`, those added to the register.
+    pub added_people: usize,
+    /// People the bundle carries who were not taken, by reason: `erased_here` (this register
+    /// erased them), `email_changed_here` (this register holds them under another email, so the
+    /// sender's record is out of date). Subscribers whose address this register suppresses keep
+    /// their record but get no marketing consent from the bundle: `suppressed_here`.
+    pub skipped: std::collections::BTreeMap<&'static str, usize>,
     pub consent_events: usize,
     pub accounts: usize,
     pub documents: usize,
@@ -69,13 +77,20 @@ fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
 }
 
 /// Insert a person received in a bundle. Only confirmed adults in England and Wales are ever sent
-/// (R21), so that is what they are recorded as; the source names the bundle.
-fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &str) -> Result<PersonId> {
+/// (R21), so that is what they are recorded as; the source names the bundle. The person keeps the
+/// sender's reference when this register has no such reference, and gets this register's next
+/// one otherwise; the sender's reference is remembered for that sender either way.
+fn insert_received(c: &Change<'_>, sender: &str, row: &serde_json::Value, source: &str, now: &str) -> Result<PersonId> {
     let id = PersonId::new();
     let email = s(row, "email");
+    let source_ref = s(row, "ref").filter(|r| !r.trim().is_empty());
+    let reference = match &source_ref {
+        Some(r) if !r.starts_with("per_") && !r.starts_with("erased-") && people::person(c, r)?.is_none() => r.clone(),
+        _ => people::next_ref(c)?,
+    };
     let mut p = Person {
         id: id.clone(),
-        reference: s(row, "ref").unwrap_or_else(|| id.to_string()),
+        reference,
         details: crate::people::Details {
             name: s(row, "name"),
             email_norm: email.as_deref().map(normalise_email),
@@ -94,6 +109,9 @@ fn insert_received(c: &Change<'_>, row: &serde_json::Value, source: &str, now: &
         erased_at: None,
     };
     people::insert_person(c, &mut p)?;
+    if let Some(r) = &source_ref {
+        people::record_received_ref(c, sender, r, &p.id)?;
+    }
     Ok(p.id)
 }
 
@@ -111,12 +129,33 @@ pub struct Options<'a> {
     pub ciphertext_sha256: String,
 }
 
-/// The person already in the register with this email, when merging.
-fn known(c: &Change<'_>, merge: bool, email: Option<&str>) -> Result<Option<PersonId>> {
-    match email.filter(|e| merge && !e.trim().is_empty()) {
-        Some(e) => Ok(people::person_by_email(c, &normalise_email(e))?.map(|p| p.id)),
-        None => Ok(None),
+/// Where a person the bundle carries goes in this register.
+enum Placement {
+    /// Already here: the person with the same normalised email.
+    Known(PersonId),
+    /// Not here: added.
+    New,
+    /// Not taken, for this reason (see [`Imported::skipped`]).
+    Skip(&'static str),
+}
+
+/// Place a person the bundle carries. People are matched by normalised email only: a sender's
+/// reference means nothing here, and is used only to recognise a person this register erased
+/// (by the erasure's keyed hash of the email) or holds under another email now.
+fn place(c: &Change<'_>, sender: &str, email: Option<&str>, source_ref: Option<&str>) -> Result<Placement> {
+    if let Some(norm) = email.map(normalise_email).filter(|e| !e.is_empty()) {
+        if crate::records::is_erased_email(c, &norm)? {
+            return Ok(Placement::Skip("erased_here"));
+        }
+        if let Some(p) = people::person_by_email(c, &norm)? {
+            return Ok(Placement::Known(p.id));
+        }
     }
+    if let Some(pid) = source_ref.map(|r| people::received_ref(c, sender, r)).transpose()?.flatten() {
+        let here = people::person_required(c, &pid)?;
+        return Ok(Placement::Skip(if here.erased_at.is_some() { "erased_here" } else { "email_changed_here" }));
+    }
+    Ok(Placement::New)
 }
 
 /// Write the imported data in one transaction (a new register, or a merge into the group's own).
@@ -134,15 +173,17 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         src: format!("bundle:{}", m.bundle_id),
     };
     set_up(&st)?;
-    let (mut people, mut matched, ids) = people_and_roles(&st)?;
-    let (list_people, mut events) = mailing_list(&st, &mut matched)?;
-    people += list_people;
+    let mut skipped = Skipped::new();
+    let (rows_matched, rows_added, ids) = people_and_roles(&st, &mut skipped)?;
+    let (list_matched, list_added, mut events) = mailing_list(&st, &mut skipped)?;
+    let (matched, added) = (rows_matched + list_matched, rows_added + list_added);
+    let (rows, people) = (rows_matched + rows_added, matched + added);
     events += consent_history(&st, &ids)?;
     other_bases(&st, &ids)?;
     let suppression = inherit_suppression(&st)?;
     let (accounts, mut tasks) = accounts_to_rotate(&st, custodians)?;
     // Art 14: everyone new to the group, within a month, and at the latest at its first message.
-    let new_people = people - matched;
+    let new_people = added;
     if new_people > 0 {
         let month = transfer_at.date_naive().checked_add_months(Months::new(1)).unwrap_or(transfer_at.date_naive());
         let due = o.first_message.map_or(month, |f| f.min(month)).to_string();
@@ -173,7 +214,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             ciphertext_sha256: o.ciphertext_sha256.clone(),
             signer_key_id: m.signer_key_id.clone(),
             recipients: Vec::new(),
-            counts: serde_json::json!({ "register": people - list_people, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts, "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
+            counts: serde_json::json!({ "register": rows, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts, "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
         },
     )?;
     imports::record_import(
@@ -187,7 +228,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     c.audit(
         "bundle.import",
         &m.bundle_id,
-        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "consent_events": events, "accounts": accounts, "documents": contents.documents.len(), "suppression": suppression }),
+        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "added_people": added, "skipped": skipped, "consent_events": events, "accounts": accounts, "documents": contents.documents.len(), "suppression": suppression }),
     )?;
     Ok(Imported {
         register: String::new(),
@@ -196,6 +237,8 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         merged: merge,
         people,
         matched_people: matched,
+        added_people: added,
+        skipped,
         consent_events: events,
         accounts,
         documents: contents.documents.len(),
@@ -203,6 +246,9 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         tasks,
     })
 }
+
+/// People not taken, by reason.
+type Skipped = std::collections::BTreeMap<&'static str, usize>;
 
 /// What every step of an import reads: the change, the verified contents, whether the bundle merges
 /// into an existing register, and the texts recorded as the source of what it brings.
@@ -261,19 +307,31 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
 /// People with their roles: a person whose email the register has already is matched, not added
 /// again, and gets only the roles it does not hold. Returns people, matched, and the sender's
 /// person ids mapped to this register's.
-fn people_and_roles(st: &Step<'_, '_>) -> Result<(usize, usize, HashMap<String, PersonId>)> {
-    let Step { c, contents, merge, ref now, ref source, .. } = *st;
+/// Returns how many were matched and added, and the sender's person ids mapped to this register's.
+fn people_and_roles(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usize, HashMap<String, PersonId>)> {
+    let Step { c, contents, m, ref now, ref source, .. } = *st;
     // People: only confirmed adults in England and Wales are ever sent (R21).
-    let (mut people, mut matched) = (0, 0);
+    let (mut matched, mut added) = (0, 0);
     let mut ids: HashMap<String, PersonId> = HashMap::new();
     for row in lines(contents, layout::PEOPLE)? {
         let old = s(&row, "id").unwrap_or_default();
-        let (id, had) = match known(c, merge, s(&row, "email").as_deref())? {
-            Some(id) => {
+        let (id, had) = match place(c, &m.from, s(&row, "email").as_deref(), s(&row, "ref").as_deref())? {
+            Placement::Known(id) => {
                 matched += 1;
-                (id.clone(), people::roles(c, Some(&id))?)
+                if let Some(r) = s(&row, "ref") {
+                    people::record_received_ref(c, &m.from, &r, &id)?;
+                }
+                let had = people::roles(c, Some(&id))?;
+                (id, had)
             }
-            None => (insert_received(c, &row, source, now)?, Vec::new()),
+            Placement::New => {
+                added += 1;
+                (insert_received(c, &m.from, &row, source, now)?, Vec::new())
+            }
+            Placement::Skip(why) => {
+                *skipped.entry(why).or_default() += 1;
+                continue;
+            }
         };
         for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
             let same = |x: &Role| {
@@ -301,19 +359,18 @@ fn people_and_roles(st: &Step<'_, '_>) -> Result<(usize, usize, HashMap<String, 
             )?;
         }
         ids.insert(old, id);
-        people += 1;
     }
-    Ok((people, matched, ids))
+    Ok((matched, added, ids))
 }
 
 /// Mailing-list subscribers who did not come with a register entry, and every subscriber's
-/// consent naming this group. Returns the people added and the consent events recorded.
-fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)> {
-    let Step { c, contents, m, merge, ref now, ref source, .. } = *st;
+/// consent naming this group. Returns the subscribers matched and added (those not also register rows) and the consent events recorded.
+fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usize, usize)> {
+    let Step { c, contents, m, ref now, ref source, .. } = *st;
+    let suppression = crate::register::suppression::Suppression::new(c)?;
     // Mailing-list subscribers who did not come with a register entry: name, email, and the
     // consent they gave (naming this group), so the group can show it (Art 7(1)).
-    let mut list_people = 0;
-    let mut events = 0;
+    let (mut matched, mut list_people, mut events) = (0, 0, 0);
     let src = format!("bundle:{}", m.bundle_id);
     let refs: std::collections::HashSet<String> =
         lines(contents, layout::PEOPLE)?.iter().filter_map(|r| s(r, "ref")).collect();
@@ -323,22 +380,27 @@ fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)
             let attrs: serde_json::Value = serde_json::from_str(r.get(2).unwrap_or("{}")).unwrap_or_default();
             let reference = s(&attrs, "ref").unwrap_or_else(|| new_id("ref"));
             let email = r.get(0).unwrap_or("").to_string();
-            let found = match people::person(c, &reference)? {
-                Some(p) => Some(p.id),
-                None => known(c, merge, Some(&email))?,
-            };
-            let pid = match found {
-                Some(id) => {
-                    if merge && !refs.contains(&reference) {
-                        *matched += 1;
+            // A subscriber who also came as a register row was placed (and counted) with it.
+            let counted = refs.contains(&reference);
+            let pid = match place(c, &m.from, Some(&email), Some(&reference))? {
+                Placement::Known(id) => {
+                    if !counted {
+                        matched += 1;
+                        people::record_received_ref(c, &m.from, &reference, &id)?;
                     }
                     id
                 }
-                None if refs.contains(&reference) => continue,
-                None => {
+                Placement::Skip(why) => {
+                    if !counted {
+                        *skipped.entry(why).or_default() += 1;
+                    }
+                    continue;
+                }
+                Placement::New => {
                     let name = r.get(1).filter(|n| !n.is_empty());
                     let id = insert_received(
                         c,
+                        &m.from,
                         &serde_json::json!({ "ref": reference, "name": name, "email": email }),
                         source,
                         now,
@@ -347,6 +409,12 @@ fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)
                     id
                 }
             };
+            // This register's own suppression list (an unsubscribe or erasure here, or one inherited
+            // with an earlier bundle) outranks a consent the sender holds: no marketing grant.
+            if suppression.check(c, &normalise_email(&email))?.is_some() {
+                *skipped.entry("suppressed_here").or_default() += 1;
+                continue;
+            }
             let ev = &attrs["consent"];
             let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
             let grant = ConsentEvent {
@@ -366,7 +434,7 @@ fn mailing_list(st: &Step<'_, '_>, matched: &mut usize) -> Result<(usize, usize)
             }
         }
     }
-    Ok((list_people, events))
+    Ok((matched, list_people, events))
 }
 
 /// The consent history of the people received; returns the events recorded.

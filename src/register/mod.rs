@@ -78,6 +78,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_transfers.sql"),
     include_str!("migrations/0005_transfer_people.sql"),
     include_str!("migrations/0006_governance.sql"),
+    include_str!("migrations/0007_received_refs.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -303,5 +303,24 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
     .execute([person_id])?;
     conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("UPDATE roles SET hub = NULL WHERE person_id = ?1")?.execute([person_id])?;
+    conn.prepare_cached("DELETE FROM received_refs WHERE person_id = ?1")?.execute([person_id])?;
+    Ok(())
+}
+
+/// The person of this register a sender's reference stands for (see `received_refs`).
+pub fn received_ref(conn: &Db, sender: &str, source_ref: &str) -> Result<Option<PersonId>> {
+    Ok(conn
+        .prepare_cached("SELECT person_id FROM received_refs WHERE controller = ?1 AND source_ref = ?2")?
+        .query_row([sender, source_ref], |r| r.get(0))
+        .optional()?)
+}
+
+/// Record which person of this register a sender's reference stands for.
+pub fn record_received_ref(conn: &Change<'_>, sender: &str, source_ref: &str, person_id: &PersonId) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO received_refs(controller, source_ref, person_id) VALUES (?1, ?2, ?3)
+         ON CONFLICT(controller, source_ref) DO UPDATE SET person_id = excluded.person_id",
+    )?
+    .execute(params![sender, source_ref, person_id])?;
     Ok(())
 }
