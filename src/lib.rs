@@ -60,6 +60,7 @@ pub mod register;
 pub mod report;
 pub mod retention;
 pub mod ropa;
+pub mod staged;
 pub mod transfer;
 pub mod vault;
 

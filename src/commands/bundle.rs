@@ -322,70 +322,70 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         first_message: a.first_message,
         ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
     };
+    let dir = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let m = &contents.manifest;
+    let rpath = dir.join(format!("{}.receipt.json", m.bundle_id));
+    // The register is changed, and the receipt staged beside it, in one transaction: if the receipt
+    // cannot be written, nothing is imported. A new register is closed (its log checkpointed into
+    // the main file) before anything is renamed into place.
+    let mut staged = crate::staged::Staged::new();
     let result = (|| -> Result<crate::bundle::import::Imported> {
         let mut reg = match existing {
             Some(r) => r,
             None => crate::register::Register::create(&tmp_reg, &ctx.actor)?,
         };
-        reg.change(ctx.now, |c| crate::bundle::import::apply(c, &contents, &opts))
+        let imported = reg.change(ctx.now, |c| {
+            let imported = crate::bundle::import::apply(c, &contents, &opts)?;
+            let (receipt, sig) = receipt(&key, m, &v, &imported, ctx.now)?;
+            staged.write(&rpath, 0o644, &receipt)?;
+            staged.write(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o644, sig.as_bytes())?;
+            Ok(imported)
+        })?;
+        reg.close()?;
+        Ok(imported)
     })();
     let mut imported = match result {
         Ok(i) => i,
         Err(e) => {
+            drop(staged);
             cleanup(true);
             return Err(e);
         }
     };
-    if fresh {
-        std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
-        if into.exists() {
-            cleanup(true);
-            return Err(Error::RegisterExists { path: into.to_path_buf() });
-        }
-        std::fs::rename(&tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
-    } else {
-        std::fs::create_dir_all(&docs).map_err(|e| Error::io("create the folder", &docs, e))?;
-        for (_, p) in &contents.documents {
-            let target = docs.join(p.file_name().unwrap_or_default());
-            if !target.exists() {
-                std::fs::rename(p, &target).map_err(|e| Error::io("rename into", &target, e))?;
+    let published = (|| -> Result<()> {
+        if fresh {
+            if into.exists() {
+                return Err(Error::RegisterExists { path: into.to_path_buf() });
             }
+            staged.publish()?;
+            std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
+            std::fs::rename(&tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
+        } else {
+            staged.publish()?;
+            std::fs::create_dir_all(&docs).map_err(|e| Error::io("create the folder", &docs, e))?;
+            for (_, p) in &contents.documents {
+                let target = docs.join(p.file_name().unwrap_or_default());
+                if !target.exists() {
+                    std::fs::rename(p, &target).map_err(|e| Error::io("rename into", &target, e))?;
+                }
+            }
+            let _ = std::fs::remove_dir_all(&tmp_docs);
         }
-        let _ = std::fs::remove_dir_all(&tmp_docs);
+        Ok(())
+    })();
+    if let Err(e) = published {
+        if fresh {
+            // Nothing of a first import stays under a final name.
+            for p in [rpath.clone(), dir.join(format!("{}.receipt.json.minisig", m.bundle_id))] {
+                let _ = std::fs::remove_file(p);
+            }
+            let _ = std::fs::remove_dir_all(&docs);
+            cleanup(true);
+        }
+        return Err(e);
     }
     imported.register = into.display().to_string();
     imported.documents_folder = docs.display().to_string();
-    // The receipt: bundle id, ciphertext digest, the sender's checkpoint and our cosignature.
-    let m = &contents.manifest;
-    let ct_sha = v.ciphertext_sha256.clone().unwrap_or_default();
-    let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
-    let (seed, _) = key.ed25519();
-    let cosigned = format!(
-        "{}{}",
-        m.audit_checkpoint,
-        crate::bundle::checkpoint::sign(&body, &m.to, &seed)
-            .split_once("\n\n")
-            .map(|(_, sig)| sig.to_string())
-            .unwrap_or_default()
-    );
-    let receipt = serde_json::json!({
-        "format": "handover-receipt",
-        "format_version": 1,
-        "bundle_id": m.bundle_id,
-        "ciphertext_sha256": ct_sha,
-        "from": m.from,
-        "to": m.to,
-        "received_at": fmt_ts(ctx.now),
-        "receiver_key_id": key.key_id(),
-        "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
-        "sender_checkpoint_cosigned": cosigned,
-    });
-    let receipt_bytes = crate::output::json_pretty(&receipt)?;
-    let sig = key.sign(&receipt_bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
-    let dir = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let rpath = dir.join(format!("{}.receipt.json", m.bundle_id));
-    keys::write_new(&rpath, 0o644, &receipt_bytes)?;
-    keys::write_new(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o644, sig.as_bytes())?;
     let text = format!(
         "{} bundle {} from {} into {}: {} people ({} already known), {} consent events, {} account(s), {} document(s) in {}\n\
          tasks: your privacy notice to everyone received (Art 14, due within a month) and {} account rotation(s): see `handover --register {} tasks list`\n\
@@ -405,4 +405,41 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         rpath.display()
     );
     Ok(Outcome::new("bundle_import", imported, text))
+}
+
+/// The signed receipt for an imported bundle: its id and ciphertext digest, what was imported, and
+/// the sender's audit checkpoint cosigned by the group. Returns the JSON and its `.minisig`.
+fn receipt(
+    key: &SigningKey,
+    m: &crate::bundle::write::Manifest,
+    v: &crate::bundle::read::Verification,
+    imported: &crate::bundle::import::Imported,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Vec<u8>, String)> {
+    let ct_sha = v.ciphertext_sha256.clone().unwrap_or_default();
+    let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
+    let (seed, _) = key.ed25519();
+    let cosigned = format!(
+        "{}{}",
+        m.audit_checkpoint,
+        crate::bundle::checkpoint::sign(&body, &m.to, &seed)
+            .split_once("\n\n")
+            .map(|(_, sig)| sig.to_string())
+            .unwrap_or_default()
+    );
+    let receipt = serde_json::json!({
+        "format": "handover-receipt",
+        "format_version": 1,
+        "bundle_id": m.bundle_id,
+        "ciphertext_sha256": ct_sha,
+        "from": m.from,
+        "to": m.to,
+        "received_at": fmt_ts(now),
+        "receiver_key_id": key.key_id(),
+        "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
+        "sender_checkpoint_cosigned": cosigned,
+    });
+    let bytes = crate::output::json_pretty(&receipt)?;
+    let sig = key.sign(&bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
+    Ok((bytes, sig))
 }

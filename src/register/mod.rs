@@ -310,6 +310,16 @@ impl Register {
         Ok(())
     }
 
+    /// Close the register with everything in its main file: the write-ahead log checkpointed into
+    /// it and truncated, then the connection closed, each checked. Before a register built under a
+    /// temporary name is renamed into place, this is what makes the rename carry all of it (a
+    /// checkpoint left to the implicit close could fail unseen on a full disk, leaving committed
+    /// pages in a `-wal` file under the temporary name).
+    pub fn close(self) -> Result<()> {
+        self.checkpoint()?;
+        self.db.conn.close().map_err(|(_, e)| Error::Sqlite(e))
+    }
+
     /// Checkpoint and truncate the WAL, so erased values do not linger there.
     pub fn checkpoint(&self) -> Result<()> {
         self.db.conn.prepare_cached("PRAGMA wal_checkpoint(TRUNCATE)")?.query_row([], |_| Ok(()))?;
