@@ -46,7 +46,7 @@ echo "== format, lints, placeholders"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 if grep -rnE '\b(todo!|unimplemented!|dbg!)' src; then echo "error: placeholders in src/" >&2; exit 1; fi
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items --quiet
 
 echo "== fixtures are what the seeded generator writes"
 cargo run --quiet --example make-fixtures >/dev/null

@@ -41,98 +41,229 @@ impl std::fmt::Display for RowError {
 pub enum Error {
     /// No register file at the given path.
     #[error("no register at '{path}'")]
-    RegisterMissing { path: PathBuf },
+    RegisterMissing {
+        /// The file or folder concerned.
+        path: PathBuf,
+    },
     /// `init` was asked to create a register that already exists.
     #[error("a register already exists at '{path}'; init never overwrites one")]
-    RegisterExists { path: PathBuf },
+    RegisterExists {
+        /// The file or folder concerned.
+        path: PathBuf,
+    },
     /// The register was written by a newer version of the tool.
     #[error("register '{path}' has schema version {found}, newer than this handover (knows up to {known})")]
-    RegisterTooNew { path: PathBuf, found: i64, known: i64 },
+    RegisterTooNew {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The schema version the file has.
+        found: i64,
+        /// The newest schema version this handover knows.
+        known: i64,
+    },
     /// The file is not a SQLite register of this tool.
     #[error("'{path}' is not a handover register ({why})")]
-    RegisterInvalid { path: PathBuf, why: String },
+    RegisterInvalid {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// Any SQLite failure not covered by a more specific variant.
     #[error("the register could not be read or written: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// A file could not be read or written.
     #[error("cannot {action} '{path}': {source}")]
-    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    Io {
+        /// What was being done: read, write, create, rename into, ...
+        action: &'static str,
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// A value given on the command line is not acceptable.
     #[error("{flag}: {why}")]
-    BadValue { flag: String, why: String },
+    BadValue {
+        /// The flag or argument, as the user typed it.
+        flag: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// An object named on the command line does not exist.
     #[error("no {kind} '{id}' in the register")]
-    NotFound { kind: &'static str, id: String },
+    NotFound {
+        /// What kind of thing: person, controller, document, ...
+        kind: &'static str,
+        /// The id or reference given.
+        id: String,
+    },
     /// A second person would have the same normalised email.
     #[error("that email address already belongs to person {existing}")]
-    DuplicateEmail { existing: crate::model::PersonId },
+    DuplicateEmail {
+        /// The person who has that email already.
+        existing: crate::model::PersonId,
+    },
     /// A second person would have the same reference.
     #[error("reference '{reference}' already belongs to person {existing}")]
-    DuplicateRef { reference: String, existing: crate::model::PersonId },
+    DuplicateRef {
+        /// The reference given.
+        reference: String,
+        /// The person who has it already.
+        existing: crate::model::PersonId,
+    },
     /// A controller slug is taken.
     #[error("a controller with slug '{slug}' already exists")]
-    DuplicateController { slug: String },
+    DuplicateController {
+        /// The slug.
+        slug: String,
+    },
     /// A statement or notice version is taken.
     #[error("{kind} version '{version}' in format {format} already exists")]
-    DuplicateVersion { kind: &'static str, version: String, format: String },
+    DuplicateVersion {
+        /// statement or notice.
+        kind: &'static str,
+        /// The version given.
+        version: String,
+        /// The format given.
+        format: String,
+    },
     /// A consent (or other record) breaks one of the rules R7–R9 or another record rule.
     #[error("refused for person {person}: {why}")]
-    RecordRefused { person: String, why: String, hint: String },
+    RecordRefused {
+        /// The person the record was for (id).
+        person: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+        /// What to do next.
+        hint: String,
+    },
     /// An import file has bad rows; nothing was imported.
     #[error("{file}: {count} problem(s) found; nothing was imported")]
-    ImportRefused { file: String, count: usize, rows: Vec<RowError> },
+    ImportRefused {
+        /// The file, as named on the command line or inside the bundle.
+        file: String,
+        /// How many problems were found.
+        count: usize,
+        /// Every problem, by line and column.
+        rows: Vec<RowError>,
+    },
     /// An import file is not in a format the tool reads.
     #[error("{file}: {why}")]
-    ImportFormat { file: String, why: String, hint: String },
+    ImportFormat {
+        /// The file, as named on the command line or inside the bundle.
+        file: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+        /// What to do next.
+        hint: String,
+    },
     /// An export import lacks the facts an export cannot show.
     #[error("{file}: an export cannot show what people were told; missing {missing}")]
-    ExportNeedsFacts { file: String, missing: String },
+    ExportNeedsFacts {
+        /// The file, as named on the command line or inside the bundle.
+        file: String,
+        /// The flags that say what people were told, still missing.
+        missing: String,
+    },
     /// A key file is not what it should be.
     #[error("'{path}': {why}")]
-    KeyFile { path: PathBuf, why: String },
+    KeyFile {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A passphrase is needed and none could be had.
     #[error("no passphrase: {why}")]
-    NoPassphrase { why: String },
+    NoPassphrase {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// The passphrase does not open the key.
     #[error("the passphrase does not open '{path}'")]
-    WrongPassphrase { path: PathBuf },
+    WrongPassphrase {
+        /// The file or folder concerned.
+        path: PathBuf,
+    },
     /// Secrets need at least one custodian.
     #[error("the register has no custodians to encrypt secrets to")]
     NoCustodians,
     /// An age ciphertext could not be opened.
     #[error("cannot open {what}: {why}")]
-    Decrypt { what: String, why: String },
+    Decrypt {
+        /// What could not be opened (a bundle, a backup, a secret).
+        what: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// The plan has blockers: no bundle.
     #[error("the plan has blockers ({codes}); no bundle was written")]
-    Blocked { codes: String },
+    Blocked {
+        /// The blockers' codes, comma-separated.
+        codes: String,
+    },
     /// A document's file is not what was registered or reviewed when it came to be bundled.
     #[error("{id} ({file_name}) changed on disk since it was added or reviewed; no bundle was written")]
-    DocumentChanged { id: String, file_name: String },
+    DocumentChanged {
+        /// The document's id.
+        id: String,
+        /// The document's file name.
+        file_name: String,
+    },
     /// A receipt does not check out.
     #[error("receipt refused: {why}")]
-    ReceiptRefused { why: String },
+    ReceiptRefused {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// The person has been erased: the operation needs identifying data that is gone.
     #[error("person {person} has been erased")]
-    Erased { person: crate::model::PersonId },
+    Erased {
+        /// The erased person.
+        person: crate::model::PersonId,
+    },
     /// The register's own records are not as handover writes them (edited outside handover, or
     /// damaged on disk).
     #[error("the register is damaged: {why}")]
-    RegisterDamaged { why: String },
+    RegisterDamaged {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// The operating system's random number source failed.
     #[error("no random numbers could be had from the operating system: {why}")]
-    NoRandomSource { why: String },
+    NoRandomSource {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A key pair could not be made or written out.
     #[error("the key could not be made: {why}")]
-    KeyGeneration { why: String },
+    KeyGeneration {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// Encrypting to the given recipients failed.
     #[error("encryption failed: {why}")]
-    Encrypt { why: String },
+    Encrypt {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A document cannot be read as its format says (for redaction).
     #[error("a document cannot be read as {format}: {why}")]
-    DocumentUnreadable { format: String, why: String },
+    DocumentUnreadable {
+        /// The document's format (docx, txt, ...).
+        format: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A verified bundle holds content its format does not allow.
     #[error("the bundle's {file} is not as the format allows: {why}")]
-    BundleContent { file: String, why: String },
+    BundleContent {
+        /// The file, as named on the command line or inside the bundle.
+        file: String,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A bug in handover.
     #[error("internal error: {0}")]
     Internal(String),

@@ -108,15 +108,25 @@ pub fn write_new(path: &Path, mode: u32, body: &[u8]) -> Result<()> {
 /// The public halves of a new key set, and where its files are.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct NewKeys {
+    /// The age identity (secret) file, 0600.
     pub age_identity_file: String,
+    /// The age recipient (public) file.
     pub age_recipient_file: String,
+    /// The age recipient, `age1…`.
     pub age_recipient: String,
+    /// The recipient's fingerprint, to read aloud.
     pub age_fingerprint: String,
+    /// The minisign secret key file, 0600.
     pub minisign_secret_key_file: String,
+    /// The minisign public key file.
     pub minisign_public_key_file: String,
+    /// The minisign public key, `RW…`.
     pub minisign_public_key: String,
+    /// The minisign key id.
     pub minisign_key_id: String,
+    /// The public key's fingerprint, to read aloud.
     pub minisign_fingerprint: String,
+    /// Whether the secret files are protected by a passphrase.
     pub protected: bool,
 }
 
@@ -455,12 +465,18 @@ impl Write for Prehash {
 }
 
 /// Why a signature was refused.
+/// Why a signature does not check out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadSignature {
     /// The signature file cannot be parsed.
     Malformed,
     /// Made by another key.
-    OtherKey { signature_key_id: String, expected_key_id: String },
+    OtherKey {
+        /// The key that made the signature.
+        signature_key_id: String,
+        /// The key expected.
+        expected_key_id: String,
+    },
     /// The legacy (non-prehashed) format is not accepted.
     Legacy,
     /// The data or the trusted comment does not match.

@@ -37,31 +37,34 @@
 
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
+// The crate is a command-line tool: its documentation is for the people who work on it, built with
+// `cargo doc --document-private-items`, where the map above links every module.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod bundle;
-pub mod casework;
+pub(crate) mod casework;
 pub mod cli;
-pub mod commands;
-pub mod consent;
-pub mod deadline;
+pub(crate) mod commands;
+pub(crate) mod consent;
+pub(crate) mod deadline;
 pub mod error;
-pub mod exit;
+pub(crate) mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod html;
+pub(crate) mod html;
 pub mod import;
 pub mod keys;
-pub mod model;
-pub mod output;
-pub mod people;
-pub mod progress;
-pub mod records;
+pub(crate) mod model;
+pub(crate) mod output;
+pub(crate) mod people;
+pub(crate) mod progress;
+pub(crate) mod records;
 pub mod register;
-pub mod report;
-pub mod retention;
-pub mod ropa;
-pub mod staged;
-pub mod transfer;
+pub(crate) mod report;
+pub(crate) mod retention;
+pub(crate) mod ropa;
+pub(crate) mod staged;
+pub(crate) mod transfer;
 pub mod vault;
 
 use std::path::PathBuf;
@@ -130,7 +133,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         }
     }
 }
-pub mod demo;
+pub(crate) mod demo;
 
 /// Free a large value on another thread: a plan of 100,000 people is millions of small
 /// allocations, and the answer need not wait while they are returned.

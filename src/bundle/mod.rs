@@ -1,11 +1,11 @@
 //! The bundle: a BagIt bag in a zip, age-encrypted and signed (format v1, DESIGN.md §5); the
 //! BagIt fixity checks of a bag extracted to a folder (`bag verify`); import at the receiver.
 
-pub mod bagit;
-pub mod checkpoint;
-pub mod import;
-pub mod layout;
-pub mod pipe;
-pub mod read;
-pub mod write;
+pub(crate) mod bagit;
+pub(crate) mod checkpoint;
+pub(crate) mod import;
+pub(crate) mod layout;
+pub(crate) mod pipe;
+pub(crate) mod read;
+pub(crate) mod write;
 pub mod zipstream;

@@ -31,8 +31,11 @@ const FLAG_UTF8: u16 = 1 << 11;
 /// What one written entry was.
 #[derive(Debug, Clone)]
 pub struct Written {
+    /// Its name in the zip.
     pub name: String,
+    /// Its uncompressed size in bytes.
     pub size: u64,
+    /// The SHA-256 of its uncompressed bytes, hex.
     pub sha256: String,
 }
 
@@ -235,8 +238,11 @@ impl Default for Limits {
 /// An entry as read.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// Its name in the zip.
     pub name: String,
+    /// Its uncompressed size in bytes.
     pub size: u64,
+    /// The zip compression method (0 stored, 8 deflated).
     pub method: u16,
 }
 

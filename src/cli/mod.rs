@@ -16,8 +16,10 @@ Environment: HANDOVER_REGISTER (register path), HANDOVER_ACTOR (who is acting), 
 #[command(name = "handover", version, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
+    /// The options every command takes.
     pub global: GlobalArgs,
     #[command(subcommand)]
+    /// The command to run.
     pub command: Command,
 }
 

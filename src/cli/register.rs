@@ -71,6 +71,7 @@ pub enum ControllerCmd {
         /// Legal form.
         #[arg(long, value_parser = super::codes(ControllerKind::ALL, ControllerKind::as_str))]
         kind: String,
+        /// The controller's optional fields.
         #[command(flatten)]
         fields: ControllerFields,
     },
@@ -86,6 +87,7 @@ pub enum ControllerCmd {
         /// New legal form.
         #[arg(long, value_parser = super::codes(ControllerKind::ALL, ControllerKind::as_str))]
         kind: Option<String>,
+        /// The controller's optional fields.
         #[command(flatten)]
         fields: ControllerFields,
     },
@@ -196,17 +198,20 @@ pub enum PersonCmd {
         /// Your reference for the person (default: the next P0001-style number).
         #[arg(long = "ref")]
         reference: Option<String>,
+        /// The person's fields.
         #[command(flatten)]
         fields: PersonFields,
     },
     /// Import people from a file: people.csv, diversity.csv, or a Mailchimp, listmonk, MailPoet or
     /// WordPress.com export (all-or-nothing).
     Import {
+        /// The file, and whether to change nothing.
         #[command(flatten)]
         input: ImportFile,
         /// The file's format.
         #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
         format: ImportFormat,
+        /// What the export's signup form told people.
         #[command(flatten)]
         consent: ExportConsentArgs,
     },
@@ -221,6 +226,7 @@ pub enum PersonCmd {
     Edit {
         /// Person id or ref.
         id: String,
+        /// The person's fields.
         #[command(flatten)]
         fields: PersonFields,
     },
@@ -408,6 +414,7 @@ pub struct ConsentFields {
 pub enum ConsentCmd {
     /// Record a consent (grant) with its evidence (R7–R9 are enforced).
     Record {
+        /// The consent event's fields.
         #[command(flatten)]
         fields: ConsentFields,
         /// Consent statement version shown.
@@ -443,11 +450,13 @@ pub enum ConsentCmd {
     },
     /// Record a withdrawal (no controllers: every controller).
     Withdraw {
+        /// The consent event's fields.
         #[command(flatten)]
         fields: ConsentFields,
     },
     /// Record a refusal.
     Refuse {
+        /// The consent event's fields.
         #[command(flatten)]
         fields: ConsentFields,
     },
@@ -501,6 +510,7 @@ pub struct BasisTarget {
 pub enum BasisCmd {
     /// Record a lawful basis other than consent.
     Record {
+        /// Whose basis, for which purpose.
         #[command(flatten)]
         target: BasisTarget,
         /// legitimate_interests, contract, legal_obligation.
@@ -512,16 +522,19 @@ pub enum BasisCmd {
     },
     /// Record an objection (Art 21).
     Object {
+        /// Whose basis, for which purpose.
         #[command(flatten)]
         target: BasisTarget,
     },
     /// Record a restriction of processing (Art 18).
     Restrict {
+        /// Whose basis, for which purpose.
         #[command(flatten)]
         target: BasisTarget,
     },
     /// Lift a restriction.
     LiftRestriction {
+        /// Whose basis, for which purpose.
         #[command(flatten)]
         target: BasisTarget,
     },

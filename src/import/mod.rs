@@ -9,7 +9,7 @@
 //! CSV files are read by header name, never by position; a file whose header set is not the
 //! expected one is refused rather than guessed at.
 
-pub mod exports;
+pub(crate) mod exports;
 pub mod own;
 
 use std::collections::BTreeMap;

@@ -20,13 +20,21 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// One audit entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
+    /// Its place in the log, from 1.
     pub seq: i64,
+    /// When the change was made.
     pub at: String,
+    /// Who made it.
     pub actor: String,
+    /// What was done (`person.add`, `bundle.import`, ...).
     pub action: String,
+    /// The id of what it concerns (never a name or email).
     pub subject: String,
+    /// Codes and counts (never personal data).
     pub details: serde_json::Value,
+    /// The previous entry's hash ([`GENESIS`] for the first).
     pub prev_hash: String,
+    /// This entry's hash, over the fields above.
     pub hash: String,
 }
 
@@ -155,8 +163,11 @@ pub fn origin(controller_slug: &str) -> String {
 /// A checkpoint's body, as read back: origin, size and root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointBody {
+    /// Whose log it is: `handover/SLUG/audit`.
     pub origin: String,
+    /// How many entries the log had.
     pub size: u64,
+    /// The Merkle root of those entries.
     pub root: super::merkle::Hash,
 }
 
@@ -176,13 +187,18 @@ pub fn parse_checkpoint(note: &str) -> Option<CheckpointBody> {
 pub struct Extension {
     /// The log extends the checkpointed one, unchanged.
     pub extends: bool,
+    /// How many entries the checkpointed log had.
     pub checkpoint_size: u64,
+    /// Its Merkle root, hex.
     pub checkpoint_root: String,
+    /// How many entries the log has now.
     pub log_size: u64,
+    /// Its Merkle root now, hex.
     pub log_root: String,
     /// The RFC 6962 consistency proof from the checkpoint's tree to the log's (hex), which anyone
     /// holding both roots can check.
     pub proof: Vec<String>,
+    /// Why the log does not extend the checkpoint, when it does not.
     pub why: Option<String>,
 }
 

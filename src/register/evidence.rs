@@ -2,7 +2,7 @@
 //! privacy notices sent.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use serde::Serialize;
 
 use super::catalogue::RegisterLookup;
@@ -182,11 +182,6 @@ pub fn consents(conn: &Db, person_id: Option<&str>, purpose: Option<&str>) -> Re
     ))?;
     let rows = st.query_map(params![person_id, purpose], stored_consent)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// One consent event by id.
-pub fn consent_by_id(conn: &Db, id: &str) -> Result<Option<StoredConsent>> {
-    Ok(conn.prepare_cached(&format!("{CONSENT_SELECT} WHERE c.id = ?1"))?.query_row([id], stored_consent).optional()?)
 }
 
 /// What the plan's rules read of one consent event (no evidence text), borrowed from the row.

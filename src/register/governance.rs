@@ -9,9 +9,6 @@ use serde::Serialize;
 use crate::deadline::{Calendar, Clock};
 use crate::error::{Error, Result};
 
-/// The kinds of rights request.
-pub const REQUEST_KINDS: &[&str] = &["access", "erasure", "rectification", "restriction", "objection", "portability"];
-
 /// A rights request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Request {

@@ -41,22 +41,22 @@
 //! reorder or edit a shipped migration; never drop or repurpose a column. A register whose
 //! `user_version` is newer than this binary knows is refused.
 
-pub mod accounts;
+pub(crate) mod accounts;
 pub mod audit;
-pub mod catalogue;
-pub mod documents;
-pub mod evidence;
-pub mod governance;
-pub mod image;
-pub mod imports;
+pub(crate) mod catalogue;
+pub(crate) mod documents;
+pub(crate) mod evidence;
+pub(crate) mod governance;
+pub(crate) mod image;
+pub(crate) mod imports;
 pub mod merkle;
-pub mod people;
-pub mod retention;
-pub mod suppression;
-pub mod tasks;
+pub(crate) mod people;
+pub(crate) mod retention;
+pub(crate) mod suppression;
+pub(crate) mod tasks;
 #[cfg(test)]
 mod tests;
-pub mod transfers;
+pub(crate) mod transfers;
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;

@@ -49,13 +49,6 @@ pub fn suppression_counts(conn: &Db) -> Result<Vec<(String, i64)>> {
     Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Whether a normalised email is on the suppression list, under this register's own key or any
-/// key inherited with a bundle (a person erased or unsubscribed at the sender stays off the
-/// receiver's marketing too). Returns the reason.
-pub fn suppressed_any(conn: &Db, email_norm: &str) -> Result<Option<String>> {
-    Suppression::new(conn)?.check(conn, email_norm)
-}
-
 /// The suppression list's hash keys (the register's own first, then any inherited with a
 /// bundle), read once for checking many addresses: an import or a plan checks every row.
 pub struct Suppression {

@@ -78,7 +78,6 @@ pub struct BasisFact {
 /// A logged notice delivery, with what that notice version announces (`controller:purpose`).
 #[derive(Debug, Clone)]
 pub struct NoticeFact {
-    pub version: String,
     pub sent_at: DateTime<Utc>,
     pub announces: Vec<String>,
 }
@@ -399,11 +398,7 @@ mod tests {
             at: t(2026, 1, 1),
         });
         assert_eq!(decide(&f, &policy(t(2026, 6, 1))).register.reason, "notice_not_sent");
-        f.notices.push(NoticeFact {
-            version: "PD".into(),
-            sent_at: t(2026, 2, 1),
-            announces: vec!["sg:disclose_to_successor".into()],
-        });
+        f.notices.push(NoticeFact { sent_at: t(2026, 2, 1), announces: vec!["sg:disclose_to_successor".into()] });
         assert_eq!(decide(&f, &policy(t(2026, 2, 28))).register.reason, "objection_window_open");
         // Exactly 28 days later (same time of day): the window has passed.
         assert!(decide(&f, &policy(t(2026, 3, 1))).register.included);
@@ -440,7 +435,6 @@ mod tests {
             at: t(2024, 1, 1) + Duration::days(d),
         });
         let notice = (0i64..900, any::<bool>()).prop_map(|(d, names)| NoticeFact {
-            version: "PD".into(),
             sent_at: t(2024, 1, 1) + Duration::days(d),
             announces: if names {
                 vec!["sg:disclose_to_successor".into()]
@@ -518,7 +512,7 @@ mod tests {
             let mut f = base();
             f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: "record".into(), basis: Some("legitimate_interests".into()), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
             let sent = t(2025, 6, 1);
-            f.notices.push(NoticeFact { version: "PD".into(), sent_at: sent, announces: vec!["sg:disclose_to_successor".into()] });
+            f.notices.push(NoticeFact { sent_at: sent, announces: vec!["sg:disclose_to_successor".into()] });
             let mut p = policy(sent + Duration::days(window) + Duration::seconds(offset));
             p.objection_window_days = window;
             let d = decide(&f, &p);

@@ -212,7 +212,6 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(n.person_id.as_str())) {
             f.notices.push(NoticeFact {
                 announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
-                version: n.notice_version,
                 sent_at: at,
             });
         }

@@ -201,11 +201,6 @@ pub struct Plan {
     pub redactor: std::sync::Arc<Redactor>,
 }
 
-/// The stable list of reason codes with their meaning.
-pub fn reason_codes() -> &'static [(&'static str, &'static str)] {
-    rules::REASONS
-}
-
 fn lists(purpose_fields: &[String]) -> FieldLists {
     let carried: Vec<String> = FIELDS
         .iter()
