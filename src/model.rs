@@ -174,10 +174,13 @@ impl TransferState {
     }
 }
 
+/// The one message for a value that is not a date, on the command line or in a file's row.
+pub const NOT_A_DATE: &str = "not a date: write it as YYYY-MM-DD, for example 2026-03-01";
+
 /// A date given on the command line (clap's value parser for every date flag): `YYYY-MM-DD`.
-/// Rows of a file keep their own check, which lists every bad value at once.
+/// Rows of a file keep their own check, which lists every bad value at once, with the same words.
 pub fn date_arg(s: &str) -> Result<NaiveDate, String> {
-    parse_date(s.trim()).ok_or_else(|| "not a date: write it as YYYY-MM-DD, for example 2026-03-01".to_string())
+    parse_date(s.trim()).ok_or_else(|| NOT_A_DATE.to_string())
 }
 
 codes!(

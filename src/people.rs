@@ -123,7 +123,7 @@ pub fn validate(raw: &RawPerson) -> Result<PersonFields, Vec<(&'static str, Stri
     if let Some(d) = &joined_on
         && parse_date(d).is_none()
     {
-        p.push(("joined_on", "must be a date like 2024-03-01".into()));
+        p.push(("joined_on", crate::model::NOT_A_DATE.into()));
     }
     let reference = opt(&raw.reference);
     if let Some(r) = &reference

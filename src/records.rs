@@ -191,12 +191,12 @@ pub fn apply_role(
     }
     let from_d = parse_date(from);
     if from_d.is_none() {
-        p.push(("from", "a start date like 2024-03-01 is required".into()));
+        p.push(("from", format!("required, and {}", crate::model::NOT_A_DATE)));
     }
     let to = to.trim();
     if !to.is_empty() {
         match parse_date(to) {
-            None => p.push(("to", "must be a date like 2025-03-01".into())),
+            None => p.push(("to", crate::model::NOT_A_DATE.into())),
             Some(t) if from_d.is_some_and(|f| t < f) => p.push(("to", "the end date is before the start date".into())),
             _ => {}
         }

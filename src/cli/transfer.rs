@@ -200,8 +200,8 @@ pub enum BundleCmd {
         sign_key: PathBuf,
         /// The date of your first message to the people received, if it comes before a month is
         /// out: your privacy notice (Art 14) is due by then.
-        #[arg(long, value_name = "DATE")]
-        first_message: Option<String>,
+        #[arg(long, value_name = "DATE", value_parser = crate::model::date_arg)]
+        first_message: Option<chrono::NaiveDate>,
     },
     /// Check every layer of a bundle and name the first that fails; exit 1 if it is not valid.
     Verify {

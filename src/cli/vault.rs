@@ -109,8 +109,8 @@ pub enum AccountCmd {
         #[arg(long)]
         paid_by: Option<String>,
         /// Until when it is paid (YYYY-MM-DD).
-        #[arg(long)]
-        paid_until: Option<String>,
+        #[arg(long, value_parser = crate::model::date_arg)]
+        paid_until: Option<chrono::NaiveDate>,
         /// Recovery email address.
         #[arg(long)]
         recovery_email: Option<String>,

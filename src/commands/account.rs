@@ -9,7 +9,7 @@ use crate::Ctx;
 use crate::cli::AccountCmd;
 use crate::error::{Error, Result};
 use crate::keys;
-use crate::model::{fmt_ts, new_id, parse_date};
+use crate::model::{fmt_ts, new_id};
 use crate::output::{Outcome, table};
 use crate::register::accounts::Account;
 use crate::register::{accounts, tasks};
@@ -74,11 +74,6 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             if login.trim().is_empty() {
                 return Err(Error::bad("--login", "give the login name"));
             }
-            if let Some(d) = &paid_until
-                && parse_date(d).is_none()
-            {
-                return Err(Error::bad("--paid-until", "must be a date like 2026-10-31"));
-            }
             let recipients = accounts::current_recipients(&reg)?;
             if recipients.is_empty() {
                 return Err(Error::NoCustodians);
@@ -95,7 +90,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 login: login.trim().into(),
                 personal_data: nonempty(personal_data),
                 paid_by: nonempty(paid_by),
-                paid_until: nonempty(paid_until),
+                paid_until: paid_until.map(|d| d.to_string()),
                 recovery_email: nonempty(recovery_email),
                 recovery_phone: nonempty(recovery_phone),
                 two_factor: nonempty(two_factor),

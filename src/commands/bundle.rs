@@ -17,13 +17,6 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         }
         BundleCmd::Verify { file, identity, signer } => return verify(ctx, &file, &identity, &signer),
         BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message } => {
-            let first_message = match first_message {
-                Some(d) => Some(
-                    chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                        .map_err(|_| Error::bad("--first-message", "must be a date such as 2026-12-01"))?,
-                ),
-                None => None,
-            };
             let args = ImportArgs {
                 file: &file,
                 identity: &identity,
