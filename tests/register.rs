@@ -181,6 +181,18 @@ fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
             "--effective-from",
             "2026-1-1x",
         ],
+        &[
+            "account",
+            "add",
+            "--service",
+            "web",
+            "--url",
+            "https://x.example",
+            "--login",
+            "a",
+            "--paid-until",
+            "2026-10-32",
+        ],
     ] {
         let r = env.run(args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
