@@ -185,7 +185,7 @@ fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
             "account",
             "add",
             "--service",
-            "web",
+            "website",
             "--url",
             "https://x.example",
             "--login",
