@@ -457,18 +457,12 @@ fn register_row(
     let mut row = Row::new();
     row.insert("id", p.id.clone().into());
     row.insert("ref", p.reference.clone().into());
+    // Every carried field but the stakeholder group is the person's detail as it is.
+    let details = serde_json::to_value(&p.details).unwrap_or_default();
     for field in reg_fields {
-        let (key, v) = match field.as_str() {
-            "name" => ("name", value(&p.name)),
-            "email" => ("email", value(&p.email)),
-            "phone" => ("phone", value(&p.phone)),
-            "organisation" => ("organisation", value(&p.organisation)),
-            "hub" => ("hub", value(&p.hub)),
-            "source" => ("source", value(&p.source)),
-            "joined_on" => ("joined_on", value(&p.joined_on)),
-            "jurisdiction" => ("jurisdiction", p.jurisdiction.as_str().into()),
-            "adult_confirmed" => ("adult_confirmed", p.adult_confirmed.into()),
-            "stakeholder_group" => ("stakeholder_group", {
+        let Some(key) = FIELDS.iter().copied().find(|f| f == field) else { continue };
+        let v = match key {
+            "stakeholder_group" => {
                 let g = p.stakeholder_group;
                 if g.is_some_and(StakeholderGroup::is_special) && !health_ok {
                     stripped.push(Stripped {
@@ -487,8 +481,11 @@ fn register_row(
                     }
                     value(&g.map(|g| g.as_str().to_string()))
                 }
-            }),
-            _ => continue,
+            }
+            _ => match details.get(key) {
+                Some(v) => v.clone(),
+                None => continue,
+            },
         };
         row.insert(key, v);
     }
@@ -664,5 +661,52 @@ mod tests {
         for (p, d, a) in [(&people[..], &documents[..], &accounts[..]), (&[][..], &[][..], &[][..])] {
             assert_eq!(digest_of("sg", &fields, p, d, a), digest_by_value("sg", &fields, p, d, a));
         }
+    }
+
+    /// A register row carries exactly the purpose's fields, as the person has them, with a group
+    /// that reveals health generalised when no explicit consent covers it.
+    #[test]
+    fn a_register_row_carries_the_fields_as_they_are() {
+        let p = people::Person {
+            id: "per_000000000001".into(),
+            reference: "M0001".into(),
+            details: crate::people::Details {
+                name: Some("Ann Example".into()),
+                email: Some("ann@example.org".into()),
+                email_norm: Some("ann@example.org".into()),
+                phone: None,
+                stakeholder_group: Some(StakeholderGroup::LivedExperience),
+                jurisdiction: crate::model::Jurisdiction::EnglandWales,
+                adult_confirmed: true,
+                joined_on: Some("2024-03-01".into()),
+                notes: Some("never goes".into()),
+                ..crate::people::Details::default()
+            },
+            created_at: "2026-01-01T00:00:00Z".into(),
+            erased_at: None,
+        };
+        let fields: Vec<String> =
+            ["name", "email", "phone", "stakeholder_group", "jurisdiction", "adult_confirmed", "joined_on"]
+                .iter()
+                .map(|f| (*f).to_string())
+                .collect();
+        let (row, stripped, roles, special) = register_row(&p, &fields, false, &[], (false, false));
+        let row = serde_json::to_value(&row).unwrap();
+        assert_eq!(
+            row,
+            serde_json::json!({
+                "id": "per_000000000001", "ref": "M0001", "name": "Ann Example", "email": "ann@example.org",
+                "phone": null, "stakeholder_group": "member", "jurisdiction": "england_wales",
+                "adult_confirmed": true, "joined_on": "2024-03-01"
+            })
+        );
+        assert_eq!(stripped.len(), 1);
+        assert_eq!(stripped[0].field, "stakeholder_group");
+        assert!(roles.is_empty());
+        assert_eq!(special, 0);
+        let (row, stripped, _, special) = register_row(&p, &fields, true, &[], (false, false));
+        assert_eq!(row["stakeholder_group"], "lived_experience");
+        assert!(stripped.is_empty());
+        assert_eq!(special, 1);
     }
 }
