@@ -12,6 +12,7 @@ mod governance;
 mod imports;
 mod keys;
 mod layout;
+mod receiving;
 mod redaction;
 mod register;
 mod report;
