@@ -273,6 +273,16 @@ fn a_follow_up_bundle_matches_people_by_email_and_respects_the_groups_own_change
 struct SmallDisk(PathBuf);
 
 impl SmallDisk {
+    /// Whether a tmpfs can be mounted here (root only, asked of `id -u`); says so when not.
+    fn possible() -> bool {
+        let uid = String::from_utf8(std::process::Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
+        let root = uid.trim() == "0";
+        if !root {
+            eprintln!("skipped: mounting a small tmpfs needs root");
+        }
+        root
+    }
+
     fn mount(at: &Path, size: &str) -> SmallDisk {
         std::fs::create_dir_all(at).unwrap();
         let ok = std::process::Command::new("mount")
@@ -298,10 +308,7 @@ impl Drop for SmallDisk {
 /// name.) Needs root to mount a tmpfs; as another user only this case is skipped, and says so.
 #[test]
 fn a_full_disk_during_a_first_import_leaves_nothing_or_everything() {
-    // Whether this runs as root, asked of `id -u`.
-    let uid = String::from_utf8(std::process::Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
-    if uid.trim() != "0" {
-        eprintln!("skipped: mounting a small tmpfs needs root");
+    if !SmallDisk::possible() {
         return;
     }
     let (env, demo) = ready();
@@ -336,4 +343,43 @@ fn a_full_disk_during_a_first_import_leaves_nothing_or_everything() {
         }
     }
     assert!(outcomes.contains(&"refused") && outcomes.contains(&"complete"), "{outcomes:?}");
+}
+
+/// `bundle create` into a folder on a disk that fills up, at sizes that make it fail at different
+/// steps: a failed run leaves no file in the folder and the sender's register records no transfer;
+/// once there is room, the same command succeeds (no stray `.minisig` blocks it).
+#[test]
+fn a_full_disk_during_bundle_create_records_nothing_and_blocks_no_rerun() {
+    if !SmallDisk::possible() {
+        return;
+    }
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let transfers =
+        || env.ok(&["--register", &reg, "transfer", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    let mut refused = 0;
+    for size in ["8k", "40k", "80k", "120k", "200k"] {
+        let at = env.path().join(format!("out-{size}"));
+        let disk = SmallDisk::mount(&at, size);
+        let before = transfers();
+        let r = crate::bundle::create_run(&env, &demo, at.to_str().unwrap(), &[]);
+        if r.code != 0 {
+            refused += 1;
+            assert_eq!(r.code, 2, "{size}: a full disk is not a bug:\n{}", r.stderr);
+            let left: Vec<String> = std::fs::read_dir(&at)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(left.is_empty(), "{size}: a failed create left {left:?}");
+            assert_eq!(transfers(), before, "{size}: the register recorded a transfer that was never published");
+            // With room, the same command goes through.
+            let ok = std::process::Command::new("mount").args(["-o", "remount,size=16m"]).arg(&at).status().unwrap();
+            assert!(ok.success());
+            let again = crate::bundle::create_run(&env, &demo, at.to_str().unwrap(), &[]);
+            assert_eq!(again.code, 0, "{size}: the rerun failed:\n{}", again.stderr);
+            assert_eq!(transfers(), before + 1);
+        }
+        drop(disk);
+    }
+    assert!(refused > 0, "no size made bundle create fail");
 }

@@ -214,3 +214,31 @@ fn a_damaged_register_is_named_as_such_not_as_a_bug() {
     assert!(r.stderr.contains("the register is damaged: it has no hash key"), "{}", r.stderr);
     assert!(r.stderr.contains("handover register restore"), "{}", r.stderr);
 }
+
+/// Ten `person add` of one email at the same moment: exactly one adds the person (and one audit
+/// entry says so); the others are refused as duplicates. (Six once said "added".)
+#[test]
+fn simultaneous_adds_of_one_person_add_it_once() {
+    let env = TestEnv::with_texts();
+    let before = env.audit_len();
+    let children: Vec<std::process::Child> = (0..10)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_handover"))
+                .args(["person", "add", "--name", "Same Person", "--email", "same.person@example.org"])
+                .current_dir(env.path())
+                .env("HANDOVER_REGISTER", "handover.db")
+                .env("HANDOVER_ACTOR", "tester")
+                .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let codes: Vec<i32> = children.into_iter().map(|c| c.wait_with_output().unwrap().status.code().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 2), "{codes:?}");
+    let people = env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    assert_eq!(people, 1);
+    assert_eq!(env.audit_len(), before + 1, "one audit entry for the one person added");
+}

@@ -96,21 +96,6 @@ impl Drop for Temp {
     }
 }
 
-fn temp_for(final_path: &Path) -> PathBuf {
-    let name = final_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    final_path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
-}
-
-/// Write `bytes` to `path` atomically (temp + rename), never over an existing file.
-fn publish(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = Temp(temp_for(path));
-    crate::keys::write_new(&tmp.0, 0o644, bytes)?;
-    if path.exists() {
-        return Err(Error::io("create", path, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
-    }
-    std::fs::rename(&tmp.0, path).map_err(|e| Error::io("rename into", path, e))
-}
-
 fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     let mut out = Vec::new();
     for r in rows {
@@ -199,7 +184,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread,
     // which also takes the BLAKE2b prehash the signature covers) → the temp file (a third: its
     // SHA-256).
-    let tmp = Temp(temp_for(&final_bundle));
+    let tmp = Temp(crate::staged::temp_name(&final_bundle)?);
     let create = |path: &Path| {
         std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io("create", path, e))
     };
@@ -209,7 +194,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     // The passphrase copy: the same zip, written at the same time into a second age stream whose
     // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
     let pass_final = req.out.join(layout::passphrase_copy_file(&req.name));
-    let pass_tmp = Temp(temp_for(&pass_final));
+    let pass_tmp = Temp(crate::staged::temp_name(&pass_final)?);
     let pass_w = match &req.passphrase {
         None => None,
         Some(p) => {
@@ -273,7 +258,10 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
             return Err(Error::io("create", p, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
     }
-    let mut pending: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // Every file is written (under a temporary name) before the register records the transfer, and
+    // only renames remain after it: a full disk fails the run before the register knows of it, and
+    // leaves nothing (no stray .minisig) that would block the next run.
+    let mut staged = crate::staged::Staged::new();
     if let Some(pass) = &pass {
         let psig = req.sign_key.sign_prehashed(
             &pass.prehash,
@@ -282,12 +270,15 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
         if pass_final.exists() {
             return Err(Error::io("create", &pass_final, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
         }
-        pending
-            .push((req.out.join(layout::signature_file(&layout::passphrase_copy_file(&req.name))), psig.into_bytes()));
+        staged.write(
+            &req.out.join(layout::signature_file(&layout::passphrase_copy_file(&req.name))),
+            0o644,
+            psig.as_bytes(),
+        )?;
     }
-    pending.push((paths[0].clone(), sig.into_bytes()));
-    pending.push((paths[1].clone(), record_bytes));
-    pending.push((paths[2].clone(), record_sig.into_bytes()));
+    staged.write(&paths[0], 0o644, sig.as_bytes())?;
+    staged.write(&paths[1], 0o644, &record_bytes)?;
+    staged.write(&paths[2], 0o644, record_sig.as_bytes())?;
     let created = Created {
         bundle_id: req.bundle_id.clone(),
         bundle: final_bundle.display().to_string(),
@@ -301,9 +292,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
         passphrase_copy: pass.as_ref().map(|_| pass_final.display().to_string()),
     };
     on_written(&created)?;
-    for (path, bytes) in &pending {
-        publish(path, bytes)?;
-    }
+    staged.publish()?;
     if pass.is_some() {
         std::fs::rename(&pass_tmp.0, &pass_final).map_err(|e| Error::io("rename into", &pass_final, e))?;
     }

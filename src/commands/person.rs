@@ -61,17 +61,19 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
         PersonCmd::Add { reference, fields } => {
             let raw = raw_from_flags(reference.clone(), fields, None);
             let f = crate::people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
-            if let Some(r) = &reference
-                && let Some(p) = people::person(&reg, r)?
-            {
-                return Err(Error::DuplicateRef { reference: r.clone(), existing: p.id });
-            }
-            if let Some(e) = &f.email_norm
-                && let Some(p) = people::person_by_email(&reg, e)?
-            {
-                return Err(Error::DuplicateEmail { existing: p.id });
-            }
+            // The checks run inside the change, which holds the write lock from its start: of two
+            // adds of one person at the same moment, exactly one adds and the other is refused.
             let id = reg.change(ctx.now, |c| {
+                if let Some(r) = &reference
+                    && let Some(p) = people::person(c, r)?
+                {
+                    return Err(Error::DuplicateRef { reference: r.clone(), existing: p.id });
+                }
+                if let Some(e) = &f.email_norm
+                    && let Some(p) = people::person_by_email(c, e)?
+                {
+                    return Err(Error::DuplicateEmail { existing: p.id });
+                }
                 let (_, id) = crate::records::upsert_person(c, &f)?.map_err(|ps| refused("(new)", ps))?;
                 c.audit("person.add", &id, serde_json::json!({}))?;
                 Ok(id)
