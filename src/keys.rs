@@ -18,7 +18,7 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use age::secrecy::{ExposeSecret, SecretString};
@@ -48,8 +48,7 @@ pub fn key_id(keynum: &[u8]) -> String {
 /// Get a passphrase: the env file, the env var, or the terminal (twice when `confirm`).
 pub fn passphrase(purpose: &str, confirm: bool) -> Result<SecretString> {
     if let Some(path) = std::env::var_os(PASSPHRASE_FILE_ENV) {
-        let text =
-            Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| Error::io("read", PathBuf::from(&path), e))?);
+        let text = read_small(Path::new(&path))?;
         let line = text.lines().next().unwrap_or("").to_string();
         if line.is_empty() {
             return Err(Error::NoPassphrase { why: format!("{PASSPHRASE_FILE_ENV} names an empty file") });
@@ -212,13 +211,35 @@ pub struct KeyInfo {
     pub protected: Option<bool>,
 }
 
+/// The most a key, passphrase or signature file may hold: far more than any real one, so that a
+/// device or a huge file named by mistake (`--sign-key /dev/zero`) is refused at once, not read.
+pub const SMALL_FILE_LIMIT: u64 = 64 * 1024;
+
+/// Read a small text file (a key, a passphrase file, a signature), refusing one over
+/// [`SMALL_FILE_LIMIT`] or not UTF-8 without reading further.
+pub fn read_small(path: &Path) -> Result<Zeroizing<String>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    f.take(SMALL_FILE_LIMIT + 1).read_to_end(&mut bytes).map_err(|e| Error::io("read", path, e))?;
+    if bytes.len() as u64 > SMALL_FILE_LIMIT {
+        return Err(key_error(
+            path,
+            format!("it holds more than {} KiB, so it is not a key or signature file", SMALL_FILE_LIMIT / 1024),
+        ));
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| key_error(path, "it is not text, so it is not a key or signature file"))?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
 fn key_error(path: &Path, why: impl Into<String>) -> Error {
     Error::KeyFile { path: path.to_path_buf(), why: why.into() }
 }
 
 /// Read a key file made by this tool, `age-keygen` or `minisign -G`.
 pub fn show(path: &Path) -> Result<Vec<KeyInfo>> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+    let text = read_small(path)?;
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     if lines.iter().any(|l| l.starts_with("AGE-SECRET-KEY-1")) {
         let mut out = Vec::new();
@@ -336,7 +357,7 @@ pub fn recipient_arg(arg: &str, flag: &str) -> Result<age::x25519::Recipient> {
     }
     let path = Path::new(arg);
     if path.is_file() {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        let text = read_small(path)?;
         if let Some(r) =
             text.lines().map(str::trim).find(|l| l.starts_with("age1")).and_then(|l| parse_recipient(l).ok())
         {
@@ -357,7 +378,7 @@ pub fn load_public_key(arg: &str) -> Result<minisign::PublicKey> {
         return Ok(pk);
     }
     let path = Path::new(arg);
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let text = read_small(path)?;
     load_public_key_text(&text)
         .map_err(|_| key_error(path, "not a minisign public key (expected a .pub file or an RW… key string)"))
 }
@@ -377,7 +398,7 @@ impl std::fmt::Debug for SigningKey {
 impl SigningKey {
     /// Load a minisign secret key file, asking for its passphrase when it is protected.
     pub fn load(path: &Path) -> Result<SigningKey> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+        let text = read_small(path)?;
         let (sk, pk, _) = unlock_secret_key(&text, path)?;
         Ok(SigningKey { sk, pk })
     }
@@ -551,7 +572,7 @@ pub fn ed25519_public(pk: &minisign::PublicKey) -> [u8; 32] {
 
 /// Load the age identities in a file (as written by `age-keygen` or `keys new`).
 pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?);
+    let text = read_small(path)?;
     let ids: Vec<age::x25519::Identity> = text
         .lines()
         .map(str::trim)

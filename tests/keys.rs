@@ -183,3 +183,21 @@ fn tampering_and_other_keys_are_refused() {
         .to_string();
     assert!(r.stdout.contains(&format!("signed by key {ours}, not by the expected key {theirs}")), "{}", r.stdout);
 }
+
+/// A key or signature file is small: a device or a huge file named by mistake is refused at once
+/// (`--sign-key /dev/zero` once hung), with the reason, and nothing changes.
+#[test]
+fn a_huge_key_file_is_refused_without_being_read() {
+    let env = TestEnv::new();
+    let big = env.path().join("big.key");
+    std::fs::write(&big, vec![b'A'; 200 * 1024]).unwrap();
+    for args in [
+        vec!["keys", "show", big.to_str().unwrap()],
+        vec!["keys", "show", "/dev/zero"],
+        vec!["keys", "sign", "Cargo.toml", "--sign-key", "/dev/zero"],
+    ] {
+        let r = env.run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("more than 64 KiB"), "{args:?}: {}", r.stderr);
+    }
+}

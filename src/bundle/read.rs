@@ -78,9 +78,14 @@ fn run(
     let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     // 1. The outer signature, over the ciphertext, by the expected signer.
     let sig_path = bundle.with_file_name(layout::signature_file(&name));
-    let sig = std::fs::read_to_string(&sig_path).map_err(|_| {
-        Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), "the signature file is missing".into())
-    })?;
+    let sig = match crate::keys::read_small(&sig_path) {
+        Ok(text) => text.to_string(),
+        Err(crate::error::Error::Io { .. }) => {
+            let why = "the signature file is missing".into();
+            return Err(Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why));
+        }
+        Err(e) => return Err(Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), e.to_string())),
+    };
     // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
     // the contents (nothing is released either way); its verdict comes first in the report.
     let f = std::fs::File::open(bundle)

@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
         KeysCmd::Verify { file, signer, signature } => {
             let pk = keys::load_public_key(&signer)?;
             let sig_path = signature.unwrap_or_else(|| PathBuf::from(format!("{}.minisig", file.display())));
-            let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
+            let sig = crate::keys::read_small(&sig_path)?.to_string();
             let data = std::fs::File::open(&file).map_err(|e| Error::io("read", &file, e))?;
             let expected = keys::key_id(pk.keynum());
             match keys::verify(&pk, &sig, std::io::BufReader::new(data)) {

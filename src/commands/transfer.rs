@@ -223,7 +223,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         TransferCmd::Confirm { receipt: Some(receipt), statement: _, signer } => {
             let pk = crate::keys::load_public_key(&signer)?;
             let sig_path = std::path::PathBuf::from(format!("{}.minisig", receipt.display()));
-            let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
+            let sig = crate::keys::read_small(&sig_path)?.to_string();
             let bytes = std::fs::read(&receipt).map_err(|e| Error::io("read", &receipt, e))?;
             let refused = |why: String| Error::ReceiptRefused { why };
             crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes)).map_err(|e| refused(e.to_string()))?;
@@ -401,7 +401,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
 fn signed_json(path: &std::path::Path, signer: &str) -> Result<serde_json::Value> {
     let pk = crate::keys::load_public_key(signer)?;
     let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));
-    let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
+    let sig = crate::keys::read_small(&sig_path)?.to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
     crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes))
         .map_err(|e| Error::ReceiptRefused { why: e.to_string() })?;
