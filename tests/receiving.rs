@@ -383,3 +383,44 @@ fn a_full_disk_during_bundle_create_records_nothing_and_blocks_no_rerun() {
     }
     assert!(refused > 0, "no size made bundle create fail");
 }
+
+/// Everything `bundle import` writes is the group's alone (register and receipt 0600, the
+/// documents folder 0700, each document 0600), whatever the umask: under umask 000 documents
+/// were once written 0666.
+#[test]
+fn what_an_import_writes_is_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out");
+    let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{}' bundle import '{}' --identity group/group-age.key --signer '{pk}' --into g/register.db --custodian group/group-age.pub --sign-key group/group-minisign.key",
+            env!("CARGO_BIN_EXE_handover"),
+            bundle.display()
+        ))
+        .current_dir(env.path())
+        .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let g = env.path().join("g");
+    assert_eq!(mode(&g.join("register.db")), 0o600);
+    assert_eq!(mode(&g.join("register-documents")), 0o700);
+    for e in std::fs::read_dir(g.join("register-documents")).unwrap() {
+        let p = e.unwrap().path();
+        assert_eq!(mode(&p), 0o600, "{}", p.display());
+    }
+    let receipts: Vec<PathBuf> = std::fs::read_dir(&g)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".receipt.json"))
+        .collect();
+    assert_eq!(receipts.len(), 2);
+    for r in receipts {
+        assert_eq!(mode(&r), 0o600, "{}", r.display());
+    }
+}

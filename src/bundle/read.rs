@@ -533,7 +533,11 @@ pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &P
                     let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
                     if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
                         let p = docs_dir.join(name);
-                        out = Some(std::fs::OpenOptions::new().write(true).create_new(true).open(&p)?);
+                        out = Some({
+                            use std::os::unix::fs::OpenOptionsExt;
+                            // Owner-only whatever the umask: the documents hold personal data.
+                            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p)?
+                        });
                         target = Some((rel, p));
                     }
                 }

@@ -267,7 +267,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         docs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         std::process::id()
     ));
-    std::fs::create_dir_all(&tmp_docs).map_err(|e| Error::io("create the folder", &tmp_docs, e))?;
+    owner_only_dir(&tmp_docs)?;
     let fresh = existing.is_none();
     // A new register is built under a temporary name and renamed into place once complete.
     let tmp_reg = into.with_file_name(format!(
@@ -330,8 +330,8 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         let imported = reg.change(ctx.now, |c| {
             let imported = crate::bundle::import::apply(c, &contents, &opts)?;
             let (receipt, sig) = receipt(&key, m, &v, &imported, ctx.now)?;
-            staged.write(&rpath, 0o644, &receipt)?;
-            staged.write(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o644, sig.as_bytes())?;
+            staged.write(&rpath, 0o600, &receipt)?;
+            staged.write(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o600, sig.as_bytes())?;
             Ok(imported)
         })?;
         reg.close()?;
@@ -355,7 +355,9 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
             std::fs::rename(&tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
         } else {
             staged.publish()?;
-            std::fs::create_dir_all(&docs).map_err(|e| Error::io("create the folder", &docs, e))?;
+            if !docs.exists() {
+                owner_only_dir(&docs)?;
+            }
             for (_, p) in &contents.documents {
                 let target = docs.join(p.file_name().unwrap_or_default());
                 if !target.exists() {
@@ -435,4 +437,16 @@ fn receipt(
     let bytes = crate::output::json_pretty(&receipt)?;
     let sig = key.sign(&bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
     Ok((bytes, sig))
+}
+
+/// Make a folder (and any missing parents) whose last part is owner-only (0700), whatever the umask.
+fn owner_only_dir(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    }
+    std::fs::DirBuilder::new().mode(0o700).create(path).map_err(|e| Error::io("create the folder", path, e))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io("create the folder", path, e))
 }
