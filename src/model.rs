@@ -331,7 +331,13 @@ pub fn email_looks_valid(email: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !e.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == ',' || c == ';')
+        // A first character a spreadsheet reads as a formula (OWASP's CSV injection list): the
+        // address would go into every CSV the tool writes.
+        && !e.starts_with(FORMULA_STARTS)
 }
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// Parse an ISO 8601 timestamp with time and zone (`2024-03-01T10:20:30Z`, `...+01:00`).
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {

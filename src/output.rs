@@ -236,13 +236,40 @@ pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> crate::error::Result<
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(bug)?;
     for r in rows {
-        w.write_record(r).map_err(bug)?;
+        w.write_record(r.iter().map(|c| neutralise(c).into_owned())).map_err(bug)?;
     }
     w.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))
+}
+
+/// A CSV cell that a spreadsheet would read as a formula gets a leading `'`, so it stays text
+/// (OWASP's rule against CSV injection); any other cell is unchanged.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(crate::model::FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// A value as pretty-printed JSON bytes (for the files the tool writes).
 pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> crate::error::Result<Vec<u8>> {
     // The tool's own types serialise to JSON without fail; an error here is a bug.
     serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("json: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_stays_text() {
+        let csv = super::csv_bytes(
+            &["name", "note"],
+            &[vec!["=HYPERLINK(\"http://x\")".into(), "-2+3".into()], vec!["Ann".into(), "ok".into()]],
+        )
+        .unwrap();
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(text, "name,note\n\"'=HYPERLINK(\"\"http://x\"\")\",'-2+3\nAnn,ok\n");
+        for start in ["+", "@", "\t", "\r"] {
+            assert!(super::neutralise(&format!("{start}x")).starts_with('\''), "{start:?}");
+        }
+    }
 }

@@ -242,3 +242,20 @@ fn simultaneous_adds_of_one_person_add_it_once() {
     assert_eq!(people, 1);
     assert_eq!(env.audit_len(), before + 1, "one audit entry for the one person added");
 }
+
+/// An email that starts like a spreadsheet formula is refused where it comes in (it would go into
+/// every CSV the tool writes); the CSVs the tool writes neutralise any cell that starts like one.
+#[test]
+fn a_formula_never_reaches_a_csv() {
+    let env = TestEnv::with_texts();
+    for email in ["=cmd@example.org", "+1@example.org", "-x@example.org", "@x@example.org"] {
+        let flag = format!("--email={email}");
+        let r = env.run(&["person", "add", "--name", "Formula Test", &flag]);
+        assert_eq!(r.code, 2, "{email}: {}", r.stderr);
+        assert!(r.stderr.contains("not an email address"), "{email}: {}", r.stderr);
+    }
+    // A name that starts like a formula is kept as the person gave it, and written as text.
+    env.ok(&["person", "add", "--ref", "F1", "--name", "=1+1", "--email", "formula.name@example.org"]);
+    let shown = env.ok(&["person", "show", "F1", "--json"]).json();
+    assert_eq!(shown["data"]["name"], "=1+1");
+}
