@@ -424,3 +424,28 @@ fn what_an_import_writes_is_owner_only_whatever_the_umask() {
         assert_eq!(mode(&r), 0o600, "{}", r.display());
     }
 }
+
+/// `person import` into a register on a disk that fills up: refused with the storage error
+/// (exit 2, not 3), and the register is as it was.
+#[test]
+fn a_full_disk_during_person_import_changes_nothing() {
+    if !SmallDisk::possible() {
+        return;
+    }
+    let env = TestEnv::with_texts();
+    let size = std::fs::metadata(env.register()).unwrap().len();
+    let at = env.path().join("disk");
+    let _disk = SmallDisk::mount(&at, &format!("{}k", size / 1024 + 48));
+    std::fs::copy(env.register(), at.join("r.db")).unwrap();
+    let reg = at.join("r.db").display().to_string();
+    let count = |env: &TestEnv| {
+        env.ok(&["--register", &reg, "person", "list", "--json"]).json()["data"].as_array().unwrap().len()
+    };
+    let before = count(&env);
+    let people = crate::util::fixtures().join("people.csv").display().to_string();
+    let r = env.run(&["--register", &reg, "person", "import", &people]);
+    assert_eq!(r.code, 2, "a full disk is not a bug:\n{}", r.stderr);
+    assert!(r.stderr.contains("disk") || r.stderr.contains("full"), "{}", r.stderr);
+    assert_eq!(count(&env), before, "a refused import changed the register");
+    env.ok(&["--register", &reg, "audit", "verify"]);
+}
