@@ -636,9 +636,20 @@ fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
 #[test]
 fn a_passphrase_copy_opens_with_its_passphrase_only() {
     let (env, demo) = ready();
-    let r = create_run(&env, &demo, "pc", &["--passphrase-copy", "--json"]);
+    // Standard error here is a pipe, not a terminal: the passphrase is not printed to it.
+    let refused = create_run(&env, &demo, "pc", &["--passphrase-copy"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("--passphrase-out FILE"), "{}", refused.stderr);
+    assert!(!env.path().join("pc").exists(), "a refused run wrote nothing");
+    let r = create_run(&env, &demo, "pc", &["--passphrase-copy", "--passphrase-out", "pass.txt", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let pass = r.stderr.lines().skip_while(|l| !l.starts_with("passphrase for")).nth(1).unwrap().trim().to_string();
+    let pass_file = env.path().join("pass.txt");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&pass_file).unwrap().permissions()) & 0o777,
+        0o600
+    );
+    let pass = std::fs::read_to_string(&pass_file).unwrap().trim().to_string();
+    assert!(!r.stderr.contains(&pass), "the passphrase went to the file only");
     assert_eq!(pass.len(), 39, "32 characters in 8 groups: {pass}");
     assert!(!r.stdout.contains(&pass), "the passphrase must not be in the JSON output");
     let copy = PathBuf::from(r.json()["data"]["passphrase_copy"].as_str().unwrap());

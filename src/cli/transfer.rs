@@ -171,10 +171,14 @@ pub enum BundleCmd {
         /// Show the plan's summary and the files, and write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Also write a separate copy encrypted with a generated passphrase (shown once), for a
-        /// receiver without keys. Send the passphrase by another channel.
+        /// Also write a separate copy encrypted with a generated passphrase (shown once, on a
+        /// terminal), for a receiver without keys. Send the passphrase by another channel.
         #[arg(long)]
         passphrase_copy: bool,
+        /// With --passphrase-copy: write the passphrase to this new file (owner-only) instead of
+        /// showing it; needed when standard error is not a terminal.
+        #[arg(long, value_name = "FILE", requires = "passphrase_copy")]
+        passphrase_out: Option<PathBuf>,
     },
     /// Verify a bundle, then import it into the receiving group's register (a new one, or its
     /// existing one for a follow-up bundle: people are matched by email, a bundle goes in once),

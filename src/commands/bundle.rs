@@ -11,9 +11,31 @@ use crate::transfer::plan::{self, Request};
 
 /// Run a bundle subcommand.
 pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
-    let (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy) = match cmd {
-        BundleCmd::Create { to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy } => {
-            (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy)
+    let (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy, passphrase_out) = match cmd
+    {
+        BundleCmd::Create {
+            to,
+            recipients,
+            recipients_file,
+            sign_key,
+            out,
+            identity,
+            dry_run,
+            passphrase_copy,
+            passphrase_out,
+        } => {
+            // The passphrase is a secret: shown only on a terminal, or written to a new owner-only
+            // file; never to a log or a pipe. Checked before anything else is done.
+            if passphrase_copy && passphrase_out.is_none() && !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                return Err(Error::bad(
+                    "--passphrase-copy",
+                    "the passphrase is shown only on a terminal; give --passphrase-out FILE to write it to a new owner-only file",
+                ));
+            }
+            if let Some(f) = passphrase_out.as_ref().filter(|f| f.exists()) {
+                return Err(Error::io("create", f, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+            }
+            (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy, passphrase_out)
         }
         BundleCmd::Verify { file, identity, signer } => return verify(ctx, &file, &identity, &signer),
         BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message } => {
@@ -96,7 +118,11 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     };
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
     let bundle_id = crate::model::TransferId::new();
-    let passphrase = passphrase_copy.then(generate_passphrase);
+    let passphrase = if passphrase_copy { Some(generate_passphrase()?) } else { None };
+    // A passphrase file is written first, so that no copy exists whose passphrase was lost.
+    if let (Some(p), Some(f)) = (&passphrase, &passphrase_out) {
+        keys::write_new(f, 0o600, format!("{}\n", p.as_str()).as_bytes())?;
+    }
     let carried = crate::transfer::carried::read(&reg, &p)?;
     let req = crate::bundle::write::Request {
         carried: &carried,
@@ -144,7 +170,15 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts, "statistics": statistics }))
         })
     };
-    let created = crate::bundle::write::create(&req, record)?;
+    let created = match crate::bundle::write::create(&req, record) {
+        Ok(c) => c,
+        Err(e) => {
+            if let Some(f) = &passphrase_out {
+                let _ = std::fs::remove_file(f);
+            }
+            return Err(e);
+        }
+    };
     let text = format!(
         "wrote {}\n  signature {}\n  transfer record {} (+ .minisig)\nencrypted to {} recipient(s): {}\n",
         created.bundle,
@@ -153,7 +187,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         created.recipients.len(),
         created.recipients.join(", ")
     );
-    if let (Some(p), Some(copy)) = (&passphrase, &created.passphrase_copy) {
+    if let (Some(p), Some(copy), None) = (&passphrase, &created.passphrase_copy, &passphrase_out) {
         // Shown once, on the terminal's error stream: never in JSON, never stored.
         eprintln!(
             "passphrase for {copy} (shown once; not stored anywhere; send it by phone or post, never with the file):\n  {}",
@@ -165,12 +199,12 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
 
 /// A passphrase of 32 characters from a 32-letter alphabet without look-alikes (160 bits), in
 /// groups of four to read aloud.
-fn generate_passphrase() -> zeroize::Zeroizing<String> {
+fn generate_passphrase() -> Result<zeroize::Zeroizing<String>> {
     const ALPHABET: &[u8; 32] = b"abcdefghjkmnpqrstuvwxyz023456789";
     let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
-    getrandom::fill(&mut bytes[..]).expect("the operating system's random source is available");
+    getrandom::fill(&mut bytes[..]).map_err(|e| Error::NoRandomSource { why: e.to_string() })?;
     let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
-    zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
+    Ok(zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")))
 }
 
 fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
