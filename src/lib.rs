@@ -20,7 +20,8 @@
 //! - Transfer: [`transfer::plan`] decides, person by person and item by item, what may go to a
 //!   named receiver and why the rest is held back ([`transfer::rules`]); [`transfer::redact`] and
 //!   [`transfer::docx`] redact documents; [`transfer::sdc`] the published statistics;
-//!   [`transfer::carried`] reads every value a bundle of the plan carries.
+//!   [`transfer::carried`] reads every value a bundle of the plan carries;
+//!   [`transfer::lifecycle`] checks the group's receipt and rotation statement.
 //! - Bundle: [`bundle::write`] writes the plan as a signed, encrypted BagIt bag
 //!   ([`bundle::layout`] names its files); [`bundle::read`] verifies every layer;
 //!   [`bundle::import`] builds the receiver's register from it; [`bundle::bagit`] checks any bag.

@@ -221,29 +221,8 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         }
         TransferCmd::Complete { bundle, sign_key, out } => complete(ctx, &mut reg, &bundle, &sign_key, &out),
         TransferCmd::Confirm { receipt: Some(receipt), statement: _, signer } => {
-            let pk = crate::keys::load_public_key(&signer)?;
-            let sig_path = std::path::PathBuf::from(format!("{}.minisig", receipt.display()));
-            let sig = crate::keys::read_small(&sig_path)?.to_string();
-            let bytes = std::fs::read(&receipt).map_err(|e| Error::io("read", &receipt, e))?;
-            let refused = |why: String| Error::ReceiptRefused { why };
-            crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes)).map_err(|e| refused(e.to_string()))?;
-            let r: serde_json::Value =
-                serde_json::from_slice(&bytes).map_err(|_| refused("the receipt is not JSON".into()))?;
-            let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-            let t = transfers::transfer(&reg, &id)?
-                .filter(|_| transfers::sent(&reg, &id).unwrap_or(false))
-                .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
-            if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
-                return Err(refused("the receipt names a different bundle file (its digest differs)".into()));
-            }
-            if r["to"].as_str() != Some(t.controller.as_str()) {
-                return Err(refused("the receipt is from another controller".into()));
-            }
-            let note = r["sender_checkpoint_cosigned"].as_str().unwrap_or_default();
-            let public = crate::keys::ed25519_public(&pk);
-            if crate::bundle::checkpoint::verify(note, &t.controller, &public).is_none() {
-                return Err(refused("the receiver's cosignature of the audit checkpoint does not verify".into()));
-            }
+            let (t, r) = crate::transfer::lifecycle::check_receipt(&reg, &receipt, &signer)?;
+            let id = t.id.to_string();
             let Some(next) = t.state.on_receipt() else {
                 return Ok(Outcome::new(
                     "transfer_state",
@@ -398,34 +377,14 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
     }
 }
 
-fn signed_json(path: &std::path::Path, signer: &str) -> Result<serde_json::Value> {
-    let pk = crate::keys::load_public_key(signer)?;
-    let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));
-    let sig = crate::keys::read_small(&sig_path)?.to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    crate::keys::verify(&pk, &sig, std::io::Cursor::new(&bytes))
-        .map_err(|e| Error::ReceiptRefused { why: e.to_string() })?;
-    serde_json::from_slice(&bytes).map_err(|_| Error::ReceiptRefused { why: "not JSON".into() })
-}
-
 fn confirm_statement(
     ctx: &Ctx,
     reg: &mut crate::register::Register,
     path: &std::path::Path,
     signer: &str,
 ) -> Result<Outcome> {
-    let r = signed_json(path, signer)?;
-    let refused = |why: String| Error::ReceiptRefused { why };
-    if r["format"] != "handover-rotation-statement" {
-        return Err(refused("this is not a rotation statement".into()));
-    }
-    let id = r["bundle_id"].as_str().unwrap_or_default().to_string();
-    let t = transfers::transfer(reg, &id)?
-        .filter(|_| transfers::sent(reg, &id).unwrap_or(false))
-        .ok_or_else(|| refused(format!("no transfer {id} was made from this register")))?;
-    if r["to"].as_str() != Some(t.controller.as_str()) {
-        return Err(refused("the statement is from another controller".into()));
-    }
+    let (t, r) = crate::transfer::lifecycle::check_statement(reg, path, signer)?;
+    let id = t.id.to_string();
     let Some(next) = t.state.on_rotation_statement() else {
         return Ok(Outcome::new(
             "transfer_state",

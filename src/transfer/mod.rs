@@ -3,6 +3,7 @@
 
 pub mod carried;
 pub mod docx;
+pub mod lifecycle;
 pub mod plan;
 pub mod redact;
 pub mod rules;
