@@ -307,6 +307,14 @@ id_type!(
     /// A transfer's id: the bundle's id (`bdl_…`).
     TransferId = "bdl"
 );
+id_type!(
+    /// A registered document's id (`doc_…`).
+    DocumentId = "doc"
+);
+id_type!(
+    /// An account's id (`acc_…`).
+    AccountId = "acc"
+);
 
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {
@@ -477,5 +485,7 @@ mod tests {
         map.insert(id.clone(), 1);
         assert_eq!(map.get(id.as_str()), Some(&1), "a map keyed by ids is looked up by text");
         assert!(TransferId::new().starts_with("bdl_"));
+        assert!(DocumentId::new().starts_with("doc_"));
+        assert!(AccountId::new().starts_with("acc_"));
     }
 }

@@ -567,7 +567,7 @@ fn accounts_to_rotate(st: &Step<'_, '_>, custodians: &[age::x25519::Recipient]) 
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
         let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
         let acc = accounts::Account {
-            id: s(a, "id").unwrap_or_else(|| new_id("acc")),
+            id: s(a, "id").map_or_else(crate::model::AccountId::new, crate::model::AccountId::from),
             service: s(a, "service").unwrap_or_else(|| "other".into()),
             url: s(a, "url").unwrap_or_default(),
             login: s(a, "login").unwrap_or_default(),

@@ -9,7 +9,7 @@ use crate::Ctx;
 use crate::cli::AccountCmd;
 use crate::error::{Error, Result};
 use crate::keys;
-use crate::model::{fmt_ts, new_id};
+use crate::model::fmt_ts;
 use crate::output::{Outcome, table};
 use crate::register::accounts::Account;
 use crate::register::{accounts, tasks};
@@ -43,7 +43,7 @@ fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
 fn line(a: &Account) -> Vec<String> {
     let done: Vec<&str> = ROTATION_STEPS.iter().copied().filter(|s| a.rotations.iter().any(|r| r.what == *s)).collect();
     vec![
-        a.id.clone(),
+        a.id.to_string(),
         a.service.clone(),
         a.url.clone(),
         a.login.clone(),
@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             let now = fmt_ts(ctx.now);
             let nonempty = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
             let a = Account {
-                id: new_id("acc"),
+                id: crate::model::AccountId::new(),
                 service,
                 url: url.trim().into(),
                 login: login.trim().into(),

@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     continue;
                 }
                 let d = Document {
-                    id: new_id("doc"),
+                    id: crate::model::DocumentId::new(),
                     path: abs_s,
                     format: format_of(&file_name).to_string(),
                     file_name,
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                         _ => "ok",
                     };
                     vec![
-                        d.id.clone(),
+                        d.id.to_string(),
                         d.file_name.clone(),
                         d.format.clone(),
                         d.category.clone(),

@@ -70,7 +70,7 @@ pub fn remove_custodian(conn: &Change<'_>, recipient: &str, at: &str) -> Result<
 /// An account (its secret stays encrypted; it is never part of this struct).
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
-    pub id: String,
+    pub id: crate::model::AccountId,
     pub service: String,
     pub url: String,
     pub login: String,

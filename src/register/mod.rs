@@ -152,7 +152,7 @@ macro_rules! sql_ids {
     )+};
 }
 
-sql_ids!(crate::model::PersonId, crate::model::TransferId);
+sql_ids!(crate::model::PersonId, crate::model::TransferId, crate::model::DocumentId, crate::model::AccountId);
 
 /// An open register.
 pub struct Register {

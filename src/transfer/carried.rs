@@ -52,7 +52,7 @@ pub struct Carried {
     /// The community's name.
     pub community: String,
     /// The included documents' files, by document id.
-    pub documents: BTreeMap<String, CarriedDocument>,
+    pub documents: BTreeMap<crate::model::DocumentId, CarriedDocument>,
     /// The audit log's size and Merkle root, for the signed checkpoint.
     pub audit_head: (u64, Hash),
     /// The sending controller (this register's own).

@@ -111,7 +111,7 @@ pub(super) fn document_plan(
         redacted_sha256: None,
     };
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
-        blockers.push(Blocker { code, subject: d.id.clone(), message: msg });
+        blockers.push(Blocker { code, subject: d.id.to_string(), message: msg });
     };
     // Deferred: a file of the registered size stands for the registered digest here; the caller
     // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.

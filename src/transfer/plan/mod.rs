@@ -122,7 +122,7 @@ pub type Row = BTreeMap<&'static str, serde_json::Value>;
 /// A document's plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentPlan {
-    pub id: String,
+    pub id: crate::model::DocumentId,
     pub file_name: String,
     pub category: String,
     pub classification: String,
@@ -138,7 +138,7 @@ pub struct DocumentPlan {
 /// An account's plan: it goes, and the receiver must rotate it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountPlan {
-    pub id: String,
+    pub id: crate::model::AccountId,
     pub service: String,
     pub url: String,
     pub personal_data: Option<String>,
