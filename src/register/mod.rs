@@ -114,15 +114,18 @@ impl Db {
     }
 }
 
-/// Stores the model's closed code lists as their codes; a code the binary does not know reads as
-/// an error naming the column's value, never as a default.
-macro_rules! sql_codes {
-    ($($t:ty),+ $(,)?) => {$(
+/// Stores the model's closed code lists and id types as their text. A code the binary does not
+/// know reads as an error naming the column's value, never as a default.
+macro_rules! sql_text {
+    (@to $t:ty) => {
         impl rusqlite::ToSql for $t {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
             }
         }
+    };
+    (codes: $($t:ty),+ $(,)?) => {$(
+        sql_text!(@to $t);
         impl rusqlite::types::FromSql for $t {
             fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
                 let s = v.as_str()?;
@@ -132,18 +135,8 @@ macro_rules! sql_codes {
             }
         }
     )+};
-}
-
-sql_codes!(crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
-
-/// Stores the model's id types as their text.
-macro_rules! sql_ids {
-    ($($t:ty),+ $(,)?) => {$(
-        impl rusqlite::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-            }
-        }
+    (ids: $($t:ty),+ $(,)?) => {$(
+        sql_text!(@to $t);
         impl rusqlite::types::FromSql for $t {
             fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
                 Ok(<$t>::from(v.as_str()?))
@@ -152,7 +145,8 @@ macro_rules! sql_ids {
     )+};
 }
 
-sql_ids!(crate::model::PersonId, crate::model::TransferId, crate::model::DocumentId, crate::model::AccountId);
+sql_text!(codes: crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
+sql_text!(ids: crate::model::PersonId, crate::model::TransferId, crate::model::DocumentId, crate::model::AccountId);
 
 /// An open register.
 pub struct Register {
