@@ -335,6 +335,16 @@ pub fn email_looks_valid(email: &str) -> bool {
     };
     !local.is_empty()
         && !local.contains('@')
+        // What common mail software refuses, or a receiver's mail tool would drop silently: a
+        // `mailto:` link pasted whole, dots at either end of the local part or two in a row,
+        // comments in brackets, and characters nobody can see (controls, NUL, zero-width
+        // characters, soft hyphens, byte-order marks).
+        && !e.to_ascii_lowercase().starts_with("mailto:")
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !e.contains("..")
+        && !e.contains(['(', ')'])
+        && !e.chars().any(|c| c.is_control() || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}'))
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
@@ -451,6 +461,28 @@ mod tests {
         assert!(parse_timestamp("2024-03-01T10:20:30Z").is_some());
         assert!(parse_timestamp("2024-03-01").is_none());
         assert_eq!(fmt_ts(parse_moment("2024-03-01").unwrap()), "2024-03-01T23:59:59Z");
+    }
+
+    #[test]
+    fn emails_mail_software_would_drop_are_refused() {
+        for bad in [
+            "mailto:ann@example.org",
+            "MAILTO:ann@example.org",
+            "ann..lee@example.org",
+            ".ann@example.org",
+            "ann.@example.org",
+            "ann@example..org",
+            "ann(comment)@example.org",
+            "ann\u{0}@example.org",
+            "an\u{200b}n@example.org",
+            "ann@exam\u{ad}ple.org",
+            "\u{feff}ann@example.org",
+        ] {
+            assert!(!email_looks_valid(bad), "{bad:?} was accepted");
+        }
+        for good in ["ann.lee@example.org", "ann+news@example.org", "o'brien@example.co.uk"] {
+            assert!(email_looks_valid(good), "{good:?} was refused");
+        }
     }
 
     #[test]

@@ -259,3 +259,24 @@ fn a_formula_never_reaches_a_csv() {
     let shown = env.ok(&["person", "show", "F1", "--json"]).json();
     assert_eq!(shown["data"]["name"], "=1+1");
 }
+
+/// Addresses a receiver's mail tool would drop are refused where they come in, with the reason:
+/// a pasted `mailto:` link, doubled or dangling dots, a comment, an invisible character.
+#[test]
+fn an_email_mail_software_would_drop_is_refused() {
+    let env = TestEnv::with_texts();
+    let before = env.audit_len();
+    for email in [
+        "mailto:ann@example.org",
+        "ann..lee@example.org",
+        "ann.@example.org",
+        "ann(x)@example.org",
+        "an\u{200b}n@example.org",
+    ] {
+        let flag = format!("--email={email}");
+        let r = env.run(&["person", "add", "--name", "Ann Example", &flag]);
+        assert_eq!(r.code, 2, "{email:?}: {}", r.stderr);
+        assert!(r.stderr.contains("not an email address"), "{email:?}: {}", r.stderr);
+    }
+    assert_eq!(env.audit_len(), before);
+}
