@@ -24,7 +24,9 @@
 //!   [`transfer::lifecycle`] checks the group's receipt and rotation statement.
 //! - Bundle: [`bundle::write`] writes the plan as a signed, encrypted BagIt bag
 //!   ([`bundle::layout`] names its files); [`bundle::read`] verifies every layer;
-//!   [`bundle::import`] builds the receiver's register from it; [`bundle::bagit`] checks any bag.
+//!   [`bundle::receive`] runs the receiving side end to end (lock, stage, one transaction,
+//!   receipt, publish) and [`bundle::import`] is what it writes into the receiver's register;
+//!   [`bundle::bagit`] checks any bag.
 //! - Audit: [`report`] and [`ropa`] are the data protection lead's report and Art 30 record; the
 //!   hash-chained log itself is [`register::audit`].
 //!

@@ -449,3 +449,48 @@ fn a_full_disk_during_person_import_changes_nothing() {
     assert_eq!(count(&env), before, "a refused import changed the register");
     env.ok(&["--register", &reg, "audit", "verify"]);
 }
+
+/// Temporary files: a killed import's leftovers (under the names the tool gives them) are removed
+/// by the next import into that folder, which says so; a link planted under a temporary name is
+/// removed, never followed; an import started while another runs into the same folder is refused
+/// (exit 2) and leaves nothing.
+#[test]
+fn imports_into_one_folder_take_turns_and_clear_what_a_killed_one_left() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out");
+    let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let g = env.path().join("g");
+    std::fs::create_dir_all(g.join(".register-documents.tmp-00000000000000aa")).unwrap();
+    std::fs::write(g.join(".register-documents.tmp-00000000000000aa/draft.pdf"), b"half").unwrap();
+    std::fs::write(g.join(".register.db.tmp-00000000000000bb"), b"half").unwrap();
+    std::fs::write(g.join(".register.db.tmp-00000000000000bb-wal"), b"half").unwrap();
+    std::fs::write(g.join(".bnd_x.receipt.json.tmp-00000000000000cc"), b"half").unwrap();
+    // Something of the group's own in the same folder, and a link aimed at it planted under an
+    // import's temporary name: the link goes, what it points at stays.
+    let keep = g.join("minutes.txt");
+    std::fs::write(&keep, b"the group's own file").unwrap();
+    std::os::unix::fs::symlink(&keep, g.join(".register.db.tmp-12345")).unwrap();
+    // Another import holds the folder: this one is refused and writes nothing.
+    let held = std::fs::File::open(&g).unwrap();
+    held.lock().unwrap();
+    let before: Vec<_> = std::fs::read_dir(&g).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("another bundle import into"), "{}", r.stderr);
+    let after: Vec<_> = std::fs::read_dir(&g).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before.len(), after.len(), "a refused import leaves the folder as it was");
+    held.unlock().unwrap();
+    drop(held);
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("removed 5 temporary file(s)"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&keep).unwrap(), b"the group's own file", "the planted link was not followed");
+    let left: Vec<String> = std::fs::read_dir(&g)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "leftovers remain: {left:?}");
+    env.ok(&["--register", "g/register.db", "audit", "verify"]);
+}

@@ -86,6 +86,10 @@ fn subject_access_export_holds_everything() {
     let text = env.ok(&["person", "export", "M0002"]).stdout;
     assert!(text.starts_with("What Brightwater Trust holds about you"));
     assert!(text.contains("Your rights"));
+    // The letter names every detail held, the ones a person rarely thinks of too (Art 15).
+    for label in ["Jurisdiction:", "Adult confirmed:", "Source:", "Joined on:", "Notes:"] {
+        assert!(text.contains(label), "the letter leaves out {label}\n{text}");
+    }
     let out = env.path().join("sar.txt");
     env.ok(&["person", "export", "M0002", "--out", out.to_str().unwrap()]);
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;

@@ -33,6 +33,8 @@ pub struct Imported {
     pub register: String,
     pub documents_folder: String,
     pub bundle_id: String,
+    /// The sending controller.
+    pub from: String,
     /// Whether the bundle was merged into an existing register.
     pub merged: bool,
     /// The people the bundle carries who are now in the register: matched or added.
@@ -80,34 +82,34 @@ fn lines(c: &Contents, name: &str) -> Result<Vec<serde_json::Value>> {
 /// (R21), so that is what they are recorded as; the source names the bundle. The person keeps the
 /// sender's reference when this register has no such reference, and gets this register's next
 /// one otherwise; the sender's reference is remembered for that sender either way.
-fn insert_received(c: &Change<'_>, sender: &str, row: &serde_json::Value, source: &str, now: &str) -> Result<PersonId> {
+fn insert_received(
+    c: &Change<'_>,
+    file: &str,
+    sender: &str,
+    row: &serde_json::Value,
+    source: &str,
+    now: &str,
+) -> Result<PersonId> {
     let id = PersonId::new();
-    let email = s(row, "email");
     let source_ref = s(row, "ref").filter(|r| !r.trim().is_empty());
     let reference = match &source_ref {
         Some(r) if !r.starts_with("per_") && !r.starts_with("erased-") && people::person(c, r)?.is_none() => r.clone(),
         _ => people::next_ref(c)?,
     };
-    let mut p = Person {
-        id: id.clone(),
-        reference,
-        details: crate::people::Details {
-            name: s(row, "name"),
-            email_norm: email.as_deref().map(normalise_email),
-            email,
-            phone: s(row, "phone"),
-            organisation: s(row, "organisation"),
-            stakeholder_group: s(row, "stakeholder_group").as_deref().and_then(crate::model::StakeholderGroup::parse),
-            hub: s(row, "hub"),
-            jurisdiction: crate::model::Jurisdiction::EnglandWales,
-            adult_confirmed: true,
-            source: Some(source.to_string()),
-            joined_on: None,
-            notes: None,
-        },
-        created_at: now.to_string(),
-        erased_at: None,
-    };
+    // What the sender may say of a person is checked as the group's own inputs are; what it may
+    // not (jurisdiction, age, source, notes) is set here.
+    let mut raw = crate::people::RawPerson::from_fn(|col| s(row, col).unwrap_or_default());
+    raw.overlay(&serde_json::json!({
+        "ref": "", "jurisdiction": "england_wales", "adult_confirmed": "yes", "source": source,
+        "joined_on": "", "notes": "",
+    }));
+    let details = crate::people::validate_with(&raw, false)
+        .map_err(|ps| Error::BundleContent {
+            file: file.to_string(),
+            why: format!("a person's {}: {}", ps[0].0, ps[0].1),
+        })?
+        .details;
+    let mut p = Person { id: id.clone(), reference, details, created_at: now.to_string(), erased_at: None };
     people::insert_person(c, &mut p)?;
     if let Some(r) = &source_ref {
         people::record_received_ref(c, sender, r, &p.id)?;
@@ -234,6 +236,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         register: String::new(),
         documents_folder: String::new(),
         bundle_id: m.bundle_id.clone(),
+        from: m.from.clone(),
         merged: merge,
         people,
         matched_people: matched,
@@ -326,7 +329,7 @@ fn people_and_roles(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, 
             }
             Placement::New => {
                 added += 1;
-                (insert_received(c, &m.from, &row, source, now)?, Vec::new())
+                (insert_received(c, layout::PEOPLE, &m.from, &row, source, now)?, Vec::new())
             }
             Placement::Skip(why) => {
                 *skipped.entry(why).or_default() += 1;
@@ -400,6 +403,7 @@ fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usiz
                     let name = r.get(1).filter(|n| !n.is_empty());
                     let id = insert_received(
                         c,
+                        layout::MAILING_LIST,
                         &m.from,
                         &serde_json::json!({ "ref": reference, "name": name, "email": email }),
                         source,

@@ -7,5 +7,6 @@ pub(crate) mod import;
 pub(crate) mod layout;
 pub(crate) mod pipe;
 pub(crate) mod read;
+pub(crate) mod receive;
 pub(crate) mod write;
 pub mod zipstream;

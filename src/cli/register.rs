@@ -109,8 +109,8 @@ pub enum PurposeCmd {
     },
 }
 
-/// Person fields shared by add and edit.
-#[derive(Debug, Args, Default)]
+/// Person fields shared by add and edit, named as `people.csv`'s columns.
+#[derive(Debug, Args, Default, serde::Serialize)]
 pub struct PersonFields {
     /// Full name.
     #[arg(long)]

@@ -1,6 +1,7 @@
 //! `handover bundle create`.
 
 use crate::Ctx;
+use crate::bundle::receive::Received;
 use crate::cli::BundleCmd;
 use crate::error::{Error, Result};
 use crate::keys::{self, SigningKey};
@@ -225,17 +226,24 @@ fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer:
         );
         return Ok(Outcome::new("bundle_verify", v, text));
     }
+    Ok(failed(
+        v,
+        "INVALID bundle",
+        "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
+    ))
+}
+
+/// A bundle that failed a layer: which layer, where and why (exit 1).
+fn failed(v: crate::bundle::read::Verification, head: &str, note: &str) -> Outcome {
     let text = format!(
-        "INVALID bundle: {} failed{}: {}\n",
+        "{head}: {} failed{}: {}\n",
         v.layer.map_or("?", crate::model::VerifyLayer::as_str),
         v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
         v.why.as_deref().unwrap_or("")
     );
     let mut o = Outcome::new("bundle_verify", v, text);
     o.exit = crate::exit::ExitCode::CheckFailed;
-    Ok(o.note(
-        "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
-    ))
+    o.note(note)
 }
 
 struct ImportArgs<'a> {
@@ -249,179 +257,35 @@ struct ImportArgs<'a> {
 }
 
 fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
-    let (file, into) = (a.file, a.into);
-    let pk = keys::load_public_key(a.signer)?;
-    let ids = keys::load_identities(a.identity)?;
+    let signer = keys::load_public_key(a.signer)?;
+    let identities = keys::load_identities(a.identity)?;
     let key = SigningKey::load(a.sign_key)?;
-    let mut rs = Vec::new();
-    for c in a.custodians {
-        rs.push(keys::recipient_arg(c, "--custodian")?);
-    }
-    // An existing register is the group's own: the bundle merges into it.
-    let existing = if into.exists() { Some(crate::register::Register::open(into, &ctx.actor)?) } else { None };
-    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet);
-    if !v.valid {
-        let text = format!(
-            "NOT imported: {} failed{}: {}\n",
-            v.layer.map_or("?", crate::model::VerifyLayer::as_str),
-            v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
-            v.why.as_deref().unwrap_or("")
-        );
-        let mut o = Outcome::new("bundle_verify", v, text);
-        o.exit = crate::exit::ExitCode::CheckFailed;
-        return Ok(o.note("nothing was written; ask the sender for a new bundle"));
-    }
-    if let Some(reg) = &existing {
-        let own = crate::register::catalogue::self_controller(reg)?;
-        if Some(own.slug.as_str()) != v.to.as_deref() {
-            return Err(Error::bad(
-                "--into",
-                format!(
-                    "{} is the register of {}, but the bundle is for {}: import it into that group's register",
-                    into.display(),
-                    own.slug,
-                    v.to.as_deref().unwrap_or("?")
-                ),
-            ));
-        }
-        let id = v.bundle_id.clone().unwrap_or_default();
-        if let Some((_, at)) = crate::register::imports::import_seen(reg, &id)? {
-            return Err(Error::bad(
-                "FILE",
-                format!("bundle {id} was imported into {} on {at}; a bundle is imported once", into.display()),
-            ));
-        }
-    }
-    let docs = crate::bundle::import::documents_folder(into);
-    if existing.is_none() && docs.exists() {
-        return Err(Error::io("create", &docs, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
-    }
-    let tmp_docs = docs.with_file_name(format!(
-        ".{}.tmp-{}",
-        docs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    owner_only_dir(&tmp_docs)?;
-    let fresh = existing.is_none();
-    // A new register is built under a temporary name and renamed into place once complete.
-    let tmp_reg = into.with_file_name(format!(
-        ".{}.tmp-{}",
-        into.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let cleanup = |also_register: bool| {
-        let _ = std::fs::remove_dir_all(&tmp_docs);
-        if also_register && fresh {
-            for ext in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{ext}", tmp_reg.display()));
-            }
-        }
-    };
-    let contents = match crate::bundle::read::extract(file, &ids, &tmp_docs) {
-        Ok(c) => c,
-        Err(why) => {
-            cleanup(false);
-            return Err(Error::Decrypt { what: format!("bundle '{}'", file.display()), why });
-        }
-    };
-    // A follow-up's documents join the folder: one already there unchanged is kept once; one
-    // there with other content is refused before anything changes.
-    if existing.is_some() {
-        for (_, p) in &contents.documents {
-            let target = docs.join(p.file_name().unwrap_or_default());
-            if target.exists() && crate::transfer::plan::hash_file(&target) != crate::transfer::plan::hash_file(p) {
-                cleanup(false);
-                return Err(Error::bad(
-                    "FILE",
-                    format!(
-                        "{} is already in the documents folder with other content: move it aside (or rename it) and import again",
-                        target.display()
-                    ),
-                ));
-            }
-        }
-    }
-    let transfer_at = crate::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(ctx.now);
-    let opts = crate::bundle::import::Options {
-        custodians: &rs,
-        transfer_at,
-        merge: existing.is_some(),
+    let custodians = a.custodians.iter().map(|c| keys::recipient_arg(c, "--custodian")).collect::<Result<Vec<_>>>()?;
+    let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
+        file: a.file,
+        identities: &identities,
+        signer: &signer,
+        into: a.into,
+        custodians: &custodians,
+        key: &key,
         first_message: a.first_message,
-        ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
-    };
-    let dir = into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let m = &contents.manifest;
-    let rpath = dir.join(format!("{}.receipt.json", m.bundle_id));
-    // The register is changed, and the receipt staged beside it, in one transaction: if the receipt
-    // cannot be written, nothing is imported. A new register is closed (its log checkpointed into
-    // the main file) before anything is renamed into place.
-    let mut staged = crate::staged::Staged::new();
-    let result = (|| -> Result<crate::bundle::import::Imported> {
-        let mut reg = match existing {
-            Some(r) => r,
-            None => crate::register::Register::create(&tmp_reg, &ctx.actor)?,
-        };
-        let imported = reg.change(ctx.now, |c| {
-            let imported = crate::bundle::import::apply(c, &contents, &opts)?;
-            let (receipt, sig) = receipt(&key, m, &v, &imported, ctx.now)?;
-            staged.write(&rpath, 0o600, &receipt)?;
-            staged.write(&dir.join(format!("{}.receipt.json.minisig", m.bundle_id)), 0o600, sig.as_bytes())?;
-            Ok(imported)
-        })?;
-        reg.close()?;
-        Ok(imported)
-    })();
-    let mut imported = match result {
-        Ok(i) => i,
-        Err(e) => {
-            drop(staged);
-            cleanup(true);
-            return Err(e);
+        actor: &ctx.actor,
+        now: ctx.now,
+        progress: !ctx.style.quiet,
+    })?;
+    let (imported, receipt, leftovers) = match received {
+        Received::Imported { imported, receipt, leftovers_removed } => (imported, receipt, leftovers_removed),
+        Received::Refused(v) => {
+            return Ok(failed(v, "NOT imported", "nothing was written; ask the sender for a new bundle"));
         }
     };
-    let published = (|| -> Result<()> {
-        if fresh {
-            if into.exists() {
-                return Err(Error::RegisterExists { path: into.to_path_buf() });
-            }
-            staged.publish()?;
-            std::fs::rename(&tmp_docs, &docs).map_err(|e| Error::io("rename into", &docs, e))?;
-            std::fs::rename(&tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
-        } else {
-            staged.publish()?;
-            if !docs.exists() {
-                owner_only_dir(&docs)?;
-            }
-            for (_, p) in &contents.documents {
-                let target = docs.join(p.file_name().unwrap_or_default());
-                if !target.exists() {
-                    std::fs::rename(p, &target).map_err(|e| Error::io("rename into", &target, e))?;
-                }
-            }
-            let _ = std::fs::remove_dir_all(&tmp_docs);
-        }
-        Ok(())
-    })();
-    if let Err(e) = published {
-        if fresh {
-            // Nothing of a first import stays under a final name.
-            for p in [rpath.clone(), dir.join(format!("{}.receipt.json.minisig", m.bundle_id))] {
-                let _ = std::fs::remove_file(p);
-            }
-            let _ = std::fs::remove_dir_all(&docs);
-            cleanup(true);
-        }
-        return Err(e);
-    }
-    imported.register = into.display().to_string();
-    imported.documents_folder = docs.display().to_string();
     let text = format!(
         "{} bundle {} from {} into {}: {} people ({} already known), {} consent events, {} account(s), {} document(s) in {}\n\
          tasks: your privacy notice to everyone received (Art 14, due within a month) and {} account rotation(s): see `handover --register {} tasks list`\n\
          receipt to send back: {} (+ .minisig)\n",
         if imported.merged { "merged" } else { "imported" },
         imported.bundle_id,
-        m.from,
+        imported.from,
         imported.register,
         imported.people,
         imported.matched_people,
@@ -431,56 +295,12 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         imported.documents_folder,
         imported.accounts,
         imported.register,
-        rpath.display()
+        receipt.display()
     );
-    Ok(Outcome::new("bundle_import", imported, text))
-}
-
-/// The signed receipt for an imported bundle: its id and ciphertext digest, what was imported, and
-/// the sender's audit checkpoint cosigned by the group. Returns the JSON and its `.minisig`.
-fn receipt(
-    key: &SigningKey,
-    m: &crate::bundle::write::Manifest,
-    v: &crate::bundle::read::Verification,
-    imported: &crate::bundle::import::Imported,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(Vec<u8>, String)> {
-    let ct_sha = v.ciphertext_sha256.clone().unwrap_or_default();
-    let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
-    let (seed, _) = key.ed25519();
-    let cosigned = format!(
-        "{}{}",
-        m.audit_checkpoint,
-        crate::bundle::checkpoint::sign(&body, &m.to, &seed)
-            .split_once("\n\n")
-            .map(|(_, sig)| sig.to_string())
-            .unwrap_or_default()
-    );
-    let receipt = serde_json::json!({
-        "format": "handover-receipt",
-        "format_version": 1,
-        "bundle_id": m.bundle_id,
-        "ciphertext_sha256": ct_sha,
-        "from": m.from,
-        "to": m.to,
-        "received_at": fmt_ts(now),
-        "receiver_key_id": key.key_id(),
-        "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
-        "sender_checkpoint_cosigned": cosigned,
-    });
-    let bytes = crate::output::json_pretty(&receipt)?;
-    let sig = key.sign(&bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
-    Ok((bytes, sig))
-}
-
-/// Make a folder (and any missing parents) whose last part is owner-only (0700), whatever the umask.
-fn owner_only_dir(path: &std::path::Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
-    }
-    std::fs::DirBuilder::new().mode(0o700).create(path).map_err(|e| Error::io("create the folder", path, e))?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
-        .map_err(|e| Error::io("create the folder", path, e))
+    let o = Outcome::new("bundle_import", imported, text);
+    Ok(if leftovers > 0 {
+        o.note(format!("removed {leftovers} temporary file(s) an earlier import left when it was stopped"))
+    } else {
+        o
+    })
 }

@@ -17,30 +17,12 @@ use crate::register::people::Person;
 use crate::register::suppression::keyed_hash;
 use crate::register::{Register, catalogue, evidence, people, suppression};
 
-fn raw_from_flags(reference: Option<String>, f: PersonFlags, base: Option<&Person>) -> RawPerson {
-    let pick = |v: Option<String>, old: Option<&Option<String>>| {
-        v.unwrap_or_else(|| old.and_then(std::clone::Clone::clone).unwrap_or_default())
-    };
-    RawPerson {
-        reference: reference.or_else(|| base.map(|b| b.reference.clone())).unwrap_or_default(),
-        name: pick(f.name, base.map(|b| &b.name)),
-        email: pick(f.email, base.map(|b| &b.email)),
-        phone: pick(f.phone, base.map(|b| &b.phone)),
-        organisation: pick(f.organisation, base.map(|b| &b.organisation)),
-        stakeholder_group: f
-            .stakeholder_group
-            .or_else(|| base.and_then(|b| b.stakeholder_group.map(|g| g.as_str().to_string())))
-            .unwrap_or_default(),
-        hub: pick(f.hub, base.map(|b| &b.hub)),
-        jurisdiction: f.jurisdiction.or_else(|| base.map(|b| b.jurisdiction.as_str().to_string())).unwrap_or_default(),
-        adult_confirmed: f
-            .adult_confirmed
-            .or_else(|| base.map(|b| if b.adult_confirmed { "yes".into() } else { "no".into() }))
-            .unwrap_or_default(),
-        source: pick(f.source, base.map(|b| &b.source)),
-        joined_on: pick(f.joined_on, base.map(|b| &b.joined_on)),
-        notes: pick(f.notes, base.map(|b| &b.notes)),
-    }
+/// The record flags give: the stored person's values (for an edit) with the given flags over them.
+fn raw_from_flags(reference: Option<String>, f: &PersonFlags, base: Option<&Person>) -> RawPerson {
+    let mut raw = base.map(|b| RawPerson::of(&b.reference, b)).unwrap_or_default();
+    raw.overlay(&serde_json::json!({ "ref": reference }));
+    raw.overlay(&serde_json::to_value(f).unwrap_or_default());
+    raw
 }
 
 fn person_line(p: &Person) -> Vec<String> {
@@ -59,7 +41,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         PersonCmd::Add { reference, fields } => {
-            let raw = raw_from_flags(reference.clone(), fields, None);
+            let raw = raw_from_flags(reference.clone(), &fields, None);
             let f = crate::people::validate(&raw).map_err(|ps| refused("(new)", ps))?;
             // The checks run inside the change, which holds the write lock from its start: of two
             // adds of one person at the same moment, exactly one adds and the other is refused.
@@ -103,7 +85,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id });
             }
-            let raw = raw_from_flags(None, fields, Some(&p));
+            let raw = raw_from_flags(None, &fields, Some(&p));
             let f = crate::people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
             if let Some(e) = &f.email_norm
                 && let Some(q) = people::person_by_email(&reg, e)?
@@ -415,20 +397,14 @@ fn show_text(v: &PersonView) -> String {
     if p.erased_at.is_some() {
         s.push_str(&format!("  ERASED at {}\n", o(&p.erased_at)));
     }
-    for (k, val) in [
-        ("name", o(&p.name)),
-        ("email", o(&p.email)),
-        ("phone", o(&p.phone)),
-        ("organisation", o(&p.organisation)),
-        ("stakeholder group", o(&p.stakeholder_group.map(|g| g.as_str().to_string()))),
-        ("hub", o(&p.hub)),
-        ("jurisdiction", p.jurisdiction.as_str().to_string()),
-        ("adult confirmed", if p.adult_confirmed { "yes".into() } else { "no".into() }),
-        ("source", o(&p.source)),
-        ("joined", o(&p.joined_on)),
-        ("notes", if p.notes.is_some() { "(held; special category)".into() } else { "-".into() }),
-    ] {
-        s.push_str(&format!("  {k:<18} {val}\n"));
+    let raw = RawPerson::of(&p.reference, p);
+    for col in &crate::people::COLUMNS[1..] {
+        let val = match (*col, raw.get(col)) {
+            (_, "") => "-".to_string(),
+            ("notes", _) => "(held; special category)".to_string(),
+            (_, v) => v.to_string(),
+        };
+        s.push_str(&format!("  {:<18} {val}\n", col.replace('_', " ")));
     }
     if !v.special_category_fields.is_empty() {
         s.push_str(&format!("  special category   {}\n", v.special_category_fields.join(", ")));
@@ -539,19 +515,15 @@ fn export_text(x: &SubjectAccess) -> String {
     s.push_str(&format!("What {} holds about you\n", x.controller.name));
     s.push_str(&format!("Made on {}\n\n", &x.generated_at[..10]));
     s.push_str("Your details\n");
-    for (k, v) in [
-        ("Name", o(&p.name)),
-        ("Email", o(&p.email)),
-        ("Phone", o(&p.phone)),
-        ("Organisation", o(&p.organisation)),
-        ("Group", o(&p.stakeholder_group.map(|g| g.as_str().to_string()))),
-        ("Hub", o(&p.hub)),
-        ("Joined", o(&p.joined_on)),
-        ("Notes", o(&p.notes)),
-        ("Where we got your details", if x.sources.is_empty() { "from you".into() } else { x.sources.join(", ") }),
-    ] {
-        s.push_str(&format!("  {k}: {v}\n"));
+    let raw = RawPerson::of(&p.reference, p);
+    for col in &crate::people::COLUMNS[1..] {
+        let mut label = col.replace('_', " ");
+        label[..1].make_ascii_uppercase();
+        let v = raw.get(col);
+        s.push_str(&format!("  {label}: {}\n", if v.is_empty() { "not held" } else { v }));
     }
+    let sources = if x.sources.is_empty() { "from you".into() } else { x.sources.join(", ") };
+    s.push_str(&format!("  Where we got your details: {sources}\n"));
     s.push_str("\nYour roles\n");
     if x.roles.is_empty() {
         s.push_str("  none\n");

@@ -13,20 +13,7 @@ use crate::register::catalogue::RegisterLookup;
 use crate::register::people::Person;
 
 /// Column sets of the tool's own CSV formats (exact; order as documented).
-pub const PEOPLE_COLUMNS: &[&str] = &[
-    "ref",
-    "name",
-    "email",
-    "phone",
-    "organisation",
-    "stakeholder_group",
-    "hub",
-    "jurisdiction",
-    "adult_confirmed",
-    "source",
-    "joined_on",
-    "notes",
-];
+pub const PEOPLE_COLUMNS: &[&str] = crate::people::COLUMNS;
 /// `consent.csv` columns.
 pub const CONSENT_COLUMNS: &[&str] = &[
     "person_ref",
@@ -61,20 +48,7 @@ pub const NOTICES_SENT_COLUMNS: &[&str] = &["person_ref", "email", "notice_versi
 pub const DIVERSITY_COLUMNS: &[&str] = &["person_ref", "email", "category", "value"];
 
 fn raw_person(file: &CsvFile, row: &super::CsvRow) -> RawPerson {
-    RawPerson {
-        reference: file.get(row, "ref").into(),
-        name: file.get(row, "name").into(),
-        email: file.get(row, "email").into(),
-        phone: file.get(row, "phone").into(),
-        organisation: file.get(row, "organisation").into(),
-        stakeholder_group: file.get(row, "stakeholder_group").into(),
-        hub: file.get(row, "hub").into(),
-        jurisdiction: file.get(row, "jurisdiction").into(),
-        adult_confirmed: file.get(row, "adult_confirmed").into(),
-        source: file.get(row, "source").into(),
-        joined_on: file.get(row, "joined_on").into(),
-        notes: file.get(row, "notes").into(),
-    }
+    RawPerson::from_fn(|c| file.get(row, c).into())
 }
 
 /// Import `people.csv`.

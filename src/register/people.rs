@@ -1,7 +1,7 @@
 //! People, their roles and diversity answers, and erasure of their identifying fields.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::{Change, Db, with_fresh_id};
@@ -49,76 +49,91 @@ impl std::fmt::Debug for Person {
     }
 }
 
-const PERSON_COLS: &str = "id, ref, name, email, email_norm, phone, organisation, stakeholder_group, hub, jurisdiction, adult_confirmed, source, joined_on, notes, created_at, erased_at";
+/// The register's columns for a person's [`Details`], written once: the select, insert and
+/// update statements and the row reader all follow this list.
+macro_rules! details_columns {
+    ($($field:ident),* $(,)?) => {
+        const DETAILS_COLS: &[&str] = &[$(stringify!($field)),*];
+
+        fn details_row(r: &Row<'_>, first: usize) -> rusqlite::Result<Details> {
+            let mut at = first;
+            let mut next = || {
+                at += 1;
+                at - 1
+            };
+            Ok(Details { $($field: r.get(next())?,)* })
+        }
+
+        fn details_params(d: &Details) -> Vec<&dyn ToSql> {
+            vec![$(&d.$field),*]
+        }
+    };
+}
+
+details_columns!(
+    name,
+    email,
+    email_norm,
+    phone,
+    organisation,
+    stakeholder_group,
+    hub,
+    jurisdiction,
+    adult_confirmed,
+    source,
+    joined_on,
+    notes,
+);
+
+/// `id, ref, <details>, created_at, erased_at`: a person's row.
+fn person_cols() -> String {
+    format!("id, ref, {}, created_at, erased_at", DETAILS_COLS.join(", "))
+}
 
 fn person_row(r: &Row<'_>) -> rusqlite::Result<Person> {
     Ok(Person {
         id: r.get(0)?,
         reference: r.get(1)?,
-        details: Details {
-            name: r.get(2)?,
-            email: r.get(3)?,
-            email_norm: r.get(4)?,
-            phone: r.get(5)?,
-            organisation: r.get(6)?,
-            stakeholder_group: r.get(7)?,
-            hub: r.get(8)?,
-            jurisdiction: r.get(9)?,
-            adult_confirmed: r.get(10)?,
-            source: r.get(11)?,
-            joined_on: r.get(12)?,
-            notes: r.get(13)?,
-        },
-        created_at: r.get(14)?,
-        erased_at: r.get(15)?,
+        details: details_row(r, 2)?,
+        created_at: r.get(2 + DETAILS_COLS.len())?,
+        erased_at: r.get(3 + DETAILS_COLS.len())?,
     })
+}
+
+/// `?1,?2,...,?n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",")
 }
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
 pub fn insert_person(conn: &Change<'_>, p: &mut Person) -> Result<()> {
+    let sql = format!("INSERT INTO people({}) VALUES ({})", person_cols(), placeholders(DETAILS_COLS.len() + 4));
     p.id = PersonId::from(
         with_fresh_id(&p.id, |id| {
-            conn.prepare_cached(&format!(
-                "INSERT INTO people({PERSON_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
-            ))?
-            .execute(params![
-                id,
-                p.reference,
-                p.name,
-                p.email,
-                p.email_norm,
-                p.phone,
-                p.organisation,
-                p.stakeholder_group,
-                p.hub,
-                p.jurisdiction,
-                p.adult_confirmed,
-                p.source,
-                p.joined_on,
-                p.notes,
-                p.created_at,
-                p.erased_at
-            ])
+            let mut values: Vec<&dyn ToSql> = vec![&id, &p.reference];
+            values.extend(details_params(&p.details));
+            values.extend([&p.created_at as &dyn ToSql, &p.erased_at]);
+            conn.prepare_cached(&sql)?.execute(values.as_slice())
         })?
         .0,
     );
     Ok(())
 }
 
-/// Overwrite a person's editable fields.
+/// Overwrite a person's editable fields: the reference and the details.
 pub fn update_person(conn: &Change<'_>, p: &Person) -> Result<()> {
-    conn.prepare_cached("UPDATE people SET ref=?2, name=?3, email=?4, email_norm=?5, phone=?6, organisation=?7, stakeholder_group=?8, hub=?9, jurisdiction=?10, adult_confirmed=?11, source=?12, joined_on=?13, notes=?14 WHERE id=?1")?.execute(params![
-            p.id, p.reference, p.name, p.email, p.email_norm, p.phone, p.organisation, p.stakeholder_group, p.hub,
-            p.jurisdiction, p.adult_confirmed, p.source, p.joined_on, p.notes
-        ],
-    )?;
+    let set: Vec<String> = DETAILS_COLS.iter().enumerate().map(|(i, c)| format!("{c}=?{}", i + 3)).collect();
+    let sql = format!("UPDATE people SET ref=?2, {} WHERE id=?1", set.join(", "));
+    let mut values: Vec<&dyn ToSql> = vec![&p.id, &p.reference];
+    values.extend(details_params(&p.details));
+    conn.prepare_cached(&sql)?.execute(values.as_slice())?;
     Ok(())
 }
 
 /// A person by id or by reference.
 pub fn person(conn: &Db, id_or_ref: &str) -> Result<Option<Person>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE id = ?1 OR ref = ?1"))?
+        .prepare_cached(&format!("SELECT {} FROM people WHERE id = ?1 OR ref = ?1", person_cols()))?
         .query_row([id_or_ref], person_row)
         .optional()?)
 }
@@ -131,14 +146,14 @@ pub fn person_required(conn: &Db, id_or_ref: &str) -> Result<Person> {
 /// A person by normalised email.
 pub fn person_by_email(conn: &Db, email_norm: &str) -> Result<Option<Person>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {PERSON_COLS} FROM people WHERE email_norm = ?1"))?
+        .prepare_cached(&format!("SELECT {} FROM people WHERE email_norm = ?1", person_cols()))?
         .query_row([email_norm], person_row)
         .optional()?)
 }
 
 /// Every person, by reference.
 pub fn people(conn: &Db) -> Result<Vec<Person>> {
-    let mut st = conn.prepare(&format!("SELECT {PERSON_COLS} FROM people ORDER BY ref"))?;
+    let mut st = conn.prepare(&format!("SELECT {} FROM people ORDER BY ref", person_cols()))?;
     Ok(st.query_map([], person_row)?.collect::<Result<Vec<_>, _>>()?)
 }
 

@@ -19,22 +19,15 @@ use crate::model::{Designation, StakeholderGroup, fmt_ts};
 use crate::register::suppression::keyed_hash;
 use crate::register::{accounts, catalogue, documents, people, setting, transfers};
 
-/// Every person field the register holds, in display order.
-pub const FIELDS: &[&str] = &[
-    "name",
-    "email",
-    "phone",
-    "organisation",
-    "stakeholder_group",
-    "hub",
-    "roles",
-    "jurisdiction",
-    "adult_confirmed",
-    "source",
-    "joined_on",
-    "notes",
-    "diversity",
-];
+/// Every person field the register holds, in display order: a person's columns (without the
+/// reference), their roles and their diversity answers.
+pub static FIELDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut f: Vec<&str> = crate::people::COLUMNS.iter().copied().filter(|c| *c != "ref").collect();
+    let at = f.iter().position(|c| *c == "hub").map_or(f.len(), |i| i + 1);
+    f.insert(at, "roles");
+    f.push("diversity");
+    f
+});
 /// Fields that never go per person whatever a purpose lists: free text (may reveal health) and
 /// diversity answers (aggregates only, R4).
 pub const NEVER_PER_PERSON: &[&str] = &["notes", "diversity"];

@@ -1,0 +1,339 @@
+//! The receiving side of a bundle, end to end: verify every layer, stage the documents and (for a
+//! first import) the new register under names nobody can guess, change the register and stage the
+//! signed receipt in one transaction, close the register (its log checkpointed into the main
+//! file), and only then rename everything into place. A run that fails at any step leaves nothing
+//! under a final name and no temporary file; one that was killed leaves temporary files that the
+//! next import into that folder removes. Imports into one folder take turns: a second one started
+//! while the first runs is refused, and leaves nothing.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::import::{self, Imported, Options};
+use super::read::{self, Contents, Verification};
+use super::write::Manifest;
+use crate::error::{Error, Result};
+use crate::keys::SigningKey;
+use crate::model::fmt_ts;
+use crate::register::Register;
+use crate::staged::{Staged, temp_name};
+
+/// What to receive, and into what.
+pub struct Request<'a> {
+    /// The encrypted bundle.
+    pub file: &'a Path,
+    /// The group's identities, to decrypt it.
+    pub identities: &'a [age::x25519::Identity],
+    /// The sender's signing key, checked against both signatures.
+    pub signer: &'a minisign::PublicKey,
+    /// The register to create, or the group's own register to merge into.
+    pub into: &'a Path,
+    /// The custodians account secrets are re-encrypted to.
+    pub custodians: &'a [age::x25519::Recipient],
+    /// The group's signing key, for the receipt.
+    pub key: &'a SigningKey,
+    /// The day of the group's first message to the people received, if sooner than a month.
+    pub first_message: Option<NaiveDate>,
+    /// Who runs the import (recorded in the audit log).
+    pub actor: &'a str,
+    /// The time of the import.
+    pub now: DateTime<Utc>,
+    /// Show progress while verifying.
+    pub progress: bool,
+}
+
+/// How a receive ended.
+pub enum Received {
+    /// A layer failed to verify: nothing was written.
+    Refused(Verification),
+    /// Imported, with the receipt to send back.
+    Imported {
+        /// What the import did.
+        imported: Imported,
+        /// Where the signed receipt is (its signature beside it as `.minisig`).
+        receipt: PathBuf,
+        /// Temporary files of earlier imports that were stopped part-way, removed first.
+        leftovers_removed: usize,
+    },
+}
+
+/// The folder the register is in.
+fn folder_of(into: &Path) -> &Path {
+    into.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Hold the folder for this import: imports into one folder take turns. The lock is the
+/// operating system's (released when the process ends, however it ends), so nothing is left to
+/// clear by hand.
+fn lock_folder(into: &Path) -> Result<File> {
+    let dir = folder_of(into);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    let f = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::bad(
+            "--into",
+            format!(
+                "another bundle import into {} is running; wait for it to finish, then run this again",
+                dir.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io("lock", dir, e)),
+    }
+}
+
+/// Whether a file name is a temporary name an import into `into` makes: the register's, its
+/// documents folder's, or a receipt's.
+fn is_import_temp(name: &str, into: &Path, docs: &Path) -> bool {
+    let base = |p: &Path| p.file_name().map(|n| format!(".{}.tmp-", n.to_string_lossy())).unwrap_or_default();
+    let Some(rest) = name.strip_prefix('.') else { return false };
+    name.starts_with(&base(into))
+        || name.starts_with(&base(docs))
+        || [".receipt.json.tmp-", ".receipt.json.minisig.tmp-"].iter().any(|t| rest.contains(t))
+}
+
+/// Remove what earlier imports into this folder left when they were killed. Called with the
+/// folder locked, so no other import's files are removed.
+fn remove_leftovers(into: &Path, docs: &Path) -> Result<usize> {
+    let dir = folder_of(into);
+    let mut removed = 0;
+    for e in std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !is_import_temp(&name, into, docs) {
+            continue;
+        }
+        let p = e.path();
+        // Never follow a link: a link is removed itself.
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        let gone = if is_dir { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+        gone.map_err(|e| Error::io("remove the leftover", &p, e))?;
+        removed += 1;
+    }
+    Ok(removed)
+}
+
+/// Make a folder (and any missing parents) whose last part is owner-only (0700), whatever the
+/// umask. The last part is created here, never one that was there already.
+pub fn owner_only_dir(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create the folder", parent, e))?;
+    }
+    std::fs::DirBuilder::new().mode(0o700).create(path).map_err(|e| Error::io("create the folder", path, e))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+        .map_err(|e| Error::io("create the folder", path, e))
+}
+
+/// Refuse a bundle the register it would merge into cannot take: one for another group, or one
+/// imported before.
+fn check_merge(reg: &Register, into: &Path, v: &Verification) -> Result<()> {
+    let own = crate::register::catalogue::self_controller(reg)?;
+    if Some(own.slug.as_str()) != v.to.as_deref() {
+        return Err(Error::bad(
+            "--into",
+            format!(
+                "{} is the register of {}, but the bundle is for {}: import it into that group's register",
+                into.display(),
+                own.slug,
+                v.to.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    let id = v.bundle_id.clone().unwrap_or_default();
+    if let Some((_, at)) = crate::register::imports::import_seen(reg, &id)? {
+        return Err(Error::bad(
+            "FILE",
+            format!("bundle {id} was imported into {} on {at}; a bundle is imported once", into.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// A follow-up's documents join the folder: one already there unchanged is kept once; one there
+/// with other content is refused before anything changes.
+fn check_documents_fit(contents: &Contents, docs: &Path) -> Result<()> {
+    for (_, p) in &contents.documents {
+        let target = docs.join(p.file_name().unwrap_or_default());
+        if target.exists() && crate::transfer::plan::hash_file(&target) != crate::transfer::plan::hash_file(p) {
+            return Err(Error::bad(
+                "FILE",
+                format!(
+                    "{} is already in the documents folder with other content: move it aside (or rename it) and import again",
+                    target.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The temporary names of one import, removed on drop unless published.
+struct Temps {
+    docs: PathBuf,
+    register: Option<PathBuf>,
+}
+
+impl Drop for Temps {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.docs);
+        if let Some(r) = &self.register {
+            for ext in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", r.display()));
+            }
+        }
+    }
+}
+
+/// Verify a bundle and import it: see the module documentation.
+pub fn receive(r: &Request<'_>) -> Result<Received> {
+    let into = r.into;
+    let docs = import::documents_folder(into);
+    let _lock = lock_folder(into)?;
+    let leftovers_removed = remove_leftovers(into, &docs)?;
+    // An existing register is the group's own: the bundle merges into it.
+    let existing = if into.exists() { Some(Register::open(into, r.actor)?) } else { None };
+    let v = read::verify(r.file, r.identities, r.signer, r.progress);
+    if !v.valid {
+        return Ok(Received::Refused(v));
+    }
+    if let Some(reg) = &existing {
+        check_merge(reg, into, &v)?;
+    } else if docs.exists() {
+        return Err(Error::io("create", &docs, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+    }
+    let fresh = existing.is_none();
+    let temps = Temps { docs: temp_name(&docs)?, register: if fresh { Some(temp_name(into)?) } else { None } };
+    owner_only_dir(&temps.docs)?;
+    let contents = read::extract(r.file, r.identities, &temps.docs)
+        .map_err(|why| Error::Decrypt { what: format!("bundle '{}'", r.file.display()), why })?;
+    if !fresh {
+        check_documents_fit(&contents, &docs)?;
+    }
+    let opts = Options {
+        custodians: r.custodians,
+        transfer_at: crate::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(r.now),
+        merge: !fresh,
+        first_message: r.first_message,
+        ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
+    };
+    let m = &contents.manifest;
+    let dir = folder_of(into);
+    let receipt_path = dir.join(format!("{}.receipt.json", m.bundle_id));
+    let receipt_sig = dir.join(format!("{}.receipt.json.minisig", m.bundle_id));
+    // The register is changed, and the receipt staged beside it, in one transaction: if the
+    // receipt cannot be written, nothing is imported. A new register is closed (its log
+    // checkpointed into the main file) before anything is renamed into place.
+    let mut staged = Staged::new();
+    let mut reg = match (existing, &temps.register) {
+        (Some(reg), _) => reg,
+        (None, Some(tmp)) => Register::create(tmp, r.actor)?,
+        (None, None) => unreachable!("a first import has a temporary register"),
+    };
+    let imported = reg.change(r.now, |c| {
+        let imported = import::apply(c, &contents, &opts)?;
+        let (receipt, sig) = receipt(r.key, m, &v, &imported, r.now)?;
+        staged.write(&receipt_path, 0o600, &receipt)?;
+        staged.write(&receipt_sig, 0o600, sig.as_bytes())?;
+        Ok(imported)
+    })?;
+    reg.close()?;
+    publish(into, &docs, &temps, staged, &contents).inspect_err(|_| {
+        if fresh {
+            // Nothing of a first import stays under a final name.
+            for p in [&receipt_path, &receipt_sig] {
+                let _ = std::fs::remove_file(p);
+            }
+            let _ = std::fs::remove_dir_all(&docs);
+        }
+    })?;
+    let mut imported = imported;
+    imported.register = into.display().to_string();
+    imported.documents_folder = docs.display().to_string();
+    Ok(Received::Imported { imported, receipt: receipt_path, leftovers_removed })
+}
+
+/// Rename what an import staged into place: the receipt, then the documents and (for a first
+/// import) the register.
+fn publish(into: &Path, docs: &Path, temps: &Temps, staged: Staged, contents: &Contents) -> Result<()> {
+    if let Some(tmp_reg) = &temps.register {
+        if into.exists() {
+            return Err(Error::RegisterExists { path: into.to_path_buf() });
+        }
+        staged.publish()?;
+        std::fs::rename(&temps.docs, docs).map_err(|e| Error::io("rename into", docs, e))?;
+        std::fs::rename(tmp_reg, into).map_err(|e| Error::io("rename into", into, e))?;
+        return Ok(());
+    }
+    staged.publish()?;
+    if !docs.exists() {
+        owner_only_dir(docs)?;
+    }
+    for (_, p) in &contents.documents {
+        let target = docs.join(p.file_name().unwrap_or_default());
+        if !target.exists() {
+            std::fs::rename(p, &target).map_err(|e| Error::io("rename into", &target, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The signed receipt for an imported bundle: its id and ciphertext digest, what was imported, and
+/// the sender's audit checkpoint cosigned by the group. Returns the JSON and its `.minisig`.
+fn receipt(
+    key: &SigningKey,
+    m: &Manifest,
+    v: &Verification,
+    imported: &Imported,
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, String)> {
+    let ct_sha = v.ciphertext_sha256.clone().unwrap_or_default();
+    let body = m.audit_checkpoint.split_once("\n\n").map(|(b, _)| format!("{b}\n")).unwrap_or_default();
+    let (seed, _) = key.ed25519();
+    let cosigned = format!(
+        "{}{}",
+        m.audit_checkpoint,
+        super::checkpoint::sign(&body, &m.to, &seed)
+            .split_once("\n\n")
+            .map(|(_, sig)| sig.to_string())
+            .unwrap_or_default()
+    );
+    let receipt = serde_json::json!({
+        "format": "handover-receipt",
+        "format_version": 1,
+        "bundle_id": m.bundle_id,
+        "ciphertext_sha256": ct_sha,
+        "from": m.from,
+        "to": m.to,
+        "received_at": fmt_ts(now),
+        "receiver_key_id": key.key_id(),
+        "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
+        "sender_checkpoint_cosigned": cosigned,
+    });
+    let bytes = crate::output::json_pretty(&receipt)?;
+    let sig = key.sign(&bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
+    Ok((bytes, sig))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_imports_own_temporary_names_count_as_leftovers() {
+        let into = Path::new("/g/register.db");
+        let docs = Path::new("/g/register-documents");
+        for name in [
+            ".register.db.tmp-0123456789abcdef",
+            ".register-documents.tmp-0123456789abcdef",
+            ".bnd_1.receipt.json.tmp-0123",
+            ".bnd_1.receipt.json.minisig.tmp-0123",
+        ] {
+            assert!(is_import_temp(name, into, docs), "{name}");
+        }
+        for name in ["register.db", ".other.db.tmp-01", "bnd_1.receipt.json", ".bnd_1.age.tmp-01", "notes.txt"] {
+            assert!(!is_import_temp(name, into, docs), "{name}");
+        }
+    }
+}
