@@ -315,6 +315,14 @@ id_type!(
     /// An account's id (`acc_…`).
     AccountId = "acc"
 );
+id_type!(
+    /// A task's id (`tsk_…`).
+    TaskId = "tsk"
+);
+id_type!(
+    /// A consent event's id (`con_…`).
+    EventId = "con"
+);
 
 /// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
 pub fn normalise_email(email: &str) -> String {

@@ -148,7 +148,7 @@ pub fn apply_consent(
     person: &Person,
     raw: &RawConsent,
     source: &str,
-) -> Result<std::result::Result<Option<String>, RowProblems>> {
+) -> Result<std::result::Result<Option<crate::model::EventId>, RowProblems>> {
     let event = match consent::validate(raw, person.adult_confirmed, c.now, lookup) {
         Ok(e) => e,
         Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
@@ -373,7 +373,7 @@ pub fn diversity_consent(
     person: &Person,
     category: SpecialCategory,
     now: DateTime<Utc>,
-) -> Result<Option<String>> {
+) -> Result<Option<crate::model::EventId>> {
     let own = catalogue::self_controller(conn)?;
     let refresh = catalogue::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
     let events = evidence::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;

@@ -52,7 +52,7 @@ pub struct Imported {
     pub accounts: usize,
     pub documents: usize,
     pub suppression_entries: usize,
-    pub tasks: Vec<String>,
+    pub tasks: Vec<crate::model::TaskId>,
 }
 
 fn s(v: &serde_json::Value, k: &str) -> Option<String> {
@@ -543,7 +543,10 @@ fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
 
 /// The accounts, their secrets re-encrypted to the group's custodians, each with a rotation task.
 /// Returns how many accounts came and the tasks made.
-fn accounts_to_rotate(st: &Step<'_, '_>, custodians: &[age::x25519::Recipient]) -> Result<(usize, Vec<String>)> {
+fn accounts_to_rotate(
+    st: &Step<'_, '_>,
+    custodians: &[age::x25519::Recipient],
+) -> Result<(usize, Vec<crate::model::TaskId>)> {
     let Step { c, contents, merge, ref now, .. } = *st;
     // Accounts, re-encrypted to the group's custodians, each with a rotation task.
     let accounts: Vec<serde_json::Value> =

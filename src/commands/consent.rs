@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 .iter()
                 .map(|e| {
                     vec![
-                        e.id.clone(),
+                        e.id.to_string(),
                         e.person_ref.clone(),
                         e.at[..16].to_string(),
                         e.action.clone(),

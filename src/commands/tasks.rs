@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
                         None if t.due < today => "OVERDUE".into(),
                         None => "open".into(),
                     };
-                    vec![t.id.clone(), t.due.clone(), state, t.title.clone()]
+                    vec![t.id.to_string(), t.due.clone(), state, t.title.clone()]
                 })
                 .collect();
             let text = table(&["ID", "DUE", "STATE", "TASK"], &rows);

@@ -9,14 +9,14 @@ use super::catalogue::RegisterLookup;
 use super::{Change, Db, json_list, parse_list, with_fresh_id};
 use crate::consent::{ConsentEvent, EventView};
 use crate::error::Result;
-use crate::model::{ConsentAction, PersonId, fmt_ts, parse_timestamp};
+use crate::model::{ConsentAction, EventId, PersonId, fmt_ts, parse_timestamp};
 
 // ---------------------------------------------------------------- consent events
 
 /// A stored consent event, as shown by `consent history`.
 #[derive(Clone, Serialize)]
 pub struct StoredConsent {
-    pub id: String,
+    pub id: EventId,
     pub person_id: PersonId,
     pub person_ref: String,
     pub purpose: String,
@@ -76,7 +76,7 @@ pub fn insert_consent(
     e: &ConsentEvent,
     source: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>> {
+) -> Result<Option<EventId>> {
     insert_consent_in(c, &RegisterLookup::new(c), person_id, e, source, now)
 }
 
@@ -88,9 +88,9 @@ pub fn insert_consent_in(
     e: &ConsentEvent,
     source: &str,
     now: DateTime<Utc>,
-) -> Result<Option<String>> {
+) -> Result<Option<EventId>> {
     let key = consent_natural_key(person_id, e);
-    let first = crate::model::new_id("con");
+    let first = EventId::new();
     let sha = match &e.statement_version {
         Some(v) => lookup.statement_sha(v)?,
         None => None,
@@ -133,7 +133,7 @@ pub fn insert_consent_in(
     )
     })?;
     // An event already recorded (the same natural key) is not recorded twice.
-    Ok((inserted == 1).then_some(id))
+    Ok((inserted == 1).then_some(EventId::from(id)))
 }
 
 /// The columns of a [`StoredConsent`], with the person's reference, for [`stored_consent`].

@@ -146,7 +146,14 @@ macro_rules! sql_text {
 }
 
 sql_text!(codes: crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
-sql_text!(ids: crate::model::PersonId, crate::model::TransferId, crate::model::DocumentId, crate::model::AccountId);
+sql_text!(
+    ids: crate::model::PersonId,
+    crate::model::TransferId,
+    crate::model::DocumentId,
+    crate::model::AccountId,
+    crate::model::TaskId,
+    crate::model::EventId
+);
 
 /// An open register.
 pub struct Register {

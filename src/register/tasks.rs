@@ -5,11 +5,12 @@ use serde::Serialize;
 
 use super::{Change, Db};
 use crate::error::{Error, Result};
+use crate::model::TaskId;
 
 /// A task: an obligation with a due date.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
-    pub id: String,
+    pub id: TaskId,
     pub kind: String,
     pub subject: String,
     pub title: String,
@@ -29,15 +30,15 @@ pub fn add_task(
     reason: &str,
     due: &str,
     at: &str,
-) -> Result<(String, bool)> {
-    let open: Option<String> = conn
+) -> Result<(TaskId, bool)> {
+    let open: Option<TaskId> = conn
         .prepare_cached("SELECT id FROM tasks WHERE kind = ?1 AND subject = ?2 AND done_at IS NULL")?
         .query_row([kind, subject], |r| r.get(0))
         .optional()?;
     if let Some(id) = open {
         return Ok((id, false));
     }
-    let id = crate::model::new_id("tsk");
+    let id = TaskId::new();
     conn.prepare_cached(
         "INSERT INTO tasks(id, kind, subject, title, reason, due, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
     )?
@@ -101,7 +102,7 @@ pub fn set_task(
     reason: &str,
     due: &str,
     at: &str,
-) -> Result<String> {
+) -> Result<TaskId> {
     let (id, created) = add_task(conn, kind, subject, title, reason, due, at)?;
     if !created {
         conn.prepare_cached("UPDATE tasks SET due = ?2, title = ?3 WHERE id = ?1")?.execute(params![id, due, title])?;
