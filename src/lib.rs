@@ -66,6 +66,7 @@ pub mod register;
 pub(crate) mod report;
 pub(crate) mod retention;
 pub(crate) mod ropa;
+pub(crate) mod schema;
 pub(crate) mod staged;
 pub(crate) mod transfer;
 pub mod vault;

@@ -111,6 +111,47 @@ fn a_bundle_opens_in_the_outside_tools() {
         .arg("--schemafile")
         .arg(root().join("schemas/bundle/transfer-record.schema.json"))
         .arg(&record));
+    // Every structured file in the bag matches its schema (the ones `bundle verify` builds in),
+    // checked by the outside validator; JSON Lines and the mailing list's attributes one by one.
+    for (schema, file) in [
+        ("accounts", "data/accounts.json"),
+        ("aggregates", "data/aggregates.json"),
+        ("suppression-key", "data/suppression-key.json"),
+        ("redaction-report", "redaction-report.json"),
+    ] {
+        ok(tool("check-jsonschema")
+            .arg("--schemafile")
+            .arg(root().join(format!("schemas/bundle/{schema}.schema.json")))
+            .arg(bag.join(file)));
+    }
+    let mut each: Vec<(&str, Vec<String>)> = Vec::new();
+    for (schema, file) in [
+        ("people", "data/register/people.jsonl"),
+        ("consent-event", "data/register/consent-events.jsonl"),
+        ("basis", "data/register/bases.jsonl"),
+    ] {
+        each.push((schema, std::fs::read_to_string(bag.join(file)).unwrap().lines().map(String::from).collect()));
+    }
+    let mut rdr = csv::Reader::from_path(bag.join("data/mailing-list.csv")).unwrap();
+    each.push(("mailing-list-attributes", rdr.records().map(|r| r.unwrap()[2].to_string()).collect()));
+    for (schema, rows) in each {
+        assert!(!rows.is_empty(), "{schema}: the demo bundle has rows to check");
+        let dir = env.path().join(format!("rows-{schema}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let files: Vec<PathBuf> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let f = dir.join(format!("{i}.json"));
+                std::fs::write(&f, row).unwrap();
+                f
+            })
+            .collect();
+        ok(tool("check-jsonschema")
+            .arg("--schemafile")
+            .arg(root().join(format!("schemas/bundle/{schema}.schema.json")))
+            .args(&files));
+    }
     // The mailing list is listmonk's import format and every row carries its consent evidence.
     let list = std::fs::read_to_string(bag.join("data/mailing-list.csv")).unwrap();
     assert!(list.starts_with("email,name,attributes\n"));
@@ -162,6 +203,47 @@ fn a_plan_with_blockers_writes_no_bundle() {
     assert!(dry.stdout.starts_with("dry run, nothing written"));
 }
 
+/// A bag's files by their path inside its folder.
+pub(crate) type Bag = std::collections::BTreeMap<String, Vec<u8>>;
+
+/// Decrypt a bundle with the group's key: its bag's folder name and files.
+pub(crate) fn open_bag(env: &TestEnv, bundle: &Path) -> (String, Bag) {
+    let plain =
+        tool("age").args(["-d", "-i", "group/group-age.key"]).arg(bundle).current_dir(env.path()).output().unwrap();
+    assert!(plain.status.success(), "age -d: {}", String::from_utf8_lossy(&plain.stderr));
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(plain.stdout)).unwrap();
+    let mut bag = Bag::new();
+    let mut top = String::new();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let (t, rel) = name.split_once('/').unwrap();
+        top = t.to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        bag.insert(rel.to_string(), data);
+    }
+    (top, bag)
+}
+
+/// Zip a bag as it stands, encrypt it to the group and sign the ciphertext with the sender's key
+/// (as a thief of that key could).
+pub(crate) fn seal(env: &TestEnv, demo: &Path, top: &str, bag: &Bag, out: &str) -> PathBuf {
+    let mut w = handover::bundle::zipstream::Writer::new(Vec::new());
+    for (rel, bytes) in bag {
+        w.add_bytes(&format!("{top}/{rel}"), bytes, true).unwrap();
+    }
+    std::fs::write(env.path().join("sealed.zip"), w.finish().unwrap()).unwrap();
+    let rec = std::fs::read_to_string(env.path().join("group/group-age.pub")).unwrap();
+    let out_path = env.path().join(out);
+    let enc =
+        tool("age").args(["-r", rec.trim(), "-o"]).arg(&out_path).arg("sealed.zip").current_dir(env.path()).status();
+    assert!(enc.unwrap().success());
+    let key = demo.join("keys/facilitator-minisign.key").display().to_string();
+    env.ok(&["keys", "sign", out_path.to_str().unwrap(), "--sign-key", &key]);
+    out_path
+}
+
 /// Rebuild a bundle as an attacker holding the receiver's key and the sender's signing key would:
 /// decrypt, change the zip with `edit`, re-encrypt to the receiver, sign the new ciphertext.
 fn tamper(
@@ -172,49 +254,17 @@ fn tamper(
     edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>,
     extra: Option<(&str, &[u8])>,
 ) -> PathBuf {
-    let plain = std::process::Command::new("age")
-        .args(["-d", "-i", "group/group-age.key"])
-        .arg(bundle)
-        .current_dir(env.path())
-        .output()
-        .unwrap();
-    assert!(plain.status.success());
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(plain.stdout)).unwrap();
-    let mut w = handover::bundle::zipstream::Writer::new(Vec::new());
-    let mut top = String::new();
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        top = name.split('/').next().unwrap().to_string();
-        let mut data = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-        if let Some(new) = edit(&name, data) {
-            w.add_bytes(&name, &new, true).unwrap();
+    let (top, bag) = open_bag(env, bundle);
+    let mut changed = Bag::new();
+    for (rel, data) in bag {
+        if let Some(new) = edit(&format!("{top}/{rel}"), data) {
+            changed.insert(rel, new);
         }
     }
     if let Some((rel, data)) = extra {
-        w.add_bytes(&format!("{top}/{rel}"), data, true).unwrap();
+        changed.insert(rel.to_string(), data.to_vec());
     }
-    let zip_bytes = w.finish().unwrap();
-    std::fs::write(env.path().join("t.zip"), zip_bytes).unwrap();
-    let rec = std::fs::read_to_string(env.path().join("group/group-age.pub")).unwrap();
-    let out_path = env.path().join(out);
-    let enc = std::process::Command::new("age")
-        .args(["-r", rec.trim(), "-o"])
-        .arg(&out_path)
-        .arg("t.zip")
-        .current_dir(env.path())
-        .status()
-        .unwrap();
-    assert!(enc.success());
-    env.ok(&[
-        "keys",
-        "sign",
-        out_path.to_str().unwrap(),
-        "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
-    ]);
-    out_path
+    seal(env, demo, &top, &changed, out)
 }
 
 #[test]

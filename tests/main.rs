@@ -9,6 +9,7 @@ mod bundle;
 mod demo;
 mod fuzz_replay;
 mod governance;
+mod hostile;
 mod imports;
 mod keys;
 mod layout;

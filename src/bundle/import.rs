@@ -448,9 +448,15 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result
     for e in lines(contents, layout::CONSENT_EVENTS)? {
         let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
         let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
+        // Verification has checked every code; one that is not known here is still never read as
+        // a grant.
+        let action = s(&e, "action").as_deref().and_then(ConsentAction::parse).ok_or_else(|| Error::BundleContent {
+            file: layout::CONSENT_EVENTS.to_string(),
+            why: "an event's action is not grant, withdraw or refuse".into(),
+        })?;
         let ev = ConsentEvent {
             purpose: s(&e, "purpose").unwrap_or_default(),
-            action: s(&e, "action").as_deref().and_then(ConsentAction::parse).unwrap_or(ConsentAction::Grant),
+            action,
             controllers: list(&e, "controllers"),
             channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
             statement_version: s(&e, "statement_version"),

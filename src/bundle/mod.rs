@@ -2,6 +2,7 @@
 //! BagIt fixity checks of a bag extracted to a folder (`bag verify`); import at the receiver.
 
 pub(crate) mod bagit;
+pub(crate) mod check;
 pub(crate) mod checkpoint;
 pub(crate) mod import;
 pub(crate) mod layout;

@@ -34,9 +34,9 @@ pub struct Verification {
     pub ciphertext_sha256: Option<String>,
 }
 
-struct Fail(VerifyLayer, Option<String>, String);
+pub(super) struct Fail(pub(super) VerifyLayer, pub(super) Option<String>, pub(super) String);
 
-const MAX_KEPT: usize = 256 << 20;
+pub(super) const MAX_KEPT: usize = 256 << 20;
 
 /// Verify `bundle` (with `bundle.minisig` beside it).
 pub fn verify(
@@ -167,7 +167,7 @@ fn contents(
     v.files = m.files.len();
     v.payload_bytes = m.files.iter().map(|f| f.size).sum();
     // 6. Shapes and 7. rules.
-    shapes_and_rules(&m, &tags, &kept)
+    super::check::shapes_and_rules(&m, &tags, &kept)
 }
 
 /// What the zip holds: the tag files and the structured payload files (in memory), and every
@@ -258,17 +258,7 @@ fn signed_manifest(tags: &BTreeMap<String, Vec<u8>>, signer: &minisign::PublicKe
         .map_err(|_| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST_SIG.into()), "not text".into()))?;
     crate::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
         .map_err(|e| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST.into()), e.to_string()))?;
-    let m: Manifest = serde_json::from_slice(manifest_bytes).map_err(|e| {
-        Fail(VerifyLayer::Schemas, Some(layout::MANIFEST.into()), format!("does not match the format: {e}"))
-    })?;
-    if m.format != "handover-bundle" || m.format_version != super::write::FORMAT_VERSION {
-        return Err(Fail(
-            VerifyLayer::Schemas,
-            Some(layout::MANIFEST.into()),
-            format!("format {} version {} is not one this handover reads", m.format, m.format_version),
-        ));
-    }
-    Ok(m)
+    super::check::manifest(manifest_bytes)
 }
 
 /// Layer 5, every payload file against the signed manifest (size and SHA-256, nothing missing,
@@ -342,166 +332,6 @@ fn payload_as_signed(
     Ok(())
 }
 
-/// Layers 6 and 7, the shapes of the structured files and the rules on their content (R1, R3, R5).
-fn shapes_and_rules(
-    m: &Manifest,
-    tags: &BTreeMap<String, Vec<u8>>,
-    kept: &BTreeMap<String, Vec<u8>>,
-) -> Result<(), Fail> {
-    let list = kept
-        .get(layout::MAILING_LIST)
-        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::MAILING_LIST.into()), "missing".into()))?;
-    let mut rdr = csv::Reader::from_reader(&list[..]);
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|_| Fail(VerifyLayer::Schemas, Some(layout::MAILING_LIST.into()), "not CSV".into()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    if header != ["email", "name", "attributes"] {
-        return Err(Fail(
-            VerifyLayer::Schemas,
-            Some(layout::MAILING_LIST.into()),
-            "the header is not email,name,attributes".into(),
-        ));
-    }
-    for (i, row) in rdr.records().enumerate() {
-        let row = row.map_err(|_| {
-            Fail(VerifyLayer::Schemas, Some(layout::MAILING_LIST.into()), format!("row {} is not CSV", i + 2))
-        })?;
-        let attrs: serde_json::Value = serde_json::from_str(row.get(2).unwrap_or("")).map_err(|_| {
-            Fail(
-                VerifyLayer::Schemas,
-                Some(layout::MAILING_LIST.into()),
-                format!("row {}: attributes are not JSON", i + 2),
-            )
-        })?;
-        let names_receiver = attrs["consent"]["controllers"]
-            .as_array()
-            .is_some_and(|cs| cs.iter().any(|c| c.as_str() == Some(m.to.as_str())));
-        if !names_receiver {
-            return Err(Fail(
-                VerifyLayer::Rules,
-                Some(layout::MAILING_LIST.into()),
-                format!("row {}: its consent does not name the receiver (R1)", i + 2),
-            ));
-        }
-    }
-    let json_of = |file: &str, bytes: Option<&Vec<u8>>| -> Result<serde_json::Value, Fail> {
-        let b = bytes.ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
-        serde_json::from_slice(b).map_err(|_| Fail(VerifyLayer::Schemas, Some(file.into()), "is not JSON".into()))
-    };
-    let accounts = json_of(layout::ACCOUNTS, kept.get(layout::ACCOUNTS))?;
-    let ok_accounts = accounts.as_array().is_some_and(|a| {
-        a.iter().all(|x| ["id", "service", "url", "login", "secret"].iter().all(|k| x.get(*k).is_some()))
-    });
-    if !ok_accounts {
-        return Err(Fail(
-            VerifyLayer::Schemas,
-            Some(layout::ACCOUNTS.into()),
-            "is not a list of accounts (id, service, url, login, secret)".into(),
-        ));
-    }
-    let aggregates = json_of(layout::AGGREGATES, kept.get(layout::AGGREGATES))?;
-    let ok_tables = aggregates.as_array().is_some_and(|a| {
-        a.iter().all(|t| {
-            t["k"].as_u64().is_some_and(|k| k >= 5)
-                && t["cells"].as_array().is_some_and(|cs| {
-                    cs.iter().all(|c| c["count"].is_null() || c["count"].as_u64().is_some_and(|n| n % 5 == 0))
-                })
-        })
-    });
-    if !ok_tables {
-        return Err(Fail(
-            VerifyLayer::Rules,
-            Some(layout::AGGREGATES.into()),
-            "a table is not protected (k under 5, or counts not rounded to 5) (R4)".into(),
-        ));
-    }
-    let key = json_of(layout::SUPPRESSION_KEY, kept.get(layout::SUPPRESSION_KEY))?;
-    if key["key_hex"].as_str().is_none_or(|k| k.len() != 64 || !k.chars().all(|c| c.is_ascii_hexdigit())) {
-        return Err(Fail(VerifyLayer::Schemas, Some(layout::SUPPRESSION_KEY.into()), "has no 32-byte hex key".into()));
-    }
-    let supp = kept
-        .get(layout::SUPPRESSION)
-        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::SUPPRESSION.into()), "missing".into()))?;
-    let mut rdr = csv::Reader::from_reader(&supp[..]);
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(|_| Fail(VerifyLayer::Schemas, Some(layout::SUPPRESSION.into()), "not CSV".into()))?
-        .iter()
-        .map(String::from)
-        .collect();
-    if header != ["hash", "reason", "at"]
-        || rdr.records().any(|r| r.map_or(true, |r| r.get(0).is_none_or(|h| h.len() != 64)))
-    {
-        return Err(Fail(
-            VerifyLayer::Schemas,
-            Some(layout::SUPPRESSION.into()),
-            "is not hash,reason,at with keyed hashes".into(),
-        ));
-    }
-    let bases = kept
-        .get(layout::BASES)
-        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::BASES.into()), "missing".into()))?;
-    for (i, line) in String::from_utf8_lossy(bases).lines().enumerate() {
-        serde_json::from_str::<serde_json::Value>(line).map_err(|_| {
-            Fail(VerifyLayer::Schemas, Some(layout::BASES.into()), format!("line {} is not JSON", i + 1))
-        })?;
-    }
-    if serde_json::from_slice::<serde_json::Value>(&tags[layout::REDACTION_REPORT]).map_or(true, |v| !v.is_object()) {
-        return Err(Fail(VerifyLayer::Schemas, Some(layout::REDACTION_REPORT.into()), "is not a JSON object".into()));
-    }
-    let special_ok = m.counts["special_category_records_included"].as_u64().unwrap_or(0) > 0;
-    // Each register row holds its id and ref and only the fields handover.json says are carried.
-    let carried: BTreeSet<&str> = m.fields["register"]["carried"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-        .unwrap_or_default();
-    let people = kept
-        .get(layout::PEOPLE)
-        .ok_or_else(|| Fail(VerifyLayer::Contents, Some(layout::PEOPLE.into()), "missing".into()))?;
-    for (i, line) in String::from_utf8_lossy(people).lines().enumerate() {
-        let fail = |why: String| Fail(VerifyLayer::Schemas, Some(layout::PEOPLE.into()), why);
-        let row: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(line).map_err(|_| fail(format!("line {} is not a JSON object", i + 1)))?;
-        if !row.get("id").is_some_and(serde_json::Value::is_string)
-            || !row.get("ref").is_some_and(serde_json::Value::is_string)
-        {
-            return Err(fail(format!("line {} has no id or ref", i + 1)));
-        }
-        if let Some(k) = row.keys().find(|k| !matches!(k.as_str(), "id" | "ref") && !carried.contains(k.as_str())) {
-            return Err(fail(format!("line {} carries {k}, which handover.json does not list as carried", i + 1)));
-        }
-    }
-    for (file, forbidden) in [
-        (layout::PEOPLE, &["notes", "diversity"][..]),
-        (layout::CONSENT_EVENTS, &["support_given", "authority_ref"][..]),
-    ] {
-        let bytes = kept.get(file).ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
-        for (i, line) in String::from_utf8_lossy(bytes).lines().enumerate() {
-            let row: serde_json::Value = serde_json::from_str(line)
-                .map_err(|_| Fail(VerifyLayer::Schemas, Some(file.into()), format!("line {} is not JSON", i + 1)))?;
-            if let Some(k) = forbidden.iter().find(|k| row.get(**k).is_some()) {
-                return Err(Fail(
-                    VerifyLayer::Rules,
-                    Some(file.into()),
-                    format!("line {} carries {k}, which never goes per person (R3, R5)", i + 1),
-                ));
-            }
-            let g = row["stakeholder_group"].as_str().unwrap_or("");
-            if (g == "lived_experience" || g == "family_carer") && !special_ok {
-                return Err(Fail(
-                    VerifyLayer::Rules,
-                    Some(file.into()),
-                    format!("line {} carries a special-category group without explicit consent (R3)", i + 1),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// A verified bundle's contents, read in a second pass: the manifest, the small data files in
 /// memory, and the documents written into `docs_dir` (each checked against the manifest again, so a
 /// file swapped between the passes is caught).
@@ -532,6 +362,11 @@ pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &P
                 if size == 0 && out.is_none() && buf.is_empty() {
                     let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
                     if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
+                        // Verification refused any other name; a document is still never written
+                        // outside the folder.
+                        if name.is_empty() || name.contains('/') || name.starts_with('.') {
+                            return Err(std::io::Error::other("a document name that is not a file name"));
+                        }
                         let p = docs_dir.join(name);
                         out = Some({
                             use std::os::unix::fs::OpenOptionsExt;

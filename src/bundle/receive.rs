@@ -186,8 +186,20 @@ impl Drop for Temps {
     }
 }
 
-/// Verify a bundle and import it: see the module documentation.
+/// Verify a bundle and import it: see the module documentation. A folder made for the register is
+/// removed again when nothing was imported into it.
 pub fn receive(r: &Request<'_>) -> Result<Received> {
+    let dir = folder_of(r.into);
+    let made = !dir.exists();
+    let result = receive_in(r);
+    if made && !matches!(result, Ok(Received::Imported { .. })) {
+        // Empty unless another run wrote into it meanwhile: then it stays.
+        let _ = std::fs::remove_dir(dir);
+    }
+    result
+}
+
+fn receive_in(r: &Request<'_>) -> Result<Received> {
     let into = r.into;
     let docs = import::documents_folder(into);
     let _lock = lock_folder(into)?;

@@ -413,6 +413,22 @@ fn transfer_record(
     })
 }
 
+/// A document's name in the bag: Unicode NFC, letters, digits, `.`, `-` and `_` only (anything
+/// else becomes `_`), at most 100 characters with its extension kept. What `bundle verify` accepts.
+pub(crate) fn bag_name(file_name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let safe: Vec<char> =
+        file_name.nfc().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    if safe.len() <= 100 {
+        return safe.into_iter().collect();
+    }
+    let ext: Vec<char> = match safe.iter().rposition(|c| *c == '.') {
+        Some(dot) if safe.len() - dot <= 12 => safe[dot..].to_vec(),
+        _ => Vec::new(),
+    };
+    safe[..100 - ext.len()].iter().chain(ext.iter()).collect()
+}
+
 /// The included documents, into the zip: redacted on the way, or the reviewer's redacted copy, or
 /// as they are; each refused unless its digest is the one registered or reviewed. Returns the
 /// redaction report (counts per document, never the text).
@@ -430,9 +446,7 @@ fn write_documents<W: std::io::Write>(
             .documents
             .get(&d.id)
             .ok_or_else(|| Error::Internal(format!("document {} is planned but not carried", d.id)))?;
-        let safe: String =
-            d.file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-        let path = format!("{}{}-{safe}", layout::DOCUMENTS, d.id);
+        let path = format!("{}{}-{}", layout::DOCUMENTS, d.id, bag_name(&d.file_name));
         let w = match d.state {
             DocumentState::Redacted => {
                 let (bytes, sha) = plan::read_source(Path::new(&doc.path))
@@ -536,5 +550,20 @@ impl<A: Write, B: Write> Write for Tee<A, B> {
             b.flush()?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_document_keeps_a_name_verify_accepts() {
+        assert_eq!(super::bag_name("Minutes 2024 (draft).docx"), "Minutes_2024__draft_.docx");
+        // Decomposed (as macOS writes names) becomes composed.
+        assert_eq!(super::bag_name("Cafe\u{301}.txt"), "Caf\u{e9}.txt");
+        // Invisible and direction-changing characters go.
+        assert_eq!(super::bag_name("a\u{202e}b\u{200b}.pdf"), "a_b_.pdf");
+        let long = super::bag_name(&format!("{}.pdf", "x".repeat(300)));
+        assert_eq!(long.chars().count(), 100);
+        assert_eq!(&long[long.len() - 4..], ".pdf");
     }
 }

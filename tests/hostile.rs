@@ -1,0 +1,255 @@
+//! Bundles from a sender whose signing key was stolen: every layer signs and encrypts correctly,
+//! and what the bag says is hostile. `bundle verify` refuses each (exit 1, naming the layer and
+//! the file) and `bundle import` writes nothing, anywhere.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::bundle::{Bag, create, import_run, open_bag, ready, seal};
+use crate::util::TestEnv;
+
+/// Rebuild a bundle as a thief holding the sender's signing key would: decrypt, let `edit` change
+/// the bag's files and `handover.json`, then list the files again, redo the BagIt manifests, sign
+/// `handover.json`, zip, encrypt to the group and sign the ciphertext.
+fn forge(env: &TestEnv, demo: &Path, bundle: &Path, out: &str, edit: impl Fn(&mut Bag, &mut Value)) -> PathBuf {
+    let (top, mut bag) = open_bag(env, bundle);
+    let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
+    edit(&mut bag, &mut manifest);
+    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
+    let data: Vec<(&String, &Vec<u8>)> = bag.iter().filter(|(k, _)| k.starts_with("data/")).collect();
+    manifest["files"] = data.iter().map(|(k, v)| json!({ "path": k, "size": v.len(), "sha256": sha(v) })).collect();
+    let payload: String = data.iter().map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
+    bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
+    let m = serde_json::to_vec_pretty(&manifest).unwrap();
+    std::fs::write(env.path().join("forged.json"), &m).unwrap();
+    let key = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let _ = std::fs::remove_file(env.path().join("forged.json.minisig"));
+    env.ok(&["keys", "sign", "forged.json", "--sign-key", &key]);
+    bag.insert("handover.json".into(), m);
+    bag.insert("handover.json.minisig".into(), std::fs::read(env.path().join("forged.json.minisig")).unwrap());
+    let tags: String = bag
+        .iter()
+        .filter(|(k, _)| !k.starts_with("data/") && k.as_str() != "tagmanifest-sha256.txt")
+        .map(|(k, v)| format!("{}  {k}\n", sha(v)))
+        .collect();
+    bag.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    seal(env, demo, &top, &bag, out)
+}
+
+/// Every file under `dir`, recursively.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten() {
+        let p = e.unwrap().path();
+        if p.is_dir() && !p.is_symlink() {
+            out.extend(tree(&p));
+        }
+        out.push(p);
+    }
+    out.sort();
+    out
+}
+
+fn jsonl(rows: &[Value]) -> Vec<u8> {
+    rows.iter().map(|r| format!("{r}\n")).collect::<String>().into_bytes()
+}
+
+fn lines_of(bag: &Bag, file: &str) -> Vec<Value> {
+    String::from_utf8_lossy(&bag[file]).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// The bag path of a plain-text document.
+fn text_document(bag: &Bag) -> String {
+    bag.keys()
+        .find(|k| k.starts_with("data/documents/") && Path::new(k).extension().is_some_and(|e| e == "txt"))
+        .unwrap()
+        .clone()
+}
+
+fn rename_document(bag: &mut Bag, to: &dyn Fn(&str) -> String) {
+    let old = text_document(bag);
+    let bytes = bag.remove(&old).unwrap();
+    let new = to(&old);
+    bag.insert(new, bytes);
+}
+
+#[test]
+#[allow(clippy::too_many_lines, reason = "one case per hostile value, each a few lines")]
+fn a_stolen_sender_key_cannot_make_the_receiver_write_anything() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out");
+    let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    type Edit = Box<dyn Fn(&mut Bag, &mut Value)>;
+    let people = "data/register/people.jsonl";
+    let events = "data/register/consent-events.jsonl";
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
+        ("bundle id that climbs out", Box::new(|_, m| m["bundle_id"] = json!("../../x")), "schemas", "handover.json"),
+        ("bundle id that is absolute", Box::new(|_, m| m["bundle_id"] = json!("/tmp/x")), "schemas", "handover.json"),
+        (
+            "bundle id with a terminal escape",
+            Box::new(|_, m| m["bundle_id"] = json!("bdl_\u{1b}[2J")),
+            "schemas",
+            "handover.json",
+        ),
+        (
+            "a manifest time that is no time",
+            Box::new(|_, m| m["created_at"] = json!("soon")),
+            "schemas",
+            "handover.json",
+        ),
+        ("two senders", Box::new(|_, m| m["controllers"][1]["role"] = json!("from")), "rules", "handover.json"),
+        (
+            "a receiver that is the sender",
+            Box::new(|_, m| {
+                m["to"] = m["from"].clone();
+                m["controllers"][1]["slug"] = m["from"].clone();
+            }),
+            "rules",
+            "handover.json",
+        ),
+        (
+            "controllers that are not the ones named",
+            Box::new(|_, m| m["controllers"][0]["slug"] = json!("someone-else")),
+            "rules",
+            "handover.json",
+        ),
+        (
+            "an unknown consent action",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, events);
+                rows[0]["action"] = json!("gift");
+                b.insert(events.into(), jsonl(&rows));
+            }),
+            "schemas",
+            events,
+        ),
+        (
+            "a consent time that is no time",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, events);
+                rows[0]["at"] = json!("2026-13-45T99:00:00Z");
+                b.insert(events.into(), jsonl(&rows));
+            }),
+            "schemas",
+            events,
+        ),
+        (
+            "an event of a person the bundle does not carry",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, events);
+                rows[0]["person_id"] = json!("per_000000000000");
+                b.insert(events.into(), jsonl(&rows));
+            }),
+            "rules",
+            events,
+        ),
+        (
+            "two people with one email",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, people);
+                rows[1]["email"] = json!(rows[0]["email"].as_str().unwrap().to_uppercase());
+                b.insert(people.into(), jsonl(&rows));
+            }),
+            "rules",
+            people,
+        ),
+        (
+            "a field the schema does not have",
+            Box::new(|b, _| {
+                let mut a: Value = serde_json::from_slice(&b["data/accounts.json"]).unwrap();
+                a[0]["backdoor"] = json!(true);
+                b.insert("data/accounts.json".into(), serde_json::to_vec(&a).unwrap());
+            }),
+            "schemas",
+            "data/accounts.json",
+        ),
+        (
+            "one subscriber twice",
+            Box::new(|b, _| {
+                let list = String::from_utf8(b["data/mailing-list.csv"].clone()).unwrap();
+                let row = list.lines().nth(1).unwrap().to_string();
+                b.insert("data/mailing-list.csv".into(), format!("{list}{row}\n").into_bytes());
+            }),
+            "rules",
+            "data/mailing-list.csv",
+        ),
+        (
+            "a document in a sub-folder",
+            Box::new(|b, _| rename_document(b, &|old| old.replace("data/documents/", "data/documents/sub/"))),
+            "schemas",
+            "handover.json",
+        ),
+        (
+            "a document name of 300 characters",
+            Box::new(|b, _| rename_document(b, &|old| format!("{old}{}", "x".repeat(300)))),
+            "schemas",
+            "handover.json",
+        ),
+        (
+            "a document name with a right-to-left override",
+            Box::new(|b, _| rename_document(b, &|old| old.replace(".txt", "\u{202e}fdp.txt"))),
+            "schemas",
+            "handover.json",
+        ),
+        (
+            "a decomposed document name",
+            Box::new(|b, _| rename_document(b, &|old| old.replace(".txt", "-cafe\u{301}.txt"))),
+            "rules",
+            "",
+        ),
+        (
+            "two document names that look the same",
+            Box::new(|b, _| {
+                let old = text_document(b);
+                let bytes = b[&old].clone();
+                // The same name with a fullwidth first letter: another file, the same to a reader.
+                let (dir, name) = old.split_at(old.find('-').unwrap() + 1);
+                let mut look_alike = name.chars();
+                let first = char::from_u32(look_alike.next().unwrap() as u32 - 0x21 + 0xFF01).unwrap();
+                b.insert(format!("{dir}{first}{}", look_alike.as_str()), bytes);
+            }),
+            "rules",
+            "",
+        ),
+        (
+            "an empty document",
+            Box::new(|b, _| {
+                let old = b.keys().find(|k| k.starts_with("data/documents/")).unwrap().clone();
+                b.insert(old, Vec::new());
+            }),
+            "rules",
+            "",
+        ),
+    ];
+    for (i, (what, edit, layer, file)) in cases.iter().enumerate() {
+        let forged = forge(&env, &demo, &bundle, &format!("f{i}.zip.age"), edit);
+        let v = env.run(&[
+            "bundle",
+            "verify",
+            forged.to_str().unwrap(),
+            "--identity",
+            "group/group-age.key",
+            "--signer",
+            &pk,
+            "--json",
+        ]);
+        assert_eq!(v.code, 1, "{what}: verify must refuse it: {}{}", v.stdout, v.stderr);
+        let d = &v.json()["data"];
+        assert_eq!(d["layer"], *layer, "{what}: {d}");
+        if !file.is_empty() {
+            assert_eq!(d["file"], *file, "{what}: {d}");
+        }
+        assert!(!v.stdout.contains('\u{1b}') && !v.stderr.contains('\u{1b}'), "{what}: an escape reached the terminal");
+        let before = tree(env.path());
+        let into = format!("g{i}/register.db");
+        let r = import_run(&env, &forged, &pk, &into, &["--custodian", "group/group-age.pub"]);
+        assert_eq!(r.code, 1, "{what}: import must refuse it: {}{}", r.stdout, r.stderr);
+        let after: Vec<PathBuf> =
+            tree(env.path()).into_iter().filter(|p| !p.starts_with(env.path().join(format!("g{i}")))).collect();
+        assert_eq!(before, after, "{what}: import wrote outside its folder");
+        assert!(!env.path().join(format!("g{i}")).exists(), "{what}: import left its folder or files");
+    }
+}
