@@ -128,7 +128,8 @@ impl Style {
     }
 }
 
-/// Escape control, bidi and zero-width characters in text bound for a terminal.
+/// Escape control, bidi and zero-width characters in text bound for a terminal (every human-readable
+/// line the tool prints: a name or id from data can carry `ESC]0;…BEL` or `ESC[2J`).
 pub fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| match c {
@@ -154,7 +155,8 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
         }
         writeln!(out)?;
     } else if !outcome.text.is_empty() && (!style.quiet || is_data(outcome.kind)) {
-        let text = if std::io::stdout().is_terminal() { sanitize(&outcome.text) } else { outcome.text.clone() };
+        // Escaped wherever it goes: a pipe often ends in a terminal or a pager that obeys escapes.
+        let text = sanitize(&outcome.text);
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
             writeln!(out)?;
@@ -163,7 +165,7 @@ pub fn print(outcome: &Outcome, style: Style) -> std::io::Result<()> {
     out.flush()?;
     if !style.quiet {
         for n in &outcome.notes {
-            eprintln!("{}: {}", paint(style, "33", "note"), n);
+            eprintln!("{}: {}", paint(style, "33", "note"), sanitize(n));
         }
     }
     Ok(())
@@ -198,7 +200,7 @@ pub fn print_error(e: &Error, style: Style) {
     for row in e.details() {
         let _ = writeln!(err, "  {}", sanitize(&row.to_string()));
     }
-    let _ = writeln!(err, "{}: {}", paint(style, "36", "hint"), e.hint());
+    let _ = writeln!(err, "{}: {}", paint(style, "36", "hint"), sanitize(&e.hint()));
 }
 
 /// Format rows as an aligned text table.

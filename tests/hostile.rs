@@ -253,3 +253,42 @@ fn a_stolen_sender_key_cannot_make_the_receiver_write_anything() {
         assert!(!env.path().join(format!("g{i}")).exists(), "{what}: import left its folder or files");
     }
 }
+
+/// A bundle whose contents expand to far more than it weighs (each entry under the per-entry
+/// ratio limit, the whole many times the ciphertext) is refused before anything is written;
+/// `--max-expand` lets a receiver who expects it take it.
+#[test]
+fn contents_may_expand_only_so_far_beyond_what_was_sent() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out");
+    let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    // 72 MiB that deflates about 30 times: one byte in 64 varies.
+    let mut big = vec![0u8; 72 << 20];
+    let mut x: u32 = 1;
+    for b in big.iter_mut().step_by(64) {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        *b = (x >> 16) as u8;
+    }
+    let bomb = forge(&env, &demo, &bundle, "bomb.zip.age", |b, _| {
+        let name = text_document(b).replace(".txt", "-large.txt");
+        b.insert(name, big.clone());
+    });
+    let ciphertext = std::fs::metadata(&bomb).unwrap().len();
+    assert!(ciphertext * 20 < 72 << 20, "the forged bundle is small enough to test the limit");
+    let verify = |extra: &[&str]| {
+        let mut args =
+            vec!["bundle", "verify", bomb.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk, "--json"];
+        args.extend(extra);
+        env.run(&args)
+    };
+    let v = verify(&[]);
+    assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);
+    assert_eq!(v.json()["data"]["layer"], "zip");
+    assert!(v.json()["data"]["why"].as_str().unwrap().contains("more than the limit"), "{}", v.stdout);
+    let r = import_run(&env, &bomb, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!env.path().join("g").exists());
+    let v = verify(&["--max-expand", "100"]);
+    assert_eq!(v.code, 0, "with --max-expand 100 it is taken: {}", v.stdout);
+}

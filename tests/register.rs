@@ -284,3 +284,23 @@ fn an_email_mail_software_would_drop_is_refused() {
     }
     assert_eq!(env.audit_len(), before);
 }
+
+/// Names, ids and anything else from data are printed with control characters escaped, piped or
+/// not: a name carrying `ESC]0;…BEL` once retitled the terminal of whoever listed the register.
+#[test]
+fn what_data_says_never_drives_the_terminal() {
+    let env = TestEnv::with_texts();
+    let name = "Eve\u{1b}]0;pwned\u{7}\u{1b}[2J Example";
+    env.ok(&["person", "add", "--ref", "E1", "--name", name, "--email=eve@example.org"]);
+    for args in [&["person", "list"][..], &["person", "show", "E1"], &["person", "export", "E1"]] {
+        let r = env.ok(args);
+        assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'), "{args:?}: {:?}", r.stdout);
+        assert!(r.stdout.contains("Eve\\u{1b}]0;pwned"), "{args:?}: the name is shown, escaped: {}", r.stdout);
+    }
+    let r = env.run(&["person", "show", "\u{1b}[2Jnobody"]);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+    // JSON keeps the value as it is (JSON escapes it).
+    let j = env.ok(&["person", "show", "E1", "--json"]).json();
+    assert_eq!(j["data"]["name"], name);
+}

@@ -38,12 +38,28 @@ pub(super) struct Fail(pub(super) VerifyLayer, pub(super) Option<String>, pub(su
 
 pub(super) const MAX_KEPT: usize = 256 << 20;
 
-/// Verify `bundle` (with `bundle.minisig` beside it).
+/// How far a bundle's contents may expand: at most this many times the bundle's own size (its
+/// ciphertext), and never refused under [`EXPAND_FLOOR`]. Documents are mostly compressed already
+/// and the structured files compress about 5 to 10 times; a zip bomb goes far beyond.
+pub const DEFAULT_MAX_EXPAND: u64 = 20;
+/// Contents up to this size are never refused for their expansion (64 MiB).
+pub const EXPAND_FLOOR: u64 = 64 << 20;
+
+/// The zip limits for a bundle of `size` bytes: the total its entries declare is at most
+/// `max_expand` times that (or [`EXPAND_FLOOR`]), checked before any entry is read.
+pub fn limits_for(size: u64, max_expand: u64) -> Limits {
+    let d = Limits::default();
+    Limits { max_total: size.saturating_mul(max_expand).max(EXPAND_FLOOR).min(d.max_total), ..d }
+}
+
+/// Verify `bundle` (with `bundle.minisig` beside it), its contents expanding at most `max_expand`
+/// times its size.
 pub fn verify(
     bundle: &Path,
     identities: &[age::x25519::Identity],
     signer: &minisign::PublicKey,
     progress: bool,
+    max_expand: u64,
 ) -> Verification {
     let mut v = Verification {
         valid: false,
@@ -57,7 +73,7 @@ pub fn verify(
         payload_bytes: 0,
         ciphertext_sha256: None,
     };
-    match run(bundle, identities, signer, &mut v, progress) {
+    match run(bundle, identities, signer, &mut v, progress, max_expand) {
         Ok(()) => v.valid = true,
         Err(Fail(layer, file, why)) => {
             v.layer = Some(layer);
@@ -74,6 +90,7 @@ fn run(
     signer: &minisign::PublicKey,
     v: &mut Verification,
     progress: bool,
+    max_expand: u64,
 ) -> Result<(), Fail> {
     let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     // 1. The outer signature, over the ciphertext, by the expected signer.
@@ -97,8 +114,15 @@ fn run(
         let r = crate::keys::verify(&signer_c, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
         (r, hex::encode(hashed.sha.finalize()))
     });
-    let inner =
-        contents(bundle, &name, identities, signer, v, crate::progress::Progress::new("verify", size, progress));
+    let inner = contents(
+        bundle,
+        &name,
+        identities,
+        signer,
+        v,
+        crate::progress::Progress::new("verify", size, progress),
+        limits_for(size, max_expand),
+    );
     let outer = outer.join().map(|(r, sha)| {
         v.ciphertext_sha256 = Some(sha);
         r
@@ -146,6 +170,7 @@ fn contents(
     signer: &minisign::PublicKey,
     v: &mut Verification,
     progress: crate::progress::Progress,
+    limits: Limits,
 ) -> Result<(), Fail> {
     let name = name.to_string();
     // 2. Decryption.
@@ -155,7 +180,7 @@ fn contents(
     let plain = crate::vault::open(Counted { inner: f, progress }, &ids)
         .map_err(|e| Fail(VerifyLayer::Decryption, Some(name.clone()), e.why().to_string()))?;
     // 3. The zip, read from the decrypted stream.
-    let mut zip = Reader::new(plain, Limits::default());
+    let mut zip = Reader::new(plain, limits);
     let Entries { tags, kept, payload } = read_zip(&mut zip)?;
     // 4. The inner signature.
     let m = signed_manifest(&tags, signer)?;
@@ -342,12 +367,18 @@ pub struct Contents {
 }
 
 /// Read a bundle that `verify` accepted.
-pub fn extract(bundle: &Path, identities: &[age::x25519::Identity], docs_dir: &Path) -> Result<Contents, String> {
+pub fn extract(
+    bundle: &Path,
+    identities: &[age::x25519::Identity],
+    docs_dir: &Path,
+    max_expand: u64,
+) -> Result<Contents, String> {
     use std::io::Write;
     let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let plain = crate::vault::open(f, &ids).map_err(|e| e.why().to_string())?;
-    let mut zip = Reader::new(plain, Limits::default());
+    let size = std::fs::metadata(bundle).map(|m| m.len()).unwrap_or(0);
+    let mut zip = Reader::new(plain, limits_for(size, max_expand));
     let mut files = BTreeMap::new();
     let mut documents = Vec::new();
     let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();

@@ -42,6 +42,8 @@ pub struct Request<'a> {
     pub now: DateTime<Utc>,
     /// Show progress while verifying.
     pub progress: bool,
+    /// How many times its own size a bundle's contents may expand.
+    pub max_expand: u64,
 }
 
 /// How a receive ended.
@@ -206,7 +208,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let leftovers_removed = remove_leftovers(into, &docs)?;
     // An existing register is the group's own: the bundle merges into it.
     let existing = if into.exists() { Some(Register::open(into, r.actor)?) } else { None };
-    let v = read::verify(r.file, r.identities, r.signer, r.progress);
+    let v = read::verify(r.file, r.identities, r.signer, r.progress, r.max_expand);
     if !v.valid {
         return Ok(Received::Refused(v));
     }
@@ -218,7 +220,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let fresh = existing.is_none();
     let temps = Temps { docs: temp_name(&docs)?, register: if fresh { Some(temp_name(into)?) } else { None } };
     owner_only_dir(&temps.docs)?;
-    let contents = read::extract(r.file, r.identities, &temps.docs)
+    let contents = read::extract(r.file, r.identities, &temps.docs, r.max_expand)
         .map_err(|why| Error::Decrypt { what: format!("bundle '{}'", r.file.display()), why })?;
     if !fresh {
         check_documents_fit(&contents, &docs)?;

@@ -206,6 +206,10 @@ pub enum BundleCmd {
         /// out: your privacy notice (Art 14) is due by then.
         #[arg(long, value_name = "DATE", value_parser = crate::model::date_arg)]
         first_message: Option<chrono::NaiveDate>,
+        /// Refuse a bundle whose contents would expand to more than this many times its own
+        /// size (a zip bomb); contents up to 64 MiB are always allowed.
+        #[arg(long, value_name = "TIMES", default_value_t = crate::bundle::read::DEFAULT_MAX_EXPAND, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        max_expand: u64,
     },
     /// Check every layer of a bundle and name the first that fails; exit 1 if it is not valid.
     Verify {
@@ -217,6 +221,10 @@ pub enum BundleCmd {
         /// The sender's minisign public key: the RW… string or a .pub file.
         #[arg(long)]
         signer: String,
+        /// Refuse a bundle whose contents would expand to more than this many times its own
+        /// size (a zip bomb); contents up to 64 MiB are always allowed.
+        #[arg(long, value_name = "TIMES", default_value_t = crate::bundle::read::DEFAULT_MAX_EXPAND, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        max_expand: u64,
     },
 }
 

@@ -38,8 +38,10 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             }
             (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy, passphrase_out)
         }
-        BundleCmd::Verify { file, identity, signer } => return verify(ctx, &file, &identity, &signer),
-        BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message } => {
+        BundleCmd::Verify { file, identity, signer, max_expand } => {
+            return verify(ctx, &file, &identity, &signer, max_expand);
+        }
+        BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message, max_expand } => {
             let args = ImportArgs {
                 file: &file,
                 identity: &identity,
@@ -48,6 +50,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
                 custodians: &custodians,
                 sign_key: &sign_key,
                 first_message,
+                max_expand,
             };
             return import(ctx, &args);
         }
@@ -208,13 +211,19 @@ fn generate_passphrase() -> Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")))
 }
 
-fn verify(ctx: &Ctx, file: &std::path::Path, identity: &std::path::Path, signer: &str) -> Result<Outcome> {
+fn verify(
+    ctx: &Ctx,
+    file: &std::path::Path,
+    identity: &std::path::Path,
+    signer: &str,
+    max_expand: u64,
+) -> Result<Outcome> {
     let pk = keys::load_public_key(signer)?;
     let ids = keys::load_identities(identity)?;
     if !file.is_file() {
         return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
     }
-    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet);
+    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
     if v.valid {
         let text = format!(
             "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n",
@@ -254,6 +263,7 @@ struct ImportArgs<'a> {
     custodians: &'a [String],
     sign_key: &'a std::path::Path,
     first_message: Option<chrono::NaiveDate>,
+    max_expand: u64,
 }
 
 fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
@@ -272,6 +282,7 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         actor: &ctx.actor,
         now: ctx.now,
         progress: !ctx.style.quiet,
+        max_expand: a.max_expand,
     })?;
     let (imported, receipt, leftovers) = match received {
         Received::Imported { imported, receipt, leftovers_removed } => (imported, receipt, leftovers_removed),
