@@ -159,6 +159,121 @@ pub fn bag(data: &[u8]) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// What a hostile sender controls once a bundle is decrypted, driven through `bundle import`
+/// (which verifies first) into a scratch register. The input is the bag's files as
+/// `path\0content\0…` (paths inside the bag's folder, kept as given: hostile names are the
+/// point); the harness then does what a thief of the sender's signing key would: lists the
+/// `data/` files in `handover.json`, writes the BagIt manifests, signs `handover.json` with the
+/// TEST-ONLY key, zips, encrypts to the TEST-ONLY age key and signs the ciphertext. Panics (so
+/// the fuzzer reports it) on an internal error (exit 3) or on any file written outside the run's
+/// own folder. Returns whether the bag was imported (the seed is; a mutation seldom is).
+pub fn hostile_bag(data: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    struct Keys {
+        sign: crate::keys::SigningKey,
+        public: minisign::PublicKey,
+        identities: Vec<age::x25519::Identity>,
+        recipient: age::x25519::Recipient,
+    }
+    static KEYS: OnceLock<Keys> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/keys");
+        let identities = crate::keys::load_identities(&fx.join("age-keygen-test.key")).expect("the test age key");
+        Keys {
+            sign: crate::keys::SigningKey::load(&fx.join("minisign-test.key")).expect("the test signing key"),
+            public: crate::keys::load_public_key(fx.join("minisign-test.pub").to_str().unwrap_or(""))
+                .expect("the test public key"),
+            recipient: identities[0].to_public(),
+            identities,
+        }
+    });
+    let mut bag: std::collections::BTreeMap<String, Vec<u8>> = std::collections::BTreeMap::new();
+    let mut parts = data.split(|b| *b == 0);
+    while let (Some(name), Some(content)) = (parts.next(), parts.next()) {
+        bag.insert(String::from_utf8_lossy(name).into_owned(), content.to_vec());
+    }
+    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
+    let mut manifest: serde_json::Value =
+        bag.get("handover.json").and_then(|m| serde_json::from_slice(m).ok()).unwrap_or_else(|| serde_json::json!({}));
+    if !manifest.is_object() {
+        return false;
+    }
+    let files: Vec<serde_json::Value> = bag
+        .iter()
+        .filter(|(k, _)| k.starts_with("data/"))
+        .map(|(k, v)| serde_json::json!({ "path": k, "size": v.len(), "sha256": sha(v) }))
+        .collect();
+    manifest["files"] = files.into();
+    let payload: String =
+        bag.iter().filter(|(k, _)| k.starts_with("data/")).map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
+    bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
+    let m = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    let Ok(sig) = keys.sign.sign(&m[..], "fuzz") else { return false };
+    bag.insert("handover.json".into(), m);
+    bag.insert("handover.json.minisig".into(), sig.into_bytes());
+    let tags: String = bag
+        .iter()
+        .filter(|(k, _)| !k.starts_with("data/") && k.as_str() != "tagmanifest-sha256.txt")
+        .map(|(k, v)| format!("{}  {k}\n", sha(v)))
+        .collect();
+    bag.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    let mut w = crate::bundle::zipstream::Writer::new(Vec::new());
+    for (rel, bytes) in &bag {
+        if w.add_bytes(&format!("bag/{rel}"), bytes, true).is_err() {
+            return false;
+        }
+    }
+    let Ok(zip) = w.finish() else { return false };
+    let Ok(ciphertext) = crate::vault::encrypt(std::slice::from_ref(&keys.recipient), &zip) else { return false };
+    let root = scratch().join(format!("handover-fuzz-hostile-{}", std::process::id()));
+    // Deep inside the root, so that a write climbing out of it lands in the root and is seen.
+    let run = root.join("1/2/3").join(N.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string());
+    let _ = std::fs::remove_dir_all(&root);
+    if std::fs::create_dir_all(&run).is_err() {
+        return false;
+    }
+    let file = run.join("b.zip.age");
+    let Ok(outer) = keys.sign.sign(&ciphertext[..], "fuzz") else { return false };
+    if std::fs::write(&file, &ciphertext).is_err() || std::fs::write(run.join("b.zip.age.minisig"), outer).is_err() {
+        return false;
+    }
+    let into = run.join("g").join("register.db");
+    let result = crate::bundle::receive::receive(&crate::bundle::receive::Request {
+        file: &file,
+        identities: &keys.identities,
+        signer: &keys.public,
+        into: &into,
+        custodians: std::slice::from_ref(&keys.recipient),
+        key: &keys.sign,
+        first_message: None,
+        actor: "fuzz",
+        now: crate::now(),
+        progress: false,
+        max_expand: crate::bundle::read::DEFAULT_MAX_EXPAND,
+    });
+    if let Err(e) = &result {
+        assert!(e.exit_code() != crate::exit::ExitCode::Internal, "an internal error: {e}");
+    }
+    // Nothing outside the run's folder: every file under the root is under it.
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(&root, &mut all);
+    let outside: Vec<&PathBuf> = all.iter().filter(|p| !p.starts_with(&run)).collect();
+    assert!(outside.is_empty(), "written outside the run's folder: {outside:?}");
+    let _ = std::fs::remove_dir_all(&root);
+    matches!(result, Ok(crate::bundle::receive::Received::Imported { .. }))
+}
+
 /// minisign signature parsing and checking, against the TEST-ONLY key in fixtures/keys/minisign-test.pub;
 /// the input is a signature, three newlines, then the signed text.
 pub fn signature(data: &[u8]) {

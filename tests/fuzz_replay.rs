@@ -16,6 +16,9 @@ fn fuzz_seeds_and_regressions_replay_without_panics() {
         ("bag", handover::fuzzing::bag),
         ("signature", handover::fuzzing::signature),
         ("key_file", handover::fuzzing::key_file),
+        ("hostile_bag", |d| {
+            handover::fuzzing::hostile_bag(d);
+        }),
     ];
     let mut total = 0;
     for (name, f) in targets {
@@ -24,4 +27,11 @@ fn fuzz_seeds_and_regressions_replay_without_panics() {
         total += seeds + handover::fuzzing::replay(&root().join("fuzz/regressions").join(name), *f);
     }
     assert!(total >= 15, "{total}");
+}
+
+/// The hostile-bag target starts from a bag that imports: its mutations reach every check.
+#[test]
+fn the_hostile_bag_seed_imports() {
+    let seed = std::fs::read(root().join("fuzz/corpus/hostile_bag/demo-bag")).unwrap();
+    assert!(handover::fuzzing::hostile_bag(&seed), "the seed bag does not import");
 }

@@ -277,8 +277,16 @@ fn contents_may_expand_only_so_far_beyond_what_was_sent() {
     let ciphertext = std::fs::metadata(&bomb).unwrap().len();
     assert!(ciphertext * 20 < 72 << 20, "the forged bundle is small enough to test the limit");
     let verify = |extra: &[&str]| {
-        let mut args =
-            vec!["bundle", "verify", bomb.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk, "--json"];
+        let mut args = vec![
+            "bundle",
+            "verify",
+            bomb.to_str().unwrap(),
+            "--identity",
+            "group/group-age.key",
+            "--signer",
+            &pk,
+            "--json",
+        ];
         args.extend(extra);
         env.run(&args)
     };
