@@ -61,6 +61,12 @@ pub enum Error {
         /// The newest schema version this handover knows.
         known: i64,
     },
+    /// The register can be read but not changed (a read-only file, folder or disk).
+    #[error("register '{path}' is read-only: it can be read, not changed")]
+    RegisterReadOnly {
+        /// The file concerned.
+        path: PathBuf,
+    },
     /// The file is not a SQLite register of this tool.
     #[error("'{path}' is not a handover register ({why})")]
     RegisterInvalid {
@@ -287,6 +293,7 @@ impl Error {
             Error::RegisterExists { .. } => "choose another --register path, or keep working with the existing register".into(),
             Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
             Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
+            Error::RegisterReadOnly { .. } => "to change it, copy it (with `handover backup`) somewhere you can write, or ask for write access to its file and folder; nothing was changed".into(),
             Error::Sqlite(_) => "check the file is not open in another program and the disk is not full; nothing was changed".into(),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
                 "choose another path: handover never overwrites an existing file".into()

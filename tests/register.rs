@@ -304,3 +304,59 @@ fn what_data_says_never_drives_the_terminal() {
     let j = env.ok(&["person", "show", "E1", "--json"]).json();
     assert_eq!(j["data"]["name"], name);
 }
+
+/// A register on a read-only disk (or, for a user other than root, in a read-only folder) can be
+/// read: lists, views and the audit check work; a change is refused with a one-line reason (exit
+/// 2), not "unable to open database file".
+#[test]
+fn a_read_only_register_can_be_read() {
+    let env = TestEnv::with_texts();
+    let dir = env.path().join("ro");
+    let root = String::from_utf8(std::process::Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
+    let as_root = root.trim() == "0";
+    std::fs::create_dir_all(&dir).unwrap();
+    if as_root {
+        // Root writes through file modes: only a read-only mount stops it.
+        let ok =
+            std::process::Command::new("mount").args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"]).arg(&dir).status();
+        assert!(ok.unwrap().success(), "mount a tmpfs");
+    }
+    let reg = dir.join("handover.db");
+    let reg_s = reg.to_str().unwrap();
+    env.ok(&["--register", reg_s, "init", "--community", "RO", "--controller", "Brightwater Trust"]);
+    env.ok(&[
+        "--register",
+        reg_s,
+        "person",
+        "add",
+        "--ref",
+        "R1",
+        "--name",
+        "Synthetic Reader",
+        "--email=r1@example.org",
+    ]);
+    if as_root {
+        let ok = std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&dir).status();
+        assert!(ok.unwrap().success(), "remount read-only");
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&reg, std::fs::Permissions::from_mode(0o444)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let list = env.run(&["--register", reg_s, "person", "list"]);
+    let show = env.run(&["--register", reg_s, "person", "show", "R1"]);
+    let audit = env.run(&["--register", reg_s, "audit", "verify"]);
+    let add = env.run(&["--register", reg_s, "person", "add", "--ref", "R2", "--name", "Another"]);
+    if as_root {
+        let _ = std::process::Command::new("umount").arg(&dir).status();
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("Synthetic Reader"));
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    assert_eq!(add.code, 2, "{}", add.stderr);
+    assert!(add.stderr.contains("is read-only: it can be read, not changed"), "{}", add.stderr);
+}

@@ -160,6 +160,8 @@ pub struct Register {
     db: Db,
     path: PathBuf,
     actor: String,
+    /// Opened read-only: the file, its folder or its disk cannot be written.
+    read_only: bool,
 }
 
 impl std::ops::Deref for Register {
@@ -193,6 +195,12 @@ impl Change<'_> {
     pub fn audit(&self, action: &str, subject: &str, details: serde_json::Value) -> Result<()> {
         audit::append(self, self.now, self.actor, action, subject, &details)
     }
+}
+
+/// A path as the path part of an SQLite `file:` URI: `%`, `?` and `#` percent-encoded.
+fn uri_path(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -247,14 +255,61 @@ impl Register {
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string() })
+        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string(), read_only: false })
     }
 
-    /// Open an existing register, migrating it forward if it is older than this binary.
+    /// Open an existing register, migrating it forward if it is older than this binary. A
+    /// register that cannot be written (a read-only file, folder or disk) is opened read-only:
+    /// it can be read, and a change is refused with [`Error::RegisterReadOnly`].
     pub fn open(path: &Path, actor: &str) -> Result<Register> {
         if !path.is_file() {
             return Err(Error::RegisterMissing { path: path.to_path_buf() });
         }
+        match Self::open_writable(path, actor) {
+            Err(Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
+                if matches!(f.code, rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly) =>
+            {
+                Self::open_read_only(path, actor)
+            }
+            other => other,
+        }
+    }
+
+    /// Open a register that cannot be written. When SQLite cannot keep its shared-memory file
+    /// beside it (a read-only folder or disk), the file is read as immutable: nothing else can
+    /// be changing it there either.
+    fn open_read_only(path: &Path, actor: &str) -> Result<Register> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let uri = |extra: &str| format!("file:{}?mode=ro{extra}", uri_path(path));
+        let check = |conn: &Connection| -> rusqlite::Result<(i64, i64)> {
+            let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+            Ok((app, conn.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+        };
+        let conn = Connection::open_with_flags(uri(""), flags)?;
+        let (conn, (app, version)) = match check(&conn) {
+            Ok(v) => (conn, v),
+            Err(_) => {
+                let conn = Connection::open_with_flags(uri("&immutable=1"), flags)?;
+                let v = check(&conn)?;
+                (conn, v)
+            }
+        };
+        if app != APPLICATION_ID {
+            return Err(Error::RegisterInvalid { path: path.to_path_buf(), why: "not made by handover".into() });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(Error::RegisterTooNew { path: path.to_path_buf(), found: version, known: SCHEMA_VERSION });
+        }
+        if version < SCHEMA_VERSION {
+            // Reading it needs the upgrade, which needs writing.
+            return Err(Error::RegisterReadOnly { path: path.to_path_buf() });
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string(), read_only: true })
+    }
+
+    fn open_writable(path: &Path, actor: &str) -> Result<Register> {
         let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         let app: i64 =
             conn.prepare_cached("PRAGMA application_id")?.query_row([], |r| r.get(0)).map_err(|e| match e {
@@ -269,7 +324,7 @@ impl Register {
         }
         configure(&conn)?;
         migrate(&mut conn, path)?;
-        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string() })
+        Ok(Register { db: Db { conn }, path: path.to_path_buf(), actor: actor.to_string(), read_only: false })
     }
 
     /// The register's file path.
@@ -290,6 +345,9 @@ impl Register {
         commit: bool,
         f: impl FnOnce(&Change<'_>) -> Result<T>,
     ) -> Result<T> {
+        if self.read_only {
+            return Err(Error::RegisterReadOnly { path: self.path.clone() });
+        }
         // `&mut self` keeps one change at a time; the transaction and the reads inside it share
         // the one connection.
         let db = &self.db;
