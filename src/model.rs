@@ -175,7 +175,7 @@ impl TransferState {
 }
 
 /// The one message for a value that is not a date, on the command line or in a file's row.
-pub const NOT_A_DATE: &str = "not a date: write it as YYYY-MM-DD, for example 2026-03-01";
+pub const NOT_A_DATE: &str = "not a date: write it as YYYY-MM-DD, for example 2026-03-01 (years 1900 to 2100)";
 
 /// A date given on the command line (clap's value parser for every date flag): `YYYY-MM-DD`.
 /// Rows of a file keep their own check, which lists every bad value at once, with the same words.
@@ -367,12 +367,19 @@ pub const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// Parse an ISO 8601 timestamp with time and zone (`2024-03-01T10:20:30Z`, `...+01:00`).
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::<FixedOffset>::parse_from_rfc3339(s.trim()).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::<FixedOffset>::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+        .filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
 }
+
+/// The years a date or time in the register may fall in: anything else is a typing slip (a
+/// joining date of 0024 or 20240) and is refused.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// Parse an ISO 8601 calendar date (`2024-03-01`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
 }
 
 /// Format a timestamp the way the register stores it: RFC 3339 in UTC with seconds.

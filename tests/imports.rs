@@ -222,3 +222,47 @@ fn a_mailchimp_export_with_upper_case_file_names_is_read() {
     assert_eq!(count(&r, "suppressed_unsubscribed"), 6);
     assert_eq!(count(&r, "suppressed_bounced"), 6);
 }
+
+/// CSV files are read strictly: a row with too few or too many cells, or a quote that is never
+/// closed, refuses the file with its line (the csv reader once took such rows, shifting columns
+/// or swallowing the rest of the file into one cell); dates outside 1900–2100 are refused.
+#[test]
+fn ragged_rows_open_quotes_and_far_dates_are_refused_with_the_line() {
+    let env = TestEnv::with_texts();
+    let header =
+        "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes\n";
+    let good = "G1,Synthetic Good,g1@example.org,,,member,,england_wales,yes,form,2024-01-01,\n";
+    for (body, why) in [
+        (format!("{good}G2,Synthetic Short,g2@example.org\n"), "line 3 has 3 cells, the header has 12"),
+        (
+            format!("{good}G3,Synthetic Long,g3@example.org,,,member,,england_wales,yes,form,2024-01-01,,extra\n"),
+            "line 3 has 13 cells",
+        ),
+        (
+            format!("G4,\"Synthetic Open,g4@example.org,,,member,,england_wales,yes,form,2024-01-01,\n{good}"),
+            "line 2: a quoted cell is never closed",
+        ),
+        (
+            "G5,Synthetic Early,g5@example.org,,,member,,england_wales,yes,form,0024-01-01,\n".to_string(),
+            "joined_on: not a date",
+        ),
+        (
+            "G6,Synthetic Late,g6@example.org,,,member,,england_wales,yes,form,2240-01-01,\n".to_string(),
+            "joined_on: not a date",
+        ),
+    ] {
+        let f = env.path().join("people.csv");
+        std::fs::write(&f, format!("{header}{body}")).unwrap();
+        let r = env.run(&["person", "import", f.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{why}: {}", r.stderr);
+        assert!(r.stderr.contains(why), "wanted '{why}': {}", r.stderr);
+        let list = env.ok(&["person", "list", "--json"]).json();
+        assert_eq!(list["data"].as_array().unwrap().len(), 0, "{why}: nothing imported");
+    }
+    env.ok(&["person", "add", "--ref", "X1", "--name", "Synthetic Champion"]);
+    let r =
+        env.run(&["role", "assign", "--person", "X1", "--role", "champion", "--hub", "North", "--from", "1850-01-01"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a date"), "{}", r.stderr);
+    env.ok(&["role", "assign", "--person", "X1", "--role", "champion", "--hub", "North", "--from", "2024-01-01"]);
+}

@@ -77,7 +77,30 @@ pub fn display_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-/// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet).
+/// The line on which a quoted cell opens and is never closed, if one is.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let (mut line, mut opened, mut quoted, mut at_start) = (1, 0, false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (false, '"') if at_start => {
+                quoted = true;
+                opened = line;
+            }
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (_, '\n') => line += 1,
+            _ => {}
+        }
+        at_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    quoted.then_some(opened)
+}
+
+/// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet). Strict: every row
+/// has one cell per column and every quoted cell is closed, or the file is refused with the line.
 pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<CsvFile> {
     let sha256 = sha256_hex(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| Error::ImportFormat {
@@ -117,14 +140,34 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
             });
         }
     }
+    if let Some(line) = unclosed_quote(text) {
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: format!("line {line}: a quoted cell is never closed (the rest of the file would run into it)"),
+            hint: "close the quote, or write a quote inside a cell as two quotes (\"\")".into(),
+        });
+    }
     let mut rows = Vec::new();
+    let mut ragged: Vec<String> = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(name, e))?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        if rec.len() != headers.len() {
+            ragged.push(format!("line {line} has {} cells", rec.len()));
+            continue;
+        }
         rows.push(CsvRow { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
+    }
+    if let Some(first) = ragged.first() {
+        let more = if ragged.len() > 1 { format!(" (and {} more rows)", ragged.len() - 1) } else { String::new() };
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: format!("{first}, the header has {}{more}", headers.len()),
+            hint: "every row needs one cell per column: check for a missing or extra comma, or a comma inside an unquoted cell".into(),
+        });
     }
     Ok(CsvFile { name: name.to_string(), sha256, headers, rows })
 }
