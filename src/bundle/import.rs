@@ -46,7 +46,8 @@ pub struct Imported {
     /// People the bundle carries who were not taken, by reason: `erased_here` (this register
     /// erased them), `email_changed_here` (this register holds them under another email, so the
     /// sender's record is out of date). Subscribers whose address this register suppresses keep
-    /// their record but get no marketing consent from the bundle: `suppressed_here`.
+    /// their record but get no marketing consent from the bundle: `suppressed_here`. Consent
+    /// events and bases for a purpose this register does not hold: `unknown_purpose`.
     pub skipped: std::collections::BTreeMap<&'static str, usize>,
     pub consent_events: usize,
     pub accounts: usize,
@@ -180,8 +181,8 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     let (list_matched, list_added, mut events) = mailing_list(&st, &mut skipped)?;
     let (matched, added) = (rows_matched + list_matched, rows_added + list_added);
     let (rows, people) = (rows_matched + rows_added, matched + added);
-    events += consent_history(&st, &ids)?;
-    other_bases(&st, &ids)?;
+    events += consent_history(&st, &ids, &mut skipped)?;
+    other_bases(&st, &ids, &mut skipped)?;
     let suppression = inherit_suppression(&st)?;
     let (accounts, mut tasks) = accounts_to_rotate(&st, custodians)?;
     // Art 14: everyone new to the group, within a month, and at the latest at its first message.
@@ -442,7 +443,7 @@ fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usiz
 }
 
 /// The consent history of the people received; returns the events recorded.
-fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result<usize> {
+fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut Skipped) -> Result<usize> {
     let Step { c, contents, m, ref src, .. } = *st;
     let mut events = 0;
     for e in lines(contents, layout::CONSENT_EVENTS)? {
@@ -478,9 +479,11 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result
                 .collect(),
             context: None,
         };
-        if catalogue::purpose(c, &ev.purpose)?.is_some()
-            && evidence::insert_consent(c, &pid, &ev, src, c.now)?.is_some()
-        {
+        if catalogue::purpose(c, &ev.purpose)?.is_none() {
+            *skipped.entry("unknown_purpose").or_default() += 1;
+            continue;
+        }
+        if evidence::insert_consent(c, &pid, &ev, src, c.now)?.is_some() {
             events += 1;
         }
     }
@@ -488,10 +491,15 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result
 }
 
 /// The other lawful bases (and objections, restrictions) of the people received.
-fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>) -> Result<()> {
+fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut Skipped) -> Result<()> {
     let Step { c, contents, .. } = *st;
     for b in lines(contents, layout::BASES)? {
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
+        // A purpose this register does not hold cannot carry a basis here: counted, not stored.
+        if catalogue::purpose(c, s(&b, "purpose").as_deref().unwrap_or(""))?.is_none() {
+            *skipped.entry("unknown_purpose").or_default() += 1;
+            continue;
+        }
         evidence::insert_basis(
             c,
             &mut BasisEvent {

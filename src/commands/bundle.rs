@@ -308,6 +308,11 @@ fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
         imported.register,
         receipt.display()
     );
+    let mut text = text;
+    if !imported.skipped.is_empty() {
+        let why: Vec<String> = imported.skipped.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
+        text.push_str(&format!("not taken: {} (see `--json` for what each means)\n", why.join(", ")));
+    }
     let o = Outcome::new("bundle_import", imported, text);
     Ok(if leftovers > 0 {
         o.note(format!("removed {leftovers} temporary file(s) an earlier import left when it was stopped"))
