@@ -324,14 +324,103 @@ id_type!(
     EventId = "con"
 );
 
-/// Normalise an email for matching: trimmed, Unicode NFC, the whole address lower-cased.
+/// Normalise an email for matching: trimmed and lower-cased; the local part in Unicode NFC; the
+/// domain as IDNA (UTS #46) maps it: compatibility forms folded (fullwidth `ｅｘａｍｐｌｅ` is
+/// `example`), ideographic full stops read as dots, ignorable characters (soft hyphen, zero-width)
+/// dropped, and every non-ASCII label written as its ASCII `xn--` form, so that `bücher.example`
+/// and `xn--bcher-kva.example` are one domain. An ASCII address is only lower-cased, so stored
+/// hashes of ASCII addresses are unchanged.
 pub fn normalise_email(email: &str) -> String {
     let t = email.trim();
     if t.is_ascii() {
-        // NFC leaves ASCII as it is: skip the normaliser (imports and redaction call this per row).
+        // Nothing to map: skip the normalisers (imports and redaction call this per row).
         return t.to_ascii_lowercase();
     }
-    t.nfc().collect::<String>().to_lowercase()
+    match t.rsplit_once('@') {
+        Some((local, domain)) => format!("{}@{}", local.nfc().collect::<String>().to_lowercase(), idna_domain(domain)),
+        None => t.nfc().collect::<String>().to_lowercase(),
+    }
+}
+
+/// A domain as UTS #46 maps it, in its ASCII (`xn--`) form; see [`normalise_email`].
+fn idna_domain(domain: &str) -> String {
+    let mapped: String = domain
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(
+            |c| !matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{fe00}'..='\u{fe0f}'),
+        )
+        .map(|c| if matches!(c, '\u{3002}' | '\u{ff0e}' | '\u{ff61}') { '.' } else { c })
+        .collect();
+    let mapped: String = mapped.nfc().collect();
+    mapped
+        .split('.')
+        .map(|label| if label.is_ascii() { label.to_string() } else { format!("xn--{}", punycode(label)) })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Punycode (RFC 3492) of one label: its ASCII letters, a `-`, then the other characters coded.
+fn punycode(label: &str) -> String {
+    const BASE: u32 = 36;
+    const TMIN: u32 = 1;
+    const TMAX: u32 = 26;
+    fn adapt(delta: u32, points: u32, first: bool) -> u32 {
+        let mut delta = if first { delta / 700 } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - TMIN) * TMAX) / 2 {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        k + (BASE - TMIN + 1) * delta / (delta + 38)
+    }
+    fn digit(d: u32) -> char {
+        char::from(if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 })
+    }
+    let input: Vec<u32> = label.chars().map(u32::from).collect();
+    let mut out: String = label.chars().filter(char::is_ascii).collect();
+    let basic = out.len() as u32;
+    if basic > 0 {
+        out.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut h) = (128u32, 0u32, 72u32, basic);
+    while (h as usize) < input.len() {
+        let Some(m) = input.iter().copied().filter(|c| *c >= n).min() else { break };
+        delta = delta.saturating_add((m - n).saturating_mul(h + 1));
+        n = m;
+        for &c in &input {
+            if c < n {
+                delta = delta.saturating_add(1);
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    out.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                out.push(digit(q));
+                bias = adapt(delta, h + 1, h == basic);
+                delta = 0;
+                h += 1;
+            }
+        }
+        delta = delta.saturating_add(1);
+        n += 1;
+    }
+    out
 }
 
 /// A light syntactic check of an email address: one `@`, non-empty local part and a dotted domain,
@@ -463,6 +552,21 @@ mod tests {
         assert_eq!(normalise_email("  Alice.Example@Example.ORG "), "alice.example@example.org");
         // NFC: "e" + combining acute becomes "é".
         assert_eq!(normalise_email("Ame\u{301}lie@example.org"), "amélie@example.org");
+    }
+
+    #[test]
+    fn email_domains_normalise_as_idna_does() {
+        // Punycode as RFC 3492 and every browser write it.
+        assert_eq!(punycode("bücher"), "bcher-kva");
+        assert_eq!(punycode("münchen"), "mnchen-3ya");
+        assert_eq!(punycode("例え"), "r8jz45g");
+        assert_eq!(normalise_email("anna@Bücher.example"), "anna@xn--bcher-kva.example");
+        assert_eq!(normalise_email("anna@xn--bcher-kva.example"), "anna@xn--bcher-kva.example");
+        // Fullwidth letters and an ideographic full stop are the plain domain.
+        assert_eq!(normalise_email("eve@ｅｘａｍｐｌｅ。org"), "eve@example.org");
+        // A soft hyphen or zero-width space inside the domain is ignored.
+        assert_eq!(normalise_email("eve@exam\u{ad}ple.org"), "eve@example.org");
+        assert_eq!(normalise_email("eve@exa\u{200b}mple.org"), "eve@example.org");
     }
 
     #[test]

@@ -154,6 +154,13 @@ fn a_version_1_register_is_upgraded() {
          INSERT INTO controllers(slug, name, kind, is_self, created_at) VALUES ('old-org', 'Old Org', 'charity', 1, '2025-01-01T00:00:00Z');",
     )
     .unwrap();
+    // An address with an international domain, matched as the old versions did (NFC, lower case).
+    conn.execute(
+        "INSERT INTO people(id, ref, name, email, email_norm, jurisdiction, adult_confirmed, created_at)
+         VALUES ('per_000000000001', 'M1', 'Synthetic Old', 'anna@Bücher.example', 'anna@bücher.example', 'unknown', 0, '2025-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
     drop(conn);
     env.ok(&["controller", "list"]);
     let conn = rusqlite::Connection::open(env.register()).unwrap();
@@ -161,6 +168,8 @@ fn a_version_1_register_is_upgraded() {
     assert_eq!(v, handover::register::SCHEMA_VERSION);
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0);
+    let norm: String = conn.query_row("SELECT email_norm FROM people", [], |r| r.get(0)).unwrap();
+    assert_eq!(norm, "anna@xn--bcher-kva.example", "the upgrade matches international domains as IDNA does");
 }
 
 /// Every date flag is parsed by one parser with one message, before the register is opened:
@@ -359,4 +368,31 @@ fn a_read_only_register_can_be_read() {
     assert_eq!(audit.code, 0, "{}", audit.stderr);
     assert_eq!(add.code, 2, "{}", add.stderr);
     assert!(add.stderr.contains("is read-only: it can be read, not changed"), "{}", add.stderr);
+}
+
+/// An erased person stays out whatever the form of their address's domain: fullwidth letters, an
+/// ideographic full stop, a soft hyphen, or the `xn--` form of an international domain (IDNA,
+/// UTS #46); and one person is not added twice under two forms of one domain.
+#[test]
+fn an_erased_address_stays_out_in_every_form_of_its_domain() {
+    let env = TestEnv::with_texts();
+    env.ok(&["person", "add", "--ref", "V1", "--name", "Synthetic Erased", "--email=vee@example.org"]);
+    env.ok(&["person", "erase", "V1", "--reason", "asked to be forgotten"]);
+    // Refused as the erased person's address, or (invisible characters, a dot a mail tool would
+    // not read) as no address at all: never let back in.
+    for (form, why) in [
+        ("vee@ｅｘａｍｐｌｅ.org", "erased"),
+        ("vee@ｅｘａｍｐｌｅ。org", "not an email address"),
+        ("VEE@EXAMPLE.ORG", "erased"),
+        ("vee@exam\u{ad}ple.org", "not an email address"),
+        ("vee@example。org", "not an email address"),
+    ] {
+        let r = env.run(&["person", "add", "--ref", "V2", "--name", "Back Again", &format!("--email={form}")]);
+        assert_eq!(r.code, 2, "{form:?} was let back in: {}", r.stdout);
+        assert!(r.stderr.contains(why), "{form:?}: {}", r.stderr);
+    }
+    env.ok(&["person", "add", "--ref", "B1", "--name", "Synthetic Reader", "--email=anna@bücher.example"]);
+    let r =
+        env.run(&["person", "add", "--ref", "B2", "--name", "Synthetic Twin", "--email=anna@xn--bcher-kva.example"]);
+    assert_eq!(r.code, 2, "one domain in two forms is one address: {}", r.stdout);
 }

@@ -79,7 +79,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_transfer_people.sql"),
     include_str!("migrations/0006_governance.sql"),
     include_str!("migrations/0007_received_refs.sql"),
+    include_str!("migrations/0008_email_norm.sql"),
 ];
+
+/// The migration after which [`renormalise_emails`] runs (its number, 1-based).
+const EMAIL_NORM_MIGRATION: usize = 8;
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -219,6 +223,23 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Recompute the matching form of every address that is not plain ASCII (see
+/// [`crate::model::normalise_email`]). Where two people's addresses now match, the later keeps
+/// its old form (the register never merges people by itself) and `person list` shows both.
+fn renormalise_emails(tx: &Transaction<'_>) -> Result<()> {
+    let rows: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT id, email FROM people WHERE email IS NOT NULL AND email GLOB '*[^ -~]*' ORDER BY created_at, id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE OR IGNORE people SET email_norm = ?2 WHERE id = ?1")?;
+    for (id, email) in rows {
+        update.execute([id, crate::model::normalise_email(&email)])?;
+    }
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let version: i64 = conn.prepare_cached("PRAGMA user_version")?.query_row([], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
@@ -230,6 +251,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;
+        if i + 1 == EMAIL_NORM_MIGRATION {
+            renormalise_emails(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.commit()?;
