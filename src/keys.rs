@@ -400,7 +400,17 @@ impl SigningKey {
     pub fn load(path: &Path) -> Result<SigningKey> {
         let text = read_small(path)?;
         let (sk, pk, _) = unlock_secret_key(&text, path)?;
-        Ok(SigningKey { sk, pk })
+        let key = SigningKey { sk, pk };
+        // A file edited by hand (or by an attacker) can carry a checksum that matches and a
+        // public half that does not: refused here, with the file named, not when signing.
+        let (seed, public) = key.ed25519();
+        if ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key().to_bytes() != public {
+            return Err(Error::KeyFile {
+                path: path.to_path_buf(),
+                why: "the key is damaged: its public half does not match its secret half".into(),
+            });
+        }
+        Ok(key)
     }
 
     /// The Ed25519 seed of the key (for signed notes), and its public key.
@@ -588,6 +598,33 @@ pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A secret key file whose public half was changed is refused when it is loaded, naming the
+    /// file (a key error, exit 2), never at signing time as an internal error.
+    #[test]
+    fn a_key_whose_halves_differ_is_refused_at_load() {
+        use base64::Engine;
+        let fx = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/keys/minisign-test.key");
+        let text = std::fs::read_to_string(&fx).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut raw = b64.decode(text.lines().nth(1).unwrap()).unwrap();
+        assert_eq!(raw.len(), 158, "an unencrypted minisign secret key");
+        assert!(SigningKey::load(&fx).is_ok());
+        raw[100] ^= 1; // inside the public half of the Ed25519 key (bytes 94..126)
+        if raw[126..].iter().any(|b| *b != 0) {
+            let mut h = blake2b_simd::Params::new();
+            let digest = h.hash_length(32).to_state().update(&raw[0..2]).update(&raw[54..126]).finalize();
+            raw[126..].copy_from_slice(digest.as_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.key");
+        std::fs::write(&bad, format!("untrusted comment: test\n{}\n", b64.encode(&raw))).unwrap();
+        match SigningKey::load(&bad) {
+            Err(Error::KeyFile { path, .. }) => assert_eq!(path, bad),
+            Err(e) => panic!("refused for another reason: {e}"),
+            Ok(k) => panic!("loaded; signing says {:?}", k.sign(&b"x"[..], "t").err().map(|e| e.to_string())),
+        }
+    }
 
     #[test]
     fn fingerprints_are_grouped() {

@@ -215,7 +215,13 @@ fn configure(conn: &Connection) -> Result<()> {
     // Imports run the same few statements per row: keep them all prepared.
     conn.set_prepared_statement_cache_capacity(256);
     if mode != "wal" {
-        return Err(Error::Internal(format!("journal mode is {mode}, expected wal")));
+        // Some network shares cannot hold SQLite's write-ahead log.
+        return Err(Error::bad(
+            "--register",
+            format!(
+                "the register's file system cannot keep SQLite's write-ahead log (journal mode {mode}): keep the register on a local disk"
+            ),
+        ));
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // A community register of 100,000 people is a few hundred MB: a larger page cache.

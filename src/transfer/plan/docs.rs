@@ -50,7 +50,10 @@ pub fn redact_bytes(
         && serde_json::from_str::<serde_json::Value>(text).is_ok()
         && serde_json::from_str::<serde_json::Value>(&out).is_err()
     {
-        return Err(Error::Internal("redaction broke the JSON document".into()));
+        return Err(Error::DocumentUnreadable {
+            format: format.to_string(),
+            why: "redacting it would break its JSON; review it by hand (`document review`)".into(),
+        });
     }
     Ok((out.into_bytes(), f.into_iter().map(|f| (String::new(), f)).collect()))
 }
