@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fault injection: kill -9 at random points during import, consent record, erase, bundle create and
-# bundle import, and a full disk during import and bundle create. After every run: the register
+# bundle import, and a full disk during import and bundle create (and at each step of bundle
+# import and bundle create, on disks from 4% to 104% of what they need). After every run: the register
 # opens, `audit verify` passes, SQLite's integrity check passes, no file is left under a final name
 # unless it is complete, and no record is half-written.
 #
@@ -157,6 +158,54 @@ if [ "$(id -u)" = 0 ]; then
   ls full-disk/out/*.zip.age >/dev/null 2>&1 && fail "a partial bundle under its final name"
   disk="passed: $(head -1 disk-err.txt | cut -c1-100) / $(head -1 disk-err2.txt | cut -c1-100)"
   umount full-disk
+  # ENOSPC at each step: bundle import and bundle create onto disks from 4% to 104% of what they
+  # need, so the disk fills during extraction, the register, the receipt, or the rename. Each run
+  # completes whole or fails with exit 2 leaving nothing: no register, documents, receipt or
+  # temporary file; for create, no bundle file and no transfer recorded.
+  need_import=$(du -sk g-full | cut -f1)
+  need_create=$(du -sk full | cut -f1)
+  steps=${ENOSPC_STEPS:-26}
+  enospc_import=0; enospc_import_done=0; enospc_create=0; enospc_create_done=0
+  for i in $(seq 0 $((steps - 1))); do
+    kb=$(( need_import * (4 + i * 100 / (steps - 1)) / 100 + 4 ))
+    mkdir -p full-disk && mount -t tmpfs -o "size=${kb}k" tmpfs full-disk
+    set +e
+    $H bundle import "$B" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
+      --into full-disk/g/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet 2> enospc.txt
+    code=$?
+    set -e
+    if [ "$code" = 0 ]; then
+      enospc_import_done=$((enospc_import_done + 1))
+      ok_register full-disk/g/r.db "bundle import on a ${kb} KiB disk"
+    else
+      [ "$code" = 2 ] || fail "bundle import on a ${kb} KiB disk: exit $code: $(cat enospc.txt)"
+      left=$(find full-disk -mindepth 1 | head -5)
+      [ -z "$left" ] || fail "bundle import on a ${kb} KiB disk left: $left"
+    fi
+    enospc_import=$((enospc_import + 1))
+    umount full-disk
+    kb=$(( need_create * (4 + i * 100 / (steps - 1)) / 100 + 4 ))
+    mount -t tmpfs -o "size=${kb}k" tmpfs full-disk
+    transfers=$(sqlite3 demo/handover.db "SELECT COUNT(*) FROM transfers")
+    set +e
+    create full-disk/out > /dev/null 2> enospc.txt
+    code=$?
+    set -e
+    if [ "$code" = 0 ]; then
+      enospc_create_done=$((enospc_create_done + 1))
+      $H bundle verify full-disk/out/*.zip.age --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub --quiet \
+        || fail "bundle create on a ${kb} KiB disk: the bundle does not verify"
+    else
+      [ "$code" = 2 ] || fail "bundle create on a ${kb} KiB disk: exit $code: $(cat enospc.txt)"
+      [ "$(sqlite3 demo/handover.db "SELECT COUNT(*) FROM transfers")" = "$transfers" ] || fail "bundle create on a ${kb} KiB disk: a failed bundle was recorded"
+      left=$(find full-disk -mindepth 1 -type f | head -5)
+      [ -z "$left" ] || fail "bundle create on a ${kb} KiB disk left: $left"
+    fi
+    enospc_create=$((enospc_create + 1))
+    ok_register demo/handover.db "bundle create on a ${kb} KiB disk"
+    umount full-disk
+  done
+  disk="$disk; ENOSPC at each step: bundle import on $enospc_import disk sizes ($enospc_import_done completed, the rest refused with exit 2 leaving nothing), bundle create on $enospc_create ($enospc_create_done completed, the rest refused with nothing recorded or left)"
 fi
 echo "kill -9 runs: import ${N[import]} (person + consent each), consent record + erase ${N[record_erase]} each, bundle create ${N[bundle_create]} ($published had published), bundle import ${N[bundle_import]} ($imported had finished): all passed"
 echo "disk full: $disk"
