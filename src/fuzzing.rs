@@ -226,9 +226,11 @@ pub fn hostile_bag(data: &[u8]) -> bool {
     }
     let Ok(zip) = w.finish() else { return false };
     let Ok(ciphertext) = crate::vault::encrypt(std::slice::from_ref(&keys.recipient), &zip) else { return false };
-    let root = scratch().join(format!("handover-fuzz-hostile-{}", std::process::id()));
-    // Deep inside the root, so that a write climbing out of it lands in the root and is seen.
-    let run = root.join("1/2/3").join(N.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_string());
+    // One root per call (tests replay in parallel threads of one process); the run deep inside
+    // it, so that a write climbing out of the run lands in the root and is seen.
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let root = scratch().join(format!("handover-fuzz-hostile-{}-{n}", std::process::id()));
+    let run = root.join("1/2/3/run");
     let _ = std::fs::remove_dir_all(&root);
     if std::fs::create_dir_all(&run).is_err() {
         return false;

@@ -153,10 +153,24 @@ pub fn apply_consent(
         Ok(e) => e,
         Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
     };
+    // A suppressed address gets no marketing consent, except a fresh one given after the
+    // suppression to another controller's list (an unsubscribe from this controller's newsletter
+    // says nothing about a later yes to the group's); an erased person gets none at all.
+    let names_self = |cs: &[String]| -> Result<bool> {
+        for c in cs {
+            if lookup.is_self(c)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
     if event.action == ConsentAction::Grant
         && lookup.marketing(&event.purpose)? == Some(true)
         && let Some(e) = &person.email_norm
-        && let Some(reason) = lookup.suppressed(e)?
+        && let Some((reason, since)) = lookup.suppressed(e)?
+        && (reason == "erased"
+            || names_self(&event.controllers)?
+            || crate::model::parse_timestamp(&since).is_none_or(|s| event.at <= s))
     {
         return Ok(Err(vec![(
             "purpose",

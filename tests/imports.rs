@@ -123,7 +123,20 @@ fn suppressed_addresses_cannot_be_added_to_marketing() {
         }
     }
     let email = unsub.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
-    env.ok(&["person", "add", "--ref", "U1", "--name", "Came Back", "--email", &email]);
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "U1",
+        "--name",
+        "Came Back",
+        "--email",
+        &email,
+        "--adult-confirmed",
+        "yes",
+        "--jurisdiction",
+        "england_wales",
+    ]);
     let r = env.run(&[
         "consent",
         "record",
@@ -180,6 +193,44 @@ fn suppressed_addresses_cannot_be_added_to_marketing() {
     // The plan keeps the suppressed address off the mailing list that goes.
     let p = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "U1", "--json"]).json();
     assert_eq!(p["data"]["mailing_list"]["reason"], "suppressed", "{}", p["data"]);
+    // Marketing suppression is for marketing: the register disclosure the person consented to goes.
+    assert_eq!(p["data"]["register"]["reason"], "consent_names_receiver", "{}", p["data"]);
+    // A fresh consent to the group's own newsletter, given after the unsubscribe, is their latest
+    // word: recorded, and it puts them on the group's list. The charity's own newsletter stays shut.
+    let later = |purpose: &str, controller: &str, statement: &str| {
+        env.run(&[
+            "consent",
+            "record",
+            "--person",
+            "U1",
+            "--purpose",
+            purpose,
+            "--controllers",
+            controller,
+            "--channels",
+            "email",
+            "--at",
+            "2026-11-20T10:00:00Z",
+            "--recorded-by",
+            "fac",
+            "--method",
+            "online_checkbox",
+            "--evidence-ref",
+            "EV-later",
+            "--statement-version",
+            statement,
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ])
+    };
+    let r = later("successor_newsletter", "kscop-steering-group", "SN-2025");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "U1", "--json"]).json();
+    assert_eq!(p["data"]["mailing_list"]["reason"], "consent_names_receiver", "{}", p["data"]);
+    let r = later("newsletter", "brightwater-trust", "NL-2021");
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]

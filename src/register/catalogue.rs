@@ -400,8 +400,14 @@ impl<'a> RegisterLookup<'a> {
         self.remember(|m| &mut m.statement_shas, version, |c| statement_sha(c, version))
     }
 
-    /// Whether a normalised email is on the suppression list (its keys read once); the reason.
-    pub fn suppressed(&self, email_norm: &str) -> Result<Option<String>> {
+    /// Whether a controller slug is the register's own controller.
+    pub fn is_self(&self, slug: &str) -> Result<bool> {
+        Ok(self_controller(self.conn)?.slug == slug)
+    }
+
+    /// Whether a normalised email is on the suppression list (its keys read once); the reason and
+    /// since when.
+    pub fn suppressed(&self, email_norm: &str) -> Result<Option<(String, String)>> {
         let existing = self.memo.borrow().suppression.clone();
         let s = match existing {
             Some(s) => s,
@@ -411,7 +417,7 @@ impl<'a> RegisterLookup<'a> {
                 s
             }
         };
-        s.check(self.conn, email_norm)
+        s.check_since(self.conn, email_norm)
     }
 }
 

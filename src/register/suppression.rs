@@ -17,9 +17,14 @@ pub fn suppress(conn: &Change<'_>, hash: &str, reason: &str, at: &str, source: &
 
 /// The suppression reason for a keyed hash, if suppressed.
 pub fn suppressed(conn: &Db, hash: &str) -> Result<Option<String>> {
+    Ok(suppressed_since(conn, hash)?.map(|(reason, _)| reason))
+}
+
+/// The suppression reason for a keyed hash and since when, if suppressed.
+pub fn suppressed_since(conn: &Db, hash: &str) -> Result<Option<(String, String)>> {
     Ok(conn
-        .prepare_cached("SELECT reason FROM suppression WHERE hash = ?1")?
-        .query_row([hash], |r| r.get(0))
+        .prepare_cached("SELECT reason, at FROM suppression WHERE hash = ?1")?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
@@ -75,17 +80,22 @@ impl Suppression {
     /// hashing at all when the list is empty.
     pub fn snapshot(conn: &Db) -> Result<SuppressionSnapshot> {
         let keys = Suppression::new(conn)?;
-        let mut st = conn.prepare("SELECT hash, reason FROM suppression")?;
+        let mut st = conn.prepare("SELECT hash, reason, at FROM suppression")?;
         let list = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?
             .collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
         Ok(SuppressionSnapshot { keys, list })
     }
 
     /// Whether a normalised email is suppressed under any of the keys; returns the reason.
     pub fn check(&self, conn: &Db, email_norm: &str) -> Result<Option<String>> {
+        Ok(self.check_since(conn, email_norm)?.map(|(reason, _)| reason))
+    }
+
+    /// Whether a normalised email is suppressed under any of the keys; the reason and since when.
+    pub fn check_since(&self, conn: &Db, email_norm: &str) -> Result<Option<(String, String)>> {
         for hash in self.hashes(email_norm) {
-            if let Some(r) = suppressed(conn, &hash)? {
+            if let Some(r) = suppressed_since(conn, &hash)? {
                 return Ok(Some(r));
             }
         }
@@ -96,16 +106,17 @@ impl Suppression {
 /// The suppression list read whole, with its keys (see [`Suppression::snapshot`]).
 pub struct SuppressionSnapshot {
     keys: Suppression,
-    list: std::collections::HashMap<String, String>,
+    /// Hash to (reason, since when).
+    list: std::collections::HashMap<String, (String, String)>,
 }
 
 impl SuppressionSnapshot {
-    /// Whether a normalised email is on the list under any of the keys; the reason.
-    pub fn check(&self, email_norm: &str) -> Option<&str> {
+    /// Whether a normalised email is on the list under any of the keys; the reason and since when.
+    pub fn entry(&self, email_norm: &str) -> Option<(&str, &str)> {
         if self.list.is_empty() {
             return None;
         }
-        self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(String::as_str))
+        self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(|(r, at)| (r.as_str(), at.as_str())))
     }
 }
 

@@ -4,21 +4,28 @@
 //! Nothing here does I/O; [`PersonFacts`] holds everything the decision reads. The rules are
 //! DESIGN.md §4 and GDPR.md R1–R3, R5, R21:
 //!
-//! 1. Both outputs: an erased person never goes (`erased`); a restriction in force (`restricted`),
-//!    a suppressed address (`suppressed`), a person not confirmed adult (`adult_not_confirmed`) or
-//!    outside England & Wales (`jurisdiction_review`) is held back for review, as is a person whose
-//!    deciding consent notes a capacity concern (`capacity_query`).
-//! 2. `register`: a `disclose_to_successor` basis naming the receiver. If any consent event for
-//!    that purpose concerns the receiver, consent decides (granted: `consent_names_receiver`;
-//!    otherwise `consent_withdrawn`, `consent_refused`, `consent_expired`) — a basis is never
-//!    swapped from consent to legitimate interests. Otherwise legitimate interests with an LIA
-//!    reference naming the receiver, no objection (`objected`), and a logged notice announcing the
-//!    receiver (`notice_not_sent`) sent at least the objection window before the date
-//!    (`objection_window_open`; included: `legitimate_interests_notified`).
+//! 1. Both outputs: an erased person never goes (`erased`, or `suppressed` for an address on the
+//!    suppression list because its person was erased); a restriction in force (`restricted`), a
+//!    person not confirmed adult (`adult_not_confirmed`) or outside England & Wales
+//!    (`jurisdiction_review`) is held back for review, as is a person whose deciding consent notes
+//!    a capacity concern (`capacity_query`).
+//! 2. `register`: a `disclose_to_successor` basis naming the receiver. The person's latest word
+//!    decides, whoever they told: a withdrawal or refusal (Art 7(3)) or an objection (Art 21)
+//!    naming the outgoing controller (the disclosure is its processing), the receiver or no
+//!    controller stops it (`consent_withdrawn`, `consent_refused`, `objected`) unless they
+//!    consented to the receiver after it. If any consent event for that purpose concerns the
+//!    receiver, consent decides (granted: `consent_names_receiver`; otherwise also
+//!    `consent_expired`) — a basis is never swapped from consent to legitimate interests.
+//!    Otherwise legitimate interests with an LIA reference naming the receiver and a logged
+//!    notice announcing the receiver (`notice_not_sent`) sent at least the objection window before
+//!    the date (`objection_window_open`; included: `legitimate_interests_notified`).
 //! 3. `mailing_list`: a `successor_newsletter` consent naming the receiver (R1), decided like
 //!    consent above; the outgoing controller's own newsletter consent never carries over
-//!    (`marketing_consent_not_for_receiver`); an objection to direct marketing excludes; no email,
-//!    no list (`no_email`).
+//!    (`marketing_consent_not_for_receiver`); an objection to direct marketing (Art 21(3)) told to
+//!    either side, or marketing suppression (an unsubscribe, a cleaned or blocked address), newer
+//!    than that consent excludes (`objected`, `suppressed`): a consent given after them is the
+//!    person's latest word and stands. Marketing suppression never holds back the register
+//!    disclosure. No email, no list (`no_email`).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use serde::Serialize;
@@ -89,7 +96,9 @@ pub struct PersonFacts {
     pub adult_confirmed: bool,
     pub jurisdiction: crate::model::Jurisdiction,
     pub has_email: bool,
-    pub suppressed: bool,
+    /// On the suppression list: the reason and since when (`erased` keeps the person out of
+    /// everything; any other reason is marketing suppression, for the mailing list only).
+    pub suppressed: Option<(String, DateTime<Utc>)>,
     pub consents: Vec<ConsentFact>,
     pub bases: Vec<BasisFact>,
     pub notices: Vec<NoticeFact>,
@@ -145,13 +154,32 @@ fn restricted(f: &PersonFacts, at: DateTime<Utc>) -> bool {
     })
 }
 
-fn objected(f: &PersonFacts, purposes: &[&str], receiver: &str, at: DateTime<Utc>) -> bool {
-    f.bases.iter().any(|b| {
-        b.action == "object"
-            && purposes.contains(&b.purpose.as_str())
-            && b.at <= at
-            && (b.controllers.is_empty() || b.controllers.iter().any(|c| c == receiver))
-    })
+/// Whether a person's words name, for a transfer, either side of it: no controller (everyone),
+/// the outgoing controller (the disclosure is its processing) or the receiver.
+fn names_either(controllers: &[String], p: &Policy) -> bool {
+    controllers.is_empty() || controllers.iter().any(|c| c == &p.receiver || c == &p.own)
+}
+
+/// The latest objection (Art 21) to any of `purposes` told to either side of the transfer, if any.
+fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<DateTime<Utc>> {
+    f.bases
+        .iter()
+        .filter(|b| {
+            b.action == "object"
+                && purposes.contains(&b.purpose.as_str())
+                && b.at <= p.at
+                && names_either(&b.controllers, p)
+        })
+        .map(|b| b.at)
+        .max()
+}
+
+/// Whether a later word of the person's stands over an earlier one: a grant dated after it.
+fn outlived(grant: Option<&ConsentFact>, word: Option<DateTime<Utc>>) -> bool {
+    match word {
+        None => true,
+        Some(w) => grant.is_some_and(|g| g.view.at > w),
+    }
 }
 
 /// The consent decision for a purpose and controller: the status and the deciding grant.
@@ -162,7 +190,19 @@ fn consent_for<'a>(
     p: &Policy,
 ) -> (Status, Option<&'a ConsentFact>) {
     let events: Vec<&ConsentFact> = f.consents.iter().filter(|c| &*c.purpose == purpose).collect();
-    let views: Vec<EventView> = events.iter().map(|c| c.view.clone()).collect();
+    // A withdrawal or refusal told to the outgoing controller counts as told to the receiver too:
+    // the person has said no to the processing the transfer is (Art 7(3)).
+    let views: Vec<EventView> = events
+        .iter()
+        .map(|c| {
+            let mut v = c.view.clone();
+            if v.action != ConsentAction::Grant && v.controllers.iter().any(|x| x == &p.own) {
+                v.controllers =
+                    v.controllers.iter().cloned().chain([controller.to_string()]).collect::<Vec<_>>().into();
+            }
+            v
+        })
+        .collect();
     let refresh = p.refresh.get(purpose).copied().flatten();
     let status = consent::status(&views, controller, refresh, p.at);
     let grant = events
@@ -199,7 +239,7 @@ fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
     if restricted(f, p.at) {
         return Some(Decision::no("restricted"));
     }
-    if f.suppressed {
+    if f.suppressed.as_ref().is_some_and(|(reason, _)| reason == "erased") {
         return Some(Decision::no("suppressed"));
     }
     if !f.adult_confirmed {
@@ -222,6 +262,11 @@ pub fn decide(f: &PersonFacts, p: &Policy) -> Decisions {
 fn register(f: &PersonFacts, p: &Policy) -> Decision {
     const PURPOSE: &str = "disclose_to_successor";
     let (status, grant) = consent_for(f, PURPOSE, &p.receiver, p);
+    // An objection told to either side stops the disclosure, unless the person consented again
+    // after it (their latest word).
+    if !outlived(grant, last_objection(f, &[PURPOSE], p)) {
+        return Decision::no("objected");
+    }
     if status != Status::None {
         return from_consent(status, grant);
     }
@@ -235,9 +280,6 @@ fn register(f: &PersonFacts, p: &Policy) -> Decision {
     });
     if !li {
         return Decision::no("no_basis_for_receiver");
-    }
-    if objected(f, &[PURPOSE], &p.receiver, p.at) {
-        return Decision::no("objected");
     }
     let announce = format!("{}:{PURPOSE}", p.receiver);
     let first_sent =
@@ -253,10 +295,15 @@ fn mailing_list(f: &PersonFacts, p: &Policy) -> Decision {
     if !f.has_email {
         return Decision::no("no_email");
     }
-    if objected(f, &["successor_newsletter", "newsletter"], &p.receiver, p.at) {
+    let (status, grant) = consent_for(f, "successor_newsletter", &p.receiver, p);
+    // An objection to direct marketing (Art 21(3)) told to either side, or an unsubscribe or other
+    // marketing suppression, stops it unless the person consented to the receiver's list after it.
+    if !outlived(grant, last_objection(f, &["successor_newsletter", "newsletter"], p)) {
         return Decision::no("objected");
     }
-    let (status, grant) = consent_for(f, "successor_newsletter", &p.receiver, p);
+    if !outlived(grant, f.suppressed.as_ref().map(|(_, at)| *at)) {
+        return Decision::no("suppressed");
+    }
     if status == Status::None {
         let (own, _) = consent_for(f, "newsletter", &p.own, p);
         if own == Status::Granted {
@@ -386,6 +433,69 @@ mod tests {
         assert!(decide(&f, &policy(t(2026, 6, 1))).mailing_list.included);
     }
 
+    fn objection(purpose: &str, controllers: &[&str], at: DateTime<Utc>) -> BasisFact {
+        BasisFact {
+            purpose: purpose.into(),
+            action: "object".into(),
+            basis: None,
+            controllers: controllers.iter().map(std::string::ToString::to_string).collect(),
+            assessment_ref: None,
+            at,
+        }
+    }
+
+    /// A withdrawal or an objection told only to the outgoing charity stops the disclosure to the
+    /// receiver; a consent given after it is the person's latest word and stands.
+    #[test]
+    fn a_no_told_to_the_charity_stops_the_disclosure_until_a_later_yes() {
+        let mut f = base();
+        f.consents.push(grant("disclose_to_successor", &["own", "sg"], t(2026, 1, 1)));
+        assert!(decide(&f, &policy(t(2026, 6, 1))).register.included);
+        let mut withdrawn = f.clone();
+        let mut w = grant("disclose_to_successor", &["own"], t(2026, 2, 1));
+        w.view.action = ConsentAction::Withdraw;
+        withdrawn.consents.push(w);
+        assert_eq!(decide(&withdrawn, &policy(t(2026, 6, 1))).register.reason, "consent_withdrawn");
+        let mut objected = f.clone();
+        objected.bases.push(objection("disclose_to_successor", &["own"], t(2026, 2, 1)));
+        assert_eq!(decide(&objected, &policy(t(2026, 6, 1))).register.reason, "objected");
+        // Both orders: a consent after the objection stands.
+        objected.consents.push(grant("disclose_to_successor", &["sg"], t(2026, 3, 1)));
+        assert!(decide(&objected, &policy(t(2026, 6, 1))).register.included);
+        // An objection told to a third controller is not about this transfer.
+        let mut other = f.clone();
+        other.bases.push(objection("disclose_to_successor", &["other"], t(2026, 2, 1)));
+        assert!(decide(&other, &policy(t(2026, 6, 1))).register.included);
+    }
+
+    /// An objection to direct marketing newer than the consent to the receiver's list stops it;
+    /// a consent after the objection stands. Marketing suppression keeps people off the list
+    /// only, never off the register disclosure they consented to; an erasure keeps them off both.
+    #[test]
+    fn marketing_objections_and_suppression_reach_only_the_mailing_list() {
+        let mut f = base();
+        f.consents.push(grant("successor_newsletter", &["sg"], t(2026, 1, 1)));
+        f.consents.push(grant("disclose_to_successor", &["sg"], t(2026, 1, 1)));
+        let mut objected = f.clone();
+        objected.bases.push(objection("newsletter", &["own"], t(2026, 2, 1)));
+        let d = decide(&objected, &policy(t(2026, 6, 1)));
+        assert_eq!(d.mailing_list.reason, "objected");
+        assert!(d.register.included);
+        objected.consents.push(grant("successor_newsletter", &["sg"], t(2026, 3, 1)));
+        assert!(decide(&objected, &policy(t(2026, 6, 1))).mailing_list.included);
+        let mut unsubscribed = f.clone();
+        unsubscribed.suppressed = Some(("unsubscribed".into(), t(2026, 2, 1)));
+        let d = decide(&unsubscribed, &policy(t(2026, 6, 1)));
+        assert_eq!(d.mailing_list.reason, "suppressed");
+        assert!(d.register.included, "marketing suppression does not hold back the register");
+        unsubscribed.consents.push(grant("successor_newsletter", &["sg"], t(2026, 3, 1)));
+        assert!(decide(&unsubscribed, &policy(t(2026, 6, 1))).mailing_list.included);
+        let mut erased = f.clone();
+        erased.suppressed = Some(("erased".into(), t(2026, 2, 1)));
+        let d = decide(&erased, &policy(t(2026, 6, 1)));
+        assert!(!d.register.included && !d.mailing_list.included);
+    }
+
     #[test]
     fn legitimate_interests_needs_notice_and_window() {
         let mut f = base();
@@ -426,14 +536,24 @@ mod tests {
                 special_categories: vec![],
             }
         });
-        let basis = (0usize..4, any::<bool>(), 0i64..900).prop_map(|(a, named, d)| BasisFact {
-            purpose: "disclose_to_successor".into(),
+        let basis = (0usize..4, 0usize..4, 0usize..3, 0i64..900).prop_map(|(a, named, p, d)| BasisFact {
+            purpose: ["disclose_to_successor", "newsletter", "successor_newsletter"][p].into(),
             action: ["record", "object", "restrict", "lift_restriction"][a].into(),
             basis: Some("legitimate_interests".into()),
-            controllers: if named { vec!["sg".into()] } else { vec![] },
+            controllers: match named {
+                0 => vec![],
+                n => vec![["sg", "own", "other"][n - 1].into()],
+            },
             assessment_ref: Some("LIA".into()),
             at: t(2024, 1, 1) + Duration::days(d),
         });
+        let suppression = prop_oneof![
+            Just(None),
+            (0usize..2, 0i64..900).prop_map(|(r, d)| Some((
+                ["erased", "unsubscribed"][r].to_string(),
+                t(2024, 1, 1) + Duration::days(d)
+            ))),
+        ];
         let notice = (0i64..900, any::<bool>()).prop_map(|(d, names)| NoticeFact {
             sent_at: t(2024, 1, 1) + Duration::days(d),
             announces: if names {
@@ -448,7 +568,7 @@ mod tests {
             prop::collection::vec(notice, 0..3),
             any::<bool>(),
             any::<bool>(),
-            any::<bool>(),
+            suppression,
             prop_oneof![
                 Just(crate::model::Jurisdiction::EnglandWales),
                 Just(crate::model::Jurisdiction::Scotland),
@@ -481,28 +601,58 @@ mod tests {
             }
         }
 
-        /// R2 and R21: no output includes a person whose latest relevant event is a withdrawal,
-        /// refusal, objection, expiry or erasure, nor anyone not adult, outside E&W, suppressed or restricted.
+        /// R2 and R21: no output includes anyone erased, not adult, outside E&W, restricted, or
+        /// suppressed because erased.
         #[test]
         fn excluded_states_never_go(f in arb_facts(), day in 0i64..1000) {
             let p = policy(t(2024, 1, 1) + Duration::days(day));
             let d = decide(&f, &p);
             for out in [&d.register, &d.mailing_list] {
                 if out.included {
-                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == crate::model::Jurisdiction::EnglandWales && !f.suppressed);
+                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == crate::model::Jurisdiction::EnglandWales);
+                    prop_assert!(f.suppressed.as_ref().is_none_or(|(r, _)| r != "erased"));
                     prop_assert!(!restricted(&f, p.at));
                 }
             }
-            if d.register.included {
-                let views: Vec<EventView> = f.consents.iter().filter(|c| &*c.purpose == "disclose_to_successor").map(|c| c.view.clone()).collect();
-                let s = consent::status(&views, "sg", Some(24), p.at);
-                prop_assert!(matches!(s, Status::Granted | Status::None));
-                if s == Status::None {
-                    prop_assert!(!objected(&f, &["disclose_to_successor"], "sg", p.at));
+        }
+
+        /// The person's latest word decides, whoever they told: when the newest of their grants
+        /// naming the receiver, their withdrawals and refusals and their objections told to the
+        /// receiver, the outgoing controller or everyone is a no, the output does not go; a
+        /// marketing suppression counts as a no for the mailing list only.
+        #[test]
+        fn the_latest_word_decides_whoever_heard_it(f in arb_facts(), day in 0i64..1000) {
+            let p = policy(t(2024, 1, 1) + Duration::days(day));
+            let d = decide(&f, &p);
+            let either = |cs: &[String]| cs.is_empty() || cs.iter().any(|c| c == "sg" || c == "own");
+            // (time, is a yes) of every word about a purpose, the newest last; a yes wins a tie
+            // only if nothing else was said that moment.
+            let words = |purpose: &str, objections: &[&str], marketing: bool| {
+                let mut w: Vec<(DateTime<Utc>, bool)> = Vec::new();
+                for c in f.consents.iter().filter(|c| &*c.purpose == purpose && c.view.at <= p.at) {
+                    match c.view.action {
+                        ConsentAction::Grant if c.view.controllers.iter().any(|x| x == "sg") => w.push((c.view.at, true)),
+                        ConsentAction::Grant => {}
+                        _ if either(&c.view.controllers) => w.push((c.view.at, false)),
+                        _ => {}
+                    }
                 }
+                for b in f.bases.iter().filter(|b| b.action == "object" && objections.contains(&b.purpose.as_str()) && b.at <= p.at && either(&b.controllers)) {
+                    w.push((b.at, false));
+                }
+                if marketing && let Some((_, at)) = &f.suppressed {
+                    w.push((*at, false));
+                }
+                w.sort_by_key(|(at, yes)| (*at, *yes));
+                w
+            };
+            if d.register.included {
+                let w = words("disclose_to_successor", &["disclose_to_successor"], false);
+                prop_assert!(w.last().is_none_or(|(_, yes)| *yes), "the register went after a no: {:?}", w);
             }
             if d.mailing_list.included {
-                prop_assert!(!objected(&f, &["successor_newsletter", "newsletter"], "sg", p.at));
+                let w = words("successor_newsletter", &["successor_newsletter", "newsletter"], true);
+                prop_assert!(w.last().is_some_and(|(_, yes)| *yes), "the mailing list went after a no: {:?}", w);
             }
         }
 

@@ -140,10 +140,10 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
     let mut map: HashMap<String, PersonFacts> = HashMap::with_capacity(people.len());
     let suppression = crate::register::suppression::Suppression::snapshot(conn)?;
     for p in people {
-        let suppressed = match &p.email_norm {
-            Some(e) => suppression.check(e).is_some(),
-            None => false,
-        };
+        // A suppression without a readable time counts as the newest word: no consent outlives it.
+        let suppressed = p.email_norm.as_deref().and_then(|e| suppression.entry(e)).map(|(reason, at)| {
+            (reason.to_string(), crate::model::parse_timestamp(at).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC))
+        });
         map.insert(
             p.id.to_string(),
             PersonFacts {
