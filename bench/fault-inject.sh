@@ -158,7 +158,8 @@ if [ "$(id -u)" = 0 ]; then
   ls full-disk/out/*.zip.age >/dev/null 2>&1 && fail "a partial bundle under its final name"
   disk="passed: $(head -1 disk-err.txt | cut -c1-100) / $(head -1 disk-err2.txt | cut -c1-100)"
   umount full-disk
-  # ENOSPC at each step: bundle import and bundle create onto disks from 4% to 104% of what they
+  # ENOSPC at each step: bundle import onto disks from 4% to 204% of the size of what it leaves
+  # (it needs room for its temporary copy too) and bundle create from 4% to 104% of what they
   # need, so the disk fills during extraction, the register, the receipt, or the rename. Each run
   # completes whole or fails with exit 2 leaving nothing: no register, documents, receipt or
   # temporary file; for create, no bundle file and no transfer recorded.
@@ -167,7 +168,7 @@ if [ "$(id -u)" = 0 ]; then
   steps=${ENOSPC_STEPS:-26}
   enospc_import=0; enospc_import_done=0; enospc_create=0; enospc_create_done=0
   for i in $(seq 0 $((steps - 1))); do
-    kb=$(( need_import * (4 + i * 100 / (steps - 1)) / 100 + 4 ))
+    kb=$(( need_import * (4 + i * 200 / (steps - 1)) / 100 + 4 ))
     mkdir -p full-disk && mount -t tmpfs -o "size=${kb}k" tmpfs full-disk
     set +e
     $H bundle import "$B" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \

@@ -50,6 +50,7 @@ fn erasure_leaves_no_identifying_bytes_in_the_files() {
     let show = env.ok(&["person", "show", "M0002", "--json"]).json();
     let name = show["data"]["name"].as_str().unwrap().to_string();
     let email = show["data"]["email"].as_str().unwrap().to_string();
+    let id = show["data"]["id"].as_str().unwrap().to_string();
     env.ok(&["person", "erase", "M0002", "--reason", "request ER-2"]);
     let mut bytes = std::fs::read(env.register()).unwrap();
     for ext in ["handover.db-wal", "handover.db-shm"] {
@@ -60,12 +61,13 @@ fn erasure_leaves_no_identifying_bytes_in_the_files() {
     let hay = String::from_utf8_lossy(&bytes);
     assert!(!hay.contains(&email), "the erased email lingers in the register files");
     assert!(!hay.contains(&name), "the erased name lingers in the register files");
-    let after = env.ok(&["person", "show", "M0002", "--json"]).json();
+    let after = env.ok(&["person", "show", &id, "--json"]).json();
     assert!(after["data"]["name"].is_null() && after["data"]["email"].is_null());
     assert!(after["data"]["erased_at"].is_string());
-    // Non-identifying facts stay: roles and consent history still count.
-    assert!(!after["data"]["roles"].as_array().unwrap().is_empty());
-    let hist = env.ok(&["consent", "history", "M0002", "--json"]).json();
+    // Roles single a person out in a small group: they go. What consent events were for and when
+    // stays (counted for nothing).
+    assert!(after["data"]["roles"].as_array().unwrap().is_empty());
+    let hist = env.ok(&["consent", "history", &id, "--json"]).json();
     assert!(!hist["data"].as_array().unwrap().is_empty());
     for e in hist["data"].as_array().unwrap() {
         assert!(e["support_given"].is_null());
@@ -395,4 +397,84 @@ fn an_erased_address_stays_out_in_every_form_of_its_domain() {
     let r =
         env.run(&["person", "add", "--ref", "B2", "--name", "Synthetic Twin", "--email=anna@xn--bcher-kva.example"]);
     assert_eq!(r.code, 2, "one domain in two forms is one address: {}", r.stdout);
+}
+
+/// After erasure nothing singles the person out: in a steering group of three, "the co-chair
+/// since 2023 with lived experience" is a person (and health data). Their reference, group,
+/// hub, joining date, roles and designations go; what stays is the internal id, the erasure,
+/// and what their consent events were for and when. The erased record cannot be changed.
+#[test]
+fn an_erased_person_keeps_nothing_that_singles_them_out() {
+    let env = TestEnv::with_texts();
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "S2",
+        "--name",
+        "Synthetic Co-chair",
+        "--email=cochair@example.org",
+        "--stakeholder-group",
+        "lived_experience",
+        "--hub",
+        "Medway",
+        "--joined-on",
+        "2023-04-01",
+        "--organisation",
+        "Example Trust",
+    ]);
+    env.ok(&[
+        "role",
+        "assign",
+        "--person",
+        "S2",
+        "--role",
+        "steering_co_chair",
+        "--from",
+        "2023-04-01",
+        "--designation",
+        "lived_experience",
+    ]);
+    let id = env.ok(&["person", "show", "S2", "--json"]).json()["data"]["id"].as_str().unwrap().to_string();
+    env.ok(&["person", "erase", "S2", "--reason", "erasure request ER-7"]);
+    let shown = env.ok(&["person", "show", &id, "--json"]).json();
+    let d = &shown["data"];
+    for (field, gone) in [
+        ("ref", "S2"),
+        ("stakeholder_group", "lived_experience"),
+        ("hub", "Medway"),
+        ("joined_on", "2023-04-01"),
+        ("organisation", "Example Trust"),
+    ] {
+        assert_ne!(d[field], gone, "{field} kept after erasure: {d}");
+    }
+    let text = env.ok(&["person", "show", &id]).stdout;
+    for gone in ["S2", "lived_experience", "co_chair", "2023-04-01", "Medway"] {
+        assert!(!text.contains(gone), "'{gone}' is still shown:\n{text}");
+    }
+    let roles = env.ok(&["role", "list", "--json"]).json();
+    assert!(roles["data"].as_array().unwrap().iter().all(|r| r["person_id"] != id.as_str()), "{roles}");
+    assert!(env.run(&["person", "show", "S2"]).code == 2, "the old reference no longer finds them");
+    for args in [
+        &["person", "edit", &id, "--name", "New Name"][..],
+        &["person", "erase", &id, "--reason", "again"],
+        &[
+            "consent",
+            "withdraw",
+            "--person",
+            &id,
+            "--purpose",
+            "newsletter",
+            "--at",
+            "2026-04-01T10:00:00Z",
+            "--recorded-by",
+            "fac",
+            "--channels",
+            "email",
+        ],
+    ] {
+        let r = env.run(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains("has been erased"), "{args:?}: {}", r.stderr);
+    }
 }

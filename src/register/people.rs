@@ -299,15 +299,21 @@ pub fn erase_person(
     Ok(())
 }
 
-/// Remove every identifying field of a person (erasure, or anonymisation when a retention period
-/// ends): name, contact details, organisation, hub, source and notes, evidence references, support
-/// notes and authority references of their consent events, and their diversity answers.
-/// Non-identifying facts (purposes, actions, dates, roles) stay.
+/// Remove everything that could single a person out (erasure, or anonymisation when a retention
+/// period ends): name, contact details, organisation, hub, source and notes; their reference
+/// (replaced by `erased-` and their internal id), stakeholder group, jurisdiction, adult
+/// confirmation and joining date; their roles (with designations) and diversity answers; the
+/// evidence references, support notes and authority references of their consent events. In a
+/// steering group of three, "the co-chair since 2023 with lived experience" is a person, and
+/// health data. What stays: the internal id, when and why they were erased, and their consent
+/// events' purposes, actions and dates (counted for nothing).
 pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> Result<()> {
     let at = fmt_ts(now);
     conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
-            notes = NULL, source = NULL, hub = NULL, erased_at = ?2 WHERE id = ?1",
+            notes = NULL, source = NULL, hub = NULL, stakeholder_group = NULL, joined_on = NULL,
+            jurisdiction = 'unknown', adult_confirmed = 0, ref = 'erased-' || substr(id, 5), erased_at = ?2
+         WHERE id = ?1",
     )?
     .execute(params![person_id, at])?;
     conn.prepare_cached(
@@ -317,7 +323,7 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
     )?
     .execute([person_id])?;
     conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;
-    conn.prepare_cached("UPDATE roles SET hub = NULL WHERE person_id = ?1")?.execute([person_id])?;
+    conn.prepare_cached("DELETE FROM roles WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("DELETE FROM received_refs WHERE person_id = ?1")?.execute([person_id])?;
     Ok(())
 }
