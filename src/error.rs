@@ -338,6 +338,12 @@ impl Error {
         }
     }
 
+    /// Whether SQLite failed to write to its storage (an I/O error or a full disk).
+    pub fn is_storage_failure(&self) -> bool {
+        matches!(self, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::DiskFull))
+    }
+
     /// Row-level details (for refused imports), printed after the first line.
     pub fn details(&self) -> &[RowError] {
         match self {

@@ -107,6 +107,26 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// SQLite reports a disk that filled up during a write as an I/O error: when the register's folder
+/// has no room for even a small file, say so ("no space left on device") instead.
+fn full_disk(e: error::Error, register: &std::path::Path) -> error::Error {
+    if !e.is_storage_failure() {
+        return e;
+    }
+    let dir = register.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let Ok(probe) = staged::temp_name(&dir.join("space-probe")) else { return e };
+    let wrote = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &[0u8; 64 << 10]).and_then(|()| f.sync_all()));
+    let _ = std::fs::remove_file(&probe);
+    match wrote {
+        Err(io) if io.kind() == std::io::ErrorKind::StorageFull => error::Error::io("write", register, io),
+        _ => e,
+    }
+}
+
 /// Run a parsed command line; returns the process exit code. Callable more than once per process.
 pub fn run(cli: cli::Cli) -> i32 {
     let style = Style::new(cli.global.json, cli.global.quiet, cli.global.color);
@@ -132,6 +152,7 @@ pub fn run(cli: cli::Cli) -> i32 {
             code
         }
         Err(e) => {
+            let e = full_disk(e, &ctx.register);
             output::print_error(&e, style);
             e.exit_code().code()
         }

@@ -445,9 +445,17 @@ fn a_full_disk_during_person_import_changes_nothing() {
     let people = crate::util::fixtures().join("people.csv").display().to_string();
     let r = env.run(&["--register", &reg, "person", "import", &people]);
     assert_eq!(r.code, 2, "a full disk is not a bug:\n{}", r.stderr);
-    assert!(r.stderr.contains("disk") || r.stderr.contains("full"), "{}", r.stderr);
+    assert!(r.stderr.contains("No space left on device") || r.stderr.contains("disk is full"), "{}", r.stderr);
     assert_eq!(count(&env), before, "a refused import changed the register");
     env.ok(&["--register", &reg, "audit", "verify"]);
+    // A disk with no room at all: SQLite says "disk I/O error" (it cannot grow its log); the
+    // command says what it is.
+    let _ = std::fs::write(at.join("filler"), vec![0u8; 4 << 20]);
+    let r = env.run(&["--register", &reg, "person", "import", &people]);
+    assert_eq!(r.code, 2, "a full disk is not a bug:\n{}", r.stderr);
+    assert!(r.stderr.contains("No space left on device"), "the cause is named: {}", r.stderr);
+    std::fs::remove_file(at.join("filler")).unwrap();
+    assert_eq!(count(&env), before, "a refused import changed the register");
 }
 
 /// Temporary files: a killed import's leftovers (under the names the tool gives them) are removed
