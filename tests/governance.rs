@@ -221,3 +221,119 @@ fn a_huge_retention_period_is_refused_and_a_long_one_anonymises_nobody_more() {
     assert!(long <= inactive, "a longer period anonymised more people: {long} > {inactive}");
     assert_eq!(long, 0, "nobody has been inactive for 100 years");
 }
+
+/// R3: a special-category field goes only on a consent to that data. A consent to photos naming
+/// health once let a family carer's group and designation go. Only a consent to the
+/// lived-experience designation, naming the receiver and health, lets that designation and the
+/// `lived_experience` group go; `family_carer` reveals a relative's health, which the member
+/// cannot consent to for them: it is always generalised.
+#[test]
+fn special_category_goes_only_on_a_consent_to_that_data() {
+    let env = TestEnv::with_texts();
+    let text = env.path().join("le.txt");
+    std::fs::write(&text, "May we tell the steering group that you have lived experience? (synthetic text)\n").unwrap();
+    env.ok(&[
+        "statement",
+        "add",
+        "--version",
+        "LE-2025",
+        "--purpose",
+        "lived_experience_designation",
+        "--format",
+        "standard",
+    ]
+    .into_iter()
+    .chain(["--file", text.to_str().unwrap(), "--effective-from", "2025-01-01"])
+    .collect::<Vec<_>>());
+    for (r, group, designation) in
+        [("F1", "family_carer", "family_carer"), ("L1", "lived_experience", "lived_experience")]
+    {
+        env.ok(&[
+            "person",
+            "add",
+            "--ref",
+            r,
+            "--name",
+            &format!("Synthetic {r}"),
+            &format!("--email={r}@example.org"),
+            "--stakeholder-group",
+            group,
+            "--adult-confirmed",
+            "yes",
+            "--jurisdiction",
+            "england_wales",
+        ]);
+        env.ok(&[
+            "role",
+            "assign",
+            "--person",
+            r,
+            "--role",
+            "steering_member",
+            "--from",
+            "2024-01-01",
+            "--designation",
+            designation,
+        ]);
+    }
+    let consent = |r: &str, purpose: &str, statement: &str, special: Option<&str>| {
+        let mut a = vec![
+            "consent",
+            "record",
+            "--person",
+            r,
+            "--purpose",
+            purpose,
+            "--controllers",
+            "brightwater-trust;kscop-steering-group",
+            "--channels",
+            "email",
+            "--at",
+            "2026-06-01T10:00:00Z",
+            "--recorded-by",
+            "fac",
+            "--method",
+            "paper_signed",
+            "--evidence-ref",
+            "EV",
+            "--statement-version",
+            statement,
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ];
+        if let Some(s) = special {
+            a.extend(["--special-categories", s]);
+        }
+        env.ok(&a);
+    };
+    let explain = |r: &str| {
+        env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", r, "--json"]).json()["data"].clone()
+    };
+    let stripped = |d: &serde_json::Value| -> Vec<String> {
+        d["stripped"].as_array().unwrap().iter().map(|s| s["field"].as_str().unwrap().to_string()).collect()
+    };
+    for r in ["F1", "L1"] {
+        consent(r, "disclose_to_successor", "DS-2025", None);
+        consent(r, "photos_video", "PV-2019", Some("health"));
+        let d = explain(r);
+        assert_eq!(d["register"]["included"], true, "{d}");
+        let s = stripped(&d);
+        assert!(
+            s.contains(&"stakeholder_group".to_string()) && s.contains(&"roles.designation".to_string()),
+            "{r}: a photos consent unlocked health data: {d}"
+        );
+        consent(r, "lived_experience_designation", "LE-2025", Some("health"));
+    }
+    let s = stripped(&explain("L1"));
+    assert!(
+        !s.contains(&"stakeholder_group".to_string()) && !s.contains(&"roles.designation".to_string()),
+        "L1 consented to that data: {s:?}"
+    );
+    let s = stripped(&explain("F1"));
+    assert!(
+        s.contains(&"stakeholder_group".to_string()) && s.contains(&"roles.designation".to_string()),
+        "a relative's health never goes: {s:?}"
+    );
+}

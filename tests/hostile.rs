@@ -157,6 +157,16 @@ fn a_stolen_sender_key_cannot_make_the_receiver_write_anything() {
             people,
         ),
         (
+            "a family carer's group, which reveals a relative's health",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, people);
+                rows[0]["stakeholder_group"] = json!("family_carer");
+                b.insert(people.into(), jsonl(&rows));
+            }),
+            "rules",
+            people,
+        ),
+        (
             "a field the schema does not have",
             Box::new(|b, _| {
                 let mut a: Value = serde_json::from_slice(&b["data/accounts.json"]).unwrap();

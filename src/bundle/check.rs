@@ -201,7 +201,15 @@ fn people(m: &Manifest, kept: &BTreeMap<String, Vec<u8>>) -> Result<HashSet<Stri
             ));
         }
         let g = row["stakeholder_group"].as_str().unwrap_or("");
-        if (g == "lived_experience" || g == "family_carer") && !special_ok {
+        let carer = g == "family_carer"
+            || row["roles"].as_array().is_some_and(|rs| rs.iter().any(|r| r["designation"] == "family_carer"));
+        if carer {
+            return Err(rules_fail(
+                file,
+                format!("line {line} carries family_carer, which reveals a relative's health and never goes (R3)"),
+            ));
+        }
+        if g == "lived_experience" && !special_ok {
             return Err(rules_fail(
                 file,
                 format!("line {line} carries a special-category group without explicit consent (R3)"),

@@ -313,16 +313,17 @@ fn mailing_list(f: &PersonFacts, p: &Policy) -> Decision {
     from_consent(status, grant)
 }
 
-/// Whether the person holds an explicit consent in force that names `category` and the receiver
-/// (R3): then that special-category field may go.
-pub fn explicit_consent_for(f: &PersonFacts, category: &str, p: &Policy) -> bool {
-    let mut purposes: Vec<&str> = f.consents.iter().map(|c| &*c.purpose).collect();
-    purposes.sort_unstable();
-    purposes.dedup();
-    purposes.into_iter().any(|purpose| {
-        let (status, grant) = consent_for(f, purpose, &p.receiver, p);
-        status == Status::Granted && grant.is_some_and(|g| g.special_categories.iter().any(|c| c == category))
-    })
+/// The purpose whose consent lets a lived-experience designation (and the `lived_experience`
+/// stakeholder group) go to a receiver.
+pub const DESIGNATION_PURPOSE: &str = "lived_experience_designation";
+
+/// Whether the person holds an explicit consent in force to the lived-experience designation,
+/// naming the receiver and health (R3): then that designation and the `lived_experience` group
+/// may go. A consent to anything else (photos naming health, say) unlocks nothing; and nothing
+/// unlocks `family_carer`, which reveals a relative's health the member cannot consent to for them.
+pub fn designation_consented(f: &PersonFacts, p: &Policy) -> bool {
+    let (status, grant) = consent_for(f, DESIGNATION_PURPOSE, &p.receiver, p);
+    status == Status::Granted && grant.is_some_and(|g| g.special_categories.iter().any(|c| c == "health"))
 }
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {

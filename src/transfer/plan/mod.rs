@@ -277,7 +277,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
         let mut stripped = Vec::new();
         let mut person_roles = Vec::new();
         if register.included {
-            let health_ok = rules::explicit_consent_for(f, "health", &policy);
+            let health_ok = rules::designation_consented(f, &policy);
             let person_roles_in: &[&people::Role] = roles_of.get(p.id.as_str()).map_or(&[], Vec::as_slice);
             let history = history_of.get(p.id.as_str()).copied().unwrap_or_default();
             let (row, s, r, special) = register_row(p, &reg_fields, health_ok, person_roles_in, history);
@@ -437,6 +437,18 @@ fn governance_blockers(
 /// history's support notes and authority references marked as stripped (`history`: whether they
 /// have any). Returns the row, what was stripped and why, the roles that go, and how many
 /// special-category values went.
+/// Why a special-category value did not go (R3).
+fn special_reason(value: &str) -> String {
+    if value == "family_carer" {
+        "family_carer reveals a relative's health, which the member cannot consent to for them: never goes".into()
+    } else {
+        format!(
+            "{value} reveals health; no explicit consent to the {} names health and the receiver",
+            rules::DESIGNATION_PURPOSE
+        )
+    }
+}
+
 fn register_row(
     p: &people::Person,
     reg_fields: &[String],
@@ -457,15 +469,13 @@ fn register_row(
         let v = match key {
             "stakeholder_group" => {
                 let g = p.stakeholder_group;
-                if g.is_some_and(StakeholderGroup::is_special) && !health_ok {
+                let may_go = g != Some(StakeholderGroup::FamilyCarer) && health_ok;
+                if g.is_some_and(StakeholderGroup::is_special) && !may_go {
                     stripped.push(Stripped {
                         field: "stakeholder_group".into(),
                         action: "generalised",
                         to: Some("member".into()),
-                        reason: format!(
-                            "{} reveals health; no explicit consent names health and the receiver",
-                            g.map_or("", StakeholderGroup::as_str)
-                        ),
+                        reason: special_reason(g.map_or("", StakeholderGroup::as_str)),
                     });
                     "member".into()
                 } else {
@@ -485,18 +495,16 @@ fn register_row(
     if reg_fields.iter().any(|f| f == "roles") {
         for r in roles {
             let mut designation = r.designation.clone();
-            if designation.as_deref().and_then(Designation::parse).is_some_and(Designation::is_special) {
-                if health_ok {
+            let parsed = designation.as_deref().and_then(Designation::parse);
+            if parsed.is_some_and(Designation::is_special) {
+                if health_ok && parsed != Some(Designation::FamilyCarer) {
                     special_included += 1;
                 } else {
                     stripped.push(Stripped {
                         field: "roles.designation".into(),
                         action: "stripped",
                         to: None,
-                        reason: format!(
-                            "{} reveals health; no explicit consent names health and the receiver",
-                            designation.clone().unwrap_or_default()
-                        ),
+                        reason: special_reason(designation.as_deref().unwrap_or_default()),
                     });
                     designation = None;
                 }
