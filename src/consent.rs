@@ -230,8 +230,16 @@ fn opt(s: &str) -> Option<String> {
 
 /// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
 /// for special-category purposes), R9 (proxy authority) and the register's catalogues.
-/// `person_adult` is whether the person is confirmed 18 or over; events more than a day after
-/// `now` are refused as future-dated.
+/// `person_adult` is whether the person is confirmed 18 or over; events more than
+/// [`CLOCK_SKEW_MINUTES`] after `now` are refused as future-dated.
+/// How far ahead of the clock an event may be dated (two computers' clocks seldom agree exactly).
+pub const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// The first moment of a London calendar day, in UTC.
+fn london_day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
+    crate::transfer::rules::end_of_day_london(d.pred_opt().unwrap_or(d)) + chrono::Duration::seconds(1)
+}
+
 pub fn validate(
     raw: &RawConsent,
     person_adult: bool,
@@ -293,7 +301,7 @@ pub fn validate(
                 bad("at", "must be an ISO 8601 timestamp with time and zone, e.g. 2024-03-01T10:00:00Z".into());
                 None
             }
-            Some(t) if t > now + chrono::Duration::hours(24) => {
+            Some(t) if t > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) => {
                 bad("at", "the event is dated in the future; record it when it has happened".into());
                 None
             }
@@ -339,10 +347,20 @@ pub fn validate(
     let verified_by = opt(&raw.verified_by);
     let verified_at = match raw.verified_at.trim() {
         "" => None,
-        s => parse_timestamp(s).or_else(|| {
-            bad("verified_at", "must be an ISO 8601 timestamp with time and zone".into());
-            None
-        }),
+        s => match parse_timestamp(s) {
+            None => {
+                bad("verified_at", "must be an ISO 8601 timestamp with time and zone".into());
+                None
+            }
+            Some(v) if at.is_some_and(|at| v > at) => {
+                bad(
+                    "verified_at",
+                    "the authority must be verified before the consent it supports is recorded as given".into(),
+                );
+                Some(v)
+            }
+            Some(v) => Some(v),
+        },
     };
     let told = match raw.told_can_withdraw.trim() {
         "" => None,
@@ -404,7 +422,8 @@ pub fn validate(
             }
         }
         if let (Some(v), Some(at)) = (&statement_version, at) {
-            match lookup.statement_effective(v, &purpose_code) {
+            // A statement or notice takes effect on a London date, at the start of that day.
+            match lookup.statement_effective(v, &purpose_code).map(|e| london_day_start(e.date_naive())) {
                 None if purpose.is_some() => bad(
                     "statement_version",
                     "no statement with this version for this purpose (add it with `handover statement add`)".into(),
@@ -416,7 +435,7 @@ pub fn validate(
             }
         }
         if let (Some(v), Some(at)) = (&notice_version, at) {
-            match lookup.notice_effective(v) {
+            match lookup.notice_effective(v).map(|e| london_day_start(e.date_naive())) {
                 None => bad("notice_version", "no notice with this version (add it with `handover notice add`)".into()),
                 Some(eff) if at < eff => {
                     bad("notice_version", "the event is dated before this notice version took effect".into());

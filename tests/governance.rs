@@ -337,3 +337,98 @@ fn special_category_goes_only_on_a_consent_to_that_data() {
         "a relative's health never goes: {s:?}"
     );
 }
+
+/// Times that cannot be right are refused: an event more than a few minutes ahead of the clock
+/// (19 hours ahead was once accepted), a proxy's authority verified after the consent it
+/// supports. Statements take effect on London dates: a consent at 00:30 BST on the effective
+/// day is in force (it was once refused as "before this statement took effect").
+#[test]
+fn times_that_cannot_be_right_are_refused_and_effective_dates_are_london_dates() {
+    let env = TestEnv::with_texts();
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "C1",
+        "--name",
+        "Synthetic Clock",
+        "--email=clock@example.org",
+        "--adult-confirmed",
+        "yes",
+    ]);
+    let text = env.path().join("nl.txt");
+    std::fs::write(&text, "Our summer newsletter (synthetic text)\n").unwrap();
+    env.ok(&[
+        "statement",
+        "add",
+        "--version",
+        "NL-2026",
+        "--purpose",
+        "newsletter",
+        "--format",
+        "standard",
+        "--file",
+        text.to_str().unwrap(),
+        "--effective-from",
+        "2026-06-01",
+    ]);
+    let record = |at: &str, extra: &[&str]| {
+        let mut a = vec![
+            "consent",
+            "record",
+            "--person",
+            "C1",
+            "--purpose",
+            "newsletter",
+            "--controllers",
+            "brightwater-trust",
+            "--channels",
+            "email",
+            "--at",
+            at,
+            "--recorded-by",
+            "fac",
+            "--method",
+            "online_checkbox",
+            "--evidence-ref",
+            "EV",
+            "--statement-version",
+            "NL-2026",
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ];
+        a.extend(extra);
+        env.run(&a)
+    };
+    // The tests' clock stands at 2026-11-25T12:00:00Z.
+    let r = record("2026-11-26T07:00:00Z", &[]);
+    assert_eq!(r.code, 2, "19 hours ahead: {}", r.stdout);
+    assert!(r.stderr.contains("in the future"), "{}", r.stderr);
+    let r = record("2026-11-25T12:03:00Z", &[]);
+    assert_eq!(r.code, 0, "three minutes of clock skew is allowed: {}", r.stderr);
+    // 00:30 on 1 June in London is 23:30 UTC on 31 May.
+    let r = record("2026-05-31T23:30:00Z", &[]);
+    assert_eq!(r.code, 0, "in force from the start of the London day: {}", r.stderr);
+    let r = record("2026-05-31T22:30:00Z", &[]);
+    assert_eq!(r.code, 2, "an hour before, it was not: {}", r.stdout);
+    // A proxy's authority checked after the consent it supports.
+    let r = record(
+        "2026-07-01T10:00:00Z",
+        &[
+            "--given-by",
+            "lpa_attorney",
+            "--authority-kind",
+            "lpa_health_welfare",
+            "--authority-ref",
+            "LPA-1",
+            "--verified-by",
+            "fac",
+            "--verified-at",
+            "2026-07-02T10:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("must be verified before the consent"), "{}", r.stderr);
+}
