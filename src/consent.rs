@@ -228,10 +228,6 @@ fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-/// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
-/// for special-category purposes), R9 (proxy authority) and the register's catalogues.
-/// `person_adult` is whether the person is confirmed 18 or over; events more than
-/// [`CLOCK_SKEW_MINUTES`] after `now` are refused as future-dated.
 /// How far ahead of the clock an event may be dated (two computers' clocks seldom agree exactly).
 pub const CLOCK_SKEW_MINUTES: i64 = 5;
 
@@ -240,6 +236,24 @@ fn london_day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
     crate::transfer::rules::end_of_day_london(d.pred_opt().unwrap_or(d)) + chrono::Duration::seconds(1)
 }
 
+/// The time of an event: a timestamp with a zone, not ahead of the clock beyond the skew allowed.
+fn event_time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    match raw.trim() {
+        "" => Err("the time of the event is required".into()),
+        s => match parse_timestamp(s) {
+            None => Err("must be an ISO 8601 timestamp with time and zone, e.g. 2024-03-01T10:00:00Z".into()),
+            Some(t) if t > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) => {
+                Err("the event is dated in the future; record it when it has happened".into())
+            }
+            Some(t) => Ok(t),
+        },
+    }
+}
+
+/// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
+/// for special-category purposes), R9 (proxy authority) and the register's catalogues.
+/// `person_adult` is whether the person is confirmed 18 or over; events more than
+/// [`CLOCK_SKEW_MINUTES`] after `now` are refused as future-dated.
 pub fn validate(
     raw: &RawConsent,
     person_adult: bool,
@@ -291,23 +305,7 @@ pub fn validate(
             None => bad("channels", format!("unknown channel '{c}'; use {}", Channel::list())),
         }
     }
-    let at = match raw.at.trim() {
-        "" => {
-            bad("at", "the time of the event is required".into());
-            None
-        }
-        s => match parse_timestamp(s) {
-            None => {
-                bad("at", "must be an ISO 8601 timestamp with time and zone, e.g. 2024-03-01T10:00:00Z".into());
-                None
-            }
-            Some(t) if t > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) => {
-                bad("at", "the event is dated in the future; record it when it has happened".into());
-                None
-            }
-            Some(t) => Some(t),
-        },
-    };
+    let at = event_time(&raw.at, now).map_err(|why| bad("at", why)).ok();
     let recorded_by = raw.recorded_by.trim().to_string();
     if recorded_by.is_empty() {
         bad("recorded_by", "who recorded the event is required".into());
