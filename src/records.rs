@@ -269,7 +269,8 @@ pub fn apply_basis(
     if action_v.is_none() {
         p.push(("action", format!("use {}", BasisAction::list())));
     }
-    if catalogue::purpose(c, purpose.trim())?.is_none() {
+    let purpose_info = catalogue::purpose(c, purpose.trim())?;
+    if purpose_info.is_none() {
         p.push(("purpose", "unknown purpose code (see `handover purpose list`)".into()));
     }
     let cs = split_list(controllers);
@@ -289,6 +290,13 @@ pub fn apply_basis(
         }
     };
     if action_v == Some(BasisAction::Record) {
+        // PECR reg 22: marketing by email or text needs consent; no other basis will do.
+        if purpose_info.as_ref().is_some_and(|i| i.marketing) && basis_v.is_some() {
+            p.push((
+                "basis",
+                "this purpose is electronic marketing, which needs consent (PECR reg 22): record it with `consent record`".into(),
+            ));
+        }
         if basis_v.is_none() && basis.trim().is_empty() {
             p.push(("basis", "which lawful basis is required".into()));
         }

@@ -432,3 +432,54 @@ fn times_that_cannot_be_right_are_refused_and_effective_dates_are_london_dates()
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stderr.contains("must be verified before the consent"), "{}", r.stderr);
 }
+
+/// PECR reg 22: email marketing needs consent. Legitimate interests (or any basis but consent) for
+/// a marketing purpose is refused; for another purpose it stands.
+#[test]
+fn legitimate_interests_is_no_basis_for_email_marketing() {
+    let env = TestEnv::with_texts();
+    env.ok(&["person", "add", "--ref", "P1", "--name", "Synthetic Reader", "--email=p1@example.org"]);
+    let lia = env.path().join("lia.txt");
+    std::fs::write(&lia, "Legitimate interests assessment (synthetic)\n").unwrap();
+    env.ok(&[
+        "assessment",
+        "add",
+        "--kind",
+        "lia",
+        "--ref",
+        "LIA-9",
+        "--version",
+        "1",
+        "--approver",
+        "dpo",
+        "--file",
+        lia.to_str().unwrap(),
+    ]);
+    let record = |purpose: &str| {
+        env.run(&[
+            "basis",
+            "record",
+            "--person",
+            "P1",
+            "--purpose",
+            purpose,
+            "--controllers",
+            "brightwater-trust",
+            "--decided-by",
+            "dpo",
+            "--at",
+            "2026-02-01T10:00:00Z",
+            "--basis",
+            "legitimate_interests",
+            "--assessment-ref",
+            "LIA-9",
+        ])
+    };
+    for marketing in ["newsletter", "successor_newsletter"] {
+        let r = record(marketing);
+        assert_eq!(r.code, 2, "{marketing}: {}", r.stdout);
+        assert!(r.stderr.contains("PECR reg 22"), "{}", r.stderr);
+    }
+    let r = record("governance_contact");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
