@@ -6,6 +6,8 @@
 //!   are and the suppressed cells add up to at least `k` (secondary suppression), so that no
 //!   suppressed cell can be recovered from the total and the published cells;
 //! - displayed counts, the total included, rounded to the nearest 5;
+//! - suppressed cells published as one combined cell with no label: in a list of answers, the
+//!   label of a cell (say `asian_british *`) tells that someone gave that answer;
 //! - no table at all when the total is under `k` (a steering group of three gets none).
 //!
 //! `k` defaults to 10 and may not go below 5.
@@ -23,7 +25,8 @@ pub struct Cell {
     pub category: String,
     /// The count rounded to the nearest 5, or `None` when suppressed.
     pub count: Option<u32>,
-    /// Why it was suppressed: `primary` (under k) or `secondary` (protects another cell).
+    /// Suppressed: `combined`, the one cell standing for every suppressed category, whose labels
+    /// are not shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<&'static str>,
 }
@@ -91,23 +94,20 @@ pub fn protect(name: &str, counts: &[(String, u32)], k: u32) -> Table {
             withheld: Some("no safe publication: every cell would be recoverable".into()),
         };
     }
-    Table {
-        name: name.into(),
-        k,
-        rounding: 5,
-        total: Some(round5(total)),
-        cells: counts
-            .iter()
-            .zip(state)
-            .map(|((c, n), s)| Cell {
-                category: c.clone(),
-                count: if s.is_some() { None } else { Some(round5(*n)) },
-                suppressed: s,
-            })
-            .collect(),
-        withheld: None,
+    let mut cells: Vec<Cell> = counts
+        .iter()
+        .zip(&state)
+        .filter(|(_, s)| s.is_none())
+        .map(|((c, n), _)| Cell { category: c.clone(), count: Some(round5(*n)), suppressed: None })
+        .collect();
+    if supp_count > 0 {
+        cells.push(Cell { category: COMBINED.into(), count: None, suppressed: Some("combined") });
     }
+    Table { name: name.into(), k, rounding: 5, total: Some(round5(total)), cells, withheld: None }
 }
+
+/// The label of the combined cell of suppressed categories.
+pub const COMBINED: &str = "other (suppressed)";
 
 /// What an intruder can conclude about suppressed cell `i` from the published table alone
 /// (every published value is within 2 of the truth; counts are never negative): the smallest and
@@ -156,11 +156,12 @@ mod tests {
     }
 
     #[test]
-    fn one_small_cell_brings_a_second() {
+    fn one_small_cell_brings_a_second_and_neither_label_shows() {
         let t = protect("g", &[("a".into(), 40), ("b".into(), 3), ("c".into(), 25)], 10);
-        assert_eq!(t.cells[1].suppressed, Some("primary"));
-        assert_eq!(t.cells[2].suppressed, Some("secondary"));
-        assert_eq!(t.cells[0].count, Some(40));
+        assert_eq!(t.cells.len(), 2);
+        assert_eq!((t.cells[0].category.as_str(), t.cells[0].count), ("a", Some(40)));
+        assert_eq!((t.cells[1].category.as_str(), t.cells[1].suppressed), (COMBINED, Some("combined")));
+        assert!(t.cells.iter().all(|c| c.category != "b" && c.category != "c"));
     }
 
     proptest! {
@@ -171,16 +172,23 @@ mod tests {
             let cells: Vec<(String, u32)> = counts.iter().enumerate().map(|(i, n)| (format!("c{i}"), *n)).collect();
             let t = protect("t", &cells, k);
             if t.withheld.is_none() {
-                for (i, c) in t.cells.iter().enumerate() {
-                    match c.count {
-                        None => {
-                            let (lo, hi) = feasible_interval(&t, i).unwrap();
-                            prop_assert!(hi - lo + 1 >= i64::from(k), "cell {} interval {}..{} under k {}", i, lo, hi, k);
-                            prop_assert!(lo <= i64::from(counts[i]) && i64::from(counts[i]) <= hi);
-                        }
-                        Some(_) => prop_assert!(counts[i] >= k),
-                    }
-                    if let Some(n) = c.count { prop_assert_eq!(n % 5, 0); }
+                let published: Vec<&Cell> = t.cells.iter().filter(|c| c.count.is_some()).collect();
+                for c in &published {
+                    let i: usize = c.category[1..].parse().unwrap();
+                    prop_assert!(counts[i] >= k);
+                    prop_assert_eq!(c.count.unwrap() % 5, 0);
+                }
+                let hidden: u32 = counts.iter().enumerate()
+                    .filter(|(i, _)| !published.iter().any(|c| c.category == format!("c{i}")))
+                    .map(|(_, n)| n).sum();
+                if let Some(i) = t.cells.iter().position(|c| c.count.is_none()) {
+                    prop_assert_eq!(t.cells[i].category.as_str(), COMBINED);
+                    let (lo, hi) = feasible_interval(&t, i).unwrap();
+                    prop_assert!(lo <= i64::from(hidden) && i64::from(hidden) <= hi);
+                    // At least two categories hide in it, adding up to at least k.
+                    prop_assert!(cells.len() - published.len() >= 2 && hidden >= k);
+                } else {
+                    prop_assert_eq!(hidden, 0);
                 }
             }
         }
