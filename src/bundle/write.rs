@@ -110,7 +110,10 @@ fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
 fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
     let esc = crate::html::escape;
     let mut held = String::new();
-    for (reason, n) in &p.totals.register_by_reason {
+    // Only the reasons people were held back for: those who went are counted above.
+    for (reason, n) in
+        p.totals.register_by_reason.iter().filter(|(r, _)| !crate::transfer::rules::GOES.contains(&r.as_str()))
+    {
         let meaning = crate::transfer::rules::REASONS.iter().find(|(c, _)| c == reason).map_or("", |(_, m)| *m);
         held.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",

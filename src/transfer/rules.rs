@@ -33,6 +33,9 @@ use serde::Serialize;
 use crate::consent::{self, EventView, Status};
 use crate::model::ConsentAction;
 
+/// The reasons a decision gives when the output goes; every other reason holds it back.
+pub const GOES: &[&str] = &["consent_names_receiver", "legitimate_interests_notified"];
+
 /// Every reason code a decision can carry. Stable: scripts and reports rely on them.
 pub const REASONS: &[(&str, &str)] = &[
     ("consent_names_receiver", "a consent in force names the receiver"),
