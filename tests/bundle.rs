@@ -401,6 +401,11 @@ fn the_receiving_group_imports_the_bundle() {
     let art14 = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "art14_notice").unwrap();
     assert_eq!(art14["due"], "2026-12-25", "a month after the transfer");
     g(&["audit", "verify"]);
+    // Proxy consents the sender verified count as verified here too (the authority's reference
+    // stays with the sender; the record says so).
+    let proxy = &g(&["audit", "report", "--json"]).json()["data"]["proxy_consents"];
+    assert!(proxy["total"].as_u64().unwrap() > 0, "{proxy}");
+    assert_eq!(proxy["unverified"], 0, "{proxy}");
     // The group's register shows the transfer as received from the sender.
     let tl = g(&["transfer", "list", "--json"]).json();
     assert_eq!(

@@ -468,8 +468,10 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: 
             recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
             given_by: s(&e, "given_by").as_deref().and_then(GivenBy::parse).unwrap_or(GivenBy::SelfGiven),
             authority_kind: s(&e, "authority_kind").as_deref().and_then(AuthorityKind::parse),
-            authority_ref: None,
-            verified_by: None,
+            // The authority's reference never travels (it can identify the person); where the
+            // sender verified it, the record says who holds it, so it counts as verified here too.
+            authority_ref: s(&e, "verified_at").map(|_| format!("held by {} (not transferred)", m.from)),
+            verified_by: s(&e, "verified_at").map(|_| m.from.clone()),
             verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
             support_given: None,
             told_can_withdraw: e.get("told_can_withdraw").and_then(serde_json::Value::as_bool).unwrap_or(false),
