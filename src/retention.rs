@@ -6,7 +6,8 @@
 //! - `inactive_people` (24): a person with nothing in force — no consent granted to anyone, no
 //!   other lawful basis recorded without an objection, no current role — and no consent or basis
 //!   event, role or registration within the period is anonymised (identifying fields removed, as
-//!   erasure does, without putting them on the suppression list).
+//!   erasure does; a person who had opted out of marketing has their address's keyed hash put on
+//!   the suppression list first, as `opted_out`, so that the opt-out outlives the record).
 //! - `tombstones` (each tombstone's own expiry, set at erasure): the tombstone and its suppression
 //!   entry are deleted.
 //! - `closed_requests` (24): a closed rights request loses its link to the person and its channel.
@@ -205,9 +206,35 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     Ok(d)
 }
 
+/// Before a person is anonymised: if they opted out of marketing (their latest word on a
+/// marketing purpose is a withdrawal or refusal, or they objected to it), their address's keyed
+/// hash goes on the suppression list (`opted_out`), so that a later list import cannot bring them
+/// back to marketing once their name and address are gone.
+fn keep_opt_out(c: &Change<'_>, id: &str, marketing: &BTreeSet<String>) -> Result<()> {
+    let Some(person) = people::person(c, id)? else { return Ok(()) };
+    let Some(email) = person.email_norm.as_deref() else { return Ok(()) };
+    let events = evidence::consents(c, Some(id), None)?;
+    let withdrew = marketing.iter().any(|purpose| {
+        events
+            .iter()
+            .filter(|e| &e.purpose == purpose)
+            .max_by(|a, b| a.at.cmp(&b.at))
+            .is_some_and(|e| e.action == "withdraw" || e.action == "refuse")
+    });
+    let objected = evidence::bases(c, Some(id))?.iter().any(|b| b.action == "object" && marketing.contains(&b.purpose));
+    if withdrew || objected {
+        let hash = crate::register::suppression::keyed_hash(c, email)?;
+        crate::register::suppression::suppress(c, &hash, "opted_out", &fmt_ts(c.now), "retention")?;
+    }
+    Ok(())
+}
+
 /// Apply what is due, in the caller's transaction.
 pub fn apply(c: &Change<'_>, d: &Due) -> Result<()> {
+    let marketing: BTreeSet<String> =
+        catalogue::purposes(c)?.into_iter().filter(|p| p.marketing).map(|p| p.code).collect();
     for id in d.inactive_people.iter().chain(d.transfers.iter().flat_map(|t| t.anonymise.iter())) {
+        keep_opt_out(c, id, &marketing)?;
         people::strip_person(c, id, c.now)?;
     }
     for t in &d.transfers {

@@ -483,3 +483,64 @@ fn legitimate_interests_is_no_basis_for_email_marketing() {
     let r = record("governance_contact");
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// An opt-out outlives the record: a person who withdrew from the newsletter and is then
+/// anonymised by `retention run` has their address's keyed hash kept on the suppression list, so
+/// the same address added again cannot be given a marketing consent (it could before: the
+/// anonymised record was forgotten with its opt-out).
+#[test]
+fn an_anonymised_opt_out_stays_on_the_suppression_list() {
+    let env = TestEnv::with_texts();
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "O1",
+        "--name",
+        "Synthetic Optout",
+        "--email=optout@example.org",
+        "--joined-on",
+        "2020-01-01",
+    ]);
+    let consent = |person: &str, verb: &str, at: &str| {
+        let mut a = vec![
+            "consent",
+            verb,
+            "--person",
+            person,
+            "--purpose",
+            "newsletter",
+            "--at",
+            at,
+            "--recorded-by",
+            "fac",
+            "--channels",
+            "email",
+        ];
+        if verb == "record" {
+            a.extend([
+                "--controllers",
+                "brightwater-trust",
+                "--method",
+                "online_checkbox",
+                "--evidence-ref",
+                "EV",
+                "--statement-version",
+                "NL-2017",
+                "--notice-version",
+                "PN-2017",
+                "--told-can-withdraw",
+                "yes",
+            ]);
+        }
+        env.run(&a)
+    };
+    assert_eq!(consent("O1", "record", "2020-02-01T10:00:00Z").code, 0);
+    assert_eq!(consent("O1", "withdraw", "2021-01-01T10:00:00Z").code, 0);
+    let run = env.ok(&["retention", "run", "--json"]).json();
+    assert!(run["data"]["counts"]["inactive_people"].as_u64().unwrap() >= 1, "{run}");
+    env.ok(&["person", "add", "--ref", "O2", "--name", "Synthetic Again", "--email=optout@example.org"]);
+    let r = consent("O2", "record", "2026-11-20T10:00:00Z");
+    assert_eq!(r.code, 2, "the opt-out was forgotten: {}", r.stdout);
+    assert!(r.stderr.contains("suppression list (opted_out)"), "{}", r.stderr);
+}
