@@ -463,3 +463,36 @@ pub fn erase(c: &Change<'_>, p: &Person, reason: &str) -> Result<DateTime<Utc>> 
     crate::register::transfers::art19(c, &p.id, "erasure", c.now)?;
     Ok(expires)
 }
+
+/// Reminders for an account someone has paid for up to a date (hosting the charity keeps paying
+/// for a while after the handover, say): one 30 days before, to arrange who pays next, and one on
+/// the day. Returns the tasks made (none without a date).
+pub fn paid_until_tasks(c: &Change<'_>, a: &crate::register::accounts::Account) -> Result<Vec<crate::model::TaskId>> {
+    let Some(until) = a.paid_until.as_deref().and_then(crate::model::parse_date) else { return Ok(Vec::new()) };
+    let who = a.paid_by.as_deref().unwrap_or("its current payer");
+    let soon = until - chrono::Duration::days(30);
+    let mut made = Vec::new();
+    for (kind, due, title) in [
+        (
+            "account_paid_until_soon",
+            soon,
+            format!(
+                "The {} account {} is paid by {who} until {until}: arrange who pays from then, or move it",
+                a.service, a.url
+            ),
+        ),
+        ("account_paid_until", until, format!("The {} account {} is paid by {who} only until today", a.service, a.url)),
+    ] {
+        let t = crate::register::tasks::set_task(
+            c,
+            kind,
+            &a.id,
+            &title,
+            "an account that lapses takes the community's website or group with it",
+            &due.to_string(),
+            &fmt_ts(c.now),
+        )?;
+        made.push(t);
+    }
+    Ok(made)
+}

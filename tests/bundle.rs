@@ -398,6 +398,17 @@ fn the_receiving_group_imports_the_bundle() {
     let tasks = g(&["tasks", "list", "--json"]).json();
     let kinds: Vec<&str> = tasks["data"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"art14_notice") && kinds.contains(&"rotate_account"), "{kinds:?}");
+    // The charity pays the hosting until 2027-04-30: the group is reminded 30 days before and on the day.
+    let due = |kind: &str| {
+        tasks["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["kind"] == kind)
+            .map(|t| t["due"].as_str().unwrap().to_string())
+    };
+    assert_eq!(due("account_paid_until_soon").as_deref(), Some("2027-03-31"), "{kinds:?}");
+    assert_eq!(due("account_paid_until").as_deref(), Some("2027-04-30"), "{kinds:?}");
     let art14 = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "art14_notice").unwrap();
     assert_eq!(art14["due"], "2026-12-25", "a month after the transfer");
     g(&["audit", "verify"]);

@@ -623,6 +623,7 @@ fn accounts_to_rotate(
             now,
         )?;
         tasks.push(t);
+        tasks.extend(crate::records::paid_until_tasks(c, &acc)?);
     }
     Ok((accounts.len(), tasks))
 }

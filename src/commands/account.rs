@@ -101,6 +101,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             };
             reg.change(ctx.now, |c| {
                 accounts::insert_account(c, &a, &ct)?;
+                crate::records::paid_until_tasks(c, &a)?;
                 c.audit(
                     "account.add",
                     &a.id,
