@@ -68,3 +68,42 @@ pub fn record_incident(c: &Change<'_>, n: &NewIncident<'_>) -> Result<()> {
     }
     Ok(())
 }
+
+/// Update an incident: the decision about reporting it to the ICO (which closes the 72-hour task;
+/// only a decision does), who was told, notes, and closing it (only once the decision is made).
+pub fn update_incident(c: &Change<'_>, id: &str, u: &g::IncidentUpdate<'_>) -> Result<g::Incident> {
+    let inc = g::incidents(c)?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| crate::error::Error::NotFound { kind: "incident", id: id.to_string() })?;
+    if inc.closed_at.is_some() {
+        return Err(crate::error::Error::bad(
+            "ID",
+            format!("incident {id} is closed; record a new incident for anything new"),
+        ));
+    }
+    let ico = u.ico.unwrap_or(&inc.ico);
+    if ico == "reported" && u.ico_reported_at.is_none() && inc.ico_reported_at.is_none() {
+        return Err(crate::error::Error::bad("--reported-at", "say when it was reported to the ICO"));
+    }
+    if ico == "not_reported" && u.ico_reason.or(inc.ico_reason.as_deref()).is_none_or(|r| r.trim().is_empty()) {
+        return Err(crate::error::Error::bad(
+            "--reason",
+            "record why it was not reported (Art 33(5): every breach and every decision not to report is documented)",
+        ));
+    }
+    if u.closed_at.is_some() && ico == "undecided" {
+        return Err(crate::error::Error::bad(
+            "--close",
+            "decide first whether it is reported to the ICO (--ico reported or not_reported)",
+        ));
+    }
+    g::update_incident(c, id, u)?;
+    if ico != "undecided" {
+        tasks::finish_open(c, "breach_report", id, &fmt_ts(c.now), c.actor)?;
+    }
+    g::incidents(c)?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| crate::error::Error::NotFound { kind: "incident", id: id.to_string() })
+}

@@ -547,3 +547,61 @@ fn an_anonymised_opt_out_stays_on_the_suppression_list() {
     assert_eq!(r.code, 2, "the opt-out was forgotten: {}", r.stdout);
     assert!(r.stderr.contains("suppression list (opted_out)"), "{}", r.stderr);
 }
+
+/// An incident can be updated as its handling goes on: the decision about the ICO (which alone
+/// closes the 72-hour task; `tasks done` on it is refused), when it was reported, and closing it
+/// (only once decided). Once it was fixed at whatever `incident record` said.
+#[test]
+fn an_incident_is_updated_and_its_72_hour_task_closes_only_with_a_decision() {
+    let env = TestEnv::with_texts();
+    let r = env.ok(&[
+        "incident",
+        "record",
+        "--what",
+        "a list sent to the wrong group",
+        "--discovered",
+        "2026-11-24T09:00:00Z",
+        "--data",
+        "contact",
+        "--people",
+        "12",
+        "--ico",
+        "undecided",
+        "--json",
+    ]);
+    let id = r.json()["data"]["id"].as_str().unwrap().to_string();
+    let tasks = env.ok(&["tasks", "list", "--json"]).json();
+    let task = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "breach_report").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = env.run(&["tasks", "done", &task]);
+    assert_eq!(r.code, 2, "the task closes with the decision, not by hand: {}", r.stdout);
+    assert!(r.stderr.contains("incident update"), "{}", r.stderr);
+    let r = env.run(&["incident", "update", &id, "--close"]);
+    assert_eq!(r.code, 2, "closing before deciding: {}", r.stdout);
+    let r = env.run(&["incident", "update", &id, "--ico", "reported"]);
+    assert_eq!(r.code, 2, "reported needs when: {}", r.stdout);
+    let u = env
+        .ok(&[
+            "incident",
+            "update",
+            &id,
+            "--ico",
+            "reported",
+            "--reported-at",
+            "2026-11-25T10:00:00Z",
+            "--reason",
+            "ICO ref IC-0001",
+            "--json",
+        ])
+        .json();
+    assert_eq!(u["data"]["ico"], "reported");
+    assert_eq!(u["data"]["reported_in_time"], true);
+    let open = env.ok(&["tasks", "list", "--json"]).json();
+    assert!(open["data"].as_array().unwrap().iter().all(|t| t["kind"] != "breach_report"), "{open}");
+    let closed = env.ok(&["incident", "update", &id, "--people-told", "yes", "--close", "--json"]).json();
+    assert!(closed["data"]["closed_at"].is_string());
+    assert_eq!(env.run(&["incident", "update", &id, "--notes", "more"]).code, 2, "a closed incident stays closed");
+    env.ok(&["audit", "verify"]);
+}

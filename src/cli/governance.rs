@@ -247,6 +247,30 @@ pub enum IncidentCmd {
         #[arg(long)]
         notes: Option<String>,
     },
+    /// Update an incident: the decision about the ICO (it alone closes the 72-hour task), when it
+    /// was reported, who was told, notes; --close once its handling is over.
+    Update {
+        /// The incident's id.
+        id: String,
+        /// reported or not_reported.
+        #[arg(long, value_parser = ["reported", "not_reported"])]
+        ico: Option<String>,
+        /// When it was reported to the ICO.
+        #[arg(long, value_name = "TIME")]
+        reported_at: Option<String>,
+        /// Why it was not reported, or the ICO's reference and decision.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Whether the people affected were told: yes, no, not_needed.
+        #[arg(long, value_parser = ["yes", "no", "not_needed"])]
+        people_told: Option<String>,
+        /// Notes (replace the earlier notes).
+        #[arg(long)]
+        notes: Option<String>,
+        /// Close it: its handling is over.
+        #[arg(long)]
+        close: bool,
+    },
     /// List incidents (newest first), with the 72-hour mark.
     List,
 }

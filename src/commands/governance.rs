@@ -369,6 +369,45 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
             );
             Ok(Outcome::new("incident", inc, text))
         }
+        IncidentCmd::Update { id, ico, reported_at, reason, people_told, notes, close } => {
+            let reported = match &reported_at {
+                Some(r) => Some(parse_timestamp(r).ok_or_else(|| {
+                    Error::bad("--reported-at", format!("'{r}' is not a time: write it as 2026-11-25T09:30:00Z"))
+                })?),
+                None => None,
+            };
+            if reported.is_some_and(|r| r > ctx.now) {
+                return Err(Error::bad("--reported-at", "is in the future"));
+            }
+            let update = g::IncidentUpdate {
+                ico: ico.as_deref(),
+                ico_reported_at: reported,
+                ico_reason: reason.as_deref(),
+                people_told: people_told.as_deref(),
+                notes: notes.as_deref(),
+                closed_at: close.then_some(ctx.now),
+            };
+            let inc = reg.change(ctx.now, |c| {
+                let inc = casework::update_incident(c, &id, &update)?;
+                c.audit(
+                    "incident.update",
+                    &id,
+                    serde_json::json!({ "ico": inc.ico, "reported_in_time": inc.reported_in_time, "closed": close }),
+                )?;
+                Ok(inc)
+            })?;
+            let text = format!(
+                "incident {id}: ICO {}{}{}\n",
+                inc.ico,
+                match inc.reported_in_time {
+                    Some(true) => ", reported in time",
+                    Some(false) => ", reported LATE (record the reasons for the delay with the ICO report)",
+                    None => "",
+                },
+                if inc.closed_at.is_some() { "; closed" } else { "" }
+            );
+            Ok(Outcome::new("incident", inc, text))
+        }
         IncidentCmd::List => {
             let list = g::incidents(&reg)?;
             let rows: Vec<Vec<String>> = list

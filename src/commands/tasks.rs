@@ -90,6 +90,18 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
         }
         TasksCmd::Done { id } => {
             let newly = reg.change(ctx.now, |c| {
+                // The 72-hour task is closed by the decision it asks for, not by hand.
+                if let Some(t) = tasks::tasks(c, false)?.into_iter().find(|t| t.id == id.as_str())
+                    && t.kind == "breach_report"
+                {
+                    return Err(crate::error::Error::bad(
+                        "ID",
+                        format!(
+                            "this task closes when the decision is recorded: `handover incident update {} --ico reported --reported-at TIME` or `--ico not_reported --reason TEXT`",
+                            t.subject
+                        ),
+                    ));
+                }
                 let newly = tasks::finish_task(c, &id, &fmt_ts(c.now), c.actor)?;
                 if newly {
                     c.audit("tasks.done", &id, serde_json::json!({}))?;

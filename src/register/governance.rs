@@ -2,7 +2,7 @@
 //! assessments, and bank holidays added to the built-in table.
 
 use super::{Change, Db};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -257,12 +257,14 @@ pub struct Incident {
     pub people_told: Option<String>,
     pub notes: Option<String>,
     pub created_at: String,
+    /// When its handling was closed.
+    pub closed_at: Option<String>,
 }
 
 /// All incidents, newest first.
 pub fn incidents(conn: &Db) -> Result<Vec<Incident>> {
     let mut st = conn.prepare(
-        "SELECT id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at
+        "SELECT id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at, closed_at
          FROM incidents ORDER BY discovered_at DESC, id",
     )?;
     let rows = st.query_map([], |r| {
@@ -289,6 +291,7 @@ pub fn incidents(conn: &Db) -> Result<Vec<Incident>> {
             people_told: r.get(9)?,
             notes: r.get(10)?,
             created_at: r.get(11)?,
+            closed_at: r.get(12)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -390,6 +393,36 @@ pub struct NewIncident<'a> {
     pub ico_reason: Option<&'a str>,
     pub people_told: Option<&'a str>,
     pub notes: Option<&'a str>,
+}
+
+/// What an update to an incident sets (a field left `None` stays as it was).
+#[derive(Debug, Default)]
+pub struct IncidentUpdate<'a> {
+    pub ico: Option<&'a str>,
+    pub ico_reported_at: Option<DateTime<Utc>>,
+    pub ico_reason: Option<&'a str>,
+    pub people_told: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Update an incident.
+pub fn update_incident(c: &Change<'_>, id: &str, u: &IncidentUpdate<'_>) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE incidents SET ico = COALESCE(?2, ico), ico_reported_at = COALESCE(?3, ico_reported_at),
+            ico_reason = COALESCE(?4, ico_reason), people_told = COALESCE(?5, people_told),
+            notes = COALESCE(?6, notes), closed_at = COALESCE(?7, closed_at) WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        u.ico,
+        u.ico_reported_at.map(crate::model::fmt_ts),
+        u.ico_reason,
+        u.people_told,
+        u.notes,
+        u.closed_at.map(crate::model::fmt_ts)
+    ])?;
+    Ok(())
 }
 
 /// Record a new incident.
