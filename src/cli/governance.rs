@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use crate::model::date_arg;
 
@@ -234,18 +234,9 @@ pub enum IncidentCmd {
         /// reported, not_reported, or undecided (a task then falls due at the 72-hour mark).
         #[arg(long, value_parser = ["reported", "not_reported", "undecided"])]
         ico: String,
-        /// When it was reported to the ICO.
-        #[arg(long, value_name = "TIME")]
-        reported_at: Option<String>,
-        /// Why it was not reported (required with not_reported), or the ICO's reference.
-        #[arg(long)]
-        reason: Option<String>,
-        /// Whether the people affected were told: yes, no, not_needed.
-        #[arg(long, value_parser = ["yes", "no", "not_needed"])]
-        people_told: Option<String>,
-        /// Anything else.
-        #[arg(long)]
-        notes: Option<String>,
+        /// The report, who was told, notes.
+        #[command(flatten)]
+        follow: IncidentFollowUp,
     },
     /// Update an incident: the decision about the ICO (it alone closes the 72-hour task), when it
     /// was reported, who was told, notes; --close once its handling is over.
@@ -255,24 +246,33 @@ pub enum IncidentCmd {
         /// reported or not_reported.
         #[arg(long, value_parser = ["reported", "not_reported"])]
         ico: Option<String>,
-        /// When it was reported to the ICO.
-        #[arg(long, value_name = "TIME")]
-        reported_at: Option<String>,
-        /// Why it was not reported, or the ICO's reference and decision.
-        #[arg(long)]
-        reason: Option<String>,
-        /// Whether the people affected were told: yes, no, not_needed.
-        #[arg(long, value_parser = ["yes", "no", "not_needed"])]
-        people_told: Option<String>,
-        /// Notes (replace the earlier notes).
-        #[arg(long)]
-        notes: Option<String>,
+        /// The report, who was told, notes (replacing the earlier notes).
+        #[command(flatten)]
+        follow: IncidentFollowUp,
         /// Close it: its handling is over.
         #[arg(long)]
         close: bool,
     },
     /// List incidents (newest first), with the 72-hour mark.
     List,
+}
+
+/// What `incident record` and `incident update` both take: the report to the ICO, who was told,
+/// notes.
+#[derive(Debug, Args)]
+pub struct IncidentFollowUp {
+    /// When it was reported to the ICO.
+    #[arg(long, value_name = "TIME")]
+    pub reported_at: Option<String>,
+    /// Why it was not reported (required with not_reported), or the ICO's reference and decision.
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Whether the people affected were told: yes, no, not_needed.
+    #[arg(long, value_parser = ["yes", "no", "not_needed"])]
+    pub people_told: Option<String>,
+    /// Anything else.
+    #[arg(long)]
+    pub notes: Option<String>,
 }
 
 /// `retention ...`.

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, RequestCmd};
+use crate::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, IncidentFollowUp, RequestCmd};
 use crate::error::{Error, Result};
 use crate::model::{fmt_ts, new_id, parse_date, parse_timestamp};
 use crate::output::{Outcome, table};
@@ -298,10 +298,7 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
             data,
             people,
             ico,
-            reported_at,
-            reason,
-            people_told,
-            notes,
+            follow: IncidentFollowUp { reported_at, reason, people_told, notes },
         } => {
             let ts = |flag: &str, s: &str| {
                 parse_timestamp(s)
@@ -369,7 +366,12 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
             );
             Ok(Outcome::new("incident", inc, text))
         }
-        IncidentCmd::Update { id, ico, reported_at, reason, people_told, notes, close } => {
+        IncidentCmd::Update {
+            id,
+            ico,
+            follow: IncidentFollowUp { reported_at, reason, people_told, notes },
+            close,
+        } => {
             let reported = match &reported_at {
                 Some(r) => Some(parse_timestamp(r).ok_or_else(|| {
                     Error::bad("--reported-at", format!("'{r}' is not a time: write it as 2026-11-25T09:30:00Z"))
