@@ -654,6 +654,13 @@ fn main() {
             "2026-01-20",
             "Data protection impact assessment of the handover of the community to the KSCoP Steering Group: risks to people with learning disabilities and autism considered; mitigations: minimisation, encryption, redaction, aggregate statistics only.",
         ),
+        (
+            "dsa",
+            "DSA-2026-01",
+            "1",
+            "2026-01-25",
+            "Data sharing agreement between Brightwater Trust and the KSCoP Steering Group: what is shared (register entries, mailing list, documents, accounts), the lawful basis of each, security in transit (encrypted, signed bundle), the group's duties as a new controller (privacy notice within a month, rotating every password), and how withdrawals and erasures are passed on after the handover.",
+        ),
     ];
     let mut aindex = line(&["kind", "ref", "version", "approver", "approved_on", "file"]);
     for (kind, reference, version, approved, body) in assessments {

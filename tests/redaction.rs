@@ -104,7 +104,7 @@ fn the_docx_is_redacted_everywhere_and_keeps_its_formatting() {
 #[test]
 fn documents_need_review_and_changes_are_caught() {
     let (env, ids) = setup();
-    env.ok(&["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-1", "--dpia-ref", "DPIA-2026-01"]);
+    env.ok(&["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"]);
     let plan = || env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
     let p = plan();
     let codes: Vec<&str> =

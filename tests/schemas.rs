@@ -158,7 +158,7 @@ fn register_outputs_match_their_schemas() {
     let sar = env.path().join("sar.json").display().to_string();
     let commands: Vec<Vec<String>> = [
         vec!["controller", "list"],
-        vec!["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-1"],
+        vec!["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-2026-01"],
         vec!["purpose", "list"],
         vec!["person", "list"],
         vec!["person", "show", "M0002"],

@@ -304,8 +304,9 @@ pub enum RetentionCmd {
 pub enum AssessmentCmd {
     /// Register an assessment document (its SHA-256 is kept).
     Add {
-        /// lia (legitimate interests), dpia (impact assessment) or apd (appropriate policy document).
-        #[arg(long, value_parser = ["lia", "dpia", "apd"])]
+        /// lia (legitimate interests), dpia (impact assessment), apd (appropriate policy document) or
+        /// dsa (data sharing agreement).
+        #[arg(long, value_parser = ["lia", "dpia", "apd", "dsa"])]
         kind: String,
         /// Its reference, as cited (e.g. LIA-2026-02).
         #[arg(long = "ref")]

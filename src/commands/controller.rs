@@ -28,17 +28,25 @@ fn apply(c: &mut Controller, f: ControllerFields) -> Vec<&'static str> {
 }
 
 /// Run a controller subcommand.
-/// A cited DPIA must be in the assessments register.
-fn check_dpia(conn: &crate::register::Db, c: &Controller) -> Result<()> {
-    match &c.dpia_ref {
-        Some(r) if !crate::register::governance::assessment_exists(conn, r)? => Err(Error::bad(
-            "--dpia-ref",
-            format!(
-                "{r} is not in the assessments register: add it first with `handover assessment add --kind dpia --ref {r} ...`"
-            ),
-        )),
-        _ => Ok(()),
+/// A cited DPIA and data sharing agreement must be in the assessments register, each of its own
+/// kind ("TBC", or an LIA cited as the DPIA, were once accepted).
+fn check_refs(conn: &crate::register::Db, c: &Controller) -> Result<()> {
+    for (flag, kind, r) in [("--dpia-ref", "dpia", &c.dpia_ref), ("--dsa-ref", "dsa", &c.dsa_ref)] {
+        let Some(r) = r else { continue };
+        let kinds = crate::register::governance::assessment_kinds(conn, r)?;
+        if !kinds.iter().any(|k| k == kind) {
+            let why = if kinds.is_empty() {
+                format!("{r} is not in the assessments register")
+            } else {
+                format!("{r} is registered as {}, not as {kind}", kinds.join(", "))
+            };
+            return Err(Error::bad(
+                flag,
+                format!("{why}: add it first with `handover assessment add --kind {kind} --ref {r} ...`"),
+            ));
+        }
     }
+    Ok(())
 }
 
 pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
@@ -66,7 +74,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 created_at: fmt_ts(ctx.now),
             };
             apply(&mut c, fields);
-            check_dpia(&reg, &c)?;
+            check_refs(&reg, &c)?;
             reg.change(ctx.now, |t| {
                 catalogue::insert_controller(t, &c)?;
                 t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
@@ -107,8 +115,8 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             if changed.is_empty() {
                 return Ok(Outcome::new("controller", c, format!("controller {slug}: nothing to change\n")));
             }
-            if changed.contains(&"dpia_ref") {
-                check_dpia(&reg, &c)?;
+            if changed.contains(&"dpia_ref") || changed.contains(&"dsa_ref") {
+                check_refs(&reg, &c)?;
             }
             reg.change(ctx.now, |t| {
                 catalogue::update_controller(t, &c)?;

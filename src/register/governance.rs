@@ -331,6 +331,13 @@ pub fn assessments(conn: &Db) -> Result<Vec<Assessment>> {
 }
 
 /// Whether an assessment reference is registered (any version).
+/// The kinds of the assessments registered under a reference (one per version registered).
+pub fn assessment_kinds(conn: &Db, reference: &str) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached("SELECT DISTINCT kind FROM assessments WHERE ref = ?1")?;
+    Ok(st.query_map([reference], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether an assessment with this reference is registered.
 pub fn assessment_exists(conn: &Db, reference: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM assessments WHERE ref = ?1", [reference], |_| Ok(())).optional()?.is_some())
 }
