@@ -327,6 +327,20 @@ pub fn apply_basis(
     if at.is_none() {
         p.push(("decided_at", "must be an ISO 8601 timestamp with time and zone".into()));
     }
+    // The balancing test comes before the decision that rests on it.
+    if basis_v == Some(Basis::LegitimateInterests)
+        && let Some(at) = at
+        && let Some(approved) = crate::register::governance::assessment_approved_on(c, assessment_ref.trim())?
+        && approved.as_str() > at.date_naive().to_string().as_str()
+    {
+        p.push((
+            "assessment_ref",
+            format!(
+                "{} was approved on {approved}, after this decision: an LIA comes before the decision it supports",
+                assessment_ref.trim()
+            ),
+        ));
+    }
     if !p.is_empty() {
         return Ok(Err(p));
     }

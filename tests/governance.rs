@@ -142,7 +142,7 @@ fn complaints_incidents_and_assessments() {
             "--decided-by",
             "dp",
             "--at",
-            "2026-11-01T10:00:00Z",
+            "2026-11-25T11:00:00Z",
         ])
     };
     let r = cite("LIA-NOPE");
@@ -455,6 +455,8 @@ fn legitimate_interests_is_no_basis_for_email_marketing() {
         "1",
         "--approver",
         "dpo",
+        "--approved-on",
+        "2026-01-01",
         "--file",
         lia.to_str().unwrap(),
     ]);
@@ -485,6 +487,45 @@ fn legitimate_interests_is_no_basis_for_email_marketing() {
     }
     let r = record("governance_contact");
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // An LIA approved after the decision that cites it is refused.
+    let late = env.path().join("late.txt");
+    std::fs::write(&late, "A later LIA (synthetic)\n").unwrap();
+    env.ok(&[
+        "assessment",
+        "add",
+        "--kind",
+        "lia",
+        "--ref",
+        "LIA-LATE",
+        "--version",
+        "1",
+        "--approver",
+        "dpo",
+        "--approved-on",
+        "2026-03-01",
+        "--file",
+        late.to_str().unwrap(),
+    ]);
+    let r = env.run(&[
+        "basis",
+        "record",
+        "--person",
+        "P1",
+        "--purpose",
+        "governance_contact",
+        "--controllers",
+        "brightwater-trust",
+        "--decided-by",
+        "dpo",
+        "--at",
+        "2026-02-01T10:00:00Z",
+        "--basis",
+        "legitimate_interests",
+        "--assessment-ref",
+        "LIA-LATE",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("after this decision"), "{}", r.stderr);
 }
 
 /// An opt-out outlives the record: a person who withdrew from the newsletter and is then

@@ -337,6 +337,15 @@ pub fn assessment_kinds(conn: &Db, reference: &str) -> Result<Vec<String>> {
     Ok(st.query_map([reference], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The day an assessment was first approved (its earliest registered version), if registered.
+pub fn assessment_approved_on(conn: &Db, reference: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT MIN(approved_on) FROM assessments WHERE ref = ?1")?
+        .query_row([reference], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 /// Whether an assessment with this reference is registered.
 pub fn assessment_exists(conn: &Db, reference: &str) -> Result<bool> {
     Ok(conn.query_row("SELECT 1 FROM assessments WHERE ref = ?1", [reference], |_| Ok(())).optional()?.is_some())
