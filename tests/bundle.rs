@@ -152,6 +152,18 @@ fn a_bundle_opens_in_the_outside_tools() {
             .arg(root().join(format!("schemas/bundle/{schema}.schema.json")))
             .args(&files));
     }
+    // Only consent and basis events that concern the group go: naming it, or a no naming nobody.
+    for file in ["data/register/consent-events.jsonl", "data/register/bases.jsonl"] {
+        for line in std::fs::read_to_string(bag.join(file)).unwrap().lines() {
+            let e: serde_json::Value = serde_json::from_str(line).unwrap();
+            let cs = e["controllers"].as_array().unwrap();
+            let yes = e["action"] == "grant" || e["action"] == "record";
+            assert!(
+                cs.iter().any(|c| c == "kscop-steering-group") || (!yes && cs.is_empty()),
+                "{file} carries an event that is not the group's business: {e}"
+            );
+        }
+    }
     // The letter's "held back" table lists only reasons for holding back.
     let letter = std::fs::read_to_string(bag.join("data/HANDOVER-LETTER.html")).unwrap();
     let held = letter.split("What was held back").nth(1).unwrap().split("</table>").next().unwrap();

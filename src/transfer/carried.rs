@@ -65,9 +65,16 @@ pub struct Carried {
 pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let included: HashSet<&str> =
         plan.people.iter().filter(|x| x.register.decision.included).map(|x| x.id.as_str()).collect();
+    // Only what concerns the receiver goes: events and bases naming it, and withdrawals,
+    // refusals, objections and restrictions naming nobody (they bind every controller). The
+    // charity's own photos or diversity consents, with their special categories, stay.
+    let receiver = plan.receiver.slug.as_str();
+    let concerns = |controllers: &[String], yes: bool| {
+        controllers.iter().any(|c| c == receiver) || (!yes && controllers.is_empty())
+    };
     let consent_events = evidence::consents(db, None, None)?
         .into_iter()
-        .filter(|c| included.contains(c.person_id.as_str()))
+        .filter(|c| included.contains(c.person_id.as_str()) && concerns(&c.controllers, c.action == "grant"))
         .map(|c| {
             serde_json::json!({
                 "id": c.id, "person_id": c.person_id, "purpose": c.purpose, "action": c.action, "controllers": c.controllers,
@@ -78,7 +85,10 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
             })
         })
         .collect();
-    let bases = evidence::bases(db, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
+    let bases = evidence::bases(db, None)?
+        .into_iter()
+        .filter(|b| included.contains(b.person_id.as_str()) && concerns(&b.controllers, b.action == "record"))
+        .collect();
     let mut mailing_list = Vec::new();
     for pp in plan.people.iter().filter(|x| x.mailing_list.decision.included) {
         let person = people::person_required(db, &pp.id)?;
