@@ -14,9 +14,10 @@
 //! - `closed_complaints` (24): a closed complaint loses its link to the person and its summary.
 //!
 //! And the sender's wind-down after a completed transfer (`transfer close --delete-after`): on
-//! that date, the people who went in it are anonymised unless a recorded legal basis of the
-//! sender's own still requires their details (a `legal_obligation` basis naming the sender, recorded
-//! with `basis record`, e.g. gift-aid or safeguarding records it must keep).
+//! that date, the people who went in it are anonymised unless the sender still has a live
+//! relationship of its own with them: a `legal_obligation` basis naming it (gift-aid or
+//! safeguarding records it must keep), another basis of its own not objected to since, or a
+//! consent in force naming it, for a purpose other than the transfer's own.
 //!
 //! The audit log, consent and request events and incidents are kept: they hold no more than ids
 //! and are the evidence of lawful processing (Art 5(2)); a person's evidence references are removed
@@ -123,13 +124,36 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
     // Wind-downs first: their people are not counted again as inactive.
     let mut wound: BTreeSet<PersonId> = BTreeSet::new();
     let closing = rq::wind_downs_due(conn, &today)?;
+    // The sender keeps its own live relationships: a legal obligation, another basis of its own
+    // not objected to, or a consent in force naming it, for a purpose of its own (not the
+    // transfer's own purposes).
+    let transfer_purposes = ["disclose_to_successor", "successor_newsletter"];
+    let refresh: BTreeMap<String, Option<u32>> =
+        catalogue::purposes(conn)?.into_iter().map(|p| (p.code, p.refresh_months)).collect();
     let keeps = |pid: &str| {
-        bases.iter().any(|b| {
+        let own_purpose = |purpose: &str| !transfer_purposes.contains(&purpose);
+        let basis = bases.iter().any(|b| {
             b.person_id == pid
                 && b.action == "record"
                 && b.controllers.contains(&own.slug)
-                && b.basis.as_deref() == Some("legal_obligation")
-        })
+                && own_purpose(&b.purpose)
+                && (b.basis.as_deref() == Some("legal_obligation")
+                    || !bases.iter().any(|o| {
+                        o.person_id == pid
+                            && o.action == "object"
+                            && o.purpose == b.purpose
+                            && o.decided_at > b.decided_at
+                    }))
+        });
+        let consent = refresh.iter().filter(|(code, _)| own_purpose(code)).any(|(code, months)| {
+            let views: Vec<_> = consents
+                .iter()
+                .filter(|c| c.person_id == pid && &c.purpose == code)
+                .filter_map(evidence::StoredConsent::view)
+                .collect();
+            crate::consent::status(&views, &own.slug, *months, now) == Status::Granted
+        });
+        basis || consent
     };
     for (tid, after) in closing {
         let ids = rq::transfer_people_present(conn, &tid)?;
