@@ -379,6 +379,7 @@ fn verify_names_the_first_failing_layer() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines, reason = "one bundle followed from import to the sender's wind-down")]
 fn the_receiving_group_imports_the_bundle() {
     let (env, demo) = ready();
     let r = create(&env, &demo, "out");
