@@ -164,6 +164,12 @@ fn a_bundle_opens_in_the_outside_tools() {
             );
         }
     }
+    // A person who went can see who has their details now (Art 15(1)(c)).
+    let reg = demo.join("handover.db").display().to_string();
+    let sar = env.ok(&["--register", &reg, "person", "export", "M0001", "--json"]).json();
+    let to: Vec<&str> =
+        sar["data"]["recipients"].as_array().unwrap().iter().filter_map(|r| r["controller"].as_str()).collect();
+    assert!(to.contains(&"kscop-steering-group"), "{to:?}");
     // The letter's "held back" table lists only reasons for holding back.
     let letter = std::fs::read_to_string(bag.join("data/HANDOVER-LETTER.html")).unwrap();
     let held = letter.split("What was held back").nth(1).unwrap().split("</table>").next().unwrap();

@@ -88,6 +88,15 @@ fn subject_access_export_holds_everything() {
     let text = env.ok(&["person", "export", "M0002"]).stdout;
     assert!(text.starts_with("What Brightwater Trust holds about you"));
     assert!(text.contains("Your rights"));
+    // Art 15(1): how long things are kept, that no automated decision is made about them, and
+    // the texts they were shown.
+    assert!(!d["retention"].as_array().unwrap().is_empty());
+    assert!(d["automated_decisions"].as_str().unwrap().contains("Art 22"));
+    let texts = d["texts_shown"].as_array().unwrap();
+    assert!(texts.iter().any(|t| t["kind"] == "statement" && !t["text"].as_str().unwrap().is_empty()), "{texts:?}");
+    for heading in ["How long we keep things", "Automated decisions", "What you were told"] {
+        assert!(text.contains(heading), "the letter leaves out {heading}");
+    }
     // The letter names every detail held, the ones a person rarely thinks of too (Art 15).
     for label in ["Jurisdiction:", "Adult confirmed:", "Source:", "Joined on:", "Notes:"] {
         assert!(text.contains(label), "the letter leaves out {label}\n{text}");

@@ -461,13 +461,45 @@ pub struct SubjectAccess {
     pub suppressed: Option<String>,
     pub sources: Vec<String>,
     pub recipients: Vec<serde_json::Value>,
+    /// How long each kind of record is kept (months; 0: not deleted by age).
+    pub retention: Vec<serde_json::Value>,
+    /// Automated decision-making (Art 22).
+    pub automated_decisions: &'static str,
+    /// The statements and notices the person was shown, with their texts.
+    pub texts_shown: Vec<serde_json::Value>,
     pub rights: Vec<&'static str>,
+}
+
+/// The statements the person's consents cite and the notices sent to them, each with its text.
+fn texts_shown(conn: &Register, events: &[evidence::StoredConsent], person_id: &str) -> Result<Vec<serde_json::Value>> {
+    let mut wanted: Vec<(&str, String)> = Vec::new();
+    for e in events {
+        if let Some(v) = &e.statement_version {
+            wanted.push(("statement", v.clone()));
+        }
+        if let Some(v) = &e.notice_version {
+            wanted.push(("notice", v.clone()));
+        }
+    }
+    for n in evidence::notices_sent(conn, Some(person_id))? {
+        wanted.push(("notice", n.notice_version.clone()));
+    }
+    wanted.sort();
+    wanted.dedup();
+    let mut out = Vec::new();
+    for (kind, version) in wanted {
+        for (format, sha256, text) in catalogue::text_bodies(conn, kind, &version)? {
+            out.push(serde_json::json!({ "kind": kind, "version": version, "format": format, "sha256": sha256, "text": text }));
+        }
+    }
+    Ok(out)
 }
 
 fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<SubjectAccess> {
     let conn = &reg;
     let view = show(reg, p, now)?;
     let events = evidence::consents(conn, Some(&p.id), None)?;
+    let texts = texts_shown(conn, &events, &p.id)?;
     let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
     let bases = evidence::bases(conn, Some(&p.id))?;
     used.extend(bases.iter().map(|b| b.purpose.clone()));
@@ -494,7 +526,19 @@ fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>
             .collect(),
         suppressed: view.suppressed,
         sources,
-        recipients: Vec::new(),
+        recipients: crate::register::transfers::person_transfers(conn, &p.id)?
+            .into_iter()
+            .map(|(id, slug, name, at)| {
+                serde_json::json!({ "transfer": id, "controller": slug, "name": name, "date": &at[..10.min(at.len())],
+                    "what": "your register entry: the details its purpose carries, your roles and consent history" })
+            })
+            .collect(),
+        retention: crate::retention::policy(conn)?
+            .into_iter()
+            .map(|(kind, months)| serde_json::json!({ "kind": kind, "months": months }))
+            .collect(),
+        automated_decisions: "No decision with legal or similarly significant effect on you is made by automated means (Art 22). The transfer rules decide what may be passed on; a person checks and approves every transfer.",
+        texts_shown: texts,
         rights: vec![
             "access (Art 15)",
             "rectification (Art 16)",
@@ -571,7 +615,35 @@ fn export_text(x: &SubjectAccess) -> String {
             s.push_str(&format!("  {}: {}\n", d["category"].as_str().unwrap_or(""), d["value"].as_str().unwrap_or("")));
         }
     }
-    s.push_str("\nWho else has your details\n  nobody else\n");
+    s.push_str("\nWho else has your details\n");
+    if x.recipients.is_empty() {
+        s.push_str("  nobody else\n");
+    }
+    for r in &x.recipients {
+        let f = |k: &str| r[k].as_str().unwrap_or("").to_string();
+        s.push_str(&format!("  {} ({}), on {}: {}\n", f("name"), f("controller"), f("date"), f("what")));
+    }
+    s.push_str("\nHow long we keep things\n");
+    for r in &x.retention {
+        let months = r["months"].as_u64().unwrap_or(0);
+        let kind = r["kind"].as_str().unwrap_or("").replace('_', " ");
+        if months == 0 {
+            s.push_str(&format!("  {kind}: until you ask us to erase it, or as the law requires\n"));
+        } else {
+            s.push_str(&format!("  {kind}: {months} months\n"));
+        }
+    }
+    s.push_str(&format!("\nAutomated decisions\n  {}\n", x.automated_decisions));
+    if !x.texts_shown.is_empty() {
+        s.push_str("\nWhat you were told (the statements and notices you were shown)\n");
+        for t in &x.texts_shown {
+            let f = |k: &str| t[k].as_str().unwrap_or("").to_string();
+            s.push_str(&format!("  {} {} ({}):\n", f("kind"), f("version"), f("format")));
+            for line in f("text").lines() {
+                s.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
     s.push_str("\nYour rights\n");
     for r in &x.rights {
         s.push_str(&format!("  {r}\n"));

@@ -299,6 +299,15 @@ pub fn text_exists(conn: &Db, kind: &str, version: &str, format: &str) -> Result
         .is_some())
 }
 
+/// The text of a statement (`kind` = "statement") or notice version, in each format it has:
+/// (format, SHA-256, text).
+pub fn text_bodies(conn: &Db, kind: &str, version: &str) -> Result<Vec<(String, String, String)>> {
+    let table = if kind == "statement" { "statements" } else { "notices" };
+    let mut st =
+        conn.prepare_cached(&format!("SELECT format, sha256, body FROM {table} WHERE version = ?1 ORDER BY format"))?;
+    Ok(st.query_map([version], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every statement (`kind` = "statement") or notice version.
 pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
     let sql = if kind == "statement" {

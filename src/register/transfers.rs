@@ -201,3 +201,15 @@ pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>)
     }
     Ok(n)
 }
+
+/// The transfers that carried a person: (transfer id, receiving controller's slug and name, when).
+pub fn person_transfers(conn: &Db, person_id: &str) -> Result<Vec<(String, String, String, String)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT t.id, t.controller, COALESCE(c.name, t.controller), t.created_at FROM transfer_people tp
+         JOIN transfers t ON t.id = tp.transfer_id LEFT JOIN controllers c ON c.slug = t.controller
+         WHERE tp.person_id = ?1 ORDER BY t.created_at",
+    )?;
+    Ok(st
+        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
