@@ -324,6 +324,10 @@ id_type!(
     EventId = "con"
 );
 
+/// The steps that rotate an account handed over (R18): password, recovery email and phone,
+/// two-factor, outgoing admins removed. An account is rotated when all four are recorded.
+pub const ROTATION_STEPS: &[&str] = &["password", "recovery", "2fa", "admins"];
+
 /// Normalise an email for matching: trimmed and lower-cased; the local part in Unicode NFC; the
 /// domain as IDNA (UTS #46) maps it: compatibility forms folded (fullwidth `ｅｘａｍｐｌｅ` is
 /// `example`), ideographic full stops read as dots, ignorable characters (soft hyphen, zero-width)

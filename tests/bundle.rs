@@ -565,6 +565,42 @@ fn the_receiving_group_imports_the_bundle() {
     ]);
     assert_eq!(early.code, 2);
     assert!(early.stderr.contains("still to rotate"), "{}", early.stderr);
+    // Closing the rotation task by hand is not evidence: refused.
+    let tasks = g(&["tasks", "list", "--json"]).json();
+    let rot = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "rotate_account").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_hand = env.run(&["--register", "g/register.db", "tasks", "done", &rot]);
+    assert_eq!(by_hand.code, 2, "{}", by_hand.stdout);
+    assert!(by_hand.stderr.contains("rotate-done"), "{}", by_hand.stderr);
+    // A statement signed by the group's key that shows no rotations is refused by the sender.
+    let forged = env.path().join(format!("{bundle_id}.complete.json"));
+    std::fs::write(
+        &forged,
+        serde_json::to_vec_pretty(&serde_json::json!({
+            "format": "handover-rotation-statement", "format_version": 1, "bundle_id": bundle_id,
+            "from": "brightwater-trust", "to": "kscop-steering-group", "completed_at": "2026-11-25T12:00:00Z",
+            "signer_key_id": "0000000000000000", "accounts": [{ "id": acc, "service": "wordpress", "rotations": [] }],
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    env.ok(&["keys", "sign", forged.to_str().unwrap(), "--sign-key", "group/group-minisign.key"]);
+    let empty = env.run(&[
+        "--register",
+        &sender,
+        "transfer",
+        "confirm",
+        "--statement",
+        forged.to_str().unwrap(),
+        "--signer",
+        &group_pub,
+    ]);
+    assert_eq!(empty.code, 1, "{}{}", empty.stdout, empty.stderr);
+    assert!(empty.stderr.contains("does not show account"), "{}", empty.stderr);
+    std::fs::remove_file(&forged).unwrap();
+    std::fs::remove_file(format!("{}.minisig", forged.display())).unwrap();
     for what in ["password", "recovery", "2fa", "admins"] {
         g(&["account", "rotate-done", &acc, "--what", what]);
     }

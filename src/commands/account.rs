@@ -15,7 +15,7 @@ use crate::register::accounts::Account;
 use crate::register::{accounts, tasks};
 
 /// The rotation steps a handed-over account needs (R18).
-pub const ROTATION_STEPS: &[&str] = &["password", "recovery", "2fa", "admins"];
+pub use crate::model::ROTATION_STEPS;
 
 fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
     if let Some(path) = file {

@@ -92,6 +92,17 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
             let newly = reg.change(ctx.now, |c| {
                 // The 72-hour task is closed by the decision it asks for, not by hand.
                 if let Some(t) = tasks::tasks(c, false)?.into_iter().find(|t| t.id == id.as_str())
+                    && t.kind == "rotate_account"
+                {
+                    return Err(crate::error::Error::bad(
+                        "ID",
+                        format!(
+                            "this task closes when every rotation step is recorded: `handover account rotate-done {} --what password|recovery|2fa|admins`",
+                            t.subject
+                        ),
+                    ));
+                }
+                if let Some(t) = tasks::tasks(c, false)?.into_iter().find(|t| t.id == id.as_str())
                     && t.kind == "breach_report"
                 {
                     return Err(crate::error::Error::bad(

@@ -418,18 +418,26 @@ fn complete(
     if imports::import_seen(conn, bundle)?.is_none() {
         return Err(Error::NotFound { kind: "imported bundle", id: bundle.to_string() });
     }
-    let open: Vec<String> = crate::register::tasks::tasks(conn, false)?
+    // Every account is rotated when each of its steps is recorded: a rotation task closed by
+    // hand is not evidence.
+    let open: Vec<String> = crate::register::accounts::accounts(conn)?
         .into_iter()
-        .filter(|t| t.kind == "rotate_account")
-        .map(|t| t.subject)
+        .filter_map(|a| {
+            let missing: Vec<&str> = crate::model::ROTATION_STEPS
+                .iter()
+                .copied()
+                .filter(|s| !a.rotations.iter().any(|r| r.what == *s))
+                .collect();
+            (!missing.is_empty()).then(|| format!("{} ({})", a.id, missing.join(", ")))
+        })
         .collect();
     if !open.is_empty() {
         return Err(Error::bad(
             "--bundle",
             format!(
-                "{} account(s) still to rotate ({}): record each step with `handover account rotate-done`",
+                "{} account(s) still to rotate: {}: record each step with `handover account rotate-done`",
                 open.len(),
-                open.join(", ")
+                open.join("; ")
             ),
         ));
     }

@@ -63,5 +63,24 @@ pub fn check_statement(db: &Db, path: &Path, signer: &str) -> Result<(Transfer, 
         return Err(refused("this is not a rotation statement"));
     }
     let t = sent_transfer(db, &r, "statement")?;
+    // The statement must show the evidence: every account the bundle carried, each with every
+    // rotation step recorded (a statement with "rotations": [] was once accepted).
+    let accounts = r["accounts"].as_array().map_or(&[][..], Vec::as_slice);
+    let carried = t.counts["accounts"].as_u64().unwrap_or(0);
+    if (accounts.len() as u64) < carried {
+        return Err(refused(format!("the statement lists {} of the {carried} account(s) handed over", accounts.len())));
+    }
+    for a in accounts {
+        let done: Vec<&str> =
+            a["rotations"].as_array().into_iter().flatten().filter_map(|x| x["what"].as_str()).collect();
+        let missing: Vec<&str> = crate::model::ROTATION_STEPS.iter().copied().filter(|s| !done.contains(s)).collect();
+        if !missing.is_empty() {
+            return Err(refused(format!(
+                "the statement does not show account {} rotated: no record of {}",
+                a["id"].as_str().unwrap_or("?"),
+                missing.join(", ")
+            )));
+        }
+    }
     Ok((t, r))
 }
