@@ -207,3 +207,36 @@ fn formats_the_tool_cannot_redact_need_a_reviewed_copy_when_special() {
     assert_eq!(d["included"], true);
     let _: PathBuf = PathBuf::from(copy);
 }
+
+/// A document classified as holding no personal data is scanned all the same: one that mentions
+/// people blocks the bundle until it is reviewed after redaction (or reclassified); one that
+/// mentions nobody goes as it is.
+#[test]
+fn a_document_classified_none_is_scanned_too() {
+    let (env, _) = setup();
+    let fx = fixtures().join("redaction");
+    let docs = env.path().join("docs");
+    let plain = docs.join("plain.txt");
+    std::fs::write(&plain, "The hub meets on Tuesdays at the library.\n").unwrap();
+    let mislabelled = docs.join("mislabelled.txt");
+    std::fs::copy(fx.join("minutes.txt"), &mislabelled).unwrap();
+    let add = |p: &std::path::Path| {
+        env.ok(&["document", "add", p.to_str().unwrap(), "--classification", "none", "--json"]).json()["data"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (plain_id, bad_id) = (add(&plain), add(&mislabelled));
+    let plan = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let blockers: Vec<(String, String)> = plan["data"]["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["code"].as_str().unwrap().to_string(), b["subject"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(blockers.contains(&("document_mentions_people".to_string(), bad_id.clone())), "{blockers:?}");
+    assert!(!blockers.iter().any(|(_, s)| s == &plain_id), "{blockers:?}");
+    let doc = |id: &str| plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap().clone();
+    assert_eq!(doc(&plain_id)["included"], true);
+    assert_eq!(doc(&bad_id)["included"], false);
+}

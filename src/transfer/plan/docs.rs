@@ -118,7 +118,7 @@ pub(super) fn document_plan(
     };
     // Deferred: a file of the registered size stands for the registered digest here; the caller
     // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.
-    let deferred = defer && !(redactable(&d.format) && d.classification != "none");
+    let deferred = defer && !redactable(&d.format);
     let sha = if deferred {
         std::fs::metadata(&d.path)
             .ok()
@@ -144,12 +144,33 @@ pub(super) fn document_plan(
         );
         return Ok(plan);
     }
-    if d.classification == "none" {
-        plan.included = true;
-        plan.state = DocumentState::AsIs;
-        return Ok(plan);
-    }
     let review = documents::latest_review(conn, &d.id, receiver)?;
+    if d.classification == "none" {
+        // Classified as holding no personal data: scanned all the same. A finding makes it a
+        // document to review like a personal one (or to reclassify).
+        let mentions = redactable(&d.format)
+            && std::fs::read(&d.path)
+                .ok()
+                .and_then(|b| redact_bytes(&d.format, &b, r).ok())
+                .is_some_and(|(_, findings)| !findings.is_empty());
+        if !mentions {
+            plan.included = true;
+            plan.state = DocumentState::AsIs;
+            return Ok(plan);
+        }
+        if review.is_none() {
+            plan.state = DocumentState::NotReviewed;
+            block(
+                blockers,
+                "document_mentions_people",
+                format!(
+                    "{} ({}) is classified none but mentions people: reclassify it, or review it after redaction: `handover document review {}`",
+                    d.id, d.file_name, d.id
+                ),
+            );
+            return Ok(plan);
+        }
+    }
     if redactable(&d.format) {
         let bytes = std::fs::read(&d.path).unwrap_or_default();
         let Ok((out, findings)) = redact_bytes(&d.format, &bytes, r) else {
