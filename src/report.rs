@@ -90,6 +90,8 @@ pub struct Report {
     pub refresh_due_90_days: Vec<RefreshDue>,
     pub legitimate_interests: Vec<Interests>,
     pub proxy_consents: Proxy,
+    /// The accounts the register holds, with their rotation state and who pays until when.
+    pub accounts: Vec<serde_json::Value>,
     pub transfers: Vec<transfers::TransferView>,
     pub deadlines: Deadlines,
     pub requests: serde_json::Value,
@@ -339,6 +341,18 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         refresh_due_90_days: refresh,
         legitimate_interests,
         proxy_consents: proxy,
+        accounts: crate::register::accounts::accounts(conn)?
+            .into_iter()
+            .map(|a| {
+                let done: Vec<&str> = crate::model::ROTATION_STEPS
+                    .iter()
+                    .copied()
+                    .filter(|s| a.rotations.iter().any(|r| r.what == *s))
+                    .collect();
+                serde_json::json!({ "id": a.id, "service": a.service, "paid_by": a.paid_by, "paid_until": a.paid_until,
+                    "rotation_steps_done": done, "rotated": done.len() == crate::model::ROTATION_STEPS.len() })
+            })
+            .collect(),
         transfers,
         deadlines,
         requests,
@@ -461,6 +475,30 @@ fn sections(r: &Report) -> Vec<Section> {
             .map(|i| vec![i.purpose.clone(), i.people.to_string(), i.notice_sent.to_string(), i.objected.to_string()])
             .collect(),
         empty: "Nobody relies on legitimate interests.",
+    });
+    s.push(Section {
+        heading: "Accounts",
+        caption: format!(
+            "{} account(s); {} with every rotation step recorded",
+            r.accounts.len(),
+            r.accounts.iter().filter(|a| a["rotated"] == true).count()
+        ),
+        columns: vec!["Account", "Service", "Rotation steps done", "Paid until"],
+        rows: r
+            .accounts
+            .iter()
+            .map(|a| {
+                let steps: Vec<&str> =
+                    a["rotation_steps_done"].as_array().into_iter().flatten().filter_map(|x| x.as_str()).collect();
+                vec![
+                    a["id"].as_str().unwrap_or("").to_string(),
+                    a["service"].as_str().unwrap_or("").to_string(),
+                    if steps.is_empty() { "none".into() } else { steps.join(", ") },
+                    a["paid_until"].as_str().unwrap_or("-").to_string(),
+                ]
+            })
+            .collect(),
+        empty: "None.",
     });
     let p = &r.proxy_consents;
     s.push(Section {

@@ -601,9 +601,15 @@ fn the_receiving_group_imports_the_bundle() {
     assert!(empty.stderr.contains("does not show account"), "{}", empty.stderr);
     std::fs::remove_file(&forged).unwrap();
     std::fs::remove_file(format!("{}.minisig", forged.display())).unwrap();
+    // The data protection lead's report shows each account's rotation state.
+    let rotated = |g: &dyn Fn(&[&str]) -> crate::util::Run| {
+        g(&["audit", "report", "--json"]).json()["data"]["accounts"][0]["rotated"].clone()
+    };
+    assert_eq!(rotated(&g), false);
     for what in ["password", "recovery", "2fa", "admins"] {
         g(&["account", "rotate-done", &acc, "--what", what]);
     }
+    assert_eq!(rotated(&g), true);
     g(&[
         "transfer",
         "complete",
