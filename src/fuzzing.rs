@@ -168,7 +168,6 @@ pub fn bag(data: &[u8]) {
 /// the fuzzer reports it) on an internal error (exit 3) or on any file written outside the run's
 /// own folder. Returns whether the bag was imported (the seed is; a mutation seldom is).
 pub fn hostile_bag(data: &[u8]) -> bool {
-    use sha2::{Digest, Sha256};
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     struct Keys {
         sign: crate::keys::SigningKey,
@@ -193,31 +192,14 @@ pub fn hostile_bag(data: &[u8]) -> bool {
     while let (Some(name), Some(content)) = (parts.next(), parts.next()) {
         bag.insert(String::from_utf8_lossy(name).into_owned(), content.to_vec());
     }
-    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
     let mut manifest: serde_json::Value =
         bag.get("handover.json").and_then(|m| serde_json::from_slice(m).ok()).unwrap_or_else(|| serde_json::json!({}));
     if !manifest.is_object() {
         return false;
     }
-    let files: Vec<serde_json::Value> = bag
-        .iter()
-        .filter(|(k, _)| k.starts_with("data/"))
-        .map(|(k, v)| serde_json::json!({ "path": k, "size": v.len(), "sha256": sha(v) }))
-        .collect();
-    manifest["files"] = files.into();
-    let payload: String =
-        bag.iter().filter(|(k, _)| k.starts_with("data/")).map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
-    bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
-    let m = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    let Ok(sig) = keys.sign.sign(&m[..], "fuzz") else { return false };
-    bag.insert("handover.json".into(), m);
-    bag.insert("handover.json.minisig".into(), sig.into_bytes());
-    let tags: String = bag
-        .iter()
-        .filter(|(k, _)| !k.starts_with("data/") && k.as_str() != "tagmanifest-sha256.txt")
-        .map(|(k, v)| format!("{}  {k}\n", sha(v)))
-        .collect();
-    bag.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    if rebag(&mut bag, &mut manifest, |m| keys.sign.sign(m, "fuzz").ok()).is_none() {
+        return false;
+    }
     let mut w = crate::bundle::zipstream::Writer::new(Vec::new());
     for (rel, bytes) in &bag {
         if w.add_bytes(&format!("bag/{rel}"), bytes, true).is_err() {
@@ -274,6 +256,35 @@ pub fn hostile_bag(data: &[u8]) -> bool {
     assert!(outside.is_empty(), "written outside the run's folder: {outside:?}");
     let _ = std::fs::remove_dir_all(&root);
     matches!(result, Ok(crate::bundle::receive::Received::Imported { .. }))
+}
+
+/// Make a bag's files consistent again after an edit, as a holder of the sender's signing key
+/// could: list every `data/` file in `manifest` (size and SHA-256), rewrite the BagIt payload and
+/// tag manifests, and put `manifest` in as `handover.json` with the signature `sign` makes of it.
+/// `None` when `sign` fails. (The hostile-bag target and the tests that forge bundles share it.)
+pub fn rebag(
+    bag: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    manifest: &mut serde_json::Value,
+    sign: impl FnOnce(&[u8]) -> Option<String>,
+) -> Option<()> {
+    use sha2::{Digest, Sha256};
+    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
+    let data = || bag.iter().filter(|(k, _)| k.starts_with("data/"));
+    manifest["files"] =
+        data().map(|(k, v)| serde_json::json!({ "path": k, "size": v.len(), "sha256": sha(v) })).collect();
+    let payload: String = data().map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
+    bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
+    let m = serde_json::to_vec_pretty(manifest).ok()?;
+    let sig = sign(&m)?;
+    bag.insert("handover.json".into(), m);
+    bag.insert("handover.json.minisig".into(), sig.into_bytes());
+    let tags: String = bag
+        .iter()
+        .filter(|(k, _)| !k.starts_with("data/") && k.as_str() != "tagmanifest-sha256.txt")
+        .map(|(k, v)| format!("{}  {k}\n", sha(v)))
+        .collect();
+    bag.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    Some(())
 }
 
 /// minisign signature parsing and checking, against the TEST-ONLY key in fixtures/keys/minisign-test.pub;

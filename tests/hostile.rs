@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::bundle::{Bag, create, import_run, open_bag, ready, seal};
 use crate::util::TestEnv;
@@ -17,24 +16,14 @@ fn forge(env: &TestEnv, demo: &Path, bundle: &Path, out: &str, edit: impl Fn(&mu
     let (top, mut bag) = open_bag(env, bundle);
     let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
     edit(&mut bag, &mut manifest);
-    let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
-    let data: Vec<(&String, &Vec<u8>)> = bag.iter().filter(|(k, _)| k.starts_with("data/")).collect();
-    manifest["files"] = data.iter().map(|(k, v)| json!({ "path": k, "size": v.len(), "sha256": sha(v) })).collect();
-    let payload: String = data.iter().map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
-    bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
-    let m = serde_json::to_vec_pretty(&manifest).unwrap();
-    std::fs::write(env.path().join("forged.json"), &m).unwrap();
     let key = demo.join("keys/facilitator-minisign.key").display().to_string();
-    let _ = std::fs::remove_file(env.path().join("forged.json.minisig"));
-    env.ok(&["keys", "sign", "forged.json", "--sign-key", &key]);
-    bag.insert("handover.json".into(), m);
-    bag.insert("handover.json.minisig".into(), std::fs::read(env.path().join("forged.json.minisig")).unwrap());
-    let tags: String = bag
-        .iter()
-        .filter(|(k, _)| !k.starts_with("data/") && k.as_str() != "tagmanifest-sha256.txt")
-        .map(|(k, v)| format!("{}  {k}\n", sha(v)))
-        .collect();
-    bag.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    let signed = handover::fuzzing::rebag(&mut bag, &mut manifest, |m| {
+        std::fs::write(env.path().join("forged.json"), m).unwrap();
+        let _ = std::fs::remove_file(env.path().join("forged.json.minisig"));
+        env.ok(&["keys", "sign", "forged.json", "--sign-key", &key]);
+        std::fs::read_to_string(env.path().join("forged.json.minisig")).ok()
+    });
+    assert!(signed.is_some(), "the forged manifest was signed");
     seal(env, demo, &top, &bag, out)
 }
 

@@ -126,8 +126,8 @@ fn json_lines(
     Ok(rows)
 }
 
-fn json_file(kept: &BTreeMap<String, Vec<u8>>, file: &str, schema: &str) -> Result<Value, Fail> {
-    let b = kept.get(file).ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
+fn json_file(files: &BTreeMap<String, Vec<u8>>, file: &str, schema: &str) -> Result<Value, Fail> {
+    let b = files.get(file).ok_or_else(|| Fail(VerifyLayer::Contents, Some(file.into()), "missing".into()))?;
     let v: Value = serde_json::from_slice(b).map_err(|_| schemas_fail(file, "is not JSON".into()))?;
     against(schema, file, "", &v)?;
     Ok(v)
@@ -168,9 +168,7 @@ pub(super) fn shapes_and_rules(
     }
     json_file(kept, layout::SUPPRESSION_KEY, "suppression-key")?;
     suppression(kept)?;
-    let mut report_tags = BTreeMap::new();
-    report_tags.insert(layout::REDACTION_REPORT.to_string(), tags[layout::REDACTION_REPORT].clone());
-    let report = json_file(&report_tags, layout::REDACTION_REPORT, "redaction-report")?;
+    let report = json_file(tags, layout::REDACTION_REPORT, "redaction-report")?;
     let listed: BTreeSet<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
     if report.as_object().is_some_and(|r| r.keys().any(|k| !listed.contains(k.as_str()))) {
         return Err(rules_fail(layout::REDACTION_REPORT, "reports on a document the bundle does not hold".into()));

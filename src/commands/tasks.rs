@@ -90,28 +90,11 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
         }
         TasksCmd::Done { id } => {
             let newly = reg.change(ctx.now, |c| {
-                // The 72-hour task is closed by the decision it asks for, not by hand.
+                // Some tasks close only with what they ask for, never by hand.
                 if let Some(t) = tasks::tasks(c, false)?.into_iter().find(|t| t.id == id.as_str())
-                    && t.kind == "rotate_account"
+                    && let Some(how) = closed_by(&t.kind, &t.subject)
                 {
-                    return Err(crate::error::Error::bad(
-                        "ID",
-                        format!(
-                            "this task closes when every rotation step is recorded: `handover account rotate-done {} --what password|recovery|2fa|admins`",
-                            t.subject
-                        ),
-                    ));
-                }
-                if let Some(t) = tasks::tasks(c, false)?.into_iter().find(|t| t.id == id.as_str())
-                    && t.kind == "breach_report"
-                {
-                    return Err(crate::error::Error::bad(
-                        "ID",
-                        format!(
-                            "this task closes when the decision is recorded: `handover incident update {} --ico reported --reported-at TIME` or `--ico not_reported --reason TEXT`",
-                            t.subject
-                        ),
-                    ));
+                    return Err(crate::error::Error::bad("ID", format!("this task closes when {how}")));
                 }
                 let newly = tasks::finish_task(c, &id, &fmt_ts(c.now), c.actor)?;
                 if newly {
@@ -126,5 +109,18 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
                 if newly { format!("task {id} done\n") } else { format!("task {id} was already done\n") },
             ))
         }
+    }
+}
+
+/// How a task that cannot be closed by hand is closed, by its kind.
+fn closed_by(kind: &str, subject: &str) -> Option<String> {
+    match kind {
+        "rotate_account" => Some(format!(
+            "every rotation step is recorded: `handover account rotate-done {subject} --what password|recovery|2fa|admins`"
+        )),
+        "breach_report" => Some(format!(
+            "the decision is recorded: `handover incident update {subject} --ico reported --reported-at TIME` or `--ico not_reported --reason TEXT`"
+        )),
+        _ => None,
     }
 }

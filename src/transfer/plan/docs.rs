@@ -145,14 +145,13 @@ pub(super) fn document_plan(
         return Ok(plan);
     }
     let review = documents::latest_review(conn, &d.id, receiver)?;
+    // Every document the tool can redact is read and redacted once, here.
+    let redacted =
+        redactable(&d.format).then(|| redact_bytes(&d.format, &std::fs::read(&d.path).unwrap_or_default(), r));
     if d.classification == "none" {
         // Classified as holding no personal data: scanned all the same. A finding makes it a
         // document to review like a personal one (or to reclassify).
-        let mentions = redactable(&d.format)
-            && std::fs::read(&d.path)
-                .ok()
-                .and_then(|b| redact_bytes(&d.format, &b, r).ok())
-                .is_some_and(|(_, findings)| !findings.is_empty());
+        let mentions = matches!(&redacted, Some(Ok((_, findings))) if !findings.is_empty());
         if !mentions {
             plan.included = true;
             plan.state = DocumentState::AsIs;
@@ -171,9 +170,8 @@ pub(super) fn document_plan(
             return Ok(plan);
         }
     }
-    if redactable(&d.format) {
-        let bytes = std::fs::read(&d.path).unwrap_or_default();
-        let Ok((out, findings)) = redact_bytes(&d.format, &bytes, r) else {
+    if let Some(result) = redacted {
+        let Ok((out, findings)) = result else {
             plan.state = DocumentState::Unreadable;
             block(
                 blockers,
