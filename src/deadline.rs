@@ -77,6 +77,68 @@ pub const BANK_HOLIDAYS_EW: &[(&str, &str)] = &[
     ("2030-12-26", "Boxing Day"),
 ];
 
+/// Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
+pub fn easter(y: i32) -> NaiveDate {
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (dd, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - dd - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(y, month as u32, day as u32).expect("a valid date")
+}
+
+/// The regular England & Wales bank holidays of a year, by their rules: New Year's Day, Good
+/// Friday, Easter Monday, the early May, spring and summer Mondays, Christmas and Boxing Day, each
+/// moved to the next weekday when it falls at a weekend (Boxing Day after a Saturday or Sunday
+/// Christmas to the Tuesday). One-off days and moved days are in [`BANK_HOLIDAYS_EW`] or added.
+pub fn by_rule(y: i32) -> Vec<NaiveDate> {
+    let weekday_sub = |x: NaiveDate| match x.weekday() {
+        Weekday::Sat => x + Duration::days(2),
+        Weekday::Sun => x + Duration::days(1),
+        _ => x,
+    };
+    let first_monday = |m: u32| {
+        let mut x = NaiveDate::from_ymd_opt(y, m, 1).expect("a valid date");
+        while x.weekday() != Weekday::Mon {
+            x = x.succ_opt().expect("a valid date");
+        }
+        x
+    };
+    let last_monday = |m: u32| {
+        let mut x =
+            add_months(NaiveDate::from_ymd_opt(y, m, 1).expect("a valid date"), 1).pred_opt().expect("a valid date");
+        while x.weekday() != Weekday::Mon {
+            x = x.pred_opt().expect("a valid date");
+        }
+        x
+    };
+    let e = easter(y);
+    let xmas = NaiveDate::from_ymd_opt(y, 12, 25).expect("a valid date");
+    let (c, b) = match xmas.weekday() {
+        Weekday::Fri => (xmas, xmas + Duration::days(3)),
+        Weekday::Sat => (xmas + Duration::days(2), xmas + Duration::days(3)),
+        Weekday::Sun => (xmas + Duration::days(2), xmas + Duration::days(1)),
+        _ => (xmas, xmas + Duration::days(1)),
+    };
+    let mut v = vec![
+        weekday_sub(NaiveDate::from_ymd_opt(y, 1, 1).expect("a valid date")),
+        e - Duration::days(2),
+        e + Duration::days(1),
+        first_monday(5),
+        last_monday(5),
+        last_monday(8),
+        c,
+        b,
+    ];
+    v.sort();
+    v
+}
+
 /// The last year the built-in table covers.
 pub const BUILT_IN_THROUGH: i32 = 2030;
 
@@ -92,9 +154,17 @@ impl Calendar {
         Calendar { extra: extra.into_iter().collect() }
     }
 
-    /// Whether `d` is a bank holiday (built in or added).
+    /// Whether `d` is a bank holiday: added, in the built-in table (through [`BUILT_IN_THROUGH`]),
+    /// or, for later years, by the rules of [`by_rule`].
     pub fn is_holiday(&self, d: NaiveDate) -> bool {
-        self.extra.contains(&d) || BANK_HOLIDAYS_EW.iter().any(|(s, _)| *s == d.to_string())
+        if self.extra.contains(&d) {
+            return true;
+        }
+        if d.year() <= BUILT_IN_THROUGH {
+            BANK_HOLIDAYS_EW.iter().any(|(s, _)| *s == d.to_string())
+        } else {
+            by_rule(d.year()).contains(&d)
+        }
     }
 
     /// Whether `d` is a working day.
@@ -108,11 +178,6 @@ impl Calendar {
             d = d.succ_opt().expect("dates stay in range");
         }
         d
-    }
-
-    /// Whether the calendar can be trusted for `d` (the built-in table, or added dates, reach that year).
-    pub fn covers(&self, d: NaiveDate) -> bool {
-        d.year() <= BUILT_IN_THROUGH || self.extra.iter().any(|x| x.year() >= d.year())
     }
 }
 
@@ -171,65 +236,6 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    /// Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
-    fn easter(y: i32) -> NaiveDate {
-        let (a, b, c) = (y % 19, y / 100, y % 100);
-        let (dd, e) = (b / 4, b % 4);
-        let f = (b + 8) / 25;
-        let g = (b - f + 1) / 3;
-        let h = (19 * a + b - dd - g + 15) % 30;
-        let (i, k) = (c / 4, c % 4);
-        let l = (32 + 2 * e + 2 * i - h - k) % 7;
-        let m = (a + 11 * h + 22 * l) / 451;
-        let month = (h + l - 7 * m + 114) / 31;
-        let day = (h + l - 7 * m + 114) % 31 + 1;
-        NaiveDate::from_ymd_opt(y, month as u32, day as u32).unwrap()
-    }
-
-    /// The regular England & Wales bank holidays of a year, by their rules (the table is checked
-    /// against these; one-off days are listed in the table only).
-    fn by_rule(y: i32) -> Vec<NaiveDate> {
-        let weekday_sub = |x: NaiveDate| match x.weekday() {
-            Weekday::Sat => x + Duration::days(2),
-            Weekday::Sun => x + Duration::days(1),
-            _ => x,
-        };
-        let first_monday = |m: u32| {
-            let mut x = NaiveDate::from_ymd_opt(y, m, 1).unwrap();
-            while x.weekday() != Weekday::Mon {
-                x = x.succ_opt().unwrap();
-            }
-            x
-        };
-        let last_monday = |m: u32| {
-            let mut x = add_months(NaiveDate::from_ymd_opt(y, m, 1).unwrap(), 1).pred_opt().unwrap();
-            while x.weekday() != Weekday::Mon {
-                x = x.pred_opt().unwrap();
-            }
-            x
-        };
-        let e = easter(y);
-        let xmas = NaiveDate::from_ymd_opt(y, 12, 25).unwrap();
-        let (c, b) = match xmas.weekday() {
-            Weekday::Fri => (xmas, xmas + Duration::days(3)),
-            Weekday::Sat => (xmas + Duration::days(2), xmas + Duration::days(3)),
-            Weekday::Sun => (xmas + Duration::days(2), xmas + Duration::days(1)),
-            _ => (xmas, xmas + Duration::days(1)),
-        };
-        let mut v = vec![
-            weekday_sub(NaiveDate::from_ymd_opt(y, 1, 1).unwrap()),
-            e - Duration::days(2),
-            e + Duration::days(1),
-            first_monday(5),
-            last_monday(5),
-            last_monday(8),
-            c,
-            b,
-        ];
-        v.sort();
-        v
-    }
-
     #[test]
     fn the_table_matches_the_rules_and_the_one_off_days() {
         for y in 2023..=BUILT_IN_THROUGH {
@@ -278,7 +284,23 @@ mod tests {
         // Added holidays count.
         let extra = Calendar::new([d("2025-10-03")]);
         assert_eq!(clock("2025-09-03").deadline(&extra, today), Some(d("2025-10-06")));
-        assert!(!cal.covers(d("2031-06-01")) && extra.covers(d("2025-06-01")));
+    }
+
+    #[test]
+    fn deadlines_after_the_table_follow_the_rules() {
+        let cal = Calendar::default();
+        let clock = |s: &str| Clock { started: Some(d(s)), paused_days: 0, paused_since: None, extended: false };
+        let today = d("2033-01-31");
+        // Good Friday 2032 is 26 March; Easter Monday 29 March.
+        assert_eq!(clock("2032-02-26").deadline(&cal, today), Some(d("2032-03-30")));
+        // Christmas 2032 is a Saturday: Monday 27 and Tuesday 28 December are the substitutes.
+        assert_eq!(clock("2032-11-27").deadline(&cal, today), Some(d("2032-12-29")));
+        // New Year's Day 2033 is a Saturday: Monday 3 January is the substitute.
+        assert_eq!(clock("2032-12-03").deadline(&cal, today), Some(d("2033-01-04")));
+        // An added one-off day still counts after the table.
+        let extra = Calendar::new([d("2031-06-02")]);
+        assert_eq!(clock("2031-05-02").deadline(&extra, today), Some(d("2031-06-03")));
+        assert_eq!(easter(2049), d("2049-04-18"));
     }
 
     #[test]

@@ -162,8 +162,8 @@ pub enum RequestCmd {
         /// Request id.
         id: String,
     },
-    /// The bank holidays the clocks use (built in: England & Wales 2023-2030); add more from a
-    /// file of `YYYY-MM-DD,Name` lines.
+    /// The bank holidays the clocks use (England & Wales: a built-in table for 2023-2030, the
+    /// rules for later years); add one-off days from a file of `YYYY-MM-DD,Name` lines.
     Holidays {
         /// A file of `YYYY-MM-DD,Name` lines to add.
         #[arg(long, value_name = "FILE")]

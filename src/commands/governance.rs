@@ -83,11 +83,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                 c.audit("request.open", &r.id, serde_json::json!({ "kind": kind, "person": pid, "received": received.to_string(), "deadline": r.deadline }))?;
                 Ok(r)
             })?;
-            let mut o = Outcome::new("rights_request", r.clone(), request_text(&r));
-            if !cal.covers(received + chrono::Duration::days(120)) {
-                o = o.note("the built-in bank holidays end in 2030: add later ones with `handover request holidays --add FILE`");
-            }
-            Ok(o)
+            Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }
         RequestCmd::Pause { id, date, reason } => {
             let r = open_request(&reg, &id)?;
