@@ -328,6 +328,17 @@ id_type!(
 /// two-factor, outgoing admins removed. An account is rotated when all four are recorded.
 pub const ROTATION_STEPS: &[&str] = &["password", "recovery", "2fa", "admins"];
 
+/// The one step for an account passed on by changing its admins (a Facebook group has no
+/// password of its own): the incoming admins added and the outgoing ones removed.
+pub const ADMIN_STEPS: &[&str] = &["admins"];
+
+/// The rotation steps an account of this access kind needs: `password` (a shared login whose
+/// secret is sealed in the vault) or `admins` (the people with admin rights change; nothing
+/// secret is held).
+pub fn rotation_steps(access: &str) -> &'static [&'static str] {
+    if access == "admins" { ADMIN_STEPS } else { ROTATION_STEPS }
+}
+
 /// Normalise an email for matching: trimmed and lower-cased; the local part in Unicode NFC; the
 /// domain as IDNA (UTS #46) maps it: compatibility forms folded (fullwidth `ｅｘａｍｐｌｅ` is
 /// `example`), ideographic full stops read as dots, ignorable characters (soft hyphen, zero-width)

@@ -510,3 +510,49 @@ pub fn paid_until_tasks(c: &Change<'_>, a: &crate::register::accounts::Account) 
     }
     Ok(made)
 }
+
+/// Why an account's recovery details still lead to the outgoing controller: a recovery email on
+/// the domain of its contact address, or the email or phone of someone holding a facilitator
+/// role (its staff). Each is a reason the `recovery` rotation step matters; empty when neither.
+pub fn recovery_on_outgoing(db: &crate::register::Db, a: &crate::register::accounts::Account) -> Result<Vec<String>> {
+    let own = crate::register::catalogue::self_controller(db)?;
+    let domain = |e: &str| crate::model::normalise_email(e).rsplit_once('@').map(|(_, d)| d.to_string());
+    let mut why = Vec::new();
+    let email = a.recovery_email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    if let (Some(e), Some(own_domain)) = (email, own.contact.as_deref().and_then(domain))
+        && domain(e).is_some_and(|d| d == own_domain || d.ends_with(&format!(".{own_domain}")))
+    {
+        why.push(format!(
+            "account {}: its recovery email is on {}'s domain ({own_domain}); the incoming group must change it (rotation step recovery)",
+            a.id, own.name
+        ));
+    }
+    // A phone number as its digits, the UK's +44 or 0044 read as the leading 0.
+    let digits = |s: &str| {
+        let d: String = s.chars().filter(char::is_ascii_digit).collect();
+        match d.strip_prefix("0044").or_else(|| d.strip_prefix("44").filter(|_| s.trim_start().starts_with('+'))) {
+            Some(rest) => format!("0{rest}"),
+            None => d,
+        }
+    };
+    let phone = a.recovery_phone.as_deref().map(digits).filter(|p| p.len() >= 6);
+    let staff: std::collections::BTreeSet<crate::model::PersonId> = crate::register::people::roles(db, None)?
+        .into_iter()
+        .filter(|r| r.role == "facilitator" && r.to.is_none())
+        .map(|r| r.person_id)
+        .collect();
+    for pid in staff {
+        let Some(p) = crate::register::people::person(db, pid.as_str())? else { continue };
+        let same_email =
+            email.is_some_and(|e| p.email_norm.as_deref() == Some(crate::model::normalise_email(e).as_str()));
+        let same_phone = phone.is_some() && p.phone.as_deref().map(digits) == phone;
+        if same_email || same_phone {
+            let what = if same_email { "recovery email" } else { "recovery phone" };
+            why.push(format!(
+                "account {}: its {what} belongs to {}'s facilitator {}; the incoming group must change it (rotation step recovery)",
+                a.id, own.name, p.reference
+            ));
+        }
+    }
+    Ok(why)
+}

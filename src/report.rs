@@ -344,13 +344,10 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         accounts: crate::register::accounts::accounts(conn)?
             .into_iter()
             .map(|a| {
-                let done: Vec<&str> = crate::model::ROTATION_STEPS
-                    .iter()
-                    .copied()
-                    .filter(|s| a.rotations.iter().any(|r| r.what == *s))
-                    .collect();
+                let missing = a.steps_missing();
+                let done: Vec<&str> = a.rotation_steps().iter().copied().filter(|s| !missing.contains(s)).collect();
                 serde_json::json!({ "id": a.id, "service": a.service, "paid_by": a.paid_by, "paid_until": a.paid_until,
-                    "rotation_steps_done": done, "rotated": done.len() == crate::model::ROTATION_STEPS.len() })
+                    "access": a.access, "rotation_steps_done": done, "rotated": missing.is_empty() })
             })
             .collect(),
         transfers,

@@ -36,6 +36,8 @@ pub struct Ropa {
     pub controller: catalogue::Controller,
     pub activities: Vec<Activity>,
     pub recipients: Vec<serde_json::Value>,
+    /// The accounts and systems that hold the community's data (Art 30(1)(g), Art 32).
+    pub accounts: Vec<serde_json::Value>,
     pub international_transfers: String,
     pub retention_schedule: Vec<serde_json::Value>,
     pub security_measures: Vec<String>,
@@ -130,12 +132,28 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         .map(|(k, _, what)| serde_json::json!({ "kind": k, "months": policy[*k], "what": what }))
         .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y.saturating_mul(12)), "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted" })))
         .collect();
+    let accounts = crate::register::accounts::accounts(conn)?
+        .into_iter()
+        .map(|a| {
+            let missing = a.steps_missing();
+            let rotation = if a.rotations.is_empty() {
+                format!("not rotated (needs {})", a.rotation_steps().join(", "))
+            } else if missing.is_empty() {
+                format!("rotated ({})", a.rotations.iter().map(|r| &r.done_at[..10]).max().unwrap_or_default())
+            } else {
+                format!("partly rotated (still {})", missing.join(", "))
+            };
+            serde_json::json!({ "id": a.id, "service": a.service, "url": a.url, "personal_data": a.personal_data,
+                "paid_by": a.paid_by, "paid_until": a.paid_until, "access": a.access, "rotation": rotation })
+        })
+        .collect();
     Ok(Ropa {
         generated_at: fmt_ts(now),
         community: setting(conn, "community")?.unwrap_or_default(),
         controller: own,
         activities,
         recipients,
+        accounts,
         international_transfers: "None recorded: bundles go only to the receiving controllers listed, in the UK. Record any processor or service outside the UK here by hand.".into(),
         retention_schedule,
         security_measures: SECURITY_MEASURES.iter().map(std::string::ToString::to_string).collect(),
@@ -209,6 +227,27 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                     })
                     .collect(),
                 empty: "No other controller.",
+            },
+            Section {
+                heading: "Systems and accounts",
+                caption: "Art 30(1)(g), Art 32: where the community's data is held, who pays, and whether access was rotated".into(),
+                columns: vec!["Service", "Address", "Personal data held", "Paid by", "Access", "Rotation"],
+                rows: r
+                    .accounts
+                    .iter()
+                    .map(|x| {
+                        let s = |k: &str| x[k].as_str().unwrap_or("-").to_string();
+                        let paid = match (x["paid_by"].as_str(), x["paid_until"].as_str()) {
+                            (Some(b), Some(u)) => format!("{b} until {u}"),
+                            (Some(b), None) => b.to_string(),
+                            (None, Some(u)) => format!("until {u}"),
+                            (None, None) => "-".into(),
+                        };
+                        let access = if x["access"] == "admins" { "admins change" } else { "shared password (sealed)" };
+                        vec![s("service").replace('_', " "), s("url"), s("personal_data"), paid, access.into(), s("rotation")]
+                    })
+                    .collect(),
+                empty: "No accounts recorded.",
             },
             Section {
                 heading: "International transfers",

@@ -820,3 +820,126 @@ fn a_passphrase_copy_opens_with_its_passphrase_only() {
     let z = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
     assert!(z.len() >= 19, "{}", z.len());
 }
+
+/// The seed community's accounts: a Twitter login whose recovery email is on the charity's domain
+/// (flagged), and a closed Facebook group that passes by changing its admins (no secret held,
+/// one rotation step).
+#[test]
+#[allow(clippy::too_many_lines, reason = "one account's journey from sender to receiver, step by step")]
+fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_flagged() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = |args: &[&str]| {
+        let mut a = vec!["--register", reg.as_str()];
+        a.extend(args);
+        env.run(&a)
+    };
+    assert_eq!(s(&["controller", "edit", "brightwater-trust", "--contact", "dp@brightwater.example.org"]).code, 0);
+    let secret = env.write("tw.txt", "tw-demo-password");
+    let tw = s(&[
+        "account",
+        "add",
+        "--service",
+        "twitter_x",
+        "--url",
+        "https://x.example/kscop",
+        "--login",
+        "kscop",
+        "--recovery-email",
+        "Comms@Brightwater.Example.org",
+        "--secret-file",
+        &secret,
+        "--json",
+    ]);
+    assert_eq!(tw.code, 0, "{}", tw.stderr);
+    assert!(tw.stderr.contains("recovery email is on Brightwater Trust's domain"), "{}", tw.stderr);
+    // A facilitator's own phone as the recovery phone: flagged too.
+    let staff = s(&["person", "add", "--name", "Facilitator One", "--phone", "01632 960123", "--json"]);
+    let staff_id = staff.json()["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(s(&["role", "assign", "--person", &staff_id, "--role", "facilitator", "--from", "2024-01-01"]).code, 0);
+    let yt = s(&[
+        "account",
+        "add",
+        "--service",
+        "youtube",
+        "--url",
+        "https://video.example/kscop",
+        "--login",
+        "kscop",
+        "--recovery-phone",
+        "+44 1632 960123",
+        "--secret-file",
+        &env.write("yt.txt", "yt-demo-password"),
+    ]);
+    assert!(yt.stderr.contains("recovery phone belongs to Brightwater Trust's facilitator"), "{}", yt.stderr);
+    // Without the admin lists: refused before anything is asked.
+    let bare = s(&["account", "add", "--service", "facebook_group", "--url", "u", "--login", "l", "--admin-change"]);
+    assert_eq!(bare.code, 2, "{}", bare.stderr);
+    let fb = s(&[
+        "account",
+        "add",
+        "--service",
+        "facebook_group",
+        "--url",
+        "https://facebook.example/groups/kscop",
+        "--login",
+        "group settings",
+        "--admin-change",
+        "--admins-outgoing",
+        "Facilitator One",
+        "--admins-incoming",
+        "Chair A, Secretary B",
+        "--json",
+    ]);
+    assert_eq!(fb.code, 0, "{}", fb.stderr);
+    let fb_id = fb.json()["data"]["id"].as_str().unwrap().to_string();
+    assert_eq!(fb.json()["data"]["access"], "admins");
+    assert_eq!(fb.json()["data"]["secret_recipients"].as_array().unwrap().len(), 0);
+    let conn = rusqlite::Connection::open(demo.join("handover.db")).unwrap();
+    let held: Vec<u8> = conn.query_row("SELECT secret FROM accounts WHERE id = ?1", [&fb_id], |r| r.get(0)).unwrap();
+    assert!(held.is_empty(), "no secret is held for an admins account");
+    drop(conn);
+    let reveal = s(&["account", "reveal", &fb_id, "--identity", "x", "--out", "f.txt"]);
+    assert_eq!(reveal.code, 2);
+    assert!(reveal.stderr.contains("has no secret"), "{}", reveal.stderr);
+    let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let flags: Vec<String> = plan["data"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["recovery_flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(flags.len(), 2, "{flags:?}");
+    assert!(!flags.iter().any(|f| f.contains("Comms@") || f.contains("960123")), "the flags name no address or number");
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]).code, 0);
+    let r = create(&env, &demo, "out");
+    let record = std::fs::read_to_string(env.path().join(r["data"]["transfer_record"].as_str().unwrap())).unwrap();
+    assert!(!record.contains("Facilitator One") && !record.contains("Chair A"), "no admins' names in the record");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let imp = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(imp.code, 0, "{}", imp.stderr);
+    let g = |args: &[&str]| {
+        let mut a = vec!["--register", "g/register.db"];
+        a.extend(args);
+        env.run(&a)
+    };
+    let got = g(&["account", "show", &fb_id, "--json"]).json();
+    assert_eq!(got["data"]["access"], "admins");
+    assert_eq!(got["data"]["admins_incoming"], serde_json::json!(["Chair A", "Secretary B"]));
+    let tasks = g(&["tasks", "list", "--json"]).json();
+    let task = tasks["data"].as_array().unwrap().iter().find(|t| t["subject"] == fb_id.as_str()).unwrap().clone();
+    assert!(
+        task["title"].as_str().unwrap().contains("make Chair A, Secretary B admins, then remove Facilitator One"),
+        "{task}"
+    );
+    let wrong = g(&["account", "rotate-done", &fb_id, "--what", "password"]);
+    assert_eq!(wrong.code, 2);
+    assert!(wrong.stderr.contains("record --what admins"), "{}", wrong.stderr);
+    let done = g(&["account", "rotate-done", &fb_id, "--what", "admins"]);
+    assert!(done.stdout.contains("every rotation step is done"), "{}", done.stdout);
+    let report = g(&["audit", "report", "--json"]).json();
+    let row =
+        report["data"]["accounts"].as_array().unwrap().iter().find(|a| a["id"] == fb_id.as_str()).unwrap().clone();
+    assert_eq!(row["rotated"], true, "{row}");
+}

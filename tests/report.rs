@@ -89,10 +89,17 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     let dm = acts.iter().find(|a| a["purpose"] == "diversity_monitoring").unwrap();
     assert_eq!(dm["art9_condition"], "Art 9(2)(a) explicit consent");
     assert_eq!(ropa["data"]["recipients"][0]["dpia_ref"], "DPIA-2026-01");
+    // The systems that hold the data: every account, what it holds, who pays, its rotation.
+    let acc = &ropa["data"]["accounts"][0];
+    assert_eq!(acc["service"], "wordpress", "{acc}");
+    assert_eq!(acc["personal_data"], "website user accounts and comments");
+    assert_eq!(acc["paid_until"], "2027-04-30");
+    assert!(acc["rotation"].as_str().unwrap().starts_with("not rotated"), "{acc}");
     run(&["audit", "ropa", "--format", "html", "--out", "ropa.html"]);
     check_html(&env.path().join("ropa.html"));
     let ropa_text = run(&["audit", "ropa"]).stdout;
     assert!(ropa_text.starts_with("Record of processing activities (Art 30): Brightwater Trust"));
+    assert!(ropa_text.contains("https://kscop.example.org/wp-admin"), "{ropa_text}");
     assert!(!ropa_text.contains("per_") && !ropa_text.contains("@example."));
     // The letter in every bundle passes the same HTML checks.
     let bundle = std::fs::read_dir(env.path().join("demo/bundle"))

@@ -154,7 +154,15 @@ pub(super) fn shapes_and_rules(
         }
     }
     mailing_list(m, kept)?;
-    json_file(kept, layout::ACCOUNTS, "accounts")?;
+    let accounts = json_file(kept, layout::ACCOUNTS, "accounts")?;
+    for (i, a) in accounts.as_array().into_iter().flatten().enumerate() {
+        let admins = a["access"] == "admins";
+        let secret = a["secret"].as_str().is_some_and(|s| !s.is_empty());
+        if admins == secret {
+            let why = if admins { "an admins account carries a secret" } else { "a password account has no secret" };
+            return Err(rules_fail(layout::ACCOUNTS, format!("account {} ({why})", i + 1)));
+        }
+    }
     let aggregates = json_file(kept, layout::AGGREGATES, "aggregates")?;
     let ok_tables = aggregates.as_array().is_some_and(|a| {
         a.iter().all(|t| {
@@ -335,6 +343,9 @@ mod tests {
         assert_eq!(codes(&bp["action"]), all(BasisAction::ALL, BasisAction::as_str));
         let kinds = &h["properties"]["controllers"]["items"]["properties"]["kind"];
         assert_eq!(codes(kinds), all(ControllerKind::ALL, ControllerKind::as_str));
+        let access = &schema("accounts")["items"]["properties"]["access"];
+        assert_eq!(codes(access), ["password", "admins"]);
+        assert_eq!(rotation_steps("admins"), ADMIN_STEPS);
         let fields = codes(&h["properties"]["fields"]["properties"]["register"]["properties"]["carried"]["items"]);
         assert_eq!(fields, *crate::transfer::plan::FIELDS);
     }

@@ -568,7 +568,8 @@ fn accounts_to_rotate(
     let accounts: Vec<serde_json::Value> =
         serde_json::from_slice(contents.files.get(layout::ACCOUNTS).map(Vec::as_slice).unwrap_or(b"[]"))
             .unwrap_or_default();
-    if !merge && !accounts.is_empty() && custodians.is_empty() {
+    let secrets = accounts.iter().any(|a| a.get("access").and_then(serde_json::Value::as_str) != Some("admins"));
+    if !merge && secrets && custodians.is_empty() {
         return Err(Error::bad(
             "--custodian",
             "the bundle carries account secrets: name at least one custodian (age recipient) to encrypt them to",
@@ -580,15 +581,22 @@ fn accounts_to_rotate(
     // Merging: secrets go to every current custodian of the register, the new ones included.
     let custodians: Vec<age::x25519::Recipient> =
         if merge { accounts::current_recipients(c)? } else { custodians.to_vec() };
-    if !accounts.is_empty() && custodians.is_empty() {
+    if secrets && custodians.is_empty() {
         return Err(Error::bad("--custodian", "the register has no custodian to encrypt the account secrets to"));
     }
     let names: Vec<String> = custodians.iter().map(std::string::ToString::to_string).collect();
     let mut tasks = Vec::new();
     let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
     for a in &accounts {
+        let access = s(a, "access").unwrap_or_else(|| "password".into());
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
-        let ct = crate::vault::encrypt(&custodians, secret.as_bytes())?;
+        let ct = if access == "admins" { Vec::new() } else { crate::vault::encrypt(&custodians, secret.as_bytes())? };
+        let names_of = |k: &str| -> Vec<String> {
+            a.get(k)
+                .and_then(serde_json::Value::as_array)
+                .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                .unwrap_or_default()
+        };
         let acc = accounts::Account {
             id: s(a, "id").map_or_else(crate::model::AccountId::new, crate::model::AccountId::from),
             service: s(a, "service").unwrap_or_else(|| "other".into()),
@@ -600,10 +608,13 @@ fn accounts_to_rotate(
             recovery_email: s(a, "recovery_email"),
             recovery_phone: s(a, "recovery_phone"),
             two_factor: s(a, "two_factor"),
-            secret_recipients: names.clone(),
+            secret_recipients: if access == "admins" { Vec::new() } else { names.clone() },
             created_at: now.clone(),
             secret_updated_at: now.clone(),
             rotations: Vec::new(),
+            admins_outgoing: names_of("admins_outgoing"),
+            admins_incoming: names_of("admins_incoming"),
+            access,
         };
         if merge && accounts::accounts(c)?.iter().any(|a| a.id == acc.id) {
             accounts::set_secret(c, &acc.id, &ct, &names, now)?;
@@ -614,11 +625,12 @@ fn accounts_to_rotate(
             c,
             "rotate_account",
             &acc.id,
-            &format!(
-                "Rotate the {} account {}: password, recovery email and phone, two-factor, remove the old admins",
-                acc.service, acc.url
-            ),
-            "handed over: the outgoing controller's people knew its secrets (R18)",
+            &acc.rotation_title(),
+            if acc.has_secret() {
+                "handed over: the outgoing controller's people knew its secrets (R18)"
+            } else {
+                "handed over: the outgoing controller's people are still its admins (R18)"
+            },
             &due_rotation,
             now,
         )?;

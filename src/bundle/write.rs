@@ -122,7 +122,18 @@ fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
             esc(meaning)
         ));
     }
-    let accounts: String = p.accounts.iter().map(|a| format!("<li>{} ({}): change the password, the recovery email and phone, the two-factor method, and remove the old admins.</li>\n", esc(&a.service), esc(&a.url))).collect();
+    let accounts: String = p
+        .accounts
+        .iter()
+        .map(|a| {
+            let what = if a.access == "admins" {
+                "make your own people admins, then remove the old admins (there is no password to change)"
+            } else {
+                "change the password, the recovery email and phone, the two-factor method, and remove the old admins"
+            };
+            format!("<li>{} ({}): {what}.</li>\n", esc(&a.service), esc(&a.url))
+        })
+        .collect();
     format!(
         "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Your handover from {from}</title>\n<style>body{{font-family:sans-serif;max-width:42em;margin:2em auto;line-height:1.5}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}</style></head>\n<body>\n<h1>Your handover: {community}</h1>\n<p>From {from} to {to}. Bundle {bundle_id}, made {date}.</p>\n<h2>What you received</h2>\n<ul><li>{reg} people's details, roles and consent history</li><li>{ml} people on your own mailing list (each has agreed to hear from you)</li><li>{docs} documents (names of people who did not agree have been removed)</li><li>{acc} accounts</li></ul>\n<h2>What was held back, and why</h2>\n<table><caption>People whose details were not passed on, by reason (counts only)</caption>\n<thead><tr><th scope=\"col\">Reason</th><th scope=\"col\">People</th><th scope=\"col\">What it means</th></tr></thead>\n<tbody>\n{held}</tbody></table>\n<h2>What you must do</h2>\n<ol><li>Within one month, send everyone you received a privacy notice saying who you are, that the details came from {from}, and how to object or unsubscribe (and before your first message to them).</li>\n<li>Change every account's password and recovery details now:<ul>\n{accounts}</ul></li>\n<li>Send back the signed receipt so {from} knows the bundle arrived safely.</li></ol>\n</body></html>\n",
         from = esc(&p.from),
@@ -409,7 +420,8 @@ fn transfer_record(
         "lawful_basis": { "register": "disclose_to_successor: consent naming the receiver, or legitimate interests with LIA and notice", "mailing_list": "successor_newsletter: consent naming the receiver" },
         "fields": p.fields,
         "counts": counts,
-        "accounts": p.accounts,
+        // Accounts without the admins' names or the recovery details: no personal data here.
+        "accounts": p.accounts.iter().map(|a| serde_json::json!({ "id": a.id, "service": a.service, "url": a.url, "paid_by": a.paid_by, "paid_until": a.paid_until, "access": a.access })).collect::<Vec<_>>(),
         "documents": p.documents.iter().filter(|d| d.included).map(|d| serde_json::json!({ "id": d.id, "classification": d.classification, "state": d.state, "redactions": d.redactions })).collect::<Vec<_>>(),
         "bundle": { "file": layout::bundle_file(&req.name), "ciphertext_sha256": ct_sha, "signer_key_id": req.sign_key.key_id(), "recipient_fingerprints": recipients },
         "receiver_art14_notice_due": (req.now.date_naive().checked_add_months(chrono::Months::new(1))).map(|d| d.to_string()),
@@ -508,19 +520,26 @@ fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
             .unwrap_or_default(),
     ));
     let mut accounts = Vec::new();
-    if !carried.accounts.is_empty() {
-        let ids = req.identity.as_ref().ok_or_else(|| {
-            Error::bad("--identity", "the bundle carries account secrets: give a custodian's age identity to open them")
-        })?;
-        for CarriedAccount { account: a, sealed_secret } in &carried.accounts {
+    for CarriedAccount { account: a, sealed_secret } in &carried.accounts {
+        let secret = if a.has_secret() {
+            let ids = req.identity.as_ref().ok_or_else(|| {
+                Error::bad(
+                    "--identity",
+                    "the bundle carries account secrets: give a custodian's age identity to open them",
+                )
+            })?;
             let plain = crate::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
-            accounts.push(serde_json::json!({
-                "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
-                "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
-                "recovery_phone": a.recovery_phone, "two_factor": a.two_factor,
-                "secret": String::from_utf8_lossy(&plain),
-            }));
-        }
+            String::from_utf8_lossy(&plain).into_owned()
+        } else {
+            String::new()
+        };
+        accounts.push(serde_json::json!({
+            "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
+            "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
+            "recovery_phone": a.recovery_phone, "two_factor": a.two_factor, "access": a.access,
+            "admins_outgoing": a.admins_outgoing, "admins_incoming": a.admins_incoming,
+            "secret": secret,
+        }));
     }
     small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
     small.push((layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));

@@ -121,8 +121,18 @@ pub enum AccountCmd {
         #[arg(long = "two-factor")]
         two_factor: Option<String>,
         /// Read the secret from this file (its whole UTF-8 content is the secret).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "admin_change")]
         secret_file: Option<PathBuf>,
+        /// Access passes by changing the admins, not a password (a Facebook group): no secret is
+        /// asked for or held; give --admins-outgoing and --admins-incoming.
+        #[arg(long, requires_all = ["admins_outgoing", "admins_incoming"])]
+        admin_change: bool,
+        /// The outgoing admins to remove (names, comma-separated), with --admin-change.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "admin_change")]
+        admins_outgoing: Vec<String>,
+        /// The incoming admins to add (names, comma-separated), with --admin-change.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "admin_change")]
+        admins_incoming: Vec<String>,
     },
     /// List accounts (never their secrets).
     List,
@@ -142,11 +152,11 @@ pub enum AccountCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Record a rotation step done on an account.
+    /// Record a rotation step done on an account (an --admin-change account has one: admins).
     RotateDone {
         /// Account id.
         id: String,
-        /// password, recovery (email and phone), 2fa, admins (outgoing admins removed).
+        /// password, recovery (email and phone), 2fa, admins (incoming admins added, outgoing removed).
         #[arg(long, value_parser = ["password", "recovery", "2fa", "admins"])]
         what: String,
     },

@@ -14,9 +14,6 @@ use crate::output::{Outcome, table};
 use crate::register::accounts::Account;
 use crate::register::{accounts, tasks};
 
-/// The rotation steps a handed-over account needs (R18).
-pub use crate::model::ROTATION_STEPS;
-
 fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
     if let Some(path) = file {
         let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| Error::io("read", path, e))?);
@@ -41,7 +38,8 @@ fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
 }
 
 fn line(a: &Account) -> Vec<String> {
-    let done: Vec<&str> = ROTATION_STEPS.iter().copied().filter(|s| a.rotations.iter().any(|r| r.what == *s)).collect();
+    let missing = a.steps_missing();
+    let done: Vec<&str> = a.rotation_steps().iter().copied().filter(|s| !missing.contains(s)).collect();
     vec![
         a.id.to_string(),
         a.service.clone(),
@@ -67,6 +65,9 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             recovery_phone,
             two_factor,
             secret_file,
+            admin_change,
+            admins_outgoing,
+            admins_incoming,
         } => {
             if url.trim().is_empty() {
                 return Err(Error::bad("--url", "give the login or admin address"));
@@ -74,13 +75,27 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             if login.trim().is_empty() {
                 return Err(Error::bad("--login", "give the login name"));
             }
-            let recipients = accounts::current_recipients(&reg)?;
-            if recipients.is_empty() {
-                return Err(Error::NoCustodians);
-            }
-            let secret = read_secret(secret_file.as_deref())?;
-            let ct = crate::vault::encrypt(&recipients, secret.as_bytes())?;
-            drop(secret);
+            let names = |v: Vec<String>, flag: &str| -> Result<Vec<String>> {
+                let v: Vec<String> = v.into_iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect();
+                if admin_change && v.is_empty() {
+                    return Err(Error::bad(flag, "name at least one admin: the rotation is checked against the list"));
+                }
+                Ok(v)
+            };
+            let admins_outgoing = names(admins_outgoing, "--admins-outgoing")?;
+            let admins_incoming = names(admins_incoming, "--admins-incoming")?;
+            let (recipients, ct) = if admin_change {
+                (Vec::new(), Vec::new())
+            } else {
+                let recipients = accounts::current_recipients(&reg)?;
+                if recipients.is_empty() {
+                    return Err(Error::NoCustodians);
+                }
+                let secret = read_secret(secret_file.as_deref())?;
+                let ct = crate::vault::encrypt(&recipients, secret.as_bytes())?;
+                drop(secret);
+                (recipients, ct)
+            };
             let now = fmt_ts(ctx.now);
             let nonempty = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
             let a = Account {
@@ -98,7 +113,11 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 created_at: now.clone(),
                 secret_updated_at: now,
                 rotations: Vec::new(),
+                access: if admin_change { "admins" } else { "password" }.into(),
+                admins_outgoing,
+                admins_incoming,
             };
+            let own_domain = crate::records::recovery_on_outgoing(&reg, &a)?;
             reg.change(ctx.now, |c| {
                 accounts::insert_account(c, &a, &ct)?;
                 crate::records::paid_until_tasks(c, &a)?;
@@ -108,13 +127,24 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                     serde_json::json!({ "service": a.service, "custodians": a.secret_recipients.len() }),
                 )
             })?;
-            let text = format!(
-                "account {} ({}) added; its secret is encrypted to {} custodian(s)\n",
-                a.id,
-                a.service,
-                a.secret_recipients.len()
-            );
-            Ok(Outcome::new("account", a, text))
+            let text = if a.has_secret() {
+                format!(
+                    "account {} ({}) added; its secret is encrypted to {} custodian(s)\n",
+                    a.id,
+                    a.service,
+                    a.secret_recipients.len()
+                )
+            } else {
+                format!(
+                    "account {} ({}) added; access passes by changing its admins, so no secret is held\n",
+                    a.id, a.service
+                )
+            };
+            let mut o = Outcome::new("account", a, text);
+            for why in own_domain {
+                o = o.note(why);
+            }
+            Ok(o)
         }
         AccountCmd::List => {
             let list = accounts::accounts(&reg)?;
@@ -137,13 +167,29 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 ("two-factor", o(&a.two_factor)),
                 (
                     "secret",
-                    format!("encrypted to {} custodian(s), updated {}", a.secret_recipients.len(), a.secret_updated_at),
+                    if a.has_secret() {
+                        format!(
+                            "encrypted to {} custodian(s), updated {}",
+                            a.secret_recipients.len(),
+                            a.secret_updated_at
+                        )
+                    } else {
+                        "none: access passes by changing the admins".into()
+                    },
+                ),
+                (
+                    "admins outgoing",
+                    if a.admins_outgoing.is_empty() { "-".into() } else { a.admins_outgoing.join(", ") },
+                ),
+                (
+                    "admins incoming",
+                    if a.admins_incoming.is_empty() { "-".into() } else { a.admins_incoming.join(", ") },
                 ),
             ] {
                 text.push_str(&format!("  {k:<19} {v}\n"));
             }
             text.push_str("rotation:\n");
-            for step in ROTATION_STEPS {
+            for step in a.rotation_steps() {
                 let done = a.rotations.iter().rev().find(|r| r.what == *step);
                 text.push_str(&format!(
                     "  {step:<9} {}\n",
@@ -154,6 +200,15 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
         }
         AccountCmd::Reveal { id, identity, out } => {
             let a = accounts::account(&reg, &id)?;
+            if !a.has_secret() {
+                return Err(Error::bad(
+                    "ID",
+                    format!(
+                        "account {id} has no secret: access passes by changing its admins ({})",
+                        a.rotation_title()
+                    ),
+                ));
+            }
             if out.is_none() && (ctx.style.json || !std::io::stdout().is_terminal()) {
                 return Err(Error::bad(
                     "--out",
@@ -187,13 +242,22 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
         }
         AccountCmd::RotateDone { id, what } => {
             let a = accounts::account(&reg, &id)?;
+            if !a.rotation_steps().contains(&what.as_str()) {
+                return Err(Error::bad(
+                    "--what",
+                    format!(
+                        "account {id} has no {what} to rotate: access passes by changing its admins; record --what admins once they are changed"
+                    ),
+                ));
+            }
             let completed = reg.change(ctx.now, |c| {
                 accounts::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
                 c.audit("account.rotate", &a.id, serde_json::json!({ "what": what }))?;
                 // A rotation task is done when every step has been recorded since it was created.
                 if let Some(t) = tasks::open_task(c, "rotate_account", &a.id)? {
                     let after = accounts::account(c, &a.id)?;
-                    let all = ROTATION_STEPS
+                    let all = after
+                        .rotation_steps()
                         .iter()
                         .all(|s| after.rotations.iter().any(|r| r.what == *s && r.done_at >= t.created_at));
                     if all {

@@ -16,7 +16,7 @@ pub const ROTATION_DAYS: i64 = 14;
 /// Re-encrypt every account secret to the current custodians, opening them with `identity`.
 /// Returns how many secrets were re-encrypted.
 pub fn reencrypt_all(c: &Change<'_>, identity: Option<&Path>) -> Result<usize> {
-    let accounts = accounts::accounts(c)?;
+    let accounts: Vec<_> = accounts::accounts(c)?.into_iter().filter(accounts::Account::has_secret).collect();
     if accounts.is_empty() {
         return Ok(0);
     }
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
                 let n = reencrypt_all(c, identity.as_deref())?;
                 let due = (c.now + chrono::Duration::days(ROTATION_DAYS)).date_naive().to_string();
                 let mut tasks = 0;
-                for a in accounts::accounts(c)? {
+                for a in accounts::accounts(c)?.into_iter().filter(accounts::Account::has_secret) {
                     let (_, new) = tasks::add_task(
                         c,
                         "rotate_account",

@@ -79,7 +79,10 @@ fn text(p: &Plan) -> String {
     }
     let _ = writeln!(s, "\naccounts: {} (the receiver gets a rotation task for each)", p.accounts.len());
     for a in &p.accounts {
-        let _ = writeln!(s, "  {}  {:<15} {}", a.id, a.service, a.url);
+        let _ = writeln!(s, "  {}  {:<15} {}  ({})", a.id, a.service, a.url, a.access);
+        for f in &a.recovery_flags {
+            let _ = writeln!(s, "    ! {f}");
+        }
     }
     let _ = writeln!(s, "\naggregates (k = {}; counts rounded to 5):", p.aggregates.first().map_or(10, |t| t.k));
     for t in &p.aggregates {
@@ -423,11 +426,7 @@ fn complete(
     let open: Vec<String> = crate::register::accounts::accounts(conn)?
         .into_iter()
         .filter_map(|a| {
-            let missing: Vec<&str> = crate::model::ROTATION_STEPS
-                .iter()
-                .copied()
-                .filter(|s| !a.rotations.iter().any(|r| r.what == *s))
-                .collect();
+            let missing = a.steps_missing();
             (!missing.is_empty()).then(|| format!("{} ({})", a.id, missing.join(", ")))
         })
         .collect();

@@ -84,6 +84,48 @@ pub struct Account {
     pub created_at: String,
     pub secret_updated_at: String,
     pub rotations: Vec<Rotation>,
+    /// `password` or `admins` ([`crate::model::ACCESS_KINDS`]).
+    pub access: String,
+    /// The outgoing controller's people with admin rights (an `admins` account).
+    pub admins_outgoing: Vec<String>,
+    /// The incoming controller's people to be made admins (an `admins` account).
+    pub admins_incoming: Vec<String>,
+}
+
+impl Account {
+    /// The rotation steps this account needs.
+    pub fn rotation_steps(&self) -> &'static [&'static str] {
+        crate::model::rotation_steps(&self.access)
+    }
+
+    /// Whether a secret is sealed for it (an `admins` account has none).
+    pub fn has_secret(&self) -> bool {
+        self.access != "admins"
+    }
+
+    /// What its rotation task asks, in words.
+    pub fn rotation_title(&self) -> String {
+        if self.has_secret() {
+            format!(
+                "Rotate the {} account {}: password, recovery email and phone, two-factor, remove the old admins",
+                self.service, self.url
+            )
+        } else {
+            let list = |v: &[String]| if v.is_empty() { "(none listed)".to_string() } else { v.join(", ") };
+            format!(
+                "Change the admins of the {} {}: make {} admins, then remove {}",
+                self.service,
+                self.url,
+                list(&self.admins_incoming),
+                list(&self.admins_outgoing)
+            )
+        }
+    }
+
+    /// The steps still to record.
+    pub fn steps_missing(&self) -> Vec<&'static str> {
+        self.rotation_steps().iter().copied().filter(|s| !self.rotations.iter().any(|r| r.what == *s)).collect()
+    }
 }
 
 /// A recorded rotation step.
@@ -94,7 +136,7 @@ pub struct Rotation {
     pub done_by: String,
 }
 
-const ACCOUNT_COLS: &str = "id, service, url, login, personal_data, paid_by, paid_until, recovery_email, recovery_phone, two_factor, secret_recipients, created_at, secret_updated_at";
+const ACCOUNT_COLS: &str = "id, service, url, login, personal_data, paid_by, paid_until, recovery_email, recovery_phone, two_factor, secret_recipients, created_at, secret_updated_at, access, admins_outgoing, admins_incoming";
 
 fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -112,13 +154,16 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         created_at: r.get(11)?,
         secret_updated_at: r.get(12)?,
         rotations: Vec::new(),
+        access: r.get(13)?,
+        admins_outgoing: serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default(),
+        admins_incoming: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
     })
 }
 
 /// Insert an account with its encrypted secret.
 pub fn insert_account(conn: &Change<'_>, a: &Account, secret: &[u8]) -> Result<()> {
     conn.prepare_cached(&format!(
-        "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+        "INSERT INTO accounts({ACCOUNT_COLS}, secret) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"
     ))?
     .execute(params![
         a.id,
@@ -134,6 +179,9 @@ pub fn insert_account(conn: &Change<'_>, a: &Account, secret: &[u8]) -> Result<(
         serde_json::to_string(&a.secret_recipients).unwrap_or_default(),
         a.created_at,
         a.secret_updated_at,
+        a.access,
+        serde_json::to_string(&a.admins_outgoing).unwrap_or_default(),
+        serde_json::to_string(&a.admins_incoming).unwrap_or_default(),
         secret
     ])?;
     Ok(())

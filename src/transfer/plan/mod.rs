@@ -137,7 +137,12 @@ pub struct AccountPlan {
     pub personal_data: Option<String>,
     pub paid_by: Option<String>,
     pub paid_until: Option<String>,
-    pub rotation_task: &'static str,
+    /// `password` or `admins`.
+    pub access: String,
+    /// What the receiver must do, in words.
+    pub rotation_task: String,
+    /// Recovery details that still lead to the outgoing controller (its domain or its staff).
+    pub recovery_flags: Vec<String>,
 }
 
 /// Something that stops a bundle.
@@ -316,18 +321,20 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
         documents.push(document_plan(conn, &d, &receiver.slug, &redactor, req.defer_file_hashes, &mut blockers)?);
     }
 
-    let accounts: Vec<AccountPlan> = accounts::accounts(conn)?
-        .into_iter()
-        .map(|a| AccountPlan {
+    let mut accounts = Vec::new();
+    for a in accounts::accounts(conn)? {
+        accounts.push(AccountPlan {
+            recovery_flags: crate::records::recovery_on_outgoing(conn, &a)?,
+            rotation_task: a.rotation_title(),
             id: a.id,
             service: a.service,
             url: a.url,
             personal_data: a.personal_data,
             paid_by: a.paid_by,
             paid_until: a.paid_until,
-            rotation_task: "rotate password, recovery email and phone, two-factor; remove outgoing admins",
-        })
-        .collect();
+            access: a.access,
+        });
+    }
 
     let aggregates = aggregates(conn, &people, k, at)?;
 
@@ -653,7 +660,9 @@ mod tests {
             personal_data: None,
             paid_by: None,
             paid_until: None,
-            rotation_task: "rotate",
+            access: "password".into(),
+            rotation_task: "rotate".into(),
+            recovery_flags: Vec::new(),
         }];
         let mut fields = BTreeMap::new();
         fields
