@@ -616,11 +616,19 @@ fn main() {
             "Service message, not marketing. From 1 April 2026 the Kent and Sussex CoP Steering Group will run the community. We plan to pass your name, contact details and roles to it, relying on our legitimate interests (LIA-2026-02). You can object by replying to this email before 1 March 2026.",
         ),
     ];
-    let mut index = line(&["kind", "version", "purpose", "format", "effective_from", "announces", "file"]);
+    let mut index =
+        line(&["kind", "version", "purpose", "format", "effective_from", "announces", "file", "controllers"]);
     for (kind, version, purpose, format, eff, announces, body) in texts {
         let file = format!("texts/{kind}-{version}-{format}.txt");
         write(&root.join(&file), &format!("{body}\n"));
-        index.push_str(&line(&[kind, version, purpose, format, eff, announces, &file]));
+        // The controllers each statement's wording names.
+        let controllers = match (kind, version) {
+            ("notice", _) => "",
+            (_, "DS-2025") => "brightwater-trust;kscop-steering-group",
+            (_, "SN-2025") => "kscop-steering-group",
+            _ => "brightwater-trust",
+        };
+        index.push_str(&line(&[kind, version, purpose, format, eff, announces, &file, controllers]));
     }
     write(&root.join("texts/index.csv"), &index);
 

@@ -123,6 +123,8 @@ pub trait Lookup {
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>>;
     /// Earliest effective moment of a notice version, if it exists.
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>>;
+    /// The controllers a statement version's wording names; `None` if never recorded.
+    fn statement_controllers(&self, version: &str) -> Option<Vec<String>>;
 }
 
 /// A consent event as written in `consent.csv` or given as flags: raw strings, keyed by column.
@@ -248,6 +250,25 @@ fn event_time(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
             Some(t) => Ok(t),
         },
     }
+}
+
+/// Why a grant names a controller its statement's wording does not (the person agreed to what
+/// the wording said, so a controller it does not name cannot rely on the consent); `None` when
+/// it names none beyond, or the statement's controllers were never recorded.
+fn beyond_statement(version: &str, controllers: &[String], lookup: &dyn Lookup) -> Option<String> {
+    let named = lookup.statement_controllers(version)?;
+    let beyond: Vec<&str> = controllers
+        .iter()
+        .map(String::as_str)
+        .filter(|c| lookup.controller_exists(c) && !named.iter().any(|n| n == c))
+        .collect();
+    (!beyond.is_empty()).then(|| {
+        format!(
+            "statement {version} names only {}: the person was not asked about {}",
+            if named.is_empty() { "no controller".to_string() } else { named.join(", ") },
+            beyond.join(", ")
+        )
+    })
 }
 
 /// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
@@ -387,8 +408,13 @@ pub fn validate(
         if controllers.is_empty() {
             bad("controllers", "a consent must name at least one controller that relies on it".into());
         }
-        if statement_version.is_none() {
-            bad("statement_version", "required: the version of the consent statement the person saw".into());
+        match statement_version.as_deref() {
+            None => bad("statement_version", "required: the version of the consent statement the person saw".into()),
+            Some(v) => {
+                if let Some(why) = beyond_statement(v, &controllers, lookup) {
+                    bad("controllers", why);
+                }
+            }
         }
         if notice_version.is_none() {
             bad("notice_version", "required: the privacy notice version in force".into());

@@ -219,14 +219,14 @@ fn set_up(r: &mut Runner, p: &Paths) -> Result<usize> {
     let mut texts = 0;
     for line in index.lines().skip(1) {
         let c: Vec<&str> = line.split(',').collect();
-        let [kind, version, purpose, format, eff, announces, file] = c[..] else {
+        let [kind, version, purpose, format, eff, announces, file, controllers] = c[..] else {
             continue;
         };
         let path = p.fx(file);
         let mut args =
             vec![kind, "add", "--version", version, "--format", format, "--file", &path, "--effective-from", eff];
         if kind == "statement" {
-            args.extend(["--purpose", purpose]);
+            args.extend(["--purpose", purpose, "--controllers", controllers]);
         } else if !announces.is_empty() {
             args.extend(["--announces", announces]);
         }

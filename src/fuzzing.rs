@@ -35,14 +35,14 @@ fn register() -> &'static Mutex<(Register, PathBuf)> {
         if let Ok(index) = std::fs::read_to_string(fx.join("texts/index.csv")) {
             for line in index.lines().skip(1) {
                 let c: Vec<&str> = line.split(',').collect();
-                if c.len() < 7 {
+                if c.len() < 8 {
                     continue;
                 }
                 let file = fx.join(c[6]).display().to_string();
                 let mut args =
                     vec![c[0], "add", "--version", c[1], "--format", c[3], "--file", &file, "--effective-from", c[4]];
                 if c[0] == "statement" {
-                    args.extend(["--purpose", c[2]]);
+                    args.extend(["--purpose", c[2], "--controllers", c[7]]);
                 }
                 run(&args);
             }

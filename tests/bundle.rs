@@ -478,6 +478,8 @@ fn the_receiving_group_imports_the_bundle() {
         &txt,
         "--effective-from",
         "2026-01-01",
+        "--controllers",
+        "kscop-steering-group",
     ]);
     g(&["notice", "add", "--version", "GN1", "--file", &txt, "--effective-from", "2026-01-01"]);
     g(&["person", "add", "--ref", "NEW1", "--name", "Returning Person", "--email", &erased_email]);

@@ -247,7 +247,26 @@ fn special_category_goes_only_on_a_consent_to_that_data() {
     ]
     .into_iter()
     .chain(["--file", text.to_str().unwrap(), "--effective-from", "2025-01-01"])
+    .chain(["--controllers", "brightwater-trust,kscop-steering-group"])
     .collect::<Vec<_>>());
+    // A photos statement that names the receiver too (the fixtures' PV-2019 names the charity only).
+    let pv = env.write("pv.txt", "Both groups may use photos of me, which may show my health. (synthetic text)\n");
+    env.ok(&[
+        "statement",
+        "add",
+        "--version",
+        "PV-2026",
+        "--purpose",
+        "photos_video",
+        "--format",
+        "standard",
+        "--file",
+        &pv,
+        "--effective-from",
+        "2025-01-01",
+        "--controllers",
+        "brightwater-trust,kscop-steering-group",
+    ]);
     for (r, group, designation) in
         [("F1", "family_carer", "family_carer"), ("L1", "lived_experience", "lived_experience")]
     {
@@ -319,7 +338,7 @@ fn special_category_goes_only_on_a_consent_to_that_data() {
     };
     for r in ["F1", "L1"] {
         consent(r, "disclose_to_successor", "DS-2025", None);
-        consent(r, "photos_video", "PV-2019", Some("health"));
+        consent(r, "photos_video", "PV-2026", Some("health"));
         let d = explain(r);
         assert_eq!(d["register"]["included"], true, "{d}");
         let s = stripped(&d);
@@ -374,6 +393,8 @@ fn times_that_cannot_be_right_are_refused_and_effective_dates_are_london_dates()
         text.to_str().unwrap(),
         "--effective-from",
         "2026-06-01",
+        "--controllers",
+        "brightwater-trust",
     ]);
     let record = |at: &str, extra: &[&str]| {
         let mut a = vec![
@@ -645,4 +666,40 @@ fn an_incident_is_updated_and_its_72_hour_task_closes_only_with_a_decision() {
     assert!(closed["data"]["closed_at"].is_string());
     assert_eq!(env.run(&["incident", "update", &id, "--notes", "more"]).code, 2, "a closed incident stays closed");
     env.ok(&["audit", "verify"]);
+}
+
+/// A consent names only the controllers its statement's wording names. A register from before
+/// statements recorded them holds such consents back for review until `statement controllers`
+/// records them, once; then a grant counts only for the controllers the wording names.
+#[test]
+fn a_consent_counts_only_for_the_controllers_its_statement_names() {
+    let env = TestEnv::with_fixtures();
+    let explain = |r: &str| {
+        env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", r, "--json"]).json()["data"].clone()
+    };
+    // M0001 goes on a DS-2025 consent naming both controllers.
+    let before = explain("M0001");
+    assert_eq!(before["register"]["reason"], "consent_names_receiver", "{before}");
+    // As a register migrated from before: DS-2025's controllers were never recorded.
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.execute("UPDATE statements SET controllers = NULL WHERE version = 'DS-2025'", []).unwrap();
+    drop(conn);
+    let held = explain("M0001");
+    assert_eq!(held["register"]["reason"], "statement_unrecorded", "{held}");
+    assert_eq!(held["register"]["included"], false);
+    let listed = env.ok(&["statement", "list"]).stdout;
+    assert!(listed.contains("disclose_to_successor (controllers not recorded)"), "{listed}");
+    // Recorded as naming the charity alone: the grant no longer names the receiver.
+    let unknown = env.run(&["statement", "controllers", "DS-2025", "--set", "nobody"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    env.ok(&["statement", "controllers", "DS-2025", "--set", "brightwater-trust"]);
+    let after = explain("M0001");
+    assert_ne!(after["register"]["reason"], "consent_names_receiver", "{after}");
+    assert_ne!(after["register"]["reason"], "statement_unrecorded", "{after}");
+    // What a statement named is evidence: recorded once.
+    let again = env.run(&["statement", "controllers", "DS-2025", "--set", "brightwater-trust,kscop-steering-group"]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("already names brightwater-trust"), "{}", again.stderr);
+    let log = env.ok(&["audit", "log", "--json"]).stdout;
+    assert!(log.contains("statement.controllers"));
 }

@@ -204,6 +204,8 @@ fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
             "x.txt",
             "--effective-from",
             "2026-1-1x",
+            "--controllers",
+            "brightwater-trust",
         ],
         &[
             "account",

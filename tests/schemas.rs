@@ -235,6 +235,8 @@ fn register_outputs_match_their_schemas() {
                 &t,
                 "--effective-from",
                 "2026-01-01",
+                "--controllers",
+                "org",
                 "--json",
             ])
             .stdout,

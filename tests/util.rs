@@ -135,7 +135,7 @@ impl TestEnv {
             let mut args =
                 vec![c[0], "add", "--version", c[1], "--format", c[3], "--file", &file, "--effective-from", c[4]];
             if c[0] == "statement" {
-                args.extend(["--purpose", c[2]]);
+                args.extend(["--purpose", c[2], "--controllers", c[7]]);
             } else if !c[5].is_empty() {
                 args.extend(["--announces", c[5]]);
             }

@@ -324,6 +324,19 @@ pub enum StatementCmd {
         /// First day it was used (YYYY-MM-DD; default today).
         #[arg(long, value_parser = date_arg)]
         effective_from: Option<NaiveDate>,
+        /// The controllers its wording names, as slugs (comma- or semicolon-separated): a consent
+        /// citing it may name only these.
+        #[arg(long, value_name = "SLUG[,SLUG]")]
+        controllers: String,
+    },
+    /// Record the controllers an older statement's wording names (once: for a statement stored
+    /// before they were recorded, whose consents the plan holds back for review until then).
+    Controllers {
+        /// The statement version.
+        version: String,
+        /// The controllers its wording names, as slugs (comma- or semicolon-separated).
+        #[arg(long, value_name = "SLUG[,SLUG]")]
+        set: String,
     },
     /// List statement versions.
     List,

@@ -37,20 +37,47 @@ fn list_text(list: &[TextVersion], notice: bool) -> String {
             vec![
                 t.version.clone(),
                 t.format.clone(),
-                if notice { t.announces.join(" ") } else { t.purpose.clone().unwrap_or_default() },
+                if notice {
+                    t.announces.join(" ")
+                } else {
+                    let names =
+                        t.controllers.as_ref().map_or_else(|| "controllers not recorded".to_string(), |c| c.join(","));
+                    format!("{} ({names})", t.purpose.clone().unwrap_or_default())
+                },
                 t.effective_from[..10].to_string(),
                 t.sha256[..16].to_string(),
             ]
         })
         .collect();
-    table(&["VERSION", "FORMAT", if notice { "ANNOUNCES" } else { "PURPOSE" }, "EFFECTIVE", "SHA256"], &rows)
+    table(
+        &["VERSION", "FORMAT", if notice { "ANNOUNCES" } else { "PURPOSE (CONTROLLERS)" }, "EFFECTIVE", "SHA256"],
+        &rows,
+    )
+}
+
+/// Controller slugs from a comma- or semicolon-separated list: each registered, at least one.
+fn named_controllers(reg: &crate::register::Db, list: &str, flag: &str) -> Result<Vec<String>> {
+    let mut out: Vec<String> =
+        list.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    out.sort();
+    out.dedup();
+    if out.is_empty() {
+        return Err(Error::bad(flag, "name at least one controller the statement's wording names"));
+    }
+    for slug in &out {
+        if catalogue::controller(reg, slug)?.is_none() {
+            return Err(Error::NotFound { kind: "controller", id: slug.clone() });
+        }
+    }
+    Ok(out)
 }
 
 /// `statement ...`.
 pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
-        StatementCmd::Add { version, purpose, format, file, effective_from } => {
+        StatementCmd::Add { version, purpose, format, file, effective_from, controllers } => {
+            let controllers = named_controllers(&reg, &controllers, "--controllers")?;
             check_format(&format)?;
             if version.trim().is_empty() {
                 return Err(Error::bad("--version", "give the version a label"));
@@ -70,19 +97,46 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
                 sha256: sha,
                 effective_from: effective(ctx, effective_from)?,
                 announces: Vec::new(),
+                controllers: Some(controllers),
             };
             reg.change(ctx.now, |c| {
                 catalogue::insert_statement(c, &v, &body, ctx.now)?;
-                c.audit("statement.add", &v.id, serde_json::json!({ "sha256": v.sha256 }))
+                c.audit("statement.add", &v.id, serde_json::json!({ "sha256": v.sha256, "controllers": v.controllers }))
             })?;
             let text = format!(
-                "statement {} ({}) for {} stored, sha256 {}\n",
+                "statement {} ({}) for {} naming {} stored, sha256 {}\n",
                 v.version,
                 v.format,
                 v.purpose.clone().unwrap_or_default(),
+                v.controllers.clone().unwrap_or_default().join(", "),
                 v.sha256
             );
             Ok(Outcome::new("statement", v, text))
+        }
+        StatementCmd::Controllers { version, set } => {
+            let controllers = named_controllers(&reg, &set, "--set")?;
+            let mut rows = catalogue::texts(&reg, "statement")?;
+            rows.retain(|t| t.version == version);
+            if rows.is_empty() {
+                return Err(Error::NotFound { kind: "statement", id: version });
+            }
+            if let Some(done) = rows.iter().find_map(|t| t.controllers.clone()) {
+                return Err(Error::bad(
+                    "--set",
+                    format!(
+                        "statement {version} already names {}: what a statement named is evidence and is not changed",
+                        done.join(", ")
+                    ),
+                ));
+            }
+            reg.change(ctx.now, |c| {
+                catalogue::set_statement_controllers(c, &version, &controllers)?;
+                c.audit("statement.controllers", &version, serde_json::json!({ "controllers": controllers }))
+            })?;
+            let mut rows = catalogue::texts(&reg, "statement")?;
+            rows.retain(|t| t.version == version);
+            let text = format!("statement {version} names {}\n", controllers.join(", "));
+            Ok(Outcome::new("statement_list", rows, text))
         }
         StatementCmd::List => {
             let list = catalogue::texts(&reg, "statement")?;
@@ -127,6 +181,7 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 sha256: sha,
                 effective_from: effective(ctx, effective_from)?,
                 announces,
+                controllers: None,
             };
             reg.change(ctx.now, |c| {
                 catalogue::insert_notice(c, &v, &body, ctx.now)?;

@@ -263,13 +263,40 @@ pub struct TextVersion {
     pub sha256: String,
     pub effective_from: String,
     pub announces: Vec<String>,
+    /// For a statement: the controllers its wording names (`None`: never recorded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controllers: Option<Vec<String>>,
 }
 
 /// Insert a statement version.
 pub fn insert_statement(conn: &Change<'_>, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
-    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now)],
+    let controllers = v.controllers.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
+    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at, controllers) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now), controllers],
     )?;
     Ok(())
+}
+
+/// Record the controllers a statement version's wording names, in every format, where they were
+/// never recorded. Returns how many rows changed (0: unknown version, or already recorded).
+pub fn set_statement_controllers(conn: &Change<'_>, version: &str, controllers: &[String]) -> Result<usize> {
+    Ok(conn
+        .prepare_cached("UPDATE statements SET controllers = ?2 WHERE version = ?1 AND controllers IS NULL")?
+        .execute(params![version, serde_json::to_string(controllers).unwrap_or_default()])?)
+}
+
+/// The controllers a statement version names: `None` when the version is unknown or, in any of
+/// its formats, they were never recorded; otherwise the union over its formats.
+pub fn statement_controllers(conn: &Db, version: &str) -> Result<Option<Vec<String>>> {
+    let mut st = conn.prepare_cached("SELECT controllers FROM statements WHERE version = ?1")?;
+    let rows: Vec<Option<String>> = st.query_map([version], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() || rows.iter().any(Option::is_none) {
+        return Ok(None);
+    }
+    let mut all: Vec<String> =
+        rows.iter().flatten().flat_map(|j| serde_json::from_str::<Vec<String>>(j).unwrap_or_default()).collect();
+    all.sort();
+    all.dedup();
+    Ok(Some(all))
 }
 
 /// Insert a notice version with what it announces (`controller:purpose`).
@@ -311,9 +338,9 @@ pub fn text_bodies(conn: &Db, kind: &str, version: &str) -> Result<Vec<(String, 
 /// Every statement (`kind` = "statement") or notice version.
 pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
     let sql = if kind == "statement" {
-        "SELECT version, format, purpose, sha256, effective_from FROM statements ORDER BY effective_from, version, format"
+        "SELECT version, format, purpose, sha256, effective_from, controllers FROM statements ORDER BY effective_from, version, format"
     } else {
-        "SELECT version, format, NULL, sha256, effective_from FROM notices ORDER BY effective_from, version, format"
+        "SELECT version, format, NULL, sha256, effective_from, NULL FROM notices ORDER BY effective_from, version, format"
     };
     let mut st = conn.prepare(sql)?;
     let mut out = st
@@ -328,6 +355,7 @@ pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
                 sha256: r.get(3)?,
                 effective_from: r.get(4)?,
                 announces: Vec::new(),
+                controllers: r.get::<_, Option<String>>(5)?.map(|j| serde_json::from_str(&j).unwrap_or_default()),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -376,6 +404,7 @@ struct LookupMemo {
     suppression: Option<std::rc::Rc<super::suppression::Suppression>>,
     marketing: HashMap<String, Option<bool>>,
     statement_shas: HashMap<String, Option<String>>,
+    statement_controllers: HashMap<String, Option<Vec<String>>>,
 }
 
 impl<'a> RegisterLookup<'a> {
@@ -460,5 +489,9 @@ impl Lookup for RegisterLookup<'_> {
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
         let load = |c: &Db| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
         self.remember(|m| &mut m.notices, version, load).ok().flatten()
+    }
+    fn statement_controllers(&self, version: &str) -> Option<Vec<String>> {
+        let load = |c: &Db| statement_controllers(c, version);
+        self.remember(|m| &mut m.statement_controllers, version, load).ok().flatten()
     }
 }

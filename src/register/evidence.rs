@@ -198,9 +198,10 @@ pub struct ConsentRow<'a> {
     pub has_authority_ref: bool,
     /// The special categories as stored (a JSON list).
     pub special_categories: &'a str,
-    /// The evidence a consent carries (what the mailing list shows of it), for events of the
-    /// purpose [`each_consent_row`] is asked about; `None` for the others.
+    /// The statement version the event cites (every event: the plan checks what it names).
     pub statement_version: Option<&'a str>,
+    /// The rest of the evidence a consent carries (what the mailing list shows of it), for events
+    /// of the purpose [`each_consent_row`] is asked about; `None` for the others.
     pub statement_sha256: Option<&'a str>,
     pub notice_version: Option<&'a str>,
     pub method: Option<&'a str>,
@@ -246,7 +247,7 @@ pub fn each_consent_row(
 ) -> Result<()> {
     let mut st = conn.prepare_cached(
         "SELECT id, person_id, purpose, action, controllers, at, support_given, special_categories,
-                CASE WHEN purpose = ?1 THEN statement_version END, CASE WHEN purpose = ?1 THEN statement_sha256 END,
+                statement_version, CASE WHEN purpose = ?1 THEN statement_sha256 END,
                 CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
                 CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL FROM consent_events",
     )?;

@@ -82,6 +82,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_email_norm.sql"),
     include_str!("migrations/0009_incident_closed.sql"),
     include_str!("migrations/0010_admin_accounts.sql"),
+    include_str!("migrations/0011_statement_controllers.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

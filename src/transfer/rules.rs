@@ -8,7 +8,8 @@
 //!    suppression list because its person was erased); a restriction in force (`restricted`), a
 //!    person not confirmed adult (`adult_not_confirmed`) or outside England & Wales
 //!    (`jurisdiction_review`) is held back for review, as is a person whose deciding consent notes
-//!    a capacity concern (`capacity_query`).
+//!    a capacity concern (`capacity_query`) or cites a statement whose named controllers were never
+//!    recorded (`statement_unrecorded`; a grant counts only for the controllers its statement names).
 //! 2. `register`: a `disclose_to_successor` basis naming the receiver. The person's latest word
 //!    decides, whoever they told: a withdrawal or refusal (Art 7(3)) or an objection (Art 21)
 //!    naming the outgoing controller (the disclosure is its processing), the receiver or no
@@ -60,6 +61,10 @@ pub const REASONS: &[(&str, &str)] = &[
     ),
     ("suppressed", "the address is on the suppression list"),
     ("capacity_query", "the deciding consent notes a capacity concern: for the data protection lead to review"),
+    (
+        "statement_unrecorded",
+        "the deciding consent cites a statement whose named controllers were never recorded: record them (`statement controllers`) or review",
+    ),
     ("no_email", "no email address"),
 ];
 
@@ -72,6 +77,9 @@ pub struct ConsentFact {
     pub view: EventView,
     pub support_given: Option<String>,
     pub special_categories: Vec<String>,
+    /// A grant citing a statement whose named controllers were never recorded (a register from
+    /// before they were): for the data protection lead to review.
+    pub statement_unrecorded: bool,
 }
 
 /// A basis event as the rules see it.
@@ -227,6 +235,7 @@ fn capacity_concern(c: Option<&ConsentFact>) -> bool {
 fn from_consent(status: Status, grant: Option<&ConsentFact>) -> Decision {
     match status {
         Status::Granted if capacity_concern(grant) => Decision::no("capacity_query"),
+        Status::Granted if grant.is_some_and(|g| g.statement_unrecorded) => Decision::no("statement_unrecorded"),
         Status::Granted => Decision::yes("consent_names_receiver", grant.map(|g| g.id.clone())),
         Status::Withdrawn => Decision::no("consent_withdrawn"),
         Status::Refused => Decision::no("consent_refused"),
@@ -383,6 +392,7 @@ mod tests {
                 at,
             },
             support_given: None,
+            statement_unrecorded: false,
             special_categories: vec![],
         }
     }
@@ -537,6 +547,7 @@ mod tests {
                 purpose: purpose.into(),
                 view: EventView { action, controllers, at: t(2024, 1, 1) + Duration::days(d) },
                 support_given: None,
+                statement_unrecorded: false,
                 special_categories: vec![],
             }
         });

@@ -69,18 +69,24 @@ struct FactsBuilder {
     // Purposes and controller lists repeat across a million events: each distinct one is kept once.
     purposes: HashMap<String, std::sync::Arc<str>>,
     lists: HashMap<String, std::sync::Arc<[String]>>,
+    /// The controllers each statement version names (`None`: never recorded).
+    statements: HashMap<String, Option<Vec<String>>>,
+    /// A grant's controllers as its statement allows them, by (controllers, statement version).
+    allowed: HashMap<(String, String), std::sync::Arc<[String]>>,
     /// A batch whose text was not UTF-8 (the register was written by something else).
     not_utf8: bool,
 }
 
 impl FactsBuilder {
-    fn new(map: HashMap<String, PersonFacts>) -> FactsBuilder {
+    fn new(map: HashMap<String, PersonFacts>, statements: HashMap<String, Option<Vec<String>>>) -> FactsBuilder {
         FactsBuilder {
             map,
             history: HashMap::new(),
             evidence: HashMap::new(),
             purposes: HashMap::new(),
             lists: HashMap::new(),
+            statements,
+            allowed: HashMap::new(),
             not_utf8: false,
         }
     }
@@ -113,7 +119,7 @@ impl FactsBuilder {
             Some(p) => p.clone(),
             None => self.purposes.entry(c.purpose.to_string()).or_insert_with(|| c.purpose.into()).clone(),
         };
-        let controllers = match self.lists.get(c.controllers) {
+        let mut controllers = match self.lists.get(c.controllers) {
             Some(l) => l.clone(),
             None => self
                 .lists
@@ -121,12 +127,35 @@ impl FactsBuilder {
                 .or_insert_with(|| crate::register::parse_list(c.controllers).into())
                 .clone(),
         };
+        // A grant counts only for the controllers its statement's wording names (one recorded
+        // before the check existed may name more); a statement whose controllers were never
+        // recorded flags the grant for review.
+        let mut statement_unrecorded = false;
+        if let (crate::model::ConsentAction::Grant, Some(v)) = (action, c.statement_version) {
+            match self.statements.get(v) {
+                Some(Some(named)) => {
+                    let key = (c.controllers.to_string(), v.to_string());
+                    controllers = match self.allowed.get(&key) {
+                        Some(l) => l.clone(),
+                        None => {
+                            let l: std::sync::Arc<[String]> =
+                                controllers.iter().filter(|x| named.contains(x)).cloned().collect();
+                            self.allowed.insert(key, l.clone());
+                            l
+                        }
+                    };
+                }
+                Some(None) => statement_unrecorded = true,
+                None => {}
+            }
+        }
         f.consents.push(ConsentFact {
             id: c.id.to_string(),
             purpose,
             view: crate::consent::EventView { action, controllers, at },
             support_given: c.support_given.map(str::to_string),
             special_categories: crate::register::parse_list(c.special_categories),
+            statement_unrecorded,
         });
     }
 }
@@ -158,7 +187,15 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
     }
     // A million events at scale: this thread steps SQLite and copies each row into a batch; a
     // second turns the batches into each person's facts, so the two halves of the work overlap.
-    let builder = FactsBuilder::new(map);
+    let mut statements: HashMap<String, Option<Vec<String>>> = HashMap::new();
+    for t in catalogue::texts(conn, "statement")? {
+        let e = statements.entry(t.version).or_insert_with(|| Some(Vec::new()));
+        match (e.as_mut(), t.controllers) {
+            (Some(list), Some(c)) => list.extend(c),
+            _ => *e = None,
+        }
+    }
+    let builder = FactsBuilder::new(map, statements);
     let FactsBuilder { mut map, history, evidence, .. } = std::thread::scope(|s| -> Result<FactsBuilder> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<RowBatch>(4);
         let worker = s.spawn(move || {
