@@ -146,6 +146,10 @@ pub struct RawConsent {
     pub verified_by: String,
     pub verified_at: String,
     pub support_given: String,
+    /// `yes` or `no`: whether a concern about the person's capacity to make this decision was noted.
+    pub capacity_concern: String,
+    /// The reference of the capacity assessment made, if any.
+    pub capacity_assessment: String,
     pub told_can_withdraw: String,
     pub special_categories: String,
     pub context: String,
@@ -170,6 +174,10 @@ pub struct ConsentEvent {
     pub verified_by: Option<String>,
     pub verified_at: Option<DateTime<Utc>>,
     pub support_given: Option<String>,
+    /// A capacity concern noted (`None`: not stated).
+    pub capacity_concern: Option<bool>,
+    /// The capacity assessment's reference.
+    pub capacity_assessment: Option<String>,
     pub told_can_withdraw: bool,
     pub special_categories: Vec<SpecialCategory>,
     pub context: Option<String>,
@@ -196,6 +204,8 @@ impl ConsentEvent {
             verified_by: None,
             verified_at: None,
             support_given: None,
+            capacity_concern: None,
+            capacity_assessment: None,
             told_can_withdraw: true,
             special_categories: Vec::new(),
             context: None,
@@ -269,6 +279,23 @@ fn beyond_statement(version: &str, controllers: &[String], lookup: &dyn Lookup) 
             beyond.join(", ")
         )
     })
+}
+
+/// The capacity fields: a concern noted (`yes`/`no`) and the assessment's reference, which needs
+/// the concern stated with it.
+fn capacity(raw: &RawConsent, bad: &mut impl FnMut(&'static str, String)) -> (Option<bool>, Option<String>) {
+    let concern = match raw.capacity_concern.trim() {
+        "" => None,
+        s => parse_yes_no(s).or_else(|| {
+            bad("capacity_concern", "must be yes or no".into());
+            None
+        }),
+    };
+    let assessment = opt(&raw.capacity_assessment);
+    if assessment.is_some() && concern.is_none() {
+        bad("capacity_concern", "say whether a capacity concern was noted (yes or no) with the assessment".into());
+    }
+    (concern, assessment)
 }
 
 /// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
@@ -381,6 +408,7 @@ pub fn validate(
             Some(v) => Some(v),
         },
     };
+    let (capacity_concern, capacity_assessment) = capacity(raw, &mut bad);
     let told = match raw.told_can_withdraw.trim() {
         "" => None,
         s => parse_yes_no(s).or_else(|| {
@@ -527,6 +555,8 @@ pub fn validate(
         verified_by,
         verified_at,
         support_given: opt(&raw.support_given),
+        capacity_concern,
+        capacity_assessment,
         told_can_withdraw: told.unwrap_or(false),
         special_categories,
         context: opt(&raw.context),

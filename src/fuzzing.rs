@@ -71,7 +71,7 @@ pub fn own_csv(data: &[u8]) {
         _ => (own::DIVERSITY_COLUMNS, own::import_diversity),
     };
     let Ok(csv) = import::parse_csv("fuzz.csv", bytes, false) else { return };
-    if import::require_columns(&csv, columns, "fuzz").is_err() {
+    if import::require_columns(&csv, columns, crate::import::own::CONSENT_OPTIONAL, "fuzz").is_err() {
         return;
     }
     let mut guard = register().lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -92,6 +92,9 @@ pub struct Report {
     pub proxy_consents: Proxy,
     /// The accounts the register holds, with their rotation state and who pays until when.
     pub accounts: Vec<serde_json::Value>,
+    /// The data protection lead's reviews in force, by reason: how many let people go, how many
+    /// hold them back, how many are signed (with `detail`, each review with the person's reference).
+    pub reviews: Vec<serde_json::Value>,
     pub transfers: Vec<transfers::TransferView>,
     pub deadlines: Deadlines,
     pub requests: serde_json::Value,
@@ -350,6 +353,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
                     "access": a.access, "rotation_steps_done": done, "rotated": missing.is_empty() })
             })
             .collect(),
+        reviews: review_rows(conn, detail)?,
         transfers,
         deadlines,
         requests,
@@ -358,6 +362,31 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         suppression,
         statistics_released: statistics,
     })
+}
+
+/// The reviews in force, by reason (or each one, with `detail`).
+fn review_rows(conn: &crate::register::Db, detail: bool) -> Result<Vec<serde_json::Value>> {
+    let latest = crate::register::reviews::latest(conn)?;
+    if detail {
+        return Ok(latest
+            .iter()
+            .map(|r| serde_json::json!({ "reason": r.reason, "person": r.person_ref, "decision": r.decision, "by": r.by, "at": r.at, "signed": r.signer_key_id.is_some(), "note": r.note }))
+            .collect());
+    }
+    let mut by: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for r in &latest {
+        let e = by.entry(r.reason.as_str()).or_default();
+        if r.decision == "go" {
+            e.0 += 1;
+        } else {
+            e.1 += 1;
+        }
+        e.2 += usize::from(r.signer_key_id.is_some());
+    }
+    Ok(by
+        .into_iter()
+        .map(|(reason, (go, hold, signed))| serde_json::json!({ "reason": reason, "go": go, "hold": hold, "signed": signed }))
+        .collect())
 }
 
 fn n(v: &serde_json::Value) -> String {
@@ -496,6 +525,29 @@ fn sections(r: &Report) -> Vec<Section> {
             })
             .collect(),
         empty: "None.",
+    });
+    s.push(Section {
+        heading: "Reviews",
+        caption:
+            "The data protection lead's decisions on people held back for review (the latest per person and reason)"
+                .into(),
+        columns: if r.detail {
+            vec!["Reason", "Person", "Decision", "By", "Date", "Signed", "Note"]
+        } else {
+            vec!["Reason", "Go", "Held", "Signed"]
+        },
+        rows: r
+            .reviews
+            .iter()
+            .map(|x| {
+                if r.detail {
+                    ["reason", "person", "decision", "by", "at", "signed", "note"].iter().map(|k| n(&x[*k])).collect()
+                } else {
+                    ["reason", "go", "hold", "signed"].iter().map(|k| n(&x[*k])).collect()
+                }
+            })
+            .collect(),
+        empty: "None recorded.",
     });
     let p = &r.proxy_consents;
     s.push(Section {

@@ -703,3 +703,162 @@ fn a_consent_counts_only_for_the_controllers_its_statement_names() {
     let log = env.ok(&["audit", "log", "--json"]).stdout;
     assert!(log.contains("statement.controllers"));
 }
+
+/// Capacity is a structured field of a consent, checked on both routes; the data protection
+/// lead resolves what the plan holds back for review with `review record`, and a review covers
+/// only what it saw.
+#[test]
+#[allow(clippy::too_many_lines, reason = "one register, every kind of review in turn")]
+fn reviews_resolve_what_the_plan_holds_back_and_capacity_is_a_field() {
+    let env = TestEnv::with_fixtures();
+    env.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    let plan = || env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json()["data"].clone();
+    let reason = |r: &str| {
+        env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", r, "--json"]).json()["data"]
+            ["register"]["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let consent = |r: &str, purpose: &str, statement: &str, at: &str, extra: &[&str]| {
+        let mut a = vec![
+            "consent",
+            "record",
+            "--person",
+            r,
+            "--purpose",
+            purpose,
+            "--controllers",
+            if purpose == "disclose_to_successor" {
+                "brightwater-trust;kscop-steering-group"
+            } else {
+                "brightwater-trust"
+            },
+            "--channels",
+            "email",
+            "--at",
+            at,
+            "--recorded-by",
+            "fac",
+            "--method",
+            "paper_signed",
+            "--evidence-ref",
+            "EV-CAP",
+            "--statement-version",
+            statement,
+            "--notice-version",
+            "PN-2025",
+            "--told-can-withdraw",
+            "yes",
+        ];
+        a.extend(extra);
+        env.ok(&a);
+    };
+    // A note that mentions capacity is only a note now.
+    consent(
+        "M0001",
+        "disclose_to_successor",
+        "DS-2025",
+        "2026-11-20T10:00:00Z",
+        &["--support-given", "capacity discussed; fine"],
+    );
+    assert_eq!(reason("M0001"), "consent_names_receiver");
+    // The field is what counts.
+    consent(
+        "M0001",
+        "disclose_to_successor",
+        "DS-2025",
+        "2026-11-21T10:00:00Z",
+        &["--capacity-concern", "yes", "--capacity-assessment", "CA-12"],
+    );
+    assert_eq!(reason("M0001"), "capacity_query");
+    let half = env.run(&[
+        "consent",
+        "record",
+        "--person",
+        "M0001",
+        "--purpose",
+        "newsletter",
+        "--controllers",
+        "brightwater-trust",
+        "--channels",
+        "email",
+        "--at",
+        "2026-11-21T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--capacity-assessment",
+        "CA-13",
+    ]);
+    assert_eq!(half.code, 2);
+    assert!(half.stderr.contains("--capacity-concern: say whether"), "{}", half.stderr);
+    // The data protection lead reviews it, signed: the person goes.
+    let r = env.ok(&[
+        "review",
+        "record",
+        "--person",
+        "M0001",
+        "--reason",
+        "capacity_query",
+        "--decision",
+        "go",
+        "--by",
+        "dp-lead",
+        "--note",
+        "CA-12 found capacity for this decision",
+        "--sign-key",
+        "k/dpl-minisign.key",
+        "--json",
+    ]);
+    assert!(r.json()["data"]["signer_key_id"].is_string());
+    assert_eq!(reason("M0001"), "consent_names_receiver");
+    let p = plan();
+    assert_eq!(p["reviews"][0]["reason"], "capacity_query", "{}", p["reviews"]);
+    // A concern noted after the review is not covered by it.
+    // (The tests' clock stands at 2026-11-25T12:00:00Z; two minutes on is within the clock skew.)
+    consent("M0001", "disclose_to_successor", "DS-2025", "2026-11-25T12:02:00Z", &["--capacity-concern", "yes"]);
+    assert_eq!(reason("M0001"), "capacity_query");
+    // The legitimate-interests route checks capacity too.
+    let li = p["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["register"]["reason"] == "legitimate_interests_notified")
+        .unwrap()["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    consent(&li, "newsletter", "NL-2021", "2026-11-21T10:00:00Z", &["--capacity-concern", "yes"]);
+    assert_eq!(reason(&li), "capacity_query");
+    // Jurisdiction: held for review; a go lets them go, a later hold holds them again.
+    env.ok(&["person", "edit", "M0002", "--jurisdiction", "scotland"]);
+    assert_eq!(reason("M0002"), "jurisdiction_review");
+    let review = |d: &str| {
+        env.ok(&[
+            "review",
+            "record",
+            "--person",
+            "M0002",
+            "--reason",
+            "jurisdiction_review",
+            "--decision",
+            d,
+            "--by",
+            "dp-lead",
+            "--note",
+            "UK GDPR applies; Scots law on capacity checked",
+        ]);
+    };
+    review("go");
+    assert_eq!(reason("M0002"), "consent_names_receiver");
+    review("hold");
+    assert_eq!(reason("M0002"), "jurisdiction_review");
+    let listed = env.ok(&["review", "list", "--person", "M0002"]).stdout;
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    let report = env.ok(&["audit", "report", "--json"]).json();
+    let rows = report["data"]["reviews"].as_array().unwrap();
+    assert!(rows.iter().any(|x| x["reason"] == "jurisdiction_review" && x["hold"] == 1), "{rows:?}");
+    assert!(rows.iter().any(|x| x["reason"] == "capacity_query" && x["signed"] == 1), "{rows:?}");
+    let log = env.ok(&["audit", "log", "--json"]).stdout;
+    assert_eq!(log.matches("review.record").count(), 3);
+}

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::util::TestEnv;
+use crate::util::{TestEnv, fixtures};
 
 #[test]
 fn register_is_created_0600_in_wal_mode() {
@@ -101,6 +101,30 @@ fn subject_access_export_holds_everything() {
     for label in ["Jurisdiction:", "Adult confirmed:", "Source:", "Joined on:", "Notes:"] {
         assert!(text.contains(label), "the letter leaves out {label}\n{text}");
     }
+    // The documents registered that mention them, and the reviews of them, are held too.
+    env.ok(&["person", "add", "--ref", "AK1", "--name", "Amelia Khan", "--email=amelia.k@example.org"]);
+    let minutes = fixtures().join("redaction/minutes.txt").display().to_string();
+    env.ok(&["document", "add", &minutes, "--classification", "personal", "--category", "minutes"]);
+    env.ok(&[
+        "review",
+        "record",
+        "--person",
+        "AK1",
+        "--reason",
+        "adult_not_confirmed",
+        "--decision",
+        "hold",
+        "--by",
+        "dp-lead",
+        "--note",
+        "age not known",
+    ]);
+    let ak = env.ok(&["person", "export", "AK1", "--json"]).json();
+    assert_eq!(ak["data"]["documents"][0]["file_name"], "minutes.txt", "{}", ak["data"]["documents"]);
+    assert_eq!(ak["data"]["reviews"][0]["decision"], "hold");
+    let ak_text = env.ok(&["person", "export", "AK1"]).stdout;
+    assert!(ak_text.contains("Documents that mention you") && ak_text.contains("minutes.txt"), "{ak_text}");
+    assert_eq!(d["documents"].as_array().unwrap().len(), 0, "M0002 is in no document");
     let out = env.path().join("sar.txt");
     env.ok(&["person", "export", "M0002", "--out", out.to_str().unwrap()]);
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
@@ -172,9 +196,24 @@ fn a_version_1_register_is_upgraded() {
         [],
     )
     .unwrap();
+    // A consent whose support note mentions capacity, and a statement from before controllers
+    // were recorded.
+    conn.execute_batch(
+        "INSERT INTO purposes VALUES ('newsletter', 'Newsletter', '[\"email\"]', 0, 1, NULL, '[]');
+         INSERT INTO statements VALUES ('S1', 'standard', 'newsletter', 'ab', 'text', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+         INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
+             at, recorded_by, given_by, support_given, told_can_withdraw, source, natural_key, recorded_at)
+         VALUES ('con_000000000001', 'per_000000000001', 'newsletter', 'grant', '[\"old-org\"]', '[\"email\"]', 'standard', '[]',
+             '2025-02-01T00:00:00Z', 'fac', 'self', 'Capacity queried by the hub lead', 1, 'direct', 'k1', '2025-02-01T00:00:00Z');",
+    )
+    .unwrap();
     drop(conn);
     env.ok(&["controller", "list"]);
     let conn = rusqlite::Connection::open(env.register()).unwrap();
+    let concern: Option<i64> = conn.query_row("SELECT capacity_concern FROM consent_events", [], |r| r.get(0)).unwrap();
+    assert_eq!(concern, Some(1), "a note that named a capacity concern keeps it as the field");
+    let named: Option<String> = conn.query_row("SELECT controllers FROM statements", [], |r| r.get(0)).unwrap();
+    assert_eq!(named, None, "what an old statement named is not guessed");
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, handover::register::SCHEMA_VERSION);
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM tasks", [], |r| r.get(0)).unwrap();

@@ -104,6 +104,8 @@ const GOVERNANCE_TYPES: &[&str] = &[
     "incident_list",
     "retention_policy",
     "retention_run",
+    "review",
+    "review_list",
     "rights_request",
     "rights_request_list",
     "task_sync",
@@ -400,6 +402,24 @@ fn governance_outputs_match_their_schemas() {
         &lia,
     ]));
     out.save(&j(&["assessment", "list"]));
+    dp.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    out.save(&j(&[
+        "review",
+        "record",
+        "--person",
+        "R1",
+        "--reason",
+        "jurisdiction_review",
+        "--decision",
+        "go",
+        "--by",
+        "dp",
+        "--note",
+        "lives in England",
+        "--sign-key",
+        "k/dpl-minisign.key",
+    ]));
+    out.save(&j(&["review", "list"]));
     out.save(&j(&["retention", "policy", "--set", "closed_requests=36"]));
     out.save(&j(&["retention", "run", "--dry-run"]));
     out.save(&j(&["retention", "run"]));
@@ -692,5 +712,10 @@ fn fixture_csv_files_match_their_column_schemas() {
         .unwrap();
         let x: Vec<&str> = s["x-columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
         assert_eq!(x, cols, "{schema}: importer columns differ from the schema");
+        let optional: Vec<&str> = s["x-optional-columns"]
+            .as_array()
+            .map(|v| v.iter().map(|c| c.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        assert_eq!(optional, optional_columns(&format!("{schema}.csv")), "{schema}: optional columns differ");
     }
 }

@@ -473,7 +473,11 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: 
             authority_ref: s(&e, "verified_at").map(|_| format!("held by {} (not transferred)", m.from)),
             verified_by: s(&e, "verified_at").map(|_| m.from.clone()),
             verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
+            // Capacity never travels (it reveals the person's health); a person with a concern went
+            // only after the sender's data protection lead reviewed it.
             support_given: None,
+            capacity_concern: None,
+            capacity_assessment: None,
             told_can_withdraw: e.get("told_can_withdraw").and_then(serde_json::Value::as_bool).unwrap_or(false),
             special_categories: list(&e, "special_categories")
                 .iter()

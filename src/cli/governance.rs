@@ -299,6 +299,39 @@ pub enum RetentionCmd {
     },
 }
 
+/// `review ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCmd {
+    /// Record the data protection lead's decision on a person the plan holds back for review:
+    /// `go` lets them go despite the reason, `hold` keeps them back. The latest decision stands.
+    Record {
+        /// The person (id or reference).
+        #[arg(long)]
+        person: String,
+        /// What the plan held them back for.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::register::reviews::REVIEWABLE))]
+        reason: String,
+        /// go or hold.
+        #[arg(long, value_parser = ["go", "hold"])]
+        decision: String,
+        /// Who decided (the data protection lead).
+        #[arg(long)]
+        by: String,
+        /// Why: what was checked (e.g. "capacity assessment CA-12: has capacity for this decision").
+        #[arg(long)]
+        note: String,
+        /// Sign the decision with this minisign secret key (the data protection lead's).
+        #[arg(long, value_name = "KEY")]
+        sign_key: Option<PathBuf>,
+    },
+    /// List reviews (of one person, if given).
+    List {
+        /// The person (id or reference).
+        #[arg(long)]
+        person: Option<String>,
+    },
+}
+
 /// `assessment ...`.
 #[derive(Debug, Subcommand)]
 pub enum AssessmentCmd {

@@ -79,7 +79,7 @@ pub enum Command {
     Notice(NoticeCmd),
     /// Consent as append-only evidence: record, withdraw, refuse, import, history.
     #[command(subcommand)]
-    Consent(ConsentCmd),
+    Consent(Box<ConsentCmd>),
     /// Lawful bases other than consent, objections and restrictions.
     #[command(subcommand)]
     Basis(BasisCmd),
@@ -107,6 +107,9 @@ pub enum Command {
     /// Personal data breaches and other incidents, with the 72-hour ICO clock.
     #[command(subcommand)]
     Incident(IncidentCmd),
+    /// The data protection lead's decisions on people the plan holds back for review.
+    #[command(subcommand)]
+    Review(ReviewCmd),
     /// The register of assessments (LIA, DPIA, APD) that bases, controllers and plans cite.
     #[command(subcommand)]
     Assessment(AssessmentCmd),

@@ -457,6 +457,13 @@ pub enum ConsentCmd {
         /// Support given to decide (supporter's role, easy read, extra time).
         #[arg(long)]
         support_given: Option<String>,
+        /// Whether a concern about the person's capacity to make this decision was noted (yes or
+        /// no): a yes holds them back for the data protection lead's review (`review record`).
+        #[arg(long, value_parser = ["yes", "no"])]
+        capacity_concern: Option<String>,
+        /// The capacity assessment's reference, if one was made.
+        #[arg(long)]
+        capacity_assessment: Option<String>,
         /// Special categories an explicit consent covers (;-separated).
         #[arg(long)]
         special_categories: Option<String>,

@@ -70,6 +70,8 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             verified_by,
             verified_at,
             support_given,
+            capacity_concern,
+            capacity_assessment,
             special_categories,
         } => {
             let mut r = raw(&fields, "grant");
@@ -82,6 +84,8 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             r.verified_by = verified_by.unwrap_or_default();
             r.verified_at = verified_at.unwrap_or_default();
             r.support_given = support_given.unwrap_or_default();
+            r.capacity_concern = capacity_concern.unwrap_or_default();
+            r.capacity_assessment = capacity_assessment.unwrap_or_default();
             r.special_categories = special_categories.unwrap_or_default();
             record(ctx, &fields, r)
         }

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod meta;
 pub mod person;
 pub mod regfile;
+pub mod review;
 pub mod role;
 pub mod tasks;
 pub mod text;
@@ -39,7 +40,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Role(c) => role::run(ctx, c),
         Command::Statement(c) => text::statement(ctx, c),
         Command::Notice(c) => text::notice(ctx, c),
-        Command::Consent(c) => consent::run(ctx, c),
+        Command::Consent(c) => consent::run(ctx, *c),
         Command::Basis(c) => basis::run(ctx, c),
         Command::Audit(c) => audit::run(ctx, c),
         Command::Keys(c) => keys::run(ctx, c),
@@ -49,6 +50,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Request(c) => governance::request(ctx, c),
         Command::Complaint(c) => governance::complaint(ctx, c),
         Command::Incident(c) => governance::incident(ctx, c),
+        Command::Review(c) => review::run(ctx, c),
         Command::Assessment(c) => governance::assessment(ctx, c),
         Command::Retention(c) => governance::retention(ctx, c),
         Command::RegisterFile(c) => regfile::run(ctx, c),
@@ -92,7 +94,7 @@ pub fn import_own_csv(
     let bytes = import::read_bytes(file)?;
     let display = import::display_name(file);
     let csv = import::parse_csv(&display, &bytes, false)?;
-    import::require_columns(&csv, columns, format_name)?;
+    import::require_columns(&csv, columns, import::own::optional_columns(format_name), format_name)?;
     let sha = csv.sha256.clone();
     let r = import::run(&mut reg, ctx.now, kind, &display, &sha, dry_run, |c, p, n| importer(c, &csv, p, n))?;
     let text = import_text(&display, &r);

@@ -210,11 +210,11 @@ fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected>
             })?
         }
         ImportFormat::People => {
-            import::require_columns(&file, PEOPLE_COLUMNS, "people.csv")?;
+            import::require_columns(&file, PEOPLE_COLUMNS, &[], "people.csv")?;
             return Ok(Detected::People(file));
         }
         ImportFormat::Diversity => {
-            import::require_columns(&file, DIVERSITY_COLUMNS, "diversity.csv")?;
+            import::require_columns(&file, DIVERSITY_COLUMNS, &[], "diversity.csv")?;
             return Ok(Detected::Diversity(file));
         }
         ImportFormat::Mailchimp => ExportKind::Mailchimp,
@@ -467,7 +467,41 @@ pub struct SubjectAccess {
     pub automated_decisions: &'static str,
     /// The statements and notices the person was shown, with their texts.
     pub texts_shown: Vec<serde_json::Value>,
+    /// The registered documents that mention them (their name, email or phone).
+    pub documents: Vec<serde_json::Value>,
+    /// The data protection lead's reviews of them.
+    pub reviews: Vec<crate::register::reviews::Review>,
     pub rights: Vec<&'static str>,
+}
+
+/// The registered documents that mention the person by name, email or phone, found as redaction
+/// finds them (a document that cannot be read is listed as such: it may mention them).
+fn documents_mentioning(conn: &Register, p: &Person) -> Result<Vec<serde_json::Value>> {
+    use crate::transfer::plan::{read_source, redact_bytes, redactable};
+    use crate::transfer::redact::{Redactor, Withheld};
+    if p.name.is_none() && p.email.is_none() && p.phone.is_none() {
+        return Ok(Vec::new());
+    }
+    let me = Withheld { id: p.id.clone(), name: p.name.clone(), email: p.email.clone(), phone: p.phone.clone() };
+    let r = Redactor::new(&[me], &[], None);
+    let mut out = Vec::new();
+    for d in crate::register::documents::documents(conn)? {
+        let entry = |mentions: serde_json::Value| serde_json::json!({ "id": d.id, "file_name": d.file_name, "category": d.category, "mentions": mentions });
+        if !redactable(&d.format) {
+            out.push(entry(serde_json::json!("not searchable (checked by hand)")));
+            continue;
+        }
+        match read_source(std::path::Path::new(&d.path)).map(|(bytes, _)| redact_bytes(&d.format, &bytes, &r)) {
+            Some(Ok((_, found))) => {
+                let n = found.iter().filter(|(_, f)| f.detector.starts_with("register_")).count();
+                if n > 0 {
+                    out.push(entry(serde_json::json!(n)));
+                }
+            }
+            _ => out.push(entry(serde_json::json!("unreadable: checked by hand"))),
+        }
+    }
+    Ok(out)
 }
 
 /// The statements the person's consents cite and the notices sent to them, each with its text.
@@ -539,6 +573,8 @@ fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>
             .collect(),
         automated_decisions: "No decision with legal or similarly significant effect on you is made by automated means (Art 22). The transfer rules decide what may be passed on; a person checks and approves every transfer.",
         texts_shown: texts,
+        documents: documents_mentioning(reg, p)?,
+        reviews: crate::register::reviews::reviews(conn, Some(&p.id))?,
         rights: vec![
             "access (Art 15)",
             "rectification (Art 16)",
@@ -642,6 +678,23 @@ fn export_text(x: &SubjectAccess) -> String {
             for line in f("text").lines() {
                 s.push_str(&format!("    {line}\n"));
             }
+        }
+    }
+    if !x.documents.is_empty() {
+        s.push_str("\nDocuments that mention you\n");
+        for d in &x.documents {
+            let f = |k: &str| d[k].as_str().unwrap_or("").to_string();
+            let n = match &d["mentions"] {
+                serde_json::Value::Number(n) => format!("{n} mention(s)"),
+                other => other.as_str().unwrap_or("").to_string(),
+            };
+            s.push_str(&format!("  {} ({}): {n}\n", f("file_name"), f("category")));
+        }
+    }
+    if !x.reviews.is_empty() {
+        s.push_str("\nDecisions our data protection lead made about passing on your details\n");
+        for r in &x.reviews {
+            s.push_str(&format!("  {}: {} ({}): {}\n", &r.at[..10], r.decision, r.reason.replace('_', " "), r.note));
         }
     }
     s.push_str("\nYour rights\n");

@@ -71,6 +71,22 @@ fn text(p: &Plan) -> String {
         "\nspecial category: {} field(s) stripped or generalised for included people; {} special-category record(s) go (explicit consent names the receiver)",
         p.totals.fields_stripped, p.totals.special_category_records_included
     );
+    if !p.reviews.is_empty() {
+        let _ = writeln!(s, "\nreviews in force (the latest per person and reason):");
+        for r in &p.reviews {
+            let _ = writeln!(
+                s,
+                "  {}  {:<10} {:<22} {:<5} by {}{}: {}",
+                &r.at[..10],
+                r.person_ref,
+                r.reason,
+                r.decision,
+                r.by,
+                r.signer_key_id.as_ref().map_or_else(String::new, |k| format!(" (signed {k})")),
+                r.note
+            );
+        }
+    }
     let _ = writeln!(s, "\ndocuments: {} of {} go", p.totals.documents_included, p.documents.len());
     for d in &p.documents {
         let n: usize = d.redactions.values().sum();
@@ -186,6 +202,9 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
     }
     for n in evidence::notices_sent(conn, Some(&person.id))? {
         let _ = writeln!(s, "  notice {} sent {} by {}", n.notice_version, &n.sent_at[..10], n.channel);
+    }
+    for r in p.reviews.iter().filter(|r| r.person_id == person.id) {
+        let _ = writeln!(s, "  review {} {} {} by {}: {}", &r.at[..10], r.reason, r.decision, r.by, r.note);
     }
     for st in &pp.stripped {
         let _ = writeln!(

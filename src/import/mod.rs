@@ -181,11 +181,15 @@ fn csv_error(name: &str, e: csv::Error) -> Error {
     }
 }
 
-/// Require exactly these columns (any order).
-pub fn require_columns(file: &CsvFile, expected: &[&str], format: &str) -> Result<()> {
+/// Require exactly these columns (any order), and allow the `optional` ones.
+pub fn require_columns(file: &CsvFile, expected: &[&str], optional: &[&str], format: &str) -> Result<()> {
     let missing: Vec<&str> = expected.iter().copied().filter(|c| !file.has(c)).collect();
-    let extra: Vec<&str> =
-        file.headers.iter().map(String::as_str).filter(|h| !h.is_empty() && !expected.contains(h)).collect();
+    let extra: Vec<&str> = file
+        .headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty() && !expected.contains(h) && !optional.contains(h))
+        .collect();
     if missing.is_empty() && extra.is_empty() {
         return Ok(());
     }
@@ -203,7 +207,11 @@ pub fn require_columns(file: &CsvFile, expected: &[&str], format: &str) -> Resul
     Err(Error::ImportFormat {
         file: file.name.clone(),
         why,
-        hint: format!("the header must be exactly: {}", expected.join(",")),
+        hint: if optional.is_empty() {
+            format!("the header must be exactly: {}", expected.join(","))
+        } else {
+            format!("the header must be exactly: {} (optionally also {})", expected.join(","), optional.join(","))
+        },
     })
 }
 

@@ -37,6 +37,15 @@ pub const CONSENT_COLUMNS: &[&str] = &[
     "told_can_withdraw",
     "special_categories",
 ];
+/// `consent.csv` columns a file may add: a capacity concern noted with the consent (`yes`/`no`)
+/// and the reference of the capacity assessment, if one was made.
+pub const CONSENT_OPTIONAL: &[&str] = &["capacity_concern", "capacity_assessment"];
+
+/// The optional columns of one of the tool's own formats, by its file name.
+pub fn optional_columns(format: &str) -> &'static [&'static str] {
+    if format == "consent.csv" { CONSENT_OPTIONAL } else { &[] }
+}
+
 /// `roles.csv` columns.
 pub const ROLES_COLUMNS: &[&str] = &["person_ref", "email", "role", "hub", "from", "to", "designation"];
 /// `bases.csv` columns.
@@ -134,6 +143,8 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             verified_by: g("verified_by"),
             verified_at: g("verified_at"),
             support_given: g("support_given"),
+            capacity_concern: g("capacity_concern"),
+            capacity_assessment: g("capacity_assessment"),
             told_can_withdraw: g("told_can_withdraw"),
             special_categories: g("special_categories"),
             context: String::new(),

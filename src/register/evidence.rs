@@ -38,6 +38,8 @@ pub struct StoredConsent {
     pub verified_by: Option<String>,
     pub verified_at: Option<String>,
     pub support_given: Option<String>,
+    pub capacity_concern: Option<bool>,
+    pub capacity_assessment: Option<String>,
     pub told_can_withdraw: bool,
     pub context: Option<String>,
     pub source: String,
@@ -100,8 +102,8 @@ pub fn insert_consent_in(
         conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
-            natural_key, recorded_at)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26)
+            natural_key, recorded_at, capacity_concern, capacity_assessment)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)
          ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
             id,
             person_id,
@@ -129,6 +131,8 @@ pub fn insert_consent_in(
             source,
             key,
             fmt_ts(now),
+            e.capacity_concern,
+            e.capacity_assessment,
         ],
     )
     })?;
@@ -141,7 +145,7 @@ const CONSENT_SELECT: &str =
     "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
             c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
             c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
-            c.told_can_withdraw, c.context, c.source, c.recorded_at
+            c.told_can_withdraw, c.context, c.source, c.recorded_at, c.capacity_concern, c.capacity_assessment
      FROM consent_events c JOIN people p ON p.id = c.person_id";
 
 fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
@@ -172,6 +176,8 @@ fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
         context: r.get(23)?,
         source: r.get(24)?,
         recorded_at: r.get(25)?,
+        capacity_concern: r.get(26)?,
+        capacity_assessment: r.get(27)?,
     })
 }
 
@@ -196,6 +202,8 @@ pub struct ConsentRow<'a> {
     pub at: &'a str,
     pub support_given: Option<&'a str>,
     pub has_authority_ref: bool,
+    /// A capacity concern noted with the event (`None`: not stated).
+    pub capacity_concern: Option<bool>,
     /// The special categories as stored (a JSON list).
     pub special_categories: &'a str,
     /// The statement version the event cites (every event: the plan checks what it names).
@@ -210,7 +218,11 @@ pub struct ConsentRow<'a> {
 
 impl<'a> ConsentRow<'a> {
     /// The row from its text fields in [`ConsentRowBytes`] order.
-    pub fn from_fields(f: [Option<&'a str>; 13], has_authority_ref: bool) -> ConsentRow<'a> {
+    pub fn from_fields(
+        f: [Option<&'a str>; 13],
+        has_authority_ref: bool,
+        capacity_concern: Option<bool>,
+    ) -> ConsentRow<'a> {
         ConsentRow {
             id: f[0].unwrap_or_default(),
             person_id: f[1].unwrap_or_default(),
@@ -220,6 +232,7 @@ impl<'a> ConsentRow<'a> {
             at: f[5].unwrap_or_default(),
             support_given: f[6],
             has_authority_ref,
+            capacity_concern,
             special_categories: f[7].unwrap_or_default(),
             statement_version: f[8],
             statement_sha256: f[9],
@@ -235,6 +248,7 @@ impl<'a> ConsentRow<'a> {
 pub struct ConsentRowBytes<'a> {
     pub text: [Option<&'a [u8]>; 13],
     pub has_authority_ref: bool,
+    pub capacity_concern: Option<bool>,
 }
 
 /// Every consent event in the light form the plan reads, handed to `each` as it is read
@@ -249,7 +263,7 @@ pub fn each_consent_row(
         "SELECT id, person_id, purpose, action, controllers, at, support_given, special_categories,
                 statement_version, CASE WHEN purpose = ?1 THEN statement_sha256 END,
                 CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
-                CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL FROM consent_events",
+                CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL, capacity_concern FROM consent_events",
     )?;
     let mut rows = st.query([evidence_for])?;
     while let Some(r) = rows.next()? {
@@ -263,7 +277,7 @@ pub fn each_consent_row(
                 }
             };
         }
-        each(ConsentRowBytes { text, has_authority_ref: r.get(13)? })?;
+        each(ConsentRowBytes { text, has_authority_ref: r.get(13)?, capacity_concern: r.get(14)? })?;
     }
     Ok(())
 }

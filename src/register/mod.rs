@@ -52,6 +52,7 @@ pub(crate) mod imports;
 pub mod merkle;
 pub(crate) mod people;
 pub(crate) mod retention;
+pub(crate) mod reviews;
 pub(crate) mod suppression;
 pub(crate) mod tasks;
 #[cfg(test)]
@@ -83,6 +84,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_incident_closed.sql"),
     include_str!("migrations/0010_admin_accounts.sql"),
     include_str!("migrations/0011_statement_controllers.sql"),
+    include_str!("migrations/0012_reviews.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -303,7 +303,8 @@ pub fn erase_person(
 /// period ends): name, contact details, organisation, hub, source and notes; their reference
 /// (replaced by `erased-` and their internal id), stakeholder group, jurisdiction, adult
 /// confirmation and joining date; their roles (with designations) and diversity answers; the
-/// evidence references, support notes and authority references of their consent events. In a
+/// evidence references, support notes, capacity notes and authority references of their consent
+/// events, and the reviews of them. In a
 /// steering group of three, "the co-chair since 2023 with lived experience" is a person, and
 /// health data. What stays: the internal id, when and why they were erased, and their consent
 /// events' purposes, actions and dates (counted for nothing).
@@ -319,9 +320,11 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
     conn.prepare_cached(
         "UPDATE consent_events SET evidence_ref = CASE WHEN evidence_ref IS NULL THEN NULL ELSE '[erased]' END,
             support_given = NULL, authority_ref = CASE WHEN authority_ref IS NULL THEN NULL ELSE '[erased]' END,
-            context = NULL WHERE person_id = ?1",
+            context = NULL, capacity_concern = NULL, capacity_assessment = NULL WHERE person_id = ?1",
     )?
     .execute([person_id])?;
+    // Reviews say why someone was held back (their capacity, where they live): they go too.
+    conn.prepare_cached("DELETE FROM reviews WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("DELETE FROM roles WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("DELETE FROM received_refs WHERE person_id = ?1")?.execute([person_id])?;

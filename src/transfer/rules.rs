@@ -75,7 +75,8 @@ pub struct ConsentFact {
     /// Shared: a large register has a million events and a handful of purposes.
     pub purpose: std::sync::Arc<str>,
     pub view: EventView,
-    pub support_given: Option<String>,
+    /// A capacity concern noted with the event (`None`: not stated).
+    pub capacity_concern: Option<bool>,
     pub special_categories: Vec<String>,
     /// A grant citing a statement whose named controllers were never recorded (a register from
     /// before they were): for the data protection lead to review.
@@ -113,6 +114,16 @@ pub struct PersonFacts {
     pub consents: Vec<ConsentFact>,
     pub bases: Vec<BasisFact>,
     pub notices: Vec<NoticeFact>,
+    /// The data protection lead's reviews of this person.
+    pub reviews: Vec<ReviewFact>,
+}
+
+/// A recorded review: the reason it resolves, whether the person may go, and when it was made.
+#[derive(Debug, Clone)]
+pub struct ReviewFact {
+    pub reason: String,
+    pub go: bool,
+    pub at: DateTime<Utc>,
 }
 
 /// What the decision needs to know beyond the person.
@@ -228,14 +239,46 @@ fn consent_for<'a>(
     (status, grant)
 }
 
-fn capacity_concern(c: Option<&ConsentFact>) -> bool {
-    c.and_then(|c| c.support_given.as_deref()).is_some_and(|s| s.to_lowercase().contains("capacity"))
+/// Whether the data protection lead's latest review of `reason` for this person lets them go,
+/// made no earlier than `since` (what it reviewed: a review of an earlier concern does not cover a
+/// later one).
+fn cleared(f: &PersonFacts, reason: &str, since: Option<DateTime<Utc>>) -> bool {
+    f.reviews
+        .iter()
+        .filter(|r| r.reason == reason)
+        .max_by_key(|r| r.at)
+        .is_some_and(|r| r.go && since.is_none_or(|s| r.at >= s))
 }
 
-fn from_consent(status: Status, grant: Option<&ConsentFact>) -> Decision {
+/// When the person's latest statement about capacity (on any consent event) noted a concern, if
+/// it did.
+fn capacity_since(f: &PersonFacts, p: &Policy) -> Option<DateTime<Utc>> {
+    f.consents
+        .iter()
+        .filter(|c| c.capacity_concern.is_some() && c.view.at <= p.at)
+        .max_by_key(|c| c.view.at)
+        .filter(|c| c.capacity_concern == Some(true))
+        .map(|c| c.view.at)
+}
+
+/// A capacity concern not yet cleared by a review: on the deciding grant, or the person's latest.
+fn capacity_held(f: &PersonFacts, grant: Option<&ConsentFact>, p: &Policy) -> bool {
+    let on_grant = grant.filter(|g| g.capacity_concern == Some(true)).map(|g| g.view.at);
+    match on_grant.max(capacity_since(f, p)) {
+        Some(since) => !cleared(f, "capacity_query", Some(since)),
+        None => false,
+    }
+}
+
+fn from_consent(status: Status, grant: Option<&ConsentFact>, f: &PersonFacts, p: &Policy) -> Decision {
     match status {
-        Status::Granted if capacity_concern(grant) => Decision::no("capacity_query"),
-        Status::Granted if grant.is_some_and(|g| g.statement_unrecorded) => Decision::no("statement_unrecorded"),
+        Status::Granted if capacity_held(f, grant, p) => Decision::no("capacity_query"),
+        Status::Granted
+            if grant
+                .is_some_and(|g| g.statement_unrecorded && !cleared(f, "statement_unrecorded", Some(g.view.at))) =>
+        {
+            Decision::no("statement_unrecorded")
+        }
         Status::Granted => Decision::yes("consent_names_receiver", grant.map(|g| g.id.clone())),
         Status::Withdrawn => Decision::no("consent_withdrawn"),
         Status::Refused => Decision::no("consent_refused"),
@@ -254,10 +297,10 @@ fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
     if f.suppressed.as_ref().is_some_and(|(reason, _)| reason == "erased") {
         return Some(Decision::no("suppressed"));
     }
-    if !f.adult_confirmed {
+    if !f.adult_confirmed && !cleared(f, "adult_not_confirmed", None) {
         return Some(Decision::no("adult_not_confirmed"));
     }
-    if f.jurisdiction != crate::model::Jurisdiction::EnglandWales {
+    if f.jurisdiction != crate::model::Jurisdiction::EnglandWales && !cleared(f, "jurisdiction_review", None) {
         return Some(Decision::no("jurisdiction_review"));
     }
     None
@@ -280,7 +323,7 @@ fn register(f: &PersonFacts, p: &Policy) -> Decision {
         return Decision::no("objected");
     }
     if status != Status::None {
-        return from_consent(status, grant);
+        return from_consent(status, grant, f, p);
     }
     let li = f.bases.iter().any(|b| {
         b.purpose == PURPOSE
@@ -292,6 +335,11 @@ fn register(f: &PersonFacts, p: &Policy) -> Decision {
     });
     if !li {
         return Decision::no("no_basis_for_receiver");
+    }
+    // Legitimate interests rests on the balance the LIA struck for people in general: a capacity
+    // concern noted for this person is reviewed by the data protection lead first.
+    if capacity_held(f, None, p) {
+        return Decision::no("capacity_query");
     }
     let announce = format!("{}:{PURPOSE}", p.receiver);
     let first_sent =
@@ -322,7 +370,7 @@ fn mailing_list(f: &PersonFacts, p: &Policy) -> Decision {
             return Decision::no("marketing_consent_not_for_receiver");
         }
     }
-    from_consent(status, grant)
+    from_consent(status, grant, f, p)
 }
 
 /// The purpose whose consent lets a lived-experience designation (and the `lived_experience`
@@ -391,7 +439,7 @@ mod tests {
                 controllers: controllers.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().into(),
                 at,
             },
-            support_given: None,
+            capacity_concern: None,
             statement_unrecorded: false,
             special_categories: vec![],
         }
@@ -546,7 +594,7 @@ mod tests {
                 id: format!("c{d}"),
                 purpose: purpose.into(),
                 view: EventView { action, controllers, at: t(2024, 1, 1) + Duration::days(d) },
-                support_given: None,
+                capacity_concern: None,
                 statement_unrecorded: false,
                 special_categories: vec![],
             }
@@ -600,6 +648,7 @@ mod tests {
                 consents,
                 bases,
                 notices,
+                reviews: Vec::new(),
             })
     }
 

@@ -7,7 +7,7 @@ use super::*;
 use crate::error::{Error, Result};
 use crate::model::parse_timestamp;
 use crate::register::{catalogue, evidence, people};
-use crate::transfer::rules::{BasisFact, ConsentFact, NoticeFact, PersonFacts};
+use crate::transfer::rules::{BasisFact, ConsentFact, NoticeFact, PersonFacts, ReviewFact};
 
 /// What the rules read, for every person; whose consent history carries support notes or
 /// authority references (stripped from what goes); and the evidence of every consent to the
@@ -26,7 +26,7 @@ const MAILING_LIST_PURPOSE: &str = "successor_newsletter";
 #[derive(Default)]
 struct RowBatch {
     text: Vec<u8>,
-    rows: Vec<(Spans, bool)>,
+    rows: Vec<(Spans, bool, Option<bool>)>,
 }
 
 /// Where each text field of a [`evidence::ConsentRow`] is in a batch's text (`None` for NULL).
@@ -44,20 +44,20 @@ impl RowBatch {
                 (start, text.len() as u32)
             })
         });
-        self.rows.push((spans, c.has_authority_ref));
+        self.rows.push((spans, c.has_authority_ref, c.capacity_concern));
     }
 
     /// Row `i`, reading `text` (this batch's text, checked); `None` if a field does not fall on
     /// character boundaries (its own bytes were not UTF-8).
     fn row<'a>(&self, text: &'a str, i: usize) -> Option<evidence::ConsentRow<'a>> {
-        let (spans, has_authority_ref) = &self.rows[i];
+        let (spans, has_authority_ref, capacity_concern) = &self.rows[i];
         let mut fields = [None; 13];
         for (f, span) in fields.iter_mut().zip(spans) {
             if let Some((a, b)) = span {
                 *f = Some(text.get(*a as usize..*b as usize)?);
             }
         }
-        Some(evidence::ConsentRow::from_fields(fields, *has_authority_ref))
+        Some(evidence::ConsentRow::from_fields(fields, *has_authority_ref, *capacity_concern))
     }
 }
 
@@ -153,7 +153,7 @@ impl FactsBuilder {
             id: c.id.to_string(),
             purpose,
             view: crate::consent::EventView { action, controllers, at },
-            support_given: c.support_given.map(str::to_string),
+            capacity_concern: c.capacity_concern,
             special_categories: crate::register::parse_list(c.special_categories),
             statement_unrecorded,
         });
@@ -251,6 +251,11 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
                 announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
                 sent_at: at,
             });
+        }
+    }
+    for r in crate::register::reviews::reviews(conn, None)? {
+        if let (Some(at), Some(f)) = (parse_timestamp(&r.at), map.get_mut(r.person_id.as_str())) {
+            f.reviews.push(ReviewFact { reason: r.reason, go: r.decision == "go", at });
         }
     }
     Ok(Facts { of: map, history, evidence })

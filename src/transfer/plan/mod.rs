@@ -191,6 +191,8 @@ pub struct Plan {
     pub aggregates: Vec<Table>,
     pub blockers: Vec<Blocker>,
     pub approval: Option<transfers::Approval>,
+    /// The data protection lead's reviews in force (the latest per person and reason).
+    pub reviews: Vec<crate::register::reviews::Review>,
     /// Register rows of included people (carried fields only); not in the JSON plan.
     #[serde(skip)]
     pub rows: Vec<Row>,
@@ -365,6 +367,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
         aggregates,
         blockers,
         approval,
+        reviews: crate::register::reviews::latest(conn)?,
         rows,
         redactor: std::sync::Arc::new(redactor),
     })

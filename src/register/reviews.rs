@@ -1,0 +1,96 @@
+//! The data protection lead's reviews of people the plan holds back for review: one row per
+//! decision, append-only; the latest for a person and reason stands.
+
+use rusqlite::{Row, params};
+use serde::Serialize;
+
+use super::{Change, Db};
+use crate::error::Result;
+
+/// The reasons a review can resolve: what the plan holds back for a person to look at.
+pub const REVIEWABLE: &[&str] =
+    &["jurisdiction_review", "adult_not_confirmed", "capacity_query", "statement_unrecorded"];
+
+/// A recorded review.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub id: String,
+    pub person_id: crate::model::PersonId,
+    pub person_ref: String,
+    pub reason: String,
+    /// `go` (the person may go despite the reason) or `hold`.
+    pub decision: String,
+    pub by: String,
+    pub note: String,
+    pub at: String,
+    /// The minisign key id that signed it, if it was signed.
+    pub signer_key_id: Option<String>,
+    #[serde(skip)]
+    pub signature: Option<String>,
+}
+
+impl Review {
+    /// The canonical JSON a review's signature covers.
+    pub fn signed_text(&self) -> String {
+        serde_json::json!({
+            "format": "handover-review", "id": self.id, "person_id": self.person_id, "reason": self.reason,
+            "decision": self.decision, "by": self.by, "note": self.note, "at": self.at,
+        })
+        .to_string()
+    }
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Review> {
+    Ok(Review {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_ref: r.get(2)?,
+        reason: r.get(3)?,
+        decision: r.get(4)?,
+        by: r.get(5)?,
+        note: r.get(6)?,
+        at: r.get(7)?,
+        signer_key_id: r.get(8)?,
+        signature: r.get(9)?,
+    })
+}
+
+/// Record a review.
+pub fn insert(conn: &Change<'_>, r: &Review) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO reviews(id, person_id, reason, decision, by_name, note, at, signer_key_id, signature)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    )?
+    .execute(params![
+        r.id,
+        r.person_id,
+        r.reason,
+        r.decision,
+        r.by,
+        r.note,
+        r.at,
+        r.signer_key_id,
+        r.signature
+    ])?;
+    Ok(())
+}
+
+/// Every review (of one person, if given), oldest first.
+pub fn reviews(conn: &Db, person_id: Option<&str>) -> Result<Vec<Review>> {
+    let mut st = conn.prepare_cached(
+        "SELECT r.id, r.person_id, p.ref, r.reason, r.decision, r.by_name, r.note, r.at, r.signer_key_id, r.signature
+         FROM reviews r JOIN people p ON p.id = r.person_id
+         WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY r.at, r.rowid",
+    )?;
+    Ok(st.query_map([person_id], row)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The review in force for each person and reason: the latest.
+pub fn latest(conn: &Db) -> Result<Vec<Review>> {
+    let mut out: Vec<Review> = Vec::new();
+    for r in reviews(conn, None)? {
+        out.retain(|x| !(x.person_id == r.person_id && x.reason == r.reason));
+        out.push(r);
+    }
+    Ok(out)
+}
