@@ -334,6 +334,21 @@ fn main() {
         "rules",
         "a subscriber whose consent does not name the receiver (R1)",
     );
+    // Well-formed, re-signed with the sender's key, but not what the data protection lead approved.
+    let mut edited = files.clone();
+    let list = String::from_utf8(edited["data/mailing-list.csv"].clone()).unwrap();
+    let at = list.find('@').unwrap();
+    let start = list[..at].rfind('\n').unwrap() + 1;
+    let changed = format!("{}someone.else{}", &list[..start], &list[at..]);
+    edited.insert("data/mailing-list.csv".into(), changed.into_bytes());
+    rebag(&mut edited, &key);
+    put(
+        "approval-values-edited.zip.age",
+        &signed_zip(zip_of(&top, &edited)),
+        None,
+        "approval",
+        "a subscriber's address edited after the data protection lead approved the values",
+    );
     let mut resigned = files.clone();
     rebag(&mut resigned, &key);
     put(
@@ -352,7 +367,8 @@ fn main() {
          `--identity fixtures/keys/age-keygen-test.key --signer fixtures/keys/minisign-test.pub`.\n\
          The zip-layer and inner-layer vectors are signed with the sender's (test) key, so that only\n\
          the deeper checks can catch them; `schemas` and `rules` vectors are consistently re-bagged and\n\
-         re-signed, as a bundle made by other software, or with a stolen key, could be.\n",
+         re-signed, as a bundle made by other software, or with a stolen key, could be; the `approval`\n\
+         vector too, but its values are not the ones the data protection lead's signed approval covers.\n",
     )
     .unwrap();
     let _ = std::fs::remove_dir_all(&tmp);

@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     consent_then_withdrawal(&mut r, ctx.now)?;
     let refused = erase_and_refuse_readding(&mut r, &p)?;
     let (added, docs_dir) = accounts_and_documents(&mut r, &p)?;
-    let (blockers_before, plan) = review_and_approve(&mut r, &added)?;
+    let (blockers_before, plan) = review_and_approve(&mut r, &p, &added)?;
     let Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register } =
         bundle_and_receive(&mut r, &p)?;
     let backup = out.join("register-backup.db.age");
@@ -440,7 +440,7 @@ fn accounts_and_documents(r: &mut Runner, p: &Paths) -> Result<(Outcome, PathBuf
 
 /// The agreement and DPIA recorded, the plan made, every document reviewed, the plan approved and
 /// made again; returns the blockers before review and the final plan.
-fn review_and_approve(r: &mut Runner, added: &Outcome) -> Result<(usize, serde_json::Value)> {
+fn review_and_approve(r: &mut Runner, p: &Paths, added: &Outcome) -> Result<(usize, serde_json::Value)> {
     r.step(
         "record the data sharing agreement and DPIA",
         &["controller", "edit", RECEIVER, "--dsa-ref", "DSA-2026-01", "--dpia-ref", "DPIA-2026-01"],
@@ -464,9 +464,17 @@ fn review_and_approve(r: &mut Runner, added: &Outcome) -> Result<(usize, serde_j
             ],
         )?;
     }
+    let keys = p.keys_dir.display().to_string();
     r.step(
-        "the data protection lead approves the plan",
-        &["transfer", "approve", "--to", RECEIVER, "--approver", "dp-lead"],
+        "the data protection lead makes a signing key (demo only: no passphrase)",
+        &["keys", "new", "--out", &keys, "--name", "dp-lead", "--unprotected"],
+    )?;
+    let dp_pub = p.keys_dir.join("dp-lead-minisign.pub").display().to_string();
+    r.step("register the data protection lead as the approver", &["approver", "add", &dp_pub, "--name", "dp-lead"])?;
+    let dp_key = p.keys_dir.join("dp-lead-minisign.key").display().to_string();
+    r.step(
+        "the data protection lead approves the plan, signing it with their key",
+        &["transfer", "approve", "--to", RECEIVER, "--sign-key", &dp_key],
     )?;
     let plan = r.step("plan again", &["transfer", "plan", "--to", RECEIVER])?.data().into_owned();
     Ok((blockers_before, plan))

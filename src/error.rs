@@ -209,6 +209,12 @@ pub enum Error {
         /// The blockers' codes, comma-separated.
         codes: String,
     },
+    /// What the bundle would carry is not what the data protection lead approved.
+    #[error("the values the bundle would carry changed since the plan was approved ({what}); no bundle was written")]
+    ApprovalStale {
+        /// What changed, in words.
+        what: String,
+    },
     /// A document's file is not what was registered or reviewed when it came to be bundled.
     #[error("{id} ({file_name}) changed on disk since it was added or reviewed; no bundle was written")]
     DocumentChanged {
@@ -315,6 +321,7 @@ impl Error {
             Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),
             Error::Decrypt { .. } => "give --identity the age identity file of a custodian (or recipient) it was encrypted to".into(),
             Error::Blocked { .. } => "see them with `handover transfer plan --to SLUG` and resolve each one".into(),
+            Error::ApprovalStale { .. } => "check the plan again (`handover transfer plan --to SLUG`), then have the data protection lead approve it: `handover transfer approve --to SLUG --sign-key KEY`".into(),
             Error::DocumentChanged { .. } => "put the registered version back, or add the new one with `handover document add` (review it if it needs review), approve the plan again with `handover transfer approve`, then create the bundle".into(),
             Error::ReceiptRefused { .. } => "check you were given the receiving group's receipt and its public key (confirm its fingerprint by phone)".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),

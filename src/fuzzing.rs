@@ -197,7 +197,9 @@ pub fn hostile_bag(data: &[u8]) -> bool {
     if !manifest.is_object() {
         return false;
     }
-    if rebag(&mut bag, &mut manifest, |m| keys.sign.sign(m, "fuzz").ok()).is_none() {
+    let approve = |t: &[u8]| keys.sign.sign(t, "fuzz approval").ok();
+    let public = keys.sign.public_base64();
+    if rebag(&mut bag, &mut manifest, |m| keys.sign.sign(m, "fuzz").ok(), Some((&public, &approve))).is_none() {
         return false;
     }
     let mut w = crate::bundle::zipstream::Writer::new(Vec::new());
@@ -258,20 +260,49 @@ pub fn hostile_bag(data: &[u8]) -> bool {
     matches!(result, Ok(crate::bundle::receive::Received::Imported { .. }))
 }
 
+/// An approver's public key (`RW…`) and a function that signs with its secret key.
+pub type Approve<'a> = (&'a str, &'a dyn Fn(&[u8]) -> Option<String>);
+
 /// Make a bag's files consistent again after an edit, as a holder of the sender's signing key
-/// could: list every `data/` file in `manifest` (size and SHA-256), rewrite the BagIt payload and
-/// tag manifests, and put `manifest` in as `handover.json` with the signature `sign` makes of it.
-/// `None` when `sign` fails. (The hostile-bag target and the tests that forge bundles share it.)
+/// could: list every `data/` file in `manifest` (size and SHA-256), with `approve` sign a fresh
+/// approval of the values (a holder of an approver's key too), rewrite the BagIt payload and tag
+/// manifests, and put `manifest` in as `handover.json` with the signature `sign` makes of it.
+/// `None` when a signature fails. (The hostile-bag target and the tests that forge bundles share it.)
 pub fn rebag(
     bag: &mut std::collections::BTreeMap<String, Vec<u8>>,
     manifest: &mut serde_json::Value,
     sign: impl FnOnce(&[u8]) -> Option<String>,
+    approve: Option<Approve<'_>>,
 ) -> Option<()> {
     use sha2::{Digest, Sha256};
     let sha = |b: &[u8]| hex::encode(Sha256::digest(b));
     let data = || bag.iter().filter(|(k, _)| k.starts_with("data/"));
     manifest["files"] =
         data().map(|(k, v)| serde_json::json!({ "path": k, "size": v.len(), "sha256": sha(v) })).collect();
+    if let Some((public_key, sign_approval)) = approve {
+        // An approval of exactly these values, signed by the key given.
+        let accounts: Vec<serde_json::Value> =
+            bag.get(crate::bundle::layout::ACCOUNTS).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
+        let documents: Vec<(String, String)> = data()
+            .filter(|(k, _)| k.starts_with(crate::bundle::layout::DOCUMENTS))
+            .map(|(k, v)| (k.clone(), sha(v)))
+            .collect();
+        let values = crate::bundle::values::digest(|n| bag.get(n).map(Vec::as_slice), &accounts, &documents);
+        let pk = minisign::PublicKey::from_base64(public_key).ok()?;
+        let mut a = crate::register::transfers::Approval {
+            digest: manifest["plan_digest"].as_str().unwrap_or_default().to_string(),
+            approver: "approver".into(),
+            approved_at: manifest["created_at"].as_str().unwrap_or_default().to_string(),
+            values_digest: Some(values),
+            signer_key_id: Some(crate::keys::key_id(pk.keynum())),
+            public_key: Some(public_key.to_string()),
+            signature: None,
+        };
+        let text =
+            a.signed_text(manifest["from"].as_str().unwrap_or_default(), manifest["to"].as_str().unwrap_or_default());
+        a.signature = Some(sign_approval(text.as_bytes())?);
+        manifest["approval"] = serde_json::to_value(&a).ok()?;
+    }
     let payload: String = data().map(|(k, v)| format!("{}  {k}\n", sha(v))).collect();
     bag.insert("manifest-sha256.txt".into(), payload.into_bytes());
     let m = serde_json::to_vec_pretty(manifest).ok()?;

@@ -425,7 +425,12 @@ impl SigningKey {
         (seed, public)
     }
 
-    /// The key id.
+    /// The public key as its `RW…` string.
+    pub fn public_base64(&self) -> String {
+        self.pk.to_base64()
+    }
+
+    /// The key id (16 hex digits) of this key.
     pub fn key_id(&self) -> String {
         key_id(self.pk.keynum())
     }

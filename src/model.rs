@@ -214,6 +214,7 @@ codes!(
     VerifyLayer {
         OuterSignature = "outer_signature", Decryption = "decryption", Zip = "zip",
         InnerSignature = "inner_signature", Contents = "contents", Schemas = "schemas", Rules = "rules",
+        Approval = "approval",
     }
 );
 

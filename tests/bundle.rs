@@ -61,6 +61,15 @@ pub(crate) fn import_run(env: &TestEnv, bundle: &Path, signer: &str, into: &str,
     env.run(&args)
 }
 
+/// Run commands against one register: `on(&env, &reg)(&["person", "list"])`.
+pub(crate) fn on<'a>(env: &'a TestEnv, reg: &'a str) -> impl Fn(&[&str]) -> crate::util::Run + 'a {
+    move |args: &[&str]| {
+        let mut a = vec!["--register", reg];
+        a.extend(args);
+        env.run(&a)
+    }
+}
+
 pub(crate) fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
     let r = create_run(env, demo, out, &["--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -770,7 +779,8 @@ fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
     let reg = demo.join("handover.db").display().to_string();
     let pdf = env.write("report.pdf", "%PDF-1.4 a synthetic annual report\n");
     env.ok(&["--register", &reg, "document", "add", &pdf, "--classification", "none", "--category", "report"]);
-    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
     let transfers =
         || env.ok(&["--register", &reg, "transfer", "list", "--json"]).json()["data"].as_array().unwrap().len();
     let before = transfers();
@@ -831,11 +841,7 @@ fn a_passphrase_copy_opens_with_its_passphrase_only() {
 fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_flagged() {
     let (env, demo) = ready();
     let reg = demo.join("handover.db").display().to_string();
-    let s = |args: &[&str]| {
-        let mut a = vec!["--register", reg.as_str()];
-        a.extend(args);
-        env.run(&a)
-    };
+    let s = on(&env, &reg);
     assert_eq!(s(&["controller", "edit", "brightwater-trust", "--contact", "dp@brightwater.example.org"]).code, 0);
     let secret = env.write("tw.txt", "tw-demo-password");
     let tw = s(&[
@@ -913,7 +919,8 @@ fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_fla
         .collect();
     assert_eq!(flags.len(), 2, "{flags:?}");
     assert!(!flags.iter().any(|f| f.contains("Comms@") || f.contains("960123")), "the flags name no address or number");
-    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]).code, 0);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
     let r = create(&env, &demo, "out");
     let record = std::fs::read_to_string(env.path().join(r["data"]["transfer_record"].as_str().unwrap())).unwrap();
     assert!(!record.contains("Facilitator One") && !record.contains("Chair A"), "no admins' names in the record");
@@ -944,4 +951,66 @@ fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_fla
     let row =
         report["data"]["accounts"].as_array().unwrap().iter().find(|a| a["id"] == fb_id.as_str()).unwrap().clone();
     assert_eq!(row["rotated"], true, "{row}");
+}
+
+/// The approval is the data protection lead's signature over the plan and every value it carries:
+/// an email edited after it is not shipped; only a registered approver's key approves; an
+/// approval without a signature (as older versions recorded) no longer counts.
+#[test]
+fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    // An email edited after the approval: the decisions are the same, the values are not.
+    assert_eq!(s(&["person", "edit", "M0001", "--email=m0001.new@example.org"]).code, 0);
+    let blockers =
+        s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json()["data"]["blockers"].clone();
+    assert_eq!(blockers.as_array().unwrap().len(), 0, "{blockers}");
+    let stale = create_run(&env, &demo, "out", &[]);
+    assert_eq!(stale.code, 2, "{}", stale.stderr);
+    assert!(stale.stderr.contains("changed since the plan was approved"), "{}", stale.stderr);
+    assert!(!env.path().join("out").read_dir().is_ok_and(|mut d| d.next().is_some()), "nothing was written");
+    // A key that is not a registered approver cannot approve.
+    env.ok(&["keys", "new", "--out", "k", "--name", "someone", "--unprotected"]);
+    let other = s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/someone-minisign.key"]);
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(other.stderr.contains("is not a registered approver"), "{}", other.stderr);
+    // The data protection lead approves again: the bundle is written, and carries the approval.
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
+    let r = create(&env, &demo, "out");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let v = env.ok(&[
+        "bundle",
+        "verify",
+        bundle.to_str().unwrap(),
+        "--identity",
+        "group/group-age.key",
+        "--signer",
+        &pk,
+        "--json",
+    ]);
+    assert_eq!(v.json()["data"]["approved_by"], "dp-lead");
+    let codes = || -> Vec<String> {
+        let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+        plan["data"]["blockers"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()).collect()
+    };
+    // Removing the approver withdraws their approvals; registering them again restores them.
+    let approvers = s(&["approver", "list", "--json"]).json();
+    let key_id = approvers["data"][0]["key_id"].as_str().unwrap().to_string();
+    assert_eq!(s(&["approver", "remove", &key_id]).code, 0);
+    assert!(codes().contains(&"approval_not_signed".to_string()), "{:?}", codes());
+    let dp_pub = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    assert_eq!(s(&["approver", "add", &dp_pub, "--name", "dp-lead"]).code, 0);
+    assert!(codes().is_empty(), "{:?}", codes());
+    // An approval recorded without a signature no longer counts.
+    let conn = rusqlite::Connection::open(demo.join("handover.db")).unwrap();
+    conn.execute(
+        "INSERT INTO approvals(id, controller, digest, approver, approved_at) SELECT 'apr_unsigned', controller, digest, 'typed name', '2099-01-01T00:00:00Z' FROM approvals LIMIT 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(codes().contains(&"approval_not_signed".to_string()), "{:?}", codes());
 }

@@ -13,16 +13,41 @@ use crate::util::TestEnv;
 /// the bag's files and `handover.json`, then list the files again, redo the BagIt manifests, sign
 /// `handover.json`, zip, encrypt to the group and sign the ciphertext.
 fn forge(env: &TestEnv, demo: &Path, bundle: &Path, out: &str, edit: impl Fn(&mut Bag, &mut Value)) -> PathBuf {
+    forge_with(env, demo, bundle, out, false, edit)
+}
+
+/// Sign `bytes` with a key file (through `keys sign`); the `.minisig` text.
+fn sign_with(env: &TestEnv, key: &str, bytes: &[u8]) -> Option<String> {
+    std::fs::write(env.path().join("forged.json"), bytes).unwrap();
+    let _ = std::fs::remove_file(env.path().join("forged.json.minisig"));
+    env.ok(&["keys", "sign", "forged.json", "--sign-key", key]);
+    std::fs::read_to_string(env.path().join("forged.json.minisig")).ok()
+}
+
+/// As [`forge`], by someone who also holds the approver's key when `approved` (the data
+/// protection lead's approval is signed afresh over the edited values).
+fn forge_with(
+    env: &TestEnv,
+    demo: &Path,
+    bundle: &Path,
+    out: &str,
+    approved: bool,
+    edit: impl Fn(&mut Bag, &mut Value),
+) -> PathBuf {
     let (top, mut bag) = open_bag(env, bundle);
     let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
     edit(&mut bag, &mut manifest);
     let key = demo.join("keys/facilitator-minisign.key").display().to_string();
-    let signed = handover::fuzzing::rebag(&mut bag, &mut manifest, |m| {
-        std::fs::write(env.path().join("forged.json"), m).unwrap();
-        let _ = std::fs::remove_file(env.path().join("forged.json.minisig"));
-        env.ok(&["keys", "sign", "forged.json", "--sign-key", &key]);
-        std::fs::read_to_string(env.path().join("forged.json.minisig")).ok()
-    });
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    let dp_pub = std::fs::read_to_string(demo.join("keys/dp-lead-minisign.pub")).unwrap();
+    let dp_pub = dp_pub.lines().find(|l| l.starts_with("RW")).unwrap().to_string();
+    let approve = |t: &[u8]| sign_with(env, &dp, t);
+    let signed = handover::fuzzing::rebag(
+        &mut bag,
+        &mut manifest,
+        |m| sign_with(env, &key, m),
+        approved.then_some((dp_pub.as_str(), &approve as &dyn Fn(&[u8]) -> Option<String>)),
+    );
     assert!(signed.is_some(), "the forged manifest was signed");
     seal(env, demo, &top, &bag, out)
 }
@@ -222,6 +247,35 @@ fn a_stolen_sender_key_cannot_make_the_receiver_write_anything() {
             "rules",
             "",
         ),
+        // The data protection lead approved the values, not only the decisions: a well-formed
+        // edit the approver never saw is refused.
+        (
+            "an email edited after the approval",
+            Box::new(move |b, _| {
+                let mut rows = lines_of(b, people);
+                let i = rows.iter().position(|r| r["email"].is_string()).unwrap();
+                rows[i]["email"] = json!("someone.else@example.org");
+                b.insert(people.into(), jsonl(&rows));
+            }),
+            "approval",
+            "handover.json",
+        ),
+        (
+            "an account's address changed",
+            Box::new(|b, _| {
+                let mut a: Value = serde_json::from_slice(&b["data/accounts.json"]).unwrap();
+                a[0]["url"] = json!("https://elsewhere.example/wp-admin");
+                b.insert("data/accounts.json".into(), serde_json::to_vec(&a).unwrap());
+            }),
+            "approval",
+            "handover.json",
+        ),
+        (
+            "no approval",
+            Box::new(|_, m| drop(m.as_object_mut().unwrap().remove("approval"))),
+            "approval",
+            "handover.json",
+        ),
     ];
     for (i, (what, edit, layer, file)) in cases.iter().enumerate() {
         let forged = forge(&env, &demo, &bundle, &format!("f{i}.zip.age"), edit);
@@ -269,7 +323,7 @@ fn contents_may_expand_only_so_far_beyond_what_was_sent() {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
         *b = (x >> 16) as u8;
     }
-    let bomb = forge(&env, &demo, &bundle, "bomb.zip.age", |b, _| {
+    let bomb = forge_with(&env, &demo, &bundle, "bomb.zip.age", true, |b, _| {
         let name = text_document(b).replace(".txt", "-large.txt");
         b.insert(name, big.clone());
     });

@@ -90,7 +90,8 @@ fn killed_runs_leave_nothing_half_done() {
     std::fs::write(&big, &bytes).unwrap();
     drop(bytes);
     env.ok(&["--register", &reg, "document", "add", "--classification", "none", big.to_str().unwrap()]);
-    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
     let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
     let id = demo.join("keys/facilitator-age.key").display().to_string();
     let create_cmd = |out: &str| {

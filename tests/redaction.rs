@@ -123,7 +123,9 @@ fn documents_need_review_and_changes_are_caught() {
             "checked the redaction",
         ]);
     }
-    env.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead"]);
+    env.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    env.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead"]);
+    env.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/dpl-minisign.key"]);
     let p = plan();
     assert_eq!(p["data"]["blockers"].as_array().unwrap().len(), 0, "{}", p["data"]["blockers"]);
     assert!(

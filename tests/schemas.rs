@@ -135,6 +135,8 @@ const TRANSFER_TYPES: &[&str] = &[
     "redaction_preview",
     "request_list",
     "send_list",
+    "approver",
+    "approver_list",
     "transfer_approval",
     "transfer_explain",
     "transfer_plan",
@@ -500,7 +502,13 @@ fn transfer_outputs_match_their_schemas() {
     out.save(&t.ok(&["purpose", "fields", "successor_newsletter", "--set", "name,email", "--json"]).stdout);
     out.save(&t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).stdout);
     out.save(&t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "M0002", "--json"]).stdout);
-    out.save(&t.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--approver", "dp-lead", "--json"]).stdout);
+    t.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    out.save(&t.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead", "--json"]).stdout);
+    out.save(&t.ok(&["approver", "list", "--json"]).stdout);
+    out.save(
+        &t.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/dpl-minisign.key", "--json"])
+            .stdout,
+    );
     out.save(
         &t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--at", "2026-03-01", "--pseudonymise", "--json"])
             .stdout,

@@ -9,5 +9,6 @@ pub(crate) mod layout;
 pub(crate) mod pipe;
 pub(crate) mod read;
 pub(crate) mod receive;
+pub(crate) mod values;
 pub(crate) mod write;
 pub mod zipstream;

@@ -21,7 +21,8 @@ use crate::model::VerifyLayer;
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
     pub valid: bool,
-    /// The first layer that failed: outer_signature, decryption, zip, inner_signature, contents, schemas, rules.
+    /// The first layer that failed: outer_signature, decryption, zip, inner_signature, contents,
+    /// schemas, rules, approval.
     pub layer: Option<VerifyLayer>,
     pub file: Option<String>,
     pub why: Option<String>,
@@ -32,6 +33,9 @@ pub struct Verification {
     pub payload_bytes: u64,
     /// SHA-256 of the bundle file as read, taken in the same pass as the signature check.
     pub ciphertext_sha256: Option<String>,
+    /// Who approved the plan (the data protection lead's registered name), and their key id.
+    pub approved_by: Option<String>,
+    pub approver_key_id: Option<String>,
 }
 
 pub(super) struct Fail(pub(super) VerifyLayer, pub(super) Option<String>, pub(super) String);
@@ -72,6 +76,8 @@ pub fn verify(
         files: 0,
         payload_bytes: 0,
         ciphertext_sha256: None,
+        approved_by: None,
+        approver_key_id: None,
     };
     match run(bundle, identities, signer, &mut v, progress, max_expand) {
         Ok(()) => v.valid = true,
@@ -192,7 +198,41 @@ fn contents(
     v.files = m.files.len();
     v.payload_bytes = m.files.iter().map(|f| f.size).sum();
     // 6. Shapes and 7. rules.
-    super::check::shapes_and_rules(&m, &tags, &kept)
+    super::check::shapes_and_rules(&m, &tags, &kept)?;
+    // 8. The data protection lead's approval covers exactly what arrived.
+    let a = approval(&m, &kept, &payload)?;
+    v.approved_by = Some(a.approver.clone());
+    v.approver_key_id = a.signer_key_id.clone();
+    Ok(())
+}
+
+/// Layer 8: the signed approval in the manifest holds (its signature, by the key it names), is
+/// of this plan, and its values digest is that of the values the bag carries.
+fn approval<'a>(
+    m: &'a Manifest,
+    kept: &BTreeMap<String, Vec<u8>>,
+    payload: &BTreeMap<String, (u64, String)>,
+) -> Result<&'a crate::register::transfers::Approval, Fail> {
+    let fail = |why: &str| Fail(VerifyLayer::Approval, Some(layout::MANIFEST.into()), why.to_string());
+    let a = m.approval.as_ref().ok_or_else(|| fail("the bundle carries no approval by the data protection lead"))?;
+    if !a.signature_holds(&m.from, &m.to) {
+        return Err(fail("the approval's signature does not hold"));
+    }
+    if a.digest != m.plan_digest {
+        return Err(fail("the approval is of another plan"));
+    }
+    let accounts: Vec<serde_json::Value> =
+        kept.get(layout::ACCOUNTS).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
+    let documents: Vec<(String, String)> = payload
+        .iter()
+        .filter(|(p, _)| p.starts_with(layout::DOCUMENTS))
+        .map(|(p, (_, sha))| (p.clone(), sha.clone()))
+        .collect();
+    let got = super::values::digest(|name| kept.get(name).map(Vec::as_slice), &accounts, &documents);
+    if a.values_digest.as_deref() != Some(got.as_str()) {
+        return Err(fail("the values the bundle carries are not the ones the data protection lead approved"));
+    }
+    Ok(a)
 }
 
 /// What the zip holds: the tag files and the structured payload files (in memory), and every

@@ -70,6 +70,9 @@ pub struct Manifest {
     pub counts: serde_json::Value,
     pub files: Vec<FileEntry>,
     pub audit_checkpoint: String,
+    /// The data protection lead's signed approval of the plan and of every value carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<crate::register::transfers::Approval>,
 }
 
 /// What was written.
@@ -366,6 +369,7 @@ fn tag_files(
             .map(|w| FileEntry { path: w.name.clone(), size: w.size, sha256: w.sha256.clone() })
             .collect(),
         audit_checkpoint: checkpoint,
+        approval: p.approval.clone(),
     };
     let manifest_bytes = json_pretty(&manifest)?;
     let manifest_sig = req.sign_key.sign(&manifest_bytes[..], &format!("handover.json of bundle {}", req.bundle_id))?;
@@ -503,16 +507,60 @@ fn write_documents<W: std::io::Write>(
 /// The bag's structured payload files, held in memory: people, consent history, bases, the mailing
 /// list, the suppression list and its key, the accounts (their secrets opened with the custodian's
 /// identity), the statistics and the letter.
-fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
-    let p = req.plan;
-    let carried = req.carried;
-    let mut small: Vec<(String, Vec<u8>)> = vec![
+/// The bag's value files ([`super::values::FILES`]): people, consent events, bases, mailing
+/// list, statistics.
+pub(crate) fn value_files(p: &Plan, carried: &Carried) -> Result<Vec<NamedBytes>> {
+    Ok(vec![
         (layout::PEOPLE.into(), jsonl(&p.rows)),
         (layout::CONSENT_EVENTS.into(), jsonl(&carried.consent_events)),
         (layout::BASES.into(), jsonl(&carried.bases)),
         (layout::MAILING_LIST.into(), csv_bytes(&["email", "name", "attributes"], &carried.mailing_list)?),
-        (layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?),
-    ];
+        (layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()),
+    ])
+}
+
+/// An account as `accounts.json` carries it, without its secret.
+fn account_value(a: &crate::register::accounts::Account) -> serde_json::Value {
+    serde_json::json!({
+        "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
+        "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
+        "recovery_phone": a.recovery_phone, "two_factor": a.two_factor, "access": a.access,
+        "admins_outgoing": a.admins_outgoing, "admins_incoming": a.admins_incoming,
+    })
+}
+
+/// Where each included document goes in the bag, with the SHA-256 of what is written there.
+fn planned_documents(p: &Plan, carried: &Carried) -> Vec<(String, String)> {
+    p.documents
+        .iter()
+        .filter(|d| d.included)
+        .map(|d| {
+            let path = format!("{}{}-{}", layout::DOCUMENTS, d.id, bag_name(&d.file_name));
+            let sha = match d.state {
+                DocumentState::Redacted | DocumentState::RedactedCopy => d.redacted_sha256.clone(),
+                _ => carried.documents.get(&d.id).map(|c| c.sha256.clone()),
+            };
+            (path, sha.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The digest of every value a bundle of this plan carries (see [`super::values`]).
+pub(crate) fn values_digest(p: &Plan, carried: &Carried) -> Result<String> {
+    let files = value_files(p, carried)?;
+    let accounts: Vec<serde_json::Value> = carried.accounts.iter().map(|c| account_value(&c.account)).collect();
+    Ok(super::values::digest(
+        |name| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice()),
+        &accounts,
+        &planned_documents(p, carried),
+    ))
+}
+
+fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
+    let p = req.plan;
+    let carried = req.carried;
+    let mut small = value_files(p, carried)?;
+    small.push((layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?));
     let key = &carried.suppression_key_hex;
     small.push((
         layout::SUPPRESSION_KEY.into(),
@@ -533,16 +581,11 @@ fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
         } else {
             String::new()
         };
-        accounts.push(serde_json::json!({
-            "id": a.id, "service": a.service, "url": a.url, "login": a.login, "personal_data": a.personal_data,
-            "paid_by": a.paid_by, "paid_until": a.paid_until, "recovery_email": a.recovery_email,
-            "recovery_phone": a.recovery_phone, "two_factor": a.two_factor, "access": a.access,
-            "admins_outgoing": a.admins_outgoing, "admins_incoming": a.admins_incoming,
-            "secret": secret,
-        }));
+        let mut v = account_value(a);
+        v["secret"] = serde_json::Value::String(secret);
+        accounts.push(v);
     }
     small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
-    small.push((layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()));
     let community = &carried.community;
     small.push((layout::LETTER.into(), letter(p, &req.bundle_id, community).into_bytes()));
 

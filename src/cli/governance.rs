@@ -299,6 +299,26 @@ pub enum RetentionCmd {
     },
 }
 
+/// `approver ...`.
+#[derive(Debug, Subcommand)]
+pub enum ApproverCmd {
+    /// Register who may approve a plan: the data protection lead's minisign public key.
+    Add {
+        /// The public key: the RW… string or its .pub file.
+        public_key: String,
+        /// Their name (shown with every approval they sign).
+        #[arg(long)]
+        name: String,
+    },
+    /// Remove an approver (their earlier approvals no longer count).
+    Remove {
+        /// The key id (16 hex digits, from `approver list`).
+        key_id: String,
+    },
+    /// List approvers.
+    List,
+}
+
 /// `review ...`.
 #[derive(Debug, Subcommand)]
 pub enum ReviewCmd {

@@ -107,6 +107,9 @@ pub enum Command {
     /// Personal data breaches and other incidents, with the 72-hour ICO clock.
     #[command(subcommand)]
     Incident(IncidentCmd),
+    /// Who may approve a transfer plan: the data protection lead's signing keys.
+    #[command(subcommand)]
+    Approver(ApproverCmd),
     /// The data protection lead's decisions on people the plan holds back for review.
     #[command(subcommand)]
     Review(ReviewCmd),

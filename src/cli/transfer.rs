@@ -72,9 +72,10 @@ pub enum TransferCmd {
         /// The receiving controller's slug.
         #[arg(long)]
         to: String,
-        /// Who approves (the data protection lead).
-        #[arg(long)]
-        approver: String,
+        /// The approver's minisign secret key (the data protection lead's, registered with
+        /// `approver add`): the approval is a signature over the plan and every value it carries.
+        #[arg(long, value_name = "KEY")]
+        sign_key: PathBuf,
         /// Replace identifiers with keyed pseudonyms (as the plan will).
         #[arg(long)]
         pseudonymise: bool,

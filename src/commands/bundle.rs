@@ -115,6 +115,14 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             codes: p.blockers.iter().map(|b| b.code.to_string()).collect::<Vec<_>>().join(", "),
         });
     }
+    let carried = crate::transfer::carried::read(&reg, &p)?;
+    // The approval signed every value: an email or a consent edited since is not approved.
+    let values = crate::bundle::write::values_digest(&p, &carried)?;
+    if p.approval.as_ref().and_then(|a| a.values_digest.as_deref()) != Some(values.as_str()) {
+        return Err(Error::ApprovalStale {
+            what: "a person's details, a consent or basis, a mailing-list entry, an account or a document".into(),
+        });
+    }
     let key = SigningKey::load(&sign_key)?;
     let ids = match &identity {
         Some(i) => Some(keys::load_identities(i)?),
@@ -127,7 +135,6 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
     if let (Some(p), Some(f)) = (&passphrase, &passphrase_out) {
         keys::write_new(f, 0o600, format!("{}\n", p.as_str()).as_bytes())?;
     }
-    let carried = crate::transfer::carried::read(&reg, &p)?;
     let req = crate::bundle::write::Request {
         carried: &carried,
         passphrase: passphrase.as_ref().map(|p| age::secrecy::SecretString::from(p.to_string())),
@@ -226,12 +233,14 @@ fn verify(
     let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
     if v.valid {
         let text = format!(
-            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n",
+            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n  approved by {} (key {}): the approval covers every value it carries\n",
             v.bundle_id.as_deref().unwrap_or("?"),
             v.from.as_deref().unwrap_or("?"),
             v.to.as_deref().unwrap_or("?"),
             v.files,
-            v.payload_bytes
+            v.payload_bytes,
+            v.approved_by.as_deref().unwrap_or("?"),
+            v.approver_key_id.as_deref().unwrap_or("?"),
         );
         return Ok(Outcome::new("bundle_verify", v, text));
     }

@@ -1,6 +1,7 @@
 //! One module per noun. Commands are thin: typed arguments in, an [`Outcome`] out.
 
 pub mod account;
+pub mod approver;
 pub mod audit;
 pub mod bag;
 pub mod basis;
@@ -50,6 +51,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Request(c) => governance::request(ctx, c),
         Command::Complaint(c) => governance::complaint(ctx, c),
         Command::Incident(c) => governance::incident(ctx, c),
+        Command::Approver(c) => approver::run(ctx, c),
         Command::Review(c) => review::run(ctx, c),
         Command::Assessment(c) => governance::assessment(ctx, c),
         Command::Retention(c) => governance::retention(ctx, c),

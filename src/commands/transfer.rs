@@ -364,32 +364,56 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             Ok(Outcome::new("transfer_view", v, text))
         }
-        TransferCmd::Approve { to, approver, pseudonymise } => {
-            if approver.trim().is_empty() {
-                return Err(Error::bad("--approver", "name the data protection lead who approves"));
-            }
+        TransferCmd::Approve { to, sign_key, pseudonymise } => {
+            let key = crate::keys::SigningKey::load(&sign_key)?;
+            let approver = transfers::approvers(&reg)?
+                .into_iter()
+                .find(|a| a.removed_at.is_none() && a.key_id == key.key_id() && a.public_key == key.public_base64())
+                .ok_or_else(|| {
+                    Error::bad(
+                        "--sign-key",
+                        format!(
+                            "key {} is not a registered approver: the data protection lead registers it with `handover approver add PUBKEY --name NAME`",
+                            key.key_id()
+                        ),
+                    )
+                })?;
             let req =
                 Request { receiver: to.clone(), date: plan_date(ctx, None), pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
-            let a = transfers::Approval {
+            // The approval covers every value the bundle will carry, not only the decisions.
+            let carried = crate::transfer::carried::read(&reg, &p)?;
+            let mut a = transfers::Approval {
                 digest: p.digest.clone(),
-                approver: approver.trim().to_string(),
+                approver: approver.name.clone(),
                 approved_at: fmt_ts(ctx.now),
+                values_digest: Some(crate::bundle::write::values_digest(&p, &carried)?),
+                signer_key_id: Some(key.key_id()),
+                public_key: Some(key.public_base64()),
+                signature: None,
             };
+            let text = a.signed_text(&p.from, &to);
+            a.signature = Some(key.sign(text.as_bytes(), &format!("approval of the plan for {to} by {}", a.approver))?);
             reg.change(ctx.now, |c| {
                 transfers::insert_approval(c, &to, &a)?;
-                c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
+                c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "values_digest": a.values_digest, "approver": a.approver, "signer_key_id": a.signer_key_id, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
             })?;
             let others: Vec<&str> = p
                 .blockers
                 .iter()
-                .filter(|b| !matches!(b.code, "not_approved" | "approval_out_of_date"))
+                .filter(|b| !matches!(b.code, "not_approved" | "approval_out_of_date" | "approval_not_signed"))
                 .map(|b| b.code)
                 .collect();
             let mut o = Outcome::new(
                 "transfer_approval",
-                serde_json::json!({ "to": to, "digest": a.digest, "approver": a.approver, "approved_at": a.approved_at, "remaining_blockers": others }),
-                format!("plan {} for {to} approved by {}\n", &a.digest[..16], a.approver),
+                serde_json::json!({ "to": to, "digest": a.digest, "values_digest": a.values_digest, "approver": a.approver, "signer_key_id": a.signer_key_id, "approved_at": a.approved_at, "remaining_blockers": others }),
+                format!(
+                    "plan {} for {to} approved by {}, signed with key {}: it covers every value the bundle will carry ({})\n",
+                    &a.digest[..16],
+                    a.approver,
+                    key.key_id(),
+                    &a.values_digest.as_deref().unwrap_or_default()[..16]
+                ),
             );
             if !others.is_empty() {
                 o = o.note(format!("other blockers remain: {}", others.join(", ")));

@@ -85,6 +85,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_admin_accounts.sql"),
     include_str!("migrations/0011_statement_controllers.sql"),
     include_str!("migrations/0012_reviews.sql"),
+    include_str!("migrations/0013_signed_approvals.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -8,30 +8,133 @@ use super::{Change, Db};
 use crate::error::Result;
 use crate::model::{TransferId, TransferState};
 
-/// An approval of a plan.
-#[derive(Debug, Clone, Serialize)]
+/// An approval of a plan, signed by an approver over the plan's digest and the digest of every
+/// value the bundle will carry.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
 pub struct Approval {
+    /// The plan's digest (its decisions).
     pub digest: String,
+    /// The approver's name, as registered with `approver add`.
     pub approver: String,
     pub approved_at: String,
+    /// The digest of every value the bundle carries (`bundle::values`); `None` in an approval
+    /// made before approvals were signed.
+    pub values_digest: Option<String>,
+    pub signer_key_id: Option<String>,
+    /// The approver's minisign public key (RW…).
+    pub public_key: Option<String>,
+    /// The minisign signature of [`Approval::signed_text`].
+    pub signature: Option<String>,
+}
+
+impl Approval {
+    /// The canonical text the approver signs: who approved what, for which transfer.
+    pub fn signed_text(&self, from: &str, to: &str) -> String {
+        serde_json::json!({
+            "format": "handover-approval", "format_version": 1, "from": from, "to": to,
+            "plan_digest": self.digest, "values_digest": self.values_digest, "approver": self.approver,
+            "approved_at": self.approved_at,
+        })
+        .to_string()
+    }
+
+    /// Whether it is signed, and the signature verifies with its public key.
+    pub fn signature_holds(&self, from: &str, to: &str) -> bool {
+        let (Some(pk), Some(sig)) = (&self.public_key, &self.signature) else { return false };
+        // Only the key string itself: never a path (an approval may come from a bundle).
+        let Ok(pk) = minisign::PublicKey::from_base64(pk.trim()) else { return false };
+        crate::keys::verify(&pk, sig, self.signed_text(from, to).as_bytes()).is_ok()
+    }
 }
 
 /// Record an approval.
 pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO approvals(id, controller, digest, approver, approved_at) VALUES (?1,?2,?3,?4,?5)",
+        "INSERT INTO approvals(id, controller, digest, approver, approved_at, values_digest, signer_key_id, public_key, signature)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     )?
-    .execute(params![crate::model::new_id("apr"), controller, a.digest, a.approver, a.approved_at])?;
+    .execute(params![
+        crate::model::new_id("apr"),
+        controller,
+        a.digest,
+        a.approver,
+        a.approved_at,
+        a.values_digest,
+        a.signer_key_id,
+        a.public_key,
+        a.signature
+    ])?;
     Ok(())
 }
 
 /// The latest approval for a controller.
 pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> {
     Ok(conn
-        .prepare_cached("SELECT digest, approver, approved_at FROM approvals WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1")?.query_row([controller],
-            |r| Ok(Approval { digest: r.get(0)?, approver: r.get(1)?, approved_at: r.get(2)? }),
-        )
+        .prepare_cached(
+            "SELECT digest, approver, approved_at, values_digest, signer_key_id, public_key, signature FROM approvals
+             WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1",
+        )?
+        .query_row([controller], |r| {
+            Ok(Approval {
+                digest: r.get(0)?,
+                approver: r.get(1)?,
+                approved_at: r.get(2)?,
+                values_digest: r.get(3)?,
+                signer_key_id: r.get(4)?,
+                public_key: r.get(5)?,
+                signature: r.get(6)?,
+            })
+        })
         .optional()?)
+}
+
+/// Someone who may approve a plan: a registered minisign public key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approver {
+    pub key_id: String,
+    pub public_key: String,
+    pub name: String,
+    pub added_at: String,
+    pub removed_at: Option<String>,
+}
+
+/// Register an approver (or re-admit a removed one).
+pub fn add_approver(conn: &Change<'_>, a: &Approver) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO approvers(key_id, public_key, name, added_at) VALUES (?1,?2,?3,?4)
+             ON CONFLICT(key_id) DO UPDATE SET removed_at = NULL, name = excluded.name, added_at = excluded.added_at
+             WHERE removed_at IS NOT NULL",
+        )?
+        .execute(params![a.key_id, a.public_key, a.name, a.added_at])?
+        == 1)
+}
+
+/// Mark an approver removed.
+pub fn remove_approver(conn: &Change<'_>, key_id: &str, at: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE approvers SET removed_at = ?2 WHERE key_id = ?1 AND removed_at IS NULL")?
+        .execute(params![key_id, at])?
+        == 1)
+}
+
+/// Every approver (current ones first).
+pub fn approvers(conn: &Db) -> Result<Vec<Approver>> {
+    let mut st = conn.prepare_cached(
+        "SELECT key_id, public_key, name, added_at, removed_at FROM approvers ORDER BY removed_at IS NOT NULL, added_at",
+    )?;
+    Ok(st
+        .query_map([], |r| {
+            Ok(Approver {
+                key_id: r.get(0)?,
+                public_key: r.get(1)?,
+                name: r.get(2)?,
+                added_at: r.get(3)?,
+                removed_at: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A transfer made from this register.

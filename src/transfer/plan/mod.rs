@@ -344,7 +344,8 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
 
     let digest = digest_of(&receiver.slug, &fields, &plans, &documents, &accounts);
     let approval = transfers::latest_approval(conn, &receiver.slug)?;
-    blockers.extend(governance_blockers(&receiver, &digest, approval.as_ref()));
+    let approvers = transfers::approvers(conn)?;
+    blockers.extend(governance_blockers(&receiver, &own.slug, &digest, approval.as_ref(), &approvers));
     let _ = now;
     Ok(Plan {
         receiver: Receiver {
@@ -401,8 +402,10 @@ fn totals(plans: &[PersonPlan], documents: &[DocumentPlan], accounts: usize, spe
 /// recorded, and no approval of this exact plan (its digest) by the data protection lead.
 fn governance_blockers(
     receiver: &catalogue::Controller,
+    from: &str,
     digest: &str,
     approval: Option<&transfers::Approval>,
+    approvers: &[transfers::Approver],
 ) -> Vec<Blocker> {
     let mut blockers = Vec::new();
     if receiver.dsa_ref.is_none() {
@@ -425,17 +428,34 @@ fn governance_blockers(
             ),
         });
     }
+    // An approval counts when a current approver signed it and the signature holds.
+    let signed = |a: &transfers::Approval| {
+        a.signature_holds(from, &receiver.slug)
+            && approvers.iter().any(|x| {
+                x.removed_at.is_none()
+                    && Some(&x.key_id) == a.signer_key_id.as_ref()
+                    && Some(&x.public_key) == a.public_key.as_ref()
+            })
+    };
+    let again = format!("`handover transfer approve --to {} --sign-key KEY`", receiver.slug);
     match approval {
+        Some(a) if !signed(a) => blockers.push(Blocker {
+            code: "approval_not_signed",
+            subject: receiver.slug.clone(),
+            message: format!(
+                "the approval is not signed by a current approver (the data protection lead's key, `handover approver add`): {again}"
+            ),
+        }),
         Some(a) if a.digest == digest => {}
         Some(_) => blockers.push(Blocker {
             code: "approval_out_of_date",
             subject: receiver.slug.clone(),
-            message: format!("the plan changed since the data protection lead approved it: `handover transfer approve --to {} --approver NAME`", receiver.slug),
+            message: format!("the plan changed since the data protection lead approved it: {again}"),
         }),
         None => blockers.push(Blocker {
             code: "not_approved",
             subject: receiver.slug.clone(),
-            message: format!("the data protection lead has not approved this plan: `handover transfer approve --to {} --approver NAME`", receiver.slug),
+            message: format!("the data protection lead has not approved this plan: {again}"),
         }),
     }
     blockers
