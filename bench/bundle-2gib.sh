@@ -46,7 +46,7 @@ total=$(du -cb docs/* | tail -1 | cut -f1)
 $H demo --out demo --quiet >/dev/null
 R="--register demo/handover.db"
 $H $R document add --classification none --category other docs/* --quiet >/dev/null
-$H $R transfer approve --to kscop-steering-group --approver dp-lead --quiet >/dev/null
+$H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
 $H keys new --out group --name group --unprotected --quiet >/dev/null
 recipient=$(cat group/group-age.pub | grep '^age1')
 

@@ -38,9 +38,9 @@ kill_after() { # ms, command...: run it, kill -9 after ms (or let it finish)
 base() { # a register with the fixture texts (what the imports need first)
   $H --register "$1" init --community C --controller "Brightwater Trust" --quiet
   $H --register "$1" controller add --name "KSCoP Steering Group" --kind unincorporated_association --quiet
-  tail -n +2 "$FX/texts/index.csv" | while IFS=, read -r kind version purpose format eff announces file; do
+  tail -n +2 "$FX/texts/index.csv" | while IFS=, read -r kind version purpose format eff announces file controllers; do
     if [ "$kind" = statement ]; then
-      $H --register "$1" statement add --version "$version" --purpose "$purpose" --format "$format" --file "$FX/$file" --effective-from "$eff" --quiet
+      $H --register "$1" statement add --version "$version" --purpose "$purpose" --format "$format" --file "$FX/$file" --effective-from "$eff" --controllers "$controllers" --quiet
     else
       $H --register "$1" notice add --version "$version" --format "$format" --file "$FX/$file" --effective-from "$eff" --quiet
     fi
@@ -81,9 +81,11 @@ for i in $(seq "$RUNS"); do
   ok_register e.db "consent record run $i"
   after=$(sqlite3 e.db "SELECT COUNT(*) FROM consent_events")
   [ $(( after - before )) -le 1 ] || fail "consent record run $i: $((after - before)) events"
+  # By id: an erasure replaces the reference too.
+  pid=$(sqlite3 e.db "SELECT id FROM people WHERE ref='M0011'")
   kill_after "$(rand_ms 60)" $H --register e.db person erase M0011 --reason "asked, run $i"
   ok_register e.db "erase run $i"
-  state=$(sqlite3 e.db "SELECT (SELECT name IS NULL AND email IS NULL FROM people WHERE ref='M0011') || (SELECT COUNT(*) FROM tombstones t JOIN people p ON p.id = t.person_id WHERE p.ref='M0011')")
+  state=$(sqlite3 e.db "SELECT (SELECT name IS NULL AND email IS NULL FROM people WHERE id='$pid') || (SELECT COUNT(*) FROM tombstones WHERE person_id='$pid')")
   [ "$state" = 00 ] || [ "$state" = 11 ] || fail "erase run $i: half an erasure ($state)"
 done
 N[record_erase]=$RUNS
@@ -93,7 +95,7 @@ $H demo --out demo --quiet >/dev/null
 R="--register demo/handover.db"
 head -c $((24 << 20)) /dev/urandom > big.mp4
 $H $R document add --classification none big.mp4 --quiet >/dev/null
-$H $R transfer approve --to kscop-steering-group --approver dp-lead --quiet >/dev/null
+$H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
 $H keys new --out group --name group --unprotected --quiet >/dev/null
 # An array, not a function: kill -9 must reach handover itself, not a subshell around it.
 CREATE=($H $R bundle create --to kscop-steering-group --recipient group/group-age.pub

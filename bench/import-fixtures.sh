@@ -15,9 +15,9 @@ cd "$work"
 export HANDOVER_REGISTER=$work/base.db HANDOVER_ACTOR=bench
 $H init --community Bench --controller "Brightwater Trust" >/dev/null
 $H controller add --name "KSCoP Steering Group" --kind unincorporated_association >/dev/null
-tail -n +2 "$F/texts/index.csv" | while IFS=, read -r kind version purpose format eff ann file; do
+tail -n +2 "$F/texts/index.csv" | while IFS=, read -r kind version purpose format eff ann file controllers; do
   args=("$kind" add --version "$version" --format "$format" --file "$F/$file" --effective-from "$eff")
-  if [ "$kind" = statement ]; then args+=(--purpose "$purpose"); elif [ -n "$ann" ]; then args+=(--announces "$ann"); fi
+  if [ "$kind" = statement ]; then args+=(--purpose "$purpose" --controllers "$controllers"); elif [ -n "$ann" ]; then args+=(--announces "$ann"); fi
   $H "${args[@]}" >/dev/null
 done
 now() { date +%s.%N; }

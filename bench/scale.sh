@@ -27,9 +27,9 @@ export HANDOVER_ACTOR=bench
 base() {
   $H --register "$1" init --community Bench --controller "Brightwater Trust" --quiet
   $H --register "$1" controller add --name "KSCoP Steering Group" --kind unincorporated_association --quiet
-  tail -n +2 "$F/texts/index.csv" | while IFS=, read -r kind version purpose format eff ann file; do
+  tail -n +2 "$F/texts/index.csv" | while IFS=, read -r kind version purpose format eff ann file controllers; do
     args=("$kind" add --version "$version" --format "$format" --file "$F/$file" --effective-from "$eff")
-    if [ "$kind" = statement ]; then args+=(--purpose "$purpose"); elif [ -n "$ann" ]; then args+=(--announces "$ann"); fi
+    if [ "$kind" = statement ]; then args+=(--purpose "$purpose" --controllers "$controllers"); elif [ -n "$ann" ]; then args+=(--announces "$ann"); fi
     $H --register "$1" "${args[@]}" --quiet
   done
 }

@@ -45,6 +45,27 @@ fn a_follow_up_bundle_merges_into_the_groups_register() {
     let after =
         env.ok(&["--register", "g/register.db", "audit", "log", "--json"]).json()["data"].as_array().unwrap().len();
     assert_eq!(before, after, "refused imports change nothing");
+    // The statements the consents cite came with them: the group can show what each person
+    // was told (Art 7(1)), and every received consent names its statement's digest.
+    let texts = env.ok(&["--register", "g/register.db", "statement", "list", "--json"]).json();
+    let ds = texts["data"].as_array().unwrap().iter().find(|t| t["version"] == "DS-2025").unwrap().clone();
+    assert_eq!(ds["controllers"], serde_json::json!(["brightwater-trust", "kscop-steering-group"]), "{ds}");
+    let conn = rusqlite::Connection::open(env.path().join("g/register.db")).unwrap();
+    let unlinked: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM consent_events WHERE statement_version IS NOT NULL AND statement_sha256 IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unlinked, 0, "every received consent names its statement's text");
+    // The group's own wording under a label the sender also uses is kept apart.
+    conn.execute(
+        "UPDATE statements SET body = 'our own words', sha256 = ?1 WHERE version = 'SN-2025'",
+        ["0".repeat(64)],
+    )
+    .unwrap();
+    drop(conn);
     // The follow-up: everyone is matched by email, nobody is added twice, no new Art 14 notice is
     // owed, the account's secret is replaced (and its rotation is still owed), the documents join the folder.
     let r = import(&path(&second), "g/register.db", &[]);
@@ -66,6 +87,8 @@ fn a_follow_up_bundle_merges_into_the_groups_register() {
     // The same documents came again, unchanged: kept once.
     let docs = std::fs::read_dir(env.path().join("g/register-documents")).unwrap().count();
     assert_eq!(docs, 4);
+    let texts = env.ok(&["--register", "g/register.db", "statement", "list"]).stdout;
+    assert!(texts.contains("SN-2025 (brightwater-trust)"), "{texts}");
     env.ok(&["--register", "g/register.db", "audit", "verify"]);
 }
 

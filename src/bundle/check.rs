@@ -24,6 +24,7 @@ pub(crate) const SCHEMAS: &[(&str, &str)] = &[
     ("people", include_str!("../../schemas/bundle/people.schema.json")),
     ("consent-event", include_str!("../../schemas/bundle/consent-event.schema.json")),
     ("basis", include_str!("../../schemas/bundle/basis.schema.json")),
+    ("text", include_str!("../../schemas/bundle/text.schema.json")),
     ("accounts", include_str!("../../schemas/bundle/accounts.schema.json")),
     ("aggregates", include_str!("../../schemas/bundle/aggregates.schema.json")),
     ("suppression-key", include_str!("../../schemas/bundle/suppression-key.schema.json")),
@@ -152,6 +153,9 @@ pub(super) fn shapes_and_rules(
         if let Some(i) = rows.iter().position(|r| !ids.contains(r["person_id"].as_str().unwrap_or(""))) {
             return Err(rules_fail(file, format!("line {} belongs to no person the bundle carries", i + 1)));
         }
+        if file == layout::CONSENT_EVENTS {
+            texts(kept, &rows)?;
+        }
     }
     mailing_list(m, kept)?;
     let accounts = json_file(kept, layout::ACCOUNTS, "accounts")?;
@@ -180,6 +184,29 @@ pub(super) fn shapes_and_rules(
     let listed: BTreeSet<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
     if report.as_object().is_some_and(|r| r.keys().any(|k| !listed.contains(k.as_str()))) {
         return Err(rules_fail(layout::REDACTION_REPORT, "reports on a document the bundle does not hold".into()));
+    }
+    Ok(())
+}
+
+/// `texts.jsonl`: each text is the one its SHA-256 names, and every statement a consent event
+/// cites (by its digest) is there, so the receiver can show what each person was told (Art 7(1)).
+fn texts(kept: &BTreeMap<String, Vec<u8>>, events: &[Value]) -> Result<(), Fail> {
+    use sha2::{Digest, Sha256};
+    let file = layout::TEXTS;
+    let rows = json_lines(kept, file, "text", &|line, row| {
+        let text = row["text"].as_str().unwrap_or_default();
+        if row["sha256"].as_str() == Some(hex::encode(Sha256::digest(text.as_bytes())).as_str()) {
+            Ok(())
+        } else {
+            Err(rules_fail(file, format!("line {line}: the text is not the one its sha256 names")))
+        }
+    })?;
+    let shas: HashSet<&str> = rows.iter().filter_map(|r| r["sha256"].as_str()).collect();
+    if let Some(i) = events.iter().position(|e| e["statement_sha256"].as_str().is_some_and(|h| !shas.contains(h))) {
+        return Err(rules_fail(
+            layout::CONSENT_EVENTS,
+            format!("line {} cites a statement whose text the bundle does not carry", i + 1),
+        ));
     }
     Ok(())
 }

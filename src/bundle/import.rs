@@ -177,11 +177,12 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     };
     set_up(&st)?;
     let mut skipped = Skipped::new();
+    let (texts, versions) = texts_received(&st)?;
     let (rows_matched, rows_added, ids) = people_and_roles(&st, &mut skipped)?;
-    let (list_matched, list_added, mut events) = mailing_list(&st, &mut skipped)?;
+    let (list_matched, list_added, mut events) = mailing_list(&st, &versions, &mut skipped)?;
     let (matched, added) = (rows_matched + list_matched, rows_added + list_added);
     let (rows, people) = (rows_matched + rows_added, matched + added);
-    events += consent_history(&st, &ids, &mut skipped)?;
+    events += consent_history(&st, &ids, &versions, &mut skipped)?;
     other_bases(&st, &ids, &mut skipped)?;
     let suppression = inherit_suppression(&st)?;
     let (accounts, mut tasks) = accounts_to_rotate(&st, custodians)?;
@@ -231,7 +232,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     c.audit(
         "bundle.import",
         &m.bundle_id,
-        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "added_people": added, "skipped": skipped, "consent_events": events, "accounts": accounts, "documents": contents.documents.len(), "suppression": suppression }),
+        serde_json::json!({ "from": m.from, "merged": merge, "people": people, "matched_people": matched, "added_people": added, "skipped": skipped, "consent_events": events, "texts": texts, "accounts": accounts, "documents": contents.documents.len(), "suppression": suppression }),
     )?;
     Ok(Imported {
         register: String::new(),
@@ -369,7 +370,7 @@ fn people_and_roles(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, 
 
 /// Mailing-list subscribers who did not come with a register entry, and every subscriber's
 /// consent naming this group. Returns the subscribers matched and added (those not also register rows) and the consent events recorded.
-fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usize, usize)> {
+fn mailing_list(st: &Step<'_, '_>, versions: &Versions, skipped: &mut Skipped) -> Result<(usize, usize, usize)> {
     let Step { c, contents, m, ref now, ref source, .. } = *st;
     let suppression = crate::register::suppression::Suppression::new(c)?;
     // Mailing-list subscribers who did not come with a register entry: name, email, and the
@@ -423,8 +424,8 @@ fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usiz
             let ev = &attrs["consent"];
             let Some(at) = s(ev, "at").as_deref().and_then(parse_timestamp) else { continue };
             let grant = ConsentEvent {
-                statement_version: s(ev, "statement_version"),
-                notice_version: s(ev, "notice_version"),
+                statement_version: versions.of("statement", s(ev, "statement_version")),
+                notice_version: versions.of("notice", s(ev, "notice_version")),
                 method: s(ev, "method").as_deref().and_then(Method::parse),
                 evidence_ref: s(ev, "evidence_ref"),
                 ..ConsentEvent::self_grant(
@@ -442,8 +443,82 @@ fn mailing_list(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, usiz
     Ok((matched, list_people, events))
 }
 
+/// The labels the sender's statement and notice versions have here, by (kind, version).
+struct Versions(HashMap<(String, String), String>);
+
+impl Versions {
+    /// The label here of the sender's `version` of `kind` (its own label unless it was renamed).
+    fn of(&self, kind: &str, version: Option<String>) -> Option<String> {
+        version.map(|v| self.0.get(&(kind.to_string(), v.clone())).cloned().unwrap_or(v))
+    }
+}
+
+/// The statements and notices the bundle carries, stored as this register's own texts so that it
+/// can show what each person was told (Art 7(1)). A version this register already holds with the
+/// same text in every format it brings is that one; a label this register uses for other wording
+/// is stored as "VERSION (SENDER)". Returns how many texts were stored and the labels.
+fn texts_received(st: &Step<'_, '_>) -> Result<(usize, Versions)> {
+    let Step { c, contents, m, .. } = *st;
+    let rows = if contents.files.contains_key(layout::TEXTS) { lines(contents, layout::TEXTS)? } else { Vec::new() };
+    let mut by_version: std::collections::BTreeMap<(String, String), Vec<&serde_json::Value>> =
+        std::collections::BTreeMap::new();
+    for r in &rows {
+        if let (Some(k), Some(v)) = (s(r, "kind"), s(r, "version")) {
+            by_version.entry((k, v)).or_default().push(r);
+        }
+    }
+    let mut labels = HashMap::new();
+    let mut stored = 0;
+    for ((kind, version), formats) in by_version {
+        if kind == "statement"
+            && formats
+                .iter()
+                .any(|r| s(r, "purpose").is_none_or(|p| catalogue::purpose(c, &p).ok().flatten().is_none()))
+        {
+            // A purpose this register does not know: its consent events are skipped too.
+            continue;
+        }
+        let held = catalogue::text_bodies(c, &kind, &version)?;
+        let same = formats.iter().all(|r| {
+            held.iter()
+                .all(|(f, sha, _)| s(r, "format").as_deref() != Some(f) || s(r, "sha256").as_deref() == Some(sha))
+        });
+        let label = if same { version.clone() } else { format!("{version} ({})", m.from) };
+        for r in formats {
+            let format = s(r, "format").unwrap_or_default();
+            if catalogue::text_exists(c, &kind, &label, &format)? {
+                continue;
+            }
+            let v = catalogue::TextVersion {
+                id: format!("{label}/{format}"),
+                version: label.clone(),
+                format,
+                purpose: s(r, "purpose"),
+                sha256: s(r, "sha256").unwrap_or_default(),
+                effective_from: s(r, "effective_from").unwrap_or_default(),
+                announces: Vec::new(),
+                controllers: r.get("controllers").and_then(|x| x.as_array()).map(|_| list(r, "controllers")),
+            };
+            let body = s(r, "text").unwrap_or_default();
+            if kind == "statement" {
+                catalogue::insert_statement(c, &v, &body, c.now)?;
+            } else {
+                catalogue::insert_notice(c, &v, &body, c.now)?;
+            }
+            stored += 1;
+        }
+        labels.insert((kind, version), label);
+    }
+    Ok((stored, Versions(labels)))
+}
+
 /// The consent history of the people received; returns the events recorded.
-fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut Skipped) -> Result<usize> {
+fn consent_history(
+    st: &Step<'_, '_>,
+    ids: &HashMap<String, PersonId>,
+    versions: &Versions,
+    skipped: &mut Skipped,
+) -> Result<usize> {
     let Step { c, contents, m, ref src, .. } = *st;
     let mut events = 0;
     for e in lines(contents, layout::CONSENT_EVENTS)? {
@@ -460,8 +535,8 @@ fn consent_history(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: 
             action,
             controllers: list(&e, "controllers"),
             channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
-            statement_version: s(&e, "statement_version"),
-            notice_version: s(&e, "notice_version"),
+            statement_version: versions.of("statement", s(&e, "statement_version")),
+            notice_version: versions.of("notice", s(&e, "notice_version")),
             method: s(&e, "method").as_deref().and_then(Method::parse),
             evidence_ref: s(&e, "evidence_ref"),
             at,

@@ -28,6 +28,8 @@ pub const PEOPLE: &str = "data/register/people.jsonl";
 pub const CONSENT_EVENTS: &str = "data/register/consent-events.jsonl";
 /// Their other lawful bases (JSON Lines).
 pub const BASES: &str = "data/register/bases.jsonl";
+/// The statements and notices the carried consents cite, with their texts (JSON Lines).
+pub const TEXTS: &str = "data/register/texts.jsonl";
 /// The receiver's own mailing list (CSV).
 pub const MAILING_LIST: &str = "data/mailing-list.csv";
 /// The suppression list (CSV of keyed hashes).
@@ -45,7 +47,7 @@ pub const DOCUMENTS: &str = "data/documents/";
 
 /// The structured payload files read into memory for the rule checks (documents stream).
 pub const KEPT: &[&str] =
-    &[MAILING_LIST, PEOPLE, CONSENT_EVENTS, BASES, ACCOUNTS, AGGREGATES, SUPPRESSION, SUPPRESSION_KEY];
+    &[MAILING_LIST, PEOPLE, CONSENT_EVENTS, BASES, TEXTS, ACCOUNTS, AGGREGATES, SUPPRESSION, SUPPRESSION_KEY];
 
 /// The bundle file for a bag name.
 pub fn bundle_file(name: &str) -> String {

@@ -1,5 +1,6 @@
 //! The digest of every value a bundle carries, which the data protection lead's approval signs:
-//! the bytes of the bag's value files (people, consent events, bases, mailing list, statistics),
+//! the bytes of the bag's value files (people, consent events, bases, the texts they cite, mailing
+//! list, statistics),
 //! each account without its secret, and each document's path and SHA-256. The sender computes it
 //! from the plan before writing (and refuses to write if it is not the approved one); the receiver
 //! recomputes it from the bag it opened, so an approval covers exactly what arrived.

@@ -507,13 +507,14 @@ fn write_documents<W: std::io::Write>(
 /// The bag's structured payload files, held in memory: people, consent history, bases, the mailing
 /// list, the suppression list and its key, the accounts (their secrets opened with the custodian's
 /// identity), the statistics and the letter.
-/// The bag's value files ([`super::values::FILES`]): people, consent events, bases, mailing
-/// list, statistics.
+/// The bag's value files ([`super::values::FILES`]): people, consent events, bases, the texts
+/// they cite, mailing list, statistics.
 pub(crate) fn value_files(p: &Plan, carried: &Carried) -> Result<Vec<NamedBytes>> {
     Ok(vec![
         (layout::PEOPLE.into(), jsonl(&p.rows)),
         (layout::CONSENT_EVENTS.into(), jsonl(&carried.consent_events)),
         (layout::BASES.into(), jsonl(&carried.bases)),
+        (layout::TEXTS.into(), jsonl(&carried.texts)),
         (layout::MAILING_LIST.into(), csv_bytes(&["email", "name", "attributes"], &carried.mailing_list)?),
         (layout::AGGREGATES.into(), serde_json::to_vec_pretty(&p.aggregates).unwrap_or_default()),
     ])

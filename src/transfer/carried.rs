@@ -41,6 +41,9 @@ pub struct Carried {
     pub consent_events: Vec<serde_json::Value>,
     /// Other lawful bases of the people who go.
     pub bases: Vec<BasisEvent>,
+    /// The statements and notices the carried consent events and the mailing list cite, each
+    /// version in every format, with its text (Art 7(1): the receiver can show what was said).
+    pub texts: Vec<serde_json::Value>,
     /// Mailing-list rows: email, name, attributes (reference and consent evidence, JSON).
     pub mailing_list: Vec<Vec<String>>,
     /// The suppression list: hash, reason, at.
@@ -72,7 +75,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let concerns = |controllers: &[String], yes: bool| {
         controllers.iter().any(|c| c == receiver) || (!yes && controllers.is_empty())
     };
-    let consent_events = evidence::consents(db, None, None)?
+    let consent_events: Vec<serde_json::Value> = evidence::consents(db, None, None)?
         .into_iter()
         .filter(|c| included.contains(c.person_id.as_str()) && concerns(&c.controllers, c.action == "grant"))
         .map(|c| {
@@ -105,6 +108,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         let sealed_secret = accounts::secret(db, &account.id)?;
         carried_accounts.push(CarriedAccount { account, sealed_secret });
     }
+    let texts = cited_texts(db, &consent_events, &mailing_list)?;
     let mut docs = BTreeMap::new();
     for d in plan.documents.iter().filter(|d| d.included) {
         let doc = documents::document(db, &d.id)?;
@@ -118,6 +122,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     Ok(Carried {
         consent_events,
         bases,
+        texts,
         mailing_list,
         suppression,
         suppression_key_hex: setting(db, "hash_key")?.unwrap_or_default(),
@@ -129,4 +134,36 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         to: catalogue::controller(db, &plan.receiver.slug)?
             .ok_or_else(|| crate::error::Error::NotFound { kind: "controller", id: plan.receiver.slug.clone() })?,
     })
+}
+
+/// The statements and notices `events` (and the mailing list's consent evidence) cite: every
+/// format of each version, with its purpose, effective date, named controllers and text.
+fn cited_texts(db: &Db, events: &[serde_json::Value], mailing_list: &[Vec<String>]) -> Result<Vec<serde_json::Value>> {
+    let mut wanted: std::collections::BTreeSet<(&str, String)> = std::collections::BTreeSet::new();
+    let evidence: Vec<serde_json::Value> = mailing_list
+        .iter()
+        .filter_map(|row| row.get(2).and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()))
+        .map(|a| a["consent"].clone())
+        .collect();
+    for e in events.iter().chain(&evidence) {
+        for (kind, key) in [("statement", "statement_version"), ("notice", "notice_version")] {
+            if let Some(v) = e[key].as_str() {
+                wanted.insert((kind, v.to_string()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for kind in ["statement", "notice"] {
+        let versions = catalogue::texts(db, kind)?;
+        for (k, version) in wanted.iter().filter(|(k, _)| *k == kind) {
+            for (format, sha256, text) in catalogue::text_bodies(db, k, version)? {
+                let Some(v) = versions.iter().find(|t| t.version == *version && t.format == format) else { continue };
+                out.push(serde_json::json!({
+                    "kind": kind, "version": version, "format": format, "purpose": v.purpose,
+                    "effective_from": v.effective_from, "controllers": v.controllers, "sha256": sha256, "text": text,
+                }));
+            }
+        }
+    }
+    Ok(out)
 }
