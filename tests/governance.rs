@@ -348,11 +348,23 @@ fn special_category_goes_only_on_a_consent_to_that_data() {
         );
         consent(r, "lived_experience_designation", "LE-2025", Some("health"));
     }
-    let s = stripped(&explain("L1"));
+    let l1 = explain("L1");
+    let s = stripped(&l1);
     assert!(
         !s.contains(&"stakeholder_group".to_string()) && !s.contains(&"roles.designation".to_string()),
         "L1 consented to that data: {s:?}"
     );
+    // --explain shows every consent with what it bore on: the deciding one, the designation
+    // consent, and the photos consent that bears on nothing in this transfer.
+    let bears = |purpose: &str| -> Vec<String> {
+        let c = l1["considered"].as_array().unwrap().iter().find(|c| c["purpose"] == purpose).unwrap().clone();
+        c["bears_on"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(bears("disclose_to_successor"), ["decides register", "register"]);
+    assert_eq!(bears("lived_experience_designation"), ["lived-experience designation"]);
+    assert!(bears("photos_video").is_empty());
+    let text = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "L1"]).stdout;
+    assert!(text.contains("photos_video") && text.contains("[nothing in this transfer]"), "{text}");
     let s = stripped(&explain("F1"));
     assert!(
         s.contains(&"stakeholder_group".to_string()) && s.contains(&"roles.designation".to_string()),

@@ -137,7 +137,91 @@ fn text(p: &Plan) -> String {
     s
 }
 
-fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
+/// Every consent, basis, notice and review of a person, each with what it bears on in this plan:
+/// `decides register` / `decides mailing list` for the events the decisions rest on, then the
+/// outputs and checks each other one feeds (withdrawals, objections, restrictions, capacity,
+/// the lived-experience designation, the objection window).
+fn considered(
+    conn: &crate::register::Db,
+    p: &Plan,
+    pp: &plan::PersonPlan,
+    person: &crate::register::people::Person,
+) -> Result<Vec<serde_json::Value>> {
+    let receiver = p.receiver.slug.as_str();
+    let mut out = Vec::new();
+    for c in evidence::consents(conn, Some(&person.id), None)? {
+        let mut bears: Vec<&str> = Vec::new();
+        if pp.register.decision.consent_id.as_deref() == Some(c.id.as_str()) {
+            bears.push("decides register");
+        }
+        if pp.mailing_list.decision.consent_id.as_deref() == Some(c.id.as_str()) {
+            bears.push("decides mailing list");
+        }
+        let names = |x: &str| c.controllers.is_empty() || c.controllers.iter().any(|y| y == x);
+        match c.purpose.as_str() {
+            "disclose_to_successor" if names(receiver) || names(&p.from) => bears.push("register"),
+            "successor_newsletter" | "newsletter" if c.action != "grant" || names(receiver) || names(&p.from) => {
+                bears.push("mailing list");
+            }
+            crate::transfer::rules::DESIGNATION_PURPOSE if names(receiver) => {
+                bears.push("lived-experience designation");
+            }
+            _ => {}
+        }
+        if c.capacity_concern.is_some() {
+            bears.push("capacity");
+        }
+        bears.dedup();
+        let detail = [
+            c.statement_version.as_ref().map(|v| format!("statement {v}")),
+            c.capacity_concern.map(|y| format!("capacity concern {}", if y { "yes" } else { "no" })),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        out.push(serde_json::json!({
+            "kind": "consent", "id": c.id, "at": c.at, "what": c.action, "purpose": c.purpose,
+            "controllers": c.controllers.join(";"), "detail": detail, "bears_on": bears,
+        }));
+    }
+    for b in evidence::bases(conn, Some(&person.id))? {
+        let mut bears: Vec<&str> = Vec::new();
+        match (b.purpose.as_str(), b.action.as_str()) {
+            (_, "restrict" | "lift_restriction") => bears.extend(["register", "mailing list"]),
+            ("disclose_to_successor", _) => bears.push("register"),
+            ("successor_newsletter" | "newsletter", "object") => bears.push("mailing list"),
+            _ => {}
+        }
+        let detail = [b.basis.clone(), b.assessment_ref.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        out.push(serde_json::json!({
+            "kind": "basis", "id": b.id, "at": b.decided_at, "what": b.action, "purpose": b.purpose,
+            "controllers": b.controllers.join(";"), "detail": detail, "bears_on": bears,
+        }));
+    }
+    let announces: Vec<(String, Vec<String>)> =
+        catalogue::texts(conn, "notice")?.into_iter().map(|t| (t.version, t.announces)).collect();
+    for n in evidence::notices_sent(conn, Some(&person.id))? {
+        let names = announces.iter().any(|(v, a)| {
+            *v == n.notice_version && a.iter().any(|x| x == &format!("{receiver}:disclose_to_successor"))
+        });
+        out.push(serde_json::json!({
+            "kind": "notice", "id": n.notice_version, "at": n.sent_at, "what": "sent", "purpose": "",
+            "controllers": "", "detail": format!("by {}", n.channel),
+            "bears_on": if names { vec!["register (objection window)"] } else { Vec::new() },
+        }));
+    }
+    for r in p.reviews.iter().filter(|r| r.person_id == person.id) {
+        out.push(serde_json::json!({
+            "kind": "review", "id": r.id, "at": r.at, "what": r.decision, "purpose": r.reason,
+            "controllers": "", "detail": format!("by {}: {}", r.by, r.note), "bears_on": ["register", "mailing list"],
+        }));
+    }
+    out.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+    Ok(out)
+}
+
+fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<(String, Vec<serde_json::Value>)> {
     let person = people::person_required(conn, who)?;
     let pp = p
         .people
@@ -177,34 +261,22 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
             );
         }
     }
-    let _ = writeln!(s, "evidence considered:");
-    for c in evidence::consents(conn, Some(&person.id), None)? {
-        if ["disclose_to_successor", "successor_newsletter", "newsletter"].contains(&c.purpose.as_str()) {
-            let _ = writeln!(
-                s,
-                "  consent {} {} {} for {}",
-                &c.at[..10],
-                c.action,
-                c.purpose,
-                if c.controllers.is_empty() { "all".into() } else { c.controllers.join(";") }
-            );
-        }
-    }
-    for b in evidence::bases(conn, Some(&person.id))? {
+    let _ = writeln!(s, "evidence considered (what each bears on):");
+    let considered = considered(conn, p, pp, &person)?;
+    for c in &considered {
+        let f = |k: &str| c[k].as_str().unwrap_or("").to_string();
+        let bears: Vec<&str> = c["bears_on"].as_array().into_iter().flatten().filter_map(|x| x.as_str()).collect();
         let _ = writeln!(
             s,
-            "  basis {} {} {} {}",
-            &b.decided_at[..10],
-            b.action,
-            b.purpose,
-            b.assessment_ref.unwrap_or_default()
+            "  {} {} {} {}{}{} [{}]",
+            f("kind"),
+            &f("at")[..10.min(f("at").len())],
+            f("what"),
+            f("purpose"),
+            if f("controllers").is_empty() { String::new() } else { format!(" for {}", f("controllers")) },
+            if f("detail").is_empty() { String::new() } else { format!(" ({})", f("detail")) },
+            if bears.is_empty() { "nothing in this transfer".to_string() } else { bears.join(", ") }
         );
-    }
-    for n in evidence::notices_sent(conn, Some(&person.id))? {
-        let _ = writeln!(s, "  notice {} sent {} by {}", n.notice_version, &n.sent_at[..10], n.channel);
-    }
-    for r in p.reviews.iter().filter(|r| r.person_id == person.id) {
-        let _ = writeln!(s, "  review {} {} {} by {}: {}", &r.at[..10], r.reason, r.decision, r.by, r.note);
     }
     for st in &pp.stripped {
         let _ = writeln!(
@@ -216,7 +288,7 @@ fn explain(conn: &crate::register::Db, p: &Plan, who: &str) -> Result<String> {
             st.reason
         );
     }
-    Ok(s)
+    Ok((s, considered))
 }
 
 /// Run a transfer subcommand.
@@ -227,10 +299,11 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let req = Request { receiver: to, date: plan_date(ctx, at), pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
             if let Some(who) = who {
-                let t = explain(&reg, &p, &who)?;
+                let (t, considered) = explain(&reg, &p, &who)?;
                 let person = people::person_required(&reg, &who)?;
-                let pp = p.people.iter().find(|x| person.id == x.id).cloned();
-                return Ok(Outcome::new("transfer_explain", pp, t));
+                let mut data = serde_json::to_value(p.people.iter().find(|x| person.id == x.id)).unwrap_or_default();
+                data["considered"] = serde_json::Value::Array(considered);
+                return Ok(Outcome::new("transfer_explain", data, t));
             }
             let t = text(&p);
             Ok(Outcome::owned("transfer_plan", p, t))
