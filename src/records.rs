@@ -174,7 +174,11 @@ pub fn apply_consent(
     {
         return Ok(Err(vec![(
             "purpose",
-            format!("this address is on the suppression list ({reason}); it cannot be added to a marketing purpose"),
+            format!(
+                "this address is on the suppression list{}; it cannot be added to a marketing purpose",
+                // An entry inherited with a bundle does not say why.
+                if reason == "suppressed" { String::new() } else { format!(" ({reason})") }
+            ),
         )]));
     }
     let id = evidence::insert_consent_in(c, lookup, &person.id, &event, source, c.now)?;
@@ -473,7 +477,7 @@ pub fn erase(c: &Change<'_>, p: &Person, reason: &str) -> Result<DateTime<Utc>> 
         &fmt_ts(expires),
         c.now,
     )?;
-    suppression::suppress(c, &hash, "erased", &fmt_ts(c.now), "erasure")?;
+    suppression::suppress_email(c, &key, "erased", &fmt_ts(c.now), "erasure")?;
     crate::register::transfers::art19(c, &p.id, "erasure", c.now)?;
     Ok(expires)
 }

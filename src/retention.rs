@@ -247,8 +247,7 @@ fn keep_opt_out(c: &Change<'_>, id: &str, marketing: &BTreeSet<String>) -> Resul
     });
     let objected = evidence::bases(c, Some(id))?.iter().any(|b| b.action == "object" && marketing.contains(&b.purpose));
     if withdrew || objected {
-        let hash = crate::register::suppression::keyed_hash(c, email)?;
-        crate::register::suppression::suppress(c, &hash, "opted_out", &fmt_ts(c.now), "retention")?;
+        crate::register::suppression::suppress_email(c, email, "opted_out", &fmt_ts(c.now), "retention")?;
     }
     Ok(())
 }

@@ -463,7 +463,7 @@ fn the_receiving_group_imports_the_bundle() {
     assert!(!grants.is_empty());
     assert!(grants.iter().all(|e| e["controllers"].as_array().unwrap().iter().any(|c| c == "kscop-steering-group")));
     // A person erased at the sender cannot be added to the group's marketing: the sender's
-    // suppression key came with the bundle.
+    // suppression list came with the bundle (re-keyed, and without saying why).
     let erased_email = std::fs::read_to_string(crate::util::fixtures().join("people.csv"))
         .unwrap()
         .lines()
@@ -521,7 +521,7 @@ fn the_receiving_group_imports_the_bundle() {
         "yes",
     ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("suppression list (erased)"), "{}", r.stderr);
+    assert!(r.stderr.contains("this address is on the suppression list; it cannot"), "{}", r.stderr);
     // The signed receipt verifies with minisign and carries the cosigned checkpoint.
     let receipt = std::fs::read_dir(env.path().join("g"))
         .unwrap()
@@ -1013,4 +1013,77 @@ fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
     .unwrap();
     drop(conn);
     assert!(codes().contains(&"approval_not_signed".to_string()), "{:?}", codes());
+}
+
+/// The suppression list goes undifferentiated (never why an address is kept off) and under a
+/// scalar made for each bundle (never the register's own keys); the receiver re-keys it to its own
+/// and keeps those addresses off its lists.
+#[test]
+fn the_suppression_list_goes_rekeyed_for_each_bundle_and_says_nothing_of_why() {
+    let (env, demo) = ready();
+    let bag = |out: &str| {
+        let r = create(&env, &demo, out);
+        let (_, bag) = open_bag(&env, &env.path().join(r["data"]["bundle"].as_str().unwrap()));
+        (r, bag)
+    };
+    let (first, one) = bag("out1");
+    let (_, two) = bag("out2");
+    let list = String::from_utf8(one["data/suppression.csv"].clone()).unwrap();
+    assert!(list.starts_with("point,at\n"), "{list}");
+    assert!(!list.contains("erased") && !list.contains("unsubscribed"), "the list says why: {list}");
+    assert_eq!(list.lines().count(), 14, "the demo's 13 entries: {list}");
+    let key = |b: &Bag| {
+        serde_json::from_slice::<serde_json::Value>(&b["data/suppression-key.json"]).unwrap()["scalar_hex"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(key(&one), key(&two), "a scalar made for each bundle");
+    assert_ne!(one["data/suppression.csv"], two["data/suppression.csv"]);
+    let conn = rusqlite::Connection::open(demo.join("handover.db")).unwrap();
+    for setting in ["hash_key", "suppression_scalar"] {
+        let own: String = conn.query_row("SELECT value FROM settings WHERE key = ?1", [setting], |r| r.get(0)).unwrap();
+        assert_ne!(own, key(&one), "the register's {setting} left it");
+    }
+    drop(conn);
+    // The group keeps the addresses off its own lists: the unsubscribed and bounced addresses of
+    // the sender's Mailchimp export are already suppressed there.
+    let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = on(&env, "g/register.db");
+    let text = env.write("st.txt", "Yes, the steering group may email me. (synthetic)\n");
+    let st = ["statement", "add", "--version", "G-2015", "--purpose", "successor_newsletter", "--format", "standard"];
+    assert_eq!(
+        g(&[&st[..], &["--file", &text, "--effective-from", "2015-01-01", "--controllers", "kscop-steering-group"]]
+            .concat())
+        .code,
+        0
+    );
+    assert_eq!(
+        g(&["notice", "add", "--version", "GN-2015", "--file", &text, "--effective-from", "2015-01-01"]).code,
+        0
+    );
+    let export = crate::util::fixtures().join("exports/mailchimp-audience-export.zip").display().to_string();
+    let dry = g(&[
+        "person",
+        "import",
+        &export,
+        "--purpose",
+        "successor_newsletter",
+        "--controllers",
+        "kscop-steering-group",
+        "--statement-version",
+        "G-2015",
+        "--notice-version",
+        "GN-2015",
+        "--method",
+        "online_checkbox",
+        "--without-consent",
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(dry.json()["data"]["counts"]["already_suppressed"], 12, "{}", dry.stdout);
 }

@@ -317,14 +317,18 @@ fn suppression(kept: &BTreeMap<String, Vec<u8>>) -> Result<(), Fail> {
     let header: Vec<String> =
         rdr.headers().map_err(|_| schemas_fail(file, "not CSV".into()))?.iter().map(String::from).collect();
     let row_ok = |r: &csv::StringRecord| {
-        r.get(0).is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            && r.get(1).is_some_and(|x| {
-                !x.is_empty() && x.len() <= 64 && x.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-            })
-            && r.get(2).is_some_and(|t| crate::model::parse_timestamp(t).is_some())
+        r.len() == 2
+            && r.get(0).is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            && r.get(1).is_some_and(|t| crate::model::parse_timestamp(t).is_some())
     };
-    if header != ["hash", "reason", "at"] || rdr.records().any(|r| r.map_or(true, |r| !row_ok(&r))) {
-        return Err(schemas_fail(file, "is not hash,reason,at with keyed hashes, reason codes and times".into()));
+    let rows: Vec<csv::StringRecord> =
+        rdr.records().collect::<Result<_, _>>().map_err(|_| schemas_fail(file, "not CSV".into()))?;
+    if header != ["point", "at"] || !rows.iter().all(row_ok) {
+        return Err(schemas_fail(file, "is not point,at with hex points and times".into()));
+    }
+    // The list says only that an address is kept off: a valid point, never a reason.
+    if let Some(i) = rows.iter().position(|r| !crate::register::suppression::is_point(r.get(0).unwrap_or(""))) {
+        return Err(rules_fail(file, format!("line {} is not a point of the group", i + 2)));
     }
     Ok(())
 }

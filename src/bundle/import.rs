@@ -601,39 +601,34 @@ fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut
     Ok(())
 }
 
-/// The sender's suppression list and its key, kept so every later check uses them too; returns the
-/// entries added.
+/// The sender's suppression list, re-keyed from the bundle's scalar to this register's own (the
+/// list says only that an address is kept off, never why); returns the entries added.
 fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
     let Step { c, contents, m, .. } = *st;
-    // Suppression, with the sender's key kept so every check uses it too.
     let key_doc: serde_json::Value =
         serde_json::from_slice(contents.files.get(layout::SUPPRESSION_KEY).map(Vec::as_slice).unwrap_or(b"{}"))
             .map_err(|_| Error::BundleContent { file: layout::SUPPRESSION_KEY.into(), why: "not JSON".into() })?;
-    if let Some(k) = s(&key_doc, "key_hex") {
-        let mut keys: Vec<String> = crate::register::setting(c, "inherited_hash_keys")?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default();
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-        set_setting(c, "inherited_hash_keys", &serde_json::to_string(&keys).unwrap_or_default())?;
-    }
-    let mut suppression = 0;
+    let Some(scalar) = s(&key_doc, "scalar_hex").as_deref().and_then(suppression::scalar_from_hex) else {
+        return Err(Error::BundleContent { file: layout::SUPPRESSION_KEY.into(), why: "no valid scalar".into() });
+    };
+    let mut added = 0;
     if let Some(bytes) = contents.files.get(layout::SUPPRESSION) {
         let mut rdr = csv::Reader::from_reader(&bytes[..]);
         for r in rdr.records().flatten() {
-            if suppression::suppress(
-                c,
-                r.get(0).unwrap_or(""),
-                r.get(1).unwrap_or(""),
-                r.get(2).unwrap_or(""),
-                &format!("inherited: {}", m.from),
-            )? {
-                suppression += 1;
+            let source = format!("inherited: {}", m.from);
+            match suppression::suppress_point(c, r.get(0).unwrap_or(""), &scalar, r.get(1).unwrap_or(""), &source)? {
+                Some(true) => added += 1,
+                Some(false) => {}
+                None => {
+                    return Err(Error::BundleContent {
+                        file: layout::SUPPRESSION.into(),
+                        why: "an entry is not a valid point".into(),
+                    });
+                }
             }
         }
     }
-    Ok(suppression)
+    Ok(added)
 }
 
 /// The accounts, their secrets re-encrypted to the group's custodians, each with a rotation task.

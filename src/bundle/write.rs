@@ -561,11 +561,11 @@ fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
     let p = req.plan;
     let carried = req.carried;
     let mut small = value_files(p, carried)?;
-    small.push((layout::SUPPRESSION.into(), csv_bytes(&["hash", "reason", "at"], &carried.suppression)?));
+    small.push((layout::SUPPRESSION.into(), csv_bytes(&["point", "at"], &carried.suppression)?));
     let key = &carried.suppression_key_hex;
     small.push((
         layout::SUPPRESSION_KEY.into(),
-        serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "HMAC-SHA256 of the normalised email (trimmed, NFC, lower case)", "key_hex": key }))
+        serde_json::to_vec_pretty(&serde_json::json!({ "algorithm": "ristretto255: the scalar times the point SHA-512 hashes the normalised email to (trimmed, NFC, lower case, IDNA domain), compressed, hex", "scalar_hex": key }))
             .unwrap_or_default(),
     ));
     let mut accounts = Vec::new();

@@ -181,6 +181,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             c.audit("bundle.create", &bundle_id, serde_json::json!({ "to": to, "ciphertext_sha256": t.ciphertext_sha256, "recipients": t.recipients, "counts": t.counts, "statistics": statistics }))
         })
     };
+    let not_carried = carried.suppression_not_carried;
     let created = match crate::bundle::write::create(&req, record) {
         Ok(c) => c,
         Err(e) => {
@@ -205,7 +206,13 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             p.as_str()
         );
     }
-    Ok(Outcome::new("bundle_created", created, text))
+    let mut o = Outcome::new("bundle_created", created, text);
+    if not_carried > 0 {
+        o = o.note(format!(
+            "{not_carried} suppression entr(y/ies) inherited from a bundle of an older version hold only a hash and could not be passed on"
+        ));
+    }
+    Ok(o)
 }
 
 /// A passphrase of 32 characters from a 32-letter alphabet without look-alikes (160 bits), in

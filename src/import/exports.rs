@@ -18,7 +18,6 @@ use crate::error::{Error, Result};
 use crate::model::{email_looks_valid, fmt_ts, normalise_email};
 use crate::people::PersonFields;
 use crate::records::{Upsert, apply_consent, is_erased_email, upsert_person};
-use crate::register::suppression::keyed_hash;
 use crate::register::{Change, people, suppression};
 
 /// What the operator says about the list the export came from.
@@ -379,9 +378,8 @@ pub fn import(
         seen.insert(norm.clone(), e.line);
         match e.row {
             Mapped::Suppressed { reason, at, evidence, .. } => {
-                let hash = keyed_hash(c, &norm)?;
                 let at = at.unwrap_or(c.now);
-                if suppression::suppress(c, &hash, reason, &fmt_ts(at), &source_label)? {
+                if suppression::suppress_email(c, &norm, reason, &fmt_ts(at), &source_label)? {
                     bump(counts, if reason == "bounced" { "suppressed_bounced" } else { "suppressed_unsubscribed" });
                 } else {
                     bump(counts, "already_suppressed");

@@ -86,10 +86,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_statement_controllers.sql"),
     include_str!("migrations/0012_reviews.sql"),
     include_str!("migrations/0013_signed_approvals.sql"),
+    include_str!("migrations/0014_suppression_points.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).
 const EMAIL_NORM_MIGRATION: usize = 8;
+
+/// The migration after which [`suppression_points`] runs (its number, 1-based).
+const SUPPRESSION_POINT_MIGRATION: usize = 14;
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -238,6 +242,28 @@ fn configure(conn: &Connection) -> Result<()> {
 /// Recompute the matching form of every address that is not plain ASCII (see
 /// [`crate::model::normalise_email`]). Where two people's addresses now match, the later keeps
 /// its old form (the register never merges people by itself) and `person list` shows both.
+/// After migration 14: make the register's suppression scalar, and give every suppression entry
+/// whose email the register still holds (a person who unsubscribed, say) its point. An erased
+/// person's entry keeps only its hash: the email is gone.
+fn suppression_points(tx: &Transaction<'_>) -> Result<()> {
+    let k = suppression::new_scalar();
+    tx.execute(
+        "INSERT OR IGNORE INTO settings(key, value) VALUES ('suppression_scalar', ?1)",
+        [hex::encode(k.to_bytes())],
+    )?;
+    let key: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = 'hash_key'", [], |r| r.get(0)).ok();
+    let Some(key) = key else { return Ok(()) };
+    let emails: Vec<String> = tx
+        .prepare("SELECT email_norm FROM people WHERE email_norm IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE suppression SET point = ?2 WHERE hash = ?1 AND point IS NULL")?;
+    for e in emails {
+        update.execute([suppression::hash_with(&key, &e)?, suppression::blind(&k, &e)])?;
+    }
+    Ok(())
+}
+
 fn renormalise_emails(tx: &Transaction<'_>) -> Result<()> {
     let rows: Vec<(String, String)> = tx
         .prepare(
@@ -265,6 +291,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.execute_batch(sql)?;
         if i + 1 == EMAIL_NORM_MIGRATION {
             renormalise_emails(&tx)?;
+        }
+        if i + 1 == SUPPRESSION_POINT_MIGRATION {
+            suppression_points(&tx)?;
         }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }

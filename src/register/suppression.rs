@@ -1,5 +1,14 @@
 //! The suppression list (keyed hashes of emails kept off marketing) and erasure tombstones.
+//!
+//! Each entry is held twice over: an HMAC-SHA256 of the normalised email under the register's
+//! hash key (what older registers and bundles have), and a point `k·H(email)` on ristretto255
+//! under the register's own suppression scalar `k` (`H` hashes to the group with SHA-512). The
+//! point can be re-keyed without the email: a bundle carries `k_b·k⁻¹·P = k_b·H(email)` with a
+//! scalar `k_b` made for that bundle, so the receiver can check addresses against the list while
+//! the register's own keys never leave it; and the receiver re-keys what it gets to its own scalar.
 
+use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use curve25519_dalek::scalar::Scalar;
 use hmac::{Hmac, Mac};
 use rusqlite::{OptionalExtension, params};
 use sha2::Sha256;
@@ -7,12 +16,120 @@ use sha2::Sha256;
 use super::{Change, Db, setting};
 use crate::error::{Error, Result};
 
-/// Add a keyed hash to the suppression list (first reason wins; later ones are kept out).
-pub fn suppress(conn: &Change<'_>, hash: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
+/// Add a normalised email to the suppression list, as its keyed hash and its point (first reason
+/// wins; an entry that had only a hash gains its point).
+pub fn suppress_email(conn: &Change<'_>, email_norm: &str, reason: &str, at: &str, source: &str) -> Result<bool> {
+    let hash = keyed_hash(conn, email_norm)?;
+    let point = blind(&own_scalar(conn)?, email_norm);
+    // Inherited with a bundle (under another hash key): already on the list.
+    let inherited = conn
+        .prepare_cached("SELECT 1 FROM suppression WHERE point = ?1 AND hash <> ?2")?
+        .query_row(params![point, hash], |_| Ok(()))
+        .optional()?;
+    if inherited.is_some() {
+        return Ok(false);
+    }
     let n = conn
-        .prepare_cached("INSERT OR IGNORE INTO suppression(hash, reason, at, source) VALUES (?1,?2,?3,?4)")?
-        .execute(params![hash, reason, at, source])?;
+        .prepare_cached("INSERT OR IGNORE INTO suppression(hash, reason, at, source, point) VALUES (?1,?2,?3,?4,?5)")?
+        .execute(params![hash, reason, at, source, point])?;
+    conn.prepare_cached("UPDATE suppression SET point = ?2 WHERE hash = ?1 AND point IS NULL")?
+        .execute(params![hash, point])?;
     Ok(n == 1)
+}
+
+/// Add an entry received as a point under a bundle's scalar, re-keyed to this register's own.
+/// Its reason is not known (a bundle does not say why): `suppressed`. `None` for a point that is
+/// not one.
+pub fn suppress_point(
+    conn: &Change<'_>,
+    point_hex: &str,
+    bundle_scalar: &Scalar,
+    at: &str,
+    source: &str,
+) -> Result<Option<bool>> {
+    let Some(own) = rekey(point_hex, bundle_scalar, &own_scalar(conn)?) else { return Ok(None) };
+    if conn
+        .prepare_cached("SELECT 1 FROM suppression WHERE point = ?1")?
+        .query_row([&own], |_| Ok(()))
+        .optional()?
+        .is_some()
+    {
+        return Ok(Some(false));
+    }
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO suppression(hash, reason, at, source, point) VALUES (?1,'suppressed',?2,?3,?4)",
+        )?
+        .execute(params![format!("point:{own}"), at, source, own])?;
+    Ok(Some(n == 1))
+}
+
+/// The hash-to-group of a normalised email.
+fn base(email_norm: &str) -> RistrettoPoint {
+    RistrettoPoint::hash_from_bytes::<sha2::Sha512>(email_norm.as_bytes())
+}
+
+/// `k·H(email)`, compressed, hex.
+pub fn blind(k: &Scalar, email_norm: &str) -> String {
+    hex::encode((k * base(email_norm)).compress().to_bytes())
+}
+
+/// Whether `hex_point` is a valid compressed ristretto255 point.
+pub fn is_point(hex_point: &str) -> bool {
+    hex::decode(hex_point)
+        .ok()
+        .and_then(|b| CompressedRistretto::from_slice(&b).ok())
+        .and_then(|c| c.decompress())
+        .is_some()
+}
+
+/// A point under scalar `from` re-keyed to scalar `to` (`to·from⁻¹·P`), hex; `None` if it is not a
+/// valid point.
+pub fn rekey(point_hex: &str, from: &Scalar, to: &Scalar) -> Option<String> {
+    let bytes = hex::decode(point_hex).ok()?;
+    let p = CompressedRistretto::from_slice(&bytes).ok()?.decompress()?;
+    Some(hex::encode((to * from.invert() * p).compress().to_bytes()))
+}
+
+/// A fresh random scalar.
+pub fn new_scalar() -> Scalar {
+    let mut wide = [0u8; 64];
+    getrandom::fill(&mut wide).expect("the operating system's random source is available");
+    Scalar::from_bytes_mod_order_wide(&wide)
+}
+
+/// A scalar from its hex form (canonical, not zero).
+pub fn scalar_from_hex(hex_scalar: &str) -> Option<Scalar> {
+    let bytes: [u8; 32] = hex::decode(hex_scalar).ok()?.try_into().ok()?;
+    Option::<Scalar>::from(Scalar::from_canonical_bytes(bytes)).filter(|s| *s != Scalar::ZERO)
+}
+
+/// The register's own suppression scalar.
+pub fn own_scalar(conn: &Db) -> Result<Scalar> {
+    setting(conn, "suppression_scalar")?
+        .as_deref()
+        .and_then(scalar_from_hex)
+        .ok_or_else(|| Error::RegisterDamaged { why: "it has no suppression scalar".into() })
+}
+
+/// The suppression list for a bundle: every entry with a point, re-keyed to `bundle` (undifferentiated:
+/// the point and since when, never why), sorted; and how many entries had no point (hashes
+/// inherited from an older bundle) and so cannot go.
+pub fn bundle_rows(conn: &Db, bundle: &Scalar) -> Result<(Vec<Vec<String>>, usize)> {
+    let own = own_scalar(conn)?;
+    let mut st = conn.prepare("SELECT point, at FROM suppression")?;
+    let rows: Vec<(Option<String>, String)> =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    let mut legacy = 0;
+    for (point, at) in rows {
+        match point.as_deref().and_then(|p| rekey(p, &own, bundle)) {
+            Some(q) => out.push(vec![q, at]),
+            None => legacy += 1,
+        }
+    }
+    out.sort();
+    Ok((out, legacy))
 }
 
 /// The suppression reason for a keyed hash, if suppressed.
@@ -58,6 +175,7 @@ pub fn suppression_counts(conn: &Db) -> Result<Vec<(String, i64)>> {
 /// bundle), read once for checking many addresses: an import or a plan checks every row.
 pub struct Suppression {
     keys: Vec<Hmac<Sha256>>,
+    scalar: Option<Scalar>,
 }
 
 impl Suppression {
@@ -67,7 +185,8 @@ impl Suppression {
         let inherited: Vec<String> =
             setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let keys = std::iter::once(own).chain(inherited).map(|k| hash_key(&k)).collect::<Result<Vec<_>>>()?;
-        Ok(Suppression { keys })
+        let scalar = setting(conn, "suppression_scalar")?.as_deref().and_then(scalar_from_hex);
+        Ok(Suppression { keys, scalar })
     }
 
     /// The keyed hashes of a normalised email, one per key, in order.
@@ -80,11 +199,19 @@ impl Suppression {
     /// hashing at all when the list is empty.
     pub fn snapshot(conn: &Db) -> Result<SuppressionSnapshot> {
         let keys = Suppression::new(conn)?;
-        let mut st = conn.prepare("SELECT hash, reason, at FROM suppression")?;
-        let list = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get::<_, String>(2)?))))?
-            .collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
-        Ok(SuppressionSnapshot { keys, list })
+        let mut st = conn.prepare("SELECT hash, reason, at, point FROM suppression")?;
+        let mut list = std::collections::HashMap::new();
+        let mut points = std::collections::HashMap::new();
+        for row in st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })? {
+            let (hash, reason, at, point) = row?;
+            if let Some(p) = point {
+                points.insert(p, (reason.clone(), at.clone()));
+            }
+            list.insert(hash, (reason, at));
+        }
+        Ok(SuppressionSnapshot { keys, list, points })
     }
 
     /// Whether a normalised email is suppressed under any of the keys; returns the reason.
@@ -94,6 +221,15 @@ impl Suppression {
 
     /// Whether a normalised email is suppressed under any of the keys; the reason and since when.
     pub fn check_since(&self, conn: &Db, email_norm: &str) -> Result<Option<(String, String)>> {
+        if let Some(k) = &self.scalar {
+            let found = conn
+                .prepare_cached("SELECT reason, at FROM suppression WHERE point = ?1")?
+                .query_row([blind(k, email_norm)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
         for hash in self.hashes(email_norm) {
             if let Some(r) = suppressed_since(conn, &hash)? {
                 return Ok(Some(r));
@@ -108,6 +244,8 @@ pub struct SuppressionSnapshot {
     keys: Suppression,
     /// Hash to (reason, since when).
     list: std::collections::HashMap<String, (String, String)>,
+    /// Point to (reason, since when).
+    points: std::collections::HashMap<String, (String, String)>,
 }
 
 impl SuppressionSnapshot {
@@ -116,7 +254,13 @@ impl SuppressionSnapshot {
         if self.list.is_empty() {
             return None;
         }
-        self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(|(r, at)| (r.as_str(), at.as_str())))
+        let by_point = || {
+            let k = self.keys.scalar.as_ref()?;
+            self.points.get(&blind(k, email_norm)).map(|(r, at)| (r.as_str(), at.as_str()))
+        };
+        by_point().or_else(|| {
+            self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(|(r, at)| (r.as_str(), at.as_str())))
+        })
     }
 }
 
@@ -125,6 +269,11 @@ pub fn keyed_hash(conn: &Db, email_norm: &str) -> Result<String> {
     let secret =
         setting(conn, "hash_key")?.ok_or_else(|| Error::RegisterDamaged { why: "it has no hash key".into() })?;
     Ok(keyed(&hash_key(&secret)?, email_norm))
+}
+
+/// The keyed hash of a normalised email under a hex key.
+pub fn hash_with(hex_key: &str, email_norm: &str) -> Result<String> {
+    Ok(keyed(&hash_key(hex_key)?, email_norm))
 }
 
 /// An HMAC-SHA256 key from its hex form (the register's own, or one inherited with a bundle).
@@ -139,4 +288,24 @@ fn keyed(key: &Hmac<Sha256>, email_norm: &str) -> String {
     let mut mac = key.clone();
     mac.update(email_norm.as_bytes());
     hex::encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_rekeyed_is_the_point_under_the_new_key_and_reveals_neither_key() {
+        let (own, bundle, theirs) = (new_scalar(), new_scalar(), new_scalar());
+        let email = "someone@example.org";
+        let p = blind(&own, email);
+        let q = rekey(&p, &own, &bundle).unwrap();
+        assert_eq!(q, blind(&bundle, email), "the receiver checks an address with the bundle's scalar");
+        assert_ne!(q, p);
+        assert_eq!(rekey(&q, &bundle, &theirs).unwrap(), blind(&theirs, email));
+        assert_ne!(blind(&bundle, "other@example.org"), q);
+        assert!(rekey("00", &own, &bundle).is_none());
+        assert!(scalar_from_hex(&"00".repeat(32)).is_none());
+        assert_eq!(scalar_from_hex(&hex::encode(own.to_bytes())), Some(own));
+    }
 }

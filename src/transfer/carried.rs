@@ -46,10 +46,12 @@ pub struct Carried {
     pub texts: Vec<serde_json::Value>,
     /// Mailing-list rows: email, name, attributes (reference and consent evidence, JSON).
     pub mailing_list: Vec<Vec<String>>,
-    /// The suppression list: hash, reason, at.
+    /// The suppression list: each entry's point under this bundle's scalar, and since when.
     pub suppression: Vec<Vec<String>>,
-    /// The key the suppression hashes are made with, hex.
+    /// The scalar made for this bundle, hex.
     pub suppression_key_hex: String,
+    /// Entries that have only a hash (inherited from an older bundle): they cannot be re-keyed.
+    pub suppression_not_carried: usize,
     /// Every account, with its sealed secret.
     pub accounts: Vec<CarriedAccount>,
     /// The community's name.
@@ -102,7 +104,10 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
             attributes.to_string(),
         ]);
     }
-    let suppression = suppression::suppression_rows(db)?.into_iter().map(|(h, r, a)| vec![h, r, a]).collect();
+    // Re-keyed to a scalar made for this bundle: the register's keys never leave it, and the list
+    // does not say why an address is on it.
+    let bundle_scalar = suppression::new_scalar();
+    let (suppression, suppression_not_carried) = suppression::bundle_rows(db, &bundle_scalar)?;
     let mut carried_accounts = Vec::new();
     for account in accounts::accounts(db)? {
         let sealed_secret = accounts::secret(db, &account.id)?;
@@ -125,7 +130,8 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         texts,
         mailing_list,
         suppression,
-        suppression_key_hex: setting(db, "hash_key")?.unwrap_or_default(),
+        suppression_key_hex: hex::encode(bundle_scalar.to_bytes()),
+        suppression_not_carried,
         accounts: carried_accounts,
         community: setting(db, "community")?.unwrap_or_default(),
         documents: docs,
