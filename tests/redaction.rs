@@ -242,3 +242,53 @@ fn a_document_classified_none_is_scanned_too() {
     assert_eq!(doc(&plain_id)["included"], true);
     assert_eq!(doc(&bad_id)["included"], false);
 }
+
+/// An erased person's name, email and phone stay out of every later document: the register keeps
+/// them only as keyed hashes, and redaction matches runs of words, emails and phones against them.
+#[test]
+fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it() {
+    let env = TestEnv::with_texts();
+    env.ok(&[
+        "person",
+        "add",
+        "--ref",
+        "E1",
+        "--name",
+        "Tamsin Okafor-Reid",
+        "--email=tamsin.or@example.org",
+        "--phone",
+        "01632 960456",
+    ]);
+    let doc = env.write(
+        "minutes.txt",
+        "Present: Tamsin  Okafor-Reid (chair).\nTAMSIN OKAFOR-REID will write to tamsin.or@example.org or call 01632 960456.\n\
+         Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\n",
+    );
+    env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes"]);
+    env.ok(&["person", "erase", "E1", "--reason", "request ER-1"]);
+    // The register no longer holds the name, in any table.
+    let db = std::fs::read(env.register()).unwrap();
+    let wal = std::fs::read(env.path().join("handover.db-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(!bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"okafor")), "the erased name is still in the file");
+    }
+    let out = env.path().join("preview.txt");
+    let p = env.ok(&["redact", "preview", "--to", "kscop-steering-group", "--json"]);
+    let kinds: Vec<String> = p.json()["data"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}/{}", f["kind"].as_str().unwrap(), f["detector"].as_str().unwrap()))
+        .collect();
+    for k in ["name/erased_name", "email/erased_email", "phone/erased_phone"] {
+        assert!(kinds.contains(&k.to_string()), "{k} not found: {kinds:?}");
+    }
+    let id = env.ok(&["document", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    env.ok(&["redact", "preview", &id, "--out", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        text,
+        "Present: [name withheld] (chair).\n[name withheld] will write to [email withheld] or call [phone withheld].\n\
+         Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\n"
+    );
+}

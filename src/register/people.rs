@@ -304,12 +304,28 @@ pub fn erase_person(
 /// (replaced by `erased-` and their internal id), stakeholder group, jurisdiction, adult
 /// confirmation and joining date; their roles (with designations) and diversity answers; the
 /// evidence references, support notes, capacity notes and authority references of their consent
-/// events, and the reviews of them. In a
+/// events, and the reviews of them. Their name, email and phone stay only as keyed hashes, for
+/// redaction to keep them out of later documents. In a
 /// steering group of three, "the co-chair since 2023 with lived experience" is a person, and
 /// health data. What stays: the internal id, when and why they were erased, and their consent
 /// events' purposes, actions and dates (counted for nothing).
 pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> Result<()> {
     let at = fmt_ts(now);
+    // What redaction needs to keep them out of later documents, as keyed hashes only.
+    let held: Option<(Option<String>, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT name, email_norm, phone FROM people WHERE id = ?1")?
+        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if let Some((name, email, phone)) = held {
+        let key = super::setting(conn, "hash_key")?.unwrap_or_default();
+        let mut keep = conn.prepare_cached(
+            "INSERT OR IGNORE INTO erased_identifiers(person_id, kind, hash, words) VALUES (?1,?2,?3,?4)",
+        )?;
+        for (kind, value) in crate::transfer::redact::erasable(name.as_deref(), email.as_deref(), phone.as_deref()) {
+            let words = (kind == "name").then(|| value.split(' ').count() as i64);
+            keep.execute(params![person_id, kind, super::suppression::hash_with(&key, &value)?, words])?;
+        }
+    }
     conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
             notes = NULL, source = NULL, hub = NULL, stakeholder_group = NULL, joined_on = NULL,
@@ -347,4 +363,10 @@ pub fn record_received_ref(conn: &Change<'_>, sender: &str, source_ref: &str, pe
     )?
     .execute(params![sender, source_ref, person_id])?;
     Ok(())
+}
+
+/// The erased and anonymised people's identifiers kept for redaction: (kind, keyed hash, words).
+pub fn erased_identifiers(conn: &Db) -> Result<Vec<(String, String, Option<i64>)>> {
+    let mut st = conn.prepare_cached("SELECT kind, hash, words FROM erased_identifiers")?;
+    Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
 }

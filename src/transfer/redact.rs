@@ -89,6 +89,108 @@ pub struct Redactor {
     ni: Regex,
     postcode: Regex,
     key: Option<Vec<u8>>,
+    erased: Option<Erased>,
+}
+
+/// The values redaction keeps of an erased or anonymised person, normalised as it matches them:
+/// `(kind, value)` for a name of two or more words, an email, a phone of ten or more digits.
+pub fn erasable(name: Option<&str>, email: Option<&str>, phone: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(n) = name.filter(|n| n.split_whitespace().count() >= 2) {
+        out.push(("name", name_key(n)));
+        out.push(("name_first", name_key(n).split(' ').next().unwrap_or_default().to_string()));
+    }
+    if let Some(e) = email.filter(|e| !e.trim().is_empty()) {
+        out.push(("email", normalise_email(e)));
+    }
+    if let Some(d) = phone.map(phone_digits).filter(|d| d.len() >= 10) {
+        out.push(("phone", d));
+    }
+    out
+}
+
+/// Erased people's names, emails and phones as keyed hashes (HMAC-SHA256 with the register's
+/// hash key, hex), matched against what a text holds: every email and phone found, and every run
+/// of words as long as an erased name (tried only where its first word's hash is known).
+pub struct Erased {
+    key: Hmac<Sha256>,
+    names: std::collections::HashSet<String>,
+    first_words: std::collections::HashSet<String>,
+    lengths: std::collections::BTreeSet<usize>,
+    emails: std::collections::HashSet<String>,
+    phones: std::collections::HashSet<String>,
+}
+
+impl Erased {
+    /// From the register's hash key (hex) and its rows `(kind, hash, words)`; `None` when there is
+    /// nothing to look for.
+    pub fn new(key_hex: &str, rows: Vec<(String, String, Option<i64>)>) -> Option<Erased> {
+        let key = Hmac::<Sha256>::new_from_slice(&hex::decode(key_hex).ok()?).ok()?;
+        let mut e = Erased {
+            key,
+            names: Default::default(),
+            first_words: Default::default(),
+            lengths: Default::default(),
+            emails: Default::default(),
+            phones: Default::default(),
+        };
+        for (kind, hash, words) in rows {
+            match kind.as_str() {
+                "name" => {
+                    e.names.insert(hash);
+                    e.lengths.extend(words.and_then(|w| usize::try_from(w).ok()));
+                }
+                "name_first" => {
+                    e.first_words.insert(hash);
+                }
+                "email" => {
+                    e.emails.insert(hash);
+                }
+                "phone" => {
+                    e.phones.insert(hash);
+                }
+                _ => {}
+            }
+        }
+        (!(e.names.is_empty() && e.emails.is_empty() && e.phones.is_empty())).then_some(e)
+    }
+
+    fn hash(&self, value: &str) -> String {
+        let mut mac = self.key.clone();
+        mac.update(value.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Runs of words in `text` that are an erased name: (start, end).
+    fn names_in(&self, text: &str) -> Vec<(usize, usize)> {
+        static WORD: std::sync::LazyLock<Regex> =
+            std::sync::LazyLock::new(|| Regex::new(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*").expect("word pattern"));
+        let mut out = Vec::new();
+        if self.names.is_empty() {
+            return out;
+        }
+        let words: Vec<(usize, usize)> = WORD.find_iter(text).map(|m| (m.start(), m.end())).collect();
+        for (i, &(start, end)) in words.iter().enumerate() {
+            if !self.first_words.contains(&self.hash(&name_key(&text[start..end]))) {
+                continue;
+            }
+            for &n in &self.lengths {
+                let Some(&(_, last_end)) = words.get(i + n - 1) else { continue };
+                // Only whitespace between the words, as a name is written.
+                let spaced = words[i..i + n].windows(2).all(|w| {
+                    let gap = &text[w[0].1..w[1].0];
+                    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+                });
+                if spaced
+                    && whole_word(text, start, last_end)
+                    && self.names.contains(&self.hash(&name_key(&text[start..last_end])))
+                {
+                    out.push((start, last_end));
+                }
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Debug for Redactor {
@@ -207,7 +309,15 @@ impl Redactor {
             )
             .expect("postcode pattern"),
             key: key.map(<[u8]>::to_vec),
+            erased: None,
         }
+    }
+
+    /// Also redact erased people's names, emails and phones (see [`Erased`]).
+    #[must_use]
+    pub fn with_erased(mut self, erased: Option<Erased>) -> Redactor {
+        self.erased = erased;
+        self
     }
 
     fn pseudonym(&self, prefix: &str, value: &str) -> Option<String> {
@@ -266,9 +376,22 @@ impl Redactor {
             }
         }
         for m in self.email.find_iter(text) {
-            let known = self.known_emails.get(&normalise_email(m.as_str())).map(crate::model::PersonId::as_str);
-            let det = if known.is_some() { "register_email" } else { "email" };
-            cands.push((m.start(), m.end(), if known.is_some() { 1 } else { 2 }, "email", det, known));
+            let norm = normalise_email(m.as_str());
+            let known = self.known_emails.get(&norm).map(crate::model::PersonId::as_str);
+            let erased = known.is_none() && self.erased.as_ref().is_some_and(|e| e.emails.contains(&e.hash(&norm)));
+            let det = if known.is_some() {
+                "register_email"
+            } else if erased {
+                "erased_email"
+            } else {
+                "email"
+            };
+            cands.push((m.start(), m.end(), if known.is_some() || erased { 1 } else { 2 }, "email", det, known));
+        }
+        if let Some(e) = &self.erased {
+            for (start, end) in e.names_in(text) {
+                cands.push((start, end, 0, "name", "erased_name", None));
+            }
         }
         cands
     }
@@ -307,8 +430,15 @@ impl Redactor {
                 continue;
             }
             let known = self.known_phones.get(&digits).map(crate::model::PersonId::as_str);
-            let det = if known.is_some() { "register_phone" } else { "phone" };
-            cands.push((start, end, if known.is_some() { 1 } else { 5 }, "phone", det, known));
+            let erased = known.is_none() && self.erased.as_ref().is_some_and(|e| e.phones.contains(&e.hash(&digits)));
+            let det = if known.is_some() {
+                "register_phone"
+            } else if erased {
+                "erased_phone"
+            } else {
+                "phone"
+            };
+            cands.push((start, end, if known.is_some() || erased { 1 } else { 5 }, "phone", det, known));
         }
         for m in self.postcode.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
             cands.push((m.start(), m.end(), 6, "postcode", "postcode", None));

@@ -316,7 +316,13 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     crate::drop_later(facts);
     // Documents.
     let key = if req.pseudonymise { Some(pseudonym_key(conn, &receiver.slug)?) } else { None };
-    let redactor = Redactor::new(&withheld, &keep_names, key.as_deref());
+    // Erased people too: their names, emails and phones are gone from the register, kept only as
+    // keyed hashes for this.
+    let erased = crate::transfer::redact::Erased::new(
+        &crate::register::setting(conn, "hash_key")?.unwrap_or_default(),
+        people::erased_identifiers(conn)?,
+    );
+    let redactor = Redactor::new(&withheld, &keep_names, key.as_deref()).with_erased(erased);
     let mut documents = Vec::new();
     let mut blockers = Vec::new();
     for d in documents::documents(conn)?.into_iter().filter(|_| with_documents) {
