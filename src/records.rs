@@ -4,6 +4,7 @@
 //! the register, store it, and return row problems as `(column, message)` pairs that never quote
 //! a value.
 
+use crate::register::transfers::Change19;
 use chrono::{DateTime, Utc};
 
 use crate::consent::{self, RawConsent, Status};
@@ -84,7 +85,10 @@ pub fn upsert_person(c: &Change<'_>, f: &PersonFields) -> Result<std::result::Re
                 Ok(Ok((Upsert::Unchanged, p.id)))
             } else {
                 people::update_person(c, &updated)?;
-                crate::register::transfers::art19(c, &p.id, "rectification", c.now)?;
+                let fields = carried_changes(c, &p, &updated)?;
+                let change =
+                    Change19 { what: "rectification", purpose: None, controllers: &[], fields: Some(fields), at: None };
+                crate::register::transfers::art19(c, &p.id, &change, c.now)?;
                 Ok(Ok((Upsert::Updated, p.id)))
             }
         }
@@ -183,7 +187,14 @@ pub fn apply_consent(
     }
     let id = evidence::insert_consent_in(c, lookup, &person.id, &event, source, c.now)?;
     if id.is_some() && event.action == ConsentAction::Withdraw {
-        crate::register::transfers::art19(c, &person.id, "withdrawal", c.now)?;
+        let change = Change19 {
+            what: "withdrawal",
+            purpose: Some(&event.purpose),
+            controllers: &event.controllers,
+            fields: None,
+            at: Some(event.at),
+        };
+        crate::register::transfers::art19(c, &person.id, &change, c.now)?;
     }
     Ok(Ok(id))
 }
@@ -362,8 +373,20 @@ pub fn apply_basis(
         decided_at: at.map(fmt_ts).unwrap_or_default(),
     };
     let new = evidence::insert_basis(c, &mut b, c.now)?;
-    if new && b.action == "restrict" {
-        crate::register::transfers::art19(c, &person.id, "restriction", c.now)?;
+    let what = match b.action.as_str() {
+        "restrict" => Some("restriction"),
+        "object" => Some("objection"),
+        _ => None,
+    };
+    if let (true, Some(what)) = (new, what) {
+        let change = Change19 {
+            what,
+            purpose: Some(&b.purpose),
+            controllers: &b.controllers,
+            fields: None,
+            at: crate::model::parse_timestamp(&b.decided_at),
+        };
+        crate::register::transfers::art19(c, &person.id, &change, c.now)?;
     }
     Ok(Ok(new))
 }
@@ -478,7 +501,8 @@ pub fn erase(c: &Change<'_>, p: &Person, reason: &str) -> Result<DateTime<Utc>> 
         c.now,
     )?;
     suppression::suppress_email(c, &key, "erased", &fmt_ts(c.now), "erasure")?;
-    crate::register::transfers::art19(c, &p.id, "erasure", c.now)?;
+    let change = Change19 { what: "erasure", purpose: None, controllers: &[], fields: None, at: None };
+    crate::register::transfers::art19(c, &p.id, &change, c.now)?;
     Ok(expires)
 }
 
@@ -559,4 +583,28 @@ pub fn recovery_on_outgoing(db: &crate::register::Db, a: &crate::register::accou
         }
     }
     Ok(why)
+}
+
+/// The fields a transfer can carry (the register entry's and the mailing list's) that an edit
+/// changed, with their new values.
+fn carried_changes(
+    c: &Change<'_>,
+    before: &Person,
+    after: &Person,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let mut carried: Vec<String> = Vec::new();
+    for code in ["disclose_to_successor", "successor_newsletter"] {
+        if let Some(p) = crate::register::catalogue::purpose(c, code)? {
+            carried.extend(p.fields);
+        }
+    }
+    let (old, new) = (
+        crate::people::RawPerson::of(&before.reference, &before.details),
+        crate::people::RawPerson::of(&after.reference, &after.details),
+    );
+    Ok(crate::people::COLUMNS
+        .iter()
+        .filter(|col| carried.iter().any(|f| f == *col) && old.get(col) != new.get(col))
+        .map(|col| ((*col).to_string(), serde_json::Value::String(new.get(col).to_string())))
+        .collect())
 }

@@ -741,21 +741,14 @@ fn changes_after_a_transfer_create_art19_tasks() {
             .count()
     };
     let before = ours(g(&["tasks", "list", "--json"]).json());
+    let withdraw = |purpose: &str, extra: &[&str]| {
+        let mut a = vec!["consent", "withdraw", "--person", "M0002", "--purpose", purpose, "--recorded-by", "fac"];
+        a.extend(["--channels", "email"]);
+        a.extend(extra);
+        g(&a)
+    };
     // M0002 and M0003 went to the group; M0600 did not (no basis).
-    g(&[
-        "consent",
-        "withdraw",
-        "--person",
-        "M0002",
-        "--purpose",
-        "successor_newsletter",
-        "--at",
-        "2026-11-24T10:00:00Z",
-        "--recorded-by",
-        "fac",
-        "--channels",
-        "email",
-    ]);
+    withdraw("successor_newsletter", &["--at", "2026-11-24T10:00:00Z"]);
     g(&["person", "edit", "M0002", "--phone", "01632 960999"]);
     g(&["person", "erase", "M0003", "--reason", "request ER-9"]);
     assert_eq!(ours(g(&["tasks", "list", "--json"]).json()) - before, 3);
@@ -769,6 +762,90 @@ fn changes_after_a_transfer_create_art19_tasks() {
         3,
         "a person who did not go needs no Art 19 notification"
     );
+    // What the group never held needs no notification: a note (never carried), a consent only
+    // the charity relied on. An objection after the transfer does.
+    g(&["person", "edit", "M0002", "--notes", "prefers phone calls"]);
+    withdraw("photos_video", &["--controllers", "brightwater-trust", "--at", "2026-11-24T11:00:00Z"]);
+    assert_eq!(ours(g(&["tasks", "list", "--json"]).json()) - before, 3, "irrelevant changes made tasks");
+    g(&[
+        "basis",
+        "object",
+        "--person",
+        "M0002",
+        "--purpose",
+        "disclose_to_successor",
+        "--controllers",
+        "kscop-steering-group",
+        "--decided-by",
+        "fac",
+        "--at",
+        "2026-11-24T12:00:00Z",
+    ]);
+    let tasks = g(&["tasks", "list", "--json"]).json();
+    assert_eq!(ours(tasks.clone()) - before, 4);
+    // Tasks name the person as the group holds them: their reference in the bundle.
+    let titles: Vec<String> = tasks["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "art19_notify")
+        .map(|t| t["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(titles.iter().all(|t| !t.contains("per_")), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.contains("M0003")),
+        "the erased person is named by the reference the group holds: {titles:?}"
+    );
+    // The group has the bundle; the facilitator sends the signed notification, which closes the tasks.
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let imp = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(imp.code, 0, "{}", imp.stderr);
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let n = g(&["transfer", "notify", "--to", "kscop-steering-group", "--sign-key", &sk, "--out", "notes", "--json"]);
+    let file = n.json()["data"]["file"].as_str().unwrap().to_string();
+    assert_eq!(ours(g(&["tasks", "list", "--json"]).json()), 0, "the notification closes the tasks");
+    let again = env.run(&[
+        "--register",
+        &reg,
+        "transfer",
+        "notify",
+        "--to",
+        "kscop-steering-group",
+        "--sign-key",
+        &sk,
+        "--out",
+        "notes",
+    ]);
+    assert_eq!(again.code, 2, "nothing more is owed: {}", again.stderr);
+    // At the group: a notification signed by another key is refused; the sender's is applied once.
+    let group = on(&env, "g/register.db");
+    let wrong = group(&["notification", "apply", &file, "--signer", "group/group-minisign.pub"]);
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    let applied = group(&["notification", "apply", &file, "--signer", &pk, "--json"]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let a = &applied.json()["data"]["applied"];
+    assert!(a["withdrawal"].as_u64().unwrap() >= 1 && a["erasure"].as_u64().unwrap() >= 1, "{a}");
+    let m2 = group(&["person", "show", "M0002", "--json"]).json();
+    assert_eq!(m2["data"]["phone"], "01632 960999", "{m2}");
+    let hist = group(&["consent", "history", "M0002", "--json"]).json();
+    assert!(
+        hist["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "withdraw" && e["purpose"] == "successor_newsletter"),
+        "{hist}"
+    );
+    let bases = group(&["basis", "list", "--json"]).json();
+    assert!(
+        bases["data"].as_array().unwrap().iter().any(|b| b["action"] == "object" && b["person_ref"] == "M0002"),
+        "{bases}"
+    );
+    assert_eq!(group(&["person", "show", "M0003"]).code, 2, "M0003 was erased at the group too");
+    let twice = group(&["notification", "apply", &file, "--signer", &pk]);
+    assert_eq!(twice.code, 2, "{}", twice.stderr);
+    assert!(twice.stderr.contains("applied once already"), "{}", twice.stderr);
 }
 
 #[test]

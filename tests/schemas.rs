@@ -143,6 +143,8 @@ const TRANSFER_TYPES: &[&str] = &[
 ];
 const BUNDLE_TYPES: &[&str] = &[
     "audit_report",
+    "notification_applied",
+    "notification_written",
     "bundle_created",
     "bundle_dry_run",
     "bundle_import",
@@ -634,6 +636,30 @@ fn bundle_outputs_match_their_schemas() {
     out.save(&env.ok(&["--register", &demo_reg, "audit", "report", "--detail", "--json"]).stdout);
     env.ok(&["--register", &demo_reg, "audit", "report", "--format", "json", "--out", "report.json"]);
     out.save(&std::fs::read_to_string(env.path().join("report.json")).unwrap());
+    // Art 19 after the transfer: the sender's signed notification (its own schema) and its
+    // application at the receiver.
+    env.ok(&["--register", &demo_reg, "person", "edit", "M0002", "--phone", "01632 960998"]);
+    let n = env.ok(&[
+        "--register",
+        &demo_reg,
+        "transfer",
+        "notify",
+        "--to",
+        "kscop-steering-group",
+        "--sign-key",
+        &sk,
+        "--out",
+        "notes",
+        "--json",
+    ]);
+    out.save(&n.stdout);
+    let file = n.json()["data"]["file"].as_str().unwrap().to_string();
+    let (ok, msg) = validate(&root().join("schemas/transfer/notification.schema.json"), &[env.path().join(&file)]);
+    assert!(ok, "the notification file does not match its schema: {msg}");
+    out.save(
+        &env.ok(&["--register", "imported/r.db", "notification", "apply", &file, "--signer", &demo_pub, "--json"])
+            .stdout,
+    );
     out.check(BUNDLE_TYPES);
 }
 

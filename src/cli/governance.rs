@@ -299,6 +299,21 @@ pub enum RetentionCmd {
     },
 }
 
+/// `notification ...`.
+#[derive(Debug, Subcommand)]
+pub enum NotificationCmd {
+    /// Check a sender's signed Art 19 notification and apply it to the people received from them:
+    /// withdrawals and objections recorded, restrictions recorded, rectifications made, erased
+    /// people erased. All or nothing; a notification is applied once.
+    Apply {
+        /// The `ID.notification.json` file (its `.minisig` beside it).
+        file: PathBuf,
+        /// The sender's minisign public key: the RW… string or its .pub file.
+        #[arg(long)]
+        signer: String,
+    },
+}
+
 /// `approver ...`.
 #[derive(Debug, Subcommand)]
 pub enum ApproverCmd {

@@ -107,6 +107,9 @@ pub enum Command {
     /// Personal data breaches and other incidents, with the 72-hour ICO clock.
     #[command(subcommand)]
     Incident(IncidentCmd),
+    /// A sender's Art 19 notifications, applied at the receiver.
+    #[command(subcommand)]
+    Notification(NotificationCmd),
     /// Who may approve a transfer plan: the data protection lead's signing keys.
     #[command(subcommand)]
     Approver(ApproverCmd),

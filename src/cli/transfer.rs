@@ -67,6 +67,19 @@ pub enum TransferCmd {
         /// The transfer (bundle) id.
         id: String,
     },
+    /// Write a signed notification of the withdrawals, erasures, rectifications, restrictions and
+    /// objections owed to a receiver since its bundles (Art 19), and close those tasks.
+    Notify {
+        /// The receiving controller's slug.
+        #[arg(long)]
+        to: String,
+        /// The sender's minisign secret key (the one its bundles are signed with).
+        #[arg(long, value_name = "KEY")]
+        sign_key: PathBuf,
+        /// The folder to write `ID.notification.json` and its `.minisig` into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Record the data protection lead's approval of the current plan (its digest).
     Approve {
         /// The receiving controller's slug.

@@ -165,11 +165,11 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
         w.change(ctx.now, |c| {
             transfers::insert_transfer(c, &t)?;
-            let went: Vec<crate::model::PersonId> = p
+            let went: Vec<(crate::model::PersonId, String)> = p
                 .people
                 .iter()
                 .filter(|x| x.register.decision.included || x.mailing_list.decision.included)
-                .map(|x| x.id.clone())
+                .map(|x| (x.id.clone(), x.reference.clone()))
                 .collect();
             transfers::add_transfer_people(c, &bundle_id, &went)?;
             // The statistical outputs released, with their thresholds (the statistical output log).

@@ -15,6 +15,7 @@ pub mod governance;
 pub mod init;
 pub mod keys;
 pub mod meta;
+pub mod notify;
 pub mod person;
 pub mod regfile;
 pub mod review;
@@ -52,6 +53,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Complaint(c) => governance::complaint(ctx, c),
         Command::Incident(c) => governance::incident(ctx, c),
         Command::Approver(c) => approver::run(ctx, c),
+        Command::Notification(c) => notify::apply(ctx, c),
         Command::Review(c) => review::run(ctx, c),
         Command::Assessment(c) => governance::assessment(ctx, c),
         Command::Retention(c) => governance::retention(ctx, c),

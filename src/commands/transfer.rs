@@ -437,6 +437,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             Ok(Outcome::new("transfer_view", v, text))
         }
+        TransferCmd::Notify { to, sign_key, out } => super::notify::notify(ctx, &mut reg, &to, &sign_key, &out),
         TransferCmd::Approve { to, sign_key, pseudonymise } => {
             let key = crate::keys::SigningKey::load(&sign_key)?;
             let approver = transfers::approvers(&reg)?

@@ -339,6 +339,8 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
             context = NULL, capacity_concern = NULL, capacity_assessment = NULL WHERE person_id = ?1",
     )?
     .execute([person_id])?;
+    // Corrections owed to a receiver carry the old person's details: only what changed stays.
+    conn.prepare_cached("UPDATE art19_changes SET detail = NULL WHERE person_id = ?1")?.execute([person_id])?;
     // Reviews say why someone was held back (their capacity, where they live): they go too.
     conn.prepare_cached("DELETE FROM reviews WHERE person_id = ?1")?.execute([person_id])?;
     conn.prepare_cached("DELETE FROM diversity WHERE person_id = ?1")?.execute([person_id])?;

@@ -258,10 +258,15 @@ pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: TransferState) -> 
 }
 
 /// Record who went in a transfer.
-pub fn add_transfer_people(conn: &Change<'_>, transfer_id: &str, people: &[crate::model::PersonId]) -> Result<()> {
-    let mut st = conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id) VALUES (?1, ?2)")?;
-    for p in people {
-        st.execute(params![transfer_id, p])?;
+pub fn add_transfer_people(
+    conn: &Change<'_>,
+    transfer_id: &str,
+    people: &[(crate::model::PersonId, String)],
+) -> Result<()> {
+    let mut st =
+        conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id, ref) VALUES (?1, ?2, ?3)")?;
+    for (p, reference) in people {
+        st.execute(params![transfer_id, p, reference])?;
     }
     Ok(())
 }
@@ -275,25 +280,78 @@ pub fn close_transfer(c: &Change<'_>, id: &str, delete_after: &str) -> Result<()
     Ok(())
 }
 
-/// After a transfer, a withdrawal, erasure, rectification or restriction for a person who went in
-/// it must be passed on to the receiver (Art 19, R11): one task per transfer, and a transfer not yet
+/// A change after a transfer that the receiver must be told of (Art 19, R11).
+#[derive(Debug, Clone)]
+pub struct Change19<'a> {
+    /// withdrawal, erasure, rectification, restriction or objection.
+    pub what: &'static str,
+    /// The purpose it concerns (a withdrawal, objection or restriction).
+    pub purpose: Option<&'a str>,
+    /// The controllers the person's words named (empty: everyone).
+    pub controllers: &'a [String],
+    /// A rectification: the carried fields changed, with their new values.
+    pub fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// When the person said it (a withdrawal's or objection's own time); `None`: now.
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Whether a change concerns what a transfer to `receiver` carried: the register entry (its
+/// carried fields, the consent history of the purposes that concern the receiver) and the
+/// mailing list. A withdrawal of a consent only the sender relied on (photos, say), or the edit
+/// of a note that never travels, concerns nothing the receiver holds.
+fn relevant(c: &Change19<'_>, receiver: &str, own: &str) -> bool {
+    let names = |x: &str| c.controllers.is_empty() || c.controllers.iter().any(|y| y == x);
+    match c.what {
+        "erasure" | "restriction" => true,
+        "rectification" => c.fields.as_ref().is_some_and(|f| !f.is_empty()),
+        _ => match c.purpose {
+            Some("disclose_to_successor" | "successor_newsletter" | "newsletter") => names(receiver) || names(own),
+            Some(_) => names(receiver),
+            None => true,
+        },
+    }
+}
+
+/// After a transfer, a withdrawal, erasure, rectification, restriction or objection for a person
+/// who went in it must be passed on to the receiver (Art 19, R11) when it concerns what the
+/// receiver holds: each is recorded for `transfer notify`, with one task per transfer and person
+/// naming them as the receiver knows them (their reference in the bundle), and a transfer not yet
 /// complete is marked stale. Returns how many tasks were created.
-pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>) -> Result<usize> {
+pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: DateTime<Utc>) -> Result<usize> {
+    let own = super::catalogue::self_controller(conn)?.slug;
     let mut st = conn.prepare(
-        "SELECT t.id, t.controller, t.state FROM transfers t JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
+        "SELECT t.id, t.controller, t.state, COALESCE(p.ref, p.person_id) FROM transfers t
+         JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
     )?;
-    let rows: Vec<(String, String, TransferState)> =
-        st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let rows: Vec<(String, String, TransferState, String)> =
+        st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
     let mut n = 0;
-    for (tid, controller, state) in rows {
+    for (tid, controller, state, reference) in rows {
+        if !relevant(change, &controller, &own) {
+            continue;
+        }
+        conn.prepare_cached(
+            "INSERT INTO art19_changes(id, transfer_id, person_id, ref, what, purpose, detail, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+        )?
+        .execute(params![
+            crate::model::new_id("a19"),
+            tid,
+            person_id,
+            reference,
+            change.what,
+            change.purpose,
+            change.fields.as_ref().map(|f| serde_json::Value::Object(f.clone()).to_string()),
+            crate::model::fmt_ts(change.at.unwrap_or(now))
+        ])?;
         let (_, new) = super::tasks::add_task(
             conn,
             "art19_notify",
-            &format!("{tid}:{person_id}:{what}"),
+            &format!("{tid}:{reference}:{}", change.what),
             &format!(
-                "Tell {controller} about the {what} for person {person_id} (Art 19): they received their data in transfer {tid}"
+                "Tell {controller} about the {} for {reference} (their entry from bundle {tid}): `handover transfer notify --to {controller} --sign-key KEY --out DIR` (Art 19)",
+                change.what
             ),
-            "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal) unless impossible or disproportionate",
+            "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal and objection) unless impossible or disproportionate",
             &(now + chrono::Duration::days(7)).date_naive().to_string(),
             &crate::model::fmt_ts(now),
         )?;
@@ -303,6 +361,60 @@ pub fn art19(conn: &Change<'_>, person_id: &str, what: &str, now: DateTime<Utc>)
         }
     }
     Ok(n)
+}
+
+/// A change owed to a receiver, as `transfer notify` sends it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Owed {
+    #[serde(skip_serializing, default)]
+    pub id: String,
+    pub bundle_id: String,
+    /// The person's reference as the bundle carried it.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub what: String,
+    pub purpose: Option<String>,
+    /// A rectification's new values of the carried fields.
+    pub fields: Option<serde_json::Value>,
+    pub at: String,
+}
+
+/// The changes not yet sent to a receiver, oldest first.
+pub fn owed(conn: &Db, receiver: &str) -> Result<Vec<Owed>> {
+    let mut st = conn.prepare(
+        "SELECT a.id, a.transfer_id, a.ref, a.what, a.purpose, a.detail, a.at FROM art19_changes a
+         JOIN transfers t ON t.id = a.transfer_id WHERE t.controller = ?1 AND t.direction = 'sent' AND a.notified_in IS NULL
+         ORDER BY a.at, a.rowid",
+    )?;
+    Ok(st
+        .query_map([receiver], |r| {
+            Ok(Owed {
+                id: r.get(0)?,
+                bundle_id: r.get(1)?,
+                reference: r.get(2)?,
+                what: r.get(3)?,
+                purpose: r.get(4)?,
+                fields: r.get::<_, Option<String>>(5)?.and_then(|d| serde_json::from_str(&d).ok()),
+                at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Mark changes sent in a notification, and close the tasks they answer.
+pub fn mark_notified(conn: &Change<'_>, owed: &[Owed], notification: &str, at: &str, by: &str) -> Result<usize> {
+    let mut closed = 0;
+    for o in owed {
+        conn.prepare_cached("UPDATE art19_changes SET notified_in = ?2 WHERE id = ?1")?
+            .execute([&o.id, notification])?;
+        closed += conn
+            .prepare_cached(
+                "UPDATE tasks SET done_at = ?2, done_by = ?3 WHERE kind = 'art19_notify' AND subject = ?1 AND done_at IS NULL",
+            )?
+            .execute(params![format!("{}:{}:{}", o.bundle_id, o.reference, o.what), at, by])?;
+    }
+    Ok(closed)
 }
 
 /// The transfers that carried a person: (transfer id, receiving controller's slug and name, when).
