@@ -257,7 +257,25 @@ fn memchr_count(b: &[u8]) -> usize {
 /// engine off its fast automaton.)
 fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
-    !text[..start].chars().next_back().is_some_and(word) && !text[end..].chars().next().is_some_and(word)
+    // A letter just outside joins the match only if both are written the same way: a switch
+    // between a spaced script (Latin) and one written without spaces (Chinese, Japanese, Thai, ...)
+    // is a word boundary, so "和Kevin Mitchell的书" holds the name and "marketMark Field" does not.
+    let joins = |outside: Option<char>, inside: Option<char>| match (outside, inside) {
+        (Some(o), Some(i)) => word(o) && unspaced(o) == unspaced(i),
+        _ => false,
+    };
+    !joins(text[..start].chars().next_back(), text[start..end].chars().next())
+        && !joins(text[end..].chars().next(), text[start..end].chars().next_back())
+}
+
+/// Whether a character belongs to a script written without spaces between words: Chinese
+/// (Han, Bopomofo), Japanese kana, Thai, Lao, Khmer, Myanmar. (Hangul is spaced, but names sit
+/// next to particles: it counts too.)
+fn unspaced(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x30FF | 0x3100..=0x312F
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F
+        | 0x20000..=0x2FFFF)
 }
 
 impl Redactor {
@@ -303,9 +321,10 @@ impl Redactor {
             email: Regex::new(r"(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}").expect("email pattern"),
             phone: Regex::new(r"(?:\+44\s?(?:\(0\)\s?)?|\(0|0)\d[\d\s\-\)]{8,14}\d").expect("phone pattern"),
             nhs: Regex::new(r"\d{3}[ \-]?\d{3}[ \-]?\d{4}").expect("nhs pattern"),
-            ni: Regex::new(r"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]").expect("ni pattern"),
+            // People type these in lower case too.
+            ni: Regex::new(r"(?i)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]").expect("ni pattern"),
             postcode: Regex::new(
-                r"(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})",
+                r"(?i)(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPS-UW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})",
             )
             .expect("postcode pattern"),
             key: key.map(<[u8]>::to_vec),
@@ -408,7 +427,7 @@ impl Redactor {
             if !whole_word(text, m.start(), m.end()) {
                 continue;
             }
-            let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect();
+            let s: String = m.as_str().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
             if !matches!(&s[..2], "BG" | "GB" | "NK" | "KN" | "TN" | "NT" | "ZZ") {
                 cands.push((m.start(), m.end(), 4, "ni_number", "ni_number", None));
             }
@@ -512,6 +531,37 @@ mod tests {
             "The market field report. [name withheld] came; [name withheld] and [name withheld] too. Markfield no."
         );
         assert_eq!(f.len(), 3);
+    }
+
+    #[test]
+    fn a_name_next_to_text_written_without_spaces_is_still_a_whole_word() {
+        let r = Redactor::new(
+            &[
+                w("a", "Kevin J. Mitchell", None, None),
+                w("b", "Siân Lloyd", None, None),
+                w("c", "Mark Field", None, None),
+            ],
+            &[],
+            None,
+        );
+        let (out, f) =
+            r.redact("和Kevin J. Mitchell的书 / 著者はSiân Lloydです。/ ผู้เขียนMark Fieldครับ / marketMark Field");
+        assert_eq!(
+            out,
+            "和[name withheld]的书 / 著者は[name withheld]です。/ ผู้เขียน[name withheld]ครับ / marketMark Field"
+        );
+        assert_eq!(f.len(), 3);
+    }
+
+    #[test]
+    fn postcodes_and_ni_numbers_in_any_case() {
+        let r = Redactor::new(&[], &[], None);
+        let (out, _) =
+            r.redact("Venue ct1 2ab, or Ct1 2Ab; NI jg 10 37 59 a and jg103759a; ticket 943 476 5918; bg 10 37 59 a.");
+        assert_eq!(
+            out,
+            "Venue [postcode withheld], or [postcode withheld]; NI [NI number withheld] and [NI number withheld]; ticket 943 476 5918; bg 10 37 59 a."
+        );
     }
 
     #[test]
