@@ -84,7 +84,7 @@ pub struct Account {
     pub created_at: String,
     pub secret_updated_at: String,
     pub rotations: Vec<Rotation>,
-    /// `password` or `admins` ([`crate::model::ACCESS_KINDS`]).
+    /// `password` or `admins` (see [`crate::model::rotation_steps`]).
     pub access: String,
     /// The outgoing controller's people with admin rights (an `admins` account).
     pub admins_outgoing: Vec<String>,

@@ -109,12 +109,12 @@ fn paragraphs(xml: &str) -> Vec<Vec<Node>> {
 
 /// Redact one XML part: paragraph text, then author attributes. Returns the new XML and findings
 /// (their `line` is the paragraph's number in the part).
-fn redact_part(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
+fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMentions) -> (String, Vec<Finding>) {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut findings = Vec::new();
     for (pi, nodes) in paragraphs(xml).iter().enumerate() {
         let joined: String = nodes.iter().map(|n| n.text.as_str()).collect();
-        let found = r.find(&joined);
+        let found = r.find_in(&joined, short);
         if found.is_empty() {
             continue;
         }
@@ -126,7 +126,7 @@ fn redact_part(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
             bounds.push((acc, acc + n.text.len()));
             acc += n.text.len();
         }
-        for f in found.iter().rev() {
+        for f in found.iter().rev().filter(|f| !f.flag) {
             let mut first = true;
             for (ni, (ns, ne)) in bounds.iter().enumerate() {
                 if *ne <= f.start || *ns >= f.end {
@@ -216,6 +216,22 @@ pub type PartFinding = (String, Finding);
 pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)> {
     let bad = |why: &str| Error::DocumentUnreadable { format: "docx".into(), why: why.into() };
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad("not a readable docx (zip)"))?;
+    // The shorter mentions are the document's: a person named in full in the body is found by
+    // first name in a comment or a footnote too.
+    let mut all = String::new();
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).map_err(|_| bad("a zip entry cannot be read"))?;
+        let name = entry.name().map_err(|_| bad("a zip entry's name cannot be read"))?.to_string();
+        if is_text_part(&name) {
+            let mut xml = String::new();
+            entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
+            for nodes in paragraphs(&xml) {
+                all.extend(nodes.iter().map(|n| n.text.as_str()));
+                all.push('\n');
+            }
+        }
+    }
+    let short = r.short_mentions(&all);
     let mut out = Vec::new();
     let mut findings = Vec::new();
     {
@@ -238,7 +254,8 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
             let mut xml = String::new();
             entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
             drop(entry);
-            let (new_xml, f) = if name == "docProps/core.xml" { redact_core(&xml, r) } else { redact_part(&xml, r) };
+            let (new_xml, f) =
+                if name == "docProps/core.xml" { redact_core(&xml, r) } else { redact_part(&xml, r, &short) };
             findings.extend(f.into_iter().map(|f| (name.clone(), f)));
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(method)
@@ -264,7 +281,7 @@ mod tests {
             &[],
             None,
         );
-        let (out, f) = redact_part(xml, &r);
+        let (out, f) = redact_part(xml, &r, &Default::default());
         assert_eq!(f.len(), 1);
         assert!(out.contains("<w:b/></w:rPr><w:t xml:space=\"preserve\">Thanks to [name withheld]</w:t>"), "{out}");
         assert!(out.contains("<w:t xml:space=\"preserve\"> for </w:t>"), "{out}");

@@ -51,8 +51,11 @@ pub struct Finding {
     pub detector: &'static str,
     /// 1-based line of the original text.
     pub line: usize,
-    /// What replaced it.
+    /// What replaced it (nothing, for a mention flagged for the reviewer).
     pub replacement: Cow<'static, str>,
+    /// Flagged for the reviewer, not replaced: a short mention an included person shares.
+    #[serde(skip)]
+    pub flag: bool,
     #[serde(skip)]
     pub start: usize,
     #[serde(skip)]
@@ -90,7 +93,25 @@ pub struct Redactor {
     postcode: Regex,
     key: Option<Vec<u8>>,
     erased: Option<Erased>,
+    /// The included people's names (keys): their first names and surnames are not redacted alone.
+    keep: Vec<String>,
 }
+
+/// The shorter mentions of the withheld people a document names in full: their first names
+/// alone, and a title with their surname. Made once per document ([`Redactor::short_mentions`])
+/// and used for each of its parts.
+#[derive(Debug, Default, Clone)]
+pub struct ShortMentions {
+    /// (word as the register keys it, the person, whether to flag it rather than redact it: an
+    /// included person named in the document shares it).
+    first: Vec<(String, crate::model::PersonId, bool)>,
+    surname: Vec<(String, crate::model::PersonId, bool)>,
+    /// The included people named in the document, in full: their own names are not mentions.
+    included: Option<Regex>,
+}
+
+/// The titles a surname follows.
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "prof"];
 
 /// The values redaction keeps of an erased or anonymised person, normalised as it matches them:
 /// `(kind, value)` for a name of two or more words, an email, a phone of ten or more digits.
@@ -329,7 +350,79 @@ impl Redactor {
             .expect("postcode pattern"),
             key: key.map(<[u8]>::to_vec),
             erased: None,
+            keep: keep.into_iter().collect(),
         }
+    }
+
+    /// The shorter mentions to look for in a document whose whole text is `text`: for each
+    /// withheld person named there in full, their first name and surname; flagged instead where an
+    /// included person named in the document has the same first name or surname.
+    pub fn short_mentions(&self, text: &str) -> ShortMentions {
+        let mut out = ShortMentions::default();
+        let Some(re) = &self.names else { return out };
+        let mut named: Vec<(String, crate::model::PersonId)> = Vec::new();
+        for m in re.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
+            if let Some(id) = self.name_owner.get(&name_key(m.as_str())) {
+                named.push((name_key(m.as_str()), id.clone()));
+            }
+        }
+        if named.is_empty() {
+            return out;
+        }
+        let lower = name_key(&text.to_lowercase());
+        let included: Vec<&String> = self.keep.iter().filter(|k| lower.contains(k.as_str())).collect();
+        let kept_first: Vec<&str> = included.iter().filter_map(|k| k.split(' ').next()).collect();
+        let kept_last: Vec<&str> = included.iter().filter_map(|k| k.split(' ').next_back()).collect();
+        named.sort();
+        named.dedup();
+        if !included.is_empty() {
+            let alts: Vec<String> = included.iter().map(|k| name_pattern(k)).collect();
+            out.included = Regex::new(&format!(r"(?i)(?:{})", alts.join("|"))).ok();
+        }
+        for (key, id) in named {
+            let (Some(first), Some(last)) = (key.split(' ').next(), key.split(' ').next_back()) else { continue };
+            out.first.push((first.to_string(), id.clone(), kept_first.contains(&first)));
+            out.surname.push((last.to_string(), id, kept_last.contains(&last)));
+        }
+        out
+    }
+
+    /// Candidates for the shorter mentions: a capitalised first name standing alone, and a title
+    /// followed by a capitalised surname.
+    fn short<'a>(&self, text: &str, s: &'a ShortMentions) -> Vec<Candidate<'a>> {
+        static WORD: std::sync::LazyLock<Regex> =
+            std::sync::LazyLock::new(|| Regex::new(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*").expect("word pattern"));
+        let mut cands = Vec::new();
+        if s.first.is_empty() {
+            return cands;
+        }
+        let words: Vec<regex::Match<'_>> = WORD.find_iter(text).collect();
+        let theirs: Vec<(usize, usize)> =
+            s.included.iter().flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end()))).collect();
+        let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        let det = |flag: bool| if flag { "short_mention_to_check" } else { "short_mention" };
+        for (i, m) in words.iter().enumerate() {
+            let w = m.as_str();
+            if !capital(w)
+                || !whole_word(text, m.start(), m.end())
+                || theirs.iter().any(|(a, z)| m.start() < *z && *a < m.end())
+            {
+                continue;
+            }
+            let key = name_key(w);
+            if let Some((_, id, flag)) = s.first.iter().find(|(f, _, _)| *f == key) {
+                cands.push((m.start(), m.end(), 7, "name", det(*flag), Some(id.as_str())));
+            }
+            if TITLES.contains(&key.as_str())
+                && let Some(next) = words.get(i + 1)
+                && text[m.end()..next.start()].trim_start_matches('.').chars().all(char::is_whitespace)
+                && capital(next.as_str())
+                && let Some((_, id, flag)) = s.surname.iter().find(|(l, _, _)| *l == name_key(next.as_str()))
+            {
+                cands.push((m.start(), next.end(), 6, "name", det(*flag), Some(id.as_str())));
+            }
+        }
+        cands
     }
 
     /// Also redact erased people's names, emails and phones (see [`Erased`]).
@@ -368,6 +461,12 @@ impl Redactor {
     /// emails are searched on a second thread while this one runs the other detectors; every
     /// detector sees the whole text, so the result does not depend on the split.
     pub fn find(&self, text: &str) -> Vec<Finding> {
+        let short = self.short_mentions(text);
+        self.find_in(text, &short)
+    }
+
+    /// As [`Redactor::find`], with the shorter mentions of a whole document (for one of its parts).
+    pub fn find_in(&self, text: &str, short: &ShortMentions) -> Vec<Finding> {
         // Short texts (a docx paragraph, an attribute) are not worth a thread.
         let (mut cands, others) = if text.len() < PARALLEL_FROM {
             (self.named(text), self.numbers(text))
@@ -379,6 +478,7 @@ impl Redactor {
             })
         };
         cands.extend(others);
+        cands.extend(self.short(text, short));
         self.resolve(text, cands)
     }
 
@@ -479,7 +579,9 @@ impl Redactor {
             line += memchr_count(&text.as_bytes()[counted..start]);
             counted = start;
             let replacement = self.replacement(kind, person, &text[start..end]);
-            out.push(Finding { kind, detector, line, replacement, start, end });
+            let flag = detector == "short_mention_to_check";
+            let replacement = if flag { Cow::Borrowed("") } else { replacement };
+            out.push(Finding { kind, detector, line, replacement, flag, start, end });
             last_end = end;
         }
         out
@@ -490,7 +592,7 @@ impl Redactor {
         let findings = self.find(text);
         let mut out = String::with_capacity(text.len());
         let mut pos = 0;
-        for f in &findings {
+        for f in findings.iter().filter(|f| !f.flag) {
             out.push_str(&text[pos..f.start]);
             out.push_str(&f.replacement);
             pos = f.end;
@@ -562,6 +664,27 @@ mod tests {
             out,
             "Venue [postcode withheld], or [postcode withheld]; NI [NI number withheld] and [NI number withheld]; ticket 943 476 5918; bg 10 37 59 a."
         );
+    }
+
+    #[test]
+    fn shorter_mentions_of_a_person_named_in_full_are_redacted_or_flagged() {
+        let r = Redactor::new(
+            &[w("a", "Priya Shah", None, None), w("b", "Tom Reed", None, None)],
+            &["Tom Baker".to_string()],
+            None,
+        );
+        let text = "Present: Priya Shah, Tom Reed, Tom Baker.\nPriya agreed. Ms Shah and Dr. Shah will write; Mr Reed too.\n\
+                    Tom will chair. Priyanka and shah (lower case) are not her. Mr Baker stays.";
+        let (out, f) = r.redact(text);
+        assert_eq!(
+            out,
+            "Present: [name withheld], [name withheld], Tom Baker.\n[name withheld] agreed. [name withheld] and [name withheld] will write; [name withheld] too.\n\
+             Tom will chair. Priyanka and shah (lower case) are not her. Mr Baker stays."
+        );
+        // "Tom" alone is shared with Tom Baker, who goes: flagged for the reviewer, not redacted.
+        assert_eq!(f.iter().filter(|x| x.detector == "short_mention_to_check").count(), 1, "{f:?}");
+        // Without the full name in the document, a first name alone is left.
+        assert_eq!(r.redact("Priya agreed.").0, "Priya agreed.");
     }
 
     #[test]
