@@ -79,11 +79,23 @@ struct Entry {
 /// Parse a `YYYY-MM-DD HH:MM:SS` export time (assumed UTC; the assumption goes into the evidence).
 fn export_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
-    let head = s.get(..19).unwrap_or(s);
-    NaiveDateTime::parse_from_str(head, "%Y-%m-%d %H:%M:%S")
-        .ok()
-        .map(|n| n.and_utc())
-        .or_else(|| crate::model::parse_timestamp(s))
+    if let Some(t) = crate::model::parse_timestamp(s) {
+        return Some(t);
+    }
+    // "DATE TIME[.frac] [±HHMM [ZONE]] [m=…]": Go's Time.String() (listmonk) carries the offset
+    // after the time; Mailchimp and MailPoet write bare times in UTC.
+    let mut parts = s.split_whitespace();
+    let (date, time) = (parts.next()?, parts.next()?);
+    let local = NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M:%S%.f").ok()?;
+    let offset = match parts.next() {
+        Some(o) if o.len() == 5 && (o.starts_with('+') || o.starts_with('-')) && o[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            let (h, m): (i32, i32) = (o[1..3].parse().ok()?, o[3..5].parse().ok()?);
+            let secs = (h * 3600 + m * 60) * if o.starts_with('-') { -1 } else { 1 };
+            chrono::FixedOffset::east_opt(secs)?
+        }
+        _ => chrono::FixedOffset::east_opt(0)?,
+    };
+    Some(local.and_local_timezone(offset).single()?.with_timezone(&Utc))
 }
 
 /// Detect an export from a CSV header.
@@ -488,4 +500,21 @@ pub fn import(
 /// Whether a file name ends in `.ext`, in any case (exports are often named `.CSV`).
 fn has_extension(name: &str, ext: &str) -> bool {
     std::path::Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_times_keep_their_offsets() {
+        let t = |s: &str| export_time(s).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        assert_eq!(t("2024-07-01 00:15:00 +0100 +0100").as_deref(), Some("2024-06-30T23:15:00Z"));
+        assert_eq!(t("2024-07-01 00:15:00.123456 +0100 BST").as_deref(), Some("2024-06-30T23:15:00Z"));
+        assert_eq!(t("2024-01-05 09:00:00 -0500 EST m=+0.000001").as_deref(), Some("2024-01-05T14:00:00Z"));
+        assert_eq!(t("2024-07-01 00:15:00 +0000 UTC").as_deref(), Some("2024-07-01T00:15:00Z"));
+        assert_eq!(t("2024-07-01 00:15:00").as_deref(), Some("2024-07-01T00:15:00Z"));
+        assert_eq!(t("2024-07-01T00:15:00+01:00").as_deref(), Some("2024-06-30T23:15:00Z"));
+        assert_eq!(t("yesterday"), None);
+    }
 }
