@@ -88,7 +88,11 @@ fn export_time(s: &str) -> Option<DateTime<Utc>> {
     let (date, time) = (parts.next()?, parts.next()?);
     let local = NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M:%S%.f").ok()?;
     let offset = match parts.next() {
-        Some(o) if o.len() == 5 && (o.starts_with('+') || o.starts_with('-')) && o[1..].bytes().all(|b| b.is_ascii_digit()) => {
+        Some(o)
+            if o.len() == 5
+                && (o.starts_with('+') || o.starts_with('-'))
+                && o[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
             let (h, m): (i32, i32) = (o[1..3].parse().ok()?, o[3..5].parse().ok()?);
             let secs = (h * 3600 + m * 60) * if o.starts_with('-') { -1 } else { 1 };
             chrono::FixedOffset::east_opt(secs)?
@@ -110,7 +114,8 @@ pub fn detect_csv(file: &CsvFile) -> Option<ExportKind> {
     if h.contains(&"Email") && (h.contains(&"Global status") || h.contains(&"List")) {
         return Some(ExportKind::Mailpoet);
     }
-    if h.len() == 1 && h[0].to_lowercase().contains("email") {
+    // WordPress.com's subscriber list: one column, with or without a header line.
+    if h.len() == 1 && (h[0].to_lowercase().contains("email") || crate::model::email_looks_valid(h[0].trim())) {
         return Some(ExportKind::WordpressCom);
     }
     None
@@ -328,8 +333,15 @@ fn mailpoet_rows(file: &CsvFile, problems: &mut Problems) -> Vec<Entry> {
 }
 
 fn wordpress_rows(file: &CsvFile) -> Vec<Entry> {
-    file.rows
+    // A list saved without a header starts with an address: that line is a subscriber too.
+    let first = file
+        .headers
+        .first()
+        .filter(|h| file.headers.len() == 1 && crate::model::email_looks_valid(h.trim()))
+        .map(|h| super::CsvRow { line: 1, cells: vec![h.clone()] });
+    first
         .iter()
+        .chain(&file.rows)
         .map(|row| Entry {
             file: file.name.clone(),
             line: row.line,
@@ -516,5 +528,19 @@ mod tests {
         assert_eq!(t("2024-07-01 00:15:00").as_deref(), Some("2024-07-01T00:15:00Z"));
         assert_eq!(t("2024-07-01T00:15:00+01:00").as_deref(), Some("2024-06-30T23:15:00Z"));
         assert_eq!(t("yesterday"), None);
+    }
+
+    #[test]
+    fn a_wordpress_list_without_a_header_keeps_its_first_address() {
+        for (text, n) in
+            [("emailme@example.org\nb@example.org\n", 2), ("Email\nemailme@example.org\nb@example.org\n", 2)]
+        {
+            let f = crate::import::parse_csv("subscribers.csv", text.as_bytes(), false).unwrap();
+            assert_eq!(detect_csv(&f), Some(ExportKind::WordpressCom));
+            let rows = wordpress_rows(&f);
+            assert_eq!(rows.len(), n, "{text}");
+            assert!(matches!(&rows[0].row, Mapped::Subscriber { email, .. } if email == "emailme@example.org"));
+            assert_eq!(rows[0].line, if text.starts_with("Email") { 2 } else { 1 });
+        }
     }
 }
