@@ -78,25 +78,54 @@ pub fn display_name(path: &Path) -> String {
 }
 
 /// The line on which a quoted cell opens and is never closed, if one is.
-fn unclosed_quote(text: &str) -> Option<usize> {
-    let (mut line, mut opened, mut quoted, mut at_start) = (1, 0, false, true);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+fn unclosed_quote(text: &str, lines: &Lines) -> Option<usize> {
+    let (mut opened, mut quoted, mut at_start) = (0, false, true);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match (quoted, c) {
             (false, '"') if at_start => {
                 quoted = true;
-                opened = line;
+                opened = lines.at(i);
             }
-            (true, '"') if chars.peek() == Some(&'"') => {
+            (true, '"') if chars.peek().map(|(_, c)| *c) == Some('"') => {
                 chars.next();
             }
             (true, '"') => quoted = false,
-            (_, '\n') => line += 1,
             _ => {}
         }
         at_start = !quoted && matches!(c, ',' | '\n' | '\r');
     }
     quoted.then_some(opened)
+}
+
+/// Where each physical line of a text starts, whatever its line endings (CRLF, LF or a bare CR):
+/// the line a byte offset is on, the header being line 1.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn of(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Lines(starts)
+    }
+
+    /// The 1-based physical line of a byte offset.
+    pub(crate) fn at(&self, byte: usize) -> usize {
+        self.0.partition_point(|s| *s <= byte)
+    }
 }
 
 /// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet). Strict: every row
@@ -116,10 +145,11 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
     } else {
         text
     };
+    let lines = Lines::of(text);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| csv_error(name, e))?
+        .map_err(|e| csv_error(name, &e, &lines))?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -140,7 +170,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
             });
         }
     }
-    if let Some(line) = unclosed_quote(text) {
+    if let Some(line) = unclosed_quote(text, &lines) {
         return Err(Error::ImportFormat {
             file: name.into(),
             why: format!("line {line}: a quoted cell is never closed (the rest of the file would run into it)"),
@@ -150,8 +180,17 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
     let mut rows = Vec::new();
     let mut ragged: Vec<String> = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(name, e))?;
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let rec = rec.map_err(|e| csv_error(name, &e, &lines))?;
+        // The physical line the record starts on (the reader counts only line feeds).
+        let line = rec.position().map_or(0, |p| {
+            // The reader may place a record at the line feed of a CRLF before it.
+            let b = text.as_bytes();
+            let mut at = p.byte() as usize;
+            while at < b.len() && matches!(b[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            lines.at(at)
+        });
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -172,8 +211,8 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
     Ok(CsvFile { name: name.to_string(), sha256, headers, rows })
 }
 
-fn csv_error(name: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, csv::Position::line);
+fn csv_error(name: &str, e: &csv::Error, lines: &Lines) -> Error {
+    let line = e.position().map_or(0, |p| lines.at(p.byte() as usize));
     Error::ImportFormat {
         file: name.to_string(),
         why: format!("not readable as CSV near line {line}"),
@@ -305,4 +344,27 @@ pub fn run(
 /// Increment a count.
 pub fn bump(counts: &mut Counts, key: &'static str) {
     *counts.entry(key).or_insert(0) += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines are physical lines, the header line 1, whatever the line endings or quoted newlines.
+    #[test]
+    fn line_numbers_are_physical_lines_whatever_the_endings() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["email,note", "a@example.org,one", "b@example.org,\"two", "lines\"", "c@example.org,three", ""]
+                .join(eol);
+            let f = parse_csv("t.csv", text.as_bytes(), false).unwrap();
+            let got: Vec<usize> = f.rows.iter().map(|r| r.line).collect();
+            assert_eq!(got, [2, 3, 5], "{eol:?}");
+            let bad = ["email,note", "a@example.org,one", "b@example.org", ""].join(eol);
+            let e = parse_csv("t.csv", bad.as_bytes(), false).unwrap_err().to_string();
+            assert!(e.contains("line 3 has 1 cells"), "{eol:?}: {e}");
+            let open = ["email,note", "a@example.org,one", "b@example.org,\"never closed", ""].join(eol);
+            let e = parse_csv("t.csv", open.as_bytes(), false).unwrap_err().to_string();
+            assert!(e.contains("line 3: a quoted cell is never closed"), "{eol:?}: {e}");
+        }
+    }
 }
