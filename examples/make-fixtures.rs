@@ -702,10 +702,11 @@ fn main() {
                 );
             }
             7 => {
-                // Added by an admin: no OPTIN_TIME, so no opt-in evidence.
+                // Added by an admin: no OPTIN_TIME or CONFIRM_TIME, so no opt-in evidence (a row
+                // with CONFIRM_TIME alone is a confirmed opt-in).
                 let _ = writeln!(
                     sub,
-                    "{email},{f},{},2,,,\"2019-03-01 09:00:00\",,0,0,Europe/London,GB,ENG,\"2019-03-01 09:00:00\",{leid},{euid},,",
+                    "{email},{f},{},2,,,,,0,0,Europe/London,GB,ENG,\"2019-03-01 09:00:00\",{leid},{euid},,",
                     csv_cell(l)
                 );
             }

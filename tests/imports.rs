@@ -88,7 +88,7 @@ fn mailchimp_export_maps_statuses_and_refuses_invented_consent() {
     args.extend(FACTS);
     let refused = env.run(&args);
     assert_eq!(refused.code, 2);
-    assert!(refused.stderr.contains("OPTIN_TIME is empty"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("OPTIN_TIME and CONFIRM_TIME are empty"), "{}", refused.stderr);
     assert_eq!(env.ok(&["person", "list", "--json"]).json()["data"].as_array().unwrap().len(), 0);
     args.push("--without-consent");
     let r = env.ok(&args).json();

@@ -192,6 +192,21 @@ pub fn mailchimp_zip(display: &str, bytes: &[u8]) -> Result<Vec<CsvFile>> {
     Ok(files)
 }
 
+/// The Mailchimp columns the import reads.
+const MAILCHIMP_READ: &[&str] = &[
+    "Email Address",
+    "First Name",
+    "Last Name",
+    "Name",
+    "Phone Number",
+    "OPTIN_TIME",
+    "CONFIRM_TIME",
+    "UNSUB_TIME",
+    "CLEAN_TIME",
+    "EUID",
+    "LEID",
+];
+
 fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec<Entry> {
     let Some(status) = mailchimp_status(&file.name) else {
         problems.add_in(
@@ -204,6 +219,10 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
     };
     if !file.has("Email Address") {
         problems.add_in(&file.name, 1, "Email Address", "missing column");
+        return Vec::new();
+    }
+    if let Err(e) = file.repeats_agree(MAILCHIMP_READ) {
+        problems.add_in(&file.name, 1, "", e.to_string().trim_start_matches(&format!("{}: ", file.name)).to_string());
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -231,7 +250,12 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
                 let grant = match (optin, confirm) {
                     (Some(o), Some(c)) if c > o => Some((c, format!("{evidence}; double opt-in"))),
                     (Some(o), _) => Some((o, format!("{evidence}; single opt-in"))),
-                    (None, _) => None,
+                    // Mailchimp's timestamp_opt is the confirmation: a row with only CONFIRM_TIME
+                    // is a confirmed opt-in.
+                    (None, Some(c)) => {
+                        Some((c, format!("{evidence}; confirmed opt-in (CONFIRM_TIME; no OPTIN_TIME in the export)")))
+                    }
+                    (None, None) => None,
                 };
                 Mapped::Subscriber {
                     email,
@@ -239,7 +263,7 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
                     phone: g("Phone Number").trim_start_matches('\'').to_string(),
                     joined: optin.or(confirm).map(|t| t.date_naive().to_string()),
                     grant,
-                    why_no_evidence: "listed as subscribed but OPTIN_TIME is empty: added by an admin or an import, so there is no opt-in evidence",
+                    why_no_evidence: "listed as subscribed but OPTIN_TIME and CONFIRM_TIME are empty: added by an admin or an import, so there is no opt-in evidence",
                 }
             }
             "unsubscribed" => {
@@ -528,6 +552,43 @@ mod tests {
         assert_eq!(t("2024-07-01 00:15:00").as_deref(), Some("2024-07-01T00:15:00Z"));
         assert_eq!(t("2024-07-01T00:15:00+01:00").as_deref(), Some("2024-06-30T23:15:00Z"));
         assert_eq!(t("yesterday"), None);
+    }
+
+    #[test]
+    fn mailchimp_repeated_columns_and_confirm_only_opt_ins() {
+        let head = "Email Address,First Name,OPTIN_TIME,CONFIRM_TIME,UNSUB_TIME,UNSUB_REASON,UNSUB_REASON,LEID,EUID";
+        let csv = |rows: &str| format!("{head}\r\n{rows}");
+        let file = |name: &str, text: &str| crate::import::parse_csv(name, text.as_bytes(), false).unwrap();
+        // A repeated column the import does not read: left alone.
+        let f = file(
+            "unsubscribed_email_audience_export_a1.csv",
+            &csv("a@example.org,A,,,2024-05-01 10:00:00,NORMAL,OTHER,1,e1\r\n"),
+        );
+        let mut p = Problems::new("x");
+        assert_eq!(mailchimp_rows(&f, "00".repeat(32).as_str(), &mut p).len(), 1);
+        assert!(p.rows.is_empty());
+        // A repeated column it reads: taken if the copies agree, refused naming both if not.
+        let head2 = "Email Address,OPTIN_TIME,UNSUB_TIME,UNSUB_TIME,LEID,EUID";
+        let same = file(
+            "unsubscribed_email_audience_export_b2.csv",
+            &format!("{head2}\na@example.org,,2024-05-01 10:00:00,2024-05-01 10:00:00,1,e\n"),
+        );
+        let mut p = Problems::new("x");
+        assert_eq!(mailchimp_rows(&same, "00", &mut p).len(), 1);
+        let differ = file(
+            "unsubscribed_email_audience_export_b2.csv",
+            &format!("{head2}\na@example.org,,2024-05-01 10:00:00,2024-06-01 10:00:00,1,e\n"),
+        );
+        let mut p = Problems::new("x");
+        assert!(mailchimp_rows(&differ, "00", &mut p).is_empty());
+        assert!(p.rows[0].message.contains("positions 3 and 4 and line 2"), "{}", p.rows[0].message);
+        // Subscribed with CONFIRM_TIME only: a confirmed opt-in at that time, on the physical line.
+        let f =
+            file("subscribed_email_audience_export_a1.csv", &csv("a@example.org,A,,2024-05-01 10:00:00,,,,1,e1\r\n"));
+        let rows = mailchimp_rows(&f, "00", &mut Problems::new("x"));
+        let Mapped::Subscriber { grant: Some((at, evidence)), .. } = &rows[0].row else { panic!("no grant") };
+        assert_eq!(at.to_rfc3339(), "2024-05-01T10:00:00+00:00");
+        assert!(evidence.contains("confirmed opt-in") && evidence.contains("line 2"), "{evidence}");
     }
 
     #[test]

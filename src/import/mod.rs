@@ -60,6 +60,43 @@ impl CsvFile {
     pub fn has(&self, column: &str) -> bool {
         self.headers.iter().any(|h| h == column)
     }
+
+    /// Columns the header names more than once, with their 1-based positions.
+    pub fn repeated(&self) -> Vec<(&str, Vec<usize>)> {
+        let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, h) in self.headers.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+            match out.iter_mut().find(|(n, _)| *n == h.as_str()) {
+                Some((_, at)) => at.push(i + 1),
+                None => out.push((h.as_str(), vec![i + 1])),
+            }
+        }
+        out.retain(|(_, at)| at.len() > 1);
+        out
+    }
+
+    /// A repeated column that is needed is read when every row's copies agree; refused otherwise,
+    /// naming both positions and the first line where they differ. Repeats of other columns are
+    /// left alone (Mailchimp repeats `UNSUB_REASON` in exports of re-subscribed audiences).
+    pub fn repeats_agree(&self, needed: &[&str]) -> Result<()> {
+        for (name, at) in self.repeated().into_iter().filter(|(n, _)| needed.contains(n)) {
+            for row in &self.rows {
+                let values: Vec<&str> = at.iter().map(|i| row.cells.get(i - 1).map_or("", String::as_str)).collect();
+                if values.iter().any(|v| *v != values[0]) {
+                    return Err(Error::ImportFormat {
+                        file: self.name.clone(),
+                        why: format!(
+                            "column '{name}' appears at positions {} and line {} has different values in them",
+                            at.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and "),
+                            row.line
+                        ),
+                        hint: "keep one copy of the column (the one the exporting tool filled in) and import again"
+                            .into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// SHA-256 of bytes, hex.
@@ -160,16 +197,6 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
             hint: "the first line must name the columns".into(),
         });
     }
-    let mut seen = std::collections::HashSet::new();
-    for h in &headers {
-        if !h.is_empty() && !seen.insert(h.as_str()) {
-            return Err(Error::ImportFormat {
-                file: name.into(),
-                why: format!("column '{h}' appears twice in the header"),
-                hint: "rename or remove the duplicate column; the importer reads columns by name".into(),
-            });
-        }
-    }
     if let Some(line) = unclosed_quote(text, &lines) {
         return Err(Error::ImportFormat {
             file: name.into(),
@@ -222,6 +249,16 @@ fn csv_error(name: &str, e: &csv::Error, lines: &Lines) -> Error {
 
 /// Require exactly these columns (any order), and allow the `optional` ones.
 pub fn require_columns(file: &CsvFile, expected: &[&str], optional: &[&str], format: &str) -> Result<()> {
+    if let Some((h, at)) = file.repeated().first() {
+        return Err(Error::ImportFormat {
+            file: file.name.clone(),
+            why: format!(
+                "column '{h}' appears twice in the header (positions {})",
+                at.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ")
+            ),
+            hint: "rename or remove the duplicate column; the importer reads columns by name".into(),
+        });
+    }
     let missing: Vec<&str> = expected.iter().copied().filter(|c| !file.has(c)).collect();
     let extra: Vec<&str> = file
         .headers
