@@ -317,3 +317,33 @@ fn ragged_rows_open_quotes_and_far_dates_are_refused_with_the_line() {
     assert!(r.stderr.contains("not a date"), "{}", r.stderr);
     env.ok(&["role", "assign", "--person", "X1", "--role", "champion", "--hub", "North", "--from", "2024-01-01"]);
 }
+
+/// A Mailchimp export with localised merge fields: they are named in a warning, never dropped
+/// silently, and `--map` reads them.
+#[test]
+fn unmapped_mailchimp_columns_are_named_and_can_be_mapped() {
+    let env = TestEnv::with_texts();
+    let csv = env.write(
+        "subscribed_email_audience_export_d1e2f3.csv",
+        "Email Address,Vorname,Nachname,Telefonnummer,OPTIN_TIME,CONFIRM_TIME,LEID,EUID\r\n\
+         anna.k@example.org,Anna,Kowalski,01632 960321,2024-05-01 10:00:00,2024-05-01 10:05:00,1,e1\r\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["person", "import", csv.as_str(), "--format", "mailchimp", "--json"];
+        args.extend(FACTS);
+        args.extend(extra);
+        env.run(&args)
+    };
+    let dry = run(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(dry.json()["data"]["unmapped_columns"], serde_json::json!(["Vorname", "Nachname", "Telefonnummer"]));
+    assert!(dry.stderr.contains("column(s) not read: Vorname, Nachname, Telefonnummer"), "{}", dry.stderr);
+    assert_eq!(run(&["--map", "Vorname=birthday"]).code, 2, "only fields it can map to");
+    assert_eq!(run(&["--map", "Spitzname=name"]).code, 2, "only columns the file has");
+    let r = run(&["--map", "Vorname=first_name", "--map", "Nachname=last_name", "--map", "Telefonnummer=phone"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.json()["data"].get("unmapped_columns").is_none());
+    let p = env.ok(&["person", "list", "--json"]).json()["data"][0].clone();
+    assert_eq!(p["name"], "Anna Kowalski", "{p}");
+    assert_eq!(p["phone"], "01632 960321", "{p}");
+}

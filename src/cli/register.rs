@@ -169,6 +169,10 @@ pub struct ExportConsentArgs {
     /// Import rows without opt-in evidence as people only, with no consent (instead of refusing them).
     #[arg(long)]
     pub without_consent: bool,
+    /// Read a column the import does not know (a localised merge field such as `Vorname`) as a
+    /// field: COLUMN=name|first_name|last_name|phone, or COLUMN=ignore to leave it out knowingly.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
 }
 
 /// Import formats.

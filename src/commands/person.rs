@@ -248,6 +248,20 @@ fn facts(file: &str, a: &ExportConsentArgs) -> Result<ListFacts> {
         notice_version: a.notice_version.clone().unwrap_or_default(),
         method: a.method.clone().unwrap_or_default(),
         without_consent: a.without_consent,
+        map: a
+            .map
+            .iter()
+            .map(|m| {
+                let (c, f) = m.split_once('=').ok_or_else(|| Error::bad("--map", "write it as COLUMN=FIELD"))?;
+                if !exports::MAP_FIELDS.contains(&f.trim()) {
+                    return Err(Error::bad(
+                        "--map",
+                        format!("'{f}' is not a field it can map to: {}", exports::MAP_FIELDS.join(", ")),
+                    ));
+                }
+                Ok((c.trim().to_string(), f.trim().to_string()))
+            })
+            .collect::<Result<_>>()?,
     })
 }
 
@@ -271,13 +285,26 @@ fn import_file(
         })?,
         Detected::Export(kind, files) => {
             let facts = facts(&display, &consent)?;
-            import::run(reg, ctx.now, kind.as_str(), &display, &sha, dry_run, |c, p, n| {
+            if let Some((c, _)) = facts.map.iter().find(|(c, _)| !files.iter().any(|f| f.has(c))) {
+                return Err(Error::bad("--map", format!("the file has no column '{c}'")));
+            }
+            let unmapped = exports::unmapped_columns(kind, &files, &facts.map);
+            let mut report = import::run(reg, ctx.now, kind.as_str(), &display, &sha, dry_run, |c, p, n| {
                 exports::import(c, kind, &files, &sha, &facts, p, n)
-            })?
+            })?;
+            report.unmapped_columns = unmapped;
+            report
         }
     };
     let text = import_text(&display, &report);
-    Ok(Outcome::new("import", report, text))
+    let mut o = Outcome::new("import", report.clone(), text);
+    if !report.unmapped_columns.is_empty() {
+        o = o.note(format!(
+            "column(s) not read: {}; map one with --map COLUMN=name|first_name|last_name|phone, or --map COLUMN=ignore",
+            report.unmapped_columns.join(", ")
+        ));
+    }
+    Ok(o)
 }
 
 /// Status of one purpose for one controller.

@@ -29,6 +29,73 @@ pub struct ListFacts {
     pub notice_version: String,
     pub method: String,
     pub without_consent: bool,
+    /// Columns mapped by hand (`--map COLUMN=FIELD`): a merge field the import does not know.
+    pub map: Vec<(String, String)>,
+}
+
+/// What `--map` may map a column to.
+pub const MAP_FIELDS: &[&str] = &["name", "first_name", "last_name", "phone", "ignore"];
+
+/// Mailchimp's own columns and its default merge fields' labels: everything else in a Mailchimp
+/// file is a merge field the import does not read unless mapped.
+const MAILCHIMP_KNOWN: &[&str] = &[
+    "Email Address",
+    "First Name",
+    "Last Name",
+    "Name",
+    "Phone Number",
+    "Address",
+    "Birthday",
+    "Company",
+    "MEMBER_RATING",
+    "OPTIN_TIME",
+    "OPTIN_IP",
+    "CONFIRM_TIME",
+    "CONFIRM_IP",
+    "LATITUDE",
+    "LONGITUDE",
+    "GMTOFF",
+    "DSTOFF",
+    "TIMEZONE",
+    "CC",
+    "REGION",
+    "LAST_CHANGED",
+    "LEID",
+    "EUID",
+    "NOTES",
+    "TAGS",
+    "UNSUB_TIME",
+    "UNSUB_CAMPAIGN_TITLE",
+    "UNSUB_CAMPAIGN_ID",
+    "UNSUB_REASON",
+    "UNSUB_REASON_OTHER",
+    "CLEAN_TIME",
+    "CLEAN_CAMPAIGN_TITLE",
+    "CLEAN_CAMPAIGN_ID",
+    "SSL",
+    "SMS Phone Number",
+    "SMS_OPTIN_TIME",
+];
+
+/// The columns of an export's files that the import neither reads nor was told about with
+/// `--map`, in the order they first appear (so that nothing is dropped without a word).
+pub fn unmapped_columns(kind: ExportKind, files: &[CsvFile], map: &[(String, String)]) -> Vec<String> {
+    if kind != ExportKind::Mailchimp {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for f in files {
+        for h in &f.headers {
+            if !h.is_empty()
+                && !MAILCHIMP_KNOWN.contains(&h.as_str())
+                && !map.iter().any(|(c, _)| c == h)
+                && !out.contains(h)
+            {
+                out.push(h.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Which export a file is.
@@ -207,7 +274,7 @@ const MAILCHIMP_READ: &[&str] = &[
     "LEID",
 ];
 
-fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec<Entry> {
+fn mailchimp_rows(file: &CsvFile, zip_sha: &str, map: &[(String, String)], problems: &mut Problems) -> Vec<Entry> {
     let Some(status) = mailchimp_status(&file.name) else {
         problems.add_in(
             &file.name,
@@ -228,6 +295,11 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
     let mut out = Vec::new();
     for row in &file.rows {
         let g = |k: &str| file.get(row, k).to_string();
+        // A field from the column mapped to it by hand, else from Mailchimp's own column.
+        let field = |f: &str, own: &str| match map.iter().find(|(c, t)| t == f && file.has(c)) {
+            Some((c, _)) => file.get(row, c).to_string(),
+            None => g(own),
+        };
         let email = g("Email Address");
         let evidence = format!(
             "mailchimp export sha256:{zip_sha} entry {} line {}; EUID {}; LEID {}; OPTIN_TIME {}; CONFIRM_TIME {}; times assumed UTC",
@@ -242,10 +314,12 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
             "subscribed" => {
                 let optin = export_time(&g("OPTIN_TIME"));
                 let confirm = export_time(&g("CONFIRM_TIME"));
-                let name = if file.has("Name") {
-                    g("Name")
+                let name = if file.has("Name") || map.iter().any(|(_, t)| t == "name") {
+                    field("name", "Name")
                 } else {
-                    format!("{} {}", g("First Name"), g("Last Name")).trim().to_string()
+                    format!("{} {}", field("first_name", "First Name"), field("last_name", "Last Name"))
+                        .trim()
+                        .to_string()
                 };
                 let grant = match (optin, confirm) {
                     (Some(o), Some(c)) if c > o => Some((c, format!("{evidence}; double opt-in"))),
@@ -260,7 +334,7 @@ fn mailchimp_rows(file: &CsvFile, zip_sha: &str, problems: &mut Problems) -> Vec
                 Mapped::Subscriber {
                     email,
                     name,
-                    phone: g("Phone Number").trim_start_matches('\'').to_string(),
+                    phone: field("phone", "Phone Number").trim_start_matches('\'').to_string(),
                     joined: optin.or(confirm).map(|t| t.date_naive().to_string()),
                     grant,
                     why_no_evidence: "listed as subscribed but OPTIN_TIME and CONFIRM_TIME are empty: added by an admin or an import, so there is no opt-in evidence",
@@ -394,7 +468,7 @@ pub fn import(
     let mut entries = Vec::new();
     for f in files {
         entries.extend(match kind {
-            ExportKind::Mailchimp => mailchimp_rows(f, sha, problems),
+            ExportKind::Mailchimp => mailchimp_rows(f, sha, &facts.map, problems),
             ExportKind::Listmonk => listmonk_rows(f),
             ExportKind::Mailpoet => mailpoet_rows(f, problems),
             ExportKind::WordpressCom => wordpress_rows(f),
@@ -565,7 +639,7 @@ mod tests {
             &csv("a@example.org,A,,,2024-05-01 10:00:00,NORMAL,OTHER,1,e1\r\n"),
         );
         let mut p = Problems::new("x");
-        assert_eq!(mailchimp_rows(&f, "00".repeat(32).as_str(), &mut p).len(), 1);
+        assert_eq!(mailchimp_rows(&f, "00".repeat(32).as_str(), &[], &mut p).len(), 1);
         assert!(p.rows.is_empty());
         // A repeated column it reads: taken if the copies agree, refused naming both if not.
         let head2 = "Email Address,OPTIN_TIME,UNSUB_TIME,UNSUB_TIME,LEID,EUID";
@@ -574,18 +648,18 @@ mod tests {
             &format!("{head2}\na@example.org,,2024-05-01 10:00:00,2024-05-01 10:00:00,1,e\n"),
         );
         let mut p = Problems::new("x");
-        assert_eq!(mailchimp_rows(&same, "00", &mut p).len(), 1);
+        assert_eq!(mailchimp_rows(&same, "00", &[], &mut p).len(), 1);
         let differ = file(
             "unsubscribed_email_audience_export_b2.csv",
             &format!("{head2}\na@example.org,,2024-05-01 10:00:00,2024-06-01 10:00:00,1,e\n"),
         );
         let mut p = Problems::new("x");
-        assert!(mailchimp_rows(&differ, "00", &mut p).is_empty());
+        assert!(mailchimp_rows(&differ, "00", &[], &mut p).is_empty());
         assert!(p.rows[0].message.contains("positions 3 and 4 and line 2"), "{}", p.rows[0].message);
         // Subscribed with CONFIRM_TIME only: a confirmed opt-in at that time, on the physical line.
         let f =
             file("subscribed_email_audience_export_a1.csv", &csv("a@example.org,A,,2024-05-01 10:00:00,,,,1,e1\r\n"));
-        let rows = mailchimp_rows(&f, "00", &mut Problems::new("x"));
+        let rows = mailchimp_rows(&f, "00", &[], &mut Problems::new("x"));
         let Mapped::Subscriber { grant: Some((at, evidence)), .. } = &rows[0].row else { panic!("no grant") };
         assert_eq!(at.to_rfc3339(), "2024-05-01T10:00:00+00:00");
         assert!(evidence.contains("confirmed opt-in") && evidence.contains("line 2"), "{evidence}");

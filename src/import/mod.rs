@@ -333,6 +333,9 @@ pub struct ImportReport {
     pub already_imported: bool,
     /// Counts by what happened.
     pub counts: Counts,
+    /// Columns of an export the import neither reads nor was told about (`--map`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped_columns: Vec<String>,
 }
 
 /// Run an importer all-or-nothing: skip a file seen before, otherwise apply `f` inside one
@@ -350,6 +353,7 @@ pub fn run(
     reg.cache_for_bulk_change()?;
     if let Some((_, _)) = imports::import_seen(reg, sha256)? {
         return Ok(ImportReport {
+            unmapped_columns: Vec::new(),
             kind: kind.to_string(),
             sha256: sha256.to_string(),
             dry_run,
@@ -369,6 +373,7 @@ pub fn run(
         imports::record_import(c, sha256, kind, display, &counts_json, now)?;
         c.audit(&format!("import.{kind}"), sha256, serde_json::json!({ "sha256": sha256, "counts": counts_json }))?;
         Ok(ImportReport {
+            unmapped_columns: Vec::new(),
             kind: kind.to_string(),
             sha256: sha256.to_string(),
             dry_run,
