@@ -102,6 +102,7 @@ pub fn export(data: &[u8]) {
     };
     let facts = import::exports::ListFacts {
         map: Vec::new(),
+        list: None,
         purpose: "newsletter".into(),
         controllers: "brightwater-trust".into(),
         statement_version: "NL-2021".into(),

@@ -347,3 +347,48 @@ fn unmapped_mailchimp_columns_are_named_and_can_be_mapped() {
     assert_eq!(p["name"], "Anna Kowalski", "{p}");
     assert_eq!(p["phone"], "01632 960321", "{p}");
 }
+
+/// MailPoet writes one row per subscriber per list: a per-list unsubscribe is that list's, only
+/// the global status is suppression, the outcome does not depend on row order, and the list the
+/// purpose covers must be named when there are several.
+#[test]
+fn mailpoet_per_list_status_applies_to_its_list_only() {
+    let env = TestEnv::with_texts();
+    let head = "\u{feff}\"Email\",\"First name\",\"Last name\",\"Subscription time\",\"Confirmation time\",\"List status\",\"Global status\",\"List\"\n";
+    let rows = [
+        "\"a@example.org\",\"Ann\",\"Ash\",\"2022-04-01 10:00:00\",\"2022-04-01 10:05:00\",\"subscribed\",\"subscribed\",\"Newsletter\"",
+        "\"a@example.org\",\"Ann\",\"Ash\",\"2022-04-01 10:00:00\",\"2022-04-01 10:05:00\",\"unsubscribed\",\"subscribed\",\"Events\"",
+        "\"b@example.org\",\"Bo\",\"C:\\\",\"2022-04-01 10:00:00\",\"2022-04-01 10:05:00\",\"unsubscribed\",\"subscribed\",\"Newsletter\"",
+        "\"c@example.org\",\"Cy\",\"Dee\",\"2022-04-01 10:00:00\",\"2022-04-01 10:05:00\",\"subscribed\",\"unsubscribed\",\"Events\"",
+    ];
+    let run = |name: &str, lines: &[&str], extra: &[&str]| {
+        let text = format!("{head}{}\n", lines.join("\n"));
+        let file = env.write(name, &text);
+        let mut args = vec!["person", "import", file.as_str(), "--format", "mailpoet", "--dry-run", "--json"];
+        args.extend(FACTS);
+        args.extend(extra);
+        env.run(&args)
+    };
+    let several = run("mp.csv", &rows, &[]);
+    assert_eq!(several.code, 2);
+    assert!(several.stderr.contains("several lists (Newsletter, Events)"), "{}", several.stderr);
+    let r = run("mp.csv", &rows, &["--list", "Newsletter"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = &r.json()["data"]["counts"];
+    assert_eq!(c["grants_added"], 1, "{c}");
+    assert_eq!(c["suppressed_unsubscribed"], 1, "only the global unsubscribe is suppression: {c}");
+    assert_eq!(c["left_the_list"], 1, "{c}");
+    assert_eq!(c["rows_of_other_lists"], 1, "{c}");
+    let mut reversed = rows.to_vec();
+    reversed.reverse();
+    let again = run("mp2.csv", &reversed, &["--list", "Newsletter"]);
+    assert_eq!(again.json()["data"]["counts"], *c, "the outcome does not depend on row order");
+    // An export without the status columns is refused for that reason.
+    let subset =
+        env.write("subset.csv", "\"Email\",\"First name\",\"List\"\n\"a@example.org\",\"Ann\",\"Newsletter\"\n");
+    let mut args = vec!["person", "import", subset.as_str(), "--format", "mailpoet", "--dry-run"];
+    args.extend(FACTS);
+    let s = env.run(&args);
+    assert_eq!(s.code, 2);
+    assert!(s.stderr.contains("export again with the subscribers' status fields selected"), "{}", s.stderr);
+}

@@ -173,6 +173,9 @@ pub struct ExportConsentArgs {
     /// field: COLUMN=name|first_name|last_name|phone, or COLUMN=ignore to leave it out knowingly.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     pub map: Vec<String>,
+    /// In a MailPoet export of several lists, the list the purpose covers (its `List` value).
+    #[arg(long, value_name = "NAME")]
+    pub list: Option<String>,
 }
 
 /// Import formats.

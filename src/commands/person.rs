@@ -262,6 +262,7 @@ fn facts(file: &str, a: &ExportConsentArgs) -> Result<ListFacts> {
                 Ok((c.trim().to_string(), f.trim().to_string()))
             })
             .collect::<Result<_>>()?,
+        list: a.list.clone().filter(|l| !l.trim().is_empty()),
     })
 }
 

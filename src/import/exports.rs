@@ -31,6 +31,8 @@ pub struct ListFacts {
     pub without_consent: bool,
     /// Columns mapped by hand (`--map COLUMN=FIELD`): a merge field the import does not know.
     pub map: Vec<(String, String)>,
+    /// The list the purpose covers, in an export of several (MailPoet's `List`).
+    pub list: Option<String>,
 }
 
 /// What `--map` may map a column to.
@@ -133,6 +135,9 @@ enum Mapped {
     },
     /// Off the list: suppression (and a withdrawal if the person is in the register).
     Suppressed { email: String, reason: &'static str, at: Option<DateTime<Utc>>, evidence: String },
+    /// Off this one list only (MailPoet's per-list status): a withdrawal for the list's purpose and
+    /// controllers if the person is in the register; never address-wide suppression.
+    LeftList { email: String, evidence: String },
     /// Counted, not imported.
     Ignored(&'static str),
 }
@@ -377,30 +382,65 @@ fn listmonk_rows(file: &CsvFile) -> Vec<Entry> {
         .collect()
 }
 
-fn mailpoet_rows(file: &CsvFile, problems: &mut Problems) -> Vec<Entry> {
+fn mailpoet_rows(file: &CsvFile, list: Option<&str>, problems: &mut Problems) -> Vec<Entry> {
     if !file.has("Email") {
         problems.add(1, "Email", "missing column");
         return Vec::new();
     }
+    // The status columns are chosen when exporting: without them nothing can be said of anyone.
+    for col in ["Global status", "List status"] {
+        if !file.has(col) {
+            problems.add(1, col, "missing column: export again with the subscribers' status fields selected");
+            return Vec::new();
+        }
+    }
+    // One row per subscriber per list: the purpose covers one list.
+    let mut lists: Vec<&str> = Vec::new();
+    for row in &file.rows {
+        let l = file.get(row, "List");
+        if !lists.contains(&l) {
+            lists.push(l);
+        }
+    }
+    let chosen = match (list, lists.as_slice()) {
+        (Some(l), _) if lists.iter().any(|x| x.eq_ignore_ascii_case(l)) => Some(l),
+        (Some(l), _) => {
+            problems.add(1, "List", format!("no list '{l}' in the file; it holds: {}", lists.join(", ")));
+            return Vec::new();
+        }
+        (None, [] | [_]) => None,
+        (None, _) => {
+            problems.add(
+                1,
+                "List",
+                format!(
+                    "the file holds several lists ({}): say which one the purpose covers with --list NAME",
+                    lists.join(", ")
+                ),
+            );
+            return Vec::new();
+        }
+    };
     file.rows
         .iter()
         .map(|row| {
             let g = |k: &str| file.get(row, k).to_string();
             let evidence = format!(
-                "mailpoet export sha256:{} line {}; Subscription time {}; Confirmation time {}; times assumed UTC",
+                "mailpoet export sha256:{} line {}; list {}; Subscription time {}; Confirmation time {}; times assumed UTC",
                 file.sha256,
                 row.line,
+                g("List"),
                 g("Subscription time"),
                 g("Confirmation time")
             );
             let global = g("Global status");
-            let list = g("List status");
+            let this_list = chosen.is_none_or(|l| g("List").eq_ignore_ascii_case(l));
             let mapped = match global.as_str() {
+                // Address-wide: the subscriber left MailPoet altogether, or bounced.
                 "unsubscribed" => Mapped::Suppressed { email: g("Email"), reason: "unsubscribed", at: None, evidence },
                 "bounced" => Mapped::Suppressed { email: g("Email"), reason: "bounced", at: None, evidence },
-                "subscribed" if list == "unsubscribed" => {
-                    Mapped::Suppressed { email: g("Email"), reason: "unsubscribed", at: None, evidence }
-                }
+                _ if !this_list => Mapped::Ignored("rows_of_other_lists"),
+                "subscribed" if g("List status") == "unsubscribed" => Mapped::LeftList { email: g("Email"), evidence },
                 "subscribed" => {
                     let confirmed = export_time(&g("Confirmation time"));
                     let subscribed = export_time(&g("Subscription time"));
@@ -470,7 +510,7 @@ pub fn import(
         entries.extend(match kind {
             ExportKind::Mailchimp => mailchimp_rows(f, sha, &facts.map, problems),
             ExportKind::Listmonk => listmonk_rows(f),
-            ExportKind::Mailpoet => mailpoet_rows(f, problems),
+            ExportKind::Mailpoet => mailpoet_rows(f, facts.list.as_deref(), problems),
             ExportKind::WordpressCom => wordpress_rows(f),
         });
     }
@@ -480,7 +520,9 @@ pub fn import(
     let mut seen = std::collections::HashMap::<String, usize>::new();
     for e in entries {
         let email = match &e.row {
-            Mapped::Subscriber { email, .. } | Mapped::Suppressed { email, .. } => email.clone(),
+            Mapped::Subscriber { email, .. } | Mapped::Suppressed { email, .. } | Mapped::LeftList { email, .. } => {
+                email.clone()
+            }
             Mapped::Ignored(what) => {
                 bump(counts, what);
                 continue;
@@ -516,6 +558,26 @@ pub fn import(
                         channels: "email".into(),
                         evidence_ref: evidence,
                         at: fmt_ts(at),
+                        recorded_by: c.actor.to_string(),
+                        ..RawConsent::default()
+                    };
+                    match apply_consent(c, &lookup, &p, &raw, &source)? {
+                        Ok(Some(_)) => bump(counts, "withdrawals_added"),
+                        Ok(None) => {}
+                        Err(ps) => ps.into_iter().for_each(|(col, m)| problems.add_in(&e.file, e.line, col, m)),
+                    }
+                }
+            }
+            Mapped::LeftList { evidence, .. } => {
+                bump(counts, "left_the_list");
+                if let Some(p) = people::person_by_email(c, &norm)? {
+                    let raw = RawConsent {
+                        purpose: facts.purpose.clone(),
+                        action: "withdraw".into(),
+                        controllers: facts.controllers.clone(),
+                        channels: "email".into(),
+                        evidence_ref: evidence,
+                        at: fmt_ts(c.now),
                         recorded_by: c.actor.to_string(),
                         ..RawConsent::default()
                     };

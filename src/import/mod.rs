@@ -135,6 +135,41 @@ fn unclosed_quote(text: &str, lines: &Lines) -> Option<usize> {
     quoted.then_some(opened)
 }
 
+/// MailPoet's quoting made RFC 4180, byte for byte the same length (line numbers stay): inside a
+/// quoted cell `\"` is a quote written with a backslash (`""`), except where the quote ends the
+/// cell (a delimiter, a line break or the end follows): then the cell ends in a backslash.
+fn backslash_to_doubled(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut quoted, mut at_start, mut i) = (false, true, 0);
+    let ends_cell = |j: usize| matches!(b.get(j), None | Some(b',' | b'\r' | b'\n'));
+    for (j, c) in text.char_indices() {
+        if j < i {
+            continue;
+        }
+        i = j + c.len_utf8();
+        match (quoted, c) {
+            (false, '"') if at_start => quoted = true,
+            (true, '\\') if b.get(j + 1) == Some(&b'"') && !ends_cell(j + 2) => {
+                out.push_str("\"\"");
+                i = j + 2;
+                at_start = false;
+                continue;
+            }
+            (true, '"') if b.get(j + 1) == Some(&b'"') => {
+                out.push_str("\"\"");
+                i = j + 2;
+                continue;
+            }
+            (true, '"') => quoted = false,
+            _ => {}
+        }
+        out.push(c);
+        at_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    out
+}
+
 /// Where each physical line of a text starts, whatever its line endings (CRLF, LF or a bare CR):
 /// the line a byte offset is on, the header being line 1.
 pub(crate) struct Lines(Vec<usize>);
@@ -177,7 +212,7 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let owned;
     let text = if backslash_quotes {
-        owned = text.replace("\\\"", "\"\"");
+        owned = backslash_to_doubled(text);
         owned.as_str()
     } else {
         text
@@ -391,6 +426,19 @@ pub fn bump(counts: &mut Counts, key: &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mailpoet_backslash_quotes_are_read_as_mailpoet_writes_them() {
+        let text = "\"Email\",\"First name\",\"Last name\"\n\"a@example.org\",\"Sam \\\"Sammy\\\"\",\"Quinn\"\n\"b@example.org\",\"C:\\\",\"Ends\\\"\n";
+        let f = parse_csv("m.csv", text.as_bytes(), true).unwrap();
+        assert_eq!(f.rows[0].cells, ["a@example.org", "Sam \"Sammy\"", "Quinn"]);
+        assert_eq!(
+            f.rows[1].cells,
+            ["b@example.org", "C:\\", "Ends\\"],
+            "a value ending in a backslash keeps its columns"
+        );
+        assert_eq!(backslash_to_doubled(text).len(), text.len());
+    }
 
     /// Lines are physical lines, the header line 1, whatever the line endings or quoted newlines.
     #[test]
