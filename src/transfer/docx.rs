@@ -21,8 +21,85 @@ fn is_text_part(name: &str) -> bool {
         || name == "word/footnotes.xml"
         || name == "word/endnotes.xml"
         || name == "word/comments.xml"
+        || name == "word/glossary/document.xml"
         || (name.starts_with("word/header") && xml)
         || (name.starts_with("word/footer") && xml)
+}
+
+/// Every other XML part that can carry a name or an address: the people who commented or edited
+/// (`word/people.xml`, comment extensions), document variables (`word/settings.xml`), the
+/// glossary's own parts, the document properties (core, app: company and manager; custom) and
+/// custom XML data. Their attribute values and element text are redacted.
+fn is_markup_part(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let xml = std::path::Path::new(&lower).extension().is_some_and(|e| e == "xml");
+    xml && !is_text_part(name)
+        && (lower.starts_with("word/") || lower.starts_with("docprops/") || lower.starts_with("customxml/"))
+        && !lower.contains("/_rels/")
+        && !matches!(
+            lower.as_str(),
+            "word/styles.xml"
+                | "word/fonttable.xml"
+                | "word/numbering.xml"
+                | "word/websettings.xml"
+                | "word/theme/theme1.xml"
+        )
+}
+
+/// Redact a markup part: every attribute value, and every element's text, through the redactor.
+/// (Values that are not names or addresses, ids and formatting, come through untouched.)
+fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
+    let mut out = String::with_capacity(xml.len());
+    let mut findings = Vec::new();
+    let mut redact = |raw: &str, out: &mut String, attr: bool| {
+        let value = xml_decode(raw);
+        let (red, f) = r.redact(&value);
+        if f.is_empty() {
+            out.push_str(raw);
+        } else {
+            out.push_str(&if attr { attr_encode(&red) } else { xml_encode(&red) });
+            findings.extend(f);
+        }
+    };
+    let mut rest = xml;
+    while let Some(lt) = rest.find('<') {
+        // Text before the tag.
+        if lt > 0 {
+            redact(&rest[..lt], &mut out, false);
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            out.push_str(&rest[lt..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt..=lt + gt];
+        // Attribute values, in double or single quotes, of elements (not declarations or comments).
+        if tag.starts_with("<?") || tag.starts_with("<!") {
+            out.push_str(tag);
+        } else {
+            let mut t = tag;
+            while let Some(eq) = t.find('=') {
+                let after = &t[eq + 1..];
+                let q = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+                let Some(q) = q else {
+                    out.push_str(&t[..=eq]);
+                    t = after;
+                    continue;
+                };
+                let Some(end) = after[1..].find(q) else { break };
+                out.push_str(&t[..eq + 2]);
+                redact(&after[1..=end], &mut out, true);
+                out.push(q);
+                t = &after[end + 2..];
+            }
+            out.push_str(t);
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    if !rest.is_empty() {
+        redact(rest, &mut out, false);
+    }
+    (out, findings)
 }
 
 fn xml_decode(s: &str) -> String {
@@ -187,28 +264,6 @@ fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMe
     (out, findings)
 }
 
-/// Redact `dc:creator` and `cp:lastModifiedBy` in the core properties.
-fn redact_core(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
-    let mut out = xml.to_string();
-    let mut findings = Vec::new();
-    for tag in ["dc:creator", "cp:lastModifiedBy"] {
-        let open = format!("<{tag}>");
-        let close = format!("</{tag}>");
-        if let (Some(a), Some(z)) = (out.find(&open), out.find(&close)) {
-            let vs = a + open.len();
-            if vs <= z {
-                let value = xml_decode(&out[vs..z]);
-                let (red, f) = r.redact(&value);
-                if !f.is_empty() {
-                    out.replace_range(vs..z, &xml_encode(&red));
-                    findings.extend(f);
-                }
-            }
-        }
-    }
-    (out, findings)
-}
-
 /// A finding and the part of the docx it was in.
 pub type PartFinding = (String, Finding);
 
@@ -243,7 +298,7 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
                 .name()
                 .map_err(|_| bad("a zip entry's name cannot be read"))?
                 .to_string();
-            let rewrite = is_text_part(&name) || name == "docProps/core.xml";
+            let rewrite = is_text_part(&name) || is_markup_part(&name);
             if !rewrite {
                 let entry = zin.by_index_raw(i).map_err(|_| bad("a zip entry cannot be read"))?;
                 zout.raw_copy_file(entry).map_err(|_| bad("a part cannot be copied"))?;
@@ -254,8 +309,7 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
             let mut xml = String::new();
             entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
             drop(entry);
-            let (new_xml, f) =
-                if name == "docProps/core.xml" { redact_core(&xml, r) } else { redact_part(&xml, r, &short) };
+            let (new_xml, f) = if is_text_part(&name) { redact_part(&xml, r, &short) } else { redact_markup(&xml, r) };
             findings.extend(f.into_iter().map(|f| (name.clone(), f)));
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(method)
@@ -286,5 +340,92 @@ mod tests {
         assert!(out.contains("<w:b/></w:rPr><w:t xml:space=\"preserve\">Thanks to [name withheld]</w:t>"), "{out}");
         assert!(out.contains("<w:t xml:space=\"preserve\"> for </w:t>"), "{out}");
         assert_eq!(out.matches("<w:r>").count(), 3);
+    }
+
+    /// Every part Word writes names into is redacted: a test walks every part afterwards.
+    #[test]
+    fn every_part_that_can_carry_a_name_is_redacted() {
+        use std::io::Write;
+        let parts: &[(&str, &str)] = &[
+            ("[Content_Types].xml", r#"<?xml version="1.0"?><Types/>"#),
+            (
+                "word/document.xml",
+                r#"<w:document><w:body><w:p><w:r><w:t>Minutes.</w:t></w:r></w:p></w:body></w:document>"#,
+            ),
+            (
+                "word/people.xml",
+                r#"<w15:people><w15:person w15:author="Jana Novak"><w15:presenceInfo w15:providerId="AD" w15:userId="S::jana.novak@example.org::1f2e"/></w15:person></w15:people>"#,
+            ),
+            (
+                "word/comments.xml",
+                r#"<w:comments><w:comment w:id="0" w:author="Jana Novak" w:initials="JN"><w:p><w:r><w:t>See me.</w:t></w:r></w:p></w:comment></w:comments>"#,
+            ),
+            (
+                "word/commentsExtended.xml",
+                r#"<w15:commentsEx><w15:commentEx w15:paraId="1A2B3C4D" w15:done="0"/></w15:commentsEx>"#,
+            ),
+            (
+                "word/settings.xml",
+                r#"<w:settings><w:rsids><w:rsidRoot w:val="00A1B2C3"/></w:rsids><w:docVars><w:docVar w:name="Owner" w:val="Jana Novak"/></w:docVars></w:settings>"#,
+            ),
+            (
+                "word/glossary/document.xml",
+                r#"<w:glossaryDocument><w:docParts><w:docPart><w:docPartBody><w:p><w:r><w:t>Signed: Jana Novak</w:t></w:r></w:p></w:docPartBody></w:docPart></w:docParts></w:glossaryDocument>"#,
+            ),
+            (
+                "docProps/core.xml",
+                r#"<cp:coreProperties><dc:creator>Jana Novak</dc:creator><cp:lastModifiedBy>Jana Novak</cp:lastModifiedBy></cp:coreProperties>"#,
+            ),
+            (
+                "docProps/app.xml",
+                r#"<Properties><Company>Brightwater Trust</Company><Manager>Jana Novak</Manager><Pages>1</Pages></Properties>"#,
+            ),
+            (
+                "docProps/custom.xml",
+                r#"<Properties><property name="Reviewer"><vt:lpwstr>jana.novak@example.org</vt:lpwstr></property></Properties>"#,
+            ),
+            ("customXml/item1.xml", r#"<root><contact>Jana Novak, 01632 960456</contact></root>"#),
+        ];
+        let mut bytes = Vec::new();
+        {
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+            for (name, body) in parts {
+                z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+                z.write_all(body.as_bytes()).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        let r = Redactor::new(
+            &[Withheld {
+                id: "p".into(),
+                name: Some("Jana Novak".into()),
+                email: Some("jana.novak@example.org".into()),
+                phone: Some("01632 960456".into()),
+            }],
+            &[],
+            None,
+        );
+        let (out, findings) = redact(&bytes, &r).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(out)).unwrap();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            for needle in ["Jana", "Novak", "jana.novak", "960456"] {
+                assert!(!text.contains(needle), "{name} still holds {needle}: {text}");
+            }
+        }
+        let found: std::collections::BTreeSet<&str> = findings.iter().map(|(p, _)| p.as_str()).collect();
+        for p in [
+            "word/people.xml",
+            "word/settings.xml",
+            "word/glossary/document.xml",
+            "docProps/app.xml",
+            "docProps/custom.xml",
+            "customXml/item1.xml",
+        ] {
+            assert!(found.contains(p), "no finding reported in {p}: {found:?}");
+        }
     }
 }
