@@ -530,7 +530,12 @@ fn the_receiving_group_imports_the_bundle() {
         .unwrap();
     ok(tool("minisign").arg("-Vm").arg(&receipt).arg("-p").arg(env.path().join("group/group-minisign.pub")));
     let rec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&receipt).unwrap()).unwrap();
-    assert_eq!(rec["sender_checkpoint_cosigned"].as_str().unwrap().matches('\u{2014}').count(), 2);
+    let cosigned = rec["sender_checkpoint_cosigned"].as_str().unwrap();
+    assert_eq!(cosigned.matches('\u{2014}').count(), 2);
+    // Each signature's key name is its signer's origin line (C2SP tlog-checkpoint).
+    assert!(cosigned.starts_with("handover/brightwater-trust/audit\n"), "{cosigned}");
+    assert!(cosigned.contains("\n\u{2014} handover/brightwater-trust/audit "), "{cosigned}");
+    assert!(cosigned.contains("\n\u{2014} handover/kscop-steering-group/audit "), "{cosigned}");
     // The sender verifies and records the receipt; a receipt signed by another key is refused.
     let sender = demo.join("handover.db").display().to_string();
     let wrong = env.run(&[

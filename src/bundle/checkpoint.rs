@@ -8,6 +8,9 @@
 //! — <key name> <base64(key id || Ed25519 signature)>
 //! ```
 //!
+//! The key name is the origin line (`handover/SLUG/audit`), as tlog-checkpoint says it should be;
+//! checkpoints from before named the key by the slug alone, and readers take either.
+//!
 //! The key is the sender's minisign signing key (Ed25519); the key id is the first four bytes of
 //! SHA-256(key name || 0x0A || 0x01 || public key). The root is the RFC 6962 Merkle root of the
 //! audit log (`register::merkle`), so a later log can be proved to extend it.

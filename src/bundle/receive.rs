@@ -308,7 +308,7 @@ fn receipt(
     let cosigned = format!(
         "{}{}",
         m.audit_checkpoint,
-        super::checkpoint::sign(&body, &m.to, &seed)
+        super::checkpoint::sign(&body, &crate::register::audit::origin(&m.to), &seed)
             .split_once("\n\n")
             .map(|(_, sig)| sig.to_string())
             .unwrap_or_default()

@@ -328,8 +328,9 @@ fn tag_files(
     let (p, carried) = (req.plan, req.carried);
     let (size, root) = carried.audit_head;
     let (seed, _) = req.sign_key.ed25519();
-    let checkpoint =
-        super::checkpoint::sign(&super::checkpoint::body(&audit::origin(&p.from), size as i64, &root), &p.from, &seed);
+    // The key name is the origin line, as C2SP tlog-checkpoint says it should be.
+    let origin = audit::origin(&p.from);
+    let checkpoint = super::checkpoint::sign(&super::checkpoint::body(&origin, size as i64, &root), &origin, &seed);
     let counts = serde_json::json!({
         "register_included": p.totals.register_included,
         "mailing_list_included": p.totals.mailing_list_included,

@@ -149,9 +149,10 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             let own = crate::register::catalogue::self_controller(&reg)?;
             let (size, root) = audit::tree_head(&reg)?;
             let (seed, _) = key.ed25519();
+            let origin = audit::origin(&own.slug);
             let note = crate::bundle::checkpoint::sign(
-                &crate::bundle::checkpoint::body(&audit::origin(&own.slug), size as i64, &root),
-                &own.slug,
+                &crate::bundle::checkpoint::body(&origin, size as i64, &root),
+                &origin,
                 &seed,
             );
             crate::keys::write_new(&out, 0o644, note.as_bytes())?;
