@@ -874,3 +874,22 @@ fn reviews_resolve_what_the_plan_holds_back_and_capacity_is_a_field() {
     let log = env.ok(&["audit", "log", "--json"]).stdout;
     assert_eq!(log.matches("review.record").count(), 3);
 }
+
+/// An address a mail tool would drop (a register from before the rule, say) never reaches the
+/// receiver's mailing list: the person is held back from it as having no usable email.
+#[test]
+fn an_address_a_mail_tool_would_drop_never_reaches_the_mailing_list() {
+    let env = TestEnv::with_fixtures();
+    let list = |r: &str| {
+        env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", r, "--json"]).json()["data"]
+            ["mailing_list"]["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(list("M0001"), "consent_names_receiver");
+    let conn = rusqlite::Connection::open(env.register()).unwrap();
+    conn.execute("UPDATE people SET email = 'm0001..old@example.org' WHERE ref = 'M0001'", []).unwrap();
+    drop(conn);
+    assert_eq!(list("M0001"), "no_email");
+}

@@ -65,7 +65,7 @@ pub const REASONS: &[(&str, &str)] = &[
         "statement_unrecorded",
         "the deciding consent cites a statement whose named controllers were never recorded: record them (`statement controllers`) or review",
     ),
-    ("no_email", "no email address"),
+    ("no_email", "no email address, or one a mail tool would drop"),
 ];
 
 /// A consent event as the rules see it.

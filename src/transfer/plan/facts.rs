@@ -179,7 +179,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
                 erased: p.erased_at.is_some(),
                 adult_confirmed: p.adult_confirmed,
                 jurisdiction: p.jurisdiction,
-                has_email: p.email.is_some(),
+                has_email: p.email.as_deref().is_some_and(crate::model::email_looks_valid),
                 suppressed,
                 ..PersonFacts::default()
             },
