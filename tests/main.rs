@@ -13,6 +13,7 @@ mod hostile;
 mod imports;
 mod keys;
 mod layout;
+mod real_world;
 mod receiving;
 mod redaction;
 mod register;
