@@ -292,3 +292,85 @@ fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it(
          Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\n"
     );
 }
+
+/// Possible names of people in no register are listed for the reviewer, redacted with
+/// `--redact-unknown-names`, and the review records that choice: the plan then redacts them too.
+#[test]
+fn possible_names_nobody_registered_are_listed_and_the_reviewer_decides() {
+    let env = TestEnv::with_texts();
+    let doc = env.write("notes.txt", "Dr Okonkwo opened; Priya Shah took notes. The Market Street hall was booked.\n");
+    env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes"]);
+    let id = env.ok(&["document", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    let preview = env.ok(&["redact", "preview", &id, "--json"]).json();
+    let possible =
+        preview["data"]["findings"].as_array().unwrap().iter().filter(|f| f["detector"] == "possible_name").count();
+    assert_eq!(possible, 2, "{}", preview["data"]);
+    let out = |flag: bool, name: &str| {
+        let path = env.path().join(name);
+        let mut args = vec!["redact", "preview", id.as_str(), "--out", path.to_str().unwrap()];
+        if flag {
+            args.push("--redact-unknown-names");
+        }
+        env.ok(&args);
+        std::fs::read_to_string(path).unwrap()
+    };
+    assert!(out(false, "listed.txt").contains("Dr Okonkwo"), "listed only by default");
+    assert_eq!(
+        out(true, "redacted.txt"),
+        "[name withheld] opened; [name withheld] took notes. The Market Street hall was booked.\n"
+    );
+    // The reviewer chooses to redact them: the review matches the plan's redaction.
+    env.ok(&[
+        "document",
+        "review",
+        &id,
+        "--decision",
+        "include",
+        "--reviewer",
+        "dp",
+        "--note",
+        "unknown names redacted",
+        "--redact-unknown-names",
+    ]);
+    let plan = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let d = plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(d["state"], "redacted", "{d}");
+    assert_eq!(d["redact_unknown_names"], true, "{d}");
+    assert_eq!(d["redactions"]["name/possible_name"], 2, "{d}");
+}
+
+/// Possible names of people in no register, measured on a corpus with an answer key
+/// (`fixtures/names/`): recall over the people it names, precision over the capitalised phrases
+/// that are not people.
+#[test]
+fn possible_names_are_measured_against_an_answer_key() {
+    let env = TestEnv::with_texts();
+    let dir = fixtures().join("names");
+    let doc = dir.join("minutes.txt").display().to_string();
+    env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes"]);
+    let id = env.ok(&["document", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    let out = env.path().join("out.txt");
+    env.ok(&["redact", "preview", &id, "--redact-unknown-names", "--out", out.to_str().unwrap()]);
+    let redacted = std::fs::read_to_string(&out).unwrap();
+    let key = std::fs::read_to_string(dir.join("answer-key.txt")).unwrap();
+    let (mut found, mut names, mut wrongly, mut decoys) = (0u32, 0u32, 0u32, 0u32);
+    for line in key.lines().filter(|l| !l.starts_with('#')) {
+        let (kind, text) = line.split_once(' ').unwrap();
+        if kind == "name" {
+            names += 1;
+            found += u32::from(!redacted.contains(text));
+        } else {
+            decoys += 1;
+            wrongly += u32::from(!redacted.contains(text));
+        }
+    }
+    let recall = f64::from(found) / f64::from(names);
+    let precision = f64::from(found) / f64::from(found + wrongly);
+    eprintln!(
+        "possible names: recall {found}/{names} = {recall:.2}; precision {found}/{} = {precision:.2}; decoys kept {}/{decoys}",
+        found + wrongly,
+        decoys - wrongly
+    );
+    assert!(recall >= 0.85, "recall {recall:.2}\n{redacted}");
+    assert!(precision >= 0.95, "precision {precision:.2}\n{redacted}");
+}

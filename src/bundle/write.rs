@@ -472,7 +472,14 @@ fn write_documents<W: std::io::Write>(
                 let (bytes, sha) = plan::read_source(Path::new(&doc.path))
                     .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
                 unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
-                let (red, _) = plan::redact_bytes(&d.format, &bytes, &p.redactor)?;
+                let with_unknown;
+                let r = if d.redact_unknown_names {
+                    with_unknown = p.redactor.as_ref().clone().with_unknown_names(true);
+                    &with_unknown
+                } else {
+                    p.redactor.as_ref()
+                };
+                let (red, _) = plan::redact_bytes(&d.format, &bytes, r)?;
                 zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
             }
             DocumentState::RedactedCopy => {

@@ -137,6 +137,10 @@ pub enum DocumentCmd {
         /// The review is of the pseudonymised redaction.
         #[arg(long)]
         pseudonymise: bool,
+        /// Redact the possible names of people in no register too (`possible_name` in the preview);
+        /// without it they are left, having been looked at.
+        #[arg(long)]
+        redact_unknown_names: bool,
     },
 }
 
@@ -156,6 +160,9 @@ pub enum RedactCmd {
         /// Write the redacted text of DOC to this file (never overwritten) to read it before reviewing.
         #[arg(long, requires = "doc")]
         out: Option<PathBuf>,
+        /// Redact possible names of people in no register too (by default they are listed only).
+        #[arg(long)]
+        redact_unknown_names: bool,
     },
 }
 

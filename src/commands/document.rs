@@ -97,7 +97,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             let text = table(&["ID", "FILE", "FORMAT", "CATEGORY", "CLASSIFICATION", "FILE STATE"], &rows);
             Ok(Outcome::new("document_list", list, text))
         }
-        DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise } => {
+        DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise, redact_unknown_names } => {
             let d = documents::document(&reg, &id)?;
             let to = super::transfer::receiver(&reg, to.as_deref())?;
             let sha = hash_file(std::path::Path::new(&d.path))
@@ -120,8 +120,13 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     pseudonymise,
                     defer_file_hashes: false,
                 };
-                let p = plan::make(&reg, &req, ctx.now)?;
-                redacted_sha256 = p.documents.iter().find(|x| x.id == d.id).and_then(|x| x.redacted_sha256.clone());
+                // The redaction reviewed: the plan's, with possible names redacted if so chosen.
+                let r = plan::redactor(&reg, &req, ctx.now)?.as_ref().clone().with_unknown_names(redact_unknown_names);
+                let (bytes, _) = read_source(std::path::Path::new(&d.path))
+                    .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
+                let (red, _) = plan::redact_bytes(&d.format, &bytes, &r)
+                    .map_err(|_| Error::bad("ID", format!("{} could not be read as {}", d.id, d.format)))?;
+                redacted_sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&red)));
             } else if let Some(c) = &redacted_copy {
                 let abs = std::fs::canonicalize(c).map_err(|e| Error::io("read", c, e))?;
                 let s = hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
@@ -148,6 +153,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 redacted_copy_path: copy_path,
                 redacted_copy_sha256: copy_sha,
                 reviewed_at: fmt_ts(ctx.now),
+                redact_unknown_names,
             };
             reg.change(ctx.now, |c| {
                 documents::insert_review(c, &r)?;
@@ -165,7 +171,7 @@ const TEXT_FINDINGS: usize = 200;
 
 pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
-    let RedactCmd::Preview { doc, to, pseudonymise, out } = cmd;
+    let RedactCmd::Preview { doc, to, pseudonymise, out, redact_unknown_names } = cmd;
     let to = super::transfer::receiver(&reg, to.as_deref())?;
     let req = Request {
         receiver: to.clone(),
@@ -173,7 +179,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
         pseudonymise,
         defer_file_hashes: false,
     };
-    let redactor = plan::redactor(&reg, &req, ctx.now)?;
+    let redactor = plan::redactor(&reg, &req, ctx.now)?.as_ref().clone().with_unknown_names(redact_unknown_names);
     let targets: Vec<Document> = match &doc {
         Some(id) => vec![documents::document(&reg, id)?],
         None => documents::documents(&reg)?,

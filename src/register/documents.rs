@@ -80,12 +80,14 @@ pub struct Review {
     pub redacted_copy_path: Option<String>,
     pub redacted_copy_sha256: Option<String>,
     pub reviewed_at: String,
+    /// The reviewer chose to redact possible names of people in no register too.
+    pub redact_unknown_names: bool,
 }
 
 /// Insert a review.
 pub fn insert_review(conn: &Change<'_>, r: &Review) -> Result<()> {
     conn.prepare_cached("INSERT INTO document_reviews(id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256,
-            redacted_copy_path, redacted_copy_sha256, reviewed_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?.execute(params![
+            redacted_copy_path, redacted_copy_sha256, reviewed_at, redact_unknown_names) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)")?.execute(params![
             r.id,
             r.document_id,
             r.controller,
@@ -96,7 +98,8 @@ pub fn insert_review(conn: &Change<'_>, r: &Review) -> Result<()> {
             r.redacted_sha256,
             r.redacted_copy_path,
             r.redacted_copy_sha256,
-            r.reviewed_at
+            r.reviewed_at,
+            r.redact_unknown_names
         ],
     )?;
     Ok(())
@@ -106,7 +109,7 @@ pub fn insert_review(conn: &Change<'_>, r: &Review) -> Result<()> {
 pub fn latest_review(conn: &Db, document_id: &str, controller: &str) -> Result<Option<Review>> {
     Ok(conn
         .prepare_cached("SELECT id, document_id, controller, decision, reviewer, note, source_sha256, redacted_sha256, redacted_copy_path,
-                    redacted_copy_sha256, reviewed_at
+                    redacted_copy_sha256, reviewed_at, redact_unknown_names
              FROM document_reviews WHERE document_id = ?1 AND controller = ?2 ORDER BY reviewed_at DESC, rowid DESC LIMIT 1")?.query_row([document_id, controller],
             |r| {
                 Ok(Review {
@@ -121,6 +124,7 @@ pub fn latest_review(conn: &Db, document_id: &str, controller: &str) -> Result<O
                     redacted_copy_path: r.get(8)?,
                     redacted_copy_sha256: r.get(9)?,
                     reviewed_at: r.get(10)?,
+                    redact_unknown_names: r.get(11)?,
                 })
             },
         )

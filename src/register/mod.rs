@@ -89,6 +89,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_suppression_points.sql"),
     include_str!("migrations/0015_erased_identifiers.sql"),
     include_str!("migrations/0016_art19_changes.sql"),
+    include_str!("migrations/0017_review_unknown_names.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -24,6 +24,7 @@ use std::borrow::Cow;
 use regex::Regex;
 use serde::Serialize;
 use sha2::Sha256;
+use std::collections::HashMap;
 
 use crate::model::normalise_email;
 
@@ -81,6 +82,7 @@ type Candidate<'a> = (usize, usize, u8, &'static str, &'static str, Option<&'a s
 const PARALLEL_FROM: usize = 64 << 10;
 
 /// A compiled redactor for one receiver's plan.
+#[derive(Clone)]
 pub struct Redactor {
     names: Option<Regex>,
     name_owner: BTreeMap<String, crate::model::PersonId>,
@@ -95,20 +97,63 @@ pub struct Redactor {
     erased: Option<Erased>,
     /// The included people's names (keys): their first names and surnames are not redacted alone.
     keep: Vec<String>,
+    /// Possible names of people in no register: redacted (true) or only listed for the reviewer.
+    redact_unknown: bool,
 }
+
+/// Common given names (see the file's header).
+static GIVEN_NAMES: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("given_names.txt").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect()
+});
 
 /// The shorter mentions of the withheld people a document names in full: their first names
 /// alone, and a title with their surname. Made once per document ([`Redactor::short_mentions`])
 /// and used for each of its parts.
 #[derive(Debug, Default, Clone)]
 pub struct ShortMentions {
-    /// (word as the register keys it, the person, whether to flag it rather than redact it: an
+    /// Word as the register keys it to (the person, whether to flag it rather than redact it: an
     /// included person named in the document shares it).
-    first: Vec<(String, crate::model::PersonId, bool)>,
-    surname: Vec<(String, crate::model::PersonId, bool)>,
+    first: HashMap<String, (crate::model::PersonId, bool)>,
+    surname: HashMap<String, (crate::model::PersonId, bool)>,
     /// The included people named in the document, in full: their own names are not mentions.
     included: Option<Regex>,
 }
+
+/// Words that make a capitalised pair a place or an organisation rather than a person
+/// ("Victoria Park", "Grace Church", "Mark Twain Road").
+const PLACE_WORDS: &[&str] = &[
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "close",
+    "court",
+    "drive",
+    "place",
+    "square",
+    "park",
+    "gardens",
+    "church",
+    "chapel",
+    "school",
+    "college",
+    "university",
+    "academy",
+    "centre",
+    "center",
+    "hospital",
+    "surgery",
+    "trust",
+    "council",
+    "group",
+    "ltd",
+    "limited",
+    "plc",
+    "day",
+    "station",
+    "library",
+    "museum",
+];
 
 /// The titles a surname follows.
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "prof"];
@@ -133,6 +178,7 @@ pub fn erasable(name: Option<&str>, email: Option<&str>, phone: Option<&str>) ->
 /// Erased people's names, emails and phones as keyed hashes (HMAC-SHA256 with the register's
 /// hash key, hex), matched against what a text holds: every email and phone found, and every run
 /// of words as long as an erased name (tried only where its first word's hash is known).
+#[derive(Clone)]
 pub struct Erased {
     key: Hmac<Sha256>,
     names: std::collections::HashSet<String>,
@@ -351,38 +397,132 @@ impl Redactor {
             key: key.map(<[u8]>::to_vec),
             erased: None,
             keep: keep.into_iter().collect(),
+            redact_unknown: false,
         }
+    }
+
+    /// Redact possible names of people in no register too (otherwise they are only listed, as
+    /// `possible_name`, for the reviewer).
+    #[must_use]
+    pub fn with_unknown_names(mut self, redact: bool) -> Redactor {
+        self.redact_unknown = redact;
+        self
+    }
+
+    /// Candidates for names of people in no register: a title followed by a capitalised word
+    /// (and a second one), or a common given name followed by a capitalised word. Never a name the
+    /// register knows (withheld ones are found already; included ones stay).
+    fn possible<'a>(&self, text: &str) -> Vec<Candidate<'a>> {
+        static WORD: std::sync::LazyLock<Regex> =
+            std::sync::LazyLock::new(|| Regex::new(r"[\p{Lu}][\p{L}\p{M}'’\-]*").expect("word pattern"));
+        let mut cands = Vec::new();
+        let words: Vec<regex::Match<'_>> =
+            WORD.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).collect();
+        let next_to = |a: &regex::Match<'_>, b: &regex::Match<'_>| {
+            let gap = &text[a.end()..b.start()];
+            let gap = gap.strip_prefix('.').unwrap_or(gap);
+            !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ')
+        };
+        let mut i = 0;
+        while i + 1 < words.len() {
+            let (w, next) = (&words[i], &words[i + 1]);
+            let lower = w.as_str().to_lowercase();
+            let titled = TITLES.contains(&lower.as_str());
+            let given = GIVEN_NAMES.contains(lower.as_str());
+            if (titled || given)
+                && next_to(w, next)
+                && next.as_str().chars().skip(1).any(char::is_lowercase)
+                && !PLACE_WORDS.contains(&next.as_str().to_lowercase().as_str())
+            {
+                let mut end = next.end();
+                let mut last = i + 1;
+                // After a title, a first name and a surname: "Ms Ffion Pryce".
+                if titled
+                    && let Some(third) = words.get(i + 2).filter(|t| next_to(next, t))
+                    && !PLACE_WORDS.contains(&third.as_str().to_lowercase().as_str())
+                {
+                    end = third.end();
+                    last = i + 2;
+                }
+                // "Mark Twain Road", "Victoria Park": a place or an organisation, not a person.
+                let place = words.get(last + 1).is_some_and(|after| {
+                    next_to(&words[last], after) && PLACE_WORDS.contains(&after.as_str().to_lowercase().as_str())
+                });
+                if place {
+                    i += 1;
+                    continue;
+                }
+                let start = w.start();
+                let key = name_key(&text[if titled { next.start() } else { start }..end]);
+                let known = self.name_owner.contains_key(&key) || self.keep.contains(&key);
+                if !known {
+                    cands.push((start, end, 8, "name", "possible_name", None));
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        cands
     }
 
     /// The shorter mentions to look for in a document whose whole text is `text`: for each
     /// withheld person named there in full, their first name and surname; flagged instead where an
     /// included person named in the document has the same first name or surname.
     pub fn short_mentions(&self, text: &str) -> ShortMentions {
+        let Some(re) = &self.names else { return ShortMentions::default() };
+        let spans: Vec<(usize, usize)> =
+            re.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).map(|m| (m.start(), m.end())).collect();
+        self.short_from(text, spans.iter().map(|(a, z)| &text[*a..*z]))
+    }
+
+    /// The shorter mentions, from the full names found in `text`.
+    fn short_from<'t>(&self, text: &str, names: impl Iterator<Item = &'t str>) -> ShortMentions {
         let mut out = ShortMentions::default();
-        let Some(re) = &self.names else { return out };
         let mut named: Vec<(String, crate::model::PersonId)> = Vec::new();
-        for m in re.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
-            if let Some(id) = self.name_owner.get(&name_key(m.as_str())) {
-                named.push((name_key(m.as_str()), id.clone()));
+        for n in names {
+            let key = name_key(n);
+            if let Some(id) = self.name_owner.get(&key) {
+                named.push((key, id.clone()));
             }
         }
         if named.is_empty() {
             return out;
         }
-        let lower = name_key(&text.to_lowercase());
-        let included: Vec<&String> = self.keep.iter().filter(|k| lower.contains(k.as_str())).collect();
-        let kept_first: Vec<&str> = included.iter().filter_map(|k| k.split(' ').next()).collect();
-        let kept_last: Vec<&str> = included.iter().filter_map(|k| k.split(' ').next_back()).collect();
         named.sort();
         named.dedup();
-        if !included.is_empty() {
-            let alts: Vec<String> = included.iter().map(|k| name_pattern(k)).collect();
-            out.included = Regex::new(&format!(r"(?i)(?:{})", alts.join("|"))).ok();
+        let firsts: std::collections::HashSet<&str> = named.iter().filter_map(|(k, _)| k.split(' ').next()).collect();
+        let lasts: std::collections::HashSet<&str> =
+            named.iter().filter_map(|(k, _)| k.split(' ').next_back()).collect();
+        // Only the included people who share a first name or surname with someone named matter;
+        // of those, the ones named in this document.
+        let sharing: Vec<&String> = self
+            .keep
+            .iter()
+            .filter(|k| {
+                k.split(' ').next().is_some_and(|f| firsts.contains(f))
+                    || k.split(' ').next_back().is_some_and(|l| lasts.contains(l))
+            })
+            .collect();
+        let mut included: Vec<&String> = Vec::new();
+        if !sharing.is_empty() {
+            let alts: Vec<String> = sharing.iter().map(|k| name_pattern(k)).collect();
+            if let Ok(re) = Regex::new(&format!(r"(?i)(?:{})", alts.join("|"))) {
+                for m in re.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())) {
+                    let key = name_key(m.as_str());
+                    if let Some(k) = sharing.iter().find(|k| ***k == key) {
+                        included.push(k);
+                    }
+                }
+                out.included = Some(re);
+            }
         }
         for (key, id) in named {
             let (Some(first), Some(last)) = (key.split(' ').next(), key.split(' ').next_back()) else { continue };
-            out.first.push((first.to_string(), id.clone(), kept_first.contains(&first)));
-            out.surname.push((last.to_string(), id, kept_last.contains(&last)));
+            let shares_first = included.iter().any(|k| k.split(' ').next() == Some(first));
+            let shares_last = included.iter().any(|k| k.split(' ').next_back() == Some(last));
+            out.first.entry(first.to_string()).or_insert((id.clone(), shares_first));
+            out.surname.entry(last.to_string()).or_insert((id, shares_last));
         }
         out
     }
@@ -391,7 +531,7 @@ impl Redactor {
     /// followed by a capitalised surname.
     fn short<'a>(&self, text: &str, s: &'a ShortMentions) -> Vec<Candidate<'a>> {
         static WORD: std::sync::LazyLock<Regex> =
-            std::sync::LazyLock::new(|| Regex::new(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*").expect("word pattern"));
+            std::sync::LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{M}'’\-]*").expect("word pattern"));
         let mut cands = Vec::new();
         if s.first.is_empty() {
             return cands;
@@ -410,14 +550,14 @@ impl Redactor {
                 continue;
             }
             let key = name_key(w);
-            if let Some((_, id, flag)) = s.first.iter().find(|(f, _, _)| *f == key) {
+            if let Some((id, flag)) = s.first.get(&key) {
                 cands.push((m.start(), m.end(), 7, "name", det(*flag), Some(id.as_str())));
             }
             if TITLES.contains(&key.as_str())
                 && let Some(next) = words.get(i + 1)
                 && text[m.end()..next.start()].trim_start_matches('.').chars().all(char::is_whitespace)
                 && capital(next.as_str())
-                && let Some((_, id, flag)) = s.surname.iter().find(|(l, _, _)| *l == name_key(next.as_str()))
+                && let Some((id, flag)) = s.surname.get(&name_key(next.as_str()))
             {
                 cands.push((m.start(), next.end(), 6, "name", det(*flag), Some(id.as_str())));
             }
@@ -461,12 +601,17 @@ impl Redactor {
     /// emails are searched on a second thread while this one runs the other detectors; every
     /// detector sees the whole text, so the result does not depend on the split.
     pub fn find(&self, text: &str) -> Vec<Finding> {
-        let short = self.short_mentions(text);
-        self.find_in(text, &short)
+        self.find_with(text, None)
     }
 
     /// As [`Redactor::find`], with the shorter mentions of a whole document (for one of its parts).
     pub fn find_in(&self, text: &str, short: &ShortMentions) -> Vec<Finding> {
+        self.find_with(text, Some(short))
+    }
+
+    /// Find, with a document's shorter mentions, or (`None`) those of `text` itself, taken from
+    /// the full names this pass finds.
+    fn find_with(&self, text: &str, short: Option<&ShortMentions>) -> Vec<Finding> {
         // Short texts (a docx paragraph, an attribute) are not worth a thread.
         let (mut cands, others) = if text.len() < PARALLEL_FROM {
             (self.named(text), self.numbers(text))
@@ -478,7 +623,16 @@ impl Redactor {
             })
         };
         cands.extend(others);
+        let own;
+        let short = match short {
+            Some(s) => s,
+            None => {
+                own = self.short_from(text, cands.iter().filter(|c| c.4 == "register_name").map(|c| &text[c.0..c.1]));
+                &own
+            }
+        };
         cands.extend(self.short(text, short));
+        cands.extend(self.possible(text));
         self.resolve(text, cands)
     }
 
@@ -579,7 +733,7 @@ impl Redactor {
             line += memchr_count(&text.as_bytes()[counted..start]);
             counted = start;
             let replacement = self.replacement(kind, person, &text[start..end]);
-            let flag = detector == "short_mention_to_check";
+            let flag = detector == "short_mention_to_check" || (detector == "possible_name" && !self.redact_unknown);
             let replacement = if flag { Cow::Borrowed("") } else { replacement };
             out.push(Finding { kind, detector, line, replacement, flag, start, end });
             last_end = end;
@@ -685,6 +839,26 @@ mod tests {
         assert_eq!(f.iter().filter(|x| x.detector == "short_mention_to_check").count(), 1, "{f:?}");
         // Without the full name in the document, a first name alone is left.
         assert_eq!(r.redact("Priya agreed.").0, "Priya agreed.");
+    }
+
+    #[test]
+    fn possible_names_of_people_in_no_register_are_listed_or_redacted() {
+        let r = Redactor::new(&[w("a", "Mark Field", None, None)], &["Amelia Khan".to_string()], None);
+        let text = "Apologies from Dr Okonkwo and Mrs Jane Hartley. Priya Shah spoke; Amelia Khan agreed. \
+                    Mark Field left. The Market Street venue; May the hub grow. Ticket 12345.";
+        let (out, f) = r.redact(text);
+        let possible: Vec<&str> =
+            f.iter().filter(|x| x.detector == "possible_name").map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(possible, ["Dr Okonkwo", "Mrs Jane Hartley", "Priya Shah"]);
+        assert!(out.contains("Dr Okonkwo") && out.contains("Priya Shah"), "only listed by default: {out}");
+        assert!(out.contains("Amelia Khan") && out.contains("[name withheld] left"), "{out}");
+        let r = r.with_unknown_names(true);
+        let (out, _) = r.redact(text);
+        assert_eq!(
+            out,
+            "Apologies from [name withheld] and [name withheld]. [name withheld] spoke; Amelia Khan agreed. \
+             [name withheld] left. The Market Street venue; May the hub grow. Ticket 12345."
+        );
     }
 
     #[test]

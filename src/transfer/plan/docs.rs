@@ -112,6 +112,7 @@ pub(super) fn document_plan(
         state: DocumentState::NotReviewed,
         redactions: redact::Report::new(),
         redacted_sha256: None,
+        redact_unknown_names: false,
     };
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
         blockers.push(Blocker { code, subject: d.id.to_string(), message: msg });
@@ -145,6 +146,15 @@ pub(super) fn document_plan(
         return Ok(plan);
     }
     let review = documents::latest_review(conn, &d.id, receiver)?;
+    // The reviewer may have chosen to redact possible names of people in no register too.
+    let with_unknown;
+    let r = if review.as_ref().is_some_and(|rv| rv.redact_unknown_names) {
+        plan.redact_unknown_names = true;
+        with_unknown = r.clone().with_unknown_names(true);
+        &with_unknown
+    } else {
+        r
+    };
     // Every document the tool can redact is read and redacted once, here.
     let redacted =
         redactable(&d.format).then(|| redact_bytes(&d.format, &std::fs::read(&d.path).unwrap_or_default(), r));

@@ -126,6 +126,8 @@ pub struct DocumentPlan {
     pub redactions: redact::Report,
     #[serde(skip)]
     pub redacted_sha256: Option<String>,
+    /// Possible names of people in no register are redacted too (the reviewer's choice).
+    pub redact_unknown_names: bool,
 }
 
 /// An account's plan: it goes, and the receiver must rotate it.
@@ -680,6 +682,7 @@ mod tests {
             state: crate::model::DocumentState::Redacted,
             redactions: redact::Report::new(),
             redacted_sha256: sha.map(String::from),
+            redact_unknown_names: false,
         };
         let documents = [doc("doc_1", true, Some("ab")), doc("doc_2", false, None)];
         let accounts = [AccountPlan {
