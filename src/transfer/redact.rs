@@ -96,7 +96,7 @@ pub struct Redactor {
     key: Option<Vec<u8>>,
     erased: Option<Erased>,
     /// The included people's names (keys): their first names and surnames are not redacted alone.
-    keep: Vec<String>,
+    keep: std::collections::HashSet<String>,
     /// Possible names of people in no register: redacted (true) or only listed for the reviewer.
     redact_unknown: bool,
 }
@@ -117,6 +117,25 @@ pub struct ShortMentions {
     surname: HashMap<String, (crate::model::PersonId, bool)>,
     /// The included people named in the document, in full: their own names are not mentions.
     included: Option<Regex>,
+}
+
+/// The capitalised words of a text standing as whole words: (start, end).
+fn capital_words(text: &str) -> Vec<(usize, usize)> {
+    static WORD: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{M}'’\-]*").expect("word pattern"));
+    WORD.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).map(|m| (m.start(), m.end())).collect()
+}
+
+/// A word lower-cased into `buf` (reused: no allocation per word), apostrophes straightened as
+/// [`name_key`] does.
+fn lower_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase).map(|c| if c == '’' { '\'' } else { c }));
+    }
 }
 
 /// Words that make a capitalised pair a place or an organisation rather than a person
@@ -412,48 +431,54 @@ impl Redactor {
     /// Candidates for names of people in no register: a title followed by a capitalised word
     /// (and a second one), or a common given name followed by a capitalised word. Never a name the
     /// register knows (withheld ones are found already; included ones stay).
-    fn possible<'a>(&self, text: &str) -> Vec<Candidate<'a>> {
-        static WORD: std::sync::LazyLock<Regex> =
-            std::sync::LazyLock::new(|| Regex::new(r"[\p{Lu}][\p{L}\p{M}'’\-]*").expect("word pattern"));
+    fn possible<'a>(&self, text: &str, words: &[(usize, usize)]) -> Vec<Candidate<'a>> {
         let mut cands = Vec::new();
-        let words: Vec<regex::Match<'_>> =
-            WORD.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).collect();
-        let next_to = |a: &regex::Match<'_>, b: &regex::Match<'_>| {
-            let gap = &text[a.end()..b.start()];
+        let next_to = |a: (usize, usize), b: (usize, usize)| {
+            let gap = &text[a.1..b.0];
             let gap = gap.strip_prefix('.').unwrap_or(gap);
-            !gap.is_empty() && gap.len() <= 3 && gap.chars().all(|c| c == ' ')
+            !gap.is_empty() && gap.len() <= 3 && gap.bytes().all(|c| c == b' ')
+        };
+        let mut lower = String::new();
+        let mut other = String::new();
+        let is_place = |w: (usize, usize), buf: &mut String| {
+            lower_into(&text[w.0..w.1], buf);
+            PLACE_WORDS.contains(&buf.as_str())
         };
         let mut i = 0;
         while i + 1 < words.len() {
-            let (w, next) = (&words[i], &words[i + 1]);
-            let lower = w.as_str().to_lowercase();
+            let (w, next) = (words[i], words[i + 1]);
+            // Most capitalised words start a sentence or a place: the cheap checks first.
+            if w.1 - w.0 > 12 || !next_to(w, next) {
+                i += 1;
+                continue;
+            }
+            lower_into(&text[w.0..w.1], &mut lower);
             let titled = TITLES.contains(&lower.as_str());
-            let given = GIVEN_NAMES.contains(lower.as_str());
-            if (titled || given)
-                && next_to(w, next)
-                && next.as_str().chars().skip(1).any(char::is_lowercase)
-                && !PLACE_WORDS.contains(&next.as_str().to_lowercase().as_str())
-            {
-                let mut end = next.end();
+            if !(titled || GIVEN_NAMES.contains(lower.as_str())) {
+                i += 1;
+                continue;
+            }
+            if text[next.0..next.1].chars().skip(1).any(char::is_lowercase) && !is_place(next, &mut other) {
+                let mut end = next.1;
                 let mut last = i + 1;
                 // After a title, a first name and a surname: "Ms Ffion Pryce".
                 if titled
-                    && let Some(third) = words.get(i + 2).filter(|t| next_to(next, t))
-                    && !PLACE_WORDS.contains(&third.as_str().to_lowercase().as_str())
+                    && let Some(&third) = words.get(i + 2).filter(|t| next_to(next, **t))
+                    && !is_place(third, &mut other)
                 {
-                    end = third.end();
+                    end = third.1;
                     last = i + 2;
                 }
                 // "Mark Twain Road", "Victoria Park": a place or an organisation, not a person.
-                let place = words.get(last + 1).is_some_and(|after| {
-                    next_to(&words[last], after) && PLACE_WORDS.contains(&after.as_str().to_lowercase().as_str())
-                });
+                let place = words
+                    .get(last + 1)
+                    .is_some_and(|after| next_to(words[last], *after) && is_place(*after, &mut other));
                 if place {
                     i += 1;
                     continue;
                 }
-                let start = w.start();
-                let key = name_key(&text[if titled { next.start() } else { start }..end]);
+                let start = w.0;
+                let key = name_key(&text[if titled { next.0 } else { start }..end]);
                 let known = self.name_owner.contains_key(&key) || self.keep.contains(&key);
                 if !known {
                     cands.push((start, end, 8, "name", "possible_name", None));
@@ -529,37 +554,32 @@ impl Redactor {
 
     /// Candidates for the shorter mentions: a capitalised first name standing alone, and a title
     /// followed by a capitalised surname.
-    fn short<'a>(&self, text: &str, s: &'a ShortMentions) -> Vec<Candidate<'a>> {
-        static WORD: std::sync::LazyLock<Regex> =
-            std::sync::LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{M}'’\-]*").expect("word pattern"));
+    fn short<'a>(&self, text: &str, words: &[(usize, usize)], s: &'a ShortMentions) -> Vec<Candidate<'a>> {
         let mut cands = Vec::new();
         if s.first.is_empty() {
             return cands;
         }
-        let words: Vec<regex::Match<'_>> = WORD.find_iter(text).collect();
         let theirs: Vec<(usize, usize)> =
             s.included.iter().flat_map(|re| re.find_iter(text).map(|m| (m.start(), m.end()))).collect();
-        let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
         let det = |flag: bool| if flag { "short_mention_to_check" } else { "short_mention" };
-        for (i, m) in words.iter().enumerate() {
-            let w = m.as_str();
-            if !capital(w)
-                || !whole_word(text, m.start(), m.end())
-                || theirs.iter().any(|(a, z)| m.start() < *z && *a < m.end())
-            {
+        let mut key = String::new();
+        let mut next_key = String::new();
+        for (i, &(a, z)) in words.iter().enumerate() {
+            if theirs.iter().any(|(ta, tz)| a < *tz && *ta < z) {
                 continue;
             }
-            let key = name_key(w);
-            if let Some((id, flag)) = s.first.get(&key) {
-                cands.push((m.start(), m.end(), 7, "name", det(*flag), Some(id.as_str())));
+            lower_into(&text[a..z], &mut key);
+            if let Some((id, flag)) = s.first.get(key.as_str()) {
+                cands.push((a, z, 7, "name", det(*flag), Some(id.as_str())));
             }
             if TITLES.contains(&key.as_str())
-                && let Some(next) = words.get(i + 1)
-                && text[m.end()..next.start()].trim_start_matches('.').chars().all(char::is_whitespace)
-                && capital(next.as_str())
-                && let Some((id, flag)) = s.surname.get(&name_key(next.as_str()))
+                && let Some(&(na, nz)) = words.get(i + 1)
+                && text[z..na].trim_start_matches('.').chars().all(char::is_whitespace)
             {
-                cands.push((m.start(), next.end(), 6, "name", det(*flag), Some(id.as_str())));
+                lower_into(&text[na..nz], &mut next_key);
+                if let Some((id, flag)) = s.surname.get(next_key.as_str()) {
+                    cands.push((a, nz, 6, "name", det(*flag), Some(id.as_str())));
+                }
             }
         }
         cands
@@ -631,8 +651,9 @@ impl Redactor {
                 &own
             }
         };
-        cands.extend(self.short(text, short));
-        cands.extend(self.possible(text));
+        let words = capital_words(text);
+        cands.extend(self.short(text, &words, short));
+        cands.extend(self.possible(text, &words));
         self.resolve(text, cands)
     }
 
