@@ -121,9 +121,36 @@ pub struct ShortMentions {
 
 /// The capitalised words of a text standing as whole words: (start, end).
 fn capital_words(text: &str) -> Vec<(usize, usize)> {
-    static WORD: std::sync::LazyLock<Regex> =
-        std::sync::LazyLock::new(|| Regex::new(r"\p{Lu}[\p{L}\p{M}'’\-]*").expect("word pattern"));
-    WORD.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).map(|m| (m.start(), m.end())).collect()
+    // A byte scan (lower-case ASCII, most of any text, is skipped a byte at a time): several times
+    // faster than a regex with Unicode classes over the same text.
+    let b = text.as_bytes();
+    let in_word = |c: char| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '\u{300}'..='\u{36f}');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 && !c.is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        let Some(first) = text[i..].chars().next() else { break };
+        if !first.is_uppercase() {
+            i += first.len_utf8();
+            continue;
+        }
+        let mut end = i + first.len_utf8();
+        for ch in text[end..].chars() {
+            if !in_word(ch) {
+                break;
+            }
+            end += ch.len_utf8();
+        }
+        if whole_word(text, i, end) {
+            out.push((i, end));
+        }
+        i = end;
+    }
+    out
 }
 
 /// A word lower-cased into `buf` (reused: no allocation per word), apostrophes straightened as
@@ -504,8 +531,13 @@ impl Redactor {
     /// The shorter mentions, from the full names found in `text`.
     fn short_from<'t>(&self, text: &str, names: impl Iterator<Item = &'t str>) -> ShortMentions {
         let mut out = ShortMentions::default();
+        // A document names the same people again and again: each distinct spelling once.
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut named: Vec<(String, crate::model::PersonId)> = Vec::new();
         for n in names {
+            if !seen.insert(n) {
+                continue;
+            }
             let key = name_key(n);
             if let Some(id) = self.name_owner.get(&key) {
                 named.push((key, id.clone()));
@@ -565,7 +597,9 @@ impl Redactor {
         let mut key = String::new();
         let mut next_key = String::new();
         for (i, &(a, z)) in words.iter().enumerate() {
-            if theirs.iter().any(|(ta, tz)| a < *tz && *ta < z) {
+            // Inside an included person's own name (the spans are in order: one search).
+            let k = theirs.partition_point(|(_, tz)| *tz <= a);
+            if theirs.get(k).is_some_and(|(ta, _)| *ta < z) {
                 continue;
             }
             lower_into(&text[a..z], &mut key);
@@ -651,7 +685,17 @@ impl Redactor {
                 &own
             }
         };
-        let words = capital_words(text);
+        // Words inside a name already found need no second look (a register name's own words).
+        let mut taken: Vec<(usize, usize)> = cands.iter().filter(|c| c.3 == "name").map(|c| (c.0, c.1)).collect();
+        taken.sort_unstable();
+        let mut words = capital_words(text);
+        let mut t = 0;
+        words.retain(|&(a, z)| {
+            while t < taken.len() && taken[t].1 <= a {
+                t += 1;
+            }
+            taken.get(t).is_none_or(|(ta, _)| *ta >= z)
+        });
         cands.extend(self.short(text, &words, short));
         cands.extend(self.possible(text, &words));
         self.resolve(text, cands)
