@@ -180,6 +180,25 @@ enum Detected {
 }
 
 fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected> {
+    // MailPoet's spreadsheet export: its first sheet, read as the CSV would be.
+    if exports::is_zip(bytes) && import::xlsx::is_xlsx(bytes) {
+        if !matches!(format, ImportFormat::Auto | ImportFormat::Mailpoet) {
+            return Err(Error::ImportFormat {
+                file: display.into(),
+                why: "this is a spreadsheet; handover reads MailPoet's spreadsheet export".into(),
+                hint: "use --format mailpoet, or export the list as CSV".into(),
+            });
+        }
+        let file = import::xlsx::read(display, bytes)?;
+        if exports::detect_csv(&file) != Some(ExportKind::Mailpoet) && format == ImportFormat::Auto {
+            return Err(Error::ImportFormat {
+                file: display.into(),
+                why: "the spreadsheet's header is not a MailPoet export's".into(),
+                hint: "name the format with --format mailpoet, or export the list as CSV".into(),
+            });
+        }
+        return Ok(Detected::Export(ExportKind::Mailpoet, vec![file]));
+    }
     if exports::is_zip(bytes) {
         if !matches!(format, ImportFormat::Auto | ImportFormat::Mailchimp) {
             return Err(Error::ImportFormat {

@@ -11,6 +11,7 @@
 
 pub(crate) mod exports;
 pub mod own;
+pub(crate) mod xlsx;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -102,7 +102,7 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
     (out, findings)
 }
 
-fn xml_decode(s: &str) -> String {
+pub(crate) fn xml_decode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('&') {
