@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need from outside (Debian's age, minisign and faketime, PyPI's bagit and
-# check-jsonschema, through their ordinary clients), then runs every check and test.
+# Installs what the tests need from outside (Debian's age, minisign and faketime, PyPI's bagit,
+# check-jsonschema and python-docx, through their ordinary clients), then runs every check and test.
 # CI runs exactly this through .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ fi
 need_pip=()
 command -v check-jsonschema >/dev/null 2>&1 || need_pip+=(check-jsonschema)
 command -v bagit.py >/dev/null 2>&1 || need_pip+=(bagit)
+python3 -c "import docx" >/dev/null 2>&1 || need_pip+=(python-docx)
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "== installing from PyPI: ${need_pip[*]}"
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}" 2>/dev/null \
@@ -31,6 +32,7 @@ fi
 for t in age minisign unzip zip faketime check-jsonschema bagit.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
 done
+python3 -c "import docx" >/dev/null 2>&1 || { echo "error: python-docx is still missing after install; the tests need it" >&2; exit 1; }
 
 # The build, tests and fuzz smoke runs use about 2.5 GB under target/ and fuzz/target/; on a fuller
 # disk the linker dies with a bus error, so say why first.

@@ -160,12 +160,13 @@ fn a_docx_with_a_people_part_is_redacted_in_every_part() {
             assert!(text.contains("Amelia Khan") && text.contains("会议记录：和[name withheld]的书"), "{text}");
         }
     }
-    // Every part still parses.
+    // Every part still parses, and python-docx opens it and reads its paragraphs.
     let check = tool("python3")
         .arg("-c")
-        .arg("import sys, zipfile, xml.dom.minidom as m\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    m.parseString(z.read(n))\nprint('ok')")
+        .arg("import sys, zipfile, xml.dom.minidom as m, docx\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    m.parseString(z.read(n))\nd = docx.Document(sys.argv[1])\nprint(len(d.paragraphs))")
         .arg(&out)
         .output()
         .unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "3", "the three paragraphs are still there");
 }

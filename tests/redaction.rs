@@ -94,7 +94,7 @@ fn the_docx_is_redacted_everywhere_and_keeps_its_formatting() {
     // Every XML part still parses (the document opens).
     let check = tool("python3")
         .arg("-c")
-        .arg("import sys, zipfile, xml.dom.minidom as m\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    m.parseString(z.read(n))\nprint('ok')")
+        .arg("import sys, zipfile, xml.dom.minidom as m, docx\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    m.parseString(z.read(n))\ndocx.Document(sys.argv[1])\nprint('ok')")
         .arg(&out)
         .output()
         .unwrap();
