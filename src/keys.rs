@@ -595,6 +595,9 @@ pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
         .map(|l| age::x25519::Identity::from_str(l).map_err(|_| key_error(path, "an AGE-SECRET-KEY line is malformed")))
         .collect::<Result<_>>()?;
     if ids.is_empty() {
+        if text.lines().any(|l| l.trim().starts_with("age1")) {
+            return Err(key_error(path, "this is the public half of an age key: use the .key file beside it"));
+        }
         return Err(key_error(path, "no AGE-SECRET-KEY line: this is not an age identity file"));
     }
     Ok(ids)

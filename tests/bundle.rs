@@ -324,7 +324,9 @@ fn verify_names_the_first_failing_layer() {
     let (code, v) = verify(&bundle, "group/group-age.key", &pk);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["valid"], true);
-    let (code, v) = verify(&bundle, demo.join("keys/facilitator-age.key").to_str().unwrap(), &pk);
+    // Someone else's age key: the bundle was not encrypted to it.
+    env.ok(&["keys", "new", "--out", "other", "--name", "other", "--unprotected"]);
+    let (code, v) = verify(&bundle, "other/other-age.key", &pk);
     assert_eq!((code, v["layer"].as_str()), (1, Some("decryption")));
     let (code, v) = verify(
         &bundle,
@@ -1168,4 +1170,41 @@ fn the_suppression_list_goes_rekeyed_for_each_bundle_and_says_nothing_of_why() {
     ]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert_eq!(dry.json()["data"]["counts"]["already_suppressed"], 12, "{}", dry.stdout);
+}
+
+/// The usual mistakes on the receiving side are named for what they are, and change nothing: the
+/// transfer record or the signature given as the bundle, the signature not beside the bundle, the
+/// public half of the age key as the identity, the group's own signing key as the signer.
+#[test]
+fn the_usual_mistakes_are_named_not_alarmed_about() {
+    let (env, demo) = ready();
+    let r = create(&env, &demo, "out");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let record = env.path().join(r["data"]["transfer_record"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let verify = |file: &std::path::Path, identity: &str, signer: &str| {
+        env.run(&["bundle", "verify", file.to_str().unwrap(), "--identity", identity, "--signer", signer])
+    };
+    let as_record = verify(&record, "group/group-age.key", &pk);
+    assert_eq!(as_record.code, 2, "{}", as_record.stderr);
+    assert!(as_record.stderr.contains("this is the transfer record"), "{}", as_record.stderr);
+    let sig = std::path::PathBuf::from(format!("{}.minisig", bundle.display()));
+    let as_sig = verify(&sig, "group/group-age.key", &pk);
+    assert!(as_sig.stderr.contains("this is the bundle's signature"), "{}", as_sig.stderr);
+    let public = verify(&bundle, "group/group-age.pub", &pk);
+    assert_eq!(public.code, 2);
+    assert!(public.stderr.contains("public half"), "{}", public.stderr);
+    let own = verify(&bundle, "group/group-age.key", "group/group-minisign.pub");
+    assert_eq!(own.code, 2);
+    assert!(own.stderr.contains("your own signing key"), "{}", own.stderr);
+    let own_import = import_run(&env, &bundle, "group/group-minisign.pub", "g/register.db", &[]);
+    assert!(own_import.stderr.contains("your own signing key"), "{}", own_import.stderr);
+    // The signature left behind: say where it belongs, not that the bundle is bad.
+    let moved = env.path().join("elsewhere.zip.age");
+    std::fs::copy(&bundle, &moved).unwrap();
+    let lonely = verify(&moved, "group/group-age.key", &pk);
+    assert_eq!(lonely.code, 2, "{}", lonely.stderr);
+    assert!(lonely.stderr.contains("is not beside the bundle"), "{}", lonely.stderr);
+    assert!(!lonely.stderr.contains("new bundle"), "{}", lonely.stderr);
+    assert!(!env.path().join("g").exists(), "nothing was written");
 }

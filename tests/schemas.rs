@@ -547,7 +547,11 @@ fn bundle_outputs_match_their_schemas() {
     let demo_keys = env.path().join("demo/keys");
     let sk = demo_keys.join("facilitator-minisign.key").display().to_string();
     let id = demo_keys.join("facilitator-age.key").display().to_string();
-    let rec = demo_keys.join("facilitator-age.pub").display().to_string();
+    // The receiving group's own keys (a sender importing its own bundle is refused).
+    env.ok(&["keys", "new", "--out", "grp", "--name", "grp", "--unprotected"]);
+    let rec = env.path().join("grp/grp-age.pub").display().to_string();
+    let grp_id = env.path().join("grp/grp-age.key").display().to_string();
+    let grp_sk = env.path().join("grp/grp-minisign.key").display().to_string();
     for extra in [vec!["--dry-run"], vec![]] {
         let mut args = vec![
             "--register",
@@ -580,7 +584,7 @@ fn bundle_outputs_match_their_schemas() {
             "verify",
             bundle.to_str().unwrap(),
             "--identity",
-            &id,
+            &grp_id,
             "--signer",
             demo_keys.join("facilitator-minisign.pub").to_str().unwrap(),
             "--json",
@@ -593,7 +597,7 @@ fn bundle_outputs_match_their_schemas() {
         "import",
         bundle.to_str().unwrap(),
         "--identity",
-        &id,
+        &grp_id,
         "--signer",
         &demo_pub,
         "--into",
@@ -601,7 +605,7 @@ fn bundle_outputs_match_their_schemas() {
         "--custodian",
         &rec,
         "--sign-key",
-        &sk,
+        &grp_sk,
         "--json",
     ];
     out.save(&env.ok(&import_args).stdout);
@@ -619,7 +623,7 @@ fn bundle_outputs_match_their_schemas() {
             "--receipt",
             receipt.to_str().unwrap(),
             "--signer",
-            &demo_pub,
+            &env.path().join("grp/grp-minisign.pub").display().to_string(),
             "--json",
         ])
         .stdout,

@@ -6,6 +6,9 @@ use crate::util::{TestEnv, fixtures};
 #[test]
 fn every_committed_vector_fails_at_its_layer_and_imports_nothing() {
     let env = TestEnv::new();
+    // The receiving side's own signing key for receipts (not the sender's test key).
+    env.ok(&["keys", "new", "--out", "recv", "--name", "recv", "--unprotected"]);
+    let recv_sk = env.path().join("recv/recv-minisign.key").display().to_string();
     let dir = fixtures().join("bundles");
     let keys = fixtures().join("keys");
     let identity = keys.join("age-keygen-test.key").display().to_string();
@@ -38,7 +41,7 @@ fn every_committed_vector_fails_at_its_layer_and_imports_nothing() {
             "--custodian",
             keys.join("age-keygen-test.pub").to_str().unwrap(),
             "--sign-key",
-            keys.join("minisign-test.key").to_str().unwrap(),
+            &recv_sk,
         ]);
         assert_eq!(r.code, 1, "{name}: {}", r.stderr);
         assert!(r.stdout.contains(&format!("NOT imported: {layer} failed")), "{name}: {}", r.stdout);

@@ -225,6 +225,64 @@ fn generate_passphrase() -> Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")))
 }
 
+/// The usual mistakes with a bundle's inputs, named for what they are before anything is opened:
+/// the transfer record or the signature given as the bundle, the signature not beside it, and the
+/// receiver's own signing key given as the signer (`own`: its public key, when known).
+fn usual_mistakes(
+    file: &std::path::Path,
+    identity: &std::path::Path,
+    signer: &minisign::PublicKey,
+    own: Option<&minisign::PublicKey>,
+) -> Result<()> {
+    let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let beside = |what: &str| file.with_file_name(what).display().to_string();
+    if name.ends_with(".transfer.json") || name.ends_with(".transfer.json.minisig") {
+        let bundle = name.split(".transfer.json").next().unwrap_or_default();
+        return Err(Error::bad(
+            "FILE",
+            format!(
+                "this is the transfer record for the data protection lead, not the bundle: give {}",
+                beside(&format!("{bundle}.zip.age"))
+            ),
+        ));
+    }
+    if let Some(bundle) = name.strip_suffix(".minisig") {
+        return Err(Error::bad(
+            "FILE",
+            format!(
+                "this is the bundle's signature, not the bundle: give {} (the signature stays beside it)",
+                beside(bundle)
+            ),
+        ));
+    }
+    if !file.is_file() {
+        return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
+    }
+    let sig = beside(&format!("{name}.minisig"));
+    if !std::path::Path::new(&sig).is_file() {
+        return Err(Error::bad(
+            "FILE",
+            format!(
+                "the signature {sig} is not beside the bundle: save the .minisig file the sender sent in the same folder, under that name, and run this again"
+            ),
+        ));
+    }
+    // Your own key: the minisign public key beside your age identity (the same label), or the one
+    // this import signs its receipt with.
+    let stem = identity.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let own_beside = stem
+        .strip_suffix("-age.key")
+        .map(|label| identity.with_file_name(format!("{label}-minisign.pub")))
+        .and_then(|p| keys::load_public_key(&p.display().to_string()).ok());
+    if own.into_iter().chain(own_beside.as_ref()).any(|o| o.keynum() == signer.keynum()) {
+        return Err(Error::bad(
+            "--signer",
+            "this is your own signing key: use the sender's public key (the fingerprint you checked with them by phone)",
+        ));
+    }
+    Ok(())
+}
+
 fn verify(
     ctx: &Ctx,
     file: &std::path::Path,
@@ -234,9 +292,7 @@ fn verify(
 ) -> Result<Outcome> {
     let pk = keys::load_public_key(signer)?;
     let ids = keys::load_identities(identity)?;
-    if !file.is_file() {
-        return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
-    }
+    usual_mistakes(file, identity, &pk, None)?;
     let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
     if v.valid {
         let text = format!(
@@ -285,6 +341,16 @@ struct ImportArgs<'a> {
 fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
     let signer = keys::load_public_key(a.signer)?;
     let identities = keys::load_identities(a.identity)?;
+    let own = keys::load_public_key(
+        &a.sign_key
+            .with_file_name(
+                a.sign_key.file_name().map(|n| n.to_string_lossy().replace(".key", ".pub")).unwrap_or_default(),
+            )
+            .display()
+            .to_string(),
+    )
+    .ok();
+    usual_mistakes(a.file, a.identity, &signer, own.as_ref())?;
     let key = SigningKey::load(a.sign_key)?;
     let custodians = a.custodians.iter().map(|c| keys::recipient_arg(c, "--custodian")).collect::<Result<Vec<_>>>()?;
     let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
