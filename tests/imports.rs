@@ -1,23 +1,10 @@
 //! Imports on the fixture community and on real export formats.
 
-use crate::util::{TestEnv, fixtures};
+use crate::util::{FACTS, TestEnv, fixtures};
 
 fn count(r: &serde_json::Value, key: &str) -> i64 {
     r["data"]["counts"][key].as_i64().unwrap_or(0)
 }
-
-const FACTS: &[&str] = &[
-    "--purpose",
-    "newsletter",
-    "--controllers",
-    "brightwater-trust",
-    "--statement-version",
-    "NL-2017",
-    "--notice-version",
-    "PN-2017",
-    "--method",
-    "online_checkbox",
-];
 
 #[test]
 fn fixture_community_imports_completely() {

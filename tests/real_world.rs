@@ -1,25 +1,11 @@
 //! The corpus in `fixtures/real-world/`: files shaped like real exports and documents (headers and
 //! quirks cited in its README.md; invented people), each with its expected outcome.
 
-use crate::util::{TestEnv, fixtures, tool};
+use crate::util::{FACTS, TestEnv, fixtures, tool};
 
 fn real(name: &str) -> String {
     fixtures().join("real-world").join(name).display().to_string()
 }
-
-/// What the newsletter came with: a purpose, its controllers, the texts, the method.
-const FACTS: &[&str] = &[
-    "--purpose",
-    "newsletter",
-    "--controllers",
-    "brightwater-trust",
-    "--statement-version",
-    "NL-2017",
-    "--notice-version",
-    "PN-2017",
-    "--method",
-    "online_checkbox",
-];
 
 fn import(env: &TestEnv, file: &str, extra: &[&str]) -> crate::util::Run {
     let mut args = vec!["person", "import", file, "--json"];

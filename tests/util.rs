@@ -13,6 +13,20 @@ pub fn fixtures() -> PathBuf {
     root().join("fixtures")
 }
 
+/// What the newsletter came with: a purpose, its controllers, the texts, the method.
+pub const FACTS: &[&str] = &[
+    "--purpose",
+    "newsletter",
+    "--controllers",
+    "brightwater-trust",
+    "--statement-version",
+    "NL-2017",
+    "--notice-version",
+    "PN-2017",
+    "--method",
+    "online_checkbox",
+];
+
 /// A temporary folder the binary runs in, with `handover.db` as its register.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
