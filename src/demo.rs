@@ -37,7 +37,7 @@ impl Runner {
         let shown: Vec<String> =
             args.iter().map(|a| if a.contains(' ') { format!("\"{a}\"") } else { (*a).to_string() }).collect();
         let _ = writeln!(self.log, "- {what}: `handover {}`", shown.join(" "));
-        (self.dispatch)(&self.ctx, cli.command)
+        (self.dispatch)(&self.ctx, cli.command.unwrap_or(crate::cli::Command::Next))
     }
 }
 

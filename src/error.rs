@@ -89,7 +89,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A value given on the command line is not acceptable.
-    #[error("{flag}: {why}")]
+    #[error("{flag}: {}", split_advice(why).0)]
     BadValue {
         /// The flag or argument, as the user typed it.
         flag: String,
@@ -281,6 +281,26 @@ pub enum Error {
     Internal(String),
 }
 
+/// A refusal written as "what is wrong: what to do" split in two at its first colon outside
+/// brackets and quotes, so that the error line says what is wrong and the hint what to do.
+pub fn split_advice(why: &str) -> (&str, Option<&str>) {
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for (i, ch) in why.char_indices() {
+        match ch {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '"' | '`' => quoted = !quoted,
+            ':' if depth == 0 && !quoted && why[i + 1..].starts_with(' ') => {
+                let todo = why[i + 2..].trim();
+                return if todo.is_empty() { (why, None) } else { (&why[..i], Some(todo)) };
+            }
+            _ => {}
+        }
+    }
+    (why, None)
+}
+
 impl Error {
     /// Shorthand for a bad command-line value.
     pub fn bad(flag: impl Into<String>, why: impl Into<String>) -> Self {
@@ -295,7 +315,13 @@ impl Error {
     /// The second line: what to do next.
     pub fn hint(&self) -> String {
         match self {
-            Error::RegisterMissing { .. } => "create one with `handover init --community NAME --controller NAME`, or point --register / HANDOVER_REGISTER at an existing register".into(),
+            Error::RegisterMissing { path } => match crate::home::remembered_register().filter(|r| r != path) {
+                Some(r) => format!(
+                    "the register you use is {} (remembered by `handover use`): leave out --register and HANDOVER_REGISTER to use it, or run `handover use PATH` to switch",
+                    r.display()
+                ),
+                None => "if your group has a register elsewhere, run `handover use PATH` once; to start a new one, run `handover init --community NAME --controller NAME`".into(),
+            },
             Error::RegisterExists { .. } => "choose another --register path, or keep working with the existing register".into(),
             Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
             Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
@@ -305,7 +331,10 @@ impl Error {
                 "choose another path: handover never overwrites an existing file".into()
             }
             Error::Io { .. } => "check the path exists and you may read (or write) it".into(),
-            Error::BadValue { flag, .. } => format!("see `handover help` for what {flag} accepts"),
+            Error::BadValue { flag, why } => match split_advice(why).1 {
+                Some(todo) => format!("{todo}; nothing was changed"),
+                None => format!("see `handover help` for what {flag} accepts"),
+            },
             Error::NotFound { kind, .. } => format!("list what exists with `handover {} list`", match *kind { "statement" | "notice" => "notice", "task" => "tasks", k => k }),
             Error::DuplicateEmail { existing } => format!("see that record with `handover person show {existing}`; to change it use `handover person edit {existing}`"),
             Error::DuplicateRef { existing, .. } => format!("see that record with `handover person show {existing}`, or give another --ref"),

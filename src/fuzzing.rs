@@ -233,7 +233,7 @@ pub fn hostile_bag(data: &[u8]) -> bool {
         signer: &keys.public,
         into: &into,
         custodians: std::slice::from_ref(&keys.recipient),
-        key: &keys.sign,
+        key: &|| Ok(keys.sign.clone()),
         first_message: None,
         actor: "fuzz",
         now: crate::now(),

@@ -129,6 +129,27 @@ pub struct NewKeys {
     pub protected: bool,
 }
 
+/// Refuse, before anything is asked or written, a label that is not a plain word or keys that
+/// exist already in `dir`.
+pub fn check_new(dir: &Path, label: &str) -> Result<()> {
+    if label.is_empty() || label.contains('/') || label.starts_with('.') {
+        return Err(Error::bad("--name", "a label is a plain file-name word, e.g. steering-group"));
+    }
+    for suffix in ["age.key", "age.pub", "minisign.key", "minisign.pub"] {
+        let f = dir.join(format!("{label}-{suffix}"));
+        if f.exists() {
+            return Err(Error::bad(
+                "--out",
+                format!(
+                    "{} already exists: handover never overwrites keys; keep using them, or give another --out folder or --name",
+                    f.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Make an age identity and a minisign key pair in `dir` (created if missing), files named
 /// `LABEL-age.key`, `LABEL-age.pub`, `LABEL-minisign.key`, `LABEL-minisign.pub`.
 pub fn generate(
@@ -140,6 +161,7 @@ pub fn generate(
     if label.is_empty() || label.contains('/') || label.starts_with('.') {
         return Err(Error::bad("--name", "a label is a plain file-name word, e.g. steering-group"));
     }
+    check_new(dir, label)?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
     let files = [
         dir.join(format!("{label}-age.key")),
@@ -335,6 +357,11 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// A minisign public key's fingerprint, as `keys show` prints it.
+pub fn signer_fingerprint(pk: &minisign::PublicKey) -> String {
+    fingerprint(&ed25519_bytes(pk))
+}
+
 fn public_info(pk: &minisign::PublicKey) -> KeyInfo {
     KeyInfo {
         kind: "minisign_public_key".into(),
@@ -384,6 +411,7 @@ pub fn load_public_key(arg: &str) -> Result<minisign::PublicKey> {
 }
 
 /// A signing key, unlocked.
+#[derive(Clone)]
 pub struct SigningKey {
     sk: minisign::SecretKey,
     pk: minisign::PublicKey,

@@ -54,9 +54,11 @@ pub mod error;
 pub(crate) mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
+pub(crate) mod home;
 pub(crate) mod html;
 pub mod import;
 pub mod keys;
+pub(crate) mod letter;
 pub(crate) mod model;
 pub(crate) mod output;
 pub(crate) mod people;
@@ -137,8 +139,13 @@ pub fn run(cli: cli::Cli) -> i32 {
         .filter(|a| !a.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
-    let ctx = Ctx { register: cli.global.register.clone(), actor, now: now(), style };
-    match commands::dispatch(&ctx, cli.command) {
+    // The register: the flag's (or HANDOVER_REGISTER's), else the one remembered for this user,
+    // else handover.db here.
+    let register =
+        cli.global.register.clone().or_else(home::remembered_register).unwrap_or_else(|| PathBuf::from("handover.db"));
+    let ctx = Ctx { register, actor, now: now(), style };
+    let command = cli.command.unwrap_or(cli::Command::Next);
+    match commands::dispatch(&ctx, command) {
         Ok(outcome) => {
             let code = match output::print(&outcome, style) {
                 Ok(()) => outcome.exit.code(),

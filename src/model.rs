@@ -183,6 +183,23 @@ pub fn date_arg(s: &str) -> Result<NaiveDate, String> {
     parse_date(s.trim()).ok_or_else(|| NOT_A_DATE.to_string())
 }
 
+/// A time given on the command line (clap's value parser for every time flag): `now`, a date
+/// alone (`2026-03-01`: the start of that day in London), or ISO 8601 with a time and zone, kept
+/// as written. Anything else is passed on unchanged for the record's own check to refuse with
+/// its reason.
+pub fn time_arg(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("now") {
+        return Ok(fmt_ts(crate::now()));
+    }
+    if t.len() == 10
+        && let Some(d) = parse_date(t)
+    {
+        return Ok(fmt_ts(crate::transfer::rules::start_of_day_london(d)));
+    }
+    Ok(s.to_string())
+}
+
 codes!(
     /// Where a document stands in a plan: whether and how it goes.
     DocumentState {

@@ -62,6 +62,16 @@ impl Staged {
         self.files.clear();
         Ok(())
     }
+
+    /// Rename every staged file into place over what is there (a settings file rewritten whole:
+    /// a reader sees the old file or the new one, never part of either).
+    pub fn replace(mut self) -> Result<()> {
+        for (tmp, fin) in &self.files {
+            std::fs::rename(tmp, fin).map_err(|e| Error::io("rename into", fin, e))?;
+        }
+        self.files.clear();
+        Ok(())
+    }
 }
 
 impl Drop for Staged {

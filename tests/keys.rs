@@ -194,7 +194,7 @@ fn a_huge_key_file_is_refused_without_being_read() {
     for args in [
         vec!["keys", "show", big.to_str().unwrap()],
         vec!["keys", "show", "/dev/zero"],
-        vec!["keys", "sign", "Cargo.toml", "--sign-key", "/dev/zero"],
+        vec!["keys", "sign", "big.key", "--sign-key", "/dev/zero"],
     ] {
         let r = env.run(&args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);

@@ -9,6 +9,7 @@ mod bundle;
 mod demo;
 mod fuzz_replay;
 mod governance;
+mod group;
 mod hostile;
 mod imports;
 mod keys;

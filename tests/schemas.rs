@@ -667,11 +667,75 @@ fn bundle_outputs_match_their_schemas() {
     out.check(BUNDLE_TYPES);
 }
 
+const GROUP_TYPES: &[&str] = &[
+    "mailing_list",
+    "mailing_list_export",
+    "next",
+    "received",
+    "register_in_use",
+    "trusted_sender",
+    "trusted_sender_list",
+];
+
+/// The group's commands, and the per-user files they keep (`schemas/home/`).
+#[test]
+fn group_outputs_match_their_schemas() {
+    let env = TestEnv::new();
+    let mut out = Outputs::new();
+    let demo = env.path().join("demo");
+    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
+    env.ok(&["keys", "new", "--unprotected"]);
+    let keys = env.path().join(".config/handover/keys");
+    let reg = demo.join("handover.db").display().to_string();
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let rec = keys.join("handover-age.pub").display().to_string();
+    let made = env.ok(&[
+        "--register",
+        &reg,
+        "bundle",
+        "create",
+        "--to",
+        "kscop-steering-group",
+        "--recipient",
+        &rec,
+        "--sign-key",
+        &sk,
+        "--identity",
+        &demo.join("keys/facilitator-age.key").display().to_string(),
+        "--out",
+        "b",
+        "--json",
+    ]);
+    let bundle = made.json()["data"]["bundle"].as_str().unwrap().to_string();
+    let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    out.save(&env.run_user(&["next", "--json"]).stdout);
+    out.save(&env.ok(&["keys", "trust", &sender, "--name", "Brightwater Trust", "--json"]).stdout);
+    out.save(&env.ok(&["keys", "trusted", "--json"]).stdout);
+    let r = env.run_user(&["receive", &bundle, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    out.save(&r.stdout);
+    out.save(&env.run_user(&["use", "--json"]).stdout);
+    out.save(&env.run_user(&["next", "--json"]).stdout);
+    out.save(&env.run_user(&["mailing-list", "export", "--format", "listmonk", "--json"]).stdout);
+    out.save(&env.run_user(&["mailing-list", "export", "--format", "mailpoet", "--out", "l.csv", "--json"]).stdout);
+    out.check(GROUP_TYPES);
+    for (schema, file) in [("trusted-senders", "trusted-senders.json"), ("register-in-use", "register.json")] {
+        let (ok, msg) = validate(
+            &root().join(format!("schemas/home/{schema}.schema.json")),
+            &[env.path().join(".config/handover").join(file)],
+        );
+        assert!(ok, "{file} does not match its schema: {msg}");
+    }
+}
+
 /// Every output schema is exercised by one of the tests above.
 #[test]
 fn every_output_schema_is_exercised() {
     let covered: std::collections::BTreeSet<&str> =
-        [REGISTER_TYPES, GOVERNANCE_TYPES, VAULT_TYPES, TRANSFER_TYPES, BUNDLE_TYPES].concat().into_iter().collect();
+        [REGISTER_TYPES, GOVERNANCE_TYPES, VAULT_TYPES, TRANSFER_TYPES, BUNDLE_TYPES, GROUP_TYPES]
+            .concat()
+            .into_iter()
+            .collect();
     for entry in std::fs::read_dir(root().join("schemas/output")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         let t = name.trim_end_matches(".schema.json");

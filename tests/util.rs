@@ -62,18 +62,34 @@ impl TestEnv {
         self.path().join("handover.db")
     }
 
-    /// Run the binary with these arguments in the folder.
-    pub fn run(&self, args: &[&str]) -> Run {
-        let out: Output = Command::new(env!("CARGO_BIN_EXE_handover"))
-            .args(args)
+    /// The binary, set up to run in the folder: a fixed clock and actor, and the folder's own
+    /// per-user settings (`.config`), never the real user's.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_handover"));
+        c.args(args)
             .current_dir(self.path())
             .env("HANDOVER_REGISTER", "handover.db")
             .env("HANDOVER_ACTOR", "tester")
             .env("NO_COLOR", "1")
             .env("HANDOVER_TEST_NOW", "2026-11-25T12:00:00Z")
-            .env_remove("USER")
-            .output()
-            .expect("run handover");
+            .env("XDG_CONFIG_HOME", self.path().join(".config"))
+            .env("HOME", self.path())
+            .env_remove("USER");
+        c
+    }
+
+    /// Run the binary with these arguments in the folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Self::finish(self.command(args).output().expect("run handover"))
+    }
+
+    /// Run the binary as a user does, with no HANDOVER_REGISTER: the register is the one
+    /// remembered (`handover use`, `handover receive`), else handover.db.
+    pub fn run_user(&self, args: &[&str]) -> Run {
+        Self::finish(self.command(args).env_remove("HANDOVER_REGISTER").output().expect("run handover"))
+    }
+
+    fn finish(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -294,7 +294,7 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
                 name: ce.name.clone(),
                 kind: ce.kind.clone(),
                 is_self: ce.role == "to" && !merge,
-                contact: None,
+                contact: ce.contact.clone(),
                 accountable_person: None,
                 ico_fee_status: None,
                 dsa_ref: None,

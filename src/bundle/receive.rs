@@ -32,8 +32,9 @@ pub struct Request<'a> {
     pub into: &'a Path,
     /// The custodians account secrets are re-encrypted to.
     pub custodians: &'a [age::x25519::Recipient],
-    /// The group's signing key, for the receipt.
-    pub key: &'a SigningKey,
+    /// Loads the group's signing key, for the receipt: called once every layer verified and the
+    /// register can take the bundle, so that a passphrase is asked last.
+    pub key: &'a dyn Fn() -> Result<SigningKey>,
     /// The day of the group's first message to the people received, if sooner than a month.
     pub first_message: Option<NaiveDate>,
     /// Who runs the import (recorded in the audit log).
@@ -58,6 +59,10 @@ pub enum Received {
         receipt: PathBuf,
         /// Temporary files of earlier imports that were stopped part-way, removed first.
         leftovers_removed: usize,
+        /// The handover letters written beside the register: plain English, and easy read.
+        letters: (PathBuf, PathBuf),
+        /// The bundle's signed manifest (the controllers, the counts held back by reason).
+        manifest: Box<Manifest>,
     },
 }
 
@@ -236,9 +241,11 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let dir = folder_of(into);
     let receipt_path = dir.join(format!("{}.receipt.json", m.bundle_id));
     let receipt_sig = dir.join(format!("{}.receipt.json.minisig", m.bundle_id));
+    let letters = letter_paths(dir, &m.bundle_id);
     // The register is changed, and the receipt staged beside it, in one transaction: if the
     // receipt cannot be written, nothing is imported. A new register is closed (its log
     // checkpointed into the main file) before anything is renamed into place.
+    let key = (r.key)()?;
     let mut staged = Staged::new();
     let mut reg = match (existing, &temps.register) {
         (Some(reg), _) => reg,
@@ -247,16 +254,19 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     };
     let imported = reg.change(r.now, |c| {
         let imported = import::apply(c, &contents, &opts)?;
-        let (receipt, sig) = receipt(r.key, m, &v, &imported, r.now)?;
+        let (receipt, sig) = receipt(&key, m, &v, &imported, r.now)?;
         staged.write(&receipt_path, 0o600, &receipt)?;
         staged.write(&receipt_sig, 0o600, sig.as_bytes())?;
+        let facts = letter_facts(c, &contents, &imported, r.now, &receipt_path)?;
+        staged.write(&letters.0, 0o600, crate::letter::plain(&facts).as_bytes())?;
+        staged.write(&letters.1, 0o600, crate::letter::easy_read(&facts).as_bytes())?;
         Ok(imported)
     })?;
     reg.close()?;
     publish(into, &docs, &temps, staged, &contents).inspect_err(|_| {
         if fresh {
             // Nothing of a first import stays under a final name.
-            for p in [&receipt_path, &receipt_sig] {
+            for p in [&receipt_path, &receipt_sig, &letters.0, &letters.1] {
                 let _ = std::fs::remove_file(p);
             }
             let _ = std::fs::remove_dir_all(&docs);
@@ -265,7 +275,13 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let mut imported = imported;
     imported.register = into.display().to_string();
     imported.documents_folder = docs.display().to_string();
-    Ok(Received::Imported { imported, receipt: receipt_path, leftovers_removed })
+    Ok(Received::Imported {
+        imported,
+        receipt: receipt_path,
+        letters,
+        leftovers_removed,
+        manifest: Box::new(contents.manifest),
+    })
 }
 
 /// Rename what an import staged into place: the receipt, then the documents and (for a first
@@ -291,6 +307,72 @@ fn publish(into: &Path, docs: &Path, temps: &Temps, staged: Staged, contents: &C
         }
     }
     Ok(())
+}
+
+/// The letters' names beside the register: `HANDOVER-LETTER.html` and
+/// `HANDOVER-LETTER-easy-read.html`, or, when a bundle before this one left letters there, the
+/// same names with this bundle's id (the earlier letters stay as they were).
+fn letter_paths(dir: &Path, bundle_id: &str) -> (PathBuf, PathBuf) {
+    let first = (dir.join("HANDOVER-LETTER.html"), dir.join("HANDOVER-LETTER-easy-read.html"));
+    if !first.0.exists() && !first.1.exists() {
+        return first;
+    }
+    (
+        dir.join(format!("HANDOVER-LETTER-{bundle_id}.html")),
+        dir.join(format!("HANDOVER-LETTER-{bundle_id}-easy-read.html")),
+    )
+}
+
+/// What the letters say, from the bundle and from the register as the import left it (the tasks'
+/// due dates are the register's own).
+fn letter_facts(
+    c: &crate::register::Change<'_>,
+    contents: &Contents,
+    imported: &Imported,
+    now: DateTime<Utc>,
+    receipt: &Path,
+) -> Result<crate::letter::Facts> {
+    let m = &contents.manifest;
+    let party = |role: &str| m.controllers.iter().find(|c| c.role == role);
+    let tasks = crate::register::tasks::tasks(c, false)?;
+    let due = |kind: &str, subjects: &[String]| {
+        tasks
+            .iter()
+            .filter(|t| t.kind == kind && (subjects.is_empty() || subjects.contains(&t.subject)))
+            .filter_map(|t| crate::model::parse_date(&t.due))
+            .min()
+    };
+    let accounts: Vec<serde_json::Value> =
+        serde_json::from_slice(contents.files.get(super::layout::ACCOUNTS).map(Vec::as_slice).unwrap_or(b"[]"))
+            .unwrap_or_default();
+    let field = |a: &serde_json::Value, k: &str| a.get(k).and_then(serde_json::Value::as_str).unwrap_or("").to_string();
+    let ids: Vec<String> = accounts.iter().map(|a| field(a, "id")).collect();
+    let today = crate::transfer::rules::london_date(now);
+    let made = crate::model::parse_timestamp(&m.created_at).map_or(today, crate::transfer::rules::london_date);
+    let counts = |k: &str| m.counts.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
+    let by_reason: std::collections::BTreeMap<String, usize> =
+        serde_json::from_value(m.counts.get("register_by_reason").cloned().unwrap_or_default()).unwrap_or_default();
+    Ok(crate::letter::Facts {
+        community: m.community.clone(),
+        from: party("from").map_or_else(|| m.from.clone(), |c| c.name.clone()),
+        from_contact: party("from").and_then(|c| c.contact.clone()),
+        to: party("to").map_or_else(|| m.to.clone(), |c| c.name.clone()),
+        bundle_id: m.bundle_id.clone(),
+        made,
+        received: Some(today),
+        people: imported.people,
+        mailing_list: counts("mailing_list_included"),
+        documents: imported.documents,
+        accounts: accounts
+            .iter()
+            .map(|a| (field(a, "service"), field(a, "url"), field(a, "access") != "admins"))
+            .collect(),
+        held_back: super::write::held_back(&by_reason),
+        notice_due: due("art14_notice", std::slice::from_ref(&m.bundle_id))
+            .unwrap_or_else(|| made.checked_add_months(chrono::Months::new(1)).unwrap_or(made)),
+        rotation_due: due("rotate_account", &ids).unwrap_or(today + chrono::Duration::days(14)),
+        receipt: receipt.file_name().map(|n| n.to_string_lossy().into_owned()),
+    })
 }
 
 /// The signed receipt for an imported bundle: its id and ciphertext digest, what was imported, and

@@ -49,6 +49,9 @@ pub struct ControllerEntry {
     pub kind: String,
     /// `from` or `to`.
     pub role: String,
+    /// How to reach the organisation (the sender's contact, for the receiving group's letter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 /// The signed manifest inside the bag (`handover.json`).
@@ -110,44 +113,36 @@ fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
     out
 }
 
-fn letter(p: &Plan, bundle_id: &str, community: &str) -> String {
-    let esc = crate::html::escape;
-    let mut held = String::new();
-    // Only the reasons people were held back for: those who went are counted above.
-    for (reason, n) in
-        p.totals.register_by_reason.iter().filter(|(r, _)| !crate::transfer::rules::GOES.contains(&r.as_str()))
-    {
-        let meaning = crate::transfer::rules::REASONS.iter().find(|(c, _)| c == reason).map_or("", |(_, m)| *m);
-        held.push_str(&format!(
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",
-            esc(reason),
-            n,
-            esc(meaning)
-        ));
-    }
-    let accounts: String = p
-        .accounts
-        .iter()
-        .map(|a| {
-            let what = if a.access == "admins" {
-                "make your own people admins, then remove the old admins (there is no password to change)"
-            } else {
-                "change the password, the recovery email and phone, the two-factor method, and remove the old admins"
-            };
-            format!("<li>{} ({}): {what}.</li>\n", esc(&a.service), esc(&a.url))
-        })
-        .collect();
-    format!(
-        "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Your handover from {from}</title>\n<style>body{{font-family:sans-serif;max-width:42em;margin:2em auto;line-height:1.5}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3em .6em;text-align:left}}</style></head>\n<body>\n<h1>Your handover: {community}</h1>\n<p>From {from} to {to}. Bundle {bundle_id}, made {date}.</p>\n<h2>What you received</h2>\n<ul><li>{reg} people's details, roles and consent history</li><li>{ml} people on your own mailing list (each has agreed to hear from you)</li><li>{docs} documents (names of people who did not agree have been removed)</li><li>{acc} accounts</li></ul>\n<h2>What was held back, and why</h2>\n<table><caption>People whose details were not passed on, by reason (counts only)</caption>\n<thead><tr><th scope=\"col\">Reason</th><th scope=\"col\">People</th><th scope=\"col\">What it means</th></tr></thead>\n<tbody>\n{held}</tbody></table>\n<h2>What you must do</h2>\n<ol><li>Within one month, send everyone you received a privacy notice saying who you are, that the details came from {from}, and how to object or unsubscribe (and before your first message to them).</li>\n<li>Change every account's password and recovery details now:<ul>\n{accounts}</ul></li>\n<li>Send back the signed receipt so {from} knows the bundle arrived safely.</li></ol>\n</body></html>\n",
-        from = esc(&p.from),
-        to = esc(&p.receiver.name),
-        community = esc(community),
-        date = esc(&p.date),
-        reg = p.totals.register_included,
-        ml = p.totals.mailing_list_included,
-        docs = p.totals.documents_included,
-        acc = p.totals.accounts,
-    )
+/// The letter inside the bag: the same plain-English letter the receiving group gets beside its
+/// register, with the deadlines counted from the day the bundle was made (the latest they can be).
+fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let made = now.date_naive();
+    crate::letter::plain(&crate::letter::Facts {
+        community: carried.community.clone(),
+        from: carried.from.name.clone(),
+        from_contact: carried.from.contact.clone(),
+        to: p.receiver.name.clone(),
+        bundle_id: bundle_id.to_string(),
+        made,
+        received: None,
+        people: p.totals.register_included,
+        mailing_list: p.totals.mailing_list_included,
+        documents: p.totals.documents_included,
+        accounts: p.accounts.iter().map(|a| (a.service.clone(), a.url.clone(), a.access != "admins")).collect(),
+        held_back: held_back(&p.totals.register_by_reason),
+        notice_due: made.checked_add_months(chrono::Months::new(1)).unwrap_or(made),
+        rotation_due: made + chrono::Duration::days(14),
+        receipt: None,
+    })
+}
+
+/// Of the plan's counts by reason, those that held people back.
+pub fn held_back<'a>(by_reason: impl IntoIterator<Item = (&'a String, &'a usize)>) -> Vec<(String, usize)> {
+    by_reason
+        .into_iter()
+        .filter(|(r, _)| !crate::transfer::rules::GOES.contains(&r.as_str()))
+        .map(|(r, n)| (r.clone(), *n))
+        .collect()
 }
 
 /// A file of the bag held in memory: its path in the bag and its bytes.
@@ -352,12 +347,19 @@ fn tag_files(
         controllers: {
             let own = carried.from.clone();
             vec![
-                ControllerEntry { slug: own.slug, name: own.name, kind: own.kind, role: "from".into() },
+                ControllerEntry {
+                    slug: own.slug,
+                    name: own.name,
+                    kind: own.kind,
+                    role: "from".into(),
+                    contact: own.contact,
+                },
                 ControllerEntry {
                     slug: p.receiver.slug.clone(),
                     name: p.receiver.name.clone(),
                     kind: p.receiver.kind.clone(),
                     role: "to".into(),
+                    contact: None,
                 },
             ]
         },
@@ -595,8 +597,7 @@ fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
         accounts.push(v);
     }
     small.push((layout::ACCOUNTS.into(), serde_json::to_vec_pretty(&accounts).unwrap_or_default()));
-    let community = &carried.community;
-    small.push((layout::LETTER.into(), letter(p, &req.bundle_id, community).into_bytes()));
+    small.push((layout::LETTER.into(), letter(p, carried, &req.bundle_id, req.now).into_bytes()));
 
     Ok(small)
 }

@@ -52,8 +52,9 @@ pub enum AuditCmd {
     /// Merkle root), for the data protection lead to keep and check later with `audit verify --checkpoint`.
     Checkpoint {
         /// The minisign secret key to sign it with (Ed25519).
+        /// Default: the one in your keys folder.
         #[arg(long)]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The checkpoint file to write (never overwritten).
         #[arg(long)]
         out: PathBuf,
@@ -219,11 +220,12 @@ pub enum IncidentCmd {
         /// What happened.
         #[arg(long)]
         what: String,
-        /// When it was discovered (ISO 8601, e.g. 2026-11-25T09:30:00Z): the 72-hour clock starts here.
-        #[arg(long, value_name = "TIME")]
+        /// When it was discovered (ISO 8601, e.g. 2026-11-25T09:30:00Z, or `now`): the 72-hour clock
+        /// starts here.
+        #[arg(long, value_name = "TIME", value_parser = crate::model::time_arg)]
         discovered: String,
         /// When it happened, if known.
-        #[arg(long, value_name = "TIME")]
+        #[arg(long, value_name = "TIME", value_parser = crate::model::time_arg)]
         occurred: Option<String>,
         /// A category of data affected (repeatable): contact, consent, special, credentials, documents...
         #[arg(long = "data", required = true)]
@@ -262,7 +264,7 @@ pub enum IncidentCmd {
 #[derive(Debug, Args)]
 pub struct IncidentFollowUp {
     /// When it was reported to the ICO.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_parser = crate::model::time_arg)]
     pub reported_at: Option<String>,
     /// Why it was not reported (required with not_reported), or the ICO's reference and decision.
     #[arg(long)]

@@ -19,16 +19,17 @@ pub struct Cli {
     /// The options every command takes.
     pub global: GlobalArgs,
     #[command(subcommand)]
-    /// The command to run.
-    pub command: Command,
+    /// The command to run (without one: what to do next).
+    pub command: Option<Command>,
 }
 
 /// Options accepted before or after any subcommand.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// The register file.
-    #[arg(long, global = true, env = "HANDOVER_REGISTER", default_value = "handover.db", value_name = "PATH")]
-    pub register: PathBuf,
+    /// The register file (default: the one `handover use` or `handover receive` remembered, else
+    /// handover.db in this folder).
+    #[arg(long, global = true, env = "HANDOVER_REGISTER", value_name = "PATH")]
+    pub register: Option<PathBuf>,
     /// Print one JSON document {"type": ..., "data": ...} on stdout instead of text.
     #[arg(long, global = true)]
     pub json: bool,
@@ -57,6 +58,16 @@ pub enum ColorChoice {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Receive a bundle in one step: check every layer, import it into your group's register, and
+    /// write your handover letters and the receipt to send back.
+    Receive(ReceiveArgs),
+    /// What to do next, soonest first, with the command for each.
+    Next,
+    /// Remember the register to use, so that no command needs --register.
+    Use(UseArgs),
+    /// The group's own mailing list, for its mail tool.
+    #[command(subcommand)]
+    MailingList(MailingListCmd),
     /// Create a new register for a community and its outgoing controller.
     Init(InitArgs),
     /// Organisations that hold the data: the outgoing one and receiving groups.
@@ -156,11 +167,13 @@ fn codes<T: Copy + Send + Sync + 'static>(all: &'static [T], as_str: fn(T) -> &'
 }
 
 mod governance;
+mod group;
 mod register;
 mod transfer;
 mod vault;
 
 pub use governance::*;
+pub use group::*;
 pub use register::*;
 pub use transfer::*;
 pub use vault::*;

@@ -411,8 +411,9 @@ pub struct ConsentFields {
     /// Channels (;-separated: email, sms, post, phone; repeatable).
     #[arg(long)]
     pub channels: Vec<String>,
-    /// When (ISO 8601 with time and zone, e.g. 2024-03-01T10:00:00Z).
-    #[arg(long)]
+    /// When: ISO 8601 with time and zone (2024-03-01T10:00:00Z), a date alone (the start of that
+    /// day in London), or `now`.
+    #[arg(long, value_parser = crate::model::time_arg)]
     pub at: String,
     /// Who recorded it.
     #[arg(long)]
@@ -458,8 +459,8 @@ pub enum ConsentCmd {
         /// Who checked the authority.
         #[arg(long)]
         verified_by: Option<String>,
-        /// When the authority was checked (ISO 8601 with zone).
-        #[arg(long)]
+        /// When the authority was checked: ISO 8601 with zone, a date alone, or `now`.
+        #[arg(long, value_parser = crate::model::time_arg)]
         verified_at: Option<String>,
         /// Support given to decide (supporter's role, easy read, extra time).
         #[arg(long)]
@@ -527,8 +528,8 @@ pub struct BasisTarget {
     /// Who decided or recorded it.
     #[arg(long)]
     pub decided_by: String,
-    /// When (ISO 8601 with zone).
-    #[arg(long)]
+    /// When: ISO 8601 with zone, a date alone (the start of that day in London), or `now`.
+    #[arg(long, value_parser = crate::model::time_arg)]
     pub at: String,
 }
 

@@ -45,8 +45,9 @@ pub enum TransferCmd {
         #[arg(long)]
         bundle: String,
         /// The receiving group's minisign secret key.
+        /// Default: the one in your keys folder.
         #[arg(long)]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The folder to write the statement into.
         #[arg(long, default_value = ".")]
         out: PathBuf,
@@ -74,8 +75,9 @@ pub enum TransferCmd {
         #[arg(long)]
         to: String,
         /// The sender's minisign secret key (the one its bundles are signed with).
+        /// Default: the one in your keys folder.
         #[arg(long, value_name = "KEY")]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The folder to write `ID.notification.json` and its `.minisig` into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -87,8 +89,9 @@ pub enum TransferCmd {
         to: String,
         /// The approver's minisign secret key (the data protection lead's, registered with
         /// `approver add`): the approval is a signature over the plan and every value it carries.
+        /// Default: the one in your keys folder.
         #[arg(long, value_name = "KEY")]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// Replace identifiers with keyed pseudonyms (as the plan will).
         #[arg(long)]
         pseudonymise: bool,
@@ -181,8 +184,9 @@ pub enum BundleCmd {
         #[arg(long)]
         recipients_file: Option<PathBuf>,
         /// The sender's minisign secret key.
+        /// Default: the one in your keys folder.
         #[arg(long)]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The folder to write the bundle into.
         #[arg(long)]
         out: PathBuf,
@@ -207,12 +211,13 @@ pub enum BundleCmd {
     Import {
         /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).
         file: PathBuf,
-        /// The receiving group's age identity file.
+        /// The receiving group's age identity file (default: the one in your keys folder).
         #[arg(long)]
-        identity: PathBuf,
-        /// The sender's minisign public key: the RW… string or a .pub file.
+        identity: Option<PathBuf>,
+        /// The sender's minisign public key: the RW… string or a .pub file (default: the trusted
+        /// sender whose key signed the bundle).
         #[arg(long)]
-        signer: String,
+        signer: Option<String>,
         /// The group's register: created when it does not exist; an existing one must belong to
         /// the receiving controller, and the bundle merges into it.
         #[arg(long)]
@@ -220,9 +225,10 @@ pub enum BundleCmd {
         /// An age recipient (or a file holding one) to encrypt the account secrets to. Repeatable.
         #[arg(long = "custodian", value_name = "AGE_RECIPIENT")]
         custodians: Vec<String>,
-        /// The receiving group's minisign secret key, to sign the receipt.
+        /// The receiving group's minisign secret key, to sign the receipt (default: the one in
+        /// your keys folder).
         #[arg(long)]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The date of your first message to the people received, if it comes before a month is
         /// out: your privacy notice (Art 14) is due by then.
         #[arg(long, value_name = "DATE", value_parser = crate::model::date_arg)]
@@ -236,12 +242,13 @@ pub enum BundleCmd {
     Verify {
         /// The bundle (NAME.zip.age; NAME.zip.age.minisig beside it).
         file: PathBuf,
-        /// The receiving group's age identity file.
+        /// The receiving group's age identity file (default: the one in your keys folder).
         #[arg(long)]
-        identity: PathBuf,
-        /// The sender's minisign public key: the RW… string or a .pub file.
+        identity: Option<PathBuf>,
+        /// The sender's minisign public key: the RW… string or a .pub file (default: the trusted
+        /// sender whose key signed the bundle).
         #[arg(long)]
-        signer: String,
+        signer: Option<String>,
         /// Refuse a bundle whose contents would expand to more than this many times its own
         /// size (a zip bomb); contents up to 64 MiB are always allowed.
         #[arg(long, value_name = "TIMES", default_value_t = crate::bundle::read::DEFAULT_MAX_EXPAND, value_parser = clap::value_parser!(u64).range(1..=10_000))]

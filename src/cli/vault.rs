@@ -10,8 +10,10 @@ pub enum KeysCmd {
     /// Make an age identity (encryption) and a minisign key pair (signing) in a folder.
     New {
         /// Folder to write the keys into (created if missing; files are never overwritten).
+        /// Default: your keys folder ($XDG_CONFIG_HOME/handover/keys, else
+        /// ~/.config/handover/keys), where every command finds them without a flag.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Label for the file names (LABEL-age.key, LABEL-age.pub, LABEL-minisign.key, LABEL-minisign.pub).
         #[arg(long, default_value = "handover")]
         name: String,
@@ -28,9 +30,9 @@ pub enum KeysCmd {
     Sign {
         /// The file to sign.
         file: PathBuf,
-        /// The minisign secret key file.
+        /// The minisign secret key file (default: the one in your keys folder).
         #[arg(long)]
-        sign_key: PathBuf,
+        sign_key: Option<PathBuf>,
         /// The trusted comment (signed too).
         #[arg(long)]
         trusted_comment: Option<String>,
@@ -46,6 +48,18 @@ pub enum KeysCmd {
         #[arg(long)]
         signature: Option<PathBuf>,
     },
+    /// Trust a sender's public signing key, once its fingerprint was read aloud and compared:
+    /// their bundles then need no --signer.
+    Trust {
+        /// The sender's minisign public key: the RW… string or their .pub file.
+        #[arg(value_name = "PUBKEY")]
+        public_key: String,
+        /// Who the sender is (e.g. the charity's name).
+        #[arg(long)]
+        name: String,
+    },
+    /// List the senders you trust, with their fingerprints.
+    Trusted,
 }
 
 /// `custodian ...`.
@@ -146,8 +160,9 @@ pub enum AccountCmd {
         /// Account id.
         id: String,
         /// A custodian's age identity file.
+        /// Default: the one in your keys folder.
         #[arg(long)]
-        identity: PathBuf,
+        identity: Option<PathBuf>,
         /// Write the secret here instead (created 0600, never overwritten).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -176,8 +191,9 @@ pub enum RegisterCmd {
         /// The backup file.
         file: PathBuf,
         /// A custodian's age identity file.
+        /// Default: the one in your keys folder.
         #[arg(long)]
-        identity: PathBuf,
+        identity: Option<PathBuf>,
         /// The new register file (must not exist).
         #[arg(long)]
         into: PathBuf,

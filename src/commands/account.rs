@@ -215,6 +215,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                     "a secret is printed only to a terminal, never into a pipe, a file by redirection or JSON",
                 ));
             }
+            let identity = crate::home::identity(identity, "--identity")?;
             let ids = keys::load_identities(&identity)?;
             let ct = accounts::secret(&reg, &a.id)?;
             let plain = crate::vault::decrypt(&ids, &ct, &format!("the secret of account {}", a.id))?;

@@ -138,7 +138,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             deliver("ropa", r, body, &format, out)
         }
         AuditCmd::Checkpoint { sign_key, out } => {
-            let key = crate::keys::SigningKey::load(&sign_key)?;
+            let sign_key = crate::home::sign_key(sign_key, "--sign-key")?;
             let v = audit::verify(&reg)?;
             if let Some((seq, why)) = v.broken {
                 return Err(crate::error::Error::bad(
@@ -146,8 +146,17 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
                     format!("entry {seq} is broken ({why}): a checkpoint would vouch for a damaged log"),
                 ));
             }
+            if out.exists() {
+                return Err(crate::error::Error::io(
+                    "create",
+                    &out,
+                    std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+                ));
+            }
             let own = crate::register::catalogue::self_controller(&reg)?;
             let (size, root) = audit::tree_head(&reg)?;
+            // The passphrase is asked last, once everything else was checked.
+            let key = crate::keys::SigningKey::load(&sign_key)?;
             let (seed, _) = key.ed25519();
             let origin = audit::origin(&own.slug);
             let note = crate::bundle::checkpoint::sign(

@@ -1,7 +1,6 @@
 //! `handover bundle create`.
 
 use crate::Ctx;
-use crate::bundle::receive::Received;
 use crate::cli::BundleCmd;
 use crate::error::{Error, Result};
 use crate::keys::{self, SigningKey};
@@ -39,20 +38,21 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy, passphrase_out)
         }
         BundleCmd::Verify { file, identity, signer, max_expand } => {
-            return verify(ctx, &file, &identity, &signer, max_expand);
+            return super::receive::verify(ctx, &file, identity, signer.as_deref(), max_expand);
         }
         BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message, max_expand } => {
-            let args = ImportArgs {
-                file: &file,
-                identity: &identity,
-                signer: &signer,
-                into: &into,
-                custodians: &custodians,
-                sign_key: &sign_key,
+            let args = super::receive::Inputs {
+                file,
+                identity,
+                signer,
+                signer_flag: "--signer",
+                into: Some(into),
+                custodians,
+                sign_key,
                 first_message,
                 max_expand,
             };
-            return import(ctx, &args);
+            return super::receive::import(ctx, args).map(|(o, _)| o);
         }
     };
     let reg = ctx.open()?;
@@ -123,7 +123,9 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             what: "a person's details, a consent or basis, a mailing-list entry, an account or a document".into(),
         });
     }
-    let key = SigningKey::load(&sign_key)?;
+    let key = SigningKey::load(&crate::home::sign_key(sign_key, "--sign-key")?)?;
+    // The sender's own identity opens the account secrets: the flag's, else the keys folder's.
+    let identity = identity.or_else(|| crate::home::identity(None, "--identity").ok());
     let ids = match &identity {
         Some(i) => Some(keys::load_identities(i)?),
         None => None,
@@ -223,182 +225,4 @@ fn generate_passphrase() -> Result<zeroize::Zeroizing<String>> {
     getrandom::fill(&mut bytes[..]).map_err(|e| Error::NoRandomSource { why: e.to_string() })?;
     let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect();
     Ok(zeroize::Zeroizing::new(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")))
-}
-
-/// The usual mistakes with a bundle's inputs, named for what they are before anything is opened:
-/// the transfer record or the signature given as the bundle, the signature not beside it, and the
-/// receiver's own signing key given as the signer (`own`: its public key, when known).
-fn usual_mistakes(
-    file: &std::path::Path,
-    identity: &std::path::Path,
-    signer: &minisign::PublicKey,
-    own: Option<&minisign::PublicKey>,
-) -> Result<()> {
-    let name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let beside = |what: &str| file.with_file_name(what).display().to_string();
-    if name.ends_with(".transfer.json") || name.ends_with(".transfer.json.minisig") {
-        let bundle = name.split(".transfer.json").next().unwrap_or_default();
-        return Err(Error::bad(
-            "FILE",
-            format!(
-                "this is the transfer record for the data protection lead, not the bundle: give {}",
-                beside(&format!("{bundle}.zip.age"))
-            ),
-        ));
-    }
-    if let Some(bundle) = name.strip_suffix(".minisig") {
-        return Err(Error::bad(
-            "FILE",
-            format!(
-                "this is the bundle's signature, not the bundle: give {} (the signature stays beside it)",
-                beside(bundle)
-            ),
-        ));
-    }
-    if !file.is_file() {
-        return Err(Error::io("read", file, std::io::Error::from(std::io::ErrorKind::NotFound)));
-    }
-    let sig = beside(&format!("{name}.minisig"));
-    if !std::path::Path::new(&sig).is_file() {
-        return Err(Error::bad(
-            "FILE",
-            format!(
-                "the signature {sig} is not beside the bundle: save the .minisig file the sender sent in the same folder, under that name, and run this again"
-            ),
-        ));
-    }
-    // Your own key: the minisign public key beside your age identity (the same label), or the one
-    // this import signs its receipt with.
-    let stem = identity.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let own_beside = stem
-        .strip_suffix("-age.key")
-        .map(|label| identity.with_file_name(format!("{label}-minisign.pub")))
-        .and_then(|p| keys::load_public_key(&p.display().to_string()).ok());
-    if own.into_iter().chain(own_beside.as_ref()).any(|o| o.keynum() == signer.keynum()) {
-        return Err(Error::bad(
-            "--signer",
-            "this is your own signing key: use the sender's public key (the fingerprint you checked with them by phone)",
-        ));
-    }
-    Ok(())
-}
-
-fn verify(
-    ctx: &Ctx,
-    file: &std::path::Path,
-    identity: &std::path::Path,
-    signer: &str,
-    max_expand: u64,
-) -> Result<Outcome> {
-    let pk = keys::load_public_key(signer)?;
-    let ids = keys::load_identities(identity)?;
-    usual_mistakes(file, identity, &pk, None)?;
-    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
-    if v.valid {
-        let text = format!(
-            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n  approved by {} (key {}): the approval covers every value it carries\n",
-            v.bundle_id.as_deref().unwrap_or("?"),
-            v.from.as_deref().unwrap_or("?"),
-            v.to.as_deref().unwrap_or("?"),
-            v.files,
-            v.payload_bytes,
-            v.approved_by.as_deref().unwrap_or("?"),
-            v.approver_key_id.as_deref().unwrap_or("?"),
-        );
-        return Ok(Outcome::new("bundle_verify", v, text));
-    }
-    Ok(failed(
-        v,
-        "INVALID bundle",
-        "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
-    ))
-}
-
-/// A bundle that failed a layer: which layer, where and why (exit 1).
-fn failed(v: crate::bundle::read::Verification, head: &str, note: &str) -> Outcome {
-    let text = format!(
-        "{head}: {} failed{}: {}\n",
-        v.layer.map_or("?", crate::model::VerifyLayer::as_str),
-        v.file.as_ref().map(|f| format!(" at {f}")).unwrap_or_default(),
-        v.why.as_deref().unwrap_or("")
-    );
-    let mut o = Outcome::new("bundle_verify", v, text);
-    o.exit = crate::exit::ExitCode::CheckFailed;
-    o.note(note)
-}
-
-struct ImportArgs<'a> {
-    file: &'a std::path::Path,
-    identity: &'a std::path::Path,
-    signer: &'a str,
-    into: &'a std::path::Path,
-    custodians: &'a [String],
-    sign_key: &'a std::path::Path,
-    first_message: Option<chrono::NaiveDate>,
-    max_expand: u64,
-}
-
-fn import(ctx: &Ctx, a: &ImportArgs<'_>) -> Result<Outcome> {
-    let signer = keys::load_public_key(a.signer)?;
-    let identities = keys::load_identities(a.identity)?;
-    let own = keys::load_public_key(
-        &a.sign_key
-            .with_file_name(
-                a.sign_key.file_name().map(|n| n.to_string_lossy().replace(".key", ".pub")).unwrap_or_default(),
-            )
-            .display()
-            .to_string(),
-    )
-    .ok();
-    usual_mistakes(a.file, a.identity, &signer, own.as_ref())?;
-    let key = SigningKey::load(a.sign_key)?;
-    let custodians = a.custodians.iter().map(|c| keys::recipient_arg(c, "--custodian")).collect::<Result<Vec<_>>>()?;
-    let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
-        file: a.file,
-        identities: &identities,
-        signer: &signer,
-        into: a.into,
-        custodians: &custodians,
-        key: &key,
-        first_message: a.first_message,
-        actor: &ctx.actor,
-        now: ctx.now,
-        progress: !ctx.style.quiet,
-        max_expand: a.max_expand,
-    })?;
-    let (imported, receipt, leftovers) = match received {
-        Received::Imported { imported, receipt, leftovers_removed } => (imported, receipt, leftovers_removed),
-        Received::Refused(v) => {
-            return Ok(failed(v, "NOT imported", "nothing was written; ask the sender for a new bundle"));
-        }
-    };
-    let text = format!(
-        "{} bundle {} from {} into {}: {} people ({} already known), {} consent events, {} account(s), {} document(s) in {}\n\
-         tasks: your privacy notice to everyone received (Art 14, due within a month) and {} account rotation(s): see `handover --register {} tasks list`\n\
-         receipt to send back: {} (+ .minisig)\n",
-        if imported.merged { "merged" } else { "imported" },
-        imported.bundle_id,
-        imported.from,
-        imported.register,
-        imported.people,
-        imported.matched_people,
-        imported.consent_events,
-        imported.accounts,
-        imported.documents,
-        imported.documents_folder,
-        imported.accounts,
-        imported.register,
-        receipt.display()
-    );
-    let mut text = text;
-    if !imported.skipped.is_empty() {
-        let why: Vec<String> = imported.skipped.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
-        text.push_str(&format!("not taken: {} (see `--json` for what each means)\n", why.join(", ")));
-    }
-    let o = Outcome::new("bundle_import", imported, text);
-    Ok(if leftovers > 0 {
-        o.note(format!("removed {leftovers} temporary file(s) an earlier import left when it was stopped"))
-    } else {
-        o
-    })
 }

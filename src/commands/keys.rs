@@ -13,6 +13,12 @@ use crate::output::Outcome;
 pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
     match cmd {
         KeysCmd::New { out, name, unprotected } => {
+            let out = match out {
+                Some(o) => o,
+                None => crate::home::make_dir(Some("keys"))?,
+            };
+            // Everything else is checked before the passphrase is asked.
+            keys::check_new(&out, &name)?;
             let pass = if unprotected { None } else { Some(keys::passphrase("the new signing key", true)?) };
             let k = keys::generate(&out, &name, pass, ctx.now)?;
             let text = format!(
@@ -51,15 +57,56 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
             Ok(Outcome::new("key_list", infos, text))
         }
         KeysCmd::Sign { file, sign_key, trusted_comment } => {
-            let key = SigningKey::load(&sign_key)?;
+            let sign_key = crate::home::sign_key(sign_key, "--sign-key")?;
             let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
             let data = std::fs::File::open(&file).map_err(|e| Error::io("read", &file, e))?;
+            if sig_path.exists() {
+                return Err(Error::io("create", &sig_path, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+            }
+            let key = SigningKey::load(&sign_key)?;
             let name = crate::import::display_name(&file);
             let comment = trusted_comment.unwrap_or_else(|| format!("timestamp:{}\tfile:{name}", ctx.now.timestamp()));
             let sig = key.sign(std::io::BufReader::new(data), &comment)?;
             keys::write_new(&sig_path, 0o644, sig.as_bytes())?;
             let data = serde_json::json!({ "signature": sig_path.display().to_string(), "key_id": key.key_id(), "trusted_comment": comment });
             Ok(Outcome::new("signature", data, format!("wrote {} (key {})\n", sig_path.display(), key.key_id())))
+        }
+        KeysCmd::Trust { public_key, name } => {
+            let pk = keys::load_public_key(&public_key)?;
+            let (t, added) = match crate::home::trust(&pk, &name, ctx.now)? {
+                crate::home::Trust::Added(t) => (t, true),
+                crate::home::Trust::Already(t) => (t, false),
+            };
+            let text = if added {
+                format!(
+                    "trusted {} (key {}, fingerprint {}): their bundles need no --signer or --from
+",
+                    t.name, t.key_id, t.fingerprint
+                )
+            } else {
+                format!(
+                    "already trusted as {} (key {}, fingerprint {})
+",
+                    t.name, t.key_id, t.fingerprint
+                )
+            };
+            Ok(Outcome::new("trusted_sender", t, text))
+        }
+        KeysCmd::Trusted => {
+            let all = crate::home::trusted()?;
+            let mut text = String::new();
+            if all.is_empty() {
+                text.push_str("no trusted senders yet: `handover keys trust PUBKEY --name NAME` once you have checked a fingerprint
+");
+            }
+            for t in &all {
+                text.push_str(&format!(
+                    "{}: key {}, fingerprint {}, since {}
+",
+                    t.name, t.key_id, t.fingerprint, t.trusted_at
+                ));
+            }
+            Ok(Outcome::new("trusted_sender_list", all, text))
         }
         KeysCmd::Verify { file, signer, signature } => {
             let pk = keys::load_public_key(&signer)?;

@@ -14,9 +14,12 @@ pub mod document;
 pub mod governance;
 pub mod init;
 pub mod keys;
+pub mod mailing;
 pub mod meta;
+pub mod next;
 pub mod notify;
 pub mod person;
+pub mod receive;
 pub mod regfile;
 pub mod review;
 pub mod role;
@@ -36,6 +39,10 @@ use crate::register::Change;
 pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
     match command {
         Command::Init(a) => init::run(ctx, a),
+        Command::Receive(a) => receive::receive(ctx, a),
+        Command::Next => next::run(ctx),
+        Command::Use(a) => meta::use_register(ctx, a),
+        Command::MailingList(c) => mailing::run(ctx, c),
         Command::Controller(c) => controller::run(ctx, c),
         Command::Purpose(c) => controller::purposes(ctx, c),
         Command::Person(c) => person::run(ctx, c),

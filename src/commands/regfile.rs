@@ -72,6 +72,7 @@ pub fn run(ctx: &Ctx, cmd: RegisterCmd) -> Result<Outcome> {
             if into.exists() {
                 return Err(Error::RegisterExists { path: into });
             }
+            let identity = crate::home::identity(identity, "--identity")?;
             let ids = crate::keys::load_identities(&identity)?;
             let ct = std::fs::read(&file).map_err(|e| Error::io("read", &file, e))?;
             let mut image = crate::vault::decrypt(&ids, &ct, &format!("backup '{}'", file.display()))?;

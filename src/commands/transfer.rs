@@ -314,7 +314,9 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         TransferCmd::Confirm { receipt: None, statement: None, .. } => {
             Err(Error::bad("--receipt", "give --receipt FILE or --statement FILE"))
         }
-        TransferCmd::Complete { bundle, sign_key, out } => complete(ctx, &mut reg, &bundle, &sign_key, &out),
+        TransferCmd::Complete { bundle, sign_key, out } => {
+            complete(ctx, &mut reg, &bundle, &crate::home::sign_key(sign_key, "--sign-key")?, &out)
+        }
         TransferCmd::Confirm { receipt: Some(receipt), statement: _, signer } => {
             let (t, r) = crate::transfer::lifecycle::check_receipt(&reg, &receipt, &signer)?;
             let id = t.id.to_string();
@@ -437,9 +439,11 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             Ok(Outcome::new("transfer_view", v, text))
         }
-        TransferCmd::Notify { to, sign_key, out } => super::notify::notify(ctx, &mut reg, &to, &sign_key, &out),
+        TransferCmd::Notify { to, sign_key, out } => {
+            super::notify::notify(ctx, &mut reg, &to, &crate::home::sign_key(sign_key, "--sign-key")?, &out)
+        }
         TransferCmd::Approve { to, sign_key, pseudonymise } => {
-            let key = crate::keys::SigningKey::load(&sign_key)?;
+            let key = crate::keys::SigningKey::load(&crate::home::sign_key(sign_key, "--sign-key")?)?;
             let approver = transfers::approvers(&reg)?
                 .into_iter()
                 .find(|a| a.removed_at.is_none() && a.key_id == key.key_id() && a.public_key == key.public_base64())

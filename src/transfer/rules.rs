@@ -406,6 +406,16 @@ pub fn london_offset_hours(t: DateTime<Utc>) -> i64 {
     }
 }
 
+/// The calendar day in Europe/London at a UTC moment.
+pub fn london_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + Duration::hours(london_offset_hours(t))).date_naive()
+}
+
+/// The first moment of a calendar day in Europe/London (00:00 local), as UTC.
+pub fn start_of_day_london(d: NaiveDate) -> DateTime<Utc> {
+    end_of_day_london(d.pred_opt().unwrap_or(d)) + Duration::seconds(1)
+}
+
 /// The end of a calendar day in Europe/London (23:59:59 local), as UTC.
 pub fn end_of_day_london(d: NaiveDate) -> DateTime<Utc> {
     let naive = d.and_hms_opt(23, 59, 59).unwrap_or_default();

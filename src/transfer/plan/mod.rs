@@ -237,6 +237,33 @@ pub fn make(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Re
     make_with(conn, req, now, true)
 }
 
+/// The register's own mailing list at `now`: everyone whose consent to the register's own
+/// controller for its newsletter (`successor_newsletter`) is in force, with no objection to direct
+/// marketing or suppression since, and an address a mail tool takes; each with the evidence of
+/// that consent. The same rules decide it as decide the mailing list a bundle carries.
+pub fn own_mailing_list(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Vec<(people::Person, Evidence)>> {
+    let own = catalogue::self_controller(conn)?;
+    let purposes = catalogue::purposes(conn)?;
+    let refresh = purposes.iter().map(|p| (p.code.clone(), p.refresh_months)).collect();
+    let policy =
+        Policy { receiver: own.slug.clone(), own: own.slug.clone(), at: now, objection_window_days: 0, refresh };
+    let people = people::people(conn)?;
+    let Facts { of, evidence, .. } = facts(conn, &people)?;
+    let mut out = Vec::new();
+    for p in people {
+        let Some(f) = of.get(p.id.as_str()) else { continue };
+        let d = rules::decide(f, &policy).mailing_list;
+        if !d.included {
+            continue;
+        }
+        if let Some(e) = d.consent_id.as_ref().and_then(|id| evidence.get(id)) {
+            let e = e.clone();
+            out.push((p, e));
+        }
+    }
+    Ok(out)
+}
+
 /// The redactor a plan would use, without redacting the documents to plan them (for previews,
 /// which redact the documents they show themselves).
 pub fn redactor(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
