@@ -325,7 +325,7 @@ impl Error {
             Error::RegisterExists { .. } => "choose another --register path, or keep working with the existing register".into(),
             Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
             Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
-            Error::RegisterReadOnly { .. } => "to change it, copy it (with `handover backup`) somewhere you can write, or ask for write access to its file and folder; nothing was changed".into(),
+            Error::RegisterReadOnly { .. } => "to change it, copy it (with `handover register backup`) somewhere you can write, or ask for write access to its file and folder; nothing was changed".into(),
             Error::Sqlite(_) => "check the file is not open in another program and the disk is not full; nothing was changed".into(),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
                 "choose another path: handover never overwrites an existing file".into()
@@ -358,7 +358,7 @@ impl Error {
             Error::NoRandomSource { .. } => "try again; if it keeps failing, the machine's random number source (getrandom) needs fixing first".into(),
             Error::KeyGeneration { .. } => "try again; if a passphrase was given, check it is valid text".into(),
             Error::Encrypt { .. } => "check every --recipient is an age X25519 recipient (age1…) of the people who should open it".into(),
-            Error::DocumentUnreadable { .. } => "check the file opens in its own program; register a readable copy, or review it with a redacted copy (`handover document review --redacted-copy`)".into(),
+            Error::DocumentUnreadable { .. } => "check the file opens in its own program; register a readable copy, or review it with a redacted copy (`handover document review ID --redacted-copy FILE`)".into(),
             Error::BundleContent { .. } => "do not import it; ask the sender for a new bundle".into(),
             Error::Internal(_) => "this is a bug in handover, please report it with the command you ran (without personal data)".into(),
         }

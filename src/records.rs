@@ -608,3 +608,43 @@ fn carried_changes(
         .map(|col| ((*col).to_string(), serde_json::Value::String(new.get(col).to_string())))
         .collect())
 }
+
+/// The people a bundle brought into this register who have not been sent a privacy notice since
+/// it came (Art 14): everyone it added (their source names the bundle), not erased, with no
+/// notice logged as sent at or after the import.
+pub fn art14_outstanding(conn: &crate::register::Db, bundle_id: &str) -> Result<Vec<Person>> {
+    let since = crate::register::tasks::tasks(conn, true)?
+        .into_iter()
+        .filter(|t| t.kind == "art14_notice" && t.subject == bundle_id)
+        .map(|t| t.created_at)
+        .min();
+    let Some(since) = since else {
+        return Err(crate::error::Error::NotFound { kind: "received bundle", id: bundle_id.to_string() });
+    };
+    let prefix = format!("bundle {bundle_id} ");
+    let sent: std::collections::HashSet<String> = evidence::notices_sent(conn, None)?
+        .into_iter()
+        .filter(|n| n.sent_at >= since)
+        .map(|n| n.person_id.to_string())
+        .collect();
+    Ok(people::people(conn)?
+        .into_iter()
+        .filter(|p| p.erased_at.is_none())
+        .filter(|p| p.source.as_deref().is_some_and(|s| s.starts_with(&prefix)))
+        .filter(|p| !sent.contains(p.id.as_str()))
+        .collect())
+}
+
+/// Close each open Art 14 task whose bundle's people have all been sent a notice since; returns
+/// the tasks closed.
+pub fn close_covered_art14(c: &Change<'_>) -> Result<Vec<String>> {
+    let mut closed = Vec::new();
+    for t in crate::register::tasks::tasks(c, false)?.into_iter().filter(|t| t.kind == "art14_notice") {
+        if art14_outstanding(c, &t.subject)?.is_empty() {
+            crate::register::tasks::finish_task(c, &t.id, &crate::model::fmt_ts(c.now), c.actor)?;
+            c.audit("tasks.done", &t.id, serde_json::json!({ "kind": t.kind, "by": "notice send log" }))?;
+            closed.push(t.id.to_string());
+        }
+    }
+    Ok(closed)
+}

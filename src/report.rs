@@ -236,8 +236,12 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         proxy.events = Some(proxy_events);
     }
 
-    let transfers: Vec<transfers::TransferView> =
-        transfers::transfers(conn)?.into_iter().filter(|t| to.is_none_or(|to| t.transfer.controller == to)).collect();
+    let transfers: Vec<transfers::TransferView> = transfers::transfers(conn)?
+        .into_iter()
+        // A voided bundle (made by mistake, never received) is not a transfer.
+        .filter(|t| t.voided_at.is_none())
+        .filter(|t| to.is_none_or(|to| t.transfer.controller == to))
+        .collect();
 
     // Deadlines: open tasks, overdue first.
     let today = now.date_naive().to_string();

@@ -118,7 +118,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             },
         });
     }
-    let transfers = transfers::transfers(conn)?;
+    let transfers: Vec<_> = transfers::transfers(conn)?.into_iter().filter(|t| t.voided_at.is_none()).collect();
     let recipients: Vec<serde_json::Value> = catalogue::controllers(conn)?
         .into_iter()
         .filter(|c| !c.is_self)

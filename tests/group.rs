@@ -128,6 +128,9 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     assert!(rotate < notice, "soonest first:\n{}", next.stdout);
     assert!(next.stdout.contains("handover account rotate-done") && next.stdout.contains("--what all"));
     assert!(next.stdout.contains("handover notice send-list --received"), "{}", next.stdout);
+    let steps = env.run_user(&["next", "--json"]).json();
+    assert!(steps["data"]["steps"].as_array().unwrap().len() >= 2, "{steps}");
+    crate::hints::assert_next_commands_parse(&steps);
     let bare = env.run_user(&[]);
     assert_eq!(bare.code, 0, "{}", bare.stderr);
     assert_eq!(bare.stdout, next.stdout);
@@ -242,4 +245,163 @@ fn the_usual_receiving_mistakes_are_named() {
     // Trusted beforehand: no --from is needed.
     let r = env.run_user(&["receive", first.to_str().unwrap(), "--into", "g/register.db"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn everyday_commands_for_the_group_and_the_sender() {
+    let (env, demo) = ready_group();
+    let first = bundle(&env, &demo, "out1");
+    let sender_pub = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let sender = crate::bundle::on(&env, demo.join("handover.db").to_str().unwrap().to_string().leak());
+    let r =
+        env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender_pub, "--into", "g/register.db", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.json()["data"]["imported"]["bundle_id"].as_str().unwrap().to_string();
+    let added = r.json()["data"]["imported"]["added_people"].as_u64().unwrap() as usize;
+
+    // The receiver's view of the transfer: the file's name, who it was encrypted to, who came.
+    let show = env.run_user(&["transfer", "show", &id]);
+    assert!(show.stdout.contains("kent-and-sussex-community-of-practice-2026-11-25.zip.age"), "{}", show.stdout);
+    assert!(show.stdout.contains(&format!("{added} people came")), "{}", show.stdout);
+    assert!(show.stdout.contains("encrypted to age1"), "{}", show.stdout);
+    assert!(show.stdout.contains("received: 2026-11-25"), "{}", show.stdout);
+
+    // Accounts by their service; every step at once; the new password stored, the old one gone.
+    let accounts = env.run_user(&["account", "list", "--json"]).json();
+    let service = accounts["data"][0]["service"].as_str().unwrap().to_string();
+    let url = accounts["data"][0]["url"].as_str().unwrap().to_string();
+    let login = accounts["data"][0]["login"].as_str().unwrap().to_string();
+    let new = env.write("new-password.txt", "password: a new one only the group knows\n");
+    let up = env.run_user(&["account", "update-secret", &service, "--secret-file", &new]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    let identity = env.path().join(".config/handover/keys/handover-age.key").display().to_string();
+    env.run_user(&["account", "reveal", &service, "--identity", &identity, "--out", "shown.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("shown.txt")).unwrap(),
+        "password: a new one only the group knows\n"
+    );
+    let dup = env.run_user(&[
+        "account",
+        "add",
+        "--service",
+        &service,
+        "--url",
+        &url,
+        "--login",
+        &login,
+        "--secret-file",
+        &new,
+    ]);
+    assert_eq!(dup.code, 2, "an exact duplicate is refused: {}", dup.stderr);
+    assert!(dup.stderr.contains("in the register already") && dup.stderr.contains("update-secret"), "{}", dup.stderr);
+    let done = env.run_user(&["account", "rotate-done", &service, "--what", "all", "--json"]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let tasks = env.run_user(&["tasks", "list", "--json"]).json();
+    assert!(!tasks["data"].as_array().unwrap().iter().any(|t| t["kind"] == "rotate_account"), "{tasks}");
+
+    // The group's privacy notice (Art 14): who must get it, and the task closes itself once the
+    // send log covers everyone.
+    let text = env.write("our-notice.txt", "We are the steering group. Your details came from Brightwater Trust.");
+    env.run_user(&["notice", "add", "--version", "SG-PN-1", "--file", &text, "--effective-from", "2026-11-25"]);
+    let list = env.run_user(&["notice", "send-list", "--received", &id, "--out", "send-list.csv"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let mut rd = csv::Reader::from_path(env.path().join("send-list.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), added);
+    assert!(rows.iter().all(|r| &r[3] == "SG-PN-1"), "your own latest notice");
+    let log = |rows: &[csv::StringRecord]| {
+        let mut s = String::from("person_ref,email,notice_version,sent_at,channel\n");
+        for r in rows {
+            s.push_str(&format!("{},{},{},2026-11-25T13:00:00Z,{}\n", &r[0], &r[1], &r[3], &r[4]));
+        }
+        s
+    };
+    // Half first: the task stays open; then the rest: it closes.
+    let half = rows.len() / 2;
+    env.write("sent-1.csv", &log(&rows[..half]));
+    env.run_user(&["notice", "send-log", "sent-1.csv"]);
+    let open = |env: &TestEnv| {
+        env.run_user(&["tasks", "list", "--json"]).json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["kind"] == "art14_notice")
+    };
+    assert!(open(&env));
+    let rest = env.run_user(&["notice", "send-list", "--received", &id]);
+    assert_eq!(rest.stdout.lines().count() - 1, rows.len() - half, "only those not yet sent");
+    env.write("sent-2.csv", &log(&rows[half..]));
+    let closed = env.run_user(&["notice", "send-log", "sent-2.csv"]);
+    assert!(closed.stdout.contains("privacy_notice_tasks_closed"), "{}", closed.stdout);
+    assert!(!open(&env));
+
+    // Completion: written beside the register; a second run says what exists and what to do.
+    let c = env.run_user(&["transfer", "complete", "--bundle", &id]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let statement = env.path().join(format!("g/{id}.complete.json"));
+    assert!(statement.is_file() && env.path().join(format!("g/{id}.complete.json.minisig")).is_file());
+    assert!(c.stdout.contains("Send both to Brightwater Trust"), "{}", c.stdout);
+    let again = env.run_user(&["transfer", "complete", "--bundle", &id]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists") && again.stderr.contains("send it"), "{}", again.stderr);
+
+    // The sender records the statement, then the receipt that came late: both dates are kept.
+    let group_pub = env.path().join(".config/handover/keys/handover-minisign.pub").display().to_string();
+    let st = sender(&["transfer", "confirm", "--statement", statement.to_str().unwrap(), "--signer", &group_pub]);
+    assert_eq!(st.code, 0, "{}", st.stderr);
+    let receipt = env.path().join(format!("g/{id}.receipt.json"));
+    let rc = sender(&["transfer", "confirm", "--receipt", receipt.to_str().unwrap(), "--signer", &group_pub]);
+    assert_eq!(rc.code, 0, "{}", rc.stderr);
+    assert!(rc.stdout.contains("is recorded too"), "{}", rc.stdout);
+    let v = sender(&["transfer", "show", &id, "--json"]).json();
+    assert!(v["data"]["receipt_at"].is_string() && v["data"]["completed_at"].is_string(), "{v}");
+
+    // A bundle made again by mistake is voided: not counted, and nothing is owed for it.
+    let second = sender(&[
+        "bundle",
+        "create",
+        "--to",
+        "kscop-steering-group",
+        "--recipient",
+        "group/group-age.pub",
+        "--sign-key",
+        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
+        "--identity",
+        demo.join("keys/facilitator-age.key").to_str().unwrap(),
+        "--out",
+        "out2",
+        "--json",
+    ]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let id2 = second.json()["data"]["bundle_id"].as_str().unwrap().to_string();
+    let refused = sender(&["transfer", "void", &id, "--reason", "oops"]);
+    assert_eq!(refused.code, 2, "a received bundle is not voided: {}", refused.stderr);
+    let void = sender(&["transfer", "void", &id2, "--reason", "made twice"]);
+    assert_eq!(void.code, 0, "{}", void.stderr);
+    let report = sender(&["audit", "report", "--json"]).json();
+    let ids: Vec<&str> =
+        report["data"]["transfers"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&id.as_str()) && !ids.contains(&id2.as_str()), "{ids:?}");
+    assert!(sender(&["transfer", "list"]).stdout.contains("void"));
+
+    // A time as a date alone is the start of that day in London; `now` is now.
+    let inc = env.run_user(&[
+        "incident",
+        "record",
+        "--what",
+        "a laptop was lost",
+        "--discovered",
+        "2026-07-01",
+        "--data",
+        "contact",
+        "--people",
+        "3",
+        "--ico",
+        "not_reported",
+        "--reason",
+        "the disk is encrypted",
+        "--json",
+    ]);
+    assert_eq!(inc.code, 0, "{}", inc.stderr);
+    assert_eq!(inc.json()["data"]["discovered_at"], "2026-06-30T23:00:00Z", "midnight in London in summer");
 }

@@ -10,6 +10,7 @@ mod demo;
 mod fuzz_replay;
 mod governance;
 mod group;
+mod hints;
 mod hostile;
 mod imports;
 mod keys;

@@ -130,6 +130,10 @@ pub struct Options<'a> {
     pub first_message: Option<chrono::NaiveDate>,
     /// The SHA-256 of the bundle file as verified.
     pub ciphertext_sha256: String,
+    /// The bundle's name (its file name without `.zip.age`).
+    pub bundle_name: String,
+    /// The age recipients it was opened with (the group's own).
+    pub recipients: Vec<String>,
 }
 
 /// Where a person the bundle carries goes in this register.
@@ -211,16 +215,17 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
         &crate::register::transfers::Transfer {
             id: m.bundle_id.as_str().into(),
             controller: m.from.clone(),
-            name: m.bundle_id.clone(),
+            name: o.bundle_name.clone(),
             state: crate::model::TransferState::Received,
             created_at: m.created_at.clone(),
             plan_digest: m.plan_digest.clone(),
             ciphertext_sha256: o.ciphertext_sha256.clone(),
             signer_key_id: m.signer_key_id.clone(),
-            recipients: Vec::new(),
+            recipients: o.recipients.clone(),
             counts: serde_json::json!({ "register": rows, "mailing_list": m.counts["mailing_list_included"], "documents": contents.documents.len(), "accounts": accounts, "register_by_reason": m.counts["register_by_reason"], "mailing_list_by_reason": m.counts["mailing_list_by_reason"] }),
         },
     )?;
+    crate::register::transfers::set_receipt_at(c, &m.bundle_id, &now)?;
     imports::record_import(
         c,
         &m.bundle_id,

@@ -236,6 +236,12 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
         merge: !fresh,
         first_message: r.first_message,
         ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
+        bundle_name: r
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".zip.age").to_string())
+            .unwrap_or_default(),
+        recipients: r.identities.iter().map(|i| i.to_public().to_string()).collect(),
     };
     let m = &contents.manifest;
     let dir = folder_of(into);

@@ -373,15 +373,21 @@ pub enum NoticeCmd {
     },
     /// List notice versions.
     List,
-    /// Write the CSV of people who must be sent the pre-disclosure notice naming a receiver (a
-    /// neutral service message, not marketing).
+    /// Write the CSV of people who must be sent a notice: the sender's pre-disclosure notice
+    /// naming a receiver (--to, a neutral service message, not marketing), or the receiving
+    /// group's own privacy notice to everyone a bundle brought (--received, Art 14).
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["to", "received"])))]
     SendList {
-        /// The receiving controller.
+        /// The receiving controller (the sender's pre-disclosure notice).
+        #[arg(long, requires = "notice")]
+        to: Option<String>,
+        /// The bundle id: everyone it brought who has not been sent your privacy notice since.
+        #[arg(long, value_name = "BUNDLE_ID")]
+        received: Option<String>,
+        /// The notice version to send (with --to it must announce the receiver; with --received,
+        /// default: your latest notice).
         #[arg(long)]
-        to: String,
-        /// The notice version to send (it must announce the receiver).
-        #[arg(long)]
-        notice: String,
+        notice: Option<String>,
         /// Write here (never overwritten) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,

@@ -48,12 +48,21 @@ pub enum TransferCmd {
         /// Default: the one in your keys folder.
         #[arg(long)]
         sign_key: Option<PathBuf>,
-        /// The folder to write the statement into.
-        #[arg(long, default_value = ".")]
-        out: PathBuf,
+        /// The folder to write the statement into (default: the register's folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// List transfers (newest first): receiver, state, counts, Art 19 notifications still owed.
     List,
+    /// Void a bundle made by mistake (never sent, or made again): it is no longer counted as a
+    /// transfer and changes to its people owe its receiver nothing. Refused once its receipt came.
+    Void {
+        /// The transfer (bundle) id.
+        id: String,
+        /// Why, in a few words (recorded in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
     /// The sender's wind-down after a completed transfer: from DATE, `retention run` anonymises
     /// the people who went, except those a recorded legal obligation of the sender still needs.
     Close {

@@ -152,12 +152,12 @@ pub enum AccountCmd {
     List,
     /// Show one account (never its secret).
     Show {
-        /// Account id.
+        /// Account id, or its service (e.g. website) when only one account has it.
         id: String,
     },
     /// Print an account's secret to a terminal, or write it to a new file (0600).
     Reveal {
-        /// Account id.
+        /// Account id, or its service (e.g. website) when only one account has it.
         id: String,
         /// A custodian's age identity file.
         /// Default: the one in your keys folder.
@@ -169,11 +169,21 @@ pub enum AccountCmd {
     },
     /// Record a rotation step done on an account (an --admin-change account has one: admins).
     RotateDone {
-        /// Account id.
+        /// Account id, or its service (e.g. website) when only one account has it.
         id: String,
-        /// password, recovery (email and phone), 2fa, admins (incoming admins added, outgoing removed).
-        #[arg(long, value_parser = ["password", "recovery", "2fa", "admins"])]
+        /// password, recovery (email and phone), 2fa, admins (incoming admins added, outgoing
+        /// removed), or all (every step the account has).
+        #[arg(long, value_parser = ["password", "recovery", "2fa", "admins", "all"])]
         what: String,
+    },
+    /// Store an account's new password after you changed it (read from the terminal or
+    /// --secret-file); the old one is overwritten, kept nowhere.
+    UpdateSecret {
+        /// Account id, or its service (e.g. website) when only one account has it.
+        id: String,
+        /// Read the new secret from this file (its whole UTF-8 content is the secret).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
     },
 }
 

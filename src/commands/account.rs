@@ -50,6 +50,28 @@ fn line(a: &Account) -> Vec<String> {
     ]
 }
 
+/// An account named by its id, or by its service when only one account has that service.
+fn find(reg: &crate::register::Db, name: &str) -> Result<Account> {
+    let all = accounts::accounts(reg)?;
+    if let Some(a) = all.iter().find(|a| a.id == name) {
+        return Ok(a.clone());
+    }
+    let key = name.trim().to_lowercase().replace('-', "_");
+    let by_service: Vec<&Account> = all.iter().filter(|a| a.service == key).collect();
+    match by_service.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::NotFound { kind: "account", id: name.to_string() }),
+        many => Err(Error::bad(
+            "ID",
+            format!(
+                "{} accounts are {name}: name one by its id ({})",
+                many.len(),
+                many.iter().map(|a| format!("{} {}", a.id, a.url)).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
 /// Run an account subcommand.
 pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
@@ -82,6 +104,20 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 }
                 Ok(v)
             };
+            // The same account twice (same service, address and login) is refused before any
+            // secret is asked for.
+            if let Some(same) = accounts::accounts(&reg)?
+                .iter()
+                .find(|a| a.service == service && a.url.eq_ignore_ascii_case(url.trim()) && a.login == login.trim())
+            {
+                return Err(Error::bad(
+                    "--url",
+                    format!(
+                        "this account is in the register already as {}: to store a new password, run `handover account update-secret {}`",
+                        same.id, same.id
+                    ),
+                ));
+            }
             let admins_outgoing = names(admins_outgoing, "--admins-outgoing")?;
             let admins_incoming = names(admins_incoming, "--admins-incoming")?;
             let (recipients, ct) = if admin_change {
@@ -153,7 +189,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account_list", list, text))
         }
         AccountCmd::Show { id } => {
-            let a = accounts::account(&reg, &id)?;
+            let a = find(&reg, &id)?;
             let o = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
             let mut text = format!("account {} ({})\n", a.id, a.service);
             for (k, v) in [
@@ -199,7 +235,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(Outcome::new("account", a, text))
         }
         AccountCmd::Reveal { id, identity, out } => {
-            let a = accounts::account(&reg, &id)?;
+            let a = find(&reg, &id)?;
             if !a.has_secret() {
                 return Err(Error::bad(
                     "ID",
@@ -241,40 +277,86 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             };
             Ok(Outcome::new("account_reveal", data, text))
         }
-        AccountCmd::RotateDone { id, what } => {
-            let a = accounts::account(&reg, &id)?;
-            if !a.rotation_steps().contains(&what.as_str()) {
-                return Err(Error::bad(
-                    "--what",
-                    format!(
-                        "account {id} has no {what} to rotate: access passes by changing its admins; record --what admins once they are changed"
-                    ),
-                ));
-            }
-            let completed = reg.change(ctx.now, |c| {
-                accounts::add_rotation(c, &a.id, &what, &fmt_ts(c.now), c.actor)?;
-                c.audit("account.rotate", &a.id, serde_json::json!({ "what": what }))?;
-                // A rotation task is done when every step has been recorded since it was created.
-                if let Some(t) = tasks::open_task(c, "rotate_account", &a.id)? {
-                    let after = accounts::account(c, &a.id)?;
-                    let all = after
-                        .rotation_steps()
-                        .iter()
-                        .all(|s| after.rotations.iter().any(|r| r.what == *s && r.done_at >= t.created_at));
-                    if all {
-                        tasks::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
-                        c.audit("tasks.done", &t.id, serde_json::json!({ "kind": t.kind }))?;
-                        return Ok(Some(t.id));
-                    }
-                }
-                Ok(None)
-            })?;
-            let a = accounts::account(&reg, &id)?;
-            let mut text = format!("account {}: {what} rotation recorded\n", a.id);
-            if let Some(t) = &completed {
-                text.push_str(&format!("every rotation step is done: task {t} closed\n"));
-            }
-            Ok(Outcome::new("account", a, text))
-        }
+        AccountCmd::UpdateSecret { id, secret_file } => update_secret(ctx, &mut reg, &id, secret_file.as_deref()),
+        AccountCmd::RotateDone { id, what } => rotate_done(ctx, &mut reg, &id, &what),
     }
+}
+
+fn update_secret(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    id: &str,
+    secret_file: Option<&std::path::Path>,
+) -> Result<Outcome> {
+    let a = find(reg, id)?;
+    if !a.has_secret() {
+        return Err(Error::bad("ID", format!("account {} has no secret: access passes by changing its admins", a.id)));
+    }
+    let recipients = accounts::current_recipients(reg)?;
+    if recipients.is_empty() {
+        return Err(Error::NoCustodians);
+    }
+    let secret = read_secret(secret_file)?;
+    let ct = crate::vault::encrypt(&recipients, secret.as_bytes())?;
+    drop(secret);
+    let names: Vec<String> = recipients.iter().map(std::string::ToString::to_string).collect();
+    reg.change(ctx.now, |c| {
+        accounts::set_secret(c, &a.id, &ct, &names, &fmt_ts(c.now))?;
+        c.audit("account.secret_updated", &a.id, serde_json::json!({ "custodians": names.len() }))
+    })?;
+    // The old ciphertext's pages are zeroed (secure_delete) and the log folded in: it is
+    // kept nowhere.
+    reg.checkpoint()?;
+    let a = accounts::account(reg, &a.id)?;
+    let text = format!(
+        "account {} ({}): the new secret is stored, encrypted to {} custodian(s); the old one is gone\n",
+        a.id,
+        a.service,
+        names.len()
+    );
+    Ok(Outcome::new("account", a, text))
+}
+
+fn rotate_done(ctx: &Ctx, reg: &mut crate::register::Register, id: &str, what: &str) -> Result<Outcome> {
+    let a = find(reg, id)?;
+    let id = a.id.to_string();
+    let steps: Vec<String> = if what == "all" {
+        a.rotation_steps().iter().map(|s| (*s).to_string()).collect()
+    } else {
+        vec![what.to_string()]
+    };
+    if !a.rotation_steps().contains(&steps[0].as_str()) {
+        return Err(Error::bad(
+            "--what",
+            format!(
+                "account {id} has no {what} to rotate: access passes by changing its admins; record --what admins once they are changed"
+            ),
+        ));
+    }
+    let completed = reg.change(ctx.now, |c| {
+        for step in &steps {
+            accounts::add_rotation(c, &a.id, step, &fmt_ts(c.now), c.actor)?;
+            c.audit("account.rotate", &a.id, serde_json::json!({ "what": step }))?;
+        }
+        // A rotation task is done when every step has been recorded since it was created.
+        if let Some(t) = tasks::open_task(c, "rotate_account", &a.id)? {
+            let after = accounts::account(c, &a.id)?;
+            let all = after
+                .rotation_steps()
+                .iter()
+                .all(|s| after.rotations.iter().any(|r| r.what == *s && r.done_at >= t.created_at));
+            if all {
+                tasks::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
+                c.audit("tasks.done", &t.id, serde_json::json!({ "kind": t.kind }))?;
+                return Ok(Some(t.id));
+            }
+        }
+        Ok(None)
+    })?;
+    let a = accounts::account(reg, &id)?;
+    let mut text = format!("account {} ({}): {} recorded\n", a.id, a.service, steps.join(", "));
+    if let Some(t) = &completed {
+        text.push_str(&format!("every rotation step is done: task {t} closed\n"));
+    }
+    Ok(Outcome::new("account", a, text))
 }

@@ -34,7 +34,7 @@ pub struct Next {
 }
 
 /// The plain words and command for an open task.
-fn task_step(t: &tasks::Task) -> (String, String) {
+fn task_step(t: &tasks::Task, today: NaiveDate) -> (String, String) {
     let s = &t.subject;
     match t.kind.as_str() {
         "art14_notice" => (
@@ -48,9 +48,9 @@ fn task_step(t: &tasks::Task) -> (String, String) {
         ),
         "breach_report" => (
             "Decide whether to report the incident to the ICO (72 hours)".into(),
-            format!("handover incident update {s} --ico-decision no-risk --reason TEXT"),
+            format!("handover incident update {s} --ico not_reported --reason \"why it need not be reported\""),
         ),
-        "complaint_ack" => ("Acknowledge the complaint".into(), format!("handover complaint ack {s}")),
+        "complaint_ack" => ("Acknowledge the complaint".into(), format!("handover complaint ack {s} --date {today}")),
         "request_deadline" => ("Answer the rights request".into(), format!("handover request show {s}")),
         "retention_run" => ("Delete what is past the retention policy".into(), "handover retention run".into()),
         "account_paid_until_soon" | "account_paid_until" => (t.title.clone(), format!("handover account show {s}")),
@@ -61,14 +61,14 @@ fn task_step(t: &tasks::Task) -> (String, String) {
 fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
     let mut out: Vec<Step> = Vec::new();
     for t in tasks::tasks(reg, false)? {
-        let (what, command) = task_step(&t);
+        let (what, command) = task_step(&t, today);
         let due = crate::model::parse_date(&t.due);
         out.push(Step { due: due.map(|d| d.to_string()), overdue: due.is_some_and(|d| d < today), what, command });
     }
     let name = |slug: &str| -> String {
         catalogue::controller(reg, slug).ok().flatten().map_or_else(|| slug.to_string(), |c| c.name)
     };
-    for v in transfers::transfers(reg)? {
+    for v in transfers::transfers(reg)?.into_iter().filter(|v| v.voided_at.is_none()) {
         let t = &v.transfer;
         let who = name(&t.controller);
         match (v.direction.as_str(), t.state) {
@@ -167,4 +167,65 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         text.push_str(&format!("{}. {when}{}\n   {}\n", i + 1, s.what, s.command));
     }
     Ok(Outcome::new("next", next, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    /// The command `next` gives for every kind of task is one the command line accepts.
+    #[test]
+    fn every_task_kind_names_a_command_that_parses() {
+        for kind in [
+            "art14_notice",
+            "rotate_account",
+            "art19_notify",
+            "breach_report",
+            "complaint_ack",
+            "request_deadline",
+            "retention_run",
+            "account_paid_until_soon",
+            "account_paid_until",
+            "consent_refresh",
+        ] {
+            let t = crate::register::tasks::Task {
+                id: "tsk_000000000001".into(),
+                kind: kind.into(),
+                subject: "sub_1".into(),
+                title: "t".into(),
+                reason: "r".into(),
+                due: "2026-12-01".into(),
+                created_at: "2026-11-01T00:00:00Z".into(),
+                done_at: None,
+                done_by: None,
+            };
+            let (_, command) = super::task_step(&t, chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+            let argv = shell_words(&command);
+            if let Err(e) = crate::cli::Cli::try_parse_from(argv) {
+                panic!("{kind}: `{command}` is refused: {e}");
+            }
+        }
+    }
+
+    /// Split a command as a shell would (double quotes group words).
+    fn shell_words(s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        for ch in s.chars() {
+            match ch {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => {
+                    if !cur.is_empty() {
+                        out.push(std::mem::take(&mut cur));
+                    }
+                }
+                c => cur.push(c),
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
 }

@@ -195,7 +195,35 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let text = list_text(&list, true);
             Ok(Outcome::new("notice_list", list, text))
         }
-        NoticeCmd::SendList { to, notice, out } => {
+        NoticeCmd::SendList { received: Some(bundle), notice, out, .. } => {
+            let texts = catalogue::texts(&reg, "notice")?;
+            let notice = match notice {
+                Some(n) if texts.iter().any(|t| t.version == n) => n,
+                Some(n) => return Err(Error::NotFound { kind: "notice", id: n }),
+                // Your latest own notice: the last one `notice add` stored (a bundle's texts are
+                // the sender's).
+                None => crate::register::audit::subjects_of(&reg, "notice.add")?
+                    .iter()
+                    .find_map(|id| texts.iter().find(|t| &t.id == id).map(|t| t.version.clone()))
+                    .ok_or_else(|| {
+                        Error::bad(
+                            "--notice",
+                            "your register has no privacy notice of its own yet: add yours first with `handover notice add`",
+                        )
+                    })?,
+            };
+            let people = crate::records::art14_outstanding(&reg, &bundle)?;
+            let (rows, text) = send_list(ctx, &mut reg, &bundle, &notice, people.iter(), out.as_deref())?;
+            let data = serde_json::json!({ "to": null, "received": bundle, "notice": notice, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
+            Ok(Outcome::new("send_list", data, text).note(format!(
+                "{} people you received must be sent your privacy notice {notice} (who you are, where their details came from, their rights); after sending, import the send log with `handover notice send-log`: the task closes itself once everyone is covered",
+                rows.len()
+            )))
+        }
+        NoticeCmd::SendList { to, notice, out, .. } => {
+            let (Some(to), Some(notice)) = (to, notice) else {
+                return Err(Error::bad("--to", "give --to SLUG --notice VERSION, or --received BUNDLE_ID"));
+            };
             let announces = format!("{to}:disclose_to_successor");
             let texts = catalogue::texts(&reg, "notice")?;
             if !texts.iter().any(|t| t.version == notice) {
@@ -216,26 +244,11 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 defer_file_hashes: false,
             };
             let p = crate::transfer::plan::make(&reg, &req, ctx.now)?;
-            let mut rows = Vec::new();
+            let mut people_due = Vec::new();
             for pp in p.people.iter().filter(|x| x.register.decision.reason == "notice_not_sent") {
-                let person = people::person_required(&reg, &pp.id)?;
-                let channel = if person.email.is_some() { "email" } else { "post" };
-                rows.push(vec![
-                    person.reference.clone(),
-                    person.email.clone().unwrap_or_default(),
-                    person.name.clone().unwrap_or_default(),
-                    notice.clone(),
-                    channel.to_string(),
-                ]);
+                people_due.push(people::person_required(&reg, &pp.id)?);
             }
-            let text = super::people_list_csv(
-                out.as_deref(),
-                &["person_ref", "email", "name", "notice_version", "channel"],
-                &rows,
-            )?;
-            reg.change(ctx.now, |c| {
-                c.audit("notice.send_list", &to, serde_json::json!({ "notice": notice, "people": rows.len() }))
-            })?;
+            let (rows, text) = send_list(ctx, &mut reg, &to, &notice, people_due.iter(), out.as_deref())?;
             let data = serde_json::json!({ "to": to, "notice": notice, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
             Ok(Outcome::new("send_list", data, text).note(format!(
                 "{} people relying on legitimate interests must be sent notice {notice} (a neutral service message, not marketing); after sending, import the delivery log with `handover notice send-log`",
@@ -249,7 +262,35 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             "notices_sent",
             own::NOTICES_SENT_COLUMNS,
             "notices-sent.csv",
-            own::import_notices_sent,
+            own::import_notices_sent_closing_art14,
         ),
     }
+}
+
+/// Who must be sent a notice, as CSV rows (to a new owner-only file or for stdout), the list
+/// audited as made. Returns the rows and the text for stdout.
+fn send_list<'a>(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    subject: &str,
+    notice: &str,
+    people: impl Iterator<Item = &'a crate::register::people::Person>,
+    out: Option<&std::path::Path>,
+) -> Result<(Vec<Vec<String>>, String)> {
+    let rows: Vec<Vec<String>> = people
+        .map(|p| {
+            vec![
+                p.reference.clone(),
+                p.email.clone().unwrap_or_default(),
+                p.name.clone().unwrap_or_default(),
+                notice.to_string(),
+                if p.email.is_some() { "email" } else { "post" }.to_string(),
+            ]
+        })
+        .collect();
+    let text = super::people_list_csv(out, &["person_ref", "email", "name", "notice_version", "channel"], &rows)?;
+    reg.change(ctx.now, |c| {
+        c.audit("notice.send_list", subject, serde_json::json!({ "notice": notice, "people": rows.len() }))
+    })?;
+    Ok((rows, text))
 }

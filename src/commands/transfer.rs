@@ -315,20 +315,41 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             Err(Error::bad("--receipt", "give --receipt FILE or --statement FILE"))
         }
         TransferCmd::Complete { bundle, sign_key, out } => {
+            let out = out.unwrap_or_else(|| {
+                ctx.register.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| ".".into(), Into::into)
+            });
             complete(ctx, &mut reg, &bundle, &crate::home::sign_key(sign_key, "--sign-key")?, &out)
         }
         TransferCmd::Confirm { receipt: Some(receipt), statement: _, signer } => {
             let (t, r) = crate::transfer::lifecycle::check_receipt(&reg, &receipt, &signer)?;
             let id = t.id.to_string();
+            let received_at = r["received_at"].as_str().unwrap_or_default().to_string();
             let Some(next) = t.state.on_receipt() else {
-                return Ok(Outcome::new(
-                    "transfer_state",
-                    serde_json::json!({ "id": id, "state": t.state }),
-                    format!("transfer {id} is already {}\n", t.state),
-                ));
+                // A receipt that comes after the rotation statement is still recorded.
+                let new = reg.change(ctx.now, |c| {
+                    let new = transfers::set_receipt_at(c, &id, &received_at)?;
+                    if new {
+                        c.audit(
+                            "transfer.received",
+                            &id,
+                            serde_json::json!({ "receiver_key_id": r["receiver_key_id"], "received_at": r["received_at"], "after": t.state }),
+                        )?;
+                    }
+                    Ok(new)
+                })?;
+                let text = if new {
+                    format!(
+                        "transfer {id} is already {}; its receipt (received at {received_at}) is recorded too\n",
+                        t.state
+                    )
+                } else {
+                    format!("transfer {id} is already {} and its receipt was recorded before\n", t.state)
+                };
+                return Ok(Outcome::new("transfer_state", serde_json::json!({ "id": id, "state": t.state }), text));
             };
             reg.change(ctx.now, |c| {
                 transfers::set_transfer_state(c, &id, next)?;
+                transfers::set_receipt_at(c, &id, &received_at)?;
                 c.audit(
                     "transfer.received",
                     &id,
@@ -356,7 +377,10 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                         t.id.to_string(),
                         t.created_at[..10].to_string(),
                         format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
-                        format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
+                        match &v.voided_at {
+                            Some(_) => "void".to_string(),
+                            None => format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
+                        },
                         t.counts["register"].to_string(),
                         t.counts["mailing_list"].to_string(),
                         v.art19_open.to_string(),
@@ -367,6 +391,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 crate::output::table(&["ID", "DATE", "OTHER PARTY", "STATE", "REGISTER", "LIST", "ART19 OWED"], &rows);
             Ok(Outcome::new("transfer_list", list, text))
         }
+        TransferCmd::Void { id, reason } => void(ctx, &id, &reason),
         TransferCmd::Close { id, delete_after } => {
             let mut reg = ctx.open()?;
             let v = transfers::transfer_view(&reg, &id)?;
@@ -409,36 +434,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             );
             Ok(Outcome::new("transfer_view", v, text))
         }
-        TransferCmd::Show { id } => {
-            let reg = ctx.open()?;
-            let v = transfers::transfer_view(&reg, &id)?;
-            let t = &v.transfer;
-            let mut text = format!(
-                "transfer {} {} {} on {}: {}{}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people went (register {}, mailing list {}), {} document(s), {} account(s)\n",
-                t.id,
-                if v.direction == "sent" { "to" } else { "from" },
-                t.controller,
-                &t.created_at[..10],
-                t.state,
-                if v.stale { " — STALE: people in it changed since; the receiver must be told (Art 19)" } else { "" },
-                t.name,
-                t.ciphertext_sha256,
-                t.signer_key_id,
-                t.recipients.join(", "),
-                v.people,
-                t.counts["register"],
-                t.counts["mailing_list"],
-                t.counts["documents"],
-                t.counts["accounts"],
-            );
-            if v.art19_open > 0 {
-                let _ = writeln!(text, "  {} Art 19 notification(s) still owed: `handover tasks list`", v.art19_open);
-            }
-            if let Some(d) = &v.delete_after {
-                let _ = writeln!(text, "  wind-down: the sender deletes what it no longer needs after {d}");
-            }
-            Ok(Outcome::new("transfer_view", v, text))
-        }
+        TransferCmd::Show { id } => show(ctx, &id),
         TransferCmd::Notify { to, sign_key, out } => {
             super::notify::notify(ctx, &mut reg, &to, &crate::home::sign_key(sign_key, "--sign-key")?, &out)
         }
@@ -518,6 +514,7 @@ fn confirm_statement(
     };
     reg.change(ctx.now, |c| {
         transfers::set_transfer_state(c, &id, next)?;
+        transfers::set_completed_at(c, &id, r["completed_at"].as_str().unwrap_or(&crate::model::fmt_ts(c.now)))?;
         c.audit(
             "transfer.complete",
             &id,
@@ -561,13 +558,27 @@ fn complete(
             ),
         ));
     }
+    let sender = catalogue::controllers(conn)?.into_iter().find(|c| !c.is_self);
+    let from = sender.as_ref().map(|c| c.slug.clone()).unwrap_or_default();
+    let from_name = sender.as_ref().map_or_else(|| from.clone(), |c| c.name.clone());
+    let path = out.join(format!("{bundle}.complete.json"));
+    let sig_path = out.join(format!("{bundle}.complete.json.minisig"));
+    if let Some(there) = [&path, &sig_path].into_iter().find(|p| p.exists()) {
+        return Err(Error::bad(
+            "--out",
+            format!(
+                "{} already exists: it was written when this was run before; send it and its .minisig to {from_name}, or move both aside to write them again",
+                there.display()
+            ),
+        ));
+    }
+    // The passphrase is asked last, once everything else was checked.
     let key = crate::keys::SigningKey::load(sign_key)?;
     let own = catalogue::self_controller(conn)?;
     let accounts: Vec<serde_json::Value> = crate::register::accounts::accounts(conn)?
         .into_iter()
         .map(|a| serde_json::json!({ "id": a.id, "service": a.service, "rotations": a.rotations }))
         .collect();
-    let from = catalogue::controllers(conn)?.into_iter().find(|c| !c.is_self).map(|c| c.slug).unwrap_or_default();
     let statement = serde_json::json!({
         "format": "handover-rotation-statement",
         "format_version": 1,
@@ -581,9 +592,10 @@ fn complete(
     let bytes = crate::output::json_pretty(&statement)?;
     let sig = key.sign(&bytes[..], &format!("rotation statement for bundle {bundle}"))?;
     std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
-    let path = out.join(format!("{bundle}.complete.json"));
-    crate::keys::write_new(&path, 0o644, &bytes)?;
-    crate::keys::write_new(&out.join(format!("{bundle}.complete.json.minisig")), 0o644, sig.as_bytes())?;
+    // Both files are staged, the register records the statement, then both are renamed into place.
+    let mut staged = crate::staged::Staged::new();
+    staged.write(&path, 0o644, &bytes)?;
+    staged.write(&sig_path, 0o644, sig.as_bytes())?;
     reg.change(ctx.now, |c| {
         if let Some(t) = transfers::transfer(c, bundle)?
             && !transfers::sent(c, bundle)?
@@ -591,11 +603,118 @@ fn complete(
         {
             transfers::set_transfer_state(c, bundle, next)?;
         }
+        transfers::set_completed_at(c, bundle, &crate::model::fmt_ts(c.now))?;
         c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
     })?;
+    staged.publish()?;
     Ok(Outcome::new(
         "file_written",
         serde_json::json!({ "path": path.display().to_string() }),
-        format!("every account is rotated: wrote {} (+ .minisig); send it to {from}\n", path.display()),
+        format!(
+            "every account is rotated: wrote {} and {}\nSend both to {from_name}: they show the handover is complete.\n",
+            path.display(),
+            sig_path.display()
+        ),
     ))
+}
+
+fn void(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let v = transfers::transfer_view(&reg, id)?;
+    if v.direction != "sent" {
+        return Err(Error::bad(
+            "ID",
+            format!("transfer {id} was received into this register; only its sender voids it"),
+        ));
+    }
+    if let Some(at) = &v.voided_at {
+        return Err(Error::bad("ID", format!("transfer {id} was voided on {}", &at[..10])));
+    }
+    if let Some(at) = &v.receipt_at {
+        return Err(Error::bad(
+            "ID",
+            format!(
+                "{} received transfer {id} (receipt of {}): it holds the data, so the transfer stands; if it went by mistake, treat it as an incident with `handover incident record`",
+                v.transfer.controller,
+                &at[..10]
+            ),
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(Error::bad("--reason", "say why in a few words, e.g. \"made twice; the other bundle was sent\""));
+    }
+    let closed = reg.change(ctx.now, |c| {
+        transfers::void_transfer(c, id, &fmt_ts(c.now), reason.trim())?;
+        let mut closed = 0;
+        for t in crate::register::tasks::tasks(c, false)?
+            .into_iter()
+            .filter(|t| t.kind == "art19_notify" && t.subject.starts_with(&format!("{id}:")))
+        {
+            crate::register::tasks::finish_task(c, &t.id, &fmt_ts(c.now), c.actor)?;
+            closed += 1;
+        }
+        c.audit("transfer.void", id, serde_json::json!({ "reason": reason.trim(), "art19_tasks_closed": closed }))?;
+        Ok(closed)
+    })?;
+    let v = transfers::transfer_view(&reg, id)?;
+    let mut text = format!(
+        "transfer {id} voided: it is not counted as a transfer; delete {}.zip.age and its files if you still have them\n",
+        v.transfer.name
+    );
+    if closed > 0 {
+        text.push_str(&format!(
+            "{closed} Art 19 task(s) for it closed: nothing is owed for a bundle that was never received\n"
+        ));
+    }
+    Ok(Outcome::new("transfer_view", v, text))
+}
+
+fn show(ctx: &Ctx, id: &str) -> Result<Outcome> {
+    let reg = ctx.open()?;
+    let v = transfers::transfer_view(&reg, id)?;
+    let t = &v.transfer;
+    let sent = v.direction == "sent";
+    let party = catalogue::controller(&reg, &t.controller)?.map_or_else(|| t.controller.clone(), |c| c.name);
+    let state = match &v.voided_at {
+        Some(at) => format!("VOID since {} ({})", &at[..10], v.void_reason.as_deref().unwrap_or("")),
+        None => format!(
+            "{}{}",
+            t.state,
+            if v.stale { " — STALE: people in it changed since; the receiver must be told (Art 19)" } else { "" }
+        ),
+    };
+    let mut text = format!(
+        "transfer {} {} {party} on {}: {state}\n  bundle {}.zip.age, ciphertext sha256 {}\n  signed by key {}; encrypted to {}\n  {} people {} (register {}, mailing list {}), {} document(s), {} account(s)\n",
+        t.id,
+        if sent { "to" } else { "from" },
+        &t.created_at[..10],
+        t.name,
+        t.ciphertext_sha256,
+        t.signer_key_id,
+        if t.recipients.is_empty() { "-".to_string() } else { t.recipients.join(", ") },
+        v.people,
+        if sent { "went" } else { "came" },
+        t.counts["register"],
+        t.counts["mailing_list"],
+        t.counts["documents"],
+        t.counts["accounts"],
+    );
+    let _ = writeln!(
+        text,
+        "  {}: {}",
+        if sent { "receipt from the group" } else { "received" },
+        v.receipt_at.as_deref().map_or("not yet", |d| &d[..10])
+    );
+    let _ = writeln!(
+        text,
+        "  complete (every account made safe): {}",
+        v.completed_at.as_deref().map_or("not yet", |d| &d[..10])
+    );
+    if v.art19_open > 0 {
+        let _ = writeln!(text, "  {} Art 19 notification(s) still owed: `handover tasks list`", v.art19_open);
+    }
+    if let Some(d) = &v.delete_after {
+        let _ = writeln!(text, "  wind-down: the sender deletes what it no longer needs after {d}");
+    }
+    Ok(Outcome::new("transfer_view", v, text))
 }

@@ -200,6 +200,24 @@ pub fn import_bases(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, cou
     Ok(())
 }
 
+/// Import the notice send log, then close each Art 14 task whose received people have all been
+/// sent a notice since their bundle came (in the same transaction).
+pub fn import_notices_sent_closing_art14(
+    c: &Change<'_>,
+    file: &CsvFile,
+    problems: &mut Problems,
+    counts: &mut Counts,
+) -> Result<()> {
+    import_notices_sent(c, file, problems, counts)?;
+    if problems.is_empty() {
+        let closed = crate::records::close_covered_art14(c)?;
+        if !closed.is_empty() {
+            counts.insert("privacy_notice_tasks_closed", closed.len() as i64);
+        }
+    }
+    Ok(())
+}
+
 /// Import `notices-sent.csv`.
 pub fn import_notices_sent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     for row in &file.rows {

@@ -68,6 +68,14 @@ pub fn append(
     Ok(())
 }
 
+/// The subjects of the entries with this action, newest first.
+pub fn subjects_of(conn: &Db, action: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT subject FROM audit_log WHERE action = ?1 ORDER BY seq DESC")?
+        .query_map([action], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?)
+}
+
 /// All entries in order.
 pub fn entries(conn: &Db) -> Result<Vec<Entry>> {
     let mut st =

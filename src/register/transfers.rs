@@ -204,6 +204,14 @@ pub struct TransferView {
     pub stale: bool,
     pub delete_after: Option<String>,
     pub closed_at: Option<String>,
+    /// When the receipt arrived (at the receiver: when the bundle was imported).
+    pub receipt_at: Option<String>,
+    /// When the rotation statement completed it.
+    pub completed_at: Option<String>,
+    /// When it was voided (a bundle made by mistake: not counted as a transfer), and why.
+    pub voided_at: Option<String>,
+    pub void_reason: Option<String>,
+    /// People who went (sent), or who came (received).
     pub people: i64,
     pub art19_open: i64,
 }
@@ -221,18 +229,39 @@ pub fn transfers(conn: &Db) -> Result<Vec<TransferView>> {
 pub fn transfer_view(conn: &Db, id: &str) -> Result<TransferView> {
     let t =
         transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
-    let (stale, delete_after, closed_at, direction): (i64, Option<String>, Option<String>, String) = conn
-        .prepare_cached("SELECT stale, delete_after, closed_at, direction FROM transfers WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    let people = conn
-        .prepare_cached("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1")?
-        .query_row([id], |r| r.get(0))?;
+    type Row = (i64, Option<String>, Option<String>, String, [Option<String>; 4]);
+    let (stale, delete_after, closed_at, direction, [receipt_at, completed_at, voided_at, void_reason]): Row = conn
+        .prepare_cached(
+            "SELECT stale, delete_after, closed_at, direction, receipt_at, completed_at, voided_at, void_reason FROM transfers WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?]))
+        })?;
+    // The receiver holds no list of who came in a transfer: the bundle's count says.
+    let people = if direction == "received" {
+        t.counts["register"].as_i64().unwrap_or(0)
+    } else {
+        conn.prepare_cached("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1")?
+            .query_row([id], |r| r.get(0))?
+    };
     let art19_open = conn
         .prepare_cached(
             "SELECT COUNT(*) FROM tasks WHERE kind = 'art19_notify' AND done_at IS NULL AND subject LIKE ?1 || ':%'",
         )?
         .query_row([id], |r| r.get(0))?;
-    Ok(TransferView { transfer: t, direction, stale: stale != 0, delete_after, closed_at, people, art19_open })
+    Ok(TransferView {
+        transfer: t,
+        direction,
+        stale: stale != 0,
+        delete_after,
+        closed_at,
+        receipt_at,
+        completed_at,
+        voided_at,
+        void_reason,
+        people,
+        art19_open,
+    })
 }
 
 /// Whether a transfer was sent from this register (not received into it).
@@ -254,6 +283,32 @@ pub fn insert_received(conn: &Change<'_>, t: &Transfer) -> Result<()> {
 /// Move a transfer to a new state.
 pub fn set_transfer_state(conn: &Change<'_>, id: &str, state: TransferState) -> Result<()> {
     conn.prepare_cached("UPDATE transfers SET state = ?2 WHERE id = ?1")?.execute(params![id, state])?;
+    Ok(())
+}
+
+/// Record when the receipt arrived, unless it was recorded before (a receipt that comes after
+/// the rotation statement is still recorded). Returns whether it was new.
+pub fn set_receipt_at(conn: &Change<'_>, id: &str, at: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE transfers SET receipt_at = ?2 WHERE id = ?1 AND receipt_at IS NULL")?
+        .execute(params![id, at])?
+        > 0)
+}
+
+/// Record when the rotation statement completed the transfer, unless recorded before.
+pub fn set_completed_at(conn: &Change<'_>, id: &str, at: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("UPDATE transfers SET completed_at = ?2 WHERE id = ?1 AND completed_at IS NULL")?
+        .execute(params![id, at])?
+        > 0)
+}
+
+/// Void a bundle made by mistake: it is not counted as a transfer, and changes to its people owe
+/// its receiver nothing.
+pub fn void_transfer(conn: &Change<'_>, id: &str, at: &str, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE transfers SET voided_at = ?2, void_reason = ?3, stale = 0 WHERE id = ?1")?
+        .execute(params![id, at, reason])?;
+    conn.prepare_cached("DELETE FROM art19_changes WHERE transfer_id = ?1 AND notified_in IS NULL")?.execute([id])?;
     Ok(())
 }
 
@@ -321,7 +376,7 @@ pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: Dat
     let own = super::catalogue::self_controller(conn)?.slug;
     let mut st = conn.prepare(
         "SELECT t.id, t.controller, t.state, COALESCE(p.ref, p.person_id) FROM transfers t
-         JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1",
+         JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1 AND t.voided_at IS NULL",
     )?;
     let rows: Vec<(String, String, TransferState, String)> =
         st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
@@ -422,7 +477,7 @@ pub fn person_transfers(conn: &Db, person_id: &str) -> Result<Vec<(String, Strin
     let mut st = conn.prepare_cached(
         "SELECT t.id, t.controller, COALESCE(c.name, t.controller), t.created_at FROM transfer_people tp
          JOIN transfers t ON t.id = tp.transfer_id LEFT JOIN controllers c ON c.slug = t.controller
-         WHERE tp.person_id = ?1 ORDER BY t.created_at",
+         WHERE tp.person_id = ?1 AND t.voided_at IS NULL ORDER BY t.created_at",
     )?;
     Ok(st
         .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
