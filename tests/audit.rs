@@ -139,6 +139,10 @@ fn a_checkpoint_catches_what_a_recomputed_chain_hides() {
         let bad = env.run(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "o/other-minisign.pub", "--json"]);
         assert_eq!(bad.code, 1);
         assert_eq!(bad.json()["data"]["checkpoint"]["signature"], "bad");
+        // Named for what it is: a different signer, not a register changed behind handover's back.
+        let bad = env.run(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "o/other-minisign.pub"]);
+        assert!(bad.stderr.contains("signed by a different key"), "{}", bad.stderr);
+        assert!(!bad.stderr.contains("changed outside handover"), "{}", bad.stderr);
         let conn = rusqlite::Connection::open(env.register()).unwrap();
         conn.execute_batch(sql).unwrap();
         rechain(&conn);
@@ -149,6 +153,8 @@ fn a_checkpoint_catches_what_a_recomputed_chain_hides() {
         assert_eq!(r.code, 1, "{what}: {}", r.stdout);
         let c = &r.json()["data"]["checkpoint"];
         assert_eq!(c["extends"], false, "{what}");
+        let said = env.run(&["audit", "verify", "--checkpoint", "cp.txt", "--signer", "k/dp-minisign.pub"]);
+        assert!(said.stderr.contains("entries it vouched for were changed or removed"), "{what}: {}", said.stderr);
         let why = c["why"].as_str().unwrap();
         if *what == "truncate" {
             assert!(why.contains("deleted from its end"), "{why}");

@@ -234,11 +234,31 @@ fn the_usual_receiving_mistakes_are_named() {
     let receipt_like = env.write("bdl_0.receipt.json", "{}");
     let r = env.run_user(&["receive", &receipt_like]);
     assert!(r.stderr.contains("this is a receipt"), "{}", r.stderr);
+    // Another key than the sender's: named as a key mix-up, never "ask for a new bundle".
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let r = env.run_user(&["receive", first.to_str().unwrap(), "--from", &dp, "--into", "x/register.db"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("not by the key you gave") && !r.stderr.contains("new bundle"), "{}", r.stderr);
+    // Not encrypted to the identity given: named as such.
+    env.ok(&["keys", "new", "--out", "other", "--name", "other", "--unprotected"]);
+    let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = env.run_user(&[
+        "receive",
+        first.to_str().unwrap(),
+        "--from",
+        &sender,
+        "--identity",
+        "other/other-age.key",
+        "--into",
+        "x/register.db",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("not encrypted to your key") && !r.stderr.contains("new bundle"), "{}", r.stderr);
+    assert!(!env.path().join("x").exists(), "a refusal writes nothing");
     // A key trusted under a name: refused when it is your own, and kept once.
     let r = env.run_user(&["keys", "trust", &own, "--name", "Us"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("your own signing key"), "{}", r.stderr);
-    let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
     env.run_user(&["keys", "trust", &sender, "--name", "Brightwater Trust"]);
     let again = env.run_user(&["keys", "trust", &sender, "--name", "Brightwater Trust"]);
     assert!(again.stdout.contains("already trusted"), "{}", again.stdout);

@@ -27,6 +27,11 @@ fn verify(
         Some((seq, why)) => format!("audit log BROKEN at entry {seq}: {why}\n"),
     };
     let mut ok = v.broken.is_none();
+    // What failed decides what to say: a broken chain, a checkpoint the log no longer extends
+    // (entries it vouched for were changed), or only a checkpoint signed by someone else.
+    let mut advice: Option<&str> = v.broken.as_ref().map(|_| {
+        "the register was changed outside handover; restore it from a backup and report this to your data protection lead"
+    });
     if let Some(path) = checkpoint {
         let note = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io("read", path, e))?;
         let cp = audit::parse_checkpoint(&note).ok_or_else(|| {
@@ -54,9 +59,17 @@ fn verify(
             }
         };
         let e = audit::extends(reg, &cp)?;
+        let own_origin = audit::origin(&crate::register::catalogue::self_controller(reg)?.slug);
         if signature == "bad" {
             ok = false;
             text.push_str(&format!("checkpoint {}: its signature is not by the given key\n", path.display()));
+            advice = advice.or(Some(
+                "the checkpoint is signed by a different key: give --signer the public key of whoever made it (the data protection lead's, or the group's for a cosigned receipt), and compare its fingerprint with `handover keys show`",
+            ));
+        } else if cp.origin != own_origin {
+            ok = false;
+            text.push_str(&format!("checkpoint {} is of another register ({})\n", path.display(), cp.origin));
+            advice = advice.or(Some("this checkpoint was made for another register: check it against that register"));
         } else if e.extends {
             text.push_str(&format!(
                 "the log extends the checkpoint of {} entries unchanged (consistency proof of {} hashes checks; signature {signature})\n",
@@ -66,6 +79,9 @@ fn verify(
         } else {
             ok = false;
             text.push_str(&format!("checkpoint {} NOT matched: {}\n", path.display(), e.why.as_deref().unwrap_or("")));
+            advice = advice.or(Some(
+                "entries it vouched for were changed or removed since the checkpoint (changed outside handover, or a register restored from an older copy): report this to your data protection lead, and compare with your backups",
+            ));
         }
         data["checkpoint"] = serde_json::json!({ "path": path.display().to_string(), "origin": cp.origin, "signature": signature, "extends": e.extends, "checkpoint_size": e.checkpoint_size, "checkpoint_root": e.checkpoint_root, "log_size": e.log_size, "log_root": e.log_root, "proof": e.proof, "why": e.why });
         data["valid"] = ok.into();
@@ -73,7 +89,9 @@ fn verify(
     let mut o = Outcome::new("audit_verify", data, text);
     if !ok {
         o.exit = ExitCode::CheckFailed;
-        o = o.note("the register was changed outside handover; restore it from a backup and report this to your data protection lead");
+        if let Some(a) = advice {
+            o = o.note(a);
+        }
     }
     Ok(o)
 }

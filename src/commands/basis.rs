@@ -26,7 +26,7 @@ fn event(ctx: &Ctx, t: &BasisTarget, action: &str, basis: &str, assessment_ref: 
             &t.decided_by,
             &t.at,
         )?
-        .map_err(|ps| refused(&p.id, ps))?;
+        .map_err(|ps| refused(&p.reference, ps))?;
         if new {
             c.audit(&format!("basis.{action}"), &p.id, serde_json::json!({ "purpose": t.purpose }))?;
         }

@@ -35,7 +35,7 @@ fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
     let id = reg.change(ctx.now, |c| {
         let id =
             crate::records::apply_consent(c, &crate::register::catalogue::RegisterLookup::new(c), &p, &raw, "direct")?
-                .map_err(|ps| refused(&p.id, ps))?;
+                .map_err(|ps| refused(&p.reference, ps))?;
         if let Some(id) = &id {
             c.audit(
                 &format!("consent.{action}"),

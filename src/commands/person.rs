@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::Erased { person: p.id });
             }
             let raw = raw_from_flags(None, &fields, Some(&p));
-            let f = crate::people::validate(&raw).map_err(|ps| refused(&p.id, ps))?;
+            let f = crate::people::validate(&raw).map_err(|ps| refused(&p.reference, ps))?;
             if let Some(e) = &f.email_norm
                 && let Some(q) = people::person_by_email(&reg, e)?
                 && q.id != p.id
@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::DuplicateEmail { existing: q.id });
             }
             let outcome = reg.change(ctx.now, |c| {
-                let (u, _) = crate::records::upsert_person(c, &f)?.map_err(|ps| refused(&p.id, ps))?;
+                let (u, _) = crate::records::upsert_person(c, &f)?.map_err(|ps| refused(&p.reference, ps))?;
                 if u == Upsert::Updated {
                     c.audit("person.edit", &p.id, serde_json::json!({}))?;
                 }
@@ -102,8 +102,8 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             })?;
             let p2 = people::person_required(&reg, &p.id)?;
             let text = match outcome {
-                Upsert::Updated => format!("person {} updated\n", p.id),
-                _ => format!("person {}: nothing to change\n", p.id),
+                Upsert::Updated => format!("person {} updated\n", p.reference),
+                _ => format!("person {}: nothing to change\n", p.reference),
             };
             Ok(Outcome::new("person", p2, text))
         }
@@ -159,15 +159,15 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
                 return Err(Error::Erased { person: p.id });
             }
             let changed = reg.change(ctx.now, |c| {
-                let changed =
-                    crate::records::apply_diversity(c, &p, &category, &value)?.map_err(|ps| refused(&p.id, ps))?;
+                let changed = crate::records::apply_diversity(c, &p, &category, &value)?
+                    .map_err(|ps| refused(&p.reference, ps))?;
                 if changed {
                     c.audit("person.set_diversity", &p.id, serde_json::json!({ "category": category.trim() }))?;
                 }
                 Ok(changed)
             })?;
             let data = serde_json::json!({ "id": p.id, "category": category.trim(), "changed": changed });
-            Ok(Outcome::new("diversity_set", data, format!("person {}: {} recorded\n", p.id, category.trim())))
+            Ok(Outcome::new("diversity_set", data, format!("person {}: {} recorded\n", p.reference, category.trim())))
         }
     }
 }

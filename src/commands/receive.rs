@@ -149,11 +149,29 @@ pub fn verify(
         );
         return Ok(Outcome::new("bundle_verify", v, text));
     }
-    Ok(failed(
-        v,
-        "INVALID bundle",
-        "do not import it; ask the sender for a new bundle, and check the signer's fingerprint with them by phone",
-    ))
+    let note = advice(&v, file, &pk);
+    Ok(failed(v, "INVALID bundle", &note))
+}
+
+/// What to do about a bundle that failed a layer, by what failed: a key mix-up is named as one
+/// ("ask the sender for a new bundle" only when its bytes are really bad).
+fn advice(v: &crate::bundle::read::Verification, file: &Path, signer: &minisign::PublicKey) -> String {
+    use crate::model::VerifyLayer;
+    match v.layer {
+        Some(VerifyLayer::OuterSignature) => {
+            let sig = keys::read_small(&PathBuf::from(format!("{}.minisig", file.display()))).ok();
+            let signed_by = sig.and_then(|t| minisign::SignatureBox::from_string(&t).ok()).map(|b| keys::key_id(b.keynum()));
+            match signed_by {
+                Some(id) if id != keys::key_id(signer.keynum()) => format!(
+                    "nothing was written: the bundle is signed by key {id}, not by the key you gave ({}): check with the sender by phone which key they sign with, and give that one",
+                    keys::key_id(signer.keynum())
+                ),
+                _ => "nothing was written: the bundle was changed after it was signed (damaged on the way, or tampered with): ask the sender to send it again".into(),
+            }
+        }
+        Some(VerifyLayer::Decryption) => "nothing was written: the bundle is not encrypted to your key: give the identity whose public key (age1…) you sent the sender, or send them your public key again (`handover keys show`) and ask them to make the bundle for it".into(),
+        _ => "nothing was written: the bundle is damaged or was made wrongly: ask the sender for a new bundle, and check the signer's fingerprint with them by phone".into(),
+    }
 }
 
 /// A bundle that failed a layer: which layer, where and why (exit 1).
@@ -240,11 +258,10 @@ fn import_into(
             Done { imported, receipt, letters, manifest, signer: r.signer, trusted: r.trusted },
             leftovers_removed,
         ))),
-        Received::Refused(v) => Ok(Err(Box::new(failed(
-            v,
-            "NOT imported",
-            "nothing was written; the bundle is damaged or was changed on the way: ask the sender to send it again",
-        )))),
+        Received::Refused(v) => {
+            let note = advice(&v, &a.file, &r.signer);
+            Ok(Err(Box::new(failed(v, "NOT imported", &note))))
+        }
     }
 }
 

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                     "",
                     designation.as_deref().unwrap_or(""),
                 )?
-                .map_err(|ps| refused(&p.id, ps))?;
+                .map_err(|ps| refused(&p.reference, ps))?;
                 if let Some(id) = &id {
                     c.audit("role.assign", &p.id, serde_json::json!({ "role_id": id, "role": role }))?;
                 }
