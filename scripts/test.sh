@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need from outside (Debian's age, minisign and faketime, PyPI's bagit,
-# check-jsonschema and python-docx, through their ordinary clients), then runs every check and test.
+# Installs what the tests need from outside (Debian's age, minisign, faketime, chromium and
+# poppler-utils, PyPI's bagit, check-jsonschema and python-docx, through their ordinary clients),
+# then runs every check and test.
 # CI runs exactly this through .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,9 @@ command -v minisign >/dev/null 2>&1 || need_apt+=(minisign)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v zip >/dev/null 2>&1 || need_apt+=(zip)
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
+# The pages people print are printed by headless Chromium and read back with poppler's tools.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing from Debian: ${need_apt[*]}"
   as_root apt-get update -qq
@@ -29,7 +33,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "${need_pip[@]}"
   hash -r
 fi
-for t in age minisign unzip zip faketime check-jsonschema bagit.py; do
+for t in age minisign unzip zip faketime chromium pdftotext pdfinfo check-jsonschema bagit.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
 done
 python3 -c "import docx" >/dev/null 2>&1 || { echo "error: python-docx is still missing after install; the tests need it" >&2; exit 1; }

@@ -46,6 +46,7 @@
 
 pub mod bundle;
 pub(crate) mod casework;
+pub(crate) mod charts;
 pub mod cli;
 pub(crate) mod commands;
 pub(crate) mod consent;
@@ -72,6 +73,7 @@ pub(crate) mod schema;
 pub(crate) mod staged;
 pub(crate) mod transfer;
 pub mod vault;
+pub(crate) mod words;
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 
 use crate::consent::{Status, expiry, status};
@@ -74,6 +74,8 @@ pub struct Deadlines {
     pub by_kind: Vec<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<serde_json::Value>>,
+    /// Open tasks by day and kind: `{due, kind, count, overdue}` (counts only), for the timeline.
+    pub timeline: Vec<serde_json::Value>,
 }
 
 /// The whole report.
@@ -102,6 +104,12 @@ pub struct Report {
     pub incidents: serde_json::Value,
     pub suppression: serde_json::Value,
     pub statistics_released: Vec<serde_json::Value>,
+    /// Consent in force at the end of each of the last twelve months (and now), per purpose and
+    /// controller with any consent: `{purpose, controller, points: [{date, granted}]}`.
+    pub consent_over_time: Vec<serde_json::Value>,
+    /// Names for the codes the pages show: purposes and controllers.
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
 }
 
 fn st(s: Status) -> &'static str {
@@ -122,70 +130,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     for c in evidence::consents(conn, None, None)? {
         by_person.entry((c.person_id.clone(), c.purpose.clone())).or_default().push(c);
     }
-    let horizon = now + Duration::days(90);
-    let mut coverage = Vec::new();
-    let mut refresh = Vec::new();
-    for p in &purposes {
-        for ctl in &controllers {
-            let mut cov = Coverage {
-                purpose: p.code.clone(),
-                controller: ctl.clone(),
-                granted: 0,
-                withdrawn: 0,
-                refused: 0,
-                expired: 0,
-                none: 0,
-                people: None,
-            };
-            let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            let mut due: Vec<(DateTime<Utc>, String)> = Vec::new();
-            for person in &people {
-                let events = by_person.get(&(person.id.clone(), p.code.clone()));
-                let views: Vec<_> =
-                    events.into_iter().flatten().filter_map(super::register::evidence::StoredConsent::view).collect();
-                let s = status(&views, ctl, p.refresh_months, now);
-                match s {
-                    Status::Granted => {
-                        cov.granted += 1;
-                        let last = views
-                            .iter()
-                            .filter(|v| v.at <= now && v.controllers.iter().any(|c| c == ctl))
-                            .map(|v| v.at)
-                            .max();
-                        if let Some(exp) = last.and_then(|at| expiry(at, p.refresh_months))
-                            && exp <= horizon
-                        {
-                            due.push((exp, person.id.to_string()));
-                        }
-                    }
-                    Status::Withdrawn => cov.withdrawn += 1,
-                    Status::Refused => cov.refused += 1,
-                    Status::Expired => cov.expired += 1,
-                    Status::None => cov.none += 1,
-                }
-                if matches!(s, Status::Withdrawn | Status::Refused | Status::Expired) {
-                    ids.entry(st(s).to_string()).or_default().push(person.id.to_string());
-                }
-            }
-            if cov.granted + cov.withdrawn + cov.refused + cov.expired == 0 {
-                continue;
-            }
-            if detail {
-                cov.people = Some(ids);
-            }
-            coverage.push(cov);
-            if !due.is_empty() {
-                due.sort();
-                refresh.push(RefreshDue {
-                    purpose: p.code.clone(),
-                    controller: ctl.clone(),
-                    count: due.len(),
-                    earliest: due[0].0.date_naive().to_string(),
-                    people: detail.then(|| due.iter().map(|(_, id)| id.clone()).collect()),
-                });
-            }
-        }
-    }
+    let (coverage, refresh, over_time) = coverage(&purposes, &controllers, &people, &by_person, now, detail);
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
     let sent: BTreeSet<PersonId> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
@@ -266,6 +211,15 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         open: open.len(),
         overdue: open.iter().filter(|t| t.due < today).count(),
         by_kind,
+        timeline: {
+            let mut by: BTreeMap<(String, String), usize> = BTreeMap::new();
+            for t in &open {
+                *by.entry((t.due.clone(), t.kind.clone())).or_default() += 1;
+            }
+            by.into_iter()
+                .map(|((due, kind), count)| serde_json::json!({ "due": due, "kind": kind, "count": count, "overdue": due < today }))
+                .collect()
+        },
         tasks: detail.then(|| {
             task_list
                 .iter()
@@ -365,7 +319,115 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         incidents,
         suppression,
         statistics_released: statistics,
+        consent_over_time: over_time,
+        names: purposes
+            .iter()
+            .map(|p| (p.code.clone(), p.name.clone()))
+            .chain(catalogue::controllers(conn)?.into_iter().map(|c| (c.slug, c.name)))
+            .collect(),
     })
+}
+
+/// Consent coverage per purpose and controller, the consents lapsing within 90 days, and the
+/// consent in force at the end of each of the last twelve months.
+fn coverage(
+    purposes: &[catalogue::Purpose],
+    controllers: &[String],
+    people: &[people::Person],
+    by_person: &BTreeMap<(PersonId, String), Vec<evidence::StoredConsent>>,
+    now: DateTime<Utc>,
+    detail: bool,
+) -> (Vec<Coverage>, Vec<RefreshDue>, Vec<serde_json::Value>) {
+    let horizon = now + Duration::days(90);
+    // The chart's moments: the end of each of the last twelve months, and now.
+    let today = crate::transfer::rules::london_date(now);
+    let mut moments: Vec<(chrono::NaiveDate, DateTime<Utc>)> = (1..=12)
+        .rev()
+        .filter_map(|k| {
+            let first = today.with_day(1)?.checked_sub_months(chrono::Months::new(k - 1))?;
+            let end = first.pred_opt()?;
+            Some((end, crate::transfer::rules::end_of_day_london(end)))
+        })
+        .collect();
+    moments.push((today, now));
+    let mut over_time = Vec::new();
+    let mut coverage = Vec::new();
+    let mut refresh = Vec::new();
+    for p in purposes {
+        for ctl in controllers {
+            let mut cov = Coverage {
+                purpose: p.code.clone(),
+                controller: ctl.clone(),
+                granted: 0,
+                withdrawn: 0,
+                refused: 0,
+                expired: 0,
+                none: 0,
+                people: None,
+            };
+            let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            let mut due: Vec<(DateTime<Utc>, String)> = Vec::new();
+            let mut in_force = vec![0usize; moments.len()];
+            for person in people {
+                let events = by_person.get(&(person.id.clone(), p.code.clone()));
+                let views: Vec<_> =
+                    events.into_iter().flatten().filter_map(super::register::evidence::StoredConsent::view).collect();
+                if views.is_empty() {
+                    cov.none += 1;
+                    continue;
+                }
+                for (k, (_, at)) in moments.iter().enumerate() {
+                    in_force[k] += usize::from(status(&views, ctl, p.refresh_months, *at) == Status::Granted);
+                }
+                let s = status(&views, ctl, p.refresh_months, now);
+                match s {
+                    Status::Granted => {
+                        cov.granted += 1;
+                        let last = views
+                            .iter()
+                            .filter(|v| v.at <= now && v.controllers.iter().any(|c| c == ctl))
+                            .map(|v| v.at)
+                            .max();
+                        if let Some(exp) = last.and_then(|at| expiry(at, p.refresh_months))
+                            && exp <= horizon
+                        {
+                            due.push((exp, person.id.to_string()));
+                        }
+                    }
+                    Status::Withdrawn => cov.withdrawn += 1,
+                    Status::Refused => cov.refused += 1,
+                    Status::Expired => cov.expired += 1,
+                    Status::None => cov.none += 1,
+                }
+                if matches!(s, Status::Withdrawn | Status::Refused | Status::Expired) {
+                    ids.entry(st(s).to_string()).or_default().push(person.id.to_string());
+                }
+            }
+            if cov.granted + cov.withdrawn + cov.refused + cov.expired == 0 {
+                continue;
+            }
+            over_time.push(serde_json::json!({
+                "purpose": p.code,
+                "controller": ctl,
+                "points": moments.iter().zip(&in_force).map(|((d, _), n)| serde_json::json!({ "date": d.to_string(), "granted": n })).collect::<Vec<_>>(),
+            }));
+            if detail {
+                cov.people = Some(ids);
+            }
+            coverage.push(cov);
+            if !due.is_empty() {
+                due.sort();
+                refresh.push(RefreshDue {
+                    purpose: p.code.clone(),
+                    controller: ctl.clone(),
+                    count: due.len(),
+                    earliest: due[0].0.date_naive().to_string(),
+                    people: detail.then(|| due.iter().map(|(_, id)| id.clone()).collect()),
+                });
+            }
+        }
+    }
+    (coverage, refresh, over_time)
 }
 
 /// The reviews in force, by reason (or each one, with `detail`).
@@ -410,6 +472,11 @@ pub(crate) struct Section {
     pub empty: &'static str,
 }
 
+/// A purpose's or controller's name, from its code.
+fn name(r: &Report, code: &str) -> String {
+    r.names.get(code).cloned().unwrap_or_else(|| crate::words::plain(code))
+}
+
 fn sections(r: &Report) -> Vec<Section> {
     let mut s = Vec::new();
     s.push(Section {
@@ -420,7 +487,9 @@ fn sections(r: &Report) -> Vec<Section> {
             .deadlines
             .by_kind
             .iter()
-            .map(|k| vec![n(&k["kind"]), n(&k["open"]), n(&k["overdue"]), n(&k["earliest_due"])])
+            .map(|k| {
+                vec![crate::words::task_kind(&n(&k["kind"])), n(&k["open"]), n(&k["overdue"]), n(&k["earliest_due"])]
+            })
             .collect(),
         empty: "No open tasks.",
     });
@@ -442,8 +511,8 @@ fn sections(r: &Report) -> Vec<Section> {
             .iter()
             .map(|c| {
                 vec![
-                    c.purpose.clone(),
-                    c.controller.clone(),
+                    name(r, &c.purpose),
+                    name(r, &c.controller),
                     c.granted.to_string(),
                     c.withdrawn.to_string(),
                     c.refused.to_string(),
@@ -491,7 +560,7 @@ fn sections(r: &Report) -> Vec<Section> {
         rows: r
             .refresh_due_90_days
             .iter()
-            .map(|d| vec![d.purpose.clone(), d.controller.clone(), d.count.to_string(), d.earliest.clone()])
+            .map(|d| vec![name(r, &d.purpose), name(r, &d.controller), d.count.to_string(), d.earliest.clone()])
             .collect(),
         empty: "None within 90 days.",
     });
@@ -502,7 +571,7 @@ fn sections(r: &Report) -> Vec<Section> {
         rows: r
             .legitimate_interests
             .iter()
-            .map(|i| vec![i.purpose.clone(), i.people.to_string(), i.notice_sent.to_string(), i.objected.to_string()])
+            .map(|i| vec![name(r, &i.purpose), i.people.to_string(), i.notice_sent.to_string(), i.objected.to_string()])
             .collect(),
         empty: "Nobody relies on legitimate interests.",
     });
@@ -522,7 +591,7 @@ fn sections(r: &Report) -> Vec<Section> {
                     a["rotation_steps_done"].as_array().into_iter().flatten().filter_map(|x| x.as_str()).collect();
                 vec![
                     a["id"].as_str().unwrap_or("").to_string(),
-                    a["service"].as_str().unwrap_or("").to_string(),
+                    crate::words::plain(a["service"].as_str().unwrap_or("")),
                     if steps.is_empty() { "none".into() } else { steps.join(", ") },
                     a["paid_until"].as_str().unwrap_or("-").to_string(),
                 ]
@@ -544,15 +613,24 @@ fn sections(r: &Report) -> Vec<Section> {
             .reviews
             .iter()
             .map(|x| {
-                if r.detail {
+                let mut row: Vec<String> = if r.detail {
                     ["reason", "person", "decision", "by", "at", "signed", "note"].iter().map(|k| n(&x[*k])).collect()
                 } else {
                     ["reason", "go", "hold", "signed"].iter().map(|k| n(&x[*k])).collect()
-                }
+                };
+                row[0] = crate::words::reason(&row[0]);
+                row
             })
             .collect(),
         empty: "None recorded.",
     });
+    s.extend(later_sections(r));
+    s
+}
+
+/// The sections after the reviews: proxies, transfers, casework, suppression, statistics.
+fn later_sections(r: &Report) -> Vec<Section> {
+    let mut s = Vec::new();
     let p = &r.proxy_consents;
     s.push(Section {
         heading: "Consents given on someone's behalf",
@@ -561,7 +639,7 @@ fn sections(r: &Report) -> Vec<Section> {
             p.total, p.verified, p.unverified
         ),
         columns: vec!["Authority", "Events"],
-        rows: p.by_authority.iter().map(|(k, v)| vec![k.clone(), v.to_string()]).collect(),
+        rows: p.by_authority.iter().map(|(k, v)| vec![crate::words::plain(k), v.to_string()]).collect(),
         empty: "None.",
     });
     s.push(Section {
@@ -572,9 +650,10 @@ fn sections(r: &Report) -> Vec<Section> {
             "Date",
             "Other party",
             "State",
+            "Receipt",
+            "Complete",
             "Register",
             "Mailing list",
-            "Register decisions by reason",
             "Art 19 owed",
         ],
         rows: r
@@ -582,20 +661,40 @@ fn sections(r: &Report) -> Vec<Section> {
             .iter()
             .map(|v| {
                 let t = &v.transfer;
-                let held: Vec<String> = t.counts["register_by_reason"]
-                    .as_object()
-                    .map(|o| o.iter().map(|(k, v)| format!("{k} {v}")).collect())
-                    .unwrap_or_default();
+                let day = |d: &Option<String>| d.as_deref().and_then(|d| d.get(..10)).unwrap_or("not yet").to_string();
                 vec![
                     t.id.to_string(),
                     t.created_at.get(..10).unwrap_or("").to_string(),
-                    format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
-                    format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
+                    format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, name(r, &t.controller)),
+                    format!(
+                        "{}{}",
+                        crate::words::transfer_state(t.state.as_str()),
+                        if v.stale { "; people in it changed since (Art 19)" } else { "" }
+                    ),
+                    day(&v.receipt_at),
+                    day(&v.completed_at),
                     n(&t.counts["register"]),
                     n(&t.counts["mailing_list"]),
-                    if held.is_empty() { "-".into() } else { held.join(", ") },
                     v.art19_open.to_string(),
                 ]
+            })
+            .collect(),
+        empty: "No transfers yet.",
+    });
+    s.push(Section {
+        heading: "Who went, and who was held back",
+        caption: "Each transfer's register decisions, by reason (counts only)".into(),
+        columns: vec!["Bundle", "Decision", "People"],
+        rows: r
+            .transfers
+            .iter()
+            .flat_map(|v| {
+                let id = v.transfer.id.to_string();
+                v.transfer.counts["register_by_reason"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(move |(k, n)| vec![id.clone(), crate::words::reason(k), n.to_string()])
             })
             .collect(),
         empty: "No transfers yet.",
@@ -614,7 +713,7 @@ fn sections(r: &Report) -> Vec<Section> {
     }
     let mut supp = kv(&r.suppression);
     if let Some(o) = r.suppression["by_reason"].as_object() {
-        supp.extend(o.iter().map(|(k, v)| vec![format!("suppressed: {k}"), n(v)]));
+        supp.extend(o.iter().map(|(k, v)| vec![format!("suppressed: {}", crate::words::plain(k)), n(v)]));
     }
     s.push(Section {
         heading: "Suppression and erasure",
@@ -634,7 +733,7 @@ fn sections(r: &Report) -> Vec<Section> {
                 vec![
                     n(&t["bundle"]),
                     n(&t["released_at"]).get(..10).unwrap_or("").to_string(),
-                    n(&t["to"]),
+                    name(r, &n(&t["to"])),
                     n(&t["name"]),
                     n(&t["k"]),
                     n(&t["rounding"]),
@@ -654,6 +753,12 @@ pub(crate) struct Doc {
     pub title: String,
     /// Lines under the title (plain text; escaped in HTML).
     pub intro: Vec<String>,
+    /// What needs attention first, in words (shown before anything else; empty: nothing).
+    pub attention: Vec<String>,
+    /// Charts (HTML figures with inline SVG), shown after the summary.
+    pub charts: Vec<String>,
+    /// Print in landscape (wide tables).
+    pub landscape: bool,
     pub sections: Vec<Section>,
 }
 
@@ -679,8 +784,163 @@ fn report_doc(r: &Report) -> Doc {
                 "Counts only: no person is named.".into()
             },
         ],
+        attention: attention(r),
+        charts: charts(r),
+        landscape: false,
         sections: sections(r),
     }
+}
+
+/// What needs the data protection lead's attention first, in words, most pressing first.
+fn attention(r: &Report) -> Vec<String> {
+    let mut a = Vec::new();
+    if r.audit_log["chain_intact"] != true {
+        a.push("The audit log's hash chain is BROKEN: the register was changed outside handover. Run `handover audit verify`.".into());
+    }
+    let count = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or(0);
+    if count(&r.incidents, "undecided_past_72_hours") > 0 {
+        a.push(format!(
+            "{} incident(s) past the 72 hours with no decision about the ICO.",
+            count(&r.incidents, "undecided_past_72_hours")
+        ));
+    }
+    for k in &r.deadlines.by_kind {
+        let late = k["overdue"].as_u64().unwrap_or(0);
+        if late > 0 {
+            a.push(format!(
+                "Overdue since {}: {} × {}.",
+                n(&k["earliest_due"]),
+                late,
+                crate::words::task_kind(&n(&k["kind"]))
+            ));
+        }
+    }
+    if count(&r.requests, "overdue") > 0 {
+        a.push(format!("{} rights request(s) past their deadline.", count(&r.requests, "overdue")));
+    }
+    if count(&r.complaints, "ack_overdue") > 0 {
+        a.push(format!("{} complaint(s) not acknowledged within 30 days.", count(&r.complaints, "ack_overdue")));
+    }
+    for v in &r.transfers {
+        let t = &v.transfer;
+        let who = name(r, &t.controller);
+        if v.art19_open > 0 {
+            a.push(format!(
+                "Tell {who} about {} change(s) people asked for since bundle {} (Art 19).",
+                v.art19_open, t.id
+            ));
+        }
+        if v.direction == "sent" && v.receipt_at.is_none() {
+            a.push(format!("No receipt yet from {who} for bundle {} (made {}).", t.id, &t.created_at[..10]));
+        }
+    }
+    let received = r.transfers.iter().any(|v| v.direction == "received");
+    let unrotated: Vec<String> = r
+        .accounts
+        .iter()
+        .filter(|x| x["rotated"] != true)
+        .map(|x| crate::words::plain(x["service"].as_str().unwrap_or("")))
+        .collect();
+    if received && !unrotated.is_empty() {
+        a.push(format!("Accounts not yet made safe after the handover: {}.", unrotated.join(", ")));
+    }
+    let today = crate::model::parse_timestamp(&r.generated_at)
+        .map_or(chrono::NaiveDate::MIN, crate::transfer::rules::london_date);
+    let soon = (today + Duration::days(30)).to_string();
+    for x in &r.accounts {
+        if let Some(until) = x["paid_until"].as_str().filter(|u| *u <= soon.as_str()) {
+            a.push(format!(
+                "The {} account is paid only until {until}: decide who pays next.",
+                crate::words::plain(x["service"].as_str().unwrap_or(""))
+            ));
+        }
+    }
+    let lapsing: usize = r.refresh_due_90_days.iter().map(|d| d.count).sum();
+    if lapsing > 0 {
+        let earliest = r.refresh_due_90_days.iter().map(|d| d.earliest.as_str()).min().unwrap_or("");
+        a.push(format!(
+            "{lapsing} consent(s) lapse within 90 days (the first on {earliest}): ask those people to renew."
+        ));
+    }
+    if r.proxy_consents.unverified > 0 {
+        a.push(format!(
+            "{} consent(s) given on someone's behalf without the authority checked.",
+            r.proxy_consents.unverified
+        ));
+    }
+    for i in r.legitimate_interests.iter().filter(|i| i.notice_sent < i.people) {
+        a.push(format!(
+            "{} people rely on legitimate interests for {} without a notice logged.",
+            i.people - i.notice_sent,
+            name(r, &i.purpose)
+        ));
+    }
+    a
+}
+
+/// The report's charts: consent in force by purpose over the last year, and the open deadlines on
+/// a timeline.
+fn charts(r: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(first) = r.consent_over_time.first() {
+        let dates: Vec<chrono::NaiveDate> = first["points"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| crate::model::parse_date(p["date"].as_str().unwrap_or("")))
+            .collect();
+        let mut series: Vec<crate::charts::Series> = r
+            .consent_over_time
+            .iter()
+            .map(|c| crate::charts::Series {
+                label: format!(
+                    "{} — {}",
+                    name(r, c["purpose"].as_str().unwrap_or("")),
+                    name(r, c["controller"].as_str().unwrap_or(""))
+                ),
+                values: c["points"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p["granted"].as_u64().unwrap_or(0) as usize)
+                    .collect(),
+            })
+            .filter(|s| s.values.iter().any(|v| *v > 0))
+            .collect();
+        // The eight largest today, so the legend stays readable.
+        series.sort_by(|a, b| b.values.last().cmp(&a.values.last()));
+        series.truncate(8);
+        if !series.is_empty() {
+            out.push(crate::charts::lines(
+                "Consent in force by purpose and controller, at the end of each month over the last year",
+                &dates,
+                &series,
+            ));
+        }
+    }
+    let marks: Vec<crate::charts::Mark> = r
+        .deadlines
+        .timeline
+        .iter()
+        .filter_map(|t| {
+            Some(crate::charts::Mark {
+                row: crate::words::task_kind(t["kind"].as_str()?),
+                due: crate::model::parse_date(t["due"].as_str()?)?,
+                count: t["count"].as_u64().unwrap_or(1) as usize,
+                overdue: t["overdue"] == true,
+            })
+        })
+        .collect();
+    if !marks.is_empty() {
+        let today = crate::model::parse_timestamp(&r.generated_at)
+            .map_or(chrono::NaiveDate::MIN, crate::transfer::rules::london_date);
+        out.push(crate::charts::timeline(
+            "Open deadlines by kind: each mark is a day something is due (larger for more; red when overdue)",
+            today,
+            &marks,
+        ));
+    }
+    out
 }
 
 /// The report as plain text.
@@ -699,6 +959,13 @@ pub(crate) fn render_text(d: &Doc) -> String {
     for line in &d.intro {
         let _ = writeln!(t, "{line}");
     }
+    t.push_str("\n== Needs attention\n");
+    if d.attention.is_empty() {
+        t.push_str("Nothing needs attention today.\n");
+    }
+    for a in &d.attention {
+        let _ = writeln!(t, "- {a}");
+    }
     for s in &d.sections {
         let _ = write!(t, "\n== {}\n{}\n", s.heading, s.caption);
         if s.rows.is_empty() {
@@ -712,15 +979,41 @@ pub(crate) fn render_text(d: &Doc) -> String {
     t
 }
 
+/// The pages' style: readable on screen, and on A4 every column fits (long words wrap, tables
+/// take the page's width), charts scale, and nothing is split across pages that need not be.
+const PAGE_CSS: &str = "*{box-sizing:border-box}body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;max-width:62em;margin:2em auto;padding:0 1em;line-height:1.45;color:#111;overflow-wrap:anywhere}table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#eee}td.n{text-align:right}figure{margin:1em 0;break-inside:avoid}figure>svg{display:block;width:100%;max-width:46em;height:auto}.legend svg{display:inline-block;width:16px;height:8px;vertical-align:middle}figcaption{font-size:.9em;color:#333}.legend{list-style:none;padding:0;margin:.4em 0;columns:2;font-size:.9em}.legend li{break-inside:avoid}.attention{border-left:6px solid #D55E00;background:#fff4ec;padding:.1em 1em .4em;margin:1em 0}@media print{body{max-width:none;margin:0;padding:0;font-size:9pt}html{-webkit-print-color-adjust:exact;print-color-adjust:exact}thead{display:table-header-group}tr,figure,li{break-inside:avoid}h2{break-after:avoid}}";
+
 /// A document as one self-contained, printable, accessible HTML page: one h1, h2 per section,
 /// tables with captions and scoped header cells, no script, no outside resources.
 pub(crate) fn render_html(d: &Doc) -> String {
     let mut h = String::from("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n");
     let _ = writeln!(h, "<title>{}</title>", esc(&d.title));
-    h.push_str("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.5;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em;min-width:32em}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .6em;text-align:left;vertical-align:top}th{background:#eee}td.n{text-align:right}@media print{body{max-width:none}}</style>\n</head>\n<body>\n<main>\n");
+    let _ = writeln!(
+        h,
+        "<style>@page{{size:A4 {};margin:14mm 12mm}}{PAGE_CSS}</style>\n</head>\n<body>\n<main>",
+        if d.landscape { "landscape" } else { "portrait" }
+    );
     let _ = writeln!(h, "<h1>{}</h1>", esc(&d.title));
     for line in &d.intro {
         let _ = writeln!(h, "<p>{}</p>", esc(line));
+    }
+    h.push_str("<section class=\"attention\">\n<h2>Needs attention</h2>\n");
+    if d.attention.is_empty() {
+        h.push_str("<p>Nothing needs attention today.</p>\n");
+    } else {
+        h.push_str("<ul>\n");
+        for a in &d.attention {
+            let _ = writeln!(h, "<li>{}</li>", esc(a));
+        }
+        h.push_str("</ul>\n");
+    }
+    h.push_str("</section>\n");
+    if !d.charts.is_empty() {
+        h.push_str("<section>\n<h2>At a glance</h2>\n");
+        for c in &d.charts {
+            h.push_str(c);
+        }
+        h.push_str("</section>\n");
     }
     for s in &d.sections {
         let _ = writeln!(h, "<section>\n<h2>{}</h2>", esc(s.heading));

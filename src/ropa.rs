@@ -100,11 +100,7 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             name: p.name.clone(),
             lawful_bases: lawful.into_iter().collect(),
             art9_condition: (p.special || explicit).then(|| "Art 9(2)(a) explicit consent".to_string()),
-            data_categories: if p.fields.is_empty() {
-                vec!["(none beyond the person's id)".into()]
-            } else {
-                p.fields.clone()
-            },
+            data_categories: data_categories(&p.code, &p.fields),
             people_categories: groups.into_iter().collect(),
             people: who.len(),
             recipients: recipients.into_iter().collect(),
@@ -127,10 +123,15 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             serde_json::json!({ "slug": c.slug, "name": c.name, "kind": c.kind, "dsa_ref": c.dsa_ref, "dpia_ref": c.dpia_ref, "transfers": sent })
         })
         .collect();
+    // One schedule: each kind of record once, with the months that apply to it (tombstones keep
+    // their own expiry, set at erasure from the register's tombstone years).
+    let tombstone_months =
+        setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y.saturating_mul(12));
     let retention_schedule = crate::retention::KINDS
         .iter()
+        .filter(|(k, _, _)| *k != "tombstones")
         .map(|(k, _, what)| serde_json::json!({ "kind": k, "months": policy[*k], "what": what }))
-        .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": setting(conn, "tombstone_years")?.and_then(|y| y.parse::<u32>().ok()).map_or(72, |y| y.saturating_mul(12)), "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted" })))
+        .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": tombstone_months, "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted with their suppression entry" })))
         .collect();
     let accounts = crate::register::accounts::accounts(conn)?
         .into_iter()
@@ -160,6 +161,75 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
     })
 }
 
+/// The categories of data a purpose uses, in words: its fields, and what the purpose itself
+/// holds beyond them (images for photos, the diversity answers).
+fn data_categories(purpose: &str, fields: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = match purpose {
+        "photos_video" => vec!["images of the person (photographs and video)".into()],
+        "diversity_monitoring" => vec![format!(
+            "diversity answers (special category): {}",
+            crate::model::SpecialCategory::ALL
+                .iter()
+                .map(|c| crate::words::plain(c.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+        _ => Vec::new(),
+    };
+    out.extend(fields.iter().map(|f| match f.as_str() {
+        "stakeholder_group" => "stakeholder group".to_string(),
+        "hub" => "local hub".to_string(),
+        other => crate::words::plain(other),
+    }));
+    if out.is_empty() {
+        out.push("(none beyond the person's id)".into());
+    }
+    out
+}
+
+/// A recipient's name, from its slug.
+fn recipient_name(r: &Ropa, slug: &str) -> String {
+    r.recipients
+        .iter()
+        .find(|x| x["slug"] == slug)
+        .and_then(|x| x["name"].as_str())
+        .map_or_else(|| slug.to_string(), str::to_string)
+}
+
+/// What the data protection lead should see to first: gaps the record cannot fill itself.
+fn attention(r: &Ropa) -> Vec<String> {
+    let mut a = Vec::new();
+    let c = &r.controller;
+    for (what, v, command) in [
+        ("contact", &c.contact, format!("`handover controller edit {} --contact TEXT`", c.slug)),
+        (
+            "accountable person",
+            &c.accountable_person,
+            format!("`handover controller edit {} --accountable-person ROLE`", c.slug),
+        ),
+        (
+            "ICO fee or registration",
+            &c.ico_fee_status,
+            format!("`handover controller edit {} --ico-fee-status TEXT`", c.slug),
+        ),
+    ] {
+        if v.is_none() {
+            a.push(format!("The controller's {what} is not recorded: {command}."));
+        }
+    }
+    for x in &r.recipients {
+        if x["dsa_ref"].is_null() {
+            a.push(format!("No data sharing agreement recorded for {}.", x["name"].as_str().unwrap_or_default()));
+        }
+    }
+    for act in &r.activities {
+        if act.lawful_bases.iter().any(|b| b == "legitimate interests") && act.assessments.is_empty() {
+            a.push(format!("{} relies on legitimate interests with no assessment (LIA) cited.", act.name));
+        }
+    }
+    a
+}
+
 /// The record as a document for the text and HTML renderers.
 pub(crate) fn doc(r: &Ropa) -> Doc {
     let c = &r.controller;
@@ -171,6 +241,9 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
             format!("Community: {}. Generated {} from the register.", r.community, r.generated_at),
             "Check it, complete what the register cannot know (other systems, processors), and keep it.".into(),
         ],
+        attention: attention(r),
+        charts: Vec::new(),
+        landscape: true,
         sections: vec![
             Section {
                 heading: "The controller",
@@ -199,7 +272,7 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                             a.art9_condition.clone().unwrap_or_else(|| "-".into()),
                             join(&a.data_categories),
                             format!("{} ({})", a.people, join(&a.people_categories)),
-                            join(&a.recipients),
+                            join(&a.recipients.iter().map(|slug| recipient_name(r, slug)).collect::<Vec<_>>()),
                             join(&a.assessments),
                             a.retention.clone(),
                         ]
@@ -263,7 +336,7 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                 rows: r
                     .retention_schedule
                     .iter()
-                    .map(|x| vec![x["kind"].as_str().unwrap_or("").to_string(), x["months"].to_string(), x["what"].as_str().unwrap_or("").to_string()])
+                    .map(|x| vec![crate::words::plain(x["kind"].as_str().unwrap_or("")), x["months"].to_string(), x["what"].as_str().unwrap_or("").to_string()])
                     .collect(),
                 empty: "",
             },

@@ -9,7 +9,7 @@ use crate::bundle::create_run;
 use crate::util::TestEnv;
 
 /// The demo's register (plan approved) and the group's keys made where volunteers keep them.
-fn ready_group() -> (TestEnv, PathBuf) {
+pub(crate) fn ready_group() -> (TestEnv, PathBuf) {
     let env = TestEnv::new();
     let demo = env.path().join("demo");
     env.ok(&["demo", "--out", demo.to_str().unwrap()]);
@@ -26,7 +26,7 @@ fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).permissions().mode() & 0o777
 }
 
-fn bundle(env: &TestEnv, demo: &Path, out: &str) -> PathBuf {
+pub(crate) fn bundle(env: &TestEnv, demo: &Path, out: &str) -> PathBuf {
     let r = create_run(env, demo, out, &["--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     env.path().join(r.json()["data"]["bundle"].as_str().unwrap())

@@ -15,6 +15,7 @@ mod hostile;
 mod imports;
 mod keys;
 mod layout;
+mod print;
 mod real_world;
 mod receiving;
 mod redaction;

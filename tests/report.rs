@@ -60,6 +60,28 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     let tables = check_html(&env.path().join("report.html"));
     assert!(tables.contains("tables"), "{tables}");
     assert!(html.contains("<caption>People by consent status, per purpose and controller"));
+    // It opens with what needs attention, in words, and shows its charts as inline SVG.
+    let attention = html.find("<h2>Needs attention</h2>").expect("a needs-attention summary");
+    assert!(attention < html.find("<h2>Deadlines and tasks</h2>").unwrap(), "the summary comes first");
+    assert!(html.contains("Overdue since 2026-10-01: 1 × Answer a rights request."), "{html}");
+    assert!(text.contains("== Needs attention\n- "), "{text}");
+    assert_eq!(html.matches("<svg viewBox").count(), 2, "consent over time and the deadline timeline");
+    assert!(html.contains("Consent in force by purpose and controller"));
+    // Codes as words: no task kinds, plan reasons or slugs in the tables.
+    for code in ["request_deadline", "consent_names_receiver", "no_basis_for_receiver", "kscop-steering-group"] {
+        assert!(!html.contains(code), "{code} shown as a code");
+    }
+    let over_time = d["consent_over_time"].as_array().unwrap();
+    let sn_now = over_time
+        .iter()
+        .find(|c| c["purpose"] == "successor_newsletter" && c["controller"] == "kscop-steering-group")
+        .unwrap()["points"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()["granted"]
+        .clone();
+    assert_eq!(sn_now, sn["granted"], "the chart's last point is the coverage today");
     // Never over an existing file.
     let again = env.run(&["--register", "demo/handover.db", "audit", "report", "--out", "report.html"]);
     assert_eq!(again.code, 2, "{}", again.stderr);

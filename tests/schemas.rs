@@ -680,33 +680,9 @@ const GROUP_TYPES: &[&str] = &[
 /// The group's commands, and the per-user files they keep (`schemas/home/`).
 #[test]
 fn group_outputs_match_their_schemas() {
-    let env = TestEnv::new();
+    let (env, demo) = crate::group::ready_group();
     let mut out = Outputs::new();
-    let demo = env.path().join("demo");
-    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
-    env.ok(&["keys", "new", "--unprotected"]);
-    let keys = env.path().join(".config/handover/keys");
-    let reg = demo.join("handover.db").display().to_string();
-    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
-    let rec = keys.join("handover-age.pub").display().to_string();
-    let made = env.ok(&[
-        "--register",
-        &reg,
-        "bundle",
-        "create",
-        "--to",
-        "kscop-steering-group",
-        "--recipient",
-        &rec,
-        "--sign-key",
-        &sk,
-        "--identity",
-        &demo.join("keys/facilitator-age.key").display().to_string(),
-        "--out",
-        "b",
-        "--json",
-    ]);
-    let bundle = made.json()["data"]["bundle"].as_str().unwrap().to_string();
+    let bundle = crate::group::bundle(&env, &demo, "b").display().to_string();
     let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
     out.save(&env.run_user(&["next", "--json"]).stdout);
     out.save(&env.ok(&["keys", "trust", &sender, "--name", "Brightwater Trust", "--json"]).stdout);

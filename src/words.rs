@@ -1,0 +1,43 @@
+//! Codes said in words, for the pages people read (the report, the Art 30 record, the letters):
+//! task kinds, transfer states, plan reasons, services. JSON keeps the codes.
+
+/// A kind of task, in words.
+pub fn task_kind(kind: &str) -> String {
+    match kind {
+        "art14_notice" => "Privacy notice to the people received".into(),
+        "rotate_account" => "Make a handed-over account safe".into(),
+        "art19_notify" => "Tell a receiver about changes people asked for".into(),
+        "breach_report" => "Decide whether to report an incident to the ICO".into(),
+        "complaint_ack" => "Acknowledge a complaint".into(),
+        "request_deadline" => "Answer a rights request".into(),
+        "retention_run" => "Delete or anonymise what is past the retention policy".into(),
+        "consent_refresh" => "Ask people to renew consent that lapses".into(),
+        "account_paid_until_soon" => "An account's paid period ends within 30 days".into(),
+        "account_paid_until" => "An account's paid period ends".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// A transfer's state, in words.
+pub fn transfer_state(state: &str) -> &'static str {
+    match state {
+        "created" => "sent, no receipt yet",
+        "received" => "received, accounts not yet all made safe",
+        "complete" => "complete",
+        _ => "unknown",
+    }
+}
+
+/// Why a person went or was held back in a plan, in words.
+pub fn reason(code: &str) -> String {
+    match code {
+        "consent_names_receiver" => "went: consented to the receiver".into(),
+        "legitimate_interests_notified" => "went: legitimate interests, told in time, did not object".into(),
+        other => format!("held back: {}", crate::letter::held_back_words(other).trim_end_matches('.')),
+    }
+}
+
+/// A code with underscores, as words ("facebook_group" → "facebook group").
+pub fn plain(code: &str) -> String {
+    code.replace('_', " ")
+}

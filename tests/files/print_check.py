@@ -1,0 +1,84 @@
+"""Print a page handover wrote with headless Chromium, as a reader would on A4, and check it.
+
+Usage: python3 print_check.py WORK_DIR MAX_PAGES FILE.html
+Prints one JSON line: {"pages": N, "width": W, "height": H, "overflow": [...], "missing": [...]}
+and exits 1 when the page does not print well:
+- the PDF is not A4 (portrait or landscape), or has more than MAX_PAGES pages;
+- a word is drawn beyond the page's right or left edge (a column cut off);
+- a word of the page's visible text is not in the PDF at all (clipped away).
+Needs Debian's chromium and poppler-utils (pdfinfo, pdftotext); a missing tool is an error.
+"""
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+
+class Text(HTMLParser):
+    """The visible text of a page: not its <title>, <style> or <script>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("title", "style", "script"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("title", "style", "script"):
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def need(tool):
+    if shutil.which(tool) is None:
+        sys.exit(f"error: '{tool}' is not installed: run .ci/run (scripts/test.sh installs it)")
+
+
+def main(work, max_pages, page):
+    for t in ("chromium", "pdfinfo", "pdftotext"):
+        need(t)
+    os.makedirs(work, exist_ok=True)
+    pdf = os.path.join(work, os.path.basename(page) + ".pdf")
+    profile = os.path.join(work, "chromium-profile")
+    subprocess.run(
+        [
+            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+            "file://" + os.path.abspath(page),
+        ],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
+    )
+    info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    w, h = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    a4 = sorted((round(w), round(h))) == [595, 842]
+    bbox = subprocess.run(["pdftotext", "-bbox", pdf, "-"], check=True, capture_output=True, text=True).stdout
+    overflow = []
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox):
+        x0, x1, word = float(m.group(1)), float(m.group(2)), html.unescape(m.group(3))
+        if x1 > w + 0.5 or x0 < -0.5:
+            overflow.append(word)
+    printed = subprocess.run(["pdftotext", "-raw", pdf, "-"], check=True, capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", printed)
+    t = Text()
+    t.feed(open(page, encoding="utf-8").read())
+    words = set(re.findall(r"\w{3,}", " ".join(t.parts)))
+    missing = sorted(x for x in words if x not in flat)
+    ok = a4 and pages <= max_pages and not overflow and not missing
+    print(json.dumps({"pages": pages, "width": w, "height": h, "a4": a4, "overflow": overflow[:20], "missing": missing[:20]}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
