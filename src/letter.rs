@@ -30,8 +30,8 @@ pub struct Facts {
     pub mailing_list: usize,
     /// Documents that came.
     pub documents: usize,
-    /// The accounts that came: (service, address, whether it has a password to change).
-    pub accounts: Vec<(String, String, bool)>,
+    /// The accounts that came: (id, service, address, whether it has a password to change).
+    pub accounts: Vec<(String, String, String, bool)>,
     /// People held back, by reason code (only reasons for holding back).
     pub held_back: Vec<(String, usize)>,
     /// When the privacy notice is due.
@@ -114,13 +114,18 @@ pub fn plain(f: &Facts) -> String {
     let accounts: String = f
         .accounts
         .iter()
-        .map(|(service, url, has_secret)| {
+        .map(|(id, service, url, has_secret)| {
             let what = if *has_secret {
                 "change the password, the recovery email and phone number and the two-step sign-in, then remove the charity's people"
             } else {
                 "add your own people as admins, then remove the charity's people (there is no password to change)"
             };
-            format!("<li><strong>{}</strong> ({}): {what}.</li>\n", esc(service), esc(url))
+            format!(
+                "<li><strong>{}</strong> ({}): {what}. Then run <code>handover account rotate-done {} --what all</code>.</li>\n",
+                esc(&crate::words::service(service)),
+                esc(url),
+                esc(id)
+            )
         })
         .collect();
     let contact = f
@@ -145,16 +150,15 @@ pub fn plain(f: &Facts) -> String {
          <p>{from} has handed the {community} community over to {to}. This letter says what you received and what you need to do. It was made on {made}.{received}</p>\n\
          <h2>What to do first</h2>\n<ol>\n\
          <li class=\"step\">{send_back}</li>\n\
-         <li class=\"step\">Make every account safe, <span class=\"date\">by {rotation}</span>. Until then, people at {from} can still get into them.<ul>\n{accounts}</ul>\
-         When one is done, run <code>handover account rotate-done ID --what all</code>.</li>\n\
+         <li class=\"step\">Make every account safe, <span class=\"date\">by {rotation}</span>. Until then, people at {from} can still get into them.<ul>\n{accounts}</ul></li>\n\
          <li class=\"step\">Write to everyone you received, <span class=\"date\">by {notice}</span>, and before you send them anything else. Say who you are, that their details came from {from}, what you hold, and how to say no or unsubscribe. <code>handover notice send-list</code> lists who to write to.</li>\n\
          <li class=\"step\">Run <code>handover next</code> at any time to see what is left to do, soonest first.</li>\n\
          </ol>\n\
          <h2>What you received</h2>\n<ul>\n\
          <li>The details of {people_n}: their names, how to contact them, their roles, and what each agreed to.</li>\n\
          <li>{mailing} on your own mailing list. Each one agreed to get emails from you. When you send a newsletter, run <code>handover mailing-list export</code> on the day, so that anyone who has said no since is left out.</li>\n\
-         <li>{docs} documents. Names of people who did not agree have been taken out.</li>\n\
-         <li>{acc} accounts (listed above).</li>\n</ul>\n\
+         <li>{docs}. Names of people who did not agree have been taken out.</li>\n\
+         <li>{acc} (listed above).</li>\n</ul>\n\
          <h2>Who was held back, and why</h2>\n{held_section}\
          <h2>Keep this safe</h2>\n<p>Your register holds people's details. Keep it on a computer only your group uses, and keep a backup with <code>handover register backup</code>. The passwords in it are locked: only your group's key opens them.</p>\n\
          <p class=\"small\">Reference for the data protection lead: bundle {bundle_id}.</p>\n\
@@ -166,8 +170,8 @@ pub fn plain(f: &Facts) -> String {
         notice = date_words(f.notice_due),
         people_n = people(f.people),
         mailing = people(f.mailing_list),
-        docs = f.documents,
-        acc = f.accounts.len(),
+        docs = crate::words::count(f.documents, "document", "documents"),
+        acc = crate::words::count(f.accounts.len(), "account", "accounts"),
         bundle_id = esc(&f.bundle_id),
     )
 }
@@ -257,7 +261,7 @@ pub fn easy_read(f: &Facts) -> String {
             pictures::stop(),
             vec![
                 format!("The details of {} did not come.", people(held)),
-                "Most did not say yes.".into(),
+                "The other letter says why.".into(),
                 "Do not look for them.".into(),
             ],
         ));
@@ -276,7 +280,11 @@ pub fn easy_read(f: &Facts) -> String {
         blocks.push((
             pictures::padlock(),
             vec![
-                format!("Change the passwords of {} accounts.", f.accounts.len()),
+                if f.accounts.len() == 1 {
+                    "Change the password of your account.".into()
+                } else {
+                    format!("Change the passwords of {} accounts.", f.accounts.len())
+                },
                 format!("Do this by {}.", date_words(f.rotation_due)),
                 "Then only your group can get in.".into(),
             ],
@@ -353,7 +361,7 @@ mod tests {
             people: 40,
             mailing_list: 31,
             documents: 3,
-            accounts: vec![("Website".into(), "https://example.org".into(), true)],
+            accounts: vec![("acc_0123456789ab".into(), "website".into(), "https://example.org".into(), true)],
             held_back: vec![("consent_refused".into(), 2), ("consent_names_receiver".into(), 0)],
             notice_due: NaiveDate::from_ymd_opt(2026, 12, 27).unwrap(),
             rotation_due: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),

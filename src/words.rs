@@ -41,3 +41,24 @@ pub fn reason(code: &str) -> String {
 pub fn plain(code: &str) -> String {
     code.replace('_', " ")
 }
+
+/// A service's name as people know it ("wordpress" → "WordPress").
+pub fn service(code: &str) -> String {
+    match code {
+        "website" => "Website".into(),
+        "wordpress" => "WordPress".into(),
+        "facebook_group" => "Facebook group".into(),
+        "twitter_x" => "X (Twitter)".into(),
+        "youtube" => "YouTube".into(),
+        "vimeo" => "Vimeo".into(),
+        "mailchimp" => "Mailchimp".into(),
+        "domain_registrar" => "Domain registrar".into(),
+        "email_inbox" => "Email inbox".into(),
+        other => plain(other),
+    }
+}
+
+/// "1 account", "2 accounts".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}

@@ -371,7 +371,7 @@ fn letter_facts(
         documents: imported.documents,
         accounts: accounts
             .iter()
-            .map(|a| (field(a, "service"), field(a, "url"), field(a, "access") != "admins"))
+            .map(|a| (field(a, "id"), field(a, "service"), field(a, "url"), field(a, "access") != "admins"))
             .collect(),
         held_back: super::write::held_back(&by_reason),
         notice_due: due("art14_notice", std::slice::from_ref(&m.bundle_id))

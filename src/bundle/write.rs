@@ -128,7 +128,11 @@ fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<ch
         people: p.totals.register_included,
         mailing_list: p.totals.mailing_list_included,
         documents: p.totals.documents_included,
-        accounts: p.accounts.iter().map(|a| (a.service.clone(), a.url.clone(), a.access != "admins")).collect(),
+        accounts: p
+            .accounts
+            .iter()
+            .map(|a| (a.id.to_string(), a.service.clone(), a.url.clone(), a.access != "admins"))
+            .collect(),
         held_back: held_back(&p.totals.register_by_reason),
         notice_due: made.checked_add_months(chrono::Months::new(1)).unwrap_or(made),
         rotation_due: made + chrono::Duration::days(14),
