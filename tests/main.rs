@@ -22,6 +22,7 @@ mod redaction;
 mod register;
 mod report;
 mod schemas;
+mod terminal;
 mod transcripts;
 mod vault;
 mod vectors;

@@ -1,0 +1,89 @@
+//! What a volunteer sees on a terminal, driven through a pseudo-terminal: the passphrase for new
+//! keys asked twice, the sender's fingerprint to compare (a "no" imports nothing), where to keep
+//! the register (Enter takes the community's folder), and the signing key's passphrase asked only
+//! after everything else was checked.
+
+use rexpect::session::{PtySession, spawn_command};
+
+use crate::util::TestEnv;
+
+const PASS: &str = "a long passphrase for the group";
+
+/// The binary on a pseudo-terminal, as the user runs it (no HANDOVER_REGISTER, the folder's own
+/// per-user settings).
+fn on_terminal(env: &TestEnv, args: &[&str]) -> PtySession {
+    let mut c = env.command(args);
+    c.env_remove("HANDOVER_REGISTER");
+    spawn_command(c, Some(60_000)).expect("start handover on a pseudo-terminal")
+}
+
+/// Wait for the end and return how it ended, as the wait status reads.
+fn ended(mut p: PtySession) -> String {
+    let _ = p.exp_eof();
+    format!("{:?}", p.process().wait().expect("wait"))
+}
+
+#[test]
+fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_folder() {
+    let env = TestEnv::new();
+    let demo = env.path().join("demo");
+    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
+
+    // Keys with a passphrase, asked twice on the terminal.
+    let mut p = on_terminal(&env, &["keys", "new"]);
+    p.exp_string("Passphrase for the new signing key:").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("gain").unwrap();
+    p.send_line(PASS).unwrap();
+    let status = ended(p);
+    assert!(status.contains("Exited") && status.ends_with(", 0)"), "{status}");
+    let keys = env.path().join(".config/handover/keys");
+    let shown = env.run_user(&["keys", "show", keys.join("handover-minisign.key").to_str().unwrap()]);
+    assert!(!shown.stdout.contains("not passphrase-protected"), "{}", shown.stdout);
+
+    let made = env.ok(&[
+        "--register",
+        demo.join("handover.db").to_str().unwrap(),
+        "bundle",
+        "create",
+        "--to",
+        "kscop-steering-group",
+        "--recipient",
+        keys.join("handover-age.pub").to_str().unwrap(),
+        "--sign-key",
+        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
+        "--identity",
+        demo.join("keys/facilitator-age.key").to_str().unwrap(),
+        "--out",
+        "out",
+        "--json",
+    ]);
+    let bundle = made.json()["data"]["bundle"].as_str().unwrap().to_string();
+    let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let folder = env.path().join("kent-and-sussex-community-of-practice");
+
+    // The fingerprint does not match what the sender read out: nothing is imported.
+    let mut p = on_terminal(&env, &["receive", &bundle, "--from", &from]);
+    p.exp_string("Fingerprint:").unwrap();
+    p.exp_string("Is it the same? Type yes or no:").unwrap();
+    p.send_line("no").unwrap();
+    p.exp_string("nothing was imported").unwrap();
+    let status = ended(p);
+    assert!(status.ends_with(", 2)"), "{status}");
+    assert!(!folder.exists(), "a refusal writes nothing");
+
+    // It matches: asked where to keep the register (Enter: the community's folder), then the
+    // passphrase, last.
+    let mut p = on_terminal(&env, &["receive", &bundle, "--from", &from]);
+    p.exp_string("Is it the same? Type yes or no:").unwrap();
+    p.send_line("yes").unwrap();
+    p.exp_string("Where should your group's register be kept?").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Passphrase for").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("Send these two files back to Brightwater Trust").unwrap();
+    let status = ended(p);
+    assert!(status.ends_with(", 0)"), "{status}");
+    assert!(folder.join("register.db").is_file());
+    assert!(folder.join("HANDOVER-LETTER-easy-read.html").is_file());
+}
