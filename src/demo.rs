@@ -31,6 +31,17 @@ struct Runner {
 }
 
 impl Runner {
+    /// A step on another register than the facilitator's (the steering group's).
+    fn step_on(&mut self, register: &Path, what: &str, args: &[&str]) -> Result<Outcome> {
+        let own = std::mem::replace(&mut self.ctx.register, register.to_path_buf());
+        let shown = register.display().to_string();
+        let mut full = vec!["--register", shown.as_str()];
+        full.extend(args);
+        let result = self.step(what, &full);
+        self.ctx.register = own;
+        result
+    }
+
     fn step(&mut self, what: &str, args: &[&str]) -> Result<Outcome> {
         let cli = Cli::try_parse_from(std::iter::once("handover").chain(args.iter().copied()))
             .map_err(|e| Error::Internal(format!("demo step '{what}' has bad arguments: {e}")))?;
@@ -57,7 +68,11 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     if out.exists() && std::fs::read_dir(out).map_err(|e| Error::io("read", out, e))?.next().is_some() {
         return Err(Error::bad(
             "--out",
-            format!("'{}' is not empty; the demo writes only into a new or empty folder", out.display()),
+            format!(
+                "'{}' is not empty (an earlier demo?): the demo writes only into a new or empty folder; delete it (rm -r {}) or give another --out",
+                out.display(),
+                out.display()
+            ),
         ));
     }
     std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
@@ -79,6 +94,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     let (blockers_before, plan) = review_and_approve(&mut r, &p, &added)?;
     let Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register } =
         bundle_and_receive(&mut r, &p)?;
+    let completed = receipt_rotation_and_completion(&mut r, &p, &group_dir, &group_register, &imported)?;
     let backup = out.join("register-backup.db.age");
     r.step(
         "back up the register, encrypted to the custodians",
@@ -126,7 +142,8 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     );
     let _ = writeln!(
         text,
-        "  see it all with `handover --register {} transfer plan --to {RECEIVER}` (or add --explain M0002)\n",
+        "  see it all with `{} --register {} transfer plan --to {RECEIVER}` (or add --explain M0002)\n",
+        program(),
         register.display()
     );
     let _ = writeln!(text, "files:\n  register: {}", register.display());
@@ -143,9 +160,21 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     let _ = writeln!(text, "  the steering group's register: {}", group_register.display());
     let _ = writeln!(text, "\nthe steering group's check: {}", verified.text.trim());
     let _ = writeln!(text, "the steering group's import: {}", imported.text.trim());
+    let _ = writeln!(text, "the transfer now: {}", completed.text.trim());
+    let group_folder = group_register.parent().unwrap_or(out);
     let _ = writeln!(
         text,
-        "\nnext: look around with `handover --register {} person list` or `... consent history M0001`",
+        "\nthe steering group's letters (open them in a browser, or print them):\n  {}\n  {}",
+        group_folder.join("HANDOVER-LETTER.html").display(),
+        group_folder.join("HANDOVER-LETTER-easy-read.html").display()
+    );
+    let prog = program();
+    let _ = writeln!(
+        text,
+        "\nnext: look around with `{prog} --register {} person list` or `{prog} --register {} next`,\n\
+         and read the data protection lead's report: `{prog} --register {} audit report --format html --out report.html`",
+        register.display(),
+        group_register.display(),
         register.display()
     );
     let data = serde_json::json!({
@@ -157,6 +186,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
         "bundle": created.data(),
         "bundle_verify": verified.data(),
         "bundle_import": imported.data(),
+        "transfer": completed.data(),
         "blockers": plan["blockers"],
         "audit": verify.data(),
     });
@@ -555,6 +585,66 @@ fn bundle_and_receive(r: &mut Runner, p: &Paths) -> Result<Handover> {
         ],
     )?;
     Ok(Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register })
+}
+
+/// The rest of the story: the facilitator records the group's receipt; the group makes every
+/// account safe and signs the statement that completes the transfer; the facilitator records it.
+/// Returns the sender's view of the transfer at the end.
+fn receipt_rotation_and_completion(
+    r: &mut Runner,
+    p: &Paths,
+    group_dir: &Path,
+    group_register: &Path,
+    imported: &Outcome,
+) -> Result<Outcome> {
+    let id = imported.data()["bundle_id"].as_str().unwrap_or_default().to_string();
+    let folder = group_register.parent().unwrap_or(&p.out).to_path_buf();
+    let group_pub = group_dir.join("steering-group-minisign.pub").display().to_string();
+    let receipt = folder.join(format!("{id}.receipt.json")).display().to_string();
+    r.step(
+        "the facilitator checks the group's signed receipt and records it",
+        &["transfer", "confirm", "--receipt", &receipt, "--signer", &group_pub],
+    )?;
+    let accounts =
+        r.step_on(group_register, "the steering group lists the accounts it received", &["account", "list"])?;
+    let ids: Vec<String> =
+        accounts.data().as_array().into_iter().flatten().filter_map(|a| a["id"].as_str().map(String::from)).collect();
+    for a in &ids {
+        r.step_on(
+            group_register,
+            "the steering group changes the password, recovery details and two-step sign-in, removes the charity's admins, and records it",
+            &["account", "rotate-done", a, "--what", "all"],
+        )?;
+    }
+    let sign_key = group_dir.join("steering-group-minisign.key").display().to_string();
+    r.step_on(
+        group_register,
+        "the steering group signs the statement that every account is theirs now",
+        &["transfer", "complete", "--bundle", &id, "--sign-key", &sign_key],
+    )?;
+    let statement = folder.join(format!("{id}.complete.json")).display().to_string();
+    r.step(
+        "the facilitator checks the statement and records the transfer complete",
+        &["transfer", "confirm", "--statement", &statement, "--signer", &group_pub],
+    )?;
+    r.step("the transfer as the data protection lead sees it", &["transfer", "show", &id])
+}
+
+/// How to run this program in a hint: `handover` when that name on PATH is this program,
+/// otherwise the path that runs it (before `cargo install --path .`, say).
+fn program() -> String {
+    let Ok(me) = std::env::current_exe().and_then(std::fs::canonicalize) else { return "handover".into() };
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|d| std::fs::canonicalize(d.join("handover")).is_ok_and(|p| p == me))
+    });
+    if on_path {
+        return "handover".into();
+    }
+    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
+    match cwd.and_then(|d| me.strip_prefix(&d).ok().map(Path::to_path_buf)) {
+        Some(rel) => format!("./{}", rel.display()),
+        None => me.display().to_string(),
+    }
 }
 
 /// Consent coverage by purpose and controller, and the suppression list, as the register now has them.

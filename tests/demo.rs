@@ -15,8 +15,17 @@ fn demo_runs_the_story() {
     assert!(r.stdout.contains("the steering group's check: VALID bundle"), "{}", r.stdout);
     assert!(r.stdout.contains("the steering group's import: imported bundle"), "{}", r.stdout);
     assert!(out.join("handover.db").is_file());
-    // The folder must be new or empty.
+    // The whole story: the receipt recorded, every account made safe, the transfer complete.
+    assert!(r.stdout.contains("the transfer now: transfer bdl_"), "{}", r.stdout);
+    assert!(r.stdout.contains(": complete\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("receipt from the group: 2026-11-25"), "{}", r.stdout);
+    assert!(out.join("steering-group/HANDOVER-LETTER-easy-read.html").is_file());
+    // Its hints name a program that runs: `handover` is not on this PATH, so the path itself.
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_handover")).unwrap();
+    assert!(r.stdout.contains(&format!("`{} --register", exe.display())), "{}", r.stdout);
+    // The folder must be new or empty, and a rerun says what to do.
     let again = env.run(&["demo", "--out", out.to_str().unwrap()]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("is not empty"));
+    assert!(again.stderr.contains("delete it (rm -r") && again.stderr.contains("another --out"), "{}", again.stderr);
 }
