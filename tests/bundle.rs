@@ -1058,6 +1058,17 @@ fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
     let other = s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/someone-minisign.key"]);
     assert_eq!(other.code, 2, "{}", other.stderr);
     assert!(other.stderr.contains("is not a registered approver"), "{}", other.stderr);
+    // A protected key that is not an approver is refused before its passphrase is asked for
+    // (there is no terminal here: asking would fail with "no passphrase").
+    let made = env
+        .command(&["keys", "new", "--out", "k", "--name", "guarded"])
+        .env("HANDOVER_PASSPHRASE", "a passphrase for the test")
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let guarded = s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/guarded-minisign.key"]);
+    assert_eq!(guarded.code, 2, "{}", guarded.stderr);
+    assert!(guarded.stderr.contains("is not a registered approver"), "{}", guarded.stderr);
     // The data protection lead approves again: the bundle is written, and carries the approval.
     let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);

@@ -412,12 +412,14 @@ pub fn extract(
     identities: &[age::x25519::Identity],
     docs_dir: &Path,
     max_expand: u64,
+    progress: bool,
 ) -> Result<Contents, String> {
     use std::io::Write;
     let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
-    let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
-    let plain = crate::vault::open(f, &ids).map_err(|e| e.why().to_string())?;
     let size = std::fs::metadata(bundle).map(|m| m.len()).unwrap_or(0);
+    let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
+    let counted = Counted { inner: f, progress: crate::progress::Progress::new("import", size, progress) };
+    let plain = crate::vault::open(counted, &ids).map_err(|e| e.why().to_string())?;
     let mut zip = Reader::new(plain, limits_for(size, max_expand));
     let mut files = BTreeMap::new();
     let mut documents = Vec::new();

@@ -225,7 +225,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let fresh = existing.is_none();
     let temps = Temps { docs: temp_name(&docs)?, register: if fresh { Some(temp_name(into)?) } else { None } };
     owner_only_dir(&temps.docs)?;
-    let contents = read::extract(r.file, r.identities, &temps.docs, r.max_expand)
+    let contents = read::extract(r.file, r.identities, &temps.docs, r.max_expand, r.progress)
         .map_err(|why| Error::Decrypt { what: format!("bundle '{}'", r.file.display()), why })?;
     if !fresh {
         check_documents_fit(&contents, &docs)?;

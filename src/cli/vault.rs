@@ -72,7 +72,8 @@ pub enum CustodianCmd {
         /// A label (a role, e.g. "dp-lead").
         #[arg(long)]
         label: Option<String>,
-        /// An age identity of a current custodian, needed to re-encrypt existing secrets.
+        /// An age identity of a current custodian, needed to re-encrypt existing secrets
+        /// (default: the one in your keys folder).
         #[arg(long)]
         identity: Option<PathBuf>,
     },
@@ -80,7 +81,8 @@ pub enum CustodianCmd {
     Remove {
         /// The custodian's age recipient (age1…), or a file holding it.
         recipient: String,
-        /// An age identity of a remaining custodian, needed to re-encrypt the secrets.
+        /// An age identity of a remaining custodian, needed to re-encrypt the secrets (default:
+        /// the one in your keys folder).
         #[arg(long)]
         identity: Option<PathBuf>,
     },

@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
         CustodianCmd::Add { recipient, label, identity } => {
+            let identity = identity.or_else(|| crate::home::identity(None, "--identity").ok());
             let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let n = reg.change(ctx.now, |c| {
                 if !accounts::add_custodian(c, &rs, label.as_deref(), &fmt_ts(c.now))? {
@@ -64,6 +65,7 @@ pub fn run(ctx: &Ctx, cmd: CustodianCmd) -> Result<Outcome> {
             Ok(Outcome::new("custodian_change", data, text))
         }
         CustodianCmd::Remove { recipient, identity } => {
+            let identity = identity.or_else(|| crate::home::identity(None, "--identity").ok());
             let rs = keys::recipient_arg(&recipient, "RECIPIENT")?.to_string();
             let (n, tasks) = reg.change(ctx.now, |c| {
                 if !accounts::remove_custodian(c, &rs, &fmt_ts(c.now))? {

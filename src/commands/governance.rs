@@ -533,15 +533,15 @@ pub fn retention(ctx: &Ctx, cmd: crate::cli::RetentionCmd) -> Result<Outcome> {
             Ok(Outcome::new("retention_policy", data, table(&["KIND", "PERIOD", "WHAT HAPPENS"], &rows)))
         }
         RetentionCmd::Run { dry_run, record, sign_key } => {
-            let key = match &sign_key {
-                Some(k) => Some(crate::keys::SigningKey::load(k)?),
-                None => None,
-            };
             if let Some(r) = &record
                 && r.exists()
             {
                 return Err(Error::io("create", r, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
             }
+            let key = match &sign_key {
+                Some(k) => Some(crate::keys::SigningKey::load(k)?),
+                None => None,
+            };
             let due = ret::due(&reg, ctx.now)?;
             let counts = due.counts();
             let transfers: Vec<serde_json::Value> = due

@@ -117,7 +117,7 @@ fn check_keys(identity: &Path, signer: &minisign::PublicKey, own: Option<&minisi
 }
 
 /// The public key beside a secret key file (`X.key` → `X.pub`), if there is one.
-fn public_beside(sign_key: &Path) -> Option<minisign::PublicKey> {
+pub(super) fn public_beside(sign_key: &Path) -> Option<minisign::PublicKey> {
     let name = sign_key.file_name()?.to_string_lossy().replace(".key", ".pub");
     keys::load_public_key(&sign_key.with_file_name(name).display().to_string()).ok()
 }

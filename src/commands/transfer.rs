@@ -439,24 +439,34 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             super::notify::notify(ctx, &mut reg, &to, &crate::home::sign_key(sign_key, "--sign-key")?, &out)
         }
         TransferCmd::Approve { to, sign_key, pseudonymise } => {
-            let key = crate::keys::SigningKey::load(&crate::home::sign_key(sign_key, "--sign-key")?)?;
-            let approver = transfers::approvers(&reg)?
-                .into_iter()
-                .find(|a| a.removed_at.is_none() && a.key_id == key.key_id() && a.public_key == key.public_base64())
-                .ok_or_else(|| {
-                    Error::bad(
-                        "--sign-key",
-                        format!(
-                            "key {} is not a registered approver: the data protection lead registers it with `handover approver add PUBKEY --name NAME`",
-                            key.key_id()
-                        ),
-                    )
-                })?;
+            let sign_key = crate::home::sign_key(sign_key, "--sign-key")?;
+            // Whose key it is can be told from its public half beside it, before any passphrase.
+            let approvers = transfers::approvers(&reg)?;
+            let not_approver = |id: &str| {
+                Error::bad(
+                    "--sign-key",
+                    format!(
+                        "key {id} is not a registered approver: the data protection lead registers it with `handover approver add PUBKEY --name NAME`"
+                    ),
+                )
+            };
+            if let Some(pk) = super::receive::public_beside(&sign_key) {
+                let id = crate::keys::key_id(pk.keynum());
+                if !approvers.iter().any(|a| a.removed_at.is_none() && a.key_id == id) {
+                    return Err(not_approver(&id));
+                }
+            }
             let req =
                 Request { receiver: to.clone(), date: plan_date(ctx, None), pseudonymise, defer_file_hashes: false };
             let p = plan::make(&reg, &req, ctx.now)?;
             // The approval covers every value the bundle will carry, not only the decisions.
             let carried = crate::transfer::carried::read(&reg, &p)?;
+            // The passphrase is asked last, once the plan and what it carries are read.
+            let key = crate::keys::SigningKey::load(&sign_key)?;
+            let approver = approvers
+                .into_iter()
+                .find(|a| a.removed_at.is_none() && a.key_id == key.key_id() && a.public_key == key.public_base64())
+                .ok_or_else(|| not_approver(&key.key_id()))?;
             let mut a = transfers::Approval {
                 digest: p.digest.clone(),
                 approver: approver.name.clone(),
