@@ -231,6 +231,10 @@ fn set_up(r: &mut Runner, p: &Paths) -> Result<usize> {
         ],
     )?;
     r.step(
+        "record how to reach the charity (an office address, not a person's)",
+        &["controller", "edit", OWN, "--contact", "dataprotection@brightwater.example"],
+    )?;
+    r.step(
         "add the receiving steering group",
         &[
             "controller",

@@ -126,11 +126,16 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let purposes = catalogue::purposes(conn)?;
     let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
     let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let mut by_person: BTreeMap<(PersonId, String), Vec<evidence::StoredConsent>> = BTreeMap::new();
-    for c in evidence::consents(conn, None, None)? {
-        by_person.entry((c.person_id.clone(), c.purpose.clone())).or_default().push(c);
+    let all = evidence::consents(conn, None, None)?;
+    // Each person's events per purpose, as the status rules read them, made once (hashed lookups:
+    // a million events at scale).
+    let mut views: Views<'_> = std::collections::HashMap::new();
+    for c in &all {
+        if let Some(v) = c.view() {
+            views.entry(c.purpose.as_str()).or_default().entry(c.person_id.as_str()).or_default().push(v);
+        }
     }
-    let (coverage, refresh, over_time) = coverage(&purposes, &controllers, &people, &by_person, now, detail);
+    let (coverage, refresh, over_time) = coverage(&purposes, &controllers, &people, &views, now, detail);
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
     let sent: BTreeSet<PersonId> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();
@@ -167,7 +172,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     // Proxy consents.
     let mut proxy = Proxy { total: 0, by_authority: BTreeMap::new(), verified: 0, unverified: 0, events: None };
     let mut proxy_events = Vec::new();
-    for c in by_person.values().flatten().filter(|c| c.given_by != "self" && live.contains(c.person_id.as_str())) {
+    for c in all.iter().filter(|c| c.given_by != "self" && live.contains(c.person_id.as_str())) {
         proxy.total += 1;
         *proxy.by_authority.entry(c.authority_kind.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
         if c.verified_at.is_some() && c.authority_ref.is_some() {
@@ -328,13 +333,16 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     })
 }
 
+/// Each purpose's events by person, as the status rules read them.
+type Views<'a> = std::collections::HashMap<&'a str, std::collections::HashMap<&'a str, Vec<crate::consent::EventView>>>;
+
 /// Consent coverage per purpose and controller, the consents lapsing within 90 days, and the
 /// consent in force at the end of each of the last twelve months.
 fn coverage(
     purposes: &[catalogue::Purpose],
     controllers: &[String],
     people: &[people::Person],
-    by_person: &BTreeMap<(PersonId, String), Vec<evidence::StoredConsent>>,
+    views: &Views<'_>,
     now: DateTime<Utc>,
     detail: bool,
 ) -> (Vec<Coverage>, Vec<RefreshDue>, Vec<serde_json::Value>) {
@@ -368,18 +376,16 @@ fn coverage(
             let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
             let mut due: Vec<(DateTime<Utc>, String)> = Vec::new();
             let mut in_force = vec![0usize; moments.len()];
+            let of_purpose = views.get(p.code.as_str());
             for person in people {
-                let events = by_person.get(&(person.id.clone(), p.code.clone()));
-                let views: Vec<_> =
-                    events.into_iter().flatten().filter_map(super::register::evidence::StoredConsent::view).collect();
-                if views.is_empty() {
+                let Some(views) = of_purpose.and_then(|m| m.get(person.id.as_str())).filter(|v| !v.is_empty()) else {
                     cov.none += 1;
                     continue;
-                }
+                };
                 for (k, (_, at)) in moments.iter().enumerate() {
-                    in_force[k] += usize::from(status(&views, ctl, p.refresh_months, *at) == Status::Granted);
+                    in_force[k] += usize::from(status(views, ctl, p.refresh_months, *at) == Status::Granted);
                 }
-                let s = status(&views, ctl, p.refresh_months, now);
+                let s = status(views, ctl, p.refresh_months, now);
                 match s {
                     Status::Granted => {
                         cov.granted += 1;

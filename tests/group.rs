@@ -91,6 +91,7 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     assert!(letter.contains("by 25 December 2026"), "the privacy notice date in words");
     assert!(letter.contains("by 9 December 2026"), "the account date in words");
     assert!(letter.contains(&format!("{receipt}.minisig")));
+    assert!(letter.contains("dataprotection@brightwater.example"), "the sender's contact");
     for jargon in ["LIA", "objection window", "no_basis_for_receiver", "consent_names_receiver"] {
         assert!(!letter.contains(jargon), "{jargon} in the letter");
     }
