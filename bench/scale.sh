@@ -5,6 +5,7 @@
 #                                        and vs  SQLite alone inserting the same rows into the
 #                                                register's own schema (keys, indexes, triggers)
 #   transfer plan on that register                                                   (goal <= 2 s)
+#   audit report on that register         vs  the sqlite3 shell reading the same consent rows
 #   document add of the 20,000 documents, and the plan with them
 #   start-up: --help, and person list on an empty register                         (goal <= 20 ms)
 #
@@ -67,6 +68,15 @@ plans=()
 for _ in $(seq "$RUNS"); do plans+=("$(timed $H --register run.db transfer plan --to kscop-steering-group --json)"); done
 plan=$(printf '%s\n' "${plans[@]}" | median)
 /usr/bin/time -f "%M" -o rss3 $H --register run.db transfer plan --to kscop-steering-group --json >/dev/null
+# The data protection lead's report on the same register, against the sqlite3 shell reading the
+# same rows (every consent event's person, purpose, action, controllers and time) once.
+reports=(); reads=()
+for _ in $(seq "$RUNS"); do
+  reports+=("$(timed $H --register run.db audit report --json)")
+  reads+=("$(timed sqlite3 run.db "SELECT count(*), sum(length(person_id) + length(purpose) + length(action) + length(controllers) + length(at)) FROM consent_events")")
+done
+report=$(printf '%s\n' "${reports[@]}" | median); read_all=$(printf '%s\n' "${reads[@]}" | median)
+/usr/bin/time -f "%M" -o rss4 $H --register run.db audit report --json >/dev/null
 cp run.db docs.db
 ls data/docs | sed 's|^|data/docs/|' > doclist
 t0=$(now); xargs -a doclist -n 5000 $H --register docs.db document add --classification none --category other --quiet >/dev/null; t1=$(now)
@@ -81,5 +91,6 @@ echo "scale: $PEOPLE people, $events consent events, $DOCS documents ($doc_mb MB
 printf 'import people + consent:  %8.3f s (peak RSS %d MiB)   sqlite3 .import: %.3f s   ratio %.2fx (goal <= 2x)\n' "$o" $((rss / 1024)) "$r" "$(echo "$o / $r" | bc -l)"
 printf '                          SQLite alone, same rows into the register schema: %.3f s   ratio %.2fx\n' "$fl" "$(echo "$o / $fl" | bc -l)"
 printf 'transfer plan:            %8.3f s (peak RSS %d MiB)   (goal <= 2 s)\n' "$plan" $(($(cat rss3) / 1024))
+printf 'audit report:             %8.3f s (peak RSS %d MiB)   sqlite3 reading the same rows: %.3f s   ratio %.2fx\n' "$report" $(($(cat rss4) / 1024)) "$read_all" "$(echo "$report / $read_all" | bc -l)"
 printf 'document add (%d docs):   %8.3f s;  transfer plan with them: %.3f s\n' "$DOCS" "$adddocs" "$plan_docs"
 printf 'start-up: --help %.1f ms, person list (empty register) %.1f ms   (goal <= 20 ms)\n' "$(echo "$start * 1000" | bc -l)" "$(echo "$list * 1000" | bc -l)"

@@ -126,15 +126,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let purposes = catalogue::purposes(conn)?;
     let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
     let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    let all = evidence::consents(conn, None, None)?;
-    // Each person's events per purpose, as the status rules read them, made once (hashed lookups:
-    // a million events at scale).
-    let mut views: Views<'_> = std::collections::HashMap::new();
-    for c in &all {
-        if let Some(v) = c.view() {
-            views.entry(c.purpose.as_str()).or_default().entry(c.person_id.as_str()).or_default().push(v);
-        }
-    }
+    let views = consent_views(conn)?;
     let (coverage, refresh, over_time) = coverage(&purposes, &controllers, &people, &views, now, detail);
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
@@ -172,15 +164,15 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     // Proxy consents.
     let mut proxy = Proxy { total: 0, by_authority: BTreeMap::new(), verified: 0, unverified: 0, events: None };
     let mut proxy_events = Vec::new();
-    for c in all.iter().filter(|c| c.given_by != "self" && live.contains(c.person_id.as_str())) {
+    for c in evidence::proxy_rows(conn)?.into_iter().filter(|c| live.contains(c.person_id.as_str())) {
         proxy.total += 1;
         *proxy.by_authority.entry(c.authority_kind.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
-        if c.verified_at.is_some() && c.authority_ref.is_some() {
+        if c.verified_at.is_some() && c.authority_ref_recorded {
             proxy.verified += 1;
         } else {
             proxy.unverified += 1;
         }
-        proxy_events.push(serde_json::json!({ "person_id": c.person_id, "purpose": c.purpose, "given_by": c.given_by, "authority_kind": c.authority_kind, "authority_ref_recorded": c.authority_ref.is_some(), "verified_at": c.verified_at }));
+        proxy_events.push(serde_json::json!({ "person_id": c.person_id, "purpose": c.purpose, "given_by": c.given_by, "authority_kind": c.authority_kind, "authority_ref_recorded": c.authority_ref_recorded, "verified_at": c.verified_at }));
     }
     if detail {
         proxy.events = Some(proxy_events);
@@ -334,7 +326,45 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
 }
 
 /// Each purpose's events by person, as the status rules read them.
-type Views<'a> = std::collections::HashMap<&'a str, std::collections::HashMap<&'a str, Vec<crate::consent::EventView>>>;
+type Views = std::collections::HashMap<String, std::collections::HashMap<String, Vec<crate::consent::EventView>>>;
+
+/// Every consent event in the light form the status rules read, by purpose and person: one scan
+/// of the table (a million events at scale), each distinct controller list kept once.
+fn consent_views(conn: &crate::register::Db) -> Result<Views> {
+    let mut lists: std::collections::HashMap<String, std::sync::Arc<[String]>> = std::collections::HashMap::new();
+    let mut out: Views = std::collections::HashMap::new();
+    evidence::each_consent_row(conn, "", |row| {
+        let text = |i: usize| row.text[i].and_then(|b| std::str::from_utf8(b).ok());
+        let (Some(person), Some(purpose), Some(action), Some(controllers), Some(at)) =
+            (text(1), text(2), text(3), text(4), text(5))
+        else {
+            return Ok(());
+        };
+        let (Some(action), Some(at)) = (crate::model::ConsentAction::parse(action), parse_timestamp(at)) else {
+            return Ok(());
+        };
+        let controllers = match lists.get(controllers) {
+            Some(l) => l.clone(),
+            None => {
+                let l: std::sync::Arc<[String]> = crate::register::parse_list(controllers).into();
+                lists.insert(controllers.to_string(), l.clone());
+                l
+            }
+        };
+        let by_person = match out.get_mut(purpose) {
+            Some(m) => m,
+            None => out.entry(purpose.to_string()).or_default(),
+        };
+        match by_person.get_mut(person) {
+            Some(v) => v.push(crate::consent::EventView { action, controllers, at }),
+            None => {
+                by_person.insert(person.to_string(), vec![crate::consent::EventView { action, controllers, at }]);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
 
 /// Consent coverage per purpose and controller, the consents lapsing within 90 days, and the
 /// consent in force at the end of each of the last twelve months.
@@ -342,7 +372,7 @@ fn coverage(
     purposes: &[catalogue::Purpose],
     controllers: &[String],
     people: &[people::Person],
-    views: &Views<'_>,
+    views: &Views,
     now: DateTime<Utc>,
     detail: bool,
 ) -> (Vec<Coverage>, Vec<RefreshDue>, Vec<serde_json::Value>) {

@@ -282,6 +282,37 @@ pub fn each_consent_row(
     Ok(())
 }
 
+/// A consent given on someone's behalf, as the report counts it (no evidence text).
+#[derive(Debug, Clone)]
+pub struct ProxyRow {
+    pub person_id: String,
+    pub purpose: String,
+    pub given_by: String,
+    pub authority_kind: Option<String>,
+    pub authority_ref_recorded: bool,
+    pub verified_at: Option<String>,
+}
+
+/// Every consent event given by someone other than the person.
+pub fn proxy_rows(conn: &Db) -> Result<Vec<ProxyRow>> {
+    let mut st = conn.prepare_cached(
+        "SELECT c.person_id, c.purpose, c.given_by, c.authority_kind, c.authority_ref IS NOT NULL, c.verified_at
+         FROM consent_events c LEFT JOIN people p ON p.id = c.person_id
+         WHERE c.given_by != 'self' ORDER BY p.ref, c.at, c.rowid",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(ProxyRow {
+            person_id: r.get(0)?,
+            purpose: r.get(1)?,
+            given_by: r.get(2)?,
+            authority_kind: r.get(3)?,
+            authority_ref_recorded: r.get(4)?,
+            verified_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 // ---------------------------------------------------------------- bases, objections, restrictions
 
 /// A basis event (record, object, restrict, lift_restriction).

@@ -175,6 +175,9 @@ pub fn suppression_counts(conn: &Db) -> Result<Vec<(String, i64)>> {
 /// bundle), read once for checking many addresses: an import or a plan checks every row.
 pub struct Suppression {
     keys: Vec<Hmac<Sha256>>,
+    /// The register's scalar, when the list holds entries known only by their point (received
+    /// with a bundle): only those need an address's point, which costs a hash to the curve and a
+    /// scalar multiplication; every other entry is found by its keyed hash.
     scalar: Option<Scalar>,
 }
 
@@ -185,7 +188,10 @@ impl Suppression {
         let inherited: Vec<String> =
             setting(conn, "inherited_hash_keys")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let keys = std::iter::once(own).chain(inherited).map(|k| hash_key(&k)).collect::<Result<Vec<_>>>()?;
-        let scalar = setting(conn, "suppression_scalar")?.as_deref().and_then(scalar_from_hex);
+        let points_only: bool =
+            conn.query_row("SELECT EXISTS(SELECT 1 FROM suppression WHERE hash LIKE 'point:%')", [], |r| r.get(0))?;
+        let scalar =
+            if points_only { setting(conn, "suppression_scalar")?.as_deref().and_then(scalar_from_hex) } else { None };
         Ok(Suppression { keys, scalar })
     }
 
@@ -221,19 +227,16 @@ impl Suppression {
 
     /// Whether a normalised email is suppressed under any of the keys; the reason and since when.
     pub fn check_since(&self, conn: &Db, email_norm: &str) -> Result<Option<(String, String)>> {
-        if let Some(k) = &self.scalar {
-            let found = conn
-                .prepare_cached("SELECT reason, at FROM suppression WHERE point = ?1")?
-                .query_row([blind(k, email_norm)], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
         for hash in self.hashes(email_norm) {
             if let Some(r) = suppressed_since(conn, &hash)? {
                 return Ok(Some(r));
             }
+        }
+        if let Some(k) = &self.scalar {
+            return Ok(conn
+                .prepare_cached("SELECT reason, at FROM suppression WHERE point = ?1")?
+                .query_row([blind(k, email_norm)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?);
         }
         Ok(None)
     }
@@ -258,9 +261,10 @@ impl SuppressionSnapshot {
             let k = self.keys.scalar.as_ref()?;
             self.points.get(&blind(k, email_norm)).map(|(r, at)| (r.as_str(), at.as_str()))
         };
-        by_point().or_else(|| {
-            self.keys.hashes(email_norm).find_map(|hash| self.list.get(&hash).map(|(r, at)| (r.as_str(), at.as_str())))
-        })
+        self.keys
+            .hashes(email_norm)
+            .find_map(|hash| self.list.get(&hash).map(|(r, at)| (r.as_str(), at.as_str())))
+            .or_else(by_point)
     }
 }
 
