@@ -58,6 +58,8 @@ def main(work, max_pages, page):
             "file://" + os.path.abspath(page),
         ],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120,
+        # Chromium keeps nothing of its own outside the work folder (no ~/.config/chromium).
+        env={**os.environ, "HOME": os.path.abspath(work), "XDG_CONFIG_HOME": os.path.join(os.path.abspath(work), "config")},
     )
     info = subprocess.run(["pdfinfo", pdf], check=True, capture_output=True, text=True).stdout
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
