@@ -163,8 +163,9 @@ pub fn trust(pk: &minisign::PublicKey, name: &str, now: chrono::DateTime<chrono:
         ));
     }
     let mut senders = trusted()?;
-    if let Some(t) = trusted_by_key(pk)? {
-        return Ok(Trust::Already(t));
+    let key_id = crate::keys::key_id(pk.keynum());
+    if let Some(t) = senders.iter().find(|t| t.key_id == key_id && t.public_key == pk.to_base64()) {
+        return Ok(Trust::Already(t.clone()));
     }
     if let Some(t) = senders.iter().find(|t| t.name.eq_ignore_ascii_case(name)) {
         return Err(Error::bad(
@@ -178,7 +179,7 @@ pub fn trust(pk: &minisign::PublicKey, name: &str, now: chrono::DateTime<chrono:
     let t = Trusted {
         name: name.to_string(),
         public_key: pk.to_base64(),
-        key_id: crate::keys::key_id(pk.keynum()),
+        key_id,
         fingerprint: crate::keys::signer_fingerprint(pk),
         trusted_at: crate::model::fmt_ts(now),
     };

@@ -81,7 +81,7 @@ fn held_back_rows(f: &Facts) -> Vec<(&'static str, usize)> {
 }
 
 fn people(n: usize) -> String {
-    if n == 1 { "1 person".into() } else { format!("{n} people") }
+    crate::words::count(n, "person", "people")
 }
 
 const PRINT_CSS: &str = "@page{size:A4;margin:18mm 16mm}\

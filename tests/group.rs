@@ -5,7 +5,6 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::bundle::create_run;
 use crate::util::TestEnv;
 
 /// The demo's register (plan approved) and the group's keys made where volunteers keep them.
@@ -27,9 +26,7 @@ fn mode(p: &Path) -> u32 {
 }
 
 pub(crate) fn bundle(env: &TestEnv, demo: &Path, out: &str) -> PathBuf {
-    let r = create_run(env, demo, out, &["--json"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    env.path().join(r.json()["data"]["bundle"].as_str().unwrap())
+    env.path().join(crate::bundle::create(env, demo, out)["data"]["bundle"].as_str().unwrap())
 }
 
 /// Every file under `dir`, recursively.
@@ -378,23 +375,8 @@ fn everyday_commands_for_the_group_and_the_sender() {
     assert!(v["data"]["receipt_at"].is_string() && v["data"]["completed_at"].is_string(), "{v}");
 
     // A bundle made again by mistake is voided: not counted, and nothing is owed for it.
-    let second = sender(&[
-        "bundle",
-        "create",
-        "--to",
-        "kscop-steering-group",
-        "--recipient",
-        "group/group-age.pub",
-        "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
-        "--identity",
-        demo.join("keys/facilitator-age.key").to_str().unwrap(),
-        "--out",
-        "out2",
-        "--json",
-    ]);
-    assert_eq!(second.code, 0, "{}", second.stderr);
-    let id2 = second.json()["data"]["bundle_id"].as_str().unwrap().to_string();
+    let second = crate::bundle::create(&env, &demo, "out2");
+    let id2 = second["data"]["bundle_id"].as_str().unwrap().to_string();
     let refused = sender(&["transfer", "void", &id, "--reason", "oops"]);
     assert_eq!(refused.code, 2, "a received bundle is not voided: {}", refused.stderr);
     let void = sender(&["transfer", "void", &id2, "--reason", "made twice"]);

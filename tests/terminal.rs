@@ -41,24 +41,10 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     let shown = env.run_user(&["keys", "show", keys.join("handover-minisign.key").to_str().unwrap()]);
     assert!(!shown.stdout.contains("not passphrase-protected"), "{}", shown.stdout);
 
-    let made = env.ok(&[
-        "--register",
-        demo.join("handover.db").to_str().unwrap(),
-        "bundle",
-        "create",
-        "--to",
-        "kscop-steering-group",
-        "--recipient",
-        keys.join("handover-age.pub").to_str().unwrap(),
-        "--sign-key",
-        demo.join("keys/facilitator-minisign.key").to_str().unwrap(),
-        "--identity",
-        demo.join("keys/facilitator-age.key").to_str().unwrap(),
-        "--out",
-        "out",
-        "--json",
-    ]);
-    let bundle = made.json()["data"]["bundle"].as_str().unwrap().to_string();
+    // The group's recipient goes to the sender, who encrypts to it.
+    std::fs::create_dir_all(env.path().join("group")).unwrap();
+    std::fs::copy(keys.join("handover-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let bundle = crate::group::bundle(&env, &demo, "out").display().to_string();
     let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
     let folder = env.path().join("kent-and-sussex-community-of-practice");
 

@@ -60,7 +60,9 @@ fn task_step(t: &tasks::Task, today: NaiveDate) -> (String, String) {
 
 fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
     let mut out: Vec<Step> = Vec::new();
-    for t in tasks::tasks(reg, false)? {
+    let open = tasks::tasks(reg, false)?;
+    let rotations_open = open.iter().any(|k| k.kind == "rotate_account");
+    for t in open {
         let (what, command) = task_step(&t, today);
         let due = crate::model::parse_date(&t.due);
         out.push(Step { due: due.map(|d| d.to_string()), overdue: due.is_some_and(|d| d < today), what, command });
@@ -84,17 +86,12 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
                 what: format!("Wait for {who}'s statement that every account is made safe; when it comes, record it"),
                 command: format!("handover transfer confirm --statement {}.complete.json --signer THEIR_KEY.pub", t.id),
             }),
-            ("received", crate::model::TransferState::Received) => {
-                let rotations_open = tasks::tasks(reg, false)?.iter().any(|k| k.kind == "rotate_account");
-                if !rotations_open {
-                    out.push(Step {
-                        due: None,
-                        overdue: false,
-                        what: format!("Tell {who} that every account is now yours: send them the signed statement"),
-                        command: format!("handover transfer complete --bundle {}", t.id),
-                    });
-                }
-            }
+            ("received", crate::model::TransferState::Received) if !rotations_open => out.push(Step {
+                due: None,
+                overdue: false,
+                what: format!("Tell {who} that every account is now yours: send them the signed statement"),
+                command: format!("handover transfer complete --bundle {}", t.id),
+            }),
             _ => {}
         }
     }

@@ -130,10 +130,7 @@ pub fn verify(
     signer: Option<&str>,
     max_expand: u64,
 ) -> Result<Outcome> {
-    check_bundle_file(file)?;
-    let identity = home::identity(identity, "--identity")?;
-    let (pk, _) = signer_for(signer, "--signer", file)?;
-    let ids = keys::load_identities(&identity)?;
+    let (identity, ids, pk, _) = opened_with(file, identity, signer, "--signer")?;
     check_keys(&identity, &pk, None)?;
     let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
     if v.valid {
@@ -197,9 +194,23 @@ pub struct Done {
     pub trusted: Option<Trusted>,
 }
 
+/// The bundle file checked for the usual mistakes, then what opens it: the identity (the flag's or
+/// the keys folder's) and the sender's key (the flag's, or the trusted sender's that signed it).
+fn opened_with(
+    file: &Path,
+    identity: Option<PathBuf>,
+    signer: Option<&str>,
+    signer_flag: &str,
+) -> Result<(PathBuf, Vec<age::x25519::Identity>, minisign::PublicKey, Option<Trusted>)> {
+    check_bundle_file(file)?;
+    let identity = home::identity(identity, "--identity")?;
+    let (pk, trusted) = signer_for(signer, signer_flag, file)?;
+    let ids = keys::load_identities(&identity)?;
+    Ok((identity, ids, pk, trusted))
+}
+
 /// Resolved inputs, checked for the usual mistakes.
 struct Resolved {
-    identity: PathBuf,
     ids: Vec<age::x25519::Identity>,
     signer: minisign::PublicKey,
     trusted: Option<Trusted>,
@@ -208,10 +219,8 @@ struct Resolved {
 }
 
 fn resolve(a: &Inputs, own_custodian: bool) -> Result<Resolved> {
-    check_bundle_file(&a.file)?;
-    let identity = home::identity(a.identity.clone(), "--identity")?;
-    let (signer, trusted) = signer_for(a.signer.as_deref(), a.signer_flag, &a.file)?;
-    let ids = keys::load_identities(&identity)?;
+    let (identity, ids, signer, trusted) =
+        opened_with(&a.file, a.identity.clone(), a.signer.as_deref(), a.signer_flag)?;
     let sign_key = home::sign_key(a.sign_key.clone(), "--sign-key")?;
     check_keys(&identity, &signer, public_beside(&sign_key).as_ref()).map_err(|e| match e {
         Error::BadValue { why, .. } => Error::bad(a.signer_flag, why),
@@ -227,7 +236,7 @@ fn resolve(a: &Inputs, own_custodian: bool) -> Result<Resolved> {
             }
         }
     }
-    Ok(Resolved { identity, ids, signer, trusted, sign_key, custodians })
+    Ok(Resolved { ids, signer, trusted, sign_key, custodians })
 }
 
 /// Import with resolved inputs into `into`. `Err(outcome)`: a layer failed, nothing was written.
@@ -237,7 +246,6 @@ fn import_into(
     r: Resolved,
     into: &Path,
 ) -> Result<std::result::Result<(Done, usize), Box<Outcome>>> {
-    let _ = &r.identity;
     let sign_key = r.sign_key.clone();
     let load_key = move || SigningKey::load(&sign_key);
     let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
@@ -322,13 +330,12 @@ fn ask(question: &str) -> Result<String> {
     Ok(line.trim().to_string())
 }
 
-/// The outer signature's trusted comment names the receiving controller: read it (the signature
-/// checked) to know which register a follow-up belongs to. `None` when it does not check (the full
-/// verification then says why).
-fn bundle_to(file: &Path, signer: &minisign::PublicKey) -> Option<String> {
+/// The receiving controller the outer signature's trusted comment names, to know which register
+/// a follow-up belongs to. Read without hashing the bundle: it only picks a default, and the full
+/// verification that follows refuses a bundle whose comment was changed.
+fn bundle_to(file: &Path) -> Option<String> {
     let sig = keys::read_small(&PathBuf::from(format!("{}.minisig", file.display()))).ok()?;
-    let data = std::fs::File::open(file).ok()?;
-    let comment = keys::verify(signer, &sig, std::io::BufReader::new(data)).ok()?;
+    let comment = minisign::SignatureBox::from_string(&sig).ok()?.trusted_comment().ok()?;
     let rest = comment.split(" to ").nth(1)?;
     rest.split_whitespace().next().map(str::to_string)
 }
@@ -419,7 +426,7 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             }
         }
     }
-    let to = bundle_to(&a.file, &r.signer);
+    let to = bundle_to(&a.file);
     let into = where_to(ctx, &a, to.as_deref())?;
     let (done, leftovers) = match import_into(ctx, &a, r, &into)? {
         Ok(d) => d,
