@@ -673,7 +673,7 @@ fn coverage(p: &Paths, now: chrono::DateTime<chrono::Utc>) -> Result<String> {
             let pid = &events[i].person_id;
             let mut views = Vec::new();
             while i < events.len() && &events[i].person_id == pid {
-                views.extend(events[i].view());
+                views.push(events[i].view());
                 i += 1;
             }
             *by.entry(consent::status(&views, controller, refresh, now).as_str()).or_default() += 1;

@@ -242,6 +242,20 @@ pub enum Error {
         /// What is wrong, in words (never personal data).
         why: String,
     },
+    /// A value stored in the register is not one handover writes (a register restored from
+    /// another tool, a damaged page, an edit outside handover). The command that needed it stops:
+    /// a value that cannot be read is never skipped, so a withdrawal is never lost.
+    #[error("the register holds a value handover cannot read: {table} row {row}, column {column}: {why}")]
+    StoredValue {
+        /// The table (as `audit verify` lists it).
+        table: &'static str,
+        /// The row's id.
+        row: String,
+        /// The column.
+        column: &'static str,
+        /// What is wrong, in words (the value is quoted only when it is a short code or time).
+        why: String,
+    },
     /// The operating system's random number source failed.
     #[error("no random numbers could be had from the operating system: {why}")]
     NoRandomSource {
@@ -326,6 +340,7 @@ impl Error {
             Error::RegisterTooNew { .. } => "upgrade handover to the version that wrote this register; never edit a register with an older tool".into(),
             Error::RegisterInvalid { .. } => "check the --register path; a register is created by `handover init`".into(),
             Error::RegisterReadOnly { .. } => "to change it, copy it (with `handover register backup`) somewhere you can write, or ask for write access to its file and folder; nothing was changed".into(),
+            Error::Sqlite(e) if is_damaged_value(e) => DAMAGED_VALUE.into(),
             Error::Sqlite(_) => "check the file is not open in another program and the disk is not full; nothing was changed".into(),
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
                 "choose another path: handover never overwrites an existing file".into()
@@ -355,6 +370,7 @@ impl Error {
             Error::ReceiptRefused { .. } => "check you were given the receiving group's receipt and its public key (confirm its fingerprint by phone)".into(),
             Error::Erased { .. } => "an erased person cannot be changed; record a new person only with their fresh consent".into(),
             Error::RegisterDamaged { .. } => "restore the register from a backup with `handover register restore`; never edit the file outside handover".into(),
+            Error::StoredValue { .. } => DAMAGED_VALUE.into(),
             Error::NoRandomSource { .. } => "try again; if it keeps failing, the machine's random number source (getrandom) needs fixing first".into(),
             Error::KeyGeneration { .. } => "try again; if a passphrase was given, check it is valid text".into(),
             Error::Encrypt { .. } => "check every --recipient is an age X25519 recipient (age1…) of the people who should open it".into(),
@@ -368,6 +384,8 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Internal(_) => ExitCode::Internal,
+            Error::RegisterDamaged { .. } | Error::StoredValue { .. } => ExitCode::Damaged,
+            Error::Sqlite(e) if is_damaged_value(e) => ExitCode::Damaged,
             Error::ReceiptRefused { .. } => ExitCode::CheckFailed,
             Error::Sqlite(e) if !is_input_sqlite(e) => ExitCode::Internal,
             _ => ExitCode::BadInput,
@@ -387,6 +405,21 @@ impl Error {
             _ => &[],
         }
     }
+}
+
+/// What to do about a stored value handover cannot read.
+const DAMAGED_VALUE: &str = "restore the register from a backup with `handover register restore`, or have the row repaired to a value handover writes; `handover audit verify` lists every such row; nothing was changed";
+
+/// A value SQLite holds that is not of the type handover stored there (a register edited or
+/// damaged outside handover).
+fn is_damaged_value(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::Utf8Error(..)
+    )
 }
 
 fn is_input_sqlite(e: &rusqlite::Error) -> bool {

@@ -6,6 +6,7 @@
 //! | 1 | the command ran and the answer is "no" (a verify or audit check failed) |
 //! | 2 | bad usage or bad input (a refused import or record always exits 2) |
 //! | 3 | internal error (a bug in handover) |
+//! | 4 | the register is damaged: it holds a value handover did not write (restore it from a backup) |
 
 /// The process exit codes of handover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum ExitCode {
     BadInput = 2,
     /// 3: internal error.
     Internal = 3,
+    /// 4: the register is damaged (a stored value handover cannot read); nothing was changed.
+    Damaged = 4,
 }
 
 impl ExitCode {
@@ -37,5 +40,6 @@ mod tests {
         assert_eq!(ExitCode::CheckFailed.code(), 1);
         assert_eq!(ExitCode::BadInput.code(), 2);
         assert_eq!(ExitCode::Internal.code(), 3);
+        assert_eq!(ExitCode::Damaged.code(), 4);
     }
 }

@@ -29,7 +29,64 @@ macro_rules! codes {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
         }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("not one of {}", $name::list())))
+            }
+        }
+        impl Code for $name {
+            fn parse_code(s: &str) -> Option<Self> { $name::parse(s) }
+            fn codes() -> String { $name::list() }
+        }
     };
+}
+
+/// A closed list of codes (every [`codes!`] list): what reading a stored code needs.
+pub trait Code: Sized + Copy {
+    /// Parse a code; `None` when it is not one of the list.
+    fn parse_code(s: &str) -> Option<Self>;
+    /// The codes joined with ", " for messages.
+    fn codes() -> String;
+}
+
+/// Serde helpers for times as the register and every file write them (RFC 3339, seconds, `Z`).
+pub mod ts {
+    use chrono::{DateTime, Utc};
+
+    /// Serialise a time as [`super::fmt_ts`] writes it.
+    pub fn serialize<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::fmt_ts(*t))
+    }
+
+    /// Read a time as [`super::parse_timestamp`] reads it.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        super::parse_timestamp(&s).ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time with a zone"))
+    }
+
+    /// The same for an optional time.
+    pub mod option {
+        use chrono::{DateTime, Utc};
+
+        /// Serialise an optional time (`null` when absent).
+        pub fn serialize<S: serde::Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&super::super::fmt_ts(*t)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Read an optional time (`null` or absent: `None`).
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+            let s = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(d)?;
+            s.map(|s| {
+                super::super::parse_timestamp(&s)
+                    .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time with a zone"))
+            })
+            .transpose()
+        }
+    }
 }
 
 codes!(
@@ -95,6 +152,11 @@ codes!(
         LpaHealthWelfare = "lpa_health_welfare", CourtDeputy = "court_deputy",
         ParentalResponsibility = "parental_responsibility",
     }
+);
+
+codes!(
+    /// Whether a consent is ordinary or explicit (Art 9(2)(a): it names special categories).
+    ConsentKind { Standard = "standard", Explicit = "explicit" }
 );
 
 codes!(

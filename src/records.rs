@@ -365,17 +365,17 @@ pub fn apply_basis(
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
         purpose: purpose.trim().to_string(),
-        action: action_v.map(super::model::BasisAction::as_str).unwrap_or("record").to_string(),
-        basis: basis_v.map(|b| b.as_str().to_string()),
+        action: action_v.unwrap_or(super::model::BasisAction::Record),
+        basis: basis_v,
         controllers: cs,
         assessment_ref: nonempty(assessment_ref),
         decided_by: decided_by.trim().to_string(),
         decided_at: at.map(fmt_ts).unwrap_or_default(),
     };
     let new = evidence::insert_basis(c, &mut b, c.now)?;
-    let what = match b.action.as_str() {
-        "restrict" => Some("restriction"),
-        "object" => Some("objection"),
+    let what = match b.action {
+        super::model::BasisAction::Restrict => Some("restriction"),
+        super::model::BasisAction::Object => Some("objection"),
         _ => None,
     };
     if let (true, Some(what)) = (new, what) {
@@ -440,17 +440,19 @@ pub fn diversity_consent(
     let own = catalogue::self_controller(conn)?;
     let refresh = catalogue::purpose(conn, "diversity_monitoring")?.and_then(|p| p.refresh_months);
     let events = evidence::consents(conn, Some(&person.id), Some("diversity_monitoring"))?;
-    let views: Vec<_> = events.iter().filter_map(super::register::evidence::StoredConsent::view).collect();
+    let views: Vec<_> = events.iter().map(super::register::evidence::StoredConsent::view).collect();
     if consent::status(&views, &own.slug, refresh, now) != Status::Granted {
         return Ok(None);
     }
     // The deciding grant must name the category.
     let grant = events
         .iter()
-        .filter(|e| e.action == "grant" && e.controllers.contains(&own.slug))
-        .filter(|e| parse_timestamp(&e.at).is_some_and(|t| t <= now))
-        .max_by(|a, b| a.at.cmp(&b.at));
-    Ok(grant.filter(|g| g.special_categories.iter().any(|c| c == category.as_str())).map(|g| g.id.clone()))
+        .filter(|e| e.event.action == crate::model::ConsentAction::Grant && e.event.controllers.contains(&own.slug))
+        .filter(|e| e.event.at <= now)
+        .max_by(|a, b| a.event.at.cmp(&b.event.at));
+    Ok(grant
+        .filter(|g| g.event.special_categories.iter().any(|c| c.as_str() == category.as_str()))
+        .map(|g| g.id.clone()))
 }
 
 /// Validate and store a diversity answer.

@@ -134,11 +134,11 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let mut li: BTreeMap<String, (BTreeSet<PersonId>, BTreeSet<PersonId>)> = BTreeMap::new();
     for b in evidence::bases(conn, None)?.into_iter().filter(|b| live.contains(b.person_id.as_str())) {
         let entry = li.entry(b.purpose.clone()).or_default();
-        match (b.action.as_str(), b.basis.as_deref()) {
-            ("record", Some("legitimate_interests")) => {
+        match (b.action, b.basis) {
+            (crate::model::BasisAction::Record, Some(crate::model::Basis::LegitimateInterests)) => {
                 entry.0.insert(b.person_id);
             }
-            ("object", _) => {
+            (crate::model::BasisAction::Object, _) => {
                 entry.1.insert(b.person_id);
             }
             _ => {}
@@ -334,20 +334,15 @@ fn consent_views(conn: &crate::register::Db) -> Result<Views> {
     let mut lists: std::collections::HashMap<String, std::sync::Arc<[String]>> = std::collections::HashMap::new();
     let mut out: Views = std::collections::HashMap::new();
     evidence::each_consent_row(conn, "", |row| {
-        let text = |i: usize| row.text[i].and_then(|b| std::str::from_utf8(b).ok());
-        let (Some(person), Some(purpose), Some(action), Some(controllers), Some(at)) =
-            (text(1), text(2), text(3), text(4), text(5))
-        else {
-            return Ok(());
-        };
-        let (Some(action), Some(at)) = (crate::model::ConsentAction::parse(action), parse_timestamp(at)) else {
-            return Ok(());
-        };
-        let controllers = match lists.get(controllers) {
+        // A value that does not read stops the report: a withdrawal is never left out of a count.
+        let row = row.row()?;
+        let (person, purpose) = (row.person_id, row.purpose);
+        let (action, at) = (row.action()?, row.at()?);
+        let controllers = match lists.get(row.controllers) {
             Some(l) => l.clone(),
             None => {
-                let l: std::sync::Arc<[String]> = crate::register::parse_list(controllers).into();
-                lists.insert(controllers.to_string(), l.clone());
+                let l: std::sync::Arc<[String]> = row.controllers()?.into();
+                lists.insert(row.controllers.to_string(), l.clone());
                 l
             }
         };

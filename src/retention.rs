@@ -134,13 +134,13 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
         let own_purpose = |purpose: &str| !transfer_purposes.contains(&purpose);
         let basis = bases.iter().any(|b| {
             b.person_id == pid
-                && b.action == "record"
+                && b.action == crate::model::BasisAction::Record
                 && b.controllers.contains(&own.slug)
                 && own_purpose(&b.purpose)
-                && (b.basis.as_deref() == Some("legal_obligation")
+                && (b.basis == Some(crate::model::Basis::LegalObligation)
                     || !bases.iter().any(|o| {
                         o.person_id == pid
-                            && o.action == "object"
+                            && o.action == crate::model::BasisAction::Object
                             && o.purpose == b.purpose
                             && o.decided_at > b.decided_at
                     }))
@@ -148,8 +148,8 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
         let consent = refresh.iter().filter(|(code, _)| own_purpose(code)).any(|(code, months)| {
             let views: Vec<_> = consents
                 .iter()
-                .filter(|c| c.person_id == pid && &c.purpose == code)
-                .filter_map(evidence::StoredConsent::view)
+                .filter(|c| c.person_id == pid && &c.event.purpose == code)
+                .map(evidence::StoredConsent::view)
                 .collect();
             crate::consent::status(&views, &own.slug, *months, now) == Status::Granted
         });
@@ -186,7 +186,7 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
                     last = Some(t.to_string());
                 }
             };
-            events.iter().for_each(|e| seen(&e.at));
+            events.iter().for_each(|e| seen(&fmt_ts(e.event.at)));
             bases.iter().filter(|b| b.person_id == person.id).for_each(|b| seen(&b.decided_at));
             for r in roles.iter().filter(|r| r.person_id == person.id) {
                 seen(r.to.as_deref().unwrap_or(today.as_str()));
@@ -197,7 +197,7 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
                 continue;
             }
             let granted = purposes.iter().any(|pp| {
-                let views: Vec<_> = events.iter().filter(|e| e.purpose == pp.code).filter_map(|e| e.view()).collect();
+                let views: Vec<_> = events.iter().filter(|e| e.event.purpose == pp.code).map(|e| e.view()).collect();
                 controllers.iter().any(|c| {
                     crate::consent::status(&views, c, refresh.get(pp.code.as_str()).copied().flatten(), now)
                         == Status::Granted
@@ -205,12 +205,14 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
             });
             let objected: BTreeSet<&str> = bases
                 .iter()
-                .filter(|b| b.person_id == person.id && b.action == "object")
+                .filter(|b| b.person_id == person.id && b.action == crate::model::BasisAction::Object)
                 .map(|b| b.purpose.as_str())
                 .collect();
-            let basis_in_force = bases
-                .iter()
-                .any(|b| b.person_id == person.id && b.action == "record" && !objected.contains(b.purpose.as_str()));
+            let basis_in_force = bases.iter().any(|b| {
+                b.person_id == person.id
+                    && b.action == crate::model::BasisAction::Record
+                    && !objected.contains(b.purpose.as_str())
+            });
             if !granted && !basis_in_force {
                 d.inactive_people.push(person.id.clone());
             }
@@ -239,13 +241,16 @@ fn keep_opt_out(c: &Change<'_>, id: &str, marketing: &BTreeSet<String>) -> Resul
     let Some(email) = person.email_norm.as_deref() else { return Ok(()) };
     let events = evidence::consents(c, Some(id), None)?;
     let withdrew = marketing.iter().any(|purpose| {
-        events
-            .iter()
-            .filter(|e| &e.purpose == purpose)
-            .max_by(|a, b| a.at.cmp(&b.at))
-            .is_some_and(|e| e.action == "withdraw" || e.action == "refuse")
+        events.iter().filter(|e| &e.event.purpose == purpose).max_by(|a, b| a.event.at.cmp(&b.event.at)).is_some_and(
+            |e| {
+                e.event.action == crate::model::ConsentAction::Withdraw
+                    || e.event.action == crate::model::ConsentAction::Refuse
+            },
+        )
     });
-    let objected = evidence::bases(c, Some(id))?.iter().any(|b| b.action == "object" && marketing.contains(&b.purpose));
+    let objected = evidence::bases(c, Some(id))?
+        .iter()
+        .any(|b| b.action == crate::model::BasisAction::Object && marketing.contains(&b.purpose));
     if withdrew || objected {
         crate::register::suppression::suppress_email(c, email, "opted_out", &fmt_ts(c.now), "retention")?;
     }

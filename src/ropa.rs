@@ -70,17 +70,18 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         let mut recipients: BTreeSet<String> = BTreeSet::new();
         let mut assessments: BTreeSet<String> = BTreeSet::new();
         let mut explicit = false;
-        for c in consents.iter().filter(|c| c.purpose == p.code && people.contains_key(&c.person_id)) {
-            lawful.insert(if c.consent_kind == "explicit" { "explicit consent".into() } else { "consent".into() });
-            explicit |= c.consent_kind == "explicit";
+        for c in consents.iter().filter(|c| c.event.purpose == p.code && people.contains_key(&c.person_id)) {
+            let is_explicit = c.consent_kind == crate::model::ConsentKind::Explicit;
+            lawful.insert(if is_explicit { "explicit consent".into() } else { "consent".into() });
+            explicit |= is_explicit;
             who.insert(c.person_id.clone());
-            recipients.extend(c.controllers.iter().filter(|x| **x != own.slug).cloned());
+            recipients.extend(c.event.controllers.iter().filter(|x| **x != own.slug).cloned());
         }
-        for b in
-            bases.iter().filter(|b| b.purpose == p.code && b.action == "record" && people.contains_key(&b.person_id))
-        {
+        for b in bases.iter().filter(|b| {
+            b.purpose == p.code && b.action == crate::model::BasisAction::Record && people.contains_key(&b.person_id)
+        }) {
             if let Some(basis) = &b.basis {
-                lawful.insert(basis.replace('_', " "));
+                lawful.insert(basis.as_str().replace('_', " "));
             }
             who.insert(b.person_id.clone());
             recipients.extend(b.controllers.iter().filter(|x| **x != own.slug).cloned());

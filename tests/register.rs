@@ -267,7 +267,7 @@ fn a_bad_date_on_any_flag_gets_the_same_message_and_changes_nothing() {
 }
 
 /// A register damaged outside handover (here: its hash key deleted by hand) is reported as damaged,
-/// with the way to recover, and exits 2: only a bug in handover exits 3.
+/// with the way to recover, and exits 4 (a damaged register): only a bug in handover exits 3.
 #[test]
 fn a_damaged_register_is_named_as_such_not_as_a_bug() {
     let env = TestEnv::with_texts();
@@ -275,7 +275,7 @@ fn a_damaged_register_is_named_as_such_not_as_a_bug() {
     db.execute("DELETE FROM settings WHERE key = 'hash_key'", []).unwrap();
     drop(db);
     let r = env.run(&["person", "add", "--name", "Test Person", "--email", "test.person@example.org"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("the register is damaged: it has no hash key"), "{}", r.stderr);
     assert!(r.stderr.contains("handover register restore"), "{}", r.stderr);
 }

@@ -15,12 +15,9 @@ use chrono::{DateTime, Months, Utc};
 
 use super::layout;
 use super::read::Contents;
-use crate::consent::ConsentEvent;
+use crate::consent::{CarriedConsent, ConsentEvent};
 use crate::error::{Error, Result};
-use crate::model::{
-    AuthorityKind, Channel, ConsentAction, GivenBy, Method, PersonId, SpecialCategory, fmt_ts, new_id, normalise_email,
-    parse_timestamp,
-};
+use crate::model::{Basis, BasisAction, Method, PersonId, fmt_ts, new_id, normalise_email, parse_timestamp};
 use crate::register::catalogue::Controller;
 use crate::register::evidence::BasisEvent;
 use crate::register::people::Person;
@@ -526,45 +523,21 @@ fn consent_history(
 ) -> Result<usize> {
     let Step { c, contents, m, ref src, .. } = *st;
     let mut events = 0;
-    for e in lines(contents, layout::CONSENT_EVENTS)? {
-        let Some(pid) = s(&e, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
-        let Some(at) = s(&e, "at").as_deref().and_then(parse_timestamp) else { continue };
-        // Verification has checked every code; one that is not known here is still never read as
-        // a grant.
-        let action = s(&e, "action").as_deref().and_then(ConsentAction::parse).ok_or_else(|| Error::BundleContent {
+    for (i, e) in lines(contents, layout::CONSENT_EVENTS)?.into_iter().enumerate() {
+        // Verification has checked every line against the schema; one this type does not read
+        // is refused, never skipped or read as a grant.
+        let e: CarriedConsent = serde_json::from_value(e).map_err(|why| Error::BundleContent {
             file: layout::CONSENT_EVENTS.to_string(),
-            why: "an event's action is not grant, withdraw or refuse".into(),
+            why: format!("line {} is not a consent event: {why}", i + 1),
         })?;
-        let ev = ConsentEvent {
-            purpose: s(&e, "purpose").unwrap_or_default(),
-            action,
-            controllers: list(&e, "controllers"),
-            channels: list(&e, "channels").iter().filter_map(|x| Channel::parse(x)).collect(),
-            statement_version: versions.of("statement", s(&e, "statement_version")),
-            notice_version: versions.of("notice", s(&e, "notice_version")),
-            method: s(&e, "method").as_deref().and_then(Method::parse),
-            evidence_ref: s(&e, "evidence_ref"),
-            at,
-            recorded_by: format!("{} (sent in bundle {})", m.from, m.bundle_id),
-            given_by: s(&e, "given_by").as_deref().and_then(GivenBy::parse).unwrap_or(GivenBy::SelfGiven),
-            authority_kind: s(&e, "authority_kind").as_deref().and_then(AuthorityKind::parse),
-            // The authority's reference never travels (it can identify the person); where the
-            // sender verified it, the record says who holds it, so it counts as verified here too.
-            authority_ref: s(&e, "verified_at").map(|_| format!("held by {} (not transferred)", m.from)),
-            verified_by: s(&e, "verified_at").map(|_| m.from.clone()),
-            verified_at: s(&e, "verified_at").as_deref().and_then(parse_timestamp),
-            // Capacity never travels (it reveals the person's health); a person with a concern went
-            // only after the sender's data protection lead reviewed it.
-            support_given: None,
-            capacity_concern: None,
-            capacity_assessment: None,
-            told_can_withdraw: e.get("told_can_withdraw").and_then(serde_json::Value::as_bool).unwrap_or(false),
-            special_categories: list(&e, "special_categories")
-                .iter()
-                .filter_map(|x| SpecialCategory::parse(x))
-                .collect(),
-            context: None,
-        };
+        let Some(pid) = ids.get(&e.person_id).cloned() else { continue };
+        let (statement, notice) = (e.statement_version.clone(), e.notice_version.clone());
+        let ev = e.into_event(
+            format!("{} (sent in bundle {})", m.from, m.bundle_id),
+            &m.from,
+            versions.of("statement", statement),
+            versions.of("notice", notice),
+        );
         if catalogue::purpose(c, &ev.purpose)?.is_none() {
             *skipped.entry("unknown_purpose").or_default() += 1;
             continue;
@@ -593,8 +566,21 @@ fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut
                 person_id: pid,
                 person_ref: String::new(),
                 purpose: s(&b, "purpose").unwrap_or_default(),
-                action: s(&b, "action").unwrap_or_else(|| "record".into()),
-                basis: s(&b, "basis"),
+                // Verification has checked every code; one not known here is never read as a
+                // basis.
+                action: s(&b, "action").as_deref().and_then(BasisAction::parse).ok_or_else(|| {
+                    Error::BundleContent {
+                        file: layout::BASES.to_string(),
+                        why: "a basis event's action is not record, object, restrict or lift_restriction".into(),
+                    }
+                })?,
+                basis: match s(&b, "basis") {
+                    None => None,
+                    Some(x) => Some(Basis::parse(&x).ok_or_else(|| Error::BundleContent {
+                        file: layout::BASES.to_string(),
+                        why: format!("a basis event's basis is not one of {}", Basis::list()),
+                    })?),
+                },
                 controllers: list(&b, "controllers"),
                 assessment_ref: s(&b, "assessment_ref"),
                 decided_by: s(&b, "decided_by").unwrap_or_default(),

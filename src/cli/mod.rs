@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok; 1 checked and the answer is no (a verify or audit check failed);
-2 bad usage or bad input (nothing was changed); 3 internal error (a bug: please report it).
+2 bad usage or bad input (nothing was changed); 3 internal error (a bug: please report it);
+4 the register is damaged (it holds a value handover cannot read: restore it from a backup).
 Environment: HANDOVER_REGISTER (register path), HANDOVER_ACTOR (who is acting), NO_COLOR.";
 
 /// Hand a community's register, mailing list, accounts and documents to a new controller lawfully

@@ -26,12 +26,31 @@ fn verify(
         None => format!("audit log intact: {} entries, Merkle root {}\n", size, hex::encode(root)),
         Some((seq, why)) => format!("audit log BROKEN at entry {seq}: {why}\n"),
     };
-    let mut ok = v.broken.is_none();
+    // Every evidence row is read as the tool reads it: a value it cannot read is listed here
+    // (commands that need it stop on it).
+    let unreadable = crate::register::evidence::unreadable(reg)?;
+    for u in &unreadable {
+        text.push_str(&format!(
+            "cannot read {} row {}, column {}: {}\n",
+            u.table.replace('_', " "),
+            u.row,
+            u.column,
+            u.why
+        ));
+    }
+    data["unreadable"] = serde_json::to_value(&unreadable).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let mut ok = v.broken.is_none() && unreadable.is_empty();
+    data["valid"] = ok.into();
     // What failed decides what to say: a broken chain, a checkpoint the log no longer extends
     // (entries it vouched for were changed), or only a checkpoint signed by someone else.
     let mut advice: Option<&str> = v.broken.as_ref().map(|_| {
         "the register was changed outside handover; restore it from a backup and report this to your data protection lead"
     });
+    if !unreadable.is_empty() {
+        advice = advice.or(Some(
+            "the register holds values handover did not write (restored from another tool, damaged, or edited outside handover): restore it from a backup with `handover register restore`, or have each row listed repaired; commands that need these rows stop until then",
+        ));
+    }
     if let Some(path) = checkpoint {
         let note = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io("read", path, e))?;
         let cp = audit::parse_checkpoint(&note).ok_or_else(|| {

@@ -69,9 +69,9 @@ pub fn run(ctx: &Ctx, cmd: BasisCmd) -> Result<Outcome> {
                     vec![
                         b.person_ref.clone(),
                         b.decided_at[..10].to_string(),
-                        b.action.clone(),
+                        b.action.to_string(),
                         b.purpose.clone(),
-                        b.basis.clone().unwrap_or_else(|| "-".into()),
+                        b.basis.map_or_else(|| "-".into(), |x| x.to_string()),
                         if b.controllers.is_empty() { "(all)".into() } else { b.controllers.join(";") },
                         b.assessment_ref.clone().unwrap_or_else(|| "-".into()),
                     ]

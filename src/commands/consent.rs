@@ -6,7 +6,7 @@ use crate::cli::{ConsentCmd, ConsentFields};
 use crate::consent::RawConsent;
 use crate::error::{Error, Result};
 use crate::import::own;
-use crate::model::parse_moment;
+use crate::model::{fmt_ts, parse_moment};
 use crate::output::{Outcome, table};
 use crate::register::{catalogue, evidence, people, suppression};
 
@@ -119,8 +119,8 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 let views = |purpose: &str| {
                     events
                         .iter()
-                        .filter(|e| e.purpose == purpose)
-                        .filter_map(super::super::register::evidence::StoredConsent::view)
+                        .filter(|e| e.event.purpose == purpose)
+                        .map(super::super::register::evidence::StoredConsent::view)
                         .collect::<Vec<_>>()
                 };
                 let own_ok = crate::consent::status(&views("newsletter"), &own.slug, nl, ctx.now)
@@ -164,12 +164,12 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                     vec![
                         e.id.to_string(),
                         e.person_ref.clone(),
-                        e.at[..16].to_string(),
-                        e.action.clone(),
-                        e.purpose.clone(),
-                        if e.controllers.is_empty() { "(all)".into() } else { e.controllers.join(";") },
-                        e.given_by.clone(),
-                        e.method.clone().unwrap_or_else(|| "-".into()),
+                        fmt_ts(e.event.at)[..16].to_string(),
+                        e.event.action.to_string(),
+                        e.event.purpose.clone(),
+                        if e.event.controllers.is_empty() { "(all)".into() } else { e.event.controllers.join(";") },
+                        e.event.given_by.to_string(),
+                        e.event.method.map_or_else(|| "-".into(), |m| m.to_string()),
                     ]
                 })
                 .collect();

@@ -143,7 +143,11 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
                         person_id: person.id.clone(),
                         person_ref: person.reference.clone(),
                         purpose,
-                        action: if ch.what == "objection" { "object" } else { "restrict" }.into(),
+                        action: if ch.what == "objection" {
+                            crate::model::BasisAction::Object
+                        } else {
+                            crate::model::BasisAction::Restrict
+                        },
                         basis: None,
                         controllers: vec![own.slug.clone()],
                         assessment_ref: None,

@@ -349,19 +349,19 @@ pub fn status_lines(
     }
     let events = evidence::consents(conn, Some(person_id), None)?;
     let controllers: Vec<String> = catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect();
-    let mut purposes: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
+    let mut purposes: Vec<String> = events.iter().map(|e| e.event.purpose.clone()).collect();
     purposes.dedup();
     purposes.sort();
     purposes.dedup();
     let mut out = Vec::new();
     for purpose in purposes {
         let refresh = catalogue::purpose(conn, &purpose)?.and_then(|p| p.refresh_months);
-        let evs: Vec<_> = events.iter().filter(|e| e.purpose == purpose).collect();
-        let views: Vec<_> = evs.iter().filter_map(|e| e.view()).collect();
+        let evs: Vec<_> = events.iter().filter(|e| e.event.purpose == purpose).collect();
+        let views: Vec<_> = evs.iter().map(|e| e.view()).collect();
         let own = catalogue::self_controller(conn)?.slug;
         for ctl in &controllers {
-            let mentioned = evs.iter().any(|e| e.controllers.contains(ctl));
-            let all_withdrawn = ctl == &own && evs.iter().all(|e| e.controllers.is_empty());
+            let mentioned = evs.iter().any(|e| e.event.controllers.contains(ctl));
+            let all_withdrawn = ctl == &own && evs.iter().all(|e| e.event.controllers.is_empty());
             if !mentioned && !all_withdrawn {
                 continue;
             }
@@ -555,10 +555,10 @@ fn documents_mentioning(conn: &Register, p: &Person) -> Result<Vec<serde_json::V
 fn texts_shown(conn: &Register, events: &[evidence::StoredConsent], person_id: &str) -> Result<Vec<serde_json::Value>> {
     let mut wanted: Vec<(&str, String)> = Vec::new();
     for e in events {
-        if let Some(v) = &e.statement_version {
+        if let Some(v) = &e.event.statement_version {
             wanted.push(("statement", v.clone()));
         }
-        if let Some(v) = &e.notice_version {
+        if let Some(v) = &e.event.notice_version {
             wanted.push(("notice", v.clone()));
         }
     }
@@ -581,7 +581,7 @@ fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>
     let view = show(reg, p, now)?;
     let events = evidence::consents(conn, Some(&p.id), None)?;
     let texts = texts_shown(conn, &events, &p.id)?;
-    let mut used: Vec<String> = events.iter().map(|e| e.purpose.clone()).collect();
+    let mut used: Vec<String> = events.iter().map(|e| e.event.purpose.clone()).collect();
     let bases = evidence::bases(conn, Some(&p.id))?;
     used.extend(bases.iter().map(|b| b.purpose.clone()));
     let purposes = catalogue::purposes(conn)?.into_iter().filter(|pp| used.contains(&pp.code)).collect();
@@ -671,10 +671,10 @@ fn export_text(x: &SubjectAccess) -> String {
     for e in &x.consent_events {
         s.push_str(&format!(
             "  {} {} {} (for {})\n",
-            &e.at[..10],
-            e.action,
-            e.purpose,
-            if e.controllers.is_empty() { "everyone".into() } else { e.controllers.join(", ") }
+            &fmt_ts(e.event.at)[..10],
+            e.event.action,
+            e.event.purpose,
+            if e.event.controllers.is_empty() { "everyone".into() } else { e.event.controllers.join(", ") }
         ));
     }
     s.push_str("\nWhere things stand now\n");
@@ -688,7 +688,7 @@ fn export_text(x: &SubjectAccess) -> String {
                 "  {} {} {}\n",
                 &b.decided_at[..10],
                 b.action,
-                b.basis.clone().unwrap_or_else(|| b.purpose.clone())
+                b.basis.map_or_else(|| b.purpose.clone(), |x| x.to_string())
             ));
         }
     }

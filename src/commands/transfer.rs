@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::Ctx;
 use crate::cli::TransferCmd;
 use crate::error::{Error, Result};
-use crate::model::{TransferState, fmt_ts};
+use crate::model::{BasisAction, TransferState, fmt_ts};
 use crate::output::Outcome;
 use crate::register::{catalogue, evidence, imports, people, transfers};
 use crate::transfer::plan::{self, Plan, Request};
@@ -157,10 +157,12 @@ fn considered(
         if pp.mailing_list.decision.consent_id.as_deref() == Some(c.id.as_str()) {
             bears.push("decides mailing list");
         }
-        let names = |x: &str| c.controllers.is_empty() || c.controllers.iter().any(|y| y == x);
-        match c.purpose.as_str() {
+        let names = |x: &str| c.event.controllers.is_empty() || c.event.controllers.iter().any(|y| y == x);
+        match c.event.purpose.as_str() {
             "disclose_to_successor" if names(receiver) || names(&p.from) => bears.push("register"),
-            "successor_newsletter" | "newsletter" if c.action != "grant" || names(receiver) || names(&p.from) => {
+            "successor_newsletter" | "newsletter"
+                if c.event.action != crate::model::ConsentAction::Grant || names(receiver) || names(&p.from) =>
+            {
                 bears.push("mailing list");
             }
             crate::transfer::rules::DESIGNATION_PURPOSE if names(receiver) => {
@@ -168,32 +170,36 @@ fn considered(
             }
             _ => {}
         }
-        if c.capacity_concern.is_some() {
+        if c.event.capacity_concern.is_some() {
             bears.push("capacity");
         }
         bears.dedup();
         let detail = [
-            c.statement_version.as_ref().map(|v| format!("statement {v}")),
-            c.capacity_concern.map(|y| format!("capacity concern {}", if y { "yes" } else { "no" })),
+            c.event.statement_version.as_ref().map(|v| format!("statement {v}")),
+            c.event.capacity_concern.map(|y| format!("capacity concern {}", if y { "yes" } else { "no" })),
         ]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
         out.push(serde_json::json!({
-            "kind": "consent", "id": c.id, "at": c.at, "what": c.action, "purpose": c.purpose,
-            "controllers": c.controllers.join(";"), "detail": detail, "bears_on": bears,
+            "kind": "consent", "id": c.id, "at": c.event.at, "what": c.event.action, "purpose": c.event.purpose,
+            "controllers": c.event.controllers.join(";"), "detail": detail, "bears_on": bears,
         }));
     }
     for b in evidence::bases(conn, Some(&person.id))? {
         let mut bears: Vec<&str> = Vec::new();
-        match (b.purpose.as_str(), b.action.as_str()) {
-            (_, "restrict" | "lift_restriction") => bears.extend(["register", "mailing list"]),
+        match (b.purpose.as_str(), b.action) {
+            (_, BasisAction::Restrict | BasisAction::LiftRestriction) => bears.extend(["register", "mailing list"]),
             ("disclose_to_successor", _) => bears.push("register"),
-            ("successor_newsletter" | "newsletter", "object") => bears.push("mailing list"),
+            ("successor_newsletter" | "newsletter", BasisAction::Object) => bears.push("mailing list"),
             _ => {}
         }
-        let detail = [b.basis.clone(), b.assessment_ref.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let detail = [b.basis.map(|x| x.to_string()), b.assessment_ref.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(serde_json::json!({
             "kind": "basis", "id": b.id, "at": b.decided_at, "what": b.action, "purpose": b.purpose,
             "controllers": b.controllers.join(";"), "detail": detail, "bears_on": bears,

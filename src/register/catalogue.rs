@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Change, Db, json_list, parse_list};
+use super::{Change, Db, json_list, list_cell};
 use crate::consent::{Lookup, PurposeInfo};
 use crate::error::{Error, Result};
 use crate::model::{Channel, fmt_ts, parse_timestamp};
@@ -130,11 +130,11 @@ fn purpose_row(r: &Row<'_>) -> rusqlite::Result<Purpose> {
         id: code.clone(),
         code,
         name: r.get(1)?,
-        channels: parse_list(&r.get::<_, String>(2)?),
+        channels: list_cell(r, 2)?,
         special: r.get(3)?,
         marketing: r.get(4)?,
         refresh_months: r.get(5)?,
-        fields: parse_list(&r.get::<_, String>(6)?),
+        fields: list_cell(r, 6)?,
     })
 }
 

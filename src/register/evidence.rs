@@ -6,60 +6,39 @@ use rusqlite::{Row, params};
 use serde::Serialize;
 
 use super::catalogue::RegisterLookup;
-use super::{Change, Db, json_list, parse_list, with_fresh_id};
+use super::{Change, Db, Stored, json_list, with_fresh_id};
 use crate::consent::{ConsentEvent, EventView};
 use crate::error::Result;
-use crate::model::{ConsentAction, EventId, PersonId, fmt_ts, parse_timestamp};
+use crate::model::{Basis, BasisAction, ConsentAction, ConsentKind, EventId, PersonId, fmt_ts};
 
 // ---------------------------------------------------------------- consent events
 
-/// A stored consent event, as shown by `consent history`.
+/// A stored consent event, as shown by `consent history`: the typed [`ConsentEvent`] with what
+/// the register adds (its id, the person's reference, the statement's digest, where it came from).
 #[derive(Clone, Serialize)]
 pub struct StoredConsent {
     pub id: EventId,
     pub person_id: PersonId,
     pub person_ref: String,
-    pub purpose: String,
-    pub action: String,
-    pub controllers: Vec<String>,
-    pub channels: Vec<String>,
-    pub consent_kind: String,
-    pub special_categories: Vec<String>,
-    pub statement_version: Option<String>,
+    #[serde(flatten)]
+    pub event: ConsentEvent,
+    /// `standard`, or `explicit` when it names special categories.
+    pub consent_kind: ConsentKind,
     pub statement_sha256: Option<String>,
-    pub notice_version: Option<String>,
-    pub method: Option<String>,
-    pub evidence_ref: Option<String>,
-    pub at: String,
-    pub recorded_by: String,
-    pub given_by: String,
-    pub authority_kind: Option<String>,
-    pub authority_ref: Option<String>,
-    pub verified_by: Option<String>,
-    pub verified_at: Option<String>,
-    pub support_given: Option<String>,
-    pub capacity_concern: Option<bool>,
-    pub capacity_assessment: Option<String>,
-    pub told_can_withdraw: bool,
-    pub context: Option<String>,
     pub source: String,
     pub recorded_at: String,
 }
 
 impl std::fmt::Debug for StoredConsent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoredConsent").field("id", &self.id).field("purpose", &self.purpose).finish_non_exhaustive()
+        f.debug_struct("StoredConsent").field("id", &self.id).field("event", &self.event).finish_non_exhaustive()
     }
 }
 
 impl StoredConsent {
     /// The view the status function needs.
-    pub fn view(&self) -> Option<EventView> {
-        Some(EventView {
-            action: ConsentAction::parse(&self.action)?,
-            controllers: self.controllers.clone().into(),
-            at: parse_timestamp(&self.at)?,
-        })
+    pub fn view(&self) -> EventView {
+        EventView { action: self.event.action, controllers: self.event.controllers.clone().into(), at: self.event.at }
     }
 }
 
@@ -97,7 +76,7 @@ pub fn insert_consent_in(
         Some(v) => lookup.statement_sha(v)?,
         None => None,
     };
-    let kind = if e.special_categories.is_empty() { "standard" } else { "explicit" };
+    let kind = e.kind().as_str();
     let (id, inserted) = with_fresh_id(&first, |id| {
         conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
@@ -148,46 +127,59 @@ const CONSENT_SELECT: &str =
             c.told_can_withdraw, c.context, c.source, c.recorded_at, c.capacity_concern, c.capacity_assessment
      FROM consent_events c JOIN people p ON p.id = c.person_id";
 
-fn stored_consent(r: &Row<'_>) -> rusqlite::Result<StoredConsent> {
-    Ok(StoredConsent {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_ref: r.get(2)?,
-        purpose: r.get(3)?,
-        action: r.get(4)?,
-        controllers: parse_list(&r.get::<_, String>(5)?),
-        channels: parse_list(&r.get::<_, String>(6)?),
-        consent_kind: r.get(7)?,
-        special_categories: parse_list(&r.get::<_, String>(8)?),
-        statement_version: r.get(9)?,
-        statement_sha256: r.get(10)?,
-        notice_version: r.get(11)?,
-        method: r.get(12)?,
-        evidence_ref: r.get(13)?,
-        at: r.get(14)?,
-        recorded_by: r.get(15)?,
-        given_by: r.get(16)?,
-        authority_kind: r.get(17)?,
-        authority_ref: r.get(18)?,
-        verified_by: r.get(19)?,
-        verified_at: r.get(20)?,
-        support_given: r.get(21)?,
+fn stored_consent(r: &Row<'_>) -> Result<StoredConsent> {
+    let id: String = r.get(0)?;
+    let v = Stored { table: "consent_events", row: &id };
+    let text = |i: usize| r.get::<_, String>(i);
+    let opt = |i: usize| r.get::<_, Option<String>>(i);
+    let consent_kind = v.code("consent_kind", &text(7)?)?;
+    let event = ConsentEvent {
+        purpose: text(3)?,
+        action: v.code("action", &text(4)?)?,
+        controllers: v.list("controllers", &text(5)?)?,
+        channels: v.codes("channels", &text(6)?)?,
+        special_categories: v.codes("special_categories", &text(8)?)?,
+        statement_version: opt(9)?,
+        notice_version: opt(11)?,
+        method: v.code_opt("method", opt(12)?.as_deref())?,
+        evidence_ref: opt(13)?,
+        at: v.time("at", &text(14)?)?,
+        recorded_by: text(15)?,
+        given_by: v.code("given_by", &text(16)?)?,
+        authority_kind: v.code_opt("authority_kind", opt(17)?.as_deref())?,
+        authority_ref: opt(18)?,
+        verified_by: opt(19)?,
+        verified_at: v.time_opt("verified_at", opt(20)?.as_deref())?,
+        support_given: opt(21)?,
         told_can_withdraw: r.get(22)?,
-        context: r.get(23)?,
-        source: r.get(24)?,
-        recorded_at: r.get(25)?,
+        context: opt(23)?,
         capacity_concern: r.get(26)?,
-        capacity_assessment: r.get(27)?,
+        capacity_assessment: opt(27)?,
+    };
+    Ok(StoredConsent {
+        person_id: r.get(1)?,
+        person_ref: text(2)?,
+        event,
+        consent_kind,
+        statement_sha256: opt(10)?,
+        source: text(24)?,
+        recorded_at: text(25)?,
+        id: EventId::from(id),
     })
 }
 
-/// Consent events, optionally of one person and/or one purpose, in time order.
+/// Consent events, optionally of one person and/or one purpose, in time order. A stored value that
+/// does not read stops the read ([`Stored`]).
 pub fn consents(conn: &Db, person_id: Option<&str>, purpose: Option<&str>) -> Result<Vec<StoredConsent>> {
     let mut st = conn.prepare_cached(&format!(
         "{CONSENT_SELECT} WHERE (?1 IS NULL OR c.person_id = ?1) AND (?2 IS NULL OR c.purpose = ?2) ORDER BY p.ref, c.at, c.rowid"
     ))?;
-    let rows = st.query_map(params![person_id, purpose], stored_consent)?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut rows = st.query(params![person_id, purpose])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(stored_consent(r)?);
+    }
+    Ok(out)
 }
 
 /// What the plan's rules read of one consent event (no evidence text), borrowed from the row.
@@ -197,7 +189,7 @@ pub struct ConsentRow<'a> {
     pub person_id: &'a str,
     pub purpose: &'a str,
     pub action: &'a str,
-    /// The controllers as stored (a JSON list): [`parse_list`] them where needed.
+    /// The controllers as stored (a JSON list): read them with [`ConsentRow::controllers`].
     pub controllers: &'a str,
     pub at: &'a str,
     pub support_given: Option<&'a str>,
@@ -243,12 +235,77 @@ impl<'a> ConsentRow<'a> {
     }
 }
 
+impl<'a> ConsentRow<'a> {
+    /// The row, for naming it in an error.
+    pub fn stored(&self) -> Stored<'a> {
+        Stored { table: "consent_events", row: self.id }
+    }
+
+    /// Grant, withdraw or refuse; a stored action that is none of these stops the read.
+    pub fn action(&self) -> Result<ConsentAction> {
+        self.stored().code("action", self.action)
+    }
+
+    /// When it happened.
+    pub fn at(&self) -> Result<DateTime<Utc>> {
+        self.stored().time("at", self.at)
+    }
+
+    /// The controllers it names.
+    pub fn controllers(&self) -> Result<Vec<String>> {
+        self.stored().list("controllers", self.controllers)
+    }
+
+    /// The special categories it names (their codes).
+    pub fn special_categories(&self) -> Result<Vec<String>> {
+        let v = self.stored();
+        let list = v.list("special_categories", self.special_categories)?;
+        for c in &list {
+            v.code::<crate::model::SpecialCategory>("special_categories", c)?;
+        }
+        Ok(list)
+    }
+}
+
+/// The columns of [`ConsentRowBytes::text`], for naming one in an error.
+const CONSENT_ROW_COLUMNS: [&str; 13] = [
+    "id",
+    "person_id",
+    "purpose",
+    "action",
+    "controllers",
+    "at",
+    "support_given",
+    "special_categories",
+    "statement_version",
+    "statement_sha256",
+    "notice_version",
+    "method",
+    "evidence_ref",
+];
+
 /// A consent row as SQLite holds it: the text fields of [`ConsentRow`] in its order, as bytes not
 /// yet checked to be UTF-8 (whoever keeps them checks them, once for many rows).
 pub struct ConsentRowBytes<'a> {
     pub text: [Option<&'a [u8]>; 13],
     pub has_authority_ref: bool,
     pub capacity_concern: Option<bool>,
+}
+
+impl ConsentRowBytes<'_> {
+    /// The row with every text field checked to be UTF-8 (one that is not stops the read, naming it).
+    pub fn row(&self) -> Result<ConsentRow<'_>> {
+        let id = self.text[0].and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("(an id that is not text)");
+        let mut fields = [None; 13];
+        for (i, (f, b)) in fields.iter_mut().zip(self.text).enumerate() {
+            if let Some(b) = b {
+                *f = Some(std::str::from_utf8(b).map_err(|_| {
+                    Stored { table: "consent_events", row: id }.bad(CONSENT_ROW_COLUMNS[i], "", "UTF-8 text")
+                })?);
+            }
+        }
+        Ok(ConsentRow::from_fields(fields, self.has_authority_ref, self.capacity_concern))
+    }
 }
 
 /// Every consent event in the light form the plan reads, handed to `each` as it is read
@@ -322,12 +379,20 @@ pub struct BasisEvent {
     pub person_id: PersonId,
     pub person_ref: String,
     pub purpose: String,
-    pub action: String,
-    pub basis: Option<String>,
+    pub action: BasisAction,
+    pub basis: Option<Basis>,
     pub controllers: Vec<String>,
     pub assessment_ref: Option<String>,
     pub decided_by: String,
+    /// When it was decided, as stored (checked to be a time when read).
     pub decided_at: String,
+}
+
+impl BasisEvent {
+    /// When it was decided.
+    pub fn at(&self) -> Result<DateTime<Utc>> {
+        Stored { table: "bases", row: &self.id }.time("decided_at", &self.decided_at)
+    }
 }
 
 /// Insert a basis event unless an identical one exists; returns whether it was new (`b.id` is
@@ -339,7 +404,7 @@ pub fn insert_basis(conn: &Change<'_>, b: &mut BasisEvent, now: DateTime<Utc>) -
     let (id, n) = with_fresh_id(&b.id, |id| {
         conn.prepare_cached("INSERT INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
-            id, b.person_id, b.purpose, b.action, b.basis, json_list(&b.controllers), b.assessment_ref, b.decided_by,
+            id, b.person_id, b.purpose, b.action.as_str(), b.basis.map(Basis::as_str), json_list(&b.controllers), b.assessment_ref, b.decided_by,
             b.decided_at, key, fmt_ts(now)
         ])
     })?;
@@ -353,21 +418,32 @@ pub fn bases(conn: &Db, person_id: Option<&str>) -> Result<Vec<BasisEvent>> {
         "SELECT b.id, b.person_id, p.ref, b.purpose, b.action, b.basis, b.controllers, b.assessment_ref, b.decided_by, b.decided_at
          FROM bases b JOIN people p ON p.id = b.person_id WHERE ?1 IS NULL OR b.person_id = ?1 ORDER BY p.ref, b.decided_at, b.rowid",
     )?;
-    let rows = st.query_map([person_id], |r| {
-        Ok(BasisEvent {
-            id: r.get(0)?,
-            person_id: r.get(1)?,
-            person_ref: r.get(2)?,
-            purpose: r.get(3)?,
-            action: r.get(4)?,
-            basis: r.get(5)?,
-            controllers: parse_list(&r.get::<_, String>(6)?),
-            assessment_ref: r.get(7)?,
-            decided_by: r.get(8)?,
-            decided_at: r.get(9)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut rows = st.query([person_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(basis_row(r)?);
+    }
+    Ok(out)
+}
+
+/// A basis event as [`bases`] selects it, every code and time read.
+fn basis_row(r: &Row<'_>) -> Result<BasisEvent> {
+    let id: String = r.get(0)?;
+    let v = Stored { table: "bases", row: &id };
+    let decided_at: String = r.get(9)?;
+    v.time("decided_at", &decided_at)?;
+    Ok(BasisEvent {
+        person_id: r.get(1)?,
+        person_ref: r.get(2)?,
+        purpose: r.get(3)?,
+        action: v.code("action", &r.get::<_, String>(4)?)?,
+        basis: v.code_opt("basis", r.get::<_, Option<String>>(5)?.as_deref())?,
+        controllers: v.list("controllers", &r.get::<_, String>(6)?)?,
+        assessment_ref: r.get(7)?,
+        decided_by: r.get(8)?,
+        decided_at,
+        id,
+    })
 }
 
 // ---------------------------------------------------------------- notices sent
@@ -381,6 +457,13 @@ pub struct NoticeSent {
     pub notice_version: String,
     pub sent_at: String,
     pub channel: String,
+}
+
+impl NoticeSent {
+    /// When it was sent.
+    pub fn at(&self) -> Result<DateTime<Utc>> {
+        Stored { table: "notices_sent", row: &self.id }.time("sent_at", &self.sent_at)
+    }
 }
 
 /// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
@@ -412,4 +495,50 @@ pub fn notices_sent(conn: &Db, person_id: Option<&str>) -> Result<Vec<NoticeSent
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+// ---------------------------------------------------------------- what does not read
+
+/// A stored value handover cannot read, as `audit verify` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub table: &'static str,
+    pub row: String,
+    pub column: &'static str,
+    pub why: String,
+}
+
+/// Every row of the evidence tables with a value that does not read (the first such value of
+/// each row): consent events, bases, notices sent and reviews.
+pub fn unreadable(conn: &Db) -> Result<Vec<Unreadable>> {
+    let mut out = Vec::new();
+    let keep = |out: &mut Vec<Unreadable>, read: Result<()>| -> Result<()> {
+        match read {
+            Err(crate::error::Error::StoredValue { table, row, column, why }) => {
+                out.push(Unreadable { table, row, column, why });
+                Ok(())
+            }
+            other => other,
+        }
+    };
+    let mut st = conn.prepare(CONSENT_SELECT)?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        keep(&mut out, stored_consent(r).map(drop))?;
+    }
+    let mut st = conn.prepare(
+        "SELECT b.id, b.person_id, p.ref, b.purpose, b.action, b.basis, b.controllers, b.assessment_ref, b.decided_by, b.decided_at
+         FROM bases b JOIN people p ON p.id = b.person_id",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        keep(&mut out, basis_row(r).map(drop))?;
+    }
+    for n in notices_sent(conn, None)? {
+        keep(&mut out, n.at().map(drop))?;
+    }
+    for r in super::reviews::all_rows(conn)? {
+        keep(&mut out, super::reviews::check(&r))?;
+    }
+    Ok(out)
 }

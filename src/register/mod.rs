@@ -476,13 +476,82 @@ pub(crate) fn json_list(v: &[impl AsRef<str>]) -> String {
         .unwrap_or_else(|_| "[]".into())
 }
 
-/// A list stored as a JSON array of strings, read back (a malformed one reads as empty).
-pub fn parse_list(s: &str) -> Vec<String> {
+/// A list stored as a JSON array of strings, read back; `None` when it is not one.
+pub fn parse_list(s: &str) -> Option<Vec<String>> {
     // Most lists in a large register are empty or hold one plain slug: no JSON parser for those.
     match s.strip_prefix("[\"").and_then(|r| r.strip_suffix("\"]")) {
-        _ if s == "[]" => Vec::new(),
-        Some(one) if !one.contains(['"', '\\']) => vec![one.to_string()],
-        _ => serde_json::from_str(s).unwrap_or_default(),
+        _ if s == "[]" => Some(Vec::new()),
+        Some(one) if !one.contains(['"', '\\']) => Some(vec![one.to_string()]),
+        _ => serde_json::from_str(s).ok(),
+    }
+}
+
+/// Column `i` of a row, a list stored as a JSON array of strings; one that is not stops the read as
+/// a damaged value (exit 4).
+pub(crate) fn list_cell(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    parse_list(&r.get::<_, String>(i)?).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            "a stored list is not a JSON array of strings".into(),
+        )
+    })
+}
+
+/// Reads one stored row's values as the types handover wrote them: a code, a time, a list. A value
+/// that does not read is [`Error::StoredValue`] naming the table, row and column: the command that
+/// needs it stops (never skips it), and `audit verify` lists it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stored<'a> {
+    /// The table.
+    pub table: &'static str,
+    /// The row's id.
+    pub row: &'a str,
+}
+
+impl Stored<'_> {
+    /// The error for `value` in `column`, which should have been `expected`.
+    pub fn bad(&self, column: &'static str, value: &str, expected: &str) -> Error {
+        // A short code or time is quoted, so it can be found and repaired; anything else could be
+        // personal data, and is not.
+        let shown = !value.is_empty()
+            && value.len() <= 40
+            && value.is_ascii()
+            && !value.contains('@')
+            && (!value.contains(' ') || value.bytes().any(|b| b.is_ascii_digit()));
+        let why = if shown { format!("'{value}' is not {expected}") } else { format!("the value is not {expected}") };
+        Error::StoredValue { table: self.table, row: self.row.to_string(), column, why }
+    }
+
+    /// A code of one of the tool's lists.
+    pub fn code<T: crate::model::Code>(&self, column: &'static str, value: &str) -> Result<T> {
+        T::parse_code(value).ok_or_else(|| self.bad(column, value, &format!("one of {}", T::codes())))
+    }
+
+    /// An optional code.
+    pub fn code_opt<T: crate::model::Code>(&self, column: &'static str, value: Option<&str>) -> Result<Option<T>> {
+        value.map(|v| self.code(column, v)).transpose()
+    }
+
+    /// A time with its zone.
+    pub fn time(&self, column: &'static str, value: &str) -> Result<DateTime<Utc>> {
+        crate::model::parse_timestamp(value)
+            .ok_or_else(|| self.bad(column, value, "a time with its zone (e.g. 2024-03-01T10:00:00Z)"))
+    }
+
+    /// An optional time.
+    pub fn time_opt(&self, column: &'static str, value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+        value.map(|v| self.time(column, v)).transpose()
+    }
+
+    /// A list of strings, stored as a JSON array.
+    pub fn list(&self, column: &'static str, value: &str) -> Result<Vec<String>> {
+        parse_list(value).ok_or_else(|| self.bad(column, value, "a list (a JSON array of strings)"))
+    }
+
+    /// A list of codes.
+    pub fn codes<T: crate::model::Code>(&self, column: &'static str, value: &str) -> Result<Vec<T>> {
+        self.list(column, value)?.iter().map(|c| self.code(column, c)).collect()
     }
 }
 

@@ -82,7 +82,30 @@ pub fn reviews(conn: &Db, person_id: Option<&str>) -> Result<Vec<Review>> {
          FROM reviews r JOIN people p ON p.id = r.person_id
          WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY r.at, r.rowid",
     )?;
-    Ok(st.query_map([person_id], row)?.collect::<rusqlite::Result<_>>()?)
+    let reviews: Vec<Review> = st.query_map([person_id], row)?.collect::<rusqlite::Result<_>>()?;
+    for r in &reviews {
+        check(r)?;
+    }
+    Ok(reviews)
+}
+
+/// Every review as stored, unchecked (for `audit verify`, which lists what does not read).
+pub(super) fn all_rows(conn: &Db) -> Result<Vec<Review>> {
+    let mut st = conn.prepare(
+        "SELECT r.id, r.person_id, p.ref, r.reason, r.decision, r.by_name, r.note, r.at, r.signer_key_id, r.signature
+         FROM reviews r JOIN people p ON p.id = r.person_id",
+    )?;
+    Ok(st.query_map([], row)?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether a stored review reads: its time and its decision.
+pub(super) fn check(r: &Review) -> Result<()> {
+    let v = super::Stored { table: "reviews", row: &r.id };
+    v.time("at", &r.at)?;
+    if !matches!(r.decision.as_str(), "go" | "hold") {
+        return Err(v.bad("decision", &r.decision, "go or hold"));
+    }
+    Ok(())
 }
 
 /// The review in force for each person and reason: the latest.

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::consent::CarriedConsent;
 use crate::error::Result;
 use crate::register::accounts::{self, Account};
 use crate::register::catalogue::{self, Controller};
@@ -38,7 +39,7 @@ pub struct CarriedAccount {
 /// The values a bundle carries; see the module documentation.
 pub struct Carried {
     /// Consent events of the people who go, as the bundle's `consent-events.jsonl` holds them.
-    pub consent_events: Vec<serde_json::Value>,
+    pub consent_events: Vec<CarriedConsent>,
     /// Other lawful bases of the people who go.
     pub bases: Vec<BasisEvent>,
     /// The statements and notices the carried consent events and the mailing list cite, each
@@ -77,22 +78,20 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let concerns = |controllers: &[String], yes: bool| {
         controllers.iter().any(|c| c == receiver) || (!yes && controllers.is_empty())
     };
-    let consent_events: Vec<serde_json::Value> = evidence::consents(db, None, None)?
+    let consent_events: Vec<CarriedConsent> = evidence::consents(db, None, None)?
         .into_iter()
-        .filter(|c| included.contains(c.person_id.as_str()) && concerns(&c.controllers, c.action == "grant"))
-        .map(|c| {
-            serde_json::json!({
-                "id": c.id, "person_id": c.person_id, "purpose": c.purpose, "action": c.action, "controllers": c.controllers,
-                "channels": c.channels, "consent_kind": c.consent_kind, "special_categories": c.special_categories,
-                "statement_version": c.statement_version, "statement_sha256": c.statement_sha256, "notice_version": c.notice_version,
-                "method": c.method, "evidence_ref": c.evidence_ref, "at": c.at, "given_by": c.given_by,
-                "authority_kind": c.authority_kind, "verified_at": c.verified_at, "told_can_withdraw": c.told_can_withdraw,
-            })
+        .filter(|c| {
+            included.contains(c.person_id.as_str())
+                && concerns(&c.event.controllers, c.event.action == crate::model::ConsentAction::Grant)
         })
+        .map(|c| CarriedConsent::of(&c.id, &c.person_id, &c.event, c.statement_sha256))
         .collect();
     let bases = evidence::bases(db, None)?
         .into_iter()
-        .filter(|b| included.contains(b.person_id.as_str()) && concerns(&b.controllers, b.action == "record"))
+        .filter(|b| {
+            included.contains(b.person_id.as_str())
+                && concerns(&b.controllers, b.action == crate::model::BasisAction::Record)
+        })
         .collect();
     let mut mailing_list = Vec::new();
     for pp in plan.people.iter().filter(|x| x.mailing_list.decision.included) {
@@ -144,14 +143,18 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
 
 /// The statements and notices `events` (and the mailing list's consent evidence) cite: every
 /// format of each version, with its purpose, effective date, named controllers and text.
-fn cited_texts(db: &Db, events: &[serde_json::Value], mailing_list: &[Vec<String>]) -> Result<Vec<serde_json::Value>> {
+fn cited_texts(db: &Db, events: &[CarriedConsent], mailing_list: &[Vec<String>]) -> Result<Vec<serde_json::Value>> {
     let mut wanted: std::collections::BTreeSet<(&str, String)> = std::collections::BTreeSet::new();
+    for e in events {
+        wanted.extend(e.statement_version.iter().map(|v| ("statement", v.clone())));
+        wanted.extend(e.notice_version.iter().map(|v| ("notice", v.clone())));
+    }
     let evidence: Vec<serde_json::Value> = mailing_list
         .iter()
         .filter_map(|row| row.get(2).and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()))
         .map(|a| a["consent"].clone())
         .collect();
-    for e in events.iter().chain(&evidence) {
+    for e in &evidence {
         for (kind, key) in [("statement", "statement_version"), ("notice", "notice_version")] {
             if let Some(v) = e[key].as_str() {
                 wanted.insert((kind, v.to_string()));

@@ -87,8 +87,8 @@ pub struct ConsentFact {
 #[derive(Debug, Clone)]
 pub struct BasisFact {
     pub purpose: String,
-    pub action: String,
-    pub basis: Option<String>,
+    pub action: crate::model::BasisAction,
+    pub basis: Option<crate::model::Basis>,
     pub controllers: Vec<String>,
     pub assessment_ref: Option<String>,
     pub at: DateTime<Utc>,
@@ -170,9 +170,14 @@ fn restricted(f: &PersonFacts, at: DateTime<Utc>) -> bool {
     purposes.iter().any(|p| {
         f.bases
             .iter()
-            .filter(|b| b.purpose == *p && b.at <= at && (b.action == "restrict" || b.action == "lift_restriction"))
-            .max_by_key(|b| (b.at, b.action == "restrict"))
-            .is_some_and(|b| b.action == "restrict")
+            .filter(|b| {
+                b.purpose == *p
+                    && b.at <= at
+                    && (b.action == crate::model::BasisAction::Restrict
+                        || b.action == crate::model::BasisAction::LiftRestriction)
+            })
+            .max_by_key(|b| (b.at, b.action == crate::model::BasisAction::Restrict))
+            .is_some_and(|b| b.action == crate::model::BasisAction::Restrict)
     })
 }
 
@@ -187,7 +192,7 @@ fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<Date
     f.bases
         .iter()
         .filter(|b| {
-            b.action == "object"
+            b.action == crate::model::BasisAction::Object
                 && purposes.contains(&b.purpose.as_str())
                 && b.at <= p.at
                 && names_either(&b.controllers, p)
@@ -327,8 +332,8 @@ fn register(f: &PersonFacts, p: &Policy) -> Decision {
     }
     let li = f.bases.iter().any(|b| {
         b.purpose == PURPOSE
-            && b.action == "record"
-            && b.basis.as_deref() == Some("legitimate_interests")
+            && b.action == crate::model::BasisAction::Record
+            && b.basis == Some(crate::model::Basis::LegitimateInterests)
             && b.assessment_ref.as_deref().is_some_and(|r| !r.is_empty())
             && b.controllers.iter().any(|c| c == &p.receiver)
             && b.at <= p.at
@@ -508,7 +513,7 @@ mod tests {
     fn objection(purpose: &str, controllers: &[&str], at: DateTime<Utc>) -> BasisFact {
         BasisFact {
             purpose: purpose.into(),
-            action: "object".into(),
+            action: crate::model::BasisAction::Object,
             basis: None,
             controllers: controllers.iter().map(std::string::ToString::to_string).collect(),
             assessment_ref: None,
@@ -573,8 +578,8 @@ mod tests {
         let mut f = base();
         f.bases.push(BasisFact {
             purpose: "disclose_to_successor".into(),
-            action: "record".into(),
-            basis: Some("legitimate_interests".into()),
+            action: crate::model::BasisAction::Record,
+            basis: Some(crate::model::Basis::LegitimateInterests),
             controllers: vec!["sg".into()],
             assessment_ref: Some("LIA-1".into()),
             at: t(2026, 1, 1),
@@ -586,7 +591,7 @@ mod tests {
         assert!(decide(&f, &policy(t(2026, 3, 1))).register.included);
         f.bases.push(BasisFact {
             purpose: "disclose_to_successor".into(),
-            action: "object".into(),
+            action: crate::model::BasisAction::Object,
             basis: None,
             controllers: vec![],
             assessment_ref: None,
@@ -611,8 +616,8 @@ mod tests {
         });
         let basis = (0usize..4, 0usize..4, 0usize..3, 0i64..900).prop_map(|(a, named, p, d)| BasisFact {
             purpose: ["disclose_to_successor", "newsletter", "successor_newsletter"][p].into(),
-            action: ["record", "object", "restrict", "lift_restriction"][a].into(),
-            basis: Some("legitimate_interests".into()),
+            action: crate::model::BasisAction::ALL[a],
+            basis: Some(crate::model::Basis::LegitimateInterests),
             controllers: match named {
                 0 => vec![],
                 n => vec![["sg", "own", "other"][n - 1].into()],
@@ -711,7 +716,7 @@ mod tests {
                         _ => {}
                     }
                 }
-                for b in f.bases.iter().filter(|b| b.action == "object" && objections.contains(&b.purpose.as_str()) && b.at <= p.at && either(&b.controllers)) {
+                for b in f.bases.iter().filter(|b| b.action == crate::model::BasisAction::Object && objections.contains(&b.purpose.as_str()) && b.at <= p.at && either(&b.controllers)) {
                     w.push((b.at, false));
                 }
                 if marketing && let Some((_, at)) = &f.suppressed {
@@ -734,7 +739,7 @@ mod tests {
         #[test]
         fn window_boundary(offset in -5i64..5, window in 1i64..60) {
             let mut f = base();
-            f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: "record".into(), basis: Some("legitimate_interests".into()), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
+            f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: crate::model::BasisAction::Record, basis: Some(crate::model::Basis::LegitimateInterests), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
             let sent = t(2025, 6, 1);
             f.notices.push(NoticeFact { sent_at: sent, announces: vec!["sg:disclose_to_successor".into()] });
             let mut p = policy(sent + Duration::days(window) + Duration::seconds(offset));

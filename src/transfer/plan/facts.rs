@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use super::*;
 use crate::error::{Error, Result};
-use crate::model::parse_timestamp;
 use crate::register::{catalogue, evidence, people};
 use crate::transfer::rules::{BasisFact, ConsentFact, NoticeFact, PersonFacts, ReviewFact};
 
@@ -59,6 +58,23 @@ impl RowBatch {
         }
         Some(evidence::ConsentRow::from_fields(fields, *has_authority_ref, *capacity_concern))
     }
+
+    /// Row `i` as SQLite gave it, for naming the field that is not UTF-8.
+    fn bytes(&self, i: usize) -> evidence::ConsentRowBytes<'_> {
+        let (spans, has_authority_ref, capacity_concern) = &self.rows[i];
+        evidence::ConsentRowBytes {
+            text: spans.map(|s| s.map(|(a, b)| &self.text[a as usize..b as usize])),
+            has_authority_ref: *has_authority_ref,
+            capacity_concern: *capacity_concern,
+        }
+    }
+
+    /// The error for a batch whose text is not UTF-8: its first row that is not, named.
+    fn not_utf8(&self) -> Error {
+        (0..self.rows.len())
+            .find_map(|i| self.bytes(i).row().err())
+            .unwrap_or_else(|| Error::RegisterDamaged { why: "a consent event is not UTF-8 text".into() })
+    }
 }
 
 /// Turns consent rows into each person's facts.
@@ -73,8 +89,8 @@ struct FactsBuilder {
     statements: HashMap<String, Option<Vec<String>>>,
     /// A grant's controllers as its statement allows them, by (controllers, statement version).
     allowed: HashMap<(String, String), std::sync::Arc<[String]>>,
-    /// A batch whose text was not UTF-8 (the register was written by something else).
-    not_utf8: bool,
+    /// The first stored value that did not read (the plan stops on it, never skips it).
+    unreadable: Option<Error>,
 }
 
 impl FactsBuilder {
@@ -87,11 +103,15 @@ impl FactsBuilder {
             lists: HashMap::new(),
             statements,
             allowed: HashMap::new(),
-            not_utf8: false,
+            unreadable: None,
         }
     }
 
-    fn add(&mut self, c: evidence::ConsentRow<'_>) {
+    fn add(&mut self, c: evidence::ConsentRow<'_>) -> Result<()> {
+        // Every value the rules read is read first: one that does not read stops the plan.
+        let action = c.action()?;
+        let at = c.at()?;
+        let special_categories = c.special_categories()?;
         if c.purpose == MAILING_LIST_PURPOSE {
             let owned = |v: Option<&str>| v.map(str::to_string);
             let e = Evidence {
@@ -102,7 +122,7 @@ impl FactsBuilder {
                 at: c.at.to_string(),
                 method: owned(c.method),
                 evidence_ref: owned(c.evidence_ref),
-                controllers: crate::register::parse_list(c.controllers),
+                controllers: c.controllers()?,
             };
             self.evidence.insert(e.consent_id.clone(), e);
         }
@@ -111,21 +131,18 @@ impl FactsBuilder {
             e.0 |= c.support_given.is_some();
             e.1 |= c.has_authority_ref;
         }
-        let Some(f) = self.map.get_mut(c.person_id) else { return };
-        let (Some(action), Some(at)) = (crate::model::ConsentAction::parse(c.action), parse_timestamp(c.at)) else {
-            return;
-        };
+        let Some(f) = self.map.get_mut(c.person_id) else { return Ok(()) };
         let purpose = match self.purposes.get(c.purpose) {
             Some(p) => p.clone(),
             None => self.purposes.entry(c.purpose.to_string()).or_insert_with(|| c.purpose.into()).clone(),
         };
         let mut controllers = match self.lists.get(c.controllers) {
             Some(l) => l.clone(),
-            None => self
-                .lists
-                .entry(c.controllers.to_string())
-                .or_insert_with(|| crate::register::parse_list(c.controllers).into())
-                .clone(),
+            None => {
+                let l: std::sync::Arc<[String]> = c.controllers()?.into();
+                self.lists.insert(c.controllers.to_string(), l.clone());
+                l
+            }
         };
         // A grant counts only for the controllers its statement's wording names (one recorded
         // before the check existed may name more); a statement whose controllers were never
@@ -154,9 +171,10 @@ impl FactsBuilder {
             purpose,
             view: crate::consent::EventView { action, controllers, at },
             capacity_concern: c.capacity_concern,
-            special_categories: crate::register::parse_list(c.special_categories),
+            special_categories,
             statement_unrecorded,
         });
+        Ok(())
     }
 }
 
@@ -201,14 +219,21 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         let worker = s.spawn(move || {
             let mut builder = builder;
             for batch in rx {
+                if builder.unreadable.is_some() {
+                    continue;
+                }
                 let Ok(text) = std::str::from_utf8(&batch.text) else {
-                    builder.not_utf8 = true;
+                    builder.unreadable = Some(batch.not_utf8());
                     continue;
                 };
                 for i in 0..batch.rows.len() {
-                    match batch.row(text, i) {
+                    let added = match batch.row(text, i) {
                         Some(row) => builder.add(row),
-                        None => builder.not_utf8 = true,
+                        None => Err(batch.not_utf8()),
+                    };
+                    if let Err(e) = added {
+                        builder.unreadable = Some(e);
+                        break;
                     }
                 }
             }
@@ -225,16 +250,18 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         });
         let last = if batch.rows.is_empty() { Ok(()) } else { tx.send(batch).map_err(|_| stopped()) };
         drop(tx);
-        let builder = worker.join().map_err(|_| stopped())?;
+        let mut builder = worker.join().map_err(|_| stopped())?;
         read?;
         last?;
-        if builder.not_utf8 {
-            return Err(Error::RegisterDamaged { why: "a consent event is not UTF-8 text".into() });
+        if let Some(e) = builder.unreadable.take() {
+            return Err(e);
         }
         Ok(builder)
     })?;
+    // Every stored time is read, never skipped: one that does not read stops the plan.
     for b in evidence::bases(conn, None)? {
-        if let (Some(at), Some(f)) = (parse_timestamp(&b.decided_at), map.get_mut(b.person_id.as_str())) {
+        let at = b.at()?;
+        if let Some(f) = map.get_mut(b.person_id.as_str()) {
             f.bases.push(BasisFact {
                 purpose: b.purpose,
                 action: b.action,
@@ -246,7 +273,8 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         }
     }
     for n in evidence::notices_sent(conn, None)? {
-        if let (Some(at), Some(f)) = (parse_timestamp(&n.sent_at), map.get_mut(n.person_id.as_str())) {
+        let at = n.at()?;
+        if let Some(f) = map.get_mut(n.person_id.as_str()) {
             f.notices.push(NoticeFact {
                 announces: announces.get(&n.notice_version).cloned().unwrap_or_default(),
                 sent_at: at,
@@ -254,7 +282,8 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
         }
     }
     for r in crate::register::reviews::reviews(conn, None)? {
-        if let (Some(at), Some(f)) = (parse_timestamp(&r.at), map.get_mut(r.person_id.as_str())) {
+        let at = crate::register::Stored { table: "reviews", row: &r.id }.time("at", &r.at)?;
+        if let Some(f) = map.get_mut(r.person_id.as_str()) {
             f.reviews.push(ReviewFact { reason: r.reason, go: r.decision == "go", at });
         }
     }
