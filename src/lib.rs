@@ -3,40 +3,58 @@
 //!
 //! # Map
 //!
-//! Where a change goes, by layer; a module calls only modules in its own layer or below.
+//! The folders are the layers. A module names only modules of its own layer or of the layers below
+//! it; `tests/layout.rs` holds every folder to that (and SQL to `register`, and every source file
+//! to 800 lines). From the top:
 //!
-//! **Entry.** [`cli`] holds the clap definitions and nothing else; [`run`] builds a [`Ctx`] and
-//! hands the parsed command to [`commands`], one module per noun, each parsing its arguments,
-//! calling the layers below and returning an [`output::Outcome`]. [`demo`] runs the fixture story
-//! through the same dispatcher, which it is given. [`output`], [`error`], [`exit`] and
-//! [`progress`] render results, errors (with hints), exit codes and progress lines.
+//! **Entry** ([`entry`]). [`entry::cli`] holds the clap definitions and the value parsers of dates
+//! and times; [`run`] builds a [`Ctx`] and hands the parsed command to [`entry::commands`], one
+//! module per noun, each parsing its arguments, calling the layers below and returning an
+//! [`entry::output::Outcome`]. [`entry::demo`] runs the fixture story through the same
+//! dispatcher; [`entry::output`] and [`entry::exit`] render results, errors (with hints) and exit
+//! codes; [`entry::home`] keeps what is remembered per user; [`entry::fuzzing`] opens the parsers
+//! to the fuzz targets.
 //!
-//! **The four nouns.**
-//! - Register: [`records`] is the one path by which a person, consent event, role, basis, notice
-//!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
-//!   [`import`] reads the tool's own CSV formats and real exports (Mailchimp, listmonk, MailPoet,
-//!   WordPress.com) into it, all or nothing; [`casework`] keeps complaints and incidents with
-//!   their tasks; [`retention`] applies the retention policy; [`vault`] seals account secrets.
-//! - Transfer: [`transfer::plan`] decides, person by person and item by item, what may go to a
-//!   named receiver and why the rest is held back ([`transfer::rules`]); [`transfer::redact`] and
-//!   [`transfer::docx`] redact documents; [`transfer::sdc`] the published statistics;
-//!   [`transfer::carried`] reads every value a bundle of the plan carries;
+//! **The four nouns**, each a folder; within this layer bundle names transfer, audit and records;
+//! audit names transfer and records; transfer names records; records names none of the others.
+//! - Bundle ([`bundle`]): [`bundle::write`] writes the plan as a signed, encrypted BagIt bag
+//!   ([`bundle::layout`] names its files); [`bundle::read`] verifies every layer, with
+//!   [`bundle::check`] and [`bundle::schema`] checking what it holds; [`bundle::receive`] runs the
+//!   receiving side end to end (lock, stage, one transaction, receipt, publish) and
+//!   [`bundle::import`] is what it writes into the receiver's register; [`bundle::bagit`] checks
+//!   any bag.
+//! - Audit ([`audit`]): the pages people read and print: [`audit::report`] and [`audit::ropa`],
+//!   the data protection lead's report and Art 30 record; [`audit::letter`], the receiving
+//!   group's letters; [`audit::charts`] and [`audit::html`]. The hash-chained log itself is
+//!   storage: [`register::audit`].
+//! - Transfer ([`transfer`]): [`transfer::plan`] decides, person by person and item by item, what
+//!   may go to a named receiver and why the rest is held back ([`transfer::rules`]);
+//!   [`transfer::redact`] and [`transfer::docx`] redact documents; [`transfer::sdc`] the published
+//!   statistics; [`transfer::carried`] reads every value a bundle of the plan carries;
 //!   [`transfer::lifecycle`] checks the group's receipt and rotation statement.
-//! - Bundle: [`bundle::write`] writes the plan as a signed, encrypted BagIt bag
-//!   ([`bundle::layout`] names its files); [`bundle::read`] verifies every layer;
-//!   [`bundle::receive`] runs the receiving side end to end (lock, stage, one transaction,
-//!   receipt, publish) and [`bundle::import`] is what it writes into the receiver's register;
-//!   [`bundle::bagit`] checks any bag.
-//! - Audit: [`report`] and [`ropa`] are the data protection lead's report and Art 30 record; the
-//!   hash-chained log itself is [`register::audit`].
+//! - Records ([`records`]): the one path by which a person, consent event, role, basis, notice
+//!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
+//!   [`records::import`] reads the tool's own CSV formats and real exports into it, all or
+//!   nothing; [`records::casework`] keeps complaints and incidents with their tasks;
+//!   [`records::retention`] applies the retention policy; [`records::vault`] seals account
+//!   secrets.
 //!
-//! **Rules and values, no I/O.** [`consent`] (R7–R9 and the status of a consent at a moment),
-//! [`people`] (validation of a person's fields), [`deadline`] (statutory clocks and bank
-//! holidays), [`model`] (the closed code lists and small parsers), [`keys`] (age and minisign keys).
-//!
-//! **Storage.** [`register`] owns the SQLite connection: the only place SQL lives, with its
+//! **Storage** ([`register`]). It owns the SQLite connection: the only place SQL lives, with its
 //! migrations, one module per group of tables, and the audit log. Reads take a [`register::Db`];
-//! writes take a [`register::Change`], one transaction with its audit entry.
+//! writes take a [`register::Change`], one transaction with its audit entry. Every stored value
+//! is read back as the type it was written as; one that does not read stops the command
+//! ([`register::Stored`]).
+//!
+//! **Domain** ([`domain`]): rules and values, no I/O. [`domain::consent`] (R7–R9, the status of a
+//! consent at a moment, the consent event a bundle carries), [`domain::people`] (a person's
+//! fields, what erasure keeps), [`domain::deadline`] (statutory clocks, bank holidays, London
+//! days), [`domain::model`] (the closed code lists and small parsers), [`domain::words`] (codes in
+//! words).
+//!
+//! **Base** ([`base`]): what every layer may use. [`base::error`] (the one error type, every
+//! variant with its hint), [`base::staged`] (files written whole or not at all), [`base::keys`]
+//! (age and minisign keys), [`base::checkpoint`] (signed notes), [`base::progress`],
+//! [`base::encode`] (tables, CSV, JSON) and [`base::xml`].
 
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -44,42 +62,26 @@
 // `cargo doc --document-private-items`, where the map above links every module.
 #![allow(rustdoc::private_intra_doc_links)]
 
+pub(crate) mod audit;
+pub(crate) mod base;
 pub mod bundle;
-pub(crate) mod casework;
-pub(crate) mod charts;
-pub mod cli;
-pub(crate) mod commands;
-pub(crate) mod consent;
-pub(crate) mod deadline;
-pub mod error;
-pub(crate) mod exit;
-#[doc(hidden)]
-pub mod fuzzing;
-pub(crate) mod home;
-pub(crate) mod html;
-pub mod import;
-pub mod keys;
-pub(crate) mod letter;
-pub(crate) mod model;
-pub(crate) mod output;
-pub(crate) mod people;
-pub(crate) mod progress;
+pub(crate) mod domain;
+pub(crate) mod entry;
 pub(crate) mod records;
 pub mod register;
-pub(crate) mod report;
-pub(crate) mod retention;
-pub(crate) mod ropa;
-pub(crate) mod schema;
-pub(crate) mod staged;
 pub(crate) mod transfer;
-pub mod vault;
-pub(crate) mod words;
+
+// The library's outside callers (the binary, the fuzz targets, the examples and tests) keep the
+// paths they have always used.
+pub use base::{error, keys};
+pub use entry::{cli, fuzzing};
+pub use records::{import, vault};
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::output::Style;
+use crate::entry::output::Style;
 
 /// What every command gets: where the register is, who acts, when, how to print.
 #[derive(Debug, Clone)]
@@ -105,7 +107,7 @@ impl Ctx {
 /// are deterministic; a release build cannot be told to backdate its audit log.
 pub fn now() -> DateTime<Utc> {
     #[cfg(debug_assertions)]
-    if let Some(t) = std::env::var("HANDOVER_TEST_NOW").ok().and_then(|s| model::parse_timestamp(&s)) {
+    if let Some(t) = std::env::var("HANDOVER_TEST_NOW").ok().and_then(|s| domain::model::parse_timestamp(&s)) {
         return t;
     }
     Utc::now()
@@ -118,7 +120,7 @@ fn full_disk(e: error::Error, register: &std::path::Path) -> error::Error {
         return e;
     }
     let dir = register.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let Ok(probe) = staged::temp_name(&dir.join("space-probe")) else { return e };
+    let Ok(probe) = base::staged::temp_name(&dir.join("space-probe")) else { return e };
     let wrote = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -143,18 +145,22 @@ pub fn run(cli: cli::Cli) -> i32 {
         .unwrap_or_else(|| "unknown".into());
     // The register: the flag's (or HANDOVER_REGISTER's), else the one remembered for this user,
     // else handover.db here.
-    let register =
-        cli.global.register.clone().or_else(home::remembered_register).unwrap_or_else(|| PathBuf::from("handover.db"));
+    let register = cli
+        .global
+        .register
+        .clone()
+        .or_else(entry::home::remembered_register)
+        .unwrap_or_else(|| PathBuf::from("handover.db"));
     let ctx = Ctx { register, actor, now: now(), style };
     let command = cli.command.unwrap_or(cli::Command::Next);
-    match commands::dispatch(&ctx, command) {
+    match entry::commands::dispatch(&ctx, command) {
         Ok(outcome) => {
-            let code = match output::print(&outcome, style) {
+            let code = match entry::output::print(&outcome, style) {
                 Ok(()) => outcome.exit.code(),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::ExitCode::Ok.code(),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => entry::exit::ExitCode::Ok.code(),
                 Err(e) => {
                     eprintln!("error: cannot write output: {e}");
-                    exit::ExitCode::Internal.code()
+                    entry::exit::ExitCode::Internal.code()
                 }
             };
             outcome.release();
@@ -162,16 +168,16 @@ pub fn run(cli: cli::Cli) -> i32 {
         }
         Err(e) => {
             let e = full_disk(e, &ctx.register);
-            output::print_error(&e, style);
+            // A missing register: the hint names the one this user works with, if it is another.
+            let e = match e {
+                error::Error::RegisterMissing { path, .. } => {
+                    let remembered = entry::home::remembered_register().filter(|r| *r != path);
+                    error::Error::RegisterMissing { path, remembered }
+                }
+                e => e,
+            };
+            entry::output::print_error(&e, style);
             e.exit_code().code()
         }
     }
-}
-pub(crate) mod demo;
-
-/// Free a large value on another thread: a plan of 100,000 people is millions of small
-/// allocations, and the answer need not wait while they are returned.
-pub(crate) fn drop_later<T: Send + 'static>(value: T) {
-    // If no thread can be started, the value is dropped here, with the closure.
-    let _ = std::thread::Builder::new().name("drop".into()).spawn(move || drop(value));
 }

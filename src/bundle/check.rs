@@ -1,6 +1,6 @@
 //! Layers 6 and 7 of `bundle verify`, which `bundle import` runs first: every structured file in
 //! the bag against its schema in `schemas/bundle/` (built into the binary and checked by
-//! [`crate::schema`]), then the rules on what the files say together. A sender's signing key can
+//! [`crate::bundle::schema`]), then the rules on what the files say together. A sender's signing key can
 //! be stolen, so nothing a bag says is trusted before this passes: the bundle id's shape (it names
 //! the receipt's file), every code and date, the two controllers, document names (no folders,
 //! no invisible or direction-changing characters, no look-alikes, nothing empty), one person per
@@ -15,8 +15,8 @@ use unicode_normalization::UnicodeNormalization;
 use super::layout;
 use super::read::Fail;
 use super::write::Manifest;
-use crate::model::{VerifyLayer, email_looks_valid, normalise_email};
-use crate::schema::Schema;
+use crate::bundle::schema::Schema;
+use crate::domain::model::{VerifyLayer, email_looks_valid, normalise_email};
 
 /// The schemas of the bag's structured files, by name (`schemas/bundle/NAME.schema.json`).
 pub(crate) const SCHEMAS: &[(&str, &str)] = &[
@@ -319,7 +319,7 @@ fn suppression(kept: &BTreeMap<String, Vec<u8>>) -> Result<(), Fail> {
     let row_ok = |r: &csv::StringRecord| {
         r.len() == 2
             && r.get(0).is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            && r.get(1).is_some_and(|t| crate::model::parse_timestamp(t).is_some())
+            && r.get(1).is_some_and(|t| crate::domain::model::parse_timestamp(t).is_some())
     };
     let rows: Vec<csv::StringRecord> =
         rdr.records().collect::<Result<_, _>>().map_err(|_| schemas_fail(file, "not CSV".into()))?;
@@ -337,7 +337,7 @@ fn suppression(kept: &BTreeMap<String, Vec<u8>>) -> Result<(), Fail> {
 mod tests {
     use serde_json::Value;
 
-    use crate::model::*;
+    use crate::domain::model::*;
 
     fn schema(name: &str) -> Value {
         serde_json::from_str(super::SCHEMAS.iter().find(|(n, _)| *n == name).unwrap().1).unwrap()
@@ -384,7 +384,7 @@ mod tests {
     #[test]
     fn every_bag_schema_loads() {
         for (name, text) in super::SCHEMAS {
-            if let Err(e) = crate::schema::Schema::new(text) {
+            if let Err(e) = crate::bundle::schema::Schema::new(text) {
                 panic!("schemas/bundle/{name}.schema.json: {e}");
             }
         }

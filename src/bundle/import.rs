@@ -15,9 +15,9 @@ use chrono::{DateTime, Months, Utc};
 
 use super::layout;
 use super::read::Contents;
-use crate::consent::{CarriedConsent, ConsentEvent};
-use crate::error::{Error, Result};
-use crate::model::{Basis, BasisAction, Method, PersonId, fmt_ts, new_id, normalise_email, parse_timestamp};
+use crate::base::error::{Error, Result};
+use crate::domain::consent::{CarriedConsent, ConsentEvent};
+use crate::domain::model::{Basis, BasisAction, Method, PersonId, fmt_ts, new_id, normalise_email, parse_timestamp};
 use crate::register::catalogue::Controller;
 use crate::register::evidence::BasisEvent;
 use crate::register::people::Person;
@@ -50,7 +50,7 @@ pub struct Imported {
     pub accounts: usize,
     pub documents: usize,
     pub suppression_entries: usize,
-    pub tasks: Vec<crate::model::TaskId>,
+    pub tasks: Vec<crate::domain::model::TaskId>,
 }
 
 fn s(v: &serde_json::Value, k: &str) -> Option<String> {
@@ -96,12 +96,12 @@ fn insert_received(
     };
     // What the sender may say of a person is checked as the group's own inputs are; what it may
     // not (jurisdiction, age, source, notes) is set here.
-    let mut raw = crate::people::RawPerson::from_fn(|col| s(row, col).unwrap_or_default());
+    let mut raw = crate::domain::people::RawPerson::from_fn(|col| s(row, col).unwrap_or_default());
     raw.overlay(&serde_json::json!({
         "ref": "", "jurisdiction": "england_wales", "adult_confirmed": "yes", "source": source,
         "joined_on": "", "notes": "",
     }));
-    let details = crate::people::validate_with(&raw, false)
+    let details = crate::domain::people::validate_with(&raw, false)
         .map_err(|ps| Error::BundleContent {
             file: file.to_string(),
             why: format!("a person's {}: {}", ps[0].0, ps[0].1),
@@ -213,7 +213,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
             id: m.bundle_id.as_str().into(),
             controller: m.from.clone(),
             name: o.bundle_name.clone(),
-            state: crate::model::TransferState::Received,
+            state: crate::domain::model::TransferState::Received,
             created_at: m.created_at.clone(),
             plan_digest: m.plan_digest.clone(),
             ciphertext_sha256: o.ciphertext_sha256.clone(),
@@ -627,7 +627,7 @@ fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
 fn accounts_to_rotate(
     st: &Step<'_, '_>,
     custodians: &[age::x25519::Recipient],
-) -> Result<(usize, Vec<crate::model::TaskId>)> {
+) -> Result<(usize, Vec<crate::domain::model::TaskId>)> {
     let Step { c, contents, merge, ref now, .. } = *st;
     // Accounts, re-encrypted to the group's custodians, each with a rotation task.
     let accounts: Vec<serde_json::Value> =
@@ -655,7 +655,11 @@ fn accounts_to_rotate(
     for a in &accounts {
         let access = s(a, "access").unwrap_or_else(|| "password".into());
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
-        let ct = if access == "admins" { Vec::new() } else { crate::vault::encrypt(&custodians, secret.as_bytes())? };
+        let ct = if access == "admins" {
+            Vec::new()
+        } else {
+            crate::records::vault::encrypt(&custodians, secret.as_bytes())?
+        };
         let names_of = |k: &str| -> Vec<String> {
             a.get(k)
                 .and_then(serde_json::Value::as_array)
@@ -663,7 +667,7 @@ fn accounts_to_rotate(
                 .unwrap_or_default()
         };
         let acc = accounts::Account {
-            id: s(a, "id").map_or_else(crate::model::AccountId::new, crate::model::AccountId::from),
+            id: s(a, "id").map_or_else(crate::domain::model::AccountId::new, crate::domain::model::AccountId::from),
             service: s(a, "service").unwrap_or_else(|| "other".into()),
             url: s(a, "url").unwrap_or_default(),
             login: s(a, "login").unwrap_or_default(),

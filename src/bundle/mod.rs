@@ -3,12 +3,12 @@
 
 pub(crate) mod bagit;
 pub(crate) mod check;
-pub(crate) mod checkpoint;
 pub(crate) mod import;
 pub(crate) mod layout;
 pub(crate) mod pipe;
 pub(crate) mod read;
 pub(crate) mod receive;
+pub(crate) mod schema;
 pub(crate) mod values;
 pub(crate) mod write;
 pub mod zipstream;

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
-use crate::keys::Prehash;
+use crate::base::keys::Prehash;
 
 const CHUNK: usize = 256 << 10;
 const DEPTH: usize = 8;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::layout;
 use super::write::{FileEntry, Manifest};
 use super::zipstream::{Limits, Reader};
-use crate::model::VerifyLayer;
+use crate::domain::model::VerifyLayer;
 
 /// The outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -101,9 +101,9 @@ fn run(
     let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     // 1. The outer signature, over the ciphertext, by the expected signer.
     let sig_path = bundle.with_file_name(layout::signature_file(&name));
-    let sig = match crate::keys::read_small(&sig_path) {
+    let sig = match crate::base::keys::read_small(&sig_path) {
         Ok(text) => text.to_string(),
-        Err(crate::error::Error::Io { .. }) => {
+        Err(crate::base::error::Error::Io { .. }) => {
             let why = "the signature file is missing".into();
             return Err(Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why));
         }
@@ -117,7 +117,7 @@ fn run(
     let signer_c = signer.clone();
     let outer = std::thread::spawn(move || {
         let mut hashed = Hashing { inner: f, sha: Sha256::new() };
-        let r = crate::keys::verify(&signer_c, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
+        let r = crate::base::keys::verify(&signer_c, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
         (r, hex::encode(hashed.sha.finalize()))
     });
     let inner = contents(
@@ -126,7 +126,7 @@ fn run(
         identities,
         signer,
         v,
-        crate::progress::Progress::new("verify", size, progress),
+        crate::base::progress::Progress::new("verify", size, progress),
         limits_for(size, max_expand),
     );
     let outer = outer.join().map(|(r, sha)| {
@@ -157,7 +157,7 @@ impl<R: std::io::Read> std::io::Read for Hashing<R> {
 /// A reader that counts what it reads into a progress display.
 struct Counted<R> {
     inner: R,
-    progress: crate::progress::Progress,
+    progress: crate::base::progress::Progress,
 }
 
 impl<R: std::io::Read> std::io::Read for Counted<R> {
@@ -175,7 +175,7 @@ fn contents(
     identities: &[age::x25519::Identity],
     signer: &minisign::PublicKey,
     v: &mut Verification,
-    progress: crate::progress::Progress,
+    progress: crate::base::progress::Progress,
     limits: Limits,
 ) -> Result<(), Fail> {
     let name = name.to_string();
@@ -183,7 +183,7 @@ fn contents(
     let f = std::fs::File::open(bundle)
         .map_err(|_| Fail(VerifyLayer::Decryption, Some(name.clone()), "the bundle cannot be read".into()))?;
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
-    let plain = crate::vault::open(Counted { inner: f, progress }, &ids)
+    let plain = crate::records::vault::open(Counted { inner: f, progress }, &ids)
         .map_err(|e| Fail(VerifyLayer::Decryption, Some(name.clone()), e.why().to_string()))?;
     // 3. The zip, read from the decrypted stream.
     let mut zip = Reader::new(plain, limits);
@@ -321,7 +321,7 @@ fn signed_manifest(tags: &BTreeMap<String, Vec<u8>>, signer: &minisign::PublicKe
         .ok_or_else(|| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST_SIG.into()), "missing".into()))?;
     let sig_text = String::from_utf8(manifest_sig.clone())
         .map_err(|_| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST_SIG.into()), "not text".into()))?;
-    crate::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
+    crate::base::keys::verify(signer, &sig_text, std::io::Cursor::new(manifest_bytes))
         .map_err(|e| Fail(VerifyLayer::InnerSignature, Some(layout::MANIFEST.into()), e.to_string()))?;
     super::check::manifest(manifest_bytes)
 }
@@ -418,8 +418,8 @@ pub fn extract(
     let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
     let size = std::fs::metadata(bundle).map(|m| m.len()).unwrap_or(0);
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
-    let counted = Counted { inner: f, progress: crate::progress::Progress::new("import", size, progress) };
-    let plain = crate::vault::open(counted, &ids).map_err(|e| e.why().to_string())?;
+    let counted = Counted { inner: f, progress: crate::base::progress::Progress::new("import", size, progress) };
+    let plain = crate::records::vault::open(counted, &ids).map_err(|e| e.why().to_string())?;
     let mut zip = Reader::new(plain, limits_for(size, max_expand));
     let mut files = BTreeMap::new();
     let mut documents = Vec::new();

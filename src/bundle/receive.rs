@@ -14,11 +14,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::import::{self, Imported, Options};
 use super::read::{self, Contents, Verification};
 use super::write::Manifest;
-use crate::error::{Error, Result};
-use crate::keys::SigningKey;
-use crate::model::fmt_ts;
+use crate::base::error::{Error, Result};
+use crate::base::keys::SigningKey;
+use crate::base::staged::{Staged, temp_name};
+use crate::domain::model::fmt_ts;
 use crate::register::Register;
-use crate::staged::{Staged, temp_name};
 
 /// What to receive, and into what.
 pub struct Request<'a> {
@@ -232,7 +232,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     }
     let opts = Options {
         custodians: r.custodians,
-        transfer_at: crate::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(r.now),
+        transfer_at: crate::domain::model::parse_timestamp(&contents.manifest.created_at).unwrap_or(r.now),
         merge: !fresh,
         first_message: r.first_message,
         ciphertext_sha256: v.ciphertext_sha256.clone().unwrap_or_default(),
@@ -264,8 +264,8 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
         staged.write(&receipt_path, 0o600, &receipt)?;
         staged.write(&receipt_sig, 0o600, sig.as_bytes())?;
         let facts = letter_facts(c, &contents, &imported, r.now, &receipt_path)?;
-        staged.write(&letters.0, 0o600, crate::letter::plain(&facts).as_bytes())?;
-        staged.write(&letters.1, 0o600, crate::letter::easy_read(&facts).as_bytes())?;
+        staged.write(&letters.0, 0o600, crate::audit::letter::plain(&facts).as_bytes())?;
+        staged.write(&letters.1, 0o600, crate::audit::letter::easy_read(&facts).as_bytes())?;
         Ok(imported)
     })?;
     reg.close()?;
@@ -337,7 +337,7 @@ fn letter_facts(
     imported: &Imported,
     now: DateTime<Utc>,
     receipt: &Path,
-) -> Result<crate::letter::Facts> {
+) -> Result<crate::audit::letter::Facts> {
     let m = &contents.manifest;
     let party = |role: &str| m.controllers.iter().find(|c| c.role == role);
     let tasks = crate::register::tasks::tasks(c, false)?;
@@ -345,7 +345,7 @@ fn letter_facts(
         tasks
             .iter()
             .filter(|t| t.kind == kind && (subjects.is_empty() || subjects.contains(&t.subject)))
-            .filter_map(|t| crate::model::parse_date(&t.due))
+            .filter_map(|t| crate::domain::model::parse_date(&t.due))
             .min()
     };
     let accounts: Vec<serde_json::Value> =
@@ -353,12 +353,12 @@ fn letter_facts(
             .unwrap_or_default();
     let field = |a: &serde_json::Value, k: &str| a.get(k).and_then(serde_json::Value::as_str).unwrap_or("").to_string();
     let ids: Vec<String> = accounts.iter().map(|a| field(a, "id")).collect();
-    let today = crate::transfer::rules::london_date(now);
-    let made = crate::model::parse_timestamp(&m.created_at).map_or(today, crate::transfer::rules::london_date);
+    let today = crate::domain::deadline::london_date(now);
+    let made = crate::domain::model::parse_timestamp(&m.created_at).map_or(today, crate::domain::deadline::london_date);
     let counts = |k: &str| m.counts.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0) as usize;
     let by_reason: std::collections::BTreeMap<String, usize> =
         serde_json::from_value(m.counts.get("register_by_reason").cloned().unwrap_or_default()).unwrap_or_default();
-    Ok(crate::letter::Facts {
+    Ok(crate::audit::letter::Facts {
         community: m.community.clone(),
         from: party("from").map_or_else(|| m.from.clone(), |c| c.name.clone()),
         from_contact: party("from").and_then(|c| c.contact.clone()),
@@ -396,7 +396,7 @@ fn receipt(
     let cosigned = format!(
         "{}{}",
         m.audit_checkpoint,
-        super::checkpoint::sign(&body, &crate::register::audit::origin(&m.to), &seed)
+        crate::base::checkpoint::sign(&body, &crate::register::audit::origin(&m.to), &seed)
             .split_once("\n\n")
             .map(|(_, sig)| sig.to_string())
             .unwrap_or_default()
@@ -413,7 +413,7 @@ fn receipt(
         "counts": { "people": imported.people, "consent_events": imported.consent_events, "accounts": imported.accounts, "documents": imported.documents },
         "sender_checkpoint_cosigned": cosigned,
     });
-    let bytes = crate::output::json_pretty(&receipt)?;
+    let bytes = crate::base::encode::json_pretty(&receipt)?;
     let sig = key.sign(&bytes[..], &format!("receipt for bundle {}", m.bundle_id))?;
     Ok((bytes, sig))
 }

@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::layout;
 use super::zipstream::{Writer, Written};
-use crate::error::{Error, Result};
-use crate::keys::SigningKey;
-use crate::model::{DocumentState, fmt_ts};
-use crate::output::{csv_bytes, json_pretty};
+use crate::base::encode::{csv_bytes, json_pretty};
+use crate::base::error::{Error, Result};
+use crate::base::keys::SigningKey;
+use crate::domain::model::{DocumentState, fmt_ts};
 use crate::register::audit;
 use crate::transfer::carried::{Carried, CarriedAccount};
 use crate::transfer::plan::{self, Plan};
@@ -117,7 +117,7 @@ fn jsonl<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
 /// register, with the deadlines counted from the day the bundle was made (the latest they can be).
 fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     let made = now.date_naive();
-    crate::letter::plain(&crate::letter::Facts {
+    crate::audit::letter::plain(&crate::audit::letter::Facts {
         community: carried.community.clone(),
         from: carried.from.name.clone(),
         from_contact: carried.from.contact.clone(),
@@ -200,7 +200,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     // Write: zip (this thread: deflate, CRC, SHA-256 of the plaintext) → age (a second thread,
     // which also takes the BLAKE2b prehash the signature covers) → the temp file (a third: its
     // SHA-256).
-    let tmp = Temp(crate::staged::temp_name(&final_bundle)?);
+    let tmp = Temp(crate::base::staged::temp_name(&final_bundle)?);
     let create = |path: &Path| {
         std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| Error::io("create", path, e))
     };
@@ -210,7 +210,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     // The passphrase copy: the same zip, written at the same time into a second age stream whose
     // only recipient is the passphrase (scrypt, fixed work factor 2^18 as Go age uses).
     let pass_final = req.out.join(layout::passphrase_copy_file(&req.name));
-    let pass_tmp = Temp(crate::staged::temp_name(&pass_final)?);
+    let pass_tmp = Temp(crate::base::staged::temp_name(&pass_final)?);
     let pass_w = match &req.passphrase {
         None => None,
         Some(p) => {
@@ -230,7 +230,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
             .filter_map(|d| std::fs::metadata(&d.path).ok())
             .map(|m| m.len())
             .sum::<u64>();
-    let mut progress = crate::progress::Progress::new("bundle", total, req.progress);
+    let mut progress = crate::base::progress::Progress::new("bundle", total, req.progress);
     zip.on_progress(move |n| progress.add(n));
     let io = |e: std::io::Error| Error::io("write", &tmp.0, e);
     let mut files: Vec<Written> = Vec::new();
@@ -260,7 +260,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
         &format!("bundle {} from {} to {} sha256 {ct_sha}", req.bundle_id, p.from, p.receiver.slug),
     )?;
     let recipients: Vec<String> =
-        req.recipients.iter().map(|r| crate::keys::fingerprint(r.to_string().as_bytes())).collect();
+        req.recipients.iter().map(|r| crate::base::keys::fingerprint(r.to_string().as_bytes())).collect();
     let record = transfer_record(req, &counts, &ct_sha, &recipients);
     let record_bytes = json_pretty(&record)?;
     let record_sig = req.sign_key.sign(&record_bytes[..], &format!("transfer record {}", req.bundle_id))?;
@@ -277,7 +277,7 @@ pub fn create(req: &Request<'_>, on_written: impl FnOnce(&Created) -> Result<()>
     // Every file is written (under a temporary name) before the register records the transfer, and
     // only renames remain after it: a full disk fails the run before the register knows of it, and
     // leaves nothing (no stray .minisig) that would block the next run.
-    let mut staged = crate::staged::Staged::new();
+    let mut staged = crate::base::staged::Staged::new();
     if let Some(pass) = &pass {
         let psig = req.sign_key.sign_prehashed(
             &pass.prehash,
@@ -329,7 +329,8 @@ fn tag_files(
     let (seed, _) = req.sign_key.ed25519();
     // The key name is the origin line, as C2SP tlog-checkpoint says it should be.
     let origin = audit::origin(&p.from);
-    let checkpoint = super::checkpoint::sign(&super::checkpoint::body(&origin, size as i64, &root), &origin, &seed);
+    let checkpoint =
+        crate::base::checkpoint::sign(&crate::base::checkpoint::body(&origin, size as i64, &root), &origin, &seed);
     let counts = serde_json::json!({
         "register_included": p.totals.register_included,
         "mailing_list_included": p.totals.mailing_list_included,
@@ -591,7 +592,7 @@ fn small_files(req: &Request<'_>) -> Result<Vec<NamedBytes>> {
                     "the bundle carries account secrets: give a custodian's age identity to open them",
                 )
             })?;
-            let plain = crate::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
+            let plain = crate::records::vault::decrypt(ids, sealed_secret, &format!("the secret of account {}", a.id))?;
             String::from_utf8_lossy(&plain).into_owned()
         } else {
             String::new()

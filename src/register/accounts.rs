@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Change, Db};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// A custodian: an age recipient that can open the register's secrets.
 #[derive(Debug, Clone, Serialize)]
@@ -22,7 +22,7 @@ fn custodian_row(r: &Row<'_>) -> rusqlite::Result<Custodian> {
     let recipient: String = r.get(0)?;
     Ok(Custodian {
         id: recipient.clone(),
-        fingerprint: crate::keys::fingerprint(recipient.as_bytes()),
+        fingerprint: crate::base::keys::fingerprint(recipient.as_bytes()),
         recipient,
         label: r.get(1)?,
         added_at: r.get(2)?,
@@ -44,7 +44,7 @@ pub fn current_recipients(conn: &Db) -> Result<Vec<age::x25519::Recipient>> {
     custodians(conn, true)?
         .iter()
         .map(|c| {
-            crate::keys::parse_recipient(&c.recipient)
+            crate::base::keys::parse_recipient(&c.recipient)
                 .map_err(|e| Error::RegisterDamaged { why: format!("a custodian's recipient is not valid: {e}") })
         })
         .collect()
@@ -70,7 +70,7 @@ pub fn remove_custodian(conn: &Change<'_>, recipient: &str, at: &str) -> Result<
 /// An account (its secret stays encrypted; it is never part of this struct).
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
-    pub id: crate::model::AccountId,
+    pub id: crate::domain::model::AccountId,
     pub service: String,
     pub url: String,
     pub login: String,
@@ -84,7 +84,7 @@ pub struct Account {
     pub created_at: String,
     pub secret_updated_at: String,
     pub rotations: Vec<Rotation>,
-    /// `password` or `admins` (see [`crate::model::rotation_steps`]).
+    /// `password` or `admins` (see [`crate::domain::model::rotation_steps`]).
     pub access: String,
     /// The outgoing controller's people with admin rights (an `admins` account).
     pub admins_outgoing: Vec<String>,
@@ -95,7 +95,7 @@ pub struct Account {
 impl Account {
     /// The rotation steps this account needs.
     pub fn rotation_steps(&self) -> &'static [&'static str] {
-        crate::model::rotation_steps(&self.access)
+        crate::domain::model::rotation_steps(&self.access)
     }
 
     /// Whether a secret is sealed for it (an `admins` account has none).
@@ -232,6 +232,6 @@ pub fn add_rotation(conn: &Change<'_>, account_id: &str, what: &str, at: &str, b
     conn.prepare_cached(
         "INSERT INTO account_rotations(id, account_id, what, done_at, done_by) VALUES (?1,?2,?3,?4,?5)",
     )?
-    .execute(params![crate::model::new_id("rot"), account_id, what, at, by])?;
+    .execute(params![crate::domain::model::new_id("rot"), account_id, what, at, by])?;
     Ok(())
 }

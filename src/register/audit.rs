@@ -11,8 +11,8 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::Result;
-use crate::model::fmt_ts;
+use crate::base::error::Result;
+use crate::domain::model::fmt_ts;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

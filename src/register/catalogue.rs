@@ -8,9 +8,9 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Change, Db, json_list, list_cell};
-use crate::consent::{Lookup, PurposeInfo};
-use crate::error::{Error, Result};
-use crate::model::{Channel, fmt_ts, parse_timestamp};
+use crate::base::error::{Error, Result};
+use crate::domain::consent::{Lookup, PurposeInfo};
+use crate::domain::model::{Channel, fmt_ts, parse_timestamp};
 
 // ---------------------------------------------------------------- controllers
 

@@ -4,12 +4,12 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Change, Db};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// A document registered for transfer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
-    pub id: crate::model::DocumentId,
+    pub id: crate::domain::model::DocumentId,
     pub path: String,
     pub file_name: String,
     pub category: String,
@@ -70,7 +70,7 @@ pub fn document_by_source(conn: &Db, path: &str, sha256: &str) -> Result<Option<
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub id: String,
-    pub document_id: crate::model::DocumentId,
+    pub document_id: crate::domain::model::DocumentId,
     pub controller: String,
     pub decision: String,
     pub reviewer: String,

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::catalogue::RegisterLookup;
 use super::{Change, Db, Stored, json_list, with_fresh_id};
-use crate::consent::{ConsentEvent, EventView};
-use crate::error::Result;
-use crate::model::{Basis, BasisAction, ConsentAction, ConsentKind, EventId, PersonId, fmt_ts};
+use crate::base::error::Result;
+use crate::domain::consent::{ConsentEvent, EventView};
+use crate::domain::model::{Basis, BasisAction, ConsentAction, ConsentKind, EventId, PersonId, fmt_ts};
 
 // ---------------------------------------------------------------- consent events
 
@@ -95,12 +95,12 @@ pub fn insert_consent_in(
             e.statement_version,
             sha,
             e.notice_version,
-            e.method.map(super::super::model::Method::as_str),
+            e.method.map(crate::domain::model::Method::as_str),
             e.evidence_ref,
             fmt_ts(e.at),
             e.recorded_by,
             e.given_by.as_str(),
-            e.authority_kind.map(super::super::model::AuthorityKind::as_str),
+            e.authority_kind.map(crate::domain::model::AuthorityKind::as_str),
             e.authority_ref,
             e.verified_by,
             e.verified_at.map(fmt_ts),
@@ -261,7 +261,7 @@ impl<'a> ConsentRow<'a> {
         let v = self.stored();
         let list = v.list("special_categories", self.special_categories)?;
         for c in &list {
-            v.code::<crate::model::SpecialCategory>("special_categories", c)?;
+            v.code::<crate::domain::model::SpecialCategory>("special_categories", c)?;
         }
         Ok(list)
     }
@@ -514,7 +514,7 @@ pub fn unreadable(conn: &Db) -> Result<Vec<Unreadable>> {
     let mut out = Vec::new();
     let keep = |out: &mut Vec<Unreadable>, read: Result<()>| -> Result<()> {
         match read {
-            Err(crate::error::Error::StoredValue { table, row, column, why }) => {
+            Err(crate::base::error::Error::StoredValue { table, row, column, why }) => {
                 out.push(Unreadable { table, row, column, why });
                 Ok(())
             }

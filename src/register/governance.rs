@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::deadline::{Calendar, Clock};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::domain::deadline::{Calendar, Clock};
 
 /// A rights request.
 #[derive(Debug, Clone, Serialize)]
@@ -137,13 +137,13 @@ pub fn add_event(
 ) -> Result<Request> {
     c.execute(
         "INSERT INTO request_events(request_id, event, on_date, note, recorded_at) VALUES (?1,?2,?3,?4,?5)",
-        params![id, event, on.to_string(), note, crate::model::fmt_ts(c.now)],
+        params![id, event, on.to_string(), note, crate::domain::model::fmt_ts(c.now)],
     )?;
     let r = request(c, id)?;
     let (clock, state) = clock(&r.events);
     let deadline = clock.deadline(cal, c.now.date_naive()).map(|d| d.to_string());
     c.execute("UPDATE requests SET state = ?2, deadline = ?3 WHERE id = ?1", params![id, state, deadline])?;
-    let now = crate::model::fmt_ts(c.now);
+    let now = crate::domain::model::fmt_ts(c.now);
     if state == "closed" {
         super::tasks::finish_open(c, "request_deadline", id, &now, c.actor)?;
     } else if let Some(d) = &deadline {
@@ -174,10 +174,10 @@ pub struct NewRequest<'a> {
 
 /// Open a request.
 pub fn open_request(c: &super::Change<'_>, n: &NewRequest<'_>, cal: &Calendar) -> Result<Request> {
-    let id = crate::model::new_id("req");
+    let id = crate::domain::model::new_id("req");
     c.execute(
         "INSERT INTO requests(id, kind, person_id, received_on, channel, state, created_at) VALUES (?1,?2,?3,?4,?5,'open',?6)",
-        params![id, n.kind, n.person_id, n.received.to_string(), n.channel, crate::model::fmt_ts(c.now)],
+        params![id, n.kind, n.person_id, n.received.to_string(), n.channel, crate::domain::model::fmt_ts(c.now)],
     )?;
     let event = if n.awaiting_identity { "opened_awaiting_identity" } else { "opened" };
     add_event(c, &id, event, n.received, n.note, cal)
@@ -271,15 +271,15 @@ pub fn incidents(conn: &Db) -> Result<Vec<Incident>> {
         let data: String = r.get(4)?;
         let discovered: String = r.get(3)?;
         let reported: Option<String> = r.get(7)?;
-        let due = crate::model::parse_timestamp(&discovered).map(crate::deadline::breach_report_due);
+        let due = crate::domain::model::parse_timestamp(&discovered).map(crate::domain::deadline::breach_report_due);
         Ok(Incident {
             id: r.get(0)?,
             what: r.get(1)?,
             occurred_at: r.get(2)?,
-            report_due: due.map(crate::model::fmt_ts).unwrap_or_default(),
+            report_due: due.map(crate::domain::model::fmt_ts).unwrap_or_default(),
             reported_in_time: reported
                 .as_deref()
-                .and_then(crate::model::parse_timestamp)
+                .and_then(crate::domain::model::parse_timestamp)
                 .zip(due)
                 .map(|(at, due)| at <= due),
             discovered_at: discovered,
@@ -376,7 +376,7 @@ pub fn insert_complaint(
 ) -> Result<()> {
     c.execute(
         "INSERT INTO complaints(id, received_on, person_id, summary, ack_due, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
-        params![id, received_on, person_id, summary, ack_due, crate::model::fmt_ts(c.now)],
+        params![id, received_on, person_id, summary, ack_due, crate::domain::model::fmt_ts(c.now)],
     )?;
     Ok(())
 }
@@ -432,18 +432,18 @@ pub fn update_incident(c: &Change<'_>, id: &str, u: &IncidentUpdate<'_>) -> Resu
     .execute(params![
         id,
         u.ico,
-        u.ico_reported_at.map(crate::model::fmt_ts),
+        u.ico_reported_at.map(crate::domain::model::fmt_ts),
         u.ico_reason,
         u.people_told,
         u.notes,
-        u.closed_at.map(crate::model::fmt_ts)
+        u.closed_at.map(crate::domain::model::fmt_ts)
     ])?;
     Ok(())
 }
 
 /// Record a new incident.
 pub fn insert_incident(c: &Change<'_>, n: &NewIncident<'_>) -> Result<()> {
-    use crate::model::fmt_ts;
+    use crate::domain::model::fmt_ts;
     c.execute(
         "INSERT INTO incidents(id, what, occurred_at, discovered_at, data, people, ico, ico_reported_at, ico_reason, people_told, notes, created_at)
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",

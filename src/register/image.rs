@@ -8,7 +8,7 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use zeroize::Zeroizing;
 
 use super::{APPLICATION_ID, Register};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Mark a database image as using a rollback journal (file format bytes 18 and 19 = 1) so that
 /// SQLite can open it in memory; the restored register is switched back to WAL when opened.

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Change, Db};
-use crate::error::Result;
-use crate::model::fmt_ts;
+use crate::base::error::Result;
+use crate::domain::model::fmt_ts;
 
 /// When a file with this SHA-256 was imported before, and as what.
 pub fn import_seen(conn: &Db, sha256: &str) -> Result<Option<(String, String)>> {

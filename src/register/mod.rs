@@ -66,7 +66,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// `PRAGMA application_id` of a handover register ("HNDV").
 pub const APPLICATION_ID: i64 = 0x484E_4456;
@@ -163,14 +163,14 @@ macro_rules! sql_text {
     )+};
 }
 
-sql_text!(codes: crate::model::TransferState, crate::model::StakeholderGroup, crate::model::Jurisdiction);
+sql_text!(codes: crate::domain::model::TransferState, crate::domain::model::StakeholderGroup, crate::domain::model::Jurisdiction);
 sql_text!(
-    ids: crate::model::PersonId,
-    crate::model::TransferId,
-    crate::model::DocumentId,
-    crate::model::AccountId,
-    crate::model::TaskId,
-    crate::model::EventId
+    ids: crate::domain::model::PersonId,
+    crate::domain::model::TransferId,
+    crate::domain::model::DocumentId,
+    crate::domain::model::AccountId,
+    crate::domain::model::TaskId,
+    crate::domain::model::EventId
 );
 
 /// An open register.
@@ -244,7 +244,7 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// Recompute the matching form of every address that is not plain ASCII (see
-/// [`crate::model::normalise_email`]). Where two people's addresses now match, the later keeps
+/// [`crate::domain::model::normalise_email`]). Where two people's addresses now match, the later keeps
 /// its old form (the register never merges people by itself) and `person list` shows both.
 /// After migration 14: make the register's suppression scalar, and give every suppression entry
 /// whose email the register still holds (a person who unsubscribed, say) its point. An erased
@@ -277,7 +277,7 @@ fn renormalise_emails(tx: &Transaction<'_>) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     let mut update = tx.prepare("UPDATE OR IGNORE people SET email_norm = ?2 WHERE id = ?1")?;
     for (id, email) in rows {
-        update.execute([id, crate::model::normalise_email(&email)])?;
+        update.execute([id, crate::domain::model::normalise_email(&email)])?;
     }
     Ok(())
 }
@@ -332,7 +332,7 @@ impl Register {
     /// it can be read, and a change is refused with [`Error::RegisterReadOnly`].
     pub fn open(path: &Path, actor: &str) -> Result<Register> {
         if !path.is_file() {
-            return Err(Error::RegisterMissing { path: path.to_path_buf() });
+            return Err(Error::RegisterMissing { path: path.to_path_buf(), remembered: None });
         }
         match Self::open_writable(path, actor) {
             Err(Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)))
@@ -524,18 +524,22 @@ impl Stored<'_> {
     }
 
     /// A code of one of the tool's lists.
-    pub fn code<T: crate::model::Code>(&self, column: &'static str, value: &str) -> Result<T> {
+    pub fn code<T: crate::domain::model::Code>(&self, column: &'static str, value: &str) -> Result<T> {
         T::parse_code(value).ok_or_else(|| self.bad(column, value, &format!("one of {}", T::codes())))
     }
 
     /// An optional code.
-    pub fn code_opt<T: crate::model::Code>(&self, column: &'static str, value: Option<&str>) -> Result<Option<T>> {
+    pub fn code_opt<T: crate::domain::model::Code>(
+        &self,
+        column: &'static str,
+        value: Option<&str>,
+    ) -> Result<Option<T>> {
         value.map(|v| self.code(column, v)).transpose()
     }
 
     /// A time with its zone.
     pub fn time(&self, column: &'static str, value: &str) -> Result<DateTime<Utc>> {
-        crate::model::parse_timestamp(value)
+        crate::domain::model::parse_timestamp(value)
             .ok_or_else(|| self.bad(column, value, "a time with its zone (e.g. 2024-03-01T10:00:00Z)"))
     }
 
@@ -550,7 +554,7 @@ impl Stored<'_> {
     }
 
     /// A list of codes.
-    pub fn codes<T: crate::model::Code>(&self, column: &'static str, value: &str) -> Result<Vec<T>> {
+    pub fn codes<T: crate::domain::model::Code>(&self, column: &'static str, value: &str) -> Result<Vec<T>> {
         self.list(column, value)?.iter().map(|c| self.code(column, c)).collect()
     }
 }
@@ -571,7 +575,7 @@ pub(crate) fn with_fresh_id<T>(
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
             {
-                id = crate::model::new_id(first.split_once('_').map_or("id", |(prefix, _)| prefix));
+                id = crate::domain::model::new_id(first.split_once('_').map_or("id", |(prefix, _)| prefix));
             }
             done => return Ok((id, done?)),
         }

@@ -5,9 +5,9 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::{Change, Db, with_fresh_id};
-use crate::error::{Error, Result};
-use crate::model::{PersonId, fmt_ts};
-use crate::people::Details;
+use crate::base::error::{Error, Result};
+use crate::domain::model::{PersonId, fmt_ts};
+use crate::domain::people::Details;
 
 // ---------------------------------------------------------------- people
 
@@ -213,8 +213,8 @@ fn role_row(r: &Row<'_>) -> rusqlite::Result<Role> {
     let designation: Option<String> = r.get(6)?;
     let special = designation
         .as_deref()
-        .and_then(crate::model::Designation::parse)
-        .is_some_and(crate::model::Designation::is_special);
+        .and_then(crate::domain::model::Designation::parse)
+        .is_some_and(crate::domain::model::Designation::is_special);
     Ok(Role {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -321,7 +321,7 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
         let mut keep = conn.prepare_cached(
             "INSERT OR IGNORE INTO erased_identifiers(person_id, kind, hash, words) VALUES (?1,?2,?3,?4)",
         )?;
-        for (kind, value) in crate::transfer::redact::erasable(name.as_deref(), email.as_deref(), phone.as_deref()) {
+        for (kind, value) in crate::domain::people::erasable(name.as_deref(), email.as_deref(), phone.as_deref()) {
             let words = (kind == "name").then(|| value.split(' ').count() as i64);
             keep.execute(params![person_id, kind, super::suppression::hash_with(&key, &value)?, words])?;
         }

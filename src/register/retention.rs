@@ -1,9 +1,9 @@
 //! Retention's queries: what is past the policy, and the anonymising writes (the rules of what
-//! counts as inactive live in `crate::retention`).
+//! counts as inactive live in `crate::records::retention`).
 
 use super::{Change, Db};
-use crate::error::Result;
-use crate::model::fmt_ts;
+use crate::base::error::Result;
+use crate::domain::model::fmt_ts;
 
 /// The text that replaces a closed complaint's summary when its retention period ends.
 pub const REMOVED_SUMMARY: &str = "[removed: retention period ended]";

@@ -5,7 +5,7 @@ use rusqlite::{Row, params};
 use serde::Serialize;
 
 use super::{Change, Db};
-use crate::error::Result;
+use crate::base::error::Result;
 
 /// The reasons a review can resolve: what the plan holds back for a person to look at.
 pub const REVIEWABLE: &[&str] =
@@ -15,7 +15,7 @@ pub const REVIEWABLE: &[&str] =
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
     pub id: String,
-    pub person_id: crate::model::PersonId,
+    pub person_id: crate::domain::model::PersonId,
     pub person_ref: String,
     pub reason: String,
     /// `go` (the person may go despite the reason) or `hold`.

@@ -14,7 +14,7 @@ use rusqlite::{OptionalExtension, params};
 use sha2::Sha256;
 
 use super::{Change, Db, setting};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Add a normalised email to the suppression list, as its keyed hash and its point (first reason
 /// wins; an entry that had only a hash gains its point).

@@ -4,8 +4,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Change, Db};
-use crate::error::{Error, Result};
-use crate::model::TaskId;
+use crate::base::error::{Error, Result};
+use crate::domain::model::TaskId;
 
 /// A task: an obligation with a due date.
 #[derive(Debug, Clone, Serialize)]

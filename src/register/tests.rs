@@ -3,19 +3,19 @@
 use super::evidence::*;
 use super::people::*;
 use super::{Change, Db};
-use crate::consent::ConsentEvent;
-use crate::model::forced_ids;
-use crate::model::parse_timestamp;
+use crate::domain::consent::ConsentEvent;
+use crate::domain::model::forced_ids;
+use crate::domain::model::parse_timestamp;
 use crate::register::Register;
 
 fn person(id: &str, reference: &str) -> Person {
     Person {
         id: id.into(),
         reference: reference.into(),
-        details: crate::people::Details {
-            jurisdiction: crate::model::Jurisdiction::EnglandWales,
+        details: crate::domain::people::Details {
+            jurisdiction: crate::domain::model::Jurisdiction::EnglandWales,
             adult_confirmed: true,
-            ..crate::people::Details::default()
+            ..crate::domain::people::Details::default()
         },
         created_at: "2026-01-01T00:00:00Z".into(),
         erased_at: None,
@@ -28,8 +28,8 @@ fn basis(id: &str, person_id: &str, purpose: &str) -> BasisEvent {
         person_id: person_id.into(),
         person_ref: String::new(),
         purpose: purpose.into(),
-        action: crate::model::BasisAction::Record,
-        basis: Some(crate::model::Basis::LegitimateInterests),
+        action: crate::domain::model::BasisAction::Record,
+        basis: Some(crate::domain::model::Basis::LegitimateInterests),
         controllers: vec!["trust".into()],
         assessment_ref: None,
         decided_by: "dpl".into(),

@@ -5,8 +5,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Change, Db};
-use crate::error::Result;
-use crate::model::{TransferId, TransferState};
+use crate::base::error::Result;
+use crate::domain::model::{TransferId, TransferState};
 
 /// An approval of a plan, signed by an approver over the plan's digest and the digest of every
 /// value the bundle will carry.
@@ -44,7 +44,7 @@ impl Approval {
         let (Some(pk), Some(sig)) = (&self.public_key, &self.signature) else { return false };
         // Only the key string itself: never a path (an approval may come from a bundle).
         let Ok(pk) = minisign::PublicKey::from_base64(pk.trim()) else { return false };
-        crate::keys::verify(&pk, sig, self.signed_text(from, to).as_bytes()).is_ok()
+        crate::base::keys::verify(&pk, sig, self.signed_text(from, to).as_bytes()).is_ok()
     }
 }
 
@@ -55,7 +55,7 @@ pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Res
          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     )?
     .execute(params![
-        crate::model::new_id("apr"),
+        crate::domain::model::new_id("apr"),
         controller,
         a.digest,
         a.approver,
@@ -227,8 +227,8 @@ pub fn transfers(conn: &Db) -> Result<Vec<TransferView>> {
 
 /// One transfer, with what the data protection lead needs beside it.
 pub fn transfer_view(conn: &Db, id: &str) -> Result<TransferView> {
-    let t =
-        transfer(conn, id)?.ok_or_else(|| crate::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
+    let t = transfer(conn, id)?
+        .ok_or_else(|| crate::base::error::Error::NotFound { kind: "transfer", id: id.to_string() })?;
     type Row = (i64, Option<String>, Option<String>, String, [Option<String>; 4]);
     let (stale, delete_after, closed_at, direction, [receipt_at, completed_at, voided_at, void_reason]): Row = conn
         .prepare_cached(
@@ -316,7 +316,7 @@ pub fn void_transfer(conn: &Change<'_>, id: &str, at: &str, reason: &str) -> Res
 pub fn add_transfer_people(
     conn: &Change<'_>,
     transfer_id: &str,
-    people: &[(crate::model::PersonId, String)],
+    people: &[(crate::domain::model::PersonId, String)],
 ) -> Result<()> {
     let mut st =
         conn.prepare("INSERT OR IGNORE INTO transfer_people(transfer_id, person_id, ref) VALUES (?1, ?2, ?3)")?;
@@ -330,7 +330,7 @@ pub fn add_transfer_people(
 pub fn close_transfer(c: &Change<'_>, id: &str, delete_after: &str) -> Result<()> {
     c.execute(
         "UPDATE transfers SET delete_after = ?2, closed_at = ?3 WHERE id = ?1",
-        params![id, delete_after, crate::model::fmt_ts(c.now)],
+        params![id, delete_after, crate::domain::model::fmt_ts(c.now)],
     )?;
     Ok(())
 }
@@ -389,14 +389,14 @@ pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: Dat
             "INSERT INTO art19_changes(id, transfer_id, person_id, ref, what, purpose, detail, at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
         )?
         .execute(params![
-            crate::model::new_id("a19"),
+            crate::domain::model::new_id("a19"),
             tid,
             person_id,
             reference,
             change.what,
             change.purpose,
             change.fields.as_ref().map(|f| serde_json::Value::Object(f.clone()).to_string()),
-            crate::model::fmt_ts(change.at.unwrap_or(now))
+            crate::domain::model::fmt_ts(change.at.unwrap_or(now))
         ])?;
         let (_, new) = super::tasks::add_task(
             conn,
@@ -408,7 +408,7 @@ pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: Dat
             ),
             "Art 19: recipients must be told of rectification, erasure or restriction (and withdrawal and objection) unless impossible or disproportionate",
             &(now + chrono::Duration::days(7)).date_naive().to_string(),
-            &crate::model::fmt_ts(now),
+            &crate::domain::model::fmt_ts(now),
         )?;
         n += usize::from(new);
         if state != TransferState::Complete {

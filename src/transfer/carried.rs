@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::consent::CarriedConsent;
-use crate::error::Result;
+use crate::base::error::Result;
+use crate::domain::consent::CarriedConsent;
 use crate::register::accounts::{self, Account};
 use crate::register::catalogue::{self, Controller};
 use crate::register::evidence::{self, BasisEvent};
@@ -58,7 +58,7 @@ pub struct Carried {
     /// The community's name.
     pub community: String,
     /// The included documents' files, by document id.
-    pub documents: BTreeMap<crate::model::DocumentId, CarriedDocument>,
+    pub documents: BTreeMap<crate::domain::model::DocumentId, CarriedDocument>,
     /// The audit log's size and Merkle root, for the signed checkpoint.
     pub audit_head: (u64, Hash),
     /// The sending controller (this register's own).
@@ -82,7 +82,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         .into_iter()
         .filter(|c| {
             included.contains(c.person_id.as_str())
-                && concerns(&c.event.controllers, c.event.action == crate::model::ConsentAction::Grant)
+                && concerns(&c.event.controllers, c.event.action == crate::domain::model::ConsentAction::Grant)
         })
         .map(|c| CarriedConsent::of(&c.id, &c.person_id, &c.event, c.statement_sha256))
         .collect();
@@ -90,7 +90,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         .into_iter()
         .filter(|b| {
             included.contains(b.person_id.as_str())
-                && concerns(&b.controllers, b.action == crate::model::BasisAction::Record)
+                && concerns(&b.controllers, b.action == crate::domain::model::BasisAction::Record)
         })
         .collect();
     let mut mailing_list = Vec::new();
@@ -116,7 +116,7 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let mut docs = BTreeMap::new();
     for d in plan.documents.iter().filter(|d| d.included) {
         let doc = documents::document(db, &d.id)?;
-        let redacted_copy_path = if d.state == crate::model::DocumentState::RedactedCopy {
+        let redacted_copy_path = if d.state == crate::domain::model::DocumentState::RedactedCopy {
             documents::latest_review(db, &d.id, &plan.receiver.slug)?.and_then(|r| r.redacted_copy_path)
         } else {
             None
@@ -136,8 +136,10 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         documents: docs,
         audit_head: audit::tree_head(db)?,
         from: catalogue::self_controller(db)?,
-        to: catalogue::controller(db, &plan.receiver.slug)?
-            .ok_or_else(|| crate::error::Error::NotFound { kind: "controller", id: plan.receiver.slug.clone() })?,
+        to: catalogue::controller(db, &plan.receiver.slug)?.ok_or_else(|| crate::base::error::Error::NotFound {
+            kind: "controller",
+            id: plan.receiver.slug.clone(),
+        })?,
     })
 }
 

@@ -11,7 +11,7 @@
 use std::io::{Read, Write};
 
 use super::redact::{Finding, Redactor};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// The parts whose text is redacted (part names compare without regard to case, as OPC says).
 fn is_text_part(name: &str) -> bool {
@@ -52,7 +52,7 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
     let mut out = String::with_capacity(xml.len());
     let mut findings = Vec::new();
     let mut redact = |raw: &str, out: &mut String, attr: bool| {
-        let value = xml_decode(raw);
+        let value = crate::base::xml::decode(raw);
         let (red, f) = r.redact(&value);
         if f.is_empty() {
             out.push_str(raw);
@@ -102,37 +102,6 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
     (out, findings)
 }
 
-pub(crate) fn xml_decode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let Some(j) = tail.find(';') else {
-            out.push_str(tail);
-            return out;
-        };
-        let ent = &tail[1..j];
-        let decoded = match ent {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16).ok().and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => out.push(c),
-            None => out.push_str(&tail[..=j]),
-        }
-        rest = &tail[j + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn xml_encode(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -169,7 +138,7 @@ fn paragraphs(xml: &str) -> Vec<Vec<Node>> {
             let close_tag = format!("</{name}>");
             if let Some(end_off) = xml[tag_end..].find(&close_tag) {
                 let content_end = tag_end + end_off;
-                let text = xml_decode(&xml[tag_end..content_end]);
+                let text = crate::base::xml::decode(&xml[tag_end..content_end]);
                 if let Some(g) = groups.last_mut() {
                     g.push(Node { content_start: tag_end, content_end, open_tag: (start, tag_end), text });
                 }
@@ -240,7 +209,7 @@ fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMe
         while let Some(off) = xml[from..].find(attr) {
             let vs = from + off + attr.len();
             let Some(len) = xml[vs..].find('"') else { break };
-            let value = xml_decode(&xml[vs..vs + len]);
+            let value = crate::base::xml::decode(&xml[vs..vs + len]);
             let (red, f) = r.redact(&value);
             if !f.is_empty() {
                 edits.push((vs, vs + len, attr_encode(&red)));

@@ -1,11 +1,11 @@
 //! A sent transfer's life after the bundle: the receiving group's signed receipt, then its signed
 //! statement that every account was rotated. Each is checked here against the transfer it names
 //! (signature by the group's key, the bundle's digest, the receiving controller, the cosigned audit
-//! checkpoint); the state it moves the transfer to is [`crate::model::TransferState`]'s.
+//! checkpoint); the state it moves the transfer to is [`crate::domain::model::TransferState`]'s.
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use crate::register::Db;
 use crate::register::transfers::{self, Transfer};
 
@@ -16,9 +16,9 @@ fn refused(why: impl Into<String>) -> Error {
 /// A JSON document with its `.minisig` beside it, signed by `signer` (an `RW…` key or a `.pub`).
 fn signed_json(path: &Path, signer: &minisign::PublicKey) -> Result<serde_json::Value> {
     let sig_path = std::path::PathBuf::from(format!("{}.minisig", path.display()));
-    let sig = crate::keys::read_small(&sig_path)?.to_string();
+    let sig = crate::base::keys::read_small(&sig_path)?.to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    crate::keys::verify(signer, &sig, std::io::Cursor::new(&bytes)).map_err(|e| refused(e.to_string()))?;
+    crate::base::keys::verify(signer, &sig, std::io::Cursor::new(&bytes)).map_err(|e| refused(e.to_string()))?;
     serde_json::from_slice(&bytes).map_err(|_| refused("it is not JSON"))
 }
 
@@ -40,16 +40,16 @@ fn sent_transfer(db: &Db, doc: &serde_json::Value, what: &str) -> Result<Transfe
 /// receiver, and carries the group's valid cosignature of this register's audit checkpoint.
 /// Returns the transfer and the receipt.
 pub fn check_receipt(db: &Db, path: &Path, signer: &str) -> Result<(Transfer, serde_json::Value)> {
-    let pk = crate::keys::load_public_key(signer)?;
+    let pk = crate::base::keys::load_public_key(signer)?;
     let r = signed_json(path, &pk)?;
     let t = sent_transfer(db, &r, "receipt")?;
     if r["ciphertext_sha256"].as_str() != Some(t.ciphertext_sha256.as_str()) {
         return Err(refused("the receipt names a different bundle file (its digest differs)"));
     }
     let note = r["sender_checkpoint_cosigned"].as_str().unwrap_or_default();
-    let public = crate::keys::ed25519_public(&pk);
+    let public = crate::base::keys::ed25519_public(&pk);
     // The cosigner's key name is its origin line; receipts from before named it by its slug.
-    let named = |name: &str| crate::bundle::checkpoint::verify(note, name, &public).is_some();
+    let named = |name: &str| crate::base::checkpoint::verify(note, name, &public).is_some();
     if !named(&crate::register::audit::origin(&t.controller)) && !named(&t.controller) {
         return Err(refused("the receiver's cosignature of the audit checkpoint does not verify"));
     }
@@ -59,7 +59,7 @@ pub fn check_receipt(db: &Db, path: &Path, signer: &str) -> Result<(Transfer, se
 /// Check a rotation statement (`BUNDLE.complete.json` and its `.minisig`) signed by the receiving
 /// group for a transfer made from this register. Returns the transfer and the statement.
 pub fn check_statement(db: &Db, path: &Path, signer: &str) -> Result<(Transfer, serde_json::Value)> {
-    let pk = crate::keys::load_public_key(signer)?;
+    let pk = crate::base::keys::load_public_key(signer)?;
     let r = signed_json(path, &pk)?;
     if r["format"] != "handover-rotation-statement" {
         return Err(refused("this is not a rotation statement"));
@@ -80,7 +80,7 @@ pub fn check_statement(db: &Db, path: &Path, signer: &str) -> Result<(Transfer, 
         let steps = crate::register::accounts::accounts(db)?
             .into_iter()
             .find(|x| x.id == id)
-            .map_or(crate::model::ROTATION_STEPS, |x| x.rotation_steps());
+            .map_or(crate::domain::model::ROTATION_STEPS, |x| x.rotation_steps());
         let missing: Vec<&str> = steps.iter().copied().filter(|s| !done.contains(s)).collect();
         if !missing.is_empty() {
             return Err(refused(format!(

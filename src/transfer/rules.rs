@@ -28,11 +28,11 @@
 //!    person's latest word and stands. Marketing suppression never holds back the register
 //!    disclosure. No email, no list (`no_email`).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::consent::{self, EventView, Status};
-use crate::model::ConsentAction;
+use crate::domain::consent::{self, EventView, Status};
+use crate::domain::model::ConsentAction;
 
 /// The reasons a decision gives when the output goes; every other reason holds it back.
 pub const GOES: &[&str] = &["consent_names_receiver", "legitimate_interests_notified"];
@@ -87,8 +87,8 @@ pub struct ConsentFact {
 #[derive(Debug, Clone)]
 pub struct BasisFact {
     pub purpose: String,
-    pub action: crate::model::BasisAction,
-    pub basis: Option<crate::model::Basis>,
+    pub action: crate::domain::model::BasisAction,
+    pub basis: Option<crate::domain::model::Basis>,
     pub controllers: Vec<String>,
     pub assessment_ref: Option<String>,
     pub at: DateTime<Utc>,
@@ -106,7 +106,7 @@ pub struct NoticeFact {
 pub struct PersonFacts {
     pub erased: bool,
     pub adult_confirmed: bool,
-    pub jurisdiction: crate::model::Jurisdiction,
+    pub jurisdiction: crate::domain::model::Jurisdiction,
     pub has_email: bool,
     /// On the suppression list: the reason and since when (`erased` keeps the person out of
     /// everything; any other reason is marketing suppression, for the mailing list only).
@@ -173,11 +173,11 @@ fn restricted(f: &PersonFacts, at: DateTime<Utc>) -> bool {
             .filter(|b| {
                 b.purpose == *p
                     && b.at <= at
-                    && (b.action == crate::model::BasisAction::Restrict
-                        || b.action == crate::model::BasisAction::LiftRestriction)
+                    && (b.action == crate::domain::model::BasisAction::Restrict
+                        || b.action == crate::domain::model::BasisAction::LiftRestriction)
             })
-            .max_by_key(|b| (b.at, b.action == crate::model::BasisAction::Restrict))
-            .is_some_and(|b| b.action == crate::model::BasisAction::Restrict)
+            .max_by_key(|b| (b.at, b.action == crate::domain::model::BasisAction::Restrict))
+            .is_some_and(|b| b.action == crate::domain::model::BasisAction::Restrict)
     })
 }
 
@@ -192,7 +192,7 @@ fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<Date
     f.bases
         .iter()
         .filter(|b| {
-            b.action == crate::model::BasisAction::Object
+            b.action == crate::domain::model::BasisAction::Object
                 && purposes.contains(&b.purpose.as_str())
                 && b.at <= p.at
                 && names_either(&b.controllers, p)
@@ -305,7 +305,7 @@ fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
     if !f.adult_confirmed && !cleared(f, "adult_not_confirmed", None) {
         return Some(Decision::no("adult_not_confirmed"));
     }
-    if f.jurisdiction != crate::model::Jurisdiction::EnglandWales && !cleared(f, "jurisdiction_review", None) {
+    if f.jurisdiction != crate::domain::model::Jurisdiction::EnglandWales && !cleared(f, "jurisdiction_review", None) {
         return Some(Decision::no("jurisdiction_review"));
     }
     None
@@ -332,8 +332,8 @@ fn register(f: &PersonFacts, p: &Policy) -> Decision {
     }
     let li = f.bases.iter().any(|b| {
         b.purpose == PURPOSE
-            && b.action == crate::model::BasisAction::Record
-            && b.basis == Some(crate::model::Basis::LegitimateInterests)
+            && b.action == crate::domain::model::BasisAction::Record
+            && b.basis == Some(crate::domain::model::Basis::LegitimateInterests)
             && b.assessment_ref.as_deref().is_some_and(|r| !r.is_empty())
             && b.controllers.iter().any(|c| c == &p.receiver)
             && b.at <= p.at
@@ -391,46 +391,10 @@ pub fn designation_consented(f: &PersonFacts, p: &Policy) -> bool {
     status == Status::Granted && grant.is_some_and(|g| g.special_categories.iter().any(|c| c == "health"))
 }
 
-fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
-    while d.weekday() != Weekday::Sun {
-        d -= Duration::days(1);
-    }
-    d
-}
-
-/// The UTC offset of Europe/London at a UTC moment (BST from 01:00 UTC on the last Sunday of
-/// March to 01:00 UTC on the last Sunday of October).
-pub fn london_offset_hours(t: DateTime<Utc>) -> i64 {
-    let y = t.year();
-    let start = last_sunday(y, 3).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
-    let end = last_sunday(y, 10).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
-    match (start, end) {
-        (Some(s), Some(e)) if t >= s && t < e => 1,
-        _ => 0,
-    }
-}
-
-/// The calendar day in Europe/London at a UTC moment.
-pub fn london_date(t: DateTime<Utc>) -> NaiveDate {
-    (t + Duration::hours(london_offset_hours(t))).date_naive()
-}
-
-/// The first moment of a calendar day in Europe/London (00:00 local), as UTC.
-pub fn start_of_day_london(d: NaiveDate) -> DateTime<Utc> {
-    end_of_day_london(d.pred_opt().unwrap_or(d)) + Duration::seconds(1)
-}
-
-/// The end of a calendar day in Europe/London (23:59:59 local), as UTC.
-pub fn end_of_day_london(d: NaiveDate) -> DateTime<Utc> {
-    let naive = d.and_hms_opt(23, 59, 59).unwrap_or_default();
-    let guess = Utc.from_utc_datetime(&naive);
-    guess - Duration::hours(london_offset_hours(guess - Duration::hours(1)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
     use proptest::prelude::*;
 
     fn t(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -463,41 +427,10 @@ mod tests {
     fn base() -> PersonFacts {
         PersonFacts {
             adult_confirmed: true,
-            jurisdiction: crate::model::Jurisdiction::EnglandWales,
+            jurisdiction: crate::domain::model::Jurisdiction::EnglandWales,
             has_email: true,
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn london_day_ends() {
-        // Winter: GMT. Summer: BST, so 23:59:59 local is 22:59:59 UTC.
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
-            Utc.with_ymd_and_hms(2026, 1, 15, 23, 59, 59).unwrap()
-        );
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 7, 15).unwrap()),
-            Utc.with_ymd_and_hms(2026, 7, 15, 22, 59, 59).unwrap()
-        );
-        // The last Sunday of March 2026 is the 29th: BST from 01:00 UTC.
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 3, 29).unwrap()),
-            Utc.with_ymd_and_hms(2026, 3, 29, 22, 59, 59).unwrap()
-        );
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 3, 28).unwrap()),
-            Utc.with_ymd_and_hms(2026, 3, 28, 23, 59, 59).unwrap()
-        );
-        // The last Sunday of October 2026 is the 25th: GMT again from 01:00 UTC.
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 10, 25).unwrap()),
-            Utc.with_ymd_and_hms(2026, 10, 25, 23, 59, 59).unwrap()
-        );
-        assert_eq!(
-            end_of_day_london(NaiveDate::from_ymd_opt(2026, 10, 24).unwrap()),
-            Utc.with_ymd_and_hms(2026, 10, 24, 22, 59, 59).unwrap()
-        );
     }
 
     #[test]
@@ -513,7 +446,7 @@ mod tests {
     fn objection(purpose: &str, controllers: &[&str], at: DateTime<Utc>) -> BasisFact {
         BasisFact {
             purpose: purpose.into(),
-            action: crate::model::BasisAction::Object,
+            action: crate::domain::model::BasisAction::Object,
             basis: None,
             controllers: controllers.iter().map(std::string::ToString::to_string).collect(),
             assessment_ref: None,
@@ -578,8 +511,8 @@ mod tests {
         let mut f = base();
         f.bases.push(BasisFact {
             purpose: "disclose_to_successor".into(),
-            action: crate::model::BasisAction::Record,
-            basis: Some(crate::model::Basis::LegitimateInterests),
+            action: crate::domain::model::BasisAction::Record,
+            basis: Some(crate::domain::model::Basis::LegitimateInterests),
             controllers: vec!["sg".into()],
             assessment_ref: Some("LIA-1".into()),
             at: t(2026, 1, 1),
@@ -591,7 +524,7 @@ mod tests {
         assert!(decide(&f, &policy(t(2026, 3, 1))).register.included);
         f.bases.push(BasisFact {
             purpose: "disclose_to_successor".into(),
-            action: crate::model::BasisAction::Object,
+            action: crate::domain::model::BasisAction::Object,
             basis: None,
             controllers: vec![],
             assessment_ref: None,
@@ -616,8 +549,8 @@ mod tests {
         });
         let basis = (0usize..4, 0usize..4, 0usize..3, 0i64..900).prop_map(|(a, named, p, d)| BasisFact {
             purpose: ["disclose_to_successor", "newsletter", "successor_newsletter"][p].into(),
-            action: crate::model::BasisAction::ALL[a],
-            basis: Some(crate::model::Basis::LegitimateInterests),
+            action: crate::domain::model::BasisAction::ALL[a],
+            basis: Some(crate::domain::model::Basis::LegitimateInterests),
             controllers: match named {
                 0 => vec![],
                 n => vec![["sg", "own", "other"][n - 1].into()],
@@ -648,9 +581,9 @@ mod tests {
             any::<bool>(),
             suppression,
             prop_oneof![
-                Just(crate::model::Jurisdiction::EnglandWales),
-                Just(crate::model::Jurisdiction::Scotland),
-                Just(crate::model::Jurisdiction::Unknown)
+                Just(crate::domain::model::Jurisdiction::EnglandWales),
+                Just(crate::domain::model::Jurisdiction::Scotland),
+                Just(crate::domain::model::Jurisdiction::Unknown)
             ],
             any::<bool>(),
         )
@@ -688,7 +621,7 @@ mod tests {
             let d = decide(&f, &p);
             for out in [&d.register, &d.mailing_list] {
                 if out.included {
-                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == crate::model::Jurisdiction::EnglandWales);
+                    prop_assert!(!f.erased && f.adult_confirmed && f.jurisdiction == crate::domain::model::Jurisdiction::EnglandWales);
                     prop_assert!(f.suppressed.as_ref().is_none_or(|(r, _)| r != "erased"));
                     prop_assert!(!restricted(&f, p.at));
                 }
@@ -716,7 +649,7 @@ mod tests {
                         _ => {}
                     }
                 }
-                for b in f.bases.iter().filter(|b| b.action == crate::model::BasisAction::Object && objections.contains(&b.purpose.as_str()) && b.at <= p.at && either(&b.controllers)) {
+                for b in f.bases.iter().filter(|b| b.action == crate::domain::model::BasisAction::Object && objections.contains(&b.purpose.as_str()) && b.at <= p.at && either(&b.controllers)) {
                     w.push((b.at, false));
                 }
                 if marketing && let Some((_, at)) = &f.suppressed {
@@ -739,7 +672,7 @@ mod tests {
         #[test]
         fn window_boundary(offset in -5i64..5, window in 1i64..60) {
             let mut f = base();
-            f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: crate::model::BasisAction::Record, basis: Some(crate::model::Basis::LegitimateInterests), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
+            f.bases.push(BasisFact { purpose: "disclose_to_successor".into(), action: crate::domain::model::BasisAction::Record, basis: Some(crate::domain::model::Basis::LegitimateInterests), controllers: vec!["sg".into()], assessment_ref: Some("L".into()), at: t(2025, 1, 1) });
             let sent = t(2025, 6, 1);
             f.notices.push(NoticeFact { sent_at: sent, announces: vec!["sg:disclose_to_successor".into()] });
             let mut p = policy(sent + Duration::days(window) + Duration::seconds(offset));

@@ -6,8 +6,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::error::{Error, Result};
-use crate::model::DocumentState;
+use crate::base::error::{Error, Result};
+use crate::domain::model::DocumentState;
 use crate::register::documents;
 use crate::transfer::redact::{self, Redactor};
 

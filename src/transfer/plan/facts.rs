@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use crate::register::{catalogue, evidence, people};
 use crate::transfer::rules::{BasisFact, ConsentFact, NoticeFact, PersonFacts, ReviewFact};
 
@@ -148,7 +148,7 @@ impl FactsBuilder {
         // before the check existed may name more); a statement whose controllers were never
         // recorded flags the grant for review.
         let mut statement_unrecorded = false;
-        if let (crate::model::ConsentAction::Grant, Some(v)) = (action, c.statement_version) {
+        if let (crate::domain::model::ConsentAction::Grant, Some(v)) = (action, c.statement_version) {
             match self.statements.get(v) {
                 Some(Some(named)) => {
                     let key = (c.controllers.to_string(), v.to_string());
@@ -169,7 +169,7 @@ impl FactsBuilder {
         f.consents.push(ConsentFact {
             id: c.id.to_string(),
             purpose,
-            view: crate::consent::EventView { action, controllers, at },
+            view: crate::domain::consent::EventView { action, controllers, at },
             capacity_concern: c.capacity_concern,
             special_categories,
             statement_unrecorded,
@@ -189,7 +189,10 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
     for p in people {
         // A suppression without a readable time counts as the newest word: no consent outlives it.
         let suppressed = p.email_norm.as_deref().and_then(|e| suppression.entry(e)).map(|(reason, at)| {
-            (reason.to_string(), crate::model::parse_timestamp(at).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC))
+            (
+                reason.to_string(),
+                crate::domain::model::parse_timestamp(at).unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+            )
         });
         map.insert(
             p.id.to_string(),
@@ -197,7 +200,7 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
                 erased: p.erased_at.is_some(),
                 adult_confirmed: p.adult_confirmed,
                 jurisdiction: p.jurisdiction,
-                has_email: p.email.as_deref().is_some_and(crate::model::email_looks_valid),
+                has_email: p.email.as_deref().is_some_and(crate::domain::model::email_looks_valid),
                 suppressed,
                 ..PersonFacts::default()
             },

@@ -14,15 +14,15 @@ use serde::Serialize;
 use super::redact::{self, Redactor, Withheld};
 use super::rules::{self, Decision, Decisions, Policy};
 use super::sdc::{self, Table};
-use crate::error::{Error, Result};
-use crate::model::{Designation, StakeholderGroup, fmt_ts};
+use crate::base::error::{Error, Result};
+use crate::domain::model::{Designation, StakeholderGroup, fmt_ts};
 use crate::register::suppression::keyed_hash;
 use crate::register::{accounts, catalogue, documents, people, setting, transfers};
 
 /// Every person field the register holds, in display order: a person's columns (without the
 /// reference), their roles and their diversity answers.
 pub static FIELDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    let mut f: Vec<&str> = crate::people::COLUMNS.iter().copied().filter(|c| *c != "ref").collect();
+    let mut f: Vec<&str> = crate::domain::people::COLUMNS.iter().copied().filter(|c| *c != "ref").collect();
     let at = f.iter().position(|c| *c == "hub").map_or(f.len(), |i| i + 1);
     f.insert(at, "roles");
     f.push("diversity");
@@ -100,7 +100,7 @@ pub struct Output {
 /// One person's plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonPlan {
-    pub id: crate::model::PersonId,
+    pub id: crate::domain::model::PersonId,
     #[serde(rename = "ref")]
     pub reference: String,
     pub register: Output,
@@ -115,14 +115,14 @@ pub type Row = BTreeMap<&'static str, serde_json::Value>;
 /// A document's plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentPlan {
-    pub id: crate::model::DocumentId,
+    pub id: crate::domain::model::DocumentId,
     pub file_name: String,
     pub category: String,
     pub classification: String,
     pub format: String,
     pub included: bool,
     /// Whether and how it goes.
-    pub state: crate::model::DocumentState,
+    pub state: crate::domain::model::DocumentState,
     pub redactions: redact::Report,
     #[serde(skip)]
     pub redacted_sha256: Option<String>,
@@ -133,7 +133,7 @@ pub struct DocumentPlan {
 /// An account's plan: it goes, and the receiver must rotate it.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountPlan {
-    pub id: crate::model::AccountId,
+    pub id: crate::domain::model::AccountId,
     pub service: String,
     pub url: String,
     pub personal_data: Option<String>,
@@ -277,7 +277,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     if receiver.is_self {
         return Err(Error::bad("--to", "that is this register's own controller: name the receiving controller"));
     }
-    let at = rules::end_of_day_london(req.date);
+    let at = crate::domain::deadline::end_of_day_london(req.date);
     let window: i64 = setting(conn, "objection_window_days")?.and_then(|s| s.parse().ok()).unwrap_or(28);
     let k: u32 = setting(conn, "sdc_k")?.and_then(|s| s.parse().ok()).unwrap_or(sdc::DEFAULT_K);
     let purposes = catalogue::purposes(conn)?;
@@ -342,7 +342,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
         });
     }
 
-    crate::drop_later(facts);
+    crate::base::drop_later(facts);
     // Documents.
     let key = if req.pseudonymise { Some(pseudonym_key(conn, &receiver.slug)?) } else { None };
     // Erased people too: their names, emails and phones are gone from the register, kept only as
@@ -622,7 +622,8 @@ fn aggregates(conn: &crate::register::Db, people: &[people::Person], k: u32, at:
     for cat in ["ethnicity", "disability", "religion", "sexual_orientation", "health"] {
         let mut values: BTreeMap<String, u32> = BTreeMap::new();
         for p in &live {
-            let category = crate::model::SpecialCategory::parse(cat).unwrap_or(crate::model::SpecialCategory::Health);
+            let category = crate::domain::model::SpecialCategory::parse(cat)
+                .unwrap_or(crate::domain::model::SpecialCategory::Health);
             if crate::records::diversity_consent(conn, p, category, at)?.is_none() {
                 continue;
             }
@@ -706,7 +707,7 @@ mod tests {
             classification: "personal".into(),
             format: "txt".into(),
             included,
-            state: crate::model::DocumentState::Redacted,
+            state: crate::domain::model::DocumentState::Redacted,
             redactions: redact::Report::new(),
             redacted_sha256: sha.map(String::from),
             redact_unknown_names: false,
@@ -739,17 +740,17 @@ mod tests {
         let p = people::Person {
             id: "per_000000000001".into(),
             reference: "M0001".into(),
-            details: crate::people::Details {
+            details: crate::domain::people::Details {
                 name: Some("Ann Example".into()),
                 email: Some("ann@example.org".into()),
                 email_norm: Some("ann@example.org".into()),
                 phone: None,
                 stakeholder_group: Some(StakeholderGroup::LivedExperience),
-                jurisdiction: crate::model::Jurisdiction::EnglandWales,
+                jurisdiction: crate::domain::model::Jurisdiction::EnglandWales,
                 adult_confirmed: true,
                 joined_on: Some("2024-03-01".into()),
                 notes: Some("never goes".into()),
-                ..crate::people::Details::default()
+                ..crate::domain::people::Details::default()
             },
             created_at: "2026-01-01T00:00:00Z".into(),
             erased_at: None,

@@ -1,0 +1,9 @@
+//! The audit layer: the pages people read and print. The data protection lead's [`report`] and
+//! Art 30 record ([`ropa`]), the receiving group's letters ([`letter`]), with their [`charts`]
+//! and [`html`] escaping. The hash-chained log itself is storage: `register::audit`.
+
+pub(crate) mod charts;
+pub(crate) mod html;
+pub(crate) mod letter;
+pub(crate) mod report;
+pub(crate) mod ropa;

@@ -1,0 +1,213 @@
+//! Keys, custodians, accounts with their secrets, and register backups.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+/// `keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Make an age identity (encryption) and a minisign key pair (signing) in a folder.
+    New {
+        /// Folder to write the keys into (created if missing; files are never overwritten).
+        /// Default: your keys folder ($XDG_CONFIG_HOME/handover/keys, else
+        /// ~/.config/handover/keys), where every command finds them without a flag.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Label for the file names (LABEL-age.key, LABEL-age.pub, LABEL-minisign.key, LABEL-minisign.pub).
+        #[arg(long, default_value = "handover")]
+        name: String,
+        /// Do not protect the signing key with a passphrase (for automation only).
+        #[arg(long)]
+        unprotected: bool,
+    },
+    /// Show the public half and fingerprint of a key file (ours, age-keygen's or minisign's).
+    Show {
+        /// The key file.
+        file: PathBuf,
+    },
+    /// Sign a file (minisign prehashed format); writes FILE.minisig.
+    Sign {
+        /// The file to sign.
+        file: PathBuf,
+        /// The minisign secret key file (default: the one in your keys folder).
+        #[arg(long)]
+        sign_key: Option<PathBuf>,
+        /// The trusted comment (signed too).
+        #[arg(long)]
+        trusted_comment: Option<String>,
+    },
+    /// Verify a file's signature by the expected signer; exit 1 if it does not verify.
+    Verify {
+        /// The signed file.
+        file: PathBuf,
+        /// The signer's minisign public key: the RW… string or a .pub file.
+        #[arg(long)]
+        signer: String,
+        /// The signature file (default: FILE.minisig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+    },
+    /// Trust a sender's public signing key, once its fingerprint was read aloud and compared:
+    /// their bundles then need no --signer.
+    Trust {
+        /// The sender's minisign public key: the RW… string or their .pub file.
+        #[arg(value_name = "PUBKEY")]
+        public_key: String,
+        /// Who the sender is (e.g. the charity's name).
+        #[arg(long)]
+        name: String,
+    },
+    /// List the senders you trust, with their fingerprints.
+    Trusted,
+}
+
+/// `custodian ...`.
+#[derive(Debug, Subcommand)]
+pub enum CustodianCmd {
+    /// Add a custodian; existing secrets are re-encrypted to include them.
+    Add {
+        /// The custodian's age recipient (age1…), or a file holding it (e.g. LABEL-age.pub).
+        recipient: String,
+        /// A label (a role, e.g. "dp-lead").
+        #[arg(long)]
+        label: Option<String>,
+        /// An age identity of a current custodian, needed to re-encrypt existing secrets
+        /// (default: the one in your keys folder).
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+    /// Remove a custodian; every secret is re-encrypted to the others, and rotation tasks are created.
+    Remove {
+        /// The custodian's age recipient (age1…), or a file holding it.
+        recipient: String,
+        /// An age identity of a remaining custodian, needed to re-encrypt the secrets (default:
+        /// the one in your keys folder).
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+    /// List custodians.
+    List,
+}
+
+/// Service codes.
+pub const SERVICES: &[&str] = &[
+    "website",
+    "wordpress",
+    "facebook_group",
+    "twitter_x",
+    "youtube",
+    "vimeo",
+    "mailchimp",
+    "domain_registrar",
+    "email_inbox",
+    "other",
+];
+
+/// `account ...`.
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Add an account; its password, recovery codes and notes are read from the terminal or --secret-file.
+    Add {
+        /// website, wordpress, facebook_group, twitter_x, youtube, vimeo, mailchimp, domain_registrar, email_inbox, other.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(SERVICES))]
+        service: String,
+        /// The login or admin URL.
+        #[arg(long)]
+        url: String,
+        /// The login name.
+        #[arg(long)]
+        login: String,
+        /// What personal data the account holds (e.g. "the group's member list").
+        #[arg(long)]
+        personal_data: Option<String>,
+        /// Who pays for it.
+        #[arg(long)]
+        paid_by: Option<String>,
+        /// Until when it is paid (YYYY-MM-DD).
+        #[arg(long, value_parser = crate::entry::cli::args::date_arg)]
+        paid_until: Option<chrono::NaiveDate>,
+        /// Recovery email address.
+        #[arg(long)]
+        recovery_email: Option<String>,
+        /// Recovery phone number.
+        #[arg(long)]
+        recovery_phone: Option<String>,
+        /// Two-factor method (e.g. "authenticator app on the facilitator's phone").
+        #[arg(long = "two-factor")]
+        two_factor: Option<String>,
+        /// Read the secret from this file (its whole UTF-8 content is the secret).
+        #[arg(long, conflicts_with = "admin_change")]
+        secret_file: Option<PathBuf>,
+        /// Access passes by changing the admins, not a password (a Facebook group): no secret is
+        /// asked for or held; give --admins-outgoing and --admins-incoming.
+        #[arg(long, requires_all = ["admins_outgoing", "admins_incoming"])]
+        admin_change: bool,
+        /// The outgoing admins to remove (names, comma-separated), with --admin-change.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "admin_change")]
+        admins_outgoing: Vec<String>,
+        /// The incoming admins to add (names, comma-separated), with --admin-change.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "admin_change")]
+        admins_incoming: Vec<String>,
+    },
+    /// List accounts (never their secrets).
+    List,
+    /// Show one account (never its secret).
+    Show {
+        /// Account id, or its service (e.g. website) when only one account has it.
+        id: String,
+    },
+    /// Print an account's secret to a terminal, or write it to a new file (0600).
+    Reveal {
+        /// Account id, or its service (e.g. website) when only one account has it.
+        id: String,
+        /// A custodian's age identity file.
+        /// Default: the one in your keys folder.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+        /// Write the secret here instead (created 0600, never overwritten).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Record a rotation step done on an account (an --admin-change account has one: admins).
+    RotateDone {
+        /// Account id, or its service (e.g. website) when only one account has it.
+        id: String,
+        /// password, recovery (email and phone), 2fa, admins (incoming admins added, outgoing
+        /// removed), or all (every step the account has).
+        #[arg(long, value_parser = ["password", "recovery", "2fa", "admins", "all"])]
+        what: String,
+    },
+    /// Store an account's new password after you changed it (read from the terminal or
+    /// --secret-file); the old one is overwritten, kept nowhere.
+    UpdateSecret {
+        /// Account id, or its service (e.g. website) when only one account has it.
+        id: String,
+        /// Read the new secret from this file (its whole UTF-8 content is the secret).
+        #[arg(long)]
+        secret_file: Option<PathBuf>,
+    },
+}
+
+/// `register ...`.
+#[derive(Debug, Subcommand)]
+pub enum RegisterCmd {
+    /// Write a consistent copy of the register, age-encrypted to the custodians.
+    Backup {
+        /// The backup file (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new register file.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// A custodian's age identity file.
+        /// Default: the one in your keys folder.
+        #[arg(long)]
+        identity: Option<PathBuf>,
+        /// The new register file (must not exist).
+        #[arg(long)]
+        into: PathBuf,
+    },
+}

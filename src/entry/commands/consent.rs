@@ -1,0 +1,200 @@
+//! `handover consent ...`.
+
+use super::refused;
+use crate::Ctx;
+use crate::base::encode::table;
+use crate::base::error::{Error, Result};
+use crate::domain::consent::RawConsent;
+use crate::domain::model::{fmt_ts, parse_moment};
+use crate::entry::cli::{ConsentCmd, ConsentFields};
+use crate::entry::output::Outcome;
+use crate::records::import::own;
+use crate::register::{catalogue, evidence, people, suppression};
+
+fn raw(f: &ConsentFields, action: &str) -> RawConsent {
+    RawConsent {
+        purpose: f.purpose.clone(),
+        action: action.into(),
+        controllers: f.controllers.join(";"),
+        channels: f.channels.join(";"),
+        method: f.method.clone().unwrap_or_default(),
+        evidence_ref: f.evidence_ref.clone().unwrap_or_default(),
+        at: f.at.clone(),
+        recorded_by: f.recorded_by.clone(),
+        context: f.context.clone().unwrap_or_default(),
+        ..RawConsent::default()
+    }
+}
+
+fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let p = people::person_required(&reg, &f.person)?;
+    if p.erased_at.is_some() {
+        return Err(Error::Erased { person: p.id.to_string() });
+    }
+    let action = raw.action.clone();
+    let id = reg.change(ctx.now, |c| {
+        let id =
+            crate::records::apply_consent(c, &crate::register::catalogue::RegisterLookup::new(c), &p, &raw, "direct")?
+                .map_err(|ps| refused(&p.reference, ps))?;
+        if let Some(id) = &id {
+            c.audit(
+                &format!("consent.{action}"),
+                &p.id,
+                serde_json::json!({ "event": id, "purpose": raw.purpose.trim() }),
+            )?;
+        }
+        Ok(id)
+    })?;
+    let text = match &id {
+        Some(id) => format!("recorded {action} {id} for {} ({})\n", p.id, raw.purpose.trim()),
+        None => format!("an identical {action} is already recorded for {}; nothing changed\n", p.id),
+    };
+    let event = match &id {
+        Some(id) => evidence::consents(&reg, Some(&p.id), None)?.into_iter().find(|e| &e.id == id),
+        None => None,
+    };
+    Ok(Outcome::new("consent_event", event, text))
+}
+
+/// Run a consent subcommand.
+pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
+    match cmd {
+        ConsentCmd::Record {
+            fields,
+            statement_version,
+            notice_version,
+            told_can_withdraw,
+            given_by,
+            authority_kind,
+            authority_ref,
+            verified_by,
+            verified_at,
+            support_given,
+            capacity_concern,
+            capacity_assessment,
+            special_categories,
+        } => {
+            let mut r = raw(&fields, "grant");
+            r.statement_version = statement_version.unwrap_or_default();
+            r.notice_version = notice_version.unwrap_or_default();
+            r.told_can_withdraw = told_can_withdraw.unwrap_or_default();
+            r.given_by = given_by.unwrap_or_default();
+            r.authority_kind = authority_kind.unwrap_or_default();
+            r.authority_ref = authority_ref.unwrap_or_default();
+            r.verified_by = verified_by.unwrap_or_default();
+            r.verified_at = verified_at.unwrap_or_default();
+            r.support_given = support_given.unwrap_or_default();
+            r.capacity_concern = capacity_concern.unwrap_or_default();
+            r.capacity_assessment = capacity_assessment.unwrap_or_default();
+            r.special_categories = special_categories.unwrap_or_default();
+            record(ctx, &fields, r)
+        }
+        ConsentCmd::Withdraw { fields } => record(ctx, &fields, raw(&fields, "withdraw")),
+        ConsentCmd::Refuse { fields } => record(ctx, &fields, raw(&fields, "refuse")),
+        ConsentCmd::Import(crate::entry::cli::ImportFile { file, dry_run }) => super::import_own_csv(
+            ctx,
+            &file,
+            dry_run,
+            "consent",
+            own::CONSENT_COLUMNS,
+            "consent.csv",
+            own::import_consent,
+        ),
+        ConsentCmd::RequestList { to, out } => {
+            let mut reg = ctx.open()?;
+            let receiver =
+                catalogue::controller(&reg, &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
+            let own = catalogue::self_controller(&reg)?;
+            let refresh = |code: &str| catalogue::purpose(&reg, code).ok().flatten().and_then(|p| p.refresh_months);
+            let (nl, sn) = (refresh("newsletter"), refresh("successor_newsletter"));
+            let mut rows = Vec::new();
+            for p in people::people(&reg)? {
+                let Some(email) = p.email.clone().filter(|_| p.erased_at.is_none()) else { continue };
+                if let Some(e) = &p.email_norm
+                    && suppression::suppressed(&reg, &crate::register::suppression::keyed_hash(&reg, e)?)?.is_some()
+                {
+                    continue;
+                }
+                let events = evidence::consents(&reg, Some(&p.id), None)?;
+                let views = |purpose: &str| {
+                    events
+                        .iter()
+                        .filter(|e| e.event.purpose == purpose)
+                        .map(crate::register::evidence::StoredConsent::view)
+                        .collect::<Vec<_>>()
+                };
+                let own_ok = crate::domain::consent::status(&views("newsletter"), &own.slug, nl, ctx.now)
+                    == crate::domain::consent::Status::Granted;
+                let already =
+                    crate::domain::consent::status(&views("successor_newsletter"), &receiver.slug, sn, ctx.now)
+                        != crate::domain::consent::Status::None;
+                if own_ok && !already {
+                    rows.push(vec![p.reference.clone(), email, p.name.clone().unwrap_or_default()]);
+                }
+            }
+            let text = super::people_list_csv(out.as_deref(), &["person_ref", "email", "name"], &rows)?;
+            reg.change(ctx.now, |c| c.audit("consent.request_list", &to, serde_json::json!({ "people": rows.len() })))?;
+            let data = serde_json::json!({ "to": to, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
+            Ok(Outcome::new("request_list", data, text).note(format!(
+                "{} people hold a newsletter consent for {} in force and may be invited to join {}'s list; record their answers with `handover consent import`. Nobody else may be emailed to ask (R14).",
+                rows.len(),
+                own.slug,
+                receiver.slug
+            )))
+        }
+        ConsentCmd::History { id, purpose, at } => {
+            let reg = ctx.open()?;
+            let now = match at {
+                Some(a) => parse_moment(&a)
+                    .ok_or_else(|| Error::bad("--at", "must be a date (2026-03-01) or an ISO 8601 timestamp"))?,
+                None => ctx.now,
+            };
+            let pid = match &id {
+                Some(i) => Some(people::person_required(&reg, i)?.id),
+                None => None,
+            };
+            if let Some(p) = &purpose
+                && catalogue::purpose(&reg, p)?.is_none()
+            {
+                return Err(Error::NotFound { kind: "purpose", id: p.clone() });
+            }
+            let events = evidence::consents(&reg, pid.as_deref(), purpose.as_deref())?;
+            let rows: Vec<Vec<String>> = events
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.person_ref.clone(),
+                        fmt_ts(e.event.at)[..16].to_string(),
+                        e.event.action.to_string(),
+                        e.event.purpose.clone(),
+                        if e.event.controllers.is_empty() { "(all)".into() } else { e.event.controllers.join(";") },
+                        e.event.given_by.to_string(),
+                        e.event.method.map_or_else(|| "-".into(), |m| m.to_string()),
+                    ]
+                })
+                .collect();
+            let mut text =
+                table(&["ID", "PERSON", "AT", "ACTION", "PURPOSE", "CONTROLLERS", "GIVEN_BY", "METHOD"], &rows);
+            let status = match &pid {
+                Some(p) => {
+                    let lines = super::person::status_lines(&reg, p, now)?;
+                    text.push_str(&format!("status at {}:\n", crate::domain::model::fmt_ts(now)));
+                    if lines.is_empty() {
+                        text.push_str("  none in force\n");
+                    }
+                    for l in &lines {
+                        if purpose.as_deref().is_none_or(|p| p == l.purpose) {
+                            text.push_str(&format!("  {:<24} {:<24} {}\n", l.purpose, l.controller, l.status));
+                        }
+                    }
+                    serde_json::to_value(lines).unwrap_or_default()
+                }
+                None => serde_json::Value::Null,
+            };
+            let _ = status;
+            Ok(Outcome::new("consent_history", events, text))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `handover mailing-list export`: the group's own mailing list, from its register at the moment of
+//! sending, as the CSV each mail tool's importer takes (FORMATS.md 1.5, 2.1, 3.2).
+
+use crate::Ctx;
+use crate::base::error::{Error, Result};
+use crate::entry::cli::{MailTool, MailingListCmd};
+use crate::entry::output::Outcome;
+
+/// First name and last name from a name held whole: the first word, and the rest.
+fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    match name.split_once(char::is_whitespace) {
+        Some((first, rest)) => (first.to_string(), rest.trim().to_string()),
+        None => (name.to_string(), String::new()),
+    }
+}
+
+/// The rows of one format: its header, then one row per person.
+fn table(
+    tool: MailTool,
+    list: &[(crate::register::people::Person, crate::transfer::plan::Evidence)],
+) -> Vec<Vec<String>> {
+    let header: &[&str] = match tool {
+        MailTool::Listmonk => &["email", "name", "attributes"],
+        MailTool::Mailchimp => &["Email Address", "First Name", "Last Name", "Tags"],
+        MailTool::Mailpoet => &["email", "first_name", "last_name", "consent_at", "consent_statement"],
+    };
+    let mut rows = vec![header.iter().map(|h| (*h).to_string()).collect::<Vec<_>>()];
+    for (p, e) in list {
+        let email = p.email.clone().unwrap_or_default();
+        let name = p.name.clone().unwrap_or_default();
+        let day = e.at.get(..10).unwrap_or(&e.at).to_string();
+        let statement = e.statement_version.clone().unwrap_or_default();
+        rows.push(match tool {
+            MailTool::Listmonk => {
+                let attributes = serde_json::json!({ "ref": p.reference, "consent": e });
+                vec![email, name, attributes.to_string()]
+            }
+            MailTool::Mailchimp => {
+                let (first, last) = split_name(&name);
+                // Tags: each double-quoted, comma-separated in one cell (FORMATS.md 1.3), at most
+                // 100 characters each.
+                let mut tags = vec![format!("consent {day}")];
+                if !statement.is_empty() {
+                    tags.push(format!("statement {statement}").chars().take(100).collect());
+                }
+                let cell = tags.iter().map(|t| format!("\"{}\"", t.replace('"', "'"))).collect::<Vec<_>>().join(",");
+                vec![email, first, last, cell]
+            }
+            MailTool::Mailpoet => {
+                let (first, last) = split_name(&name);
+                vec![email, first, last, e.at.clone(), statement]
+            }
+        });
+    }
+    rows
+}
+
+/// Run a mailing-list subcommand.
+pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
+    let MailingListCmd::Export { format, out } = cmd;
+    if let Some(o) = out.as_ref().filter(|o| o.exists()) {
+        return Err(Error::bad(
+            "--out",
+            format!(
+                "{} exists already: a mailing list is made fresh on the day you send; delete the old one (it may list people who have said no since) or give another --out",
+                o.display()
+            ),
+        ));
+    }
+    let reg = ctx.open()?;
+    let list = crate::transfer::plan::own_mailing_list(&reg, ctx.now)?;
+    let rows = table(format, &list);
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    for r in &rows {
+        w.write_record(r).map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
+    let tool = match format {
+        MailTool::Listmonk => "listmonk",
+        MailTool::Mailchimp => "mailchimp",
+        MailTool::Mailpoet => "mailpoet",
+    };
+    let mut reg = reg;
+    reg.change(ctx.now, |c| {
+        c.audit("mailing_list.export", tool, serde_json::json!({ "people": list.len() }))?;
+        Ok(())
+    })?;
+    match out {
+        Some(path) => {
+            crate::base::keys::write_new(&path, 0o600, &bytes)?;
+            let text = format!(
+                "wrote {} ({} people whose consent to your newsletter is in force today, for {tool}); import them as subscribed (listmonk: confirmed), and delete the file once imported\n",
+                path.display(),
+                list.len()
+            );
+            Ok(Outcome::new(
+                "mailing_list_export",
+                serde_json::json!({ "file": path.display().to_string(), "format": tool, "people": list.len() }),
+                text,
+            ))
+        }
+        None => {
+            let text = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
+            Ok(Outcome::new(
+                "mailing_list",
+                serde_json::json!({ "file": null, "format": tool, "people": list.len() }),
+                text,
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_split_at_the_first_space() {
+        assert_eq!(super::split_name("Ada  Example Lovelace"), ("Ada".into(), "Example Lovelace".into()));
+        assert_eq!(super::split_name("Cher"), ("Cher".into(), String::new()));
+    }
+}

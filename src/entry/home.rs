@@ -1,0 +1,216 @@
+//! What `handover` remembers for the person using it, in the standard per-user folder
+//! (`$XDG_CONFIG_HOME/handover`, else `~/.config/handover`; owner-only):
+//!
+//! - `keys/`: their own keys, as `keys new` writes them without `--out` (`handover-age.key`,
+//!   `handover-minisign.key` and their `.pub` halves). Every command that needs the user's age
+//!   identity or signing key takes these when no flag names one.
+//! - `trusted-senders.json`: senders' public signing keys whose fingerprints were checked
+//!   (`keys trust`, or the first `receive --from`), so later bundles need no `--signer`.
+//! - `register.json`: the register in use (`handover use`, and `receive` sets it), so that
+//!   `--register` and `HANDOVER_REGISTER` are only needed to override it.
+//!
+//! Every file is written whole under a temporary name and renamed into place.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::{Error, Result};
+
+/// The label of the keys kept in the standard folder.
+pub const LABEL: &str = "handover";
+
+/// The per-user folder (not created here).
+pub fn config_dir() -> Result<PathBuf> {
+    use etcetera::BaseStrategy;
+    let base = etcetera::choose_base_strategy()
+        .map_err(|e| Error::bad("HOME", format!("cannot find your home folder ({e}): set HOME or XDG_CONFIG_HOME")))?;
+    Ok(base.config_dir().join("handover"))
+}
+
+/// The standard folder for the user's own keys.
+pub fn keys_dir() -> Result<PathBuf> {
+    Ok(config_dir()?.join("keys"))
+}
+
+/// Create the per-user folder and `sub` inside it, owner-only (0700).
+pub fn make_dir(sub: Option<&str>) -> Result<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let base = config_dir()?;
+    let dir = sub.map_or_else(|| base.clone(), |s| base.join(s));
+    for d in [&base, &dir] {
+        if !d.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(d)
+                .map_err(|e| Error::io("create the folder", d, e))?;
+        }
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io("create the folder", d, e))?;
+    }
+    Ok(dir)
+}
+
+/// One of the user's own key files in the standard folder, if it is there.
+fn own_file(suffix: &str) -> Option<PathBuf> {
+    let p = keys_dir().ok()?.join(format!("{LABEL}-{suffix}"));
+    p.is_file().then_some(p)
+}
+
+/// The user's own age identity: the flag's, else the standard folder's.
+pub fn identity(flag: Option<PathBuf>, name: &str) -> Result<PathBuf> {
+    flag.or_else(|| own_file("age.key")).ok_or_else(|| missing_key(name, "age identity (encryption key)"))
+}
+
+/// The user's own signing key: the flag's, else the standard folder's.
+pub fn sign_key(flag: Option<PathBuf>, name: &str) -> Result<PathBuf> {
+    flag.or_else(|| own_file("minisign.key")).ok_or_else(|| missing_key(name, "signing key"))
+}
+
+/// The user's own public signing key from the standard folder, if there is one.
+pub fn own_public_key() -> Option<minisign::PublicKey> {
+    own_file("minisign.pub").and_then(|p| crate::base::keys::load_public_key(&p.display().to_string()).ok())
+}
+
+fn missing_key(flag: &str, what: &str) -> Error {
+    let dir = keys_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| "~/.config/handover/keys".into());
+    Error::bad(
+        flag,
+        format!(
+            "no {what} was given and there is none in your keys folder {dir}: give {flag} FILE, or make your keys there with `handover keys new`"
+        ),
+    )
+}
+
+/// A sender whose public signing key was checked and is trusted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Trusted {
+    /// Who the sender is, in the user's words.
+    pub name: String,
+    /// The minisign public key (`RW…`).
+    pub public_key: String,
+    /// Its key id, as minisign prints it.
+    pub key_id: String,
+    /// Its fingerprint, as `keys show` prints it.
+    pub fingerprint: String,
+    /// When it was trusted.
+    pub trusted_at: String,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrustedFile {
+    format: String,
+    senders: Vec<Trusted>,
+}
+
+const TRUSTED: &str = "trusted-senders.json";
+const REGISTER: &str = "register.json";
+
+fn read_json<T: serde::de::DeserializeOwned>(name: &str) -> Result<Option<T>> {
+    let p = config_dir()?.join(name);
+    let text = match std::fs::read_to_string(&p) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("read", &p, e)),
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        Error::bad(name, format!("{} is not as handover writes it ({e}): move it aside and set it again", p.display()))
+    })
+}
+
+fn write_json<T: Serialize>(name: &str, value: &T) -> Result<PathBuf> {
+    let dir = make_dir(None)?;
+    let p = dir.join(name);
+    let mut staged = crate::base::staged::Staged::new();
+    staged.write(&p, 0o600, &crate::base::encode::json_pretty(value)?)?;
+    staged.replace()?;
+    Ok(p)
+}
+
+/// The trusted senders.
+pub fn trusted() -> Result<Vec<Trusted>> {
+    Ok(read_json::<TrustedFile>(TRUSTED)?.map(|f| f.senders).unwrap_or_default())
+}
+
+/// The trusted sender with this key, if any.
+pub fn trusted_by_key(pk: &minisign::PublicKey) -> Result<Option<Trusted>> {
+    let id = crate::base::keys::key_id(pk.keynum());
+    Ok(trusted()?.into_iter().find(|t| t.key_id == id && t.public_key == pk.to_base64()))
+}
+
+/// What [`trust`] did.
+pub enum Trust {
+    /// The key was added.
+    Added(Trusted),
+    /// The key was trusted already (under this name).
+    Already(Trusted),
+}
+
+/// Trust a sender's key under a name. A name already used for another key is refused: a sender
+/// with a new key is trusted again under a new name, knowingly.
+pub fn trust(pk: &minisign::PublicKey, name: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Trust> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::bad("--name", "give the sender's name, e.g. --name \"Example Charity\""));
+    }
+    if Some(pk.keynum()) == own_public_key().as_ref().map(minisign::PublicKey::keynum) {
+        return Err(Error::bad(
+            "PUBKEY",
+            "this is your own signing key: trust the sender's public key (the fingerprint you checked with them by phone)",
+        ));
+    }
+    let mut senders = trusted()?;
+    let key_id = crate::base::keys::key_id(pk.keynum());
+    if let Some(t) = senders.iter().find(|t| t.key_id == key_id && t.public_key == pk.to_base64()) {
+        return Ok(Trust::Already(t.clone()));
+    }
+    if let Some(t) = senders.iter().find(|t| t.name.eq_ignore_ascii_case(name)) {
+        return Err(Error::bad(
+            "--name",
+            format!(
+                "\"{}\" is already trusted with another key ({}): if they have a new key, check its fingerprint with them and trust it under another name",
+                t.name, t.key_id
+            ),
+        ));
+    }
+    let t = Trusted {
+        name: name.to_string(),
+        public_key: pk.to_base64(),
+        key_id,
+        fingerprint: crate::base::keys::signer_fingerprint(pk),
+        trusted_at: crate::domain::model::fmt_ts(now),
+    };
+    senders.push(t.clone());
+    write_json(TRUSTED, &TrustedFile { format: "handover-trusted-senders".into(), senders })?;
+    Ok(Trust::Added(t))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterFile {
+    format: String,
+    register: String,
+    set_at: String,
+}
+
+/// The register in use, as `handover use` (or `receive`) remembered it.
+pub fn remembered_register() -> Option<PathBuf> {
+    read_json::<RegisterFile>(REGISTER).ok().flatten().map(|f| PathBuf::from(f.register))
+}
+
+/// Remember `path` (made absolute) as the register in use. Returns the path remembered.
+pub fn remember_register(path: &Path, now: chrono::DateTime<chrono::Utc>) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).map_err(|e| Error::io("find", path, e))?;
+    write_json(
+        REGISTER,
+        &RegisterFile {
+            format: "handover-register-in-use".into(),
+            register: abs.display().to_string(),
+            set_at: crate::domain::model::fmt_ts(now),
+        },
+    )?;
+    Ok(abs)
+}

@@ -1,0 +1,461 @@
+//! All-or-nothing imports.
+//!
+//! Every importer reads its whole file, then validates and applies every row inside one
+//! transaction. Any bad row makes the whole import fail with every problem listed (file, line,
+//! column) and the transaction rolled back, so the register is unchanged. A dry run does the same
+//! work and always rolls back. A file whose SHA-256 was imported before changes nothing; rows are
+//! also matched on natural keys, so overlapping files do not duplicate records.
+//!
+//! CSV files are read by header name, never by position; a file whose header set is not the
+//! expected one is refused rather than guessed at.
+
+pub(crate) mod exports;
+pub mod own;
+pub(crate) mod xlsx;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::base::error::{Error, Result, RowError};
+use crate::register::{Change, Register, imports};
+
+/// A CSV file read into memory: its name, digest, header and rows.
+#[derive(Debug, Clone)]
+pub struct CsvFile {
+    /// The file name (or zip entry name) used in messages.
+    pub name: String,
+    /// SHA-256 of the raw bytes, hex.
+    pub sha256: String,
+    /// Header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Data rows.
+    pub rows: Vec<CsvRow>,
+}
+
+/// One data row with its line number.
+#[derive(Clone)]
+pub struct CsvRow {
+    /// 1-based line where the row starts.
+    pub line: usize,
+    /// Cells, in header order.
+    pub cells: Vec<String>,
+}
+
+impl std::fmt::Debug for CsvRow {
+    // Cells hold personal data: never print them through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvRow").field("line", &self.line).finish_non_exhaustive()
+    }
+}
+
+impl CsvFile {
+    /// A cell by column name ("" when the column is absent or the row short).
+    pub fn get<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
+        self.headers.iter().position(|h| h == column).and_then(|i| row.cells.get(i)).map_or("", |s| s.as_str())
+    }
+
+    /// Whether the header has this column.
+    pub fn has(&self, column: &str) -> bool {
+        self.headers.iter().any(|h| h == column)
+    }
+
+    /// Columns the header names more than once, with their 1-based positions.
+    pub fn repeated(&self) -> Vec<(&str, Vec<usize>)> {
+        let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, h) in self.headers.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+            match out.iter_mut().find(|(n, _)| *n == h.as_str()) {
+                Some((_, at)) => at.push(i + 1),
+                None => out.push((h.as_str(), vec![i + 1])),
+            }
+        }
+        out.retain(|(_, at)| at.len() > 1);
+        out
+    }
+
+    /// A repeated column that is needed is read when every row's copies agree; refused otherwise,
+    /// naming both positions and the first line where they differ. Repeats of other columns are
+    /// left alone (Mailchimp repeats `UNSUB_REASON` in exports of re-subscribed audiences).
+    pub fn repeats_agree(&self, needed: &[&str]) -> Result<()> {
+        for (name, at) in self.repeated().into_iter().filter(|(n, _)| needed.contains(n)) {
+            for row in &self.rows {
+                let values: Vec<&str> = at.iter().map(|i| row.cells.get(i - 1).map_or("", String::as_str)).collect();
+                if values.iter().any(|v| *v != values[0]) {
+                    return Err(Error::ImportFormat {
+                        file: self.name.clone(),
+                        why: format!(
+                            "column '{name}' appears at positions {} and line {} has different values in them",
+                            at.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and "),
+                            row.line
+                        ),
+                        hint: "keep one copy of the column (the one the exporting tool filled in) and import again"
+                            .into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Read a whole file.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io("read", path, e))
+}
+
+/// The name of a path for messages.
+pub fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The line on which a quoted cell opens and is never closed, if one is.
+fn unclosed_quote(text: &str, lines: &Lines) -> Option<usize> {
+    let (mut opened, mut quoted, mut at_start) = (0, false, true);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quoted, c) {
+            (false, '"') if at_start => {
+                quoted = true;
+                opened = lines.at(i);
+            }
+            (true, '"') if chars.peek().map(|(_, c)| *c) == Some('"') => {
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            _ => {}
+        }
+        at_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    quoted.then_some(opened)
+}
+
+/// MailPoet's quoting made RFC 4180, byte for byte the same length (line numbers stay): inside a
+/// quoted cell `\"` is a quote written with a backslash (`""`), except where the quote ends the
+/// cell (a delimiter, a line break or the end follows): then the cell ends in a backslash.
+fn backslash_to_doubled(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut quoted, mut at_start, mut i) = (false, true, 0);
+    let ends_cell = |j: usize| matches!(b.get(j), None | Some(b',' | b'\r' | b'\n'));
+    for (j, c) in text.char_indices() {
+        if j < i {
+            continue;
+        }
+        i = j + c.len_utf8();
+        match (quoted, c) {
+            (false, '"') if at_start => quoted = true,
+            (true, '\\') if b.get(j + 1) == Some(&b'"') && !ends_cell(j + 2) => {
+                out.push_str("\"\"");
+                i = j + 2;
+                at_start = false;
+                continue;
+            }
+            (true, '"') if b.get(j + 1) == Some(&b'"') => {
+                out.push_str("\"\"");
+                i = j + 2;
+                continue;
+            }
+            (true, '"') => quoted = false,
+            _ => {}
+        }
+        out.push(c);
+        at_start = !quoted && matches!(c, ',' | '\n' | '\r');
+    }
+    out
+}
+
+/// Where each physical line of a text starts, whatever its line endings (CRLF, LF or a bare CR):
+/// the line a byte offset is on, the header being line 1.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    pub(crate) fn of(text: &str) -> Lines {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Lines(starts)
+    }
+
+    /// The 1-based physical line of a byte offset.
+    pub(crate) fn at(&self, byte: usize) -> usize {
+        self.0.partition_point(|s| *s <= byte)
+    }
+}
+
+/// Parse CSV bytes. `backslash_quotes`: the file escapes `"` as `\"` (MailPoet). Strict: every row
+/// has one cell per column and every quoted cell is closed, or the file is refused with the line.
+pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<CsvFile> {
+    let sha256 = sha256_hex(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::ImportFormat {
+        file: name.to_string(),
+        why: format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()),
+        hint: "save the file as UTF-8 CSV and import it again".into(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let owned;
+    let text = if backslash_quotes {
+        owned = backslash_to_doubled(text);
+        owned.as_str()
+    } else {
+        text
+    };
+    let lines = Lines::of(text);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| csv_error(name, &e, &lines))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    if headers.iter().all(std::string::String::is_empty) {
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: "the file is empty or has no header row".into(),
+            hint: "the first line must name the columns".into(),
+        });
+    }
+    if let Some(line) = unclosed_quote(text, &lines) {
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: format!("line {line}: a quoted cell is never closed (the rest of the file would run into it)"),
+            hint: "close the quote, or write a quote inside a cell as two quotes (\"\")".into(),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut ragged: Vec<String> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(name, &e, &lines))?;
+        // The physical line the record starts on (the reader counts only line feeds).
+        let line = rec.position().map_or(0, |p| {
+            // The reader may place a record at the line feed of a CRLF before it.
+            let b = text.as_bytes();
+            let mut at = p.byte() as usize;
+            while at < b.len() && matches!(b[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            lines.at(at)
+        });
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() != headers.len() {
+            ragged.push(format!("line {line} has {} cells", rec.len()));
+            continue;
+        }
+        rows.push(CsvRow { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
+    }
+    if let Some(first) = ragged.first() {
+        let more = if ragged.len() > 1 { format!(" (and {} more rows)", ragged.len() - 1) } else { String::new() };
+        return Err(Error::ImportFormat {
+            file: name.into(),
+            why: format!("{first}, the header has {}{more}", headers.len()),
+            hint: "every row needs one cell per column: check for a missing or extra comma, or a comma inside an unquoted cell".into(),
+        });
+    }
+    Ok(CsvFile { name: name.to_string(), sha256, headers, rows })
+}
+
+fn csv_error(name: &str, e: &csv::Error, lines: &Lines) -> Error {
+    let line = e.position().map_or(0, |p| lines.at(p.byte() as usize));
+    Error::ImportFormat {
+        file: name.to_string(),
+        why: format!("not readable as CSV near line {line}"),
+        hint: "check quoting on that line (a quote inside a cell is written twice: \"\")".into(),
+    }
+}
+
+/// Require exactly these columns (any order), and allow the `optional` ones.
+pub fn require_columns(file: &CsvFile, expected: &[&str], optional: &[&str], format: &str) -> Result<()> {
+    if let Some((h, at)) = file.repeated().first() {
+        return Err(Error::ImportFormat {
+            file: file.name.clone(),
+            why: format!(
+                "column '{h}' appears twice in the header (positions {})",
+                at.iter().map(ToString::to_string).collect::<Vec<_>>().join(" and ")
+            ),
+            hint: "rename or remove the duplicate column; the importer reads columns by name".into(),
+        });
+    }
+    let missing: Vec<&str> = expected.iter().copied().filter(|c| !file.has(c)).collect();
+    let extra: Vec<&str> = file
+        .headers
+        .iter()
+        .map(String::as_str)
+        .filter(|h| !h.is_empty() && !expected.contains(h) && !optional.contains(h))
+        .collect();
+    if missing.is_empty() && extra.is_empty() {
+        return Ok(());
+    }
+    let mut why = format!("not a {format} file:");
+    if !missing.is_empty() {
+        why.push_str(&format!(" missing column(s) {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        why.push_str(&format!(
+            "{} unexpected column(s) {}",
+            if missing.is_empty() { "" } else { ";" },
+            extra.join(", ")
+        ));
+    }
+    Err(Error::ImportFormat {
+        file: file.name.clone(),
+        why,
+        hint: if optional.is_empty() {
+            format!("the header must be exactly: {}", expected.join(","))
+        } else {
+            format!("the header must be exactly: {} (optionally also {})", expected.join(","), optional.join(","))
+        },
+    })
+}
+
+/// Problems found while importing one file.
+#[derive(Debug, Default)]
+pub struct Problems {
+    file: String,
+    rows: Vec<RowError>,
+}
+
+impl Problems {
+    /// A collector for one file.
+    pub fn new(file: &str) -> Problems {
+        Problems { file: file.to_string(), rows: Vec::new() }
+    }
+    /// Record a problem at a line and column.
+    pub fn add(&mut self, line: usize, column: &str, message: impl Into<String>) {
+        self.rows.push(RowError { file: self.file.clone(), line, column: column.to_string(), message: message.into() });
+    }
+    /// Record a problem in another file (a zip entry).
+    pub fn add_in(&mut self, file: &str, line: usize, column: &str, message: impl Into<String>) {
+        self.rows.push(RowError { file: file.to_string(), line, column: column.to_string(), message: message.into() });
+    }
+    /// Whether any problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// Counts of what an import did (or would do).
+pub type Counts = BTreeMap<&'static str, i64>;
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// What kind of file it was.
+    pub kind: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Nothing was written (dry run).
+    pub dry_run: bool,
+    /// The same file was imported before; nothing changed.
+    pub already_imported: bool,
+    /// Counts by what happened.
+    pub counts: Counts,
+    /// Columns of an export the import neither reads nor was told about (`--map`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped_columns: Vec<String>,
+}
+
+/// Run an importer all-or-nothing: skip a file seen before, otherwise apply `f` inside one
+/// transaction and keep it only if no problem was found and this is not a dry run. The audit entry
+/// carries the file's SHA-256 and the counts, never a name or address.
+pub fn run(
+    reg: &mut Register,
+    now: chrono::DateTime<chrono::Utc>,
+    kind: &str,
+    display: &str,
+    sha256: &str,
+    dry_run: bool,
+    f: impl FnOnce(&Change<'_>, &mut Problems, &mut Counts) -> Result<()>,
+) -> Result<ImportReport> {
+    reg.cache_for_bulk_change()?;
+    if let Some((_, _)) = imports::import_seen(reg, sha256)? {
+        return Ok(ImportReport {
+            unmapped_columns: Vec::new(),
+            kind: kind.to_string(),
+            sha256: sha256.to_string(),
+            dry_run,
+            already_imported: true,
+            counts: Counts::new(),
+        });
+    }
+    reg.change_or_trial(now, !dry_run, |c| {
+        let mut problems = Problems::new(display);
+        let mut counts = Counts::new();
+        f(c, &mut problems, &mut counts)?;
+        if !problems.is_empty() {
+            let count = problems.rows.len();
+            return Err(Error::ImportRefused { file: display.to_string(), count, rows: problems.rows });
+        }
+        let counts_json = serde_json::to_value(&counts).unwrap_or_default();
+        imports::record_import(c, sha256, kind, display, &counts_json, now)?;
+        c.audit(&format!("import.{kind}"), sha256, serde_json::json!({ "sha256": sha256, "counts": counts_json }))?;
+        Ok(ImportReport {
+            unmapped_columns: Vec::new(),
+            kind: kind.to_string(),
+            sha256: sha256.to_string(),
+            dry_run,
+            already_imported: false,
+            counts,
+        })
+    })
+}
+
+/// Increment a count.
+pub fn bump(counts: &mut Counts, key: &'static str) {
+    *counts.entry(key).or_insert(0) += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailpoet_backslash_quotes_are_read_as_mailpoet_writes_them() {
+        let text = "\"Email\",\"First name\",\"Last name\"\n\"a@example.org\",\"Sam \\\"Sammy\\\"\",\"Quinn\"\n\"b@example.org\",\"C:\\\",\"Ends\\\"\n";
+        let f = parse_csv("m.csv", text.as_bytes(), true).unwrap();
+        assert_eq!(f.rows[0].cells, ["a@example.org", "Sam \"Sammy\"", "Quinn"]);
+        assert_eq!(
+            f.rows[1].cells,
+            ["b@example.org", "C:\\", "Ends\\"],
+            "a value ending in a backslash keeps its columns"
+        );
+        assert_eq!(backslash_to_doubled(text).len(), text.len());
+    }
+
+    /// Lines are physical lines, the header line 1, whatever the line endings or quoted newlines.
+    #[test]
+    fn line_numbers_are_physical_lines_whatever_the_endings() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = ["email,note", "a@example.org,one", "b@example.org,\"two", "lines\"", "c@example.org,three", ""]
+                .join(eol);
+            let f = parse_csv("t.csv", text.as_bytes(), false).unwrap();
+            let got: Vec<usize> = f.rows.iter().map(|r| r.line).collect();
+            assert_eq!(got, [2, 3, 5], "{eol:?}");
+            let bad = ["email,note", "a@example.org,one", "b@example.org", ""].join(eol);
+            let e = parse_csv("t.csv", bad.as_bytes(), false).unwrap_err().to_string();
+            assert!(e.contains("line 3 has 1 cells"), "{eol:?}: {e}");
+            let open = ["email,note", "a@example.org,one", "b@example.org,\"never closed", ""].join(eol);
+            let e = parse_csv("t.csv", open.as_bytes(), false).unwrap_err().to_string();
+            assert!(e.contains("line 3: a quoted cell is never closed"), "{eol:?}: {e}");
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The tool's own CSV formats: people, consent, roles, bases, notices sent, diversity. Each row
+//! goes into the register through [`crate::records`], the one write path.
+
+use super::{Counts, CsvFile, Problems, bump};
+use crate::base::error::Result;
+use crate::domain::consent::RawConsent;
+use crate::domain::people::RawPerson;
+use crate::records::{
+    Upsert, apply_basis, apply_consent, apply_diversity, apply_notice_sent, apply_role, resolve_person, upsert_person,
+};
+use crate::register::Change;
+use crate::register::catalogue::RegisterLookup;
+use crate::register::people::Person;
+
+/// Column sets of the tool's own CSV formats (exact; order as documented).
+pub const PEOPLE_COLUMNS: &[&str] = crate::domain::people::COLUMNS;
+/// `consent.csv` columns.
+pub const CONSENT_COLUMNS: &[&str] = &[
+    "person_ref",
+    "email",
+    "purpose",
+    "action",
+    "controllers",
+    "channels",
+    "statement_version",
+    "notice_version",
+    "method",
+    "evidence_ref",
+    "at",
+    "recorded_by",
+    "given_by",
+    "authority_kind",
+    "authority_ref",
+    "verified_by",
+    "verified_at",
+    "support_given",
+    "told_can_withdraw",
+    "special_categories",
+];
+/// `consent.csv` columns a file may add: a capacity concern noted with the consent (`yes`/`no`)
+/// and the reference of the capacity assessment, if one was made.
+pub const CONSENT_OPTIONAL: &[&str] = &["capacity_concern", "capacity_assessment"];
+
+/// The optional columns of one of the tool's own formats, by its file name.
+pub fn optional_columns(format: &str) -> &'static [&'static str] {
+    if format == "consent.csv" { CONSENT_OPTIONAL } else { &[] }
+}
+
+/// `roles.csv` columns.
+pub const ROLES_COLUMNS: &[&str] = &["person_ref", "email", "role", "hub", "from", "to", "designation"];
+/// `bases.csv` columns.
+pub const BASES_COLUMNS: &[&str] =
+    &["person_ref", "email", "purpose", "basis", "controllers", "assessment_ref", "decided_by", "decided_at", "action"];
+/// `notices-sent.csv` columns.
+pub const NOTICES_SENT_COLUMNS: &[&str] = &["person_ref", "email", "notice_version", "sent_at", "channel"];
+/// `diversity.csv` columns.
+pub const DIVERSITY_COLUMNS: &[&str] = &["person_ref", "email", "category", "value"];
+
+fn raw_person(file: &CsvFile, row: &super::CsvRow) -> RawPerson {
+    RawPerson::from_fn(|c| file.get(row, c).into())
+}
+
+/// Import `people.csv`.
+pub fn import_people(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    let mut seen_email = std::collections::HashMap::new();
+    let mut seen_ref = std::collections::HashMap::new();
+    for row in &file.rows {
+        let fields = match crate::domain::people::validate(&raw_person(file, row)) {
+            Ok(f) => f,
+            Err(ps) => {
+                for (col, msg) in ps {
+                    problems.add(row.line, col, msg);
+                }
+                continue;
+            }
+        };
+        if let Some(e) = &fields.email_norm
+            && let Some(first) = seen_email.insert(e.clone(), row.line)
+        {
+            problems.add(row.line, "email", format!("duplicate email (same address as line {first})"));
+            continue;
+        }
+        if let Some(r) = &fields.reference
+            && let Some(first) = seen_ref.insert(r.clone(), row.line)
+        {
+            problems.add(row.line, "ref", format!("duplicate ref (same as line {first})"));
+            continue;
+        }
+        match upsert_person(c, &fields)? {
+            Ok((Upsert::New, _)) => bump(counts, "people_added"),
+            Ok((Upsert::Updated, _)) => bump(counts, "people_updated"),
+            Ok((Upsert::Unchanged, _)) => bump(counts, "people_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
+
+/// Resolve a row's person or record the problem.
+fn row_person(c: &Change<'_>, file: &CsvFile, row: &super::CsvRow, problems: &mut Problems) -> Result<Option<Person>> {
+    match resolve_person(c, file.get(row, "person_ref"), file.get(row, "email"))? {
+        Ok(p) => Ok(Some(p)),
+        Err(ps) => {
+            ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg));
+            Ok(None)
+        }
+    }
+}
+
+/// Import `consent.csv`.
+pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    let source = format!("import:{}", file.sha256);
+    let lookup = RegisterLookup::new(c);
+    // A person's events usually come together: keep the last person found for the next row.
+    let mut last: Option<((String, String), Person)> = None;
+    for row in &file.rows {
+        let key = (file.get(row, "person_ref").to_string(), file.get(row, "email").to_string());
+        let person = match &last {
+            Some((k, p)) if *k == key => p.clone(),
+            _ => {
+                let Some(p) = row_person(c, file, row, problems)? else {
+                    continue;
+                };
+                last = Some((key, p.clone()));
+                p
+            }
+        };
+        let g = |k: &str| file.get(row, k).to_string();
+        let raw = RawConsent {
+            purpose: g("purpose"),
+            action: g("action"),
+            controllers: g("controllers"),
+            channels: g("channels"),
+            statement_version: g("statement_version"),
+            notice_version: g("notice_version"),
+            method: g("method"),
+            evidence_ref: g("evidence_ref"),
+            at: g("at"),
+            recorded_by: g("recorded_by"),
+            given_by: g("given_by"),
+            authority_kind: g("authority_kind"),
+            authority_ref: g("authority_ref"),
+            verified_by: g("verified_by"),
+            verified_at: g("verified_at"),
+            support_given: g("support_given"),
+            capacity_concern: g("capacity_concern"),
+            capacity_assessment: g("capacity_assessment"),
+            told_can_withdraw: g("told_can_withdraw"),
+            special_categories: g("special_categories"),
+            context: String::new(),
+        };
+        match apply_consent(c, &lookup, &person, &raw, &source)? {
+            Ok(Some(_)) => bump(counts, "events_added"),
+            Ok(None) => bump(counts, "events_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
+
+/// Import `roles.csv`.
+pub fn import_roles(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    for row in &file.rows {
+        let Some(person) = row_person(c, file, row, problems)? else {
+            continue;
+        };
+        let g = |k: &str| file.get(row, k);
+        match apply_role(c, &person, g("role"), g("hub"), g("from"), g("to"), g("designation"))? {
+            Ok(Some(_)) => bump(counts, "roles_added_or_ended"),
+            Ok(None) => bump(counts, "roles_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
+
+/// Import `bases.csv`.
+pub fn import_bases(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    for row in &file.rows {
+        let Some(person) = row_person(c, file, row, problems)? else {
+            continue;
+        };
+        let g = |k: &str| file.get(row, k);
+        match apply_basis(
+            c,
+            &person,
+            g("purpose"),
+            g("action"),
+            g("basis"),
+            g("controllers"),
+            g("assessment_ref"),
+            g("decided_by"),
+            g("decided_at"),
+        )? {
+            Ok(true) => bump(counts, "events_added"),
+            Ok(false) => bump(counts, "events_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
+
+/// Import the notice send log, then close each Art 14 task whose received people have all been
+/// sent a notice since their bundle came (in the same transaction).
+pub fn import_notices_sent_closing_art14(
+    c: &Change<'_>,
+    file: &CsvFile,
+    problems: &mut Problems,
+    counts: &mut Counts,
+) -> Result<()> {
+    import_notices_sent(c, file, problems, counts)?;
+    if problems.is_empty() {
+        let closed = crate::records::close_covered_art14(c)?;
+        if !closed.is_empty() {
+            counts.insert("privacy_notice_tasks_closed", closed.len() as i64);
+        }
+    }
+    Ok(())
+}
+
+/// Import `notices-sent.csv`.
+pub fn import_notices_sent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    for row in &file.rows {
+        let Some(person) = row_person(c, file, row, problems)? else {
+            continue;
+        };
+        let g = |k: &str| file.get(row, k);
+        match apply_notice_sent(c, &person, g("notice_version"), g("sent_at"), g("channel"))? {
+            Ok(true) => bump(counts, "deliveries_added"),
+            Ok(false) => bump(counts, "deliveries_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
+
+/// Import `diversity.csv`.
+pub fn import_diversity(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
+    for row in &file.rows {
+        let Some(person) = row_person(c, file, row, problems)? else {
+            continue;
+        };
+        match apply_diversity(c, &person, file.get(row, "category"), file.get(row, "value"))? {
+            Ok(true) => bump(counts, "answers_set"),
+            Ok(false) => bump(counts, "answers_unchanged"),
+            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+        }
+    }
+    Ok(())
+}
