@@ -181,6 +181,30 @@ pub enum Error {
         /// What is wrong, in words (never personal data).
         why: String,
     },
+    /// A key is needed, none was given, and the user's keys folder has none.
+    #[error("no {what} was given and there is none in your keys folder {dir}")]
+    KeyMissing {
+        /// The flag that names the key.
+        flag: String,
+        /// What key: "age identity", "signing key", ...
+        what: &'static str,
+        /// The keys folder looked in.
+        dir: String,
+    },
+    /// One of the user's own settings files is not as handover writes it.
+    #[error("{} is not as handover writes it ({why})", path.display())]
+    SettingsDamaged {
+        /// The settings file.
+        path: PathBuf,
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
+    /// A sender's signed Art 19 notification does not check out, or was applied already.
+    #[error("notification refused: {why}")]
+    NotificationRefused {
+        /// What is wrong, in words (never personal data).
+        why: String,
+    },
     /// A passphrase is needed and none could be had.
     #[error("no passphrase: {why}")]
     NoPassphrase {
@@ -361,6 +385,11 @@ impl Error {
             Error::ImportFormat { hint, .. } => hint.clone(),
             Error::ExportNeedsFacts { .. } => "name what the signup form said, e.g. --purpose newsletter --controllers SLUG --statement-version V --notice-version V --method online_checkbox".into(),
             Error::KeyFile { .. } => "give the file written by `handover keys new`, `age-keygen` or `minisign -G`".into(),
+            Error::KeyMissing { flag, .. } => {
+                format!("give {flag} FILE, or make your keys there with `handover keys new`")
+            }
+            Error::SettingsDamaged { .. } => "move the file aside and set it again (`handover use PATH` for the register in use, `handover keys trust` for trusted senders)".into(),
+            Error::NotificationRefused { .. } => "check --signer is the sender's public key (compare its fingerprint by phone) and that the notification is for this register; ask the sender for a new one if it was damaged; nothing was changed".into(),
             Error::NoPassphrase { .. } => "run in a terminal, or set HANDOVER_PASSPHRASE_FILE to a file holding the passphrase (never pass it as an argument)".into(),
             Error::WrongPassphrase { .. } => "check the passphrase (HANDOVER_PASSPHRASE_FILE or the terminal) and try again".into(),
             Error::NoCustodians => "add the age recipient of whoever may open the secrets: `handover custodian add age1…`".into(),

@@ -73,14 +73,9 @@ pub fn own_public_key() -> Option<minisign::PublicKey> {
     own_file("minisign.pub").and_then(|p| crate::base::keys::load_public_key(&p.display().to_string()).ok())
 }
 
-fn missing_key(flag: &str, what: &str) -> Error {
+fn missing_key(flag: &str, what: &'static str) -> Error {
     let dir = keys_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| "~/.config/handover/keys".into());
-    Error::bad(
-        flag,
-        format!(
-            "no {what} was given and there is none in your keys folder {dir}: give {flag} FILE, or make your keys there with `handover keys new`"
-        ),
-    )
+    Error::KeyMissing { flag: flag.to_string(), what, dir }
 }
 
 /// A sender whose public signing key was checked and is trusted.
@@ -116,9 +111,7 @@ fn read_json<T: serde::de::DeserializeOwned>(name: &str) -> Result<Option<T>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("read", &p, e)),
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        Error::bad(name, format!("{} is not as handover writes it ({e}): move it aside and set it again", p.display()))
-    })
+    serde_json::from_str(&text).map(Some).map_err(|e| Error::SettingsDamaged { path: p.clone(), why: e.to_string() })
 }
 
 fn write_json<T: Serialize>(name: &str, value: &T) -> Result<PathBuf> {

@@ -122,7 +122,6 @@ struct Node {
 fn paragraphs(xml: &str) -> Vec<Vec<Node>> {
     let mut groups: Vec<Vec<Node>> = vec![Vec::new()];
     let mut i = 0;
-    let b = xml.as_bytes();
     while let Some(off) = xml[i..].find('<') {
         let start = i + off;
         let Some(close) = xml[start..].find('>') else { break };
@@ -147,7 +146,6 @@ fn paragraphs(xml: &str) -> Vec<Vec<Node>> {
             }
         }
         i = tag_end;
-        let _ = b;
     }
     groups.retain(|g| !g.is_empty());
     groups
@@ -173,7 +171,6 @@ fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMe
             acc += n.text.len();
         }
         for f in found.iter().rev().filter(|f| !f.flag) {
-            let mut first = true;
             for (ni, (ns, ne)) in bounds.iter().enumerate() {
                 if *ne <= f.start || *ns >= f.end {
                     continue;
@@ -185,9 +182,7 @@ fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMe
                 let is_first = bounds[..ni].iter().all(|(s, e)| *e <= f.start || *s >= f.end);
                 let insert = if is_first { f.replacement.as_ref() } else { "" };
                 new_texts[ni] = format!("{}{}{}", &t[..a], insert, &t[z..]);
-                first = false;
             }
-            let _ = first;
         }
         for (n, t) in nodes.iter().zip(&new_texts) {
             if *t != n.text {

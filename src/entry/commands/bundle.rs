@@ -64,7 +64,6 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             pseudonymise: false,
             defer_file_hashes: true,
         },
-        ctx.now,
     )?;
     let mut rs: Vec<age::x25519::Recipient> = Vec::new();
     let mut seen = std::collections::HashSet::new();

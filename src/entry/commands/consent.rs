@@ -177,23 +177,20 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
                 .collect();
             let mut text =
                 table(&["ID", "PERSON", "AT", "ACTION", "PURPOSE", "CONTROLLERS", "GIVEN_BY", "METHOD"], &rows);
-            let status = match &pid {
-                Some(p) => {
-                    let lines = super::person::status_lines(&reg, p, now)?;
-                    text.push_str(&format!("status at {}:\n", crate::domain::model::fmt_ts(now)));
-                    if lines.is_empty() {
-                        text.push_str("  none in force\n");
-                    }
-                    for l in &lines {
-                        if purpose.as_deref().is_none_or(|p| p == l.purpose) {
-                            text.push_str(&format!("  {:<24} {:<24} {}\n", l.purpose, l.controller, l.status));
-                        }
-                    }
-                    serde_json::to_value(lines).unwrap_or_default()
+            // One person's history ends with their status at --at (text only: the JSON is the
+            // events, and `person show --json` gives the status).
+            if let Some(p) = &pid {
+                let lines = super::person::status_lines(&reg, p, now)?;
+                text.push_str(&format!("status at {}:\n", crate::domain::model::fmt_ts(now)));
+                if lines.is_empty() {
+                    text.push_str("  none in force\n");
                 }
-                None => serde_json::Value::Null,
-            };
-            let _ = status;
+                for l in &lines {
+                    if purpose.as_deref().is_none_or(|p| p == l.purpose) {
+                        text.push_str(&format!("  {:<24} {:<24} {}\n", l.purpose, l.controller, l.status));
+                    }
+                }
+            }
             Ok(Outcome::new("consent_history", events, text))
         }
     }

@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     defer_file_hashes: false,
                 };
                 // The redaction reviewed: the plan's, with possible names redacted if so chosen.
-                let r = plan::redactor(&reg, &req, ctx.now)?.as_ref().clone().with_unknown_names(redact_unknown_names);
+                let r = plan::redactor(&reg, &req)?.as_ref().clone().with_unknown_names(redact_unknown_names);
                 let (bytes, _) = read_source(std::path::Path::new(&d.path))
                     .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
                 let (red, _) = plan::redact_bytes(&d.format, &bytes, &r)
@@ -180,7 +180,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
         pseudonymise,
         defer_file_hashes: false,
     };
-    let redactor = plan::redactor(&reg, &req, ctx.now)?.as_ref().clone().with_unknown_names(redact_unknown_names);
+    let redactor = plan::redactor(&reg, &req)?.as_ref().clone().with_unknown_names(redact_unknown_names);
     let targets: Vec<Document> = match &doc {
         Some(id) => vec![documents::document(&reg, id)?],
         None => documents::documents(&reg)?,

@@ -106,7 +106,7 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
 }
 
 /// How to begin, without a register.
-fn begin(ctx: &Ctx) -> Next {
+fn begin() -> Next {
     let mut steps = Vec::new();
     if crate::entry::home::own_public_key().is_none() {
         steps.push(Step {
@@ -134,7 +134,6 @@ fn begin(ctx: &Ctx) -> Next {
         what: "If you are handing a community over: start a register".into(),
         command: "handover init --community NAME --controller NAME".into(),
     });
-    let _ = ctx;
     Next { register: None, steps }
 }
 
@@ -145,7 +144,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         let today = crate::domain::deadline::london_date(ctx.now);
         Next { register: Some(ctx.register.display().to_string()), steps: steps(&reg, today)? }
     } else {
-        begin(ctx)
+        begin()
     };
     let mut text = String::new();
     match &next.register {

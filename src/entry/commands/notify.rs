@@ -95,7 +95,7 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
     let bytes = std::fs::read(&file).map_err(|e| Error::io("read", &file, e))?;
     let sig_path = Path::new(&format!("{}.minisig", file.display())).to_path_buf();
     let sig = std::fs::read_to_string(&sig_path).map_err(|e| Error::io("read", &sig_path, e))?;
-    let refused = |why: String| Error::bad("FILE", format!("notification refused: {why}"));
+    let refused = |why: String| Error::NotificationRefused { why };
     crate::base::keys::verify(&pk, &sig, &bytes[..]).map_err(|e| refused(e.to_string()))?;
     let n: Notification =
         serde_json::from_slice(&bytes).map_err(|e| refused(format!("it is not a handover notification ({e})")))?;

@@ -244,7 +244,7 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
                 pseudonymise: false,
                 defer_file_hashes: false,
             };
-            let p = crate::transfer::plan::make(&reg, &req, ctx.now)?;
+            let p = crate::transfer::plan::make(&reg, &req)?;
             let mut people_due = Vec::new();
             for pp in p.people.iter().filter(|x| x.register.decision.reason == "notice_not_sent") {
                 people_due.push(people::person_required(&reg, &pp.id)?);

@@ -305,7 +305,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
     match cmd {
         TransferCmd::Plan { to, at, explain: who, pseudonymise } => {
             let req = Request { receiver: to, date: plan_date(ctx, at), pseudonymise, defer_file_hashes: false };
-            let p = plan::make(&reg, &req, ctx.now)?;
+            let p = plan::make(&reg, &req)?;
             if let Some(who) = who {
                 let (t, considered) = explain(&reg, &p, &who)?;
                 let person = people::person_required(&reg, &who)?;
@@ -468,7 +468,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             let req =
                 Request { receiver: to.clone(), date: plan_date(ctx, None), pseudonymise, defer_file_hashes: false };
-            let p = plan::make(&reg, &req, ctx.now)?;
+            let p = plan::make(&reg, &req)?;
             // The approval covers every value the bundle will carry, not only the decisions.
             let carried = crate::transfer::carried::read(&reg, &p)?;
             // The passphrase is asked last, once the plan and what it carries are read.

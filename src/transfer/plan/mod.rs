@@ -233,8 +233,8 @@ fn value(v: &Option<String>) -> serde_json::Value {
 }
 
 /// Make the plan. Reads the register and the document files; writes nothing.
-pub fn make(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<Plan> {
-    make_with(conn, req, now, true)
+pub fn make(conn: &crate::register::Db, req: &Request) -> Result<Plan> {
+    make_with(conn, req, true)
 }
 
 /// The register's own mailing list at `now`: everyone whose consent to the register's own
@@ -266,11 +266,11 @@ pub fn own_mailing_list(conn: &crate::register::Db, now: DateTime<Utc>) -> Resul
 
 /// The redactor a plan would use, without redacting the documents to plan them (for previews,
 /// which redact the documents they show themselves).
-pub fn redactor(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>) -> Result<std::sync::Arc<Redactor>> {
-    Ok(make_with(conn, req, now, false)?.redactor)
+pub fn redactor(conn: &crate::register::Db, req: &Request) -> Result<std::sync::Arc<Redactor>> {
+    Ok(make_with(conn, req, false)?.redactor)
 }
 
-fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with_documents: bool) -> Result<Plan> {
+fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) -> Result<Plan> {
     let own = catalogue::self_controller(conn)?;
     let receiver = catalogue::controller(conn, &req.receiver)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
@@ -381,7 +381,6 @@ fn make_with(conn: &crate::register::Db, req: &Request, now: DateTime<Utc>, with
     let approval = transfers::latest_approval(conn, &receiver.slug)?;
     let approvers = transfers::approvers(conn)?;
     blockers.extend(governance_blockers(&receiver, &own.slug, &digest, approval.as_ref(), &approvers));
-    let _ = now;
     Ok(Plan {
         receiver: Receiver {
             slug: receiver.slug,

@@ -280,7 +280,6 @@ impl Redactor {
         for w in withheld {
             if let Some(n) = w.name.as_deref().filter(|n| n.split_whitespace().count() >= 2) {
                 // A name shared with an included person is still withheld: privacy wins.
-                let _ = keep.contains(&name_key(n));
                 name_owner.entry(name_key(n)).or_insert_with(|| w.id.clone());
             }
             if let Some(e) = &w.email {
