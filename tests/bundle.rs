@@ -1218,3 +1218,59 @@ fn the_usual_mistakes_are_named_not_alarmed_about() {
     assert!(!lonely.stderr.contains("new bundle"), "{}", lonely.stderr);
     assert!(!env.path().join("g").exists(), "nothing was written");
 }
+
+/// The form of the statement a person was shown goes with their consent, and the group's register
+/// records it as the sender did.
+#[test]
+fn the_statement_format_travels_with_the_consent() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = |args: &[&str]| {
+        let mut a = vec!["--register", reg.as_str()];
+        a.extend(args);
+        env.ok(&a)
+    };
+    s(&[
+        "consent",
+        "record",
+        "--person",
+        "M0002",
+        "--purpose",
+        "disclose_to_successor",
+        "--controllers",
+        "brightwater-trust;kscop-steering-group",
+        "--channels",
+        "email",
+        "--at",
+        "2026-11-20T10:00:00Z",
+        "--recorded-by",
+        "hub champion",
+        "--method",
+        "easy_read_form",
+        "--evidence-ref",
+        "EV-ER-1",
+        "--statement-version",
+        "DS-2025",
+        "--statement-format",
+        "easy_read",
+        "--notice-version",
+        "PN-2025",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
+    let r = create(&env, &demo, "out");
+    let bundle = PathBuf::from(r["data"]["bundle"].as_str().unwrap());
+    let bundle = if bundle.is_absolute() { bundle } else { env.path().join(bundle) };
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hist = env.ok(&["--register", "g/register.db", "consent", "history", "M0002", "--json"]).json();
+    let ours: Vec<&serde_json::Value> =
+        hist["data"].as_array().unwrap().iter().filter(|e| e["evidence_ref"] == "EV-ER-1").collect();
+    assert_eq!(ours.len(), 1, "{hist}");
+    assert_eq!(ours[0]["statement_format"], "easy_read");
+    // The others were recorded without one, and say so.
+    assert!(hist["data"].as_array().unwrap().iter().any(|e| e["statement_format"].is_null()));
+}

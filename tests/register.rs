@@ -528,3 +528,111 @@ fn an_erased_person_keeps_nothing_that_singles_them_out() {
         assert!(r.stderr.contains("has been erased"), "{args:?}: {}", r.stderr);
     }
 }
+
+/// A consent records which format of the statement the person was shown (an easy-read form is
+/// evidence of its own): the digest is that format's text, a format the version does not have is
+/// refused, and a consent without one says so (null), as every consent recorded before did.
+#[test]
+fn a_consent_records_the_format_of_the_statement_shown() {
+    let new = || {
+        let env = TestEnv::with_texts();
+        env.ok(&[
+            "person",
+            "add",
+            "--ref",
+            "T1",
+            "--name",
+            "Test One",
+            "--email",
+            "one@example.org",
+            "--adult-confirmed",
+            "yes",
+        ]);
+        env
+    };
+    let grant = |env: &TestEnv, format: Option<&str>| {
+        let mut a = vec![
+            "consent",
+            "record",
+            "--person",
+            "T1",
+            "--purpose",
+            "newsletter",
+            "--controllers",
+            "brightwater-trust",
+            "--channels",
+            "email",
+            "--at",
+            "2024-03-01T10:00:00Z",
+            "--recorded-by",
+            "fac",
+            "--method",
+            "easy_read_form",
+            "--evidence-ref",
+            "EV-1",
+            "--statement-version",
+            "NL-2021",
+            "--notice-version",
+            "PN-2021",
+            "--told-can-withdraw",
+            "yes",
+            "--json",
+        ];
+        if let Some(f) = format {
+            a.extend(["--statement-format", f]);
+        }
+        env.run(&a)
+    };
+    let sha = |format: &str| {
+        crate::util::sha256_file(&crate::util::fixtures().join(format!("texts/statement-NL-2021-{format}.txt")))
+    };
+    let env = new();
+    let r = grant(&env, Some("easy_read"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = r.json()["data"].clone();
+    assert_eq!(e["statement_format"], "easy_read");
+    assert_eq!(e["statement_sha256"], sha("easy_read").as_str());
+    let history = env.ok(&["consent", "history", "T1", "--json"]).json();
+    assert_eq!(history["data"][0]["statement_format"], "easy_read");
+
+    // NL-2017 has no easy-read text: refused, with the column named.
+    let r = env.run(&[
+        "consent",
+        "record",
+        "--person",
+        "T1",
+        "--purpose",
+        "newsletter",
+        "--controllers",
+        "brightwater-trust",
+        "--channels",
+        "email",
+        "--at",
+        "2024-03-02T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "paper_signed",
+        "--evidence-ref",
+        "EV-2",
+        "--statement-version",
+        "NL-2017",
+        "--statement-format",
+        "easy_read",
+        "--notice-version",
+        "PN-2017",
+        "--told-can-withdraw",
+        "yes",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--statement-format") && r.stderr.contains("easy_read"), "{}", r.stderr);
+    let r = grant(&env, Some("large_print"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    // Without the flag: not recorded (null), and the digest is the standard text's, as before.
+    let r = grant(&new(), None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let e = r.json()["data"].clone();
+    assert!(e["statement_format"].is_null(), "{e}");
+    assert_eq!(e["statement_sha256"], sha("standard").as_str());
+}

@@ -106,6 +106,7 @@ pub fn export(data: &[u8]) {
         purpose: "newsletter".into(),
         controllers: "brightwater-trust".into(),
         statement_version: "NL-2021".into(),
+        statement_format: String::new(),
         notice_version: "PN-2021".into(),
         method: "online_checkbox".into(),
         without_consent: false,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Change, Db, json_list, list_cell};
 use crate::base::error::{Error, Result};
 use crate::domain::consent::{Lookup, PurposeInfo};
-use crate::domain::model::{Channel, fmt_ts, parse_timestamp};
+use crate::domain::model::{Channel, TextFormat, fmt_ts, parse_timestamp};
 
 // ---------------------------------------------------------------- controllers
 
@@ -292,8 +292,10 @@ pub fn statement_controllers(conn: &Db, version: &str) -> Result<Option<Vec<Stri
     if rows.is_empty() || rows.iter().any(Option::is_none) {
         return Ok(None);
     }
-    let mut all: Vec<String> =
-        rows.iter().flatten().flat_map(|j| serde_json::from_str::<Vec<String>>(j).unwrap_or_default()).collect();
+    let mut all: Vec<String> = Vec::new();
+    for list in rows.iter().flatten() {
+        all.extend(super::Stored { table: "statements", row: version }.list("controllers", list)?);
+    }
     all.sort();
     all.dedup();
     Ok(Some(all))
@@ -355,7 +357,10 @@ pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
                 sha256: r.get(3)?,
                 effective_from: r.get(4)?,
                 announces: Vec::new(),
-                controllers: r.get::<_, Option<String>>(5)?.map(|j| serde_json::from_str(&j).unwrap_or_default()),
+                controllers: match r.get::<_, Option<String>>(5)? {
+                    Some(_) => Some(list_cell(r, 5)?),
+                    None => None,
+                },
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -370,14 +375,30 @@ pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
     Ok(out)
 }
 
-/// The SHA-256 of the standard-format (else any) text of a statement version.
-pub fn statement_sha(conn: &Db, version: &str) -> Result<Option<String>> {
-    // Plain lookups, ordered here: SQLite re-prepares a cached statement with ORDER BY … LIMIT or
-    // MIN() over a bound key on every run, which imports pay per row.
+/// The SHA-256 and format of every text of a statement version.
+pub fn statement_texts(conn: &Db, version: &str) -> Result<Vec<(String, TextFormat)>> {
+    // Plain lookups, ordered by the caller: SQLite re-prepares a cached statement with ORDER BY …
+    // LIMIT or MIN() over a bound key on every run, which imports pay per row.
     let mut st = conn.prepare_cached("SELECT sha256, format FROM statements WHERE version = ?1")?;
-    let rows: Vec<(String, String)> =
-        st.query_map([version], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows.iter().find(|(_, f)| f == "standard").or(rows.first()).map(|(sha, _)| sha.clone()))
+    let mut rows = st.query([version])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let format: String = r.get(1)?;
+        let v = super::Stored { table: "statements", row: version };
+        out.push((r.get(0)?, v.code("format", &format)?));
+    }
+    Ok(out)
+}
+
+/// The SHA-256 of the text of a statement version the person was shown: the format given, else
+/// the standard text (or the only one).
+pub fn pick_statement_sha(texts: &[(String, TextFormat)], format: Option<TextFormat>) -> Option<String> {
+    let want = |f: TextFormat| texts.iter().find(|(_, x)| *x == f);
+    match format {
+        Some(f) => want(f),
+        None => want(TextFormat::Standard).or(texts.first()),
+    }
+    .map(|(sha, _)| sha.clone())
 }
 
 /// The earliest effective date among rows of a text table matching the query.
@@ -403,7 +424,7 @@ struct LookupMemo {
     notices: HashMap<String, Option<DateTime<Utc>>>,
     suppression: Option<std::rc::Rc<super::suppression::Suppression>>,
     marketing: HashMap<String, Option<bool>>,
-    statement_shas: HashMap<String, Option<String>>,
+    statement_texts: HashMap<String, Vec<(String, TextFormat)>>,
     statement_controllers: HashMap<String, Option<Vec<String>>>,
 }
 
@@ -433,9 +454,14 @@ impl<'a> RegisterLookup<'a> {
         self.remember(|m| &mut m.marketing, code, |c| Ok(purpose(c, code)?.map(|p| p.marketing)))
     }
 
-    /// The SHA-256 of a statement version's text (see [`statement_sha`]).
-    pub fn statement_sha(&self, version: &str) -> Result<Option<String>> {
-        self.remember(|m| &mut m.statement_shas, version, |c| statement_sha(c, version))
+    /// The texts of a statement version (see [`statement_texts`]).
+    pub fn statement_texts(&self, version: &str) -> Result<Vec<(String, TextFormat)>> {
+        self.remember(|m| &mut m.statement_texts, version, |c| statement_texts(c, version))
+    }
+
+    /// The SHA-256 of the text of a statement version in `format` (see [`pick_statement_sha`]).
+    pub fn statement_sha(&self, version: &str, format: Option<TextFormat>) -> Result<Option<String>> {
+        Ok(pick_statement_sha(&self.statement_texts(version)?, format))
     }
 
     /// Whether a controller slug is the register's own controller.
@@ -492,6 +518,11 @@ impl Lookup for RegisterLookup<'_> {
     }
     fn statement_controllers(&self, version: &str) -> Option<Vec<String>> {
         let load = |c: &Db| statement_controllers(c, version);
+        // A list that does not read counts as never recorded: the grant is held for review.
         self.remember(|m| &mut m.statement_controllers, version, load).ok().flatten()
+    }
+
+    fn statement_formats(&self, version: &str) -> Vec<TextFormat> {
+        self.statement_texts(version).map(|t| t.into_iter().map(|(_, f)| f).collect()).unwrap_or_default()
     }
 }

@@ -73,7 +73,7 @@ pub fn insert_consent_in(
     let key = consent_natural_key(person_id, e);
     let first = EventId::new();
     let sha = match &e.statement_version {
-        Some(v) => lookup.statement_sha(v)?,
+        Some(v) => lookup.statement_sha(v, e.statement_format)?,
         None => None,
     };
     let kind = e.kind().as_str();
@@ -81,8 +81,8 @@ pub fn insert_consent_in(
         conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
             statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
             authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
-            natural_key, recorded_at, capacity_concern, capacity_assessment)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)
+            natural_key, recorded_at, capacity_concern, capacity_assessment, statement_format)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)
          ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
             id,
             person_id,
@@ -112,6 +112,7 @@ pub fn insert_consent_in(
             fmt_ts(now),
             e.capacity_concern,
             e.capacity_assessment,
+            e.statement_format.map(crate::domain::model::TextFormat::as_str),
         ],
     )
     })?;
@@ -124,7 +125,8 @@ const CONSENT_SELECT: &str =
     "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,
             c.statement_version, c.statement_sha256, c.notice_version, c.method, c.evidence_ref, c.at, c.recorded_by,
             c.given_by, c.authority_kind, c.authority_ref, c.verified_by, c.verified_at, c.support_given,
-            c.told_can_withdraw, c.context, c.source, c.recorded_at, c.capacity_concern, c.capacity_assessment
+            c.told_can_withdraw, c.context, c.source, c.recorded_at, c.capacity_concern, c.capacity_assessment,
+            c.statement_format
      FROM consent_events c JOIN people p ON p.id = c.person_id";
 
 fn stored_consent(r: &Row<'_>) -> Result<StoredConsent> {
@@ -140,6 +142,7 @@ fn stored_consent(r: &Row<'_>) -> Result<StoredConsent> {
         channels: v.codes("channels", &text(6)?)?,
         special_categories: v.codes("special_categories", &text(8)?)?,
         statement_version: opt(9)?,
+        statement_format: v.code_opt("statement_format", opt(28)?.as_deref())?,
         notice_version: opt(11)?,
         method: v.code_opt("method", opt(12)?.as_deref())?,
         evidence_ref: opt(13)?,

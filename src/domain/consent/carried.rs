@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::ConsentEvent;
-use crate::domain::model::{AuthorityKind, Channel, ConsentAction, ConsentKind, GivenBy, Method, SpecialCategory};
+use crate::domain::model::{
+    AuthorityKind, Channel, ConsentAction, ConsentKind, GivenBy, Method, SpecialCategory, TextFormat,
+};
 
 /// A consent event as a bundle carries it (`data/register/consent-events.jsonl`, checked against
 /// `schemas/bundle/consent-event.schema.json`): made from the sender's [`ConsentEvent`] and read
@@ -37,6 +39,8 @@ pub struct CarriedConsent {
     pub purpose: String,
     pub special_categories: Vec<SpecialCategory>,
     #[serde(default)]
+    pub statement_format: Option<TextFormat>,
+    #[serde(default)]
     pub statement_sha256: Option<String>,
     #[serde(default)]
     pub statement_version: Option<String>,
@@ -64,6 +68,7 @@ impl CarriedConsent {
             person_id: person_id.to_string(),
             purpose: e.purpose.clone(),
             special_categories: e.special_categories.clone(),
+            statement_format: e.statement_format,
             statement_sha256,
             statement_version: e.statement_version.clone(),
             told_can_withdraw: e.told_can_withdraw,
@@ -89,6 +94,7 @@ impl CarriedConsent {
             controllers: self.controllers,
             channels: self.channels,
             statement_version,
+            statement_format: self.statement_format,
             notice_version,
             method: self.method,
             evidence_ref: self.evidence_ref,
@@ -147,6 +153,7 @@ mod tests {
             person_id: "per_0123456789ab".into(),
             purpose: "diversity_monitoring".into(),
             special_categories: vec![SpecialCategory::Health],
+            statement_format: Some(TextFormat::EasyRead),
             statement_sha256: Some("0".repeat(64)),
             statement_version: Some("ST-1".into()),
             told_can_withdraw: true,
@@ -169,6 +176,7 @@ mod tests {
             evidence_ref: None,
             method: None,
             notice_version: None,
+            statement_format: None,
             statement_sha256: None,
             statement_version: None,
             verified_at: None,

@@ -24,7 +24,7 @@ mod carried;
 pub use carried::CarriedConsent;
 
 use crate::domain::model::{
-    AuthorityKind, Channel, ConsentAction, ConsentKind, GivenBy, Method, SpecialCategory, parse_timestamp,
+    AuthorityKind, Channel, ConsentAction, ConsentKind, GivenBy, Method, SpecialCategory, TextFormat, parse_timestamp,
     parse_yes_no, split_list,
 };
 
@@ -130,6 +130,8 @@ pub trait Lookup {
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>>;
     /// The controllers a statement version's wording names; `None` if never recorded.
     fn statement_controllers(&self, version: &str) -> Option<Vec<String>>;
+    /// The formats a statement version's text is held in.
+    fn statement_formats(&self, version: &str) -> Vec<TextFormat>;
 }
 
 /// A consent event as written in `consent.csv` or given as flags: raw strings, keyed by column.
@@ -140,6 +142,8 @@ pub struct RawConsent {
     pub controllers: String,
     pub channels: String,
     pub statement_version: String,
+    /// `standard`, `easy_read` or `audio_script`: the form of the statement shown (optional).
+    pub statement_format: String,
     pub notice_version: String,
     pub method: String,
     pub evidence_ref: String,
@@ -170,6 +174,8 @@ pub struct ConsentEvent {
     pub controllers: Vec<String>,
     pub channels: Vec<Channel>,
     pub statement_version: Option<String>,
+    /// The form of the statement the person was shown (`None`: not recorded).
+    pub statement_format: Option<TextFormat>,
     pub notice_version: Option<String>,
     pub method: Option<Method>,
     pub evidence_ref: Option<String>,
@@ -202,6 +208,7 @@ impl ConsentEvent {
             controllers,
             channels: vec![Channel::Email],
             statement_version: None,
+            statement_format: None,
             notice_version: None,
             method: None,
             evidence_ref: None,
@@ -309,6 +316,38 @@ fn capacity(raw: &RawConsent, bad: &mut impl FnMut(&'static str, String)) -> (Op
     (concern, assessment)
 }
 
+/// The form of the statement shown, if given: one of the formats, of a statement version given,
+/// which the register holds in that form (a version it does not hold is refused on its own).
+fn statement_format(
+    raw: &RawConsent,
+    version: Option<&str>,
+    lookup: &dyn Lookup,
+    bad: &mut impl FnMut(&'static str, String),
+) -> Option<TextFormat> {
+    let format = match raw.statement_format.trim() {
+        "" => return None,
+        s => TextFormat::parse(s).or_else(|| {
+            bad("statement_format", format!("must be one of {}", TextFormat::list()));
+            None
+        })?,
+    };
+    match version {
+        None => bad("statement_format", "give the statement version the format is of".into()),
+        Some(v) => {
+            let held = lookup.statement_formats(v);
+            if !held.is_empty() && !held.contains(&format) {
+                bad(
+                    "statement_format",
+                    format!(
+                        "statement {v} has no {format} text (add it with `handover statement add --format {format}`)"
+                    ),
+                );
+            }
+        }
+    }
+    Some(format)
+}
+
 /// Validate a raw consent event against R7 (grants: every required field), R8 (explicit consent
 /// for special-category purposes), R9 (proxy authority) and the register's catalogues.
 /// `person_adult` is whether the person is confirmed 18 or over; events more than
@@ -398,6 +437,7 @@ pub fn validate(
         }
     }
     let statement_version = opt(&raw.statement_version);
+    let statement_format = statement_format(raw, statement_version.as_deref(), lookup, &mut bad);
     let notice_version = opt(&raw.notice_version);
     let evidence_ref = opt(&raw.evidence_ref);
     let authority_ref = opt(&raw.authority_ref);
@@ -558,6 +598,7 @@ pub fn validate(
         controllers,
         channels,
         statement_version,
+        statement_format,
         notice_version,
         method,
         evidence_ref,

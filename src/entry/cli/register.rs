@@ -161,6 +161,9 @@ pub struct ExportConsentArgs {
     /// Consent statement version shown on the signup form.
     #[arg(long)]
     pub statement_version: Option<String>,
+    /// The form of that statement the signup form showed: standard, easy_read or audio_script.
+    #[arg(long)]
+    pub statement_format: Option<String>,
     /// Privacy notice version in force.
     #[arg(long)]
     pub notice_version: Option<String>,
@@ -448,6 +451,10 @@ pub enum ConsentCmd {
         /// Consent statement version shown.
         #[arg(long)]
         statement_version: Option<String>,
+        /// The form of the statement shown: standard, easy_read or audio_script (an easy-read
+        /// form is evidence of its own).
+        #[arg(long)]
+        statement_format: Option<String>,
         /// Privacy notice version in force.
         #[arg(long)]
         notice_version: Option<String>,

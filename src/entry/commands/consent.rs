@@ -63,6 +63,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         ConsentCmd::Record {
             fields,
             statement_version,
+            statement_format,
             notice_version,
             told_can_withdraw,
             given_by,
@@ -77,6 +78,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         } => {
             let mut r = raw(&fields, "grant");
             r.statement_version = statement_version.unwrap_or_default();
+            r.statement_format = statement_format.unwrap_or_default();
             r.notice_version = notice_version.unwrap_or_default();
             r.told_can_withdraw = told_can_withdraw.unwrap_or_default();
             r.given_by = given_by.unwrap_or_default();

@@ -265,6 +265,7 @@ fn facts(file: &str, a: &ExportConsentArgs) -> Result<ListFacts> {
         purpose: a.purpose.clone().unwrap_or_default(),
         controllers: a.controllers.clone().unwrap_or_default(),
         statement_version: a.statement_version.clone().unwrap_or_default(),
+        statement_format: a.statement_format.clone().unwrap_or_default(),
         notice_version: a.notice_version.clone().unwrap_or_default(),
         method: a.method.clone().unwrap_or_default(),
         without_consent: a.without_consent,

@@ -26,6 +26,8 @@ pub struct ListFacts {
     pub purpose: String,
     pub controllers: String,
     pub statement_version: String,
+    /// The form of the statement the signup form showed (empty: not recorded).
+    pub statement_format: String,
     pub notice_version: String,
     pub method: String,
     pub without_consent: bool,
@@ -649,6 +651,7 @@ pub fn import(
                     controllers: facts.controllers.clone(),
                     channels: "email".into(),
                     statement_version: facts.statement_version.clone(),
+                    statement_format: facts.statement_format.clone(),
                     notice_version: facts.notice_version.clone(),
                     method: facts.method.clone(),
                     evidence_ref: evidence,

@@ -37,9 +37,10 @@ pub const CONSENT_COLUMNS: &[&str] = &[
     "told_can_withdraw",
     "special_categories",
 ];
-/// `consent.csv` columns a file may add: a capacity concern noted with the consent (`yes`/`no`)
-/// and the reference of the capacity assessment, if one was made.
-pub const CONSENT_OPTIONAL: &[&str] = &["capacity_concern", "capacity_assessment"];
+/// `consent.csv` columns a file may add: a capacity concern noted with the consent (`yes`/`no`),
+/// the reference of the capacity assessment, if one was made,
+/// and the form of the statement shown (`standard`, `easy_read`, `audio_script`).
+pub const CONSENT_OPTIONAL: &[&str] = &["capacity_concern", "capacity_assessment", "statement_format"];
 
 /// The optional columns of one of the tool's own formats, by its file name.
 pub fn optional_columns(format: &str) -> &'static [&'static str] {
@@ -132,6 +133,7 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             controllers: g("controllers"),
             channels: g("channels"),
             statement_version: g("statement_version"),
+            statement_format: g("statement_format"),
             notice_version: g("notice_version"),
             method: g("method"),
             evidence_ref: g("evidence_ref"),
