@@ -127,7 +127,9 @@ impl HashedFile {
             Ok(())
         })?;
         Ok(HashedFile {
-            file: io::BufWriter::with_capacity(1 << 20, file),
+            // Chunks arrive whole (CHUNK bytes): a buffer smaller than a chunk lets them through
+            // to the file without another copy, and gathers only the last, short one.
+            file: io::BufWriter::with_capacity(64 << 10, file),
             sha: Sha256::new(),
             since_sync: 0,
             syncer: Some((tx, handle)),

@@ -94,14 +94,42 @@ pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
     Some((bytes, sha))
 }
 
+/// What reading a document gives, before the register is asked anything: its digest (`None`:
+/// it cannot be read), and for a format the tool can redact, the digest and findings of its
+/// redaction. Each document is read once, here.
+pub(super) struct Scanned {
+    sha: Option<String>,
+    redacted: Option<Result<(String, Vec<crate::transfer::docx::PartFinding>)>>,
+}
+
+/// Read and scan one document with the redactor its review chose. Deferred: a file of the
+/// registered size stands for the registered digest (the caller hashes it as it writes it and
+/// refuses a mismatch); a redactable file is read all the same, to redact it.
+pub(super) fn scan(d: &documents::Document, r: &Redactor, defer: bool) -> Scanned {
+    if redactable(&d.format) {
+        let Some((bytes, sha)) = read_source(Path::new(&d.path)) else { return Scanned { sha: None, redacted: None } };
+        let redacted = redact_bytes(&d.format, &bytes, r).map(|(out, f)| (hex::encode(Sha256::digest(&out)), f));
+        return Scanned { sha: Some(sha), redacted: Some(redacted) };
+    }
+    let sha = if defer {
+        std::fs::metadata(&d.path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| if i64::try_from(m.len()).is_ok_and(|n| n == d.size) { d.sha256.clone() } else { String::new() })
+    } else {
+        hash_file(Path::new(&d.path))
+    };
+    Scanned { sha, redacted: None }
+}
+
+/// The document's plan, from its scan and its latest review for this receiver.
 pub(super) fn document_plan(
-    conn: &crate::register::Db,
     d: &documents::Document,
-    receiver: &str,
-    r: &Redactor,
+    review: Option<documents::Review>,
+    scanned: Scanned,
     defer: bool,
     blockers: &mut Vec<Blocker>,
-) -> Result<DocumentPlan> {
+) -> DocumentPlan {
     let mut plan = DocumentPlan {
         id: d.id.clone(),
         file_name: d.file_name.clone(),
@@ -112,26 +140,16 @@ pub(super) fn document_plan(
         state: DocumentState::NotReviewed,
         redactions: redact::Report::new(),
         redacted_sha256: None,
-        redact_unknown_names: false,
+        redact_unknown_names: review.as_ref().is_some_and(|rv| rv.redact_unknown_names),
     };
     let block = |blockers: &mut Vec<Blocker>, code: &'static str, msg: String| {
         blockers.push(Blocker { code, subject: d.id.to_string(), message: msg });
     };
-    // Deferred: a file of the registered size stands for the registered digest here; the caller
-    // hashes it and refuses a mismatch. Redactable files are read below, so they are hashed now.
-    let deferred = defer && !redactable(&d.format);
-    let sha = if deferred {
-        std::fs::metadata(&d.path)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|m| if i64::try_from(m.len()).is_ok_and(|n| n == d.size) { d.sha256.clone() } else { String::new() })
-    } else {
-        hash_file(Path::new(&d.path))
-    };
+    let Scanned { sha, redacted } = scanned;
     let Some(sha) = sha else {
         plan.state = DocumentState::Missing;
         block(blockers, "document_missing", format!("{} ({}) cannot be read at its recorded path", d.id, d.file_name));
-        return Ok(plan);
+        return plan;
     };
     if sha != d.sha256 {
         plan.state = DocumentState::ChangedOnDisk;
@@ -143,21 +161,8 @@ pub(super) fn document_plan(
                 d.id, d.file_name
             ),
         );
-        return Ok(plan);
+        return plan;
     }
-    let review = documents::latest_review(conn, &d.id, receiver)?;
-    // The reviewer may have chosen to redact possible names of people in no register too.
-    let with_unknown;
-    let r = if review.as_ref().is_some_and(|rv| rv.redact_unknown_names) {
-        plan.redact_unknown_names = true;
-        with_unknown = r.clone().with_unknown_names(true);
-        &with_unknown
-    } else {
-        r
-    };
-    // Every document the tool can redact is read and redacted once, here.
-    let redacted =
-        redactable(&d.format).then(|| redact_bytes(&d.format, &std::fs::read(&d.path).unwrap_or_default(), r));
     if d.classification == "none" {
         // Classified as holding no personal data: scanned all the same. A finding makes it a
         // document to review like a personal one (or to reclassify).
@@ -165,7 +170,7 @@ pub(super) fn document_plan(
         if !mentions {
             plan.included = true;
             plan.state = DocumentState::AsIs;
-            return Ok(plan);
+            return plan;
         }
         if review.is_none() {
             plan.state = DocumentState::NotReviewed;
@@ -177,11 +182,11 @@ pub(super) fn document_plan(
                     d.id, d.file_name, d.id
                 ),
             );
-            return Ok(plan);
+            return plan;
         }
     }
     if let Some(result) = redacted {
-        let Ok((out, findings)) = result else {
+        let Ok((red_sha, findings)) = result else {
             plan.state = DocumentState::Unreadable;
             block(
                 blockers,
@@ -191,9 +196,8 @@ pub(super) fn document_plan(
                     d.id, d.file_name, d.format
                 ),
             );
-            return Ok(plan);
+            return plan;
         };
-        let red_sha = hex::encode(Sha256::digest(&out));
         plan.redactions = redact::report(findings.iter().map(|(_, f)| f));
         plan.redacted_sha256 = Some(red_sha.clone());
         match review {
@@ -221,7 +225,7 @@ pub(super) fn document_plan(
                 );
             }
         }
-        return Ok(plan);
+        return plan;
     }
     // Formats the tool cannot redact: a special document needs a reviewed redacted copy; a personal one an include review.
     match review {
@@ -276,5 +280,5 @@ pub(super) fn document_plan(
             );
         }
     }
-    Ok(plan)
+    plan
 }

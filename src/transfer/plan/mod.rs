@@ -354,8 +354,26 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
     let redactor = Redactor::new(&withheld, &keep_names, key.as_deref()).with_erased(erased);
     let mut documents = Vec::new();
     let mut blockers = Vec::new();
-    for d in documents::documents(conn)?.into_iter().filter(|_| with_documents) {
-        documents.push(document_plan(conn, &d, &receiver.slug, &redactor, req.defer_file_hashes, &mut blockers)?);
+    let docs = if with_documents { documents::documents(conn)? } else { Vec::new() };
+    // Each document's review first (it may ask for possible names of people in no register to be
+    // redacted too), then each document read and scanned once, then decided. (The redactor splits
+    // a long text across the cores itself: scanning two documents at once gained nothing and held
+    // twice the bytes.)
+    let mut reviews = Vec::with_capacity(docs.len());
+    for d in &docs {
+        reviews.push(documents::latest_review(conn, &d.id, &receiver.slug)?);
+    }
+    let with_unknown = reviews
+        .iter()
+        .any(|r| r.as_ref().is_some_and(|r| r.redact_unknown_names))
+        .then(|| redactor.clone().with_unknown_names(true));
+    for (d, review) in docs.iter().zip(reviews) {
+        let r = match (&with_unknown, review.as_ref().is_some_and(|r| r.redact_unknown_names)) {
+            (Some(u), true) => u,
+            _ => &redactor,
+        };
+        let scanned = docs::scan(d, r, req.defer_file_hashes);
+        documents.push(document_plan(d, review, scanned, req.defer_file_hashes, &mut blockers));
     }
 
     let mut accounts = Vec::new();

@@ -8,17 +8,20 @@ use sha2::Sha256;
 use super::whole_word;
 use crate::domain::people::name_key;
 
+/// A keyed hash as compared: the HMAC-SHA256's 32 bytes (stored as hex).
+type Mac32 = [u8; 32];
+
 /// Erased people's names, emails and phones as keyed hashes (HMAC-SHA256 with the register's
-/// hash key, hex), matched against what a text holds: every email and phone found, and every run
-/// of words as long as an erased name (tried only where its first word's hash is known).
+/// hash key), matched against what a text holds: every email and phone found, and every run of
+/// words as long as an erased name (tried only where its first word's hash is known).
 #[derive(Clone)]
 pub struct Erased {
     key: Hmac<Sha256>,
-    names: std::collections::HashSet<String>,
-    first_words: std::collections::HashSet<String>,
+    names: std::collections::HashSet<Mac32>,
+    first_words: std::collections::HashSet<Mac32>,
     lengths: std::collections::BTreeSet<usize>,
-    emails: std::collections::HashSet<String>,
-    phones: std::collections::HashSet<String>,
+    emails: std::collections::HashSet<Mac32>,
+    phones: std::collections::HashSet<Mac32>,
 }
 
 impl Erased {
@@ -35,6 +38,8 @@ impl Erased {
             phones: Default::default(),
         };
         for (kind, hash, words) in rows {
+            // A stored hash that is not 32 bytes of hex cannot match anything: it is left out.
+            let Some(hash) = hex::decode(&hash).ok().and_then(|b| Mac32::try_from(b).ok()) else { continue };
             match kind.as_str() {
                 "name" => {
                     e.names.insert(hash);
@@ -65,10 +70,10 @@ impl Erased {
         self.phones.contains(&self.hash(digits))
     }
 
-    fn hash(&self, value: &str) -> String {
+    fn hash(&self, value: &str) -> Mac32 {
         let mut mac = self.key.clone();
         mac.update(value.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        mac.finalize().into_bytes().into()
     }
 
     /// Runs of words in `text` that are an erased name: (start, end).
@@ -80,8 +85,16 @@ impl Erased {
             return out;
         }
         let words: Vec<(usize, usize)> = WORD.find_iter(text).map(|m| (m.start(), m.end())).collect();
+        // A text repeats its words: each distinct word is hashed once (a keyed hash per word of a
+        // long text was most of the time a bundle took).
+        let mut first: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
         for (i, &(start, end)) in words.iter().enumerate() {
-            if !self.first_words.contains(&self.hash(&name_key(&text[start..end]))) {
+            let word = &text[start..end];
+            let known = match first.get(word) {
+                Some(k) => *k,
+                None => *first.entry(word).or_insert_with(|| self.first_words.contains(&self.hash(&name_key(word)))),
+            };
+            if !known {
                 continue;
             }
             for &n in &self.lengths {
