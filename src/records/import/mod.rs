@@ -31,8 +31,26 @@ pub struct CsvFile {
     pub sha256: String,
     /// Header cells, trimmed.
     pub headers: Vec<String>,
-    /// Data rows.
+    /// Data rows, when they are held ([`parse_csv`]); empty when they are read as they are
+    /// needed ([`parse_csv_by_row`], see [`CsvFile::each_row`]).
     pub rows: Vec<CsvRow>,
+    /// The file's text, read a row at a time by [`CsvFile::each_row`].
+    text: Option<Text>,
+}
+
+/// A CSV file's text (its UTF-8 bytes, without a byte-order mark) and where its lines start.
+#[derive(Clone)]
+struct Text {
+    bytes: Vec<u8>,
+    start: usize,
+    lines: Lines,
+}
+
+impl std::fmt::Debug for Text {
+    // The text holds personal data: never print it through Debug.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Text").field("bytes", &self.bytes.len()).finish_non_exhaustive()
+    }
 }
 
 /// One data row with its line number.
@@ -52,6 +70,38 @@ impl std::fmt::Debug for CsvRow {
 }
 
 impl CsvFile {
+    /// Every data row, in order, to `each`: the rows held, or those of the text parsed one at a
+    /// time (a million-row file is then never held as a million rows). A file whose rows do not
+    /// all have one cell per column is refused, after the last row, naming the first.
+    pub fn each_row(&self, mut each: impl FnMut(&CsvRow) -> Result<()>) -> Result<()> {
+        let Some(t) = &self.text else {
+            return self.rows.iter().try_for_each(each);
+        };
+        let text = &t.bytes[t.start..];
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text);
+        let mut ragged: Vec<String> = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        let mut row = CsvRow { line: 0, cells: Vec::with_capacity(self.headers.len()) };
+        while rdr.read_record(&mut rec).map_err(|e| csv_error(&self.name, &e, &t.lines))? {
+            let line = record_line(text, &rec, &t.lines);
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if rec.len() != self.headers.len() {
+                ragged.push(format!("line {line} has {} cells", rec.len()));
+                continue;
+            }
+            row.line = line;
+            row.cells.clear();
+            row.cells.extend(rec.iter().map(|c| c.trim().to_string()));
+            each(&row)?;
+        }
+        match ragged.first() {
+            Some(first) => Err(ragged_error(&self.name, first, ragged.len(), self.headers.len())),
+            None => Ok(()),
+        }
+    }
+
     /// A cell by column name ("" when the column is absent or the row short).
     pub fn get<'a>(&self, row: &'a CsvRow, column: &str) -> &'a str {
         self.headers.iter().position(|h| h == column).and_then(|i| row.cells.get(i)).map_or("", |s| s.as_str())
@@ -173,6 +223,7 @@ fn backslash_to_doubled(text: &str) -> String {
 
 /// Where each physical line of a text starts, whatever its line endings (CRLF, LF or a bare CR):
 /// the line a byte offset is on, the header being line 1.
+#[derive(Clone)]
 pub(crate) struct Lines(Vec<usize>);
 
 impl Lines {
@@ -205,11 +256,7 @@ impl Lines {
 /// has one cell per column and every quoted cell is closed, or the file is refused with the line.
 pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<CsvFile> {
     let sha256 = sha256_hex(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::ImportFormat {
-        file: name.to_string(),
-        why: format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()),
-        hint: "save the file as UTF-8 CSV and import it again".into(),
-    })?;
+    let text = utf8(name, bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let owned;
     let text = if backslash_quotes {
@@ -219,10 +266,52 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
         text
     };
     let lines = Lines::of(text);
+    let headers = headers(name, text, &lines)?;
+    let mut file = CsvFile {
+        name: name.to_string(),
+        sha256,
+        headers,
+        rows: Vec::new(),
+        text: Some(Text { bytes: text.as_bytes().to_vec(), start: 0, lines }),
+    };
+    let mut rows = Vec::new();
+    file.each_row(|r| {
+        rows.push(r.clone());
+        Ok(())
+    })?;
+    file.rows = rows;
+    file.text = None;
+    Ok(file)
+}
+
+/// [`parse_csv`] for a file read a row at a time ([`CsvFile::each_row`]): the header and the
+/// quoting are checked here; the rows, as they are read. The file's own bytes are kept (no copy),
+/// never a row per line: a million-row `consent.csv` takes its own size in memory, not eight times
+/// it.
+pub fn parse_csv_by_row(name: &str, bytes: Vec<u8>) -> Result<CsvFile> {
+    let sha256 = sha256_hex(&bytes);
+    let text = utf8(name, &bytes)?;
+    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let lines = Lines::of(&text[start..]);
+    let headers = headers(name, &text[start..], &lines)?;
+    Ok(CsvFile { name: name.to_string(), sha256, headers, rows: Vec::new(), text: Some(Text { bytes, start, lines }) })
+}
+
+fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| Error::ImportFormat {
+        file: name.to_string(),
+        why: format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()),
+        hint: "save the file as UTF-8 CSV and import it again".into(),
+    })
+}
+
+/// The header of a CSV text (trimmed), after checking that it has one and that no quoted cell is
+/// left open.
+fn headers(name: &str, text: &str, lines: &Lines) -> Result<Vec<String>> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| csv_error(name, &e, &lines))?
+        .map_err(|e| csv_error(name, &e, lines))?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
@@ -233,45 +322,35 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
             hint: "the first line must name the columns".into(),
         });
     }
-    if let Some(line) = unclosed_quote(text, &lines) {
+    if let Some(line) = unclosed_quote(text, lines) {
         return Err(Error::ImportFormat {
             file: name.into(),
             why: format!("line {line}: a quoted cell is never closed (the rest of the file would run into it)"),
             hint: "close the quote, or write a quote inside a cell as two quotes (\"\")".into(),
         });
     }
-    let mut rows = Vec::new();
-    let mut ragged: Vec<String> = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_error(name, &e, &lines))?;
-        // The physical line the record starts on (the reader counts only line feeds).
-        let line = rec.position().map_or(0, |p| {
-            // The reader may place a record at the line feed of a CRLF before it.
-            let b = text.as_bytes();
-            let mut at = p.byte() as usize;
-            while at < b.len() && matches!(b[at], b'\r' | b'\n') {
-                at += 1;
-            }
-            lines.at(at)
-        });
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
+    Ok(headers)
+}
+
+/// The physical line a record starts on (the reader counts only line feeds, and may place a
+/// record at the line feed of a CRLF before it).
+fn record_line(text: &[u8], rec: &csv::StringRecord, lines: &Lines) -> usize {
+    rec.position().map_or(0, |p| {
+        let mut at = p.byte() as usize;
+        while at < text.len() && matches!(text[at], b'\r' | b'\n') {
+            at += 1;
         }
-        if rec.len() != headers.len() {
-            ragged.push(format!("line {line} has {} cells", rec.len()));
-            continue;
-        }
-        rows.push(CsvRow { line, cells: rec.iter().map(|c| c.trim().to_string()).collect() });
+        lines.at(at)
+    })
+}
+
+fn ragged_error(name: &str, first: &str, count: usize, columns: usize) -> Error {
+    let more = if count > 1 { format!(" (and {} more rows)", count - 1) } else { String::new() };
+    Error::ImportFormat {
+        file: name.into(),
+        why: format!("{first}, the header has {columns}{more}"),
+        hint: "every row needs one cell per column: check for a missing or extra comma, or a comma inside an unquoted cell".into(),
     }
-    if let Some(first) = ragged.first() {
-        let more = if ragged.len() > 1 { format!(" (and {} more rows)", ragged.len() - 1) } else { String::new() };
-        return Err(Error::ImportFormat {
-            file: name.into(),
-            why: format!("{first}, the header has {}{more}", headers.len()),
-            hint: "every row needs one cell per column: check for a missing or extra comma, or a comma inside an unquoted cell".into(),
-        });
-    }
-    Ok(CsvFile { name: name.to_string(), sha256, headers, rows })
 }
 
 fn csv_error(name: &str, e: &csv::Error, lines: &Lines) -> Error {

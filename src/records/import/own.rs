@@ -65,27 +65,27 @@ fn raw_person(file: &CsvFile, row: &super::CsvRow) -> RawPerson {
 pub fn import_people(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let mut seen_email = std::collections::HashMap::new();
     let mut seen_ref = std::collections::HashMap::new();
-    for row in &file.rows {
+    file.each_row(|row| {
         let fields = match crate::domain::people::validate(&raw_person(file, row)) {
             Ok(f) => f,
             Err(ps) => {
                 for (col, msg) in ps {
                     problems.add(row.line, col, msg);
                 }
-                continue;
+                return Ok(());
             }
         };
         if let Some(e) = &fields.email_norm
             && let Some(first) = seen_email.insert(e.clone(), row.line)
         {
             problems.add(row.line, "email", format!("duplicate email (same address as line {first})"));
-            continue;
+            return Ok(());
         }
         if let Some(r) = &fields.reference
             && let Some(first) = seen_ref.insert(r.clone(), row.line)
         {
             problems.add(row.line, "ref", format!("duplicate ref (same as line {first})"));
-            continue;
+            return Ok(());
         }
         match upsert_person(c, &fields)? {
             Ok((Upsert::New, _)) => bump(counts, "people_added"),
@@ -93,8 +93,8 @@ pub fn import_people(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, co
             Ok((Upsert::Unchanged, _)) => bump(counts, "people_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Resolve a row's person or record the problem.
@@ -114,13 +114,13 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
     let lookup = RegisterLookup::new(c);
     // A person's events usually come together: keep the last person found for the next row.
     let mut last: Option<((String, String), Person)> = None;
-    for row in &file.rows {
+    file.each_row(|row| {
         let key = (file.get(row, "person_ref").to_string(), file.get(row, "email").to_string());
         let person = match &last {
             Some((k, p)) if *k == key => p.clone(),
             _ => {
                 let Some(p) = row_person(c, file, row, problems)? else {
-                    continue;
+                    return Ok(());
                 };
                 last = Some((key, p.clone()));
                 p
@@ -156,15 +156,15 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             Ok(None) => bump(counts, "events_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Import `roles.csv`.
 pub fn import_roles(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
-    for row in &file.rows {
+    file.each_row(|row| {
         let Some(person) = row_person(c, file, row, problems)? else {
-            continue;
+            return Ok(());
         };
         let g = |k: &str| file.get(row, k);
         match apply_role(c, &person, g("role"), g("hub"), g("from"), g("to"), g("designation"))? {
@@ -172,15 +172,15 @@ pub fn import_roles(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, cou
             Ok(None) => bump(counts, "roles_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Import `bases.csv`.
 pub fn import_bases(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
-    for row in &file.rows {
+    file.each_row(|row| {
         let Some(person) = row_person(c, file, row, problems)? else {
-            continue;
+            return Ok(());
         };
         let g = |k: &str| file.get(row, k);
         match apply_basis(
@@ -198,8 +198,8 @@ pub fn import_bases(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, cou
             Ok(false) => bump(counts, "events_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Import the notice send log, then close each Art 14 task whose received people have all been
@@ -222,9 +222,9 @@ pub fn import_notices_sent_closing_art14(
 
 /// Import `notices-sent.csv`.
 pub fn import_notices_sent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
-    for row in &file.rows {
+    file.each_row(|row| {
         let Some(person) = row_person(c, file, row, problems)? else {
-            continue;
+            return Ok(());
         };
         let g = |k: &str| file.get(row, k);
         match apply_notice_sent(c, &person, g("notice_version"), g("sent_at"), g("channel"))? {
@@ -232,21 +232,21 @@ pub fn import_notices_sent(c: &Change<'_>, file: &CsvFile, problems: &mut Proble
             Ok(false) => bump(counts, "deliveries_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Import `diversity.csv`.
 pub fn import_diversity(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
-    for row in &file.rows {
+    file.each_row(|row| {
         let Some(person) = row_person(c, file, row, problems)? else {
-            continue;
+            return Ok(());
         };
         match apply_diversity(c, &person, file.get(row, "category"), file.get(row, "value"))? {
             Ok(true) => bump(counts, "answers_set"),
             Ok(false) => bump(counts, "answers_unchanged"),
             Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
