@@ -120,6 +120,25 @@ pub fn insert_consent_in(
     Ok((inserted == 1).then_some(EventId::from(id)))
 }
 
+/// Run `f`, which records about `rows` consent events, with the index of events by person built
+/// once at its end when there are many (one sort instead of a write per event all over the index;
+/// the import reads nothing through it). It is dropped and built in `c`'s transaction: if `f`
+/// fails, the rollback puts it back as it was.
+pub fn with_bulk_consent<R>(c: &Change<'_>, rows: usize, f: impl FnOnce() -> Result<R>) -> Result<R> {
+    const MANY: usize = 50_000;
+    if rows < MANY {
+        return f();
+    }
+    c.execute("DROP INDEX consent_person", [])?;
+    let out = f()?;
+    // The sort that builds it is held to 16 MiB (it spills to a temporary file past that), and the
+    // pages the import cached are let go first, so that the two are never both held.
+    c.pragma_update("cache_size", -16_384)?;
+    c.execute("PRAGMA shrink_memory", [])?;
+    c.execute("CREATE INDEX consent_person ON consent_events(person_id, purpose)", [])?;
+    Ok(out)
+}
+
 /// The columns of a [`StoredConsent`], with the person's reference, for [`stored_consent`].
 const CONSENT_SELECT: &str =
     "SELECT c.id, c.person_id, p.ref, c.purpose, c.action, c.controllers, c.channels, c.consent_kind, c.special_categories,

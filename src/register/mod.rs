@@ -432,10 +432,11 @@ impl Register {
         Ok(out)
     }
 
-    /// Before one large transaction (an import): a page cache that holds its pages (256 MiB at
-    /// most), so they are not spilled to the write-ahead log mid-transaction.
+    /// Before one large transaction (an import): a larger page cache (64 MiB at most), so fewer
+    /// pages are spilled to the write-ahead log and read back mid-transaction. (256 MiB made a
+    /// million-event import 8 % faster and its peak memory 460 MiB instead of 240 MiB.)
     pub fn cache_for_bulk_change(&self) -> Result<()> {
-        self.db.pragma_update("cache_size", -262_144)?;
+        self.db.pragma_update("cache_size", -65_536)?;
         Ok(())
     }
 
@@ -576,6 +577,7 @@ pub(crate) fn with_fresh_id<T>(
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
             {
+                crate::domain::model::reseed_ids();
                 id = crate::domain::model::new_id(first.split_once('_').map_or("id", |(prefix, _)| prefix));
             }
             done => return Ok((id, done?)),

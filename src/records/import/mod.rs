@@ -62,6 +62,13 @@ pub struct CsvRow {
     pub cells: Vec<String>,
 }
 
+impl CsvRow {
+    /// The cell at a column found by [`CsvFile::column`] ("" when there is none).
+    pub fn cell(&self, column: Option<usize>) -> &str {
+        column.and_then(|i| self.cells.get(i)).map_or("", String::as_str)
+    }
+}
+
 impl std::fmt::Debug for CsvRow {
     // Cells hold personal data: never print them through Debug.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -92,14 +99,32 @@ impl CsvFile {
                 continue;
             }
             row.line = line;
-            row.cells.clear();
-            row.cells.extend(rec.iter().map(|c| c.trim().to_string()));
+            // The row's strings are reused from one row to the next.
+            row.cells.resize_with(rec.len(), String::new);
+            for (cell, c) in row.cells.iter_mut().zip(rec.iter()) {
+                cell.clear();
+                cell.push_str(c.trim());
+            }
             each(&row)?;
         }
         match ragged.first() {
             Some(first) => Err(ragged_error(&self.name, first, ragged.len(), self.headers.len())),
             None => Ok(()),
         }
+    }
+
+    /// How many rows the file has, about (its lines less the header; a quoted cell may hold a
+    /// line break).
+    pub fn rows_about(&self) -> usize {
+        match &self.text {
+            Some(t) => t.lines.0.len().saturating_sub(1),
+            None => self.rows.len(),
+        }
+    }
+
+    /// Where a column is in the header, for [`CsvRow::cell`] (`None`: the file has no such column).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
     }
 
     /// A cell by column name ("" when the column is absent or the row short).
@@ -167,21 +192,23 @@ pub fn display_name(path: &Path) -> String {
 
 /// The line on which a quoted cell opens and is never closed, if one is.
 fn unclosed_quote(text: &str, lines: &Lines) -> Option<usize> {
-    let (mut opened, mut quoted, mut at_start) = (0, false, true);
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Bytes, not characters: a quote, comma and line break are ASCII, and no byte of a multi-byte
+    // UTF-8 character is.
+    let b = text.as_bytes();
+    let (mut opened, mut quoted, mut at_start, mut i) = (0, false, true, 0);
+    while i < b.len() {
+        let c = b[i];
         match (quoted, c) {
-            (false, '"') if at_start => {
+            (false, b'"') if at_start => {
                 quoted = true;
                 opened = lines.at(i);
             }
-            (true, '"') if chars.peek().map(|(_, c)| *c) == Some('"') => {
-                chars.next();
-            }
-            (true, '"') => quoted = false,
+            (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
+            (true, b'"') => quoted = false,
             _ => {}
         }
-        at_start = !quoted && matches!(c, ',' | '\n' | '\r');
+        at_start = !quoted && matches!(c, b',' | b'\n' | b'\r');
+        i += 1;
     }
     quoted.then_some(opened)
 }

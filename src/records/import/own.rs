@@ -114,49 +114,79 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
     let lookup = RegisterLookup::new(c);
     // A person's events usually come together: keep the last person found for the next row.
     let mut last: Option<((String, String), Person)> = None;
-    file.each_row(|row| {
-        let key = (file.get(row, "person_ref").to_string(), file.get(row, "email").to_string());
-        let person = match &last {
-            Some((k, p)) if *k == key => p.clone(),
-            _ => {
-                let Some(p) = row_person(c, file, row, problems)? else {
-                    return Ok(());
-                };
-                last = Some((key, p.clone()));
-                p
+    // A million rows: each column is found in the header once, not once a row.
+    let col = |name: &str| file.column(name);
+    let (person_ref, email) = (col("person_ref"), col("email"));
+    let cols: [Option<usize>; 21] = [
+        "purpose",
+        "action",
+        "controllers",
+        "channels",
+        "statement_version",
+        "statement_format",
+        "notice_version",
+        "method",
+        "evidence_ref",
+        "at",
+        "recorded_by",
+        "given_by",
+        "authority_kind",
+        "authority_ref",
+        "verified_by",
+        "verified_at",
+        "support_given",
+        "capacity_concern",
+        "capacity_assessment",
+        "told_can_withdraw",
+        "special_categories",
+    ]
+    .map(col);
+    crate::register::evidence::with_bulk_consent(c, file.rows_about(), || {
+        file.each_row(|row| {
+            let same = last.as_ref().is_some_and(|((r, e), _)| r == row.cell(person_ref) && e == row.cell(email));
+            let person = match &last {
+                Some((_, p)) if same => p.clone(),
+                _ => {
+                    let key = (row.cell(person_ref).to_string(), row.cell(email).to_string());
+                    let Some(p) = row_person(c, file, row, problems)? else {
+                        return Ok(());
+                    };
+                    last = Some((key, p.clone()));
+                    p
+                }
+            };
+            let g = |i: usize| row.cell(cols[i]).to_string();
+            let raw = RawConsent {
+                purpose: g(0),
+                action: g(1),
+                controllers: g(2),
+                channels: g(3),
+                statement_version: g(4),
+                statement_format: g(5),
+                notice_version: g(6),
+                method: g(7),
+                evidence_ref: g(8),
+                at: g(9),
+                recorded_by: g(10),
+                given_by: g(11),
+                authority_kind: g(12),
+                authority_ref: g(13),
+                verified_by: g(14),
+                verified_at: g(15),
+                support_given: g(16),
+                capacity_concern: g(17),
+                capacity_assessment: g(18),
+                told_can_withdraw: g(19),
+                special_categories: g(20),
+                context: String::new(),
+            };
+            match apply_consent(c, &lookup, &person, &raw, &source)? {
+                Ok(Some(_)) => bump(counts, "events_added"),
+                Ok(None) => bump(counts, "events_unchanged"),
+                Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
             }
-        };
-        let g = |k: &str| file.get(row, k).to_string();
-        let raw = RawConsent {
-            purpose: g("purpose"),
-            action: g("action"),
-            controllers: g("controllers"),
-            channels: g("channels"),
-            statement_version: g("statement_version"),
-            statement_format: g("statement_format"),
-            notice_version: g("notice_version"),
-            method: g("method"),
-            evidence_ref: g("evidence_ref"),
-            at: g("at"),
-            recorded_by: g("recorded_by"),
-            given_by: g("given_by"),
-            authority_kind: g("authority_kind"),
-            authority_ref: g("authority_ref"),
-            verified_by: g("verified_by"),
-            verified_at: g("verified_at"),
-            support_given: g("support_given"),
-            capacity_concern: g("capacity_concern"),
-            capacity_assessment: g("capacity_assessment"),
-            told_can_withdraw: g("told_can_withdraw"),
-            special_categories: g("special_categories"),
-            context: String::new(),
-        };
-        match apply_consent(c, &lookup, &person, &raw, &source)? {
-            Ok(Some(_)) => bump(counts, "events_added"),
-            Ok(None) => bump(counts, "events_unchanged"),
-            Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
-        }
-        Ok(())
+            Ok(())
+        })
     })
 }
 
