@@ -155,3 +155,16 @@ fn an_objection_the_tool_cannot_read_stops_the_plan() {
     let v = d.run(&["audit", "verify", "--json"]).json();
     assert_eq!(v["data"]["unreadable"][0]["table"], "bases");
 }
+
+/// A role's designation that does not read is never taken for one that reveals nothing: the plan
+/// stops on it (M0002's lived-experience designation is special category, held back today).
+#[test]
+fn a_role_designation_the_tool_cannot_read_stops_the_plan() {
+    let d = Demo::new();
+    let id = d.query("SELECT r.id FROM roles r JOIN people p ON p.id = r.person_id WHERE p.ref = 'M0002'");
+    d.tamper(&format!("UPDATE roles SET designation = 'Lived Experience' WHERE id = '{id}';"));
+    assert_damaged(&d.run(&["transfer", "plan", "--to", "kscop-steering-group"]), &id, "designation");
+    assert_damaged(&d.run(&["person", "show", "M0002"]), &id, "designation");
+    let v = d.run(&["audit", "verify", "--json"]).json();
+    assert_eq!(v["data"]["unreadable"][0]["table"], "roles", "{v}");
+}

@@ -254,7 +254,7 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                 columns: vec!["Item", "Value"],
                 rows: vec![
                     vec!["Name".into(), c.name.clone()],
-                    vec!["Legal form".into(), c.kind.replace('_', " ")],
+                    vec!["Legal form".into(), c.kind.as_str().replace('_', " ")],
                     vec!["Contact".into(), opt(&c.contact)],
                     vec!["Accountable person".into(), opt(&c.accountable_person)],
                     vec!["ICO fee / registration".into(), opt(&c.ico_fee_status)],

@@ -17,7 +17,10 @@ use super::layout;
 use super::read::Contents;
 use crate::base::error::{Error, Result};
 use crate::domain::consent::{CarriedConsent, ConsentEvent};
-use crate::domain::model::{Basis, BasisAction, Method, PersonId, fmt_ts, new_id, normalise_email, parse_timestamp};
+use crate::domain::model::{
+    Basis, BasisAction, ControllerKind, Designation, Method, PersonId, RoleKind, TextFormat, fmt_ts, new_id,
+    normalise_email, parse_timestamp,
+};
 use crate::register::catalogue::Controller;
 use crate::register::evidence::BasisEvent;
 use crate::register::people::Person;
@@ -294,7 +297,11 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
                 id: ce.slug.clone(),
                 slug: ce.slug.clone(),
                 name: ce.name.clone(),
-                kind: ce.kind.clone(),
+                // Verification has checked the code; one not known here is refused, never guessed.
+                kind: ControllerKind::parse(&ce.kind).ok_or_else(|| Error::BundleContent {
+                    file: layout::MANIFEST.to_string(),
+                    why: format!("a controller's legal form is not one of {}", ControllerKind::list()),
+                })?,
                 is_self: ce.role == "to" && !merge,
                 contact: ce.contact.clone(),
                 accountable_person: None,
@@ -341,11 +348,19 @@ fn people_and_roles(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, 
             }
         };
         for r in row.get("roles").and_then(|r| r.as_array()).into_iter().flatten() {
-            let same = |x: &Role| {
-                x.role == s(r, "role").unwrap_or_default()
-                    && x.hub == s(r, "hub")
-                    && x.from == s(r, "from").unwrap_or_default()
+            // Verification has checked every code; one not known here is refused, never guessed.
+            let role = s(r, "role").as_deref().and_then(RoleKind::parse).ok_or_else(|| Error::BundleContent {
+                file: layout::PEOPLE.to_string(),
+                why: format!("a role is not one of {}", RoleKind::list()),
+            })?;
+            let designation = match s(r, "designation") {
+                None => None,
+                Some(d) => Some(Designation::parse(&d).ok_or_else(|| Error::BundleContent {
+                    file: layout::PEOPLE.to_string(),
+                    why: format!("a role's designation is not one of {}", Designation::list()),
+                })?),
             };
+            let same = |x: &Role| x.role == role && x.hub == s(r, "hub") && x.from == s(r, "from").unwrap_or_default();
             if had.iter().any(same) {
                 continue;
             }
@@ -355,11 +370,11 @@ fn people_and_roles(st: &Step<'_, '_>, skipped: &mut Skipped) -> Result<(usize, 
                     id: new_id("rol"),
                     person_id: id.clone(),
                     person_ref: String::new(),
-                    role: s(r, "role").unwrap_or_default(),
+                    role,
                     hub: s(r, "hub"),
                     from: s(r, "from").unwrap_or_default(),
                     to: s(r, "to"),
-                    designation: s(r, "designation"),
+                    designation,
                     special: false,
                 },
                 c.now,
@@ -487,8 +502,11 @@ fn texts_received(st: &Step<'_, '_>) -> Result<(usize, Versions)> {
         });
         let label = if same { version.clone() } else { format!("{version} ({})", m.from) };
         for r in formats {
-            let format = s(r, "format").unwrap_or_default();
-            if catalogue::text_exists(c, &kind, &label, &format)? {
+            let format = s(r, "format").as_deref().and_then(TextFormat::parse).ok_or_else(|| Error::BundleContent {
+                file: layout::TEXTS.to_string(),
+                why: format!("a text's format is not one of {}", TextFormat::list()),
+            })?;
+            if catalogue::text_exists(c, &kind, &label, format.as_str())? {
                 continue;
             }
             let v = catalogue::TextVersion {

@@ -355,7 +355,7 @@ fn tag_files(
                 ControllerEntry {
                     slug: own.slug,
                     name: own.name,
-                    kind: own.kind,
+                    kind: own.kind.to_string(),
                     role: "from".into(),
                     contact: own.contact,
                 },

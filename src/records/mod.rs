@@ -221,6 +221,7 @@ pub fn apply_role(
 ) -> Result<std::result::Result<Option<String>, RowProblems>> {
     let mut p = RowProblems::new();
     let kind = RoleKind::parse(role.trim());
+    let designation_v = Designation::parse(designation.trim());
     if kind.is_none() {
         p.push(("role", format!("unknown role; use {}", RoleKind::list())));
     }
@@ -244,12 +245,12 @@ pub fn apply_role(
     if !designation.is_empty() && Designation::parse(designation).is_none() {
         p.push(("designation", format!("unknown designation; use {}", Designation::list())));
     }
-    if !p.is_empty() {
+    let Some(kind) = kind.filter(|_| p.is_empty()) else {
         return Ok(Err(p));
-    }
+    };
     let existing = people::roles(c, Some(&person.id))?
         .into_iter()
-        .find(|r| r.role == role.trim() && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim());
+        .find(|r| r.role == kind && r.hub.as_deref().unwrap_or("") == hub && r.from == from.trim());
     let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_string());
     if let Some(r) = existing {
         if r.to.as_deref().unwrap_or("") != to && !to.is_empty() {
@@ -262,11 +263,11 @@ pub fn apply_role(
         id: new_id("rol"),
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
-        role: role.trim().to_string(),
+        role: kind,
         hub: nonempty(hub),
         from: from.trim().to_string(),
         to: nonempty(to),
-        designation: nonempty(designation),
+        designation: designation_v,
         special: false,
     };
     people::insert_role(c, &mut r, c.now)?;
@@ -583,7 +584,7 @@ pub fn recovery_on_outgoing(db: &crate::register::Db, a: &crate::register::accou
     let phone = a.recovery_phone.as_deref().map(digits).filter(|p| p.len() >= 6);
     let staff: std::collections::BTreeSet<crate::domain::model::PersonId> = crate::register::people::roles(db, None)?
         .into_iter()
-        .filter(|r| r.role == "facilitator" && r.to.is_none())
+        .filter(|r| r.role == RoleKind::Facilitator && r.to.is_none())
         .map(|r| r.person_id)
         .collect();
     for pid in staff {

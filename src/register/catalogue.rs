@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Change, Db, json_list, list_cell};
+use super::{Change, Db, code_cell, json_list, list_cell};
 use crate::base::error::{Error, Result};
 use crate::domain::consent::{Lookup, PurposeInfo};
-use crate::domain::model::{Channel, TextFormat, fmt_ts, parse_timestamp};
+use crate::domain::model::{Channel, ControllerKind, TextFormat, fmt_ts, parse_timestamp};
 
 // ---------------------------------------------------------------- controllers
 
@@ -20,7 +20,7 @@ pub struct Controller {
     pub id: String,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: ControllerKind,
     pub is_self: bool,
     pub contact: Option<String>,
     pub accountable_person: Option<String>,
@@ -39,7 +39,7 @@ fn controller_row(r: &Row<'_>) -> rusqlite::Result<Controller> {
         id: slug.clone(),
         slug,
         name: r.get(1)?,
-        kind: r.get(2)?,
+        kind: code_cell(r, 2)?,
         is_self: r.get(3)?,
         contact: r.get(4)?,
         accountable_person: r.get(5)?,
@@ -61,7 +61,7 @@ pub fn insert_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
     .execute(params![
         c.slug,
         c.name,
-        c.kind,
+        c.kind.as_str(),
         c.is_self,
         c.contact,
         c.accountable_person,
@@ -75,7 +75,7 @@ pub fn insert_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
 
 /// Update a controller's editable fields (all of them, as given).
 pub fn update_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
-    conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind, c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
+    conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind.as_str(), c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],
     )?;
     Ok(())
 }
@@ -258,7 +258,7 @@ pub fn seed_purposes(conn: &Change<'_>) -> Result<()> {
 pub struct TextVersion {
     pub id: String,
     pub version: String,
-    pub format: String,
+    pub format: TextFormat,
     pub purpose: Option<String>,
     pub sha256: String,
     pub effective_from: String,
@@ -271,7 +271,7 @@ pub struct TextVersion {
 /// Insert a statement version.
 pub fn insert_statement(conn: &Change<'_>, v: &TextVersion, body: &str, now: DateTime<Utc>) -> Result<()> {
     let controllers = v.controllers.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
-    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at, controllers) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(params![v.version, v.format, v.purpose, v.sha256, body, v.effective_from, fmt_ts(now), controllers],
+    conn.prepare_cached("INSERT INTO statements(version, format, purpose, sha256, body, effective_from, created_at, controllers) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?.execute(params![v.version, v.format.as_str(), v.purpose, v.sha256, body, v.effective_from, fmt_ts(now), controllers],
     )?;
     Ok(())
 }
@@ -306,7 +306,7 @@ pub fn insert_notice(conn: &Change<'_>, v: &TextVersion, body: &str, now: DateTi
     conn.prepare_cached(
         "INSERT INTO notices(version, format, sha256, body, effective_from, created_at) VALUES (?1,?2,?3,?4,?5,?6)",
     )?
-    .execute(params![v.version, v.format, v.sha256, body, v.effective_from, fmt_ts(now)])?;
+    .execute(params![v.version, v.format.as_str(), v.sha256, body, v.effective_from, fmt_ts(now)])?;
     for a in &v.announces {
         if let Some((c, p)) = a.split_once(':') {
             conn.prepare_cached(
@@ -348,7 +348,7 @@ pub fn texts(conn: &Db, kind: &str) -> Result<Vec<TextVersion>> {
     let mut out = st
         .query_map([], |r| {
             let version: String = r.get(0)?;
-            let format: String = r.get(1)?;
+            let format: TextFormat = code_cell(r, 1)?;
             Ok(TextVersion {
                 id: format!("{version}/{format}"),
                 version,

@@ -531,7 +531,7 @@ pub struct Unreadable {
 }
 
 /// Every row of the evidence tables with a value that does not read (the first such value of
-/// each row): consent events, bases, notices sent and reviews.
+/// each row): consent events, bases, notices sent, roles and reviews.
 pub fn unreadable(conn: &Db) -> Result<Vec<Unreadable>> {
     let mut out = Vec::new();
     let keep = |out: &mut Vec<Unreadable>, read: Result<()>| -> Result<()> {
@@ -559,6 +559,7 @@ pub fn unreadable(conn: &Db) -> Result<Vec<Unreadable>> {
     for n in notices_sent(conn, None)? {
         keep(&mut out, n.at().map(drop))?;
     }
+    super::people::each_role(conn, |r| keep(&mut out, r.map(drop)))?;
     for r in super::reviews::all_rows(conn)? {
         keep(&mut out, super::reviews::check(&r))?;
     }

@@ -500,6 +500,19 @@ pub(crate) fn list_cell(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Vec
     })
 }
 
+/// Column `i` of a row, a code of one of the tool's lists; one that is not stops the read as a
+/// damaged value (exit 4).
+pub(crate) fn code_cell<T: crate::domain::model::Code>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    T::parse_code(&s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("a stored code is not one of {}", T::codes()).into(),
+        )
+    })
+}
+
 /// Reads one stored row's values as the types handover wrote them: a code, a time, a list. A value
 /// that does not read is [`Error::StoredValue`] naming the table, row and column: the command that
 /// needs it stops (never skips it), and `audit verify` lists it.

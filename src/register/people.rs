@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Db, with_fresh_id};
 use crate::base::error::{Error, Result};
-use crate::domain::model::{PersonId, fmt_ts};
+use crate::domain::model::{Designation, PersonId, RoleKind, fmt_ts};
 use crate::domain::people::Details;
 
 // ---------------------------------------------------------------- people
@@ -185,11 +185,11 @@ pub struct Role {
     pub id: String,
     pub person_id: PersonId,
     pub person_ref: String,
-    pub role: String,
+    pub role: RoleKind,
     pub hub: Option<String>,
     pub from: String,
     pub to: Option<String>,
-    pub designation: Option<String>,
+    pub designation: Option<Designation>,
     pub special: bool,
 }
 
@@ -197,7 +197,7 @@ pub struct Role {
 pub fn insert_role(conn: &Change<'_>, r: &mut Role, now: DateTime<Utc>) -> Result<()> {
     r.id = with_fresh_id(&r.id, |id| {
         conn.prepare_cached("INSERT INTO roles(id, person_id, role, hub, from_date, to_date, designation, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")?
-            .execute(params![id, r.person_id, r.role, r.hub, r.from, r.to, r.designation, fmt_ts(now)])
+            .execute(params![id, r.person_id, r.role.as_str(), r.hub, r.from, r.to, r.designation.map(Designation::as_str), fmt_ts(now)])
     })?
     .0;
     Ok(())
@@ -209,22 +209,36 @@ pub fn end_role(conn: &Change<'_>, id: &str, to: &str) -> Result<()> {
     Ok(())
 }
 
-fn role_row(r: &Row<'_>) -> rusqlite::Result<Role> {
-    let designation: Option<String> = r.get(6)?;
-    let special = designation
-        .as_deref()
-        .and_then(crate::domain::model::Designation::parse)
-        .is_some_and(crate::domain::model::Designation::is_special);
+/// Every role row, each read as [`roles`] reads it (for `audit verify`, which lists what does not
+/// read).
+pub(super) fn each_role(conn: &Db, mut each: impl FnMut(Result<Role>) -> Result<()>) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT r.id, r.person_id, r.role, r.hub, r.from_date, r.to_date, r.designation, p.ref
+         FROM roles r JOIN people p ON p.id = r.person_id",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        each(role_row(r))?;
+    }
+    Ok(())
+}
+
+/// A role as [`roles`] selects it, its codes read (a designation that does not read stops the
+/// read: never taken for one that reveals nothing).
+fn role_row(r: &Row<'_>) -> Result<Role> {
+    let id: String = r.get(0)?;
+    let v = super::Stored { table: "roles", row: &id };
+    let designation: Option<Designation> = v.code_opt("designation", r.get::<_, Option<String>>(6)?.as_deref())?;
     Ok(Role {
-        id: r.get(0)?,
         person_id: r.get(1)?,
         person_ref: r.get(7)?,
-        role: r.get(2)?,
+        role: v.code("role", &r.get::<_, String>(2)?)?,
         hub: r.get(3)?,
         from: r.get(4)?,
         to: r.get(5)?,
+        special: designation.is_some_and(Designation::is_special),
         designation,
-        special,
+        id,
     })
 }
 
@@ -235,7 +249,12 @@ pub fn roles(conn: &Db, person_id: Option<&str>) -> Result<Vec<Role>> {
          FROM roles r JOIN people p ON p.id = r.person_id
          WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY p.ref, r.from_date, r.role",
     )?;
-    Ok(st.query_map([person_id], role_row)?.collect::<Result<Vec<_>, _>>()?)
+    let mut rows = st.query([person_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(role_row(r)?);
+    }
+    Ok(out)
 }
 
 /// One role.

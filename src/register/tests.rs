@@ -86,7 +86,7 @@ fn taken_ids(conn: &Change<'_>, now: chrono::DateTime<chrono::Utc>) {
         id: "rol_000000000001".into(),
         person_id: a.id.clone(),
         person_ref: String::new(),
-        role: "champion".into(),
+        role: crate::domain::model::RoleKind::Champion,
         hub: None,
         from: "2026-01-01".into(),
         to: None,

@@ -168,7 +168,9 @@ fn cited_texts(db: &Db, events: &[CarriedConsent], mailing_list: &[Vec<String>])
         let versions = catalogue::texts(db, kind)?;
         for (k, version) in wanted.iter().filter(|(k, _)| *k == kind) {
             for (format, sha256, text) in catalogue::text_bodies(db, k, version)? {
-                let Some(v) = versions.iter().find(|t| t.version == *version && t.format == format) else { continue };
+                let Some(v) = versions.iter().find(|t| t.version == *version && t.format.as_str() == format) else {
+                    continue;
+                };
                 out.push(serde_json::json!({
                     "kind": kind, "version": version, "format": format, "purpose": v.purpose,
                     "effective_from": v.effective_from, "controllers": v.controllers, "sha256": sha256, "text": text,

@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 id: slug.clone(),
                 slug: slug.clone(),
                 name: name.trim().to_string(),
-                kind,
+                kind: super::code_arg("--kind", &kind)?,
                 is_self: false,
                 contact: None,
                 accountable_person: None,
@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                     vec![
                         c.slug.clone(),
                         c.name.clone(),
-                        c.kind.clone(),
+                        c.kind.to_string(),
                         if c.is_self { "this register's".into() } else { "other".into() },
                         c.dsa_ref.clone().unwrap_or_else(|| "-".into()),
                         c.dpia_ref.clone().unwrap_or_else(|| "-".into()),
@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 c.name = n.trim().to_string();
                 changed.push("name");
             }
-            if let Some(k) = kind.filter(|k| *k != c.kind) {
+            if let Some(k) = kind.map(|k| super::code_arg("--kind", &k)).transpose()?.filter(|k| *k != c.kind) {
                 c.kind = k;
                 changed.push("kind");
             }

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, a: InitArgs) -> Result<Outcome> {
                 id: slug.clone(),
                 slug: slug.clone(),
                 name: a.controller.trim().to_string(),
-                kind: a.controller_kind.clone(),
+                kind: super::code_arg("--controller-kind", &a.controller_kind)?,
                 is_self: true,
                 contact: None,
                 accountable_person: None,

@@ -137,3 +137,8 @@ pub fn import_text(file: &str, r: &crate::records::import::ImportReport) -> Stri
     }
     s
 }
+
+/// A code of one of the tool's lists given for `flag` (clap has already offered the list).
+pub fn code_arg<T: crate::domain::model::Code>(flag: &str, value: &str) -> Result<T> {
+    T::parse_code(value.trim()).ok_or_else(|| Error::bad(flag, format!("must be one of {}", T::codes())))
+}

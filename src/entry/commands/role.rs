@@ -82,13 +82,12 @@ pub fn run(ctx: &Ctx, cmd: RoleCmd) -> Result<Outcome> {
                     vec![
                         r.id.clone(),
                         r.person_ref.clone(),
-                        r.role.clone(),
+                        r.role.to_string(),
                         r.hub.clone().unwrap_or_else(|| "-".into()),
                         r.from.clone(),
                         r.to.clone().unwrap_or_else(|| "-".into()),
                         r.designation
-                            .clone()
-                            .map(|d| if r.special { format!("{d} (special)") } else { d })
+                            .map(|d| if r.special { format!("{d} (special)") } else { d.to_string() })
                             .unwrap_or_else(|| "-".into()),
                     ]
                 })

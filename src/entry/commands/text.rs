@@ -37,7 +37,7 @@ fn list_text(list: &[TextVersion], notice: bool) -> String {
         .map(|t| {
             vec![
                 t.version.clone(),
-                t.format.clone(),
+                t.format.to_string(),
                 if notice {
                     t.announces.join(" ")
                 } else {
@@ -93,7 +93,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
             let v = TextVersion {
                 id: format!("{version}/{format}"),
                 version: version.clone(),
-                format,
+                format: super::code_arg("--format", &format)?,
                 purpose: Some(purpose),
                 sha256: sha,
                 effective_from: effective(ctx, effective_from)?,
@@ -177,7 +177,7 @@ pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
             let v = TextVersion {
                 id: format!("{version}/{format}"),
                 version,
-                format,
+                format: super::code_arg("--format", &format)?,
                 purpose: None,
                 sha256: sha,
                 effective_from: effective(ctx, effective_from)?,

@@ -68,11 +68,11 @@ pub struct Stripped {
 /// A role as it goes to the receiver.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleOut {
-    pub role: String,
+    pub role: crate::domain::model::RoleKind,
     pub hub: Option<String>,
     pub from: String,
     pub to: Option<String>,
-    pub designation: Option<String>,
+    pub designation: Option<Designation>,
 }
 
 /// The consent evidence a mailing-list row rests on (Art 7(1)).
@@ -403,7 +403,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
         receiver: Receiver {
             slug: receiver.slug,
             name: receiver.name,
-            kind: receiver.kind,
+            kind: receiver.kind.to_string(),
             dsa_ref: receiver.dsa_ref,
             dpia_ref: receiver.dpia_ref,
         },
@@ -576,23 +576,22 @@ fn register_row(
     }
     if reg_fields.iter().any(|f| f == "roles") {
         for r in roles {
-            let mut designation = r.designation.clone();
-            let parsed = designation.as_deref().and_then(Designation::parse);
-            if parsed.is_some_and(Designation::is_special) {
-                if health_ok && parsed != Some(Designation::FamilyCarer) {
+            let mut designation = r.designation;
+            if designation.is_some_and(Designation::is_special) {
+                if health_ok && designation != Some(Designation::FamilyCarer) {
                     special_included += 1;
                 } else {
                     stripped.push(Stripped {
                         field: "roles.designation".into(),
                         action: "stripped",
                         to: None,
-                        reason: special_reason(designation.as_deref().unwrap_or_default()),
+                        reason: special_reason(designation.map_or("", Designation::as_str)),
                     });
                     designation = None;
                 }
             }
             person_roles.push(RoleOut {
-                role: r.role.clone(),
+                role: r.role,
                 hub: r.hub.clone(),
                 from: r.from.clone(),
                 to: r.to.clone(),
