@@ -423,19 +423,20 @@ pub fn apply_notice_sent(
     if at.is_none() {
         p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into()));
     }
-    if Channel::parse(channel.trim()).is_none() {
+    let channel = Channel::parse(channel.trim());
+    if channel.is_none() {
         p.push(("channel", format!("use {}", Channel::list())));
     }
-    if !p.is_empty() {
+    let Some(channel) = channel.filter(|_| p.is_empty()) else {
         return Ok(Err(p));
-    }
+    };
     let mut n = NoticeSent {
         id: new_id("nts"),
         person_id: person.id.clone(),
         person_ref: person.reference.clone(),
         notice_version: version.trim().to_string(),
         sent_at: at.map(fmt_ts).unwrap_or_default(),
-        channel: channel.trim().to_string(),
+        channel,
     };
     Ok(Ok(evidence::insert_notice_sent(c, &mut n, c.now)?))
 }

@@ -9,7 +9,9 @@ use super::catalogue::RegisterLookup;
 use super::{Change, Db, Stored, json_list, with_fresh_id};
 use crate::base::error::Result;
 use crate::domain::consent::{ConsentEvent, EventView};
-use crate::domain::model::{Basis, BasisAction, ConsentAction, ConsentKind, EventId, PersonId, fmt_ts};
+use crate::domain::model::{
+    AuthorityKind, Basis, BasisAction, Channel, ConsentAction, ConsentKind, EventId, GivenBy, PersonId, fmt_ts,
+};
 
 // ---------------------------------------------------------------- consent events
 
@@ -366,8 +368,8 @@ pub fn each_consent_row(
 pub struct ProxyRow {
     pub person_id: String,
     pub purpose: String,
-    pub given_by: String,
-    pub authority_kind: Option<String>,
+    pub given_by: GivenBy,
+    pub authority_kind: Option<AuthorityKind>,
     pub authority_ref_recorded: bool,
     pub verified_at: Option<String>,
 }
@@ -383,8 +385,11 @@ pub fn proxy_rows(conn: &Db) -> Result<Vec<ProxyRow>> {
         Ok(ProxyRow {
             person_id: r.get(0)?,
             purpose: r.get(1)?,
-            given_by: r.get(2)?,
-            authority_kind: r.get(3)?,
+            given_by: super::code_cell(r, 2)?,
+            authority_kind: match r.get::<_, Option<String>>(3)? {
+                Some(_) => Some(super::code_cell(r, 3)?),
+                None => None,
+            },
             authority_ref_recorded: r.get(4)?,
             verified_at: r.get(5)?,
         })
@@ -478,7 +483,7 @@ pub struct NoticeSent {
     pub person_ref: String,
     pub notice_version: String,
     pub sent_at: String,
-    pub channel: String,
+    pub channel: Channel,
 }
 
 impl NoticeSent {
@@ -491,10 +496,10 @@ impl NoticeSent {
 /// Insert a delivery record unless identical; returns whether it was new (`n.id` is drawn again
 /// if it is already taken).
 pub fn insert_notice_sent(conn: &Change<'_>, n: &mut NoticeSent, now: DateTime<Utc>) -> Result<bool> {
-    let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel);
+    let key = format!("{}|{}|{}|{}", n.person_id, n.notice_version, n.sent_at, n.channel.as_str());
     let (id, c) = with_fresh_id(&n.id, |id| {
         conn.prepare_cached("INSERT INTO notices_sent(id, person_id, notice_version, sent_at, channel, natural_key, recorded_at) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT(natural_key) DO NOTHING")?
-            .execute(params![id, n.person_id, n.notice_version, n.sent_at, n.channel, key, fmt_ts(now)])
+            .execute(params![id, n.person_id, n.notice_version, n.sent_at, n.channel.as_str(), key, fmt_ts(now)])
     })?;
     n.id = id;
     Ok(c == 1)
@@ -506,17 +511,21 @@ pub fn notices_sent(conn: &Db, person_id: Option<&str>) -> Result<Vec<NoticeSent
         "SELECT n.id, n.person_id, p.ref, n.notice_version, n.sent_at, n.channel FROM notices_sent n JOIN people p ON p.id = n.person_id
          WHERE ?1 IS NULL OR n.person_id = ?1 ORDER BY p.ref, n.sent_at",
     )?;
-    let rows = st.query_map([person_id], |r| {
-        Ok(NoticeSent {
-            id: r.get(0)?,
+    let mut rows = st.query([person_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let channel = Stored { table: "notices_sent", row: &id }.code("channel", &r.get::<_, String>(5)?)?;
+        out.push(NoticeSent {
             person_id: r.get(1)?,
             person_ref: r.get(2)?,
             notice_version: r.get(3)?,
             sent_at: r.get(4)?,
-            channel: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            channel,
+            id,
+        });
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- what does not read
@@ -556,8 +565,14 @@ pub fn unreadable(conn: &Db) -> Result<Vec<Unreadable>> {
     while let Some(r) = rows.next()? {
         keep(&mut out, basis_row(r).map(drop))?;
     }
-    for n in notices_sent(conn, None)? {
-        keep(&mut out, n.at().map(drop))?;
+    // A delivery whose channel does not read stops the list there: it is named, the rest unread.
+    match notices_sent(conn, None) {
+        Ok(sent) => {
+            for n in sent {
+                keep(&mut out, n.at().map(drop))?;
+            }
+        }
+        Err(e) => keep(&mut out, Err(e))?,
     }
     super::people::each_role(conn, |r| keep(&mut out, r.map(drop)))?;
     for r in super::reviews::all_rows(conn)? {

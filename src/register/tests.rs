@@ -44,7 +44,7 @@ fn notice(id: &str, person_id: &str, sent_at: &str) -> NoticeSent {
         person_ref: String::new(),
         notice_version: "1".into(),
         sent_at: sent_at.into(),
-        channel: "email".into(),
+        channel: crate::domain::model::Channel::Email,
     }
 }
 

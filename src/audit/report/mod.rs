@@ -168,7 +168,10 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let mut proxy_events = Vec::new();
     for c in evidence::proxy_rows(conn)?.into_iter().filter(|c| live.contains(c.person_id.as_str())) {
         proxy.total += 1;
-        *proxy.by_authority.entry(c.authority_kind.clone().unwrap_or_else(|| "none".into())).or_default() += 1;
+        *proxy
+            .by_authority
+            .entry(c.authority_kind.map_or_else(|| "none".to_string(), |k| k.to_string()))
+            .or_default() += 1;
         if c.verified_at.is_some() && c.authority_ref_recorded {
             proxy.verified += 1;
         } else {
