@@ -24,20 +24,22 @@
 //!   [`bundle::import`] is what it writes into the receiver's register; [`bundle::bagit`] checks
 //!   any bag.
 //! - Audit ([`audit`]): the pages people read and print: [`audit::report`] and [`audit::ropa`],
-//!   the data protection lead's report and Art 30 record; [`audit::letter`], the receiving
-//!   group's letters; [`audit::charts`] and [`audit::html`]. The hash-chained log itself is
+//!   the data protection lead's report and Art 30 record; [`audit::access`], a person's subject
+//!   access export; [`audit::letter`], the receiving group's letters; [`audit::charts`] and
+//!   [`audit::html`]. The hash-chained log itself is
 //!   storage: [`register::audit`].
 //! - Transfer ([`transfer`]): [`transfer::plan`] decides, person by person and item by item, what
 //!   may go to a named receiver and why the rest is held back ([`transfer::rules`]);
 //!   [`transfer::redact`] and [`transfer::docx`] redact documents; [`transfer::sdc`] the published
 //!   statistics; [`transfer::carried`] reads every value a bundle of the plan carries;
-//!   [`transfer::lifecycle`] checks the group's receipt and rotation statement.
+//!   [`transfer::lifecycle`] checks the group's receipt and rotation statement;
+//!   [`transfer::plan::explain`] says what each of a person's events bears on in a plan.
 //! - Records ([`records`]): the one path by which a person, consent event, role, basis, notice
 //!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
 //!   [`records::import`] reads the tool's own CSV formats and real exports into it, all or
 //!   nothing; [`records::casework`] keeps complaints and incidents with their tasks;
 //!   [`records::retention`] applies the retention policy; [`records::vault`] seals account
-//!   secrets.
+//!   secrets; [`records::status`] derives a person's consent status.
 //!
 //! **Storage** ([`register`]). It owns the SQLite connection: the only place SQL lives, with its
 //! migrations, one module per group of tables, and the audit log. Reads take a [`register::Db`];

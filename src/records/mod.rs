@@ -12,6 +12,7 @@
 pub(crate) mod casework;
 pub mod import;
 pub(crate) mod retention;
+pub(crate) mod status;
 pub mod vault;
 
 use crate::register::transfers::Change19;

@@ -182,7 +182,7 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             // One person's history ends with their status at --at (text only: the JSON is the
             // events, and `person show --json` gives the status).
             if let Some(p) = &pid {
-                let lines = super::person::status_lines(&reg, p, now)?;
+                let lines = crate::records::status::status_lines(&reg, p, now)?;
                 text.push_str(&format!("status at {}:\n", crate::domain::model::fmt_ts(now)));
                 if lines.is_empty() {
                     text.push_str("  none in force\n");

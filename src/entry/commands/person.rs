@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{import_text, refused};
 use crate::Ctx;
+use crate::audit::access::{SubjectAccess, subject_access};
 use crate::base::encode::table;
 use crate::base::error::{Error, Result};
 use crate::domain::model::{StakeholderGroup, fmt_ts};
@@ -14,9 +15,10 @@ use crate::records::Upsert;
 use crate::records::import::exports::{self, ExportKind, ListFacts};
 use crate::records::import::own::{self, DIVERSITY_COLUMNS, PEOPLE_COLUMNS};
 use crate::records::import::{self, CsvFile};
+use crate::records::status::{StatusLine, status_lines};
 use crate::register::people::Person;
 use crate::register::suppression::keyed_hash;
-use crate::register::{Register, catalogue, evidence, people, suppression};
+use crate::register::{Register, people, suppression};
 
 /// The record flags give: the stored person's values (for an edit) with the given flags over them.
 fn raw_from_flags(reference: Option<String>, f: &PersonFlags, base: Option<&Person>) -> RawPerson {
@@ -329,71 +331,6 @@ fn import_file(
     Ok(o)
 }
 
-/// Status of one purpose for one controller.
-#[derive(Debug, Clone, Serialize)]
-pub struct StatusLine {
-    pub purpose: String,
-    pub controller: String,
-    pub status: String,
-    pub since: Option<String>,
-    pub review_due: Option<String>,
-}
-
-/// Derived consent status for every purpose and controller a person's events mention.
-pub fn status_lines(
-    conn: &crate::register::Db,
-    person_id: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<StatusLine>> {
-    if people::person(conn, person_id)?.is_some_and(|p| p.erased_at.is_some()) {
-        // An erased person has no live status: the events stay only as non-identifying history.
-        return Ok(Vec::new());
-    }
-    let events = evidence::consents(conn, Some(person_id), None)?;
-    let controllers: Vec<String> = catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect();
-    let mut purposes: Vec<String> = events.iter().map(|e| e.event.purpose.clone()).collect();
-    purposes.dedup();
-    purposes.sort();
-    purposes.dedup();
-    let mut out = Vec::new();
-    for purpose in purposes {
-        let refresh = catalogue::purpose(conn, &purpose)?.and_then(|p| p.refresh_months);
-        let evs: Vec<_> = events.iter().filter(|e| e.event.purpose == purpose).collect();
-        let views: Vec<_> = evs.iter().map(|e| e.view()).collect();
-        let own = catalogue::self_controller(conn)?.slug;
-        for ctl in &controllers {
-            let mentioned = evs.iter().any(|e| e.event.controllers.contains(ctl));
-            let all_withdrawn = ctl == &own && evs.iter().all(|e| e.event.controllers.is_empty());
-            if !mentioned && !all_withdrawn {
-                continue;
-            }
-            let st = crate::domain::consent::status(&views, ctl, refresh, now);
-            let deciding = views
-                .iter()
-                .filter(|v| {
-                    v.at <= now
-                        && (v.controllers.is_empty() && v.action != crate::domain::model::ConsentAction::Grant
-                            || v.controllers.contains(ctl))
-                })
-                .max_by_key(|v| v.at);
-            let review_due = match (st, deciding) {
-                (crate::domain::consent::Status::Granted, Some(d)) => {
-                    crate::domain::consent::expiry(d.at, refresh).map(fmt_ts)
-                }
-                _ => None,
-            };
-            out.push(StatusLine {
-                purpose: purpose.clone(),
-                controller: ctl.clone(),
-                status: st.as_str().into(),
-                since: deciding.map(|d| fmt_ts(d.at)),
-                review_due,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// What `person show` prints.
 #[derive(Debug, Serialize)]
 pub struct PersonView {
@@ -494,149 +431,6 @@ fn show_text(v: &PersonView) -> String {
         ));
     }
     s
-}
-
-/// Everything held on a person, for a subject access request (Art 15) or portability (Art 20).
-#[derive(Debug, Serialize)]
-pub struct SubjectAccess {
-    pub generated_at: String,
-    pub controller: catalogue::Controller,
-    pub person: Person,
-    pub purposes: Vec<catalogue::Purpose>,
-    pub roles: Vec<people::Role>,
-    pub consent_events: Vec<evidence::StoredConsent>,
-    pub consent_status: Vec<StatusLine>,
-    pub bases: Vec<evidence::BasisEvent>,
-    pub notices_sent: Vec<evidence::NoticeSent>,
-    pub diversity: Vec<serde_json::Value>,
-    pub suppressed: Option<String>,
-    pub sources: Vec<String>,
-    pub recipients: Vec<serde_json::Value>,
-    /// How long each kind of record is kept (months; 0: not deleted by age).
-    pub retention: Vec<serde_json::Value>,
-    /// Automated decision-making (Art 22).
-    pub automated_decisions: &'static str,
-    /// The statements and notices the person was shown, with their texts.
-    pub texts_shown: Vec<serde_json::Value>,
-    /// The registered documents that mention them (their name, email or phone).
-    pub documents: Vec<serde_json::Value>,
-    /// The data protection lead's reviews of them.
-    pub reviews: Vec<crate::register::reviews::Review>,
-    pub rights: Vec<&'static str>,
-}
-
-/// The registered documents that mention the person by name, email or phone, found as redaction
-/// finds them (a document that cannot be read is listed as such: it may mention them).
-fn documents_mentioning(conn: &Register, p: &Person) -> Result<Vec<serde_json::Value>> {
-    use crate::transfer::plan::{read_source, redact_bytes, redactable};
-    use crate::transfer::redact::{Redactor, Withheld};
-    if p.name.is_none() && p.email.is_none() && p.phone.is_none() {
-        return Ok(Vec::new());
-    }
-    let me = Withheld { id: p.id.clone(), name: p.name.clone(), email: p.email.clone(), phone: p.phone.clone() };
-    let r = Redactor::new(&[me], &[], None);
-    let mut out = Vec::new();
-    for d in crate::register::documents::documents(conn)? {
-        let entry = |mentions: serde_json::Value| serde_json::json!({ "id": d.id, "file_name": d.file_name, "category": d.category, "mentions": mentions });
-        if !redactable(&d.format) {
-            out.push(entry(serde_json::json!("not searchable (checked by hand)")));
-            continue;
-        }
-        match read_source(std::path::Path::new(&d.path)).map(|(bytes, _)| redact_bytes(&d.format, &bytes, &r)) {
-            Some(Ok((_, found))) => {
-                let n = found.iter().filter(|(_, f)| f.detector.starts_with("register_")).count();
-                if n > 0 {
-                    out.push(entry(serde_json::json!(n)));
-                }
-            }
-            _ => out.push(entry(serde_json::json!("unreadable: checked by hand"))),
-        }
-    }
-    Ok(out)
-}
-
-/// The statements the person's consents cite and the notices sent to them, each with its text.
-fn texts_shown(conn: &Register, events: &[evidence::StoredConsent], person_id: &str) -> Result<Vec<serde_json::Value>> {
-    let mut wanted: Vec<(&str, String)> = Vec::new();
-    for e in events {
-        if let Some(v) = &e.event.statement_version {
-            wanted.push(("statement", v.clone()));
-        }
-        if let Some(v) = &e.event.notice_version {
-            wanted.push(("notice", v.clone()));
-        }
-    }
-    for n in evidence::notices_sent(conn, Some(person_id))? {
-        wanted.push(("notice", n.notice_version.clone()));
-    }
-    wanted.sort();
-    wanted.dedup();
-    let mut out = Vec::new();
-    for (kind, version) in wanted {
-        for (format, sha256, text) in catalogue::text_bodies(conn, kind, &version)? {
-            out.push(serde_json::json!({ "kind": kind, "version": version, "format": format, "sha256": sha256, "text": text }));
-        }
-    }
-    Ok(out)
-}
-
-fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::Utc>) -> Result<SubjectAccess> {
-    let conn = &reg;
-    let view = show(reg, p, now)?;
-    let events = evidence::consents(conn, Some(&p.id), None)?;
-    let texts = texts_shown(conn, &events, &p.id)?;
-    let mut used: Vec<String> = events.iter().map(|e| e.event.purpose.clone()).collect();
-    let bases = evidence::bases(conn, Some(&p.id))?;
-    used.extend(bases.iter().map(|b| b.purpose.clone()));
-    let purposes = catalogue::purposes(conn)?.into_iter().filter(|pp| used.contains(&pp.code)).collect();
-    let mut sources: Vec<String> = p.source.iter().cloned().collect();
-    for e in &events {
-        if !sources.contains(&e.source) {
-            sources.push(e.source.clone());
-        }
-    }
-    Ok(SubjectAccess {
-        generated_at: fmt_ts(now),
-        controller: catalogue::self_controller(conn)?,
-        person: p.clone(),
-        purposes,
-        roles: view.roles,
-        consent_events: events,
-        consent_status: view.consent_status,
-        bases,
-        notices_sent: evidence::notices_sent(conn, Some(&p.id))?,
-        diversity: people::diversity(conn, &p.id)?
-            .into_iter()
-            .map(|(c, v)| serde_json::json!({ "category": c, "value": v }))
-            .collect(),
-        suppressed: view.suppressed,
-        sources,
-        recipients: crate::register::transfers::person_transfers(conn, &p.id)?
-            .into_iter()
-            .map(|(id, slug, name, at)| {
-                serde_json::json!({ "transfer": id, "controller": slug, "name": name, "date": &at[..10.min(at.len())],
-                    "what": "your register entry: the details its purpose carries, your roles and consent history" })
-            })
-            .collect(),
-        retention: crate::records::retention::policy(conn)?
-            .into_iter()
-            .map(|(kind, months)| serde_json::json!({ "kind": kind, "months": months }))
-            .collect(),
-        automated_decisions: "No decision with legal or similarly significant effect on you is made by automated means (Art 22). The transfer rules decide what may be passed on; a person checks and approves every transfer.",
-        texts_shown: texts,
-        documents: documents_mentioning(reg, p)?,
-        reviews: crate::register::reviews::reviews(conn, Some(&p.id))?,
-        rights: vec![
-            "access (Art 15)",
-            "rectification (Art 16)",
-            "erasure (Art 17)",
-            "restriction (Art 18)",
-            "portability (Art 20)",
-            "objection (Art 21)",
-            "withdraw consent at any time (Art 7(3))",
-            "complain to the ICO (ico.org.uk)",
-        ],
-    })
 }
 
 fn export_text(x: &SubjectAccess) -> String {

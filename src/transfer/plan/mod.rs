@@ -216,6 +216,7 @@ fn lists(purpose_fields: &[String]) -> FieldLists {
 
 mod digest;
 mod docs;
+pub mod explain;
 mod facts;
 
 use digest::digest_of;
