@@ -155,6 +155,16 @@ codes!(
 );
 
 codes!(
+    /// What personal data a document holds, as whoever registered it classified it.
+    Classification { None = "none", Personal = "personal", Special = "special" }
+);
+
+codes!(
+    /// A reviewer's decision on a document for a receiver.
+    DocumentDecision { Include = "include", Withhold = "withhold" }
+);
+
+codes!(
     /// Whether a consent is ordinary or explicit (Art 9(2)(a): it names special categories).
     ConsentKind { Standard = "standard", Explicit = "explicit" }
 );

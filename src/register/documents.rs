@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Change, Db};
 use crate::base::error::{Error, Result};
+use crate::domain::model::{Classification, DocumentDecision};
 
 /// A document registered for transfer.
 #[derive(Debug, Clone, Serialize)]
@@ -13,7 +14,7 @@ pub struct Document {
     pub path: String,
     pub file_name: String,
     pub category: String,
-    pub classification: String,
+    pub classification: Classification,
     pub format: String,
     pub sha256: String,
     pub size: i64,
@@ -26,7 +27,7 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
         path: r.get(1)?,
         file_name: r.get(2)?,
         category: r.get(3)?,
-        classification: r.get(4)?,
+        classification: super::code_cell(r, 4)?,
         format: r.get(5)?,
         sha256: r.get(6)?,
         size: r.get(7)?,
@@ -39,7 +40,17 @@ const DOC_COLS: &str = "id, path, file_name, category, classification, format, s
 /// Insert a document.
 pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
     conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
-        params![d.id, d.path, d.file_name, d.category, d.classification, d.format, d.sha256, d.size, d.added_at],
+        params![
+            d.id,
+            d.path,
+            d.file_name,
+            d.category,
+            d.classification.as_str(),
+            d.format,
+            d.sha256,
+            d.size,
+            d.added_at
+        ],
     )?;
     Ok(())
 }
@@ -72,7 +83,7 @@ pub struct Review {
     pub id: String,
     pub document_id: crate::domain::model::DocumentId,
     pub controller: String,
-    pub decision: String,
+    pub decision: DocumentDecision,
     pub reviewer: String,
     pub note: String,
     pub source_sha256: String,
@@ -91,7 +102,7 @@ pub fn insert_review(conn: &Change<'_>, r: &Review) -> Result<()> {
             r.id,
             r.document_id,
             r.controller,
-            r.decision,
+            r.decision.as_str(),
             r.reviewer,
             r.note,
             r.source_sha256,
@@ -116,7 +127,7 @@ pub fn latest_review(conn: &Db, document_id: &str, controller: &str) -> Result<O
                     id: r.get(0)?,
                     document_id: r.get(1)?,
                     controller: r.get(2)?,
-                    decision: r.get(3)?,
+                    decision: super::code_cell(r, 3)?,
                     reviewer: r.get(4)?,
                     note: r.get(5)?,
                     source_sha256: r.get(6)?,

@@ -3,7 +3,7 @@
 use crate::Ctx;
 use crate::base::encode::table;
 use crate::base::error::{Error, Result};
-use crate::domain::model::{fmt_ts, new_id};
+use crate::domain::model::{Classification, DocumentDecision, fmt_ts, new_id};
 use crate::entry::cli::{DocumentCmd, RedactCmd};
 use crate::entry::output::Outcome;
 use crate::register::documents;
@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     format: format_of(&file_name).to_string(),
                     file_name,
                     category: category.clone(),
-                    classification: classification.clone(),
+                    classification: super::code_arg("--classification", &classification)?,
                     sha256: sha,
                     size: size as i64,
                     added_at: fmt_ts(ctx.now),
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 ));
             }
             let mut o = Outcome::new("document_list", docs_out.clone(), text);
-            if docs_out.iter().any(|d| d.classification != "none" && !redactable(&d.format)) {
+            if docs_out.iter().any(|d| d.classification != Classification::None && !redactable(&d.format)) {
                 o = o.note("handover cannot redact some of these formats: a personal one needs an include review, a special one a reviewed --redacted-copy");
             }
             Ok(o)
@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                         d.file_name.clone(),
                         d.format.clone(),
                         d.category.clone(),
-                        d.classification.clone(),
+                        d.classification.to_string(),
                         state.into(),
                     ]
                 })
@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             Ok(Outcome::new("document_list", list, text))
         }
         DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise, redact_unknown_names } => {
+            let decision: DocumentDecision = super::code_arg("--decision", &decision)?;
             let d = documents::document(&reg, &id)?;
             let to = super::transfer::receiver(&reg, to.as_deref())?;
             let sha = hash_file(std::path::Path::new(&d.path))
@@ -114,7 +115,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             }
             let mut redacted_sha256 = None;
             let (mut copy_path, mut copy_sha) = (None, None);
-            if redactable(&d.format) && d.classification != "none" {
+            if redactable(&d.format) && d.classification != Classification::None {
                 let req = Request {
                     receiver: to.clone(),
                     date: super::transfer::plan_date(ctx, None),
@@ -133,7 +134,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 let s = hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
                 copy_path = Some(abs.display().to_string());
                 copy_sha = Some(s);
-            } else if d.classification == "special" && decision == "include" {
+            } else if d.classification == Classification::Special && decision == DocumentDecision::Include {
                 return Err(Error::bad(
                     "--redacted-copy",
                     format!(
@@ -146,7 +147,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 id: new_id("rev"),
                 document_id: d.id.clone(),
                 controller: to.clone(),
-                decision: decision.clone(),
+                decision,
                 reviewer: reviewer.trim().into(),
                 note: note.trim().into(),
                 source_sha256: sha,

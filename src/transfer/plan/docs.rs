@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::base::error::{Error, Result};
-use crate::domain::model::DocumentState;
+use crate::domain::model::{Classification, DocumentDecision, DocumentState};
 use crate::register::documents;
 use crate::transfer::redact::{self, Redactor};
 
@@ -134,7 +134,7 @@ pub(super) fn document_plan(
         id: d.id.clone(),
         file_name: d.file_name.clone(),
         category: d.category.clone(),
-        classification: d.classification.clone(),
+        classification: d.classification,
         format: d.format.clone(),
         included: false,
         state: DocumentState::NotReviewed,
@@ -163,7 +163,7 @@ pub(super) fn document_plan(
         );
         return plan;
     }
-    if d.classification == "none" {
+    if d.classification == Classification::None {
         // Classified as holding no personal data: scanned all the same. A finding makes it a
         // document to review like a personal one (or to reclassify).
         let mentions = matches!(&redacted, Some(Ok((_, findings))) if !findings.is_empty());
@@ -202,7 +202,7 @@ pub(super) fn document_plan(
         plan.redacted_sha256 = Some(red_sha.clone());
         match review {
             Some(rv) if rv.redacted_sha256.as_deref() == Some(red_sha.as_str()) && rv.source_sha256 == sha => {
-                plan.included = rv.decision == "include";
+                plan.included = rv.decision == DocumentDecision::Include;
                 plan.state = if plan.included { DocumentState::Redacted } else { DocumentState::ReviewedWithhold };
             }
             Some(_) => {
@@ -237,7 +237,7 @@ pub(super) fn document_plan(
                 format!("{} ({}) changed since its review", d.id, d.file_name),
             );
         }
-        Some(rv) if rv.decision == "withhold" => plan.state = DocumentState::ReviewedWithhold,
+        Some(rv) if rv.decision == DocumentDecision::Withhold => plan.state = DocumentState::ReviewedWithhold,
         Some(rv) if rv.redacted_copy_path.is_some() => {
             let ok = rv
                 .redacted_copy_path
@@ -263,13 +263,17 @@ pub(super) fn document_plan(
                 );
             }
         }
-        Some(_) if d.classification == "personal" => {
+        Some(_) if d.classification == Classification::Personal => {
             plan.included = true;
             plan.state = DocumentState::ReviewedInclude;
         }
         _ => {
             plan.state = DocumentState::NotReviewed;
-            let need = if d.classification == "special" { "a reviewed --redacted-copy" } else { "an include review" };
+            let need = if d.classification == Classification::Special {
+                "a reviewed --redacted-copy"
+            } else {
+                "an include review"
+            };
             block(
                 blockers,
                 "document_not_reviewed",

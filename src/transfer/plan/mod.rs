@@ -118,7 +118,7 @@ pub struct DocumentPlan {
     pub id: crate::domain::model::DocumentId,
     pub file_name: String,
     pub category: String,
-    pub classification: String,
+    pub classification: crate::domain::model::Classification,
     pub format: String,
     pub included: bool,
     /// Whether and how it goes.
@@ -721,7 +721,7 @@ mod tests {
             id: id.into(),
             file_name: "f.txt".into(),
             category: "minutes".into(),
-            classification: "personal".into(),
+            classification: crate::domain::model::Classification::Personal,
             format: "txt".into(),
             included,
             state: crate::domain::model::DocumentState::Redacted,
