@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(codes(kinds), all(ControllerKind::ALL, ControllerKind::as_str));
         let access = &schema("accounts")["items"]["properties"]["access"];
         assert_eq!(codes(access), ["password", "admins"]);
-        assert_eq!(rotation_steps("admins"), ADMIN_STEPS);
+        assert_eq!(rotation_steps(crate::domain::model::AccountAccess::Admins), ADMIN_STEPS);
         let fields = codes(&h["properties"]["fields"]["properties"]["register"]["properties"]["carried"]["items"]);
         assert_eq!(fields, *crate::transfer::plan::FIELDS);
     }

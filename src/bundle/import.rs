@@ -18,8 +18,8 @@ use super::read::Contents;
 use crate::base::error::{Error, Result};
 use crate::domain::consent::{CarriedConsent, ConsentEvent};
 use crate::domain::model::{
-    Basis, BasisAction, ControllerKind, Designation, Method, PersonId, RoleKind, TextFormat, fmt_ts, new_id,
-    normalise_email, parse_timestamp,
+    AccountAccess, Basis, BasisAction, ControllerKind, Designation, Method, PersonId, RoleKind, TextFormat, fmt_ts,
+    new_id, normalise_email, parse_timestamp,
 };
 use crate::register::catalogue::Controller;
 use crate::register::evidence::BasisEvent;
@@ -671,9 +671,16 @@ fn accounts_to_rotate(
     let mut tasks = Vec::new();
     let due_rotation = (c.now + chrono::Duration::days(14)).date_naive().to_string();
     for a in &accounts {
-        let access = s(a, "access").unwrap_or_else(|| "password".into());
+        // Verification has checked the code; one not known here is refused, never guessed.
+        let access = match s(a, "access") {
+            None => AccountAccess::Password,
+            Some(x) => AccountAccess::parse(&x).ok_or_else(|| Error::BundleContent {
+                file: layout::ACCOUNTS.to_string(),
+                why: format!("an account's access is not one of {}", AccountAccess::list()),
+            })?,
+        };
         let secret = zeroize::Zeroizing::new(s(a, "secret").unwrap_or_default());
-        let ct = if access == "admins" {
+        let ct = if access == AccountAccess::Admins {
             Vec::new()
         } else {
             crate::records::vault::encrypt(&custodians, secret.as_bytes())?
@@ -695,7 +702,7 @@ fn accounts_to_rotate(
             recovery_email: s(a, "recovery_email"),
             recovery_phone: s(a, "recovery_phone"),
             two_factor: s(a, "two_factor"),
-            secret_recipients: if access == "admins" { Vec::new() } else { names.clone() },
+            secret_recipients: if access == AccountAccess::Admins { Vec::new() } else { names.clone() },
             created_at: now.clone(),
             secret_updated_at: now.clone(),
             rotations: Vec::new(),

@@ -131,7 +131,14 @@ fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<ch
         accounts: p
             .accounts
             .iter()
-            .map(|a| (a.id.to_string(), a.service.clone(), a.url.clone(), a.access != "admins"))
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    a.service.clone(),
+                    a.url.clone(),
+                    a.access != crate::domain::model::AccountAccess::Admins,
+                )
+            })
             .collect(),
         held_back: held_back(&p.totals.register_by_reason),
         notice_due: made.checked_add_months(chrono::Months::new(1)).unwrap_or(made),

@@ -155,6 +155,17 @@ codes!(
 );
 
 codes!(
+    /// How a handed-over account is made safe: a shared login whose secret is sealed in the vault
+    /// (`password`), or the people with admin rights change and nothing secret is held (`admins`).
+    AccountAccess { Password = "password", Admins = "admins" }
+);
+
+codes!(
+    /// Which way a transfer went, as this register sees it.
+    Direction { Sent = "sent", Received = "received" }
+);
+
+codes!(
     /// What personal data a document holds, as whoever registered it classified it.
     Classification { None = "none", Personal = "personal", Special = "special" }
 );
@@ -402,8 +413,11 @@ pub const ADMIN_STEPS: &[&str] = &["admins"];
 /// The rotation steps an account of this access kind needs: `password` (a shared login whose
 /// secret is sealed in the vault) or `admins` (the people with admin rights change; nothing
 /// secret is held).
-pub fn rotation_steps(access: &str) -> &'static [&'static str] {
-    if access == "admins" { ADMIN_STEPS } else { ROTATION_STEPS }
+pub fn rotation_steps(access: AccountAccess) -> &'static [&'static str] {
+    match access {
+        AccountAccess::Admins => ADMIN_STEPS,
+        AccountAccess::Password => ROTATION_STEPS,
+    }
 }
 
 /// Normalise an email for matching: trimmed and lower-cased; the local part in Unicode NFC; the

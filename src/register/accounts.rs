@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Change, Db};
 use crate::base::error::{Error, Result};
+use crate::domain::model::AccountAccess;
 
 /// A custodian: an age recipient that can open the register's secrets.
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +86,7 @@ pub struct Account {
     pub secret_updated_at: String,
     pub rotations: Vec<Rotation>,
     /// `password` or `admins` (see [`crate::domain::model::rotation_steps`]).
-    pub access: String,
+    pub access: AccountAccess,
     /// The outgoing controller's people with admin rights (an `admins` account).
     pub admins_outgoing: Vec<String>,
     /// The incoming controller's people to be made admins (an `admins` account).
@@ -95,12 +96,12 @@ pub struct Account {
 impl Account {
     /// The rotation steps this account needs.
     pub fn rotation_steps(&self) -> &'static [&'static str] {
-        crate::domain::model::rotation_steps(&self.access)
+        crate::domain::model::rotation_steps(self.access)
     }
 
     /// Whether a secret is sealed for it (an `admins` account has none).
     pub fn has_secret(&self) -> bool {
-        self.access != "admins"
+        self.access != AccountAccess::Admins
     }
 
     /// What its rotation task asks, in words.
@@ -150,13 +151,13 @@ fn account_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         recovery_email: r.get(7)?,
         recovery_phone: r.get(8)?,
         two_factor: r.get(9)?,
-        secret_recipients: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+        secret_recipients: super::list_cell(r, 10)?,
         created_at: r.get(11)?,
         secret_updated_at: r.get(12)?,
         rotations: Vec::new(),
-        access: r.get(13)?,
-        admins_outgoing: serde_json::from_str(&r.get::<_, String>(14)?).unwrap_or_default(),
-        admins_incoming: serde_json::from_str(&r.get::<_, String>(15)?).unwrap_or_default(),
+        access: super::code_cell(r, 13)?,
+        admins_outgoing: super::list_cell(r, 14)?,
+        admins_incoming: super::list_cell(r, 15)?,
     })
 }
 
@@ -179,7 +180,7 @@ pub fn insert_account(conn: &Change<'_>, a: &Account, secret: &[u8]) -> Result<(
         serde_json::to_string(&a.secret_recipients).unwrap_or_default(),
         a.created_at,
         a.secret_updated_at,
-        a.access,
+        a.access.as_str(),
         serde_json::to_string(&a.admins_outgoing).unwrap_or_default(),
         serde_json::to_string(&a.admins_incoming).unwrap_or_default(),
         secret

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Change, Db};
+use super::{Change, Db, Stored};
 use crate::base::error::Result;
-use crate::domain::model::{TransferId, TransferState};
+use crate::domain::model::{Direction, TransferId, TransferState};
 
 /// An approval of a plan, signed by an approver over the plan's digest and the digest of every
 /// value the bundle will carry.
@@ -200,7 +200,7 @@ pub struct TransferView {
     #[serde(flatten)]
     pub transfer: Transfer,
     /// `sent` from this register, or `received` into it (the other party is `controller`).
-    pub direction: String,
+    pub direction: Direction,
     pub stale: bool,
     pub delete_after: Option<String>,
     pub closed_at: Option<String>,
@@ -238,7 +238,8 @@ pub fn transfer_view(conn: &Db, id: &str) -> Result<TransferView> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?]))
         })?;
     // The receiver holds no list of who came in a transfer: the bundle's count says.
-    let people = if direction == "received" {
+    let direction: Direction = Stored { table: "transfers", row: id }.code("direction", &direction)?;
+    let people = if direction == Direction::Received {
         t.counts["register"].as_i64().unwrap_or(0)
     } else {
         conn.prepare_cached("SELECT COUNT(*) FROM transfer_people WHERE transfer_id = ?1")?

@@ -221,7 +221,11 @@ fn later_sections(r: &Report) -> Vec<Section> {
                 vec![
                     t.id.to_string(),
                     t.created_at.get(..10).unwrap_or("").to_string(),
-                    format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, name(r, &t.controller)),
+                    format!(
+                        "{} {}",
+                        if v.direction == crate::domain::model::Direction::Sent { "to" } else { "from" },
+                        name(r, &t.controller)
+                    ),
                     format!(
                         "{}{}",
                         crate::domain::words::transfer_state(t.state.as_str()),
@@ -386,11 +390,11 @@ fn attention(r: &Report) -> Vec<String> {
                 v.art19_open, t.id
             ));
         }
-        if v.direction == "sent" && v.receipt_at.is_none() {
+        if v.direction == crate::domain::model::Direction::Sent && v.receipt_at.is_none() {
             a.push(format!("No receipt yet from {who} for bundle {} (made {}).", t.id, &t.created_at[..10]));
         }
     }
-    let received = r.transfers.iter().any(|v| v.direction == "received");
+    let received = r.transfers.iter().any(|v| v.direction == crate::domain::model::Direction::Received);
     let unrotated: Vec<String> = r
         .accounts
         .iter()

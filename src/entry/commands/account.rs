@@ -150,7 +150,11 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
                 created_at: now.clone(),
                 secret_updated_at: now,
                 rotations: Vec::new(),
-                access: if admin_change { "admins" } else { "password" }.into(),
+                access: if admin_change {
+                    crate::domain::model::AccountAccess::Admins
+                } else {
+                    crate::domain::model::AccountAccess::Password
+                },
                 admins_outgoing,
                 admins_incoming,
             };

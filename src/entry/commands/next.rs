@@ -73,25 +73,29 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
     for v in transfers::transfers(reg)?.into_iter().filter(|v| v.voided_at.is_none()) {
         let t = &v.transfer;
         let who = name(&t.controller);
-        match (v.direction.as_str(), t.state) {
-            ("sent", crate::domain::model::TransferState::Created) => out.push(Step {
+        match (v.direction, t.state) {
+            (crate::domain::model::Direction::Sent, crate::domain::model::TransferState::Created) => out.push(Step {
                 due: None,
                 overdue: false,
                 what: format!("Wait for {who}'s receipt for bundle {}; when it comes, record it", t.id),
                 command: format!("handover transfer confirm --receipt {}.receipt.json --signer THEIR_KEY.pub", t.id),
             }),
-            ("sent", crate::domain::model::TransferState::Received) => out.push(Step {
+            (crate::domain::model::Direction::Sent, crate::domain::model::TransferState::Received) => out.push(Step {
                 due: None,
                 overdue: false,
                 what: format!("Wait for {who}'s statement that every account is made safe; when it comes, record it"),
                 command: format!("handover transfer confirm --statement {}.complete.json --signer THEIR_KEY.pub", t.id),
             }),
-            ("received", crate::domain::model::TransferState::Received) if !rotations_open => out.push(Step {
-                due: None,
-                overdue: false,
-                what: format!("Tell {who} that every account is now yours: send them the signed statement"),
-                command: format!("handover transfer complete --bundle {}", t.id),
-            }),
+            (crate::domain::model::Direction::Received, crate::domain::model::TransferState::Received)
+                if !rotations_open =>
+            {
+                out.push(Step {
+                    due: None,
+                    overdue: false,
+                    what: format!("Tell {who} that every account is now yours: send them the signed statement"),
+                    command: format!("handover transfer complete --bundle {}", t.id),
+                });
+            }
             _ => {}
         }
     }

@@ -222,7 +222,11 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                     vec![
                         t.id.to_string(),
                         t.created_at[..10].to_string(),
-                        format!("{} {}", if v.direction == "sent" { "to" } else { "from" }, t.controller),
+                        format!(
+                            "{} {}",
+                            if v.direction == crate::domain::model::Direction::Sent { "to" } else { "from" },
+                            t.controller
+                        ),
                         match &v.voided_at {
                             Some(_) => "void".to_string(),
                             None => format!("{}{}", t.state, if v.stale { " (stale)" } else { "" }),
@@ -243,7 +247,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         TransferCmd::Close { id, delete_after } => {
             let mut reg = ctx.open()?;
             let v = transfers::transfer_view(&reg, &id)?;
-            if v.direction != "sent" {
+            if v.direction != crate::domain::model::Direction::Sent {
                 return Err(Error::bad(
                     "ID",
                     format!("transfer {id} was received into this register; only the sender closes it"),
@@ -483,7 +487,7 @@ fn complete(
 fn void(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     let v = transfers::transfer_view(&reg, id)?;
-    if v.direction != "sent" {
+    if v.direction != crate::domain::model::Direction::Sent {
         return Err(Error::bad(
             "ID",
             format!("transfer {id} was received into this register; only its sender voids it"),
@@ -535,7 +539,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<Outcome> {
     let reg = ctx.open()?;
     let v = transfers::transfer_view(&reg, id)?;
     let t = &v.transfer;
-    let sent = v.direction == "sent";
+    let sent = v.direction == crate::domain::model::Direction::Sent;
     let party = catalogue::controller(&reg, &t.controller)?.map_or_else(|| t.controller.clone(), |c| c.name);
     let state = match &v.voided_at {
         Some(at) => format!("VOID since {} ({})", &at[..10], v.void_reason.as_deref().unwrap_or("")),

@@ -140,7 +140,7 @@ pub struct AccountPlan {
     pub paid_by: Option<String>,
     pub paid_until: Option<String>,
     /// `password` or `admins`.
-    pub access: String,
+    pub access: crate::domain::model::AccountAccess,
     /// What the receiver must do, in words.
     pub rotation_task: String,
     /// Recovery details that still lead to the outgoing controller (its domain or its staff).
@@ -737,7 +737,7 @@ mod tests {
             personal_data: None,
             paid_by: None,
             paid_until: None,
-            access: "password".into(),
+            access: crate::domain::model::AccountAccess::Password,
             rotation_task: "rotate".into(),
             recovery_flags: Vec::new(),
         }];
