@@ -426,6 +426,8 @@ struct LookupMemo {
     marketing: HashMap<String, Option<bool>>,
     statement_texts: HashMap<String, Vec<(String, TextFormat)>>,
     statement_controllers: HashMap<String, Option<Vec<String>>>,
+    /// The last address checked against the suppression list, with its keyed hashes.
+    last_hashed: Option<(String, Vec<String>)>,
 }
 
 impl<'a> RegisterLookup<'a> {
@@ -481,7 +483,13 @@ impl<'a> RegisterLookup<'a> {
                 s
             }
         };
-        s.check_since(self.conn, email_norm)
+        if self.memo.borrow().last_hashed.as_ref().is_none_or(|(e, _)| e != email_norm) {
+            let h = s.hashes_of(email_norm);
+            self.memo.borrow_mut().last_hashed = Some((email_norm.to_string(), h));
+        }
+        let memo = self.memo.borrow();
+        let hashes = memo.last_hashed.as_ref().map_or(&[][..], |(_, h)| h.as_slice());
+        s.check_hashed(self.conn, email_norm, hashes)
     }
 }
 

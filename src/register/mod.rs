@@ -321,7 +321,8 @@ impl Register {
             .mode(0o600)
             .open(path)
             .map_err(|e| Error::io("create", path, e))?;
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         configure(&conn)?;
         migrate(&mut conn, path)?;
@@ -349,7 +350,7 @@ impl Register {
     /// beside it (a read-only folder or disk), the file is read as immutable: nothing else can
     /// be changing it there either.
     fn open_read_only(path: &Path, actor: &str) -> Result<Register> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let uri = |extra: &str| format!("file:{}?mode=ro{extra}", uri_path(path));
         let check = |conn: &Connection| -> rusqlite::Result<(i64, i64)> {
             let app = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -380,7 +381,8 @@ impl Register {
     }
 
     fn open_writable(path: &Path, actor: &str) -> Result<Register> {
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         let app: i64 =
             conn.prepare_cached("PRAGMA application_id")?.query_row([], |r| r.get(0)).map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {

@@ -227,8 +227,21 @@ impl Suppression {
 
     /// Whether a normalised email is suppressed under any of the keys; the reason and since when.
     pub fn check_since(&self, conn: &Db, email_norm: &str) -> Result<Option<(String, String)>> {
-        for hash in self.hashes(email_norm) {
-            if let Some(r) = suppressed_since(conn, &hash)? {
+        let hashes: Vec<String> = self.hashes(email_norm).collect();
+        self.check_hashed(conn, email_norm, &hashes)
+    }
+
+    /// The keyed hashes of an address under every key (what [`Suppression::check_hashed`] takes).
+    pub fn hashes_of(&self, email_norm: &str) -> Vec<String> {
+        self.hashes(email_norm).collect()
+    }
+
+    /// [`Suppression::check_since`] with the address's keyed hashes already taken (an import
+    /// checks one person's address for each of their rows; the list itself is read every time,
+    /// since the import may add to it).
+    pub fn check_hashed(&self, conn: &Db, email_norm: &str, hashes: &[String]) -> Result<Option<(String, String)>> {
+        for hash in hashes {
+            if let Some(r) = suppressed_since(conn, hash)? {
                 return Ok(Some(r));
             }
         }

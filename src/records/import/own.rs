@@ -144,17 +144,15 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
     crate::register::evidence::with_bulk_consent(c, file.rows_about(), || {
         file.each_row(|row| {
             let same = last.as_ref().is_some_and(|((r, e), _)| r == row.cell(person_ref) && e == row.cell(email));
-            let person = match &last {
-                Some((_, p)) if same => p.clone(),
-                _ => {
-                    let key = (row.cell(person_ref).to_string(), row.cell(email).to_string());
-                    let Some(p) = row_person(c, file, row, problems)? else {
-                        return Ok(());
-                    };
-                    last = Some((key, p.clone()));
-                    p
-                }
-            };
+            if !same {
+                let key = (row.cell(person_ref).to_string(), row.cell(email).to_string());
+                let Some(p) = row_person(c, file, row, problems)? else {
+                    return Ok(());
+                };
+                last = Some((key, p));
+            }
+            // Borrowed, not cloned: a person's record is a dozen strings, and a million rows.
+            let Some((_, person)) = &last else { return Ok(()) };
             let g = |i: usize| row.cell(cols[i]).to_string();
             let raw = RawConsent {
                 purpose: g(0),
@@ -180,7 +178,7 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
                 special_categories: g(20),
                 context: String::new(),
             };
-            match apply_consent(c, &lookup, &person, &raw, &source)? {
+            match apply_consent(c, &lookup, person, &raw, &source)? {
                 Ok(Some(_)) => bump(counts, "events_added"),
                 Ok(None) => bump(counts, "events_unchanged"),
                 Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
