@@ -155,6 +155,15 @@ codes!(
 );
 
 codes!(
+    /// Where a rights request stands: its clock running (`open`, `extended`), stopped
+    /// (`awaiting_identity`, `paused` for clarification) or answered (`closed`).
+    RequestState {
+        Open = "open", AwaitingIdentity = "awaiting_identity", Paused = "paused", Extended = "extended",
+        Closed = "closed",
+    }
+);
+
+codes!(
     /// How a handed-over account is made safe: a shared login whose secret is sealed in the vault
     /// (`password`), or the people with admin rights change and nothing secret is held (`admins`).
     AccountAccess { Password = "password", Admins = "admins" }

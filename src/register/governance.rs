@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::base::error::{Error, Result};
 use crate::domain::deadline::{Calendar, Clock};
+use crate::domain::model::RequestState;
 
 /// A rights request.
 #[derive(Debug, Clone, Serialize)]
@@ -17,7 +18,7 @@ pub struct Request {
     pub person_id: Option<String>,
     pub received_on: String,
     pub channel: Option<String>,
-    pub state: String,
+    pub state: RequestState,
     pub deadline: Option<String>,
     pub outcome: Option<String>,
     pub closed_on: Option<String>,
@@ -41,7 +42,7 @@ fn request_row(r: &Row<'_>) -> rusqlite::Result<Request> {
         person_id: r.get(2)?,
         received_on: r.get(3)?,
         channel: r.get(4)?,
-        state: r.get(5)?,
+        state: super::code_cell(r, 5)?,
         deadline: r.get(6)?,
         outcome: r.get(7)?,
         closed_on: r.get(8)?,
@@ -88,38 +89,38 @@ fn date(s: &str) -> Option<NaiveDate> {
 }
 
 /// The clock a request's events leave, and its state.
-pub fn clock(events: &[RequestEvent]) -> (Clock, &'static str) {
+pub fn clock(events: &[RequestEvent]) -> (Clock, RequestState) {
     let mut c = Clock { started: None, paused_days: 0, paused_since: None, extended: false };
-    let mut state = "open";
+    let mut state = RequestState::Open;
     for e in events {
         let on = date(&e.on_date);
         match e.event.as_str() {
             "opened" => {
                 c.started = on;
-                state = "open";
+                state = RequestState::Open;
             }
-            "opened_awaiting_identity" => state = "awaiting_identity",
+            "opened_awaiting_identity" => state = RequestState::AwaitingIdentity,
             "identity_received" => {
                 c.started = on;
-                state = "open";
+                state = RequestState::Open;
             }
             "paused" => {
                 c.paused_since = on;
-                state = "paused";
+                state = RequestState::Paused;
             }
             "resumed" => {
                 if let (Some(p), Some(r)) = (c.paused_since.take(), on) {
                     c.paused_days += (r - p).num_days().max(0);
                 }
-                state = if c.extended { "extended" } else { "open" };
+                state = if c.extended { RequestState::Extended } else { RequestState::Open };
             }
             "extended" => {
                 c.extended = true;
-                if state == "open" {
-                    state = "extended";
+                if state == RequestState::Open {
+                    state = RequestState::Extended;
                 }
             }
-            "closed" => state = "closed",
+            "closed" => state = RequestState::Closed,
             _ => {}
         }
     }
@@ -142,13 +143,16 @@ pub fn add_event(
     let r = request(c, id)?;
     let (clock, state) = clock(&r.events);
     let deadline = clock.deadline(cal, c.now.date_naive()).map(|d| d.to_string());
-    c.execute("UPDATE requests SET state = ?2, deadline = ?3 WHERE id = ?1", params![id, state, deadline])?;
+    c.execute("UPDATE requests SET state = ?2, deadline = ?3 WHERE id = ?1", params![id, state.as_str(), deadline])?;
     let now = crate::domain::model::fmt_ts(c.now);
-    if state == "closed" {
+    if state == RequestState::Closed {
         super::tasks::finish_open(c, "request_deadline", id, &now, c.actor)?;
     } else if let Some(d) = &deadline {
-        let paused =
-            if state == "paused" { " (paused: the date moves on each day until clarification arrives)" } else { "" };
+        let paused = if state == RequestState::Paused {
+            " (paused: the date moves on each day until clarification arrives)"
+        } else {
+            ""
+        };
         super::tasks::set_task(
             c,
             "request_deadline",

@@ -14,7 +14,7 @@ pub(crate) use render::{Doc, Section, html, render_html, render_text, text};
 
 use crate::base::error::Result;
 use crate::domain::consent::{Status, expiry, status};
-use crate::domain::model::{PersonId, fmt_ts, parse_timestamp};
+use crate::domain::model::{PersonId, RequestState, fmt_ts, parse_timestamp};
 use crate::register::{audit, catalogue, evidence, governance, people, setting, suppression, tasks, transfers};
 
 /// One purpose and controller's consent coverage.
@@ -233,19 +233,19 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let reqs = governance::requests(conn)?;
     let closed_late = reqs
         .iter()
-        .filter(|r| r.state == "closed")
+        .filter(|r| r.state == RequestState::Closed)
         .filter(|r| matches!((&r.closed_on, &r.deadline), (Some(c), Some(d)) if c > d))
         .count();
     let mut req_kinds: BTreeMap<String, usize> = BTreeMap::new();
-    for r in reqs.iter().filter(|r| r.state != "closed") {
+    for r in reqs.iter().filter(|r| r.state != RequestState::Closed) {
         *req_kinds.entry(r.kind.clone()).or_default() += 1;
     }
     let requests = serde_json::json!({
-        "open": reqs.iter().filter(|r| r.state != "closed").count(),
-        "overdue": reqs.iter().filter(|r| r.state != "closed" && r.deadline.as_deref().is_some_and(|d| d < today.as_str())).count(),
-        "awaiting_identity": reqs.iter().filter(|r| r.state == "awaiting_identity").count(),
-        "paused": reqs.iter().filter(|r| r.state == "paused").count(),
-        "closed": reqs.iter().filter(|r| r.state == "closed").count(),
+        "open": reqs.iter().filter(|r| r.state != RequestState::Closed).count(),
+        "overdue": reqs.iter().filter(|r| r.state != RequestState::Closed && r.deadline.as_deref().is_some_and(|d| d < today.as_str())).count(),
+        "awaiting_identity": reqs.iter().filter(|r| r.state == RequestState::AwaitingIdentity).count(),
+        "paused": reqs.iter().filter(|r| r.state == RequestState::Paused).count(),
+        "closed": reqs.iter().filter(|r| r.state == RequestState::Closed).count(),
         "closed_late": closed_late,
         "open_by_kind": req_kinds,
     });

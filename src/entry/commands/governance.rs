@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::Ctx;
 use crate::base::encode::table;
 use crate::base::error::{Error, Result};
+use crate::domain::model::RequestState;
 use crate::domain::model::{fmt_ts, new_id, parse_date, parse_timestamp};
 use crate::entry::cli::{AssessmentCmd, ComplaintCmd, IncidentCmd, IncidentFollowUp, RequestCmd};
 use crate::entry::output::Outcome;
@@ -51,7 +52,7 @@ fn request_text(r: &Request) -> String {
 
 fn open_request(reg: &crate::register::Register, id: &str) -> Result<Request> {
     let r = g::request(reg, id)?;
-    if r.state == "closed" {
+    if r.state == RequestState::Closed {
         return Err(Error::bad("ID", format!("request {id} is closed ({})", r.outcome.as_deref().unwrap_or(""))));
     }
     Ok(r)
@@ -89,7 +90,7 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
         }
         RequestCmd::Pause { id, date, reason } => {
             let r = open_request(&reg, &id)?;
-            if r.state == "paused" || r.state == "awaiting_identity" {
+            if r.state == RequestState::Paused || r.state == RequestState::AwaitingIdentity {
                 return Err(Error::bad("ID", format!("request {id}'s clock is already stopped ({})", r.state)));
             }
             let on = not_future(ctx, "--date", date)?;
@@ -98,9 +99,9 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
         }
         RequestCmd::Resume { id, date } => {
             let r = open_request(&reg, &id)?;
-            let ev = match r.state.as_str() {
-                "awaiting_identity" => "identity_received",
-                "paused" => "resumed",
+            let ev = match r.state {
+                RequestState::AwaitingIdentity => "identity_received",
+                RequestState::Paused => "resumed",
                 s => return Err(Error::bad("ID", format!("request {id}'s clock is running ({s}): nothing to resume"))),
             };
             let on = not_future(ctx, "--date", date)?;
@@ -141,16 +142,18 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
         }
         RequestCmd::List { open } => {
             let today = ctx.now.date_naive().to_string();
-            let list: Vec<Request> = g::requests(&reg)?.into_iter().filter(|r| !open || r.state != "closed").collect();
+            let list: Vec<Request> =
+                g::requests(&reg)?.into_iter().filter(|r| !open || r.state != RequestState::Closed).collect();
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|r| {
-                    let late = r.state != "closed" && r.deadline.as_deref().is_some_and(|d| d < today.as_str());
+                    let late =
+                        r.state != RequestState::Closed && r.deadline.as_deref().is_some_and(|d| d < today.as_str());
                     vec![
                         r.id.clone(),
                         r.kind.clone(),
                         r.received_on.clone(),
-                        if late { "OVERDUE".into() } else { r.state.clone() },
+                        if late { "OVERDUE".into() } else { r.state.to_string() },
                         r.deadline.clone().unwrap_or_else(|| "-".into()),
                     ]
                 })
