@@ -854,16 +854,23 @@ fn changes_after_a_transfer_create_art19_tasks() {
     assert!(twice.stderr.contains("applied once already"), "{}", twice.stderr);
 }
 
-#[test]
-fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
-    // `bundle create` takes a stored document's digest as it writes it (the plan checks only its
-    // size): a file edited in place, same size, refuses the whole bundle and records nothing.
+/// The demo ready, with a synthetic report (stored, classification none) added and the plan
+/// approved again: the environment, the demo folder, the register and the report's path.
+fn ready_with_report() -> (TestEnv, PathBuf, String, String) {
     let (env, demo) = ready();
     let reg = demo.join("handover.db").display().to_string();
     let pdf = env.write("report.pdf", "%PDF-1.4 a synthetic annual report\n");
     env.ok(&["--register", &reg, "document", "add", &pdf, "--classification", "none", "--category", "report"]);
     let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
+    (env, demo, reg, pdf)
+}
+
+#[test]
+fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
+    // `bundle create` takes a stored document's digest as it writes it (the plan checks only its
+    // size): a file edited in place, same size, refuses the whole bundle and records nothing.
+    let (env, demo, reg, pdf) = ready_with_report();
     let transfers =
         || env.ok(&["--register", &reg, "transfer", "list", "--json"]).json()["data"].as_array().unwrap().len();
     let before = transfers();
@@ -876,6 +883,47 @@ fn a_document_changed_after_the_plan_is_refused_as_it_is_written() {
     // Put back as it was registered, the same approval goes through.
     std::fs::write(&pdf, "%PDF-1.4 a synthetic annual report\n").unwrap();
     create(&env, &demo, "out");
+}
+
+/// A stored document is read once, its entry header written from the CRC kept at `document add`;
+/// one registered before the CRC was kept is read twice and bundled all the same; a CRC that is
+/// not the file's refuses the bundle as a changed document.
+#[test]
+fn a_stored_document_is_written_from_its_registered_crc() {
+    let (env, demo, reg, _) = ready_with_report();
+    let sql = |q: &str| rusqlite::Connection::open(&reg).unwrap().execute_batch(q).unwrap();
+    let crc: i64 = rusqlite::Connection::open(&reg)
+        .unwrap()
+        .query_row("SELECT crc32 FROM documents WHERE file_name = 'report.pdf'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(crc, i64::from(crc32(b"%PDF-1.4 a synthetic annual report\n")));
+    sql("UPDATE documents SET crc32 = (crc32 + 1) % 4294967296 WHERE file_name = 'report.pdf'");
+    let r = create_run(&env, &demo, "wrong", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("(report.pdf) changed on disk since it was added"), "{}", r.stderr);
+    sql("UPDATE documents SET crc32 = NULL WHERE file_name = 'report.pdf'");
+    let older = create(&env, &demo, "older");
+    sql(&format!("UPDATE documents SET crc32 = {crc} WHERE file_name = 'report.pdf'"));
+    let once = create(&env, &demo, "once");
+    for (out, r) in [("older", older), ("once", once)] {
+        let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+        let zip = format!("{out}.zip");
+        ok(tool("age").args(["-d", "-i", "group/group-age.key", "-o", &zip]).arg(&bundle).current_dir(env.path()));
+        let listed = ok(tool("unzip").args(["-t", &zip]).current_dir(env.path()));
+        assert!(listed.contains("report.pdf") && listed.contains("No errors detected"), "{listed}");
+    }
+}
+
+/// The CRC-32 (IEEE) of `bytes`, bit by bit: the zip format's own, computed here independently.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for &b in bytes {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 == 1 { (c >> 1) ^ 0xEDB8_8320 } else { c >> 1 };
+        }
+    }
+    !c
 }
 
 #[test]

@@ -513,8 +513,19 @@ fn write_documents<W: std::io::Write>(
                 unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
                 w
             }
+            // Stored: read once when its CRC was kept at `document add`, twice otherwise.
             _ => {
-                let w = zip.add_file(&format!("{bag}/{path}"), Path::new(&doc.path)).map_err(io)?;
+                let (name, file) = (format!("{bag}/{path}"), Path::new(&doc.path));
+                let w = match doc.crc32 {
+                    Some(crc) => zip.add_file_known(&name, file, doc.size, crc),
+                    None => zip.add_file(&name, file),
+                }
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        Error::DocumentChanged { id: d.id.to_string(), file_name: d.file_name.clone() }
+                    }
+                    _ => io(e),
+                })?;
                 unchanged(&d.id, &d.file_name, &w.sha256, &doc.sha256)?;
                 w
             }

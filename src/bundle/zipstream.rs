@@ -145,7 +145,7 @@ impl<W: Write> Writer<W> {
     /// against the first pass, so a file changed meanwhile is refused). Memory stays flat.
     pub fn add_file(&mut self, name: &str, path: &Path) -> io::Result<Written> {
         let mut buf = vec![0u8; 1 << 20];
-        let (mut crc, mut sha, mut size) = (crc32fast::Hasher::new(), Sha256::new(), 0u64);
+        let (mut crc, mut size) = (crc32fast::Hasher::new(), 0u64);
         let mut f = std::fs::File::open(path)?;
         loop {
             let n = f.read(&mut buf)?;
@@ -153,27 +153,38 @@ impl<W: Write> Writer<W> {
                 break;
             }
             crc.update(&buf[..n]);
-            sha.update(&buf[..n]);
             size += n as u64;
         }
-        let crc = crc.finalize();
+        self.add_file_known(name, path, size, crc.finalize())
+    }
+
+    /// Add a file, stored, whose size and CRC are known (taken when it was registered): the header
+    /// is written first and the file read once, its CRC and SHA-256 taken as it is copied. A file
+    /// whose bytes no longer give that size and CRC is refused (the caller compares the SHA-256
+    /// with the one registered); the entry written so far is in a temporary file the caller
+    /// removes on error. Memory stays flat.
+    pub fn add_file_known(&mut self, name: &str, path: &Path, size: u64, crc: u32) -> io::Result<Written> {
         let s32 = u32_of(size)?;
-        self.header(name, 0, crc, s32, s32)?;
         let mut f = std::fs::File::open(path)?;
-        let mut again = crc32fast::Hasher::new();
-        let mut copied = 0u64;
+        self.header(name, 0, crc, s32, s32)?;
+        let mut buf = vec![0u8; 1 << 20];
+        let (mut again, mut sha, mut copied) = (crc32fast::Hasher::new(), Sha256::new(), 0u64);
         loop {
             let n = f.read(&mut buf)?;
             if n == 0 {
                 break;
             }
+            if copied + n as u64 > size {
+                return Err(not_as_registered(path));
+            }
             again.update(&buf[..n]);
+            sha.update(&buf[..n]);
             copied += n as u64;
             self.w.write_all(&buf[..n])?;
             self.advance(n);
         }
         if copied != size || again.finalize() != crc {
-            return Err(io::Error::other(format!("{} changed while it was being bundled", path.display())));
+            return Err(not_as_registered(path));
         }
         Ok(Written { name: name.to_string(), size, sha256: hex::encode(sha.finalize()) })
     }
@@ -446,6 +457,12 @@ impl<R: Read> Reader<R> {
         let _ = (&mut self.r).take(65_557).read_to_end(&mut trailing);
         Ok(())
     }
+}
+
+/// A file whose bytes are not the size and CRC it was registered with: `InvalidData`, which the
+/// bundle writer reports as the document having changed.
+fn not_as_registered(path: &Path) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("{} is not as it was registered", path.display()))
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub struct Document {
     pub sha256: String,
     pub size: i64,
     pub added_at: String,
+    /// The CRC-32 of its bytes when added (`None`: added before the register kept it).
+    #[serde(skip)]
+    pub crc32: Option<u32>,
 }
 
 fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
@@ -32,15 +35,16 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
         sha256: r.get(6)?,
         size: r.get(7)?,
         added_at: r.get(8)?,
+        crc32: r.get(9)?,
     })
 }
 
-const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at";
+const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at, crc32";
 
 /// Insert a document.
 pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
-    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"))?.execute(
-        params![
+    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"))?
+        .execute(params![
             d.id,
             d.path,
             d.file_name,
@@ -49,9 +53,9 @@ pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
             d.format,
             d.sha256,
             d.size,
-            d.added_at
-        ],
-    )?;
+            d.added_at,
+            d.crc32
+        ])?;
     Ok(())
 }
 

@@ -92,6 +92,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_review_unknown_names.sql"),
     include_str!("migrations/0018_transfer_dates.sql"),
     include_str!("migrations/0019_statement_format.sql"),
+    include_str!("migrations/0020_document_crc.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -24,6 +24,10 @@ pub struct CarriedDocument {
     pub path: String,
     /// Its SHA-256 when registered (or last reviewed).
     pub sha256: String,
+    /// Its CRC-32 when registered (`None`: registered before the register kept it).
+    pub crc32: Option<u32>,
+    /// Its size in bytes when registered.
+    pub size: u64,
     /// The reviewer's redacted copy, for a document whose state is `redacted_copy`.
     pub redacted_copy_path: Option<String>,
 }
@@ -121,7 +125,16 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         } else {
             None
         };
-        docs.insert(d.id.clone(), CarriedDocument { path: doc.path, sha256: doc.sha256, redacted_copy_path });
+        docs.insert(
+            d.id.clone(),
+            CarriedDocument {
+                path: doc.path,
+                sha256: doc.sha256,
+                crc32: doc.crc32,
+                size: u64::try_from(doc.size).unwrap_or_default(),
+                redacted_copy_path,
+            },
+        );
     }
     Ok(Carried {
         consent_events,

@@ -9,7 +9,7 @@ use crate::entry::output::Outcome;
 use crate::register::documents;
 use crate::register::documents::Document;
 use crate::register::documents::Review;
-use crate::transfer::plan::{self, Request, format_of, hash_file, read_source, redactable};
+use crate::transfer::plan::{self, Request, file_digests, format_of, hash_file, read_source, redactable};
 
 /// Run a document subcommand.
 pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
@@ -23,8 +23,8 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 if !abs.is_file() {
                     return Err(Error::bad("PATH", format!("'{}' is not a file", path.display())));
                 }
-                let sha =
-                    hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
+                let (sha, crc32) =
+                    file_digests(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;
                 let size = std::fs::metadata(&abs).map_err(|e| Error::io("read", &abs, e))?.len();
                 let file_name = abs.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 let abs_s = abs.display().to_string();
@@ -42,6 +42,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     sha256: sha,
                     size: size as i64,
                     added_at: fmt_ts(ctx.now),
+                    crc32: Some(crc32),
                 };
                 added.push(d.clone());
                 docs_out.push(d);

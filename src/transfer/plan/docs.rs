@@ -73,18 +73,27 @@ impl std::io::Write for HashWriter {
 
 /// The SHA-256 of a file, read in pieces (memory stays flat), or `None` when it cannot be read.
 pub fn hash_file(path: &Path) -> Option<String> {
+    file_digests(path).map(|(sha, _)| sha)
+}
+
+/// The SHA-256 and CRC-32 of a file, taken in one read (the CRC lets a bundle write the file's
+/// stored zip entry in one pass), or `None` when it cannot be read.
+pub fn file_digests(path: &Path) -> Option<(String, u32)> {
     let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Sha256::new();
+    let (mut h, mut crc) = (Sha256::new(), crc32fast::Hasher::new());
     let mut buf = vec![0u8; 1 << 20];
     loop {
         match std::io::Read::read(&mut f, &mut buf) {
             Ok(0) => break,
-            Ok(n) => h.update(&buf[..n]),
+            Ok(n) => {
+                h.update(&buf[..n]);
+                crc.update(&buf[..n]);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => return None,
         }
     }
-    Some(hex::encode(h.finalize()))
+    Some((hex::encode(h.finalize()), crc.finalize()))
 }
 
 /// Read a file and its SHA-256, or `None` when it cannot be read.

@@ -221,7 +221,7 @@ mod facts;
 
 use digest::digest_of;
 use docs::document_plan;
-pub use docs::{format_of, hash_file, read_source, redact_bytes, redactable};
+pub use docs::{file_digests, format_of, hash_file, read_source, redact_bytes, redactable};
 use facts::{Facts, facts};
 
 /// The pseudonym key for a receiver (stable for the register and receiver).
