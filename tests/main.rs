@@ -6,6 +6,7 @@ mod age_cctv;
 mod audit;
 mod bagit;
 mod bundle;
+mod campaign;
 mod damaged;
 mod demo;
 mod fuzz_replay;

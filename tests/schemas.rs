@@ -129,6 +129,9 @@ const VAULT_TYPES: &[&str] = &[
 ];
 const TRANSFER_TYPES: &[&str] = &[
     "bag_verify",
+    "campaign",
+    "campaign_list",
+    "campaign_plan",
     "document_list",
     "document_review",
     "purpose",
@@ -530,6 +533,45 @@ fn transfer_outputs_match_their_schemas() {
         .stdout,
     );
     out.save(&t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout);
+    out.save(
+        &t.ok(&[
+            "campaign",
+            "new",
+            "join-2026",
+            "--kind",
+            "consent",
+            "--to",
+            "kscop-steering-group",
+            "--ask",
+            "disclose_to_successor=DS-2025",
+            "--closes",
+            "2027-01-10",
+            "--form-url",
+            "https://forms.example.org/join",
+            "--json",
+        ])
+        .stdout,
+    );
+    out.save(
+        &t.ok(&[
+            "campaign",
+            "new",
+            "tell-2026",
+            "--kind",
+            "notice",
+            "--to",
+            "kscop-steering-group",
+            "--notice",
+            "PD-2026",
+            "--closes",
+            "2027-01-10",
+            "--json",
+        ])
+        .stdout,
+    );
+    out.save(&t.ok(&["campaign", "plan", "join-2026", "--json"]).stdout);
+    out.save(&t.ok(&["campaign", "plan", "tell-2026", "--json"]).stdout);
+    out.save(&t.ok(&["campaign", "list", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");
     out.save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout);
     out.check(TRANSFER_TYPES);

@@ -234,6 +234,18 @@ codes!(
 );
 
 codes!(
+    /// What a campaign does: ask for consent, or tell people (a notice, whose reply is an
+    /// objection).
+    CampaignKind { Consent = "consent", Notice = "notice" }
+);
+
+codes!(
+    /// How a campaign reaches a person: by email (only with the sender's own email-marketing
+    /// consent), by post or hand-out at their hub, or not at all (with the reason).
+    CampaignChannel { Email = "email", Post = "post", NotAsked = "not_asked" }
+);
+
+codes!(
     /// Format of a statement or notice text.
     TextFormat { Standard = "standard", EasyRead = "easy_read", AudioScript = "audio_script" }
 );

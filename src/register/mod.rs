@@ -43,6 +43,7 @@
 
 pub(crate) mod accounts;
 pub mod audit;
+pub(crate) mod campaigns;
 pub(crate) mod catalogue;
 pub(crate) mod documents;
 pub(crate) mod evidence;
@@ -93,6 +94,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_transfer_dates.sql"),
     include_str!("migrations/0019_statement_format.sql"),
     include_str!("migrations/0020_document_crc.sql"),
+    include_str!("migrations/0021_campaigns.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

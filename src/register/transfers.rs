@@ -375,7 +375,7 @@ fn relevant(c: &Change19<'_>, receiver: &str, own: &str) -> bool {
 /// complete is marked stale. Returns how many tasks were created.
 pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: DateTime<Utc>) -> Result<usize> {
     let own = super::catalogue::self_controller(conn)?.slug;
-    let mut st = conn.prepare(
+    let mut st = conn.prepare_cached(
         "SELECT t.id, t.controller, t.state, COALESCE(p.ref, p.person_id) FROM transfers t
          JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1 AND t.voided_at IS NULL",
     )?;

@@ -188,7 +188,7 @@ fn names_either(controllers: &[String], p: &Policy) -> bool {
 }
 
 /// The latest objection (Art 21) to any of `purposes` told to either side of the transfer, if any.
-fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<DateTime<Utc>> {
+pub(crate) fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<DateTime<Utc>> {
     f.bases
         .iter()
         .filter(|b| {
@@ -202,7 +202,7 @@ fn last_objection(f: &PersonFacts, purposes: &[&str], p: &Policy) -> Option<Date
 }
 
 /// Whether a later word of the person's stands over an earlier one: a grant dated after it.
-fn outlived(grant: Option<&ConsentFact>, word: Option<DateTime<Utc>>) -> bool {
+pub(crate) fn outlived(grant: Option<&ConsentFact>, word: Option<DateTime<Utc>>) -> bool {
     match word {
         None => true,
         Some(w) => grant.is_some_and(|g| g.view.at > w),
@@ -210,7 +210,7 @@ fn outlived(grant: Option<&ConsentFact>, word: Option<DateTime<Utc>>) -> bool {
 }
 
 /// The consent decision for a purpose and controller: the status and the deciding grant.
-fn consent_for<'a>(
+pub(crate) fn consent_for<'a>(
     f: &'a PersonFacts,
     purpose: &str,
     controller: &str,
@@ -267,7 +267,7 @@ fn capacity_since(f: &PersonFacts, p: &Policy) -> Option<DateTime<Utc>> {
 }
 
 /// A capacity concern not yet cleared by a review: on the deciding grant, or the person's latest.
-fn capacity_held(f: &PersonFacts, grant: Option<&ConsentFact>, p: &Policy) -> bool {
+pub(crate) fn capacity_held(f: &PersonFacts, grant: Option<&ConsentFact>, p: &Policy) -> bool {
     let on_grant = grant.filter(|g| g.capacity_concern == Some(true)).map(|g| g.view.at);
     match on_grant.max(capacity_since(f, p)) {
         Some(since) => !cleared(f, "capacity_query", Some(since)),
@@ -292,7 +292,7 @@ fn from_consent(status: Status, grant: Option<&ConsentFact>, f: &PersonFacts, p:
     }
 }
 
-fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
+pub(crate) fn common(f: &PersonFacts, p: &Policy) -> Option<Decision> {
     if f.erased {
         return Some(Decision::no("erased"));
     }

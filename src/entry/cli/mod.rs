@@ -137,6 +137,10 @@ pub enum Command {
     /// Encrypted backup and restore of the whole register.
     #[command(subcommand, name = "register")]
     RegisterFile(RegisterCmd),
+    /// Ask people for consent, or tell them, about a receiver: who may be asked and how (email
+    /// only with the sender's own marketing consent; post or hub hand-out otherwise).
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
     /// Plan a transfer to a receiving controller, and approve the plan.
     #[command(subcommand)]
     Transfer(TransferCmd),
@@ -168,12 +172,14 @@ fn codes<T: Copy + Send + Sync + 'static>(all: &'static [T], as_str: fn(T) -> &'
 }
 
 pub mod args;
+mod campaign;
 mod governance;
 mod group;
 mod register;
 mod transfer;
 mod vault;
 
+pub use campaign::*;
 pub use governance::*;
 pub use group::*;
 pub use register::*;

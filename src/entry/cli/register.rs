@@ -504,8 +504,10 @@ pub enum ConsentCmd {
     },
     /// Import consent.csv (all-or-nothing).
     Import(ImportFile),
-    /// Write the CSV of people the outgoing controller may lawfully invite to join the receiver's
-    /// list: only those with a valid newsletter consent for it (R14).
+    /// Write the CSV of people the outgoing controller may lawfully email to invite to join the
+    /// receiver's list: those the campaign gate puts on email (the sender's own email-marketing
+    /// consent in force; no unsubscribe, bounce, objection or restriction since; not erased; not
+    /// already answered). `handover campaign plan` shows everyone else and why (R14).
     RequestList {
         /// The receiving controller.
         #[arg(long)]

@@ -9,7 +9,7 @@ use crate::domain::model::{fmt_ts, parse_moment};
 use crate::entry::cli::{ConsentCmd, ConsentFields};
 use crate::entry::output::Outcome;
 use crate::records::import::own;
-use crate::register::{catalogue, evidence, people, suppression};
+use crate::register::{catalogue, evidence, people};
 
 fn raw(f: &ConsentFields, action: &str) -> RawConsent {
     RawConsent {
@@ -105,44 +105,29 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
         ),
         ConsentCmd::RequestList { to, out } => {
             let mut reg = ctx.open()?;
-            let receiver =
-                catalogue::controller(&reg, &to)?.ok_or(Error::NotFound { kind: "controller", id: to.clone() })?;
             let own = catalogue::self_controller(&reg)?;
-            let refresh = |code: &str| catalogue::purpose(&reg, code).ok().flatten().and_then(|p| p.refresh_months);
-            let (nl, sn) = (refresh("newsletter"), refresh("successor_newsletter"));
+            // The campaign gate, asking about the receiver's newsletter: only those it puts on
+            // the email channel (the sender's own email-marketing consent in force, and nothing
+            // since that stops it) may be emailed to ask (PECR reg 22, R14).
+            let asks = crate::transfer::campaign::asks(&reg, &["successor_newsletter".to_string()])?;
+            let today = crate::domain::deadline::london_date(ctx.now);
+            let audience = crate::transfer::campaign::audience(&reg, &to, today, &asks)?;
             let mut rows = Vec::new();
-            for p in people::people(&reg)? {
-                let Some(email) = p.email.clone().filter(|_| p.erased_at.is_none()) else { continue };
-                if let Some(e) = &p.email_norm
-                    && suppression::suppressed(&reg, &crate::register::suppression::keyed_hash(&reg, e)?)?.is_some()
+            for (p, gate) in &audience {
+                if gate.channel == crate::transfer::campaign::Channel::Email
+                    && let Some(email) = &p.email
                 {
-                    continue;
-                }
-                let events = evidence::consents(&reg, Some(&p.id), None)?;
-                let views = |purpose: &str| {
-                    events
-                        .iter()
-                        .filter(|e| e.event.purpose == purpose)
-                        .map(crate::register::evidence::StoredConsent::view)
-                        .collect::<Vec<_>>()
-                };
-                let own_ok = crate::domain::consent::status(&views("newsletter"), &own.slug, nl, ctx.now)
-                    == crate::domain::consent::Status::Granted;
-                let already =
-                    crate::domain::consent::status(&views("successor_newsletter"), &receiver.slug, sn, ctx.now)
-                        != crate::domain::consent::Status::None;
-                if own_ok && !already {
-                    rows.push(vec![p.reference.clone(), email, p.name.clone().unwrap_or_default()]);
+                    rows.push(vec![p.reference.clone(), email.clone(), p.name.clone().unwrap_or_default()]);
                 }
             }
             let text = super::people_list_csv(out.as_deref(), &["person_ref", "email", "name"], &rows)?;
             reg.change(ctx.now, |c| c.audit("consent.request_list", &to, serde_json::json!({ "people": rows.len() })))?;
             let data = serde_json::json!({ "to": to, "people": rows.len(), "path": out.as_ref().map(|p| p.display().to_string()) });
             Ok(Outcome::new("request_list", data, text).note(format!(
-                "{} people hold a newsletter consent for {} in force and may be invited to join {}'s list; record their answers with `handover consent import`. Nobody else may be emailed to ask (R14).",
+                "{} people hold an email-marketing consent for {} in force, with nothing since that stops it, and may be emailed to ask whether they will join {}'s list; record their answers with `handover consent import`. Nobody else may be emailed to ask (R14); `handover campaign plan` shows who may be asked by post instead, and why each other person is not asked.",
                 rows.len(),
                 own.slug,
-                receiver.slug
+                to
             )))
         }
         ConsentCmd::History { id, purpose, at } => {

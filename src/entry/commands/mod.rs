@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bag;
 pub mod basis;
 pub mod bundle;
+pub mod campaign;
 pub mod consent;
 pub mod controller;
 pub mod custodian;
@@ -58,6 +59,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Tasks(c) => tasks::run(ctx, c),
         Command::Request(c) => governance::request(ctx, c),
         Command::Complaint(c) => governance::complaint(ctx, c),
+        Command::Campaign(c) => campaign::run(ctx, c),
         Command::Incident(c) => governance::incident(ctx, c),
         Command::Approver(c) => approver::run(ctx, c),
         Command::Notification(c) => notify::apply(ctx, c),

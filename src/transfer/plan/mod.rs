@@ -14,7 +14,7 @@ use serde::Serialize;
 use super::redact::{self, Redactor, Withheld};
 use super::rules::{self, Decision, Decisions, Policy};
 use super::sdc::{self, Table};
-use crate::base::error::{Error, Result};
+use crate::base::error::Result;
 use crate::domain::model::{Designation, StakeholderGroup, fmt_ts};
 use crate::register::suppression::keyed_hash;
 use crate::register::{accounts, catalogue, documents, people, setting, transfers};
@@ -218,11 +218,14 @@ mod digest;
 mod docs;
 pub mod explain;
 mod facts;
+mod policy;
 
 use digest::digest_of;
 use docs::document_plan;
 pub use docs::{file_digests, format_of, hash_file, read_source, redact_bytes, redactable};
 use facts::{Facts, facts};
+pub use policy::people_facts;
+use policy::sides;
 
 /// The pseudonym key for a receiver (stable for the register and receiver).
 pub fn pseudonym_key(conn: &crate::register::Db, receiver: &str) -> Result<Vec<u8>> {
@@ -272,19 +275,10 @@ pub fn redactor(conn: &crate::register::Db, req: &Request) -> Result<std::sync::
 }
 
 fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) -> Result<Plan> {
-    let own = catalogue::self_controller(conn)?;
-    let receiver = catalogue::controller(conn, &req.receiver)?
-        .ok_or_else(|| Error::NotFound { kind: "controller", id: req.receiver.clone() })?;
-    if receiver.is_self {
-        return Err(Error::bad("--to", "that is this register's own controller: name the receiving controller"));
-    }
-    let at = crate::domain::deadline::end_of_day_london(req.date);
-    let window: i64 = setting(conn, "objection_window_days")?.and_then(|s| s.parse().ok()).unwrap_or(28);
-    let k: u32 = setting(conn, "sdc_k")?.and_then(|s| s.parse().ok()).unwrap_or(sdc::DEFAULT_K);
     let purposes = catalogue::purposes(conn)?;
-    let refresh = purposes.iter().map(|p| (p.code.clone(), p.refresh_months)).collect();
-    let policy =
-        Policy { receiver: receiver.slug.clone(), own: own.slug.clone(), at, objection_window_days: window, refresh };
+    let (own, receiver, policy) = sides(conn, &req.receiver, req.date, &purposes)?;
+    let at = policy.at;
+    let k: u32 = setting(conn, "sdc_k")?.and_then(|s| s.parse().ok()).unwrap_or(sdc::DEFAULT_K);
     let purpose_fields =
         |code: &str| purposes.iter().find(|p| p.code == code).map(|p| p.fields.clone()).unwrap_or_default();
     let mut fields = BTreeMap::new();
@@ -411,7 +405,7 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
         from: own.slug,
         date: req.date.to_string(),
         at: fmt_ts(at),
-        objection_window_days: window,
+        objection_window_days: policy.objection_window_days,
         digest,
         totals,
         fields,

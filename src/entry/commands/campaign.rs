@@ -1,0 +1,306 @@
+//! `campaign ...`: the gate decides who may be asked and how; the register keeps each campaign.
+
+use std::collections::BTreeMap;
+
+use crate::Ctx;
+use crate::base::encode::table;
+use crate::base::error::{Error, Result};
+use crate::domain::model::{CampaignChannel, CampaignKind, TextFormat, fmt_ts};
+use crate::entry::cli::CampaignCmd;
+use crate::entry::output::Outcome;
+use crate::register::campaigns::{self, AskedUse, Campaign};
+use crate::register::{Db, catalogue};
+use crate::transfer::campaign as gate;
+
+/// The least time people get to answer (GDPR.md R14: a reasonable time; the objection window).
+const MIN_DAYS_OPEN: i64 = 28;
+
+pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
+    match cmd {
+        CampaignCmd::New { id, kind, to, ask, notice, closes, contact, form_url } => {
+            let mut reg = ctx.open()?;
+            let kind: CampaignKind = super::code_arg("--kind", &kind)?;
+            let k = new_campaign(ctx, &reg, NewCampaign { id, kind, to, ask, notice, closes, contact, form_url })?;
+            reg.change(ctx.now, |c| {
+                campaigns::insert(c, &k)?;
+                c.audit(
+                    "campaign.new",
+                    &k.id,
+                    serde_json::json!({ "kind": k.kind, "to": k.controller, "asks": k.asks, "notice": k.notice_version, "closes_on": k.closes_on }),
+                )
+            })?;
+            let text =
+                format!("campaign {} ({}) for {}: {}; closes {}\n", k.id, k.kind, k.controller, what(&k), k.closes_on);
+            Ok(Outcome::new("campaign", k.clone(), text)
+                .note(format!("see who is asked and how with `handover campaign plan {}`", k.id)))
+        }
+        CampaignCmd::Plan { id } => {
+            let reg = ctx.open()?;
+            let k = campaigns::campaign(&reg, &id)?;
+            plan(ctx, &reg, &k)
+        }
+        CampaignCmd::List => {
+            let reg = ctx.open()?;
+            let list = campaigns::campaigns(&reg)?;
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.id.clone(),
+                        k.kind.to_string(),
+                        k.controller.clone(),
+                        what(k),
+                        k.closes_on.clone(),
+                        if k.closed_at.is_some() { "closed".into() } else { "open".into() },
+                    ]
+                })
+                .collect();
+            let text = table(&["ID", "KIND", "TO", "ASKS / TELLS", "CLOSES", "STATE"], &rows);
+            Ok(Outcome::new("campaign_list", list, text))
+        }
+    }
+}
+
+/// What a campaign asks (its uses and statements) or tells (its notice), in one line.
+fn what(k: &Campaign) -> String {
+    match k.kind {
+        CampaignKind::Consent => {
+            k.asks.iter().map(|a| format!("{}={}", a.purpose, a.statement_version)).collect::<Vec<_>>().join(", ")
+        }
+        CampaignKind::Notice => format!("notice {}", k.notice_version.as_deref().unwrap_or("")),
+    }
+}
+
+/// `campaign new`'s flags.
+struct NewCampaign {
+    id: String,
+    kind: CampaignKind,
+    to: String,
+    ask: Vec<String>,
+    notice: Option<String>,
+    closes: chrono::NaiveDate,
+    contact: Option<String>,
+    form_url: Option<String>,
+}
+
+/// Check a new campaign's flags against the register: each refusal names the flag and what to do.
+fn new_campaign(ctx: &Ctx, reg: &Db, n: NewCampaign) -> Result<Campaign> {
+    let id_ok = !n.id.is_empty()
+        && n.id.len() <= 40
+        && n.id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && n.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !id_ok {
+        return Err(Error::bad("ID", "use lower case letters, digits and - (at most 40), e.g. join-2026"));
+    }
+    if campaigns::find(reg, &n.id)?.is_some() {
+        return Err(Error::bad("ID", format!("a campaign named {} exists already: choose another name", n.id)));
+    }
+    let own = catalogue::self_controller(reg)?;
+    let receiver =
+        catalogue::controller(reg, &n.to)?.ok_or_else(|| Error::NotFound { kind: "controller", id: n.to.clone() })?;
+    if receiver.is_self {
+        return Err(Error::bad("--to", "that is this register's own controller: name the receiving controller"));
+    }
+    let today = crate::domain::deadline::london_date(ctx.now);
+    if n.closes < today + chrono::Duration::days(MIN_DAYS_OPEN) {
+        return Err(Error::bad(
+            "--closes",
+            format!(
+                "people need at least {MIN_DAYS_OPEN} days to answer: close on {} or later",
+                today + chrono::Duration::days(MIN_DAYS_OPEN)
+            ),
+        ));
+    }
+    if let Some(u) = &n.form_url
+        && !u.starts_with("https://")
+    {
+        return Err(Error::bad("--form-url", "give the form's https:// address"));
+    }
+    let mut asks = Vec::new();
+    match n.kind {
+        CampaignKind::Consent => {
+            if n.notice.is_some() {
+                return Err(Error::bad(
+                    "--notice",
+                    "a consent campaign asks with --ask; --notice is for --kind notice",
+                ));
+            }
+            if n.ask.is_empty() {
+                return Err(Error::bad("--ask", "name each use to ask about: --ask disclose_to_successor=DS-2025"));
+            }
+            let statements = catalogue::texts(reg, "statement")?;
+            for a in &n.ask {
+                let Some((purpose, version)) = a.split_once('=') else {
+                    return Err(Error::bad("--ask", format!("'{a}' is not PURPOSE=STATEMENT_VERSION")));
+                };
+                let (purpose, version) = (purpose.trim(), version.trim());
+                gate::asks(reg, &[purpose.to_string()])?;
+                if asks.iter().any(|x: &AskedUse| x.purpose == purpose) {
+                    return Err(Error::bad("--ask", format!("{purpose} is asked twice")));
+                }
+                let texts: Vec<&catalogue::TextVersion> = statements.iter().filter(|t| t.version == version).collect();
+                check_statement(ctx, &texts, purpose, version, &own.slug, &receiver.slug)?;
+                asks.push(AskedUse { purpose: purpose.to_string(), statement_version: version.to_string() });
+            }
+        }
+        CampaignKind::Notice => {
+            if !n.ask.is_empty() {
+                return Err(Error::bad("--ask", "a notice campaign tells, it does not ask: use --kind consent to ask"));
+            }
+            let Some(v) = &n.notice else {
+                return Err(Error::bad("--notice", "name the notice version to send: --notice PD-2026"));
+            };
+            let notices = catalogue::texts(reg, "notice")?;
+            let Some(t) = notices.iter().find(|t| &t.version == v) else {
+                return Err(Error::bad("--notice", format!("no notice {v}: add it with `handover notice add`")));
+            };
+            if in_effect(&t.effective_from, ctx).is_none_or(|e| !e) {
+                return Err(Error::bad("--notice", format!("notice {v} is not in effect yet ({})", t.effective_from)));
+            }
+        }
+    }
+    Ok(Campaign {
+        id: n.id,
+        kind: n.kind,
+        controller: receiver.slug,
+        asks,
+        notice_version: n.notice,
+        closes_on: n.closes.to_string(),
+        contact: n.contact.filter(|c| !c.trim().is_empty()),
+        form_url: n.form_url,
+        created_at: fmt_ts(ctx.now),
+        created_by: ctx.actor.clone(),
+        closed_at: None,
+    })
+}
+
+fn in_effect(effective_from: &str, ctx: &Ctx) -> Option<bool> {
+    crate::domain::model::parse_timestamp(effective_from).map(|e| e <= ctx.now)
+}
+
+/// A statement a campaign shows: it exists for the purpose, is in effect, names exactly the
+/// controllers the use needs (the disclosure: both sides; any other use: the receiver), and exists
+/// in the standard and easy-read formats.
+fn check_statement(
+    ctx: &Ctx,
+    texts: &[&catalogue::TextVersion],
+    purpose: &str,
+    version: &str,
+    own: &str,
+    receiver: &str,
+) -> Result<()> {
+    let bad = |why: String| Err(Error::bad("--ask", why));
+    let Some(first) = texts.first() else {
+        return bad(format!("no statement {version}: add it with `handover statement add`"));
+    };
+    if first.purpose.as_deref() != Some(purpose) {
+        return bad(format!("statement {version} is for {}, not {purpose}", first.purpose.as_deref().unwrap_or("-")));
+    }
+    if in_effect(&first.effective_from, ctx).is_none_or(|e| !e) {
+        return bad(format!("statement {version} is not in effect yet ({})", first.effective_from));
+    }
+    let mut needed = vec![receiver.to_string()];
+    if purpose == "disclose_to_successor" {
+        needed.push(own.to_string());
+    }
+    needed.sort();
+    let mut named = first.controllers.clone().unwrap_or_default();
+    named.sort();
+    if first.controllers.is_none() {
+        return bad(format!(
+            "statement {version} has no controllers recorded: record them with `handover statement controllers`"
+        ));
+    }
+    if named != needed {
+        return bad(format!(
+            "statement {version} names {}, but asking about {purpose} for {receiver} needs exactly {}",
+            named.join(", "),
+            needed.join(", ")
+        ));
+    }
+    for f in [TextFormat::Standard, TextFormat::EasyRead] {
+        if !texts.iter().any(|t| t.format == f) {
+            return bad(format!(
+                "statement {version} has no {f} text: people who need it would be asked without it; add it with `handover statement add --version {version} --format {f} ...`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One person's line in a campaign's plan.
+#[derive(serde::Serialize)]
+struct PlanRow {
+    #[serde(rename = "ref")]
+    reference: String,
+    channel: CampaignChannel,
+    reason: &'static str,
+    asks: Vec<String>,
+    code: Option<String>,
+}
+
+/// `campaign plan`: the gate for everyone, today.
+fn plan(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Outcome> {
+    let today = crate::domain::deadline::london_date(ctx.now);
+    let asked: Vec<String> = k.asks.iter().map(|a| a.purpose.clone()).collect();
+    let uses = gate::asks(reg, &asked)?;
+    let audience = match k.kind {
+        CampaignKind::Consent => gate::audience(reg, &k.controller, today, &uses)?,
+        CampaignKind::Notice => gate::told(reg, &k.controller, today)?,
+    };
+    let codes: BTreeMap<String, String> = campaigns::codes(reg, &k.id)?
+        .into_iter()
+        .filter(|c| c.revoked_at.is_none())
+        .map(|c| (c.person_id, c.code))
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for (p, g) in audience {
+        if p.erased_at.is_some() {
+            continue;
+        }
+        *counts.entry(g.channel.as_str()).or_default() += 1;
+        *reasons.entry(g.reason).or_default() += 1;
+        rows.push(PlanRow {
+            code: codes.get(p.id.as_str()).cloned(),
+            reference: p.reference,
+            channel: g.channel,
+            reason: g.reason,
+            asks: g.asks,
+        });
+    }
+    let mut text =
+        format!("campaign {} ({}) for {}: {}; closes {}\n", k.id, k.kind, k.controller, what(k), k.closes_on);
+    for c in CampaignChannel::ALL {
+        text.push_str(&format!("  {:<10} {}\n", c.as_str(), counts.get(c.as_str()).copied().unwrap_or(0)));
+    }
+    text.push_str("\nreasons:\n");
+    for (r, n) in &reasons {
+        text.push_str(&format!("  {n:>5}  {r}: {}\n", gate::reason_text(r)));
+    }
+    text.push('\n');
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.reference.clone(),
+                r.channel.to_string(),
+                r.reason.to_string(),
+                r.asks.join(" "),
+                r.code.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    text.push_str(&table(&["REF", "CHANNEL", "REASON", "ASKS", "CODE"], &table_rows));
+    let data = serde_json::json!({
+        "campaign": k.id,
+        "kind": k.kind,
+        "to": k.controller,
+        "date": today.to_string(),
+        "counts": counts,
+        "reasons": reasons,
+        "people": rows,
+    });
+    Ok(Outcome::new("campaign_plan", data, text))
+}

@@ -1,0 +1,135 @@
+//! Campaigns: what each asks (or tells), to whom, until when, and the codes issued to people.
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::{Change, Db, Stored};
+use crate::base::error::{Error, Result};
+use crate::domain::model::{CampaignChannel, CampaignKind};
+
+/// One use a consent campaign asks about, with the statement version the person is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskedUse {
+    pub purpose: String,
+    pub statement_version: String,
+}
+
+/// A campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct Campaign {
+    pub id: String,
+    pub kind: CampaignKind,
+    /// The receiving controller it asks or tells about.
+    pub controller: String,
+    pub asks: Vec<AskedUse>,
+    pub notice_version: Option<String>,
+    /// The last day answers count (YYYY-MM-DD, London).
+    pub closes_on: String,
+    pub contact: Option<String>,
+    pub form_url: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub closed_at: Option<String>,
+}
+
+const COLS: &str =
+    "id, kind, controller, asks, notice_version, closes_on, contact, form_url, created_at, created_by, closed_at";
+
+fn read(r: &rusqlite::Row<'_>) -> Result<Campaign> {
+    let id: String = r.get(0)?;
+    let v = Stored { table: "campaigns", row: &id };
+    let kind: String = r.get(1)?;
+    let asks: String = r.get(3)?;
+    let asks = serde_json::from_str(&asks)
+        .map_err(|_| v.bad("asks", &asks, "a JSON list of {\"purpose\", \"statement_version\"}"))?;
+    Ok(Campaign {
+        kind: v.code("kind", &kind)?,
+        controller: r.get(2)?,
+        asks,
+        notice_version: r.get(4)?,
+        closes_on: r.get(5)?,
+        contact: r.get(6)?,
+        form_url: r.get(7)?,
+        created_at: r.get(8)?,
+        created_by: r.get(9)?,
+        closed_at: r.get(10)?,
+        id,
+    })
+}
+
+/// Record a new campaign.
+pub fn insert(c: &Change<'_>, k: &Campaign) -> Result<()> {
+    let asks = serde_json::to_string(&k.asks).map_err(|e| Error::Internal(e.to_string()))?;
+    c.prepare_cached(&format!("INSERT INTO campaigns({COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"))?.execute(
+        params![
+            k.id,
+            k.kind.as_str(),
+            k.controller,
+            asks,
+            k.notice_version,
+            k.closes_on,
+            k.contact,
+            k.form_url,
+            k.created_at,
+            k.created_by,
+            k.closed_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// One campaign, if there is one by that id.
+pub fn find(conn: &Db, id: &str) -> Result<Option<Campaign>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLS} FROM campaigns WHERE id = ?1"))?;
+    let mut rows = st.query([id])?;
+    rows.next()?.map(read).transpose()
+}
+
+/// One campaign or `NotFound`.
+pub fn campaign(conn: &Db, id: &str) -> Result<Campaign> {
+    find(conn, id)?.ok_or_else(|| Error::NotFound { kind: "campaign", id: id.to_string() })
+}
+
+/// Every campaign, oldest first.
+pub fn campaigns(conn: &Db) -> Result<Vec<Campaign>> {
+    let mut st = conn.prepare(&format!("SELECT {COLS} FROM campaigns ORDER BY created_at, id"))?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(read(r)?);
+    }
+    Ok(out)
+}
+
+/// A code issued to a person in a campaign.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedCode {
+    pub person_id: String,
+    pub code: String,
+    pub channel: CampaignChannel,
+    pub issued_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// Every code issued in a campaign.
+pub fn codes(conn: &Db, campaign_id: &str) -> Result<Vec<IssuedCode>> {
+    let mut st = conn.prepare_cached(
+        "SELECT person_id, code, channel, issued_at, revoked_at FROM campaign_codes WHERE campaign_id = ?1 ORDER BY code",
+    )?;
+    let mut rows = st.query([campaign_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let code: String = r.get(1)?;
+        let v = Stored { table: "campaign_codes", row: &code };
+        let channel: String = r.get(2)?;
+        out.push(IssuedCode {
+            person_id: r.get(0)?,
+            channel: v.code("channel", &channel)?,
+            issued_at: r.get(3)?,
+            revoked_at: r.get(4)?,
+            code,
+        });
+    }
+    Ok(out)
+}
