@@ -30,6 +30,7 @@
 //!   storage: [`register::audit`].
 //! - Transfer ([`transfer`]): [`transfer::plan`] decides, person by person and item by item, what
 //!   may go to a named receiver and why the rest is held back ([`transfer::rules`]);
+//!   [`transfer::campaign`] who may be asked about a receiver, and how (email, post, not asked);
 //!   [`transfer::redact`] and [`transfer::docx`] redact documents; [`transfer::sdc`] the published
 //!   statistics; [`transfer::carried`] reads every value a bundle of the plan carries;
 //!   [`transfer::lifecycle`] checks the group's receipt and rotation statement;
