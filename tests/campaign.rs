@@ -29,6 +29,15 @@ fn basis(env: &TestEnv, reg: &str, action: &str, person: &str, purpose: &str) {
     ]);
 }
 
+/// `campaign new ID` asking about the disclosure to the demo's group (DS-2025), closing
+/// 2027-01-10, with `extra` flags.
+pub(crate) fn join_campaign(id: &str, extra: &[&str]) -> Vec<String> {
+    let mut a = vec!["campaign", "new", id, "--kind", "consent", "--to", "kscop-steering-group"];
+    a.extend(["--ask", "disclose_to_successor=DS-2025", "--closes", "2027-01-10"]);
+    a.extend(extra);
+    a.into_iter().map(str::to_string).collect()
+}
+
 fn refs_in(csv: &str) -> Vec<String> {
     csv.lines().skip(1).filter_map(|l| l.split(',').next()).map(str::to_string).collect()
 }
@@ -112,4 +121,111 @@ fn a_campaign_asks_only_with_statements_fit_for_it() {
     let before = log();
     env.ok(&["--register", &reg, "campaign", "plan", "join"]);
     assert_eq!(log(), before);
+}
+
+/// The email channel's rows carry each person's code and form link; an answer given with a code
+/// becomes a consent grant or refusal naming the campaign (with the statement and notice people
+/// were shown), moves the person in the campaign's plan and the transfer plan, and a mistyped or
+/// unknown code, a late or future answer, or a use the campaign does not ask about is refused.
+#[test]
+fn answers_by_code_are_consent_evidence_and_change_the_plan() {
+    let (env, reg) = demo();
+    let h = |a: &[&str]| {
+        let mut args = vec!["--register", reg.as_str()];
+        args.extend(a);
+        env.run(&args)
+    };
+    let ok = |a: &[&str]| {
+        let r = h(a);
+        assert_eq!(r.code, 0, "{a:?}: {}", r.stderr);
+        r
+    };
+    let new = join_campaign("join", &["--form-url", "https://forms.example.org/j?x=1"]);
+    ok(&new.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&["campaign", "mail-merge", "join", "--format", "mailchimp", "--out", "mm.csv"]);
+    let mm = std::fs::read_to_string(env.path().join("mm.csv")).unwrap();
+    let again = h(&["campaign", "mail-merge", "join", "--format", "mailchimp", "--out", "mm.csv"]);
+    assert!(again.stderr.contains("exists already"), "never overwritten: {}", again.stderr);
+    let mut lines = mm.lines();
+    assert_eq!(lines.next(), Some("Email Address,First Name,Last Name,CODE,FORMURL"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let plan = ok(&["campaign", "plan", "join", "--json"]).json();
+    let email_refs: Vec<&serde_json::Value> =
+        plan["data"]["people"].as_array().unwrap().iter().filter(|p| p["channel"] == "email").collect();
+    assert_eq!(rows.len(), email_refs.len(), "one row per person on the email channel");
+    for r in &rows {
+        assert!(r[3].len() == 14 && r[4].ends_with(&format!("&code={}", r[3])), "{r:?}");
+    }
+    // Each person on it now has their code in the plan.
+    assert!(email_refs.iter().all(|p| p["code"].as_str().is_some_and(|c| c.len() == 14)));
+    let (yes_code, no_code) = (rows[0][3], rows[1][3]);
+    let reply = |code: &str, answer: &str, at: &str| {
+        h(&[
+            "campaign",
+            "reply",
+            "join",
+            "--code",
+            code,
+            "--answer",
+            answer,
+            "--method",
+            "paper_signed",
+            "--at",
+            at,
+            "--recorded-by",
+            "fac",
+        ])
+    };
+    let refused = |r: crate::util::Run, why: &str| {
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(why), "{why}: {}", r.stderr);
+    };
+    let typo: String =
+        yes_code.chars().enumerate().map(|(i, c)| if i == 0 { if c == 'A' { 'B' } else { 'A' } } else { c }).collect();
+    refused(reply(&typo, "disclose_to_successor=yes", "2026-11-24"), "check character");
+    refused(reply("0000-0000-0000", "disclose_to_successor=yes", "2026-11-24"), "carries 0000-0000-0000");
+    refused(reply(yes_code, "successor_newsletter=yes", "2026-11-24"), "does not ask about");
+    refused(reply(yes_code, "disclose_to_successor=maybe", "2026-11-24"), "yes or no");
+    refused(reply(yes_code, "disclose_to_successor=yes", "2026-12-24"), "in the future");
+    let status = || ok(&["campaign", "status", "join", "--json"]).json()["data"]["uses"][0].clone();
+    assert_eq!(status()["no_answer"], rows.len());
+    assert_eq!(reply(&yes_code.to_lowercase().replace('-', " "), "disclose_to_successor=yes", "2026-11-24").code, 0);
+    assert_eq!(reply(no_code, "disclose_to_successor=no", "2026-11-24").code, 0);
+    let s = status();
+    assert_eq!((s["yes"].as_u64(), s["no"].as_u64()), (Some(1), Some(1)), "{s}");
+    let refs: Vec<String> = rows[..2]
+        .iter()
+        .map(|r| {
+            let row = plan["data"]["people"].as_array().unwrap().iter().find(|p| p["code"] == r[3]).unwrap();
+            row["ref"].as_str().unwrap().to_string()
+        })
+        .collect();
+    // The evidence: the statement and notice shown, the method, the campaign and code.
+    let history = ok(&["consent", "history", &refs[0], "--json"]).json();
+    let event = history["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["purpose"] == "disclose_to_successor"
+                && e["evidence_ref"].as_str().is_some_and(|r| r.starts_with("campaign join"))
+        })
+        .unwrap_or_else(|| panic!("{history}"))
+        .clone();
+    assert_eq!(event["statement_version"], "DS-2025");
+    assert_eq!(event["statement_format"], "standard");
+    assert_eq!(event["notice_version"], "PN-2025");
+    assert_eq!(event["method"], "paper_signed");
+    let after = ok(&["campaign", "plan", "join", "--json"]).json();
+    let reason =
+        |r: &str| after["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == r).unwrap()["reason"].clone();
+    assert_eq!(reason(&refs[0]), "already_consented");
+    assert_eq!(reason(&refs[1]), "already_answered");
+    let transfer = ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let person =
+        |r: &str| transfer["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == r).unwrap().clone();
+    assert_eq!(person(&refs[0])["register"]["reason"], "consent_names_receiver");
+    assert_eq!(person(&refs[1])["register"]["reason"], "consent_refused");
+    ok(&["campaign", "close", "join"]);
+    refused(reply(rows[2][3], "disclose_to_successor=yes", "2026-11-24"), "is closed");
 }

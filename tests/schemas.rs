@@ -132,6 +132,9 @@ const TRANSFER_TYPES: &[&str] = &[
     "campaign",
     "campaign_list",
     "campaign_plan",
+    "campaign_reply",
+    "campaign_rows",
+    "campaign_status",
     "document_list",
     "document_review",
     "purpose",
@@ -533,25 +536,8 @@ fn transfer_outputs_match_their_schemas() {
         .stdout,
     );
     out.save(&t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout);
-    out.save(
-        &t.ok(&[
-            "campaign",
-            "new",
-            "join-2026",
-            "--kind",
-            "consent",
-            "--to",
-            "kscop-steering-group",
-            "--ask",
-            "disclose_to_successor=DS-2025",
-            "--closes",
-            "2027-01-10",
-            "--form-url",
-            "https://forms.example.org/join",
-            "--json",
-        ])
-        .stdout,
-    );
+    let new = crate::campaign::join_campaign("join-2026", &["--form-url", "https://forms.example.org/join", "--json"]);
+    out.save(&t.ok(&new.iter().map(String::as_str).collect::<Vec<_>>()).stdout);
     out.save(
         &t.ok(&[
             "campaign",
@@ -572,6 +558,31 @@ fn transfer_outputs_match_their_schemas() {
     out.save(&t.ok(&["campaign", "plan", "join-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "plan", "tell-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "list", "--json"]).stdout);
+    let rows = t.ok(&["campaign", "mail-merge", "join-2026", "--format", "mailpoet", "--out", "mm.csv", "--json"]);
+    out.save(&rows.stdout);
+    let mm = std::fs::read_to_string(t.path().join("mm.csv")).unwrap();
+    let code = mm.lines().nth(1).expect("someone is on the email channel").split(',').nth(3).unwrap().to_string();
+    out.save(
+        &t.ok(&[
+            "campaign",
+            "reply",
+            "join-2026",
+            "--code",
+            &code,
+            "--answer",
+            "disclose_to_successor=yes",
+            "--method",
+            "email_reply",
+            "--at",
+            "2026-11-24",
+            "--recorded-by",
+            "fac",
+            "--json",
+        ])
+        .stdout,
+    );
+    out.save(&t.ok(&["campaign", "status", "join-2026", "--json"]).stdout);
+    out.save(&t.ok(&["campaign", "close", "tell-2026", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");
     out.save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout);
     out.check(TRANSFER_TYPES);

@@ -246,6 +246,13 @@ codes!(
 );
 
 codes!(
+    /// A campaign answer to one use: yes and no are consent events; spoiled (both boxes ticked,
+    /// unreadable) and review (signed for without registered authority, a capacity concern) wait
+    /// for the data protection lead.
+    CampaignAnswer { Yes = "yes", No = "no", Spoiled = "spoiled", Review = "review" }
+);
+
+codes!(
     /// Format of a statement or notice text.
     TextFormat { Standard = "standard", EasyRead = "easy_read", AudioScript = "audio_script" }
 );

@@ -1,11 +1,11 @@
 //! Campaigns: what each asks (or tells), to whom, until when, and the codes issued to people.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Change, Db, Stored};
 use crate::base::error::{Error, Result};
-use crate::domain::model::{CampaignChannel, CampaignKind};
+use crate::domain::model::{CampaignAnswer, CampaignChannel, CampaignKind, TextFormat};
 
 /// One use a consent campaign asks about, with the statement version the person is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,27 +108,142 @@ pub struct IssuedCode {
     pub person_id: String,
     pub code: String,
     pub channel: CampaignChannel,
+    /// The format of the statements sent with it (what the person was shown).
+    pub statement_format: TextFormat,
     pub issued_at: String,
     pub revoked_at: Option<String>,
 }
 
+const CODE_COLS: &str = "person_id, code, channel, issued_at, revoked_at, statement_format";
+
+fn issued(r: &rusqlite::Row<'_>) -> Result<IssuedCode> {
+    let code: String = r.get(1)?;
+    let v = Stored { table: "campaign_codes", row: &code };
+    let channel: String = r.get(2)?;
+    let format: String = r.get(5)?;
+    Ok(IssuedCode {
+        person_id: r.get(0)?,
+        channel: v.code("channel", &channel)?,
+        statement_format: v.code("statement_format", &format)?,
+        issued_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+        code,
+    })
+}
+
 /// Every code issued in a campaign.
 pub fn codes(conn: &Db, campaign_id: &str) -> Result<Vec<IssuedCode>> {
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {CODE_COLS} FROM campaign_codes WHERE campaign_id = ?1 ORDER BY code"))?;
+    let mut rows = st.query([campaign_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(issued(r)?);
+    }
+    Ok(out)
+}
+
+/// The code issued as `code` in a campaign, if it was.
+pub fn by_code(conn: &Db, campaign_id: &str, code: &str) -> Result<Option<IssuedCode>> {
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {CODE_COLS} FROM campaign_codes WHERE campaign_id = ?1 AND code = ?2"))?;
+    let mut rows = st.query([campaign_id, code])?;
+    rows.next()?.map(issued).transpose()
+}
+
+/// The code issued to a person in a campaign, if any (revoked or not).
+pub fn code_of(conn: &Db, campaign_id: &str, person_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT code FROM campaign_codes WHERE campaign_id = ?1 AND person_id = ?2")?
+        .query_row([campaign_id, person_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Record the code issued to a person, with the channel and statement format it went by; a
+/// person who has one keeps it (reminders reuse it).
+pub fn issue(
+    c: &Change<'_>,
+    campaign_id: &str,
+    person_id: &str,
+    code: &str,
+    channel: CampaignChannel,
+    format: TextFormat,
+    at: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO campaign_codes(campaign_id, person_id, code, channel, statement_format, issued_at) VALUES (?1,?2,?3,?4,?5,?6)
+         ON CONFLICT(campaign_id, person_id) DO NOTHING",
+    )?
+    .execute(params![campaign_id, person_id, code, channel.as_str(), format.as_str(), at])?;
+    Ok(())
+}
+
+/// Mark a campaign closed.
+pub fn close(c: &Change<'_>, id: &str, at: &str) -> Result<()> {
+    c.prepare_cached("UPDATE campaigns SET closed_at = ?2 WHERE id = ?1 AND closed_at IS NULL")?.execute([id, at])?;
+    Ok(())
+}
+
+/// One answer a campaign received, to one use.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub id: String,
+    pub person_id: String,
+    pub purpose: String,
+    pub answer: CampaignAnswer,
+    pub consent_event: Option<String>,
+    pub method: String,
+    pub at: String,
+    pub source: String,
+    pub note: Option<String>,
+    pub recorded_at: String,
+}
+
+/// Record an answer.
+pub fn insert_answer(c: &Change<'_>, campaign_id: &str, a: &Answer) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO campaign_answers(id, campaign_id, person_id, purpose, answer, consent_event, method, at, source, note, recorded_at)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    )?
+    .execute(params![
+        a.id,
+        campaign_id,
+        a.person_id,
+        a.purpose,
+        a.answer.as_str(),
+        a.consent_event,
+        a.method,
+        a.at,
+        a.source,
+        a.note,
+        a.recorded_at
+    ])?;
+    Ok(())
+}
+
+/// Every answer a campaign received, in the order recorded.
+pub fn answers(conn: &Db, campaign_id: &str) -> Result<Vec<Answer>> {
     let mut st = conn.prepare_cached(
-        "SELECT person_id, code, channel, issued_at, revoked_at FROM campaign_codes WHERE campaign_id = ?1 ORDER BY code",
+        "SELECT id, person_id, purpose, answer, consent_event, method, at, source, note, recorded_at
+         FROM campaign_answers WHERE campaign_id = ?1 ORDER BY recorded_at, id",
     )?;
     let mut rows = st.query([campaign_id])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let code: String = r.get(1)?;
-        let v = Stored { table: "campaign_codes", row: &code };
-        let channel: String = r.get(2)?;
-        out.push(IssuedCode {
-            person_id: r.get(0)?,
-            channel: v.code("channel", &channel)?,
-            issued_at: r.get(3)?,
-            revoked_at: r.get(4)?,
-            code,
+        let id: String = r.get(0)?;
+        let v = Stored { table: "campaign_answers", row: &id };
+        let answer: String = r.get(3)?;
+        out.push(Answer {
+            person_id: r.get(1)?,
+            purpose: r.get(2)?,
+            answer: v.code("answer", &answer)?,
+            consent_event: r.get(4)?,
+            method: r.get(5)?,
+            at: r.get(6)?,
+            source: r.get(7)?,
+            note: r.get(8)?,
+            recorded_at: r.get(9)?,
+            id,
         });
     }
     Ok(out)

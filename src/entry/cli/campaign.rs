@@ -25,7 +25,8 @@ pub enum CampaignCmd {
         /// disclose_to_successor=DS-2025.
         #[arg(long, value_name = "PURPOSE=STATEMENT_VERSION")]
         ask: Vec<String>,
-        /// The notice a notice campaign sends.
+        /// The notice a notice campaign sends; for a consent campaign, the privacy notice its
+        /// letters point to (default: the latest in effect that announces nothing).
         #[arg(long, value_name = "VERSION")]
         notice: Option<String>,
         /// The last day answers count (YYYY-MM-DD), at least 28 days from today.
@@ -46,4 +47,51 @@ pub enum CampaignCmd {
     },
     /// Every campaign, with what it asks and when it closes.
     List,
+    /// The email channel's rows for a mail tool: each person the gate puts on email today, with
+    /// their code and form link (issued now; kept for reminders). Formula-safe.
+    MailMerge {
+        /// The campaign.
+        id: String,
+        /// The mail tool's import format.
+        #[arg(long, value_enum)]
+        format: crate::entry::cli::MailTool,
+        /// The new file to write, owner-only (never overwritten).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
+    /// no, as consent evidence naming the campaign and code.
+    Reply {
+        /// The campaign.
+        id: String,
+        /// The person's code, as written (XXXX-XXXX-XXXX; case and dashes do not matter).
+        #[arg(long)]
+        code: String,
+        /// A use and the answer (repeatable): successor_newsletter=yes.
+        #[arg(long, value_name = "PURPOSE=yes|no", required = true)]
+        answer: Vec<String>,
+        /// How the answer came.
+        #[arg(long, value_parser = ["paper_signed", "email_reply", "oral_note"])]
+        method: String,
+        /// When the person answered (a date, or a time with its zone).
+        #[arg(long)]
+        at: String,
+        /// Who recorded it (a role or initials).
+        #[arg(long)]
+        recorded_by: String,
+        /// The support the person had to answer, if any (e.g. "read with their support worker").
+        #[arg(long)]
+        support_given: Option<String>,
+    },
+    /// Where a campaign stands: per channel and per use, issued, yes, no, no answer, spoiled, in
+    /// review. Silence records nothing.
+    Status {
+        /// The campaign.
+        id: String,
+    },
+    /// Close a campaign: no answer is recorded after this; the plan already counts every yes and no.
+    Close {
+        /// The campaign.
+        id: String,
+    },
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::Ctx;
 use crate::base::encode::table;
 use crate::base::error::{Error, Result};
-use crate::domain::model::{CampaignChannel, CampaignKind, TextFormat, fmt_ts};
+use crate::domain::model::{CampaignAnswer, CampaignChannel, CampaignKind, TextFormat, fmt_ts};
 use crate::entry::cli::CampaignCmd;
 use crate::entry::output::Outcome;
 use crate::register::campaigns::{self, AskedUse, Campaign};
@@ -39,6 +39,33 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
             let k = campaigns::campaign(&reg, &id)?;
             plan(ctx, &reg, &k)
         }
+        CampaignCmd::MailMerge { id, format, out } => mail_merge(ctx, &id, format, &out),
+        CampaignCmd::Reply { id, code, answer, method, at, recorded_by, support_given } => {
+            reply(ctx, &id, Reply { code, answers: answer, method, at, recorded_by, support_given })
+        }
+        CampaignCmd::Status { id } => {
+            let reg = ctx.open()?;
+            let k = campaigns::campaign(&reg, &id)?;
+            status(&reg, &k)
+        }
+        CampaignCmd::Close { id } => {
+            let mut reg = ctx.open()?;
+            let k = campaigns::campaign(&reg, &id)?;
+            if k.closed_at.is_some() {
+                return Err(Error::bad("ID", format!("campaign {id} is closed already")));
+            }
+            reg.change(ctx.now, |c| {
+                campaigns::close(c, &id, &fmt_ts(ctx.now))?;
+                c.audit("campaign.close", &id, serde_json::json!({}))
+            })?;
+            let k = campaigns::campaign(&reg, &id)?;
+            status(&reg, &k).map(|o| {
+                o.note(format!(
+                    "campaign {id} is closed: no more answers are recorded for it; plan the transfer again (`handover transfer plan --to {}`) to see what the answers changed",
+                    k.controller
+                ))
+            })
+        }
         CampaignCmd::List => {
             let reg = ctx.open()?;
             let list = campaigns::campaigns(&reg)?;
@@ -64,9 +91,11 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
 /// What a campaign asks (its uses and statements) or tells (its notice), in one line.
 fn what(k: &Campaign) -> String {
     match k.kind {
-        CampaignKind::Consent => {
-            k.asks.iter().map(|a| format!("{}={}", a.purpose, a.statement_version)).collect::<Vec<_>>().join(", ")
-        }
+        CampaignKind::Consent => format!(
+            "{} (notice {})",
+            k.asks.iter().map(|a| format!("{}={}", a.purpose, a.statement_version)).collect::<Vec<_>>().join(", "),
+            k.notice_version.as_deref().unwrap_or("-")
+        ),
         CampaignKind::Notice => format!("notice {}", k.notice_version.as_deref().unwrap_or("")),
     }
 }
@@ -117,14 +146,9 @@ fn new_campaign(ctx: &Ctx, reg: &Db, n: NewCampaign) -> Result<Campaign> {
         return Err(Error::bad("--form-url", "give the form's https:// address"));
     }
     let mut asks = Vec::new();
+    let mut notice = n.notice.clone();
     match n.kind {
         CampaignKind::Consent => {
-            if n.notice.is_some() {
-                return Err(Error::bad(
-                    "--notice",
-                    "a consent campaign asks with --ask; --notice is for --kind notice",
-                ));
-            }
             if n.ask.is_empty() {
                 return Err(Error::bad("--ask", "name each use to ask about: --ask disclose_to_successor=DS-2025"));
             }
@@ -141,6 +165,32 @@ fn new_campaign(ctx: &Ctx, reg: &Db, n: NewCampaign) -> Result<Campaign> {
                 let texts: Vec<&catalogue::TextVersion> = statements.iter().filter(|t| t.version == version).collect();
                 check_statement(ctx, &texts, purpose, version, &own.slug, &receiver.slug)?;
                 asks.push(AskedUse { purpose: purpose.to_string(), statement_version: version.to_string() });
+            }
+            // The privacy notice the letters point to, recorded with every answer: the one given,
+            // else the latest in effect that announces nothing (the general notice).
+            let notices = catalogue::texts(reg, "notice")?;
+            let effective: Vec<&catalogue::TextVersion> =
+                notices.iter().filter(|t| in_effect(&t.effective_from, ctx) == Some(true)).collect();
+            notice = match &n.notice {
+                Some(v) if effective.iter().any(|t| &t.version == v) => Some(v.clone()),
+                Some(v) => {
+                    return Err(Error::bad(
+                        "--notice",
+                        format!("no notice {v} in effect: add it with `handover notice add`"),
+                    ));
+                }
+                None => effective
+                    .iter()
+                    .rev()
+                    .find(|t| t.announces.is_empty())
+                    .or(effective.last())
+                    .map(|t| t.version.clone()),
+            };
+            if notice.is_none() {
+                return Err(Error::bad(
+                    "--notice",
+                    "no privacy notice is in effect: add yours with `handover notice add` (every answer records the notice people had)",
+                ));
             }
         }
         CampaignKind::Notice => {
@@ -164,7 +214,7 @@ fn new_campaign(ctx: &Ctx, reg: &Db, n: NewCampaign) -> Result<Campaign> {
         kind: n.kind,
         controller: receiver.slug,
         asks,
-        notice_version: n.notice,
+        notice_version: notice,
         closes_on: n.closes.to_string(),
         contact: n.contact.filter(|c| !c.trim().is_empty()),
         form_url: n.form_url,
@@ -242,12 +292,7 @@ struct PlanRow {
 /// `campaign plan`: the gate for everyone, today.
 fn plan(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Outcome> {
     let today = crate::domain::deadline::london_date(ctx.now);
-    let asked: Vec<String> = k.asks.iter().map(|a| a.purpose.clone()).collect();
-    let uses = gate::asks(reg, &asked)?;
-    let audience = match k.kind {
-        CampaignKind::Consent => gate::audience(reg, &k.controller, today, &uses)?,
-        CampaignKind::Notice => gate::told(reg, &k.controller, today)?,
-    };
+    let audience = audience(ctx, reg, k)?;
     let codes: BTreeMap<String, String> = campaigns::codes(reg, &k.id)?
         .into_iter()
         .filter(|c| c.revoked_at.is_none())
@@ -303,4 +348,326 @@ fn plan(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Outcome> {
         "people": rows,
     });
     Ok(Outcome::new("campaign_plan", data, text))
+}
+
+/// A campaign that may still take answers and send: not closed, and its closing day not past.
+fn open_campaign(ctx: &Ctx, k: &Campaign) -> Result<()> {
+    if k.closed_at.is_some() {
+        return Err(Error::bad("ID", format!("campaign {} is closed: start a new one to ask again", k.id)));
+    }
+    let today = crate::domain::deadline::london_date(ctx.now);
+    if today.to_string() > k.closes_on {
+        return Err(Error::bad(
+            "ID",
+            format!(
+                "campaign {} closed on {}: close it (`handover campaign close {}`) and start a new one to ask again",
+                k.id, k.closes_on, k.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The register's key for reply codes (the one its keyed hashes use).
+fn code_key(reg: &Db) -> Result<Vec<u8>> {
+    let hex_key = crate::register::setting(reg, "hash_key")?
+        .ok_or_else(|| Error::RegisterDamaged { why: "it has no hash key".into() })?;
+    hex::decode(hex_key).map_err(|_| Error::RegisterDamaged { why: "its hash key is not hex".into() })
+}
+
+/// `campaign mail-merge`: the email channel's rows, each person's code issued now (or reused).
+fn mail_merge(ctx: &Ctx, id: &str, format: crate::entry::cli::MailTool, out: &std::path::Path) -> Result<Outcome> {
+    use crate::entry::cli::MailTool;
+    if out.exists() {
+        return Err(Error::bad(
+            "--out",
+            format!("{} exists already: make the rows fresh on the day you send, to another file", out.display()),
+        ));
+    }
+    let mut reg = ctx.open()?;
+    let k = campaigns::campaign(&reg, id)?;
+    open_campaign(ctx, &k)?;
+    let audience = audience(ctx, &reg, &k)?;
+    let key = code_key(&reg)?;
+    let mut issued = Vec::new();
+    let mut rows = Vec::new();
+    for (p, g) in audience.iter().filter(|(p, g)| g.channel == CampaignChannel::Email && p.email.is_some()) {
+        let code = match campaigns::code_of(&reg, &k.id, p.id.as_str())? {
+            Some(c) => c,
+            None => crate::domain::reply_code::make(&key, &k.id, p.id.as_str()),
+        };
+        let link = k.form_url.as_ref().map(|u| {
+            let sep = if u.contains('?') { '&' } else { '?' };
+            format!("{u}{sep}code={code}")
+        });
+        let email = p.email.clone().unwrap_or_default();
+        let name = p.name.clone().unwrap_or_default();
+        let (first, last) = super::mailing::split_name(&name);
+        let link = link.unwrap_or_default();
+        rows.push(match format {
+            MailTool::Listmonk => {
+                let attributes =
+                    serde_json::json!({ "code": code, "form_url": link, "asks": g.asks, "campaign": k.id });
+                vec![email, name, attributes.to_string()]
+            }
+            MailTool::Mailchimp => vec![email, first, last, code.clone(), link],
+            MailTool::Mailpoet => vec![email, first, last, code.clone(), link],
+        });
+        issued.push((p.id.to_string(), code));
+    }
+    let header: &[&str] = match format {
+        MailTool::Listmonk => &["email", "name", "attributes"],
+        MailTool::Mailchimp => &["Email Address", "First Name", "Last Name", "CODE", "FORMURL"],
+        MailTool::Mailpoet => &["email", "first_name", "last_name", "code", "form_url"],
+    };
+    let bytes = crate::base::encode::csv_bytes(header, &rows)?;
+    crate::base::keys::write_new(out, 0o600, &bytes)?;
+    let at = fmt_ts(ctx.now);
+    let recorded = reg.change(ctx.now, |c| {
+        for (person, code) in &issued {
+            campaigns::issue(c, &k.id, person, code, CampaignChannel::Email, TextFormat::Standard, &at)?;
+        }
+        c.audit(
+            "campaign.mail_merge",
+            &k.id,
+            serde_json::json!({ "people": issued.len(), "format": format!("{format:?}").to_lowercase() }),
+        )
+    });
+    if let Err(e) = recorded {
+        let _ = std::fs::remove_file(out);
+        return Err(e);
+    }
+    let data = serde_json::json!({ "campaign": k.id, "people": issued.len(), "path": out.display().to_string() });
+    let text =
+        format!("wrote {} ({} people on the email channel today, each with their code)\n", out.display(), issued.len());
+    Ok(Outcome::new("campaign_rows", data, text).note(
+        "import the file into the mail tool for this one send, then delete it; record who was sent what with `handover campaign send-log` when it is available, and the answers with `handover campaign reply` or `campaign import`",
+    ))
+}
+
+/// Everyone with the gate's answer for the campaign today.
+fn audience(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Vec<(crate::register::people::Person, gate::Gate)>> {
+    let today = crate::domain::deadline::london_date(ctx.now);
+    let asked: Vec<String> = k.asks.iter().map(|a| a.purpose.clone()).collect();
+    let uses = gate::asks(reg, &asked)?;
+    match k.kind {
+        CampaignKind::Consent => gate::audience(reg, &k.controller, today, &uses),
+        CampaignKind::Notice => gate::told(reg, &k.controller, today),
+    }
+}
+
+/// `campaign reply`'s flags.
+struct Reply {
+    code: String,
+    answers: Vec<String>,
+    method: String,
+    at: String,
+    recorded_by: String,
+    support_given: Option<String>,
+}
+
+/// `campaign reply`: one person's answers, each a consent grant or refusal naming the campaign.
+fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let k = campaigns::campaign(&reg, id)?;
+    if k.kind != CampaignKind::Consent {
+        return Err(Error::bad(
+            "ID",
+            format!("campaign {id} tells people; an objection to it is recorded with `handover basis object`"),
+        ));
+    }
+    if k.closed_at.is_some() {
+        return Err(Error::bad(
+            "ID",
+            format!("campaign {id} is closed: record a later answer with `handover consent record`"),
+        ));
+    }
+    let code = crate::domain::reply_code::parse(&r.code).map_err(|b| Error::bad("--code", b.to_string()))?;
+    let issued = campaigns::by_code(&reg, &k.id, &code)?.ok_or_else(|| {
+        Error::bad("--code", format!("no letter or email of campaign {id} carries {code}: check it against the slip"))
+    })?;
+    if issued.revoked_at.is_some() {
+        return Err(Error::bad("--code", format!("{code} was revoked: ask the person again with a new letter")));
+    }
+    let at = crate::domain::model::parse_moment(&r.at)
+        .ok_or_else(|| Error::bad("--at", "must be a date (2026-03-01) or an ISO 8601 timestamp"))?;
+    if at > ctx.now {
+        return Err(Error::bad("--at", "is in the future: give the day the person answered"));
+    }
+    let closes = chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
+        .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?;
+    if at > crate::domain::deadline::end_of_day_london(closes) {
+        return Err(Error::bad(
+            "--at",
+            format!(
+                "the answer came after the campaign closed ({}): record it with `handover consent record` instead",
+                k.closes_on
+            ),
+        ));
+    }
+    if r.recorded_by.trim().is_empty() {
+        return Err(Error::bad("--recorded-by", "say who recorded it (a role or initials)"));
+    }
+    let mut answers: Vec<(&AskedUse, bool)> = Vec::new();
+    for a in &r.answers {
+        let Some((purpose, yes)) = a.split_once('=') else {
+            return Err(Error::bad("--answer", format!("'{a}' is not PURPOSE=yes|no")));
+        };
+        let yes = match yes.trim().to_ascii_lowercase().as_str() {
+            "yes" | "y" => true,
+            "no" | "n" => false,
+            _ => {
+                return Err(Error::bad(
+                    "--answer",
+                    format!("'{a}': the answer is yes or no (a blank is no answer: leave it out)"),
+                ));
+            }
+        };
+        let Some(ask) = k.asks.iter().find(|x| x.purpose == purpose.trim()) else {
+            return Err(Error::bad("--answer", format!("campaign {id} does not ask about '{}'", purpose.trim())));
+        };
+        if answers.iter().any(|(x, _)| x.purpose == ask.purpose) {
+            return Err(Error::bad("--answer", format!("{} is answered twice", ask.purpose)));
+        }
+        answers.push((ask, yes));
+    }
+    let person = crate::register::people::person_required(&reg, &issued.person_id)?;
+    if person.erased_at.is_some() {
+        return Err(Error::Erased { person: person.id.to_string() });
+    }
+    let mut raws = Vec::new();
+    for (ask, yes) in &answers {
+        let controllers = catalogue::statement_controllers(&reg, &ask.statement_version)?.unwrap_or_default();
+        let channels = catalogue::purpose(&reg, &ask.purpose)?.map(|p| p.channels).unwrap_or_default();
+        raws.push((
+            ask.purpose.clone(),
+            *yes,
+            crate::domain::consent::RawConsent {
+                purpose: ask.purpose.clone(),
+                action: if *yes { "grant" } else { "refuse" }.into(),
+                controllers: controllers.join(";"),
+                channels: channels.join(";"),
+                statement_version: ask.statement_version.clone(),
+                statement_format: issued.statement_format.as_str().into(),
+                notice_version: k.notice_version.clone().unwrap_or_default(),
+                method: r.method.clone(),
+                evidence_ref: format!("campaign {} code {code}", k.id),
+                at: fmt_ts(at),
+                recorded_by: r.recorded_by.clone(),
+                support_given: r.support_given.clone().unwrap_or_default(),
+                told_can_withdraw: "yes".into(),
+                context: format!("campaign {}", k.id),
+                ..Default::default()
+            },
+        ));
+    }
+    let source = format!("reply by hand ({})", r.method);
+    let recorded = reg.change(ctx.now, |c| {
+        let lookup = catalogue::RegisterLookup::new(c);
+        let mut out = Vec::new();
+        for (purpose, yes, raw) in &raws {
+            let event = crate::records::apply_consent(c, &lookup, &person, raw, &format!("campaign {}", k.id))?
+                .map_err(|ps| super::refused(&person.reference, ps))?;
+            let answer = campaigns::Answer {
+                id: crate::domain::model::new_id("ans"),
+                person_id: person.id.to_string(),
+                purpose: purpose.clone(),
+                answer: if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No },
+                consent_event: event.as_ref().map(ToString::to_string),
+                method: r.method.clone(),
+                at: fmt_ts(at),
+                source: source.clone(),
+                note: None,
+                recorded_at: fmt_ts(ctx.now),
+            };
+            campaigns::insert_answer(c, &k.id, &answer)?;
+            out.push(answer);
+        }
+        c.audit(
+            "campaign.reply",
+            &k.id,
+            serde_json::json!({ "person": person.id, "answers": out.iter().map(|a| (a.purpose.clone(), a.answer)).collect::<BTreeMap<_, _>>() }),
+        )?;
+        Ok(out)
+    })?;
+    let text = recorded
+        .iter()
+        .map(|a| {
+            format!(
+                "{}: {} {} ({})\n",
+                person.reference,
+                a.purpose,
+                a.answer,
+                a.consent_event.as_deref().unwrap_or("already recorded")
+            )
+        })
+        .collect::<String>();
+    Ok(Outcome::new(
+        "campaign_reply",
+        serde_json::json!({ "campaign": k.id, "ref": person.reference, "answers": recorded }),
+        text,
+    ))
+}
+
+/// `campaign status`: per channel the codes issued; per use the answers, and who has not answered.
+fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
+    let codes = campaigns::codes(reg, &k.id)?;
+    let answers = campaigns::answers(reg, &k.id)?;
+    let mut issued: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in codes.iter().filter(|c| c.revoked_at.is_none()) {
+        *issued.entry(c.channel.as_str()).or_default() += 1;
+    }
+    let total: usize = issued.values().sum();
+    let mut uses = Vec::new();
+    for ask in &k.asks {
+        // Each person's latest answer to this use counts.
+        let mut latest: BTreeMap<&str, &campaigns::Answer> = BTreeMap::new();
+        for a in answers.iter().filter(|a| a.purpose == ask.purpose) {
+            latest.insert(a.person_id.as_str(), a);
+        }
+        let count = |w: CampaignAnswer| latest.values().filter(|a| a.answer == w).count();
+        uses.push(serde_json::json!({
+            "purpose": ask.purpose,
+            "statement_version": ask.statement_version,
+            "yes": count(CampaignAnswer::Yes),
+            "no": count(CampaignAnswer::No),
+            "spoiled": count(CampaignAnswer::Spoiled),
+            "review": count(CampaignAnswer::Review),
+            "no_answer": total.saturating_sub(latest.len()),
+        }));
+    }
+    let mut text = format!(
+        "campaign {} ({}) for {}: closes {}{}\n  issued: {}\n",
+        k.id,
+        k.kind,
+        k.controller,
+        k.closes_on,
+        if k.closed_at.is_some() { " (closed)" } else { "" },
+        if issued.is_empty() {
+            "none yet".to_string()
+        } else {
+            issued.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", ")
+        }
+    );
+    for u in &uses {
+        text.push_str(&format!(
+            "  {}: yes {}, no {}, no answer {}, spoiled {}, in review {}\n",
+            u["purpose"].as_str().unwrap_or(""),
+            u["yes"],
+            u["no"],
+            u["no_answer"],
+            u["spoiled"],
+            u["review"]
+        ));
+    }
+    let data = serde_json::json!({
+        "campaign": k.id,
+        "kind": k.kind,
+        "to": k.controller,
+        "closes_on": k.closes_on,
+        "closed": k.closed_at.is_some(),
+        "issued": issued,
+        "uses": uses,
+    });
+    Ok(Outcome::new("campaign_status", data, text))
 }

@@ -7,7 +7,7 @@ use crate::entry::cli::{MailTool, MailingListCmd};
 use crate::entry::output::Outcome;
 
 /// First name and last name from a name held whole: the first word, and the rest.
-fn split_name(name: &str) -> (String, String) {
+pub(crate) fn split_name(name: &str) -> (String, String) {
     let name = name.trim();
     match name.split_once(char::is_whitespace) {
         Some((first, rest)) => (first.to_string(), rest.trim().to_string()),

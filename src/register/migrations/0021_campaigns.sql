@@ -21,7 +21,26 @@ CREATE TABLE campaign_codes (
     person_id       TEXT NOT NULL REFERENCES people(id),
     code            TEXT NOT NULL UNIQUE,
     channel         TEXT NOT NULL,              -- email | post, when it was issued
+    statement_format TEXT NOT NULL,             -- the format of the statements sent with it
     issued_at       TEXT NOT NULL,
     revoked_at      TEXT,
     PRIMARY KEY (campaign_id, person_id)
 );
+-- Each answer a campaign received, per person and use: yes and no are also consent events (the
+-- evidence; linked here), spoiled (both boxes, unreadable) and review (signed for by someone
+-- without registered authority, a capacity concern) are not, until the data protection lead
+-- decides. Silence records nothing.
+CREATE TABLE campaign_answers (
+    id              TEXT PRIMARY KEY,
+    campaign_id     TEXT NOT NULL REFERENCES campaigns(id),
+    person_id       TEXT NOT NULL REFERENCES people(id),
+    purpose         TEXT NOT NULL,
+    answer          TEXT NOT NULL,              -- yes | no | spoiled | review
+    consent_event   TEXT REFERENCES consent_events(id),
+    method          TEXT NOT NULL,
+    at              TEXT NOT NULL,              -- when the person answered
+    source          TEXT NOT NULL,              -- reply by hand, or the imported file's name and row
+    note            TEXT,
+    recorded_at     TEXT NOT NULL
+);
+CREATE INDEX campaign_answers_by_campaign ON campaign_answers(campaign_id, person_id);
