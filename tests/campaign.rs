@@ -229,3 +229,24 @@ fn answers_by_code_are_consent_evidence_and_change_the_plan() {
     ok(&["campaign", "close", "join"]);
     refused(reply(rows[2][3], "disclose_to_successor=yes", "2026-11-24"), "is closed");
 }
+
+/// A person's communication needs (standard, easy_read, large_print) are kept, read from
+/// people.csv when the column is there (a file without it imports as before), and checked.
+#[test]
+fn communication_needs_are_recorded_and_checked() {
+    let env = TestEnv::with_texts();
+    let csv = "ref,name,email,phone,organisation,stakeholder_group,hub,jurisdiction,adult_confirmed,source,joined_on,notes,communication_needs\n\
+               Z0001,Synthetic One,one@example.org,,,member,North,england_wales,yes,form,2024-01-01,,easy_read\n\
+               Z0002,Synthetic Two,two@example.org,,,member,North,england_wales,yes,form,2024-01-01,,\n";
+    let file = env.write("people.csv", csv);
+    env.ok(&["person", "import", &file]);
+    let show = |r: &str| env.ok(&["person", "show", r, "--json"]).json()["data"]["communication_needs"].clone();
+    assert_eq!(show("Z0001"), "easy_read");
+    assert_eq!(show("Z0002"), serde_json::Value::Null);
+    env.ok(&["person", "edit", "Z0002", "--communication-needs", "large_print"]);
+    assert_eq!(show("Z0002"), "large_print");
+    let bad = env.run(&["person", "edit", "Z0002", "--communication-needs", "braille"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("unknown need; use standard, easy_read, large_print"), "{}", bad.stderr);
+    assert_eq!(show("Z0002"), "large_print", "nothing changed");
+}

@@ -234,6 +234,12 @@ codes!(
 );
 
 codes!(
+    /// How a person needs written words: the standard form, easy read (short sentences with a
+    /// picture per point), or large print.
+    CommunicationNeeds { Standard = "standard", EasyRead = "easy_read", LargePrint = "large_print" }
+);
+
+codes!(
     /// What a campaign does: ask for consent, or tell people (a notice, whose reply is an
     /// objection).
     CampaignKind { Consent = "consent", Notice = "notice" }

@@ -1,7 +1,7 @@
 //! Validation of person records, shared by `person add|edit` and every importer.
 
 use crate::domain::model::{
-    Jurisdiction, StakeholderGroup, email_looks_valid, normalise_email, parse_date, parse_yes_no,
+    CommunicationNeeds, Jurisdiction, StakeholderGroup, email_looks_valid, normalise_email, parse_date, parse_yes_no,
 };
 
 /// The columns of a person record as `people.csv` and the flags of `person add|edit` give it, in
@@ -20,6 +20,7 @@ pub const COLUMNS: &[&str] = &[
     "source",
     "joined_on",
     "notes",
+    "communication_needs",
 ];
 
 /// A person as written in `people.csv`, given as flags or carried in a bundle: raw text keyed by
@@ -96,6 +97,8 @@ pub struct Details {
     pub joined_on: Option<String>,
     /// The facilitator's notes (never transferred).
     pub notes: Option<String>,
+    /// How they need written words (`None`: not recorded; letters use the standard form).
+    pub communication_needs: Option<CommunicationNeeds>,
 }
 
 impl std::fmt::Debug for Details {
@@ -157,6 +160,13 @@ pub fn validate_with(raw: &RawPerson, name_required: bool) -> Result<PersonField
         }
         parsed
     });
+    let communication_needs = opt(raw.get("communication_needs")).and_then(|g| {
+        let parsed = CommunicationNeeds::parse(&g);
+        if parsed.is_none() {
+            p.push(("communication_needs", format!("unknown need; use {}", CommunicationNeeds::list())));
+        }
+        parsed
+    });
     let jurisdiction = match opt(raw.get("jurisdiction")) {
         None => Jurisdiction::Unknown,
         Some(j) => Jurisdiction::parse(&j).unwrap_or_else(|| {
@@ -201,6 +211,7 @@ pub fn validate_with(raw: &RawPerson, name_required: bool) -> Result<PersonField
             source: opt(raw.get("source")),
             joined_on,
             notes: opt(raw.get("notes")),
+            communication_needs,
         },
     })
 }
@@ -267,6 +278,7 @@ mod tests {
                 "source" => "sign-up form",
                 "joined_on" => "2024-03-01",
                 "notes" => "a note",
+                "communication_needs" => "easy_read",
                 _ => "",
             }
             .to_string()

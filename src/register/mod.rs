@@ -95,6 +95,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_statement_format.sql"),
     include_str!("migrations/0020_document_crc.sql"),
     include_str!("migrations/0021_campaigns.sql"),
+    include_str!("migrations/0022_communication_needs.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).
@@ -167,7 +168,12 @@ macro_rules! sql_text {
     )+};
 }
 
-sql_text!(codes: crate::domain::model::TransferState, crate::domain::model::StakeholderGroup, crate::domain::model::Jurisdiction);
+sql_text!(
+    codes: crate::domain::model::TransferState,
+    crate::domain::model::StakeholderGroup,
+    crate::domain::model::Jurisdiction,
+    crate::domain::model::CommunicationNeeds,
+);
 sql_text!(
     ids: crate::domain::model::PersonId,
     crate::domain::model::TransferId,

@@ -83,6 +83,7 @@ details_columns!(
     source,
     joined_on,
     notes,
+    communication_needs,
 );
 
 /// `id, ref, <details>, created_at, erased_at`: a person's row.
@@ -347,7 +348,7 @@ pub fn strip_person(conn: &Change<'_>, person_id: &str, now: DateTime<Utc>) -> R
     }
     conn.prepare_cached(
         "UPDATE people SET name = NULL, email = NULL, email_norm = NULL, phone = NULL, organisation = NULL,
-            notes = NULL, source = NULL, hub = NULL, stakeholder_group = NULL, joined_on = NULL,
+            notes = NULL, source = NULL, hub = NULL, stakeholder_group = NULL, joined_on = NULL, communication_needs = NULL,
             jurisdiction = 'unknown', adult_confirmed = 0, ref = 'erased-' || substr(id, 5), erased_at = ?2
          WHERE id = ?1",
     )?

@@ -138,6 +138,10 @@ pub struct PersonFields {
     /// Confirmed 18 or over: yes or no.
     #[arg(long)]
     pub adult_confirmed: Option<String>,
+    /// How they need written words: standard, easy_read or large_print (a campaign's letter to
+    /// them is written so).
+    #[arg(long)]
+    pub communication_needs: Option<String>,
     /// Where the record came from.
     #[arg(long)]
     pub source: Option<String>,

@@ -441,7 +441,7 @@ fn mail_merge(ctx: &Ctx, id: &str, format: crate::entry::cli::MailTool, out: &st
     let text =
         format!("wrote {} ({} people on the email channel today, each with their code)\n", out.display(), issued.len());
     Ok(Outcome::new("campaign_rows", data, text).note(
-        "import the file into the mail tool for this one send, then delete it; record who was sent what with `handover campaign send-log` when it is available, and the answers with `handover campaign reply` or `campaign import`",
+        "import the file into the mail tool for this one send, then delete it; record each answer with `handover campaign reply`",
     ))
 }
 

@@ -214,9 +214,13 @@ fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected>
     }
     let file = import::parse_csv(display, bytes, false)?;
     let has_exact = |cols: &[&str]| cols.len() == file.headers.len() && cols.iter().all(|c| file.has(c));
+    // The tool's own people.csv: every column it needs, and otherwise only columns it may have.
+    let optional = crate::records::import::own::optional_columns("people.csv");
+    let is_people = PEOPLE_COLUMNS.iter().all(|c| file.has(c))
+        && file.headers.iter().all(|h| PEOPLE_COLUMNS.contains(&h.as_str()) || optional.contains(&h.as_str()));
     let kind = match format {
         ImportFormat::Auto => {
-            if has_exact(PEOPLE_COLUMNS) {
+            if is_people {
                 return Ok(Detected::People(file));
             }
             if has_exact(DIVERSITY_COLUMNS) {
@@ -226,13 +230,14 @@ fn detect(display: &str, bytes: &[u8], format: ImportFormat) -> Result<Detected>
                 file: display.into(),
                 why: "the header matches no format handover reads".into(),
                 hint: format!(
-                    "people.csv needs exactly: {}; or name the format with --format (see `handover person import --help`)",
-                    PEOPLE_COLUMNS.join(",")
+                    "people.csv needs exactly: {} (and may add {}); or name the format with --format (see `handover person import --help`)",
+                    PEOPLE_COLUMNS.join(","),
+                    optional.join(",")
                 ),
             })?
         }
         ImportFormat::People => {
-            import::require_columns(&file, PEOPLE_COLUMNS, &[], "people.csv")?;
+            import::require_columns(&file, PEOPLE_COLUMNS, optional, "people.csv")?;
             return Ok(Detected::People(file));
         }
         ImportFormat::Diversity => {
@@ -392,7 +397,7 @@ fn show_text(v: &PersonView) -> String {
             ("notes", _) => "(held; special category)".to_string(),
             (_, v) => v.to_string(),
         };
-        s.push_str(&format!("  {:<18} {val}\n", col.replace('_', " ")));
+        s.push_str(&format!("  {:<19} {val}\n", col.replace('_', " ")));
     }
     if !v.special_category_fields.is_empty() {
         s.push_str(&format!("  special category   {}\n", v.special_category_fields.join(", ")));

@@ -13,7 +13,20 @@ use crate::register::catalogue::RegisterLookup;
 use crate::register::people::Person;
 
 /// Column sets of the tool's own CSV formats (exact; order as documented).
-pub const PEOPLE_COLUMNS: &[&str] = crate::domain::people::COLUMNS;
+pub const PEOPLE_COLUMNS: &[&str] = &[
+    "ref",
+    "name",
+    "email",
+    "phone",
+    "organisation",
+    "stakeholder_group",
+    "hub",
+    "jurisdiction",
+    "adult_confirmed",
+    "source",
+    "joined_on",
+    "notes",
+];
 /// `consent.csv` columns.
 pub const CONSENT_COLUMNS: &[&str] = &[
     "person_ref",
@@ -44,8 +57,16 @@ pub const CONSENT_OPTIONAL: &[&str] = &["capacity_concern", "capacity_assessment
 
 /// The optional columns of one of the tool's own formats, by its file name.
 pub fn optional_columns(format: &str) -> &'static [&'static str] {
-    if format == "consent.csv" { CONSENT_OPTIONAL } else { &[] }
+    match format {
+        "consent.csv" => CONSENT_OPTIONAL,
+        // Added later: a file without it is read as it always was.
+        "people.csv" => PEOPLE_OPTIONAL,
+        _ => &[],
+    }
 }
+
+/// `people.csv`'s columns that may be left out (added later).
+const PEOPLE_OPTIONAL: &[&str] = &["communication_needs"];
 
 /// `roles.csv` columns.
 pub const ROLES_COLUMNS: &[&str] = &["person_ref", "email", "role", "hub", "from", "to", "designation"];
@@ -277,4 +298,14 @@ pub fn import_diversity(c: &Change<'_>, file: &CsvFile, problems: &mut Problems,
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// `people.csv`'s columns, required and optional, are every column of a person record.
+    #[test]
+    fn people_columns_are_the_person_record() {
+        let all: Vec<&str> = super::PEOPLE_COLUMNS.iter().chain(super::PEOPLE_OPTIONAL).copied().collect();
+        assert_eq!(all, crate::domain::people::COLUMNS);
+    }
 }
