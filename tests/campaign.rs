@@ -38,6 +38,17 @@ pub(crate) fn join_campaign(id: &str, extra: &[&str]) -> Vec<String> {
     a.into_iter().map(str::to_string).collect()
 }
 
+/// The references `campaign plan --json` puts on `channel`.
+pub(crate) fn on_channel(plan: &serde_json::Value, channel: &str) -> Vec<String> {
+    plan["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["channel"] == channel)
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn refs_in(csv: &str) -> Vec<String> {
     csv.lines().skip(1).filter_map(|l| l.split(',').next()).map(str::to_string).collect()
 }
@@ -249,4 +260,84 @@ fn communication_needs_are_recorded_and_checked() {
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("unknown need; use standard, easy_read, large_print"), "{}", bad.stderr);
     assert_eq!(show("Z0002"), "large_print", "nothing changed");
+}
+
+/// `campaign letters` writes the post channel's letters in each person's format with their code
+/// (issued then), lists who gets which and how, refuses a wrong address file or a folder that has
+/// letters already (writing nothing), and an answer on an easy-read slip is evidence of the
+/// easy-read statement.
+#[test]
+fn letters_go_in_each_persons_format_and_their_answers_say_so() {
+    let (env, reg) = demo();
+    let h = |a: &[&str]| {
+        let mut args = vec!["--register", reg.as_str()];
+        args.extend(a);
+        env.run(&args)
+    };
+    let new = join_campaign("join", &[]);
+    assert_eq!(h(&new.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
+    let post = on_channel(&h(&["campaign", "plan", "join", "--json"]).json(), "post");
+    assert_eq!(h(&["person", "edit", &post[0], "--communication-needs", "easy_read"]).code, 0);
+    let wrong = env.write("wrong.csv", "ref,address\nZ9999,1 Nowhere\n");
+    let r = h(&["campaign", "letters", "join", "--out", "l1", "--addresses", &wrong]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("row 2: no person Z9999"), "{}", r.stderr);
+    assert!(!env.path().join("l1").join("letters.csv").exists());
+    let addresses = env.write("addresses.csv", &format!("ref,address\n{},\"1 Example Street\nAB1 2CD\"\n", post[0]));
+    let r = h(&["campaign", "letters", "join", "--out", "l1", "--addresses", &addresses, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = std::fs::read_to_string(env.path().join("l1/letters.csv")).unwrap();
+    let first = list.lines().find(|l| l.starts_with(&format!("{},", post[0]))).unwrap().to_string();
+    let cells: Vec<&str> = first.split(',').collect();
+    assert_eq!((cells[2], cells[3]), ("easy_read", "post"), "{first}");
+    let easy = std::fs::read_to_string(env.path().join("l1/letters-easy-read.html")).unwrap();
+    assert!(easy.contains("1 Example Street<br>AB1 2CD") && easy.contains(cells[1]), "the address, and the code");
+    let lines: Vec<&str> = list.lines().skip(1).collect();
+    assert_eq!(lines.len(), post.len(), "everyone on the post channel is listed");
+    assert!(lines.iter().any(|l| l.ends_with(",hub")) && lines.iter().any(|l| l.ends_with(",no_contact_route")));
+    // Nothing is written over: the same folder again is refused.
+    let again = h(&["campaign", "letters", "join", "--out", "l1"]);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    // The person's slip, typed in: the consent event says the easy-read statement was shown.
+    let r = h(&[
+        "campaign",
+        "reply",
+        "join",
+        "--code",
+        cells[1],
+        "--answer",
+        "disclose_to_successor=yes",
+        "--method",
+        "paper_signed",
+        "--at",
+        "2026-11-24",
+        "--recorded-by",
+        "fac",
+        "--support-given",
+        "read with a support worker",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let history = h(&["consent", "history", &post[0], "--json"]).json();
+    let event = history["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["evidence_ref"].as_str().is_some_and(|r| r.starts_with("campaign join")))
+        .unwrap()
+        .clone();
+    assert_eq!(event["statement_format"], "easy_read", "{event}");
+    assert_eq!(event["support_given"], "read with a support worker");
+}
+
+/// Letters need someone to contact (to ask, or to change one's mind): without the campaign's
+/// contact or the controller's, none are written.
+#[test]
+fn letters_without_a_contact_are_refused() {
+    let env = TestEnv::with_fixtures();
+    let new = join_campaign("join", &[]);
+    env.ok(&new.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = env.run(&["campaign", "letters", "join", "--out", "letters"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the letters need a contact"), "{}", r.stderr);
+    assert!(!env.path().join("letters").exists(), "nothing was written");
 }

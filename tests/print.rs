@@ -84,3 +84,38 @@ fn the_print_check_catches_a_cut_off_column() {
     assert_eq!(v["missing"], serde_json::json!(["lastcolumnword"]), "{v}");
     assert_eq!(v["a4"], false);
 }
+
+/// A campaign's letters print on A4: a standard letter on one page each (its reply slip whole),
+/// an easy-read or large-print one on at most two; each format's page holds only its letters.
+#[test]
+fn campaign_letters_print_on_a4_one_letter_a_page() {
+    tool("chromium");
+    tool("pdftotext");
+    let env = TestEnv::new();
+    env.ok(&["demo", "--out", "demo", "--quiet"]);
+    let reg = env.path().join("demo/handover.db").display().to_string();
+    let h = |a: &[&str]| {
+        let mut args = vec!["--register", reg.as_str()];
+        args.extend(a);
+        env.ok(&args)
+    };
+    let new = crate::campaign::join_campaign("join", &["--contact", "the hub office, 01632 960000"]);
+    h(&new.iter().map(String::as_str).collect::<Vec<_>>());
+    let post = crate::campaign::on_channel(&h(&["campaign", "plan", "join", "--json"]).json(), "post");
+    h(&["person", "edit", &post[0], "--communication-needs", "easy_read"]);
+    h(&["person", "edit", &post[1], "--communication-needs", "large_print"]);
+    let addresses =
+        env.write("addresses.csv", &format!("ref,address_1,postcode\n{},1 Example Street,AB1 2CD\n", post[0]));
+    let r = h(&["campaign", "letters", "join", "--out", "letters", "--addresses", &addresses, "--json"]).json();
+    let standard = r["data"]["by_format"]["standard"].as_u64().unwrap() as u32;
+    assert_eq!(r["data"]["by_format"]["easy_read"], 1, "{r}");
+    assert_eq!(r["data"]["by_format"]["large_print"], 1, "{r}");
+    let dir = env.path().join("letters");
+    let work = env.path().join("print");
+    for (file, max) in
+        [("letters-standard.html", standard), ("letters-easy-read.html", 2), ("letters-large-print.html", 2)]
+    {
+        let p = printed_well(&work, &dir.join(file), max);
+        assert_eq!(p["a4"], true, "{file}: {p}");
+    }
+}

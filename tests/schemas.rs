@@ -130,6 +130,7 @@ const VAULT_TYPES: &[&str] = &[
 const TRANSFER_TYPES: &[&str] = &[
     "bag_verify",
     "campaign",
+    "campaign_letters",
     "campaign_list",
     "campaign_plan",
     "campaign_reply",
@@ -536,7 +537,10 @@ fn transfer_outputs_match_their_schemas() {
         .stdout,
     );
     out.save(&t.ok(&["consent", "request-list", "--to", "kscop-steering-group", "--out", "rl.csv", "--json"]).stdout);
-    let new = crate::campaign::join_campaign("join-2026", &["--form-url", "https://forms.example.org/join", "--json"]);
+    let new = crate::campaign::join_campaign(
+        "join-2026",
+        &["--form-url", "https://forms.example.org/join", "--contact", "the hub office", "--json"],
+    );
     out.save(&t.ok(&new.iter().map(String::as_str).collect::<Vec<_>>()).stdout);
     out.save(
         &t.ok(&[
@@ -581,6 +585,7 @@ fn transfer_outputs_match_their_schemas() {
         ])
         .stdout,
     );
+    out.save(&t.ok(&["campaign", "letters", "join-2026", "--out", "letters", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "status", "join-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "close", "tell-2026", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");

@@ -32,15 +32,23 @@ impl Staged {
     /// Write `bytes` (synced to disk) under a new temporary name beside `final_path`, with `mode`;
     /// the temporary file is created exclusively, never through a planted link.
     pub fn write(&mut self, final_path: &Path, mode: u32, bytes: &[u8]) -> Result<()> {
+        let (mut f, tmp) = self.create(final_path, mode)?;
+        f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io("write", &tmp, e))
+    }
+
+    /// A new temporary file beside `final_path` (created exclusively, with `mode`), for a file
+    /// written piece by piece, and its temporary path; published with the others. The caller
+    /// syncs it when it is complete.
+    pub fn create(&mut self, final_path: &Path, mode: u32) -> Result<(std::fs::File, PathBuf)> {
         let tmp = temp_name(final_path)?;
-        let mut f = std::fs::OpenOptions::new()
+        let f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(mode)
             .open(&tmp)
             .map_err(|e| Error::io("create", &tmp, e))?;
         self.files.push((tmp.clone(), final_path.to_path_buf()));
-        f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| Error::io("write", &tmp, e))
+        Ok((f, tmp))
     }
 
     /// Rename every staged file into place. Refuses, before renaming any, if a final name exists;

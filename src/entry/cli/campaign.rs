@@ -59,6 +59,23 @@ pub enum CampaignCmd {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// One printable A4 letter per person asked by post or at their hub, in their format (easy
+    /// read, large print or standard, as their record says), each with a tear-off reply slip that
+    /// carries their code and not their name; issues the codes. Writes letters-standard.html,
+    /// letters-large-print.html, letters-easy-read.html (those with letters) and letters.csv (who
+    /// got which, and how it reaches them) into the folder; never overwrites.
+    Letters {
+        /// The campaign.
+        id: String,
+        /// The folder to write into (made if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Postal addresses to print (CSV: ref, then address or address_1..address_5 and
+        /// postcode); read for printing only, never stored. Without it, letters are addressed
+        /// by name only (for your own envelopes, or to hand out at a hub).
+        #[arg(long, value_name = "FILE")]
+        addresses: Option<std::path::PathBuf>,
+    },
     /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
     /// no, as consent evidence naming the campaign and code.
     Reply {

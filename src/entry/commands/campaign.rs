@@ -40,6 +40,9 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
             plan(ctx, &reg, &k)
         }
         CampaignCmd::MailMerge { id, format, out } => mail_merge(ctx, &id, format, &out),
+        CampaignCmd::Letters { id, out, addresses } => {
+            super::campaign_letters::letters(ctx, &id, &out, addresses.as_deref())
+        }
         CampaignCmd::Reply { id, code, answer, method, at, recorded_by, support_given } => {
             reply(ctx, &id, Reply { code, answers: answer, method, at, recorded_by, support_given })
         }
@@ -351,7 +354,7 @@ fn plan(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Outcome> {
 }
 
 /// A campaign that may still take answers and send: not closed, and its closing day not past.
-fn open_campaign(ctx: &Ctx, k: &Campaign) -> Result<()> {
+pub(super) fn open_campaign(ctx: &Ctx, k: &Campaign) -> Result<()> {
     if k.closed_at.is_some() {
         return Err(Error::bad("ID", format!("campaign {} is closed: start a new one to ask again", k.id)));
     }
@@ -369,7 +372,7 @@ fn open_campaign(ctx: &Ctx, k: &Campaign) -> Result<()> {
 }
 
 /// The register's key for reply codes (the one its keyed hashes use).
-fn code_key(reg: &Db) -> Result<Vec<u8>> {
+pub(super) fn code_key(reg: &Db) -> Result<Vec<u8>> {
     let hex_key = crate::register::setting(reg, "hash_key")?
         .ok_or_else(|| Error::RegisterDamaged { why: "it has no hash key".into() })?;
     hex::decode(hex_key).map_err(|_| Error::RegisterDamaged { why: "its hash key is not hex".into() })
@@ -446,7 +449,11 @@ fn mail_merge(ctx: &Ctx, id: &str, format: crate::entry::cli::MailTool, out: &st
 }
 
 /// Everyone with the gate's answer for the campaign today.
-fn audience(ctx: &Ctx, reg: &Db, k: &Campaign) -> Result<Vec<(crate::register::people::Person, gate::Gate)>> {
+pub(super) fn audience(
+    ctx: &Ctx,
+    reg: &Db,
+    k: &Campaign,
+) -> Result<Vec<(crate::register::people::Person, gate::Gate)>> {
     let today = crate::domain::deadline::london_date(ctx.now);
     let asked: Vec<String> = k.asks.iter().map(|a| a.purpose.clone()).collect();
     let uses = gate::asks(reg, &asked)?;

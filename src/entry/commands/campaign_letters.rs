@@ -1,0 +1,238 @@
+//! `campaign letters`: the post channel's letters, streamed one person at a time into one page per
+//! format, with the list of who got which; the codes issued in the same step.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use super::campaign::{audience, code_key, open_campaign};
+use crate::Ctx;
+use crate::audit::asking;
+use crate::base::error::{Error, Result};
+use crate::domain::model::{CampaignChannel, CampaignKind, CommunicationNeeds, TextFormat, fmt_ts};
+use crate::entry::output::Outcome;
+use crate::register::campaigns;
+use crate::register::{Db, catalogue};
+
+/// The page each format's letters go into.
+fn file_of(needs: CommunicationNeeds) -> &'static str {
+    match needs {
+        CommunicationNeeds::Standard => "letters-standard.html",
+        CommunicationNeeds::LargePrint => "letters-large-print.html",
+        CommunicationNeeds::EasyRead => "letters-easy-read.html",
+    }
+}
+
+/// The statement format a letter in `needs` shows.
+fn shown(needs: CommunicationNeeds) -> TextFormat {
+    if needs == CommunicationNeeds::EasyRead { TextFormat::EasyRead } else { TextFormat::Standard }
+}
+
+/// Postal addresses by person reference, from `ref` and `address` (lines split at line breaks) or
+/// `address_1`..`address_5` and `postcode`. A reference not in the register refuses the file.
+fn read_addresses(reg: &Db, path: &Path) -> Result<BTreeMap<String, Vec<String>>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file = crate::records::import::parse_csv(&name, &bytes, false)?;
+    let bad = |why: String| Error::ImportFormat {
+        file: name.clone(),
+        why,
+        hint: "give a CSV with a ref column and address (or address_1 .. address_5 and postcode) columns".into(),
+    };
+    let ref_col =
+        ["ref", "person_ref"].into_iter().find(|c| file.has(c)).ok_or_else(|| bad("it has no ref column".into()))?;
+    let parts: Vec<String> = std::iter::once("address".to_string())
+        .chain((1..=5).map(|i| format!("address_{i}")))
+        .chain(std::iter::once("postcode".to_string()))
+        .filter(|c| file.has(c))
+        .collect();
+    if parts.is_empty() {
+        return Err(bad("it has no address columns".into()));
+    }
+    let mut out = BTreeMap::new();
+    for (i, row) in file.rows.iter().enumerate() {
+        let reference = file.get(row, ref_col).trim().to_string();
+        if reference.is_empty() {
+            continue;
+        }
+        if crate::register::people::person(reg, &reference)?.is_none() {
+            return Err(bad(format!("row {}: no person {reference} in the register", i + 2)));
+        }
+        let lines: Vec<String> = parts
+            .iter()
+            .flat_map(|c| file.get(row, c).lines().map(|l| l.trim().to_string()).collect::<Vec<_>>())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            out.insert(reference, lines);
+        }
+    }
+    Ok(out)
+}
+
+/// `campaign letters`.
+pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Result<Outcome> {
+    let mut reg = ctx.open()?;
+    let k = campaigns::campaign(&reg, id)?;
+    open_campaign(ctx, &k)?;
+    if k.kind != CampaignKind::Consent {
+        return Err(Error::bad(
+            "ID",
+            format!(
+                "campaign {id} tells people: print its notice and send it with `handover notice send-list`; letters ask for consent"
+            ),
+        ));
+    }
+    let own = catalogue::self_controller(&reg)?;
+    let to = catalogue::controller(&reg, &k.controller)?
+        .ok_or_else(|| Error::NotFound { kind: "controller", id: k.controller.clone() })?;
+    let Some(contact) = k.contact.clone().or_else(|| own.contact.clone()).filter(|c| !c.trim().is_empty()) else {
+        return Err(Error::bad(
+            "ID",
+            format!(
+                "the letters need a contact for questions and changes of mind: set one with `handover controller edit {} --contact ...`",
+                own.slug
+            ),
+        ));
+    };
+    let addresses = match addresses {
+        Some(p) => Some(read_addresses(&reg, p)?),
+        None => None,
+    };
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create", out, e))?;
+    for f in CommunicationNeeds::ALL.iter().map(|n| file_of(*n)).chain(["letters.csv"]) {
+        if out.join(f).exists() {
+            return Err(Error::bad(
+                "--out",
+                format!("{} exists already: write each run's letters into a new folder", out.join(f).display()),
+            ));
+        }
+    }
+    // Each use's question and the statement's words in each format.
+    let mut questions: BTreeMap<TextFormat, Vec<asking::Question>> = BTreeMap::new();
+    for ask in &k.asks {
+        let name = catalogue::purpose(&reg, &ask.purpose)?.map_or_else(|| ask.purpose.clone(), |p| p.name);
+        let bodies = catalogue::text_bodies(&reg, "statement", &ask.statement_version)?;
+        for format in [TextFormat::Standard, TextFormat::EasyRead] {
+            let body = bodies.iter().find(|(f, _, _)| f == format.as_str()).map(|(_, _, b)| b.trim().to_string());
+            let Some(statement) = body else {
+                return Err(Error::bad("ID", format!("statement {} has no {format} text", ask.statement_version)));
+            };
+            questions.entry(format).or_default().push(asking::Question {
+                purpose: ask.purpose.clone(),
+                name: name.clone(),
+                statement,
+            });
+        }
+    }
+    let facts = asking::Campaign {
+        community: crate::register::setting(&reg, "community")?.unwrap_or_default(),
+        from: own.name.clone(),
+        to: to.name.clone(),
+        contact,
+        closes: chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
+            .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?,
+        written: crate::domain::deadline::london_date(ctx.now),
+        notice: k.notice_version.clone().unwrap_or_default(),
+    };
+    let key = code_key(&reg)?;
+    let mut staged = crate::base::staged::Staged::new();
+    let mut pages: BTreeMap<CommunicationNeeds, (std::io::BufWriter<std::fs::File>, std::path::PathBuf)> =
+        BTreeMap::new();
+    let mut issued = Vec::new();
+    let mut list = Vec::new();
+    let mut unreachable = 0usize;
+    let io = |p: &Path, e: std::io::Error| Error::io("write", p, e);
+    for (p, g) in audience(ctx, &reg, &k)? {
+        if g.channel != CampaignChannel::Post {
+            continue;
+        }
+        let address = addresses.as_ref().and_then(|a| a.get(&p.reference));
+        let delivery = match (&addresses, address, p.hub.as_deref()) {
+            (None, _, _) => "post_from_your_records",
+            (Some(_), Some(_), _) => "post",
+            (Some(_), None, Some(_)) => "hub",
+            (Some(_), None, None) => {
+                unreachable += 1;
+                list.push(vec![p.reference.clone(), String::new(), String::new(), "no_contact_route".into()]);
+                continue;
+            }
+        };
+        let needs = p.communication_needs.unwrap_or(CommunicationNeeds::Standard);
+        let code = match campaigns::code_of(&reg, &k.id, p.id.as_str())? {
+            Some(c) => c,
+            None => crate::domain::reply_code::make(&key, &k.id, p.id.as_str()),
+        };
+        let format = shown(needs);
+        let asked: Vec<&asking::Question> = questions[&format].iter().filter(|q| g.asks.contains(&q.purpose)).collect();
+        let recipient = asking::Recipient {
+            name: p.name.as_deref().unwrap_or_default(),
+            address: address.map(Vec::as_slice),
+            hub: if delivery == "hub" { p.hub.as_deref() } else { None },
+            code: &code,
+            questions: asked,
+        };
+        let (w, tmp) = match pages.entry(needs) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let (f, tmp) = staged.create(&out.join(file_of(needs)), 0o600)?;
+                let mut w = std::io::BufWriter::new(f);
+                w.write_all(asking::head(needs).as_bytes()).map_err(|e| io(&tmp, e))?;
+                e.insert((w, tmp))
+            }
+        };
+        w.write_all(asking::letter(&facts, &recipient, needs).as_bytes()).map_err(|e| io(tmp, e))?;
+        list.push(vec![p.reference.clone(), code.clone(), needs.to_string(), delivery.into()]);
+        issued.push((p.id.to_string(), code, format));
+    }
+    for (mut w, tmp) in pages.into_values() {
+        w.write_all(asking::tail().as_bytes()).map_err(|e| io(&tmp, e))?;
+        let f = w.into_inner().map_err(|e| io(&tmp, e.into_error()))?;
+        f.sync_all().map_err(|e| io(&tmp, e))?;
+    }
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for row in &list {
+        if !row[2].is_empty() {
+            *counts.entry(row[2].clone()).or_default() += 1;
+        }
+    }
+    let csv = crate::base::encode::csv_bytes(&["ref", "code", "format", "delivery"], &list)?;
+    staged.write(&out.join("letters.csv"), 0o600, &csv)?;
+    let at = fmt_ts(ctx.now);
+    reg.change(ctx.now, |c| {
+        for (person, code, format) in &issued {
+            campaigns::issue(c, &k.id, person, code, CampaignChannel::Post, *format, &at)?;
+        }
+        c.audit(
+            "campaign.letters",
+            &k.id,
+            serde_json::json!({ "letters": issued.len(), "by_format": counts, "no_contact_route": unreachable }),
+        )
+    })?;
+    staged.publish()?;
+    let text = format!(
+        "wrote {} letter(s) into {}: {}{}\n",
+        issued.len(),
+        out.display(),
+        if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", ")
+        },
+        if unreachable > 0 {
+            format!("; {unreachable} with no address and no hub (listed in letters.csv)")
+        } else {
+            String::new()
+        }
+    );
+    let data = serde_json::json!({
+        "campaign": k.id,
+        "letters": issued.len(),
+        "by_format": counts,
+        "no_contact_route": unreachable,
+        "folder": out.display().to_string(),
+    });
+    Ok(Outcome::new("campaign_letters", data, text).note(
+        "print each page on A4 (one letter per page); letters.csv says who gets which and how; record each slip that comes back with `handover campaign reply`",
+    ))
+}
