@@ -6,9 +6,10 @@
 //!
 //! It is also the records layer: [`import`] reads the tool's own CSV formats and real exports
 //! (Mailchimp, listmonk, MailPoet, WordPress.com) into the register through these functions, all
-//! or nothing; [`casework`] keeps complaints and incidents with their tasks; [`retention`] applies
+//! or nothing; [`campaign`] records a campaign's answers; [`casework`] keeps complaints and incidents with their tasks; [`retention`] applies
 //! the retention policy; [`vault`] seals account secrets. SQL lives below, in `register`.
 
+pub(crate) mod campaign;
 pub(crate) mod casework;
 pub mod import;
 pub(crate) mod retention;

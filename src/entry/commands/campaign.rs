@@ -542,54 +542,24 @@ fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
     if person.erased_at.is_some() {
         return Err(Error::Erased { person: person.id.to_string() });
     }
-    let mut raws = Vec::new();
-    for (ask, yes) in &answers {
-        let controllers = catalogue::statement_controllers(&reg, &ask.statement_version)?.unwrap_or_default();
-        let channels = catalogue::purpose(&reg, &ask.purpose)?.map(|p| p.channels).unwrap_or_default();
-        raws.push((
-            ask.purpose.clone(),
-            *yes,
-            crate::domain::consent::RawConsent {
-                purpose: ask.purpose.clone(),
-                action: if *yes { "grant" } else { "refuse" }.into(),
-                controllers: controllers.join(";"),
-                channels: channels.join(";"),
-                statement_version: ask.statement_version.clone(),
-                statement_format: issued.statement_format.as_str().into(),
-                notice_version: k.notice_version.clone().unwrap_or_default(),
-                method: r.method.clone(),
-                evidence_ref: format!("campaign {} code {code}", k.id),
-                at: fmt_ts(at),
-                recorded_by: r.recorded_by.clone(),
-                support_given: r.support_given.clone().unwrap_or_default(),
-                told_can_withdraw: "yes".into(),
-                context: format!("campaign {}", k.id),
-                ..Default::default()
-            },
-        ));
-    }
+    let given: Vec<(&AskedUse, CampaignAnswer, Option<String>)> = answers
+        .iter()
+        .map(|(ask, yes)| (*ask, if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No }, None))
+        .collect();
     let source = format!("reply by hand ({})", r.method);
+    let reply = crate::records::campaign::Reply {
+        method: &r.method,
+        at,
+        recorded_by: &r.recorded_by,
+        support_given: r.support_given.as_deref(),
+        format: issued.statement_format,
+        code: Some(&code),
+        source: &source,
+    };
     let recorded = reg.change(ctx.now, |c| {
         let lookup = catalogue::RegisterLookup::new(c);
-        let mut out = Vec::new();
-        for (purpose, yes, raw) in &raws {
-            let event = crate::records::apply_consent(c, &lookup, &person, raw, &format!("campaign {}", k.id))?
-                .map_err(|ps| super::refused(&person.reference, ps))?;
-            let answer = campaigns::Answer {
-                id: crate::domain::model::new_id("ans"),
-                person_id: person.id.to_string(),
-                purpose: purpose.clone(),
-                answer: if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No },
-                consent_event: event.as_ref().map(ToString::to_string),
-                method: r.method.clone(),
-                at: fmt_ts(at),
-                source: source.clone(),
-                note: None,
-                recorded_at: fmt_ts(ctx.now),
-            };
-            campaigns::insert_answer(c, &k.id, &answer)?;
-            out.push(answer);
-        }
+        let out = crate::records::campaign::record(c, &lookup, &k, &person, &given, &reply)?
+            .map_err(|ps| super::refused(&person.reference, ps))?;
         c.audit(
             "campaign.reply",
             &k.id,
