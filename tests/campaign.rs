@@ -10,6 +10,15 @@ fn demo() -> (TestEnv, String) {
     (env, reg)
 }
 
+/// The demo's register with the campaign "join" (see [`join_campaign`]) started.
+fn joined() -> (TestEnv, String) {
+    let (env, reg) = demo();
+    let mut args = vec!["--register".to_string(), reg.clone()];
+    args.extend(join_campaign("join", &[]));
+    env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    (env, reg)
+}
+
 /// Record `basis ACTION` (object, restrict) for a person and purpose, before the tests' today.
 fn basis(env: &TestEnv, reg: &str, action: &str, person: &str, purpose: &str) {
     let at = "2026-11-20T10:00:00Z";
@@ -268,14 +277,8 @@ fn communication_needs_are_recorded_and_checked() {
 /// easy-read statement.
 #[test]
 fn letters_go_in_each_persons_format_and_their_answers_say_so() {
-    let (env, reg) = demo();
-    let h = |a: &[&str]| {
-        let mut args = vec!["--register", reg.as_str()];
-        args.extend(a);
-        env.run(&args)
-    };
-    let new = join_campaign("join", &[]);
-    assert_eq!(h(&new.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
+    let (env, reg) = joined();
+    let h = crate::bundle::on(&env, &reg);
     let post = on_channel(&h(&["campaign", "plan", "join", "--json"]).json(), "post");
     assert_eq!(h(&["person", "edit", &post[0], "--communication-needs", "easy_read"]).code, 0);
     let wrong = env.write("wrong.csv", "ref,address\nZ9999,1 Nowhere\n");
@@ -340,4 +343,137 @@ fn letters_without_a_contact_are_refused() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("the letters need a contact"), "{}", r.stderr);
     assert!(!env.path().join("letters").exists(), "nothing was written");
+}
+
+/// The answers from a form tool's export, all or nothing: a yes or no is consent evidence, a
+/// blank no answer, both boxes spoiled, a signed-for answer for review; "stop sending me letters"
+/// records an objection and a suppression; a mistyped or unknown code refuses the whole file.
+#[test]
+fn form_exports_import_all_or_nothing() {
+    let (env, reg) = joined();
+    let h = crate::bundle::on(&env, &reg);
+    let titles = h(&["campaign", "form", "join", "--out", "form.html", "--json"]).json()["data"]["titles"].clone();
+    let titles: Vec<String> = titles.as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
+    assert_eq!(titles[0], "Your code");
+    assert!(titles[1].starts_with("Q1 disclose_to_successor May "), "{titles:?}");
+    assert!(std::fs::read_to_string(env.path().join("form.html")).unwrap().contains("Your email"));
+    assert_eq!(h(&["campaign", "mail-merge", "join", "--format", "mailpoet", "--out", "mm.csv"]).code, 0);
+    let mm = std::fs::read_to_string(env.path().join("mm.csv")).unwrap();
+    let codes: Vec<String> = mm.lines().skip(1).map(|l| l.split(',').nth(3).unwrap().to_string()).collect();
+    let plan = h(&["campaign", "plan", "join", "--json"]).json();
+    let ref_of = |code: &str| {
+        plan["data"]["people"].as_array().unwrap().iter().find(|p| p["code"] == code).unwrap()["ref"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Google Forms: the header is the titles, with Timestamp first.
+    let header = format!("Timestamp,{},\"{}\",{},{},{}", titles[0], titles[1], titles[2], titles[3], titles[4]);
+    let rows = [
+        format!("2026/11/20 10:15:32 am GMT,{},Yes,,,", codes[0]),
+        format!("2026/11/20 11:15:32 am GMT,{},No,,,Yes", codes[1]),
+        format!("2026/11/20 12:15:32 pm GMT,{},Yes,,her son,", codes[2]),
+        format!("2026/11/20 1:15:32 pm GMT,{},\"Yes, No\",,,", codes[3]),
+        format!("2026/11/20 2:15:32 pm GMT,{},,my sister,,", codes[4]),
+    ];
+    // A mistyped code and an unknown one: the whole file is refused, naming each line.
+    let typo: String = codes[5].chars().rev().collect();
+    let bad = env.write(
+        "bad.csv",
+        &format!(
+            "{header}\n{}\n2026/11/20 3:00:00 pm GMT,{typo},Yes,,,\n2026/11/20 3:00:00 pm GMT,0000-0000-0000,Yes,,,\n",
+            rows[0]
+        ),
+    );
+    let r = h(&["campaign", "import", "join", &bad, "--from", "google-forms"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("bad.csv:3") && r.stderr.contains("bad.csv:4"), "{}", r.stderr);
+    let status = || h(&["campaign", "status", "join", "--json"]).json()["data"]["uses"][0].clone();
+    assert_eq!(status()["yes"], 0, "nothing of a refused file is kept");
+    let good = env.write("responses.csv", &format!("{header}\n{}\n", rows.join("\n")));
+    let r = h(&["campaign", "import", "join", &good, "--from", "google-forms", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let counts = &r.json()["data"]["counts"];
+    assert_eq!((counts["yes"].as_i64(), counts["no"].as_i64()), (Some(1), Some(1)), "{counts}");
+    assert_eq!((counts["review"].as_i64(), counts["spoiled"].as_i64()), (Some(1), Some(1)), "{counts}");
+    assert_eq!((counts["no answer"].as_i64(), counts["stop letters"].as_i64()), (Some(1), Some(1)), "{counts}");
+    let s = status();
+    assert_eq!(
+        (s["yes"].as_u64(), s["no"].as_u64(), s["spoiled"].as_u64(), s["review"].as_u64()),
+        (Some(1), Some(1), Some(1), Some(1))
+    );
+    // The yes is evidence: the time with its zone, the file's digest and row, the code.
+    let history = h(&["consent", "history", &ref_of(&codes[0]), "--json"]).json();
+    let yes = history["data"].as_array().unwrap().iter().find(|e| e["context"] == "campaign join").unwrap().clone();
+    assert_eq!(yes["at"], "2026-11-20T10:15:32Z");
+    assert_eq!(yes["method"], "online_checkbox");
+    let evidence = yes["evidence_ref"].as_str().unwrap();
+    assert!(
+        evidence.contains(&codes[0]) && evidence.contains("responses.csv sha256 ") && evidence.contains("row 2"),
+        "{evidence}"
+    );
+    // Signed for by someone else: not consent.
+    let signed = h(&["consent", "history", &ref_of(&codes[2]), "--json"]).json();
+    assert!(!signed["data"].as_array().unwrap().iter().any(|e| e["context"] == "campaign join"), "{signed}");
+    // Stop sending me letters: objected, suppressed, and not asked again.
+    let after = h(&["campaign", "plan", "join", "--json"]).json();
+    let row = after["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["ref"] == ref_of(&codes[1]).as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["reason"], "objected", "{row}");
+    let shown = h(&["person", "show", &ref_of(&codes[1]), "--json"]).json();
+    assert!(shown["data"]["suppressed"].as_str().is_some_and(|s| s.contains("objected")), "{shown}");
+    // The same file again changes nothing.
+    let again = h(&["campaign", "import", "join", &good, "--from", "google-forms"]);
+    assert!(again.stdout.contains("was imported before"), "{}", again.stdout);
+}
+
+/// Typeform's times are UTC and its code a hidden field; a zone-less export needs --zone; paper
+/// slips need who keyed them, and a hub form is matched by email.
+#[test]
+fn typeform_jotform_and_paper_read_their_own_columns() {
+    let (env, reg) = joined();
+    let h = crate::bundle::on(&env, &reg);
+    assert_eq!(h(&["campaign", "mail-merge", "join", "--format", "listmonk", "--out", "mm.csv"]).code, 0);
+    let mm = std::fs::read_to_string(env.path().join("mm.csv")).unwrap();
+    let codes: Vec<String> = mm
+        .lines()
+        .skip(1)
+        .map(|l| l.split("\"\"code\"\":\"\"").nth(1).unwrap().split('"').next().unwrap().to_string())
+        .collect();
+    let tf = env.write(
+        "tf.csv",
+        &format!("#,Q1 disclose_to_successor May we?,Start Date (UTC),Submit Date (UTC),code\nabc,Yes,2026-11-20 09:00:00,2026-11-20 09:01:00,{}\n", codes[0]),
+    );
+    let r = h(&["campaign", "import", "join", &tf, "--from", "typeform", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["data"]["counts"]["yes"], 1);
+    let jf = env.write(
+        "jf.csv",
+        &format!("Submission Date,Your code,Q1 disclose_to_successor May we?\n2026-11-20 09:00:00,{},No\n", codes[1]),
+    );
+    let r = h(&["campaign", "import", "join", &jf, "--from", "jotform"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("--zone"), "{}", r.stderr);
+    assert_eq!(h(&["campaign", "import", "join", &jf, "--from", "jotform", "--zone", "london"]).code, 0);
+    // Paper: a hub form keyed in by email, and a slip with its code.
+    let m1 = h(&["person", "show", "M0001", "--json"]).json()["data"]["email"].as_str().unwrap().to_string();
+    let paper = env.write(
+        "paper.csv",
+        &format!("code,email,disclose_to_successor,date_written,helped_by\n,{m1},yes,2026-11-19,a support worker\n{},,both,2026-11-19,\n", codes[2]),
+    );
+    let r = h(&["campaign", "import", "join", &paper, "--from", "paper"]);
+    assert!(r.stderr.contains("--keyed-by"), "{}", r.stderr);
+    let r = h(&["campaign", "import", "join", &paper, "--from", "paper", "--keyed-by", "fac", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let counts = &r.json()["data"]["counts"];
+    assert_eq!((counts["yes"].as_i64(), counts["spoiled"].as_i64()), (Some(1), Some(1)), "{counts}");
+    let history = h(&["consent", "history", "M0001", "--json"]).json();
+    let e = history["data"].as_array().unwrap().iter().find(|e| e["context"] == "campaign join").unwrap().clone();
+    assert_eq!((e["method"].as_str(), e["support_given"].as_str()), (Some("paper_signed"), Some("a support worker")));
+    assert!(e["evidence_ref"].as_str().unwrap().contains("keyed by fac"), "{e}");
 }

@@ -112,9 +112,13 @@ fn campaign_letters_print_on_a4_one_letter_a_page() {
     assert_eq!(r["data"]["by_format"]["large_print"], 1, "{r}");
     let dir = env.path().join("letters");
     let work = env.path().join("print");
-    for (file, max) in
-        [("letters-standard.html", standard), ("letters-easy-read.html", 2), ("letters-large-print.html", 2)]
-    {
+    h(&["campaign", "form", "join", "--out", "letters/hub-form.html"]);
+    for (file, max) in [
+        ("letters-standard.html", standard),
+        ("letters-easy-read.html", 2),
+        ("letters-large-print.html", 2),
+        ("hub-form.html", 1),
+    ] {
         let p = printed_well(&work, &dir.join(file), max);
         assert_eq!(p["a4"], true, "{file}: {p}");
     }

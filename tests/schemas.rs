@@ -130,6 +130,7 @@ const VAULT_TYPES: &[&str] = &[
 const TRANSFER_TYPES: &[&str] = &[
     "bag_verify",
     "campaign",
+    "campaign_form",
     "campaign_letters",
     "campaign_list",
     "campaign_plan",
@@ -586,6 +587,17 @@ fn transfer_outputs_match_their_schemas() {
         .stdout,
     );
     out.save(&t.ok(&["campaign", "letters", "join-2026", "--out", "letters", "--json"]).stdout);
+    out.save(&t.ok(&["campaign", "form", "join-2026", "--out", "form.html", "--json"]).stdout);
+    let answers = t.write(
+        "answers.csv",
+        &format!("Submit Date (UTC),code,Q1 disclose_to_successor May we?\n2026-11-20 09:00:00,{code},No\n"),
+    );
+    // An import report is the register's own output type: checked against its schema here.
+    let report = t.ok(&["campaign", "import", "join-2026", &answers, "--from", "typeform", "--json"]).stdout;
+    let report_file = t.path().join("campaign-import.json");
+    std::fs::write(&report_file, report).unwrap();
+    let (ok, msg) = validate(&root().join("schemas/output/import.schema.json"), &[report_file]);
+    assert!(ok, "campaign import: {msg}");
     out.save(&t.ok(&["campaign", "status", "join-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "close", "tell-2026", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");

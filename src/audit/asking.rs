@@ -92,6 +92,56 @@ fn question_standard(c: &Campaign, q: &Question) -> String {
     }
 }
 
+/// The question for a use as a form's title gives it (the standard words).
+pub fn question_text(c: &Campaign, q: &Question) -> String {
+    // Titles are plain text: the escaping the page needs is undone.
+    question_standard(c, q)
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+/// Each question in the standard words, under the statement's own, with Yes and No boxes.
+fn questions_html(c: &Campaign, questions: &[&Question]) -> String {
+    questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            format!(
+                "<h2>Question {}</h2><p>{}</p><div class=\"statement\"><p>{}</p></div>{BOXES}",
+                i + 1,
+                question_standard(c, q),
+                esc(&q.statement)
+            )
+        })
+        .collect()
+}
+
+/// A blank form for hub meetings: the person writes their name and email (matched by email when
+/// keyed in), answers each question, and says who helped; printed one per person.
+pub fn hub_form(c: &Campaign, questions: &[&Question]) -> String {
+    let qs = questions_html(c, questions);
+    format!(
+        "{head}<section class=\"letter\"><h1>{community}: your details and {to}</h1>\n\
+         <p>{from} has looked after {community}. From now on, {to} will run it. Please tell us what you want.</p>\n\
+         <p>Your name: <span class=\"line\"></span></p><p>Your email: <span class=\"line\"></span></p>\n{qs}\n\
+         <p><strong>You do not have to say yes.</strong> If you say no, or leave it blank, we will not take that as a yes.</p>\n\
+         <p>You can change your mind at any time. Contact {contact}.</p>\n\
+         <p>&#9744; Stop sending me letters</p>\n\
+         <p>Signed: <span class=\"line\"></span> Date: <span class=\"line\"></span></p>\n\
+         <p>Someone helped me: <span class=\"line\"></span></p>\n\
+         <p>Someone signed for me (their name, and why): <span class=\"line\"></span></p>\n</section>\n{tail}",
+        head = head(CommunicationNeeds::Standard),
+        community = esc(&c.community),
+        to = esc(&c.to),
+        from = esc(&c.from),
+        contact = esc(&c.contact),
+        tail = tail(),
+    )
+}
+
 /// The question for a use, in easy words.
 fn question_easy(c: &Campaign, q: &Question) -> String {
     match q.purpose.as_str() {
@@ -147,19 +197,7 @@ pub fn letter(c: &Campaign, r: &Recipient<'_>, needs: CommunicationNeeds) -> Str
 }
 
 fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
-    let questions: String = r
-        .questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| {
-            format!(
-                "<h2>Question {}</h2><p>{}</p><div class=\"statement\"><p>{}</p></div>{BOXES}",
-                i + 1,
-                question_standard(c, q),
-                esc(&q.statement)
-            )
-        })
-        .collect();
+    let questions = questions_html(c, &r.questions);
     format!(
         "<section class=\"letter\">{to}<p>{written}</p>\n<h1>{community}: your details and {to_name}</h1>\n\
          <p>Dear {name},</p>\n\

@@ -76,6 +76,38 @@ pub enum CampaignCmd {
         #[arg(long, value_name = "FILE")]
         addresses: Option<std::path::PathBuf>,
     },
+    /// A blank form to print for hub meetings (people write their name and email; matched by
+    /// email when keyed in), and the exact titles to give an online form's questions so that its
+    /// export imports itself.
+    Form {
+        /// The campaign.
+        id: String,
+        /// The new HTML file to write (never overwritten).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Import the answers from a form tool's export, or paper slips keyed into a CSV, all or
+    /// nothing: each yes or no becomes consent evidence; blank is no answer; both boxes is
+    /// spoiled; late, signed-for or capacity-concern answers go to review; "stop sending me
+    /// letters" records an objection and suppresses the address.
+    Import {
+        /// The campaign.
+        id: String,
+        /// The export (CSV; Microsoft Forms' .xlsx too).
+        file: std::path::PathBuf,
+        /// Where it comes from.
+        #[arg(long, value_enum)]
+        from: FormSource,
+        /// How to read times that give no zone (Jotform, Microsoft Forms, paper).
+        #[arg(long, value_enum)]
+        zone: Option<TimeZoneArg>,
+        /// Who keyed the paper slips in (required with --from paper).
+        #[arg(long)]
+        keyed_by: Option<String>,
+        /// Check everything and report, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
     /// no, as consent evidence naming the campaign and code.
     Reply {
@@ -111,4 +143,30 @@ pub enum CampaignCmd {
         /// The campaign.
         id: String,
     },
+}
+
+/// Where a campaign's answers come from.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum FormSource {
+    /// Google Forms: Download responses (.csv); its Timestamp carries the zone.
+    GoogleForms,
+    /// Microsoft Forms: Open results in Excel (.xlsx) or CSV; Completion time (give --zone).
+    MicrosoftForms,
+    /// Typeform: Results, Download all responses (CSV); Submit Date (UTC).
+    Typeform,
+    /// Jotform: Download as CSV; Submission Date (give --zone).
+    Jotform,
+    /// Paper slips keyed into a CSV: code (or email, for hub forms), one column per purpose
+    /// (yes, no, both or blank), date_written, and optionally helped_by, signed_for_by,
+    /// capacity_concern, stop_letters.
+    Paper,
+}
+
+/// How to read a time that gives no zone.
+#[derive(Debug, Clone, Copy, clap::ValueEnum, PartialEq, Eq)]
+pub enum TimeZoneArg {
+    /// Europe/London (GMT in winter, BST in summer).
+    London,
+    /// UTC.
+    Utc,
 }

@@ -40,6 +40,10 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
             plan(ctx, &reg, &k)
         }
         CampaignCmd::MailMerge { id, format, out } => mail_merge(ctx, &id, format, &out),
+        CampaignCmd::Form { id, out } => form(ctx, &id, &out),
+        CampaignCmd::Import { id, file, from, zone, keyed_by, dry_run } => {
+            import_answers(ctx, &id, &file, from, zone, keyed_by.as_deref(), dry_run)
+        }
         CampaignCmd::Letters { id, out, addresses } => {
             super::campaign_letters::letters(ctx, &id, &out, addresses.as_deref())
         }
@@ -647,4 +651,123 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         "uses": uses,
     });
     Ok(Outcome::new("campaign_status", data, text))
+}
+
+/// `campaign import`: a form export or keyed paper slips, all or nothing.
+fn import_answers(
+    ctx: &Ctx,
+    id: &str,
+    file: &std::path::Path,
+    from: crate::entry::cli::FormSource,
+    zone: Option<crate::entry::cli::TimeZoneArg>,
+    keyed_by: Option<&str>,
+    dry_run: bool,
+) -> Result<Outcome> {
+    use crate::entry::cli::{FormSource, TimeZoneArg};
+    use crate::records::import::forms::{self, FormTool, Zone};
+    let mut reg = ctx.open()?;
+    let k = campaigns::campaign(&reg, id)?;
+    if k.kind != CampaignKind::Consent {
+        return Err(Error::bad(
+            "ID",
+            format!("campaign {id} tells people: record an objection with `handover basis object`"),
+        ));
+    }
+    if k.closed_at.is_some() {
+        return Err(Error::bad(
+            "ID",
+            format!("campaign {id} is closed: record a later answer with `handover consent record`"),
+        ));
+    }
+    let tool = match from {
+        FormSource::GoogleForms => FormTool::GoogleForms,
+        FormSource::MicrosoftForms => FormTool::MicrosoftForms,
+        FormSource::Typeform => FormTool::Typeform,
+        FormSource::Jotform => FormTool::Jotform,
+        FormSource::Paper => FormTool::Paper,
+    };
+    let keyed_by = match (tool, keyed_by.map(str::trim).filter(|s| !s.is_empty())) {
+        (FormTool::Paper, None) => {
+            return Err(Error::bad("--keyed-by", "say who keyed the paper slips in (a role or initials)"));
+        }
+        (_, k) => k.unwrap_or("form"),
+    };
+    let zone = zone.map(|z| match z {
+        TimeZoneArg::London => Zone::London,
+        TimeZoneArg::Utc => Zone::Utc,
+    });
+    let bytes = crate::records::import::read_bytes(file)?;
+    let display = crate::records::import::display_name(file);
+    let csv = if crate::records::import::xlsx::is_xlsx(&bytes) {
+        crate::records::import::xlsx::read(&display, &bytes)?
+    } else {
+        crate::records::import::parse_csv(&display, &bytes, false)?
+    };
+    let options = forms::Options { tool, zone, keyed_by };
+    let sha = csv.sha256.clone();
+    let r = crate::records::import::run(&mut reg, ctx.now, "campaign_answers", &display, &sha, dry_run, |c, p, n| {
+        forms::import(c, &k, &csv, &options, p, n)
+    })?;
+    let text = super::import_text(&display, &r);
+    Ok(Outcome::new("import", r, text))
+}
+
+/// `campaign form`: the printable hub form, and the titles an online form's questions take.
+fn form(ctx: &Ctx, id: &str, out: &std::path::Path) -> Result<Outcome> {
+    use crate::records::import::forms;
+    if out.exists() {
+        return Err(Error::bad("--out", format!("{} exists already: give a new file", out.display())));
+    }
+    let reg = ctx.open()?;
+    let k = campaigns::campaign(&reg, id)?;
+    if k.kind != CampaignKind::Consent {
+        return Err(Error::bad("ID", format!("campaign {id} tells people; a form asks for consent")));
+    }
+    let own = catalogue::self_controller(&reg)?;
+    let to = catalogue::controller(&reg, &k.controller)?
+        .ok_or_else(|| Error::NotFound { kind: "controller", id: k.controller.clone() })?;
+    let facts = crate::audit::asking::Campaign {
+        community: crate::register::setting(&reg, "community")?.unwrap_or_default(),
+        from: own.name.clone(),
+        to: to.name.clone(),
+        contact: k.contact.clone().or(own.contact.clone()).unwrap_or_default(),
+        closes: chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
+            .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?,
+        written: crate::domain::deadline::london_date(ctx.now),
+        notice: k.notice_version.clone().unwrap_or_default(),
+    };
+    let mut questions = Vec::new();
+    for ask in &k.asks {
+        let name = catalogue::purpose(&reg, &ask.purpose)?.map_or_else(|| ask.purpose.clone(), |p| p.name);
+        let statement = catalogue::text_bodies(&reg, "statement", &ask.statement_version)?
+            .into_iter()
+            .find(|(f, _, _)| f == "standard")
+            .map(|(_, _, b)| b.trim().to_string())
+            .unwrap_or_default();
+        questions.push(crate::audit::asking::Question { purpose: ask.purpose.clone(), name, statement });
+    }
+    let mut titles = vec![forms::CODE.to_string()];
+    for (i, q) in questions.iter().enumerate() {
+        titles.push(format!(
+            "{} {}",
+            forms::question_prefix(i + 1, &q.purpose),
+            crate::audit::asking::question_text(&facts, q)
+        ));
+    }
+    titles.extend([forms::HELPED.to_string(), forms::SIGNED_FOR.to_string(), forms::STOP_LETTERS.to_string()]);
+    let page = crate::audit::asking::hub_form(&facts, &questions.iter().collect::<Vec<_>>());
+    crate::base::keys::write_new(out, 0o644, page.as_bytes())?;
+    let mut text = format!(
+        "wrote {} (print copies for hub meetings)\n\nquestion titles for an online form, in this order:\n",
+        out.display()
+    );
+    for t in &titles {
+        text.push_str(&format!("  {t}\n"));
+    }
+    text.push_str(&format!(
+        "\nthe questions take the answers Yes and No; \"{}\" is a short answer (a hidden field named code in Typeform), filled in from each person's link",
+        forms::CODE
+    ));
+    let data = serde_json::json!({ "campaign": k.id, "path": out.display().to_string(), "titles": titles });
+    Ok(Outcome::new("campaign_form", data, text))
 }

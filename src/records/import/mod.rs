@@ -10,6 +10,7 @@
 //! expected one is refused rather than guessed at.
 
 pub(crate) mod exports;
+pub(crate) mod forms;
 pub mod own;
 pub(crate) mod xlsx;
 
@@ -452,6 +453,10 @@ impl Problems {
     /// Record a problem in another file (a zip entry).
     pub fn add_in(&mut self, file: &str, line: usize, column: &str, message: impl Into<String>) {
         self.rows.push(RowError { file: file.to_string(), line, column: column.to_string(), message: message.into() });
+    }
+    /// How many problems were found.
+    pub fn len(&self) -> usize {
+        self.rows.len()
     }
     /// Whether any problem was found.
     pub fn is_empty(&self) -> bool {
