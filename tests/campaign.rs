@@ -477,3 +477,105 @@ fn typeform_jotform_and_paper_read_their_own_columns() {
     assert_eq!((e["method"].as_str(), e["support_given"].as_str()), (Some("paper_signed"), Some("a support worker")));
     assert!(e["evidence_ref"].as_str().unwrap().contains("keyed by fac"), "{e}");
 }
+
+/// The send log records who was sent what per person, and refuses an email to anyone the gate
+/// did not put on email that day; reminders go only to those sent something who have not
+/// answered, re-checked against the gate (an unsubscribe since drops a person out), one each;
+/// the campaign's tasks are made with it and closed by it.
+#[test]
+fn sends_are_logged_per_person_and_reminders_respect_the_gate() {
+    let (env, reg) = joined();
+    let h = crate::bundle::on(&env, &reg);
+    let tasks = || h(&["tasks", "list", "--all", "--json"]).json()["data"].as_array().unwrap().clone();
+    let open: Vec<String> = tasks()
+        .iter()
+        .filter(|t| t["subject"] == "join" && t["done_at"].is_null())
+        .map(|t| t["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(open, ["campaign_reminder", "campaign_close"], "the campaign's two dates");
+    assert_eq!(h(&["campaign", "mail-merge", "join", "--format", "mailchimp", "--out", "mm.csv"]).code, 0);
+    assert_eq!(h(&["campaign", "letters", "join", "--out", "l1"]).code, 0);
+    let mm = std::fs::read_to_string(env.path().join("mm.csv")).unwrap();
+    let letters = std::fs::read_to_string(env.path().join("l1/letters.csv")).unwrap();
+    // An email row for someone on the post channel: refused, naming the line; nothing kept.
+    let post_ref = letters.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    let wrong = env.write("wrong.csv", &format!("ref,channel,sent_at\n{post_ref},email,2026-11-20\n"));
+    let r = h(&["campaign", "send-log", "join", &wrong]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("wrong.csv:2") && r.stderr.contains("PECR reg 22"), "{}", r.stderr);
+    let with_date = |text: &str, at: &str| {
+        let mut lines = text.lines();
+        let mut out = format!("{},sent_at\n", lines.next().unwrap());
+        for l in lines {
+            out.push_str(&format!("{l},{at}\n"));
+        }
+        out
+    };
+    let sent_mail = env.write("mm-sent.csv", &with_date(&mm, "2026-11-20T09:00:00Z"));
+    let sent_post = env.write("letters-sent.csv", &with_date(&letters, "2026-11-20"));
+    assert_eq!(h(&["campaign", "send-log", "join", &sent_mail]).code, 0);
+    assert_eq!(h(&["campaign", "send-log", "join", &sent_post]).code, 0);
+    let status = h(&["campaign", "status", "join", "--json"]).json();
+    let emails = mm.lines().count() - 1;
+    assert_eq!(status["data"]["sent"]["email"], emails, "{status}");
+    // One answers; one unsubscribes (suppressed since): neither is reminded.
+    let codes: Vec<&str> = mm.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
+    let r = h(&[
+        "campaign",
+        "reply",
+        "join",
+        "--code",
+        codes[0],
+        "--answer",
+        "disclose_to_successor=no",
+        "--method",
+        "email_reply",
+        "--at",
+        "2026-11-21",
+        "--recorded-by",
+        "fac",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let gone_email = mm.lines().nth(2).unwrap().split(',').next().unwrap().to_string();
+    let plan = h(&["campaign", "plan", "join", "--json"]).json();
+    let gone = plan["data"]["people"].as_array().unwrap().iter().find(|p| p["code"] == codes[1]).unwrap()["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        h(&[
+            "basis",
+            "object",
+            "--person",
+            &gone,
+            "--purpose",
+            "disclose_to_successor",
+            "--decided-by",
+            "dp",
+            "--at",
+            "2026-11-22T10:00:00Z"
+        ])
+        .code,
+        0
+    );
+    let r = h(&["campaign", "remind", "join", "--out", "r1", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = r.json()["data"].clone();
+    assert_eq!(d["emails"], emails - 2, "{d}");
+    assert_eq!(d["skipped"]["objected"], 1, "{d}");
+    let rows = std::fs::read_to_string(env.path().join("r1/reminder-email.csv")).unwrap();
+    assert!(!rows.contains(codes[0]) && !rows.contains(&gone_email), "neither the answered nor the objector");
+    let reminder = std::fs::read_to_string(env.path().join("r1/reminder-letters-standard.html")).unwrap();
+    assert!(reminder.contains("A reminder."));
+    assert!(tasks().iter().any(|t| t["kind"] == "campaign_reminder" && !t["done_at"].is_null()), "the task is done");
+    // Logged as reminders, they are not reminded again (one each by default).
+    let sent = env.write("r1-sent.csv", &with_date(&rows, "2026-11-23T09:00:00Z"));
+    assert_eq!(h(&["campaign", "send-log", "join", &sent, "--reminder"]).code, 0);
+    let again = h(&["campaign", "remind", "join", "--out", "r2", "--json"]).json();
+    assert_eq!(again["data"]["emails"], 0, "{again}");
+    assert_eq!(again["data"]["skipped"]["reminded_enough"], emails - 2, "{again}");
+    assert_eq!(h(&["campaign", "close", "join"]).code, 0);
+    assert!(tasks().iter().filter(|t| t["subject"] == "join").all(|t| !t["done_at"].is_null()));
+    let late = h(&["campaign", "remind", "join", "--out", "r3"]);
+    assert!(late.stderr.contains("is closed"), "{}", late.stderr);
+}

@@ -134,6 +134,7 @@ const TRANSFER_TYPES: &[&str] = &[
     "campaign_letters",
     "campaign_list",
     "campaign_plan",
+    "campaign_reminders",
     "campaign_reply",
     "campaign_rows",
     "campaign_status",
@@ -598,6 +599,7 @@ fn transfer_outputs_match_their_schemas() {
     std::fs::write(&report_file, report).unwrap();
     let (ok, msg) = validate(&root().join("schemas/output/import.schema.json"), &[report_file]);
     assert!(ok, "campaign import: {msg}");
+    out.save(&t.ok(&["campaign", "remind", "join-2026", "--out", "reminders", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "status", "join-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "close", "tell-2026", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");

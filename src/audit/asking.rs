@@ -28,6 +28,8 @@ pub struct Campaign {
     pub written: NaiveDate,
     /// The privacy notice version the letter points to.
     pub notice: String,
+    /// A reminder: the person was written to before and has not answered.
+    pub reminder: bool,
 }
 
 /// One use asked about: its purpose, its name, and the statement's words in the letter's format.
@@ -200,7 +202,7 @@ fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
     let questions = questions_html(c, &r.questions);
     format!(
         "<section class=\"letter\">{to}<p>{written}</p>\n<h1>{community}: your details and {to_name}</h1>\n\
-         <p>Dear {name},</p>\n\
+         <p>Dear {name},</p>\n{again}\
          <p>{from} has looked after {community}. From now on, {to_name} will run it. We are writing to ask what you want.</p>\n\
          {questions}\n\
          <p><strong>You do not have to say yes.</strong> If you say no, or do not answer, we will not take that as a yes.</p>\n\
@@ -218,6 +220,11 @@ fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
         closes = date_words(c.closes),
         notice = esc(&c.notice),
         slip = slip(c, r, false),
+        again = if c.reminder {
+            "<p><strong>A reminder.</strong> We wrote to you before and have not had your answer. If you have sent it since, thank you: you need do nothing more.</p>\n"
+        } else {
+            ""
+        },
     )
 }
 
@@ -228,14 +235,25 @@ fn easy_read(c: &Campaign, r: &Recipient<'_>) -> String {
             lines.iter().map(|l| format!("<p>{l}</p>")).collect::<String>()
         )
     };
-    let mut body = point(
+    let mut body = String::new();
+    if c.reminder {
+        body.push_str(&point(
+            pictures::envelope(),
+            vec![
+                "We wrote to you before.".into(),
+                "Did you send the slip back?".into(),
+                "Then you can stop here.".into(),
+            ],
+        ));
+    }
+    body.push_str(&point(
         pictures::people(),
         vec![
             format!("Hello {}.", esc(r.name)),
             format!("{} has run your group.", esc(&c.from)),
             format!("Now {} will run it.", esc(&c.to)),
         ],
-    );
+    ));
     for (i, q) in r.questions.iter().enumerate() {
         body.push_str(&point(
             pictures::question(),
@@ -277,6 +295,7 @@ mod tests {
             closes: NaiveDate::from_ymd_opt(2027, 1, 10).unwrap(),
             written: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
             notice: "PN-2025".into(),
+            reminder: false,
         }
     }
 

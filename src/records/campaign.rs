@@ -98,3 +98,117 @@ pub fn record(
     }
     Ok(Ok(out))
 }
+
+/// Whether the gate put a person (by id) on the email channel on a London day (reading the
+/// register it is given).
+pub type EmailAllowed<'a> = dyn FnMut(&Db, &str, chrono::NaiveDate) -> Result<bool> + 'a;
+
+/// Record a send log: who was sent what, when, by which channel, all or nothing. A row names
+/// its person by `ref` (or `person_ref`), `code` (`CODE`) or email (`email`, `Email Address`),
+/// and when by `sent_at` (a time with its zone, or a London day); its channel is `channel`, or
+/// the one the person's code was issued for. A person with no letter or email made in this
+/// campaign, or an email row for someone the gate did not put on email that day, is refused by
+/// line (PECR reg 22: the log must not show an email nobody could lawfully send).
+pub fn log_sends(
+    c: &Change<'_>,
+    k: &Campaign,
+    file: &crate::records::import::CsvFile,
+    reminder: bool,
+    email_allowed: &mut EmailAllowed<'_>,
+    problems: &mut crate::records::import::Problems,
+    counts: &mut crate::records::import::Counts,
+) -> Result<()> {
+    use crate::domain::model::{CampaignChannel, normalise_email};
+    let col = |names: &[&str]| file.headers.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+    let refuse = |why: &str| {
+        crate::base::error::Error::ImportFormat {
+        file: file.name.clone(),
+        why: why.into(),
+        hint: "give the list the letters or mail-merge rows came in (letters.csv, or the mail tool's), with a sent_at column".into(),
+    }
+    };
+    let sent_col = col(&["sent_at"]).ok_or_else(|| refuse("it has no sent_at column"))?;
+    let ref_col = col(&["ref", "person_ref"]);
+    let code_col = col(&["code"]);
+    let email_col = col(&["email", "email address"]);
+    if ref_col.is_none() && code_col.is_none() && email_col.is_none() {
+        return Err(refuse("it has no ref, code or email column"));
+    }
+    let channel_col = col(&["channel"]);
+    let issued: std::collections::HashMap<String, campaigns::IssuedCode> =
+        campaigns::codes(c, &k.id)?.into_iter().map(|i| (i.person_id.clone(), i)).collect();
+    let what = if reminder { "reminder" } else { "invitation" };
+    let get = |row: &crate::records::import::CsvRow, i: Option<usize>| {
+        i.and_then(|i| row.cells.get(i)).map_or("", |s| s.trim()).to_string()
+    };
+    for row in &file.rows {
+        let line = row.line;
+        let (r, code, email) = (get(row, ref_col), get(row, code_col), get(row, email_col));
+        let person = if !r.is_empty() {
+            crate::register::people::person(c, &r)?
+        } else if !code.is_empty() {
+            let typed = crate::domain::reply_code::parse(&code).ok();
+            match typed.and_then(|t| issued.values().find(|i| i.code == t).map(|i| i.person_id.clone())) {
+                Some(pid) => crate::register::people::person(c, &pid)?,
+                None => None,
+            }
+        } else if !email.is_empty() {
+            crate::register::people::person_by_email(c, &normalise_email(&email))?
+        } else {
+            None
+        };
+        let Some(person) = person else {
+            problems.add(line, "ref", "no person in the register by this ref, code or email");
+            continue;
+        };
+        let Some(code_of) = issued.get(person.id.as_str()) else {
+            problems.add(line, "ref", format!("no letter or email of campaign {} was made for this person", k.id));
+            continue;
+        };
+        let channel = match get(row, channel_col).as_str() {
+            "" => code_of.channel,
+            s => match CampaignChannel::parse(s).filter(|c| *c != CampaignChannel::NotAsked) {
+                Some(ch) => ch,
+                None => {
+                    problems.add(line, "channel", "use email or post");
+                    continue;
+                }
+            },
+        };
+        let sent = get(row, Some(sent_col));
+        let at = match crate::domain::model::parse_timestamp(&sent).or_else(|| {
+            chrono::NaiveDate::parse_from_str(&sent, "%Y-%m-%d").ok().map(crate::domain::deadline::end_of_day_london)
+        }) {
+            Some(t) if t > c.now => {
+                problems.add(line, "sent_at", "is in the future");
+                continue;
+            }
+            Some(t) => t,
+            None => {
+                problems.add(line, "sent_at", "a time with its zone (2026-12-04T10:00:00Z) or a day (2026-12-04)");
+                continue;
+            }
+        };
+        if channel == CampaignChannel::Email
+            && !email_allowed(c, person.id.as_str(), crate::domain::deadline::london_date(at))?
+        {
+            problems.add(
+                line,
+                "channel",
+                "the campaign did not put this person on email that day (no email-marketing consent in force, or an unsubscribe or objection since): an email asking them would break PECR reg 22",
+            );
+            continue;
+        }
+        let s = campaigns::Send {
+            person_id: person.id.to_string(),
+            channel,
+            what: what.into(),
+            sent_at: fmt_ts(at),
+            source: format!("{} sha256 {} row {line}", file.name, &file.sha256[..16]),
+        };
+        if campaigns::insert_send(c, &k.id, &s)? {
+            *counts.entry(if channel == CampaignChannel::Email { "email" } else { "post" }).or_default() += 1;
+        }
+    }
+    Ok(())
+}

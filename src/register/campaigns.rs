@@ -248,3 +248,57 @@ pub fn answers(conn: &Db, campaign_id: &str) -> Result<Vec<Answer>> {
     }
     Ok(out)
 }
+
+/// One send: an invitation or a reminder that went to a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Send {
+    pub person_id: String,
+    pub channel: CampaignChannel,
+    /// `invitation` or `reminder`.
+    pub what: String,
+    pub sent_at: String,
+    pub source: String,
+}
+
+/// Record a send (the same person, kind and moment again changes nothing). Returns whether it
+/// was new.
+pub fn insert_send(c: &Change<'_>, campaign_id: &str, s: &Send) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "INSERT INTO campaign_sends(id, campaign_id, person_id, channel, what, sent_at, source, recorded_at)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT(campaign_id, person_id, what, sent_at) DO NOTHING",
+        )?
+        .execute(params![
+            crate::domain::model::new_id("snd"),
+            campaign_id,
+            s.person_id,
+            s.channel.as_str(),
+            s.what,
+            s.sent_at,
+            s.source,
+            crate::domain::model::fmt_ts(c.now)
+        ])?;
+    Ok(n == 1)
+}
+
+/// Every send of a campaign, oldest first.
+pub fn sends(conn: &Db, campaign_id: &str) -> Result<Vec<Send>> {
+    let mut st = conn.prepare_cached(
+        "SELECT person_id, channel, what, sent_at, source FROM campaign_sends WHERE campaign_id = ?1 ORDER BY sent_at, person_id",
+    )?;
+    let mut rows = st.query([campaign_id])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let person_id: String = r.get(0)?;
+        let v = Stored { table: "campaign_sends", row: &person_id };
+        let channel: String = r.get(1)?;
+        out.push(Send {
+            channel: v.code("channel", &channel)?,
+            what: r.get(2)?,
+            sent_at: r.get(3)?,
+            source: r.get(4)?,
+            person_id,
+        });
+    }
+    Ok(out)
+}

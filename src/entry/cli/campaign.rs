@@ -108,6 +108,41 @@ pub enum CampaignCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Record who was sent what, when and how (the letters' letters.csv or the mail tool's list,
+    /// with a sent_at column: a time with its zone, or a day), all or nothing. An email row for
+    /// anyone the campaign did not put on email that day is refused.
+    SendLog {
+        /// The campaign.
+        id: String,
+        /// The send log (CSV).
+        file: std::path::PathBuf,
+        /// These were reminders, not the first invitations.
+        #[arg(long)]
+        reminder: bool,
+        /// Check everything and report, changing nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Reminders for those who were sent a letter or email and have not answered, each checked
+    /// against the gate again today (anyone who unsubscribed, objected or was erased since drops
+    /// out): reminder letters for the post channel, mail-tool rows for email. Never after the
+    /// closing day; one reminder each unless --max says more.
+    Remind {
+        /// The campaign.
+        id: String,
+        /// The folder to write into (made if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Postal addresses to print (as for `campaign letters`).
+        #[arg(long, value_name = "FILE")]
+        addresses: Option<std::path::PathBuf>,
+        /// The mail tool's import format for the email rows.
+        #[arg(long, value_enum, default_value = "mailchimp")]
+        format: crate::entry::cli::MailTool,
+        /// Reminders each person may get in all.
+        #[arg(long, default_value_t = 1)]
+        max: u32,
+    },
     /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
     /// no, as consent evidence naming the campaign and code.
     Reply {

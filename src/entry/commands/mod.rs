@@ -7,7 +7,6 @@ pub mod bag;
 pub mod basis;
 pub mod bundle;
 pub mod campaign;
-mod campaign_letters;
 pub mod consent;
 pub mod controller;
 pub mod custodian;

@@ -44,3 +44,16 @@ CREATE TABLE campaign_answers (
     recorded_at     TEXT NOT NULL
 );
 CREATE INDEX campaign_answers_by_campaign ON campaign_answers(campaign_id, person_id);
+-- Who was sent what, when, by which channel: each invitation and reminder, per person (the
+-- evidence that a letter or email went, and the count of reminders).
+CREATE TABLE campaign_sends (
+    id              TEXT PRIMARY KEY,
+    campaign_id     TEXT NOT NULL REFERENCES campaigns(id),
+    person_id       TEXT NOT NULL REFERENCES people(id),
+    channel         TEXT NOT NULL,              -- email | post
+    what            TEXT NOT NULL,              -- invitation | reminder
+    sent_at         TEXT NOT NULL,
+    source          TEXT NOT NULL,              -- the send log's file name and row
+    recorded_at     TEXT NOT NULL,
+    UNIQUE (campaign_id, person_id, what, sent_at)
+);

@@ -5,22 +5,23 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::campaign::{audience, code_key, open_campaign};
+use super::{audience, code_key, open_campaign};
 use crate::Ctx;
 use crate::audit::asking;
 use crate::base::error::{Error, Result};
 use crate::domain::model::{CampaignChannel, CampaignKind, CommunicationNeeds, TextFormat, fmt_ts};
 use crate::entry::output::Outcome;
-use crate::register::campaigns;
+use crate::register::campaigns::{self, Campaign};
 use crate::register::{Db, catalogue};
 
-/// The page each format's letters go into.
-fn file_of(needs: CommunicationNeeds) -> &'static str {
-    match needs {
-        CommunicationNeeds::Standard => "letters-standard.html",
-        CommunicationNeeds::LargePrint => "letters-large-print.html",
-        CommunicationNeeds::EasyRead => "letters-easy-read.html",
-    }
+/// The page each format's letters go into (after `prefix`: "" or "reminder-").
+fn file_of(prefix: &str, needs: CommunicationNeeds) -> String {
+    let format = match needs {
+        CommunicationNeeds::Standard => "standard",
+        CommunicationNeeds::LargePrint => "large-print",
+        CommunicationNeeds::EasyRead => "easy-read",
+    };
+    format!("{prefix}letters-{format}.html")
 }
 
 /// The statement format a letter in `needs` shows.
@@ -75,6 +76,75 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
     let mut reg = ctx.open()?;
     let k = campaigns::campaign(&reg, id)?;
     open_campaign(ctx, &k)?;
+    let post: Vec<_> =
+        audience(ctx, &reg, &k)?.into_iter().filter(|(_, g)| g.channel == CampaignChannel::Post).collect();
+    let w = write_letters(ctx, &reg, &k, post, out, addresses, "")?;
+    let at = fmt_ts(ctx.now);
+    reg.change(ctx.now, |c| {
+        for (person, code, format) in &w.issued {
+            campaigns::issue(c, &k.id, person, code, CampaignChannel::Post, *format, &at)?;
+        }
+        c.audit(
+            "campaign.letters",
+            &k.id,
+            serde_json::json!({ "letters": w.issued.len(), "by_format": w.counts, "no_contact_route": w.unreachable }),
+        )
+    })?;
+    let text = format!("wrote {} letter(s) into {}: {}\n", w.issued.len(), out.display(), w.summary());
+    w.staged.publish()?;
+    let data = serde_json::json!({
+        "campaign": k.id,
+        "letters": w.issued.len(),
+        "by_format": w.counts,
+        "no_contact_route": w.unreachable,
+        "folder": out.display().to_string(),
+    });
+    Ok(Outcome::new("campaign_letters", data, text).note(
+        "print each page on A4 (one letter per page); letters.csv says who gets which and how; record who was sent what with `handover campaign send-log` (letters.csv with a sent_at column), and each slip that comes back with `handover campaign reply`",
+    ))
+}
+
+/// Letters written (under temporary names, published by the caller once the register has
+/// recorded them): the codes to issue, the count per format, and who has no contact route.
+pub(super) struct Written {
+    pub(super) staged: crate::base::staged::Staged,
+    pub(super) issued: Vec<(String, String, TextFormat)>,
+    pub(super) counts: BTreeMap<String, usize>,
+    pub(super) unreachable: usize,
+}
+
+impl Written {
+    /// "2 easy_read, 40 standard; 3 with no address and no hub".
+    pub(super) fn summary(&self) -> String {
+        Written::summary_of(&self.counts, self.unreachable)
+    }
+
+    /// [`Written::summary`] of counts per format and those with no contact route.
+    pub(super) fn summary_of(counts: &BTreeMap<String, usize>, unreachable: usize) -> String {
+        let mut s = if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", ")
+        };
+        if unreachable > 0 {
+            s.push_str(&format!("; {unreachable} with no address and no hub (listed in the list)"));
+        }
+        s
+    }
+}
+
+/// Write a letter for each of `people` (after `prefix`: "" or "reminder-"), one page per format
+/// and the list of who gets which, under temporary names in `out`.
+pub(super) fn write_letters(
+    ctx: &Ctx,
+    reg: &Db,
+    k: &Campaign,
+    people: Vec<(crate::register::people::Person, crate::transfer::campaign::Gate)>,
+    out: &Path,
+    addresses: Option<&Path>,
+    prefix: &str,
+) -> Result<Written> {
+    let id = &k.id;
     if k.kind != CampaignKind::Consent {
         return Err(Error::bad(
             "ID",
@@ -83,25 +153,26 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
             ),
         ));
     }
-    let own = catalogue::self_controller(&reg)?;
-    let to = catalogue::controller(&reg, &k.controller)?
+    let own = catalogue::self_controller(reg)?;
+    let to = catalogue::controller(reg, &k.controller)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: k.controller.clone() })?;
     let Some(contact) = k.contact.clone().or_else(|| own.contact.clone()).filter(|c| !c.trim().is_empty()) else {
         return Err(Error::bad(
             "ID",
             format!(
-                "the letters need a contact for questions and changes of mind: set one with `handover controller edit {} --contact ...`",
+                "the letters need a contact for questions and changes of mind: set one with `handover controller edit {} --contact TEXT`",
                 own.slug
             ),
         ));
     };
     let addresses = match addresses {
-        Some(p) => Some(read_addresses(&reg, p)?),
+        Some(p) => Some(read_addresses(reg, p)?),
         None => None,
     };
+    let list_name = format!("{prefix}letters.csv");
     std::fs::create_dir_all(out).map_err(|e| Error::io("create", out, e))?;
-    for f in CommunicationNeeds::ALL.iter().map(|n| file_of(*n)).chain(["letters.csv"]) {
-        if out.join(f).exists() {
+    for f in CommunicationNeeds::ALL.iter().map(|n| file_of(prefix, *n)).chain([list_name.clone()]) {
+        if out.join(&f).exists() {
             return Err(Error::bad(
                 "--out",
                 format!("{} exists already: write each run's letters into a new folder", out.join(f).display()),
@@ -111,8 +182,8 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
     // Each use's question and the statement's words in each format.
     let mut questions: BTreeMap<TextFormat, Vec<asking::Question>> = BTreeMap::new();
     for ask in &k.asks {
-        let name = catalogue::purpose(&reg, &ask.purpose)?.map_or_else(|| ask.purpose.clone(), |p| p.name);
-        let bodies = catalogue::text_bodies(&reg, "statement", &ask.statement_version)?;
+        let name = catalogue::purpose(reg, &ask.purpose)?.map_or_else(|| ask.purpose.clone(), |p| p.name);
+        let bodies = catalogue::text_bodies(reg, "statement", &ask.statement_version)?;
         for format in [TextFormat::Standard, TextFormat::EasyRead] {
             let body = bodies.iter().find(|(f, _, _)| f == format.as_str()).map(|(_, _, b)| b.trim().to_string());
             let Some(statement) = body else {
@@ -126,7 +197,7 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
         }
     }
     let facts = asking::Campaign {
-        community: crate::register::setting(&reg, "community")?.unwrap_or_default(),
+        community: crate::register::setting(reg, "community")?.unwrap_or_default(),
         from: own.name.clone(),
         to: to.name.clone(),
         contact,
@@ -134,8 +205,9 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
             .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?,
         written: crate::domain::deadline::london_date(ctx.now),
         notice: k.notice_version.clone().unwrap_or_default(),
+        reminder: !prefix.is_empty(),
     };
-    let key = code_key(&reg)?;
+    let key = code_key(reg)?;
     let mut staged = crate::base::staged::Staged::new();
     let mut pages: BTreeMap<CommunicationNeeds, (std::io::BufWriter<std::fs::File>, std::path::PathBuf)> =
         BTreeMap::new();
@@ -143,10 +215,7 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
     let mut list = Vec::new();
     let mut unreachable = 0usize;
     let io = |p: &Path, e: std::io::Error| Error::io("write", p, e);
-    for (p, g) in audience(ctx, &reg, &k)? {
-        if g.channel != CampaignChannel::Post {
-            continue;
-        }
+    for (p, g) in people {
         let address = addresses.as_ref().and_then(|a| a.get(&p.reference));
         let delivery = match (&addresses, address, p.hub.as_deref()) {
             (None, _, _) => "post_from_your_records",
@@ -159,7 +228,7 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
             }
         };
         let needs = p.communication_needs.unwrap_or(CommunicationNeeds::Standard);
-        let code = match campaigns::code_of(&reg, &k.id, p.id.as_str())? {
+        let code = match campaigns::code_of(reg, &k.id, p.id.as_str())? {
             Some(c) => c,
             None => crate::domain::reply_code::make(&key, &k.id, p.id.as_str()),
         };
@@ -175,7 +244,7 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
         let (w, tmp) = match pages.entry(needs) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let (f, tmp) = staged.create(&out.join(file_of(needs)), 0o600)?;
+                let (f, tmp) = staged.create(&out.join(file_of(prefix, needs)), 0o600)?;
                 let mut w = std::io::BufWriter::new(f);
                 w.write_all(asking::head(needs).as_bytes()).map_err(|e| io(&tmp, e))?;
                 e.insert((w, tmp))
@@ -197,42 +266,6 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
         }
     }
     let csv = crate::base::encode::csv_bytes(&["ref", "code", "format", "delivery"], &list)?;
-    staged.write(&out.join("letters.csv"), 0o600, &csv)?;
-    let at = fmt_ts(ctx.now);
-    reg.change(ctx.now, |c| {
-        for (person, code, format) in &issued {
-            campaigns::issue(c, &k.id, person, code, CampaignChannel::Post, *format, &at)?;
-        }
-        c.audit(
-            "campaign.letters",
-            &k.id,
-            serde_json::json!({ "letters": issued.len(), "by_format": counts, "no_contact_route": unreachable }),
-        )
-    })?;
-    staged.publish()?;
-    let text = format!(
-        "wrote {} letter(s) into {}: {}{}\n",
-        issued.len(),
-        out.display(),
-        if counts.is_empty() {
-            "none".to_string()
-        } else {
-            counts.iter().map(|(f, n)| format!("{n} {f}")).collect::<Vec<_>>().join(", ")
-        },
-        if unreachable > 0 {
-            format!("; {unreachable} with no address and no hub (listed in letters.csv)")
-        } else {
-            String::new()
-        }
-    );
-    let data = serde_json::json!({
-        "campaign": k.id,
-        "letters": issued.len(),
-        "by_format": counts,
-        "no_contact_route": unreachable,
-        "folder": out.display().to_string(),
-    });
-    Ok(Outcome::new("campaign_letters", data, text).note(
-        "print each page on A4 (one letter per page); letters.csv says who gets which and how; record each slip that comes back with `handover campaign reply`",
-    ))
+    staged.write(&out.join(list_name), 0o600, &csv)?;
+    Ok(Written { staged, issued, counts, unreachable })
 }

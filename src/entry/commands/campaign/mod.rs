@@ -12,6 +12,16 @@ use crate::register::campaigns::{self, AskedUse, Campaign};
 use crate::register::{Db, catalogue};
 use crate::transfer::campaign as gate;
 
+mod answers;
+mod letters;
+mod mail;
+mod remind;
+
+use answers::{Reply, form, import_answers, reply};
+use letters::Written;
+use mail::{mail_merge, send_log};
+use remind::remind;
+
 /// The least time people get to answer (GDPR.md R14: a reasonable time; the objection window).
 const MIN_DAYS_OPEN: i64 = 28;
 
@@ -19,10 +29,34 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
     match cmd {
         CampaignCmd::New { id, kind, to, ask, notice, closes, contact, form_url } => {
             let mut reg = ctx.open()?;
-            let kind: CampaignKind = super::code_arg("--kind", &kind)?;
+            let kind: CampaignKind = crate::entry::commands::code_arg("--kind", &kind)?;
             let k = new_campaign(ctx, &reg, NewCampaign { id, kind, to, ask, notice, closes, contact, form_url })?;
             reg.change(ctx.now, |c| {
                 campaigns::insert(c, &k)?;
+                // Its two dates: the reminders (two weeks before it closes), and the close.
+                let closes = chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
+                    .map_err(|_| Error::Internal("a closing day that does not read".into()))?;
+                let at = fmt_ts(ctx.now);
+                if k.kind == CampaignKind::Consent {
+                    crate::register::tasks::add_task(
+                        c,
+                        "campaign_reminder",
+                        &k.id,
+                        &format!("Send the reminders of campaign {} (`handover campaign remind {} --out DIR`)", k.id, k.id),
+                        "one reminder to those who have not answered, checked against the gate again",
+                        &(closes - chrono::Duration::days(14)).to_string(),
+                        &at,
+                    )?;
+                }
+                crate::register::tasks::add_task(
+                    c,
+                    "campaign_close",
+                    &k.id,
+                    &format!("Close campaign {} once its last answers are recorded (`handover campaign close {}`)", k.id, k.id),
+                    "its closing day has come: answers after it are not this campaign's",
+                    &k.closes_on,
+                    &at,
+                )?;
                 c.audit(
                     "campaign.new",
                     &k.id,
@@ -41,12 +75,14 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
         }
         CampaignCmd::MailMerge { id, format, out } => mail_merge(ctx, &id, format, &out),
         CampaignCmd::Form { id, out } => form(ctx, &id, &out),
+        CampaignCmd::Remind { id, out, addresses, format, max } => {
+            remind(ctx, &id, &out, addresses.as_deref(), format, max)
+        }
+        CampaignCmd::SendLog { id, file, reminder, dry_run } => send_log(ctx, &id, &file, reminder, dry_run),
         CampaignCmd::Import { id, file, from, zone, keyed_by, dry_run } => {
             import_answers(ctx, &id, &file, from, zone, keyed_by.as_deref(), dry_run)
         }
-        CampaignCmd::Letters { id, out, addresses } => {
-            super::campaign_letters::letters(ctx, &id, &out, addresses.as_deref())
-        }
+        CampaignCmd::Letters { id, out, addresses } => letters::letters(ctx, &id, &out, addresses.as_deref()),
         CampaignCmd::Reply { id, code, answer, method, at, recorded_by, support_given } => {
             reply(ctx, &id, Reply { code, answers: answer, method, at, recorded_by, support_given })
         }
@@ -63,6 +99,9 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
             }
             reg.change(ctx.now, |c| {
                 campaigns::close(c, &id, &fmt_ts(ctx.now))?;
+                for kind in ["campaign_close", "campaign_reminder"] {
+                    crate::register::tasks::finish_open(c, kind, &id, &fmt_ts(ctx.now), &ctx.actor)?;
+                }
                 c.audit("campaign.close", &id, serde_json::json!({}))
             })?;
             let k = campaigns::campaign(&reg, &id)?;
@@ -382,76 +421,6 @@ pub(super) fn code_key(reg: &Db) -> Result<Vec<u8>> {
     hex::decode(hex_key).map_err(|_| Error::RegisterDamaged { why: "its hash key is not hex".into() })
 }
 
-/// `campaign mail-merge`: the email channel's rows, each person's code issued now (or reused).
-fn mail_merge(ctx: &Ctx, id: &str, format: crate::entry::cli::MailTool, out: &std::path::Path) -> Result<Outcome> {
-    use crate::entry::cli::MailTool;
-    if out.exists() {
-        return Err(Error::bad(
-            "--out",
-            format!("{} exists already: make the rows fresh on the day you send, to another file", out.display()),
-        ));
-    }
-    let mut reg = ctx.open()?;
-    let k = campaigns::campaign(&reg, id)?;
-    open_campaign(ctx, &k)?;
-    let audience = audience(ctx, &reg, &k)?;
-    let key = code_key(&reg)?;
-    let mut issued = Vec::new();
-    let mut rows = Vec::new();
-    for (p, g) in audience.iter().filter(|(p, g)| g.channel == CampaignChannel::Email && p.email.is_some()) {
-        let code = match campaigns::code_of(&reg, &k.id, p.id.as_str())? {
-            Some(c) => c,
-            None => crate::domain::reply_code::make(&key, &k.id, p.id.as_str()),
-        };
-        let link = k.form_url.as_ref().map(|u| {
-            let sep = if u.contains('?') { '&' } else { '?' };
-            format!("{u}{sep}code={code}")
-        });
-        let email = p.email.clone().unwrap_or_default();
-        let name = p.name.clone().unwrap_or_default();
-        let (first, last) = super::mailing::split_name(&name);
-        let link = link.unwrap_or_default();
-        rows.push(match format {
-            MailTool::Listmonk => {
-                let attributes =
-                    serde_json::json!({ "code": code, "form_url": link, "asks": g.asks, "campaign": k.id });
-                vec![email, name, attributes.to_string()]
-            }
-            MailTool::Mailchimp => vec![email, first, last, code.clone(), link],
-            MailTool::Mailpoet => vec![email, first, last, code.clone(), link],
-        });
-        issued.push((p.id.to_string(), code));
-    }
-    let header: &[&str] = match format {
-        MailTool::Listmonk => &["email", "name", "attributes"],
-        MailTool::Mailchimp => &["Email Address", "First Name", "Last Name", "CODE", "FORMURL"],
-        MailTool::Mailpoet => &["email", "first_name", "last_name", "code", "form_url"],
-    };
-    let bytes = crate::base::encode::csv_bytes(header, &rows)?;
-    crate::base::keys::write_new(out, 0o600, &bytes)?;
-    let at = fmt_ts(ctx.now);
-    let recorded = reg.change(ctx.now, |c| {
-        for (person, code) in &issued {
-            campaigns::issue(c, &k.id, person, code, CampaignChannel::Email, TextFormat::Standard, &at)?;
-        }
-        c.audit(
-            "campaign.mail_merge",
-            &k.id,
-            serde_json::json!({ "people": issued.len(), "format": format!("{format:?}").to_lowercase() }),
-        )
-    });
-    if let Err(e) = recorded {
-        let _ = std::fs::remove_file(out);
-        return Err(e);
-    }
-    let data = serde_json::json!({ "campaign": k.id, "people": issued.len(), "path": out.display().to_string() });
-    let text =
-        format!("wrote {} ({} people on the email channel today, each with their code)\n", out.display(), issued.len());
-    Ok(Outcome::new("campaign_rows", data, text).note(
-        "import the file into the mail tool for this one send, then delete it; record each answer with `handover campaign reply`",
-    ))
-}
-
 /// Everyone with the gate's answer for the campaign today.
 pub(super) fn audience(
     ctx: &Ctx,
@@ -467,129 +436,6 @@ pub(super) fn audience(
     }
 }
 
-/// `campaign reply`'s flags.
-struct Reply {
-    code: String,
-    answers: Vec<String>,
-    method: String,
-    at: String,
-    recorded_by: String,
-    support_given: Option<String>,
-}
-
-/// `campaign reply`: one person's answers, each a consent grant or refusal naming the campaign.
-fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
-    let mut reg = ctx.open()?;
-    let k = campaigns::campaign(&reg, id)?;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} tells people; an objection to it is recorded with `handover basis object`"),
-        ));
-    }
-    if k.closed_at.is_some() {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} is closed: record a later answer with `handover consent record`"),
-        ));
-    }
-    let code = crate::domain::reply_code::parse(&r.code).map_err(|b| Error::bad("--code", b.to_string()))?;
-    let issued = campaigns::by_code(&reg, &k.id, &code)?.ok_or_else(|| {
-        Error::bad("--code", format!("no letter or email of campaign {id} carries {code}: check it against the slip"))
-    })?;
-    if issued.revoked_at.is_some() {
-        return Err(Error::bad("--code", format!("{code} was revoked: ask the person again with a new letter")));
-    }
-    let at = crate::domain::model::parse_moment(&r.at)
-        .ok_or_else(|| Error::bad("--at", "must be a date (2026-03-01) or an ISO 8601 timestamp"))?;
-    if at > ctx.now {
-        return Err(Error::bad("--at", "is in the future: give the day the person answered"));
-    }
-    let closes = chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
-        .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?;
-    if at > crate::domain::deadline::end_of_day_london(closes) {
-        return Err(Error::bad(
-            "--at",
-            format!(
-                "the answer came after the campaign closed ({}): record it with `handover consent record` instead",
-                k.closes_on
-            ),
-        ));
-    }
-    if r.recorded_by.trim().is_empty() {
-        return Err(Error::bad("--recorded-by", "say who recorded it (a role or initials)"));
-    }
-    let mut answers: Vec<(&AskedUse, bool)> = Vec::new();
-    for a in &r.answers {
-        let Some((purpose, yes)) = a.split_once('=') else {
-            return Err(Error::bad("--answer", format!("'{a}' is not PURPOSE=yes|no")));
-        };
-        let yes = match yes.trim().to_ascii_lowercase().as_str() {
-            "yes" | "y" => true,
-            "no" | "n" => false,
-            _ => {
-                return Err(Error::bad(
-                    "--answer",
-                    format!("'{a}': the answer is yes or no (a blank is no answer: leave it out)"),
-                ));
-            }
-        };
-        let Some(ask) = k.asks.iter().find(|x| x.purpose == purpose.trim()) else {
-            return Err(Error::bad("--answer", format!("campaign {id} does not ask about '{}'", purpose.trim())));
-        };
-        if answers.iter().any(|(x, _)| x.purpose == ask.purpose) {
-            return Err(Error::bad("--answer", format!("{} is answered twice", ask.purpose)));
-        }
-        answers.push((ask, yes));
-    }
-    let person = crate::register::people::person_required(&reg, &issued.person_id)?;
-    if person.erased_at.is_some() {
-        return Err(Error::Erased { person: person.id.to_string() });
-    }
-    let given: Vec<(&AskedUse, CampaignAnswer, Option<String>)> = answers
-        .iter()
-        .map(|(ask, yes)| (*ask, if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No }, None))
-        .collect();
-    let source = format!("reply by hand ({})", r.method);
-    let reply = crate::records::campaign::Reply {
-        method: &r.method,
-        at,
-        recorded_by: &r.recorded_by,
-        support_given: r.support_given.as_deref(),
-        format: issued.statement_format,
-        code: Some(&code),
-        source: &source,
-    };
-    let recorded = reg.change(ctx.now, |c| {
-        let lookup = catalogue::RegisterLookup::new(c);
-        let out = crate::records::campaign::record(c, &lookup, &k, &person, &given, &reply)?
-            .map_err(|ps| super::refused(&person.reference, ps))?;
-        c.audit(
-            "campaign.reply",
-            &k.id,
-            serde_json::json!({ "person": person.id, "answers": out.iter().map(|a| (a.purpose.clone(), a.answer)).collect::<BTreeMap<_, _>>() }),
-        )?;
-        Ok(out)
-    })?;
-    let text = recorded
-        .iter()
-        .map(|a| {
-            format!(
-                "{}: {} {} ({})\n",
-                person.reference,
-                a.purpose,
-                a.answer,
-                a.consent_event.as_deref().unwrap_or("already recorded")
-            )
-        })
-        .collect::<String>();
-    Ok(Outcome::new(
-        "campaign_reply",
-        serde_json::json!({ "campaign": k.id, "ref": person.reference, "answers": recorded }),
-        text,
-    ))
-}
-
 /// `campaign status`: per channel the codes issued; per use the answers, and who has not answered.
 fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
     let codes = campaigns::codes(reg, &k.id)?;
@@ -599,6 +445,18 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         *issued.entry(c.channel.as_str()).or_default() += 1;
     }
     let total: usize = issued.values().sum();
+    // Who the send log shows was sent an invitation, by channel, and who was sent a reminder.
+    let sends = campaigns::sends(reg, &k.id)?;
+    let mut sent: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let mut reminded = std::collections::BTreeSet::new();
+    for s in &sends {
+        if s.what == "reminder" {
+            reminded.insert(s.person_id.as_str());
+        } else {
+            sent.entry(s.channel.as_str()).or_default().insert(s.person_id.as_str());
+        }
+    }
+    let sent: BTreeMap<&str, usize> = sent.into_iter().map(|(c, p)| (c, p.len())).collect();
     let mut uses = Vec::new();
     for ask in &k.asks {
         // Each person's latest answer to this use counts.
@@ -618,7 +476,7 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         }));
     }
     let mut text = format!(
-        "campaign {} ({}) for {}: closes {}{}\n  issued: {}\n",
+        "campaign {} ({}) for {}: closes {}{}\n  issued: {}\n  sent (by the send log): {}; reminded: {}\n",
         k.id,
         k.kind,
         k.controller,
@@ -628,7 +486,13 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
             "none yet".to_string()
         } else {
             issued.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", ")
-        }
+        },
+        if sent.is_empty() {
+            "none recorded".to_string()
+        } else {
+            sent.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", ")
+        },
+        reminded.len()
     );
     for u in &uses {
         text.push_str(&format!(
@@ -648,126 +512,9 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         "closes_on": k.closes_on,
         "closed": k.closed_at.is_some(),
         "issued": issued,
+        "sent": sent,
+        "reminded": reminded.len(),
         "uses": uses,
     });
     Ok(Outcome::new("campaign_status", data, text))
-}
-
-/// `campaign import`: a form export or keyed paper slips, all or nothing.
-fn import_answers(
-    ctx: &Ctx,
-    id: &str,
-    file: &std::path::Path,
-    from: crate::entry::cli::FormSource,
-    zone: Option<crate::entry::cli::TimeZoneArg>,
-    keyed_by: Option<&str>,
-    dry_run: bool,
-) -> Result<Outcome> {
-    use crate::entry::cli::{FormSource, TimeZoneArg};
-    use crate::records::import::forms::{self, FormTool, Zone};
-    let mut reg = ctx.open()?;
-    let k = campaigns::campaign(&reg, id)?;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} tells people: record an objection with `handover basis object`"),
-        ));
-    }
-    if k.closed_at.is_some() {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} is closed: record a later answer with `handover consent record`"),
-        ));
-    }
-    let tool = match from {
-        FormSource::GoogleForms => FormTool::GoogleForms,
-        FormSource::MicrosoftForms => FormTool::MicrosoftForms,
-        FormSource::Typeform => FormTool::Typeform,
-        FormSource::Jotform => FormTool::Jotform,
-        FormSource::Paper => FormTool::Paper,
-    };
-    let keyed_by = match (tool, keyed_by.map(str::trim).filter(|s| !s.is_empty())) {
-        (FormTool::Paper, None) => {
-            return Err(Error::bad("--keyed-by", "say who keyed the paper slips in (a role or initials)"));
-        }
-        (_, k) => k.unwrap_or("form"),
-    };
-    let zone = zone.map(|z| match z {
-        TimeZoneArg::London => Zone::London,
-        TimeZoneArg::Utc => Zone::Utc,
-    });
-    let bytes = crate::records::import::read_bytes(file)?;
-    let display = crate::records::import::display_name(file);
-    let csv = if crate::records::import::xlsx::is_xlsx(&bytes) {
-        crate::records::import::xlsx::read(&display, &bytes)?
-    } else {
-        crate::records::import::parse_csv(&display, &bytes, false)?
-    };
-    let options = forms::Options { tool, zone, keyed_by };
-    let sha = csv.sha256.clone();
-    let r = crate::records::import::run(&mut reg, ctx.now, "campaign_answers", &display, &sha, dry_run, |c, p, n| {
-        forms::import(c, &k, &csv, &options, p, n)
-    })?;
-    let text = super::import_text(&display, &r);
-    Ok(Outcome::new("import", r, text))
-}
-
-/// `campaign form`: the printable hub form, and the titles an online form's questions take.
-fn form(ctx: &Ctx, id: &str, out: &std::path::Path) -> Result<Outcome> {
-    use crate::records::import::forms;
-    if out.exists() {
-        return Err(Error::bad("--out", format!("{} exists already: give a new file", out.display())));
-    }
-    let reg = ctx.open()?;
-    let k = campaigns::campaign(&reg, id)?;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad("ID", format!("campaign {id} tells people; a form asks for consent")));
-    }
-    let own = catalogue::self_controller(&reg)?;
-    let to = catalogue::controller(&reg, &k.controller)?
-        .ok_or_else(|| Error::NotFound { kind: "controller", id: k.controller.clone() })?;
-    let facts = crate::audit::asking::Campaign {
-        community: crate::register::setting(&reg, "community")?.unwrap_or_default(),
-        from: own.name.clone(),
-        to: to.name.clone(),
-        contact: k.contact.clone().or(own.contact.clone()).unwrap_or_default(),
-        closes: chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
-            .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?,
-        written: crate::domain::deadline::london_date(ctx.now),
-        notice: k.notice_version.clone().unwrap_or_default(),
-    };
-    let mut questions = Vec::new();
-    for ask in &k.asks {
-        let name = catalogue::purpose(&reg, &ask.purpose)?.map_or_else(|| ask.purpose.clone(), |p| p.name);
-        let statement = catalogue::text_bodies(&reg, "statement", &ask.statement_version)?
-            .into_iter()
-            .find(|(f, _, _)| f == "standard")
-            .map(|(_, _, b)| b.trim().to_string())
-            .unwrap_or_default();
-        questions.push(crate::audit::asking::Question { purpose: ask.purpose.clone(), name, statement });
-    }
-    let mut titles = vec![forms::CODE.to_string()];
-    for (i, q) in questions.iter().enumerate() {
-        titles.push(format!(
-            "{} {}",
-            forms::question_prefix(i + 1, &q.purpose),
-            crate::audit::asking::question_text(&facts, q)
-        ));
-    }
-    titles.extend([forms::HELPED.to_string(), forms::SIGNED_FOR.to_string(), forms::STOP_LETTERS.to_string()]);
-    let page = crate::audit::asking::hub_form(&facts, &questions.iter().collect::<Vec<_>>());
-    crate::base::keys::write_new(out, 0o644, page.as_bytes())?;
-    let mut text = format!(
-        "wrote {} (print copies for hub meetings)\n\nquestion titles for an online form, in this order:\n",
-        out.display()
-    );
-    for t in &titles {
-        text.push_str(&format!("  {t}\n"));
-    }
-    text.push_str(&format!(
-        "\nthe questions take the answers Yes and No; \"{}\" is a short answer (a hidden field named code in Typeform), filled in from each person's link",
-        forms::CODE
-    ));
-    let data = serde_json::json!({ "campaign": k.id, "path": out.display().to_string(), "titles": titles });
-    Ok(Outcome::new("campaign_form", data, text))
 }
