@@ -430,6 +430,16 @@ fn form_exports_import_all_or_nothing() {
     // The same file again changes nothing.
     let again = h(&["campaign", "import", "join", &good, "--from", "google-forms"]);
     assert!(again.stdout.contains("was imported before"), "{}", again.stdout);
+    // The data protection lead's report: the campaign, its answers and their evidence, and who
+    // its gate asks today and why.
+    let report = h(&["audit", "report", "--json"]).json();
+    let k = report["data"]["campaigns"][0].clone();
+    assert_eq!(k["campaign"], "join");
+    let u = &k["uses"][0];
+    assert_eq!((u["yes"].as_u64(), u["no"].as_u64(), u["evidence"].as_u64()), (Some(1), Some(1), Some(2)), "{k}");
+    assert!(k["audience_today"]["not_asked"]["objected"].as_u64().is_some_and(|n| n >= 1), "{k}");
+    let text = h(&["audit", "report"]).stdout;
+    assert!(text.contains("Campaigns") && text.contains("Campaign audience today"), "{text}");
 }
 
 /// Typeform's times are UTC and its code a hidden field; a zone-less export needs --zone; paper

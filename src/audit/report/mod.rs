@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use serde::Serialize;
 
+mod campaigns;
 mod render;
+
+pub(crate) use campaigns::{campaign_summary, campaigns_section};
 
 pub(crate) use render::{Doc, Section, html, render_html, render_text, text};
 
@@ -106,6 +109,9 @@ pub struct Report {
     pub incidents: serde_json::Value,
     pub suppression: serde_json::Value,
     pub statistics_released: Vec<serde_json::Value>,
+    /// Each campaign: codes issued and sends logged per channel, reminders, the answers per use
+    /// with the consent events they made, and for an open one who its gate asks today and why.
+    pub campaigns: Vec<serde_json::Value>,
     /// Consent in force at the end of each of the last twelve months (and now), per purpose and
     /// controller with any consent: `{purpose, controller, points: [{date, granted}]}`.
     pub consent_over_time: Vec<serde_json::Value>,
@@ -321,6 +327,7 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         incidents,
         suppression,
         statistics_released: statistics,
+        campaigns: campaigns_section(conn, now)?,
         consent_over_time: over_time,
         names: purposes
             .iter()

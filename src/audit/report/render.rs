@@ -305,6 +305,57 @@ fn later_sections(r: &Report) -> Vec<Section> {
             .collect(),
         empty: "None released.",
     });
+    let mut rows = Vec::new();
+    let mut audience = Vec::new();
+    for k in &r.campaigns {
+        let per = |key: &str| {
+            k[key].as_object().map_or_else(String::new, |o| {
+                o.iter().map(|(c, v)| format!("{} {c}", n(v))).collect::<Vec<_>>().join(", ")
+            })
+        };
+        let state = if k["closed"] == true { "closed" } else { "open" };
+        for u in k["uses"].as_array().into_iter().flatten() {
+            rows.push(vec![
+                n(&k["campaign"]),
+                name(r, &n(&k["to"])),
+                format!("{} ({state})", n(&k["closes_on"])),
+                per("issued"),
+                per("sent"),
+                n(&k["reminded"]),
+                name(r, &n(&u["purpose"])),
+                n(&u["yes"]),
+                n(&u["no"]),
+                n(&u["no_answer"]),
+                n(&u["spoiled"]),
+                n(&u["review"]),
+                n(&u["evidence"]),
+            ]);
+        }
+        for (channel, reasons) in k["audience_today"].as_object().into_iter().flatten() {
+            for (reason, count) in reasons.as_object().into_iter().flatten() {
+                audience.push(vec![n(&k["campaign"]), channel.clone(), crate::domain::words::plain(reason), n(count)]);
+            }
+        }
+    }
+    s.push(Section {
+        heading: "Campaigns",
+        caption: "Asking people: codes issued and sends logged by channel, reminders, and each question's answers (evidence: answers recorded as consent events)".into(),
+        columns: vec![
+            "Campaign", "To", "Closes", "Issued", "Sent", "Reminded", "Question", "Yes", "No", "No answer", "Spoiled",
+            "In review", "Evidence",
+        ],
+        rows,
+        empty: "No campaigns.",
+    });
+    if !audience.is_empty() {
+        s.push(Section {
+            heading: "Campaign audience today",
+            caption: "Who each open campaign's gate asks today, by channel and reason".into(),
+            columns: vec!["Campaign", "Channel", "Reason", "People"],
+            rows: audience,
+            empty: "",
+        });
+    }
     s
 }
 

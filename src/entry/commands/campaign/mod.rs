@@ -438,43 +438,16 @@ pub(super) fn audience(
 
 /// `campaign status`: per channel the codes issued; per use the answers, and who has not answered.
 fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
-    let codes = campaigns::codes(reg, &k.id)?;
-    let answers = campaigns::answers(reg, &k.id)?;
-    let mut issued: BTreeMap<&str, usize> = BTreeMap::new();
-    for c in codes.iter().filter(|c| c.revoked_at.is_none()) {
-        *issued.entry(c.channel.as_str()).or_default() += 1;
-    }
-    let total: usize = issued.values().sum();
-    // Who the send log shows was sent an invitation, by channel, and who was sent a reminder.
-    let sends = campaigns::sends(reg, &k.id)?;
-    let mut sent: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    let mut reminded = std::collections::BTreeSet::new();
-    for s in &sends {
-        if s.what == "reminder" {
-            reminded.insert(s.person_id.as_str());
-        } else {
-            sent.entry(s.channel.as_str()).or_default().insert(s.person_id.as_str());
+    let data = crate::audit::report::campaign_summary(reg, k)?;
+    let counts = |key: &str| -> String {
+        match data[key].as_object().filter(|o| !o.is_empty()) {
+            None => "none".to_string(),
+            Some(o) => o.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", "),
         }
-    }
-    let sent: BTreeMap<&str, usize> = sent.into_iter().map(|(c, p)| (c, p.len())).collect();
-    let mut uses = Vec::new();
-    for ask in &k.asks {
-        // Each person's latest answer to this use counts.
-        let mut latest: BTreeMap<&str, &campaigns::Answer> = BTreeMap::new();
-        for a in answers.iter().filter(|a| a.purpose == ask.purpose) {
-            latest.insert(a.person_id.as_str(), a);
-        }
-        let count = |w: CampaignAnswer| latest.values().filter(|a| a.answer == w).count();
-        uses.push(serde_json::json!({
-            "purpose": ask.purpose,
-            "statement_version": ask.statement_version,
-            "yes": count(CampaignAnswer::Yes),
-            "no": count(CampaignAnswer::No),
-            "spoiled": count(CampaignAnswer::Spoiled),
-            "review": count(CampaignAnswer::Review),
-            "no_answer": total.saturating_sub(latest.len()),
-        }));
-    }
+    };
+    let (issued, sent) = (counts("issued"), counts("sent"));
+    let reminded = data["reminded"].as_u64().unwrap_or(0);
+    let uses = data["uses"].as_array().cloned().unwrap_or_default();
     let mut text = format!(
         "campaign {} ({}) for {}: closes {}{}\n  issued: {}\n  sent (by the send log): {}; reminded: {}\n",
         k.id,
@@ -482,17 +455,9 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         k.controller,
         k.closes_on,
         if k.closed_at.is_some() { " (closed)" } else { "" },
-        if issued.is_empty() {
-            "none yet".to_string()
-        } else {
-            issued.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", ")
-        },
-        if sent.is_empty() {
-            "none recorded".to_string()
-        } else {
-            sent.iter().map(|(c, n)| format!("{n} by {c}")).collect::<Vec<_>>().join(", ")
-        },
-        reminded.len()
+        issued,
+        sent,
+        reminded
     );
     for u in &uses {
         text.push_str(&format!(
@@ -505,16 +470,5 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
             u["review"]
         ));
     }
-    let data = serde_json::json!({
-        "campaign": k.id,
-        "kind": k.kind,
-        "to": k.controller,
-        "closes_on": k.closes_on,
-        "closed": k.closed_at.is_some(),
-        "issued": issued,
-        "sent": sent,
-        "reminded": reminded.len(),
-        "uses": uses,
-    });
     Ok(Outcome::new("campaign_status", data, text))
 }
