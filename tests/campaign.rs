@@ -589,3 +589,51 @@ fn sends_are_logged_per_person_and_reminders_respect_the_gate() {
     let late = h(&["campaign", "remind", "join", "--out", "r3"]);
     assert!(late.stderr.contains("is closed"), "{}", late.stderr);
 }
+
+/// A notice campaign's send is the notice's delivery, person by person: the objection window of
+/// legitimate interests runs from it (R10/R11), and its email rows need no marketing consent.
+#[test]
+fn a_notice_campaigns_sends_start_each_persons_objection_window() {
+    let (env, reg) = demo();
+    let h = crate::bundle::on(&env, &reg);
+    let reason = |r: &str| {
+        let plan = h(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+        plan["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == r).unwrap()["register"]["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let plan = h(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let waiting: Vec<String> = plan["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["register"]["reason"] == "notice_not_sent")
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .collect();
+    assert!(waiting.len() >= 2, "{waiting:?}");
+    let r = h(&[
+        "campaign",
+        "new",
+        "tell",
+        "--kind",
+        "notice",
+        "--to",
+        "kscop-steering-group",
+        "--notice",
+        "PD-2026",
+        "--closes",
+        "2027-01-10",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let told = h(&["campaign", "plan", "tell", "--json"]).json();
+    let row =
+        told["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == waiting[0].as_str()).unwrap().clone();
+    assert_ne!(row["channel"], "not_asked", "{row}");
+    let log = env.write("told.csv", &format!("ref,sent_at\n{},2026-11-20\n", waiting[0]));
+    let r = h(&["campaign", "send-log", "tell", &log, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["data"]["counts"]["notices_sent"], 1);
+    assert_eq!(reason(&waiting[0]), "objection_window_open", "told: the window runs from the send");
+    assert_eq!(reason(&waiting[1]), "notice_not_sent", "not told yet");
+}

@@ -161,12 +161,19 @@ pub fn log_sends(
             problems.add(line, "ref", "no person in the register by this ref, code or email");
             continue;
         };
-        let Some(code_of) = issued.get(person.id.as_str()) else {
-            problems.add(line, "ref", format!("no letter or email of campaign {} was made for this person", k.id));
-            continue;
+        // A consent campaign's letter or email carries a code made for the person; a notice
+        // campaign's notice needs none (sent by post unless the row says email, or names them by it).
+        let default_channel = match (issued.get(person.id.as_str()), k.kind) {
+            (Some(code_of), _) => code_of.channel,
+            (None, crate::domain::model::CampaignKind::Notice) if !email.is_empty() => CampaignChannel::Email,
+            (None, crate::domain::model::CampaignKind::Notice) => CampaignChannel::Post,
+            (None, crate::domain::model::CampaignKind::Consent) => {
+                problems.add(line, "ref", format!("no letter or email of campaign {} was made for this person", k.id));
+                continue;
+            }
         };
         let channel = match get(row, channel_col).as_str() {
-            "" => code_of.channel,
+            "" => default_channel,
             s => match CampaignChannel::parse(s).filter(|c| *c != CampaignChannel::NotAsked) {
                 Some(ch) => ch,
                 None => {
@@ -208,6 +215,25 @@ pub fn log_sends(
         };
         if campaigns::insert_send(c, &k.id, &s)? {
             *counts.entry(if channel == CampaignChannel::Email { "email" } else { "post" }).or_default() += 1;
+        }
+        // A notice campaign's send is the notice's delivery: the objection window (and an Art 14
+        // task) runs from it, person by person.
+        if let (crate::domain::model::CampaignKind::Notice, Some(version)) = (k.kind, &k.notice_version) {
+            match crate::records::apply_notice_sent(c, &person, version, &s.sent_at, channel.as_str())? {
+                Ok(true) => *counts.entry("notices_sent").or_default() += 1,
+                Ok(false) => {}
+                Err(ps) => {
+                    for (col, msg) in ps {
+                        problems.add(line, col, msg);
+                    }
+                }
+            }
+        }
+    }
+    if k.kind == crate::domain::model::CampaignKind::Notice && problems.is_empty() {
+        let closed = crate::records::close_covered_art14(c)?;
+        if !closed.is_empty() {
+            counts.insert("privacy_notice_tasks_closed", closed.len() as i64);
         }
     }
     Ok(())
