@@ -104,14 +104,16 @@ fn a_campaign_asks_only_with_statements_fit_for_it() {
         assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
         assert!(r.stderr.contains(why), "{extra:?}: {}", r.stderr);
     };
+    let campaigns =
+        || env.ok(&["--register", &reg, "campaign", "list", "--json"]).json()["data"].as_array().unwrap().len();
+    let before = campaigns();
     refused(&["2026-12-10", "--ask", "disclose_to_successor=DS-2025"], "at least 28 days");
     refused(&["2027-01-10", "--ask", "successor_newsletter=SN-2025"], "has no easy_read text");
     refused(&["2027-01-10", "--ask", "disclose_to_successor=NL-2021"], "is for newsletter, not disclose_to_successor");
     refused(&["2027-01-10", "--ask", "newsletter=NL-2021"], "needs exactly kscop-steering-group");
     refused(&["2027-01-10", "--ask", "nonsense=DS-2025"], "not a purpose");
     refused(&["2027-01-10", "--ask", "disclose_to_successor=DS-2025", "--form-url", "http://x"], "https://");
-    let list = env.ok(&["--register", &reg, "campaign", "list", "--json"]).json();
-    assert_eq!(list["data"].as_array().unwrap().len(), 0, "nothing was recorded");
+    assert_eq!(campaigns(), before, "nothing was recorded");
 
     let mut a = to.to_vec();
     a.extend(["2027-01-10", "--ask", "disclose_to_successor=DS-2025"]);

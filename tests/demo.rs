@@ -20,6 +20,30 @@ fn demo_runs_the_story() {
     assert!(r.stdout.contains(": complete\n"), "{}", r.stdout);
     assert!(r.stdout.contains("receipt from the group: 2026-11-25"), "{}", r.stdout);
     assert!(out.join("steering-group/HANDOVER-LETTER-easy-read.html").is_file());
+    // A small campaign: letters in two formats, a form export and paper slips, answers counted,
+    // and the plan changed by them.
+    assert!(r.stdout.contains("disclose_to_successor: yes 3, no 1,"), "{}", r.stdout);
+    assert!(r.stdout.contains("spoiled 1"), "{}", r.stdout);
+    for f in ["letters-standard.html", "letters-easy-read.html", "letters.csv"] {
+        assert!(out.join("campaign/letters").join(f).is_file(), "{f}");
+    }
+    let reg = out.join("handover.db").display().to_string();
+    let status = env.ok(&["--register", &reg, "campaign", "status", "join-2026", "--json"]).json();
+    let plan = env.ok(&["--register", &reg, "transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let plan_people = plan["data"]["people"].as_array().unwrap().clone();
+    let answered = env.ok(&["--register", &reg, "campaign", "plan", "join-2026", "--json"]).json();
+    let said_yes: Vec<&str> = answered["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["reason"] == "already_consented" && p["code"].is_string())
+        .map(|p| p["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(said_yes.len(), 3, "{status}");
+    for r in said_yes {
+        let row = plan_people.iter().find(|p| p["ref"] == r).unwrap();
+        assert_eq!(row["register"]["reason"], "consent_names_receiver", "{row}");
+    }
     // Its hints name a program that runs: `handover` is not on this PATH, so the path itself.
     let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_handover")).unwrap();
     assert!(r.stdout.contains(&format!("`{} --register", exe.display())), "{}", r.stdout);

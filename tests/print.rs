@@ -51,6 +51,7 @@ fn letters_reports_and_the_art30_record_print_on_a4() {
     for (page, max) in [
         (g.join("HANDOVER-LETTER.html"), 3),
         (g.join("HANDOVER-LETTER-easy-read.html"), 4),
+        (demo.join("campaign/letters/letters-easy-read.html"), 4),
         (env.path().join("sender-report.html"), 8),
         (env.path().join("sender-ropa.html"), 6),
         (env.path().join("group-report.html"), 8),

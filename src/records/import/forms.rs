@@ -269,7 +269,16 @@ pub fn import(
                 found
             }
         };
-        let at = match parse_time(cell(row, Some(time_col)), zone) {
+        let written = cell(row, Some(time_col));
+        let at = match parse_time(written, zone) {
+            // A day written today: answered by now.
+            Ok(t)
+                if t > c.now
+                    && NaiveDate::parse_from_str(written, "%Y-%m-%d")
+                        .is_ok_and(|d| d == crate::domain::deadline::london_date(c.now)) =>
+            {
+                Some(c.now)
+            }
             Ok(t) if t > c.now => {
                 problems.add(line, time_title, "is in the future");
                 None

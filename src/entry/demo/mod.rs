@@ -1,6 +1,8 @@
 //! The demo: the story so far, run on the synthetic fixture community, through the same
 //! commands a facilitator would type. Everything it writes goes into one new folder.
 
+mod campaign;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -91,6 +93,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     let Imports { people, consents, roles, bases, sent, diversity, mailchimp, again } = import_files(&mut r, &p)?;
     consent_then_withdrawal(&mut r, ctx.now)?;
     let refused = erase_and_refuse_readding(&mut r, &p)?;
+    let asked = campaign::small_campaign(&mut r, &p, ctx.now)?;
     let (added, docs_dir) = accounts_and_documents(&mut r, &p)?;
     let (blockers_before, plan) = review_and_approve(&mut r, &p, &added)?;
     let Handover { group_dir, bundles, bundle_file, created, verified, imported, group_register } =
@@ -125,6 +128,12 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
     let _ = writeln!(text, "  second import of people.csv: already imported = {}", again.data()["already_imported"]);
     let _ = writeln!(text, "  re-adding the erased person was refused: {refused}");
     let _ = writeln!(text, "  audit log: {}", verify.text.trim());
+    let _ = writeln!(
+        text,
+        "\nasking people (campaign join-2026; letters and answers in {}):\n{}",
+        p.out.join("campaign").display(),
+        indent(asked.text.trim())
+    );
     let _ = writeln!(text, "\nconsent coverage now:\n{}", indent(&summary));
     let t = &plan["totals"];
     let _ = writeln!(
@@ -189,6 +198,7 @@ pub fn run(ctx: &Ctx, out: &Path, fixtures: Option<&Path>, dispatch: Dispatch) -
         "bundle_import": imported.data(),
         "transfer": completed.data(),
         "blockers": plan["blockers"],
+        "campaign": asked.data(),
         "audit": verify.data(),
     });
     Ok(Outcome::new("demo", data, text))
