@@ -58,6 +58,12 @@ pub(crate) fn on_channel(plan: &serde_json::Value, channel: &str) -> Vec<String>
         .collect()
 }
 
+/// The SHA-256 of `bytes`, hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 fn refs_in(csv: &str) -> Vec<String> {
     csv.lines().skip(1).filter_map(|l| l.split(',').next()).map(str::to_string).collect()
 }
@@ -332,6 +338,32 @@ fn letters_go_in_each_persons_format_and_their_answers_say_so() {
         .clone();
     assert_eq!(event["statement_format"], "easy_read", "{event}");
     assert_eq!(event["support_given"], "read with a support worker");
+    // The letter they answered is named by its digest: the one printed, byte for byte.
+    let section = easy.split("<section class=\"letter\">").find(|s| s.contains(cells[1])).unwrap();
+    let letter = format!("<section class=\"letter\">{}", section.split("</section>").next().unwrap()) + "</section>\n";
+    let sha = sha256_hex(letter.as_bytes());
+    assert!(event["evidence_ref"].as_str().unwrap().contains(&format!("letter sha256 {}", &sha[..16])), "{event}");
+    // A revoked code is refused.
+    let other =
+        lines.iter().find(|l| (l.ends_with(",hub") || l.ends_with(",post")) && !l.starts_with(&post[0])).unwrap();
+    let other_code = other.split(',').nth(1).unwrap();
+    assert_eq!(h(&["campaign", "revoke", "join", "--code", other_code, "--reason", "letter lost"]).code, 0);
+    let r = h(&[
+        "campaign",
+        "reply",
+        "join",
+        "--code",
+        other_code,
+        "--answer",
+        "disclose_to_successor=yes",
+        "--method",
+        "paper_signed",
+        "--at",
+        "2026-11-24",
+        "--recorded-by",
+        "fac",
+    ]);
+    assert!(r.stderr.contains("was revoked"), "{}", r.stderr);
 }
 
 /// Letters need someone to contact (to ask, or to change one's mind): without the campaign's

@@ -136,6 +136,7 @@ const TRANSFER_TYPES: &[&str] = &[
     "campaign_plan",
     "campaign_reminders",
     "campaign_reply",
+    "campaign_revoke",
     "campaign_rows",
     "campaign_status",
     "document_list",
@@ -601,6 +602,7 @@ fn transfer_outputs_match_their_schemas() {
     assert!(ok, "campaign import: {msg}");
     out.save(&t.ok(&["campaign", "remind", "join-2026", "--out", "reminders", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "status", "join-2026", "--json"]).stdout);
+    out.save(&t.ok(&["campaign", "revoke", "join-2026", "--code", &code, "--reason", "letter lost", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "close", "tell-2026", "--json"]).stdout);
     let bag = crate::util::root().join("tests/vectors/bagit-conformance/v1.0/valid/basicBag");
     out.save(&t.ok(&["bag", "verify", bag.to_str().unwrap(), "--json"]).stdout);

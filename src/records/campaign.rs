@@ -26,6 +26,8 @@ pub struct Reply<'a> {
     pub format: TextFormat,
     /// The code they answered with, when they had one.
     pub code: Option<&'a str>,
+    /// The SHA-256 of the letter they answered (a letter's slip, or the letter's code online).
+    pub letter_sha256: Option<&'a str>,
     /// Where the answer was read from: "reply by hand (oral_note)", or a file, its digest and row.
     pub source: &'a str,
 }
@@ -34,8 +36,9 @@ pub struct Reply<'a> {
 fn raw(conn: &Db, k: &Campaign, ask: &AskedUse, yes: bool, r: &Reply<'_>) -> Result<RawConsent> {
     let controllers = catalogue::statement_controllers(conn, &ask.statement_version)?.unwrap_or_default();
     let channels = catalogue::purpose(conn, &ask.purpose)?.map(|p| p.channels).unwrap_or_default();
+    let letter = r.letter_sha256.map(|s| format!("; letter sha256 {}", &s[..s.len().min(16)])).unwrap_or_default();
     let evidence = match r.code {
-        Some(code) => format!("campaign {} code {code}; {}", k.id, r.source),
+        Some(code) => format!("campaign {} code {code}{letter}; {}", k.id, r.source),
         None => format!("campaign {}; {}", k.id, r.source),
     };
     Ok(RawConsent {

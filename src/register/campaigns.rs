@@ -110,11 +110,13 @@ pub struct IssuedCode {
     pub channel: CampaignChannel,
     /// The format of the statements sent with it (what the person was shown).
     pub statement_format: TextFormat,
+    /// The SHA-256 of the person's letter, as printed (`None`: by email).
+    pub letter_sha256: Option<String>,
     pub issued_at: String,
     pub revoked_at: Option<String>,
 }
 
-const CODE_COLS: &str = "person_id, code, channel, issued_at, revoked_at, statement_format";
+const CODE_COLS: &str = "person_id, code, channel, issued_at, revoked_at, statement_format, letter_sha256";
 
 fn issued(r: &rusqlite::Row<'_>) -> Result<IssuedCode> {
     let code: String = r.get(1)?;
@@ -127,6 +129,7 @@ fn issued(r: &rusqlite::Row<'_>) -> Result<IssuedCode> {
         statement_format: v.code("statement_format", &format)?,
         issued_at: r.get(3)?,
         revoked_at: r.get(4)?,
+        letter_sha256: r.get(6)?,
         code,
     })
 }
@@ -159,23 +162,38 @@ pub fn code_of(conn: &Db, campaign_id: &str, person_id: &str) -> Result<Option<S
         .optional()?)
 }
 
-/// Record the code issued to a person, with the channel and statement format it went by; a
-/// person who has one keeps it (reminders reuse it).
-pub fn issue(
-    c: &Change<'_>,
-    campaign_id: &str,
-    person_id: &str,
-    code: &str,
-    channel: CampaignChannel,
-    format: TextFormat,
-    at: &str,
-) -> Result<()> {
+/// What a code is issued with: the channel, the statement format shown and (for a letter) the
+/// letter's SHA-256.
+#[derive(Debug, Clone)]
+pub struct Issue<'a> {
+    pub person_id: &'a str,
+    pub code: &'a str,
+    pub channel: CampaignChannel,
+    pub format: TextFormat,
+    pub letter_sha256: Option<&'a str>,
+}
+
+/// Record the code issued to a person, with the channel and statement format it went by (and the
+/// letter's digest); a person who has one keeps it (reminders reuse it), with the latest letter's
+/// digest.
+pub fn issue(c: &Change<'_>, campaign_id: &str, i: &Issue<'_>, at: &str) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO campaign_codes(campaign_id, person_id, code, channel, statement_format, issued_at) VALUES (?1,?2,?3,?4,?5,?6)
-         ON CONFLICT(campaign_id, person_id) DO NOTHING",
+        "INSERT INTO campaign_codes(campaign_id, person_id, code, channel, statement_format, issued_at, letter_sha256)
+         VALUES (?1,?2,?3,?4,?5,?6,?7)
+         ON CONFLICT(campaign_id, person_id) DO UPDATE SET letter_sha256 = COALESCE(excluded.letter_sha256, letter_sha256)",
     )?
-    .execute(params![campaign_id, person_id, code, channel.as_str(), format.as_str(), at])?;
+    .execute(params![campaign_id, i.person_id, i.code, i.channel.as_str(), i.format.as_str(), at, i.letter_sha256])?;
     Ok(())
+}
+
+/// Revoke a code: answers with it are refused from now on. Returns whether it was in force.
+pub fn revoke(c: &Change<'_>, campaign_id: &str, code: &str, at: &str) -> Result<bool> {
+    let n = c
+        .prepare_cached(
+            "UPDATE campaign_codes SET revoked_at = ?3 WHERE campaign_id = ?1 AND code = ?2 AND revoked_at IS NULL",
+        )?
+        .execute([campaign_id, code, at])?;
+    Ok(n == 1)
 }
 
 /// Mark a campaign closed.

@@ -143,6 +143,18 @@ pub enum CampaignCmd {
         #[arg(long, default_value_t = 1)]
         max: u32,
     },
+    /// Revoke a person's code (a letter lost or sent to the wrong address): answers with it are
+    /// refused from now on; the person can be sent a new letter in a new campaign.
+    Revoke {
+        /// The campaign.
+        id: String,
+        /// The code, as written.
+        #[arg(long)]
+        code: String,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: String,
+    },
     /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
     /// no, as consent evidence naming the campaign and code.
     Reply {

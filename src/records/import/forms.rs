@@ -230,6 +230,7 @@ pub fn import(
         let mut format = TextFormat::Standard;
         let code_text = cell(row, code_col);
         let mut code = None;
+        let mut letter = None;
         let person = if !code_text.is_empty() {
             match crate::domain::reply_code::parse(code_text) {
                 Err(b) => {
@@ -251,6 +252,7 @@ pub fn import(
                     }
                     Some(issued) => {
                         format = issued.statement_format;
+                        letter = issued.letter_sha256.clone();
                         code = Some(typed);
                         people::person(c, &issued.person_id)?
                     }
@@ -342,6 +344,7 @@ pub fn import(
             support_given: (!helped_by.is_empty()).then_some(helped_by),
             format,
             code: code.as_deref(),
+            letter_sha256: letter.as_deref(),
             source: &source,
         };
         match record(c, &lookup, k, &person, &given, &reply)? {

@@ -22,6 +22,7 @@ CREATE TABLE campaign_codes (
     code            TEXT NOT NULL UNIQUE,
     channel         TEXT NOT NULL,              -- email | post, when it was issued
     statement_format TEXT NOT NULL,             -- the format of the statements sent with it
+    letter_sha256   TEXT,                       -- the SHA-256 of the person's letter (post)
     issued_at       TEXT NOT NULL,
     revoked_at      TEXT,
     PRIMARY KEY (campaign_id, person_id)

@@ -95,6 +95,7 @@ pub(super) fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
         support_given: r.support_given.as_deref(),
         format: issued.statement_format,
         code: Some(&code),
+        letter_sha256: issued.letter_sha256.as_deref(),
         source: &source,
     };
     let recorded = reg.change(ctx.now, |c| {

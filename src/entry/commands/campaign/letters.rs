@@ -81,8 +81,8 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
     let w = write_letters(ctx, &reg, &k, post, out, addresses, "")?;
     let at = fmt_ts(ctx.now);
     reg.change(ctx.now, |c| {
-        for (person, code, format) in &w.issued {
-            campaigns::issue(c, &k.id, person, code, CampaignChannel::Post, *format, &at)?;
+        for i in &w.issued {
+            campaigns::issue(c, &k.id, &i.as_issue(), &at)?;
         }
         c.audit(
             "campaign.letters",
@@ -104,11 +104,32 @@ pub fn letters(ctx: &Ctx, id: &str, out: &Path, addresses: Option<&Path>) -> Res
     ))
 }
 
+/// One person's letter: their id, code, the statement format it shows and its digest.
+pub(super) struct Lettered {
+    person_id: String,
+    code: String,
+    format: TextFormat,
+    sha256: String,
+}
+
+impl Lettered {
+    /// The code's issue, with the letter.
+    pub(super) fn as_issue(&self) -> campaigns::Issue<'_> {
+        campaigns::Issue {
+            person_id: &self.person_id,
+            code: &self.code,
+            channel: CampaignChannel::Post,
+            format: self.format,
+            letter_sha256: Some(&self.sha256),
+        }
+    }
+}
+
 /// Letters written (under temporary names, published by the caller once the register has
 /// recorded them): the codes to issue, the count per format, and who has no contact route.
 pub(super) struct Written {
     pub(super) staged: crate::base::staged::Staged,
-    pub(super) issued: Vec<(String, String, TextFormat)>,
+    pub(super) issued: Vec<Lettered>,
     pub(super) counts: BTreeMap<String, usize>,
     pub(super) unreachable: usize,
 }
@@ -250,9 +271,11 @@ pub(super) fn write_letters(
                 e.insert((w, tmp))
             }
         };
-        w.write_all(asking::letter(&facts, &recipient, needs).as_bytes()).map_err(|e| io(tmp, e))?;
+        let letter = asking::letter(&facts, &recipient, needs);
+        w.write_all(letter.as_bytes()).map_err(|e| io(tmp, e))?;
         list.push(vec![p.reference.clone(), code.clone(), needs.to_string(), delivery.into()]);
-        issued.push((p.id.to_string(), code, format));
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(letter.as_bytes()));
+        issued.push(Lettered { person_id: p.id.to_string(), code, format, sha256 });
     }
     for (mut w, tmp) in pages.into_values() {
         w.write_all(asking::tail().as_bytes()).map_err(|e| io(&tmp, e))?;

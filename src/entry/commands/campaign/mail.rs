@@ -27,7 +27,14 @@ pub(super) fn mail_merge(
     let at = fmt_ts(ctx.now);
     let recorded = reg.change(ctx.now, |c| {
         for (person, code) in &issued {
-            campaigns::issue(c, &k.id, person, code, CampaignChannel::Email, TextFormat::Standard, &at)?;
+            let issue = campaigns::Issue {
+                person_id: person,
+                code,
+                channel: CampaignChannel::Email,
+                format: TextFormat::Standard,
+                letter_sha256: None,
+            };
+            campaigns::issue(c, &k.id, &issue, &at)?;
         }
         c.audit(
             "campaign.mail_merge",

@@ -78,6 +78,34 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
         CampaignCmd::Remind { id, out, addresses, format, max } => {
             remind(ctx, &id, &out, addresses.as_deref(), format, max)
         }
+        CampaignCmd::Revoke { id, code, reason } => {
+            let mut reg = ctx.open()?;
+            let k = campaigns::campaign(&reg, &id)?;
+            let code = crate::domain::reply_code::parse(&code).map_err(|b| Error::bad("--code", b.to_string()))?;
+            if reason.trim().is_empty() {
+                return Err(Error::bad("--reason", "say why the code is revoked"));
+            }
+            if campaigns::by_code(&reg, &k.id, &code)?.is_none() {
+                return Err(Error::bad("--code", format!("no letter or email of campaign {id} carries {code}")));
+            }
+            let revoked = reg.change(ctx.now, |c| {
+                let done = campaigns::revoke(c, &k.id, &code, &fmt_ts(ctx.now))?;
+                if done {
+                    c.audit("campaign.revoke", &k.id, serde_json::json!({ "code": code, "reason": reason }))?;
+                }
+                Ok(done)
+            })?;
+            let text = if revoked {
+                format!("revoked {code} in campaign {id}: answers with it are refused from now on\n")
+            } else {
+                format!("{code} was revoked already; nothing changed\n")
+            };
+            Ok(Outcome::new(
+                "campaign_revoke",
+                serde_json::json!({ "campaign": id, "code": code, "revoked": revoked }),
+                text,
+            ))
+        }
         CampaignCmd::SendLog { id, file, reminder, dry_run } => send_log(ctx, &id, &file, reminder, dry_run),
         CampaignCmd::Import { id, file, from, zone, keyed_by, dry_run } => {
             import_answers(ctx, &id, &file, from, zone, keyed_by.as_deref(), dry_run)

@@ -60,8 +60,8 @@ pub(super) fn remind(
     }
     let at = fmt_ts(ctx.now);
     reg.change(ctx.now, |c| {
-        for (person, code, f) in &letters.issued {
-            campaigns::issue(c, &k.id, person, code, CampaignChannel::Post, *f, &at)?;
+        for i in &letters.issued {
+            campaigns::issue(c, &k.id, &i.as_issue(), &at)?;
         }
         crate::register::tasks::finish_open(c, "campaign_reminder", &k.id, &at, &ctx.actor)?;
         c.audit(
