@@ -310,23 +310,13 @@ fn letters_go_in_each_persons_format_and_their_answers_say_so() {
     let again = h(&["campaign", "letters", "join", "--out", "l1"]);
     assert!(again.stderr.contains("exists already"), "{}", again.stderr);
     // The person's slip, typed in: the consent event says the easy-read statement was shown.
-    let r = h(&[
-        "campaign",
-        "reply",
-        "join",
-        "--code",
-        cells[1],
-        "--answer",
-        "disclose_to_successor=yes",
-        "--method",
-        "paper_signed",
-        "--at",
-        "2026-11-24",
-        "--recorded-by",
-        "fac",
-        "--support-given",
-        "read with a support worker",
-    ]);
+    let slip = |code: &str, extra: &[&str]| {
+        let mut a = vec!["campaign", "reply", "join", "--code", code, "--answer", "disclose_to_successor=yes"];
+        a.extend(["--method", "paper_signed", "--at", "2026-11-24", "--recorded-by", "fac"]);
+        a.extend(extra);
+        h(&a)
+    };
+    let r = slip(cells[1], &["--support-given", "read with a support worker"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let history = h(&["consent", "history", &post[0], "--json"]).json();
     let event = history["data"]
@@ -348,21 +338,7 @@ fn letters_go_in_each_persons_format_and_their_answers_say_so() {
         lines.iter().find(|l| (l.ends_with(",hub") || l.ends_with(",post")) && !l.starts_with(&post[0])).unwrap();
     let other_code = other.split(',').nth(1).unwrap();
     assert_eq!(h(&["campaign", "revoke", "join", "--code", other_code, "--reason", "letter lost"]).code, 0);
-    let r = h(&[
-        "campaign",
-        "reply",
-        "join",
-        "--code",
-        other_code,
-        "--answer",
-        "disclose_to_successor=yes",
-        "--method",
-        "paper_signed",
-        "--at",
-        "2026-11-24",
-        "--recorded-by",
-        "fac",
-    ]);
+    let r = slip(other_code, &[]);
     assert!(r.stderr.contains("was revoked"), "{}", r.stderr);
 }
 
