@@ -10,6 +10,15 @@ fn demo() -> (TestEnv, String) {
     (env, reg)
 }
 
+/// `campaign new ID` telling the demo's group's pre-disclosure notice (PD-2026), closing
+/// 2027-01-10, with `extra` flags.
+pub(crate) fn tell_campaign(id: &str, extra: &[&str]) -> Vec<String> {
+    let mut a = vec!["campaign", "new", id, "--kind", "notice", "--to", "kscop-steering-group"];
+    a.extend(["--notice", "PD-2026", "--closes", "2027-01-10"]);
+    a.extend(extra);
+    a.into_iter().map(str::to_string).collect()
+}
+
 /// The demo's register with the campaign "join" (see [`join_campaign`]) started.
 fn joined() -> (TestEnv, String) {
     let (env, reg) = demo();
@@ -622,20 +631,8 @@ fn a_notice_campaigns_sends_start_each_persons_objection_window() {
         .map(|p| p["ref"].as_str().unwrap().to_string())
         .collect();
     assert!(waiting.len() >= 2, "{waiting:?}");
-    let r = h(&[
-        "campaign",
-        "new",
-        "tell",
-        "--kind",
-        "notice",
-        "--to",
-        "kscop-steering-group",
-        "--notice",
-        "PD-2026",
-        "--closes",
-        "2027-01-10",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let new = tell_campaign("tell", &[]);
+    assert_eq!(h(&new.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
     let told = h(&["campaign", "plan", "tell", "--json"]).json();
     let row =
         told["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == waiting[0].as_str()).unwrap().clone();
@@ -646,4 +643,38 @@ fn a_notice_campaigns_sends_start_each_persons_objection_window() {
     assert_eq!(r.json()["data"]["counts"]["notices_sent"], 1);
     assert_eq!(reason(&waiting[0]), "objection_window_open", "told: the window runs from the send");
     assert_eq!(reason(&waiting[1]), "notice_not_sent", "not told yet");
+}
+
+/// A notice campaign's letters tell the notice, with a slip to object; an objection by its code
+/// is recorded against each use the notice announces, and the plan holds the person back.
+#[test]
+fn a_notice_campaigns_slip_is_an_objection() {
+    let (env, reg) = demo();
+    let h = crate::bundle::on(&env, &reg);
+    let new = tell_campaign("tell", &[]);
+    assert_eq!(h(&new.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
+    let r = h(&["campaign", "letters", "tell", "--out", "told"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(env.path().join("told/letters-standard.html")).unwrap();
+    assert!(
+        page.contains("I object to my details going to") && page.contains("Service message"),
+        "the notice and its slip"
+    );
+    let list = std::fs::read_to_string(env.path().join("told/letters.csv")).unwrap();
+    let row: Vec<&str> = list.lines().nth(1).unwrap().split(',').collect();
+    let reply = |how: &[&str]| {
+        let mut a = vec!["campaign", "reply", "tell", "--code", row[1]];
+        a.extend(how);
+        a.extend(["--method", "paper_signed", "--at", "2026-11-24", "--recorded-by", "fac"]);
+        h(&a)
+    };
+    let asked = reply(&["--answer", "disclose_to_successor=no"]);
+    assert!(asked.stderr.contains("--object"), "{}", asked.stderr);
+    let r = reply(&["--object"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let status = h(&["campaign", "status", "tell", "--json"]).json();
+    assert_eq!(status["data"]["objections"], 1, "{status}");
+    let plan = h(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let p = plan["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == row[0]).unwrap().clone();
+    assert_eq!(p["register"]["reason"], "objected", "{p}");
 }

@@ -545,23 +545,8 @@ fn transfer_outputs_match_their_schemas() {
         &["--form-url", "https://forms.example.org/join", "--contact", "the hub office", "--json"],
     );
     out.save(&t.ok(&new.iter().map(String::as_str).collect::<Vec<_>>()).stdout);
-    out.save(
-        &t.ok(&[
-            "campaign",
-            "new",
-            "tell-2026",
-            "--kind",
-            "notice",
-            "--to",
-            "kscop-steering-group",
-            "--notice",
-            "PD-2026",
-            "--closes",
-            "2027-01-10",
-            "--json",
-        ])
-        .stdout,
-    );
+    let tell = crate::campaign::tell_campaign("tell-2026", &["--json"]);
+    out.save(&t.ok(&tell.iter().map(String::as_str).collect::<Vec<_>>()).stdout);
     out.save(&t.ok(&["campaign", "plan", "join-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "plan", "tell-2026", "--json"]).stdout);
     out.save(&t.ok(&["campaign", "list", "--json"]).stdout);

@@ -30,6 +30,15 @@ pub struct Campaign {
     pub notice: String,
     /// A reminder: the person was written to before and has not answered.
     pub reminder: bool,
+    /// For a notice campaign: the notice the letter tells (and whose slip is an objection).
+    pub tells: Option<Notice>,
+}
+
+/// The notice a notice campaign's letter tells: its version and words.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub version: String,
+    pub text: String,
 }
 
 /// One use asked about: its purpose, its name, and the statement's words in the letter's format.
@@ -192,17 +201,103 @@ fn slip(c: &Campaign, r: &Recipient<'_>, easy: bool) -> String {
 
 /// One person's letter, in their format, as one page section.
 pub fn letter(c: &Campaign, r: &Recipient<'_>, needs: CommunicationNeeds) -> String {
-    match needs {
-        CommunicationNeeds::EasyRead => easy_read(c, r),
-        _ => standard(c, r),
+    match (&c.tells, needs) {
+        (Some(n), CommunicationNeeds::EasyRead) => notice_easy_read(c, r, n),
+        (Some(n), _) => notice_standard(c, r, n),
+        (None, CommunicationNeeds::EasyRead) => easy_read(c, r),
+        (None, _) => standard(c, r),
     }
+}
+
+/// A letter's start: where it goes, the date, the heading, and (in the standard form) "Dear".
+fn opening(c: &Campaign, r: &Recipient<'_>, easy: bool) -> String {
+    let to = to_block(r);
+    let written = date_words(c.written);
+    if easy {
+        format!("<section class=\"letter\">{to}<p>{written}</p>\n<h1>Your details and {}</h1>\n", esc(&c.to))
+    } else {
+        format!(
+            "<section class=\"letter\">{to}<p>{written}</p>\n<h1>{}: your details and {}</h1>\n<p>Dear {},</p>\n",
+            esc(&c.community),
+            esc(&c.to),
+            esc(r.name)
+        )
+    }
+}
+
+/// A notice campaign's slip: the code, and a box to object (never the name).
+fn objection_slip(c: &Campaign, r: &Recipient<'_>) -> String {
+    format!(
+        "<div class=\"slip\"><p><strong>Reply slip.</strong> Send this part back only if you object.</p>\
+         <p>Code: <strong>{code}</strong></p>\
+         <p>&#9744; I object to my details going to {to}.</p><p>&#9744; Stop sending me letters.</p>\
+         <p>Signed: <span class=\"line\"></span> Date: <span class=\"line\"></span></p>\
+         <p>Someone helped me: <span class=\"line\"></span></p>\
+         <p>Send it back to: {contact}</p></div>\n",
+        code = esc(r.code),
+        to = esc(&c.to),
+        contact = esc(&c.contact)
+    )
+}
+
+fn notice_standard(c: &Campaign, r: &Recipient<'_>, n: &Notice) -> String {
+    format!(
+        "{opening}\
+         <p>We are writing to tell you about a change. Please read this notice.</p>\n\
+         <div class=\"statement\"><p>{text}</p></div>\n\
+         <p><strong>You can object.</strong> Tick the box on the slip and send it back by <strong>{closes}</strong>, or contact {contact}. If you object, we will not pass your details on.</p>\n\
+         <p>If you are happy with this, you do not need to do anything.</p>\n\
+         <p>This is notice {version}. Our privacy notice ({notice}) says how we use your details. Ask us for a copy.</p>\n\
+         {slip}</section>\n",
+        opening = opening(c, r, false),
+        text = esc(&n.text),
+        closes = date_words(c.closes),
+        contact = esc(&c.contact),
+        version = esc(&n.version),
+        notice = esc(&c.notice),
+        slip = objection_slip(c, r),
+    )
+}
+
+/// An easy-read point: a picture, and its short sentences beside it.
+fn point(pic: String, lines: Vec<String>) -> String {
+    format!(
+        "<div class=\"point\">{pic}<div class=\"words\">{}</div></div>\n",
+        lines.iter().map(|l| format!("<p>{l}</p>")).collect::<String>()
+    )
+}
+
+fn notice_easy_read(c: &Campaign, r: &Recipient<'_>, n: &Notice) -> String {
+    let body = [
+        point(
+            pictures::people(),
+            vec![
+                format!("Hello {}.", esc(r.name)),
+                format!("{} has run your group.", esc(&c.from)),
+                format!("Now {} will run it.", esc(&c.to)),
+            ],
+        ),
+        point(pictures::envelope(), vec!["We want to give them your name and contact details.".into(), esc(&n.text)]),
+        point(
+            pictures::stop(),
+            vec![
+                "You can say no.".into(),
+                "Tick the box on the slip.".into(),
+                format!("Or contact {}.", esc(&c.contact)),
+            ],
+        ),
+        point(pictures::calendar(), vec![format!("Send the slip back by {}.", date_words(c.closes))]),
+        point(pictures::yes_or_no(), vec!["Happy with this?".into(), "Then you do not need to do anything.".into()]),
+        point(pictures::helper(), vec!["Did someone help you?".into(), "Write their name on the slip.".into()]),
+    ]
+    .concat();
+    format!("{opening}{body}{slip}</section>\n", opening = opening(c, r, true), slip = objection_slip(c, r),)
 }
 
 fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
     let questions = questions_html(c, &r.questions);
     format!(
-        "<section class=\"letter\">{to}<p>{written}</p>\n<h1>{community}: your details and {to_name}</h1>\n\
-         <p>Dear {name},</p>\n{again}\
+        "{opening}{again}\
          <p>{from} has looked after {community}. From now on, {to_name} will run it. We are writing to ask what you want.</p>\n\
          {questions}\n\
          <p><strong>You do not have to say yes.</strong> If you say no, or do not answer, we will not take that as a yes.</p>\n\
@@ -210,11 +305,9 @@ fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
          <p>Please send the slip back by <strong>{closes}</strong>.</p>\n\
          <p>Our privacy notice ({notice}) says how we use your details. Ask us for a copy.</p>\n\
          {slip}</section>\n",
-        to = to_block(r),
-        written = date_words(c.written),
+        opening = opening(c, r, false),
         community = esc(&c.community),
         to_name = esc(&c.to),
-        name = esc(r.name),
         from = esc(&c.from),
         contact = esc(&c.contact),
         closes = date_words(c.closes),
@@ -229,12 +322,6 @@ fn standard(c: &Campaign, r: &Recipient<'_>) -> String {
 }
 
 fn easy_read(c: &Campaign, r: &Recipient<'_>) -> String {
-    let point = |pic: String, lines: Vec<String>| {
-        format!(
-            "<div class=\"point\">{pic}<div class=\"words\">{}</div></div>\n",
-            lines.iter().map(|l| format!("<p>{l}</p>")).collect::<String>()
-        )
-    };
     let mut body = String::new();
     if c.reminder {
         body.push_str(&point(
@@ -273,13 +360,7 @@ fn easy_read(c: &Campaign, r: &Recipient<'_>) -> String {
         pictures::helper(),
         vec!["Did someone help you?".into(), "Write their name on the slip.".into()],
     ));
-    format!(
-        "<section class=\"letter\">{to}<p>{written}</p>\n<h1>Your details and {to_name}</h1>\n{body}{slip}</section>\n",
-        to = to_block(r),
-        written = date_words(c.written),
-        to_name = esc(&c.to),
-        slip = slip(c, r, true),
-    )
+    format!("{opening}{body}{slip}</section>\n", opening = opening(c, r, true), slip = slip(c, r, true),)
 }
 
 #[cfg(test)]
@@ -296,6 +377,7 @@ mod tests {
             written: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
             notice: "PN-2025".into(),
             reminder: false,
+            tells: None,
         }
     }
 
@@ -338,6 +420,26 @@ mod tests {
             let slip = html.split("class=\"slip\"").nth(1).unwrap();
             assert!(!slip.contains("Synthetic Person") && !slip.contains("Example Street"), "{needs}: {slip}");
             assert!(slip.contains("HQ05-NSH3-VG64"));
+        }
+    }
+
+    /// A notice letter tells the notice and its slip is an objection, in either format.
+    #[test]
+    fn a_notice_letter_tells_and_its_slip_objects() {
+        let mut c = campaign();
+        c.tells = Some(Notice { version: "PD-2026".into(), text: "We plan to pass on your details.".into() });
+        let r =
+            Recipient { name: "Synthetic Person", address: None, hub: None, code: "HQ05-NSH3-VG64", questions: vec![] };
+        for needs in [CommunicationNeeds::Standard, CommunicationNeeds::EasyRead] {
+            let page = format!("{}{}{}", head(needs), letter(&c, &r, needs), tail());
+            assert!(
+                page.contains("We plan to pass on your details.") && page.contains("I object to my details going to")
+            );
+            assert!(!page.contains("Question 1"), "a notice asks nothing");
+            if needs == CommunicationNeeds::EasyRead {
+                let avg = crate::audit::letter::words_per_sentence(&page);
+                assert!(avg <= 12.0, "{avg} words per sentence");
+            }
         }
     }
 

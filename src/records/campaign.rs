@@ -102,6 +102,50 @@ pub fn record(
     Ok(Ok(out))
 }
 
+/// A person's objection to what a notice campaign's notice announces for the receiver: an
+/// objection (Art 21) to each such use, told to the sender (so it counts for both sides), kept
+/// with the campaign.
+pub fn object(
+    c: &Change<'_>,
+    k: &Campaign,
+    person: &Person,
+    r: &Reply<'_>,
+) -> Result<std::result::Result<Vec<Answer>, RowProblems>> {
+    let version = k.notice_version.clone().unwrap_or_default();
+    let prefix = format!("{}:", k.controller);
+    let purposes: Vec<String> = catalogue::texts(c, "notice")?
+        .into_iter()
+        .filter(|t| t.version == version)
+        .flat_map(|t| t.announces)
+        .filter_map(|a| a.strip_prefix(&prefix).map(str::to_string))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out = Vec::new();
+    for purpose in &purposes {
+        if let Err(problems) =
+            crate::records::apply_basis(c, person, purpose, "object", "", "", "", r.recorded_by, &fmt_ts(r.at))?
+        {
+            return Ok(Err(problems));
+        }
+        let a = Answer {
+            id: new_id("ans"),
+            person_id: person.id.to_string(),
+            purpose: purpose.clone(),
+            answer: CampaignAnswer::No,
+            consent_event: None,
+            method: r.method.to_string(),
+            at: fmt_ts(r.at),
+            source: r.source.to_string(),
+            note: Some(format!("objected to notice {version}")),
+            recorded_at: fmt_ts(c.now),
+        };
+        campaigns::insert_answer(c, &k.id, &a)?;
+        out.push(a);
+    }
+    Ok(Ok(out))
+}
+
 /// Whether the gate put a person (by id) on the email channel on a London day (reading the
 /// register it is given).
 pub type EmailAllowed<'a> = dyn FnMut(&Db, &str, chrono::NaiveDate) -> Result<bool> + 'a;

@@ -49,7 +49,13 @@ pub fn campaign_summary(reg: &Db, k: &Campaign) -> Result<serde_json::Value> {
             "evidence": latest.values().filter(|a| a.consent_event.is_some()).count(),
         }));
     }
+    let objections: std::collections::BTreeSet<&str> = answers
+        .iter()
+        .filter(|a| k.kind == CampaignKind::Notice && a.answer == CampaignAnswer::No)
+        .map(|a| a.person_id.as_str())
+        .collect();
     Ok(serde_json::json!({
+        "objections": objections.len(),
         "campaign": k.id,
         "kind": k.kind,
         "to": k.controller,

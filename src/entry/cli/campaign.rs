@@ -156,7 +156,8 @@ pub enum CampaignCmd {
         reason: String,
     },
     /// Record one person's answer by hand (a phone call, an email reply, a slip): each use yes or
-    /// no, as consent evidence naming the campaign and code.
+    /// no, as consent evidence naming the campaign and code; for a notice campaign, --object (an
+    /// objection to each use the notice announces).
     Reply {
         /// The campaign.
         id: String,
@@ -164,8 +165,11 @@ pub enum CampaignCmd {
         #[arg(long)]
         code: String,
         /// A use and the answer (repeatable): successor_newsletter=yes.
-        #[arg(long, value_name = "PURPOSE=yes|no", required = true)]
+        #[arg(long, value_name = "PURPOSE=yes|no", required_unless_present = "object")]
         answer: Vec<String>,
+        /// A notice campaign's reply: the person objects (Art 21).
+        #[arg(long, conflicts_with = "answer")]
+        object: bool,
         /// How the answer came.
         #[arg(long, value_parser = ["paper_signed", "email_reply", "oral_note"])]
         method: String,

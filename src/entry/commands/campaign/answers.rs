@@ -8,6 +8,7 @@ use super::*;
 pub(super) struct Reply {
     pub(super) code: String,
     pub(super) answers: Vec<String>,
+    pub(super) object: bool,
     pub(super) method: String,
     pub(super) at: String,
     pub(super) recorded_by: String,
@@ -18,11 +19,20 @@ pub(super) struct Reply {
 pub(super) fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     let k = campaigns::campaign(&reg, id)?;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} tells people; an objection to it is recorded with `handover basis object`"),
-        ));
+    match (k.kind, r.object) {
+        (CampaignKind::Notice, false) => {
+            return Err(Error::bad(
+                "--object",
+                format!("campaign {id} tells people: its reply is an objection (--object)"),
+            ));
+        }
+        (CampaignKind::Consent, true) => {
+            return Err(Error::bad(
+                "--answer",
+                format!("campaign {id} asks: give each answer with --answer PURPOSE=yes|no"),
+            ));
+        }
+        _ => {}
     }
     if k.closed_at.is_some() {
         return Err(Error::bad(
@@ -83,10 +93,6 @@ pub(super) fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
     if person.erased_at.is_some() {
         return Err(Error::Erased { person: person.id.to_string() });
     }
-    let given: Vec<(&AskedUse, CampaignAnswer, Option<String>)> = answers
-        .iter()
-        .map(|(ask, yes)| (*ask, if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No }, None))
-        .collect();
     let source = format!("reply by hand ({})", r.method);
     let reply = crate::records::campaign::Reply {
         method: &r.method,
@@ -98,6 +104,24 @@ pub(super) fn reply(ctx: &Ctx, id: &str, r: Reply) -> Result<Outcome> {
         letter_sha256: issued.letter_sha256.as_deref(),
         source: &source,
     };
+    if r.object {
+        let kept = reg.change(ctx.now, |c| {
+            let out = crate::records::campaign::object(c, &k, &person, &reply)?
+                .map_err(|ps| crate::entry::commands::refused(&person.reference, ps))?;
+            c.audit("campaign.reply", &k.id, serde_json::json!({ "person": person.id, "objected": true }))?;
+            Ok(out)
+        })?;
+        let text = format!("{}: objected ({} use(s) the notice announces)\n", person.reference, kept.len());
+        return Ok(Outcome::new(
+            "campaign_reply",
+            serde_json::json!({ "campaign": k.id, "ref": person.reference, "answers": kept }),
+            text,
+        ));
+    }
+    let given: Vec<(&AskedUse, CampaignAnswer, Option<String>)> = answers
+        .iter()
+        .map(|(ask, yes)| (*ask, if *yes { CampaignAnswer::Yes } else { CampaignAnswer::No }, None))
+        .collect();
     let recorded = reg.change(ctx.now, |c| {
         let lookup = catalogue::RegisterLookup::new(c);
         let out = crate::records::campaign::record(c, &lookup, &k, &person, &given, &reply)?
@@ -211,6 +235,7 @@ pub(super) fn form(ctx: &Ctx, id: &str, out: &std::path::Path) -> Result<Outcome
         written: crate::domain::deadline::london_date(ctx.now),
         notice: k.notice_version.clone().unwrap_or_default(),
         reminder: false,
+        tells: None,
     };
     let mut questions = Vec::new();
     for ask in &k.asks {

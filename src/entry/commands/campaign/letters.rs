@@ -166,14 +166,6 @@ pub(super) fn write_letters(
     prefix: &str,
 ) -> Result<Written> {
     let id = &k.id;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad(
-            "ID",
-            format!(
-                "campaign {id} tells people: print its notice and send it with `handover notice send-list`; letters ask for consent"
-            ),
-        ));
-    }
     let own = catalogue::self_controller(reg)?;
     let to = catalogue::controller(reg, &k.controller)?
         .ok_or_else(|| Error::NotFound { kind: "controller", id: k.controller.clone() })?;
@@ -217,6 +209,27 @@ pub(super) fn write_letters(
             });
         }
     }
+    // A notice campaign's letter tells its notice (the standard words); its slip is an objection.
+    // The privacy notice it points to is the latest general one in effect.
+    let tells = match (k.kind, &k.notice_version) {
+        (CampaignKind::Notice, Some(v)) => {
+            let text = catalogue::text_bodies(reg, "notice", v)?
+                .into_iter()
+                .find(|(f, _, _)| f == "standard")
+                .map(|(_, _, b)| b.trim().to_string())
+                .ok_or_else(|| Error::bad("ID", format!("notice {v} has no standard text")))?;
+            Some(asking::Notice { version: v.clone(), text })
+        }
+        _ => None,
+    };
+    let general_notice = catalogue::texts(reg, "notice")?
+        .into_iter()
+        .rfind(|t| {
+            t.announces.is_empty()
+                && crate::domain::model::parse_timestamp(&t.effective_from).is_some_and(|e| e <= ctx.now)
+        })
+        .map(|t| t.version)
+        .unwrap_or_default();
     let facts = asking::Campaign {
         community: crate::register::setting(reg, "community")?.unwrap_or_default(),
         from: own.name.clone(),
@@ -225,8 +238,9 @@ pub(super) fn write_letters(
         closes: chrono::NaiveDate::parse_from_str(&k.closes_on, "%Y-%m-%d")
             .map_err(|_| Error::Internal(format!("campaign {id} closes on an unreadable day")))?,
         written: crate::domain::deadline::london_date(ctx.now),
-        notice: k.notice_version.clone().unwrap_or_default(),
+        notice: tells.as_ref().map_or_else(|| k.notice_version.clone().unwrap_or_default(), |_| general_notice.clone()),
         reminder: !prefix.is_empty(),
+        tells,
     };
     let key = code_key(reg)?;
     let mut staged = crate::base::staged::Staged::new();
@@ -254,7 +268,8 @@ pub(super) fn write_letters(
             None => crate::domain::reply_code::make(&key, &k.id, p.id.as_str()),
         };
         let format = shown(needs);
-        let asked: Vec<&asking::Question> = questions[&format].iter().filter(|q| g.asks.contains(&q.purpose)).collect();
+        let asked: Vec<&asking::Question> =
+            questions.get(&format).into_iter().flatten().filter(|q| g.asks.contains(&q.purpose)).collect();
         let recipient = asking::Recipient {
             name: p.name.as_deref().unwrap_or_default(),
             address: address.map(Vec::as_slice),

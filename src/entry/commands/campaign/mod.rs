@@ -111,8 +111,8 @@ pub fn run(ctx: &Ctx, cmd: CampaignCmd) -> Result<Outcome> {
             import_answers(ctx, &id, &file, from, zone, keyed_by.as_deref(), dry_run)
         }
         CampaignCmd::Letters { id, out, addresses } => letters::letters(ctx, &id, &out, addresses.as_deref()),
-        CampaignCmd::Reply { id, code, answer, method, at, recorded_by, support_given } => {
-            reply(ctx, &id, Reply { code, answers: answer, method, at, recorded_by, support_given })
+        CampaignCmd::Reply { id, code, answer, object, method, at, recorded_by, support_given } => {
+            reply(ctx, &id, Reply { code, answers: answer, object, method, at, recorded_by, support_given })
         }
         CampaignCmd::Status { id } => {
             let reg = ctx.open()?;
@@ -476,6 +476,8 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
     let (issued, sent) = (counts("issued"), counts("sent"));
     let reminded = data["reminded"].as_u64().unwrap_or(0);
     let uses = data["uses"].as_array().cloned().unwrap_or_default();
+    let objections =
+        if k.kind == CampaignKind::Notice { format!("  objections: {}\n", data["objections"]) } else { String::new() };
     let mut text = format!(
         "campaign {} ({}) for {}: closes {}{}\n  issued: {}\n  sent (by the send log): {}; reminded: {}\n",
         k.id,
@@ -487,6 +489,7 @@ fn status(reg: &Db, k: &Campaign) -> Result<Outcome> {
         sent,
         reminded
     );
+    text.push_str(&objections);
     for u in &uses {
         text.push_str(&format!(
             "  {}: yes {}, no {}, no answer {}, spoiled {}, in review {}\n",
