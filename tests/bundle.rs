@@ -1322,3 +1322,60 @@ fn the_statement_format_travels_with_the_consent() {
     // The others were recorded without one, and say so.
     assert!(hist["data"].as_array().unwrap().iter().any(|e| e["statement_format"].is_null()));
 }
+
+/// A person's "no" travels with them: a withdrawal, a refusal and an objection to the group's
+/// newsletter, each told to the charity only, go with the people the bundle carries, and the
+/// group's own mailing list leaves them off (PECR reg 22, Art 7(3), Art 21(3)).
+#[test]
+fn a_no_told_to_the_charity_reaches_the_group() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let listed: Vec<String> = plan["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["mailing_list"]["included"] == true && p["register"]["included"] == true)
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .take(3)
+        .collect();
+    assert_eq!(listed.len(), 3);
+    let email = |r: &str| s(&["person", "show", r, "--json"]).json()["data"]["email"].as_str().unwrap().to_lowercase();
+    let emails: Vec<String> = listed.iter().map(|r| email(r)).collect();
+    let at = "2026-11-20T10:00:00Z";
+    let told_charity = ["--controllers", "brightwater-trust", "--at", at];
+    for (r, action) in [(&listed[0], "withdraw"), (&listed[1], "refuse")] {
+        let mut a = vec!["consent", action, "--person", r, "--purpose", "successor_newsletter"];
+        a.extend(told_charity);
+        a.extend(["--recorded-by", "fac", "--channels", "email"]);
+        assert_eq!(s(&a).code, 0, "{action}");
+    }
+    let mut a = vec!["basis", "object", "--person", &listed[2], "--purpose", "successor_newsletter"];
+    a.extend(told_charity);
+    a.extend(["--decided-by", "dp"]);
+    assert_eq!(s(&a).code, 0);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
+    let r = create(&env, &demo, "out");
+    let bundle = env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = on(&env, "g/register.db");
+    let list = g(&["mailing-list", "export", "--format", "listmonk"]).stdout.to_lowercase();
+    for (r, e) in listed.iter().zip(&emails) {
+        assert!(!list.contains(e.as_str()), "{r} said no to the charity but is on the group's list");
+    }
+    // Still in the group's register (their details went on another basis), each with their no.
+    for r in &listed {
+        let status = g(&["person", "show", r, "--json"]).json();
+        let newsletter = status["data"]["consent_status"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["purpose"] == "successor_newsletter" && c["controller"] == "kscop-steering-group")
+            .cloned();
+        assert!(newsletter.as_ref().is_none_or(|c| c["status"] != "granted"), "{r}: {newsletter:?}");
+    }
+}

@@ -540,6 +540,7 @@ fn consent_history(
     skipped: &mut Skipped,
 ) -> Result<usize> {
     let Step { c, contents, m, ref src, .. } = *st;
+    let own = catalogue::self_controller(c)?.slug;
     let mut events = 0;
     for (i, e) in lines(contents, layout::CONSENT_EVENTS)?.into_iter().enumerate() {
         // Verification has checked every line against the schema; one this type does not read
@@ -550,12 +551,20 @@ fn consent_history(
         })?;
         let Some(pid) = ids.get(&e.person_id).cloned() else { continue };
         let (statement, notice) = (e.statement_version.clone(), e.notice_version.clone());
-        let ev = e.into_event(
+        let mut ev = e.into_event(
             format!("{} (sent in bundle {})", m.from, m.bundle_id),
             &m.from,
             versions.of("statement", statement),
             versions.of("notice", notice),
         );
+        // A no told to the sender binds this register too (the person said no to what reached
+        // it): recorded as naming both, with who was told.
+        if ev.action != crate::domain::model::ConsentAction::Grant {
+            ev.controllers = told_us_too(ev.controllers, &m.from, &own);
+            if ev.controllers.iter().any(|c| c == &own) && ev.context.is_none() {
+                ev.context = Some(format!("told to {} and carried to us in bundle {}", m.from, m.bundle_id));
+            }
+        }
         if catalogue::purpose(c, &ev.purpose)?.is_none() {
             *skipped.entry("unknown_purpose").or_default() += 1;
             continue;
@@ -567,9 +576,19 @@ fn consent_history(
     Ok(events)
 }
 
+/// A person's no (a withdrawal, refusal, objection or restriction) as this register records it:
+/// told to the sender, it names this register as well; naming nobody, it binds everyone already.
+fn told_us_too(mut controllers: Vec<String>, sender: &str, own: &str) -> Vec<String> {
+    if controllers.iter().any(|c| c == sender) && !controllers.iter().any(|c| c == own) {
+        controllers.push(own.to_string());
+    }
+    controllers
+}
+
 /// The other lawful bases (and objections, restrictions) of the people received.
 fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut Skipped) -> Result<()> {
-    let Step { c, contents, .. } = *st;
+    let Step { c, contents, m, .. } = *st;
+    let own = catalogue::self_controller(c)?.slug;
     for b in lines(contents, layout::BASES)? {
         let Some(pid) = s(&b, "person_id").and_then(|o| ids.get(&o).cloned()) else { continue };
         // A purpose this register does not hold cannot carry a basis here: counted, not stored.
@@ -577,6 +596,14 @@ fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut
             *skipped.entry("unknown_purpose").or_default() += 1;
             continue;
         }
+        let action = s(&b, "action").as_deref().and_then(BasisAction::parse);
+        let controllers = match action {
+            // An objection or restriction told to the sender binds this register too.
+            Some(BasisAction::Object | BasisAction::Restrict | BasisAction::LiftRestriction) => {
+                told_us_too(list(&b, "controllers"), &m.from, &own)
+            }
+            _ => list(&b, "controllers"),
+        };
         evidence::insert_basis(
             c,
             &mut BasisEvent {
@@ -599,7 +626,7 @@ fn other_bases(st: &Step<'_, '_>, ids: &HashMap<String, PersonId>, skipped: &mut
                         why: format!("a basis event's basis is not one of {}", Basis::list()),
                     })?),
                 },
-                controllers: list(&b, "controllers"),
+                controllers,
                 assessment_ref: s(&b, "assessment_ref"),
                 decided_by: s(&b, "decided_by").unwrap_or_default(),
                 decided_at: s(&b, "decided_at").unwrap_or_default(),

@@ -28,6 +28,10 @@ pub fn status_lines(
         return Ok(Vec::new());
     }
     let events = evidence::consents(conn, Some(person_id), None)?;
+    let objections: Vec<evidence::BasisEvent> = evidence::bases(conn, Some(person_id))?
+        .into_iter()
+        .filter(|b| b.action == crate::domain::model::BasisAction::Object)
+        .collect();
     let controllers: Vec<String> = catalogue::controllers(conn)?.into_iter().map(|c| c.slug).collect();
     let mut purposes: Vec<String> = events.iter().map(|e| e.event.purpose.clone()).collect();
     purposes.dedup();
@@ -54,6 +58,28 @@ pub fn status_lines(
                             || v.controllers.contains(ctl))
                 })
                 .max_by_key(|v| v.at);
+            // A consent in force with a newer objection (Art 21) to the same use, naming this
+            // controller or nobody: the person's last word is the objection.
+            let objected = objections
+                .iter()
+                .filter(|b| {
+                    b.purpose == purpose
+                        && (b.controllers.is_empty() || b.controllers.contains(ctl))
+                        && crate::domain::model::parse_timestamp(&b.decided_at).is_some_and(|t| t <= now)
+                })
+                .filter_map(|b| crate::domain::model::parse_timestamp(&b.decided_at))
+                .max()
+                .filter(|t| st == crate::domain::consent::Status::Granted && deciding.is_some_and(|d| *t > d.at));
+            if let Some(t) = objected {
+                out.push(StatusLine {
+                    purpose: purpose.clone(),
+                    controller: ctl.clone(),
+                    status: "objected".into(),
+                    since: Some(fmt_ts(t)),
+                    review_due: None,
+                });
+                continue;
+            }
             let review_due = match (st, deciding) {
                 (crate::domain::consent::Status::Granted, Some(d)) => {
                     crate::domain::consent::expiry(d.at, refresh).map(fmt_ts)

@@ -75,26 +75,56 @@ pub struct Carried {
 pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let included: HashSet<&str> =
         plan.people.iter().filter(|x| x.register.decision.included).map(|x| x.id.as_str()).collect();
-    // Only what concerns the receiver goes: events and bases naming it, and withdrawals,
-    // refusals, objections and restrictions naming nobody (they bind every controller). The
-    // charity's own photos or diversity consents, with their special categories, stay.
+    // Only what concerns the receiver goes: events and bases naming it; and for each purpose of
+    // a person's that concerns the receiver (one with an event or basis naming it), their later
+    // word whoever they told it to: withdrawals, refusals, objections and restrictions (a no
+    // told to the charity binds the receiver too; Art 7(3), Art 21). An objection to direct
+    // marketing travels with any marketing purpose. The charity's own photos or diversity
+    // consents, with their special categories, stay.
     let receiver = plan.receiver.slug.as_str();
-    let concerns = |controllers: &[String], yes: bool| {
-        controllers.iter().any(|c| c == receiver) || (!yes && controllers.is_empty())
+    let names = |controllers: &[String]| controllers.iter().any(|c| c == receiver);
+    let all_events: Vec<evidence::StoredConsent> = evidence::consents(db, None, None)?
+        .into_iter()
+        .filter(|c| included.contains(c.person_id.as_str()))
+        .collect();
+    let all_bases: Vec<BasisEvent> =
+        evidence::bases(db, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
+    let marketing: HashSet<String> =
+        crate::register::catalogue::purposes(db)?.into_iter().filter(|p| p.marketing).map(|p| p.code).collect();
+    let mut concerned: HashSet<(String, String)> = HashSet::new();
+    for (person, purpose, controllers) in all_events
+        .iter()
+        .map(|c| (c.person_id.as_str(), c.event.purpose.as_str(), &c.event.controllers))
+        .chain(all_bases.iter().map(|b| (b.person_id.as_str(), b.purpose.as_str(), &b.controllers)))
+    {
+        if names(controllers) {
+            concerned.insert((person.to_string(), purpose.to_string()));
+            if marketing.contains(purpose) {
+                for m in &marketing {
+                    concerned.insert((person.to_string(), m.clone()));
+                }
+            }
+        }
+    }
+    let concerns = |person: &str, purpose: &str, controllers: &[String], yes: bool| {
+        names(controllers) || (!yes && (controllers.is_empty() || concerned.contains(&(person.to_string(), purpose.to_string()))))
     };
-    let consent_events: Vec<CarriedConsent> = evidence::consents(db, None, None)?
+    let consent_events: Vec<CarriedConsent> = all_events
         .into_iter()
         .filter(|c| {
-            included.contains(c.person_id.as_str())
-                && concerns(&c.event.controllers, c.event.action == crate::domain::model::ConsentAction::Grant)
+            concerns(
+                c.person_id.as_str(),
+                &c.event.purpose,
+                &c.event.controllers,
+                c.event.action == crate::domain::model::ConsentAction::Grant,
+            )
         })
         .map(|c| CarriedConsent::of(&c.id, &c.person_id, &c.event, c.statement_sha256))
         .collect();
-    let bases = evidence::bases(db, None)?
+    let bases = all_bases
         .into_iter()
         .filter(|b| {
-            included.contains(b.person_id.as_str())
-                && concerns(&b.controllers, b.action == crate::domain::model::BasisAction::Record)
+            concerns(b.person_id.as_str(), &b.purpose, &b.controllers, b.action == crate::domain::model::BasisAction::Record)
         })
         .collect();
     let mut mailing_list = Vec::new();
