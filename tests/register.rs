@@ -636,3 +636,47 @@ fn a_consent_records_the_format_of_the_statement_shown() {
     assert!(e["statement_format"].is_null(), "{e}");
     assert_eq!(e["statement_sha256"], sha("standard").as_str());
 }
+
+/// An objection, a restriction, a basis or a notice delivery cannot be dated in the future (as a
+/// consent cannot): a future objection would hold a person back only from a date to come, and
+/// let the plan send them today.
+#[test]
+fn bases_and_notice_deliveries_are_never_dated_in_the_future() {
+    let env = TestEnv::with_fixtures();
+    for action in ["object", "restrict"] {
+        let r = env.run(&[
+            "basis",
+            action,
+            "--person",
+            "M0002",
+            "--purpose",
+            "newsletter",
+            "--decided-by",
+            "dp",
+            "--at",
+            "2030-01-01T10:00:00Z",
+        ]);
+        assert_eq!(r.code, 2, "{action}: {}", r.stderr);
+        assert!(r.stderr.contains("dated in the future"), "{action}: {}", r.stderr);
+    }
+    let log = env.write(
+        "sent.csv",
+        "person_ref,email,notice_version,sent_at,channel\nM0002,,PN-2025,2031-01-01T10:00:00Z,email\n",
+    );
+    let r = env.run(&["notice", "send-log", &log]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("dated in the future"), "{}", r.stderr);
+    let ok = env.run(&[
+        "basis",
+        "object",
+        "--person",
+        "M0002",
+        "--purpose",
+        "newsletter",
+        "--decided-by",
+        "dp",
+        "--at",
+        "2026-11-25T12:03:00Z",
+    ]);
+    assert_eq!(ok.code, 0, "within the clock's skew: {}", ok.stderr);
+}

@@ -276,6 +276,11 @@ pub fn apply_role(
     Ok(Ok(Some(r.id)))
 }
 
+/// Whether an event's time is ahead of the clock beyond the skew allowed (as consents are checked).
+fn future(t: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    t > now + chrono::Duration::minutes(consent::CLOCK_SKEW_MINUTES)
+}
+
 /// Validate and store a basis event (record, object, restrict, lift_restriction).
 #[allow(clippy::too_many_arguments)]
 pub fn apply_basis(
@@ -352,8 +357,12 @@ pub fn apply_basis(
         p.push(("decided_by", "who decided or recorded it is required".into()));
     }
     let at = parse_timestamp(decided_at);
-    if at.is_none() {
-        p.push(("decided_at", "must be an ISO 8601 timestamp with time and zone".into()));
+    match at {
+        None => p.push(("decided_at", "must be an ISO 8601 timestamp with time and zone".into())),
+        Some(t) if future(t, c.now) => {
+            p.push(("decided_at", "is dated in the future; record it when it has happened".into()));
+        }
+        Some(_) => {}
     }
     // The balancing test comes before the decision that rests on it.
     if basis_v == Some(Basis::LegitimateInterests)
@@ -422,8 +431,12 @@ pub fn apply_notice_sent(
         }
         _ => {}
     }
-    if at.is_none() {
-        p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into()));
+    match at {
+        None => p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into())),
+        Some(t) if future(t, c.now) => {
+            p.push(("sent_at", "is dated in the future; record it when it has been sent".into()));
+        }
+        Some(_) => {}
     }
     let channel = Channel::parse(channel.trim());
     if channel.is_none() {

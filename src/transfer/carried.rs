@@ -83,10 +83,8 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     // consents, with their special categories, stay.
     let receiver = plan.receiver.slug.as_str();
     let names = |controllers: &[String]| controllers.iter().any(|c| c == receiver);
-    let all_events: Vec<evidence::StoredConsent> = evidence::consents(db, None, None)?
-        .into_iter()
-        .filter(|c| included.contains(c.person_id.as_str()))
-        .collect();
+    let all_events: Vec<evidence::StoredConsent> =
+        evidence::consents(db, None, None)?.into_iter().filter(|c| included.contains(c.person_id.as_str())).collect();
     let all_bases: Vec<BasisEvent> =
         evidence::bases(db, None)?.into_iter().filter(|b| included.contains(b.person_id.as_str())).collect();
     let marketing: HashSet<String> =
@@ -107,7 +105,8 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
         }
     }
     let concerns = |person: &str, purpose: &str, controllers: &[String], yes: bool| {
-        names(controllers) || (!yes && (controllers.is_empty() || concerned.contains(&(person.to_string(), purpose.to_string()))))
+        names(controllers)
+            || (!yes && (controllers.is_empty() || concerned.contains(&(person.to_string(), purpose.to_string()))))
     };
     let consent_events: Vec<CarriedConsent> = all_events
         .into_iter()
@@ -124,7 +123,12 @@ pub fn read(db: &Db, plan: &Plan) -> Result<Carried> {
     let bases = all_bases
         .into_iter()
         .filter(|b| {
-            concerns(b.person_id.as_str(), &b.purpose, &b.controllers, b.action == crate::domain::model::BasisAction::Record)
+            concerns(
+                b.person_id.as_str(),
+                &b.purpose,
+                &b.controllers,
+                b.action == crate::domain::model::BasisAction::Record,
+            )
         })
         .collect();
     let mut mailing_list = Vec::new();
