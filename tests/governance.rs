@@ -893,3 +893,94 @@ fn an_address_a_mail_tool_would_drop_never_reaches_the_mailing_list() {
     drop(conn);
     assert_eq!(list("M0001"), "no_email");
 }
+
+/// DPA 2018 s173: nothing is destroyed while someone is waiting for an answer. The wind-down
+/// after a transfer (and the inactive-people rule) keeps anyone with an open rights request, an
+/// open complaint, a current role or a legal hold, says why, and makes a task to revisit them; a
+/// released hold lets the next run anonymise the person.
+#[test]
+fn the_wind_down_keeps_anyone_waiting_for_an_answer() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--out", "demo", "--quiet"]);
+    let reg = env.path().join("demo/handover.db").display().to_string();
+    let s = crate::bundle::on(&env, &reg);
+    let bundle = s(&["transfer", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(s(&["transfer", "close", &bundle, "--delete-after", "2026-11-25"]).code, 0);
+    let dry = || s(&["retention", "run", "--dry-run", "--json"]).json();
+    let before = dry();
+    let going = before["data"]["transfers"][0]["people_anonymised"].as_u64().unwrap();
+    // Four who went and would be anonymised, each now waiting for something.
+    let listed = s(&["person", "list", "--json"]).json();
+    let refs: Vec<String> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["roles"].as_array().is_none_or(Vec::is_empty))
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .filter(|r| r.starts_with('M'))
+        .collect();
+    let mut waiting = Vec::new();
+    for r in &refs {
+        // Someone the dry run would anonymise: the wind-down count drops when they are held.
+        let held = s(&["person", "hold", r, "--reason", "probe", "--json"]);
+        assert_eq!(held.code, 0, "{}", held.stderr);
+        let now_going = dry()["data"]["transfers"][0]["people_anonymised"].as_u64().unwrap();
+        assert_eq!(s(&["person", "release", r, "--reason", "probe over"]).code, 0);
+        if now_going < going {
+            waiting.push(r.clone());
+        }
+        if waiting.len() == 4 {
+            break;
+        }
+    }
+    assert_eq!(waiting.len(), 4, "four people who went and would be anonymised");
+    assert_eq!(
+        s(&["request", "open", "--kind", "access", "--person", &waiting[0], "--received", "2026-11-20"]).code,
+        0
+    );
+    assert_eq!(
+        s(&[
+            "complaint",
+            "open",
+            "--received",
+            "2026-11-20",
+            "--person",
+            &waiting[1],
+            "--summary",
+            "about the handover"
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        s(&["role", "assign", "--person", &waiting[2], "--role", "steering_member", "--from", "2026-01-01"]).code,
+        0
+    );
+    assert_eq!(s(&["person", "hold", &waiting[3], "--reason", "a solicitor's letter about a claim"]).code, 0);
+    let d = dry();
+    assert_eq!(d["data"]["transfers"][0]["people_anonymised"].as_u64().unwrap(), going - 4, "{d}");
+    let held = d["data"]["held"].as_array().unwrap().clone();
+    let why = |r: &str| {
+        held.iter().find(|h| h["ref"] == r).unwrap_or_else(|| panic!("{r} not listed as held: {d}"))["reasons"]
+            .to_string()
+    };
+    assert!(why(&waiting[0]).contains("open rights request"));
+    assert!(why(&waiting[1]).contains("open complaint"));
+    assert!(why(&waiting[2]).contains("current role"));
+    assert!(why(&waiting[3]).contains("legal hold"));
+    let run = s(&["retention", "run", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for r in &waiting {
+        assert!(!s(&["person", "show", r, "--json"]).json()["data"]["name"].is_null(), "{r} kept");
+    }
+    let tasks = s(&["tasks", "list", "--json"]).json();
+    let revisit = tasks["data"].as_array().unwrap().iter().filter(|t| t["kind"] == "retention_hold").count();
+    assert_eq!(revisit, 4, "{tasks}");
+    // A hold released: the wind-down is still due for those it kept, and the next run
+    // anonymises the person released.
+    assert_eq!(s(&["person", "release", &waiting[3], "--reason", "the claim was settled"]).code, 0);
+    let next = dry();
+    assert_eq!(next["data"]["transfers"][0]["people_anonymised"], 1, "{next}");
+    let again = s(&["person", "hold", &waiting[3], "--reason", " "]);
+    assert_eq!(again.code, 2, "a hold needs a reason");
+}

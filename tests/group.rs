@@ -330,14 +330,17 @@ fn everyday_commands_for_the_group_and_the_sender() {
     let log = |rows: &[csv::StringRecord]| {
         let mut s = String::from("person_ref,email,notice_version,sent_at,channel\n");
         for r in rows {
-            s.push_str(&format!("{},{},{},2026-11-25T13:00:00Z,{}\n", &r[0], &r[1], &r[3], &r[4]));
+            s.push_str(&format!("{},{},{},2026-11-25T12:03:00Z,{}\n", &r[0], &r[1], &r[3], &r[4]));
         }
         s
     };
-    // Half first: the task stays open; then the rest: it closes.
+    // Half first: the task stays open; then the rest: it closes. (Sent just after the receipt, at
+    // the clock the tests run at, within the skew a future date is allowed.)
     let half = rows.len() / 2;
     env.write("sent-1.csv", &log(&rows[..half]));
-    env.run_user(&["notice", "send-log", "sent-1.csv"]);
+    let first = env.run_user(&["notice", "send-log", "sent-1.csv"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(first.stdout.contains("notices_sent"), "{}{}", first.stdout, first.stderr);
     let open = |env: &TestEnv| {
         env.run_user(&["tasks", "list", "--json"]).json()["data"]
             .as_array()

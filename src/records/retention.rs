@@ -76,6 +76,19 @@ pub struct Due {
     pub closed_complaints: Vec<String>,
     /// Transfers whose wind-down date has come: (transfer id, people to anonymise, people kept).
     pub transfers: Vec<WindDown>,
+    /// People who would be anonymised but are kept because someone is waiting for an answer
+    /// (DPA 2018 s173), with why.
+    pub held: Vec<Held>,
+}
+
+/// A person kept as they are for now, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Held {
+    #[serde(skip)]
+    pub id: PersonId,
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub reasons: Vec<String>,
 }
 
 /// One transfer's wind-down.
@@ -86,6 +99,8 @@ pub struct WindDown {
     pub anonymise: Vec<PersonId>,
     /// Kept because a recorded legal basis of the sender's own still needs them.
     pub kept: Vec<PersonId>,
+    /// Kept for now because someone is waiting for an answer: the wind-down stays due for them.
+    pub held: Vec<PersonId>,
 }
 
 impl Due {
@@ -97,7 +112,8 @@ impl Due {
             ("closed_requests", self.closed_requests.len()),
             ("closed_complaints", self.closed_complaints.len()),
             ("transfer_wind_down_people", self.transfers.iter().map(|t| t.anonymise.len()).sum()),
-            ("transfer_wind_down_kept", self.transfers.iter().map(|t| t.kept.len()).sum()),
+            ("transfer_wind_down_kept", self.transfers.iter().map(|t| t.kept.len() + t.held.len()).sum()),
+            ("held", self.held.len()),
         ])
     }
 }
@@ -155,12 +171,27 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
         });
         basis || consent
     };
+    // Nothing is altered or destroyed while someone waits for an answer (DPA 2018 s173).
+    let waiting = rq::waiting(conn, &today)?;
+    let reference: BTreeMap<&str, &str> = people.iter().map(|p| (p.id.as_str(), p.reference.as_str())).collect();
+    let mut held: BTreeMap<PersonId, Held> = BTreeMap::new();
+    let mut hold = |id: &PersonId| {
+        let Some(reasons) = waiting.get(id.as_str()) else { return false };
+        held.entry(id.clone()).or_insert_with(|| Held {
+            id: id.clone(),
+            reference: reference.get(id.as_str()).map_or_else(|| id.to_string(), |r| (*r).to_string()),
+            reasons: reasons.clone(),
+        });
+        true
+    };
     for (tid, after) in closing {
         let ids = rq::transfer_people_present(conn, &tid)?;
-        let (kept, anonymise): (Vec<PersonId>, Vec<PersonId>) =
+        let (kept, rest): (Vec<PersonId>, Vec<PersonId>) =
             ids.into_iter().map(PersonId::from).partition(|id| keeps(id));
+        let (held_here, anonymise): (Vec<PersonId>, Vec<PersonId>) = rest.into_iter().partition(|id| hold(id));
         wound.extend(anonymise.iter().cloned());
-        d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept });
+        wound.extend(held_here.iter().cloned());
+        d.transfers.push(WindDown { transfer: tid, delete_after: after, anonymise, kept, held: held_here });
     }
     if p["inactive_people"] > 0
         && let Some(cutoff) = before(now, p["inactive_people"])
@@ -213,11 +244,12 @@ pub fn due(conn: &crate::register::Db, now: DateTime<Utc>) -> Result<Due> {
                     && b.action == crate::domain::model::BasisAction::Record
                     && !objected.contains(b.purpose.as_str())
             });
-            if !granted && !basis_in_force {
+            if !granted && !basis_in_force && !hold(&person.id) {
                 d.inactive_people.push(person.id.clone());
             }
         }
     }
+    d.held = held.into_values().collect();
     d.tombstones = rq::expired_tombstones(conn, &today)?;
     if p["closed_requests"] > 0
         && let Some(cutoff) = before(now, p["closed_requests"])
@@ -266,7 +298,23 @@ pub fn apply(c: &Change<'_>, d: &Due) -> Result<()> {
         people::strip_person(c, id, c.now)?;
     }
     for t in &d.transfers {
-        rq::mark_wound_down(c, &t.transfer)?;
+        // A wind-down that kept someone for now stays due: the next run takes them once nothing
+        // holds them.
+        if t.held.is_empty() {
+            rq::mark_wound_down(c, &t.transfer)?;
+        }
+    }
+    let revisit = (c.now + chrono::Duration::days(30)).date_naive().to_string();
+    for h in &d.held {
+        crate::register::tasks::add_task(
+            c,
+            "retention_hold",
+            h.id.as_str(),
+            &format!("Revisit {}: kept from deletion because of {}", h.reference, h.reasons.join("; ")),
+            "nothing is altered or destroyed while someone waits for an answer (DPA 2018 s173)",
+            &revisit,
+            &fmt_ts(c.now),
+        )?;
     }
     for pid in &d.tombstones {
         rq::drop_tombstone(c, pid)?;

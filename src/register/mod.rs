@@ -96,6 +96,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_document_crc.sql"),
     include_str!("migrations/0021_campaigns.sql"),
     include_str!("migrations/0022_communication_needs.sql"),
+    include_str!("migrations/0023_holds.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -83,3 +83,54 @@ pub fn unlink_complaint(c: &Change<'_>, id: &str) -> Result<()> {
     c.execute("UPDATE complaints SET person_id = NULL, summary = ?2 WHERE id = ?1", [id, REMOVED_SUMMARY])?;
     Ok(())
 }
+
+/// Place a legal hold on a person.
+pub fn place_hold(c: &Change<'_>, person_id: &str, reason: &str, by: &str) -> Result<String> {
+    let id = crate::domain::model::new_id("hld");
+    c.prepare_cached("INSERT INTO holds(id, person_id, reason, placed_by, placed_at) VALUES (?1,?2,?3,?4,?5)")?
+        .execute([id.as_str(), person_id, reason, by, &fmt_ts(c.now)])?;
+    Ok(id)
+}
+
+/// Release a person's legal holds in force; returns how many were released.
+pub fn release_holds(c: &Change<'_>, person_id: &str, reason: &str, by: &str) -> Result<usize> {
+    Ok(c.prepare_cached(
+        "UPDATE holds SET released_by = ?2, released_at = ?3, release_reason = ?4 WHERE person_id = ?1 AND released_at IS NULL",
+    )?
+    .execute([person_id, by, &fmt_ts(c.now), reason])?)
+}
+
+/// Why each person must be kept as they are for now (DPA 2018 s173: nothing altered or destroyed
+/// while someone waits for an answer): an open rights request, an open complaint, a current
+/// role, a legal hold in force. By person id.
+pub fn waiting(db: &Db, today: &str) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    let queries: [(&str, &str); 4] = [
+        (
+            "SELECT person_id, 'open rights request (' || kind || ', ' || id || ')' FROM requests
+             WHERE person_id IS NOT NULL AND state != 'closed'",
+            "",
+        ),
+        (
+            "SELECT person_id, 'open complaint (' || id || ')' FROM complaints WHERE person_id IS NOT NULL AND closed_on IS NULL",
+            "",
+        ),
+        (
+            "SELECT person_id, 'current role (' || role || ')' FROM roles WHERE to_date IS NULL OR to_date >= ?1",
+            "today",
+        ),
+        ("SELECT person_id, 'legal hold: ' || reason FROM holds WHERE released_at IS NULL", ""),
+    ];
+    for (sql, param) in queries {
+        let mut st = db.prepare_cached(sql)?;
+        let rows: Vec<(String, String)> = if param.is_empty() {
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        } else {
+            st.query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        for (pid, why) in rows {
+            out.entry(pid).or_default().push(why);
+        }
+    }
+    Ok(out)
+}

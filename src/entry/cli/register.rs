@@ -261,6 +261,23 @@ pub enum PersonCmd {
         #[arg(long)]
         reason: String,
     },
+    /// Place a legal hold: nothing of the person's is altered or destroyed (retention, the
+    /// wind-down after a transfer) until it is released (a claim, an investigation; DPA 2018 s173).
+    Hold {
+        /// Person id or ref.
+        id: String,
+        /// Why (kept in the register and the audit log: no more personal data than needed).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release a person's legal holds.
+    Release {
+        /// Person id or ref.
+        id: String,
+        /// Why they are released.
+        #[arg(long)]
+        reason: String,
+    },
     /// Record a diversity-monitoring answer (needs explicit consent naming the category).
     SetDiversity {
         /// Person id or ref.

@@ -558,8 +558,10 @@ pub fn retention(ctx: &Ctx, cmd: crate::entry::cli::RetentionCmd) -> Result<Outc
             for (k, n) in &counts {
                 text.push_str(&format!("  {k}: {n}\n"));
             }
-            let mut data =
-                serde_json::json!({ "dry_run": dry_run, "counts": counts, "transfers": transfers, "record": null });
+            let mut data = serde_json::json!({ "dry_run": dry_run, "counts": counts, "transfers": transfers, "held": due.held, "record": null });
+            for h in &due.held {
+                text.push_str(&format!("  kept for now: {} ({})\n", h.reference, h.reasons.join("; ")));
+            }
             if dry_run {
                 return Ok(Outcome::new("retention_run", data, text));
             }

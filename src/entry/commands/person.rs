@@ -132,6 +132,44 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             reg.change(ctx.now, |c| c.audit("person.export", &p.id, serde_json::json!({})))?;
             Ok(Outcome::new("person_export", export, text))
         }
+        PersonCmd::Hold { id, reason } | PersonCmd::Release { id, reason } if reason.trim().is_empty() => {
+            Err(Error::bad("--reason", format!("say why {id} is held or released")))
+        }
+        PersonCmd::Hold { id, reason } => {
+            let p = people::person_required(&reg, &id)?;
+            if p.erased_at.is_some() {
+                return Err(Error::Erased { person: p.id.to_string() });
+            }
+            let hold = reg.change(ctx.now, |c| {
+                let hold = crate::register::retention::place_hold(c, p.id.as_str(), reason.trim(), &ctx.actor)?;
+                c.audit("person.hold", &p.id, serde_json::json!({ "hold": hold, "reason": reason.trim() }))?;
+                Ok(hold)
+            })?;
+            let text = format!(
+                "{} is held: nothing of theirs is altered or destroyed until `handover person release {}`\n",
+                p.reference, p.reference
+            );
+            Ok(Outcome::new("person_hold", serde_json::json!({ "ref": p.reference, "held": true, "hold": hold }), text))
+        }
+        PersonCmd::Release { id, reason } => {
+            let p = people::person_required(&reg, &id)?;
+            let n = reg.change(ctx.now, |c| {
+                let n = crate::register::retention::release_holds(c, p.id.as_str(), reason.trim(), &ctx.actor)?;
+                if n > 0 {
+                    c.audit("person.release", &p.id, serde_json::json!({ "released": n, "reason": reason.trim() }))?;
+                }
+                Ok(n)
+            })?;
+            if n == 0 {
+                return Err(Error::bad("ID", format!("{} has no hold in force", p.reference)));
+            }
+            let text = format!("{}: {n} hold(s) released\n", p.reference);
+            Ok(Outcome::new(
+                "person_hold",
+                serde_json::json!({ "ref": p.reference, "held": false, "hold": null }),
+                text,
+            ))
+        }
         PersonCmd::Erase { id, reason } => {
             if reason.trim().is_empty() {
                 return Err(Error::bad("--reason", "say why the person is erased (e.g. the request reference)"));
