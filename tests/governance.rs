@@ -2,6 +2,20 @@
 
 use crate::util::TestEnv;
 
+/// `incident record` of a synthetic breach (its --ico and report to follow).
+const INCIDENT: [&str; 10] = [
+    "incident",
+    "record",
+    "--what",
+    "list sent to the wrong group",
+    "--discovered",
+    "2026-11-24T09:00:00Z",
+    "--data",
+    "contact",
+    "--people",
+    "40",
+];
+
 fn data(env: &TestEnv, args: &[&str]) -> serde_json::Value {
     let mut a = args.to_vec();
     a.push("--json");
@@ -77,18 +91,7 @@ fn complaints_incidents_and_assessments() {
     assert!(open_tasks(&env, "complaint_ack").is_empty());
     assert_eq!(env.run(&["complaint", "ack", &id, "--date", "2026-11-04"]).code, 2);
     // An incident not reported must say why; undecided ones get a task at the 72-hour mark.
-    let base = [
-        "incident",
-        "record",
-        "--what",
-        "list sent to the wrong group",
-        "--discovered",
-        "2026-11-24T09:00:00Z",
-        "--data",
-        "contact",
-        "--people",
-        "40",
-    ];
+    let base = INCIDENT;
     let mut no_reason = base.to_vec();
     no_reason.extend(["--ico", "not_reported"]);
     let r = env.run(&no_reason);
@@ -983,4 +986,55 @@ fn the_wind_down_keeps_anyone_waiting_for_an_answer() {
     assert_eq!(next["data"]["transfers"][0]["people_anonymised"], 1, "{next}");
     let again = s(&["person", "hold", &waiting[3], "--reason", " "]);
     assert_eq!(again.code, 2, "a hold needs a reason");
+}
+
+/// The breach log is append-only: an ICO report is final (never back to "not reported", its time
+/// never changed), a report is never dated before the breach was discovered, and every update is
+/// kept as an event with the old and new values (the audit log too).
+#[test]
+fn the_breach_log_keeps_every_change_and_a_report_is_final() {
+    let env = TestEnv::with_fixtures();
+    let base = INCIDENT;
+    let mut before = base.to_vec();
+    before.extend(["--ico", "reported", "--reported-at", "2026-11-23T09:00:00Z"]);
+    let r = env.run(&before);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("before the breach was discovered"), "{}", r.stderr);
+    let mut undecided = base.to_vec();
+    undecided.extend(["--ico", "undecided", "--json"]);
+    let id = env.ok(&undecided).json()["data"]["id"].as_str().unwrap().to_string();
+    let early = env.run(&["incident", "update", &id, "--ico", "reported", "--reported-at", "2026-11-24T08:00:00Z"]);
+    assert_eq!(early.code, 2, "{}", early.stderr);
+    assert!(early.stderr.contains("before the breach was discovered"), "{}", early.stderr);
+    env.ok(&["incident", "update", &id, "--ico", "reported", "--reported-at", "2026-11-24T15:00:00Z"]);
+    let back = env.run(&["incident", "update", &id, "--ico", "not_reported", "--reason", "changed our mind"]);
+    assert_eq!(back.code, 2, "{}", back.stderr);
+    assert!(back.stderr.contains("a report to the ICO is final"), "{}", back.stderr);
+    let moved = env.run(&["incident", "update", &id, "--reported-at", "2026-11-24T10:00:00Z"]);
+    assert_eq!(moved.code, 2, "{}", moved.stderr);
+    env.ok(&["incident", "update", &id, "--people-told", "yes", "--notes", "all 40 written to"]);
+    let list = env.ok(&["incident", "list", "--json"]).json();
+    let inc = list["data"].as_array().unwrap().iter().find(|i| i["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(inc["ico"], "reported");
+    assert_eq!(inc["ico_reported_at"], "2026-11-24T15:00:00Z");
+    let events = inc["events"].as_array().unwrap();
+    let changed: Vec<(&str, &str)> =
+        events.iter().map(|e| (e["field"].as_str().unwrap(), e["new"].as_str().unwrap_or(""))).collect();
+    assert!(
+        changed.contains(&("ico", "reported")) && changed.contains(&("ico_reported_at", "2026-11-24T15:00:00Z")),
+        "{inc}"
+    );
+    assert!(changed.contains(&("people_told", "yes")), "{inc}");
+    let ico = events.iter().find(|e| e["field"] == "ico").unwrap();
+    assert_eq!(ico["old"], "undecided", "{ico}");
+    let log = env.ok(&["audit", "log", "--json"]).json();
+    let updates: Vec<String> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "incident.update")
+        .map(std::string::ToString::to_string)
+        .collect();
+    let decided = |u: &&String| u.contains("\"old\":\"undecided\"") && u.contains("\"new\":\"reported\"");
+    assert!(updates.iter().any(|u| decided(&u)), "{updates:?}");
 }

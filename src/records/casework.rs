@@ -49,6 +49,14 @@ pub fn close_complaint(c: &Change<'_>, id: &str, on: NaiveDate, outcome: &str) -
 /// Record an incident; while the decision to report it to the ICO is `undecided`, a task keeps
 /// the 72-hour mark (Art 33) in view.
 pub fn record_incident(c: &Change<'_>, n: &NewIncident<'_>) -> Result<()> {
+    if let Some(r) = n.ico_reported_at
+        && r < n.discovered_at
+    {
+        return Err(crate::base::error::Error::bad(
+            "--reported-at",
+            "is before the breach was discovered: a report comes after discovery (check both times)",
+        ));
+    }
     g::insert_incident(c, n)?;
     if n.ico == "undecided" {
         let due = crate::domain::deadline::breach_report_due(n.discovered_at);
@@ -82,6 +90,37 @@ pub fn update_incident(c: &Change<'_>, id: &str, u: &g::IncidentUpdate<'_>) -> R
             format!("incident {id} is closed; record a new incident for anything new"),
         ));
     }
+    // A report to the ICO is final: never back to "not reported", its time never moved.
+    if inc.ico == "reported" {
+        if u.ico.is_some_and(|i| i != "reported") {
+            return Err(crate::base::error::Error::bad(
+                "--ico",
+                format!(
+                    "incident {id} was reported to the ICO on {}: a report to the ICO is final; record anything the ICO told you with --reason or --notes",
+                    inc.ico_reported_at.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+        if let Some(r) = u.ico_reported_at
+            && Some(fmt_ts(r)) != inc.ico_reported_at
+        {
+            return Err(crate::base::error::Error::bad(
+                "--reported-at",
+                format!(
+                    "incident {id} was reported at {}: the time of a report is final",
+                    inc.ico_reported_at.as_deref().unwrap_or("-")
+                ),
+            ));
+        }
+    }
+    if let (Some(r), Some(d)) = (u.ico_reported_at, crate::domain::model::parse_timestamp(&inc.discovered_at))
+        && r < d
+    {
+        return Err(crate::base::error::Error::bad(
+            "--reported-at",
+            format!("is before the breach was discovered ({}): a report comes after discovery", inc.discovered_at),
+        ));
+    }
     let ico = u.ico.unwrap_or(&inc.ico);
     if ico == "reported" && u.ico_reported_at.is_none() && inc.ico_reported_at.is_none() {
         return Err(crate::base::error::Error::bad("--reported-at", "say when it was reported to the ICO"));
@@ -97,6 +136,21 @@ pub fn update_incident(c: &Change<'_>, id: &str, u: &g::IncidentUpdate<'_>) -> R
             "--close",
             "decide first whether it is reported to the ICO (--ico reported or not_reported)",
         ));
+    }
+    // Every change kept as an event, with the old and new values.
+    let changes: [(&str, Option<String>, Option<String>); 6] = [
+        ("ico", Some(inc.ico.clone()), u.ico.map(str::to_string)),
+        ("ico_reported_at", inc.ico_reported_at.clone(), u.ico_reported_at.map(fmt_ts)),
+        ("ico_reason", inc.ico_reason.clone(), u.ico_reason.map(str::to_string)),
+        ("people_told", inc.people_told.clone(), u.people_told.map(str::to_string)),
+        ("notes", inc.notes.clone(), u.notes.map(str::to_string)),
+        ("closed_at", inc.closed_at.clone(), u.closed_at.map(fmt_ts)),
+    ];
+    for (field, old, new) in changes {
+        if new.is_some() && new != old {
+            let e = g::IncidentEvent { field: field.into(), old, new, at: fmt_ts(c.now), by: c.actor.to_string() };
+            g::insert_incident_event(c, id, &e)?;
+        }
     }
     g::update_incident(c, id, u)?;
     if ico != "undecided" {

@@ -263,6 +263,35 @@ pub struct Incident {
     pub created_at: String,
     /// When its handling was closed.
     pub closed_at: Option<String>,
+    /// Every change since it was recorded, oldest first: field, old and new value, when, by whom.
+    pub events: Vec<IncidentEvent>,
+}
+
+/// One change to an incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentEvent {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub at: String,
+    pub by: String,
+}
+
+/// Record one change to an incident (append-only).
+pub fn insert_incident_event(c: &Change<'_>, id: &str, e: &IncidentEvent) -> Result<()> {
+    c.prepare_cached("INSERT INTO incident_events(incident_id, field, old, new, at, by) VALUES (?1,?2,?3,?4,?5,?6)")?
+        .execute(params![id, e.field, e.old, e.new, e.at, e.by])?;
+    Ok(())
+}
+
+fn incident_events(conn: &Db, id: &str) -> Result<Vec<IncidentEvent>> {
+    let mut st =
+        conn.prepare_cached("SELECT field, old, new, at, by FROM incident_events WHERE incident_id = ?1 ORDER BY id")?;
+    Ok(st
+        .query_map([id], |r| {
+            Ok(IncidentEvent { field: r.get(0)?, old: r.get(1)?, new: r.get(2)?, at: r.get(3)?, by: r.get(4)? })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// All incidents, newest first.
@@ -296,9 +325,14 @@ pub fn incidents(conn: &Db) -> Result<Vec<Incident>> {
             notes: r.get(10)?,
             created_at: r.get(11)?,
             closed_at: r.get(12)?,
+            events: Vec::new(),
         })
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut out = rows.collect::<Result<Vec<_>, _>>()?;
+    for i in &mut out {
+        i.events = incident_events(conn, &i.id)?;
+    }
+    Ok(out)
 }
 
 /// A registered assessment (LIA, DPIA or APD).

@@ -97,6 +97,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_campaigns.sql"),
     include_str!("migrations/0022_communication_needs.sql"),
     include_str!("migrations/0023_holds.sql"),
+    include_str!("migrations/0024_incident_events.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

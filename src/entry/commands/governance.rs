@@ -391,11 +391,21 @@ pub fn incident(ctx: &Ctx, cmd: IncidentCmd) -> Result<Outcome> {
                 closed_at: close.then_some(ctx.now),
             };
             let inc = reg.change(ctx.now, |c| {
+                let known = g::incidents(c)?.into_iter().find(|i| i.id == id).map_or(0, |i| i.events.len());
                 let inc = casework::update_incident(c, &id, &update)?;
+                // The log keeps each change: codes and times with their old and new values; free
+                // text (the reason, notes) only that it changed.
+                let changes: Vec<serde_json::Value> = inc.events[known.min(inc.events.len())..]
+                    .iter()
+                    .map(|e| match e.field.as_str() {
+                        "notes" | "ico_reason" => serde_json::json!({ "field": e.field, "changed": true }),
+                        _ => serde_json::json!({ "field": e.field, "old": e.old, "new": e.new }),
+                    })
+                    .collect();
                 c.audit(
                     "incident.update",
                     &id,
-                    serde_json::json!({ "ico": inc.ico, "reported_in_time": inc.reported_in_time, "closed": close }),
+                    serde_json::json!({ "ico": inc.ico, "reported_in_time": inc.reported_in_time, "closed": close, "changes": changes }),
                 )?;
                 Ok(inc)
             })?;
