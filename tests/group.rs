@@ -317,6 +317,23 @@ fn everyday_commands_for_the_group_and_the_sender() {
     let tasks = env.run_user(&["tasks", "list", "--json"]).json();
     assert!(!tasks["data"].as_array().unwrap().iter().any(|t| t["kind"] == "rotate_account"), "{tasks}");
 
+    // Before anyone is told: the mailing list says who has not had the group's notice (Art
+    // 14(3)(b): at the latest with the first message), and the task cannot be closed by hand.
+    let warned = env.run_user(&["mailing-list", "export", "--format", "listmonk"]);
+    assert_eq!(warned.code, 0, "{}", warned.stderr);
+    assert!(warned.stderr.contains("have not been given your privacy notice yet"), "{}", warned.stderr);
+    let art14 = env.run_user(&["tasks", "list", "--json"]).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "art14_notice")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_hand = env.run_user(&["tasks", "done", &art14]);
+    assert_eq!(by_hand.code, 2, "{}", by_hand.stderr);
+    assert!(by_hand.stderr.contains("notice send-log"), "{}", by_hand.stderr);
     // The group's privacy notice (Art 14): who must get it, and the task closes itself once the
     // send log covers everyone.
     let text = env.write("our-notice.txt", "We are the steering group. Your details came from Brightwater Trust.");

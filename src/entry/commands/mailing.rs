@@ -81,6 +81,24 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
         MailTool::Mailchimp => "mailchimp",
         MailTool::Mailpoet => "mailpoet",
     };
+    // Art 14(3)(b): people whose details came in a bundle are given this group's privacy notice
+    // at the latest with the first message: say who on the list has not had it yet.
+    let mut untold: Vec<String> = Vec::new();
+    for t in crate::register::tasks::tasks(&reg, false)?.into_iter().filter(|t| t.kind == "art14_notice") {
+        let outstanding: std::collections::HashSet<String> =
+            crate::records::art14_outstanding(&reg, &t.subject)?.into_iter().map(|p| p.id.to_string()).collect();
+        untold
+            .extend(list.iter().filter(|(p, _)| outstanding.contains(p.id.as_str())).map(|(p, _)| p.reference.clone()));
+    }
+    untold.sort();
+    untold.dedup();
+    let warning = (!untold.is_empty()).then(|| {
+        format!(
+            "{} people on this list have not been given your privacy notice yet ({}): Art 14(3)(b) needs it at the latest with your first message, so send it with this one or before (`handover notice send-list --received BUNDLE_ID`, then `handover notice send-log FILE`)",
+            untold.len(),
+            untold.iter().take(10).cloned().collect::<Vec<_>>().join(", ") + if untold.len() > 10 { ", ..." } else { "" }
+        )
+    });
     let mut reg = reg;
     reg.change(ctx.now, |c| {
         c.audit("mailing_list.export", tool, serde_json::json!({ "people": list.len() }))?;
@@ -94,19 +112,27 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
                 path.display(),
                 list.len()
             );
-            Ok(Outcome::new(
+            let o = Outcome::new(
                 "mailing_list_export",
                 serde_json::json!({ "file": path.display().to_string(), "format": tool, "people": list.len() }),
                 text,
-            ))
+            );
+            Ok(match warning {
+                Some(w) => o.note(w),
+                None => o,
+            })
         }
         None => {
             let text = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(Outcome::new(
+            let o = Outcome::new(
                 "mailing_list",
                 serde_json::json!({ "file": null, "format": tool, "people": list.len() }),
                 text,
-            ))
+            );
+            Ok(match warning {
+                Some(w) => o.note(w),
+                None => o,
+            })
         }
     }
 }

@@ -122,6 +122,12 @@ fn closed_by(kind: &str, subject: &str) -> Option<String> {
         "breach_report" => Some(format!(
             "the decision is recorded: `handover incident update {subject} --ico reported --reported-at TIME` or `--ico not_reported --reason TEXT`"
         )),
+        // Art 14: only the record that the notice went to everyone closes it.
+        "art14_notice" => Some(format!(
+            "everyone the bundle brought has been sent your privacy notice: `handover notice send-list --received {subject}`, send it, then `handover notice send-log FILE`"
+        )),
+        "campaign_reminder" => Some(format!("the reminders are made: `handover campaign remind {subject} --out DIR`")),
+        "campaign_close" => Some(format!("the campaign is closed: `handover campaign close {subject}`")),
         _ => None,
     }
 }
