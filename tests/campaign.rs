@@ -678,3 +678,94 @@ fn a_notice_campaigns_slip_is_an_objection() {
     let p = plan["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == row[0]).unwrap().clone();
     assert_eq!(p["register"]["reason"], "objected", "{p}");
 }
+
+/// Microsoft Forms' Excel export (its times have no zone: --zone says how to read them), and a
+/// reply after the campaign's closing day, which goes to review rather than into consent.
+#[test]
+fn microsoft_forms_xlsx_and_a_late_answer() {
+    use std::io::Write;
+    let (env, reg) = demo();
+    let h = crate::bundle::on(&env, &reg);
+    // Closing as early as allowed: 28 days from the tests' day, 2026-11-25.
+    let mut new = vec!["--register".to_string(), reg.clone()];
+    new.extend(join_campaign("join", &[]).into_iter().map(|a| if a == "2027-01-10" { "2026-12-23".into() } else { a }));
+    env.ok(&new.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(h(&["campaign", "mail-merge", "join", "--format", "mailpoet", "--out", "mm.csv"]).code, 0);
+    let mm = std::fs::read_to_string(env.path().join("mm.csv")).unwrap();
+    let codes: Vec<&str> = mm.lines().skip(1).map(|l| l.split(',').nth(3).unwrap()).collect();
+    // A minimal .xlsx as Microsoft Forms writes it: the header, then one row per response, the
+    // completion time as Excel's day number (46350.5 is 24 November 2026, noon).
+    let cell = |r: usize, c: char, v: &str| format!("<c r=\"{c}{r}\" t=\"inlineStr\"><is><t>{v}</t></is></c>");
+    let header =
+        ["ID", "Start time", "Completion time", "Email", "Name", "Your code", "Q1 disclose_to_successor May we?"];
+    let mut sheet = String::from("<worksheet><sheetData><row r=\"1\">");
+    for (i, t) in header.iter().enumerate() {
+        sheet.push_str(&cell(1, (b'A' + i as u8) as char, t));
+    }
+    sheet.push_str("</row>");
+    for (n, (code, answer)) in [(codes[0], "Yes"), (codes[1], "No")].iter().enumerate() {
+        let r = n + 2;
+        sheet.push_str(&format!(
+            "<row r=\"{r}\">{}<c r=\"C{r}\"><v>46350.5</v></c>{}{}</row>",
+            cell(r, 'A', &r.to_string()),
+            cell(r, 'F', code),
+            cell(r, 'G', answer)
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let mut bytes = Vec::new();
+    {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        for (n, b) in [("xl/workbook.xml", "<workbook/>"), ("xl/worksheets/sheet1.xml", sheet.as_str())] {
+            w.start_file(n, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(b.as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    std::fs::write(env.path().join("responses.xlsx"), &bytes).unwrap();
+    let r = h(&["campaign", "import", "join", "responses.xlsx", "--from", "microsoft-forms"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("--zone"), "{}", r.stderr);
+    let r =
+        h(&["campaign", "import", "join", "responses.xlsx", "--from", "microsoft-forms", "--zone", "london", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let counts = r.json()["data"]["counts"].clone();
+    assert_eq!((counts["yes"].as_i64(), counts["no"].as_i64()), (Some(1), Some(1)), "{counts}");
+    // Three weeks after it closed, a late answer arrives: kept for review, not consent.
+    let late = env.write(
+        "late.csv",
+        &format!("Timestamp,Your code,Q1 disclose_to_successor May we?\n2027-01-05 10:00:00 GMT,{},Yes\n", codes[2]),
+    );
+    let out = env
+        .command(&["--register", &reg, "campaign", "import", "join", &late, "--from", "google-forms", "--json"])
+        .env("HANDOVER_TEST_NOW", "2027-01-10T12:00:00Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["data"]["counts"]["review"], 1, "{report}");
+    assert!(report["data"]["counts"]["yes"].is_null(), "a late yes is not consent: {report}");
+}
+
+/// Paper objection slips for a notice campaign, keyed in: each ticked "I object" is an objection.
+#[test]
+fn notice_objection_slips_import() {
+    let (env, reg) = demo();
+    let h = crate::bundle::on(&env, &reg);
+    let new = tell_campaign("tell", &[]);
+    assert_eq!(h(&new.iter().map(String::as_str).collect::<Vec<_>>()).code, 0);
+    assert_eq!(h(&["campaign", "letters", "tell", "--out", "told"]).code, 0);
+    let list = std::fs::read_to_string(env.path().join("told/letters.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = list.lines().skip(1).take(2).map(|l| l.split(',').collect()).collect();
+    let slips = env.write(
+        "slips.csv",
+        &format!("code,object,date_written\n{},yes,2026-11-24\n{},,2026-11-24\n", rows[0][1], rows[1][1]),
+    );
+    let r = h(&["campaign", "import", "tell", &slips, "--from", "paper", "--keyed-by", "fac", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let counts = r.json()["data"]["counts"].clone();
+    assert_eq!((counts["objected"].as_i64(), counts["no objection"].as_i64()), (Some(1), Some(1)), "{counts}");
+    let plan = h(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let p = plan["data"]["people"].as_array().unwrap().iter().find(|p| p["ref"] == rows[0][0]).unwrap().clone();
+    assert_eq!(p["register"]["reason"], "objected", "{p}");
+}

@@ -71,6 +71,8 @@ pub const SIGNED_FOR: &str = "Someone signed for me";
 pub const STOP_LETTERS: &str = "Stop sending me letters";
 /// The code's title on a form.
 pub const CODE: &str = "Your code";
+/// A notice campaign's one question: the objection.
+pub const OBJECT: &str = "I object";
 
 fn starts(header: &str, prefix: &str) -> bool {
     header.trim().to_lowercase().starts_with(&prefix.to_lowercase())
@@ -211,6 +213,13 @@ pub fn import(
             .ok_or_else(|| refuse(format!("it has no column for question {} (\"{prefix} ...\")", i + 1)))?;
         asks.push((ask, col));
     }
+    // A notice campaign asks one thing: whether the person objects (any time: never late).
+    let notice = k.kind == crate::domain::model::CampaignKind::Notice;
+    let object_col = if notice {
+        Some(find(file, &[OBJECT, "object"]).ok_or_else(|| refuse(format!("it has no \"{OBJECT}\" column")))?)
+    } else {
+        None
+    };
     let helped = find(file, &[HELPED, "helped_by"]);
     let signed_for = find(file, &[SIGNED_FOR, "signed_for_by"]);
     let stop = find(file, &[STOP_LETTERS, "stop_letters"]);
@@ -347,6 +356,21 @@ pub fn import(
             letter_sha256: letter.as_deref(),
             source: &source,
         };
+        if notice {
+            if yes(cell(row, object_col)) {
+                match crate::records::campaign::object(c, k, &person, &reply)? {
+                    Err(ps) => {
+                        for (col, msg) in ps {
+                            problems.add(line, col, msg);
+                        }
+                        continue;
+                    }
+                    Ok(_) => *counts.entry("objected").or_default() += 1,
+                }
+            } else {
+                *counts.entry("no objection").or_default() += 1;
+            }
+        }
         match record(c, &lookup, k, &person, &given, &reply)? {
             Err(ps) => {
                 for (col, msg) in ps {
@@ -360,7 +384,7 @@ pub fn import(
                 }
             }
         }
-        if given.is_empty() {
+        if given.is_empty() && !notice {
             *counts.entry("no answer").or_default() += 1;
         }
         if yes(cell(row, stop)) {

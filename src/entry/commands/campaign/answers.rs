@@ -166,12 +166,6 @@ pub(super) fn import_answers(
     use crate::records::import::forms::{self, FormTool, Zone};
     let mut reg = ctx.open()?;
     let k = campaigns::campaign(&reg, id)?;
-    if k.kind != CampaignKind::Consent {
-        return Err(Error::bad(
-            "ID",
-            format!("campaign {id} tells people: record an objection with `handover basis object`"),
-        ));
-    }
     if k.closed_at.is_some() {
         return Err(Error::bad(
             "ID",
