@@ -390,4 +390,28 @@ mod tests {
         }
         assert_eq!(super::LOADED.len(), super::SCHEMAS.len());
     }
+
+    /// The aggregates a bundle of a small community writes (a table withheld whole, cells
+    /// suppressed or combined) are what its receiver's check accepts, at every size from 1 to 12
+    /// people and however they fall into groups.
+    #[test]
+    fn a_small_communitys_aggregates_pass_the_receivers_check() {
+        let check = &super::LOADED["aggregates"];
+        for n in 1..=12u32 {
+            for spread in 1..=4u32 {
+                let mut counts: Vec<(String, u32)> = (0..spread).map(|g| (format!("group_{g}"), 0)).collect();
+                for i in 0..n {
+                    counts[(i % spread) as usize].1 += 1;
+                }
+                let tables = vec![
+                    crate::transfer::sdc::protect("stakeholder_group", &counts, 10),
+                    crate::transfer::sdc::protect("diversity.ethnicity", &counts[..1], 10),
+                ];
+                let v = serde_json::to_value(&tables).unwrap();
+                if let Err(e) = check.check(&v) {
+                    panic!("{n} people in {spread} group(s): {e}\n{v}");
+                }
+            }
+        }
+    }
 }
