@@ -70,6 +70,16 @@ pub(crate) fn on<'a>(env: &'a TestEnv, reg: &'a str) -> impl Fn(&[&str]) -> crat
     }
 }
 
+/// `consent record` of a yes to the group's own newsletter, given to the group directly, citing
+/// (statement, notice).
+fn group_newsletter_yes<'a>(person: &'a str, at: &'a str, texts: (&'a str, &'a str)) -> Vec<&'a str> {
+    let mut a = vec!["consent", "record", "--person", person, "--purpose", "successor_newsletter"];
+    a.extend(["--controllers", "kscop-steering-group", "--channels", "email", "--at", at, "--recorded-by", "group"]);
+    a.extend(["--method", "online_checkbox", "--evidence-ref", "form", "--told-can-withdraw", "yes"]);
+    a.extend(["--statement-version", texts.0, "--notice-version", texts.1]);
+    a
+}
+
 pub(crate) fn create(env: &TestEnv, demo: &Path, out: &str) -> serde_json::Value {
     let r = create_run(env, demo, out, &["--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -493,34 +503,9 @@ fn the_receiving_group_imports_the_bundle() {
     ]);
     g(&["notice", "add", "--version", "GN1", "--file", &txt, "--effective-from", "2026-01-01"]);
     g(&["person", "add", "--ref", "NEW1", "--name", "Returning Person", "--email", &erased_email]);
-    let r = env.run(&[
-        "--register",
-        "g/register.db",
-        "consent",
-        "record",
-        "--person",
-        "NEW1",
-        "--purpose",
-        "successor_newsletter",
-        "--controllers",
-        "kscop-steering-group",
-        "--channels",
-        "email",
-        "--at",
-        "2026-11-20T10:00:00Z",
-        "--recorded-by",
-        "group",
-        "--method",
-        "online_checkbox",
-        "--evidence-ref",
-        "form",
-        "--statement-version",
-        "G1",
-        "--notice-version",
-        "GN1",
-        "--told-can-withdraw",
-        "yes",
-    ]);
+    let mut a = vec!["--register", "g/register.db"];
+    a.extend(group_newsletter_yes("NEW1", "2026-11-20T10:00:00Z", ("G1", "GN1")));
+    let r = env.run(&a);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("this address is on the suppression list; it cannot"), "{}", r.stderr);
     // The signed receipt verifies with minisign and carries the cosigned checkpoint.
@@ -852,6 +837,20 @@ fn changes_after_a_transfer_create_art19_tasks() {
     let twice = group(&["notification", "apply", &file, "--signer", &pk]);
     assert_eq!(twice.code, 2, "{}", twice.stderr);
     assert!(twice.stderr.contains("applied once already"), "{}", twice.stderr);
+    // Art 19 tells the group; it does not decide for it: a person erased at the charity who has
+    // since given the group a consent directly is kept there, with a task to decide.
+    g(&["person", "erase", "M0005", "--reason", "request ER-10"]);
+    let direct = group(&group_newsletter_yes("M0005", "2026-11-25T12:03:00Z", ("SN-2025", "PN-2025")));
+    assert_eq!(direct.code, 0, "{}", direct.stderr);
+    let n2 = g(&["transfer", "notify", "--to", "kscop-steering-group", "--sign-key", &sk, "--out", "notes2", "--json"]);
+    let file2 = n2.json()["data"]["file"].as_str().unwrap().to_string();
+    let applied = group(&["notification", "apply", &file2, "--signer", &pk, "--json"]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    // (One change per transfer that carried the person: held each time.)
+    assert!(applied.json()["data"]["applied"]["erasure_held_for_you"].as_u64() >= Some(1), "{}", applied.stdout);
+    assert_eq!(group(&["person", "show", "M0005"]).code, 0, "kept at the group");
+    let tasks = group(&["tasks", "list", "--json"]).json();
+    assert!(tasks["data"].as_array().unwrap().iter().any(|t| t["kind"] == "art19_decide"), "{tasks}");
 }
 
 /// The demo ready, with a synthetic report (stored, classification none) added and the plan

@@ -180,6 +180,35 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
                     people::update_person(c, &updated)?;
                 }
                 "erasure" => {
+                    // Art 19 tells the recipient; it does not decide for it. A person who has
+                    // given this register a consent directly since the erasure is its own
+                    // relationship: kept, with a task for the group to decide.
+                    let direct_since = evidence::consents(c, Some(&person.id), None)?.into_iter().any(|e| {
+                        e.event.action == ConsentAction::Grant
+                            && e.event.at > at
+                            && e.event.controllers.contains(&own.slug)
+                            && !e.source.starts_with("bundle:")
+                            && !e.source.starts_with("notification:")
+                    });
+                    if direct_since {
+                        crate::register::tasks::add_task(
+                            c,
+                            "art19_decide",
+                            person.id.as_str(),
+                            &format!(
+                                "{} asked {} to be erased on {}, but has given you a consent directly since: decide whether to erase them (`handover person erase {} --reason TEXT`) or keep them",
+                                n.from,
+                                person.reference,
+                                &ch.at[..ch.at.len().min(10)],
+                                person.reference
+                            ),
+                            "Art 19 tells you of the erasure; the person's later word to you is yours to weigh",
+                            &(c.now + chrono::Duration::days(30)).date_naive().to_string(),
+                            &fmt_ts(c.now),
+                        )?;
+                        *applied.entry("erasure_held_for_you").or_default() += 1;
+                        continue;
+                    }
                     crate::records::erase(
                         c,
                         &person,
