@@ -680,3 +680,30 @@ fn bases_and_notice_deliveries_are_never_dated_in_the_future() {
     ]);
     assert_eq!(ok.code, 0, "within the clock's skew: {}", ok.stderr);
 }
+
+/// A subject access answer says what is true: a consent with a newer objection is "objected",
+/// the note kept after an erasure is kept for its years (not "until you ask us to erase it"), and
+/// purposes are in words.
+#[test]
+fn a_subject_access_answer_says_what_is_true() {
+    let env = TestEnv::with_fixtures();
+    env.ok(&[
+        "basis",
+        "object",
+        "--person",
+        "M0002",
+        "--purpose",
+        "successor_newsletter",
+        "--controllers",
+        "kscop-steering-group",
+        "--decided-by",
+        "dp",
+        "--at",
+        "2026-11-24T10:00:00Z",
+    ]);
+    let text = env.ok(&["person", "export", "M0002"]).stdout;
+    assert!(text.contains("successor newsletter for kscop-steering-group: objected"), "{text}");
+    assert!(!text.contains("until you ask us to erase it"), "{text}");
+    assert!(text.contains("for 6 years"), "{text}");
+    assert!(!text.contains("disclose_to_successor"), "purposes in words: {text}");
+}

@@ -27,6 +27,8 @@ pub struct SubjectAccess {
     pub recipients: Vec<serde_json::Value>,
     /// How long each kind of record is kept (months; 0: not deleted by age).
     pub retention: Vec<serde_json::Value>,
+    /// How many years a note of an erasure (a keyed hash) is kept.
+    pub tombstone_years: u32,
     /// Automated decision-making (Art 22).
     pub automated_decisions: &'static str,
     /// The statements and notices the person was shown, with their texts.
@@ -133,6 +135,7 @@ pub fn subject_access(reg: &Register, p: &Person, now: chrono::DateTime<chrono::
                     "what": "your register entry: the details its purpose carries, your roles and consent history" })
             })
             .collect(),
+        tombstone_years: crate::register::setting(conn, "tombstone_years")?.and_then(|s| s.parse().ok()).unwrap_or(6),
         retention: crate::records::retention::policy(conn)?
             .into_iter()
             .map(|(kind, months)| serde_json::json!({ "kind": kind, "months": months }))

@@ -514,13 +514,13 @@ fn export_text(x: &SubjectAccess) -> String {
             "  {} {} {} (for {})\n",
             &fmt_ts(e.event.at)[..10],
             e.event.action,
-            e.event.purpose,
+            crate::domain::words::plain(&e.event.purpose),
             if e.event.controllers.is_empty() { "everyone".into() } else { e.event.controllers.join(", ") }
         ));
     }
     s.push_str("\nWhere things stand now\n");
     for l in &x.consent_status {
-        s.push_str(&format!("  {} for {}: {}\n", l.purpose, l.controller, l.status));
+        s.push_str(&format!("  {} for {}: {}\n", crate::domain::words::plain(&l.purpose), l.controller, l.status));
     }
     if !x.bases.is_empty() {
         s.push_str("\nOther reasons we use your details\n");
@@ -550,11 +550,15 @@ fn export_text(x: &SubjectAccess) -> String {
     s.push_str("\nHow long we keep things\n");
     for r in &x.retention {
         let months = r["months"].as_u64().unwrap_or(0);
-        let kind = r["kind"].as_str().unwrap_or("").replace('_', " ");
-        if months == 0 {
-            s.push_str(&format!("  {kind}: until you ask us to erase it, or as the law requires\n"));
-        } else {
-            s.push_str(&format!("  {kind}: {months} months\n"));
+        let code = r["kind"].as_str().unwrap_or("");
+        let kind = code.replace('_', " ");
+        match (code, months) {
+            ("tombstones", _) => s.push_str(&format!(
+                "  if you ask us to erase your details: we keep only a note that we did (a keyed hash, never your name or address), for {} years, so that you are not added back by mistake\n",
+                x.tombstone_years
+            )),
+            (_, 0) => s.push_str(&format!("  {kind}: no set period: kept while we need them for what they are for\n")),
+            _ => s.push_str(&format!("  {kind}: {months} months\n")),
         }
     }
     s.push_str(&format!("\nAutomated decisions\n  {}\n", x.automated_decisions));
