@@ -1038,3 +1038,51 @@ fn the_breach_log_keeps_every_change_and_a_report_is_final() {
     let decided = |u: &&String| u.contains("\"old\":\"undecided\"") && u.contains("\"new\":\"reported\"");
     assert!(updates.iter().any(|u| decided(&u)), "{updates:?}");
 }
+
+/// Once a transfer is complete: a task prompts its wind-down (closed by `transfer close`), and the
+/// report stops asking to renew consents to the disclosure already made.
+#[test]
+fn a_completed_transfer_prompts_the_wind_down_and_no_renewals_for_it() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--out", "demo", "--quiet"]);
+    let reg = env.path().join("demo/handover.db").display().to_string();
+    let s = crate::bundle::on(&env, &reg);
+    // A consent to the disclosure that would lapse within 90 days.
+    let r = s(&[
+        "consent",
+        "record",
+        "--person",
+        "M0007",
+        "--purpose",
+        "disclose_to_successor",
+        "--controllers",
+        "brightwater-trust",
+        "--controllers",
+        "kscop-steering-group",
+        "--at",
+        "2025-01-10T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "paper_signed",
+        "--evidence-ref",
+        "form 7",
+    ]
+    .into_iter()
+    .chain(crate::util::TOLD_DS_2025)
+    .collect::<Vec<_>>());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = s(&["audit", "report", "--json"]).json();
+    let renew: Vec<&str> = report["data"]["refresh_due_90_days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["purpose"].as_str().unwrap())
+        .collect();
+    assert!(!renew.contains(&"disclose_to_successor"), "the disclosure is made: {renew:?}");
+    let tasks = || s(&["tasks", "list", "--json"]).json()["data"].as_array().unwrap().clone();
+    let close = tasks().into_iter().find(|t| t["kind"] == "transfer_close").expect("a wind-down prompt");
+    let bundle = close["subject"].as_str().unwrap().to_string();
+    assert_eq!(s(&["transfer", "close", &bundle, "--delete-after", "2027-04-01"]).code, 0);
+    assert!(!tasks().iter().any(|t| t["kind"] == "transfer_close"), "closed by transfer close");
+}

@@ -27,6 +27,11 @@ pub const FACTS: &[&str] = &[
     "online_checkbox",
 ];
 
+/// The statement and notice a consent to the disclosure cites in the fixtures, and that the
+/// person was told they can withdraw: the end of a `consent record`.
+pub const TOLD_DS_2025: [&str; 6] =
+    ["--statement-version", "DS-2025", "--notice-version", "PN-2025", "--told-can-withdraw", "yes"];
+
 /// A temporary folder the binary runs in, with `handover.db` as its register.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,

@@ -135,7 +135,17 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let people: Vec<people::Person> = people::people(conn)?.into_iter().filter(|p| p.erased_at.is_none()).collect();
     let live: BTreeSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
     let views = consent_views(conn)?;
-    let (coverage, refresh, over_time) = coverage(&purposes, &controllers, &people, &views, now, detail);
+    let (coverage, mut refresh, over_time) = coverage(&purposes, &controllers, &people, &views, now, detail);
+    // Storage limitation: once a disclosure to the successor is complete, its consents are not
+    // renewed (there is nothing left to disclose).
+    let disclosed = transfers::transfers(conn)?.iter().any(|t| {
+        t.direction == crate::domain::model::Direction::Sent
+            && t.transfer.state == crate::domain::model::TransferState::Complete
+            && t.voided_at.is_none()
+    });
+    if disclosed {
+        refresh.retain(|d| d.purpose != "disclose_to_successor");
+    }
 
     // Legitimate interests: the latest record per person and purpose, objections and notices.
     let sent: BTreeSet<PersonId> = evidence::notices_sent(conn, None)?.into_iter().map(|n| n.person_id).collect();

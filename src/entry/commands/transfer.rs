@@ -268,6 +268,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             }
             reg.change(ctx.now, |c| {
                 transfers::close_transfer(c, &id, &date.to_string())?;
+                crate::register::tasks::finish_open(c, "transfer_close", &id, &fmt_ts(c.now), c.actor)?;
                 crate::register::tasks::set_task(
                     c,
                     "retention_run",
@@ -380,6 +381,18 @@ fn confirm_statement(
             c,
             &id,
             r["completed_at"].as_str().unwrap_or(&crate::domain::model::fmt_ts(c.now)),
+        )?;
+        // The disclosure is made: the wind-down is the next duty (storage limitation, R20).
+        crate::register::tasks::add_task(
+            c,
+            "transfer_close",
+            &id,
+            &format!(
+                "Agree with the data protection lead when to wind down transfer {id}, then `handover transfer close {id} --delete-after DATE`"
+            ),
+            "storage limitation: once the handover is complete, keep only what the charity still needs (R20)",
+            &(c.now + chrono::Duration::days(30)).date_naive().to_string(),
+            &crate::domain::model::fmt_ts(c.now),
         )?;
         c.audit(
             "transfer.complete",
