@@ -25,7 +25,8 @@
 //!   any bag.
 //! - Audit ([`audit`]): the pages people read and print: [`audit::report`] and [`audit::ropa`],
 //!   the data protection lead's report and Art 30 record; [`audit::access`], a person's subject
-//!   access export; [`audit::letter`], the receiving group's letters; [`audit::charts`] and
+//!   access export; [`audit::letter`], the receiving group's letters; [`audit::asking`], a
+//!   campaign's letters and hub form, with [`audit::pictures`]; [`audit::charts`] and
 //!   [`audit::html`]. The hash-chained log itself is
 //!   storage: [`register::audit`].
 //! - Transfer ([`transfer`]): [`transfer::plan`] decides, person by person and item by item, what
@@ -38,7 +39,9 @@
 //! - Records ([`records`]): the one path by which a person, consent event, role, basis, notice
 //!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
 //!   [`records::import`] reads the tool's own CSV formats and real exports into it, all or
-//!   nothing; [`records::casework`] keeps complaints and incidents with their tasks;
+//!   nothing (a campaign's answers from form exports: [`records::import::forms`]);
+//!   [`records::campaign`] records a campaign's answers and sends; [`records::casework`] keeps
+//!   complaints and incidents with their tasks;
 //!   [`records::retention`] applies the retention policy; [`records::vault`] seals account
 //!   secrets; [`records::status`] derives a person's consent status.
 //!
@@ -51,8 +54,8 @@
 //! **Domain** ([`domain`]): rules and values, no I/O. [`domain::consent`] (R7–R9, the status of a
 //! consent at a moment, the consent event a bundle carries), [`domain::people`] (a person's
 //! fields, what erasure keeps), [`domain::deadline`] (statutory clocks, bank holidays, London
-//! days), [`domain::model`] (the closed code lists and small parsers), [`domain::words`] (codes in
-//! words).
+//! days), [`domain::model`] (the closed code lists and small parsers), [`domain::reply_code`] (a
+//! campaign's codes), [`domain::words`] (codes in words).
 //!
 //! **Base** ([`base`]): what every layer may use. [`base::error`] (the one error type, every
 //! variant with its hint), [`base::staged`] (files written whole or not at all), [`base::keys`]
