@@ -54,6 +54,11 @@ fn task_step(t: &tasks::Task, today: NaiveDate) -> (String, String) {
         "request_deadline" => ("Answer the rights request".into(), format!("handover request show {s}")),
         "retention_run" => ("Delete what is past the retention policy".into(), "handover retention run".into()),
         "account_paid_until_soon" | "account_paid_until" => (t.title.clone(), format!("handover account show {s}")),
+        // Tasks that close only by what they ask for: the command that shows what to do.
+        "transfer_close" => (t.title.clone(), format!("handover transfer show {s}")),
+        "campaign_reminder" => (t.title.clone(), format!("handover campaign remind {s} --out reminders")),
+        "campaign_close" => (t.title.clone(), format!("handover campaign close {s}")),
+        "retention_hold" | "art19_decide" => (t.title.clone(), format!("handover person show {s}")),
         _ => (t.title.clone(), format!("handover tasks done {}", t.id)),
     }
 }
@@ -187,6 +192,11 @@ mod tests {
             "account_paid_until_soon",
             "account_paid_until",
             "consent_refresh",
+            "transfer_close",
+            "campaign_reminder",
+            "campaign_close",
+            "retention_hold",
+            "art19_decide",
         ] {
             let t = crate::register::tasks::Task {
                 id: "tsk_000000000001".into(),

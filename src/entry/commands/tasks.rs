@@ -128,9 +128,9 @@ fn closed_by(kind: &str, subject: &str) -> Option<String> {
         )),
         "campaign_reminder" => Some(format!("the reminders are made: `handover campaign remind {subject} --out DIR`")),
         "campaign_close" => Some(format!("the campaign is closed: `handover campaign close {subject}`")),
-        "transfer_close" => {
-            Some(format!("the wind-down date is set: `handover transfer close {subject} --delete-after DATE`"))
-        }
+        "transfer_close" => Some(format!(
+            "the wind-down date is set: `handover transfer close {subject}` with the agreed `--delete-after` date"
+        )),
         _ => None,
     }
 }

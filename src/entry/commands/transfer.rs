@@ -388,7 +388,7 @@ fn confirm_statement(
             "transfer_close",
             &id,
             &format!(
-                "Agree with the data protection lead when to wind down transfer {id}, then `handover transfer close {id} --delete-after DATE`"
+                "Agree with the data protection lead when to wind down transfer {id}, then close it with `handover transfer close {id}` and that date (`--delete-after`)"
             ),
             "storage limitation: once the handover is complete, keep only what the charity still needs (R20)",
             &(c.now + chrono::Duration::days(30)).date_naive().to_string(),
