@@ -908,7 +908,9 @@ fn the_wind_down_keeps_anyone_waiting_for_an_answer() {
     let reg = env.path().join("demo/handover.db").display().to_string();
     let s = crate::bundle::on(&env, &reg);
     let bundle = s(&["transfer", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
-    assert_eq!(s(&["transfer", "close", &bundle, "--delete-after", "2026-11-25"]).code, 0);
+    let closed = s(&["transfer", "close", &bundle, "--delete-after", "2026-11-25"]);
+    assert_eq!(closed.code, 0, "{}", closed.stderr);
+    assert!(closed.stdout.contains("anyone waiting for an answer"), "it says who is kept: {}", closed.stdout);
     let dry = || s(&["retention", "run", "--dry-run", "--json"]).json();
     let before = dry();
     let going = before["data"]["transfers"][0]["people_anonymised"].as_u64().unwrap();

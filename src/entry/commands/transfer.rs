@@ -282,7 +282,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             })?;
             let v = transfers::transfer_view(&reg, &id)?;
             let text = format!(
-                "transfer {id} closed: after {date}, `handover retention run` anonymises the {} people who went (except any a recorded legal obligation still needs)\n",
+                "transfer {id} closed: after {date}, `handover retention run` anonymises the {} people who went, except anyone the charity still has its own relationship with (a legal obligation, another basis of its own not objected to, a consent in force naming it) and anyone waiting for an answer (an open request or complaint, a current role, a legal hold); see who with `handover retention run --dry-run`\n",
                 v.people
             );
             Ok(Outcome::new("transfer_view", v, text))
