@@ -13,20 +13,9 @@ use crate::register::catalogue::RegisterLookup;
 use crate::register::people::Person;
 
 /// Column sets of the tool's own CSV formats (exact; order as documented).
-pub const PEOPLE_COLUMNS: &[&str] = &[
-    "ref",
-    "name",
-    "email",
-    "phone",
-    "organisation",
-    "stakeholder_group",
-    "hub",
-    "jurisdiction",
-    "adult_confirmed",
-    "source",
-    "joined_on",
-    "notes",
-];
+/// `people.csv`'s required columns: the person record's, less the optional ones it ends with.
+pub const PEOPLE_COLUMNS: &[&str] =
+    crate::domain::people::COLUMNS.split_at(crate::domain::people::COLUMNS.len() - PEOPLE_OPTIONAL.len()).0;
 /// `consent.csv` columns.
 pub const CONSENT_COLUMNS: &[&str] = &[
     "person_ref",
