@@ -12,7 +12,8 @@ use crate::register::Change;
 use crate::register::catalogue::RegisterLookup;
 use crate::register::people::Person;
 
-/// Column sets of the tool's own CSV formats (exact; order as documented).
+// Column sets of the tool's own CSV formats (exact; order as documented).
+
 /// `people.csv`'s required columns: the person record's, less the optional ones it ends with.
 pub const PEOPLE_COLUMNS: &[&str] =
     crate::domain::people::COLUMNS.split_at(crate::domain::people::COLUMNS.len() - PEOPLE_OPTIONAL.len()).0;
