@@ -15,10 +15,17 @@ pub(crate) fn ready() -> (TestEnv, PathBuf) {
 }
 
 /// Run `bundle create` from the demo's register to the group's key (named twice: duplicates are
-/// removed), with `extra` arguments.
+/// removed), with `extra` arguments (a `--sign-key` among them replaces the facilitator's).
 pub(crate) fn create_run(env: &TestEnv, demo: &Path, out: &str, extra: &[&str]) -> crate::util::Run {
     let reg = demo.join("handover.db").display().to_string();
-    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let sk = match extra.iter().position(|a| *a == "--sign-key") {
+        Some(i) => extra[i + 1].to_string(),
+        None => demo.join("keys/facilitator-minisign.key").display().to_string(),
+    };
+    let extra: Vec<&str> = match extra.iter().position(|a| *a == "--sign-key") {
+        Some(i) => extra.iter().enumerate().filter(|(j, _)| *j != i && *j != i + 1).map(|(_, a)| *a).collect(),
+        None => extra.to_vec(),
+    };
     let id = demo.join("keys/facilitator-age.key").display().to_string();
     let mut args = vec![
         "--register",
@@ -1083,6 +1090,37 @@ fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_fla
     assert_eq!(row["rotated"], true, "{row}");
 }
 
+/// Whoever sends does not approve: a key that signed a bundle for this register, or this
+/// computer's own signing key, is never registered as an approver; a bundle is never signed with
+/// the key that approved its plan.
+#[test]
+fn the_approver_is_not_the_sender() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let before = s(&["audit", "log", "--json"]).json()["data"].as_array().unwrap().len();
+    let r = s(&["approver", "add", &sender, "--name", "me", "--sign-key", &dp]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("signed a bundle for this register"), "{}", r.stderr);
+    // The bundle is refused when signed with the approver's key, before anything is written.
+    let own = create_run(&env, &demo, "out", &["--sign-key", &dp]);
+    assert_eq!(own.code, 2, "{}", own.stderr);
+    assert!(own.stderr.contains("never the approver's"), "{}", own.stderr);
+    assert!(!env.path().join("out").exists() || std::fs::read_dir(env.path().join("out")).unwrap().next().is_none());
+    assert_eq!(s(&["audit", "log", "--json"]).json()["data"].as_array().unwrap().len(), before);
+    // On a register that never sent: this computer's own signing key signs its bundles.
+    env.ok(&["--register", "new.db", "init", "--community", "c", "--controller", "c"]);
+    env.ok(&["keys", "new", "--unprotected"]);
+    let keys_dir = env.path().join(".config/handover/keys");
+    let own_pub = keys_dir.join("handover-minisign.pub").display().to_string();
+    let own_key = keys_dir.join("handover-minisign.key").display().to_string();
+    let r = env.run(&["--register", "new.db", "approver", "add", &own_pub, "--name", "me", "--sign-key", &own_key]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("this computer's own signing key"), "{}", r.stderr);
+}
+
 /// The approval is the data protection lead's signature over the plan and every value it carries:
 /// an email edited after it is not shipped; only a registered approver's key approves; an
 /// approval without a signature (as older versions recorded) no longer counts.
@@ -1138,13 +1176,30 @@ fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
         plan["data"]["blockers"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()).collect()
     };
     // Removing the approver withdraws their approvals; registering them again restores them.
+    // Every change to the approvers is signed by a current approver, and the last one cannot go.
     let approvers = s(&["approver", "list", "--json"]).json();
     let key_id = approvers["data"][0]["key_id"].as_str().unwrap().to_string();
-    assert_eq!(s(&["approver", "remove", &key_id]).code, 0);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    let last = s(&["approver", "remove", &key_id, "--sign-key", &dp]);
+    assert_eq!(last.code, 2, "{}", last.stderr);
+    assert!(last.stderr.contains("is the only approver"), "{}", last.stderr);
+    assert_eq!(env.run(&["keys", "new", "--out", "dp2", "--name", "dp2", "--unprotected"]).code, 0);
+    let unsigned =
+        s(&["approver", "add", "dp2/dp2-minisign.pub", "--name", "next dp", "--sign-key", "dp2/dp2-minisign.key"]);
+    assert_eq!(unsigned.code, 2, "a second approver cannot sign their own registration: {}", unsigned.stderr);
+    assert!(unsigned.stderr.contains("added by a current approver (dp-lead"), "{}", unsigned.stderr);
+    assert_eq!(s(&["approver", "add", "dp2/dp2-minisign.pub", "--name", "next dp", "--sign-key", &dp]).code, 0);
+    assert_eq!(s(&["approver", "remove", &key_id, "--sign-key", "dp2/dp2-minisign.key"]).code, 0);
     assert!(codes().contains(&"approval_not_signed".to_string()), "{:?}", codes());
     let dp_pub = demo.join("keys/dp-lead-minisign.pub").display().to_string();
-    assert_eq!(s(&["approver", "add", &dp_pub, "--name", "dp-lead"]).code, 0);
+    assert_eq!(s(&["approver", "add", &dp_pub, "--name", "dp-lead", "--sign-key", "dp2/dp2-minisign.key"]).code, 0);
     assert!(codes().is_empty(), "{:?}", codes());
+    let log = s(&["audit", "log", "--json"]).json();
+    let adds: Vec<&serde_json::Value> =
+        log["data"].as_array().unwrap().iter().filter(|e| e["action"] == "approver.add").collect();
+    assert_eq!(adds.len(), 3, "{adds:?}");
+    assert_eq!(adds[0]["details"]["first"], true, "the first approver's registration says so: {:?}", adds[0]);
+    assert_eq!(adds[2]["details"]["first"], false, "{:?}", adds[2]);
     // An approval recorded without a signature no longer counts.
     let conn = rusqlite::Connection::open(demo.join("handover.db")).unwrap();
     conn.execute(

@@ -727,6 +727,7 @@ fn a_consent_counts_only_for_the_controllers_its_statement_names() {
 fn reviews_resolve_what_the_plan_holds_back_and_capacity_is_a_field() {
     let env = TestEnv::with_fixtures();
     env.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    env.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead", "--sign-key", "k/dpl-minisign.key"]);
     let plan = || env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json()["data"].clone();
     let reason = |r: &str| {
         env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", r, "--json"]).json()["data"]
@@ -829,6 +830,39 @@ fn reviews_resolve_what_the_plan_holds_back_and_capacity_is_a_field() {
     assert_eq!(reason("M0001"), "consent_names_receiver");
     let p = plan();
     assert_eq!(p["reviews"][0]["reason"], "capacity_query", "{}", p["reviews"]);
+    // A concern written in after the review but dated before it is not covered by it either:
+    // a review covers only what it saw.
+    let mut late = env.command(&[
+        "consent",
+        "record",
+        "--person",
+        "M0001",
+        "--purpose",
+        "newsletter",
+        "--controllers",
+        "brightwater-trust",
+        "--channels",
+        "email",
+        "--at",
+        "2026-11-19T10:00:00Z",
+        "--recorded-by",
+        "fac",
+        "--method",
+        "paper_signed",
+        "--evidence-ref",
+        "EV-LATE",
+        "--statement-version",
+        "NL-2021",
+        "--notice-version",
+        "PN-2025",
+        "--told-can-withdraw",
+        "yes",
+        "--capacity-concern",
+        "yes",
+    ]);
+    let late = late.env("HANDOVER_TEST_NOW", "2026-11-26T09:00:00Z").output().unwrap();
+    assert!(late.status.success(), "{}", String::from_utf8_lossy(&late.stderr));
+    assert_eq!(reason("M0001"), "capacity_query");
     // A concern noted after the review is not covered by it.
     // (The tests' clock stands at 2026-11-25T12:00:00Z; two minutes on is within the clock skew.)
     consent("M0001", "disclose_to_successor", "DS-2025", "2026-11-25T12:02:00Z", &["--capacity-concern", "yes"]);
@@ -848,34 +882,57 @@ fn reviews_resolve_what_the_plan_holds_back_and_capacity_is_a_field() {
     // Jurisdiction: held for review; a go lets them go, a later hold holds them again.
     env.ok(&["person", "edit", "M0002", "--jurisdiction", "scotland"]);
     assert_eq!(reason("M0002"), "jurisdiction_review");
-    let review = |d: &str| {
-        env.ok(&[
-            "review",
-            "record",
-            "--person",
-            "M0002",
-            "--reason",
-            "jurisdiction_review",
-            "--decision",
-            d,
-            "--by",
-            "dp-lead",
-            "--note",
-            "UK GDPR applies; Scots law on capacity checked",
-        ]);
+    let review = |d: &str, key: Option<&str>| {
+        let mut a = vec!["review", "record", "--person", "M0002", "--reason", "jurisdiction_review", "--decision", d];
+        a.extend(["--by", "dp-lead", "--note", "UK GDPR applies; Scots law on capacity checked"]);
+        if let Some(k) = key {
+            a.extend(["--sign-key", k]);
+        }
+        env.run(&a)
     };
-    review("go");
+    // Only an approver's signed review lets a person go: unsigned, or signed by another key, it
+    // is refused and records nothing.
+    let unsigned = review("go", None);
+    assert_eq!(unsigned.code, 2, "{}", unsigned.stderr);
+    assert!(unsigned.stderr.contains("signed by the data protection lead"), "{}", unsigned.stderr);
+    env.ok(&["keys", "new", "--out", "k", "--name", "other", "--unprotected"]);
+    let other = review("go", Some("k/other-minisign.key"));
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(other.stderr.contains("is not an approver's"), "{}", other.stderr);
+    assert_eq!(reason("M0002"), "jurisdiction_review");
+    assert_eq!(review("go", Some("k/dpl-minisign.key")).code, 0);
     assert_eq!(reason("M0002"), "consent_names_receiver");
-    review("hold");
+    assert_eq!(review("hold", None).code, 0);
     assert_eq!(reason("M0002"), "jurisdiction_review");
     let listed = env.ok(&["review", "list", "--person", "M0002"]).stdout;
     assert_eq!(listed.lines().count(), 3, "{listed}");
+    // A review by an approver who is later removed no longer lets anyone go.
+    env.ok(&["keys", "new", "--out", "k", "--name", "dp2", "--unprotected"]);
+    env.ok(&["approver", "add", "k/dp2-minisign.pub", "--name", "deputy", "--sign-key", "k/dpl-minisign.key"]);
+    assert_eq!(review("go", Some("k/dp2-minisign.key")).code, 0);
+    assert_eq!(reason("M0002"), "consent_names_receiver");
+    let deputy = env.ok(&["approver", "list", "--json"]).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "deputy")
+        .unwrap()["key_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&["approver", "remove", &deputy, "--sign-key", "k/dpl-minisign.key"]);
+    assert_eq!(reason("M0002"), "jurisdiction_review");
+    let removed = env.ok(&["review", "list", "--person", "M0002", "--json"]).json();
+    assert_eq!(removed["data"][2]["approver_signed"], false, "{removed}");
     let report = env.ok(&["audit", "report", "--json"]).json();
     let rows = report["data"]["reviews"].as_array().unwrap();
-    assert!(rows.iter().any(|x| x["reason"] == "jurisdiction_review" && x["hold"] == 1), "{rows:?}");
+    assert!(
+        rows.iter().any(|x| x["reason"] == "jurisdiction_review" && x["go"] == 1 && x["signed"] == 0),
+        "a removed approver's signature is not counted as signed: {rows:?}"
+    );
     assert!(rows.iter().any(|x| x["reason"] == "capacity_query" && x["signed"] == 1), "{rows:?}");
     let log = env.ok(&["audit", "log", "--json"]).stdout;
-    assert_eq!(log.matches("review.record").count(), 3);
+    assert_eq!(log.matches("review.record").count(), 4);
 }
 
 /// An address a mail tool would drop (a register from before the rule, say) never reaches the
@@ -1087,4 +1144,49 @@ fn a_completed_transfer_prompts_the_wind_down_and_no_renewals_for_it() {
     let bundle = close["subject"].as_str().unwrap().to_string();
     assert_eq!(s(&["transfer", "close", &bundle, "--delete-after", "2027-04-01"]).code, 0);
     assert!(!tasks().iter().any(|t| t["kind"] == "transfer_close"), "closed by transfer close");
+}
+
+/// A data sharing agreement or DPIA clears its blocker only when it is a document with something
+/// in it: an empty file is refused, and one registered empty before (by an older version) does not
+/// count.
+#[test]
+fn an_empty_assessment_clears_no_blocker() {
+    let env = TestEnv::with_fixtures();
+    let codes = || -> Vec<String> {
+        env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json()["data"]["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    env.ok(&["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-2026-01"]);
+    assert!(!codes().contains(&"no_data_sharing_agreement".to_string()), "{:?}", codes());
+    let empty = env.write("empty-dsa.txt", " \n");
+    let r = env.run(&[
+        "assessment",
+        "add",
+        "--kind",
+        "dsa",
+        "--ref",
+        "DSA-EMPTY",
+        "--version",
+        "1",
+        "--approver",
+        "dp",
+        "--file",
+        &empty,
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is empty"), "{}", r.stderr);
+    // One that an older version let in is not evidence of an agreement.
+    let conn = rusqlite::Connection::open(env.path().join("handover.db")).unwrap();
+    conn.execute(
+        "INSERT INTO assessments(ref, version, kind, approver, file_name, sha256, approved_on, created_at) VALUES ('DSA-EMPTY', '1', 'dsa', 'dp', 'empty.txt', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', '2026-01-01', '2026-01-01T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    env.ok(&["controller", "edit", "kscop-steering-group", "--dsa-ref", "DSA-EMPTY"]);
+    assert!(codes().contains(&"no_data_sharing_agreement".to_string()), "{:?}", codes());
 }

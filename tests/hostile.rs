@@ -52,6 +52,38 @@ fn forge_with(
     seal(env, demo, &top, &bag, out)
 }
 
+/// A thief holding only the sender's key cannot approve with it: an approval signed by the key
+/// that signed the bundle is refused at the approval layer, and nothing is imported.
+#[test]
+fn an_approval_by_the_bundles_own_signing_key_is_refused() {
+    let (env, demo) = ready();
+    let bundle = create(&env, &demo, "out");
+    let bundle = env.path().join(bundle["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let (top, mut bag) = open_bag(&env, &bundle);
+    let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
+    let key = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let own_pub = std::fs::read_to_string(&pk).unwrap();
+    let own_pub = own_pub.lines().find(|l| l.starts_with("RW")).unwrap().to_string();
+    let approve = |t: &[u8]| sign_with(&env, &key, t);
+    let signed = handover::fuzzing::rebag(
+        &mut bag,
+        &mut manifest,
+        |m| sign_with(&env, &key, m),
+        Some((own_pub.as_str(), &approve as &dyn Fn(&[u8]) -> Option<String>)),
+    );
+    assert!(signed.is_some());
+    let forged = seal(&env, &demo, &top, &bag, "self-approved.zip.age");
+    let args = ["bundle", "verify", forged.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk];
+    let v = env.run(&[&args[..], &["--json"]].concat());
+    assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);
+    assert_eq!(v.json()["data"]["layer"], "approval", "{}", v.stdout);
+    assert!(v.stdout.contains("signed by the key that signed the bundle"), "{}", v.stdout);
+    let r = import_run(&env, &forged, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!env.path().join("g").exists());
+}
+
 /// Every file under `dir`, recursively.
 fn tree(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -124,7 +124,7 @@ fn documents_need_review_and_changes_are_caught() {
         ]);
     }
     env.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
-    env.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead"]);
+    env.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead", "--sign-key", "k/dpl-minisign.key"]);
     env.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/dpl-minisign.key"]);
     let p = plan();
     assert_eq!(p["data"]["blockers"].as_array().unwrap().len(), 0, "{}", p["data"]["blockers"]);

@@ -420,6 +420,7 @@ fn governance_outputs_match_their_schemas() {
     ]));
     out.save(&j(&["assessment", "list"]));
     dp.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
+    dp.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp", "--sign-key", "k/dpl-minisign.key"]);
     out.save(&j(&[
         "review",
         "record",
@@ -518,7 +519,19 @@ fn transfer_outputs_match_their_schemas() {
     out.save(&t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).stdout);
     out.save(&t.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--explain", "M0002", "--json"]).stdout);
     t.ok(&["keys", "new", "--out", "k", "--name", "dpl", "--unprotected"]);
-    out.save(&t.ok(&["approver", "add", "k/dpl-minisign.pub", "--name", "dp-lead", "--json"]).stdout);
+    out.save(
+        &t.ok(&[
+            "approver",
+            "add",
+            "k/dpl-minisign.pub",
+            "--name",
+            "dp-lead",
+            "--sign-key",
+            "k/dpl-minisign.key",
+            "--json",
+        ])
+        .stdout,
+    );
     out.save(&t.ok(&["approver", "list", "--json"]).stdout);
     out.save(
         &t.ok(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", "k/dpl-minisign.key", "--json"])

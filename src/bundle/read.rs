@@ -221,6 +221,13 @@ fn approval<'a>(
     if a.digest != m.plan_digest {
         return Err(fail("the approval is of another plan"));
     }
+    // Separation of duties: the key that signed the bundle cannot approve it.
+    let approver_key = a.public_key.as_deref().and_then(|k| minisign::PublicKey::from_base64(k.trim()).ok());
+    if approver_key.is_some_and(|k| crate::base::keys::key_id(k.keynum()) == m.signer_key_id) {
+        return Err(fail(
+            "the approval is signed by the key that signed the bundle: a sender cannot approve their own transfer",
+        ));
+    }
     let accounts: Vec<serde_json::Value> =
         kept.get(layout::ACCOUNTS).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
     let documents: Vec<(String, String)> = payload

@@ -260,6 +260,19 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     };
     let imported = reg.change(r.now, |c| {
         let imported = import::apply(c, &contents, &opts)?;
+        // Whoever approves transfers for this register does not also sign its receipts.
+        if crate::register::approvers::current_with_key(c, &key.key_id())?.is_some() {
+            return Err(Error::bad(
+                "--sign-key",
+                format!("key {} is an approver's key: a receipt is signed with the group's own key", key.key_id()),
+            ));
+        }
+        crate::register::approvers::note_signing_key(
+            c,
+            &key.key_id(),
+            "receipt",
+            &crate::domain::model::fmt_ts(c.now),
+        )?;
         let (receipt, sig) = receipt(&key, m, &v, &imported, r.now)?;
         staged.write(&receipt_path, 0o600, &receipt)?;
         staged.write(&receipt_sig, 0o600, sig.as_bytes())?;

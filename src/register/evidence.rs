@@ -230,12 +230,15 @@ pub struct ConsentRow<'a> {
     pub notice_version: Option<&'a str>,
     pub method: Option<&'a str>,
     pub evidence_ref: Option<&'a str>,
+    /// When it was written into this register, for events that note a capacity concern (a review
+    /// covers only what was recorded before it); `None` for the others.
+    pub recorded_at: Option<&'a str>,
 }
 
 impl<'a> ConsentRow<'a> {
     /// The row from its text fields in [`ConsentRowBytes`] order.
     pub fn from_fields(
-        f: [Option<&'a str>; 13],
+        f: [Option<&'a str>; 14],
         has_authority_ref: bool,
         capacity_concern: Option<bool>,
     ) -> ConsentRow<'a> {
@@ -255,6 +258,7 @@ impl<'a> ConsentRow<'a> {
             notice_version: f[10],
             method: f[11],
             evidence_ref: f[12],
+            recorded_at: f[13],
         }
     }
 }
@@ -275,6 +279,11 @@ impl<'a> ConsentRow<'a> {
         self.stored().time("at", self.at)
     }
 
+    /// When it was written into this register, where the read keeps it (see [`ConsentRow::recorded_at`]).
+    pub fn recorded(&self) -> Result<Option<DateTime<Utc>>> {
+        self.recorded_at.map(|v| self.stored().time("recorded_at", v)).transpose()
+    }
+
     /// The controllers it names.
     pub fn controllers(&self) -> Result<Vec<String>> {
         self.stored().list("controllers", self.controllers)
@@ -292,7 +301,7 @@ impl<'a> ConsentRow<'a> {
 }
 
 /// The columns of [`ConsentRowBytes::text`], for naming one in an error.
-const CONSENT_ROW_COLUMNS: [&str; 13] = [
+const CONSENT_ROW_COLUMNS: [&str; 14] = [
     "id",
     "person_id",
     "purpose",
@@ -306,12 +315,13 @@ const CONSENT_ROW_COLUMNS: [&str; 13] = [
     "notice_version",
     "method",
     "evidence_ref",
+    "recorded_at",
 ];
 
 /// A consent row as SQLite holds it: the text fields of [`ConsentRow`] in its order, as bytes not
 /// yet checked to be UTF-8 (whoever keeps them checks them, once for many rows).
 pub struct ConsentRowBytes<'a> {
-    pub text: [Option<&'a [u8]>; 13],
+    pub text: [Option<&'a [u8]>; 14],
     pub has_authority_ref: bool,
     pub capacity_concern: Option<bool>,
 }
@@ -320,7 +330,7 @@ impl ConsentRowBytes<'_> {
     /// The row with every text field checked to be UTF-8 (one that is not stops the read, naming it).
     pub fn row(&self) -> Result<ConsentRow<'_>> {
         let id = self.text[0].and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("(an id that is not text)");
-        let mut fields = [None; 13];
+        let mut fields = [None; 14];
         for (i, (f, b)) in fields.iter_mut().zip(self.text).enumerate() {
             if let Some(b) = b {
                 *f = Some(std::str::from_utf8(b).map_err(|_| {
@@ -344,11 +354,12 @@ pub fn each_consent_row(
         "SELECT id, person_id, purpose, action, controllers, at, support_given, special_categories,
                 statement_version, CASE WHEN purpose = ?1 THEN statement_sha256 END,
                 CASE WHEN purpose = ?1 THEN notice_version END, CASE WHEN purpose = ?1 THEN method END,
-                CASE WHEN purpose = ?1 THEN evidence_ref END, authority_ref IS NOT NULL, capacity_concern FROM consent_events",
+                CASE WHEN purpose = ?1 THEN evidence_ref END, CASE WHEN capacity_concern = 1 THEN recorded_at END,
+                authority_ref IS NOT NULL, capacity_concern FROM consent_events",
     )?;
     let mut rows = st.query([evidence_for])?;
     while let Some(r) = rows.next()? {
-        let mut text: [Option<&[u8]>; 13] = [None; 13];
+        let mut text: [Option<&[u8]>; 14] = [None; 14];
         for (i, t) in text.iter_mut().enumerate() {
             *t = match r.get_ref(i)? {
                 rusqlite::types::ValueRef::Null => None,
@@ -358,7 +369,7 @@ pub fn each_consent_row(
                 }
             };
         }
-        each(ConsentRowBytes { text, has_authority_ref: r.get(13)?, capacity_concern: r.get(14)? })?;
+        each(ConsentRowBytes { text, has_authority_ref: r.get(14)?, capacity_concern: r.get(15)? })?;
     }
     Ok(())
 }

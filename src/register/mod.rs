@@ -42,6 +42,7 @@
 //! `user_version` is newer than this binary knows is refused.
 
 pub(crate) mod accounts;
+pub(crate) mod approvers;
 pub mod audit;
 pub(crate) mod campaigns;
 pub(crate) mod catalogue;
@@ -98,6 +99,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0022_communication_needs.sql"),
     include_str!("migrations/0023_holds.sql"),
     include_str!("migrations/0024_incident_events.sql"),
+    include_str!("migrations/0025_separation_of_duties.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

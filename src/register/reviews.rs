@@ -27,6 +27,9 @@ pub struct Review {
     pub signer_key_id: Option<String>,
     #[serde(skip)]
     pub signature: Option<String>,
+    /// Whether it is signed by an approver whose signature counts today (`approver list`), and the
+    /// signature holds. Only such a review lets a person go.
+    pub approver_signed: bool,
 }
 
 impl Review {
@@ -37,6 +40,14 @@ impl Review {
             "decision": self.decision, "by": self.by, "note": self.note, "at": self.at,
         })
         .to_string()
+    }
+
+    /// The approver among `approvers` whose key signed it, if one did and the signature holds.
+    pub fn signed_by<'a>(&self, approvers: &'a [super::approvers::Approver]) -> Option<&'a super::approvers::Approver> {
+        let (key, sig) = (self.signer_key_id.as_ref()?, self.signature.as_ref()?);
+        let a = approvers.iter().find(|a| a.key_id == *key)?;
+        let pk = minisign::PublicKey::from_base64(a.public_key.trim()).ok()?;
+        crate::base::keys::verify(&pk, sig, self.signed_text().as_bytes()).is_ok().then_some(a)
     }
 }
 
@@ -52,6 +63,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Review> {
         at: r.get(7)?,
         signer_key_id: r.get(8)?,
         signature: r.get(9)?,
+        approver_signed: false,
     })
 }
 
@@ -82,9 +94,11 @@ pub fn reviews(conn: &Db, person_id: Option<&str>) -> Result<Vec<Review>> {
          FROM reviews r JOIN people p ON p.id = r.person_id
          WHERE ?1 IS NULL OR r.person_id = ?1 ORDER BY r.at, r.rowid",
     )?;
-    let reviews: Vec<Review> = st.query_map([person_id], row)?.collect::<rusqlite::Result<_>>()?;
-    for r in &reviews {
+    let mut reviews: Vec<Review> = st.query_map([person_id], row)?.collect::<rusqlite::Result<_>>()?;
+    let approvers = super::approvers::may_approve(conn)?;
+    for r in &mut reviews {
         check(r)?;
+        r.approver_signed = r.signed_by(&approvers).is_some();
     }
     Ok(reviews)
 }

@@ -89,54 +89,6 @@ pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> 
         .optional()?)
 }
 
-/// Someone who may approve a plan: a registered minisign public key.
-#[derive(Debug, Clone, Serialize)]
-pub struct Approver {
-    pub key_id: String,
-    pub public_key: String,
-    pub name: String,
-    pub added_at: String,
-    pub removed_at: Option<String>,
-}
-
-/// Register an approver (or re-admit a removed one).
-pub fn add_approver(conn: &Change<'_>, a: &Approver) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT INTO approvers(key_id, public_key, name, added_at) VALUES (?1,?2,?3,?4)
-             ON CONFLICT(key_id) DO UPDATE SET removed_at = NULL, name = excluded.name, added_at = excluded.added_at
-             WHERE removed_at IS NOT NULL",
-        )?
-        .execute(params![a.key_id, a.public_key, a.name, a.added_at])?
-        == 1)
-}
-
-/// Mark an approver removed.
-pub fn remove_approver(conn: &Change<'_>, key_id: &str, at: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("UPDATE approvers SET removed_at = ?2 WHERE key_id = ?1 AND removed_at IS NULL")?
-        .execute(params![key_id, at])?
-        == 1)
-}
-
-/// Every approver (current ones first).
-pub fn approvers(conn: &Db) -> Result<Vec<Approver>> {
-    let mut st = conn.prepare_cached(
-        "SELECT key_id, public_key, name, added_at, removed_at FROM approvers ORDER BY removed_at IS NOT NULL, added_at",
-    )?;
-    Ok(st
-        .query_map([], |r| {
-            Ok(Approver {
-                key_id: r.get(0)?,
-                public_key: r.get(1)?,
-                name: r.get(2)?,
-                added_at: r.get(3)?,
-                removed_at: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
 /// A transfer made from this register.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transfer {

@@ -281,6 +281,7 @@ mod tests {
                 at,
             },
             capacity_concern: None,
+            recorded_at: None,
             statement_unrecorded: false,
             special_categories: vec![],
         }

@@ -77,6 +77,9 @@ pub struct ConsentFact {
     pub view: EventView,
     /// A capacity concern noted with the event (`None`: not stated).
     pub capacity_concern: Option<bool>,
+    /// When an event noting a capacity concern was written into the register (`None` for the
+    /// others): a review covers only what was recorded before it, whatever date the event bears.
+    pub recorded_at: Option<DateTime<Utc>>,
     pub special_categories: Vec<String>,
     /// A grant citing a statement whose named controllers were never recorded (a register from
     /// before they were): for the data protection lead to review.
@@ -263,16 +266,32 @@ fn capacity_since(f: &PersonFacts, p: &Policy) -> Option<DateTime<Utc>> {
         .filter(|c| c.capacity_concern.is_some() && c.view.at <= p.at)
         .max_by_key(|c| c.view.at)
         .filter(|c| c.capacity_concern == Some(true))
-        .map(|c| c.view.at)
+        .map(ConsentFact::seen_from)
+}
+
+impl ConsentFact {
+    /// From when a review can have seen this event: when it happened, or when it was recorded if
+    /// that was later (a concern written in after a review, dated before it, is not covered).
+    fn seen_from(&self) -> DateTime<Utc> {
+        self.recorded_at.map_or(self.view.at, |r| r.max(self.view.at))
+    }
 }
 
 /// A capacity concern not yet cleared by a review: on the deciding grant, or the person's latest.
 pub(crate) fn capacity_held(f: &PersonFacts, grant: Option<&ConsentFact>, p: &Policy) -> bool {
-    let on_grant = grant.filter(|g| g.capacity_concern == Some(true)).map(|g| g.view.at);
-    match on_grant.max(capacity_since(f, p)) {
+    let on_grant = grant.filter(|g| g.capacity_concern == Some(true)).map(ConsentFact::seen_from);
+    let held = match on_grant.max(capacity_since(f, p)) {
         Some(since) => !cleared(f, "capacity_query", Some(since)),
         None => false,
-    }
+    };
+    // A concern written in after the review that let the person go, whatever date it bears, is
+    // one the review never saw.
+    held || f.reviews.iter().filter(|r| r.reason == "capacity_query").max_by_key(|r| r.at).is_some_and(|r| {
+        r.go && f
+            .consents
+            .iter()
+            .any(|c| c.capacity_concern == Some(true) && c.view.at <= p.at && c.recorded_at.is_some_and(|at| at > r.at))
+    })
 }
 
 fn from_consent(status: Status, grant: Option<&ConsentFact>, f: &PersonFacts, p: &Policy) -> Decision {
@@ -419,6 +438,7 @@ mod tests {
                 at,
             },
             capacity_concern: None,
+            recorded_at: None,
             statement_unrecorded: false,
             special_categories: vec![],
         }
@@ -543,6 +563,7 @@ mod tests {
                 purpose: purpose.into(),
                 view: EventView { action, controllers, at: t(2024, 1, 1) + Duration::days(d) },
                 capacity_concern: None,
+                recorded_at: None,
                 statement_unrecorded: false,
                 special_categories: vec![],
             }

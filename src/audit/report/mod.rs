@@ -491,7 +491,7 @@ fn review_rows(conn: &crate::register::Db, detail: bool) -> Result<Vec<serde_jso
     if detail {
         return Ok(latest
             .iter()
-            .map(|r| serde_json::json!({ "reason": r.reason, "person": r.person_ref, "decision": r.decision, "by": r.by, "at": r.at, "signed": r.signer_key_id.is_some(), "note": r.note }))
+            .map(|r| serde_json::json!({ "reason": r.reason, "person": r.person_ref, "decision": r.decision, "by": r.by, "at": r.at, "signed": r.approver_signed, "note": r.note }))
             .collect());
     }
     let mut by: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
@@ -502,7 +502,7 @@ fn review_rows(conn: &crate::register::Db, detail: bool) -> Result<Vec<serde_jso
         } else {
             e.1 += 1;
         }
-        e.2 += usize::from(r.signer_key_id.is_some());
+        e.2 += usize::from(r.approver_signed);
     }
     Ok(by
         .into_iter()

@@ -319,18 +319,29 @@ pub enum NotificationCmd {
 /// `approver ...`.
 #[derive(Debug, Subcommand)]
 pub enum ApproverCmd {
-    /// Register who may approve a plan: the data protection lead's minisign public key.
+    /// Register who may approve a plan: the data protection lead's minisign public key. The first
+    /// approver signs their own registration (--sign-key is the secret half of PUBLIC_KEY); every
+    /// later one is added with a current approver's signature. A key that signed a bundle, receipt,
+    /// notification or completion statement for this register can never be an approver.
     Add {
         /// The public key: the RW… string or its .pub file.
         public_key: String,
         /// Their name (shown with every approval they sign).
         #[arg(long)]
         name: String,
+        /// The secret key that signs the change: the new approver's own for the first, else a
+        /// current approver's.
+        #[arg(long, value_name = "KEY")]
+        sign_key: PathBuf,
     },
-    /// Remove an approver (their earlier approvals no longer count).
+    /// Remove an approver (their earlier approvals no longer count), with a current approver's
+    /// signature.
     Remove {
         /// The key id (16 hex digits, from `approver list`).
         key_id: String,
+        /// A current approver's secret key (the one removed may sign their own removal).
+        #[arg(long, value_name = "KEY")]
+        sign_key: PathBuf,
     },
     /// List approvers.
     List,
@@ -351,13 +362,14 @@ pub enum ReviewCmd {
         /// go or hold.
         #[arg(long, value_parser = ["go", "hold"])]
         decision: String,
-        /// Who decided (the data protection lead).
+        /// Who decided (default: the approver's registered name, when signed).
         #[arg(long)]
-        by: String,
+        by: Option<String>,
         /// Why: what was checked (e.g. "capacity assessment CA-12: has capacity for this decision").
         #[arg(long)]
         note: String,
-        /// Sign the decision with this minisign secret key (the data protection lead's).
+        /// Sign the decision with this minisign secret key: a registered approver's (the data
+        /// protection lead's). Required for `go`: only an approver's signed review lets a person go.
         #[arg(long, value_name = "KEY")]
         sign_key: Option<PathBuf>,
     },

@@ -123,6 +123,17 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         });
     }
     let key = SigningKey::load(&crate::entry::home::sign_key(sign_key, "--sign-key")?)?;
+    // Whoever approved the plan does not also send it.
+    if p.approval.as_ref().and_then(|a| a.signer_key_id.as_deref()) == Some(key.key_id().as_str()) {
+        return Err(Error::bad(
+            "--sign-key",
+            format!(
+                "key {} approved this plan: a bundle is signed with the sender's own key, never the approver's",
+                key.key_id()
+            ),
+        ));
+    }
+    super::approver::refuse_approver_key(&reg, &key.key_id(), "bundle")?;
     // The sender's own identity opens the account secrets: the flag's, else the keys folder's.
     let identity = identity.or_else(|| crate::entry::home::identity(None, "--identity").ok());
     let ids = match &identity {
@@ -166,6 +177,7 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         let mut w = crate::register::Register::open(&ctx.register, &ctx.actor)?;
         w.change(ctx.now, |c| {
             transfers::insert_transfer(c, &t)?;
+            super::approver::note_signed(c, &t.signer_key_id, "bundle")?;
             let went: Vec<(crate::domain::model::PersonId, String)> = p
                 .people
                 .iter()

@@ -444,6 +444,16 @@ pub fn assessment(ctx: &Ctx, cmd: AssessmentCmd) -> Result<Outcome> {
             }
             let sha = crate::transfer::plan::hash_file(&file)
                 .ok_or_else(|| Error::io("read", &file, std::io::Error::other("unreadable")))?;
+            // An assessment is its document: an empty one records nothing that was assessed.
+            let blank = std::fs::read(&file)
+                .map(|b| b.iter().all(u8::is_ascii_whitespace))
+                .map_err(|e| Error::io("read", &file, e))?;
+            if blank {
+                return Err(Error::bad(
+                    "--file",
+                    format!("{} is empty: register the assessment document itself, as approved", file.display()),
+                ));
+            }
             let approved = match approved_on {
                 Some(d) => d,
                 None => ctx.now.date_naive(),

@@ -48,6 +48,7 @@ pub fn notify(
         ));
     }
     let key = crate::base::keys::SigningKey::load(sign_key)?;
+    super::approver::refuse_approver_key(reg, &key.key_id(), "notification")?;
     let n = Notification {
         format: FORMAT.into(),
         format_version: 1,
@@ -68,6 +69,7 @@ pub fn notify(
     staged.write(&out.join(format!("{}.notification.json.minisig", n.id)), 0o644, sig.as_bytes())?;
     let closed = reg.change(ctx.now, |c| {
         let closed = transfers::mark_notified(c, &owed, &n.id, &fmt_ts(c.now), c.actor)?;
+        super::approver::note_signed(c, &n.signer_key_id, "notification")?;
         c.audit(
             "transfer.notify",
             &n.id,

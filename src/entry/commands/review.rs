@@ -6,7 +6,7 @@ use crate::base::error::{Error, Result};
 use crate::domain::model::fmt_ts;
 use crate::entry::cli::ReviewCmd;
 use crate::entry::output::Outcome;
-use crate::register::{people, reviews};
+use crate::register::{approvers, people, reviews};
 
 fn rows(list: &[reviews::Review]) -> String {
     let rows: Vec<Vec<String>> = list
@@ -18,7 +18,11 @@ fn rows(list: &[reviews::Review]) -> String {
                 r.reason.clone(),
                 r.decision.clone(),
                 r.by.clone(),
-                r.signer_key_id.clone().map_or_else(|| "-".into(), |k| format!("signed {k}")),
+                match (&r.signer_key_id, r.approver_signed) {
+                    (Some(k), true) => format!("approver {k}"),
+                    (Some(k), false) => format!("{k}, not an approver's"),
+                    (None, _) => "-".into(),
+                },
                 r.note.clone(),
             ]
         })
@@ -35,26 +39,69 @@ pub fn run(ctx: &Ctx, cmd: ReviewCmd) -> Result<Outcome> {
             if p.erased_at.is_some() {
                 return Err(Error::bad("--person", format!("{person} was erased: there is nothing to review")));
             }
-            if by.trim().is_empty() || note.trim().is_empty() {
-                return Err(Error::bad("--note", "say who decided (--by) and what was checked (--note)"));
+            if note.trim().is_empty() {
+                return Err(Error::bad("--note", "say what was checked (--note)"));
+            }
+            // Letting a person go is the data protection lead's decision, signed with a key that may
+            // approve; holding them back may be recorded by anyone.
+            let approvers = approvers::may_approve(&reg)?;
+            let not_approver = |id: &str| {
+                Error::bad(
+                    "--sign-key",
+                    format!(
+                        "key {id} is not an approver's: a review is signed by the data protection lead's key (`handover approver list`)"
+                    ),
+                )
+            };
+            let sign_key = match sign_key {
+                Some(k) => Some(k),
+                None if decision == "go" => {
+                    return Err(Error::bad(
+                        "--sign-key",
+                        "a review that lets a person go is signed by the data protection lead: give their secret key (`handover approver list` names who may sign)",
+                    ));
+                }
+                None => None,
+            };
+            if let Some(pk) = sign_key.as_deref().and_then(super::receive::public_beside) {
+                let id = crate::base::keys::key_id(pk.keynum());
+                if !approvers.iter().any(|a| a.key_id == id) {
+                    return Err(not_approver(&id));
+                }
             }
             let key = sign_key.as_deref().map(crate::base::keys::SigningKey::load).transpose()?;
+            let approver = match &key {
+                Some(k) => Some(
+                    approvers
+                        .iter()
+                        .find(|a| a.key_id == k.key_id() && a.public_key == k.public_base64())
+                        .ok_or_else(|| not_approver(&k.key_id()))?,
+                ),
+                None => None,
+            };
+            let by = match (by.as_deref().map(str::trim).filter(|b| !b.is_empty()), approver) {
+                (Some(b), _) => b.to_string(),
+                (None, Some(a)) => a.name.clone(),
+                (None, None) => return Err(Error::bad("--by", "say who decided (--by)")),
+            };
             let mut r = reviews::Review {
                 id: crate::domain::model::new_id("rev"),
                 person_id: p.id.clone(),
                 person_ref: p.reference.clone(),
                 reason,
                 decision,
-                by: by.trim().to_string(),
+                by,
                 note: note.trim().to_string(),
                 at: fmt_ts(ctx.now),
                 signer_key_id: None,
                 signature: None,
+                approver_signed: false,
             };
             if let Some(k) = &key {
                 let text = r.signed_text();
                 r.signature = Some(k.sign(text.as_bytes(), &format!("handover review {}", r.id))?);
                 r.signer_key_id = Some(k.key_id());
+                r.approver_signed = true;
             }
             reg.change(ctx.now, |c| {
                 reviews::insert(c, &r)?;

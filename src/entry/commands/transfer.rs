@@ -294,18 +294,18 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
         TransferCmd::Approve { to, sign_key, pseudonymise } => {
             let sign_key = crate::entry::home::sign_key(sign_key, "--sign-key")?;
             // Whose key it is can be told from its public half beside it, before any passphrase.
-            let approvers = transfers::approvers(&reg)?;
+            let approvers = crate::register::approvers::may_approve(&reg)?;
             let not_approver = |id: &str| {
                 Error::bad(
                     "--sign-key",
                     format!(
-                        "key {id} is not a registered approver: the data protection lead registers it with `handover approver add PUBKEY --name NAME`"
+                        "key {id} is not a registered approver: the data protection lead registers it with `handover approver add PUBKEY --name NAME --sign-key KEY`"
                     ),
                 )
             };
             if let Some(pk) = super::receive::public_beside(&sign_key) {
                 let id = crate::base::keys::key_id(pk.keynum());
-                if !approvers.iter().any(|a| a.removed_at.is_none() && a.key_id == id) {
+                if !approvers.iter().any(|a| a.key_id == id) {
                     return Err(not_approver(&id));
                 }
             }
@@ -318,7 +318,7 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
             let key = crate::base::keys::SigningKey::load(&sign_key)?;
             let approver = approvers
                 .into_iter()
-                .find(|a| a.removed_at.is_none() && a.key_id == key.key_id() && a.public_key == key.public_base64())
+                .find(|a| a.key_id == key.key_id() && a.public_key == key.public_base64())
                 .ok_or_else(|| not_approver(&key.key_id()))?;
             let mut a = transfers::Approval {
                 digest: p.digest.clone(),
@@ -453,6 +453,7 @@ fn complete(
     }
     // The passphrase is asked last, once everything else was checked.
     let key = crate::base::keys::SigningKey::load(sign_key)?;
+    super::approver::refuse_approver_key(conn, &key.key_id(), "completion statement")?;
     let own = catalogue::self_controller(conn)?;
     let accounts: Vec<serde_json::Value> = crate::register::accounts::accounts(conn)?
         .into_iter()
@@ -483,6 +484,7 @@ fn complete(
             transfers::set_transfer_state(c, bundle, next)?;
         }
         transfers::set_completed_at(c, bundle, &crate::domain::model::fmt_ts(c.now))?;
+        super::approver::note_signed(c, &key.key_id(), "completion")?;
         c.audit("transfer.complete_statement", bundle, serde_json::json!({ "accounts": accounts.len() }))
     })?;
     staged.publish()?;

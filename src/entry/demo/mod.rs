@@ -515,8 +515,11 @@ fn review_and_approve(r: &mut Runner, p: &Paths, added: &Outcome) -> Result<(usi
         &["keys", "new", "--out", &keys, "--name", "dp-lead", "--unprotected"],
     )?;
     let dp_pub = p.keys_dir.join("dp-lead-minisign.pub").display().to_string();
-    r.step("register the data protection lead as the approver", &["approver", "add", &dp_pub, "--name", "dp-lead"])?;
     let dp_key = p.keys_dir.join("dp-lead-minisign.key").display().to_string();
+    r.step(
+        "register the data protection lead as the approver (the first signs their own registration)",
+        &["approver", "add", &dp_pub, "--name", "dp-lead", "--sign-key", &dp_key],
+    )?;
     r.step(
         "the data protection lead approves the plan, signing it with their key",
         &["transfer", "approve", "--to", RECEIVER, "--sign-key", &dp_key],

@@ -29,7 +29,7 @@ struct RowBatch {
 }
 
 /// Where each text field of a [`evidence::ConsentRow`] is in a batch's text (`None` for NULL).
-type Spans = [Option<(u32, u32)>; 13];
+type Spans = [Option<(u32, u32)>; 14];
 
 impl RowBatch {
     const ROWS: usize = 4096;
@@ -50,7 +50,7 @@ impl RowBatch {
     /// character boundaries (its own bytes were not UTF-8).
     fn row<'a>(&self, text: &'a str, i: usize) -> Option<evidence::ConsentRow<'a>> {
         let (spans, has_authority_ref, capacity_concern) = &self.rows[i];
-        let mut fields = [None; 13];
+        let mut fields = [None; 14];
         for (f, span) in fields.iter_mut().zip(spans) {
             if let Some((a, b)) = span {
                 *f = Some(text.get(*a as usize..*b as usize)?);
@@ -111,6 +111,7 @@ impl FactsBuilder {
         // Every value the rules read is read first: one that does not read stops the plan.
         let action = c.action()?;
         let at = c.at()?;
+        let recorded_at = c.recorded()?;
         let special_categories = c.special_categories()?;
         if c.purpose == MAILING_LIST_PURPOSE {
             let owned = |v: Option<&str>| v.map(str::to_string);
@@ -171,6 +172,7 @@ impl FactsBuilder {
             purpose,
             view: crate::domain::consent::EventView { action, controllers, at },
             capacity_concern: c.capacity_concern,
+            recorded_at,
             special_categories,
             statement_unrecorded,
         });
@@ -287,7 +289,8 @@ pub(super) fn facts(conn: &crate::register::Db, people: &[people::Person]) -> Re
     for r in crate::register::reviews::reviews(conn, None)? {
         let at = crate::register::Stored { table: "reviews", row: &r.id }.time("at", &r.at)?;
         if let Some(f) = map.get_mut(r.person_id.as_str()) {
-            f.reviews.push(ReviewFact { reason: r.reason, go: r.decision == "go", at });
+            // Only a review signed by an approver lets a person go; any review may hold them.
+            f.reviews.push(ReviewFact { reason: r.reason, go: r.decision == "go" && r.approver_signed, at });
         }
     }
     Ok(Facts { of: map, history, evidence })
