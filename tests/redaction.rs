@@ -262,7 +262,7 @@ fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it(
     let doc = env.write(
         "minutes.txt",
         "Present: Tamsin  Okafor-Reid (chair).\nTAMSIN OKAFOR-REID will write to tamsin.or@example.org or call 01632 960456.\n\
-         Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\n",
+         Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\nTamsin said she has a diagnosis; Ms Okafor-Reid agreed.\n",
     );
     env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes"]);
     env.ok(&["person", "erase", "E1", "--reason", "request ER-1"]);
@@ -289,8 +289,11 @@ fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it(
     assert_eq!(
         text,
         "Present: [name withheld] (chair).\n[name withheld] will write to [email withheld] or call [phone withheld].\n\
-         Not her: Tamsin Okafor-Reidson, and Okafor-Reid Tamsin.\n"
+         Not her: [name withheld] Okafor-Reidson, and Okafor-Reid [name withheld].\n\
+         [name withheld] said she has a diagnosis; [name withheld] agreed.\n"
     );
+    // Her shorter mentions go as a withheld person's do: her first name alone (privacy wins over
+    // another Tamsin), and a title with her surname. Other surnames are not hers.
 }
 
 /// Possible names of people in no register are listed for the reviewer, redacted with

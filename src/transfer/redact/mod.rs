@@ -205,6 +205,9 @@ const PLACE_WORDS: &[&str] = &[
     "museum",
 ];
 
+/// Whose the shorter mentions of an erased person are (no id is kept that could name them).
+const ERASED_OWNER: &str = "erased";
+
 /// The titles a surname follows.
 const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "cllr", "councillor", "prof"];
 
@@ -400,9 +403,16 @@ impl Redactor {
     /// withheld person named there in full, their first name and surname; flagged instead where an
     /// included person named in the document has the same first name or surname.
     pub fn short_mentions(&self, text: &str) -> ShortMentions {
-        let Some(re) = &self.names else { return ShortMentions::default() };
-        let spans: Vec<(usize, usize)> =
-            re.find_iter(text).filter(|m| whole_word(text, m.start(), m.end())).map(|m| (m.start(), m.end())).collect();
+        let mut spans: Vec<(usize, usize)> = self
+            .names
+            .iter()
+            .flat_map(|re| re.find_iter(text))
+            .filter(|m| whole_word(text, m.start(), m.end()))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        // An erased person named in full is found by the keyed hash of what the text says: their
+        // shorter mentions are taken from those words, as a withheld person's are.
+        spans.extend(self.erased.iter().flat_map(|e| e.names_in(text)));
         self.short_from(text, spans.iter().map(|(a, z)| &text[*a..*z]))
     }
 
@@ -417,8 +427,10 @@ impl Redactor {
                 continue;
             }
             let key = name_key(n);
-            if let Some(id) = self.name_owner.get(&key) {
-                named.push((key, id.clone()));
+            match self.name_owner.get(&key) {
+                Some(id) => named.push((key, id.clone())),
+                // Not a withheld person's: an erased person's, found by its keyed hash.
+                None => named.push((key, crate::domain::model::PersonId::from(ERASED_OWNER))),
             }
         }
         if named.is_empty() {
@@ -559,7 +571,10 @@ impl Redactor {
         let short = match short {
             Some(s) => s,
             None => {
-                own = self.short_from(text, cands.iter().filter(|c| c.4 == "register_name").map(|c| &text[c.0..c.1]));
+                own = self.short_from(
+                    text,
+                    cands.iter().filter(|c| matches!(c.4, "register_name" | "erased_name")).map(|c| &text[c.0..c.1]),
+                );
                 &own
             }
         };
