@@ -46,11 +46,25 @@ fn a_request_clock_starts_with_identity_pauses_and_extends() {
     assert_eq!(r["state"], "paused");
     let again = env.run(&["request", "pause", &id, "--date", "2026-11-11", "--reason", "x"]);
     assert_eq!(again.code, 2, "the clock is already stopped");
+    let early = env.run(&["request", "resume", &id, "--date", "2026-11-09"]);
+    assert_eq!(early.code, 2, "the clock restarts no earlier than it stopped: {}", early.stderr);
     let r = data(&env, &["request", "resume", &id, "--date", "2026-11-14"]);
     assert_eq!(r["deadline"], "2026-12-09");
+    // A pause dated before the clock last restarted (overlapping the earlier one) is refused.
+    let before = env.audit_len();
+    let overlap = env.run(&["request", "pause", &id, "--date", "2026-11-12", "--reason", "again"]);
+    assert_eq!(overlap.code, 2, "{}", overlap.stderr);
+    assert!(overlap.stderr.contains("pauses never overlap"), "{}", overlap.stderr);
+    let before_identity = env.run(&["request", "pause", &id, "--date", "2026-11-03", "--reason", "x"]);
+    assert_eq!(before_identity.code, 2, "{}", before_identity.stderr);
+    assert_eq!(env.audit_len(), before);
     // Extended by two months, the notice sent before the first deadline.
     let r = data(&env, &["request", "extend", &id, "--notice-sent", "2026-11-20", "--reason", "many records"]);
     assert_eq!((r["state"].as_str(), r["deadline"].as_str()), (Some("extended"), Some("2027-02-09")));
+    // Once extended, the three months are the most: a pause no longer moves the deadline.
+    let after_ext = env.run(&["request", "pause", &id, "--date", "2026-11-21", "--reason", "more"]);
+    assert_eq!(after_ext.code, 2, "{}", after_ext.stderr);
+    assert!(after_ext.stderr.contains("the most the law allows"), "{}", after_ext.stderr);
     assert_eq!(open_tasks(&env, "request_deadline")[0]["due"], "2027-02-09");
     let r = data(&env, &["request", "close", &id, "--date", "2026-11-24", "--outcome", "copy sent"]);
     assert_eq!(r["state"], "closed");

@@ -526,3 +526,74 @@ fn imports_into_one_folder_take_turns_and_clear_what_a_killed_one_left() {
     assert!(left.is_empty(), "leftovers remain: {left:?}");
     env.ok(&["--register", "g/register.db", "audit", "verify"]);
 }
+
+/// The documents a bundle brings are part of the group's register: listed with the bundle they
+/// came in, named in a person's subject access export when they mention them, and an erasure
+/// takes the person out of each (a new version; the old bytes gone) or, for a format the tool
+/// cannot redact, names it in a task to check by hand.
+#[test]
+fn received_documents_are_registered_and_an_erasure_reaches_them() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = crate::bundle::on(&env, &reg);
+    // Synthetic people: M0001 and M0002 both go to the group.
+    let notes = env.write(
+        "hub-notes.txt",
+        "Hub notes (synthetic test document).\nZoë Adeyemi chaired. Zoë said the venue works; Ms Adeyemi will write from zoe.adeyemi34@example.net.\nOliver Singh took the notes.\n",
+    );
+    let pdf = env.write("report.pdf", "%PDF-1.4 a synthetic annual report\n");
+    for (file, class) in [(&notes, "personal"), (&pdf, "none")] {
+        let d = s(&["document", "add", file, "--classification", class, "--category", "minutes", "--json"]);
+        assert_eq!(d.code, 0, "{}", d.stderr);
+        let id = d.json()["data"][0]["id"].as_str().unwrap().to_string();
+        let r = s(&["document", "review", &id, "--decision", "include", "--reviewer", "dp-lead", "--note", "read"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
+    let created = create(&env, &demo, "out");
+    let bundle = env.path().join(created["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = crate::bundle::on(&env, "g/register.db");
+    let docs = g(&["document", "list", "--json"]).json();
+    let docs = docs["data"].as_array().unwrap().clone();
+    assert_eq!(docs.len(), 6, "the demo's four and these two: {docs:?}");
+    assert!(docs.iter().all(|d| d["received_from"] == created["data"]["bundle_id"]), "{docs:?}");
+    let received = docs.iter().find(|d| d["file_name"].as_str().unwrap().ends_with("hub-notes.txt")).unwrap();
+    let path = std::path::PathBuf::from(received["path"].as_str().unwrap());
+    assert!(std::fs::read_to_string(&path).unwrap().contains("Zoë Adeyemi"));
+    // The subject access export names the document that mentions her.
+    let sar = g(&["person", "export", "M0001", "--json"]).json();
+    let named: Vec<&serde_json::Value> = sar["data"]["documents"].as_array().unwrap().iter().collect();
+    assert!(named.iter().any(|d| d["id"] == received["id"] && d["mentions"].as_i64() >= Some(3)), "{named:?}");
+    // Erased at the group: every form of her name and her email leave the document; Oliver stays.
+    let e = g(&["person", "erase", "M0001", "--reason", "asked the group", "--json"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert_eq!(e.json()["data"]["documents"]["rewritten"], 1, "{}", e.stdout);
+    assert_eq!(e.json()["data"]["documents"]["to_check"], 1, "{}", e.stdout);
+    let after = std::fs::read_to_string(&path).unwrap();
+    for gone in ["Zoë", "Adeyemi", "zoe.adeyemi34"] {
+        assert!(!after.contains(gone), "{gone} is still in the received document:\n{after}");
+    }
+    assert!(after.contains("Oliver Singh took the notes"), "{after}");
+    assert!(
+        !std::fs::read_dir(path.parent().unwrap()).unwrap().any(|f| f
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".tmp-"))
+    );
+    // The register keeps the new version's digest, and the log the change.
+    let listed = g(&["document", "list", "--json"]).json();
+    let now = listed["data"].as_array().unwrap().iter().find(|d| d["id"] == received["id"]).unwrap().clone();
+    assert_eq!(now["sha256"].as_str().unwrap(), crate::util::sha256_file(&path));
+    assert_ne!(now["sha256"], received["sha256"]);
+    let log = g(&["audit", "log", "--json"]).stdout;
+    assert!(log.contains("document.erasure"), "{log}");
+    // The PDF cannot be searched: a task names it.
+    let tasks = g(&["tasks", "list", "--json"]).json();
+    let t = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "erasure_documents").cloned();
+    assert!(t.is_some_and(|t| t["title"].as_str().unwrap().contains("report.pdf")), "{tasks}");
+}

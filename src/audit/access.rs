@@ -59,7 +59,12 @@ fn documents_mentioning(conn: &Register, p: &Person) -> Result<Vec<serde_json::V
         }
         match read_source(std::path::Path::new(&d.path)).map(|(bytes, _)| redact_bytes(&d.format, &bytes, &r)) {
             Some(Ok((_, found))) => {
-                let n = found.iter().filter(|(_, f)| f.detector.starts_with("register_")).count();
+                // Their full name, email and phone, and their shorter mentions (first name alone,
+                // title and surname) in a document that names them in full.
+                let n = found
+                    .iter()
+                    .filter(|(_, f)| f.detector.starts_with("register_") || f.detector.starts_with("short_mention"))
+                    .count();
                 if n > 0 {
                     out.push(entry(serde_json::json!(n)));
                 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod bagit;
 pub(crate) mod check;
+pub(crate) mod documents;
 pub(crate) mod import;
 pub(crate) mod layout;
 pub(crate) mod pipe;

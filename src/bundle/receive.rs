@@ -260,6 +260,8 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     };
     let imported = reg.change(r.now, |c| {
         let imported = import::apply(c, &contents, &opts)?;
+        // The documents are the group's too: registered where they will be once published.
+        super::documents::register(c, &contents, &std::path::absolute(&docs).unwrap_or_else(|_| docs.clone()))?;
         // Whoever approves transfers for this register does not also sign its receipts.
         if crate::register::approvers::current_with_key(c, &key.key_id())?.is_some() {
             return Err(Error::bad(

@@ -22,6 +22,8 @@ pub struct Document {
     /// The CRC-32 of its bytes when added (`None`: added before the register kept it).
     #[serde(skip)]
     pub crc32: Option<u32>,
+    /// The bundle it came in, for a document received from a sender (`None`: this register's own).
+    pub received_from: Option<String>,
 }
 
 fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
@@ -36,14 +38,16 @@ fn doc_row(r: &Row<'_>) -> rusqlite::Result<Document> {
         size: r.get(7)?,
         added_at: r.get(8)?,
         crc32: r.get(9)?,
+        received_from: r.get(10)?,
     })
 }
 
-const DOC_COLS: &str = "id, path, file_name, category, classification, format, sha256, size, added_at, crc32";
+const DOC_COLS: &str =
+    "id, path, file_name, category, classification, format, sha256, size, added_at, crc32, received_from";
 
 /// Insert a document.
 pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
-    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"))?
+    conn.prepare_cached(&format!("INSERT INTO documents({DOC_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"))?
         .execute(params![
             d.id,
             d.path,
@@ -54,8 +58,16 @@ pub fn insert_document(conn: &Change<'_>, d: &Document) -> Result<()> {
             d.sha256,
             d.size,
             d.added_at,
-            d.crc32
+            d.crc32,
+            d.received_from
         ])?;
+    Ok(())
+}
+
+/// A received document rewritten in place (an erased person redacted from it): its new digests.
+pub fn set_content(conn: &Change<'_>, id: &str, sha256: &str, size: i64, crc32: u32) -> Result<()> {
+    conn.prepare_cached("UPDATE documents SET sha256 = ?2, size = ?3, crc32 = ?4 WHERE id = ?1")?
+        .execute(params![id, sha256, size, crc32])?;
     Ok(())
 }
 

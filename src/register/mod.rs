@@ -100,6 +100,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0023_holds.sql"),
     include_str!("migrations/0024_incident_events.sql"),
     include_str!("migrations/0025_separation_of_duties.sql"),
+    include_str!("migrations/0026_received_documents.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -5,6 +5,7 @@
 pub mod campaign;
 pub mod carried;
 pub mod docx;
+pub mod erasure;
 pub mod lifecycle;
 pub mod plan;
 pub mod redact;

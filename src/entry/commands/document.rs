@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                     size: size as i64,
                     added_at: fmt_ts(ctx.now),
                     crc32: Some(crc32),
+                    received_from: None,
                 };
                 added.push(d.clone());
                 docs_out.push(d);

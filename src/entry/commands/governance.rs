@@ -94,6 +94,40 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                 return Err(Error::bad("ID", format!("request {id}'s clock is already stopped ({})", r.state)));
             }
             let on = not_future(ctx, "--date", date)?;
+            // A pause starts the day clarification is asked for: not before the clock last
+            // (re)started, so pauses never overlap, and not once the request is extended or its
+            // first deadline passed (the law's three months are the most a request can take).
+            let (clock, _) = g::clock(&r.events);
+            if clock.extended {
+                return Err(Error::bad(
+                    "ID",
+                    format!(
+                        "request {id} is extended: its three months are the most the law allows, and a clarification asked now does not stop the clock"
+                    ),
+                ));
+            }
+            let restarted = r
+                .events
+                .iter()
+                .filter(|e| matches!(e.event.as_str(), "opened" | "identity_received" | "resumed"))
+                .filter_map(|e| parse_date(&e.on_date))
+                .max();
+            if let Some(since) = restarted.filter(|s| on < *s) {
+                return Err(Error::bad(
+                    "--date",
+                    format!(
+                        "{on} is before the clock last started, on {since}: a pause starts the day the clarification was asked for, and pauses never overlap"
+                    ),
+                ));
+            }
+            if let Some(first) = clock.first_deadline(&cal, on).filter(|f| on > *f) {
+                return Err(Error::bad(
+                    "--date",
+                    format!(
+                        "{on} is after the request's deadline ({first}): clarification is asked for within the month, not after it"
+                    ),
+                ));
+            }
             let r = event(&mut reg, &id, "paused", on, Some(&reason))?;
             Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }
@@ -105,6 +139,16 @@ pub fn request(ctx: &Ctx, cmd: RequestCmd) -> Result<Outcome> {
                 s => return Err(Error::bad("ID", format!("request {id}'s clock is running ({s}): nothing to resume"))),
             };
             let on = not_future(ctx, "--date", date)?;
+            // The clock restarts no earlier than it stopped.
+            let stopped = r.events.last().and_then(|e| parse_date(&e.on_date)).unwrap_or(on);
+            let stopped =
+                if ev == "identity_received" { parse_date(&r.received_on).unwrap_or(stopped) } else { stopped };
+            if on < stopped {
+                return Err(Error::bad(
+                    "--date",
+                    format!("{on} is before the clock stopped, on {stopped}: give the day the answer arrived"),
+                ));
+            }
             let r = event(&mut reg, &id, ev, on, None)?;
             Ok(Outcome::new("rights_request", r.clone(), request_text(&r)))
         }

@@ -12,6 +12,7 @@ pub mod controller;
 pub mod custodian;
 pub mod demo;
 pub mod document;
+pub mod erasure;
 pub mod governance;
 pub mod init;
 pub mod keys;

@@ -197,6 +197,7 @@ mod tests {
             "campaign_close",
             "retention_hold",
             "art19_decide",
+            "erasure_documents",
         ] {
             let t = crate::register::tasks::Task {
                 id: "tsk_000000000001".into(),

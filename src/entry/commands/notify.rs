@@ -114,6 +114,8 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
     }
     let mut applied: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut not_held = 0;
+    let mut staged = crate::base::staged::Staged::new();
+    let mut documents = super::erasure::DocumentsErased::default();
     reg.change(ctx.now, |c| {
         let source = format!("notification {} from {}", n.id, n.from);
         for ch in &n.changes {
@@ -211,11 +213,14 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
                         *applied.entry("erasure_held_for_you").or_default() += 1;
                         continue;
                     }
-                    crate::records::erase(
+                    let (_, docs) = super::erasure::erase(
                         c,
                         &person,
                         &format!("erasure told by {} (Art 19, notification {})", n.from, n.id),
+                        &mut staged,
                     )?;
+                    documents.rewritten += docs.rewritten;
+                    documents.to_check += docs.to_check;
                 }
                 other => {
                     return Err(refused(format!("it asks for '{other}', which is not a change this version applies")));
@@ -242,17 +247,27 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
         c.audit(
             "notification.apply",
             &n.id,
-            serde_json::json!({ "from": n.from, "applied": applied, "not_held": not_held }),
+            serde_json::json!({ "from": n.from, "applied": applied, "not_held": not_held, "documents": documents }),
         )
     })?;
+    staged.replace()?;
     let mut text = format!("notification {} from {} applied:", n.id, n.from);
     for (k, v) in &applied {
         text.push_str(&format!(" {v} {k}(s);"));
     }
     text.push_str(&format!(" {not_held} about people this register does not hold\n"));
+    if documents.rewritten > 0 {
+        text.push_str(&format!("  erased people taken out of {} received document(s)\n", documents.rewritten));
+    }
+    if documents.to_check > 0 {
+        text.push_str(&format!(
+            "  {} received document(s) cannot be redacted by the tool: a task names them to check by hand\n",
+            documents.to_check
+        ));
+    }
     Ok(Outcome::new(
         "notification_applied",
-        serde_json::json!({ "id": n.id, "from": n.from, "applied": applied, "not_held": not_held }),
+        serde_json::json!({ "id": n.id, "from": n.from, "applied": applied, "not_held": not_held, "documents": documents }),
         text,
     ))
 }

@@ -178,19 +178,36 @@ pub fn run(ctx: &Ctx, cmd: PersonCmd) -> Result<Outcome> {
             if p.erased_at.is_some() {
                 return Err(Error::Erased { person: p.id.to_string() });
             }
-            let expires = reg.change(ctx.now, |c| {
-                let expires = crate::records::erase(c, &p, reason.trim())?;
-                c.audit("person.erase", &p.id, serde_json::json!({ "tombstone_expires": fmt_ts(expires) }))?;
-                Ok(expires)
+            let mut staged = crate::base::staged::Staged::new();
+            let (expires, docs) = reg.change(ctx.now, |c| {
+                let (expires, docs) = super::erasure::erase(c, &p, reason.trim(), &mut staged)?;
+                c.audit(
+                    "person.erase",
+                    &p.id,
+                    serde_json::json!({ "tombstone_expires": fmt_ts(expires), "documents_rewritten": docs.rewritten, "documents_to_check": docs.to_check }),
+                )?;
+                Ok((expires, docs))
             })?;
+            staged.replace()?;
             reg.checkpoint()?;
-            let data =
-                serde_json::json!({ "id": p.id, "erased_at": fmt_ts(ctx.now), "tombstone_expires": fmt_ts(expires) });
-            let text = format!(
+            let data = serde_json::json!({ "id": p.id, "erased_at": fmt_ts(ctx.now), "tombstone_expires": fmt_ts(expires), "documents": docs });
+            let mut text = format!(
                 "person {} erased: identifying data removed from every table; a tombstone (keyed hash) keeps them off every list until {}\n",
                 p.id,
                 expires.date_naive()
             );
+            if docs.rewritten > 0 {
+                text.push_str(&format!(
+                    "  taken out of {} received document(s), each rewritten (`handover document list`)\n",
+                    docs.rewritten
+                ));
+            }
+            if docs.to_check > 0 {
+                text.push_str(&format!(
+                    "  {} received document(s) cannot be redacted by the tool: a task names them to check by hand (`handover tasks list`)\n",
+                    docs.to_check
+                ));
+            }
             Ok(Outcome::new("person_erased", data, text)
                 .note("if this person's data went to another controller, tell that controller (Art 19)"))
         }

@@ -103,6 +103,9 @@ pub struct Redactor {
     keep: std::collections::HashSet<String>,
     /// Possible names of people in no register: redacted (true) or only listed for the reviewer.
     redact_unknown: bool,
+    /// Replace only the withheld and erased people's own mentions (an erasure rewriting a
+    /// document): every other finding is listed, not replaced.
+    only_people: bool,
 }
 
 /// Common given names (see the file's header).
@@ -325,6 +328,7 @@ impl Redactor {
             erased: None,
             keep: keep.into_iter().collect(),
             redact_unknown: false,
+            only_people: false,
         }
     }
 
@@ -509,6 +513,14 @@ impl Redactor {
         cands
     }
 
+    /// Replace only the withheld people's own mentions (their names, shorter mentions, emails and
+    /// phones), as an erasure rewriting a document does; the rest is left as it was.
+    #[must_use]
+    pub fn only_people(mut self) -> Redactor {
+        self.only_people = true;
+        self
+    }
+
     /// Also redact erased people's names, emails and phones (see [`Erased`]).
     #[must_use]
     pub fn with_erased(mut self, erased: Option<Erased>) -> Redactor {
@@ -691,7 +703,12 @@ impl Redactor {
             line += memchr_count(&text.as_bytes()[counted..start]);
             counted = start;
             let replacement = self.replacement(kind, person, &text[start..end]);
-            let flag = detector == "short_mention_to_check" || (detector == "possible_name" && !self.redact_unknown);
+            let theirs = matches!(detector, "short_mention")
+                || detector.starts_with("register_")
+                || detector.starts_with("erased_");
+            let flag = detector == "short_mention_to_check"
+                || (detector == "possible_name" && !self.redact_unknown)
+                || (self.only_people && !theirs);
             let replacement = if flag { Cow::Borrowed("") } else { replacement };
             out.push(Finding { kind, detector, line, replacement, flag, start, end });
             last_end = end;
