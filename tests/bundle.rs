@@ -661,6 +661,8 @@ fn the_receiving_group_imports_the_bundle() {
         "governance_contact",
         "--basis",
         "legal_obligation",
+        "--assessment-ref",
+        "Charities Act 2011 s130",
         "--controllers",
         "brightwater-trust",
         "--decided-by",

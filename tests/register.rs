@@ -681,6 +681,59 @@ fn bases_and_notice_deliveries_are_never_dated_in_the_future() {
     assert_eq!(ok.code, 0, "within the clock's skew: {}", ok.stderr);
 }
 
+/// A special-category purpose rests on explicit consent, the one Art 9 condition the tool
+/// records: another basis for it is refused, a contract is not cited by an LIA, a legal obligation
+/// names its law, and the Art 30 record claims explicit consent only for the people it covers.
+#[test]
+fn special_categories_need_an_art9_condition_and_each_basis_its_own_reference() {
+    let env = TestEnv::with_fixtures();
+    let basis = |purpose: &str, basis: &str, reference: &str| {
+        let mut a = vec!["basis", "record", "--person", "M0003", "--purpose", purpose, "--basis", basis];
+        a.extend(["--controllers", "brightwater-trust", "--decided-by", "dp", "--at", "2026-11-20T10:00:00Z"]);
+        if !reference.is_empty() {
+            a.extend(["--assessment-ref", reference]);
+        }
+        env.run(&a)
+    };
+    let before = env.audit_len();
+    for purpose in ["lived_experience_designation", "diversity_monitoring"] {
+        for (b, r) in
+            [("legitimate_interests", "LIA-2023-01"), ("contract", "AGR-1"), ("legal_obligation", "Equality Act 2010")]
+        {
+            let run = basis(purpose, b, r);
+            assert_eq!(run.code, 2, "{purpose} on {b}: {}", run.stderr);
+            assert!(run.stderr.contains("no Art 9 condition"), "{purpose} on {b}: {}", run.stderr);
+        }
+    }
+    let lia_contract = basis("governance_contact", "contract", "LIA-2023-01");
+    assert!(lia_contract.stderr.contains("a contract is cited by the agreement"), "{}", lia_contract.stderr);
+    let no_law = basis("governance_contact", "legal_obligation", "");
+    assert!(no_law.stderr.contains("names the law that imposes it"), "{}", no_law.stderr);
+    assert_eq!(env.audit_len(), before, "nothing was recorded");
+    assert_eq!(basis("governance_contact", "legal_obligation", "Charities Act 2011 s130").code, 0);
+    // A basis an older version took for a special-category purpose: the record says no condition.
+    let conn = rusqlite::Connection::open(env.path().join("handover.db")).unwrap();
+    conn.execute(
+        "INSERT INTO bases(id, person_id, purpose, action, basis, controllers, assessment_ref, decided_by, decided_at, natural_key, recorded_at)
+         SELECT 'bas_legacy00001', id, 'lived_experience_designation', 'record', 'legitimate_interests', '[\"brightwater-trust\"]', 'LIA-2023-01', 'dp', '2026-01-01T00:00:00Z', 'legacy-1', '2026-01-01T00:00:00Z' FROM people WHERE ref = 'M0004'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let ropa = env.ok(&["audit", "ropa", "--json"]).json();
+    let act = ropa["data"]["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["purpose"] == "lived_experience_designation")
+        .unwrap()
+        .clone();
+    let cond = act["art9_condition"].as_str().unwrap();
+    assert!(cond.starts_with("none recorded"), "{act}");
+    let text = env.ok(&["audit", "ropa"]).stdout;
+    assert!(text.contains("no Art 9 condition recorded"), "{text}");
+}
+
 /// A subject access answer says what is true: a consent with a newer objection is "objected",
 /// the note kept after an erasure is kept for its years (not "until you ask us to erase it"), and
 /// purposes are in words.

@@ -28,6 +28,9 @@ pub struct Activity {
     pub retention: String,
 }
 
+/// How a special-category activity without an Art 9 condition for everyone on it begins.
+const NO_ART9: &str = "none recorded";
+
 /// The record.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ropa {
@@ -69,11 +72,13 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         let mut groups: BTreeSet<String> = BTreeSet::new();
         let mut recipients: BTreeSet<String> = BTreeSet::new();
         let mut assessments: BTreeSet<String> = BTreeSet::new();
-        let mut explicit = false;
+        let mut explicit: BTreeSet<crate::domain::model::PersonId> = BTreeSet::new();
         for c in consents.iter().filter(|c| c.event.purpose == p.code && people.contains_key(&c.person_id)) {
             let is_explicit = c.consent_kind == crate::domain::model::ConsentKind::Explicit;
             lawful.insert(if is_explicit { "explicit consent".into() } else { "consent".into() });
-            explicit |= is_explicit;
+            if is_explicit {
+                explicit.insert(c.person_id.clone());
+            }
             who.insert(c.person_id.clone());
             recipients.extend(c.event.controllers.iter().filter(|x| **x != own.slug).cloned());
         }
@@ -102,7 +107,18 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             purpose: p.code.clone(),
             name: p.name.clone(),
             lawful_bases: lawful.into_iter().collect(),
-            art9_condition: (p.special || explicit).then(|| "Art 9(2)(a) explicit consent".to_string()),
+            // The condition is claimed only for the people it is recorded for.
+            art9_condition: {
+                let without = who.iter().filter(|id| !explicit.contains(*id)).count();
+                match (p.special, explicit.is_empty(), without) {
+                    (true, _, n) if n > 0 => Some(format!(
+                        "{NO_ART9}: {n} of {} people rest on a basis that is not an Art 9 condition",
+                        who.len()
+                    )),
+                    (_, false, _) => Some("Art 9(2)(a) explicit consent".to_string()),
+                    _ => None,
+                }
+            },
             data_categories: data_categories(&p.code, &p.fields),
             people_categories: groups.into_iter().collect(),
             people: who.len(),
@@ -226,6 +242,12 @@ fn attention(r: &Ropa) -> Vec<String> {
         }
     }
     for act in &r.activities {
+        if act.art9_condition.as_deref().is_some_and(|c| c.starts_with(NO_ART9)) {
+            a.push(format!(
+                "{} is special category data and some people on it have no Art 9 condition recorded: record their explicit consent (a consent with its special categories named) or stop that processing.",
+                act.name
+            ));
+        }
         if act.lawful_bases.iter().any(|b| b == "legitimate interests") && act.assessments.is_empty() {
             a.push(format!("{} relies on legitimate interests with no assessment (LIA) cited.", act.name));
         }

@@ -330,8 +330,32 @@ pub fn apply_basis(
                 "this purpose is electronic marketing, which needs consent (PECR reg 22): record it with `consent record`".into(),
             ));
         }
+        // Art 9: special category data needs a condition as well as a basis; the one this tool
+        // records is explicit consent (9(2)(a)), so no other basis is taken for such a purpose.
+        if purpose_info.as_ref().is_some_and(|i| i.special) && basis_v.is_some() {
+            p.push((
+                "basis",
+                "this purpose is special category data (Art 9): it rests on explicit consent, recorded with `consent record ... --special-categories`; a lawful basis alone is no Art 9 condition".into(),
+            ));
+        }
         if basis_v.is_none() && basis.trim().is_empty() {
             p.push(("basis", "which lawful basis is required".into()));
+        }
+        let kinds = crate::register::governance::assessment_kinds(c, assessment_ref.trim())?;
+        if basis_v == Some(Basis::Contract) && kinds.iter().any(|k| k == "lia") {
+            p.push((
+                "assessment_ref",
+                format!(
+                    "{} is a legitimate interests assessment: a contract is cited by the agreement's own reference",
+                    assessment_ref.trim()
+                ),
+            ));
+        }
+        if basis_v == Some(Basis::LegalObligation) && (assessment_ref.trim().is_empty() || !kinds.is_empty()) {
+            p.push((
+                "assessment_ref",
+                "a legal obligation names the law that imposes it (e.g. \"Charities Act 2011 s130\"), not an assessment".into(),
+            ));
         }
         if cs.is_empty() {
             p.push(("controllers", "name the controller(s) relying on this basis".into()));

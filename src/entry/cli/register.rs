@@ -581,7 +581,8 @@ pub enum BasisCmd {
         /// legitimate_interests, contract, legal_obligation.
         #[arg(long)]
         basis: String,
-        /// The assessment (LIA) or agreement reference.
+        /// The LIA's reference (legitimate interests), the agreement's (contract), or the law that
+        /// imposes the obligation (legal obligation, e.g. "Charities Act 2011 s130").
         #[arg(long)]
         assessment_ref: Option<String>,
     },
