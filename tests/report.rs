@@ -116,7 +116,33 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     assert_eq!(acc["service"], "wordpress", "{acc}");
     assert_eq!(acc["personal_data"], "website user accounts and comments");
     assert_eq!(acc["paid_until"], "2027-04-30");
-    assert!(acc["rotation"].as_str().unwrap().starts_with("not rotated"), "{acc}");
+    // The demo's transfer is complete: the group's statement says the account was rotated.
+    assert!(acc["rotation"].as_str().unwrap().starts_with("handed over; rotated by the receiving group"), "{acc}");
+    // Nothing recorded about where the services keep data: the record says so, and claims no UK.
+    let intl = ropa["data"]["international_transfers"].as_str().unwrap();
+    assert!(intl.contains("no location recorded") && !intl.contains("in the UK"), "{intl}");
+    let acc_id = acc["id"].as_str().unwrap().to_string();
+    run(&["account", "location", &acc_id, "--country", "US", "--processor"]);
+    let ropa2 = run(&["audit", "ropa", "--json"]).json();
+    let intl = ropa2["data"]["international_transfers"].as_str().unwrap();
+    assert!(intl.contains("keeps data in US: no safeguard recorded"), "{intl}");
+    assert_eq!(ropa2["data"]["accounts"][0]["processor"], true);
+    // Its own records are activities too, and the sender has no sources.
+    let codes: Vec<&str> = acts.iter().filter_map(|a| a["purpose"].as_str()).collect();
+    assert!(codes.contains(&"suppression_list"), "{codes:?}");
+    assert!(ropa["data"]["sources"].as_array().unwrap().is_empty());
+    // The group's record: the charity is where the data came from, not a recipient, and the
+    // disclosure to the successor is not the group's activity.
+    let group = env.ok(&["--register", "demo/steering-group/register.db", "audit", "ropa", "--json"]).json();
+    assert_eq!(group["data"]["sources"][0]["slug"], "brightwater-trust", "{}", group["data"]["sources"]);
+    let g_acts: Vec<&str> =
+        group["data"]["activities"].as_array().unwrap().iter().filter_map(|a| a["purpose"].as_str()).collect();
+    assert!(!g_acts.contains(&"disclose_to_successor"), "{g_acts:?}");
+    assert!(
+        !group["data"]["recipients"].as_array().unwrap().iter().any(|r| r["slug"] == "brightwater-trust"),
+        "{}",
+        group["data"]["recipients"]
+    );
     run(&["audit", "ropa", "--format", "html", "--out", "ropa.html"]);
     check_html(&env.path().join("ropa.html"));
     let ropa_text = run(&["audit", "ropa"]).stdout;

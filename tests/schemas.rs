@@ -114,6 +114,7 @@ const GOVERNANCE_TYPES: &[&str] = &[
 const VAULT_TYPES: &[&str] = &[
     "account",
     "account_list",
+    "account_location",
     "account_reveal",
     "audit_checkpoint",
     "audit_verify",
@@ -482,6 +483,10 @@ fn vault_outputs_match_their_schemas() {
     let acc = v.ok(&["account", "list", "--json"]);
     let acc_id = acc.json()["data"][0]["id"].as_str().unwrap().to_string();
     out.save(&acc.stdout);
+    out.save(
+        &v.ok(&["account", "location", &acc_id, "--country", "US", "--processor", "--safeguard", "IDTA", "--json"])
+            .stdout,
+    );
     out.save(&v.ok(&["custodian", "add", &rb, "--identity", "k/a-age.key", "--json"]).stdout);
     out.save(&v.ok(&["custodian", "remove", &rb, "--identity", "k/a-age.key", "--json"]).stdout);
     out.save(&v.ok(&["custodian", "list", "--json"]).stdout);

@@ -39,6 +39,8 @@ pub struct Ropa {
     pub controller: catalogue::Controller,
     pub activities: Vec<Activity>,
     pub recipients: Vec<serde_json::Value>,
+    /// The controllers this register received people from, with the bundles (Art 14(2)(f)).
+    pub sources: Vec<serde_json::Value>,
     /// The accounts and systems that hold the community's data (Art 30(1)(g), Art 32).
     pub accounts: Vec<serde_json::Value>,
     pub international_transfers: String,
@@ -65,8 +67,16 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
     let consents = evidence::consents(conn, None, None)?;
     let bases = evidence::bases(conn, None)?;
     let policy = crate::records::retention::policy(conn)?;
+    let transfers: Vec<_> = transfers::transfers(conn)?.into_iter().filter(|t| t.voided_at.is_none()).collect();
+    let sent = |t: &&transfers::TransferView| t.direction == crate::domain::model::Direction::Sent;
+    let has_sent = transfers.iter().any(|t| sent(&t));
     let mut activities = Vec::new();
     for p in catalogue::purposes(conn)? {
+        // Disclosing to a successor is the sender's activity: a register that only received has
+        // the consents to it as history, not as something it does.
+        if p.code == "disclose_to_successor" && !has_sent && !transfers.is_empty() {
+            continue;
+        }
         let mut lawful: BTreeSet<String> = BTreeSet::new();
         let mut who: BTreeSet<crate::domain::model::PersonId> = BTreeSet::new();
         let mut groups: BTreeSet<String> = BTreeSet::new();
@@ -133,15 +143,28 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
             },
         });
     }
-    let transfers: Vec<_> = transfers::transfers(conn)?.into_iter().filter(|t| t.voided_at.is_none()).collect();
-    let recipients: Vec<serde_json::Value> = catalogue::controllers(conn)?
-        .into_iter()
-        .filter(|c| !c.is_self)
-        .map(|c| {
-            let sent: Vec<String> = transfers.iter().filter(|t| t.transfer.controller == c.slug).map(|t| format!("{} ({}, {})", t.transfer.id, &t.transfer.created_at[..10], t.transfer.state)).collect();
-            serde_json::json!({ "slug": c.slug, "name": c.name, "kind": c.kind, "dsa_ref": c.dsa_ref, "dpia_ref": c.dpia_ref, "transfers": sent })
-        })
-        .collect();
+    // Recipients by direction: whom this register sent to, or whom its own activities name; the
+    // controllers it received from are its sources, not its recipients.
+    let named: BTreeSet<String> = activities.iter().flat_map(|a| a.recipients.iter().cloned()).collect();
+    let mut recipients: Vec<serde_json::Value> = Vec::new();
+    let mut sources: Vec<serde_json::Value> = Vec::new();
+    for c in catalogue::controllers(conn)?.into_iter().filter(|c| !c.is_self) {
+        let list = |dir: crate::domain::model::Direction| -> Vec<String> {
+            transfers
+                .iter()
+                .filter(|t| t.transfer.controller == c.slug && t.direction == dir)
+                .map(|t| format!("{} ({}, {})", t.transfer.id, &t.transfer.created_at[..10], t.transfer.state))
+                .collect()
+        };
+        let (out, came) =
+            (list(crate::domain::model::Direction::Sent), list(crate::domain::model::Direction::Received));
+        if !out.is_empty() || named.contains(&c.slug) {
+            recipients.push(serde_json::json!({ "slug": c.slug, "name": c.name, "kind": c.kind, "dsa_ref": c.dsa_ref, "dpia_ref": c.dpia_ref, "transfers": out }));
+        }
+        if !came.is_empty() {
+            sources.push(serde_json::json!({ "slug": c.slug, "name": c.name, "bundles": came }));
+        }
+    }
     // One schedule: each kind of record once, with the months that apply to it (tombstones keep
     // their own expiry, set at erasure from the register's tombstone years).
     let tombstone_months =
@@ -152,21 +175,30 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         .map(|(k, _, what)| serde_json::json!({ "kind": k, "months": policy[*k], "what": what }))
         .chain(std::iter::once(serde_json::json!({ "kind": "erasure_tombstones", "months": tombstone_months, "what": "keyed-hash tombstones kept after erasure so the person is never re-added, then deleted with their suppression entry" })))
         .collect();
-    let accounts = crate::register::accounts::accounts(conn)?
+    // A handed-over account is rotated by the group: its completion statement says so.
+    let completed = transfers.iter().filter(sent).filter_map(|t| t.completed_at.as_deref()).max();
+    let locations = crate::register::accounts::locations(conn)?;
+    let accounts: Vec<serde_json::Value> = crate::register::accounts::accounts(conn)?
         .into_iter()
         .map(|a| {
             let missing = a.steps_missing();
-            let rotation = if a.rotations.is_empty() {
+            let rotation = if let (true, Some(on)) = (a.rotations.is_empty(), completed) {
+                format!("handed over; rotated by the receiving group (its completion statement of {})", &on[..10])
+            } else if a.rotations.is_empty() {
                 format!("not rotated (needs {})", a.rotation_steps().join(", "))
             } else if missing.is_empty() {
                 format!("rotated ({})", a.rotations.iter().map(|r| &r.done_at[..10]).max().unwrap_or_default())
             } else {
                 format!("partly rotated (still {})", missing.join(", "))
             };
+            let l = locations.get(a.id.as_str());
             serde_json::json!({ "id": a.id, "service": a.service, "url": a.url, "personal_data": a.personal_data,
-                "paid_by": a.paid_by, "paid_until": a.paid_until, "access": a.access, "rotation": rotation })
+                "paid_by": a.paid_by, "paid_until": a.paid_until, "access": a.access, "rotation": rotation,
+                "country": l.map(|l| l.country.clone()), "processor": l.map(|l| l.processor), "safeguard": l.and_then(|l| l.safeguard.clone()) })
         })
         .collect();
+    activities.extend(own_records(conn, &policy)?);
+    let international_transfers = international(&accounts);
     Ok(Ropa {
         generated_at: fmt_ts(now),
         community: setting(conn, "community")?.unwrap_or_default(),
@@ -174,10 +206,104 @@ pub fn build(conn: &crate::register::Db, now: chrono::DateTime<chrono::Utc>) -> 
         activities,
         recipients,
         accounts,
-        international_transfers: "None recorded: bundles go only to the receiving controllers listed, in the UK. Record any processor or service outside the UK here by hand.".into(),
+        international_transfers,
+        sources,
         retention_schedule,
         security_measures: SECURITY_MEASURES.iter().map(std::string::ToString::to_string).collect(),
     })
+}
+
+/// Transfers outside the UK, from where each account's service keeps its data (`account
+/// location`): stated only as recorded.
+fn international(accounts: &[serde_json::Value]) -> String {
+    let mut out = Vec::new();
+    let mut unknown = 0;
+    for a in accounts {
+        match a["country"].as_str() {
+            Some("GB") => {}
+            Some(c) => out.push(format!(
+                "{} ({}) keeps data in {c}: {}",
+                a["service"].as_str().unwrap_or_default(),
+                a["id"].as_str().unwrap_or_default(),
+                a["safeguard"]
+                    .as_str()
+                    .map_or_else(|| "no safeguard recorded".to_string(), |s| format!("safeguard: {s}"))
+            )),
+            None if !a["personal_data"].is_null() => unknown += 1,
+            None => {}
+        }
+    }
+    if unknown > 0 {
+        out.push(format!(
+            "{unknown} account(s) holding personal data with no location recorded (`handover account location ID --country CODE`)"
+        ));
+    }
+    if out.is_empty() {
+        return "None: every account holding personal data keeps it in the UK, as recorded. Bundles go only to the receiving controllers listed.".into();
+    }
+    out.join("; ")
+}
+
+/// The activities every register carries out on its own records, where it has them: the
+/// suppression list, rights requests, complaints and incidents.
+fn own_records(conn: &crate::register::Db, policy: &BTreeMap<String, u32>) -> Result<Vec<Activity>> {
+    let mut out = Vec::new();
+    let suppressed: i64 = crate::register::suppression::suppression_counts(conn)?.iter().map(|(_, n)| *n).sum();
+    let requests = crate::register::governance::requests(conn)?.len();
+    let complaints = crate::register::governance::complaints(conn)?.len();
+    let incidents = crate::register::governance::incidents(conn)?.len();
+    let months = |k: &str| policy.get(k).copied().unwrap_or_default();
+    for (n, code, name, basis, data, retention) in [
+        (
+            usize::try_from(suppressed).unwrap_or_default(),
+            "suppression_list",
+            "Keeping people off every list (suppression)",
+            "legal obligation (PECR reg 22; Art 17 and 21(3))",
+            "a keyed hash of the email address, why and when",
+            "kept while the register is used; tombstones after erasure for their own years".to_string(),
+        ),
+        (
+            requests,
+            "rights_requests",
+            "Answering rights requests",
+            "legal obligation (UK GDPR Art 12-22)",
+            "the request, its dates and outcome, the person it concerns",
+            format!("closed requests kept {} months", months("closed_requests")),
+        ),
+        (
+            complaints,
+            "complaints",
+            "Handling complaints",
+            "legal obligation (DPA 2018 s164A)",
+            "the complaint, its dates and outcome",
+            format!("closed complaints kept {} months", months("closed_complaints")),
+        ),
+        (
+            incidents,
+            "incidents",
+            "Recording personal data breaches",
+            "legal obligation (UK GDPR Art 33(5))",
+            "what happened, when, the data and people affected, the ICO decision",
+            "kept as the breach log (Art 33(5)): the retention policy does not delete it".to_string(),
+        ),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        out.push(Activity {
+            purpose: code.into(),
+            name: name.into(),
+            lawful_bases: vec![basis.into()],
+            art9_condition: None,
+            data_categories: vec![data.into()],
+            people_categories: Vec::new(),
+            people: n,
+            recipients: Vec::new(),
+            assessments: Vec::new(),
+            retention,
+        });
+    }
+    Ok(out)
 }
 
 /// The categories of data a purpose uses, in words: its fields, and what the purpose itself
@@ -210,6 +336,7 @@ fn data_categories(purpose: &str, fields: &[String]) -> Vec<String> {
 fn recipient_name(r: &Ropa, slug: &str) -> String {
     r.recipients
         .iter()
+        .chain(&r.sources)
         .find(|x| x["slug"] == slug)
         .and_then(|x| x["name"].as_str())
         .map_or_else(|| slug.to_string(), str::to_string)
@@ -327,9 +454,24 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                 empty: "No other controller.",
             },
             Section {
+                heading: "Where the data came from",
+                caption: "Art 14(2)(f): the controllers this register received people from".into(),
+                columns: vec!["Source", "Bundles"],
+                rows: r
+                    .sources
+                    .iter()
+                    .map(|x| {
+                        let t: Vec<String> =
+                            x["bundles"].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+                        vec![format!("{} ({})", x["name"].as_str().unwrap_or(""), x["slug"].as_str().unwrap_or("")), join(&t)]
+                    })
+                    .collect(),
+                empty: "Collected directly: nothing received from another controller.",
+            },
+            Section {
                 heading: "Systems and accounts",
                 caption: "Art 30(1)(g), Art 32: where the community's data is held, who pays, and whether access was rotated".into(),
-                columns: vec!["Service", "Address", "Personal data held", "Paid by", "Access", "Rotation"],
+                columns: vec!["Service", "Address", "Personal data held", "Where, processor", "Paid by", "Access", "Rotation"],
                 rows: r
                     .accounts
                     .iter()
@@ -342,7 +484,12 @@ pub(crate) fn doc(r: &Ropa) -> Doc {
                             (None, None) => "-".into(),
                         };
                         let access = if x["access"] == "admins" { "admins change" } else { "shared password (sealed)" };
-                        vec![s("service").replace('_', " "), s("url"), s("personal_data"), paid, access.into(), s("rotation")]
+                        let place = match (x["country"].as_str(), x["processor"].as_bool()) {
+                            (Some(c), Some(true)) => format!("{c}, processor"),
+                            (Some(c), _) => c.to_string(),
+                            (None, _) => "not recorded".into(),
+                        };
+                        vec![s("service").replace('_', " "), s("url"), s("personal_data"), place, paid, access.into(), s("rotation")]
                     })
                     .collect(),
                 empty: "No accounts recorded.",

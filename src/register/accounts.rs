@@ -236,3 +236,35 @@ pub fn add_rotation(conn: &Change<'_>, account_id: &str, what: &str, at: &str, b
     .execute(params![crate::domain::model::new_id("rot"), account_id, what, at, by])?;
     Ok(())
 }
+
+/// Where an account's service keeps its data.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Location {
+    /// ISO 3166-1 alpha-2 (`GB` for the UK).
+    pub country: String,
+    /// The service processes personal data on the controller's behalf (Art 28).
+    pub processor: bool,
+    /// The safeguard relied on outside the UK (adequacy regulations, the IDTA, the UK Addendum).
+    pub safeguard: Option<String>,
+}
+
+/// Record (or correct) where an account's service keeps its data.
+pub fn set_location(conn: &Change<'_>, account: &str, l: &Location, at: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO account_locations(account_id, country, processor, safeguard, recorded_at) VALUES (?1,?2,?3,?4,?5)
+         ON CONFLICT(account_id) DO UPDATE SET country = excluded.country, processor = excluded.processor,
+             safeguard = excluded.safeguard, recorded_at = excluded.recorded_at",
+    )?
+    .execute(params![account, l.country, l.processor, l.safeguard, at])?;
+    Ok(())
+}
+
+/// Every recorded location, by account id.
+pub fn locations(conn: &Db) -> Result<std::collections::HashMap<String, Location>> {
+    let mut st = conn.prepare_cached("SELECT account_id, country, processor, safeguard FROM account_locations")?;
+    Ok(st
+        .query_map([], |r| {
+            Ok((r.get(0)?, Location { country: r.get(1)?, processor: r.get(2)?, safeguard: r.get(3)? }))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}

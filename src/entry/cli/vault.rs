@@ -150,6 +150,22 @@ pub enum AccountCmd {
         #[arg(long, value_delimiter = ',', value_name = "NAMES", requires = "admin_change")]
         admins_incoming: Vec<String>,
     },
+    /// Record where an account's service keeps its data, and whether it processes personal data
+    /// for you: the Art 30 record lists processors and transfers outside the UK from these.
+    Location {
+        /// Account id, or its service when only one account has it.
+        id: String,
+        /// Where the data is kept: ISO 3166-1 two-letter code (GB for the UK, US, IE...).
+        #[arg(long)]
+        country: String,
+        /// The service processes personal data on your behalf (a mailing service, a web host).
+        #[arg(long)]
+        processor: bool,
+        /// Outside the UK: the safeguard relied on (e.g. "UK Extension to the EU-US Data Privacy
+        /// Framework", "IDTA", "adequacy regulations").
+        #[arg(long)]
+        safeguard: Option<String>,
+    },
     /// List accounts (never their secrets).
     List,
     /// Show one account (never its secret).

@@ -187,6 +187,48 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             }
             Ok(o)
         }
+        AccountCmd::Location { id, country, processor, safeguard } => {
+            let a = find(&reg, &id)?;
+            let country = country.trim().to_ascii_uppercase();
+            let country = if country == "UK" { "GB".to_string() } else { country };
+            if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(Error::bad(
+                    "--country",
+                    format!("'{country}' is not a two-letter country code: GB for the UK, US, IE…"),
+                ));
+            }
+            let l = accounts::Location {
+                country,
+                processor,
+                safeguard: safeguard.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            };
+            reg.change(ctx.now, |c| {
+                accounts::set_location(c, &a.id, &l, &fmt_ts(c.now))?;
+                c.audit(
+                    "account.location",
+                    &a.id,
+                    serde_json::json!({ "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
+                )
+            })?;
+            let mut text = format!(
+                "account {} ({}) keeps its data in {}{}\n",
+                a.id,
+                a.service,
+                l.country,
+                if l.processor { ", as a processor for you" } else { "" }
+            );
+            let mut o = Outcome::new(
+                "account_location",
+                serde_json::json!({ "account": a.id, "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
+                String::new(),
+            );
+            if l.country != "GB" && l.safeguard.is_none() {
+                text.push_str("  outside the UK with no safeguard recorded: the Art 30 record lists it as a gap\n");
+                o = o.note("give --safeguard: what the transfer relies on (adequacy regulations, the IDTA, the UK Addendum, the UK Extension to the EU-US Data Privacy Framework)");
+            }
+            o.text = text;
+            Ok(o)
+        }
         AccountCmd::List => {
             let list = accounts::accounts(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(line).collect();
