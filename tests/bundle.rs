@@ -1092,6 +1092,91 @@ fn an_admins_account_travels_without_a_secret_and_recovery_on_the_charity_is_fla
     assert_eq!(row["rotated"], true, "{row}");
 }
 
+/// A mailing-service account goes with its whole audience: with anyone held back from the mailing
+/// list, the plan stops until the data protection lead records the audience checked (cleaned, or
+/// exported and deleted), and again after a later change to who is held back.
+#[test]
+fn a_mailing_service_account_carries_no_one_the_plan_holds_back_unchecked() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    let secret = env.write("mc.txt", "mc-demo-password");
+    let mc = s(&["account", "add", "--service", "mailchimp", "--url", "https://mc.example/kscop", "--login", "kscop"]);
+    assert_eq!(mc.code, 2, "a secret is needed: {}", mc.stderr);
+    let mc = s(&[
+        "account",
+        "add",
+        "--service",
+        "mailchimp",
+        "--url",
+        "https://mc.example/kscop",
+        "--login",
+        "kscop",
+        "--personal-data",
+        "the newsletter audience",
+        "--secret-file",
+        &secret,
+        "--json",
+    ]);
+    assert_eq!(mc.code, 0, "{}", mc.stderr);
+    let id = mc.json()["data"]["id"].as_str().unwrap().to_string();
+    let plan = || s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let blocked = |p: &serde_json::Value| {
+        p["data"]["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "audience_unchecked" && b["subject"] == id.as_str())
+    };
+    let p = plan();
+    assert!(blocked(&p), "{}", p["data"]["blockers"]);
+    let acc = p["data"]["accounts"].as_array().unwrap().iter().find(|a| a["id"] == id.as_str()).unwrap().clone();
+    assert!(acc["audience"]["held_back"].as_u64().unwrap() > 0, "{acc}");
+    let wrong = s(&["account", "audience-checked", "wordpress", "--how", "cleaned", "--note", "n"]);
+    assert_eq!(wrong.code, 2, "a website has no audience: {}", wrong.stderr);
+    let ok = s(&[
+        "account",
+        "audience-checked",
+        &id,
+        "--how",
+        "cleaned",
+        "--note",
+        "held-back people archived in Mailchimp",
+        "--json",
+    ]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(!blocked(&plan()), "{}", plan()["data"]["blockers"]);
+    // A withdrawal after the check changes who is held back: checked again.
+    let w = env
+        .command(&[
+            "--register",
+            &reg,
+            "consent",
+            "withdraw",
+            "--person",
+            "M0001",
+            "--purpose",
+            "successor_newsletter",
+            "--at",
+            "2026-11-25T12:03:00Z",
+            "--recorded-by",
+            "fac",
+            "--method",
+            "email_reply",
+        ])
+        .env("HANDOVER_TEST_NOW", "2026-11-25T12:04:00Z")
+        .output()
+        .unwrap();
+    assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
+    let later = env
+        .command(&["--register", &reg, "transfer", "plan", "--to", "kscop-steering-group", "--json"])
+        .env("HANDOVER_TEST_NOW", "2026-11-25T12:05:00Z")
+        .output()
+        .unwrap();
+    let p: serde_json::Value = serde_json::from_slice(&later.stdout).unwrap();
+    assert!(blocked(&p), "{}", p["data"]["blockers"]);
+}
+
 /// Whoever sends does not approve: a key that signed a bundle for this register, or this
 /// computer's own signing key, is never registered as an approver; a bundle is never signed with
 /// the key that approved its plan.

@@ -113,6 +113,7 @@ const GOVERNANCE_TYPES: &[&str] = &[
 ];
 const VAULT_TYPES: &[&str] = &[
     "account",
+    "account_audience_checked",
     "account_list",
     "account_location",
     "account_reveal",
@@ -479,6 +480,11 @@ fn vault_outputs_match_their_schemas() {
             "--json",
         ])
         .stdout,
+    );
+    let mc = ["account", "add", "--service", "mailchimp", "--url", "https://mc.example", "--login", "k"];
+    v.ok(&[&mc[..], &["--secret-file", &secret]].concat());
+    out.save(
+        &v.ok(&["account", "audience-checked", "mailchimp", "--how", "cleaned", "--note", "checked", "--json"]).stdout,
     );
     let acc = v.ok(&["account", "list", "--json"]);
     let acc_id = acc.json()["data"][0]["id"].as_str().unwrap().to_string();

@@ -268,3 +268,32 @@ pub fn locations(conn: &Db) -> Result<std::collections::HashMap<String, Location
         })?
         .collect::<rusqlite::Result<_>>()?)
 }
+
+/// The services whose accounts hold an audience (a mailing list): handed over whole, they carry
+/// everyone on it, whatever the plan decided.
+pub const MAILING_SERVICES: &[&str] = &["mailchimp", "email_inbox"];
+
+/// Record the data protection lead's check of a mailing-service account's audience.
+pub fn add_audience_check(conn: &Change<'_>, account: &str, how: &str, note: &str, by: &str, at: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO account_audience_checks(id, account_id, how, note, by_name, at) VALUES (?1,?2,?3,?4,?5,?6)",
+    )?
+    .execute(params![crate::domain::model::new_id("aud"), account, how, note, by, at])?;
+    Ok(())
+}
+
+/// When each account's audience was last checked.
+pub fn audience_checked(conn: &Db) -> Result<std::collections::HashMap<String, String>> {
+    let mut st = conn.prepare_cached("SELECT account_id, max(at) FROM account_audience_checks GROUP BY account_id")?;
+    Ok(st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// When the register last recorded a consent or basis event (anything that can change who the
+/// plan holds back).
+pub fn last_decision_change(conn: &Db) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(at) FROM (SELECT max(recorded_at) AS at FROM consent_events UNION ALL SELECT max(recorded_at) FROM bases)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}

@@ -166,6 +166,19 @@ pub enum AccountCmd {
         #[arg(long)]
         safeguard: Option<String>,
     },
+    /// Record that a mailing-service account's audience holds no one the plan keeps off the
+    /// mailing list (the data protection lead cleaned it, or exported and deleted it): the plan's
+    /// `audience_unchecked` blocker clears until who is held back changes again.
+    AudienceChecked {
+        /// Account id, or its service when only one account has it.
+        id: String,
+        /// cleaned (the held-back people taken out of the audience) or exported_and_deleted.
+        #[arg(long, value_parser = ["cleaned", "exported_and_deleted"])]
+        how: String,
+        /// What was done and checked.
+        #[arg(long)]
+        note: String,
+    },
     /// List accounts (never their secrets).
     List,
     /// Show one account (never its secret).

@@ -188,47 +188,9 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<Outcome> {
             Ok(o)
         }
         AccountCmd::Location { id, country, processor, safeguard } => {
-            let a = find(&reg, &id)?;
-            let country = country.trim().to_ascii_uppercase();
-            let country = if country == "UK" { "GB".to_string() } else { country };
-            if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(Error::bad(
-                    "--country",
-                    format!("'{country}' is not a two-letter country code: GB for the UK, US, IE…"),
-                ));
-            }
-            let l = accounts::Location {
-                country,
-                processor,
-                safeguard: safeguard.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
-            };
-            reg.change(ctx.now, |c| {
-                accounts::set_location(c, &a.id, &l, &fmt_ts(c.now))?;
-                c.audit(
-                    "account.location",
-                    &a.id,
-                    serde_json::json!({ "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
-                )
-            })?;
-            let mut text = format!(
-                "account {} ({}) keeps its data in {}{}\n",
-                a.id,
-                a.service,
-                l.country,
-                if l.processor { ", as a processor for you" } else { "" }
-            );
-            let mut o = Outcome::new(
-                "account_location",
-                serde_json::json!({ "account": a.id, "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
-                String::new(),
-            );
-            if l.country != "GB" && l.safeguard.is_none() {
-                text.push_str("  outside the UK with no safeguard recorded: the Art 30 record lists it as a gap\n");
-                o = o.note("give --safeguard: what the transfer relies on (adequacy regulations, the IDTA, the UK Addendum, the UK Extension to the EU-US Data Privacy Framework)");
-            }
-            o.text = text;
-            Ok(o)
+            location(ctx, &mut reg, &id, &country, processor, safeguard)
         }
+        AccountCmd::AudienceChecked { id, how, note } => audience_checked(ctx, &mut reg, &id, &how, &note),
         AccountCmd::List => {
             let list = accounts::accounts(&reg)?;
             let rows: Vec<Vec<String>> = list.iter().map(line).collect();
@@ -406,4 +368,89 @@ fn rotate_done(ctx: &Ctx, reg: &mut crate::register::Register, id: &str, what: &
         text.push_str(&format!("every rotation step is done: task {t} closed\n"));
     }
     Ok(Outcome::new("account", a, text))
+}
+
+/// `account location`: where an account's service keeps its data.
+fn location(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    id: &str,
+    country: &str,
+    processor: bool,
+    safeguard: Option<String>,
+) -> Result<Outcome> {
+    let a = find(reg, id)?;
+    let country = country.trim().to_ascii_uppercase();
+    let country = if country == "UK" { "GB".to_string() } else { country };
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Error::bad(
+            "--country",
+            format!("'{country}' is not a two-letter country code: GB for the UK, US, IE…"),
+        ));
+    }
+    let l = accounts::Location {
+        country,
+        processor,
+        safeguard: safeguard.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+    };
+    reg.change(ctx.now, |c| {
+        accounts::set_location(c, &a.id, &l, &fmt_ts(c.now))?;
+        c.audit(
+            "account.location",
+            &a.id,
+            serde_json::json!({ "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
+        )
+    })?;
+    let mut text = format!(
+        "account {} ({}) keeps its data in {}{}\n",
+        a.id,
+        a.service,
+        l.country,
+        if l.processor { ", as a processor for you" } else { "" }
+    );
+    let mut o = Outcome::new(
+        "account_location",
+        serde_json::json!({ "account": a.id, "country": l.country, "processor": l.processor, "safeguard": l.safeguard }),
+        String::new(),
+    );
+    if l.country != "GB" && l.safeguard.is_none() {
+        text.push_str("  outside the UK with no safeguard recorded: the Art 30 record lists it as a gap\n");
+        o = o.note("give --safeguard: what the transfer relies on (adequacy regulations, the IDTA, the UK Addendum, the UK Extension to the EU-US Data Privacy Framework)");
+    }
+    o.text = text;
+    Ok(o)
+}
+
+/// `account audience-checked`: the data protection lead's check of a mailing service's audience.
+fn audience_checked(
+    ctx: &Ctx,
+    reg: &mut crate::register::Register,
+    id: &str,
+    how: &str,
+    note: &str,
+) -> Result<Outcome> {
+    let a = find(reg, id)?;
+    if !accounts::MAILING_SERVICES.contains(&a.service.as_str()) {
+        return Err(Error::bad(
+            "ID",
+            format!("{} is a {} account, not a mailing service: it has no audience to check", a.id, a.service),
+        ));
+    }
+    if note.trim().is_empty() {
+        return Err(Error::bad("--note", "say what was done and checked"));
+    }
+    reg.change(ctx.now, |c| {
+        accounts::add_audience_check(c, &a.id, how, note.trim(), c.actor, &fmt_ts(c.now))?;
+        c.audit("account.audience_checked", &a.id, serde_json::json!({ "how": how }))
+    })?;
+    Ok(Outcome::new(
+        "account_audience_checked",
+        serde_json::json!({ "account": a.id, "how": how, "at": fmt_ts(ctx.now) }),
+        format!(
+            "the audience of {} ({}) is recorded as {}: the plan no longer stops on it until who is held back changes\n",
+            a.id,
+            a.service,
+            how.replace('_', " ")
+        ),
+    ))
 }

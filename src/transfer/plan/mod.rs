@@ -145,6 +145,18 @@ pub struct AccountPlan {
     pub rotation_task: String,
     /// Recovery details that still lead to the outgoing controller (its domain or its staff).
     pub recovery_flags: Vec<String>,
+    /// A mailing service's audience goes whole: how many people with an email address the plan
+    /// keeps off the mailing list (its audience may hold them), and when the data protection lead
+    /// last checked the audience (`account audience-checked`). `None` for other services.
+    pub audience: Option<Audience>,
+}
+
+/// What a mailing-service account's audience may carry beyond the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audience {
+    pub held_back: usize,
+    /// When its audience was checked, if since the last change to who is held back.
+    pub checked_at: Option<String>,
 }
 
 /// Something that stops a bundle.
@@ -384,9 +396,11 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
             paid_by: a.paid_by,
             paid_until: a.paid_until,
             access: a.access,
+            audience: None,
         });
     }
 
+    audiences(conn, &people, &plans, &mut accounts, &mut blockers)?;
     let aggregates = aggregates(conn, &people, k, at)?;
 
     let totals = totals(&plans, &documents, accounts.len(), special_included);
@@ -425,6 +439,42 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
 
 /// The plan's totals: people, decisions by reason, fields stripped, special-category values that
 /// went, documents and accounts.
+/// A mailing service handed over carries its whole audience: with anyone held back from the
+/// mailing list, the data protection lead checks it first (cleans them out, or exports and deletes
+/// the audience), after the last change to who is held back.
+fn audiences(
+    conn: &crate::register::Db,
+    people: &[people::Person],
+    plans: &[PersonPlan],
+    accounts: &mut [AccountPlan],
+    blockers: &mut Vec<Blocker>,
+) -> Result<()> {
+    if !accounts.iter().any(|a| accounts::MAILING_SERVICES.contains(&a.service.as_str())) {
+        return Ok(());
+    }
+    let emailed: std::collections::HashSet<&str> =
+        people.iter().filter(|p| p.email.is_some()).map(|p| p.id.as_str()).collect();
+    let held_back =
+        plans.iter().filter(|p| !p.mailing_list.decision.included && emailed.contains(p.id.as_str())).count();
+    let checked = accounts::audience_checked(conn)?;
+    let changed = accounts::last_decision_change(conn)?.unwrap_or_default();
+    for a in accounts.iter_mut().filter(|a| accounts::MAILING_SERVICES.contains(&a.service.as_str())) {
+        let checked_at = checked.get(a.id.as_str()).filter(|at| **at >= changed).cloned();
+        if held_back > 0 && checked_at.is_none() {
+            blockers.push(Blocker {
+                code: "audience_unchecked",
+                subject: a.id.to_string(),
+                message: format!(
+                    "the {} account goes with its whole audience, which may hold {held_back} people the plan keeps off the mailing list: clean them out of it, or export and delete it, then `handover account audience-checked {} --how cleaned --note TEXT`",
+                    a.service, a.id
+                ),
+            });
+        }
+        a.audience = Some(Audience { held_back, checked_at });
+    }
+    Ok(())
+}
+
 fn totals(plans: &[PersonPlan], documents: &[DocumentPlan], accounts: usize, special_included: usize) -> Totals {
     let mut totals = Totals {
         people: plans.len(),
@@ -673,6 +723,7 @@ mod tests {
             access: crate::domain::model::AccountAccess::Password,
             rotation_task: "rotate".into(),
             recovery_flags: Vec::new(),
+            audience: None,
         }];
         let mut fields = BTreeMap::new();
         fields
