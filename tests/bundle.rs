@@ -1337,6 +1337,8 @@ fn the_suppression_list_goes_rekeyed_for_each_bundle_and_says_nothing_of_why() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let g = on(&env, "g/register.db");
     let text = env.write("st.txt", "Yes, the steering group may email me. (synthetic)\n");
+    // The group says it ran its own list since 2015 (its statement could not be older otherwise).
+    assert_eq!(g(&["controller", "edit", "kscop-steering-group", "--since", "2015-01-01"]).code, 0);
     let st = ["statement", "add", "--version", "G-2015", "--purpose", "successor_newsletter", "--format", "standard"];
     assert_eq!(
         g(&[&st[..], &["--file", &text, "--effective-from", "2015-01-01", "--controllers", "kscop-steering-group"]]

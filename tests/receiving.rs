@@ -597,3 +597,25 @@ fn received_documents_are_registered_and_an_erasure_reaches_them() {
     let t = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "erasure_documents").cloned();
     assert!(t.is_some_and(|t| t["title"].as_str().unwrap().contains("report.pdf")), "{tasks}");
 }
+
+/// A group's register is its controller's from the day it is built: a consent statement in the
+/// group's name dated before that is refused (consents under it would claim a yes the group could
+/// not have asked for), unless the group records that it began earlier.
+#[test]
+fn a_groups_statement_is_never_effective_before_the_group_was_a_controller() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--out", "demo"]);
+    let g = crate::bundle::on(&env, "demo/steering-group/register.db");
+    let text = env.write("sg.txt", "Yes, send me the steering group's newsletter (synthetic).\n");
+    let add = ["statement", "add", "--version", "SG-1", "--purpose", "successor_newsletter", "--format", "standard"];
+    let early =
+        g(&[&add[..], &["--file", &text, "--effective-from", "2024-01-01", "--controllers", "kscop-steering-group"]]
+            .concat());
+    assert_eq!(early.code, 2, "{}", early.stderr);
+    assert!(early.stderr.contains("before kscop-steering-group was a controller of this data"), "{}", early.stderr);
+    assert_eq!(g(&["controller", "edit", "kscop-steering-group", "--since", "2023-06-01"]).code, 0);
+    let ok =
+        g(&[&add[..], &["--file", &text, "--effective-from", "2024-01-01", "--controllers", "kscop-steering-group"]]
+            .concat());
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+}

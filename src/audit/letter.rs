@@ -31,6 +31,9 @@ pub struct Facts {
     pub mailing_list: usize,
     /// Documents that came.
     pub documents: usize,
+    /// What redaction took out of them before they went (names, emails, phone numbers and other
+    /// details of people who were not to go), in all.
+    pub redactions: usize,
     /// The accounts that came: (id, service, address, whether it has a password to change).
     pub accounts: Vec<(String, String, String, bool)>,
     /// People held back, by reason code (only reasons for holding back).
@@ -127,13 +130,19 @@ pub fn plain(f: &Facts) -> String {
          <h2>What to do first</h2>\n<ol>\n\
          <li class=\"step\">{send_back}</li>\n\
          <li class=\"step\">Make every account safe, <span class=\"date\">by {rotation}</span>. Until then, people at {from} can still get into them.<ul>\n{accounts}</ul></li>\n\
-         <li class=\"step\">Write to everyone you received, <span class=\"date\">by {notice}</span>, and before you send them anything else. Say who you are, that their details came from {from}, what you hold, and how to say no or unsubscribe. <code>handover notice send-list</code> lists who to write to.</li>\n\
+         <li class=\"step\">Write to everyone you received, <span class=\"date\">by {notice}</span>, and before you send them anything else. Say:<ul>\n\
+         <li>who you are, and how to contact you;</li>\n\
+         <li>that their details came from {from}, and which details you hold;</li>\n\
+         <li>what you will use them for, and on what lawful basis (for your newsletter: their consent);</li>\n\
+         <li>how long you will keep them;</li>\n\
+         <li>their rights: to see their details, correct them, have them erased, object, say no or unsubscribe at any time, and complain to the Information Commissioner's Office (ico.org.uk, 0303 123 1113).</li>\n\
+         </ul><code>handover notice send-list</code> lists who to write to.</li>\n\
          <li class=\"step\">Run <code>handover next</code> at any time to see what is left to do, soonest first.</li>\n\
          </ol>\n\
          <h2>What you received</h2>\n<ul>\n\
          <li>The details of {people_n}: their names, how to contact them, their roles, and what each agreed to.</li>\n\
          <li>{mailing} on your own mailing list. Each one agreed to get emails from you. When you send a newsletter, run <code>handover mailing-list export</code> on the day, so that anyone who has said no since is left out.</li>\n\
-         <li>{docs}. Names of people who did not agree have been taken out.</li>\n\
+         <li>{docs_line}</li>\n\
          <li>{acc} (listed above).</li>\n</ul>\n\
          <h2>Who was held back, and why</h2>\n{held_section}\
          <h2>Keep this safe</h2>\n<p>Your register holds people's details. Keep it on a computer only your group uses, and keep a backup with <code>handover register backup</code>. The passwords in it are locked: only your group's key opens them.</p>\n\
@@ -146,9 +155,29 @@ pub fn plain(f: &Facts) -> String {
         notice = date_words(f.notice_due),
         people_n = people(f.people),
         mailing = people(f.mailing_list),
-        docs = crate::domain::words::count(f.documents, "document", "documents"),
+        docs_line = docs_line(f, &from),
         acc = crate::domain::words::count(f.accounts.len(), "account", "accounts"),
         bundle_id = esc(&f.bundle_id),
+    )
+}
+
+/// What the letter can truly say of the documents: what redaction took out and that the data
+/// protection lead checked each one; never that nothing was missed.
+fn docs_line(f: &Facts, from: &str) -> String {
+    let docs = crate::domain::words::count(f.documents, "document", "documents");
+    if f.documents == 0 {
+        return format!("{docs}.");
+    }
+    let taken = if f.redactions == 0 {
+        "Nothing in them needed taking out".to_string()
+    } else {
+        format!(
+            "Before they were sent, {} about people who were not to come to you (names, emails, phone numbers and the like) were taken out",
+            crate::domain::words::count(f.redactions, "detail", "details")
+        )
+    };
+    format!(
+        "{docs}. {taken}, and {from}'s data protection lead checked each document. If you find someone's details that should not be there, tell {from} and do not use them."
     )
 }
 
@@ -279,6 +308,7 @@ mod tests {
             people: 40,
             mailing_list: 31,
             documents: 3,
+            redactions: 7,
             accounts: vec![("acc_0123456789ab".into(), "website".into(), "https://example.org".into(), true)],
             held_back: vec![("consent_refused".into(), 2), ("consent_names_receiver".into(), 0)],
             notice_due: NaiveDate::from_ymd_opt(2026, 12, 27).unwrap(),
@@ -297,6 +327,14 @@ mod tests {
             assert!(!html.contains(code), "{code} in the letter");
         }
         assert!(html.contains("bdl_0123456789ab.receipt.json.minisig") && html.contains("dpo@charity.example"));
+        // It says what redaction did and who checked, not that nothing was missed.
+        assert!(html.contains("7 details about people who were not to come to you"), "{html}");
+        assert!(html.contains("data protection lead checked each document"));
+        assert!(!html.contains("have been taken out."));
+        // The telling checklist names what Art 13/14 asks: purposes and basis, how long, the ICO.
+        for part in ["on what lawful basis", "how long you will keep them", "Information Commissioner"] {
+            assert!(html.contains(part), "{part} missing");
+        }
     }
 
     #[test]

@@ -311,6 +311,11 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
                 created_at: now.clone(),
             },
         )?;
+        // The group is this data's controller from the day its register is built: no statement
+        // in its name is effective before (unless it records an earlier start itself).
+        if ce.role == "to" && !merge {
+            catalogue::set_since(c, &ce.slug, &now[..10])?;
+        }
     }
     if !merge {
         crate::register::catalogue::seed_purposes(c)?;

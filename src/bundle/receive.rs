@@ -305,6 +305,21 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     })
 }
 
+/// What the sender's redaction took out of the documents, in all (its redaction report's counts).
+fn redactions(contents: &Contents) -> usize {
+    let report: serde_json::Map<String, serde_json::Value> = contents
+        .files
+        .get(super::layout::REDACTION_REPORT)
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .unwrap_or_default();
+    report
+        .values()
+        .filter_map(|d| d["redactions"].as_object())
+        .flat_map(|r| r.values().filter_map(serde_json::Value::as_u64))
+        .map(|n| usize::try_from(n).unwrap_or_default())
+        .sum()
+}
+
 /// Rename what an import staged into place: the receipt, then the documents and (for a first
 /// import) the register.
 fn publish(into: &Path, docs: &Path, temps: &Temps, staged: Staged, contents: &Contents) -> Result<()> {
@@ -384,6 +399,7 @@ fn letter_facts(
         people: imported.people,
         mailing_list: counts("mailing_list_included"),
         documents: imported.documents,
+        redactions: redactions(contents),
         accounts: accounts
             .iter()
             .map(|a| (field(a, "id"), field(a, "service"), field(a, "url"), field(a, "access") != "admins"))

@@ -128,6 +128,7 @@ fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<ch
         people: p.totals.register_included,
         mailing_list: p.totals.mailing_list_included,
         documents: p.totals.documents_included,
+        redactions: p.documents.iter().filter(|d| d.included).map(|d| d.redactions.values().sum::<usize>()).sum(),
         accounts: p
             .accounts
             .iter()

@@ -73,6 +73,23 @@ pub fn insert_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
     Ok(())
 }
 
+/// Record when an organisation began as a controller of this register's data.
+pub fn set_since(conn: &Change<'_>, slug: &str, since: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO controller_since(slug, since) VALUES (?1,?2) ON CONFLICT(slug) DO UPDATE SET since = excluded.since",
+    )?
+    .execute(params![slug, since])?;
+    Ok(())
+}
+
+/// When an organisation began as a controller here, if recorded (YYYY-MM-DD).
+pub fn since(conn: &Db, slug: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT since FROM controller_since WHERE slug = ?1")?
+        .query_row([slug], |r| r.get(0))
+        .optional()?)
+}
+
 /// Update a controller's editable fields (all of them, as given).
 pub fn update_controller(conn: &Change<'_>, c: &Controller) -> Result<()> {
     conn.prepare_cached("UPDATE controllers SET name=?2, kind=?3, contact=?4, accountable_person=?5, ico_fee_status=?6, dsa_ref=?7, dpia_ref=?8 WHERE slug=?1")?.execute(params![c.slug, c.name, c.kind.as_str(), c.contact, c.accountable_person, c.ico_fee_status, c.dsa_ref, c.dpia_ref],

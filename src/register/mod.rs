@@ -103,6 +103,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0026_received_documents.sql"),
     include_str!("migrations/0027_account_locations.sql"),
     include_str!("migrations/0028_audience_checks.sql"),
+    include_str!("migrations/0029_controller_since.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

@@ -56,6 +56,10 @@ pub struct ControllerFields {
     /// DPIA reference.
     #[arg(long)]
     pub dpia_ref: Option<String>,
+    /// When the organisation began as a controller of this data (YYYY-MM-DD): no consent statement
+    /// in its name is effective before it.
+    #[arg(long, value_parser = crate::entry::cli::args::date_arg, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// `controller ...`.

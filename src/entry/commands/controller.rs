@@ -74,10 +74,14 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
                 dpia_ref: None,
                 created_at: fmt_ts(ctx.now),
             };
+            let since = fields.since;
             apply(&mut c, fields);
             check_refs(&reg, &c)?;
             reg.change(ctx.now, |t| {
                 catalogue::insert_controller(t, &c)?;
+                if let Some(d) = since {
+                    catalogue::set_since(t, &c.slug, &d.to_string())?;
+                }
                 t.audit("controller.add", &c.slug, serde_json::json!({ "kind": c.kind }))
             })?;
             let text = format!("added controller {} ({})\n", c.slug, c.kind);
@@ -104,7 +108,11 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
         ControllerCmd::Edit { slug, name, kind, fields } => {
             let mut c =
                 catalogue::controller(&reg, &slug)?.ok_or(Error::NotFound { kind: "controller", id: slug.clone() })?;
+            let since = fields.since;
             let mut changed = apply(&mut c, fields);
+            if since.is_some() {
+                changed.push("since");
+            }
             if let Some(n) = name.filter(|n| !n.trim().is_empty() && n.trim() != c.name) {
                 c.name = n.trim().to_string();
                 changed.push("name");
@@ -121,6 +129,9 @@ pub fn run(ctx: &Ctx, cmd: ControllerCmd) -> Result<Outcome> {
             }
             reg.change(ctx.now, |t| {
                 catalogue::update_controller(t, &c)?;
+                if let Some(d) = since {
+                    catalogue::set_since(t, &slug, &d.to_string())?;
+                }
                 t.audit("controller.edit", &slug, serde_json::json!({ "fields": changed }))
             })?;
             let text = format!("controller {slug}: changed {}\n", changed.join(", "));

@@ -90,13 +90,26 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
                 return Err(Error::DuplicateVersion { kind: "statement", version, format });
             }
             let (sha, body) = read_text(&file)?;
+            let effective_from = effective(ctx, effective_from)?;
+            // A statement is never shown in an organisation's name before it was a controller.
+            for slug in &controllers {
+                if let Some(since) = catalogue::since(&reg, slug)?.filter(|s| effective_from[..10] < *s.as_str()) {
+                    return Err(Error::bad(
+                        "--effective-from",
+                        format!(
+                            "{} is before {slug} was a controller of this data (since {since}): no statement was shown in its name then; if the organisation did use it earlier, record when it began with controller edit --since",
+                            &effective_from[..10]
+                        ),
+                    ));
+                }
+            }
             let v = TextVersion {
                 id: format!("{version}/{format}"),
                 version: version.clone(),
                 format: super::code_arg("--format", &format)?,
                 purpose: Some(purpose),
                 sha256: sha,
-                effective_from: effective(ctx, effective_from)?,
+                effective_from,
                 announces: Vec::new(),
                 controllers: Some(controllers),
             };
