@@ -492,6 +492,8 @@ fn the_receiving_group_imports_the_bundle() {
         .unwrap()
         .to_string();
     let txt = env.write("sn.txt", "Yes, the steering group may email me.\n");
+    // The group ran its own list before the handover: it says since when.
+    g(&["controller", "edit", "kscop-steering-group", "--since", "2026-01-01"]);
     g(&[
         "statement",
         "add",
@@ -1315,6 +1317,9 @@ fn the_suppression_list_goes_rekeyed_for_each_bundle_and_says_nothing_of_why() {
     assert!(list.starts_with("point,at\n"), "{list}");
     assert!(!list.contains("erased") && !list.contains("unsubscribed"), "the list says why: {list}");
     assert_eq!(list.lines().count(), 14, "the demo's 13 entries: {list}");
+    // Every entry bears one date, so none (an erasure on the bundle's day) stands out by it.
+    let dates: std::collections::BTreeSet<&str> = list.lines().skip(1).filter_map(|l| l.split(',').nth(1)).collect();
+    assert_eq!(dates.len(), 1, "{list}");
     let key = |b: &Bag| {
         serde_json::from_slice::<serde_json::Value>(&b["data/suppression-key.json"]).unwrap()["scalar_hex"]
             .as_str()

@@ -241,6 +241,12 @@ fn a_document_classified_none_is_scanned_too() {
     let doc = |id: &str| plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap().clone();
     assert_eq!(doc(&plain_id)["included"], true);
     assert_eq!(doc(&bad_id)["included"], false);
+    // Reviewed after redaction, it goes redacted like a personal document.
+    env.ok(&["document", "review", &bad_id, "--decision", "include", "--reviewer", "dp", "--note", "read it redacted"]);
+    let plan = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let d = plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == bad_id.as_str()).unwrap().clone();
+    assert_eq!((d["included"].as_bool(), d["state"].as_str()), (Some(true), Some("redacted")), "{d}");
+    assert!(!plan["data"]["blockers"].as_array().unwrap().iter().any(|b| b["subject"] == bad_id.as_str()));
 }
 
 /// An erased person's name, email and phone stay out of every later document: the register keeps

@@ -120,11 +120,15 @@ pub fn bundle_rows(conn: &Db, bundle: &Scalar) -> Result<(Vec<Vec<String>>, usiz
     let mut st = conn.prepare("SELECT point, at FROM suppression")?;
     let rows: Vec<(Option<String>, String)> =
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    // Every entry goes with one date, the newest entry's day: an entry's own date would single
+    // out the erasure made on the day of the bundle among years of unsubscribes. The receiver
+    // treats each as suppressed from then (never earlier than it was).
+    let as_of = rows.iter().map(|(_, at)| at.get(..10).unwrap_or(at)).max().map(|d| format!("{d}T23:59:59Z"));
     let mut out = Vec::new();
     let mut legacy = 0;
-    for (point, at) in rows {
+    for (point, _) in &rows {
         match point.as_deref().and_then(|p| rekey(p, &own, bundle)) {
-            Some(q) => out.push(vec![q, at]),
+            Some(q) => out.push(vec![q, as_of.clone().unwrap_or_default()]),
             None => legacy += 1,
         }
     }

@@ -117,7 +117,9 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             }
             let mut redacted_sha256 = None;
             let (mut copy_path, mut copy_sha) = (None, None);
-            if redactable(&d.format) && d.classification != Classification::None {
+            // A document classified none is redacted and reviewed like any other once it is found
+            // to mention people (the plan holds it back until then).
+            if redactable(&d.format) {
                 let req = Request {
                     receiver: to.clone(),
                     date: super::transfer::plan_date(ctx, None),
