@@ -1199,6 +1199,15 @@ fn the_approver_is_not_the_sender() {
     assert!(own.stderr.contains("never the approver's"), "{}", own.stderr);
     assert!(!env.path().join("out").exists() || std::fs::read_dir(env.path().join("out")).unwrap().next().is_none());
     assert_eq!(s(&["audit", "log", "--json"]).json()["data"].as_array().unwrap().len(), before);
+    // The register vouches for its own log with its own key: never the approver's, and a key that
+    // signed a checkpoint never becomes an approver (R27).
+    let cp = s(&["audit", "checkpoint", "--sign-key", &dp, "--out", "cp.txt"]);
+    assert_eq!(cp.code, 2, "{}", cp.stderr);
+    assert!(cp.stderr.contains("is dp-lead's approver key"), "{}", cp.stderr);
+    assert_eq!(env.run(&["keys", "new", "--out", "w", "--name", "witness", "--unprotected"]).code, 0);
+    assert_eq!(s(&["audit", "checkpoint", "--sign-key", "w/witness-minisign.key", "--out", "cp.txt"]).code, 0);
+    let r = s(&["approver", "add", "w/witness-minisign.pub", "--name", "w", "--sign-key", &dp]);
+    assert!(r.stderr.contains("signed a checkpoint for this register"), "{}", r.stderr);
     // On a register that never sent: this computer's own signing key signs its bundles.
     env.ok(&["--register", "new.db", "init", "--community", "c", "--controller", "c"]);
     env.ok(&["keys", "new", "--unprotected"]);

@@ -3,10 +3,10 @@
 //! An approver is a registered minisign public key (the data protection lead's). Every change to
 //! the approvers is signed: the first approver by their own key (the data protection lead proves
 //! they hold it), every later addition or removal by a current approver's key, and the signature
-//! is kept beside the change. A key this register has signed a transfer's papers with (a bundle
-//! and the checkpoint it carries, a receipt, an Art 19 notification, a completion statement) is
+//! is kept beside the change. A key this register has signed with (a bundle and the checkpoint it
+//! carries, an audit checkpoint, a receipt, an Art 19 notification, a completion statement) is
 //! kept in `signing_keys` and can never become an approver; an approver's key is refused for
-//! those papers. So whoever sends cannot also approve what is sent.
+//! those (R27). So whoever sends cannot also approve what is sent.
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -111,8 +111,8 @@ pub fn may_approve(conn: &Db) -> Result<Vec<Approver>> {
     Ok(out)
 }
 
-/// What the papers a key signed for this register are, if it signed any: `bundle`, `receipt`,
-/// `notification` or `completion` (the first it signed).
+/// What the papers a key signed for this register are, if it signed any: `bundle`, `checkpoint`,
+/// `receipt`, `notification` or `completion` (the first it signed).
 pub fn signed_papers(conn: &Db, key_id: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT first_use FROM signing_keys WHERE key_id = ?1")?

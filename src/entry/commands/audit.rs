@@ -207,6 +207,8 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             let (size, root) = audit::tree_head(&reg)?;
             // The passphrase is asked last, once everything else was checked.
             let key = crate::base::keys::SigningKey::load(&sign_key)?;
+            // The register vouches for its own log: an approver's key never signs it (R27).
+            super::approver::refuse_approver_key(&reg, &key.key_id(), "checkpoint")?;
             let (seed, _) = key.ed25519();
             let origin = audit::origin(&own.slug);
             let note = crate::base::checkpoint::sign(
@@ -217,6 +219,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCmd) -> Result<Outcome> {
             crate::base::keys::write_new(&out, 0o644, note.as_bytes())?;
             let mut reg = reg;
             reg.change(ctx.now, |c| {
+                super::approver::note_signed(c, &key.key_id(), "checkpoint")?;
                 c.audit(
                     "audit.checkpoint",
                     &out.display().to_string(),
