@@ -619,3 +619,28 @@ fn a_groups_statement_is_never_effective_before_the_group_was_a_controller() {
             .concat());
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
+
+/// A follow-up keeps what the group changed: a secret the group stored (it changed the password)
+/// is never replaced by the charity's older one from a later bundle, and the import says so.
+#[test]
+fn a_follow_up_never_replaces_a_secret_the_group_changed() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out1");
+    let second = create(&env, &demo, "out2");
+    let path = |r: &serde_json::Value| env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &path(&first), &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let g = crate::bundle::on(&env, "g/register.db");
+    let new = env.write("new.txt", "the-group's-own-new-password");
+    let u = g(&["account", "update-secret", "wordpress", "--secret-file", &new]);
+    assert_eq!(u.code, 0, "{}", u.stderr);
+    let r = import_run(&env, &path(&second), &pk, "g/register.db", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 account secret(s) you had changed (yours kept)"), "{}", r.stdout);
+    let log = g(&["audit", "log", "--json"]).stdout;
+    assert!(log.contains("\"account_secret_kept\":1") || log.contains("account_secret_kept"), "{log}");
+    let out = g(&["account", "reveal", "wordpress", "--identity", "group/group-age.key", "--out", "shown.txt"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(env.path().join("shown.txt")).unwrap(), "the-group's-own-new-password");
+}

@@ -47,7 +47,9 @@ pub struct Imported {
     /// erased them), `email_changed_here` (this register holds them under another email, so the
     /// sender's record is out of date). Subscribers whose address this register suppresses keep
     /// their record but get no marketing consent from the bundle: `suppressed_here`. Consent
-    /// events and bases for a purpose this register does not hold: `unknown_purpose`.
+    /// events and bases for a purpose this register does not hold: `unknown_purpose`. Accounts
+    /// this register rotated or gave a new secret, whose secret the bundle's does not replace:
+    /// `account_secret_kept`.
     pub skipped: std::collections::BTreeMap<&'static str, usize>,
     pub consent_events: usize,
     pub accounts: usize,
@@ -189,7 +191,7 @@ pub fn apply(c: &Change<'_>, contents: &Contents, o: &Options<'_>) -> Result<Imp
     events += consent_history(&st, &ids, &versions, &mut skipped)?;
     other_bases(&st, &ids, &mut skipped)?;
     let suppression = inherit_suppression(&st)?;
-    let (accounts, mut tasks) = accounts_to_rotate(&st, custodians)?;
+    let (accounts, mut tasks) = accounts_to_rotate(&st, custodians, &mut skipped)?;
     // Art 14: everyone new to the group, within a month, and at the latest at its first message.
     let new_people = added;
     if new_people > 0 {
@@ -677,6 +679,7 @@ fn inherit_suppression(st: &Step<'_, '_>) -> Result<usize> {
 fn accounts_to_rotate(
     st: &Step<'_, '_>,
     custodians: &[age::x25519::Recipient],
+    skipped: &mut Skipped,
 ) -> Result<(usize, Vec<crate::domain::model::TaskId>)> {
     let Step { c, contents, merge, ref now, .. } = *st;
     // Accounts, re-encrypted to the group's custodians, each with a rotation task.
@@ -742,7 +745,15 @@ fn accounts_to_rotate(
             admins_incoming: names_of("admins_incoming"),
             access,
         };
-        if merge && accounts::accounts(c)?.iter().any(|a| a.id == acc.id) {
+        let held = if merge { accounts::accounts(c)?.into_iter().find(|a| a.id == acc.id) } else { None };
+        if let Some(own) = held {
+            // The group rotated it, or stored a new secret of its own: the sender's (older) one is
+            // never taken over it, and the account needs no new rotation.
+            let updated = crate::register::audit::subjects_of(c, "account.secret_updated")?;
+            if !own.rotations.is_empty() || updated.iter().any(|s| *s == own.id.as_str()) {
+                *skipped.entry("account_secret_kept").or_default() += 1;
+                continue;
+            }
             accounts::set_secret(c, &acc.id, &ct, &names, now)?;
         } else {
             accounts::insert_account(c, &acc, &ct)?;

@@ -304,7 +304,14 @@ pub fn import(ctx: &Ctx, a: Inputs) -> Result<(Outcome, Option<Done>)> {
         done.receipt.display()
     );
     if !imported.skipped.is_empty() {
-        let why: Vec<String> = imported.skipped.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
+        let why: Vec<String> = imported
+            .skipped
+            .iter()
+            .map(|(k, n)| match *k {
+                "account_secret_kept" => format!("{n} account secret(s) you had changed (yours kept)"),
+                _ => format!("{n} {}", k.replace('_', " ")),
+            })
+            .collect();
         text.push_str(&format!("not taken: {} (see `--json` for what each means)\n", why.join(", ")));
     }
     let o = Outcome::new("bundle_import", imported.clone(), text);
