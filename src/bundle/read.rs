@@ -40,6 +40,51 @@ pub struct Verification {
 
 pub(super) struct Fail(pub(super) VerifyLayer, pub(super) Option<String>, pub(super) String);
 
+/// A bundle opened once, with its signature read once: every pass (the outer signature, the
+/// contents check, the extraction) reads this one open file, each at its own offset, so a file
+/// swapped under the same name between the passes is never read.
+pub struct Opened {
+    file: std::sync::Arc<std::fs::File>,
+    size: u64,
+    name: String,
+    /// The `.minisig` beside it, as read when the bundle was opened (`Err`: why it could not be).
+    sig: Result<String, String>,
+}
+
+impl Opened {
+    /// Open `bundle` and read the signature beside it.
+    pub fn open(bundle: &Path) -> std::io::Result<Opened> {
+        let file = std::fs::File::open(bundle)?;
+        let size = file.metadata()?.len();
+        let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let sig = match crate::base::keys::read_small(&bundle.with_file_name(layout::signature_file(&name))) {
+            Ok(text) => Ok(text.to_string()),
+            Err(crate::base::error::Error::Io { .. }) => Err("the signature file is missing".into()),
+            Err(e) => Err(e.to_string()),
+        };
+        Ok(Opened { file: std::sync::Arc::new(file), size, name, sig })
+    }
+
+    /// A reader of the whole file from `from`, independent of every other reader of it.
+    fn reader(&self, from: u64) -> At {
+        At { file: self.file.clone(), pos: from }
+    }
+}
+
+/// A reader of an [`Opened`] file at its own offset (`pread`).
+struct At {
+    file: std::sync::Arc<std::fs::File>,
+    pos: u64,
+}
+
+impl std::io::Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
 pub(super) const MAX_KEPT: usize = 256 << 20;
 
 /// How far a bundle's contents may expand: at most this many times the bundle's own size (its
@@ -65,7 +110,41 @@ pub fn verify(
     progress: bool,
     max_expand: u64,
 ) -> Verification {
-    let mut v = Verification {
+    match Opened::open(bundle) {
+        Ok(o) => verify_opened(&o, identities, signer, progress, max_expand),
+        Err(_) => {
+            let mut v = blank();
+            v.layer = Some(VerifyLayer::OuterSignature);
+            v.file = Some(bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()));
+            v.why = Some("the bundle cannot be read".into());
+            v
+        }
+    }
+}
+
+/// Verify a bundle opened once (see [`Opened`]).
+pub fn verify_opened(
+    bundle: &Opened,
+    identities: &[age::x25519::Identity],
+    signer: &minisign::PublicKey,
+    progress: bool,
+    max_expand: u64,
+) -> Verification {
+    let mut v = blank();
+    match run(bundle, identities, signer, &mut v, progress, max_expand) {
+        Ok(()) => v.valid = true,
+        Err(Fail(layer, file, why)) => {
+            v.layer = Some(layer);
+            v.file = file;
+            v.why = Some(why);
+        }
+    }
+    v
+}
+
+/// A verification with nothing found yet.
+fn blank() -> Verification {
+    Verification {
         valid: false,
         layer: None,
         file: None,
@@ -78,42 +157,27 @@ pub fn verify(
         ciphertext_sha256: None,
         approved_by: None,
         approver_key_id: None,
-    };
-    match run(bundle, identities, signer, &mut v, progress, max_expand) {
-        Ok(()) => v.valid = true,
-        Err(Fail(layer, file, why)) => {
-            v.layer = Some(layer);
-            v.file = file;
-            v.why = Some(why);
-        }
     }
-    v
 }
 
 fn run(
-    bundle: &Path,
+    bundle: &Opened,
     identities: &[age::x25519::Identity],
     signer: &minisign::PublicKey,
     v: &mut Verification,
     progress: bool,
     max_expand: u64,
 ) -> Result<(), Fail> {
-    let name = bundle.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = bundle.name.clone();
     // 1. The outer signature, over the ciphertext, by the expected signer.
-    let sig_path = bundle.with_file_name(layout::signature_file(&name));
-    let sig = match crate::base::keys::read_small(&sig_path) {
-        Ok(text) => text.to_string(),
-        Err(crate::base::error::Error::Io { .. }) => {
-            let why = "the signature file is missing".into();
-            return Err(Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why));
-        }
-        Err(e) => return Err(Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), e.to_string())),
-    };
+    let sig = bundle
+        .sig
+        .clone()
+        .map_err(|why| Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why))?;
     // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
     // the contents (nothing is released either way); its verdict comes first in the report.
-    let f = std::fs::File::open(bundle)
-        .map_err(|_| Fail(VerifyLayer::OuterSignature, Some(name.clone()), "the bundle cannot be read".into()))?;
-    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let f = bundle.reader(0);
+    let size = bundle.size;
     let signer_c = signer.clone();
     let outer = std::thread::spawn(move || {
         let mut hashed = Hashing { inner: f, sha: Sha256::new() };
@@ -170,7 +234,7 @@ impl<R: std::io::Read> std::io::Read for Counted<R> {
 
 /// Layers 2 onwards: decryption, the zip, the inner signature, the contents and the rules.
 fn contents(
-    bundle: &Path,
+    bundle: &Opened,
     name: &str,
     identities: &[age::x25519::Identity],
     signer: &minisign::PublicKey,
@@ -180,8 +244,7 @@ fn contents(
 ) -> Result<(), Fail> {
     let name = name.to_string();
     // 2. Decryption.
-    let f = std::fs::File::open(bundle)
-        .map_err(|_| Fail(VerifyLayer::Decryption, Some(name.clone()), "the bundle cannot be read".into()))?;
+    let f = bundle.reader(0);
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let plain = crate::records::vault::open(Counted { inner: f, progress }, &ids)
         .map_err(|e| Fail(VerifyLayer::Decryption, Some(name.clone()), e.why().to_string()))?;
@@ -411,19 +474,41 @@ pub struct Contents {
     pub manifest: Manifest,
     pub files: BTreeMap<String, Vec<u8>>,
     pub documents: Vec<(String, std::path::PathBuf)>,
+    /// The SHA-256 of the bundle file as this pass read it: the import goes ahead only when it is
+    /// the one verification took.
+    pub ciphertext_sha256: String,
+}
+
+/// A reader that adds what it reads to a shared digest, and counts where it got to.
+struct Tapped<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::Mutex<(Sha256, u64)>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Tapped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut g) = self.read.lock() {
+            g.0.update(&buf[..n]);
+            g.1 += n as u64;
+        }
+        Ok(n)
+    }
 }
 
 /// Read a bundle that `verify` accepted.
 pub fn extract(
-    bundle: &Path,
+    bundle: &Opened,
     identities: &[age::x25519::Identity],
     docs_dir: &Path,
     max_expand: u64,
     progress: bool,
 ) -> Result<Contents, String> {
     use std::io::Write;
-    let f = std::fs::File::open(bundle).map_err(|e| e.to_string())?;
-    let size = std::fs::metadata(bundle).map(|m| m.len()).unwrap_or(0);
+    let size = bundle.size;
+    // The ciphertext's digest is taken again as it is read, to compare with the verified one.
+    let read = std::sync::Arc::new(std::sync::Mutex::new((Sha256::new(), 0u64)));
+    let f = Tapped { inner: bundle.reader(0), read: read.clone() };
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let counted = Counted { inner: f, progress: crate::base::progress::Progress::new("import", size, progress) };
     let plain = crate::records::vault::open(counted, &ids).map_err(|e| e.why().to_string())?;
@@ -487,5 +572,48 @@ pub fn extract(
             return Err(format!("{} changed between the check and the import", f.path));
         }
     }
-    Ok(Contents { manifest, files, documents })
+    drop(zip);
+    let ciphertext_sha256 = {
+        let mut g = read.lock().map_err(|_| "the bundle's digest was lost".to_string())?;
+        // Whatever the decryption did not need to read is in the digest too.
+        let mut rest = bundle.reader(g.1);
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = std::io::Read::read(&mut rest, &mut buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            g.0.update(&buf[..n]);
+        }
+        hex::encode(std::mem::take(&mut g.0).finalize())
+    };
+    Ok(Contents { manifest, files, documents, ciphertext_sha256 })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    /// A bundle swapped under its name after it was opened is never read: every pass reads the
+    /// file that was opened, each from its own offset.
+    #[test]
+    fn an_opened_bundle_is_the_one_read_whatever_its_name_points_to_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.zip.age");
+        std::fs::write(&path, b"genuine bytes, signed").unwrap();
+        std::fs::write(dir.path().join("b.zip.age.minisig"), b"sig").unwrap();
+        let opened = super::Opened::open(&path).unwrap();
+        // Someone with write access to the folder swaps the file and its signature.
+        std::fs::write(dir.path().join("other"), b"forged bytes, unsigned").unwrap();
+        std::fs::rename(dir.path().join("other"), &path).unwrap();
+        std::fs::write(dir.path().join("b.zip.age.minisig"), b"forged sig").unwrap();
+        let (mut a, mut b) = (opened.reader(0), opened.reader(8));
+        let mut first = Vec::new();
+        a.read_to_end(&mut first).unwrap();
+        let mut second = Vec::new();
+        b.read_to_end(&mut second).unwrap();
+        assert_eq!(first, b"genuine bytes, signed");
+        assert_eq!(second, b"bytes, signed", "each reader keeps its own offset");
+        assert_eq!(opened.sig.as_deref(), Ok("sig"), "the signature as it was when opened");
+    }
 }

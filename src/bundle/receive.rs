@@ -213,7 +213,10 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let leftovers_removed = remove_leftovers(into, &docs)?;
     // An existing register is the group's own: the bundle merges into it.
     let existing = if into.exists() { Some(Register::open(into, r.actor)?) } else { None };
-    let v = read::verify(r.file, r.identities, r.signer, r.progress, r.max_expand);
+    // The bundle is opened once: what is verified is what is extracted and imported, whatever
+    // happens to the file's name meanwhile.
+    let opened = read::Opened::open(r.file).map_err(|e| Error::io("read", r.file, e))?;
+    let v = read::verify_opened(&opened, r.identities, r.signer, r.progress, r.max_expand);
     if !v.valid {
         return Ok(Received::Refused(v));
     }
@@ -225,8 +228,20 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let fresh = existing.is_none();
     let temps = Temps { docs: temp_name(&docs)?, register: if fresh { Some(temp_name(into)?) } else { None } };
     owner_only_dir(&temps.docs)?;
-    let contents = read::extract(r.file, r.identities, &temps.docs, r.max_expand, r.progress)
+    let contents = read::extract(&opened, r.identities, &temps.docs, r.max_expand, r.progress)
         .map_err(|why| Error::Decrypt { what: format!("bundle '{}'", r.file.display()), why })?;
+    // Every check verification made holds for these bytes: the same ciphertext, the same id.
+    if Some(&contents.ciphertext_sha256) != v.ciphertext_sha256.as_ref()
+        || Some(&contents.manifest.bundle_id) != v.bundle_id.as_ref()
+    {
+        return Err(Error::bad(
+            "FILE",
+            format!(
+                "{} changed while it was being read: nothing was imported; keep the bundle in a folder only you can write to, and receive it again",
+                r.file.display()
+            ),
+        ));
+    }
     if !fresh {
         check_documents_fit(&contents, &docs)?;
     }
