@@ -308,6 +308,14 @@ fn a_stolen_sender_key_cannot_make_the_receiver_write_anything() {
             "approval",
             "handover.json",
         ),
+        // The suppression list's entries are re-keyed for each bundle, but how many there are is
+        // approved: emptied, it would let the group email people who said no.
+        (
+            "the suppression list emptied",
+            Box::new(|b, _| drop(b.insert("data/suppression.csv".into(), b"point,at\n".to_vec()))),
+            "approval",
+            "handover.json",
+        ),
     ];
     for (i, (what, edit, layer, file)) in cases.iter().enumerate() {
         let forged = forge(&env, &demo, &bundle, &format!("f{i}.zip.age"), edit);

@@ -5,8 +5,12 @@
 //! from the plan before writing (and refuses to write if it is not the approved one); the receiver
 //! recomputes it from the bag it opened, so an approval covers exactly what arrived.
 //!
-//! Not covered: the suppression list (hashed with a key made for each bundle), the letter (made
-//! from the plan's counts) and account secrets (never shown to the approver).
+//! The suppression list is hashed with a key made for each bundle, so its entries differ from one
+//! bundle of a plan to the next: the digest covers how many entries it has (a list emptied or cut
+//! short is not the approved one). Not covered: the letter (made from the plan's counts) and
+//! account secrets (never shown to the approver: a bundle re-signed with a stolen sender key could
+//! carry another secret for an account the approval names; the group changes every secret it
+//! receives in any case).
 
 use sha2::{Digest, Sha256};
 
@@ -33,6 +37,11 @@ pub fn digest<'a>(
         h.update((bytes.len() as u64).to_be_bytes());
         h.update(bytes);
     }
+    // The suppression list's length: its entries are re-keyed for each bundle, their number is not.
+    let entries = file(layout::SUPPRESSION)
+        .map_or(0, |b| b.split(|c| *c == b'\n').skip(1).filter(|l| !l.is_empty()).count() as u64);
+    h.update(b"suppression\0");
+    h.update(entries.to_be_bytes());
     h.update(b"accounts\0");
     for a in accounts {
         let mut a = a.clone();
@@ -70,6 +79,12 @@ mod tests {
         assert_eq!(a, digest(|_| None, &[acc("two")], &[]), "secrets are not values the approver sees");
         let moved = serde_json::json!({ "id": "acc_1", "url": "v", "secret": "one" });
         assert_ne!(a, digest(|_| None, &[moved], &[]));
+        // The suppression list: its length counts, its (re-keyed) entries do not.
+        let list = |rows: &[&str]| format!("point,at\n{}", rows.iter().map(|r| format!("{r},t\n")).collect::<String>());
+        let (two, other_two, one) = (list(&["aa", "bb"]), list(&["cc", "dd"]), list(&["aa"]));
+        let d = |l: &str| digest(|n| (n == layout::SUPPRESSION).then_some(l.as_bytes()), &[], &[]);
+        assert_eq!(d(&two), d(&other_two));
+        assert_ne!(d(&two), d(&one), "a shortened suppression list is not the approved one");
         let d1 = digest(|_| None, &[], &[("data/documents/x".into(), "aa".into())]);
         assert_ne!(d1, digest(|_| None, &[], &[("data/documents/x".into(), "ab".into())]));
     }

@@ -584,8 +584,14 @@ fn planned_documents(p: &Plan, carried: &Carried) -> Vec<(String, String)> {
 pub(crate) fn values_digest(p: &Plan, carried: &Carried) -> Result<String> {
     let files = value_files(p, carried)?;
     let accounts: Vec<serde_json::Value> = carried.accounts.iter().map(|c| account_value(&c.account)).collect();
+    let suppression = csv_bytes(&["point", "at"], &carried.suppression)?;
     Ok(super::values::digest(
-        |name| files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice()),
+        |name| {
+            if name == layout::SUPPRESSION {
+                return Some(suppression.as_slice());
+            }
+            files.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+        },
         &accounts,
         &planned_documents(p, carried),
     ))
