@@ -64,8 +64,26 @@ pub(crate) fn import_run(env: &TestEnv, bundle: &Path, signer: &str, into: &str,
         "--sign-key",
         "group/group-minisign.key",
     ];
+    // The data protection lead's key, as the group checked it by phone (the demo's).
+    let approver = approver_of(bundle);
+    if !extra.contains(&"--approver") {
+        args.extend(["--approver", approver.as_str()]);
+    }
     args.extend(extra);
     env.run(&args)
+}
+
+/// The demo's data protection lead's public key file, beside the demo that made `bundle`.
+pub(crate) fn approver_of(bundle: &Path) -> String {
+    let mut dir = bundle.parent();
+    while let Some(d) = dir {
+        let k = d.join("demo/keys/dp-lead-minisign.pub");
+        if k.is_file() {
+            return k.display().to_string();
+        }
+        dir = d.parent();
+    }
+    panic!("no demo data protection lead key above {}", bundle.display())
 }
 
 /// Run commands against one register: `on(&env, &reg)(&["person", "list"])`.

@@ -56,9 +56,17 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     assert!(!env.path().join("kent-and-sussex-community-of-practice").exists(), "a refusal writes nothing");
 
     // One command: verified, imported, letters and receipt beside the register.
+    // The data protection lead's approval is by a key the group has not checked: refused, with
+    // what to do, and nothing written.
     let r = env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("which you have not checked") && r.stderr.contains("--approver"), "{}", r.stderr);
+    assert!(!env.path().join("kent-and-sussex-community-of-practice").exists(), "a refusal writes nothing");
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let r = env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender, "--approver", &dp]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("Fingerprint:"), "the fingerprint to compare is shown: {}", r.stderr);
+    assert!(r.stdout.contains("is now trusted as Brightwater Trust's approver"), "{}", r.stdout);
     let folder = env.path().join("kent-and-sussex-community-of-practice");
     let register = folder.join("register.db");
     assert!(register.is_file(), "the register is in a folder named after the community: {}", r.stdout);
@@ -156,7 +164,18 @@ fn the_mailing_list_comes_from_the_groups_register_on_the_day() {
     let (env, demo) = ready_group();
     let first = bundle(&env, &demo, "out1");
     let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
-    let r = env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender, "--into", "g/register.db", "--json"]);
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let r = env.run_user(&[
+        "receive",
+        first.to_str().unwrap(),
+        "--from",
+        &sender,
+        "--approver",
+        &dp,
+        "--into",
+        "g/register.db",
+        "--json",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let expected = {
         let reg = demo.join("handover.db").display().to_string();
@@ -253,6 +272,23 @@ fn the_usual_receiving_mistakes_are_named() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("not encrypted to your key") && !r.stderr.contains("new bundle"), "{}", r.stderr);
     assert!(!env.path().join("x").exists(), "a refusal writes nothing");
+    // The approver's key: never the sender's own, and the one given must be the approval's.
+    let r = env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender, "--approver", &sender]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the sender's own signing key"), "{}", r.stderr);
+    let r = env.run_user(&[
+        "receive",
+        first.to_str().unwrap(),
+        "--from",
+        &sender,
+        "--approver",
+        "other/other-minisign.pub",
+        "--into",
+        "x/register.db",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not by the data protection lead's key you gave"), "{}", r.stderr);
+    assert!(!env.path().join("x").exists(), "a refusal writes nothing");
     // A key trusted under a name: refused when it is your own, and kept once.
     let r = env.run_user(&["keys", "trust", &own, "--name", "Us"]);
     assert_eq!(r.code, 2);
@@ -260,7 +296,9 @@ fn the_usual_receiving_mistakes_are_named() {
     env.run_user(&["keys", "trust", &sender, "--name", "Brightwater Trust"]);
     let again = env.run_user(&["keys", "trust", &sender, "--name", "Brightwater Trust"]);
     assert!(again.stdout.contains("already trusted"), "{}", again.stdout);
-    // Trusted beforehand: no --from is needed.
+    // Trusted beforehand, the sender and its approver: no --from or --approver is needed.
+    let r = env.run_user(&["keys", "trust", &dp, "--name", "DP lead", "--approver-for", "Brightwater Trust"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let r = env.run_user(&["receive", first.to_str().unwrap(), "--into", "g/register.db"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
@@ -271,8 +309,9 @@ fn everyday_commands_for_the_group_and_the_sender() {
     let first = bundle(&env, &demo, "out1");
     let sender_pub = demo.join("keys/facilitator-minisign.pub").display().to_string();
     let sender = crate::bundle::on(&env, demo.join("handover.db").to_str().unwrap().to_string().leak());
-    let r =
-        env.run_user(&["receive", first.to_str().unwrap(), "--from", &sender_pub, "--into", "g/register.db", "--json"]);
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let receive = ["receive", first.to_str().unwrap(), "--from", &sender_pub, "--approver", &dp];
+    let r = env.run_user(&[&receive[..], &["--into", "g/register.db", "--json"]].concat());
     assert_eq!(r.code, 0, "{}", r.stderr);
     let id = r.json()["data"]["imported"]["bundle_id"].as_str().unwrap().to_string();
     let added = r.json()["data"]["imported"]["added_people"].as_u64().unwrap() as usize;

@@ -34,22 +34,80 @@ fn forge_with(
     approved: bool,
     edit: impl Fn(&mut Bag, &mut Value),
 ) -> PathBuf {
+    let dp = demo.join("keys/dp-lead-minisign");
+    let approver = approved.then(|| dp.display().to_string());
+    forge_approved_by(env, demo, bundle, out, approver.as_deref(), edit)
+}
+
+/// As [`forge`], the approval signed afresh with the key pair at `approver` (`X` for `X.pub` and
+/// `X.key`) when one is given.
+fn forge_approved_by(
+    env: &TestEnv,
+    demo: &Path,
+    bundle: &Path,
+    out: &str,
+    approver: Option<&str>,
+    edit: impl Fn(&mut Bag, &mut Value),
+) -> PathBuf {
     let (top, mut bag) = open_bag(env, bundle);
     let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
     edit(&mut bag, &mut manifest);
     let key = demo.join("keys/facilitator-minisign.key").display().to_string();
-    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
-    let dp_pub = std::fs::read_to_string(demo.join("keys/dp-lead-minisign.pub")).unwrap();
-    let dp_pub = dp_pub.lines().find(|l| l.starts_with("RW")).unwrap().to_string();
-    let approve = |t: &[u8]| sign_with(env, &dp, t);
+    let public = approver.map(|a| {
+        let text = std::fs::read_to_string(format!("{a}.pub")).unwrap();
+        text.lines().find(|l| l.starts_with("RW")).unwrap().to_string()
+    });
+    let secret = approver.map(|a| format!("{a}.key")).unwrap_or_default();
+    let approve = |t: &[u8]| sign_with(env, &secret, t);
     let signed = handover::fuzzing::rebag(
         &mut bag,
         &mut manifest,
         |m| sign_with(env, &key, m),
-        approved.then_some((dp_pub.as_str(), &approve as &dyn Fn(&[u8]) -> Option<String>)),
+        public.as_deref().map(|p| (p, &approve as &dyn Fn(&[u8]) -> Option<String>)),
     );
     assert!(signed.is_some(), "the forged manifest was signed");
     seal(env, demo, &top, &bag, out)
+}
+
+/// A thief holding the sender's key approves with a key of their own: `bundle verify` names the
+/// key that verified (never an id the approval claims), and the import refuses an approval by a
+/// key the group did not check with the data protection lead.
+#[test]
+fn an_approval_by_a_key_the_group_did_not_check_is_refused() {
+    let (env, demo) = ready();
+    let bundle = create(&env, &demo, "out");
+    let bundle = env.path().join(bundle["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    assert_eq!(env.run(&["keys", "new", "--out", "thief", "--name", "thief", "--unprotected"]).code, 0);
+    // An email changed, under an approval the thief signs.
+    let thief = env.path().join("thief/thief-minisign").display().to_string();
+    let forged = forge_approved_by(&env, &demo, &bundle, "thief.zip.age", Some(&thief), |b, _| {
+        let list = String::from_utf8(b["data/mailing-list.csv"].clone()).unwrap();
+        let first = list.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+        b.insert("data/mailing-list.csv".into(), list.replacen(&first, "injected@example.org", 1).into_bytes());
+    });
+    let thief_id = env.ok(&["keys", "show", "thief/thief-minisign.pub", "--json"]).json();
+    let v = env.run(&[
+        "bundle",
+        "verify",
+        forged.to_str().unwrap(),
+        "--identity",
+        "group/group-age.key",
+        "--signer",
+        &pk,
+        "--json",
+    ]);
+    let v = v.json();
+    assert_eq!(v["data"]["approver_checked"], false, "{v}");
+    assert_eq!(
+        v["data"]["approver_key_id"].as_str(),
+        thief_id["data"][0]["key_id"].as_str(),
+        "the id shown is the verifying key's: {v} {thief_id}"
+    );
+    let r = import_run(&env, &forged, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not by the data protection lead's key you gave"), "{}", r.stderr);
+    assert!(!env.path().join("g").exists(), "nothing written");
 }
 
 /// A thief holding only the sender's key cannot approve with it: an approval signed by the key
@@ -60,20 +118,8 @@ fn an_approval_by_the_bundles_own_signing_key_is_refused() {
     let bundle = create(&env, &demo, "out");
     let bundle = env.path().join(bundle["data"]["bundle"].as_str().unwrap());
     let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
-    let (top, mut bag) = open_bag(&env, &bundle);
-    let mut manifest: Value = serde_json::from_slice(&bag["handover.json"]).unwrap();
-    let key = demo.join("keys/facilitator-minisign.key").display().to_string();
-    let own_pub = std::fs::read_to_string(&pk).unwrap();
-    let own_pub = own_pub.lines().find(|l| l.starts_with("RW")).unwrap().to_string();
-    let approve = |t: &[u8]| sign_with(&env, &key, t);
-    let signed = handover::fuzzing::rebag(
-        &mut bag,
-        &mut manifest,
-        |m| sign_with(&env, &key, m),
-        Some((own_pub.as_str(), &approve as &dyn Fn(&[u8]) -> Option<String>)),
-    );
-    assert!(signed.is_some());
-    let forged = seal(&env, &demo, &top, &bag, "self-approved.zip.age");
+    let own = demo.join("keys/facilitator-minisign").display().to_string();
+    let forged = forge_approved_by(&env, &demo, &bundle, "self-approved.zip.age", Some(&own), |_, _| {});
     let args = ["bundle", "verify", forged.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk];
     let v = env.run(&[&args[..], &["--json"]].concat());
     assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);

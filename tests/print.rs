@@ -34,7 +34,9 @@ fn letters_reports_and_the_art30_record_print_on_a4() {
     let reg = demo.join("handover.db").display().to_string();
     let bundle = crate::group::bundle(&env, &demo, "out").display().to_string();
     let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
-    let r = env.run_user(&["receive", &bundle, "--from", &from, "--into", "g/register.db", "--json"]);
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let r =
+        env.run_user(&["receive", &bundle, "--from", &from, "--approver", &dp, "--into", "g/register.db", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for (args, file) in [
         (vec!["--register", reg.as_str(), "audit", "report"], "sender-report.html"),

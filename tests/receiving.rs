@@ -418,10 +418,11 @@ fn what_an_import_writes_is_owner_only_whatever_the_umask() {
     let first = create(&env, &demo, "out");
     let bundle = env.path().join(first["data"]["bundle"].as_str().unwrap());
     let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "umask 000; exec '{}' bundle import '{}' --identity group/group-age.key --signer '{pk}' --into g/register.db --custodian group/group-age.pub --sign-key group/group-minisign.key",
+            "umask 000; exec '{}' bundle import '{}' --identity group/group-age.key --signer '{pk}' --approver '{dp}' --into g/register.db --custodian group/group-age.pub --sign-key group/group-minisign.key",
             env!("CARGO_BIN_EXE_handover"),
             bundle.display()
         ))

@@ -678,6 +678,7 @@ fn bundle_outputs_match_their_schemas() {
         .stdout,
     );
     let demo_pub = demo_keys.join("facilitator-minisign.pub").display().to_string();
+    let dp_pub = demo_keys.join("dp-lead-minisign.pub").display().to_string();
     let import_args = [
         "bundle",
         "import",
@@ -686,6 +687,8 @@ fn bundle_outputs_match_their_schemas() {
         &grp_id,
         "--signer",
         &demo_pub,
+        "--approver",
+        &dp_pub,
         "--into",
         "imported/r.db",
         "--custodian",
@@ -760,6 +763,7 @@ const GROUP_TYPES: &[&str] = &[
     "received",
     "register_in_use",
     "trusted_sender",
+    "trusted_approver",
     "trusted_sender_list",
 ];
 
@@ -772,6 +776,9 @@ fn group_outputs_match_their_schemas() {
     let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
     out.save(&env.run_user(&["next", "--json"]).stdout);
     out.save(&env.ok(&["keys", "trust", &sender, "--name", "Brightwater Trust", "--json"]).stdout);
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let approver = ["keys", "trust", &dp, "--name", "DP lead", "--approver-for", "Brightwater Trust", "--json"];
+    out.save(&env.ok(&approver).stdout);
     out.save(&env.ok(&["keys", "trusted", "--json"]).stdout);
     let r = env.run_user(&["receive", &bundle, "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

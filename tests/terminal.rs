@@ -65,9 +65,14 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     p.send_line("yes").unwrap();
     p.exp_string("Where should your group's register be kept?").unwrap();
     p.send_line("").unwrap();
+    // The data protection lead's key: its fingerprint shown, compared, confirmed.
+    p.exp_string("The plan was approved by dp-lead").unwrap();
+    p.exp_string("Is it the same? Type yes or no:").unwrap();
+    p.send_line("yes").unwrap();
     p.exp_string("Passphrase for").unwrap();
     p.send_line(PASS).unwrap();
     p.exp_string("Send these two files back to Brightwater Trust").unwrap();
+    p.exp_string("is now trusted as Brightwater Trust's approver").unwrap();
     let status = ended(p);
     assert!(status.ends_with(", 0)"), "{status}");
     assert!(folder.join("register.db").is_file());

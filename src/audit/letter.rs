@@ -145,6 +145,7 @@ pub fn plain(f: &Facts) -> String {
          <li>{docs_line}</li>\n\
          <li>{acc} (listed above).</li>\n</ul>\n\
          <h2>Who was held back, and why</h2>\n{held_section}\
+         <h2>Keys you checked</h2>\n<p>You accepted this handover because it was signed with {from}'s key and approved with its data protection lead's key, and you compared both fingerprints with them by phone. Your computer remembers both. If a later bundle is signed or approved with another key, it is refused: call {from} and compare the fingerprints again before you accept it.</p>\n\
          <h2>Keep this safe</h2>\n<p>Your register holds people's details. Keep it on a computer only your group uses, and keep a backup with <code>handover register backup</code>. The passwords in it are locked: only your group's key opens them.</p>\n\
          <p class=\"small\">Reference for the data protection lead: bundle {bundle_id}.</p>\n\
          </body></html>\n",

@@ -33,9 +33,17 @@ pub struct Verification {
     pub payload_bytes: u64,
     /// SHA-256 of the bundle file as read, taken in the same pass as the signature check.
     pub ciphertext_sha256: Option<String>,
-    /// Who approved the plan (the data protection lead's registered name), and their key id.
+    /// Who approved the plan (the data protection lead's registered name), and the id and
+    /// fingerprint of the key whose signature verified (computed from that key, never taken from
+    /// the approval's own fields).
     pub approved_by: Option<String>,
     pub approver_key_id: Option<String>,
+    pub approver_fingerprint: Option<String>,
+    /// That key (RW…), for the receiver to compare with the one it trusts.
+    pub approver_public_key: Option<String>,
+    /// Whether the receiver has checked that key with the data protection lead (it trusts it as
+    /// the approver for this sender, or gave it with `--approver`).
+    pub approver_checked: bool,
 }
 
 pub(super) struct Fail(pub(super) VerifyLayer, pub(super) Option<String>, pub(super) String);
@@ -157,6 +165,9 @@ fn blank() -> Verification {
         ciphertext_sha256: None,
         approved_by: None,
         approver_key_id: None,
+        approver_fingerprint: None,
+        approver_public_key: None,
+        approver_checked: false,
     }
 }
 
@@ -265,7 +276,12 @@ fn contents(
     // 8. The data protection lead's approval covers exactly what arrived.
     let a = approval(&m, &kept, &payload)?;
     v.approved_by = Some(a.approver.clone());
-    v.approver_key_id = a.signer_key_id.clone();
+    // The key that verified the approval's signature names it.
+    if let Some(pk) = a.public_key.as_deref().and_then(|k| minisign::PublicKey::from_base64(k.trim()).ok()) {
+        v.approver_key_id = Some(crate::base::keys::key_id(pk.keynum()));
+        v.approver_fingerprint = Some(crate::base::keys::signer_fingerprint(&pk));
+        v.approver_public_key = Some(pk.to_base64());
+    }
     Ok(())
 }
 

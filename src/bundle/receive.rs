@@ -35,6 +35,10 @@ pub struct Request<'a> {
     /// Loads the group's signing key, for the receipt: called once every layer verified and the
     /// register can take the bundle, so that a passphrase is asked last.
     pub key: &'a dyn Fn() -> Result<SigningKey>,
+    /// Decides whether the approval's key is one the group checked with the data protection lead
+    /// (marking the verification checked), once every layer verified and before anything is
+    /// written; an error refuses the bundle.
+    pub approver: &'a dyn Fn(&mut Verification) -> Result<()>,
     /// The day of the group's first message to the people received, if sooner than a month.
     pub first_message: Option<NaiveDate>,
     /// Who runs the import (recorded in the audit log).
@@ -216,10 +220,11 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     // The bundle is opened once: what is verified is what is extracted and imported, whatever
     // happens to the file's name meanwhile.
     let opened = read::Opened::open(r.file).map_err(|e| Error::io("read", r.file, e))?;
-    let v = read::verify_opened(&opened, r.identities, r.signer, r.progress, r.max_expand);
+    let mut v = read::verify_opened(&opened, r.identities, r.signer, r.progress, r.max_expand);
     if !v.valid {
         return Ok(Received::Refused(v));
     }
+    (r.approver)(&mut v)?;
     if let Some(reg) = &existing {
         check_merge(reg, into, &v)?;
     } else if docs.exists() {

@@ -237,6 +237,10 @@ pub fn hostile_bag(data: &[u8]) -> bool {
         into: &into,
         custodians: std::slice::from_ref(&keys.recipient),
         key: &|| Ok(keys.sign.clone()),
+        approver: &|v| {
+            v.approver_checked = true;
+            Ok(())
+        },
         first_message: None,
         actor: "fuzz",
         now: crate::now(),

@@ -99,6 +99,23 @@ pub struct Trusted {
 struct TrustedFile {
     format: String,
     senders: Vec<Trusted>,
+    /// The approvers' keys, each for one sender (absent in files from before approvers were
+    /// pinned).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    approvers: Vec<TrustedApprover>,
+}
+
+/// A data protection lead's key, checked with them, trusted to approve one sender's transfers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedApprover {
+    pub name: String,
+    pub public_key: String,
+    pub key_id: String,
+    pub fingerprint: String,
+    /// The key id of the sender whose transfers it approves.
+    pub approver_for: String,
+    pub trusted_at: String,
 }
 
 const TRUSTED: &str = "trusted-senders.json";
@@ -128,18 +145,67 @@ pub fn trusted() -> Result<Vec<Trusted>> {
     Ok(read_json::<TrustedFile>(TRUSTED)?.map(|f| f.senders).unwrap_or_default())
 }
 
+/// The approver's key trusted for the sender with key id `sender`, if it is `pk`.
+pub fn approver_trusted(sender: &str, pk: &minisign::PublicKey) -> Result<Option<TrustedApprover>> {
+    let file = read_json::<TrustedFile>(TRUSTED)?.unwrap_or_default();
+    Ok(file.approvers.into_iter().find(|a| a.approver_for == sender && a.public_key == pk.to_base64()))
+}
+
+/// Trust `pk` as the approver of the sender with key `sender`'s transfers. The sender's own key,
+/// and the user's own, are refused: whoever sends never approves.
+pub fn trust_approver(
+    pk: &minisign::PublicKey,
+    name: &str,
+    sender: &minisign::PublicKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Trust<TrustedApprover>> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::bad("--name", "give the data protection lead's name"));
+    }
+    if pk.keynum() == sender.keynum() || Some(pk.keynum()) == own_public_key().as_ref().map(minisign::PublicKey::keynum)
+    {
+        return Err(Error::bad(
+            "PUBKEY",
+            "this key signs bundles (the sender's, or your own): an approver's key is the data protection lead's own",
+        ));
+    }
+    let mut file = read_json::<TrustedFile>(TRUSTED)?.unwrap_or_default();
+    let sender_id = crate::base::keys::key_id(sender.keynum());
+    if let Some(a) = file.approvers.iter().find(|a| a.approver_for == sender_id && a.public_key == pk.to_base64()) {
+        return Ok(Trust::Already(a.clone()));
+    }
+    let a = TrustedApprover {
+        name: name.to_string(),
+        public_key: pk.to_base64(),
+        key_id: crate::base::keys::key_id(pk.keynum()),
+        fingerprint: crate::base::keys::signer_fingerprint(pk),
+        approver_for: sender_id,
+        trusted_at: crate::domain::model::fmt_ts(now),
+    };
+    file.approvers.push(a.clone());
+    file.format = "handover-trusted-senders".into();
+    write_json(TRUSTED, &file)?;
+    Ok(Trust::Added(a))
+}
+
+/// Every trusted approver.
+pub fn trusted_approvers() -> Result<Vec<TrustedApprover>> {
+    Ok(read_json::<TrustedFile>(TRUSTED)?.map(|f| f.approvers).unwrap_or_default())
+}
+
 /// The trusted sender with this key, if any.
 pub fn trusted_by_key(pk: &minisign::PublicKey) -> Result<Option<Trusted>> {
     let id = crate::base::keys::key_id(pk.keynum());
     Ok(trusted()?.into_iter().find(|t| t.key_id == id && t.public_key == pk.to_base64()))
 }
 
-/// What [`trust`] did.
-pub enum Trust {
+/// What [`trust`] (or [`trust_approver`]) did.
+pub enum Trust<T = Trusted> {
     /// The key was added.
-    Added(Trusted),
+    Added(T),
     /// The key was trusted already (under this name).
-    Already(Trusted),
+    Already(T),
 }
 
 /// Trust a sender's key under a name. A name already used for another key is refused: a sender
@@ -177,7 +243,8 @@ pub fn trust(pk: &minisign::PublicKey, name: &str, now: chrono::DateTime<chrono:
         trusted_at: crate::domain::model::fmt_ts(now),
     };
     senders.push(t.clone());
-    write_json(TRUSTED, &TrustedFile { format: "handover-trusted-senders".into(), senders })?;
+    let approvers = read_json::<TrustedFile>(TRUSTED)?.map(|f| f.approvers).unwrap_or_default();
+    write_json(TRUSTED, &TrustedFile { format: "handover-trusted-senders".into(), senders, approvers })?;
     Ok(Trust::Added(t))
 }
 

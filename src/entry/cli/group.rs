@@ -14,6 +14,12 @@ pub struct ReceiveArgs {
     /// is then remembered as a trusted sender. Later bundles from them need no --from.
     #[arg(long, value_name = "PUBKEY")]
     pub from: Option<String>,
+    /// The sender's data protection lead's public signing key (their .pub file or the RW…
+    /// string), needed the first time: the approval must be signed by it. Its fingerprint is shown
+    /// to compare with the one the data protection lead read out to you (asked on a terminal), and
+    /// it is then remembered as that sender's approver.
+    #[arg(long, value_name = "PUBKEY")]
+    pub approver: Option<String>,
     /// Where to keep the group's register. Default: asked on a terminal; otherwise the register in
     /// use when the bundle is for it (a follow-up), else COMMUNITY/register.db in this folder.
     #[arg(long, value_name = "PATH")]

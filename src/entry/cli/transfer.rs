@@ -227,6 +227,11 @@ pub enum BundleCmd {
         /// sender whose key signed the bundle).
         #[arg(long)]
         signer: Option<String>,
+        /// The sender's data protection lead's public key (RW… or .pub), checked with them: the
+        /// approval must be signed by it (default: the approver you trust for this sender). It is
+        /// then remembered as that sender's approver.
+        #[arg(long, value_name = "PUBKEY")]
+        approver: Option<String>,
         /// The group's register: created when it does not exist; an existing one must belong to
         /// the receiving controller, and the bundle merges into it.
         #[arg(long)]
@@ -258,6 +263,10 @@ pub enum BundleCmd {
         /// sender whose key signed the bundle).
         #[arg(long)]
         signer: Option<String>,
+        /// The sender's data protection lead's public key (RW… or .pub): the approval must be
+        /// signed by it (default: the approver you trust for this sender, if any).
+        #[arg(long, value_name = "PUBKEY")]
+        approver: Option<String>,
         /// Refuse a bundle whose contents would expand to more than this many times its own
         /// size (a zip bomb); contents up to 64 MiB are always allowed.
         #[arg(long, value_name = "TIMES", default_value_t = crate::bundle::read::DEFAULT_MAX_EXPAND, value_parser = clap::value_parser!(u64).range(1..=10_000))]

@@ -54,11 +54,16 @@ pub enum KeysCmd {
         /// The sender's minisign public key: the RW… string or their .pub file.
         #[arg(value_name = "PUBKEY")]
         public_key: String,
-        /// Who the sender is (e.g. the charity's name).
+        /// Who the sender is (e.g. the charity's name); with --approver-for, the data protection
+        /// lead's name.
         #[arg(long)]
         name: String,
+        /// Trust the key as the approver of this trusted sender's transfers (its name or key id):
+        /// the key of the data protection lead whose approval its bundles must carry.
+        #[arg(long, value_name = "SENDER")]
+        approver_for: Option<String>,
     },
-    /// List the senders you trust, with their fingerprints.
+    /// List the senders you trust, and their approvers, with their fingerprints.
     Trusted,
 }
 

@@ -37,15 +37,26 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
             }
             (to, recipients, recipients_file, sign_key, out, identity, dry_run, passphrase_copy, passphrase_out)
         }
-        BundleCmd::Verify { file, identity, signer, max_expand } => {
-            return super::receive::verify(ctx, &file, identity, signer.as_deref(), max_expand);
+        BundleCmd::Verify { file, identity, signer, approver, max_expand } => {
+            return super::receive::verify(ctx, &file, identity, signer.as_deref(), approver.as_deref(), max_expand);
         }
-        BundleCmd::Import { file, identity, signer, into, custodians, sign_key, first_message, max_expand } => {
+        BundleCmd::Import {
+            file,
+            identity,
+            signer,
+            approver,
+            into,
+            custodians,
+            sign_key,
+            first_message,
+            max_expand,
+        } => {
             let args = super::receive::Inputs {
                 file,
                 identity,
                 signer,
                 signer_flag: "--signer",
+                approver,
                 into: Some(into),
                 custodians,
                 sign_key,

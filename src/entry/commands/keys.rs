@@ -71,7 +71,34 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
             let data = serde_json::json!({ "signature": sig_path.display().to_string(), "key_id": key.key_id(), "trusted_comment": comment });
             Ok(Outcome::new("signature", data, format!("wrote {} (key {})\n", sig_path.display(), key.key_id())))
         }
-        KeysCmd::Trust { public_key, name } => {
+        KeysCmd::Trust { public_key, name, approver_for: Some(sender) } => {
+            let pk = keys::load_public_key(&public_key)?;
+            let senders = crate::entry::home::trusted()?;
+            let s = senders
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(sender.trim()) || t.key_id.eq_ignore_ascii_case(sender.trim()))
+                .ok_or_else(|| {
+                    Error::bad(
+                        "--approver-for",
+                        format!("'{sender}' is not one of your trusted senders: trust the sender first (`handover keys trusted` lists them)"),
+                    )
+                })?;
+            let sender_pk = keys::load_public_key(&s.public_key)?;
+            let (a, added) = match crate::entry::home::trust_approver(&pk, &name, &sender_pk, ctx.now)? {
+                crate::entry::home::Trust::Added(a) => (a, true),
+                crate::entry::home::Trust::Already(a) => (a, false),
+            };
+            let text = format!(
+                "{} {} (key {}, fingerprint {}) as {}'s approver: their bundles' approvals must be signed by it\n",
+                if added { "trusted" } else { "already trusted" },
+                a.name,
+                a.key_id,
+                a.fingerprint,
+                s.name
+            );
+            Ok(Outcome::new("trusted_approver", a, text))
+        }
+        KeysCmd::Trust { public_key, name, approver_for: None } => {
             let pk = keys::load_public_key(&public_key)?;
             let (t, added) = match crate::entry::home::trust(&pk, &name, ctx.now)? {
                 crate::entry::home::Trust::Added(t) => (t, true),
@@ -99,12 +126,19 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
                 text.push_str("no trusted senders yet: `handover keys trust PUBKEY --name NAME` once you have checked a fingerprint
 ");
             }
+            let approvers = crate::entry::home::trusted_approvers()?;
             for t in &all {
                 text.push_str(&format!(
                     "{}: key {}, fingerprint {}, since {}
 ",
                     t.name, t.key_id, t.fingerprint, t.trusted_at
                 ));
+                for a in approvers.iter().filter(|a| a.approver_for == t.key_id) {
+                    text.push_str(&format!(
+                        "  approver {}: key {}, fingerprint {}, since {}\n",
+                        a.name, a.key_id, a.fingerprint, a.trusted_at
+                    ));
+                }
             }
             Ok(Outcome::new("trusted_sender_list", all, text))
         }

@@ -21,6 +21,8 @@ pub struct Inputs {
     pub signer: Option<String>,
     /// The flag that names the signer (`--signer`, or `--from` for `receive`).
     pub signer_flag: &'static str,
+    /// The approver's key as given (`--approver`).
+    pub approver: Option<String>,
     pub into: Option<PathBuf>,
     pub custodians: Vec<String>,
     pub sign_key: Option<PathBuf>,
@@ -122,20 +124,123 @@ pub(super) fn public_beside(sign_key: &Path) -> Option<minisign::PublicKey> {
     keys::load_public_key(&sign_key.with_file_name(name).display().to_string()).ok()
 }
 
+/// How the approval's key is checked against the one the group checked with the data protection
+/// lead: the key given with `--approver`, else the approver trusted for this sender, else (asked on
+/// a terminal) the fingerprint the user compares. `receive` remembers a key given or confirmed
+/// after a successful import.
+struct ApproverCheck<'a> {
+    given: Option<minisign::PublicKey>,
+    sender: &'a minisign::PublicKey,
+    ask: bool,
+    to_trust: std::cell::RefCell<Option<(minisign::PublicKey, String)>>,
+}
+
+impl<'a> ApproverCheck<'a> {
+    fn new(flag: Option<&str>, sender: &'a minisign::PublicKey, ask: bool) -> Result<ApproverCheck<'a>> {
+        let given = flag.map(keys::load_public_key).transpose()?;
+        if given.as_ref().is_some_and(|g| g.keynum() == sender.keynum()) {
+            return Err(Error::bad(
+                "--approver",
+                "this is the sender's own signing key: the approver's is the data protection lead's, a different key",
+            ));
+        }
+        Ok(ApproverCheck { given, sender, ask, to_trust: std::cell::RefCell::new(None) })
+    }
+
+    fn check(&self, v: &mut crate::bundle::read::Verification) -> Result<()> {
+        let pk =
+            v.approver_public_key.as_deref().and_then(|k| minisign::PublicKey::from_base64(k).ok()).ok_or_else(
+                || Error::bad("FILE", "the bundle's approval names no key: ask the sender for a new bundle"),
+            )?;
+        let id = keys::key_id(pk.keynum());
+        let fp = keys::signer_fingerprint(&pk);
+        let name = v.approved_by.clone().unwrap_or_else(|| "the data protection lead".into());
+        if let Some(g) = &self.given {
+            if g.to_base64() != pk.to_base64() {
+                return Err(Error::bad(
+                    "--approver",
+                    format!(
+                        "the approval is signed by key {id} (fingerprint {fp}), not by the data protection lead's key you gave ({}): nothing was imported; call them and check which key they approve with",
+                        keys::key_id(g.keynum())
+                    ),
+                ));
+            }
+            v.approver_checked = true;
+            *self.to_trust.borrow_mut() = Some((pk, name));
+            return Ok(());
+        }
+        if home::approver_trusted(&keys::key_id(self.sender.keynum()), &pk)?.is_some() {
+            v.approver_checked = true;
+            return Ok(());
+        }
+        if self.ask && interactive() {
+            eprintln!(
+                "The plan was approved by {name}, with key {id}.\n  Fingerprint: {fp}\nCompare it with the fingerprint the sender's data protection lead read out to you, all sixteen characters."
+            );
+            let answer = ask("Is it the same? Type yes or no: ")?;
+            if answer.eq_ignore_ascii_case("yes") || answer.eq_ignore_ascii_case("y") {
+                v.approver_checked = true;
+                *self.to_trust.borrow_mut() = Some((pk, name));
+                return Ok(());
+            }
+            return Err(Error::bad(
+                "--approver",
+                "you said the fingerprint is not the one the data protection lead read out: nothing was imported; call them and check which key they approve with",
+            ));
+        }
+        Err(Error::bad(
+            "--approver",
+            format!(
+                "the approval is signed by key {id} (fingerprint {fp}), which you have not checked: nothing was imported; call the sender's data protection lead, compare the fingerprint, then run this again with --approver and their public key"
+            ),
+        ))
+    }
+
+    /// Remember the key given or confirmed as this sender's approver (after a successful import).
+    fn remember(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Option<home::TrustedApprover>> {
+        let Some((pk, name)) = self.to_trust.borrow_mut().take() else { return Ok(None) };
+        Ok(match home::trust_approver(&pk, &name, self.sender, now)? {
+            home::Trust::Added(a) => Some(a),
+            home::Trust::Already(_) => None,
+        })
+    }
+}
+
 /// `bundle verify`.
 pub fn verify(
     ctx: &Ctx,
     file: &Path,
     identity: Option<PathBuf>,
     signer: Option<&str>,
+    approver: Option<&str>,
     max_expand: u64,
 ) -> Result<Outcome> {
     let (identity, ids, pk, _) = opened_with(file, identity, signer, "--signer")?;
     check_keys(&identity, &pk, None)?;
-    let v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
+    let check = ApproverCheck::new(approver, &pk, false)?;
+    let mut v = crate::bundle::read::verify(file, &ids, &pk, !ctx.style.quiet, max_expand);
     if v.valid {
+        let unchecked = match check.check(&mut v) {
+            Ok(()) => None,
+            // A key given that is not the approval's is a failed check; one merely not yet
+            // checked is said, and the import asks for it.
+            Err(e) if check.given.is_some() => {
+                v.valid = false;
+                v.layer = Some(crate::domain::model::VerifyLayer::Approval);
+                v.file = Some(crate::bundle::layout::MANIFEST.into());
+                v.why = Some(e.to_string());
+                return Ok(failed(
+                    v,
+                    "INVALID bundle",
+                    "nothing was written: check the data protection lead's key with them by phone",
+                ));
+            }
+            Err(_) => Some(
+                "  the approver's key is not one you have checked: compare its fingerprint with the sender's data protection lead by phone, then give it with --approver (the import refuses it until then)\n",
+            ),
+        };
         let text = format!(
-            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n  approved by {} (key {}): the approval covers every value it carries\n",
+            "VALID bundle {} from {} to {}: outer signature, decryption, zip, inner signature, {} files ({} bytes), schemas and rules all check\n  approved by {} (key {}, fingerprint {}): the approval covers every value it carries except the account secrets\n{}",
             v.bundle_id.as_deref().unwrap_or("?"),
             v.from.as_deref().unwrap_or("?"),
             v.to.as_deref().unwrap_or("?"),
@@ -143,6 +248,8 @@ pub fn verify(
             v.payload_bytes,
             v.approved_by.as_deref().unwrap_or("?"),
             v.approver_key_id.as_deref().unwrap_or("?"),
+            v.approver_fingerprint.as_deref().unwrap_or("?"),
+            unchecked.unwrap_or_default(),
         );
         return Ok(Outcome::new("bundle_verify", v, text));
     }
@@ -192,6 +299,8 @@ pub struct Done {
     pub manifest: Box<crate::bundle::write::Manifest>,
     pub signer: minisign::PublicKey,
     pub trusted: Option<Trusted>,
+    /// The approver's key newly remembered for this sender, if it was.
+    pub approver: Option<home::TrustedApprover>,
 }
 
 /// The bundle file checked for the usual mistakes, then what opens it: the identity (the flag's or
@@ -240,14 +349,18 @@ fn resolve(a: &Inputs, own_custodian: bool) -> Result<Resolved> {
 }
 
 /// Import with resolved inputs into `into`. `Err(outcome)`: a layer failed, nothing was written.
+/// The approval's key is checked with `ask` allowed on a terminal (`receive`).
 fn import_into(
     ctx: &Ctx,
     a: &Inputs,
     r: Resolved,
     into: &Path,
+    ask: bool,
 ) -> Result<std::result::Result<(Done, usize), Box<Outcome>>> {
     let sign_key = r.sign_key.clone();
     let load_key = move || SigningKey::load(&sign_key);
+    let check = ApproverCheck::new(a.approver.as_deref(), &r.signer, ask)?;
+    let approver = |v: &mut crate::bundle::read::Verification| check.check(v);
     let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
         file: &a.file,
         identities: &r.ids,
@@ -255,6 +368,7 @@ fn import_into(
         into,
         custodians: &r.custodians,
         key: &load_key,
+        approver: &approver,
         first_message: a.first_message,
         actor: &ctx.actor,
         now: ctx.now,
@@ -262,10 +376,14 @@ fn import_into(
         max_expand: a.max_expand,
     })?;
     match received {
-        Received::Imported { imported, receipt, letters, leftovers_removed, manifest } => Ok(Ok((
-            Done { imported, receipt, letters, manifest, signer: r.signer, trusted: r.trusted },
-            leftovers_removed,
-        ))),
+        Received::Imported { imported, receipt, letters, leftovers_removed, manifest } => {
+            // `receive` remembers the keys it was given or shown; `bundle import` names them each time.
+            let approver = if ask { check.remember(ctx.now)? } else { None };
+            Ok(Ok((
+                Done { imported, receipt, letters, manifest, signer: r.signer.clone(), trusted: r.trusted, approver },
+                leftovers_removed,
+            )))
+        }
         Received::Refused(v) => {
             let note = advice(&v, &a.file, &r.signer);
             Ok(Err(Box::new(failed(v, "NOT imported", &note))))
@@ -277,7 +395,7 @@ fn import_into(
 pub fn import(ctx: &Ctx, a: Inputs) -> Result<(Outcome, Option<Done>)> {
     let r = resolve(&a, false)?;
     let into = a.into.clone().ok_or_else(|| Error::bad("--into", "name the group's register"))?;
-    let (done, leftovers) = match import_into(ctx, &a, r, &into)? {
+    let (done, leftovers) = match import_into(ctx, &a, r, &into, false)? {
         Ok(d) => d,
         Err(refused) => return Ok((*refused, None)),
     };
@@ -400,6 +518,7 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
         identity: args.identity,
         signer: args.from,
         signer_flag: "--from",
+        approver: args.approver,
         into: args.into,
         custodians: args.custodians,
         sign_key: args.sign_key,
@@ -435,7 +554,7 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     }
     let to = bundle_to(&a.file);
     let into = where_to(ctx, &a, to.as_deref())?;
-    let (done, leftovers) = match import_into(ctx, &a, r, &into)? {
+    let (done, leftovers) = match import_into(ctx, &a, r, &into, true)? {
         Ok(d) => d,
         Err(refused) => return Ok(*refused),
     };
@@ -473,6 +592,12 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
         text.push_str(&format!(
             "\n{sender_name}'s key {} is now a trusted sender: their next bundle needs no --from.\n",
             keys::key_id(done.signer.keynum())
+        ));
+    }
+    if let Some(a) = &done.approver {
+        text.push_str(&format!(
+            "{}'s key {} is now trusted as {sender_name}'s approver: their next approval needs no --approver.\n",
+            a.name, a.key_id
         ));
     }
     let data = serde_json::json!({

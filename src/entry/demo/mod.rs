@@ -585,7 +585,7 @@ fn bundle_and_receive(r: &mut Runner, p: &Paths) -> Result<Handover> {
     )?;
     let group_register = p.out.join("steering-group").join("register.db");
     let imported = r.step(
-        "the steering group imports it into its own register, and signs a receipt",
+        "the steering group imports it into its own register (the approval by the data protection lead's key it checked by phone), and signs a receipt",
         &[
             "bundle",
             "import",
@@ -594,6 +594,8 @@ fn bundle_and_receive(r: &mut Runner, p: &Paths) -> Result<Handover> {
             &group_dir.join("steering-group-age.key").display().to_string(),
             "--signer",
             &p.keys_dir.join("facilitator-minisign.pub").display().to_string(),
+            "--approver",
+            &p.keys_dir.join("dp-lead-minisign.pub").display().to_string(),
             "--into",
             &group_register.display().to_string(),
             "--custodian",
