@@ -842,6 +842,19 @@ fn changes_after_a_transfer_create_art19_tasks() {
     let group = on(&env, "g/register.db");
     let wrong = group(&["notification", "apply", &file, "--signer", "group/group-minisign.pub"]);
     assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    // Signed by a key the group names but that never signed the sender's bundles: refused.
+    let dp_sk = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    let copy = env.path().join("notes/other.notification.json");
+    std::fs::copy(env.path().join(&file), &copy).unwrap();
+    env.ok(&["keys", "sign", copy.to_str().unwrap(), "--sign-key", &dp_sk]);
+    let dp_pub = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let unpinned = group(&["notification", "apply", copy.to_str().unwrap(), "--signer", &dp_pub]);
+    assert_eq!(unpinned.code, 2, "{}", unpinned.stderr);
+    assert!(
+        unpinned.stderr.contains("not by the key brightwater-trust's bundles were signed with"),
+        "{}",
+        unpinned.stderr
+    );
     let applied = group(&["notification", "apply", &file, "--signer", &pk, "--json"]);
     assert_eq!(applied.code, 0, "{}", applied.stderr);
     let a = &applied.json()["data"]["applied"];
@@ -873,8 +886,27 @@ fn changes_after_a_transfer_create_art19_tasks() {
     assert_eq!(direct.code, 0, "{}", direct.stderr);
     let n2 = g(&["transfer", "notify", "--to", "kscop-steering-group", "--sign-key", &sk, "--out", "notes2", "--json"]);
     let file2 = n2.json()["data"]["file"].as_str().unwrap().to_string();
+    // A third before the second is applied: notifications go in order, each once. Its correction
+    // would give M0004 the address of a person the group added itself: not taken, and said.
+    let own = group(&["person", "add", "--ref", "G1", "--name", "Group Own", "--email=group.own@example.org"]);
+    assert_eq!(own.code, 0, "{}", own.stderr);
+    g(&["person", "edit", "M0004", "--email=group.own@example.org"]);
+    let n3 = g(&["transfer", "notify", "--to", "kscop-steering-group", "--sign-key", &sk, "--out", "notes3", "--json"]);
+    let file3 = n3.json()["data"]["file"].as_str().unwrap().to_string();
+    let early = group(&["notification", "apply", &file3, "--signer", &pk]);
+    assert_eq!(early.code, 2, "{}", early.stderr);
+    assert!(early.stderr.contains("number 2 has not been applied yet"), "{}", early.stderr);
     let applied = group(&["notification", "apply", &file2, "--signer", &pk, "--json"]);
     assert_eq!(applied.code, 0, "{}", applied.stderr);
+    let third = group(&["notification", "apply", &file3, "--signer", &pk]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert!(
+        third.stdout.contains("not taken: the correction gives M0004 the email address of another person here (G1)"),
+        "{}",
+        third.stdout
+    );
+    let m4 = group(&["person", "show", "M0004", "--json"]).json();
+    assert_ne!(m4["data"]["email"], "group.own@example.org", "{m4}");
     // (One change per transfer that carried the person: held each time.)
     assert!(applied.json()["data"]["applied"]["erasure_held_for_you"].as_u64() >= Some(1), "{}", applied.stdout);
     assert_eq!(group(&["person", "show", "M0005"]).code, 0, "kept at the group");

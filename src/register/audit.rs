@@ -76,6 +76,14 @@ pub fn subjects_of(conn: &Db, action: &str) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
+/// How many entries of `action` name `value` under the details' key `key`.
+pub fn count_with(conn: &Db, action: &str, key: &str, value: &str) -> Result<u64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM audit_log WHERE action = ?1 AND json_extract(details, '$.' || ?2) = ?3")?
+        .query_row([action, key, value], |r| r.get::<_, i64>(0))
+        .map(|n| u64::try_from(n).unwrap_or_default())?)
+}
+
 /// All entries in order.
 pub fn entries(conn: &Db) -> Result<Vec<Entry>> {
     let mut st =

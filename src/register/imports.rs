@@ -30,3 +30,13 @@ pub fn record_import(
     .execute(params![sha256, kind, file_name, fmt_ts(now), counts.to_string()])?;
     Ok(())
 }
+
+/// How many notifications from `from` this register applied.
+pub fn notifications_applied(conn: &Db, from: &str) -> Result<u64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM imports WHERE kind = 'notification' AND json_extract(counts, '$.from') = ?1",
+        )?
+        .query_row([from], |r| r.get::<_, i64>(0))
+        .map(|n| u64::try_from(n).unwrap_or_default())?)
+}

@@ -26,6 +26,8 @@ struct Notification {
     to: String,
     created_at: String,
     signer_key_id: String,
+    /// Its number among the sender's notifications to this receiver, from 1 (applied in order).
+    sequence: u64,
     changes: Vec<Owed>,
 }
 
@@ -57,6 +59,7 @@ pub fn notify(
         to: to.to_string(),
         created_at: fmt_ts(ctx.now),
         signer_key_id: key.key_id(),
+        sequence: crate::register::audit::count_with(reg, "transfer.notify", "to", to)? + 1,
         changes: owed.clone(),
     };
     let bytes = serde_json::to_vec_pretty(&n).map_err(|e| Error::Internal(e.to_string()))?;
@@ -109,14 +112,52 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
     if n.to != own.slug {
         return Err(refused(format!("it is for {}, and this register is {}'s", n.to, own.slug)));
     }
-    if imports::import_seen(&reg, &n.id)?.is_some() {
-        return Err(refused(format!("notification {} was applied once already", n.id)));
+    // Only the key the sender's bundles came signed with speaks for it.
+    let pinned: Vec<String> = transfers::transfers(&reg)?
+        .into_iter()
+        .filter(|t| t.direction == crate::domain::model::Direction::Received && t.transfer.controller == n.from)
+        .map(|t| t.transfer.signer_key_id)
+        .collect();
+    let key_id = crate::base::keys::key_id(pk.keynum());
+    if !pinned.contains(&key_id) {
+        return Err(refused(if pinned.is_empty() {
+            format!(
+                "this register received no bundle from {}: a notification is applied only from a sender it received people from",
+                n.from
+            )
+        } else {
+            format!(
+                "it is signed by key {key_id}, not by the key {}'s bundles were signed with ({}): ask them which key they sign with",
+                n.from,
+                pinned.join(", ")
+            )
+        }));
     }
     let mut applied: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     let mut not_held = 0;
+    let mut not_taken: Vec<String> = Vec::new();
     let mut staged = crate::base::staged::Staged::new();
     let mut documents = super::erasure::DocumentsErased::default();
     reg.change(ctx.now, |c| {
+        // In order and once each: checked inside the change, so two applies take turns.
+        if imports::import_seen(c, &n.id)?.is_some() {
+            return Err(refused(format!("notification {} was applied once already", n.id)));
+        }
+        let expected = imports::notifications_applied(c, &n.from)? + 1;
+        if n.sequence < expected {
+            return Err(refused(format!(
+                "it is notification {} from {}, and number {} is due: it was applied already, or a newer one replaced what it says",
+                n.sequence,
+                n.from,
+                expected
+            )));
+        }
+        if n.sequence > expected {
+            return Err(refused(format!(
+                "it is notification {} from {}, and number {expected} has not been applied yet: apply the notifications in order (ask {} for number {expected} if you do not have it)",
+                n.sequence, n.from, n.from
+            )));
+        }
         let source = format!("notification {} from {}", n.id, n.from);
         for ch in &n.changes {
             let Some(pid) = people::received_ref(c, &n.from, &ch.reference)? else {
@@ -179,6 +220,33 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
                             ),
                         )
                     })?;
+                    // A correction never brings back an address this register erased or keeps off
+                    // its lists, nor takes another person's.
+                    if let Some(norm) = f.details.email.as_deref().map(crate::domain::model::normalise_email)
+                        && person.email_norm.as_deref() != Some(norm.as_str())
+                    {
+                        let why = if let Some(other) =
+                            people::person_by_email(c, &norm)?.filter(|o| o.id != person.id)
+                        {
+                            Some(format!(
+                                "the correction gives {} the email address of another person here ({}): ask {} to check it",
+                                ch.reference, other.reference, n.from
+                            ))
+                        } else if crate::register::suppression::Suppression::new(c)?.check(c, &norm)?.is_some() {
+                            Some(format!(
+                                "the correction gives {} an address this register erased or keeps off every list: it is not taken back",
+                                ch.reference
+                            ))
+                        } else {
+                            None
+                        };
+                        if let Some(why) = why {
+                            // Not taken, and said; the rest of the notification applies, in order.
+                            not_taken.push(why);
+                            *applied.entry("rectification_not_taken").or_default() += 1;
+                            continue;
+                        }
+                    }
                     let mut updated = person.clone();
                     updated.details = f.details.clone();
                     people::update_person(c, &updated)?;
@@ -241,7 +309,7 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
             &n.id,
             "notification",
             &n.id,
-            &serde_json::json!({ "from": n.from, "changes": n.changes.len() }),
+            &serde_json::json!({ "from": n.from, "changes": n.changes.len(), "sequence": n.sequence }),
             c.now,
         )?;
         c.audit(
@@ -256,6 +324,9 @@ pub fn apply(ctx: &Ctx, cmd: NotificationCmd) -> Result<Outcome> {
         text.push_str(&format!(" {v} {k}(s);"));
     }
     text.push_str(&format!(" {not_held} about people this register does not hold\n"));
+    for why in &not_taken {
+        text.push_str(&format!("  not taken: {why}\n"));
+    }
     if documents.rewritten > 0 {
         text.push_str(&format!("  erased people taken out of {} received document(s)\n", documents.rewritten));
     }
