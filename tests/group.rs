@@ -202,6 +202,25 @@ fn the_mailing_list_comes_from_the_groups_register_on_the_day() {
     let (h, rows) = export("mailpoet");
     assert_eq!(&h[..3], ["email", "first_name", "last_name"]);
     assert_eq!(rows.len(), expected);
+    // A name a spreadsheet would run as a formula stays text in every format.
+    let listed = rows[1][0].to_string();
+    let who = env.run_user(&["person", "list", "--json"]).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"] == listed.as_str())
+        .unwrap()["ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let e = env.run_user(&["person", "edit", &who, "--name", "@SUM(1+1) =HYPERLINK(x)"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    for format in ["listmonk", "mailchimp", "mailpoet"] {
+        let (_, rows) = export(format);
+        let row = rows.iter().find(|r| &r[0] == listed.as_str()).unwrap();
+        assert!(row.iter().all(|c| !c.starts_with(['=', '@', '+', '-'])), "{format}: {row:?}");
+        assert!(row.iter().any(|c| c.starts_with("'@SUM")), "{format}: {row:?}");
+    }
     // Someone withdraws: the next export leaves them out.
     let email = rows[0][0].to_string();
     let person = env.run_user(&["person", "list", "--json"]).json()["data"]

@@ -38,6 +38,28 @@ fn sql_lives_only_in_the_register_module() {
     assert!(found.is_empty(), "SQL or rusqlite outside src/register/:\n{}", found.join("\n"));
 }
 
+/// Every CSV the tool writes goes through the one encoder, which neutralises cells a
+/// spreadsheet would run as formulas (`base::encode::csv_bytes`): no other writer.
+#[test]
+fn every_csv_is_written_by_the_one_encoder() {
+    let src = root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+        if rel == "base/encode.rs" {
+            continue;
+        }
+        for (i, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
+            if line.contains("csv::Writer") {
+                found.push(format!("src/{rel}:{}: {}", i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "CSV written outside base::encode::csv_bytes:\n{}", found.join("\n"));
+}
+
 /// The layers, from the top: each folder with the `crate::` paths its files must not name (the
 /// layers above it, and the names `lib.rs` re-exports from them for the library's callers).
 const LAYERS: &[(&str, &[&str])] = &[

@@ -71,11 +71,10 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
     let list = crate::transfer::plan::own_mailing_list(&reg, ctx.now)?;
     let rows = table(format, &list);
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    for r in &rows {
-        w.write_record(r).map_err(|e| Error::Internal(e.to_string()))?;
-    }
-    let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
+    // The one CSV encoder: a name such as =HYPERLINK(…) or @SUM(…) stays text in a spreadsheet.
+    let (header, body) = rows.split_first().ok_or_else(|| Error::Internal("a mailing list has no header".into()))?;
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let bytes = crate::base::encode::csv_bytes(&header, body)?;
     let tool = match format {
         MailTool::Listmonk => "listmonk",
         MailTool::Mailchimp => "mailchimp",
