@@ -81,12 +81,12 @@ echo "== fuzz smoke: each target for a few seconds (the long runs: fuzz/README.m
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked --quiet cargo-fuzz
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none -O 2>&1 | tail -n 1
-for t in own_csv export zip_stream bag signature key_file hostile_bag; do
+for t in own_csv export zip_stream bag signature key_file hostile_bag xlsx docx; do
   mkdir -p "target/fuzz-smoke/$t"
   cargo fuzz run -s none -O "$t" "target/fuzz-smoke/$t" "fuzz/corpus/$t" -- -max_total_time=5 -rss_limit_mb=2048 \
     > "target/fuzz-smoke/$t.log" 2>&1 || { tail -n 30 "target/fuzz-smoke/$t.log"; echo "error: fuzz target $t crashed" >&2; exit 1; }
   echo "fuzz $t: $(grep -o 'Done [0-9]* runs' "target/fuzz-smoke/$t.log" || echo 'ran')"
 done
-echo "fuzz smoke: 7 targets, no crash"
+echo "fuzz smoke: 9 targets, no crash"
 echo "== all tests"
 echo "${passed} passed, ${failed} failed"

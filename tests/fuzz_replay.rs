@@ -16,6 +16,8 @@ fn fuzz_seeds_and_regressions_replay_without_panics() {
         ("bag", handover::fuzzing::bag),
         ("signature", handover::fuzzing::signature),
         ("key_file", handover::fuzzing::key_file),
+        ("xlsx", handover::fuzzing::xlsx),
+        ("docx", handover::fuzzing::docx),
         ("hostile_bag", |d| {
             handover::fuzzing::hostile_bag(d);
         }),

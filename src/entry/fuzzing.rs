@@ -79,6 +79,29 @@ pub fn own_csv(data: &[u8]) {
     let _ = import::run(&mut guard.0, crate::now(), "fuzz", "fuzz.csv", &sha, true, |c, p, n| importer(c, &csv, p, n));
 }
 
+/// The spreadsheet reader (MailPoet and form exports as .xlsx): any bytes are a table or a
+/// refusal within its bounds, never a panic or an unbounded allocation.
+pub fn xlsx(data: &[u8]) {
+    if crate::records::import::xlsx::is_xlsx(data) {
+        let _ = crate::records::import::xlsx::read("fuzz.xlsx", data);
+    }
+}
+
+/// The docx redactor: any bytes are a redacted copy or a refusal within its bounds.
+pub fn docx(data: &[u8]) {
+    let r = crate::transfer::redact::Redactor::new(
+        &[crate::transfer::redact::Withheld {
+            id: "per_000000000001".into(),
+            name: Some("Fuzz Person".into()),
+            email: Some("fuzz@example.org".into()),
+            phone: None,
+        }],
+        &[],
+        None,
+    );
+    let _ = crate::transfer::docx::redact(data, &r);
+}
+
 /// The export importers (Mailchimp zip or CSV, listmonk, MailPoet, WordPress.com), as dry runs.
 pub fn export(data: &[u8]) {
     let files = if import::exports::is_zip(data) {

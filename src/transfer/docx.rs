@@ -231,10 +231,33 @@ fn redact_part(xml: &str, r: &Redactor, short: &crate::transfer::redact::ShortMe
 /// A finding and the part of the docx it was in.
 pub type PartFinding = (String, Finding);
 
+/// The parts of a docx read, together, may expand to at most this many times the file's size,
+/// never beyond [`MAX_TEXT`] (a zip bomb is refused, never read); under [`TEXT_FLOOR`] always.
+const MAX_EXPAND: u64 = 50;
+const MAX_TEXT: u64 = 256 << 20;
+const TEXT_FLOOR: u64 = 16 << 20;
+
+/// A part's text, read up to what is left of the budget (`left`, reduced by what was read).
+fn read_part(entry: impl std::io::Read, left: &mut u64, limit: u64) -> Result<String> {
+    let bad = |why: String| Error::DocumentUnreadable { format: "docx".into(), why };
+    let mut buf = Vec::new();
+    entry.take(*left + 1).read_to_end(&mut buf).map_err(|_| bad("a zip entry cannot be read".into()))?;
+    if buf.len() as u64 > *left {
+        return Err(bad(format!(
+            "its parts expand to more than {} MiB (a damaged or hostile file): review it by hand, or add a redacted copy",
+            limit >> 20
+        )));
+    }
+    *left -= buf.len() as u64;
+    String::from_utf8(buf).map_err(|_| bad("part is not UTF-8 XML".into()))
+}
+
 /// Redact a docx held in memory. Returns the new file and the findings, each with its part.
 pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)> {
     let bad = |why: &str| Error::DocumentUnreadable { format: "docx".into(), why: why.into() };
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad("not a readable docx (zip)"))?;
+    let limit = (bytes.len() as u64).saturating_mul(MAX_EXPAND).clamp(TEXT_FLOOR, MAX_TEXT);
+    let mut left = limit;
     // The shorter mentions are the document's: a person named in full in the body is found by
     // first name in a comment or a footnote too.
     let mut all = String::new();
@@ -242,8 +265,7 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
         let mut entry = zin.by_index(i).map_err(|_| bad("a zip entry cannot be read"))?;
         let name = entry.name().map_err(|_| bad("a zip entry's name cannot be read"))?.to_string();
         if is_text_part(&name) {
-            let mut xml = String::new();
-            entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
+            let xml = read_part(&mut entry, &mut left, limit)?;
             for nodes in paragraphs(&xml) {
                 all.extend(nodes.iter().map(|n| n.text.as_str()));
                 all.push('\n');
@@ -251,6 +273,8 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
         }
     }
     let short = r.short_mentions(&all);
+    // The rewrite reads the parts again, within the same bound.
+    left = limit;
     let mut out = Vec::new();
     let mut findings = Vec::new();
     {
@@ -270,8 +294,7 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
             }
             let mut entry = zin.by_index(i).map_err(|_| bad("a zip entry cannot be read"))?;
             let method = entry.compression();
-            let mut xml = String::new();
-            entry.read_to_string(&mut xml).map_err(|_| bad("part is not UTF-8 XML"))?;
+            let xml = read_part(&mut entry, &mut left, limit)?;
             drop(entry);
             let (new_xml, f) = if is_text_part(&name) { redact_part(&xml, r, &short) } else { redact_markup(&xml, r) };
             findings.extend(f.into_iter().map(|f| (name.clone(), f)));
@@ -290,6 +313,28 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
 mod tests {
     use super::*;
     use crate::transfer::redact::Withheld;
+
+    /// A docx whose parts expand far beyond its size is refused by the bound, not read.
+    #[test]
+    fn a_docx_bomb_is_refused_within_bounds() {
+        use std::io::Write;
+        let mut bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+            w.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+            let chunk = vec![b' '; 1 << 20];
+            for _ in 0..=(TEXT_FLOOR >> 20) {
+                w.write_all(&chunk).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        assert!(bytes.len() < 1 << 20, "a small file");
+        let r = Redactor::new(&[], &[], None);
+        match redact(&bytes, &r) {
+            Err(Error::DocumentUnreadable { why, .. }) => assert!(why.contains("expand to more than"), "{why}"),
+            other => panic!("not refused: {:?}", other.map(|o| o.0.len())),
+        }
+    }
 
     #[test]
     fn a_name_split_across_runs_is_redacted_and_runs_kept() {

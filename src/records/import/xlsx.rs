@@ -46,13 +46,26 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[i..i + end])
 }
 
-/// A cell reference's column, 0-based ("C7" → 2).
+/// The most columns and rows a spreadsheet has (Excel's own limits), and the most cells a sheet
+/// may hold here: a file that claims more is refused, never allocated.
+const MAX_COLUMNS: usize = 16_384;
+const MAX_ROWS: usize = 1_048_576;
+const MAX_CELLS: usize = 20_000_000;
+
+/// A part may expand to at most this many times the whole file's size, and never beyond
+/// [`MAX_PART`] (the zip bomb bound, as the bundle reader has); parts under [`PART_FLOOR`] always pass.
+const MAX_EXPAND: u64 = 100;
+const MAX_PART: u64 = 512 << 20;
+const PART_FLOOR: u64 = 16 << 20;
+
+/// A cell reference's column, 0-based ("C7" → 2); `None` past [`MAX_COLUMNS`].
 fn column(reference: &str) -> Option<usize> {
-    let letters: Vec<u8> = reference.bytes().take_while(u8::is_ascii_alphabetic).collect();
+    let letters: Vec<u8> = reference.bytes().take_while(u8::is_ascii_alphabetic).take(4).collect();
     if letters.is_empty() {
         return None;
     }
-    Some(letters.iter().fold(0usize, |n, c| n * 26 + usize::from(c.to_ascii_uppercase() - b'A' + 1)) - 1)
+    let n = letters.iter().fold(0usize, |n, c| n * 26 + usize::from(c.to_ascii_uppercase() - b'A' + 1));
+    (n <= MAX_COLUMNS).then(|| n - 1)
 }
 
 /// Read a spreadsheet's first worksheet as a table. Row numbers are the sheet's (header = 1).
@@ -63,17 +76,29 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CsvFile> {
         hint: "export the list again as CSV, or open and save it again as .xlsx".into(),
     };
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| bad("not a readable spreadsheet"))?;
-    let mut part = |path: &str| -> Option<String> {
-        let mut s = String::new();
-        z.by_name(path).ok()?.read_to_string(&mut s).ok()?;
-        Some(s)
+    let limit = (bytes.len() as u64).saturating_mul(MAX_EXPAND).clamp(PART_FLOOR, MAX_PART);
+    let too_big =
+        format!("a part of the spreadsheet expands to more than {} MiB (a damaged or hostile file)", limit >> 20);
+    // Each part is read up to the limit, whatever size its header claims.
+    let mut part = |path: &str| -> Result<Option<String>> {
+        let Ok(f) = z.by_name(path) else { return Ok(None) };
+        let mut buf = Vec::new();
+        f.take(limit + 1).read_to_end(&mut buf).map_err(|_| bad("a part of the spreadsheet cannot be read"))?;
+        if buf.len() as u64 > limit {
+            return Err(bad(&too_big));
+        }
+        String::from_utf8(buf).map(Some).map_err(|_| bad("a part of the spreadsheet is not UTF-8 text"))
     };
-    let shared: Vec<String> = part("xl/sharedStrings.xml")
+    let shared: Vec<String> = part("xl/sharedStrings.xml")?
         .map(|x| x.split("<si>").skip(1).map(|si| texts(si.split("</si>").next().unwrap_or(""), "t")).collect())
         .unwrap_or_default();
-    let sheet = part("xl/worksheets/sheet1.xml").ok_or_else(|| bad("the spreadsheet has no first worksheet"))?;
+    let sheet = part("xl/worksheets/sheet1.xml")?.ok_or_else(|| bad("the spreadsheet has no first worksheet"))?;
     let mut table: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut cells_held = 0usize;
     for row in sheet.split("<row").skip(1) {
+        if table.len() >= MAX_ROWS {
+            return Err(bad(&format!("the worksheet has more than {MAX_ROWS} rows")));
+        }
         let (Some(tag_end), true) = (row.find('>'), true) else { continue };
         let number: usize =
             attr(&format!(" {}", &row[..tag_end]), "r").and_then(|r| r.parse().ok()).unwrap_or(table.len() + 1);
@@ -90,8 +115,20 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CsvFile> {
                 _ => Some(texts(content, "v")),
             }
             .unwrap_or_default();
-            let at = attr(tag, "r").and_then(column).unwrap_or(cells.len());
+            let at = match attr(tag, "r") {
+                Some(r) => column(r).ok_or_else(|| {
+                    bad(&format!("a cell is beyond the last column a spreadsheet has ({MAX_COLUMNS})"))
+                })?,
+                None => cells.len(),
+            };
+            if at >= MAX_COLUMNS {
+                return Err(bad(&format!("a row has more than {MAX_COLUMNS} cells")));
+            }
             if at >= cells.len() {
+                cells_held += at + 1 - cells.len();
+                if cells_held > MAX_CELLS {
+                    return Err(bad(&format!("the worksheet has more than {MAX_CELLS} cells")));
+                }
                 cells.resize(at + 1, String::new());
             }
             cells[at] = value.trim().to_string();
@@ -100,6 +137,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CsvFile> {
     }
     let Some((_, headers)) = table.first().cloned() else { return Err(bad("the worksheet is empty")) };
     let width = headers.len();
+    if width.saturating_mul(table.len()) > MAX_CELLS {
+        return Err(bad(&format!("the worksheet has more than {MAX_CELLS} cells")));
+    }
     let rows = table
         .into_iter()
         .skip(1)
@@ -116,6 +156,52 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CsvFile> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    fn xlsx(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+            for (n, b) in parts {
+                w.start_file(*n, zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(b).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        bytes
+    }
+
+    /// Hostile spreadsheets are refused by the limit they break, never allocated: a cell far
+    /// past the last column, a column reference that would overflow, a part that expands past the
+    /// bound, a sheet of more cells than the bound.
+    #[test]
+    fn a_hostile_spreadsheet_is_refused_within_bounds() {
+        let sheet = |cells: &str| format!("<worksheet><sheetData><row r=\"1\">{cells}</row></sheetData></worksheet>");
+        let why = |b: &[u8]| match read("x.xlsx", b) {
+            Err(Error::ImportFormat { why, .. }) => why,
+            other => panic!("not refused: {:?}", other.map(|f| f.headers.len())),
+        };
+        let far = xlsx(&[
+            ("xl/workbook.xml", b"<w/>"),
+            ("xl/worksheets/sheet1.xml", sheet(r#"<c r="ZZZZZZZZZZZZZZZ1"><v>1</v></c>"#).as_bytes()),
+        ]);
+        assert!(why(&far).contains("beyond the last column"), "{}", why(&far));
+        let past = xlsx(&[
+            ("xl/workbook.xml", b"<w/>"),
+            ("xl/worksheets/sheet1.xml", sheet(r#"<c r="XFE1"><v>1</v></c>"#).as_bytes()),
+        ]);
+        assert!(why(&past).contains("beyond the last column"));
+        let big = vec![b' '; (PART_FLOOR + 10) as usize];
+        let bomb = xlsx(&[("xl/workbook.xml", b"<w/>"), ("xl/worksheets/sheet1.xml", &big)]);
+        assert!(bomb.len() < 1 << 20, "a small file");
+        assert!(why(&bomb).contains("expands to more than"), "{}", why(&bomb));
+        let mut rows = String::from("<worksheet><sheetData>");
+        for r in 1..=1300 {
+            rows.push_str(&format!(r#"<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>"#));
+        }
+        rows.push_str("</sheetData></worksheet>");
+        let wide = xlsx(&[("xl/workbook.xml", b"<w/>"), ("xl/worksheets/sheet1.xml", rows.as_bytes())]);
+        assert!(why(&wide).contains("cells"), "{}", why(&wide));
+    }
 
     #[test]
     fn a_mailpoet_spreadsheet_reads_as_its_table() {
