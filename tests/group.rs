@@ -308,6 +308,10 @@ fn the_usual_receiving_mistakes_are_named() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("not by the data protection lead's key you gave"), "{}", r.stderr);
     assert!(!env.path().join("x").exists(), "a refusal writes nothing");
+    // A name with a terminal escape in it is refused: it would be printed at every receive.
+    let r = env.run_user(&["keys", "trust", &sender, "--name", "Brightwater\u{1b}]0;owned\u{7}"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("may not hold control characters"), "{}", r.stderr);
     // A key trusted under a name: refused when it is your own, and kept once.
     let r = env.run_user(&["keys", "trust", &own, "--name", "Us"]);
     assert_eq!(r.code, 2);

@@ -201,3 +201,38 @@ fn a_huge_key_file_is_refused_without_being_read() {
         assert!(r.stderr.contains("more than 64 KiB"), "{args:?}: {}", r.stderr);
     }
 }
+
+/// A FIFO given as a key is refused at once, never waited on (opening one blocks until a writer
+/// comes).
+#[test]
+fn a_fifo_given_as_a_key_is_refused_at_once() {
+    let env = TestEnv::new();
+    let fifo = env.path().join("key.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::write(env.path().join("Cargo.toml"), "x").unwrap();
+    let mut child = env
+        .command(&["keys", "sign", "Cargo.toml", "--sign-key", fifo.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let status = status.expect("the command waited on the FIFO");
+    assert_eq!(status.code(), Some(2));
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

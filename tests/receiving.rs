@@ -433,6 +433,7 @@ fn what_an_import_writes_is_owner_only_whatever_the_umask() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let g = env.path().join("g");
+    assert_eq!(mode(&g), 0o700, "the folder made for the register is the group's alone");
     assert_eq!(mode(&g.join("register.db")), 0o600);
     assert_eq!(mode(&g.join("register-documents")), 0o700);
     for e in std::fs::read_dir(g.join("register-documents")).unwrap() {
@@ -644,4 +645,41 @@ fn a_follow_up_never_replaces_a_secret_the_group_changed() {
     let out = g(&["account", "reveal", "wordpress", "--identity", "group/group-age.key", "--out", "shown.txt"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(env.path().join("shown.txt")).unwrap(), "the-group's-own-new-password");
+}
+
+/// An import killed after its commit and before its receipt and letters got their names loses
+/// nothing: the next import into that folder (even a refused one) puts them in place.
+#[test]
+fn a_receipt_staged_before_a_kill_after_the_commit_is_put_in_place() {
+    let (env, demo) = ready();
+    let first = create(&env, &demo, "out1");
+    let second = create(&env, &demo, "out2");
+    let path = |r: &serde_json::Value| env.path().join(r["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    assert_eq!(import_run(&env, &path(&first), &pk, "g/register.db", &["--custodian", "group/group-age.pub"]).code, 0);
+    assert_eq!(import_run(&env, &path(&second), &pk, "g/register.db", &[]).code, 0);
+    let id = second["data"]["bundle_id"].as_str().unwrap().to_string();
+    let g = env.path().join("g");
+    // As a kill between the commit and the renames leaves them: staged under temporary names.
+    let names = [
+        format!("{id}.receipt.json"),
+        format!("{id}.receipt.json.minisig"),
+        format!("HANDOVER-LETTER-{id}.html"),
+        format!("HANDOVER-LETTER-{id}-easy-read.html"),
+    ];
+    for n in &names {
+        std::fs::rename(g.join(n), g.join(format!(".{n}.tmp-0a1b2c3d"))).unwrap();
+    }
+    let again = import_run(&env, &path(&second), &pk, "g/register.db", &[]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("imported once"), "{}", again.stderr);
+    for n in &names {
+        assert!(g.join(n).is_file(), "{n} was not put back");
+    }
+    let left: Vec<String> = std::fs::read_dir(&g)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -241,6 +241,11 @@ pub const SMALL_FILE_LIMIT: u64 = 64 * 1024;
 /// [`SMALL_FILE_LIMIT`] or not UTF-8 without reading further.
 pub fn read_small(path: &Path) -> Result<Zeroizing<String>> {
     use std::io::Read;
+    // A FIFO, a device or a folder is never a key: opening a FIFO would wait for a writer for ever.
+    let meta = std::fs::metadata(path).map_err(|e| Error::io("read", path, e))?;
+    if !meta.is_file() {
+        return Err(key_error(path, "it is not a regular file, so it is not a key or signature file"));
+    }
     let f = std::fs::File::open(path).map_err(|e| Error::io("read", path, e))?;
     let mut bytes = Zeroizing::new(Vec::new());
     f.take(SMALL_FILE_LIMIT + 1).read_to_end(&mut bytes).map_err(|e| Error::io("read", path, e))?;

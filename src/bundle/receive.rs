@@ -80,7 +80,10 @@ fn folder_of(into: &Path) -> &Path {
 /// clear by hand.
 fn lock_folder(into: &Path) -> Result<File> {
     let dir = folder_of(into);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create the folder", dir, e))?;
+    // A folder made for the register is the group's alone (0700), whatever the umask.
+    if !dir.as_os_str().is_empty() && !dir.exists() {
+        owner_only_dir(dir)?;
+    }
     let f = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
     match f.try_lock() {
         Ok(()) => Ok(f),
@@ -103,11 +106,22 @@ fn is_import_temp(name: &str, into: &Path, docs: &Path) -> bool {
     name.starts_with(&base(into))
         || name.starts_with(&base(docs))
         || [".receipt.json.tmp-", ".receipt.json.minisig.tmp-"].iter().any(|t| rest.contains(t))
+        || (rest.starts_with("HANDOVER-LETTER") && rest.contains(".html.tmp-"))
 }
 
-/// Remove what earlier imports into this folder left when they were killed. Called with the
-/// folder locked, so no other import's files are removed.
-fn remove_leftovers(into: &Path, docs: &Path) -> Result<usize> {
+/// The final name of a receipt or letter an import staged (`.NAME.tmp-RANDOM` → `NAME`).
+fn staged_final(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix('.')?;
+    let (final_name, _) = rest.rsplit_once(".tmp-")?;
+    (final_name.contains(".receipt.json") || final_name.starts_with("HANDOVER-LETTER")).then_some(final_name)
+}
+
+/// Clear what earlier imports into this folder left when they were killed. A receipt or letter an
+/// import wrote before its commit, whose bundle the register holds but whose file never got its
+/// name (killed between the commit and the rename), is put in place: the receipt is not lost.
+/// Everything else is removed. Called with the folder locked, so no other import's files are
+/// touched. Returns how many were cleared.
+fn remove_leftovers(into: &Path, docs: &Path, existing: Option<&Register>) -> Result<usize> {
     let dir = folder_of(into);
     let mut removed = 0;
     for e in std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?.flatten() {
@@ -116,6 +130,21 @@ fn remove_leftovers(into: &Path, docs: &Path) -> Result<usize> {
             continue;
         }
         let p = e.path();
+        if let (Some(reg), Some(final_name)) = (existing, staged_final(&name)) {
+            // The bundle it belongs to: `ID.receipt.json…`, or `HANDOVER-LETTER-ID….html` (a
+            // follow-up's letters; a first import's are renamed before its register is).
+            let bundle = match final_name.strip_prefix("HANDOVER-LETTER-") {
+                Some(rest) => rest.trim_end_matches(".html").trim_end_matches("-easy-read"),
+                None => final_name.split(".receipt.json").next().unwrap_or_default(),
+            };
+            let imported = bundle.starts_with("bdl_") && crate::register::imports::import_seen(reg, bundle)?.is_some();
+            let target = dir.join(final_name);
+            if imported && !target.exists() && e.file_type().is_ok_and(|t| t.is_file()) {
+                std::fs::rename(&p, &target).map_err(|e| Error::io("rename into", &target, e))?;
+                removed += 1;
+                continue;
+            }
+        }
         // Never follow a link: a link is removed itself.
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         let gone = if is_dir { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
@@ -214,9 +243,9 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let into = r.into;
     let docs = import::documents_folder(into);
     let _lock = lock_folder(into)?;
-    let leftovers_removed = remove_leftovers(into, &docs)?;
     // An existing register is the group's own: the bundle merges into it.
     let existing = if into.exists() { Some(Register::open(into, r.actor)?) } else { None };
+    let leftovers_removed = remove_leftovers(into, &docs, existing.as_ref())?;
     // The bundle is opened once: what is verified is what is extracted and imported, whatever
     // happens to the file's name meanwhile.
     let opened = read::Opened::open(r.file).map_err(|e| Error::io("read", r.file, e))?;
@@ -482,6 +511,8 @@ mod tests {
             ".register-documents.tmp-0123456789abcdef",
             ".bnd_1.receipt.json.tmp-0123",
             ".bnd_1.receipt.json.minisig.tmp-0123",
+            ".HANDOVER-LETTER.html.tmp-0123",
+            ".HANDOVER-LETTER-bdl_0123456789ab-easy-read.html.tmp-0123",
         ] {
             assert!(is_import_temp(name, into, docs), "{name}");
         }

@@ -140,6 +140,15 @@ fn write_json<T: Serialize>(name: &str, value: &T) -> Result<PathBuf> {
     Ok(p)
 }
 
+/// A name kept to show on a terminal later: plain text, no control characters (an escape
+/// sequence in a name would drive the terminal it is printed on).
+fn plain_name(name: &str) -> Result<()> {
+    if name.chars().any(char::is_control) {
+        return Err(Error::bad("--name", "a name is plain text: it may not hold control characters"));
+    }
+    Ok(())
+}
+
 /// The trusted senders.
 pub fn trusted() -> Result<Vec<Trusted>> {
     Ok(read_json::<TrustedFile>(TRUSTED)?.map(|f| f.senders).unwrap_or_default())
@@ -163,6 +172,7 @@ pub fn trust_approver(
     if name.is_empty() {
         return Err(Error::bad("--name", "give the data protection lead's name"));
     }
+    plain_name(name)?;
     if pk.keynum() == sender.keynum() || Some(pk.keynum()) == own_public_key().as_ref().map(minisign::PublicKey::keynum)
     {
         return Err(Error::bad(
@@ -215,6 +225,7 @@ pub fn trust(pk: &minisign::PublicKey, name: &str, now: chrono::DateTime<chrono:
     if name.is_empty() {
         return Err(Error::bad("--name", "give the sender's name, e.g. --name \"Example Charity\""));
     }
+    plain_name(name)?;
     if Some(pk.keynum()) == own_public_key().as_ref().map(minisign::PublicKey::keynum) {
         return Err(Error::bad(
             "PUBKEY",

@@ -175,7 +175,8 @@ impl<'a> ApproverCheck<'a> {
         }
         if self.ask && interactive() {
             eprintln!(
-                "The plan was approved by {name}, with key {id}.\n  Fingerprint: {fp}\nCompare it with the fingerprint the sender's data protection lead read out to you, all sixteen characters."
+                "The plan was approved by {}, with key {id}.\n  Fingerprint: {fp}\nCompare it with the fingerprint the sender's data protection lead read out to you, all sixteen characters.",
+                crate::entry::output::sanitize(&name)
             );
             let answer = ask("Is it the same? Type yes or no: ")?;
             if answer.eq_ignore_ascii_case("yes") || answer.eq_ignore_ascii_case("y") {
@@ -199,7 +200,7 @@ impl<'a> ApproverCheck<'a> {
     /// Remember the key given or confirmed as this sender's approver (after a successful import).
     fn remember(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Option<home::TrustedApprover>> {
         let Some((pk, name)) = self.to_trust.borrow_mut().take() else { return Ok(None) };
-        Ok(match home::trust_approver(&pk, &name, self.sender, now)? {
+        Ok(match home::trust_approver(&pk, &crate::entry::output::sanitize(&name), self.sender, now)? {
             home::Trust::Added(a) => Some(a),
             home::Trust::Already(_) => None,
         })
@@ -532,7 +533,10 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     match &r.trusted {
         Some(t) => {
             if say {
-                eprintln!("Signed by {} (key {key_id}, fingerprint {fingerprint}), a sender you trust.", t.name);
+                eprintln!(
+                    "Signed by {} (key {key_id}, fingerprint {fingerprint}), a sender you trust.",
+                    crate::entry::output::sanitize(&t.name)
+                );
             }
         }
         None => {
@@ -563,7 +567,10 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     let sender_name = sender.map_or_else(|| done.manifest.from.clone(), |c| c.name.clone());
     let newly_trusted = match &done.trusted {
         Some(_) => false,
-        None => matches!(home::trust(&done.signer, &sender_name, ctx.now)?, home::Trust::Added(_)),
+        None => matches!(
+            home::trust(&done.signer, &crate::entry::output::sanitize(&sender_name), ctx.now)?,
+            home::Trust::Added(_)
+        ),
     };
     let contact = sender.and_then(|c| c.contact.clone()).map(|c| format!(" ({c})")).unwrap_or_default();
     let imported = &done.imported;
