@@ -185,17 +185,16 @@ fn run(
         .sig
         .clone()
         .map_err(|why| Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why))?;
-    // The signature's BLAKE2b pass runs on a second thread while this one decrypts and checks
-    // the contents (nothing is released either way); its verdict comes first in the report.
-    let f = bundle.reader(0);
+    // The signature's verdict comes first: nothing the bundle holds is decrypted or parsed until
+    // the sender's key is known to have signed these bytes (the SHA-256 is taken in the same pass).
+    let mut hashed = Hashing { inner: bundle.reader(0), sha: Sha256::new() };
+    let outer = crate::base::keys::verify(signer, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
+    v.ciphertext_sha256 = Some(hex::encode(hashed.sha.finalize()));
+    if let Err(e) = outer {
+        return Err(Fail(VerifyLayer::OuterSignature, Some(name), e.to_string()));
+    }
     let size = bundle.size;
-    let signer_c = signer.clone();
-    let outer = std::thread::spawn(move || {
-        let mut hashed = Hashing { inner: f, sha: Sha256::new() };
-        let r = crate::base::keys::verify(&signer_c, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
-        (r, hex::encode(hashed.sha.finalize()))
-    });
-    let inner = contents(
+    contents(
         bundle,
         &name,
         identities,
@@ -203,16 +202,7 @@ fn run(
         v,
         crate::base::progress::Progress::new("verify", size, progress),
         limits_for(size, max_expand),
-    );
-    let outer = outer.join().map(|(r, sha)| {
-        v.ciphertext_sha256 = Some(sha);
-        r
-    });
-    match outer {
-        Ok(Ok(_)) => inner,
-        Ok(Err(e)) => Err(Fail(VerifyLayer::OuterSignature, Some(name), e.to_string())),
-        Err(_) => Err(Fail(VerifyLayer::OuterSignature, Some(name), "the signature check failed unexpectedly".into())),
-    }
+    )
 }
 
 /// A reader that hashes what it reads.

@@ -220,7 +220,9 @@ fn known_keywords(
             }
             "pattern" => {
                 let p = v.as_str().unwrap_or("(");
-                let re = regex::Regex::new(p).map_err(|e| format!("{at}: pattern: {e}"))?;
+                // As JSON Schema's ECMA-262 patterns read them: `\d` is 0-9 only (the regex
+                // crate's `\d` is every Unicode digit, which would let "٢٠٢٦" pass for a year).
+                let re = regex::Regex::new(&p.replace(r"\d", "[0-9]")).map_err(|e| format!("{at}: pattern: {e}"))?;
                 patterns.insert(p.to_string(), re);
             }
             _ => {}
@@ -259,6 +261,13 @@ mod tests {
             assert!(e.contains(why), "{e} (wanted {why})");
             assert!(!e.contains("secret") && !e.contains("zed"), "a message quotes data: {e}");
         }
+    }
+
+    #[test]
+    fn a_digit_in_a_pattern_is_an_ascii_digit() {
+        let s = Schema::new(r#"{"type":"string","pattern":"^\\d{4}$"}"#).unwrap();
+        assert!(s.check(&serde_json::json!("2026")).is_ok());
+        assert!(s.check(&serde_json::json!("٢٠٢٦")).is_err(), "Arabic-Indic digits are not 0-9");
     }
 
     #[test]

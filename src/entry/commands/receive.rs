@@ -480,6 +480,9 @@ fn community_folder(file: &Path) -> String {
     } else {
         stem
     };
+    // A folder name only: never `.`, `..` or a hidden name (a file called `...zip.age` would
+    // otherwise put the register in the folder above).
+    let stem = stem.trim_start_matches('.').to_string();
     if stem.is_empty() { "community".into() } else { stem }
 }
 
@@ -625,4 +628,17 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     } else {
         o
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The default folder is named after the bundle, and is never `.`, `..` or hidden.
+    #[test]
+    fn the_default_folder_is_a_plain_folder_name() {
+        let f = |n: &str| super::community_folder(std::path::Path::new(n));
+        assert_eq!(f("kscop-2026-11-25.zip.age"), "kscop");
+        assert_eq!(f("...zip.age"), "community");
+        assert_eq!(f("..x.zip.age"), "x");
+        assert_eq!(f(".zip.age"), "community");
+    }
 }
