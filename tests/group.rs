@@ -490,3 +490,29 @@ fn everyday_commands_for_the_group_and_the_sender() {
     assert_eq!(inc.code, 0, "{}", inc.stderr);
     assert_eq!(inc.json()["data"]["discovered_at"], "2026-06-30T23:00:00Z", "midnight in London in summer");
 }
+
+/// A sender with a new key, under a name already trusted with the old one: received (the keys were
+/// checked by phone), and the new key kept apart by its id; it never ends "nothing was changed"
+/// after the import changed something.
+#[test]
+fn a_sender_with_a_new_key_is_received_and_kept_apart() {
+    let (env, demo) = ready_group();
+    let first = bundle(&env, &demo, "out1");
+    env.ok(&["keys", "new", "--out", "old", "--name", "old", "--unprotected"]);
+    assert_eq!(env.run_user(&["keys", "trust", "old/old-minisign.pub", "--name", "Brightwater Trust"]).code, 0);
+    let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let r = env.run_user(&[
+        "receive",
+        first.to_str().unwrap(),
+        "--from",
+        &sender,
+        "--approver",
+        &dp,
+        "--into",
+        "g/register.db",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let trusted = env.run_user(&["keys", "trusted"]).stdout;
+    assert!(trusted.contains("Brightwater Trust (key "), "{trusted}");
+}

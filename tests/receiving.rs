@@ -673,6 +673,12 @@ fn a_receipt_staged_before_a_kill_after_the_commit_is_put_in_place() {
     let again = import_run(&env, &path(&second), &pk, "g/register.db", &[]);
     assert_eq!(again.code, 2, "{}", again.stderr);
     assert!(again.stderr.contains("imported once"), "{}", again.stderr);
+    // A first import of it into a second register in the same folder is refused, and leaves the
+    // first register's receipt alone.
+    let other = import_run(&env, &path(&second), &pk, "g/other.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(other.stderr.contains("imported into another register here"), "{}", other.stderr);
+    assert!(!g.join("other.db").exists());
     for n in &names {
         assert!(g.join(n).is_file(), "{n} was not put back");
     }

@@ -297,6 +297,20 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     let receipt_path = dir.join(format!("{}.receipt.json", m.bundle_id));
     let receipt_sig = dir.join(format!("{}.receipt.json.minisig", m.bundle_id));
     let letters = letter_paths(dir, &m.bundle_id);
+    // Another register in this folder took this bundle: its receipt is its own, never replaced
+    // (nor removed by a failure here).
+    if let Some(taken) = [&receipt_path, &receipt_sig].into_iter().find(|p| p.exists()) {
+        return Err(Error::bad(
+            "--into",
+            format!(
+                "{} is already in this folder: the bundle was imported into another register here; give a folder of its own",
+                taken.display()
+            ),
+        ));
+    }
+    // What a failed publish may remove: only names this import would have created.
+    let ours: Vec<PathBuf> =
+        [&receipt_path, &receipt_sig, &letters.0, &letters.1].into_iter().filter(|p| !p.exists()).cloned().collect();
     // The register is changed, and the receipt staged beside it, in one transaction: if the
     // receipt cannot be written, nothing is imported. A new register is closed (its log
     // checkpointed into the main file) before anything is renamed into place.
@@ -336,7 +350,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
     publish(into, &docs, &temps, staged, &contents).inspect_err(|_| {
         if fresh {
             // Nothing of a first import stays under a final name.
-            for p in [&receipt_path, &receipt_sig, &letters.0, &letters.1] {
+            for p in &ours {
                 let _ = std::fs::remove_file(p);
             }
             let _ = std::fs::remove_dir_all(&docs);

@@ -568,12 +568,22 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     let register = home::remember_register(&into, ctx.now)?;
     let sender = done.manifest.controllers.iter().find(|c| c.role == "from");
     let sender_name = sender.map_or_else(|| done.manifest.from.clone(), |c| c.name.clone());
+    // The import is done: remembering the sender must not fail now. A name trusted already with
+    // another key (the sender has a new one) is kept apart by the new key's id.
     let newly_trusted = match &done.trusted {
         Some(_) => false,
-        None => matches!(
-            home::trust(&done.signer, &crate::entry::output::sanitize(&sender_name), ctx.now)?,
-            home::Trust::Added(_)
-        ),
+        None => {
+            let name = crate::entry::output::sanitize(&sender_name);
+            let trusted = match home::trust(&done.signer, &name, ctx.now) {
+                Ok(t) => t,
+                Err(Error::BadValue { .. }) => {
+                    let id = keys::key_id(done.signer.keynum());
+                    home::trust(&done.signer, &format!("{name} (key {id})"), ctx.now)?
+                }
+                Err(e) => return Err(e),
+            };
+            matches!(trusted, home::Trust::Added(_))
+        }
     };
     let contact = sender.and_then(|c| c.contact.clone()).map(|c| format!(" ({c})")).unwrap_or_default();
     let imported = &done.imported;
