@@ -132,7 +132,16 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     let rotate = next.stdout.find("by 9 December 2026").expect("the rotation date");
     let notice = next.stdout.find("by 25 December 2026").expect("the privacy notice date");
     assert!(rotate < notice, "soonest first:\n{}", next.stdout);
-    assert!(next.stdout.contains("handover account rotate-done") && next.stdout.contains("--what all"));
+    // Each account's path, in order: see the password, change and store it, then each step,
+    // recorded as it is done; never "everything at once".
+    let reveal = next.stdout.find("handover account reveal").expect("how to see the current password");
+    let store = next.stdout.find("handover account update-secret").expect("how to store the new one");
+    let recorded = next.stdout.find("--what password").expect("recording the password step");
+    assert!(reveal < store && store < recorded, "{}", next.stdout);
+    for step in ["--what recovery", "--what 2fa", "--what admins"] {
+        assert!(next.stdout.contains(step), "{step}: {}", next.stdout);
+    }
+    assert!(!next.stdout.contains("--what all"), "{}", next.stdout);
     assert!(next.stdout.contains("handover notice send-list --received"), "{}", next.stdout);
     let steps = env.run_user(&["next", "--json"]).json();
     assert!(steps["data"]["steps"].as_array().unwrap().len() >= 2, "{steps}");

@@ -78,3 +78,42 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     assert!(folder.join("register.db").is_file());
     assert!(folder.join("HANDOVER-LETTER-easy-read.html").is_file());
 }
+
+/// Making an account safe on a terminal: the new password is asked twice (a slip stores nothing),
+/// and recording every step at once names each step and asks first (a "no" records nothing).
+#[test]
+fn a_new_password_is_typed_twice_and_all_steps_are_confirmed() {
+    let env = TestEnv::new();
+    env.ok(&["demo", "--out", "demo"]);
+    let reg = "demo/steering-group/register.db";
+    let key = "demo/steering-group-keys/steering-group-age.key";
+    let mut p = on_terminal(&env, &["--register", reg, "account", "update-secret", "wordpress"]);
+    p.exp_string("Password:").unwrap();
+    p.send_line("new-secret-1").unwrap();
+    p.exp_string("The same password again:").unwrap();
+    p.send_line("new-secret-2").unwrap();
+    p.exp_string("the two passwords you typed differ").unwrap();
+    assert!(ended(p).ends_with(", 2)"));
+    let mut p = on_terminal(&env, &["--register", reg, "account", "update-secret", "wordpress"]);
+    p.exp_string("Password:").unwrap();
+    p.send_line("new-secret-1").unwrap();
+    p.exp_string("The same password again:").unwrap();
+    p.send_line("new-secret-1").unwrap();
+    p.exp_string("Recovery codes").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Secret notes").unwrap();
+    p.send_line("").unwrap();
+    assert!(ended(p).ends_with(", 0)"));
+    let shown = env.ok(&["--register", reg, "account", "reveal", "wordpress", "--identity", key, "--out", "w.txt"]);
+    assert!(shown.code == 0);
+    assert!(std::fs::read_to_string(env.path().join("w.txt")).unwrap().contains("new-secret-1"));
+    // Every step at once: named, then asked.
+    let before = env.ok(&["--register", reg, "account", "show", "wordpress", "--json"]).stdout;
+    let mut p = on_terminal(&env, &["--register", reg, "account", "rotate-done", "wordpress", "--what", "all"]);
+    p.exp_string("see the current password").unwrap();
+    p.exp_string("Is every one of them done at the service?").unwrap();
+    p.send_line("no").unwrap();
+    p.exp_string("nothing was recorded").unwrap();
+    assert!(ended(p).ends_with(", 2)"));
+    assert_eq!(env.ok(&["--register", reg, "account", "show", "wordpress", "--json"]).stdout, before);
+}

@@ -90,20 +90,30 @@ pub fn plain(f: &Facts) -> String {
             people(held_total)
         )
     };
+    // Each account's whole path, in order, each step with its command (the same as `next`).
     let accounts: String = f
         .accounts
         .iter()
         .map(|(id, service, url, has_secret)| {
-            let what = if *has_secret {
-                "change the password, the recovery email and phone number and the two-step sign-in, then remove the charity's people"
+            let access = if *has_secret {
+                crate::domain::model::AccountAccess::Password
             } else {
-                "add your own people as admins, then remove the charity's people (there is no password to change)"
+                crate::domain::model::AccountAccess::Admins
             };
+            let steps = crate::domain::rotation::path(
+                id,
+                service,
+                access,
+                crate::domain::model::rotation_steps(access),
+                &[],
+                &[],
+            );
+            let items: String =
+                steps.iter().map(|s| format!("<li>{}: <code>{}</code></li>", esc(&s.what), esc(&s.command))).collect();
             format!(
-                "<li><strong>{}</strong> ({}): {what}. Then run <code>handover account rotate-done {} --what all</code>.</li>\n",
+                "<li><strong>{}</strong> ({}):<ol>{items}</ol></li>\n",
                 esc(&crate::domain::words::service(service)),
-                esc(url),
-                esc(id)
+                esc(url)
             )
         })
         .collect();
@@ -228,11 +238,19 @@ pub fn easy_read(f: &Facts) -> String {
         blocks.push((
             pictures::padlock(),
             vec![
-                if f.accounts.len() == 1 {
-                    "Change the password of your account.".into()
-                } else {
-                    format!("Change the passwords of {} accounts.", f.accounts.len())
+                {
+                    let passwords = f.accounts.iter().filter(|a| a.3).count();
+                    let admins = f.accounts.len() - passwords;
+                    match (passwords, admins) {
+                        (1, 0) => "Change the password of your account.".into(),
+                        (n, 0) => format!("Change the passwords of {n} accounts."),
+                        (0, 1) => "Make your group the admins of your account.".into(),
+                        (0, n) => format!("Make your group the admins of {n} accounts."),
+                        (1, _) => "Change the password of 1 account. Change the admins of the others.".into(),
+                        (n, _) => format!("Change the passwords of {n} accounts. Change the admins of the others."),
+                    }
                 },
+                "First see the old password. Then change it. Then save the new one.".into(),
                 format!("Do this by {}.", date_words(f.rotation_due)),
                 "Then only your group can get in.".into(),
             ],

@@ -11,4 +11,5 @@ pub(crate) mod deadline;
 pub(crate) mod model;
 pub(crate) mod people;
 pub(crate) mod reply_code;
+pub(crate) mod rotation;
 pub(crate) mod words;

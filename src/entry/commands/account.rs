@@ -26,6 +26,11 @@ fn read_secret(file: Option<&std::path::Path>) -> Result<Zeroizing<String>> {
         return Ok(Zeroizing::new(s.to_string()));
     }
     let password = keys::prompt_secret("Password")?.ok_or_else(|| Error::bad("password", "a password is required"))?;
+    // Typed twice: a typing slip stored here would lock the group out of the account.
+    let again = keys::prompt_secret("The same password again")?;
+    if again.as_ref().map(ExposeSecret::expose_secret) != Some(password.expose_secret()) {
+        return Err(Error::bad("password", "the two passwords you typed differ: nothing was stored; run it again"));
+    }
     let codes = keys::prompt_secret("Recovery codes (Enter for none)")?;
     let notes = keys::prompt_secret("Secret notes (Enter for none)")?;
     let mut s = Zeroizing::new(format!("password: {}\n", password.expose_secret()));
@@ -330,6 +335,30 @@ fn rotate_done(ctx: &Ctx, reg: &mut crate::register::Register, id: &str, what: &
     let a = find(reg, id)?;
     let id = a.id.to_string();
     let steps: Vec<String> = if what == "all" {
+        // Everything at once is recorded only knowingly: on a terminal, each step is named and
+        // the user says yes.
+        if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+            eprintln!("This records every step for the {} account {} as done:", a.service, a.url);
+            for step in crate::domain::rotation::path(
+                a.id.as_str(),
+                &a.service,
+                a.access,
+                a.rotation_steps(),
+                &a.admins_outgoing,
+                &a.admins_incoming,
+            ) {
+                eprintln!("  - {}", step.what);
+            }
+            eprint!("Is every one of them done at the service? Type yes or no: ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| Error::io("read", "standard input", e))?;
+            if !matches!(line.trim().to_ascii_lowercase().as_str(), "yes" | "y") {
+                return Err(Error::bad(
+                    "--what",
+                    "nothing was recorded: record each step as you do it (`handover next` lists them)",
+                ));
+            }
+        }
         a.rotation_steps().iter().map(|s| (*s).to_string()).collect()
     } else {
         vec![what.to_string()]

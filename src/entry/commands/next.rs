@@ -67,10 +67,33 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
     let mut out: Vec<Step> = Vec::new();
     let open = tasks::tasks(reg, false)?;
     let rotations_open = open.iter().any(|k| k.kind == "rotate_account");
+    let accounts = crate::register::accounts::accounts(reg)?;
     for t in open {
-        let (what, command) = task_step(&t, today);
         let due = crate::domain::model::parse_date(&t.due);
-        out.push(Step { due: due.map(|d| d.to_string()), overdue: due.is_some_and(|d| d < today), what, command });
+        let dated = |what: String, command: String| Step {
+            due: due.map(|d| d.to_string()),
+            overdue: due.is_some_and(|d| d < today),
+            what,
+            command,
+        };
+        // An account to make safe: its whole path, in order, each step with its command.
+        if t.kind == "rotate_account"
+            && let Some(a) = accounts.iter().find(|a| a.id.as_str() == t.subject)
+        {
+            let missing = a.steps_missing();
+            let path = crate::domain::rotation::path(
+                a.id.as_str(),
+                &a.service,
+                a.access,
+                &missing,
+                &a.admins_outgoing,
+                &a.admins_incoming,
+            );
+            out.extend(path.into_iter().map(|s| dated(s.what, s.command)));
+            continue;
+        }
+        let (what, command) = task_step(&t, today);
+        out.push(dated(what, command));
     }
     let name = |slug: &str| -> String {
         catalogue::controller(reg, slug).ok().flatten().map_or_else(|| slug.to_string(), |c| c.name)
