@@ -143,6 +143,19 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     }
     assert!(!next.stdout.contains("--what all"), "{}", next.stdout);
     assert!(next.stdout.contains("handover notice send-list --received"), "{}", next.stdout);
+    // Telling everyone starts from the notice template, when the group has no notice yet.
+    let template = next.stdout.find("handover notice template").expect("the notice template first");
+    assert!(template < next.stdout.find("handover notice send-list").unwrap(), "{}", next.stdout);
+    let t = env.run_user(&["notice", "template", "--out", "."]);
+    assert_eq!(t.code, 0, "{}", t.stderr);
+    let notice = std::fs::read_to_string(env.path().join("privacy-notice.txt")).unwrap();
+    for part in
+        ["Brightwater Trust passed your details", "KSCoP", "Information Commissioner's Office", "How long we keep them"]
+    {
+        assert!(notice.contains(part), "{part}:\n{notice}");
+    }
+    assert!(env.path().join("privacy-notice-easy-read.txt").is_file());
+    assert_eq!(env.run_user(&["notice", "template", "--out", "."]).code, 2, "never overwritten");
     let steps = env.run_user(&["next", "--json"]).json();
     assert!(steps["data"]["steps"].as_array().unwrap().len() >= 2, "{steps}");
     crate::hints::assert_next_commands_parse(&steps);
@@ -415,17 +428,28 @@ fn everyday_commands_for_the_group_and_the_sender() {
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), added);
     assert!(rows.iter().all(|r| &r[3] == "SG-PN-1"), "your own latest notice");
-    let log = |rows: &[csv::StringRecord]| {
-        let mut s = String::from("person_ref,email,notice_version,sent_at,channel\n");
+    // The send list comes back as the send log: the same file, with the day (or time) each went
+    // filled in as people write it.
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["person_ref", "email", "name", "notice_version", "sent_at", "channel"]
+    );
+    let log = |rows: &[csv::StringRecord], when: &str| {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["person_ref", "email", "name", "notice_version", "sent_at", "channel"]).unwrap();
         for r in rows {
-            s.push_str(&format!("{},{},{},2026-11-25T12:03:00Z,{}\n", &r[0], &r[1], &r[3], &r[4]));
+            w.write_record([&r[0], &r[1], &r[2], &r[3], when, &r[5]]).unwrap();
         }
-        s
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
     };
     // Half first: the task stays open; then the rest: it closes. (Sent just after the receipt, at
     // the clock the tests run at, within the skew a future date is allowed.)
     let half = rows.len() / 2;
-    env.write("sent-1.csv", &log(&rows[..half]));
+    env.write("bad.csv", &log(&rows[..half], "25th November"));
+    let bad = env.run_user(&["notice", "send-log", "bad.csv"]);
+    assert_ne!(bad.code, 0);
+    assert!(bad.stderr.contains("5/12/2026 (day first)"), "an example in the error: {}", bad.stderr);
+    env.write("sent-1.csv", &log(&rows[..half], "25/11/2026"));
     let first = env.run_user(&["notice", "send-log", "sent-1.csv"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     assert!(first.stdout.contains("notices_sent"), "{}{}", first.stdout, first.stderr);
@@ -439,7 +463,7 @@ fn everyday_commands_for_the_group_and_the_sender() {
     assert!(open(&env));
     let rest = env.run_user(&["notice", "send-list", "--received", &id]);
     assert_eq!(rest.stdout.lines().count() - 1, rows.len() - half, "only those not yet sent");
-    env.write("sent-2.csv", &log(&rows[half..]));
+    env.write("sent-2.csv", &log(&rows[half..], "2026-11-25 12:01"));
     let closed = env.run_user(&["notice", "send-log", "sent-2.csv"]);
     assert!(closed.stdout.contains("privacy_notice_tasks_closed"), "{}", closed.stdout);
     assert!(!open(&env));

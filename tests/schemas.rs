@@ -757,6 +757,7 @@ fn bundle_outputs_match_their_schemas() {
 }
 
 const GROUP_TYPES: &[&str] = &[
+    "files_written",
     "mailing_list",
     "mailing_list_export",
     "next",
@@ -784,6 +785,7 @@ fn group_outputs_match_their_schemas() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     out.save(&r.stdout);
     out.save(&env.run_user(&["use", "--json"]).stdout);
+    out.save(&env.run_user(&["notice", "template", "--out", "tpl", "--json"]).stdout);
     out.save(&env.run_user(&["next", "--json"]).stdout);
     out.save(&env.run_user(&["mailing-list", "export", "--format", "listmonk", "--json"]).stdout);
     out.save(&env.run_user(&["mailing-list", "export", "--format", "mailpoet", "--out", "l.csv", "--json"]).stdout);

@@ -7,6 +7,7 @@ pub(crate) mod asking;
 pub(crate) mod charts;
 pub(crate) mod html;
 pub(crate) mod letter;
+pub(crate) mod notice;
 pub(crate) mod pictures;
 pub(crate) mod report;
 pub(crate) mod ropa;

@@ -259,11 +259,65 @@ pub fn start_of_day_london(d: NaiveDate) -> DateTime<Utc> {
     end_of_day_london(d.pred_opt().unwrap_or(d)) + Duration::seconds(1)
 }
 
+/// A wall-clock time in Europe/London, as UTC (a time in the hour the clocks skip reads as the
+/// hour after; one in the hour they repeat, as the first).
+pub fn london_local(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let guess = Utc.from_utc_datetime(&local);
+    guess - Duration::hours(london_offset_hours(guess - Duration::hours(1)))
+}
+
+/// When something happened, as people write it in a file: an ISO 8601 time with its zone; a
+/// date (`2026-12-05`, or `5/12/2026` in UK order); or a date and time without a zone
+/// (`2026-12-05 14:30`, London time). The `bool` says whether only a day was given.
+pub fn parse_when(s: &str) -> Option<(DateTime<Utc>, bool)> {
+    let t = s.trim();
+    if let Some(ts) = super::model::parse_timestamp(t) {
+        return Some((ts, false));
+    }
+    let in_range = |d: NaiveDate| super::model::YEARS.contains(&d.year());
+    if let Some(d) =
+        super::model::parse_date(t).or_else(|| NaiveDate::parse_from_str(t, "%d/%m/%Y").ok().filter(|d| in_range(*d)))
+    {
+        return Some((start_of_day_london(d), true));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"] {
+        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(t, f)
+            && in_range(n.date())
+        {
+            return Some((london_local(n), false));
+        }
+    }
+    None
+}
+
+/// How [`parse_when`] reads dates and times, for an error to show.
+pub const WHEN_EXAMPLES: &str =
+    "e.g. 2026-12-05, 5/12/2026 (day first), 2026-12-05 14:30 (London time) or 2026-12-05T14:30:00Z";
+
 /// The end of a calendar day in Europe/London (23:59:59 local), as UTC.
 pub fn end_of_day_london(d: NaiveDate) -> DateTime<Utc> {
     let naive = d.and_hms_opt(23, 59, 59).unwrap_or_default();
     let guess = Utc.from_utc_datetime(&naive);
     guess - Duration::hours(london_offset_hours(guess - Duration::hours(1)))
+}
+
+#[cfg(test)]
+mod when_tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_as_people_write_them() {
+        let ts = |s: &str| crate::domain::model::parse_timestamp(s).unwrap();
+        assert_eq!(parse_when("2026-12-05T14:30:00Z"), Some((ts("2026-12-05T14:30:00Z"), false)));
+        assert_eq!(parse_when("2026-12-05"), Some((ts("2026-12-05T00:00:00Z"), true)));
+        assert_eq!(parse_when("5/12/2026"), Some((ts("2026-12-05T00:00:00Z"), true)), "day first");
+        assert_eq!(parse_when("05/06/2026"), Some((ts("2026-06-04T23:00:00Z"), true)), "5 June, in summer time");
+        assert_eq!(parse_when("2026-06-05 14:30"), Some((ts("2026-06-05T13:30:00Z"), false)), "London time");
+        assert_eq!(parse_when("2026-12-05 14:30"), Some((ts("2026-12-05T14:30:00Z"), false)));
+        for bad in ["12/31/2026", "yesterday", "2026-13-01", "5/12/26"] {
+            assert_eq!(parse_when(bad), None, "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -447,8 +447,19 @@ pub fn apply_notice_sent(
 ) -> Result<std::result::Result<bool, RowProblems>> {
     let mut p = RowProblems::new();
     let lookup = RegisterLookup::new(c);
-    let at = parse_timestamp(sent_at);
-    match consent::Lookup::notice_effective(&lookup, version.trim()) {
+    // As people write it: a time with its zone, a day (UK order too), or a London time.
+    let when = crate::domain::deadline::parse_when(sent_at);
+    let effective = consent::Lookup::notice_effective(&lookup, version.trim());
+    // A day alone: sent that day, at the latest at its end (now, for today): the later moment is
+    // the one nothing is claimed early by.
+    let at = when.map(|(t, day_only)| {
+        if day_only {
+            crate::domain::deadline::end_of_day_london(crate::domain::deadline::london_date(t)).min(c.now)
+        } else {
+            t
+        }
+    });
+    match effective {
         None => p.push(("notice_version", "no notice with this version".into())),
         Some(eff) if at.is_some_and(|a| a < eff) => {
             p.push(("sent_at", "before this notice version took effect".into()));
@@ -456,7 +467,7 @@ pub fn apply_notice_sent(
         _ => {}
     }
     match at {
-        None => p.push(("sent_at", "must be an ISO 8601 timestamp with time and zone".into())),
+        None => p.push(("sent_at", format!("when it was sent: {}", crate::domain::deadline::WHEN_EXAMPLES))),
         Some(t) if future(t, c.now) => {
             p.push(("sent_at", "is dated in the future; record it when it has been sent".into()));
         }

@@ -381,6 +381,16 @@ pub enum StatementCmd {
 /// `notice ...`.
 #[derive(Debug, Subcommand)]
 pub enum NoticeCmd {
+    /// Write a privacy notice to fill in, for a group that received people (Art 14): who you are,
+    /// where the details came from, what you hold and use them for and why, how long you keep
+    /// them, their rights and how to complain to the ICO. In plain English and easy read; fill in
+    /// what is in [square brackets], then store each with `notice add`.
+    Template {
+        /// The folder to write `privacy-notice.txt` and `privacy-notice-easy-read.txt` into
+        /// (never overwritten).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
     /// Add a privacy notice version.
     Add {
         /// Version label.

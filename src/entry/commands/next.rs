@@ -92,6 +92,29 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
             out.extend(path.into_iter().map(|s| dated(s.what, s.command)));
             continue;
         }
+        // Telling everyone received (Art 14): a group with no notice of its own starts from the
+        // template, stores it, lists who to send it to, then records the list back with the dates.
+        if t.kind == "art14_notice" {
+            if crate::register::audit::subjects_of(reg, "notice.add")?.is_empty() {
+                out.push(dated(
+                    "Write your privacy notice from the template (plain and easy read): fill in what is in [square brackets]"
+                        .into(),
+                    "handover notice template --out .".into(),
+                ));
+                out.push(dated(
+                    "Store your notice (the easy-read one too, with --format easy_read)".into(),
+                    "handover notice add --version OUR-PN-1 --file privacy-notice.txt".into(),
+                ));
+            }
+            let (what, command) = task_step(&t, today);
+            out.push(dated(what, command));
+            out.push(dated(
+                "Once sent, fill in the day each went in the list's sent_at column, and record it: the task closes when everyone is covered"
+                    .into(),
+                "handover notice send-log send-list.csv".into(),
+            ));
+            continue;
+        }
         let (what, command) = task_step(&t, today);
         out.push(dated(what, command));
     }

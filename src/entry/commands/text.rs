@@ -164,6 +164,7 @@ pub fn statement(ctx: &Ctx, cmd: StatementCmd) -> Result<Outcome> {
 pub fn notice(ctx: &Ctx, cmd: NoticeCmd) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     match cmd {
+        NoticeCmd::Template { out } => template(ctx, &mut reg, &out),
         NoticeCmd::Add { version, file, format, effective_from, announces } => {
             check_format(&format)?;
             if version.trim().is_empty() {
@@ -298,13 +299,88 @@ fn send_list<'a>(
                 p.email.clone().unwrap_or_default(),
                 p.name.clone().unwrap_or_default(),
                 notice.to_string(),
+                String::new(),
                 if p.email.is_some() { "email" } else { "post" }.to_string(),
             ]
         })
         .collect();
-    let text = super::people_list_csv(out, &["person_ref", "email", "name", "notice_version", "channel"], &rows)?;
+    // The send log's own columns, `sent_at` left for the day each went (then `notice send-log`
+    // takes the file back as it is).
+    let text =
+        super::people_list_csv(out, &["person_ref", "email", "name", "notice_version", "sent_at", "channel"], &rows)?;
     reg.change(ctx.now, |c| {
         c.audit("notice.send_list", subject, serde_json::json!({ "notice": notice, "people": rows.len() }))
     })?;
     Ok((rows, text))
+}
+
+/// `notice template`: the group's privacy notice to fill in, from what its register holds.
+fn template(ctx: &Ctx, reg: &mut crate::register::Register, out: &std::path::Path) -> Result<Outcome> {
+    let own = catalogue::self_controller(reg)?;
+    let controllers = catalogue::controllers(reg)?;
+    let sources: Vec<String> = crate::register::transfers::transfers(reg)?
+        .into_iter()
+        .filter(|t| t.direction == crate::domain::model::Direction::Received)
+        .filter_map(|t| controllers.iter().find(|c| c.slug == t.transfer.controller).map(|c| c.name.clone()))
+        .fold(Vec::new(), |mut v, n| {
+            if !v.contains(&n) {
+                v.push(n);
+            }
+            v
+        });
+    // What the group holds people for: the purposes its consents and bases name it for.
+    let mut uses: Vec<(String, String)> = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let bases = crate::register::evidence::bases(reg, None)?;
+    for p in catalogue::purposes(reg)? {
+        let consented = crate::register::evidence::consents(reg, None, Some(&p.code))?.iter().any(|c| {
+            c.event.controllers.contains(&own.slug) && c.event.action == crate::domain::model::ConsentAction::Grant
+        });
+        let based = bases
+            .iter()
+            .filter(|b| b.purpose == p.code && b.controllers.contains(&own.slug))
+            .filter_map(|b| b.basis)
+            .map(|b| b.as_str().replace('_', " "))
+            .next();
+        let basis = match (consented, based) {
+            (true, _) => "your consent, which you can take back at any time".to_string(),
+            (false, Some(b)) => b,
+            (false, None) => continue,
+        };
+        uses.push((p.name.clone(), basis));
+        for f in &p.fields {
+            let f = crate::domain::words::plain(f);
+            if !fields.contains(&f) {
+                fields.push(f);
+            }
+        }
+    }
+    let facts = crate::audit::notice::Facts {
+        group: own.name.clone(),
+        contact: own.contact.clone(),
+        sources,
+        uses,
+        details: fields,
+        keep_months: crate::records::retention::policy(reg)?.get("inactive_people").copied().unwrap_or(24),
+    };
+    std::fs::create_dir_all(out).map_err(|e| Error::io("create the folder", out, e))?;
+    let plain = out.join("privacy-notice.txt");
+    let easy = out.join("privacy-notice-easy-read.txt");
+    let mut staged = crate::base::staged::Staged::new();
+    staged.write(&plain, 0o644, crate::audit::notice::plain(&facts).as_bytes())?;
+    staged.write(&easy, 0o644, crate::audit::notice::easy_read(&facts).as_bytes())?;
+    staged.publish()?;
+    reg.change(ctx.now, |c| c.audit("notice.template", &own.slug, serde_json::json!({})))?;
+    let text = format!(
+        "wrote {} and {}: fill in what is in [square brackets], then store both:\n  handover notice add --version OUR-PN-1 --file {}\n  handover notice add --version OUR-PN-1 --format easy_read --file {}\n",
+        plain.display(),
+        easy.display(),
+        plain.display(),
+        easy.display()
+    );
+    Ok(Outcome::new(
+        "files_written",
+        serde_json::json!({ "files": [plain.display().to_string(), easy.display().to_string()] }),
+        text,
+    ))
 }

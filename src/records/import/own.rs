@@ -51,6 +51,8 @@ pub fn optional_columns(format: &str) -> &'static [&'static str] {
         "consent.csv" => CONSENT_OPTIONAL,
         // Added later: a file without it is read as it always was.
         "people.csv" => PEOPLE_OPTIONAL,
+        // The send list `notice send-list` writes has the name on it, to address the letters.
+        "notices-sent.csv" => &["name"],
         _ => &[],
     }
 }
