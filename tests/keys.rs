@@ -238,3 +238,21 @@ fn a_fifo_given_as_a_key_is_refused_at_once() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Keys made under a name of the volunteer's own are found without flags; with several pairs, the
+/// error names them and the flag that chooses.
+#[test]
+fn keys_made_under_another_name_are_found() {
+    let env = TestEnv::new();
+    assert_eq!(env.run_user(&["keys", "new", "--name", "alice", "--unprotected"]).code, 0);
+    assert!(env.path().join(".config/handover/keys/alice-age.key").is_file());
+    env.write("f.txt", "text");
+    let r = env.run_user(&["keys", "sign", "f.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(env.run_user(&["keys", "new", "--name", "bob", "--unprotected"]).code, 0);
+    env.write("g.txt", "text");
+    let r = env.run_user(&["keys", "sign", "g.txt"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("alice-minisign.key") && r.stderr.contains("bob-minisign.key"), "{}", r.stderr);
+    assert!(r.stderr.contains("--sign-key"), "{}", r.stderr);
+}

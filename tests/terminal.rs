@@ -117,3 +117,29 @@ fn a_new_password_is_typed_twice_and_all_steps_are_confirmed() {
     assert!(ended(p).ends_with(", 2)"));
     assert_eq!(env.ok(&["--register", reg, "account", "show", "wordpress", "--json"]).stdout, before);
 }
+
+/// A folder typed at `receive`'s question as `~/…` is in the home folder, as a shell reads it; no
+/// folder named `~` is made.
+#[test]
+fn a_folder_typed_with_a_tilde_is_in_the_home_folder() {
+    let env = TestEnv::new();
+    let demo = env.path().join("demo");
+    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
+    env.ok(&["keys", "new", "--unprotected"]);
+    let keys = env.path().join(".config/handover/keys");
+    std::fs::create_dir_all(env.path().join("group")).unwrap();
+    std::fs::copy(keys.join("handover-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let bundle = crate::group::bundle(&env, &demo, "out").display().to_string();
+    let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    let mut p = on_terminal(&env, &["receive", &bundle, "--from", &from, "--approver", &dp]);
+    p.exp_string("Is it the same? Type yes or no:").unwrap();
+    p.send_line("yes").unwrap();
+    p.exp_string("Where should your group's register be kept?").unwrap();
+    p.send_line("~/Documents/kscop").unwrap();
+    p.exp_string("Send these two files back").unwrap();
+    assert!(ended(p).ends_with(", 0)"));
+    // The tests' HOME is their own folder.
+    assert!(env.path().join("Documents/kscop/register.db").is_file());
+    assert!(!env.path().join("~").exists(), "no folder named ~");
+}

@@ -52,25 +52,57 @@ pub fn make_dir(sub: Option<&str>) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// One of the user's own key files in the standard folder, if it is there.
-fn own_file(suffix: &str) -> Option<PathBuf> {
-    let p = keys_dir().ok()?.join(format!("{LABEL}-{suffix}"));
-    p.is_file().then_some(p)
+/// One of the user's own key files in the standard folder: `handover-SUFFIX`, else the one
+/// `LABEL-SUFFIX` there is (`keys new --name LABEL` made it); several with other labels are named
+/// for the user to choose with the flag.
+fn find_own(suffix: &str, flag: &str) -> Result<Option<PathBuf>> {
+    let Ok(dir) = keys_dir() else { return Ok(None) };
+    let standard = dir.join(format!("{LABEL}-{suffix}"));
+    if standard.is_file() {
+        return Ok(Some(standard));
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(&format!("-{suffix}"))))
+        .collect();
+    found.sort();
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(Error::bad(
+            flag,
+            format!(
+                "your keys folder has several: {}; say which with {flag}",
+                found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
 }
 
 /// The user's own age identity: the flag's, else the standard folder's.
 pub fn identity(flag: Option<PathBuf>, name: &str) -> Result<PathBuf> {
-    flag.or_else(|| own_file("age.key")).ok_or_else(|| missing_key(name, "age identity (encryption key)"))
+    match flag {
+        Some(f) => Ok(f),
+        None => find_own("age.key", name)?.ok_or_else(|| missing_key(name, "age identity (encryption key)")),
+    }
 }
 
 /// The user's own signing key: the flag's, else the standard folder's.
 pub fn sign_key(flag: Option<PathBuf>, name: &str) -> Result<PathBuf> {
-    flag.or_else(|| own_file("minisign.key")).ok_or_else(|| missing_key(name, "signing key"))
+    match flag {
+        Some(f) => Ok(f),
+        None => find_own("minisign.key", name)?.ok_or_else(|| missing_key(name, "signing key")),
+    }
 }
 
 /// The user's own public signing key from the standard folder, if there is one.
 pub fn own_public_key() -> Option<minisign::PublicKey> {
-    own_file("minisign.pub").and_then(|p| crate::base::keys::load_public_key(&p.display().to_string()).ok())
+    find_own("minisign.pub", "--sign-key")
+        .ok()
+        .flatten()
+        .and_then(|p| crate::base::keys::load_public_key(&p.display().to_string()).ok())
 }
 
 fn missing_key(flag: &str, what: &'static str) -> Error {

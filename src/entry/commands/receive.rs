@@ -511,8 +511,48 @@ fn where_to(ctx: &Ctx, a: &Inputs, to: Option<&str>) -> Result<PathBuf> {
     if answer.is_empty() {
         return Ok(default);
     }
-    let p = PathBuf::from(answer);
+    let p = typed_folder(&answer);
+    if let Some(service) = synced(&p) {
+        eprintln!(
+            "Note: {} looks like a {service} folder. A register there is copied to {service}'s servers and to every device signed in to it: keep it in a folder only this computer has.",
+            p.display()
+        );
+        let again = ask("Keep it there all the same? Type yes or no: ")?;
+        if !again.eq_ignore_ascii_case("yes") && !again.eq_ignore_ascii_case("y") {
+            return Err(Error::bad(
+                "--into",
+                "nothing was imported: run `handover receive` again and give a folder only this computer has",
+            ));
+        }
+    }
     Ok(if p.extension().is_some_and(|e| e == "db") { p } else { p.join("register.db") })
+}
+
+/// A folder as a person types it: `~` is their home folder (as a shell reads it).
+fn typed_folder(answer: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match (answer.strip_prefix('~'), home) {
+        (Some(""), Some(h)) => h,
+        (Some(rest), Some(h)) if rest.starts_with('/') => h.join(rest.trim_start_matches('/')),
+        _ => PathBuf::from(answer),
+    }
+}
+
+/// The file-sync service a folder is in, if its path says so.
+fn synced(p: &Path) -> Option<&'static str> {
+    let text = p.display().to_string().to_ascii_lowercase();
+    [
+        ("dropbox", "Dropbox"),
+        ("onedrive", "OneDrive"),
+        ("google drive", "Google Drive"),
+        ("googledrive", "Google Drive"),
+        ("icloud", "iCloud"),
+        ("mobile documents", "iCloud"),
+        ("box sync", "Box"),
+    ]
+    .iter()
+    .find(|(k, _)| text.contains(k))
+    .map(|(_, name)| *name)
 }
 
 /// `handover receive`.
@@ -650,5 +690,16 @@ mod tests {
         assert_eq!(f("...zip.age"), "community");
         assert_eq!(f("..x.zip.age"), "x");
         assert_eq!(f(".zip.age"), "community");
+    }
+
+    #[test]
+    fn a_typed_folder_reads_tilde_as_home_and_a_synced_one_is_named() {
+        let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+        assert_eq!(super::typed_folder("~/Documents/kscop"), home.join("Documents/kscop"));
+        assert_eq!(super::typed_folder("~"), home);
+        assert_eq!(super::typed_folder("g/x"), std::path::PathBuf::from("g/x"));
+        assert_eq!(super::synced(std::path::Path::new("/home/a/Dropbox/kscop")), Some("Dropbox"));
+        assert_eq!(super::synced(std::path::Path::new("/home/a/OneDrive - Charity/x")), Some("OneDrive"));
+        assert_eq!(super::synced(std::path::Path::new("/home/a/Documents")), None);
     }
 }
