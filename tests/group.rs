@@ -142,6 +142,17 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
         assert!(next.stdout.contains(step), "{step}: {}", next.stdout);
     }
     assert!(!next.stdout.contains("--what all"), "{}", next.stdout);
+    assert!(next.stdout.contains("send the receipt back to Brightwater Trust"), "{}", next.stdout);
+    // A paid-until date is said as a date, and the command closes the task.
+    let tasks = env.run_user(&["tasks", "list", "--json"]).json();
+    let paid = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "account_paid_until").unwrap().clone();
+    assert!(paid["title"].as_str().unwrap().contains("only until 2027-04-30"), "{paid}");
+    assert!(next.stdout.contains(&format!("handover tasks done {}", paid["id"].as_str().unwrap())), "{}", next.stdout);
+    // Run on another register than the one remembered, every command names it.
+    let demo_reg = demo.join("handover.db").display().to_string();
+    let other = env.run_user(&["--register", &demo_reg, "next"]);
+    let commands: Vec<&str> = other.stdout.lines().map(str::trim).filter(|l| l.starts_with("handover ")).collect();
+    assert!(!commands.is_empty() && commands.iter().all(|c| c.starts_with("handover --register ")), "{}", other.stdout);
     assert!(next.stdout.contains("handover notice send-list --received"), "{}", next.stdout);
     // Telling everyone starts from the notice template, when the group has no notice yet.
     let template = next.stdout.find("handover notice template").expect("the notice template first");

@@ -592,7 +592,14 @@ pub fn paid_until_tasks(
                 a.service, a.url
             ),
         ),
-        ("account_paid_until", until, format!("The {} account {} is paid by {who} only until today", a.service, a.url)),
+        (
+            "account_paid_until",
+            until,
+            format!(
+                "The {} account {} is paid by {who} only until {until}: once someone pays from then, mark this done",
+                a.service, a.url
+            ),
+        ),
     ] {
         let t = crate::register::tasks::set_task(
             c,

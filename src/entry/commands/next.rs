@@ -53,7 +53,8 @@ fn task_step(t: &tasks::Task, today: NaiveDate) -> (String, String) {
         "complaint_ack" => ("Acknowledge the complaint".into(), format!("handover complaint ack {s} --date {today}")),
         "request_deadline" => ("Answer the rights request".into(), format!("handover request show {s}")),
         "retention_run" => ("Delete what is past the retention policy".into(), "handover retention run".into()),
-        "account_paid_until_soon" | "account_paid_until" => (t.title.clone(), format!("handover account show {s}")),
+        // Closed by hand once someone pays on: the command that records it.
+        "account_paid_until_soon" | "account_paid_until" => (t.title.clone(), format!("handover tasks done {}", t.id)),
         // Tasks that close only by what they ask for: the command that shows what to do.
         "transfer_close" => (t.title.clone(), format!("handover transfer show {s}")),
         "campaign_reminder" => (t.title.clone(), format!("handover campaign remind {s} --out reminders")),
@@ -138,8 +139,20 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
                 command: format!("handover transfer confirm --statement {}.complete.json --signer THEIR_KEY.pub", t.id),
             }),
             (crate::domain::model::Direction::Received, crate::domain::model::TransferState::Received)
-                if !rotations_open =>
+                if rotations_open =>
             {
+                // The sender waits for it: said until the handover is complete.
+                out.push(Step {
+                    due: None,
+                    overdue: false,
+                    what: format!(
+                        "If you have not yet: send the receipt back to {who} ({}.receipt.json and its .minisig, beside your register)",
+                        t.id
+                    ),
+                    command: format!("handover transfer show {}", t.id),
+                });
+            }
+            (crate::domain::model::Direction::Received, crate::domain::model::TransferState::Received) => {
                 out.push(Step {
                     due: None,
                     overdue: false,
@@ -158,6 +171,15 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
         (None, None) => std::cmp::Ordering::Equal,
     });
     Ok(out)
+}
+
+/// A path as one shell word: quoted when it holds anything a shell would split or expand.
+fn shell_word(s: &str) -> String {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// How to begin, without a register.
@@ -197,7 +219,19 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     let next = if ctx.register.is_file() {
         let reg = ctx.open()?;
         let today = crate::domain::deadline::london_date(ctx.now);
-        Next { register: Some(ctx.register.display().to_string()), steps: steps(&reg, today)? }
+        let mut steps = steps(&reg, today)?;
+        // A register other than the one remembered (`--register`): every command names it, so
+        // each runs as printed.
+        let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if crate::entry::home::remembered_register().map(|r| abs(&r)) != Some(abs(&ctx.register)) {
+            let named = format!("handover --register {} ", shell_word(&ctx.register.display().to_string()));
+            for s in &mut steps {
+                if let Some(rest) = s.command.strip_prefix("handover ") {
+                    s.command = format!("{named}{rest}");
+                }
+            }
+        }
+        Next { register: Some(ctx.register.display().to_string()), steps }
     } else {
         begin()
     };
