@@ -36,6 +36,8 @@ pub struct Facts {
     pub redactions: usize,
     /// The accounts that came: (id, service, address, whether it has a password to change).
     pub accounts: Vec<(String, String, String, bool)>,
+    /// For each of [`Facts::accounts`], the day it is paid until, if that was recorded.
+    pub paid_until: Vec<Option<String>>,
     /// People held back, by reason code (only reasons for holding back).
     pub held_back: Vec<(String, usize)>,
     /// When the privacy notice is due.
@@ -110,8 +112,16 @@ pub fn plain(f: &Facts) -> String {
             );
             let items: String =
                 steps.iter().map(|s| format!("<li>{}: <code>{}</code></li>", esc(&s.what), esc(&s.command))).collect();
+            let paid = f
+                .accounts
+                .iter()
+                .position(|a| a.0 == *id)
+                .and_then(|i| f.paid_until.get(i).cloned().flatten())
+                .and_then(|d| crate::domain::model::parse_date(&d))
+                .map(|d| format!(" It is paid for only until {}: arrange who pays from then.", date_words(d)))
+                .unwrap_or_default();
             format!(
-                "<li><strong>{}</strong> ({}):<ol>{items}</ol></li>\n",
+                "<li><strong>{}</strong> ({}):{paid}<ol>{items}</ol></li>\n",
                 esc(&crate::domain::words::service(service)),
                 esc(url)
             )
@@ -136,7 +146,7 @@ pub fn plain(f: &Facts) -> String {
         "<!doctype html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>Your handover from {from}</title>\n<style>{PRINT_CSS}body{{font-family:Arial,Helvetica,sans-serif;font-size:12pt;line-height:1.5}}h1{{font-size:1.6em}}h2{{font-size:1.25em;margin-top:1.6em}}td.n{{text-align:right}}.step{{margin:.6em 0}}.date{{font-weight:bold;white-space:nowrap}}</style></head>\n<body>\n\
          <h1>Your handover: {community}</h1>\n\
-         <p>{from} has handed the {community} community over to {to}. This letter says what you received and what you need to do. It was made on {made}.{received}</p>\n\
+         <p>{from} has handed {the_community} over to {to}. This letter says what you received and what you need to do. It was made on {made}.{received}</p>\n\
          <h2>What to do first</h2>\n<ol>\n\
          <li class=\"step\">{send_back}</li>\n\
          <li class=\"step\">Make every account safe, <span class=\"date\">by {rotation}</span>. Until then, people at {from} can still get into them.<ul>\n{accounts}</ul></li>\n\
@@ -146,7 +156,7 @@ pub fn plain(f: &Facts) -> String {
          <li>what you will use them for, and on what lawful basis (for your newsletter: their consent);</li>\n\
          <li>how long you will keep them;</li>\n\
          <li>their rights: to see their details, correct them, have them erased, object, say no or unsubscribe at any time, and complain to the Information Commissioner's Office (ico.org.uk, 0303 123 1113).</li>\n\
-         </ul><code>handover notice send-list</code> lists who to write to.</li>\n\
+         </ul><code>handover notice template</code> writes one for you to fill in, and <code>handover notice send-list --received {bundle_id}</code> lists who to write to.</li>\n\
          <li class=\"step\">Run <code>handover next</code> at any time to see what is left to do, soonest first.</li>\n\
          </ol>\n\
          <h2>What you received</h2>\n<ul>\n\
@@ -160,6 +170,7 @@ pub fn plain(f: &Facts) -> String {
          <p class=\"small\">Reference for the data protection lead: bundle {bundle_id}.</p>\n\
          </body></html>\n",
         community = esc(&f.community),
+        the_community = esc(&the_community(&f.community)),
         to = esc(&f.to),
         made = date_words(f.made),
         rotation = date_words(f.rotation_due),
@@ -170,6 +181,16 @@ pub fn plain(f: &Facts) -> String {
         acc = crate::domain::words::count(f.accounts.len(), "account", "accounts"),
         bundle_id = esc(&f.bundle_id),
     )
+}
+
+/// "the X community", unless the name says so already ("the Kent Community of Practice").
+fn the_community(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if lower.contains("community") || lower.contains("group") || lower.contains("network") {
+        format!("the {name}")
+    } else {
+        format!("the {name} community")
+    }
 }
 
 /// What the letter can truly say of the documents: what redaction took out and that the data
@@ -200,7 +221,7 @@ pub fn easy_read(f: &Facts) -> String {
         (
             pictures::parcel(),
             vec![
-                format!("{from} has given the {} group to you.", esc(&f.community)),
+                format!("{from} has given {} to you.", esc(&the_community(&f.community))),
                 "This letter tells you what came.".into(),
                 "It tells you what to do next.".into(),
             ],
@@ -329,6 +350,7 @@ mod tests {
             documents: 3,
             redactions: 7,
             accounts: vec![("acc_0123456789ab".into(), "website".into(), "https://example.org".into(), true)],
+            paid_until: vec![Some("2027-04-30".into())],
             held_back: vec![("consent_refused".into(), 2), ("consent_names_receiver".into(), 0)],
             notice_due: NaiveDate::from_ymd_opt(2026, 12, 27).unwrap(),
             rotation_due: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
@@ -346,6 +368,10 @@ mod tests {
             assert!(!html.contains(code), "{code} in the letter");
         }
         assert!(html.contains("bdl_0123456789ab.receipt.json.minisig") && html.contains("dpo@charity.example"));
+        assert!(html.contains("handed the Example Community of Practice over"), "not 'Practice community'");
+        assert!(html.contains("notice send-list --received bdl_0123456789ab"), "the command with its flag");
+        assert_eq!(the_community("Riverside"), "the Riverside community");
+        assert!(html.contains("paid for only until 30 April 2027"), "the paid-until date");
         // It says what redaction did and who checked, not that nothing was missed.
         assert!(html.contains("7 details about people who were not to come to you"), "{html}");
         assert!(html.contains("data protection lead checked each document"));

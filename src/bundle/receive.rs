@@ -467,6 +467,7 @@ fn letter_facts(
             .iter()
             .map(|a| (field(a, "id"), field(a, "service"), field(a, "url"), field(a, "access") != "admins"))
             .collect(),
+        paid_until: accounts.iter().map(|a| Some(field(a, "paid_until")).filter(|d| !d.is_empty())).collect(),
         held_back: super::write::held_back(&by_reason),
         notice_due: due("art14_notice", std::slice::from_ref(&m.bundle_id))
             .unwrap_or_else(|| made.checked_add_months(chrono::Months::new(1)).unwrap_or(made)),

@@ -141,6 +141,7 @@ fn letter(p: &Plan, carried: &Carried, bundle_id: &str, now: chrono::DateTime<ch
                 )
             })
             .collect(),
+        paid_until: p.accounts.iter().map(|a| a.paid_until.clone()).collect(),
         held_back: held_back(&p.totals.register_by_reason),
         notice_due: made.checked_add_months(chrono::Months::new(1)).unwrap_or(made),
         rotation_due: made + chrono::Duration::days(14),
