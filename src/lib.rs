@@ -147,6 +147,7 @@ pub fn run(cli: cli::Cli) -> i32 {
         .actor
         .clone()
         .filter(|a| !a.trim().is_empty())
+        .or_else(entry::home::remembered_actor)
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into());
     // The register: the flag's (or HANDOVER_REGISTER's), else the one remembered for this user,

@@ -785,6 +785,7 @@ fn group_outputs_match_their_schemas() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     out.save(&r.stdout);
     out.save(&env.run_user(&["use", "--json"]).stdout);
+    out.save(&env.run_user(&["use", "--name", "Pat Volunteer", "--json"]).stdout);
     out.save(&env.run_user(&["notice", "template", "--out", "tpl", "--json"]).stdout);
     out.save(&env.run_user(&["next", "--json"]).stdout);
     out.save(&env.run_user(&["mailing-list", "export", "--format", "listmonk", "--json"]).stdout);

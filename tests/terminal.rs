@@ -63,6 +63,8 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     let mut p = on_terminal(&env, &["receive", &bundle, "--from", &from]);
     p.exp_string("Is it the same? Type yes or no:").unwrap();
     p.send_line("yes").unwrap();
+    p.exp_string("Your name, as your register's log should record what you do").unwrap();
+    p.send_line("Sam Volunteer").unwrap();
     p.exp_string("Where should your group's register be kept?").unwrap();
     p.send_line("").unwrap();
     // The data protection lead's key: its fingerprint shown, compared, confirmed.
@@ -77,6 +79,11 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     assert!(status.ends_with(", 0)"), "{status}");
     assert!(folder.join("register.db").is_file());
     assert!(folder.join("HANDOVER-LETTER-easy-read.html").is_file());
+    // What the volunteer does is logged under their name, from the import on.
+    let log = env.run_user(&["audit", "log", "--json"]).json();
+    let actors: std::collections::BTreeSet<&str> =
+        log["data"].as_array().unwrap().iter().filter_map(|e| e["actor"].as_str()).collect();
+    assert_eq!(actors.into_iter().collect::<Vec<_>>(), ["Sam Volunteer"], "{log}");
 }
 
 /// Making an account safe on a terminal: the new password is asked twice (a slip stores nothing),
@@ -135,6 +142,8 @@ fn a_folder_typed_with_a_tilde_is_in_the_home_folder() {
     let mut p = on_terminal(&env, &["receive", &bundle, "--from", &from, "--approver", &dp]);
     p.exp_string("Is it the same? Type yes or no:").unwrap();
     p.send_line("yes").unwrap();
+    p.exp_string("Your name").unwrap();
+    p.send_line("").unwrap();
     p.exp_string("Where should your group's register be kept?").unwrap();
     p.send_line("~/Documents/kscop").unwrap();
     p.exp_string("Send these two files back").unwrap();

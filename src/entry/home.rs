@@ -297,6 +297,32 @@ struct RegisterFile {
     format: String,
     register: String,
     set_at: String,
+    /// The name this user's actions are logged under (absent until given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    actor: Option<String>,
+}
+
+/// The name this user's actions are logged under, if they gave one.
+pub fn remembered_actor() -> Option<String> {
+    read_json::<RegisterFile>(REGISTER).ok().flatten().and_then(|f| f.actor)
+}
+
+/// Remember the name this user's actions are logged under (kept with the register in use).
+pub fn remember_actor(name: &str) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::bad("--name", "give your name, as it should appear in the register's log"));
+    }
+    plain_name(name)?;
+    let Some(mut f) = read_json::<RegisterFile>(REGISTER)? else {
+        return Err(Error::bad(
+            "--name",
+            "no register is in use yet: give it with your name, `handover use PATH --name NAME`",
+        ));
+    };
+    f.actor = Some(name.to_string());
+    write_json(REGISTER, &f)?;
+    Ok(())
 }
 
 /// The register in use, as `handover use` (or `receive`) remembered it.
@@ -313,6 +339,7 @@ pub fn remember_register(path: &Path, now: chrono::DateTime<chrono::Utc>) -> Res
             format: "handover-register-in-use".into(),
             register: abs.display().to_string(),
             set_at: crate::domain::model::fmt_ts(now),
+            actor: remembered_actor(),
         },
     )?;
     Ok(abs)

@@ -48,6 +48,10 @@ pub struct ReceiveArgs {
 pub struct UseArgs {
     /// The register to use from now on (without it: show the one in use).
     pub path: Option<PathBuf>,
+    /// Your name, as the register's log should record your actions (kept with the register in
+    /// use; `--actor` still overrides it).
+    #[arg(long)]
+    pub name: Option<String>,
 }
 
 /// `mailing-list ...`.

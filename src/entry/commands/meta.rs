@@ -24,6 +24,17 @@ pub fn man() -> Result<Outcome> {
 
 /// `handover use [PATH]`: remember the register to use, or show the one in use.
 pub fn use_register(ctx: &crate::Ctx, a: crate::entry::cli::UseArgs) -> Result<Outcome> {
+    if let Some(name) = a.name.as_ref().filter(|_| a.path.is_none()) {
+        crate::entry::home::remember_actor(name)?;
+        {
+            let data = serde_json::json!({ "register": crate::entry::home::remembered_register().map(|p| p.display().to_string()) });
+            return Ok(Outcome::new(
+                "register_in_use",
+                data,
+                format!("your actions are now logged as {}\n", crate::entry::output::sanitize(name.trim())),
+            ));
+        }
+    }
     let Some(path) = a.path else {
         let current = crate::entry::home::remembered_register();
         let text = match &current {
@@ -38,6 +49,9 @@ pub fn use_register(ctx: &crate::Ctx, a: crate::entry::cli::UseArgs) -> Result<O
     let own = crate::register::catalogue::self_controller(&reg)?;
     drop(reg);
     let abs = crate::entry::home::remember_register(&path, ctx.now)?;
+    if let Some(name) = &a.name {
+        crate::entry::home::remember_actor(name)?;
+    }
     let text = format!(
         "using {} ({}) from now on: commands need no --register (--register or HANDOVER_REGISTER still override it)\n",
         abs.display(),

@@ -599,6 +599,21 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             }
         }
     }
+    // Who is acting, for the register's log: asked once on a terminal, then remembered.
+    let named = if interactive() && home::remembered_actor().is_none() {
+        let n = ask("Your name, as your register's log should record what you do (Enter to skip): ")?;
+        Some(crate::entry::output::sanitize(n.trim())).filter(|n| !n.is_empty())
+    } else {
+        None
+    };
+    let with_name;
+    let ctx = match &named {
+        Some(n) => {
+            with_name = Ctx { actor: n.clone(), ..ctx.clone() };
+            &with_name
+        }
+        None => ctx,
+    };
     let to = bundle_to(&a.file);
     let into = where_to(ctx, &a, to.as_deref())?;
     let (done, leftovers) = match import_into(ctx, &a, r, &into, true)? {
@@ -606,6 +621,9 @@ pub fn receive(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
         Err(refused) => return Ok(*refused),
     };
     let register = home::remember_register(&into, ctx.now)?;
+    if let Some(n) = &named {
+        home::remember_actor(n)?;
+    }
     let sender = done.manifest.controllers.iter().find(|c| c.role == "from");
     let sender_name = sender.map_or_else(|| done.manifest.from.clone(), |c| c.name.clone());
     // The import is done: remembering the sender must not fail now. A name trusted already with
