@@ -152,3 +152,24 @@ fn a_folder_typed_with_a_tilde_is_in_the_home_folder() {
     assert!(env.path().join("Documents/kscop/register.db").is_file());
     assert!(!env.path().join("~").exists(), "no folder named ~");
 }
+
+/// A mistyped passphrase is asked again (three tries in all), not a start-again.
+#[test]
+fn a_mistyped_passphrase_is_asked_again() {
+    let env = TestEnv::new();
+    let mut p = on_terminal(&env, &["keys", "new", "--out", "k", "--name", "k"]);
+    p.exp_string("Passphrase for the new signing key:").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("gain").unwrap();
+    p.send_line(PASS).unwrap();
+    assert!(ended(p).ends_with(", 0)"));
+    env.write("f.txt", "text");
+    let mut p = on_terminal(&env, &["keys", "sign", "f.txt", "--sign-key", "k/k-minisign.key"]);
+    p.exp_string("Passphrase for").unwrap();
+    p.send_line("not it").unwrap();
+    p.exp_string("try again").unwrap();
+    p.exp_string("Passphrase for").unwrap();
+    p.send_line(PASS).unwrap();
+    assert!(ended(p).ends_with(", 0)"));
+    assert!(env.path().join("f.txt.minisig").is_file());
+}

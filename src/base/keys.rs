@@ -328,9 +328,23 @@ fn unlock_secret_key(text: &str, path: &Path) -> Result<(minisign::SecretKey, mi
     }
     let protected = raw[2..4] != [0, 0];
     let sk = if protected {
-        let pass = passphrase(&format!("the signing key {}", path.display()), false)?;
-        minisign::SecretKey::from_box(sk_box, Some(pass.expose_secret().to_string()))
-            .map_err(|_| Error::WrongPassphrase { path: path.to_path_buf() })?
+        // Typed on a terminal, a wrong passphrase is asked again, up to three times in all (one
+        // from the environment is tried once).
+        let typed = std::env::var_os(PASSPHRASE_FILE_ENV).is_none() && std::env::var_os(PASSPHRASE_ENV).is_none();
+        let tries = if typed { 3 } else { 1 };
+        let mut unlocked = None;
+        for attempt in 1..=tries {
+            let pass = passphrase(&format!("the signing key {}", path.display()), false)?;
+            match minisign::SecretKey::from_box(sk_box.clone(), Some(pass.expose_secret().to_string())) {
+                Ok(sk) => {
+                    unlocked = Some(sk);
+                    break;
+                }
+                Err(_) if attempt < tries => eprintln!("That passphrase does not open the key; try again."),
+                Err(_) => {}
+            }
+        }
+        unlocked.ok_or_else(|| Error::WrongPassphrase { path: path.to_path_buf() })?
     } else {
         minisign::SecretKey::from_unencrypted_box(sk_box)
             .or_else(|_| minisign::SecretKey::from_bytes(&raw))
