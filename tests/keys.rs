@@ -244,8 +244,14 @@ fn a_fifo_given_as_a_key_is_refused_at_once() {
 #[test]
 fn keys_made_under_another_name_are_found() {
     let env = TestEnv::new();
-    assert_eq!(env.run_user(&["keys", "new", "--name", "alice", "--unprotected"]).code, 0);
+    let made = env.run_user(&["keys", "new", "--name", "alice", "--unprotected"]);
+    assert_eq!(made.code, 0);
     assert!(env.path().join(".config/handover/keys/alice-age.key").is_file());
+    // The keys folder is hidden: the two public files to send are copied where they can be found.
+    for f in ["alice-age.pub", "alice-minisign.pub"] {
+        assert!(env.path().join("handover-public-keys").join(f).is_file(), "{f}");
+    }
+    assert!(made.stdout.contains("Send these two files"), "{}", made.stdout);
     env.write("f.txt", "text");
     let r = env.run_user(&["keys", "sign", "f.txt"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -13,6 +13,7 @@ use crate::entry::output::Outcome;
 pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
     match cmd {
         KeysCmd::New { out, name, unprotected } => {
+            let in_keys_folder = out.is_none();
             let out = match out {
                 Some(o) => o,
                 None => crate::entry::home::make_dir(Some("keys"))?,
@@ -39,6 +40,26 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
                 k.minisign_fingerprint,
                 if k.protected { "" } else { "The signing key is NOT passphrase-protected (--unprotected).\n" }
             );
+            // The keys folder is hidden: the two public files to send are copied where they can be
+            // found (and attached to an email).
+            let mut text = text;
+            if in_keys_folder && let Some(home) = std::env::var_os("HOME").map(std::path::PathBuf::from) {
+                let visible = home.join("handover-public-keys");
+                std::fs::create_dir_all(&visible).map_err(|e| Error::io("create the folder", &visible, e))?;
+                let mut sent = Vec::new();
+                for f in [&k.age_recipient_file, &k.minisign_public_key_file] {
+                    let from = std::path::Path::new(f);
+                    let to = visible.join(from.file_name().unwrap_or_default());
+                    if !to.exists() {
+                        std::fs::copy(from, &to).map_err(|e| Error::io("copy into", &to, e))?;
+                    }
+                    sent.push(to.display().to_string());
+                }
+                text.push_str(&format!(
+                    "\nSend these two files (copies, in a folder you can find):\n  {}\n  {}\n",
+                    sent[0], sent[1]
+                ));
+            }
             Ok(Outcome::new("keys_new", k, text))
         }
         KeysCmd::Show { file } => {
