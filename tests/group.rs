@@ -143,6 +143,8 @@ fn a_volunteer_receives_with_one_command_and_runs_the_community_without_flags() 
     }
     assert!(!next.stdout.contains("--what all"), "{}", next.stdout);
     assert!(next.stdout.contains("send the receipt back to Brightwater Trust"), "{}", next.stdout);
+    // One member's key opens the passwords: the others are offered a place.
+    assert!(next.stdout.contains("handover custodian add THEIR-age.pub"), "{}", next.stdout);
     // A paid-until date is said as a date, and the command closes the task.
     let tasks = env.run_user(&["tasks", "list", "--json"]).json();
     let paid = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "account_paid_until").unwrap().clone();

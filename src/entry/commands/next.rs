@@ -119,6 +119,16 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
         let (what, command) = task_step(&t, today);
         out.push(dated(what, command));
     }
+    // The accounts' passwords open with one member's key only: the others add theirs.
+    let secrets = accounts.iter().any(crate::register::accounts::Account::has_secret);
+    if secrets && crate::register::accounts::custodians(reg, true)?.len() == 1 {
+        out.push(Step {
+            due: None,
+            overdue: false,
+            what: "Only one key opens the accounts' passwords: add each other member's key (their …-age.pub file), so the group is not locked out if one of you leaves".into(),
+            command: "handover custodian add THEIR-age.pub".into(),
+        });
+    }
     let name = |slug: &str| -> String {
         catalogue::controller(reg, slug).ok().flatten().map_or_else(|| slug.to_string(), |c| c.name)
     };
