@@ -535,6 +535,22 @@ fn the_receiving_group_imports_the_bundle() {
     let r = env.run(&a);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("this address is on the suppression list; it cannot"), "{}", r.stderr);
+    // Someone the group adds itself says yes; not yet confirmed as an adult (the `person add`
+    // default), they are left off the mailing list, and the export says who and what resolves it.
+    g(&["person", "add", "--ref", "NEW2", "--name", "New Member", "--email=new.member@example.org"]);
+    let mut a = vec!["--register", "g/register.db"];
+    a.extend(group_newsletter_yes("NEW2", "2026-11-20T10:00:00Z", ("G1", "GN1")));
+    assert_eq!(env.run(&a).code, 0);
+    let export = g(&["mailing-list", "export", "--format", "listmonk"]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    assert!(!export.stdout.contains("new.member@example.org"));
+    assert!(
+        export.stderr.contains("people whose consent is in force are left out")
+            && export.stderr.contains("NEW2")
+            && export.stderr.contains("--adult-confirmed yes"),
+        "{}",
+        export.stderr
+    );
     // The signed receipt verifies with minisign and carries the cosigned checkpoint.
     let receipt = std::fs::read_dir(env.path().join("g"))
         .unwrap()

@@ -9,9 +9,23 @@ use crate::entry::output::Outcome;
 /// First name and last name from a name held whole: the first word, and the rest.
 pub(crate) fn split_name(name: &str) -> (String, String) {
     let name = name.trim();
-    match name.split_once(char::is_whitespace) {
-        Some((first, rest)) => (first.to_string(), rest.trim().to_string()),
-        None => (name.to_string(), String::new()),
+    // "Smith, Jane" is written surname first.
+    if let Some((last, first)) = name.split_once(',') {
+        return (first.trim().to_string(), last.trim().to_string());
+    }
+    // A title is neither name: "Dr. Jane Smith" is Jane Smith.
+    let titles = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "cllr", "rev", "sir", "dame"];
+    let mut words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 1 && titles.contains(&words[0].trim_end_matches('.').to_lowercase().as_str()) {
+        words.remove(0);
+        // "Mr Khan": the one name left is a surname.
+        if words.len() == 1 {
+            return (String::new(), words[0].to_string());
+        }
+    }
+    match words.split_first() {
+        Some((first, rest)) => (first.to_string(), rest.join(" ")),
+        None => (String::new(), String::new()),
     }
 }
 
@@ -69,7 +83,24 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
         ));
     }
     let reg = ctx.open()?;
-    let list = crate::transfer::plan::own_mailing_list(&reg, ctx.now)?;
+    let (list, left_out) = crate::transfer::plan::own_mailing_list_with_left_out(&reg, ctx.now)?;
+    // Said, never silent: people whose yes is in force but who are held off, and what resolves it.
+    let left_note = (!left_out.is_empty()).then(|| {
+        let mut by: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+        for (r, code) in &left_out {
+            by.entry(code).or_default().push(r.clone());
+        }
+        let parts: Vec<String> = by
+            .iter()
+            .map(|(code, refs)| {
+                let how =
+                    crate::transfer::plan::LEFT_OUT_FIXABLE.iter().find(|(c, _)| c == code).map_or("", |(_, h)| *h);
+                let shown = refs.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+                format!("{} ({shown}{}): {how}", refs.len(), if refs.len() > 8 { ", ..." } else { "" })
+            })
+            .collect();
+        format!("{} people whose consent is in force are left out: {}", left_out.len(), parts.join("; "))
+    });
     let rows = table(format, &list);
     // The one CSV encoder: a name such as =HYPERLINK(…) or @SUM(…) stays text in a spreadsheet.
     let (header, body) = rows.split_first().ok_or_else(|| Error::Internal("a mailing list has no header".into()))?;
@@ -116,6 +147,10 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
                 serde_json::json!({ "file": path.display().to_string(), "format": tool, "people": list.len() }),
                 text,
             );
+            let o = match left_note.clone() {
+                Some(n) => o.note(n),
+                None => o,
+            };
             Ok(match warning {
                 Some(w) => o.note(w),
                 None => o,
@@ -128,6 +163,10 @@ pub fn run(ctx: &Ctx, cmd: MailingListCmd) -> Result<Outcome> {
                 serde_json::json!({ "file": null, "format": tool, "people": list.len() }),
                 text,
             );
+            let o = match left_note {
+                Some(n) => o.note(n),
+                None => o,
+            };
             Ok(match warning {
                 Some(w) => o.note(w),
                 None => o,
@@ -142,5 +181,8 @@ mod tests {
     fn names_split_at_the_first_space() {
         assert_eq!(super::split_name("Ada  Example Lovelace"), ("Ada".into(), "Example Lovelace".into()));
         assert_eq!(super::split_name("Cher"), ("Cher".into(), String::new()));
+        assert_eq!(super::split_name("Dr. Jane Smith"), ("Jane".into(), "Smith".into()), "titles apart");
+        assert_eq!(super::split_name("Smith, Jane"), ("Jane".into(), "Smith".into()), "surname first");
+        assert_eq!(super::split_name("Mr Khan"), (String::new(), "Khan".into()));
     }
 }
