@@ -254,6 +254,10 @@ pub fn make(conn: &crate::register::Db, req: &Request) -> Result<Plan> {
     make_with(conn, req, true)
 }
 
+/// People left off the register's own mailing list for a reason the group can resolve:
+/// (reference, reason code).
+pub type LeftOut = Vec<(String, &'static str)>;
+
 /// The reasons a person whose consent is in force is still left off the list: something only the
 /// group can resolve (and how).
 pub const LEFT_OUT_FIXABLE: &[(&str, &str)] = &[
@@ -276,7 +280,7 @@ pub const LEFT_OUT_FIXABLE: &[(&str, &str)] = &[
 pub fn own_mailing_list_with_left_out(
     conn: &crate::register::Db,
     now: DateTime<Utc>,
-) -> Result<(Vec<(people::Person, Evidence)>, Vec<(String, &'static str)>)> {
+) -> Result<(Vec<(people::Person, Evidence)>, LeftOut)> {
     let own = catalogue::self_controller(conn)?;
     let purposes = catalogue::purposes(conn)?;
     let refresh = purposes.iter().map(|p| (p.code.clone(), p.refresh_months)).collect();
