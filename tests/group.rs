@@ -231,9 +231,12 @@ fn the_mailing_list_comes_from_the_groups_register_on_the_day() {
     let attrs: serde_json::Value = serde_json::from_str(&rows[0][2]).unwrap();
     assert!(attrs["consent"]["consent_id"].is_string() && attrs["consent"]["at"].is_string(), "{attrs}");
     let (h, rows) = export("mailchimp");
-    assert_eq!(h, ["Email Address", "First Name", "Last Name", "Tags"]);
+    assert_eq!(h, ["Email Address", "First Name", "Last Name", "Tags", "Consent Date", "Consent Statement"]);
     assert_eq!(rows.len(), expected);
-    assert!(rows[0][3].starts_with("\"consent "), "{:?}", &rows[0]);
+    // One tag for the source; the consent evidence in columns, not a tag per consent date.
+    let tags: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[3]).collect();
+    assert_eq!(tags.into_iter().collect::<Vec<_>>(), ["\"handover\""], "one tag");
+    assert!(rows.iter().all(|r| r[4].len() == 10), "{:?}", &rows[0]);
     let (h, rows) = export("mailpoet");
     assert_eq!(&h[..3], ["email", "first_name", "last_name"]);
     assert_eq!(rows.len(), expected);

@@ -473,7 +473,7 @@ pub fn normalise_email(email: &str) -> String {
 }
 
 /// A domain as UTS #46 maps it, in its ASCII (`xn--`) form; see [`normalise_email`].
-fn idna_domain(domain: &str) -> String {
+pub(crate) fn idna_domain(domain: &str) -> String {
     let mapped: String = domain
         .nfkc()
         .flat_map(char::to_lowercase)

@@ -29,6 +29,15 @@ pub(crate) fn split_name(name: &str) -> (String, String) {
     }
 }
 
+/// An address with its domain in ASCII: MailPoet's importer takes ASCII domains only, so an
+/// international one is written in its punycode form (the same address).
+fn ascii_domain(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) if !domain.is_ascii() => format!("{local}@{}", crate::domain::model::idna_domain(domain)),
+        _ => email.to_string(),
+    }
+}
+
 /// The rows of one format: its header, then one row per person.
 fn table(
     tool: MailTool,
@@ -36,7 +45,9 @@ fn table(
 ) -> Vec<Vec<String>> {
     let header: &[&str] = match tool {
         MailTool::Listmonk => &["email", "name", "attributes"],
-        MailTool::Mailchimp => &["Email Address", "First Name", "Last Name", "Tags"],
+        MailTool::Mailchimp => {
+            &["Email Address", "First Name", "Last Name", "Tags", "Consent Date", "Consent Statement"]
+        }
         MailTool::Mailpoet => &["email", "first_name", "last_name", "consent_at", "consent_statement"],
     };
     let mut rows = vec![header.iter().map(|h| (*h).to_string()).collect::<Vec<_>>()];
@@ -52,18 +63,13 @@ fn table(
             }
             MailTool::Mailchimp => {
                 let (first, last) = split_name(&name);
-                // Tags: each double-quoted, comma-separated in one cell (FORMATS.md 1.3), at most
-                // 100 characters each.
-                let mut tags = vec![format!("consent {day}")];
-                if !statement.is_empty() {
-                    tags.push(format!("statement {statement}").chars().take(100).collect());
-                }
-                let cell = tags.iter().map(|t| format!("\"{}\"", t.replace('"', "'"))).collect::<Vec<_>>().join(",");
-                vec![email, first, last, cell]
+                // One tag for where the contact came from; the consent evidence in its own columns
+                // (mapped to merge fields at import), not a tag per consent date.
+                vec![email, first, last, "\"handover\"".into(), day, statement]
             }
             MailTool::Mailpoet => {
                 let (first, last) = split_name(&name);
-                vec![email, first, last, e.at.clone(), statement]
+                vec![ascii_domain(&email), first, last, e.at.clone(), statement]
             }
         });
     }
@@ -184,5 +190,11 @@ mod tests {
         assert_eq!(super::split_name("Dr. Jane Smith"), ("Jane".into(), "Smith".into()), "titles apart");
         assert_eq!(super::split_name("Smith, Jane"), ("Jane".into(), "Smith".into()), "surname first");
         assert_eq!(super::split_name("Mr Khan"), (String::new(), "Khan".into()));
+    }
+
+    #[test]
+    fn an_international_domain_is_written_as_punycode_for_mailpoet() {
+        assert_eq!(super::ascii_domain("anna@bücher.example"), "anna@xn--bcher-kva.example");
+        assert_eq!(super::ascii_domain("a@example.org"), "a@example.org");
     }
 }
