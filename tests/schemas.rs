@@ -790,6 +790,20 @@ fn group_outputs_match_their_schemas() {
     out.save(&env.run_user(&["next", "--json"]).stdout);
     out.save(&env.run_user(&["mailing-list", "export", "--format", "listmonk", "--json"]).stdout);
     out.save(&env.run_user(&["mailing-list", "export", "--format", "mailpoet", "--out", "l.csv", "--json"]).stdout);
+    // The receipt and, once every account is made safe, the completion statement: the files the
+    // group sends back match their schemas.
+    let id = r.json()["data"]["imported"]["bundle_id"].as_str().unwrap().to_string();
+    let folder =
+        std::path::PathBuf::from(r.json()["data"]["register"].as_str().unwrap()).parent().unwrap().to_path_buf();
+    for a in env.run_user(&["account", "list", "--json"]).json()["data"].as_array().unwrap() {
+        env.run_user(&["account", "rotate-done", a["id"].as_str().unwrap(), "--what", "all"]);
+    }
+    let done = env.run_user(&["transfer", "complete", "--bundle", &id]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    for (schema, file) in [("receipt", format!("{id}.receipt.json")), ("complete", format!("{id}.complete.json"))] {
+        let (ok, msg) = validate(&root().join(format!("schemas/transfer/{schema}.schema.json")), &[folder.join(&file)]);
+        assert!(ok, "{file} does not match its schema: {msg}");
+    }
     out.check(GROUP_TYPES);
     for (schema, file) in [("trusted-senders", "trusted-senders.json"), ("register-in-use", "register.json")] {
         let (ok, msg) = validate(
