@@ -160,6 +160,29 @@ fn capital_words(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether what stands between a first name and the next word joins them as one person's name:
+/// an opening bracket, a comma, or a middle initial (`K.`), with spaces.
+fn joins_a_surname(gap: &str) -> bool {
+    let g = gap.trim();
+    matches!(g, "(" | "," | "[")
+        || (g.len() <= 2 && g.chars().next().is_some_and(char::is_uppercase) && g.chars().skip(1).all(|c| c == '.'))
+}
+
+/// A word without a possessive suffix: `'s` or `’s`, or a lone `'`/`’` after a final s.
+fn possessive_stem(word: &str) -> &str {
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if let Some(stem) = word.strip_suffix(suffix).filter(|s| !s.is_empty()) {
+            return stem;
+        }
+    }
+    for suffix in ['\'', '’'] {
+        if let Some(stem) = word.strip_suffix(suffix).filter(|s| s.ends_with(['s', 'S'])) {
+            return stem;
+        }
+    }
+    word
+}
+
 /// A word lower-cased into `buf` (reused: no allocation per word), apostrophes straightened as
 /// [`name_key`] does.
 fn lower_into(word: &str, buf: &mut String) {
@@ -496,17 +519,33 @@ impl Redactor {
             if theirs.get(k).is_some_and(|(ta, _)| *ta < z) {
                 continue;
             }
-            lower_into(&text[a..z], &mut key);
+            // A possessive is the name and a suffix ("Priya's", "Priya’s", "James'"): the name is
+            // what is looked up and redacted, the suffix stays.
+            let z_name = a + possessive_stem(&text[a..z]).len();
+            lower_into(&text[a..z_name], &mut key);
             if let Some((id, flag)) = s.first.get(key.as_str()) {
-                cands.push((a, z, 7, "name", det(*flag), Some(id.as_str())));
+                cands.push((a, z_name, 7, "name", det(*flag), Some(id.as_str())));
+                // Their surname just after, in brackets, after a comma or after an initial
+                // ("Priya (Shah)", "Priya, Shah", "Priya K. Shah") is part of the same mention.
+                let initial = words.get(i + 1).is_some_and(|&(ia, iz)| text[ia..iz].chars().count() == 1);
+                if let Some(&(na, nz)) = words.get(if initial { i + 2 } else { i + 1 })
+                    && joins_a_surname(&text[z..na])
+                {
+                    let nz_name = na + possessive_stem(&text[na..nz]).len();
+                    lower_into(&text[na..nz_name], &mut next_key);
+                    if s.surname.get(next_key.as_str()).is_some_and(|(sid, _)| sid == id) {
+                        cands.push((na, nz_name, 7, "name", det(*flag), Some(id.as_str())));
+                    }
+                }
             }
             if TITLES.contains(&key.as_str())
                 && let Some(&(na, nz)) = words.get(i + 1)
                 && text[z..na].trim_start_matches('.').chars().all(char::is_whitespace)
             {
-                lower_into(&text[na..nz], &mut next_key);
+                let nz_name = na + possessive_stem(&text[na..nz]).len();
+                lower_into(&text[na..nz_name], &mut next_key);
                 if let Some((id, flag)) = s.surname.get(next_key.as_str()) {
-                    cands.push((a, nz, 6, "name", det(*flag), Some(id.as_str())));
+                    cands.push((a, nz_name, 6, "name", det(*flag), Some(id.as_str())));
                 }
             }
         }

@@ -158,3 +158,27 @@ fn an_erased_persons_shorter_mentions_go_as_a_withheld_persons_do() {
     let f = r.find_in("Eve phoned.", &short);
     assert_eq!(f.len(), 1, "{f:?}");
 }
+
+#[test]
+fn a_possessive_is_the_name_plus_a_suffix() {
+    let r = Redactor::new(&[w("a", "Priya Shah", None, None), w("b", "Thomas James", None, None)], &[], None);
+    let text = "Priya Shah's report. Priya's idea and Priya’s plan; Ms Shah's note, Ms Shah’s too. Thomas James came; Mr James' car.";
+    let (out, f) = r.redact(text);
+    assert_eq!(
+        out,
+        "[name withheld]'s report. [name withheld]'s idea and [name withheld]’s plan; [name withheld]'s note, [name withheld]’s too. [name withheld] came; [name withheld]' car."
+    );
+    assert!(f.iter().all(|x| !x.flag), "{f:?}");
+}
+
+#[test]
+fn a_surname_next_to_a_redacted_first_name_goes_with_it() {
+    let r = Redactor::new(&[w("a", "Priya Shah", None, None)], &["Tom Baker".to_string()], None);
+    let text =
+        "Priya Shah chaired. Later Priya (Shah) spoke; Priya, Shah wrote; Priya K. Shah agreed. Tom (Baker) stays.";
+    let (out, _) = r.redact(text);
+    assert_eq!(
+        out,
+        "[name withheld] chaired. Later [name withheld] ([name withheld]) spoke; [name withheld], [name withheld] wrote; [name withheld] K. [name withheld] agreed. Tom (Baker) stays."
+    );
+}
