@@ -95,6 +95,10 @@ $H demo --out demo --quiet >/dev/null
 R="--register demo/handover.db"
 head -c $((24 << 20)) /dev/urandom > big.mp4
 $H $R document add --classification none big.mp4 --quiet >/dev/null
+# A video or PDF the tool cannot search goes once someone has read it and recorded so.
+for id in $($H $R document list --json | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)["data"] if d["format"] in ("video","pdf","image","pptx","other")))'); do
+  $H $R document review "$id" --decision include --reviewer bench --note "synthetic file, read" --quiet >/dev/null
+done
 $H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
 $H keys new --out group --name group --unprotected --quiet >/dev/null
 # An array, not a function: kill -9 must reach handover itself, not a subshell around it.

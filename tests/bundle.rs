@@ -936,7 +936,47 @@ fn ready_with_report() -> (TestEnv, PathBuf, String, String) {
     let (env, demo) = ready();
     let reg = demo.join("handover.db").display().to_string();
     let pdf = env.write("report.pdf", "%PDF-1.4 a synthetic annual report\n");
-    env.ok(&["--register", &reg, "document", "add", &pdf, "--classification", "none", "--category", "report"]);
+    let id = env
+        .ok(&[
+            "--register",
+            &reg,
+            "document",
+            "add",
+            &pdf,
+            "--classification",
+            "none",
+            "--category",
+            "report",
+            "--json",
+        ])
+        .json()["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A PDF the tool cannot search goes once someone has read it and recorded so.
+    let plan = env.ok(&["--register", &reg, "transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    assert!(
+        plan["data"]["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["code"] == "document_not_searchable" && b["subject"] == id.as_str()),
+        "{}",
+        plan["data"]["blockers"]
+    );
+    env.ok(&[
+        "--register",
+        &reg,
+        "document",
+        "review",
+        &id,
+        "--decision",
+        "include",
+        "--reviewer",
+        "dp",
+        "--note",
+        "read: no names",
+    ]);
     let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
     (env, demo, reg, pdf)

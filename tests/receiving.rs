@@ -112,7 +112,23 @@ fn killed_runs_leave_nothing_half_done() {
     }
     std::fs::write(&big, &bytes).unwrap();
     drop(bytes);
-    env.ok(&["--register", &reg, "document", "add", "--classification", "none", big.to_str().unwrap()]);
+    let doc =
+        env.ok(&["--register", &reg, "document", "add", "--classification", "none", big.to_str().unwrap(), "--json"]);
+    let doc = doc.json()["data"][0]["id"].as_str().unwrap().to_string();
+    // A video the tool cannot search goes once someone has read it (watched it) and said so.
+    env.ok(&[
+        "--register",
+        &reg,
+        "document",
+        "review",
+        &doc,
+        "--decision",
+        "include",
+        "--reviewer",
+        "dp",
+        "--note",
+        "watched",
+    ]);
     let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     env.ok(&["--register", &reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
     let sk = demo.join("keys/facilitator-minisign.key").display().to_string();

@@ -33,7 +33,11 @@ fn is_text_part(name: &str) -> bool {
 fn is_markup_part(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let xml = std::path::Path::new(&lower).extension().is_some_and(|e| e == "xml");
-    xml && !is_text_part(name)
+    // A part's relationships (`word/_rels/document.xml.rels`) hold the targets of its hyperlinks:
+    // a `mailto:` address or a profile link Word follows.
+    let rels = lower.starts_with("word/") && lower.ends_with(".rels");
+    rels || xml
+        && !is_text_part(name)
         && (lower.starts_with("word/") || lower.starts_with("docprops/") || lower.starts_with("customxml/"))
         && !lower.contains("/_rels/")
         && !matches!(
@@ -49,7 +53,31 @@ fn is_markup_part(name: &str) -> bool {
 /// Redact a markup part: every attribute value, and every element's text, through the redactor.
 /// (Values that are not names or addresses, ids and formatting, come through untouched.)
 fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
+    redact_markup_where(xml, r, |_| true, |_| true)
+}
+
+/// In a text part, what its paragraphs' text does not hold but Word shows or follows: field codes
+/// (`w:instrText`, e.g. `HYPERLINK "mailto:…"`, and `w:fldSimple/@w:instr`) and pictures'
+/// alternative text and titles (`wp:docPr/@descr`, `@title`).
+fn redact_fields(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
+    redact_markup_where(
+        xml,
+        r,
+        |attr| matches!(attr, "w:instr" | "descr" | "title"),
+        |element| element == "w:instrText",
+    )
+}
+
+/// As [`redact_markup`], for the attributes (by name) and the element text (by the element it is
+/// in) that `attr_ok` and `text_ok` choose.
+fn redact_markup_where(
+    xml: &str,
+    r: &Redactor,
+    attr_ok: impl Fn(&str) -> bool,
+    text_ok: impl Fn(&str) -> bool,
+) -> (String, Vec<Finding>) {
     let mut out = String::with_capacity(xml.len());
+    let mut element = String::new();
     let mut findings = Vec::new();
     let mut redact = |raw: &str, out: &mut String, attr: bool| {
         let value = crate::base::xml::decode(raw);
@@ -65,7 +93,11 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
     while let Some(lt) = rest.find('<') {
         // Text before the tag.
         if lt > 0 {
-            redact(&rest[..lt], &mut out, false);
+            if text_ok(&element) {
+                redact(&rest[..lt], &mut out, false);
+            } else {
+                out.push_str(&rest[..lt]);
+            }
         }
         let Some(gt) = rest[lt..].find('>') else {
             out.push_str(&rest[lt..]);
@@ -77,6 +109,12 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
         if tag.starts_with("<?") || tag.starts_with("<!") {
             out.push_str(tag);
         } else {
+            // The element whose text follows: this one when it opens, none once it closes.
+            element = if tag.starts_with("</") || tag.ends_with("/>") {
+                String::new()
+            } else {
+                tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or_default().to_string()
+            };
             let mut t = tag;
             while let Some(eq) = t.find('=') {
                 let after = &t[eq + 1..];
@@ -87,8 +125,13 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
                     continue;
                 };
                 let Some(end) = after[1..].find(q) else { break };
+                let name = t[..eq].rsplit(|c: char| c.is_whitespace()).next().unwrap_or_default();
                 out.push_str(&t[..eq + 2]);
-                redact(&after[1..=end], &mut out, true);
+                if attr_ok(name) {
+                    redact(&after[1..=end], &mut out, true);
+                } else {
+                    out.push_str(&after[1..=end]);
+                }
                 out.push(q);
                 t = &after[end + 2..];
             }
@@ -96,8 +139,10 @@ fn redact_markup(xml: &str, r: &Redactor) -> (String, Vec<Finding>) {
         }
         rest = &rest[lt + gt + 1..];
     }
-    if !rest.is_empty() {
+    if !rest.is_empty() && text_ok(&element) {
         redact(rest, &mut out, false);
+    } else {
+        out.push_str(rest);
     }
     (out, findings)
 }
@@ -296,7 +341,14 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
             let method = entry.compression();
             let xml = read_part(&mut entry, &mut left, limit)?;
             drop(entry);
-            let (new_xml, f) = if is_text_part(&name) { redact_part(&xml, r, &short) } else { redact_markup(&xml, r) };
+            let (new_xml, f) = if is_text_part(&name) {
+                let (text_done, mut f) = redact_part(&xml, r, &short);
+                let (done, more) = redact_fields(&text_done, r);
+                f.extend(more);
+                (done, f)
+            } else {
+                redact_markup(&xml, r)
+            };
             findings.extend(f.into_iter().map(|f| (name.clone(), f)));
             let opts = zip::write::SimpleFileOptions::default()
                 .compression_method(method)
@@ -313,6 +365,46 @@ pub fn redact(bytes: &[u8], r: &Redactor) -> Result<(Vec<u8>, Vec<PartFinding>)>
 mod tests {
     use super::*;
     use crate::transfer::redact::Withheld;
+
+    /// Every part and attribute Word shows or follows is searched: a hyperlink's target in the
+    /// relationships, field codes, a picture's alternative text and title.
+    #[test]
+    fn links_field_codes_and_alt_text_are_redacted_too() {
+        use std::io::{Read, Write};
+        let document = r#"<w:document><w:body><w:p><w:r><w:t>Minutes.</w:t></w:r>
+            <w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "mailto:priya.shah@example.org" </w:instrText></w:r>
+            <w:fldSimple w:instr=" HYPERLINK &quot;mailto:priya.shah@example.org&quot; "><w:r><w:t>write</w:t></w:r></w:fldSimple>
+            <w:r><w:drawing><wp:docPr id="1" name="Picture 1" descr="Photo of Priya Shah at the hub" title="Priya Shah"/></w:drawing></w:r></w:p></w:body></w:document>"#;
+        let rels = r#"<Relationships><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="mailto:priya.shah@example.org" TargetMode="External"/></Relationships>"#;
+        let mut bytes = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+            for (n, b) in [("word/document.xml", document), ("word/_rels/document.xml.rels", rels)] {
+                w.start_file(n, zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(b.as_bytes()).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let r = Redactor::new(
+            &[Withheld {
+                id: "p".into(),
+                name: Some("Priya Shah".into()),
+                email: Some("priya.shah@example.org".into()),
+                phone: None,
+            }],
+            &[],
+            None,
+        );
+        let (out, findings) = redact(&bytes, &r).unwrap();
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(out)).unwrap();
+        for i in 0..z.len() {
+            let mut f = z.by_index(i).unwrap();
+            let mut text = String::new();
+            f.read_to_string(&mut text).unwrap();
+            assert!(!text.contains("priya.shah@example.org") && !text.contains("Priya Shah"), "{:?}: {text}", f.name());
+        }
+        assert!(findings.iter().any(|(part, _)| part == "word/_rels/document.xml.rels"), "{findings:?}");
+    }
 
     /// A docx whose parts expand far beyond its size is refused by the bound, not read.
     #[test]

@@ -172,6 +172,26 @@ pub(super) fn document_plan(
         );
         return plan;
     }
+    if d.classification == Classification::None && redacted.is_none() {
+        // A format the tool cannot search (a PDF, an image): classified as holding nobody, it goes
+        // only once someone has read it and recorded that (a review of these exact bytes).
+        match review {
+            Some(rv) if rv.source_sha256 == sha && rv.decision == DocumentDecision::Include => {
+                plan.included = true;
+                plan.state = DocumentState::AsIs;
+            }
+            Some(rv) if rv.source_sha256 == sha => plan.state = DocumentState::ReviewedWithhold,
+            _ => block(
+                blockers,
+                "document_not_searchable",
+                format!(
+                    "{} ({}) is a {} the tool cannot search for names: read it, then record that it names nobody who may not go (`handover document review {}`), or classify it personal",
+                    d.id, d.file_name, d.format, d.id
+                ),
+            ),
+        }
+        return plan;
+    }
     if d.classification == Classification::None {
         // Classified as holding no personal data: scanned all the same. A finding makes it a
         // document to review like a personal one (or to reclassify).
