@@ -35,7 +35,7 @@ fn is_markup_part(name: &str) -> bool {
     let xml = std::path::Path::new(&lower).extension().is_some_and(|e| e == "xml");
     // A part's relationships (`word/_rels/document.xml.rels`) hold the targets of its hyperlinks:
     // a `mailto:` address or a profile link Word follows.
-    let rels = lower.starts_with("word/") && lower.ends_with(".rels");
+    let rels = lower.starts_with("word/") && std::path::Path::new(&lower).extension().is_some_and(|e| e == "rels");
     rels || xml
         && !is_text_part(name)
         && (lower.starts_with("word/") || lower.starts_with("docprops/") || lower.starts_with("customxml/"))
@@ -366,25 +366,33 @@ mod tests {
     use super::*;
     use crate::transfer::redact::Withheld;
 
+    /// A zip of these parts, in memory.
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut bytes = Vec::new();
+        {
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+            for (name, body) in parts {
+                z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+                z.write_all(body).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        bytes
+    }
+
     /// Every part and attribute Word shows or follows is searched: a hyperlink's target in the
     /// relationships, field codes, a picture's alternative text and title.
     #[test]
     fn links_field_codes_and_alt_text_are_redacted_too() {
-        use std::io::{Read, Write};
+        use std::io::Read;
         let document = r#"<w:document><w:body><w:p><w:r><w:t>Minutes.</w:t></w:r>
             <w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "mailto:priya.shah@example.org" </w:instrText></w:r>
             <w:fldSimple w:instr=" HYPERLINK &quot;mailto:priya.shah@example.org&quot; "><w:r><w:t>write</w:t></w:r></w:fldSimple>
             <w:r><w:drawing><wp:docPr id="1" name="Picture 1" descr="Photo of Priya Shah at the hub" title="Priya Shah"/></w:drawing></w:r></w:p></w:body></w:document>"#;
         let rels = r#"<Relationships><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="mailto:priya.shah@example.org" TargetMode="External"/></Relationships>"#;
-        let mut bytes = Vec::new();
-        {
-            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
-            for (n, b) in [("word/document.xml", document), ("word/_rels/document.xml.rels", rels)] {
-                w.start_file(n, zip::write::SimpleFileOptions::default()).unwrap();
-                w.write_all(b.as_bytes()).unwrap();
-            }
-            w.finish().unwrap();
-        }
+        let bytes =
+            zip_of(&[("word/document.xml", document.as_bytes()), ("word/_rels/document.xml.rels", rels.as_bytes())]);
         let r = Redactor::new(
             &[Withheld {
                 id: "p".into(),
@@ -446,7 +454,6 @@ mod tests {
     /// Every part Word writes names into is redacted: a test walks every part afterwards.
     #[test]
     fn every_part_that_can_carry_a_name_is_redacted() {
-        use std::io::Write;
         let parts: &[(&str, &str)] = &[
             ("[Content_Types].xml", r#"<?xml version="1.0"?><Types/>"#),
             (
@@ -487,15 +494,8 @@ mod tests {
             ),
             ("customXml/item1.xml", r#"<root><contact>Jana Novak, 01632 960456</contact></root>"#),
         ];
-        let mut bytes = Vec::new();
-        {
-            let mut z = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
-            for (name, body) in parts {
-                z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-                z.write_all(body.as_bytes()).unwrap();
-            }
-            z.finish().unwrap();
-        }
+        let parts: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (*n, b.as_bytes())).collect();
+        let bytes = zip_of(&parts);
         let r = Redactor::new(
             &[Withheld {
                 id: "p".into(),
