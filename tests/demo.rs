@@ -1,5 +1,7 @@
 //! The demo runs end to end on the fixtures.
 
+use clap::Parser;
+
 use crate::util::TestEnv;
 
 #[test]
@@ -15,6 +17,17 @@ fn demo_runs_the_story() {
     assert!(r.stdout.contains("the steering group's check: VALID bundle"), "{}", r.stdout);
     assert!(r.stdout.contains("the steering group's import: imported bundle"), "{}", r.stdout);
     assert!(out.join("handover.db").is_file());
+    // Every step line can be pasted as it stands: it names its register, and its values are
+    // shell words (parsed here as a POSIX shell splits them).
+    let lines: Vec<&str> =
+        r.stdout.lines().filter_map(|l| l.split_once(": `handover ")).map(|(_, c)| c.trim_end_matches('`')).collect();
+    assert!(lines.len() > 20, "{}", r.stdout);
+    for c in lines {
+        let words = shell_split(c);
+        assert!(words.first().is_some_and(|w| w == "--register"), "`handover {c}` names no register");
+        let argv = std::iter::once("handover".to_string()).chain(words);
+        assert!(handover::cli::Cli::try_parse_from(argv).is_ok(), "`handover {c}` does not parse as pasted");
+    }
     // The whole story: the receipt recorded, every account made safe, the transfer complete.
     assert!(r.stdout.contains("the transfer now: transfer bdl_"), "{}", r.stdout);
     assert!(r.stdout.contains(": complete\n"), "{}", r.stdout);
@@ -52,4 +65,30 @@ fn demo_runs_the_story() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("is not empty"));
     assert!(again.stderr.contains("delete it (rm -r") && again.stderr.contains("another --out"), "{}", again.stderr);
+}
+
+/// Split a line as a POSIX shell does for plain and single-quoted words (what the demo prints).
+fn shell_split(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut any) = (false, false);
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any || !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            c => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        out.push(word);
+    }
+    out
 }

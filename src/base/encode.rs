@@ -36,6 +36,16 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     s
 }
 
+/// A value as one shell word, to paste: as it is when it holds nothing a shell would split or
+/// expand, else in single quotes.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@=".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// A CSV file in memory: the header, then the rows. Every CSV the tool writes goes through here.
 pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> crate::base::error::Result<Vec<u8>> {
     // Writing into memory cannot fail; an error here is a bug.

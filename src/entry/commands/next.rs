@@ -183,15 +183,6 @@ fn steps(reg: &Register, today: NaiveDate) -> Result<Vec<Step>> {
     Ok(out)
 }
 
-/// A path as one shell word: quoted when it holds anything a shell would split or expand.
-fn shell_word(s: &str) -> String {
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+,:@".contains(c)) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
 /// How to begin, without a register.
 fn begin() -> Next {
     let mut steps = Vec::new();
@@ -234,7 +225,10 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         // each runs as printed.
         let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
         if crate::entry::home::remembered_register().map(|r| abs(&r)) != Some(abs(&ctx.register)) {
-            let named = format!("handover --register {} ", shell_word(&ctx.register.display().to_string()));
+            let named = format!(
+                "handover --register {} ",
+                crate::base::encode::shell_word(&ctx.register.display().to_string())
+            );
             for s in &mut steps {
                 if let Some(rest) = s.command.strip_prefix("handover ") {
                     s.command = format!("{named}{rest}");

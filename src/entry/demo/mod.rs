@@ -48,8 +48,13 @@ impl Runner {
     fn step(&mut self, what: &str, args: &[&str]) -> Result<Outcome> {
         let cli = Cli::try_parse_from(std::iter::once("handover").chain(args.iter().copied()))
             .map_err(|e| Error::Internal(format!("demo step '{what}' has bad arguments: {e}")))?;
-        let shown: Vec<String> =
-            args.iter().map(|a| if a.contains(' ') { format!("\"{a}\"") } else { (*a).to_string() }).collect();
+        // Each line can be pasted as it is: the register named, every value one shell word.
+        let mut shown: Vec<String> = Vec::new();
+        if !args.contains(&"--register") {
+            shown.extend(["--register".to_string(), self.ctx.register.display().to_string()]);
+        }
+        shown.extend(args.iter().map(|a| (*a).to_string()));
+        let shown: Vec<String> = shown.iter().map(|a| crate::base::encode::shell_word(a)).collect();
         let _ = writeln!(self.log, "- {what}: `handover {}`", shown.join(" "));
         (self.dispatch)(&self.ctx, cli.command.unwrap_or(crate::entry::cli::Command::Next))
     }
