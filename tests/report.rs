@@ -116,6 +116,13 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     assert_eq!(acc["service"], "wordpress", "{acc}");
     assert_eq!(acc["personal_data"], "website user accounts and comments");
     assert_eq!(acc["paid_until"], "2027-04-30");
+    // The sender's report says so too: made safe by the group, by its signed statement.
+    let acc_r = &d["accounts"][0];
+    assert_eq!(
+        (acc_r["rotated"].as_bool(), acc_r["rotated_by_receiver"].as_str()),
+        (Some(true), Some("2026-11-25")),
+        "{acc_r}"
+    );
     // The demo's transfer is complete: the group's statement says the account was rotated.
     assert!(acc["rotation"].as_str().unwrap().starts_with("handed over; rotated by the receiving group"), "{acc}");
     // Nothing recorded about where the services keep data: the record says so, and claims no UK.

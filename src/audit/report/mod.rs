@@ -320,15 +320,30 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
         refresh_due_90_days: refresh,
         legitimate_interests,
         proxy_consents: proxy,
-        accounts: crate::register::accounts::accounts(conn)?
-            .into_iter()
-            .map(|a| {
-                let missing = a.steps_missing();
-                let done: Vec<&str> = a.rotation_steps().iter().copied().filter(|s| !missing.contains(s)).collect();
-                serde_json::json!({ "id": a.id, "service": a.service, "paid_by": a.paid_by, "paid_until": a.paid_until,
-                    "access": a.access, "rotation_steps_done": done, "rotated": missing.is_empty() })
-            })
-            .collect(),
+        accounts: {
+            // Handed over and made safe by the group: its signed completion statement says so.
+            let completed = transfers::transfers(conn)?
+                .into_iter()
+                .filter(|t| t.direction == crate::domain::model::Direction::Sent && t.voided_at.is_none())
+                .filter_map(|t| t.completed_at)
+                .max()
+                .map(|d| d[..10].to_string());
+            crate::register::accounts::accounts(conn)?
+                .into_iter()
+                .map(|a| {
+                    let missing = a.steps_missing();
+                    let by_group = completed.clone().filter(|_| !missing.is_empty());
+                    let done: Vec<&str> = if by_group.is_some() {
+                        a.rotation_steps().to_vec()
+                    } else {
+                        a.rotation_steps().iter().copied().filter(|s| !missing.contains(s)).collect()
+                    };
+                    serde_json::json!({ "id": a.id, "service": a.service, "paid_by": a.paid_by, "paid_until": a.paid_until,
+                        "access": a.access, "rotation_steps_done": done, "rotated": missing.is_empty() || by_group.is_some(),
+                        "rotated_by_receiver": by_group })
+                })
+                .collect()
+        },
         reviews: review_rows(conn, detail)?,
         transfers,
         deadlines,

@@ -145,10 +145,15 @@ fn sections(r: &Report) -> Vec<Section> {
             .map(|a| {
                 let steps: Vec<&str> =
                     a["rotation_steps_done"].as_array().into_iter().flatten().filter_map(|x| x.as_str()).collect();
+                let done = match a["rotated_by_receiver"].as_str() {
+                    Some(day) => format!("all, by the receiving group (its signed statement of {day})"),
+                    None if steps.is_empty() => "none".into(),
+                    None => steps.join(", "),
+                };
                 vec![
                     a["id"].as_str().unwrap_or("").to_string(),
                     crate::domain::words::plain(a["service"].as_str().unwrap_or("")),
-                    if steps.is_empty() { "none".into() } else { steps.join(", ") },
+                    done,
                     a["paid_until"].as_str().unwrap_or("-").to_string(),
                 ]
             })
