@@ -252,6 +252,11 @@ fn keys_made_under_another_name_are_found() {
         assert!(env.path().join("handover-public-keys").join(f).is_file(), "{f}");
     }
     assert!(made.stdout.contains("Send these two files"), "{}", made.stdout);
+    let ex = env.run_user(&["keys", "export-public", "--out", "to-send"]);
+    assert_eq!(ex.code, 0, "{}", ex.stderr);
+    assert!(
+        env.path().join("to-send/alice-age.pub").is_file() && env.path().join("to-send/alice-minisign.pub").is_file()
+    );
     env.write("f.txt", "text");
     let r = env.run_user(&["keys", "sign", "f.txt"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -81,6 +81,11 @@ fn find_own(suffix: &str, flag: &str) -> Result<Option<PathBuf>> {
     }
 }
 
+/// One of the user's own public key files in the keys folder (`age.pub`, `minisign.pub`).
+pub fn own_public_file(suffix: &str, flag: &str) -> Result<PathBuf> {
+    find_own(suffix, flag)?.ok_or_else(|| missing_key(flag, "public key"))
+}
+
 /// The user's own age identity: the flag's, else the standard folder's.
 pub fn identity(flag: Option<PathBuf>, name: &str) -> Result<PathBuf> {
     match flag {

@@ -65,6 +65,13 @@ pub enum KeysCmd {
     },
     /// List the senders you trust, and their approvers, with their fingerprints.
     Trusted,
+    /// Copy your two public key files (the ones to send: `…-age.pub` and `…-minisign.pub`) from
+    /// your keys folder into a folder you can find, and say which they are.
+    ExportPublic {
+        /// Where to put the copies (never overwritten).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
 }
 
 /// `custodian ...`.

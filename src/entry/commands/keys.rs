@@ -140,6 +140,22 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
             };
             Ok(Outcome::new("trusted_sender", t, text))
         }
+        KeysCmd::ExportPublic { out } => {
+            let age = crate::entry::home::own_public_file("age.pub", "--identity")?;
+            let sign = crate::entry::home::own_public_file("minisign.pub", "--sign-key")?;
+            std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
+            let mut copied = Vec::new();
+            for from in [age, sign] {
+                let to = out.join(from.file_name().unwrap_or_default());
+                keys::write_new(&to, 0o644, &std::fs::read(&from).map_err(|e| Error::io("read", &from, e))?)?;
+                copied.push(to.display().to_string());
+            }
+            let text = format!(
+                "copied your two public key files, the ones to send:\n  {}\n  {}\n(public: email is fine; then read the fingerprints aloud by phone)\n",
+                copied[0], copied[1]
+            );
+            Ok(Outcome::new("files_written", serde_json::json!({ "files": copied }), text))
+        }
         KeysCmd::Trusted => {
             let all = crate::entry::home::trusted()?;
             let mut text = String::new();
