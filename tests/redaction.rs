@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use crate::util::{TestEnv, fixtures, tool};
 
-const TEXTS: &[&str] = &["minutes.txt", "notes.md", "contacts.csv", "page.html", "data.json"];
+const TEXTS: &[&str] =
+    &["minutes.txt", "notes.md", "contacts.csv", "page.html", "data.json", "encoded.html", "encoded.txt"];
 
 /// A register where R4 (Amelia Khan) goes to the receiver and R1–R3 do not, with the corpus
 /// copied into the test folder and registered as personal documents.

@@ -45,7 +45,13 @@ pub fn redact_bytes(
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::DocumentUnreadable { format: format.to_string(), why: "it is not UTF-8 text".into() })?;
-    let (out, f) = r.redact(text);
+    // Text, Markdown and HTML are read as a reader sees them (entities, tags, invisible
+    // characters, composed accents); CSV and JSON as they are.
+    let (out, f) = match format {
+        "txt" => super::super::redact::view::redact(r, text, false),
+        "md" | "html" => super::super::redact::view::redact(r, text, true),
+        _ => r.redact(text),
+    };
     if format == "json"
         && serde_json::from_str::<serde_json::Value>(text).is_ok()
         && serde_json::from_str::<serde_json::Value>(&out).is_err()

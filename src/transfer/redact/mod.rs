@@ -17,6 +17,7 @@
 //! Reports count findings by kind and detector, never values.
 
 mod erased;
+pub mod view;
 
 use crate::domain::people::{name_key, phone_digits};
 pub use erased::Erased;
