@@ -17,8 +17,7 @@ use super::read::Contents;
 /// Register each document of `contents` at its place in `folder` (one already registered there
 /// with the same content is kept once). Returns how many were registered.
 pub fn register(c: &Change<'_>, contents: &Contents, folder: &Path) -> Result<usize> {
-    let report: serde_json::Map<String, serde_json::Value> =
-        contents.files.get(layout::REDACTION_REPORT).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default();
+    let report = redaction_report(contents);
     let mut added = 0;
     for (bag_path, staged) in &contents.documents {
         let file_name = staged.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -55,4 +54,10 @@ pub fn register(c: &Change<'_>, contents: &Contents, folder: &Path) -> Result<us
         added += 1;
     }
     Ok(added)
+}
+
+/// The sender's redaction report in the bag: each document's classification, state and counts of
+/// what was taken out (empty when the bag has none).
+pub fn redaction_report(contents: &Contents) -> serde_json::Map<String, serde_json::Value> {
+    contents.files.get(layout::REDACTION_REPORT).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default()
 }

@@ -370,12 +370,7 @@ fn receive_in(r: &Request<'_>) -> Result<Received> {
 
 /// What the sender's redaction took out of the documents, in all (its redaction report's counts).
 fn redactions(contents: &Contents) -> usize {
-    let report: serde_json::Map<String, serde_json::Value> = contents
-        .files
-        .get(super::layout::REDACTION_REPORT)
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .unwrap_or_default();
-    report
+    super::documents::redaction_report(contents)
         .values()
         .filter_map(|d| d["redactions"].as_object())
         .flat_map(|r| r.values().filter_map(serde_json::Value::as_u64))

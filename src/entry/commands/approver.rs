@@ -36,7 +36,16 @@ pub(crate) fn note_signed(c: &Change<'_>, key: &str, what: &str) -> Result<()> {
 /// The key a change to the approvers is signed with, refused before any passphrase is asked when
 /// its public half beside it is not one that may sign the change.
 fn signer(sign_key: &Path, allowed: &[(String, String)], why: &str) -> Result<SigningKey> {
-    let refuse = |id: &str| Error::bad("--sign-key", format!("key {id} may not sign this change: {why}"));
+    allowed_key(sign_key, allowed, &|id| Error::bad("--sign-key", format!("key {id} may not sign this change: {why}")))
+}
+
+/// A secret key that must be one of `allowed` (key id, public key): refused with `refuse` before
+/// any passphrase is asked when the public half beside it is not, and again once it is loaded.
+pub(super) fn allowed_key(
+    sign_key: &Path,
+    allowed: &[(String, String)],
+    refuse: &dyn Fn(&str) -> Error,
+) -> Result<SigningKey> {
     if let Some(pk) = super::receive::public_beside(sign_key) {
         let id = key_id(pk.keynum());
         if !allowed.iter().any(|(k, _)| *k == id) {

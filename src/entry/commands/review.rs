@@ -63,22 +63,11 @@ pub fn run(ctx: &Ctx, cmd: ReviewCmd) -> Result<Outcome> {
                 }
                 None => None,
             };
-            if let Some(pk) = sign_key.as_deref().and_then(super::receive::public_beside) {
-                let id = crate::base::keys::key_id(pk.keynum());
-                if !approvers.iter().any(|a| a.key_id == id) {
-                    return Err(not_approver(&id));
-                }
-            }
-            let key = sign_key.as_deref().map(crate::base::keys::SigningKey::load).transpose()?;
-            let approver = match &key {
-                Some(k) => Some(
-                    approvers
-                        .iter()
-                        .find(|a| a.key_id == k.key_id() && a.public_key == k.public_base64())
-                        .ok_or_else(|| not_approver(&k.key_id()))?,
-                ),
-                None => None,
-            };
+            let allowed: Vec<(String, String)> =
+                approvers.iter().map(|a| (a.key_id.clone(), a.public_key.clone())).collect();
+            let key =
+                sign_key.as_deref().map(|k| super::approver::allowed_key(k, &allowed, &not_approver)).transpose()?;
+            let approver = key.as_ref().and_then(|k| approvers.iter().find(|a| a.key_id == k.key_id()));
             let by = match (by.as_deref().map(str::trim).filter(|b| !b.is_empty()), approver) {
                 (Some(b), _) => b.to_string(),
                 (None, Some(a)) => a.name.clone(),
