@@ -162,6 +162,17 @@ fn main() {
     let demo = tmp.join("demo");
     handover(&["demo", "--out", &s(&demo)]);
     let bdir = tmp.join("b");
+    // The demo made its bundle: one approval makes one bundle, so the data protection lead approves again.
+    handover(&[
+        "--register",
+        &s(&demo.join("handover.db")),
+        "transfer",
+        "approve",
+        "--to",
+        "kscop-steering-group",
+        "--sign-key",
+        &s(&demo.join("keys/dp-lead-minisign.key")),
+    ]);
     handover(&[
         "--register",
         &s(&demo.join("handover.db")),
@@ -349,6 +360,19 @@ fn main() {
         "approval",
         "a subscriber's address edited after the data protection lead approved the values",
     );
+    // The genuine approval, re-used under another bundle id (a replay of the transfer).
+    let mut replayed = files.clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&replayed["handover.json"]).unwrap();
+    m["bundle_id"] = "bdl_0123456789ab".into();
+    replayed.insert("handover.json".into(), serde_json::to_vec_pretty(&m).unwrap());
+    rebag(&mut replayed, &key);
+    put(
+        "approval-other-bundle.zip.age",
+        &signed_zip(zip_of(&top, &replayed)),
+        None,
+        "approval",
+        "the genuine approval carried under another bundle id",
+    );
     let mut resigned = files.clone();
     rebag(&mut resigned, &key);
     put(
@@ -368,7 +392,8 @@ fn main() {
          The zip-layer and inner-layer vectors are signed with the sender's (test) key, so that only\n\
          the deeper checks can catch them; `schemas` and `rules` vectors are consistently re-bagged and\n\
          re-signed, as a bundle made by other software, or with a stolen key, could be; the `approval`\n\
-         vector too, but its values are not the ones the data protection lead's signed approval covers.\n",
+         vectors too, but their values, or their bundle id, are not the ones the data protection lead's\n\
+         signed approval covers.\n",
     )
     .unwrap();
     let _ = std::fs::remove_dir_all(&tmp);

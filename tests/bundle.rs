@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
 use crate::util::{TestEnv, root, tool};
 
 /// The demo's register (reviewed and approved plan) and a receiving group's keys.
@@ -26,6 +28,7 @@ pub(crate) fn create_run(env: &TestEnv, demo: &Path, out: &str, extra: &[&str]) 
         Some(i) => extra.iter().enumerate().filter(|(j, _)| *j != i && *j != i + 1).map(|(_, a)| *a).collect(),
         None => extra.to_vec(),
     };
+    approve_again_if_used(env, &reg, demo);
     let id = demo.join("keys/facilitator-age.key").display().to_string();
     let mut args = vec![
         "--register",
@@ -47,6 +50,17 @@ pub(crate) fn create_run(env: &TestEnv, demo: &Path, out: &str, extra: &[&str]) 
     ];
     args.extend(extra);
     env.run(&args)
+}
+
+/// One approval makes one bundle: when the demo's latest approval has made its bundle already, its
+/// data protection lead approves the plan again, as they would for each new bundle.
+pub(crate) fn approve_again_if_used(env: &TestEnv, reg: &str, demo: &Path) {
+    let plan = env.run(&["--register", reg, "transfer", "plan", "--to", "kscop-steering-group", "--json"]);
+    let used = plan.stdout.contains("\"approval_used\"");
+    if used {
+        let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+        env.ok(&["--register", reg, "transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]);
+    }
 }
 
 /// Run `bundle import` of `bundle` as the group.
@@ -1295,6 +1309,7 @@ fn the_approver_is_not_the_sender() {
     let s = on(&env, &reg);
     let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     let sender = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    approve_again_if_used(&env, &reg, &demo);
     let before = s(&["audit", "log", "--json"]).json()["data"].as_array().unwrap().len();
     let r = s(&["approver", "add", &sender, "--name", "me", "--sign-key", &dp]);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -1325,6 +1340,35 @@ fn the_approver_is_not_the_sender() {
     assert!(r.stderr.contains("this computer's own signing key"), "{}", r.stderr);
 }
 
+/// One approval makes one bundle: `transfer approve` names the bundle's id and signs it, `bundle
+/// create` makes that bundle, and a second bundle needs a second approval (`approval_used`).
+#[test]
+fn one_approval_makes_one_bundle() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    let a = s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp, "--json"]).json();
+    let id = a["data"]["bundle_id"].as_str().unwrap().to_string();
+    let first = create(&env, &demo, "out");
+    assert_eq!(first["data"]["bundle_id"].as_str(), Some(id.as_str()), "{first}");
+    let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let used: Vec<&Value> =
+        plan["data"]["blockers"].as_array().unwrap().iter().filter(|b| b["code"] == "approval_used").collect();
+    assert_eq!(used.len(), 1, "{plan}");
+    assert!(used[0]["message"].as_str().unwrap().contains(&id), "{plan}");
+    // Straight to `bundle create`, no new approval: refused, nothing written.
+    let args = ["bundle", "create", "--to", "kscop-steering-group", "--recipient", "group/group-age.pub"];
+    let sk = demo.join("keys/facilitator-minisign.key").display().to_string();
+    let second = s(&[&args[..], &["--sign-key", &sk, "--out", "second"]].concat());
+    assert_eq!(second.code, 2, "{}", second.stderr);
+    assert!(second.stderr.contains("approval_used"), "{}", second.stderr);
+    assert!(!env.path().join("second").read_dir().is_ok_and(|mut d| d.next().is_some()), "nothing was written");
+    // A new approval, a new id.
+    let next = create(&env, &demo, "third");
+    assert_ne!(next["data"]["bundle_id"].as_str(), Some(id.as_str()), "{next}");
+}
+
 /// The approval is the data protection lead's signature over the plan and every value it carries:
 /// an email edited after it is not shipped; only a registered approver's key approves; an
 /// approval without a signature (as older versions recorded) no longer counts.
@@ -1333,6 +1377,7 @@ fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
     let (env, demo) = ready();
     let reg = demo.join("handover.db").display().to_string();
     let s = on(&env, &reg);
+    approve_again_if_used(&env, &reg, &demo);
     // An email edited after the approval: the decisions are the same, the values are not.
     assert_eq!(s(&["person", "edit", "M0001", "--email=m0001.new@example.org"]).code, 0);
     let blockers =
@@ -1379,11 +1424,14 @@ fn an_approval_covers_every_value_and_only_a_registered_approver_signs_it() {
         let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
         plan["data"]["blockers"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()).collect()
     };
+    // That approval made its bundle; a new one is for the next.
+    assert_eq!(codes(), ["approval_used"]);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
     // Removing the approver withdraws their approvals; registering them again restores them.
     // Every change to the approvers is signed by a current approver, and the last one cannot go.
     let approvers = s(&["approver", "list", "--json"]).json();
     let key_id = approvers["data"][0]["key_id"].as_str().unwrap().to_string();
-    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
     let last = s(&["approver", "remove", &key_id, "--sign-key", &dp]);
     assert_eq!(last.code, 2, "{}", last.stderr);
     assert!(last.stderr.contains("is the only approver"), "{}", last.stderr);

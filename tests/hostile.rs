@@ -130,6 +130,36 @@ fn an_approval_by_the_bundles_own_signing_key_is_refused() {
     assert!(!env.path().join("g").exists());
 }
 
+/// One approval makes one bundle: a thief holding the sender's key who re-sends the genuine bundle
+/// under a new id, the data protection lead's approval kept as it was, is refused at the approval
+/// layer, before and after the genuine bundle was imported, and nothing is written.
+#[test]
+fn a_genuine_approval_is_not_reused_under_another_bundle_id() {
+    let (env, demo) = ready();
+    let bundle = create(&env, &demo, "out");
+    let id = bundle["data"]["bundle_id"].as_str().unwrap().to_string();
+    let bundle = env.path().join(bundle["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let replay = forge(&env, &demo, &bundle, "replay.zip.age", |_, m| m["bundle_id"] = json!("bdl_0123456789ab"));
+    let args = ["bundle", "verify", replay.to_str().unwrap(), "--identity", "group/group-age.key", "--signer", &pk];
+    let v = env.run(&[&args[..], &["--json"]].concat());
+    assert_eq!(v.code, 1, "{}{}", v.stdout, v.stderr);
+    assert_eq!(v.json()["data"]["layer"], "approval", "{}", v.stdout);
+    assert!(v.stdout.contains("the approval is for another bundle"), "{}", v.stdout);
+    let r = import_run(&env, &replay, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!env.path().join("g").exists(), "nothing written");
+    // The genuine one imports; its replay under a new id, after it, still changes nothing.
+    let ok = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains(&id), "{}", ok.stdout);
+    let db = env.path().join("g/register.db");
+    let before = std::fs::read(&db).unwrap();
+    let again = import_run(&env, &replay, &pk, "g/register.db", &[]);
+    assert_eq!(again.code, 1, "{}{}", again.stdout, again.stderr);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the register is unchanged");
+}
+
 /// Every file under `dir`, recursively.
 fn tree(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -290,6 +290,11 @@ fn approval<'a>(
     if a.digest != m.plan_digest {
         return Err(fail("the approval is of another plan"));
     }
+    if a.bundle_id.as_deref() != Some(m.bundle_id.as_str()) {
+        return Err(fail(
+            "the approval is for another bundle: one approval makes one bundle, and this one was not approved",
+        ));
+    }
     // Separation of duties: the key that signed the bundle cannot approve it.
     let approver_key = a.public_key.as_deref().and_then(|k| minisign::PublicKey::from_base64(k.trim()).ok());
     if approver_key.is_some_and(|k| crate::base::keys::key_id(k.keynum()) == m.signer_key_id) {

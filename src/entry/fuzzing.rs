@@ -329,6 +329,7 @@ pub fn rebag(
             signer_key_id: Some(crate::base::keys::key_id(pk.keynum())),
             public_key: Some(public_key.to_string()),
             signature: None,
+            bundle_id: manifest["bundle_id"].as_str().map(str::to_string),
         };
         let text =
             a.signed_text(manifest["from"].as_str().unwrap_or_default(), manifest["to"].as_str().unwrap_or_default());

@@ -104,6 +104,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0027_account_locations.sql"),
     include_str!("migrations/0028_audience_checks.sql"),
     include_str!("migrations/0029_controller_since.sql"),
+    include_str!("migrations/0030_approval_bundle.sql"),
 ];
 
 /// The migration after which [`renormalise_emails`] runs (its number, 1-based).

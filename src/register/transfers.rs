@@ -26,6 +26,10 @@ pub struct Approval {
     pub public_key: Option<String>,
     /// The minisign signature of [`Approval::signed_text`].
     pub signature: Option<String>,
+    /// The id of the one bundle this approval is for (`None` in an approval made before approvals
+    /// named their bundle: such an approval makes no bundle).
+    #[serde(default)]
+    pub bundle_id: Option<String>,
 }
 
 impl Approval {
@@ -34,7 +38,7 @@ impl Approval {
         serde_json::json!({
             "format": "handover-approval", "format_version": 1, "from": from, "to": to,
             "plan_digest": self.digest, "values_digest": self.values_digest, "approver": self.approver,
-            "approved_at": self.approved_at,
+            "approved_at": self.approved_at, "bundle_id": self.bundle_id,
         })
         .to_string()
     }
@@ -51,8 +55,8 @@ impl Approval {
 /// Record an approval.
 pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO approvals(id, controller, digest, approver, approved_at, values_digest, signer_key_id, public_key, signature)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+        "INSERT INTO approvals(id, controller, digest, approver, approved_at, values_digest, signer_key_id, public_key, signature, bundle_id)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
     )?
     .execute(params![
         crate::domain::model::new_id("apr"),
@@ -63,7 +67,8 @@ pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Res
         a.values_digest,
         a.signer_key_id,
         a.public_key,
-        a.signature
+        a.signature,
+        a.bundle_id
     ])?;
     Ok(())
 }
@@ -72,7 +77,7 @@ pub fn insert_approval(conn: &Change<'_>, controller: &str, a: &Approval) -> Res
 pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> {
     Ok(conn
         .prepare_cached(
-            "SELECT digest, approver, approved_at, values_digest, signer_key_id, public_key, signature FROM approvals
+            "SELECT digest, approver, approved_at, values_digest, signer_key_id, public_key, signature, bundle_id FROM approvals
              WHERE controller = ?1 ORDER BY approved_at DESC, rowid DESC LIMIT 1",
         )?
         .query_row([controller], |r| {
@@ -84,6 +89,7 @@ pub fn latest_approval(conn: &Db, controller: &str) -> Result<Option<Approval>> 
                 signer_key_id: r.get(4)?,
                 public_key: r.get(5)?,
                 signature: r.get(6)?,
+                bundle_id: r.get(7)?,
             })
         })
         .optional()?)

@@ -91,7 +91,11 @@ pub enum TransferCmd {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
-    /// Record the data protection lead's approval of the current plan (its digest).
+    /// Record the data protection lead's approval of the current plan (its digest), for one bundle.
+    ///
+    /// The approval signs the plan's digest, the digest of every value the bundle will carry, and
+    /// the id of the one bundle it is for: `bundle create` makes that bundle once; another bundle
+    /// needs another approval.
     Approve {
         /// The receiving controller's slug.
         #[arg(long)]

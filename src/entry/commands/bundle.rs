@@ -152,7 +152,10 @@ pub fn run(ctx: &Ctx, cmd: BundleCmd) -> Result<Outcome> {
         None => None,
     };
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create the folder", &out, e))?;
-    let bundle_id = crate::domain::model::TransferId::new();
+    // The bundle takes the id the approval signed (the plan has no blockers, so it names one not made yet).
+    let bundle_id = crate::domain::model::TransferId::from(
+        p.approval.as_ref().and_then(|a| a.bundle_id.as_deref()).unwrap_or_default(),
+    );
     let passphrase = if passphrase_copy { Some(generate_passphrase()?) } else { None };
     // A passphrase file is written first, so that no copy exists whose passphrase was lost.
     if let (Some(p), Some(f)) = (&passphrase, &passphrase_out) {

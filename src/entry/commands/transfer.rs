@@ -328,28 +328,33 @@ pub fn run(ctx: &Ctx, cmd: TransferCmd) -> Result<Outcome> {
                 signer_key_id: Some(key.key_id()),
                 public_key: Some(key.public_base64()),
                 signature: None,
+                // One approval, one bundle: its id is signed with the rest.
+                bundle_id: Some(crate::domain::model::TransferId::new().to_string()),
             };
             let text = a.signed_text(&p.from, &to);
             a.signature = Some(key.sign(text.as_bytes(), &format!("approval of the plan for {to} by {}", a.approver))?);
             reg.change(ctx.now, |c| {
                 transfers::insert_approval(c, &to, &a)?;
-                c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "values_digest": a.values_digest, "approver": a.approver, "signer_key_id": a.signer_key_id, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
+                c.audit("transfer.approve", &to, serde_json::json!({ "digest": a.digest, "values_digest": a.values_digest, "bundle_id": a.bundle_id, "approver": a.approver, "signer_key_id": a.signer_key_id, "register_included": p.totals.register_included, "mailing_list_included": p.totals.mailing_list_included }))
             })?;
             let others: Vec<&str> = p
                 .blockers
                 .iter()
-                .filter(|b| !matches!(b.code, "not_approved" | "approval_out_of_date" | "approval_not_signed"))
+                .filter(|b| {
+                    !matches!(b.code, "not_approved" | "approval_out_of_date" | "approval_not_signed" | "approval_used")
+                })
                 .map(|b| b.code)
                 .collect();
             let mut o = Outcome::new(
                 "transfer_approval",
-                serde_json::json!({ "to": to, "digest": a.digest, "values_digest": a.values_digest, "approver": a.approver, "signer_key_id": a.signer_key_id, "approved_at": a.approved_at, "remaining_blockers": others }),
+                serde_json::json!({ "to": to, "digest": a.digest, "values_digest": a.values_digest, "approver": a.approver, "signer_key_id": a.signer_key_id, "approved_at": a.approved_at, "remaining_blockers": others, "bundle_id": a.bundle_id }),
                 format!(
-                    "plan {} for {to} approved by {}, signed with key {}: it covers every value the bundle will carry ({})\n",
+                    "plan {} for {to} approved by {}, signed with key {}: it covers every value the bundle will carry ({}), for one bundle, {}\n",
                     &a.digest[..16],
                     a.approver,
                     key.key_id(),
-                    &a.values_digest.as_deref().unwrap_or_default()[..16]
+                    &a.values_digest.as_deref().unwrap_or_default()[..16],
+                    a.bundle_id.as_deref().unwrap_or_default()
                 ),
             );
             if !others.is_empty() {

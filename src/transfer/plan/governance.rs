@@ -7,13 +7,19 @@ use crate::register::{catalogue, transfers};
 /// The SHA-256 of an empty file.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/// The latest approval for the receiver, and the bundle already made from it, if any.
+pub(super) struct Approved<'a> {
+    pub approval: Option<&'a transfers::Approval>,
+    pub made: Option<&'a str>,
+}
+
 /// What stops a bundle for this receiver beyond the documents: no data sharing agreement or DPIA
 /// recorded, and no approval of this exact plan (its digest) by the data protection lead.
 pub(super) fn blockers(
     receiver: &catalogue::Controller,
     from: &str,
     digest: &str,
-    approval: Option<&transfers::Approval>,
+    approved: &Approved<'_>,
     approvers: &[crate::register::approvers::Approver],
     assessments: &[crate::register::governance::Assessment],
 ) -> Vec<Blocker> {
@@ -60,7 +66,7 @@ pub(super) fn blockers(
                 .any(|x| Some(&x.key_id) == a.signer_key_id.as_ref() && Some(&x.public_key) == a.public_key.as_ref())
     };
     let again = format!("`handover transfer approve --to {} --sign-key KEY`", receiver.slug);
-    match approval {
+    match approved.approval {
         Some(a) if !signed(a) => blockers.push(Blocker {
             code: "approval_not_signed",
             subject: receiver.slug.clone(),
@@ -68,12 +74,27 @@ pub(super) fn blockers(
                 "the approval is not signed by a current approver (the data protection lead's key, `handover approver add`): {again}"
             ),
         }),
-        Some(a) if a.digest == digest => {}
-        Some(_) => blockers.push(Blocker {
+        Some(a) if a.digest != digest => blockers.push(Blocker {
             code: "approval_out_of_date",
             subject: receiver.slug.clone(),
             message: format!("the plan changed since the data protection lead approved it: {again}"),
         }),
+        Some(a) if a.bundle_id.is_none() => blockers.push(Blocker {
+            code: "approval_used",
+            subject: receiver.slug.clone(),
+            message: format!(
+                "the approval was made before approvals named the one bundle they are for, so it makes none: {again}"
+            ),
+        }),
+        Some(_) if approved.made.is_some() => blockers.push(Blocker {
+            code: "approval_used",
+            subject: receiver.slug.clone(),
+            message: format!(
+                "bundle {} was made from this approval, and one approval makes one bundle: for another, {again}",
+                approved.made.unwrap_or_default()
+            ),
+        }),
+        Some(_) => {}
         None => blockers.push(Blocker {
             code: "not_approved",
             subject: receiver.slug.clone(),

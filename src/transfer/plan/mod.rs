@@ -384,7 +384,13 @@ fn make_with(conn: &crate::register::Db, req: &Request, with_documents: bool) ->
     let approval = transfers::latest_approval(conn, &receiver.slug)?;
     let approvers = crate::register::approvers::may_approve(conn)?;
     let assessments = crate::register::governance::assessments(conn)?;
-    blockers.extend(governance::blockers(&receiver, &own.slug, &digest, approval.as_ref(), &approvers, &assessments));
+    // One approval makes one bundle: the one it names, once.
+    let made = match approval.as_ref().and_then(|a| a.bundle_id.as_deref()) {
+        Some(id) => transfers::transfer(conn, id)?.map(|t| t.id.to_string()),
+        None => None,
+    };
+    let approval_of = governance::Approved { approval: approval.as_ref(), made: made.as_deref() };
+    blockers.extend(governance::blockers(&receiver, &own.slug, &digest, &approval_of, &approvers, &assessments));
     Ok(Plan {
         receiver: Receiver {
             slug: receiver.slug,
