@@ -173,3 +173,72 @@ fn a_mistyped_passphrase_is_asked_again() {
     assert!(ended(p).ends_with(", 0)"));
     assert!(env.path().join("f.txt.minisig").is_file());
 }
+
+/// A local user who can write to the bundle's folder swaps the file while `receive` waits for the
+/// data protection lead's fingerprint, after every check: bytes written into the file are caught
+/// (nothing is imported); a file renamed over it changes nothing (the file opened and verified is
+/// the one imported).
+#[test]
+fn a_bundle_swapped_while_receive_waits_is_not_what_is_imported() {
+    let env = TestEnv::new();
+    let demo = env.path().join("demo");
+    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
+    env.ok(&["keys", "new", "--unprotected"]);
+    let keys = env.path().join(".config/handover/keys");
+    std::fs::create_dir_all(env.path().join("group")).unwrap();
+    std::fs::copy(keys.join("handover-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let genuine = crate::group::bundle(&env, &demo, "out");
+    let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let genuine_id = env.ok(&["bundle", "verify", genuine.to_str().unwrap(), "--signer", &from, "--json"]).json();
+    // Someone else's bundle to the same group, signed by a key the group never checked.
+    let other = env.path().join("other");
+    env.ok(&["demo", "--out", other.to_str().unwrap()]);
+    let forged = crate::group::bundle(&env, &other, "forged");
+    let forged_bytes = std::fs::read(&forged).unwrap();
+    let genuine_bytes = std::fs::read(&genuine).unwrap();
+    let sig = |p: &std::path::Path| p.with_file_name(format!("{}.minisig", p.file_name().unwrap().to_str().unwrap()));
+    let file = genuine.display().to_string();
+    // Waits at the approver's fingerprint, having checked the bundle; `swap` runs there.
+    let run = |into: &str, swap: &dyn Fn()| {
+        let mut p = on_terminal(&env, &["receive", &file, "--from", &from, "--into", into]);
+        p.exp_string("Is it the same? Type yes or no:").unwrap();
+        p.send_line("yes").unwrap();
+        p.exp_string("Your name, as your register's log should record what you do").unwrap();
+        p.send_line("").unwrap();
+        p.exp_string("The plan was approved by dp-lead").unwrap();
+        p.exp_string("Is it the same? Type yes or no:").unwrap();
+        swap();
+        p.send_line("yes").unwrap();
+        let out = p.exp_eof().unwrap();
+        (out, format!("{:?}", p.process().wait().expect("wait")))
+    };
+
+    // Written into the same file: the bytes read to import are not the ones verified.
+    let (out, status) = run("g1/register.db", &|| std::fs::write(&genuine, &forged_bytes).unwrap());
+    assert!(status.ends_with(", 2)"), "{status}: {out}");
+    assert!(out.contains("changed while it was being read"), "{out}");
+    assert!(!env.path().join("g1/register.db").exists(), "nothing was imported: {out}");
+
+    // Renamed over it, signature too: the file opened is the one imported.
+    std::fs::write(&genuine, &genuine_bytes).unwrap();
+    let (out, status) = run("g2/register.db", &|| {
+        std::fs::rename(&forged, &genuine).unwrap();
+        std::fs::rename(sig(&forged), sig(&genuine)).unwrap();
+    });
+    assert!(status.ends_with(", 0)"), "{status}: {out}");
+    let id = genuine_id["data"]["bundle_id"].as_str().unwrap();
+    let received = env.ok(&["--register", "g2/register.db", "transfer", "list", "--json"]).stdout;
+    assert!(received.contains(id), "the genuine bundle was imported: {received}");
+    let forged_id = env
+        .ok(&[
+            "bundle",
+            "verify",
+            &file,
+            "--signer",
+            other.join("keys/facilitator-minisign.pub").to_str().unwrap(),
+            "--json",
+        ])
+        .json();
+    let forged_id = forged_id["data"]["bundle_id"].as_str().unwrap();
+    assert!(!received.contains(forged_id), "{received}");
+}
