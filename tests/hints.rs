@@ -109,3 +109,101 @@ fn every_command_the_tool_names_exists() {
     assert!(checked > 80, "only {checked} mentions found: is the pattern right?");
     assert!(bad.is_empty(), "commands named that the command line refuses:\n{}", bad.join("\n"));
 }
+
+/// Words as a shell splits them: quotes group, a `#` outside quotes starts a comment.
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut any) = (Vec::new(), String::new(), None::<char>, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, '#') if word.is_empty() => break,
+            (None, c) if c.is_whitespace() => {
+                if any || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+/// The commands a document shows: each `handover …` line of a code block (continued lines joined)
+/// and each inline `` `handover …` ``, as arguments after `handover`, placeholders (SLUG,
+/// BUNDLE_ID, ...) filled.
+fn doc_commands(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let placeholder = |w: String| {
+        let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
+        if letters.len() > 1 && letters.chars().all(|c| c.is_uppercase()) && !w.starts_with('-') {
+            "x1".to_string()
+        } else {
+            w
+        }
+    };
+    let words = |s: &str| -> Vec<String> {
+        // A redirection or a pipe ends the command.
+        let ws = shell_words(s);
+        let end = ws.iter().position(|w| [">", ">>", "|", ";", "&&"].contains(&w.as_str())).unwrap_or(ws.len());
+        ws[..end].iter().filter(|w| *w != "..." && *w != "…").cloned().map(placeholder).collect()
+    };
+    let mut in_block = false;
+    let mut pending: Option<(usize, String)> = None;
+    let inline = regex::Regex::new(r"`handover( [^`]*)?`").unwrap();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if in_block {
+            let start = pending.take().or_else(|| line.starts_with("handover ").then(|| (i + 1, String::new())));
+            if let Some((n, mut joined)) = start {
+                let l = line.strip_prefix("handover ").filter(|_| joined.is_empty()).unwrap_or(line);
+                match l.trim_end().strip_suffix('\\') {
+                    Some(part) => {
+                        joined.push_str(part);
+                        joined.push(' ');
+                        pending = Some((n, joined));
+                    }
+                    None => {
+                        joined.push_str(l);
+                        out.push((n, words(&joined)));
+                    }
+                }
+            }
+            continue;
+        }
+        for m in inline.captures_iter(line) {
+            let rest = m.get(1).map_or("", |r| r.as_str());
+            out.push((i + 1, words(rest)));
+        }
+    }
+    out
+}
+
+/// Every command README.md and HANDOVER.md show a user is one the command line accepts.
+#[test]
+fn every_command_the_docs_show_exists() {
+    let mut bad = Vec::new();
+    let mut checked = 0;
+    for doc in ["README.md", "HANDOVER.md"] {
+        let text = std::fs::read_to_string(root().join(doc)).unwrap();
+        for (line, args) in doc_commands(&text) {
+            checked += 1;
+            if let Err(why) = parses(&args) {
+                bad.push(format!("{doc}:{line}: `handover {}`: {why}", args.join(" ")));
+            }
+        }
+    }
+    assert!(checked > 120, "only {checked} commands found: is the pattern right?");
+    assert!(bad.is_empty(), "commands the docs show that the command line refuses:\n{}", bad.join("\n"));
+}
