@@ -144,7 +144,7 @@ fn doc_commands(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = Vec::new();
     let placeholder = |w: String| {
         let letters: String = w.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() > 1 && letters.chars().all(|c| c.is_uppercase()) && !w.starts_with('-') {
+        if letters.len() > 1 && letters.chars().all(char::is_uppercase) && !w.starts_with('-') {
             "x1".to_string()
         } else {
             w
