@@ -31,7 +31,7 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
 
     // Keys with a passphrase, asked twice on the terminal.
     let mut p = on_terminal(&env, &["keys", "new"]);
-    p.exp_string("Passphrase for the new signing key:").unwrap();
+    p.exp_string("Passphrase for the new keys:").unwrap();
     p.send_line(PASS).unwrap();
     p.exp_string("gain").unwrap();
     p.send_line(PASS).unwrap();
@@ -67,12 +67,14 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     p.send_line("Sam Volunteer").unwrap();
     p.exp_string("Where should your group's register be kept?").unwrap();
     p.send_line("").unwrap();
+    // The age identity is locked with the same passphrase: asked when the bundle is opened, and
+    // the signing key (for the receipt) opens with it, not asked again.
+    p.exp_string("Passphrase for the age identity").unwrap();
+    p.send_line(PASS).unwrap();
     // The data protection lead's key: its fingerprint shown, compared, confirmed.
     p.exp_string("The plan was approved by dp-lead").unwrap();
     p.exp_string("Is it the same? Type yes or no:").unwrap();
     p.send_line("yes").unwrap();
-    p.exp_string("Passphrase for").unwrap();
-    p.send_line(PASS).unwrap();
     p.exp_string("Send these two files back to Brightwater Trust").unwrap();
     p.exp_string("is now trusted as Brightwater Trust's approver").unwrap();
     let status = ended(p);
@@ -84,6 +86,28 @@ fn a_volunteer_on_a_terminal_confirms_the_fingerprint_and_takes_the_default_fold
     let actors: std::collections::BTreeSet<&str> =
         log["data"].as_array().unwrap().iter().filter_map(|e| e["actor"].as_str()).collect();
     assert_eq!(actors.into_iter().collect::<Vec<_>>(), ["Sam Volunteer"], "{log}");
+
+    // The passwords are locked: `account reveal` asks for the passphrase, and a wrong one shows nothing.
+    let identity = std::fs::read_to_string(keys.join("handover-age.key")).unwrap();
+    assert!(identity.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"), "the identity is passphrase-protected");
+    assert!(!identity.contains("AGE-SECRET-KEY"));
+    let mut p = on_terminal(&env, &["account", "reveal", "wordpress"]);
+    for _ in 0..3 {
+        p.exp_string("Passphrase for the age identity").unwrap();
+        p.send_line("not the passphrase").unwrap();
+    }
+    p.exp_string("the passphrase does not open").unwrap();
+    assert!(ended(p).ends_with(", 2)"));
+    let mut p = on_terminal(&env, &["account", "reveal", "wordpress"]);
+    p.exp_string("Passphrase for the age identity").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("demo-only-password-7f3a").unwrap();
+    assert!(ended(p).ends_with(", 0)"));
+    // age itself opens it with the passphrase (its passphrase-protected identity format) when
+    // keys new wrote it; here the public half beside it is what `keys show` reads, unasked.
+    let shown = env.run_user(&["keys", "show", keys.join("handover-age.key").to_str().unwrap(), "--json"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert_eq!(shown.json()["data"][0]["protected"], true, "{}", shown.stdout);
 }
 
 /// Making an account safe on a terminal: the new password is asked twice (a slip stores nothing),
@@ -158,7 +182,7 @@ fn a_folder_typed_with_a_tilde_is_in_the_home_folder() {
 fn a_mistyped_passphrase_is_asked_again() {
     let env = TestEnv::new();
     let mut p = on_terminal(&env, &["keys", "new", "--out", "k", "--name", "k"]);
-    p.exp_string("Passphrase for the new signing key:").unwrap();
+    p.exp_string("Passphrase for the new keys:").unwrap();
     p.send_line(PASS).unwrap();
     p.exp_string("gain").unwrap();
     p.send_line(PASS).unwrap();
@@ -241,4 +265,34 @@ fn a_bundle_swapped_while_receive_waits_is_not_what_is_imported() {
         .json();
     let forged_id = forged_id["data"]["bundle_id"].as_str().unwrap();
     assert!(!received.contains(forged_id), "{received}");
+}
+
+/// The age identity `keys new` locks with the passphrase is age's own passphrase-encrypted
+/// identity file: Debian's `age -d -i` opens it with that passphrase.
+#[test]
+fn the_locked_age_identity_opens_in_age_itself() {
+    let env = TestEnv::new();
+    let made =
+        env.command(&["keys", "new", "--out", "k", "--name", "k"]).env("HANDOVER_PASSPHRASE", PASS).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let recipient = std::fs::read_to_string(env.path().join("k/k-age.pub")).unwrap();
+    let enc = crate::util::tool("age")
+        .args(["-r", recipient.trim(), "-o"])
+        .arg(env.path().join("m.age"))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"a message for the group\n")?;
+            c.wait()
+        })
+        .unwrap();
+    assert!(enc.success());
+    let mut c = crate::util::tool("age");
+    c.current_dir(env.path()).args(["-d", "-i", "k/k-age.key", "m.age"]);
+    let mut p = spawn_command(c, Some(60_000)).expect("start age on a pseudo-terminal");
+    p.exp_string("passphrase").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("a message for the group").unwrap();
+    assert!(ended(p).ends_with(", 0)"));
 }

@@ -16,7 +16,7 @@
 //! Read it aloud over the phone; the other side runs `handover keys show` on the key they were
 //! sent and compares all sixteen characters.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::str::FromStr;
@@ -45,43 +45,8 @@ pub fn key_id(keynum: &[u8]) -> String {
     format!("{:016X}", u64::from_le_bytes(b))
 }
 
-/// Get a passphrase: the env file, the env var, or the terminal (twice when `confirm`).
-pub fn passphrase(purpose: &str, confirm: bool) -> Result<SecretString> {
-    if let Some(path) = std::env::var_os(PASSPHRASE_FILE_ENV) {
-        let text = read_small(Path::new(&path))?;
-        let line = text.lines().next().unwrap_or("").to_string();
-        if line.is_empty() {
-            return Err(Error::NoPassphrase { why: format!("{PASSPHRASE_FILE_ENV} names an empty file") });
-        }
-        return Ok(SecretString::from(line));
-    }
-    if let Ok(p) = std::env::var(PASSPHRASE_ENV) {
-        if p.is_empty() {
-            return Err(Error::NoPassphrase { why: format!("{PASSPHRASE_ENV} is empty") });
-        }
-        return Ok(SecretString::from(p));
-    }
-    if !std::io::stdin().is_terminal() && !Path::new("/dev/tty").exists() {
-        return Err(Error::NoPassphrase { why: "no terminal to ask on".into() });
-    }
-    let first = Zeroizing::new(
-        rpassword::prompt_password(format!("Passphrase for {purpose}: "))
-            .map_err(|_| Error::NoPassphrase { why: "no terminal to ask on".into() })?,
-    );
-    if first.is_empty() {
-        return Err(Error::NoPassphrase { why: "an empty passphrase was given".into() });
-    }
-    if confirm {
-        let again = Zeroizing::new(
-            rpassword::prompt_password("Same passphrase again: ")
-                .map_err(|_| Error::NoPassphrase { why: "no terminal to ask on".into() })?,
-        );
-        if *first != *again {
-            return Err(Error::NoPassphrase { why: "the two passphrases differ".into() });
-        }
-    }
-    Ok(SecretString::from(first.to_string()))
-}
+pub use super::locked::passphrase;
+use super::locked::{decrypt_identity, encrypt_identity, is_protected_identity, unlock};
 
 /// Read a secret value from the terminal (hidden), or `None` when left empty.
 pub fn prompt_secret(label: &str) -> Result<Option<SecretString>> {
@@ -182,6 +147,12 @@ pub fn generate(
         id.to_string().expose_secret()
     ));
     let protected = pass.is_some();
+    // The identity opens every account secret: with a passphrase, it is kept as age's own
+    // passphrase-encrypted identity file (which `age -d -i` opens too), under the same passphrase.
+    let identity_file = match &pass {
+        Some(p) => Zeroizing::new(encrypt_identity(identity_text.as_bytes(), p)?),
+        None => Zeroizing::new(identity_text.to_string()),
+    };
     let kp = match pass {
         Some(p) => minisign::KeyPair::generate_encrypted_keypair(Some(p.expose_secret().to_string())),
         None => minisign::KeyPair::generate_unencrypted_keypair(),
@@ -195,7 +166,7 @@ pub fn generate(
             .map_err(|e| Error::KeyGeneration { why: e.to_string() })?
             .to_string(),
     );
-    write_new(&files[0], 0o600, identity_text.as_bytes())?;
+    write_new(&files[0], 0o600, identity_file.as_bytes())?;
     write_new(&files[1], 0o644, format!("{recipient}\n").as_bytes())?;
     write_new(&files[2], 0o600, sk_box.as_bytes())?;
     write_new(&files[3], 0o644, format!("untrusted comment: minisign public key {kid}\n{pk_b64}\n").as_bytes())?;
@@ -260,13 +231,31 @@ pub fn read_small(path: &Path) -> Result<Zeroizing<String>> {
     Ok(Zeroizing::new(text.to_string()))
 }
 
-fn key_error(path: &Path, why: impl Into<String>) -> Error {
+pub(super) fn key_error(path: &Path, why: impl Into<String>) -> Error {
     Error::KeyFile { path: path.to_path_buf(), why: why.into() }
 }
 
 /// Read a key file made by this tool, `age-keygen` or `minisign -G`.
 pub fn show(path: &Path) -> Result<Vec<KeyInfo>> {
-    let text = read_small(path)?;
+    let file = read_small(path)?;
+    let protected_identity = is_protected_identity(&file);
+    let text = if protected_identity {
+        // Its public half is the `.pub` file beside it (what is sent); else the passphrase opens it.
+        let beside = path.to_string_lossy().strip_suffix(".key").map(|p| std::path::PathBuf::from(format!("{p}.pub")));
+        if let Some(public) = beside.filter(|p| p.is_file())
+            && let Ok(mut info) = show(&public)
+            && info.iter().all(|i| i.kind == "age_recipient")
+        {
+            for i in &mut info {
+                i.kind = "age_identity".into();
+                i.protected = Some(true);
+            }
+            return Ok(info);
+        }
+        unlock("the age identity", path, |p| decrypt_identity(&file, p, path))?
+    } else {
+        file
+    };
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     if lines.iter().any(|l| l.starts_with("AGE-SECRET-KEY-1")) {
         let mut out = Vec::new();
@@ -279,7 +268,7 @@ pub fn show(path: &Path) -> Result<Vec<KeyInfo>> {
                 fingerprint: fingerprint(r.as_bytes()),
                 public: r,
                 key_id: None,
-                protected: None,
+                protected: Some(protected_identity),
             });
         }
         return Ok(out);
@@ -328,23 +317,9 @@ fn unlock_secret_key(text: &str, path: &Path) -> Result<(minisign::SecretKey, mi
     }
     let protected = raw[2..4] != [0, 0];
     let sk = if protected {
-        // Typed on a terminal, a wrong passphrase is asked again, up to three times in all (one
-        // from the environment is tried once).
-        let typed = std::env::var_os(PASSPHRASE_FILE_ENV).is_none() && std::env::var_os(PASSPHRASE_ENV).is_none();
-        let tries = if typed { 3 } else { 1 };
-        let mut unlocked = None;
-        for attempt in 1..=tries {
-            let pass = passphrase(&format!("the signing key {}", path.display()), false)?;
-            match minisign::SecretKey::from_box(sk_box.clone(), Some(pass.expose_secret().to_string())) {
-                Ok(sk) => {
-                    unlocked = Some(sk);
-                    break;
-                }
-                Err(_) if attempt < tries => eprintln!("That passphrase does not open the key; try again."),
-                Err(_) => {}
-            }
-        }
-        unlocked.ok_or_else(|| Error::WrongPassphrase { path: path.to_path_buf() })?
+        unlock("the signing key", path, |pass| {
+            Ok(minisign::SecretKey::from_box(sk_box.clone(), Some(pass.expose_secret().to_string())).ok())
+        })?
     } else {
         minisign::SecretKey::from_unencrypted_box(sk_box)
             .or_else(|_| minisign::SecretKey::from_bytes(&raw))
@@ -632,9 +607,15 @@ pub fn ed25519_public(pk: &minisign::PublicKey) -> [u8; 32] {
     out
 }
 
-/// Load the age identities in a file (as written by `age-keygen` or `keys new`).
+/// Load the age identities in a file (as written by `age-keygen` or `keys new`; a
+/// passphrase-protected one asks for its passphrase).
 pub fn load_identities(path: &Path) -> Result<Vec<age::x25519::Identity>> {
-    let text = read_small(path)?;
+    let file = read_small(path)?;
+    let text = if is_protected_identity(&file) {
+        unlock("the age identity", path, |p| decrypt_identity(&file, p, path))?
+    } else {
+        file
+    };
     let ids: Vec<age::x25519::Identity> = text
         .lines()
         .map(str::trim)

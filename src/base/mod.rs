@@ -1,13 +1,14 @@
 //! The base layer: what every layer above may use, and which names none of them. The one error
 //! type ([`error`]), files written whole or not at all ([`staged`]), age and minisign keys
-//! ([`keys`]) and the signed notes of audit checkpoints ([`checkpoint`]), progress lines on a
-//! terminal ([`progress`]), encoders for tables, CSV and JSON ([`encode`]), and XML text
-//! ([`xml`]).
+//! ([`keys`]), the passphrases that lock them ([`locked`]), the signed notes of audit checkpoints
+//! ([`checkpoint`]), progress lines on a terminal ([`progress`]), encoders for tables, CSV and JSON
+//! ([`encode`]), and XML text ([`xml`]).
 
 pub(crate) mod checkpoint;
 pub(crate) mod encode;
 pub mod error;
 pub mod keys;
+pub(crate) mod locked;
 pub(crate) mod progress;
 pub(crate) mod staged;
 pub(crate) mod xml;

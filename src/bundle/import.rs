@@ -320,7 +320,8 @@ fn set_up(st: &Step<'_, '_>) -> Result<()> {
         }
     }
     if !merge {
-        crate::register::catalogue::seed_purposes(c)?;
+        let sender = m.controllers.iter().find(|c| c.role == "from").map_or(m.from.as_str(), |c| c.name.as_str());
+        crate::register::catalogue::seed_received_purposes(c, sender)?;
     }
     Ok(())
 }

@@ -248,6 +248,21 @@ pub const PURPOSES: &[SeedPurpose] = &[
     ("quotes_case_studies", "Quotes or case studies in reports", &[], false, false, Some(24), &["name"]),
 ];
 
+/// Seed the purpose catalogue into a register built from a bundle, named from the receiving
+/// group's point of view: the sender's newsletter and disclosure are the sender's, the
+/// successor's newsletter is the group's own.
+pub fn seed_received_purposes(conn: &Change<'_>, sender: &str) -> Result<()> {
+    seed_purposes(conn)?;
+    for (code, name) in [
+        ("newsletter", format!("{sender}'s email newsletter")),
+        ("disclose_to_successor", format!("{sender} giving us members' contact details and roles")),
+        ("successor_newsletter", "Our own email newsletter".to_string()),
+    ] {
+        conn.prepare_cached("UPDATE purposes SET name = ?2 WHERE code = ?1")?.execute(params![code, name])?;
+    }
+    Ok(())
+}
+
 /// Seed the purpose catalogue into a new register.
 pub fn seed_purposes(conn: &Change<'_>) -> Result<()> {
     for (code, name, channels, special, marketing, refresh, fields) in PURPOSES {

@@ -137,11 +137,16 @@ pub fn build(conn: &crate::register::Db, now: DateTime<Utc>, to: Option<&str>, d
     let views = consent_views(conn)?;
     let (coverage, mut refresh, over_time) = coverage(&purposes, &controllers, &people, &views, now, detail);
     // Storage limitation: once a disclosure to the successor is complete, its consents are not
-    // renewed (there is nothing left to disclose).
+    // renewed (there is nothing left to disclose); in the successor's own register, the disclosure
+    // that brought the people there is made already.
     let disclosed = transfers::transfers(conn)?.iter().any(|t| {
-        t.direction == crate::domain::model::Direction::Sent
-            && t.transfer.state == crate::domain::model::TransferState::Complete
-            && t.voided_at.is_none()
+        t.voided_at.is_none()
+            && match t.direction {
+                crate::domain::model::Direction::Sent => {
+                    t.transfer.state == crate::domain::model::TransferState::Complete
+                }
+                crate::domain::model::Direction::Received => true,
+            }
     });
     if disclosed {
         refresh.retain(|d| d.purpose != "disclose_to_successor");

@@ -17,7 +17,9 @@ pub enum KeysCmd {
         /// Label for the file names (LABEL-age.key, LABEL-age.pub, LABEL-minisign.key, LABEL-minisign.pub).
         #[arg(long, default_value = "handover")]
         name: String,
-        /// Do not protect the signing key with a passphrase (for automation only).
+        /// Do not protect the keys with a passphrase (for automation only). Without it, the one
+        /// passphrase asked locks both: the signing key (minisign's format) and the age identity
+        /// (age's passphrase-encrypted identity format, which `age -d -i` opens too).
         #[arg(long)]
         unprotected: bool,
     },

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
             };
             // Everything else is checked before the passphrase is asked.
             keys::check_new(&out, &name)?;
-            let pass = if unprotected { None } else { Some(keys::passphrase("the new signing key", true)?) };
+            let pass = if unprotected { None } else { Some(keys::passphrase("the new keys", true)?) };
             let k = keys::generate(&out, &name, pass, ctx.now)?;
             let text = format!(
                 "wrote {}, {} (secret: keep them private and backed up)\n\
@@ -38,7 +38,11 @@ pub fn run(ctx: &Ctx, cmd: KeysCmd) -> Result<Outcome> {
                 k.minisign_public_key,
                 k.minisign_key_id,
                 k.minisign_fingerprint,
-                if k.protected { "" } else { "The signing key is NOT passphrase-protected (--unprotected).\n" }
+                if k.protected {
+                    "Both secret keys are locked with your passphrase: it is asked whenever one is used.\n"
+                } else {
+                    "The secret keys are NOT passphrase-protected (--unprotected).\n"
+                }
             );
             // The keys folder is hidden: the two public files to send are copied where they can be
             // found (and attached to an email).

@@ -319,9 +319,11 @@ fn opened_with(
     Ok((identity, ids, pk, trusted))
 }
 
-/// Resolved inputs, checked for the usual mistakes.
+/// Resolved inputs, checked for the usual mistakes. The identity is opened (its passphrase
+/// asked, when it has one) only when the bundle is, after every question `receive` asks.
 struct Resolved {
-    ids: Vec<age::x25519::Identity>,
+    identity: PathBuf,
+    own_custodian: bool,
     signer: minisign::PublicKey,
     trusted: Option<Trusted>,
     sign_key: PathBuf,
@@ -329,24 +331,34 @@ struct Resolved {
 }
 
 fn resolve(a: &Inputs, own_custodian: bool) -> Result<Resolved> {
-    let (identity, ids, signer, trusted) =
-        opened_with(&a.file, a.identity.clone(), a.signer.as_deref(), a.signer_flag)?;
+    check_bundle_file(&a.file)?;
+    let identity = home::identity(a.identity.clone(), "--identity")?;
+    let (signer, trusted) = signer_for(a.signer.as_deref(), a.signer_flag, &a.file)?;
     let sign_key = home::sign_key(a.sign_key.clone(), "--sign-key")?;
     check_keys(&identity, &signer, public_beside(&sign_key).as_ref()).map_err(|e| match e {
         Error::BadValue { why, .. } => Error::bad(a.signer_flag, why),
         e => e,
     })?;
-    let mut custodians =
-        a.custodians.iter().map(|c| keys::recipient_arg(c, "--custodian")).collect::<Result<Vec<_>>>()?;
-    if own_custodian {
-        for id in &ids {
-            let r = id.to_public();
-            if !custodians.iter().any(|c| c.to_string() == r.to_string()) {
-                custodians.push(r);
+    let custodians = a.custodians.iter().map(|c| keys::recipient_arg(c, "--custodian")).collect::<Result<Vec<_>>>()?;
+    Ok(Resolved { identity, own_custodian, signer, trusted, sign_key, custodians })
+}
+
+impl Resolved {
+    /// The identities that open the bundle, and the custodians its secrets are sealed to (this
+    /// member's own key among them for `receive`).
+    fn open(&self) -> Result<(Vec<age::x25519::Identity>, Vec<age::x25519::Recipient>)> {
+        let ids = keys::load_identities(&self.identity)?;
+        let mut custodians = self.custodians.clone();
+        if self.own_custodian {
+            for id in &ids {
+                let r = id.to_public();
+                if !custodians.iter().any(|c| c.to_string() == r.to_string()) {
+                    custodians.push(r);
+                }
             }
         }
+        Ok((ids, custodians))
     }
-    Ok(Resolved { ids, signer, trusted, sign_key, custodians })
 }
 
 /// Import with resolved inputs into `into`. `Err(outcome)`: a layer failed, nothing was written.
@@ -362,12 +374,13 @@ fn import_into(
     let load_key = move || SigningKey::load(&sign_key);
     let check = ApproverCheck::new(a.approver.as_deref(), &r.signer, ask)?;
     let approver = |v: &mut crate::bundle::read::Verification| check.check(v);
+    let (ids, custodians) = r.open()?;
     let received = crate::bundle::receive::receive(&crate::bundle::receive::Request {
         file: &a.file,
-        identities: &r.ids,
+        identities: &ids,
         signer: &r.signer,
         into,
-        custodians: &r.custodians,
+        custodians: &custodians,
         key: &load_key,
         approver: &approver,
         first_message: a.first_message,
@@ -491,7 +504,12 @@ fn community_folder(file: &Path) -> String {
 /// taken without one.
 fn where_to(ctx: &Ctx, a: &Inputs, to: Option<&str>) -> Result<PathBuf> {
     if let Some(p) = &a.into {
-        return Ok(p.clone());
+        // A `~` the shell left alone (quoted) is still the home folder.
+        let p = typed_folder(&p.to_string_lossy());
+        if let Some(service) = synced(&p) {
+            eprintln!("{}", synced_note(&p, service));
+        }
+        return Ok(p);
     }
     if let (Some(to), Some(current)) = (to, home::remembered_register().filter(|p| p.is_file())) {
         let own = crate::register::Register::open(&current, &ctx.actor)
@@ -513,10 +531,7 @@ fn where_to(ctx: &Ctx, a: &Inputs, to: Option<&str>) -> Result<PathBuf> {
     }
     let p = typed_folder(&answer);
     if let Some(service) = synced(&p) {
-        eprintln!(
-            "Note: {} looks like a {service} folder. A register there is copied to {service}'s servers and to every device signed in to it: keep it in a folder only this computer has.",
-            p.display()
-        );
+        eprintln!("{}", synced_note(&p, service));
         let again = ask("Keep it there all the same? Type yes or no: ")?;
         if !again.eq_ignore_ascii_case("yes") && !again.eq_ignore_ascii_case("y") {
             return Err(Error::bad(
@@ -526,6 +541,14 @@ fn where_to(ctx: &Ctx, a: &Inputs, to: Option<&str>) -> Result<PathBuf> {
         }
     }
     Ok(if p.extension().is_some_and(|e| e == "db") { p } else { p.join("register.db") })
+}
+
+/// Why a register in a synced folder is a risk.
+fn synced_note(p: &Path, service: &str) -> String {
+    format!(
+        "Note: {} looks like a {service} folder. A register there is copied to {service}'s servers and to every device signed in to it: keep it in a folder only this computer has.",
+        p.display()
+    )
 }
 
 /// A folder as a person types it: `~` is their home folder (as a shell reads it).

@@ -43,15 +43,29 @@ pub fn run(ctx: &Ctx, cmd: TasksCmd) -> Result<Outcome> {
             reg.change(ctx.now, |c| {
                 let now = fmt_ts(c.now);
                 let mut wanted = std::collections::BTreeSet::new();
+                // A renewal marked done stays done for the people it was about (the same first
+                // lapse); a later lapse is a new task.
+                let done: Vec<(String, String)> = tasks::tasks(c, true)?
+                    .into_iter()
+                    .filter(|t| t.kind == "consent_refresh" && t.done_at.is_some())
+                    .map(|t| (t.subject, t.due))
+                    .collect();
                 for d in r.refresh_due_90_days.iter().filter(|d| d.controller == own) {
                     wanted.insert(d.purpose.clone());
+                    if done.iter().any(|(s, due)| *s == d.purpose && *due == d.earliest) {
+                        continue;
+                    }
                     tasks::set_task(
                         c,
                         "consent_refresh",
                         &d.purpose,
                         &format!(
-                            "Ask {} people to renew their {} consent before it lapses (first on {})",
-                            d.count, d.purpose, d.earliest
+                            "Ask {} people to renew their consent for \"{}\" ({}) before it lapses (first on {})",
+                            d.count,
+                            crate::register::catalogue::purpose(c, &d.purpose)?
+                                .map_or_else(|| d.purpose.clone(), |p| p.name),
+                            d.purpose,
+                            d.earliest
                         ),
                         "consent is refreshed at the purpose's period or treated as expired (GDPR.md §1.5)",
                         &d.earliest,
