@@ -153,13 +153,7 @@ fn a_new_password_is_typed_twice_and_all_steps_are_confirmed() {
 /// folder named `~` is made.
 #[test]
 fn a_folder_typed_with_a_tilde_is_in_the_home_folder() {
-    let env = TestEnv::new();
-    let demo = env.path().join("demo");
-    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
-    env.ok(&["keys", "new", "--unprotected"]);
-    let keys = env.path().join(".config/handover/keys");
-    std::fs::create_dir_all(env.path().join("group")).unwrap();
-    std::fs::copy(keys.join("handover-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let (env, demo) = crate::group::ready_group();
     let bundle = crate::group::bundle(&env, &demo, "out").display().to_string();
     let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
     let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
@@ -204,13 +198,7 @@ fn a_mistyped_passphrase_is_asked_again() {
 /// the one imported).
 #[test]
 fn a_bundle_swapped_while_receive_waits_is_not_what_is_imported() {
-    let env = TestEnv::new();
-    let demo = env.path().join("demo");
-    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
-    env.ok(&["keys", "new", "--unprotected"]);
-    let keys = env.path().join(".config/handover/keys");
-    std::fs::create_dir_all(env.path().join("group")).unwrap();
-    std::fs::copy(keys.join("handover-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let (env, demo) = crate::group::ready_group();
     let genuine = crate::group::bundle(&env, &demo, "out");
     let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
     let genuine_id = env.ok(&["bundle", "verify", genuine.to_str().unwrap(), "--signer", &from, "--json"]).json();
@@ -295,4 +283,142 @@ fn the_locked_age_identity_opens_in_age_itself() {
     p.send_line(PASS).unwrap();
     p.exp_string("a message for the group").unwrap();
     assert!(ended(p).ends_with(", 0)"));
+}
+
+/// The group's first month as a new volunteer lives it: a fresh home folder, `keys new --name`,
+/// `receive` into a `~` folder, then every command `next` names, run as printed (on a terminal
+/// where it asks something), the volunteer doing only what a step asks of them (filling in the
+/// notice, the dates sent, a co-member's key), until `next` has nothing left.
+#[test]
+fn the_first_month_runs_as_next_says_until_nothing_is_left() {
+    let env = TestEnv::new();
+    let demo = env.path().join("demo");
+    env.ok(&["demo", "--out", demo.to_str().unwrap()]);
+    let typed = [("HANDOVER_PASSPHRASE", PASS)];
+    let user = |args: &[&str]| {
+        let r = env.run_user_with(args, &typed);
+        assert_eq!(r.code, 0, "handover {args:?}:\n{}{}", r.stdout, r.stderr);
+        r
+    };
+    // No keys, no register: `next` says how to begin.
+    let begin = user(&["next", "--json"]).json();
+    assert_eq!(begin["data"]["steps"][0]["command"], "handover keys new", "{begin}");
+    user(&["keys", "new", "--name", "sam"]);
+    let public = env.path().join("handover-public-keys");
+    std::fs::create_dir_all(env.path().join("group")).unwrap();
+    std::fs::copy(public.join("sam-age.pub"), env.path().join("group/group-age.pub")).unwrap();
+    let bundle = crate::group::bundle(&env, &demo, "out").display().to_string();
+    let from = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let dp = demo.join("keys/dp-lead-minisign.pub").display().to_string();
+    user(&["receive", &bundle, "--from", &from, "--approver", &dp, "--into", "~/Documents/kscop/register.db"]);
+    let folder = env.path().join("Documents/kscop");
+    assert!(folder.join("register.db").is_file(), "the ~ folder is in the home folder");
+    assert!(!env.path().join("~").exists());
+    // A co-member's key, sent to the volunteer.
+    env.ok(&["keys", "new", "--out", "co-chair", "--name", "co-chair", "--unprotected"]);
+
+    let brackets = regex::Regex::new(r"\[[^\]]*\]").unwrap();
+    let mut done: Vec<String> = Vec::new();
+    for _ in 0..6 {
+        let next = user(&["next", "--json"]).json();
+        crate::hints::assert_next_commands_parse(&next);
+        let steps = next["data"]["steps"].as_array().unwrap().clone();
+        if steps.is_empty() {
+            break;
+        }
+        let fresh: Vec<String> =
+            steps.iter().map(|s| s["command"].as_str().unwrap().to_string()).filter(|c| !done.contains(c)).collect();
+        assert!(!fresh.is_empty(), "next repeats steps already done: {next}");
+        for command in fresh {
+            let words: Vec<String> = command.split_whitespace().skip(1).map(String::from).collect();
+            let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+            match (args[0], args[1]) {
+                ("account", "reveal") => {
+                    let mut c = env.command(&args);
+                    c.env_remove("HANDOVER_REGISTER").env("HANDOVER_PASSPHRASE", PASS);
+                    let mut p = spawn_command(c, Some(60_000)).unwrap();
+                    p.exp_string("demo-only-password-7f3a").unwrap();
+                    assert!(ended(p).ends_with(", 0)"), "{command}");
+                }
+                ("account", "update-secret") => {
+                    let mut c = env.command(&args);
+                    c.env_remove("HANDOVER_REGISTER").env("HANDOVER_PASSPHRASE", PASS);
+                    let mut p = spawn_command(c, Some(60_000)).unwrap();
+                    p.exp_string("Password:").unwrap();
+                    p.send_line("the-group's-own-password").unwrap();
+                    p.exp_string("The same password again:").unwrap();
+                    p.send_line("the-group's-own-password").unwrap();
+                    p.exp_string("Recovery codes").unwrap();
+                    p.send_line("").unwrap();
+                    p.exp_string("Secret notes").unwrap();
+                    p.send_line("").unwrap();
+                    assert!(ended(p).ends_with(", 0)"), "{command}");
+                }
+                ("notice", "template") => {
+                    let r = user(&args);
+                    // The volunteer fills in what is in [square brackets] in both.
+                    for f in ["privacy-notice.txt", "privacy-notice-easy-read.txt"] {
+                        let text = std::fs::read_to_string(env.path().join(f)).unwrap();
+                        let filled = brackets.replace_all(&text, "(filled in)");
+                        std::fs::write(env.path().join(f), filled.as_bytes()).unwrap();
+                    }
+                    // The easy-read one is stored as the template's own output says.
+                    let easy = r.stdout.lines().find(|l| l.contains("--format easy_read")).unwrap().trim().to_string();
+                    done.push(easy);
+                }
+                ("notice", "add") => {
+                    user(&args);
+                    let easy = done.iter().find(|c| c.contains("--format easy_read")).cloned().unwrap();
+                    let words: Vec<&str> = easy.split_whitespace().skip(1).collect();
+                    user(&words);
+                }
+                ("notice", "send-list") => {
+                    user(&args);
+                    // Sent by email that day: the volunteer fills in sent_at, as a UK date.
+                    let path = env.path().join("send-list.csv");
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let mut lines = text.lines();
+                    let header = lines.next().unwrap();
+                    let at = header.split(',').position(|h| h == "sent_at").unwrap();
+                    let mut out = format!("{header}\n");
+                    for l in lines {
+                        let mut cells: Vec<&str> = l.split(',').collect();
+                        cells[at] = "25/11/2026";
+                        out.push_str(&cells.join(","));
+                        out.push('\n');
+                    }
+                    std::fs::write(&path, out).unwrap();
+                }
+                ("custodian", "add") => {
+                    let key = env.path().join("co-chair/co-chair-age.pub").display().to_string();
+                    args[2] = key.as_str();
+                    user(&args);
+                }
+                _ => {
+                    user(&args);
+                }
+            }
+            done.push(command);
+        }
+    }
+    let last = user(&["next"]);
+    assert!(last.stdout.contains("Nothing is due"), "{}", last.stdout);
+    let kinds: Vec<&str> = done.iter().filter_map(|c| c.split_whitespace().nth(1)).collect();
+    for k in ["account", "notice", "tasks", "custodian", "transfer"] {
+        assert!(kinds.contains(&k), "a {k} step was named and done: {done:?}");
+    }
+    assert!(done.iter().any(|c| c.contains("transfer complete")), "{done:?}");
+    assert!(folder.read_dir().unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".complete.json")));
+    // Nothing done on the way is undone by the weekly sync: no renewal of the disclosure made.
+    user(&["tasks", "sync"]);
+    let tasks = user(&["tasks", "list", "--json"]).stdout;
+    assert!(!tasks.contains("disclose_to_successor"), "{tasks}");
+    // The group's own newsletter consents are renewed; a renewal marked done stays done.
+    let tasks: serde_json::Value = serde_json::from_str(&tasks).unwrap();
+    let renew = tasks["data"].as_array().unwrap().iter().find(|t| t["kind"] == "consent_refresh").unwrap().clone();
+    assert!(renew["title"].as_str().unwrap().contains("\"Our own email newsletter\""), "{renew}");
+    user(&["tasks", "done", renew["id"].as_str().unwrap()]);
+    user(&["tasks", "sync"]);
+    let open = user(&["tasks", "list", "--json"]).json();
+    assert!(!open["data"].as_array().unwrap().iter().any(|t| t["kind"] == "consent_refresh"), "{open}");
 }

@@ -94,6 +94,16 @@ impl TestEnv {
         Self::finish(self.command(args).env_remove("HANDOVER_REGISTER").output().expect("run handover"))
     }
 
+    /// As [`TestEnv::run_user`], with environment variables set (a passphrase, as if typed).
+    pub fn run_user_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut c = self.command(args);
+        c.env_remove("HANDOVER_REGISTER");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        Self::finish(c.output().expect("run handover"))
+    }
+
     fn finish(out: Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),

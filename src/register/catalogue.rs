@@ -255,7 +255,10 @@ pub fn seed_received_purposes(conn: &Change<'_>, sender: &str) -> Result<()> {
     seed_purposes(conn)?;
     for (code, name) in [
         ("newsletter", format!("{sender}'s email newsletter")),
-        ("disclose_to_successor", format!("{sender} giving us members' contact details and roles")),
+        (
+            "disclose_to_successor",
+            format!("Keeping the contact details and roles {sender} gave us, to run the community"),
+        ),
         ("successor_newsletter", "Our own email newsletter".to_string()),
     ] {
         conn.prepare_cached("UPDATE purposes SET name = ?2 WHERE code = ?1")?.execute(params![code, name])?;
