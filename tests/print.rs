@@ -62,6 +62,14 @@ fn letters_reports_and_the_art30_record_print_on_a4() {
         let p = printed_well(&work, &page, max);
         assert_eq!(p["a4"], true, "{p}");
     }
+    // What a reader reads is words, not the tool's codes.
+    let report = std::fs::read_to_string(env.path().join("sender-report.html")).unwrap();
+    assert!(report.contains("Lasting power of attorney for health and welfare"), "the authority in words");
+    for code in ["lpa health welfare", "lpa_health_welfare", ">not_asked<"] {
+        assert!(!report.contains(code), "{code} in the report");
+    }
+    let group = std::fs::read_to_string(env.path().join("group-report.html")).unwrap();
+    assert!(!group.contains("successor&#39;s own") && group.contains("Our own email newsletter"), "the group's view");
     // The Art 30 record's wide table prints in landscape.
     let ropa = printed_well(&work, &env.path().join("sender-ropa.html"), 6);
     assert!(ropa["width"].as_f64().unwrap() > ropa["height"].as_f64().unwrap(), "{ropa}");
@@ -86,6 +94,22 @@ fn the_print_check_catches_a_cut_off_column() {
     let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
     assert_eq!(v["missing"], serde_json::json!(["lastcolumnword"]), "{v}");
     assert_eq!(v["a4"], false);
+    // A date split over two lines, and a command printed with its backticks.
+    let page = env.write(
+        "raw.html",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>t</title><style>@page{size:A4}</style></head><body><div style=\"width:3em\">due 30 April 2027</div><p>run `handover next` today</p></body></html>",
+    );
+    let out = tool("python3")
+        .arg(root().join("tests/files/print_check.py"))
+        .arg(env.path().join("print"))
+        .arg("5")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    assert_eq!(v["split_dates"], serde_json::json!(["30 April 2027"]), "{v}");
+    assert_eq!(v["raw"].as_array().unwrap().len(), 1, "{v}");
 }
 
 /// A campaign's letters print on A4: a standard letter on one page each (its reply slip whole),

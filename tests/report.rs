@@ -63,7 +63,12 @@ fn the_report_counts_names_nobody_and_puts_overdue_first() {
     // It opens with what needs attention, in words, and shows its charts as inline SVG.
     let attention = html.find("<h2>Needs attention</h2>").expect("a needs-attention summary");
     assert!(attention < html.find("<h2>Deadlines and tasks</h2>").unwrap(), "the summary comes first");
-    assert!(html.contains("Overdue since 2026-10-01: 1 × Answer a rights request."), "{html}");
+    assert!(
+        html.contains(
+            "Overdue since <span style=\"white-space:nowrap\">2026-10-01</span>: 1 × Answer a rights request."
+        ),
+        "{html}"
+    );
     assert!(text.contains("== Needs attention\n- "), "{text}");
     assert_eq!(html.matches("<svg viewBox").count(), 2, "consent over time and the deadline timeline");
     assert!(html.contains("Consent in force by purpose and controller"));

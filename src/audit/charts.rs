@@ -10,6 +10,10 @@ use crate::audit::html::escape as esc;
 /// Colours that stay apart in print and for the common colour-vision differences (Okabe–Ito).
 const PALETTE: &[&str] = &["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#F0E442"];
 
+/// Line styles, one per series with its colour: where two lines overlap, the dashes of the one on
+/// top let the one beneath show through (an empty pattern is a solid line).
+const DASHES: &[&str] = &["", "7 4", "2 3", "10 3 2 3", "4 4", "1 2", "12 4", "6 2 2 2"];
+
 /// One line of a line chart: its label and its values at the chart's dates.
 pub struct Series {
     /// What the line is (shown in the legend).
@@ -86,8 +90,9 @@ pub fn lines(caption: &str, dates: &[NaiveDate], series: &[Series]) -> String {
             s.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
         let _ = write!(
             svg,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"/>",
-            points.join(" ")
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.5\"{}/>",
+            points.join(" "),
+            dash(k)
         );
         for (i, v) in s.values.iter().enumerate() {
             let _ = write!(svg, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"{colour}\"/>", x(i), y(*v));
@@ -98,15 +103,28 @@ pub fn lines(caption: &str, dates: &[NaiveDate], series: &[Series]) -> String {
         .iter()
         .enumerate()
         .map(|(k, s)| {
+            // A line drawn exactly over an earlier one is said to be, not left to the eye.
+            let same = series[..k].iter().find(|o| o.values == s.values).map_or_else(String::new, |o| {
+                format!(" (the same line as {}, drawn over it)", esc(&o.label))
+            });
             format!(
-                "<li><svg width=\"16\" height=\"8\" aria-hidden=\"true\" xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"16\" height=\"8\" fill=\"{}\"/></svg> {}: {} now</li>",
+                "<li><svg width=\"24\" height=\"8\" aria-hidden=\"true\" xmlns=\"http://www.w3.org/2000/svg\"><line x1=\"0\" y1=\"4\" x2=\"24\" y2=\"4\" stroke=\"{}\" stroke-width=\"3\"{}/></svg> {}: {} now{same}</li>",
                 PALETTE[k % PALETTE.len()],
+                dash(k),
                 esc(&s.label),
                 s.values.last().copied().unwrap_or(0)
             )
         })
         .collect();
     format!("<figure>{svg}<ul class=\"legend\">{legend}</ul><figcaption>{}</figcaption></figure>\n", esc(caption))
+}
+
+/// The `stroke-dasharray` attribute of series `k` (none for the first: a solid line).
+fn dash(k: usize) -> String {
+    match DASHES[k % DASHES.len()] {
+        "" => String::new(),
+        d => format!(" stroke-dasharray=\"{d}\""),
+    }
 }
 
 /// One mark on a timeline: a date, how many things are due then, and whether it has passed.
@@ -160,15 +178,19 @@ pub fn timeline(caption: &str, today: NaiveDate, marks: &[Mark]) -> String {
     let mut d = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
     let months = ((last - first).num_days() / 30).max(1);
     let step = (months / 6 + 1) as u32;
+    // The year on the first tick, and on each tick in a new year.
+    let mut year = None;
     while d <= last {
         if d >= first {
+            let label = if year == Some(d.year()) { d.format("%-d %b") } else { d.format("%-d %b %Y") };
+            year = Some(d.year());
             let _ = write!(
                 svg,
                 "<line x1=\"{0:.1}\" y1=\"{axis:.1}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#333\"/><text x=\"{0:.1}\" y=\"{2:.1}\" text-anchor=\"middle\">{3}</text>",
                 x(d),
                 axis + 5.0,
                 axis + 18.0,
-                d.format("%-d %b")
+                label
             );
         }
         d = d.checked_add_months(chrono::Months::new(step)).unwrap_or(last + chrono::Duration::days(1));
@@ -224,5 +246,35 @@ mod tests {
             &[Mark { row: "Privacy notice".into(), due: d(12), count: 3, overdue: false }],
         );
         assert!(t.contains(">today<") && t.contains("<circle"));
+    }
+
+    /// Two series with the same values: the second is dashed over the first, and the legend says
+    /// it is the same line.
+    #[test]
+    fn overlapping_lines_are_told_apart() {
+        let d = |m| NaiveDate::from_ymd_opt(2026, m, 28).unwrap();
+        let svg = lines(
+            "Consent in force",
+            &[d(9), d(10)],
+            &[Series { label: "A".into(), values: vec![2, 4] }, Series { label: "B".into(), values: vec![2, 4] }],
+        );
+        let polylines: Vec<&str> = svg.split("<polyline").skip(1).collect();
+        assert!(!polylines[0].split("/>").next().unwrap().contains("dasharray"));
+        assert!(polylines[1].split("/>").next().unwrap().contains("stroke-dasharray"));
+        assert!(svg.contains("B: 4 now (the same line as A, drawn over it)"), "{svg}");
+    }
+
+    /// A timeline across a year end names the year on its first tick and where it changes.
+    #[test]
+    fn a_timeline_across_a_year_end_names_the_years() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let t = timeline(
+            "Deadlines",
+            day(2026, 11, 25),
+            &[Mark { row: "Renewals".into(), due: day(2027, 3, 1), count: 1, overdue: false }],
+        );
+        assert!(t.contains("1 Dec 2026<"), "{t}");
+        assert!(t.contains("1 Jan 2027<") || t.contains("1 Feb 2027<"), "{t}");
+        assert!(!t.contains("1 Mar 2027<") || !t.contains("1 Feb 2027<"), "later ticks in the same year omit it: {t}");
     }
 }

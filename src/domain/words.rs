@@ -42,6 +42,18 @@ pub fn plain(code: &str) -> String {
     code.replace('_', " ")
 }
 
+/// A proxy's legal authority, in words ("lpa_health_welfare" → "Lasting power of attorney for
+/// health and welfare").
+pub fn authority(code: &str) -> String {
+    match code {
+        "lpa_health_welfare" => "Lasting power of attorney for health and welfare".into(),
+        "court_deputy" => "Deputy appointed by the Court of Protection".into(),
+        "parental_responsibility" => "Parental responsibility".into(),
+        "none" | "" => "No authority recorded".into(),
+        other => plain(other),
+    }
+}
+
 /// A service's name as people know it ("wordpress" → "WordPress").
 pub fn service(code: &str) -> String {
     match code {

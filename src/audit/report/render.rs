@@ -152,7 +152,7 @@ fn sections(r: &Report) -> Vec<Section> {
                 };
                 vec![
                     a["id"].as_str().unwrap_or("").to_string(),
-                    crate::domain::words::plain(a["service"].as_str().unwrap_or("")),
+                    crate::domain::words::service(a["service"].as_str().unwrap_or("")),
                     done,
                     a["paid_until"].as_str().unwrap_or("-").to_string(),
                 ]
@@ -200,7 +200,7 @@ fn later_sections(r: &Report) -> Vec<Section> {
             p.total, p.verified, p.unverified
         ),
         columns: vec!["Authority", "Events"],
-        rows: p.by_authority.iter().map(|(k, v)| vec![crate::domain::words::plain(k), v.to_string()]).collect(),
+        rows: p.by_authority.iter().map(|(k, v)| vec![crate::domain::words::authority(k), v.to_string()]).collect(),
         empty: "None.",
     });
     s.push(Section {
@@ -338,7 +338,12 @@ fn later_sections(r: &Report) -> Vec<Section> {
         }
         for (channel, reasons) in k["audience_today"].as_object().into_iter().flatten() {
             for (reason, count) in reasons.as_object().into_iter().flatten() {
-                audience.push(vec![n(&k["campaign"]), channel.clone(), crate::domain::words::plain(reason), n(count)]);
+                audience.push(vec![
+                    n(&k["campaign"]),
+                    crate::domain::words::plain(channel),
+                    crate::domain::words::plain(reason),
+                    n(count),
+                ]);
             }
         }
     }
@@ -597,7 +602,7 @@ pub(crate) fn render_text(d: &Doc) -> String {
 
 /// The pages' style: readable on screen, and on A4 every column fits (long words wrap, tables
 /// take the page's width), charts scale, and nothing is split across pages that need not be.
-const PAGE_CSS: &str = "*{box-sizing:border-box}body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;max-width:62em;margin:2em auto;padding:0 1em;line-height:1.45;color:#111;overflow-wrap:anywhere}table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#eee}td.n{text-align:right}figure{margin:1em 0;break-inside:avoid}figure>svg{display:block;width:100%;max-width:46em;height:auto}.legend svg{display:inline-block;width:16px;height:8px;vertical-align:middle}figcaption{font-size:.9em;color:#333}.legend{list-style:none;padding:0;margin:.4em 0;columns:2;font-size:.9em}.legend li{break-inside:avoid}.attention{border-left:6px solid #D55E00;background:#fff4ec;padding:.1em 1em .4em;margin:1em 0}@media print{body{max-width:none;margin:0;padding:0;font-size:9pt}html{-webkit-print-color-adjust:exact;print-color-adjust:exact}thead{display:table-header-group}tr,figure,li{break-inside:avoid}h2{break-after:avoid}}";
+const PAGE_CSS: &str = "*{box-sizing:border-box}body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;max-width:62em;margin:2em auto;padding:0 1em;line-height:1.45;color:#111;overflow-wrap:anywhere}table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}caption{text-align:left;font-weight:bold;padding:.3em 0}th,td{border:1px solid #777;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#eee}td.n{text-align:right}figure{margin:1em 0;break-inside:avoid}figure>svg{display:block;width:100%;max-width:46em;height:auto}.legend svg{display:inline-block;width:16px;height:8px;vertical-align:middle}figcaption{font-size:.9em;color:#333}.legend{list-style:none;padding:0;margin:.4em 0;columns:2;font-size:.9em}.legend li{break-inside:avoid}.attention{border-left:6px solid #D55E00;background:#fff4ec;padding:.1em 1em .4em;margin:1em 0}@media print{body{max-width:none;margin:0;padding:0;font-size:9pt}html{-webkit-print-color-adjust:exact;print-color-adjust:exact}thead{display:table-header-group}tr,figure,li,table.keep{break-inside:avoid}h2,caption,thead{break-after:avoid}}";
 
 /// A document as one self-contained, printable, accessible HTML page: one h1, h2 per section,
 /// tables with captions and scoped header cells, no script, no outside resources.
@@ -636,7 +641,9 @@ pub(crate) fn render_html(d: &Doc) -> String {
         if s.rows.is_empty() && !s.empty.is_empty() {
             let _ = writeln!(h, "<p>{}</p>", esc(s.empty));
         } else {
-            let _ = writeln!(h, "<table>\n<caption>{}</caption>\n<thead><tr>", esc(&s.caption));
+            // A short table is kept on one page, its caption and header row with it.
+            let keep = if s.rows.len() <= 12 { " class=\"keep\"" } else { "" };
+            let _ = writeln!(h, "<table{keep}>\n<caption>{}</caption>\n<thead><tr>", esc(&s.caption));
             for c in &s.columns {
                 let _ = write!(h, "<th scope=\"col\">{}</th>", esc(if c.is_empty() { "Item" } else { c }));
             }
@@ -658,5 +665,5 @@ pub(crate) fn render_html(d: &Doc) -> String {
         h.push_str("</section>\n");
     }
     h.push_str("</main>\n</body>\n</html>\n");
-    h
+    crate::audit::html::print_ready(&h)
 }
