@@ -75,6 +75,19 @@ fn letters_reports_and_the_art30_record_print_on_a4() {
     assert!(ropa["width"].as_f64().unwrap() > ropa["height"].as_f64().unwrap(), "{ropa}");
 }
 
+/// The print check's verdict on a page that must fail it.
+fn printed_badly(env: &TestEnv, page: &str) -> serde_json::Value {
+    let out = tool("python3")
+        .arg(root().join("tests/files/print_check.py"))
+        .arg(env.path().join("print"))
+        .arg("5")
+        .arg(page)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap()
+}
+
 /// The check itself catches a page whose last column is cut off, and one not set for A4.
 #[test]
 fn the_print_check_catches_a_cut_off_column() {
@@ -83,15 +96,7 @@ fn the_print_check_catches_a_cut_off_column() {
         "wide.html",
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>t</title></head><body><table style=\"min-width:1400px\"><caption>c</caption><tr><th scope=\"col\">alpha</th><td style=\"width:900px\">bravo</td><td>lastcolumnword</td></tr></table></body></html>",
     );
-    let out = tool("python3")
-        .arg(root().join("tests/files/print_check.py"))
-        .arg(env.path().join("print"))
-        .arg("5")
-        .arg(&page)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let v = printed_badly(&env, &page);
     assert_eq!(v["missing"], serde_json::json!(["lastcolumnword"]), "{v}");
     assert_eq!(v["a4"], false);
     // A date split over two lines, and a command printed with its backticks.
@@ -99,15 +104,7 @@ fn the_print_check_catches_a_cut_off_column() {
         "raw.html",
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>t</title><style>@page{size:A4}</style></head><body><div style=\"width:3em\">due 30 April 2027</div><p>run `handover next` today</p></body></html>",
     );
-    let out = tool("python3")
-        .arg(root().join("tests/files/print_check.py"))
-        .arg(env.path().join("print"))
-        .arg("5")
-        .arg(&page)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let v: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let v = printed_badly(&env, &page);
     assert_eq!(v["split_dates"], serde_json::json!(["30 April 2027"]), "{v}");
     assert_eq!(v["raw"].as_array().unwrap().len(), 1, "{v}");
 }
