@@ -291,7 +291,9 @@ fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it(
         assert!(kinds.contains(&k.to_string()), "{k} not found: {kinds:?}");
     }
     let id = env.ok(&["document", "list", "--json"]).json()["data"][0]["id"].as_str().unwrap().to_string();
-    env.ok(&["redact", "preview", &id, "--out", out.to_str().unwrap()]);
+    // "Okafor-Reid Tamsin" is not her, but looks like a name: kept here to show the erased
+    // person's own matching (by default it is redacted as a possible name).
+    env.ok(&["redact", "preview", &id, "--keep-unknown-names", "--out", out.to_str().unwrap()]);
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
         text,
@@ -303,8 +305,9 @@ fn an_erased_persons_name_is_still_redacted_and_the_register_no_longer_holds_it(
     // another Tamsin), and a title with her surname. Other surnames are not hers.
 }
 
-/// Possible names of people in no register are listed for the reviewer, redacted with
-/// `--redact-unknown-names`, and the review records that choice: the plan then redacts them too.
+/// Possible names of people in no register are redacted by default in a personal document,
+/// listed only with `--keep-unknown-names`, and the review records that choice: the plan then
+/// does as the review did. In a document classified none they are redacted only when asked.
 #[test]
 fn possible_names_nobody_registered_are_listed_and_the_reviewer_decides() {
     let env = TestEnv::with_texts();
@@ -315,38 +318,53 @@ fn possible_names_nobody_registered_are_listed_and_the_reviewer_decides() {
     let possible =
         preview["data"]["findings"].as_array().unwrap().iter().filter(|f| f["detector"] == "possible_name").count();
     assert_eq!(possible, 2, "{}", preview["data"]);
-    let out = |flag: bool, name: &str| {
+    let out = |flag: Option<&str>, name: &str| {
         let path = env.path().join(name);
         let mut args = vec!["redact", "preview", id.as_str(), "--out", path.to_str().unwrap()];
-        if flag {
-            args.push("--redact-unknown-names");
-        }
+        args.extend(flag);
         env.ok(&args);
         std::fs::read_to_string(path).unwrap()
     };
-    assert!(out(false, "listed.txt").contains("Dr Okonkwo"), "listed only by default");
     assert_eq!(
-        out(true, "redacted.txt"),
-        "[name withheld] opened; [name withheld] took notes. The Market Street hall was booked.\n"
+        out(None, "redacted.txt"),
+        "[name withheld] opened; [name withheld] took notes. The Market Street hall was booked.\n",
+        "redacted by default in a personal document"
     );
-    // The reviewer chooses to redact them: the review matches the plan's redaction.
-    env.ok(&[
-        "document",
-        "review",
-        &id,
-        "--decision",
-        "include",
-        "--reviewer",
-        "dp",
-        "--note",
-        "unknown names redacted",
-        "--redact-unknown-names",
-    ]);
-    let plan = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
-    let d = plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id.as_str()).unwrap().clone();
+    assert!(out(Some("--keep-unknown-names"), "listed.txt").contains("Dr Okonkwo"), "listed only when kept");
+    let review = |id: &str, flag: Option<&str>| {
+        let mut args =
+            vec!["document", "review", id, "--decision", "include", "--reviewer", "dp", "--note", "names read"];
+        args.extend(flag);
+        env.ok(&args);
+    };
+    let planned = |id: &str| {
+        let plan = env.ok(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+        plan["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap().clone()
+    };
+    // Reviewed as it is by default: the plan redacts them too.
+    review(&id, None);
+    let d = planned(&id);
     assert_eq!(d["state"], "redacted", "{d}");
     assert_eq!(d["redact_unknown_names"], true, "{d}");
     assert_eq!(d["redactions"]["name/possible_name"], 2, "{d}");
+    // The reviewer keeps them, having read each one: the plan keeps them.
+    review(&id, Some("--keep-unknown-names"));
+    assert_eq!(planned(&id)["redact_unknown_names"], false);
+    // A document classified none: only when asked.
+    let plain = env.write("venues.txt", "Dr Okonkwo booked the Market Street hall.\n");
+    env.ok(&["document", "add", &plain, "--classification", "none", "--category", "other"]);
+    let none_id = env.ok(&["document", "list", "--json"]).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file_name"] == "venues.txt")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = env.path().join("venues-out.txt");
+    env.ok(&["redact", "preview", &none_id, "--out", path.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("Dr Okonkwo"), "not by default in a none document");
 }
 
 /// Possible names of people in no register, measured on a corpus with an answer key
@@ -383,4 +401,123 @@ fn possible_names_are_measured_against_an_answer_key() {
     );
     assert!(recall >= 0.85, "recall {recall:.2}\n{redacted}");
     assert!(precision >= 0.95, "precision {precision:.2}\n{redacted}");
+}
+
+/// The names corpus (`fixtures/names/corpus`, from `scripts/make-names-corpus.py`): 17 community
+/// documents naming 329 people in no register, of many communities, and 107 places and
+/// organisations that look like names. With `--redact-unknown-names`: recall of the people, per
+/// community and in all, precision of what was redacted as a name, and the look-alikes kept. The
+/// figures are printed (bench/README.md records them) and held to the goals.
+#[test]
+fn the_names_corpus_is_measured_per_community() {
+    let env = TestEnv::with_texts();
+    let dir = fixtures().join("names/corpus");
+    let key = std::fs::read_to_string(dir.join("answer-key.txt")).unwrap();
+    let mut by_doc: std::collections::BTreeMap<&str, Vec<(&str, &str)>> = std::collections::BTreeMap::new();
+    for line in key.lines().filter(|l| !l.starts_with('#')) {
+        let mut parts = line.splitn(3, ' ');
+        let (file, kind, text) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        by_doc.entry(file).or_default().push((kind, text));
+    }
+    // community -> (names, found); look-alikes (all, kept); redactions made as names.
+    let mut per: std::collections::BTreeMap<String, (u32, u32)> = std::collections::BTreeMap::new();
+    let (mut places, mut kept, mut tokens, mut found_all) = (0u32, 0u32, 0u32, 0u32);
+    let (mut missed, mut redacted_places) = (Vec::new(), Vec::new());
+    for (file, items) in &by_doc {
+        let doc = dir.join(file).display().to_string();
+        env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes"]);
+        let list = env.ok(&["document", "list", "--json"]).json();
+        let id = list["data"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_string();
+        let out = env.path().join(format!("{file}.out"));
+        env.ok(&["redact", "preview", &id, "--redact-unknown-names", "--out", out.to_str().unwrap()]);
+        let redacted = std::fs::read_to_string(&out).unwrap();
+        tokens += redacted.matches("[name withheld]").count() as u32;
+        for (kind, text) in items {
+            if let Some(community) = kind.strip_prefix("name/") {
+                let found = !redacted.contains(text);
+                let e = per.entry(community.to_string()).or_default();
+                e.0 += 1;
+                e.1 += u32::from(found);
+                found_all += u32::from(found);
+                if !found {
+                    missed.push(*text);
+                }
+            } else {
+                places += 1;
+                kept += u32::from(redacted.contains(text));
+                if !redacted.contains(text) {
+                    redacted_places.push(*text);
+                }
+            }
+        }
+    }
+    let names: u32 = per.values().map(|(n, _)| n).sum();
+    let pct = |a: u32, b: u32| 100.0 * f64::from(a) / f64::from(b.max(1));
+    for (community, (n, f)) in &per {
+        eprintln!("names corpus: {community}: {f}/{n} found ({:.1} %)", pct(*f, *n));
+    }
+    let recall = pct(found_all, names);
+    let precision = pct(found_all.min(tokens), tokens);
+    eprintln!(
+        "names corpus: people in no register {found_all}/{names} found ({recall:.1} %); precision {:.1} % ({} of {tokens} redactions were people); look-alikes kept {kept}/{places} ({:.1} %)",
+        precision,
+        found_all.min(tokens),
+        pct(kept, places)
+    );
+    eprintln!("names corpus: missed {missed:?}; look-alikes redacted {redacted_places:?}");
+    assert!(recall >= 90.0, "recall {recall:.1} %: missed {missed:?}");
+    assert!(precision >= 95.0, "precision {precision:.1} %");
+    assert!(pct(kept, places) >= 95.0, "look-alikes kept {kept}/{places}");
+}
+
+/// The registered people's corpus (`fixtures/names/register`): 40 people withheld from the
+/// receiver, named in full (possessives straight and curly among them) and later by a shorter
+/// form, and 20 who go, named the same ways. By default and with `--redact-unknown-names`: every
+/// withheld full name goes, every short mention is caught, nobody who goes is redacted.
+#[test]
+fn the_register_corpus_is_measured_by_default_and_with_unknown_names() {
+    let env = TestEnv::with_texts();
+    let dir = fixtures().join("names/register");
+    env.ok(&["person", "import", dir.join("people.csv").to_str().unwrap()]);
+    env.ok(&["consent", "import", dir.join("consent.csv").to_str().unwrap()]);
+    let key = std::fs::read_to_string(dir.join("register-key.txt")).unwrap();
+    let mut ids = std::collections::BTreeMap::new();
+    for line in key.lines().filter(|l| !l.starts_with('#')) {
+        let file = line.split(' ').next().unwrap();
+        if !ids.contains_key(file) {
+            let doc = dir.join(file).display().to_string();
+            let r =
+                env.ok(&["document", "add", &doc, "--classification", "personal", "--category", "minutes", "--json"]);
+            ids.insert(file.to_string(), r.json()["data"][0]["id"].as_str().unwrap().to_string());
+        }
+    }
+    for flag in [None, Some("--redact-unknown-names")] {
+        // class -> (labelled, as wanted)
+        let mut per: std::collections::BTreeMap<&str, (u32, u32)> = std::collections::BTreeMap::new();
+        let mut wrong = Vec::new();
+        for (file, id) in &ids {
+            let out = env.path().join(format!("{file}.out"));
+            let _ = std::fs::remove_file(&out);
+            let mut args = vec!["redact", "preview", id.as_str(), "--out", out.to_str().unwrap()];
+            args.extend(flag);
+            env.ok(&args);
+            let redacted = std::fs::read_to_string(&out).unwrap();
+            for line in key.lines().filter(|l| l.starts_with(file.as_str())) {
+                let mut parts = line.splitn(3, ' ');
+                let (_, class, text) = (parts.next(), parts.next().unwrap(), parts.next().unwrap());
+                let present = redacted.contains(text);
+                let right = if class == "keep" { present } else { !present };
+                let e = per.entry(class).or_default();
+                e.0 += 1;
+                e.1 += u32::from(right);
+                if !right {
+                    wrong.push(format!("{file} {class} {text}"));
+                }
+            }
+        }
+        for (class, (n, ok)) in &per {
+            eprintln!("register corpus ({}): {class}: {ok}/{n}", flag.unwrap_or("default"));
+        }
+        assert!(wrong.is_empty(), "{}: {wrong:#?}", flag.unwrap_or("default"));
+    }
 }

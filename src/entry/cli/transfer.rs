@@ -153,10 +153,15 @@ pub enum DocumentCmd {
         /// The review is of the pseudonymised redaction.
         #[arg(long)]
         pseudonymise: bool,
-        /// Redact the possible names of people in no register too (`possible_name` in the preview);
-        /// without it they are left, having been looked at.
-        #[arg(long)]
+        /// Redact the possible names of people in no register too (`possible_name` in the
+        /// preview). The default for a document classified personal or special; for one
+        /// classified none, only with this flag.
+        #[arg(long, conflicts_with = "keep_unknown_names")]
         redact_unknown_names: bool,
+        /// Leave the possible names of people in no register in a personal or special document,
+        /// the reviewer having read each one (they are listed, not redacted).
+        #[arg(long)]
+        keep_unknown_names: bool,
     },
 }
 
@@ -176,9 +181,14 @@ pub enum RedactCmd {
         /// Write the redacted text of DOC to this file (never overwritten) to read it before reviewing.
         #[arg(long, requires = "doc")]
         out: Option<PathBuf>,
-        /// Redact possible names of people in no register too (by default they are listed only).
-        #[arg(long)]
+        /// Redact possible names of people in no register in every document, a document
+        /// classified none too (personal and special documents have them redacted by default).
+        #[arg(long, conflicts_with = "keep_unknown_names")]
         redact_unknown_names: bool,
+        /// List the possible names of people in no register without redacting them, in every
+        /// document (to see the text as it would be with `document review --keep-unknown-names`).
+        #[arg(long)]
+        keep_unknown_names: bool,
     },
 }
 

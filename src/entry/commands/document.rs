@@ -100,9 +100,20 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
             let text = table(&["ID", "FILE", "FORMAT", "CATEGORY", "CLASSIFICATION", "FILE STATE"], &rows);
             Ok(Outcome::new("document_list", list, text))
         }
-        DocumentCmd::Review { id, decision, reviewer, note, to, redacted_copy, pseudonymise, redact_unknown_names } => {
+        DocumentCmd::Review {
+            id,
+            decision,
+            reviewer,
+            note,
+            to,
+            redacted_copy,
+            pseudonymise,
+            redact_unknown_names,
+            keep_unknown_names,
+        } => {
             let decision: DocumentDecision = super::code_arg("--decision", &decision)?;
             let d = documents::document(&reg, &id)?;
+            let redact_unknown_names = unknown_names_redacted(&d, redact_unknown_names, keep_unknown_names);
             let to = super::transfer::receiver(&reg, to.as_deref())?;
             let sha = hash_file(std::path::Path::new(&d.path))
                 .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
@@ -175,9 +186,16 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
 /// How many findings per document the text of `redact preview` lists.
 const TEXT_FINDINGS: usize = 200;
 
+/// Whether possible names of people in no register are redacted in `d`: by default in a personal
+/// or special document (where they were measured to be people: bench/README.md), in one classified
+/// none only when asked; `--keep-unknown-names` leaves them, listed.
+fn unknown_names_redacted(d: &Document, redact: bool, keep: bool) -> bool {
+    !keep && (redact || d.classification != crate::domain::model::Classification::None)
+}
+
 pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     let reg = ctx.open()?;
-    let RedactCmd::Preview { doc, to, pseudonymise, out, redact_unknown_names } = cmd;
+    let RedactCmd::Preview { doc, to, pseudonymise, out, redact_unknown_names, keep_unknown_names } = cmd;
     let to = super::transfer::receiver(&reg, to.as_deref())?;
     let req = Request {
         receiver: to.clone(),
@@ -185,7 +203,12 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
         pseudonymise,
         defer_file_hashes: false,
     };
-    let redactor = plan::redactor(&reg, &req)?.as_ref().clone().with_unknown_names(redact_unknown_names);
+    let base = plan::redactor(&reg, &req)?;
+    let (listing, redacting) =
+        (base.as_ref().clone().with_unknown_names(false), base.as_ref().clone().with_unknown_names(true));
+    let redactor_for = |d: &Document| {
+        if unknown_names_redacted(d, redact_unknown_names, keep_unknown_names) { &redacting } else { &listing }
+    };
     let targets: Vec<Document> = match &doc {
         Some(id) => vec![documents::document(&reg, id)?],
         None => documents::documents(&reg)?,
@@ -204,7 +227,7 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
         }
         let (bytes, _) = read_source(std::path::Path::new(&d.path))
             .ok_or_else(|| Error::bad("DOC", format!("{} cannot be read at its recorded path", d.id)))?;
-        let (redacted, found) = plan::redact_bytes(&d.format, &bytes, &redactor)
+        let (redacted, found) = plan::redact_bytes(&d.format, &bytes, redactor_for(d))
             .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
         let report = crate::transfer::redact::report(found.iter().map(|(_, f)| f));
         text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, found.len()));

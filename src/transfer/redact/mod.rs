@@ -17,10 +17,12 @@
 //! Reports count findings by kind and detector, never values.
 
 mod erased;
+mod names;
 pub mod view;
 
 use crate::domain::people::{name_key, phone_digits};
 pub use erased::Erased;
+use names::{ENGLISH_WORDS, PLACE_WORDS, capitalised, fold_into, given_name, names_a_place};
 use std::collections::BTreeMap;
 
 use hmac::{Hmac, Mac};
@@ -102,17 +104,14 @@ pub struct Redactor {
     erased: Option<Erased>,
     /// The included people's names (keys): their first names and surnames are not redacted alone.
     keep: std::collections::HashSet<String>,
+    /// Their surnames: a title and one of them ("Mrs Wójcik") may be an included person.
+    keep_surnames: std::collections::HashSet<String>,
     /// Possible names of people in no register: redacted (true) or only listed for the reviewer.
     redact_unknown: bool,
     /// Replace only the withheld and erased people's own mentions (an erasure rewriting a
     /// document): every other finding is listed, not replaced.
     only_people: bool,
 }
-
-/// Common given names (see the file's header).
-static GIVEN_NAMES: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
-    include_str!("given_names.txt").lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).collect()
-});
 
 /// The shorter mentions of the withheld people a document names in full: their first names
 /// alone, and a title with their surname. Made once per document ([`Redactor::short_mentions`])
@@ -195,42 +194,6 @@ fn lower_into(word: &str, buf: &mut String) {
         buf.extend(word.chars().flat_map(char::to_lowercase).map(|c| if c == '’' { '\'' } else { c }));
     }
 }
-
-/// Words that make a capitalised pair a place or an organisation rather than a person
-/// ("Victoria Park", "Grace Church", "Mark Twain Road").
-const PLACE_WORDS: &[&str] = &[
-    "road",
-    "street",
-    "lane",
-    "avenue",
-    "close",
-    "court",
-    "drive",
-    "place",
-    "square",
-    "park",
-    "gardens",
-    "church",
-    "chapel",
-    "school",
-    "college",
-    "university",
-    "academy",
-    "centre",
-    "center",
-    "hospital",
-    "surgery",
-    "trust",
-    "council",
-    "group",
-    "ltd",
-    "limited",
-    "plc",
-    "day",
-    "station",
-    "library",
-    "museum",
-];
 
 /// Whose the shorter mentions of an erased person are (no id is kept that could name them).
 const ERASED_OWNER: &str = "erased";
@@ -350,6 +313,7 @@ impl Redactor {
             .expect("postcode pattern"),
             key: key.map(<[u8]>::to_vec),
             erased: None,
+            keep_surnames: keep.iter().filter_map(|k| k.rsplit(' ').next().map(str::to_string)).collect(),
             keep: keep.into_iter().collect(),
             redact_unknown: false,
             only_people: false,
@@ -390,7 +354,19 @@ impl Redactor {
             }
             lower_into(&text[w.0..w.1], &mut lower);
             let titled = TITLES.contains(&lower.as_str());
-            if !(titled || GIVEN_NAMES.contains(lower.as_str())) {
+            if !titled {
+                fold_into(&text[w.0..w.1], &mut lower);
+            }
+            // A full stop between them is a title's ("Dr. Okonkwo"), never a sentence's end
+            // ("… Hartley. Priya …").
+            // A given name on the list, or a capitalised word no English dictionary has
+            // ("Temitope", "Huw"): the evidence a name starts here.
+            let first_name = titled
+                || given_name(&lower)
+                || (capitalised(&text[w.0..w.1])
+                    && lower.split('-').all(|p| !p.is_empty() && p.chars().all(char::is_alphabetic))
+                    && lower.split('-').any(|p| !ENGLISH_WORDS.contains(p)));
+            if !first_name || (!titled && text[w.1..next.0].starts_with('.')) {
                 i += 1;
                 continue;
             }
@@ -405,17 +381,18 @@ impl Redactor {
                     end = third.1;
                     last = i + 2;
                 }
-                // "Mark Twain Road", "Victoria Park": a place or an organisation, not a person.
-                let place = words
-                    .get(last + 1)
-                    .is_some_and(|after| next_to(words[last], *after) && is_place(*after, &mut other));
-                if place {
+                // "Mark Twain Road", "Victoria Park", "St John Ambulance": a place or an
+                // organisation, not a person.
+                if names_a_place(text, words, i, last, &mut other) {
                     i += 1;
                     continue;
                 }
                 let start = w.0;
                 let key = name_key(&text[if titled { next.0 } else { start }..end]);
-                let known = self.name_owner.contains_key(&key) || self.keep.contains(&key);
+                // A title and a surname alone may be someone who goes: listed, never redacted.
+                let known = self.name_owner.contains_key(&key)
+                    || self.keep.contains(&key)
+                    || (titled && last == i + 1 && self.keep_surnames.contains(&key));
                 if !known {
                     cands.push((start, end, 8, "name", "possible_name", None));
                     i += 2;
@@ -525,7 +502,10 @@ impl Redactor {
             let z_name = a + possessive_stem(&text[a..z]).len();
             lower_into(&text[a..z_name], &mut key);
             if let Some((id, flag)) = s.first.get(key.as_str()) {
-                cands.push((a, z_name, 7, "name", det(*flag), Some(id.as_str())));
+                // "Rose Hill", "St Helen": a place named like them is listed for the reviewer, not
+                // replaced.
+                let place = names_a_place(text, words, i, i, &mut next_key);
+                cands.push((a, z_name, 7, "name", det(*flag || place), Some(id.as_str())));
                 // Their surname just after, in brackets, after a comma or after an initial
                 // ("Priya (Shah)", "Priya, Shah", "Priya K. Shah") is part of the same mention.
                 let initial = words.get(i + 1).is_some_and(|&(ia, iz)| text[ia..iz].chars().count() == 1);
@@ -732,26 +712,42 @@ impl Redactor {
     /// Resolve overlapping candidates (earliest first, then priority, then the longer) into findings.
     fn resolve(&self, text: &str, mut cands: Vec<Candidate<'_>>) -> Vec<Finding> {
         cands.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(&b.2)).then(b.1.cmp(&a.1)));
-        let mut out = Vec::new();
-        let mut last_end = 0;
-        // Line numbers are counted incrementally: candidates come in order of position.
-        let (mut line, mut counted) = (1usize, 0usize);
-        for (start, end, _, kind, detector, person) in cands {
-            if start < last_end {
-                continue;
-            }
-            line += memchr_count(&text.as_bytes()[counted..start]);
-            counted = start;
-            let replacement = self.replacement(kind, person, &text[start..end]);
+        let flagged = |detector: &str| {
             let theirs = matches!(detector, "short_mention")
                 || detector.starts_with("register_")
                 || detector.starts_with("erased_");
-            let flag = detector == "short_mention_to_check"
+            detector == "short_mention_to_check"
                 || (detector == "possible_name" && !self.redact_unknown)
-                || (self.only_people && !theirs);
-            let replacement = if flag { Cow::Borrowed("") } else { replacement };
+                || (self.only_people && !theirs)
+        };
+        // What is replaced is chosen first; what is only listed for the reviewer never hides a
+        // replacement inside it ("Okafor-Reid Tamsin" listed keeps an erased "Tamsin" replaced).
+        let mut chosen: Vec<(Candidate<'_>, bool)> = Vec::new();
+        for pass in [false, true] {
+            let mut taken: Vec<(usize, usize)> = chosen.iter().map(|(c, _)| (c.0, c.1)).collect();
+            taken.sort_unstable();
+            let mut last_end = 0;
+            for c in cands.iter().filter(|c| flagged(c.4) == pass) {
+                let overlaps = {
+                    let k = taken.partition_point(|t| t.1 <= c.0);
+                    taken.get(k).is_some_and(|t| t.0 < c.1)
+                };
+                if c.0 < last_end || overlaps {
+                    continue;
+                }
+                chosen.push((*c, pass));
+                last_end = c.1;
+            }
+        }
+        chosen.sort_by_key(|(c, _)| c.0);
+        let mut out = Vec::with_capacity(chosen.len());
+        // Line numbers are counted incrementally: the chosen come in order of position.
+        let (mut line, mut counted) = (1usize, 0usize);
+        for ((start, end, _, kind, detector, person), flag) in chosen {
+            line += memchr_count(&text.as_bytes()[counted..start]);
+            counted = start;
+            let replacement = if flag { Cow::Borrowed("") } else { self.replacement(kind, person, &text[start..end]) };
             out.push(Finding { kind, detector, line, replacement, flag, start, end });
-            last_end = end;
         }
         out
     }

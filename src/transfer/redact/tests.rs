@@ -182,3 +182,29 @@ fn a_surname_next_to_a_redacted_first_name_goes_with_it() {
         "[name withheld] chaired. Later [name withheld] ([name withheld]) spoke; [name withheld], [name withheld] wrote; [name withheld] K. [name withheld] agreed. Tom (Baker) stays."
     );
 }
+
+/// A place named like a withheld person ("Rose Hill" after Rose Baker, "St Helen's" after Helen
+/// Ward) is listed for the reviewer, never replaced; possible names are found whatever their
+/// community (a given name on no list, accents, hyphens) and never a place or organisation.
+#[test]
+fn places_named_like_people_stay_and_names_of_every_community_are_found() {
+    let r = Redactor::new(&[w("a", "Rose Baker", None, None), w("b", "Helen Ward", None, None)], &[], None)
+        .with_unknown_names(true);
+    let (out, f) = r.redact(
+        "Rose Baker and Helen Ward came. Rose spoke at Rose Hill; we met at St Helen church. \
+         Temitope Danso, Siân Llewellyn, Zoë Hartley and Mary-Jane Okafor joined. \
+         Martin Luther King Centre, Alexandra Palace and St John Ambulance helped; the Steering Group agreed.",
+    );
+    assert!(out.starts_with("[name withheld] and [name withheld] came. [name withheld] spoke at Rose Hill;"), "{out}");
+    assert!(out.contains("St Helen church"), "{out}");
+    let flagged: Vec<&str> = f
+        .iter()
+        .filter(|x| x.detector == "short_mention_to_check")
+        .map(|x| &"Rose Baker and Helen Ward came. Rose spoke at Rose Hill; we met at St Helen church."[x.start..x.end])
+        .collect();
+    assert_eq!(flagged, ["Rose", "Helen"], "{f:?}");
+    assert!(out.contains("[name withheld], [name withheld], [name withheld] and [name withheld] joined"), "{out}");
+    for place in ["Martin Luther King Centre", "Alexandra Palace", "St John Ambulance", "Steering Group"] {
+        assert!(out.contains(place), "{place}: {out}");
+    }
+}
