@@ -204,7 +204,7 @@ fn docs_line(f: &Facts, from: &str) -> String {
         "Nothing in them needed taking out".to_string()
     } else {
         format!(
-            "Before they were sent, {} about people who were not to come to you (names, emails, phone numbers and the like) were taken out",
+            "Before they were sent, {} about people who were not to come to you (names, emails, phone numbers and the like) were taken out, the names of people mentioned who are in nobody's list of members too (unless the reviewer kept one after reading it)",
             crate::domain::words::count(f.redactions, "detail", "details")
         )
     };
