@@ -225,12 +225,26 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
             ));
             continue;
         }
-        let (bytes, _) = read_source(std::path::Path::new(&d.path))
-            .ok_or_else(|| Error::bad("DOC", format!("{} cannot be read at its recorded path", d.id)))?;
-        let (redacted, found) = plan::redact_bytes(&d.format, &bytes, redactor_for(d))
-            .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
-        let report = crate::transfer::redact::report(found.iter().map(|(_, f)| f));
-        text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, found.len()));
+        // A large text document is read a window at a time, its redacted copy written as it goes.
+        let (found, report, total, mut staged) = match preview_streamed(d, redactor_for(d), out.as_deref(), ctx)? {
+            Some(s) => s,
+            None => {
+                let (bytes, _) = read_source(std::path::Path::new(&d.path))
+                    .ok_or_else(|| Error::bad("DOC", format!("{} cannot be read at its recorded path", d.id)))?;
+                let (redacted, found) = plan::redact_bytes(&d.format, &bytes, redactor_for(d))
+                    .map_err(|_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format)))?;
+                let report = crate::transfer::redact::report(found.iter().map(|(_, f)| f));
+                let total = found.len();
+                let mut staged = None;
+                if let Some(path) = &out {
+                    let mut st = crate::base::staged::Staged::new();
+                    st.write(path, 0o600, &redacted)?;
+                    staged = Some(st);
+                }
+                (found, report, total, staged)
+            }
+        };
+        text.push_str(&format!("{} {}: {} finding(s)\n", d.id, d.file_name, total));
         for (i, (part, f)) in found.iter().enumerate() {
             // Text lists the first findings for reading; --json carries every one.
             if i < TEXT_FINDINGS {
@@ -240,21 +254,21 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
             } else if i == TEXT_FINDINGS {
                 text.push_str(&format!(
                     "  … and {} more (counts per kind below; `--json` lists every finding)\n",
-                    found.len() - TEXT_FINDINGS
+                    total - TEXT_FINDINGS
                 ));
             }
             if ctx.style.json {
                 findings.push(serde_json::json!({ "document": d.id, "part": part, "line": f.line, "kind": f.kind, "detector": f.detector, "replacement": f.replacement }));
             }
         }
-        if found.len() > TEXT_FINDINGS {
+        if total > TEXT_FINDINGS {
             for (kind, n) in &report {
                 text.push_str(&format!("  {kind}: {n}\n"));
             }
         }
         reports.push(serde_json::json!({ "document": d.id, "redactable": true, "counts": report }));
-        if let Some(path) = &out {
-            crate::base::keys::write_new(path, 0o600, &redacted)?;
+        if let (Some(path), Some(st)) = (&out, staged.take()) {
+            st.publish()?;
             text.push_str(&format!(
                 "  redacted copy written to {} (0600): read it, then record your review\n",
                 path.display()
@@ -263,4 +277,43 @@ pub fn redact(ctx: &Ctx, cmd: RedactCmd) -> Result<Outcome> {
     }
     let data = serde_json::json!({ "to": to, "findings": findings, "reports": reports });
     Ok(Outcome::new("redaction_preview", data, text))
+}
+
+/// Findings of one document with their parts, the counts by kind, how many in all, and the
+/// redacted copy staged for `--out`.
+type Previewed = (
+    Vec<crate::transfer::docx::PartFinding>,
+    crate::transfer::redact::Report,
+    usize,
+    Option<crate::base::staged::Staged>,
+);
+
+/// A large plain-text document previewed a window at a time (`None`: not one to stream): memory
+/// stays bounded whatever its size; text lists its first findings, `--json` every one.
+fn preview_streamed(
+    d: &Document,
+    r: &crate::transfer::redact::Redactor,
+    out: Option<&std::path::Path>,
+    ctx: &Ctx,
+) -> Result<Option<Previewed>> {
+    use crate::transfer::redact::stream;
+    let path = std::path::Path::new(&d.path);
+    let big = std::fs::metadata(path).is_ok_and(|m| m.len() >= stream::STREAM_FROM);
+    if !stream::streams(&d.format) || !big {
+        return Ok(None);
+    }
+    let keep = if ctx.style.json { usize::MAX } else { TEXT_FINDINGS + 1 };
+    let unreadable = |_| Error::bad("DOC", format!("{} could not be read as {}", d.id, d.format));
+    let (s, staged) = match out {
+        Some(target) => {
+            let mut st = crate::base::staged::Staged::new();
+            let (file, _) = st.create(target, 0o600)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            let s = stream::redact_file(r, &d.format, path, &mut w, keep).map_err(unreadable)?;
+            std::io::Write::flush(&mut w).map_err(|e| Error::io("write", target, e))?;
+            (s, Some(st))
+        }
+        None => (stream::redact_file(r, &d.format, path, &mut std::io::sink(), keep).map_err(unreadable)?, None),
+    };
+    Ok(Some((s.first.into_iter().map(|f| (String::new(), f)).collect(), s.counts, s.total, staged)))
 }

@@ -55,7 +55,7 @@ fn html_entity(name: &str) -> Option<char> {
 
 /// Whether the bytes need a reader's view at all: plain text without any of what makes bytes
 /// differ from what is read is redacted as it is (the fast path, for large plain files).
-fn needs_view(text: &str, markup: bool) -> bool {
+pub(super) fn needs_view(text: &str, markup: bool) -> bool {
     let b = text.as_bytes();
     if markup && b.iter().any(|x| matches!(x, b'<' | b'&' | b'*' | b'_')) {
         return true;
@@ -72,13 +72,13 @@ fn needs_view(text: &str, markup: bool) -> bool {
 }
 
 /// The text as read, and for each of its characters the byte range of the source it stands for.
-struct View {
-    text: String,
+pub(super) struct View {
+    pub(super) text: String,
     /// For each byte of `text` that starts a character: the source range, in character order.
     spans: Vec<(usize, usize, usize)>,
 }
 
-fn view(src: &str, markup: bool) -> View {
+pub(super) fn view(src: &str, markup: bool) -> View {
     let mut text = String::with_capacity(src.len());
     let mut spans: Vec<(usize, usize, usize)> = Vec::new();
     let mut attrs: Vec<(char, usize, usize)> = Vec::new();
@@ -207,11 +207,24 @@ fn view(src: &str, markup: bool) -> View {
 /// `markup` reads HTML and Markdown (entities, tags, emphasis); plain text only drops invisible
 /// characters and composes accents.
 pub fn redact(r: &Redactor, src: &str, markup: bool) -> (String, Vec<Finding>) {
+    redact_with(r, src, markup, None)
+}
+
+/// As [`redact`], with a whole document's shorter mentions (`None`: those of `src`).
+pub fn redact_with(
+    r: &Redactor,
+    src: &str,
+    markup: bool,
+    short: Option<&super::ShortMentions>,
+) -> (String, Vec<Finding>) {
     if !needs_view(src, markup) {
-        return r.redact(src);
+        return r.redact_with(src, short);
     }
     let v = view(src, markup);
-    let findings = r.find(&v.text);
+    let findings = match short {
+        Some(s) => r.find_in(&v.text, s),
+        None => r.find(&v.text),
+    };
     // The source ranges each finding covers, as runs of touching ranges (a tag between them
     // separates two runs and is kept).
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
