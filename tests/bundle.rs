@@ -1690,3 +1690,60 @@ fn a_no_told_to_the_charity_reaches_the_group() {
         assert!(newsletter.as_ref().is_none_or(|c| c["status"] != "granted"), "{r}: {newsletter:?}");
     }
 }
+
+/// A large text document (over 8 MiB) goes through plan, review and bundle a window at a time:
+/// the bundle carries the redaction the data protection lead previewed and approved, byte for
+/// byte, and the group receives it without the withheld person's name.
+#[test]
+fn a_large_text_document_is_redacted_a_window_at_a_time_into_the_bundle() {
+    let (env, demo) = ready();
+    let reg = demo.join("handover.db").display().to_string();
+    let s = on(&env, &reg);
+    let plan = s(&["transfer", "plan", "--to", "kscop-steering-group", "--json"]).json();
+    let held = plan["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["register"]["included"] == false && p["mailing_list"]["included"] == false)
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .expect("someone held back");
+    let name = s(&["person", "show", &held, "--json"]).json()["data"]["name"].as_str().unwrap().to_string();
+    let mut text = String::with_capacity(9 << 20);
+    let mut n = 0;
+    while text.len() < (9 << 20) {
+        n += 1;
+        text.push_str(&format!("Line {n}: the hub met and agreed the spring plan.\n"));
+        if n % 7919 == 0 {
+            text.push_str(&format!("{name} sent apologies.\n"));
+        }
+    }
+    let doc = env.write("big-notes.txt", &text);
+    let id =
+        s(&["document", "add", &doc, "--classification", "personal", "--category", "minutes", "--json"]).json()["data"]
+            [0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let preview = env.path().join("big-preview.txt");
+    s(&["redact", "preview", &id, "--out", preview.to_str().unwrap()]);
+    let review = ["document", "review", &id, "--decision", "include", "--reviewer", "dp", "--note", "read it all"];
+    assert_eq!(s(&review).code, 0);
+    let dp = demo.join("keys/dp-lead-minisign.key").display().to_string();
+    assert_eq!(s(&["transfer", "approve", "--to", "kscop-steering-group", "--sign-key", &dp]).code, 0);
+    let made = create(&env, &demo, "out");
+    let bundle = env.path().join(made["data"]["bundle"].as_str().unwrap());
+    let pk = demo.join("keys/facilitator-minisign.pub").display().to_string();
+    let r = import_run(&env, &bundle, &pk, "g/register.db", &["--custodian", "group/group-age.pub"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let received = std::fs::read_dir(env.path().join("g/register-documents"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with("big-notes.txt"))
+        .expect("the large document arrived")
+        .path();
+    let got = std::fs::read(&received).unwrap();
+    assert_eq!(got, std::fs::read(&preview).unwrap(), "the bundle carries what was previewed");
+    let got = String::from_utf8(got).unwrap();
+    assert!(!got.contains(&name), "the withheld person's name went");
+    assert_eq!(got.matches("[name withheld] sent apologies.").count(), n / 7919);
+}

@@ -485,9 +485,6 @@ fn write_documents<W: std::io::Write>(
         let path = format!("{}{}-{}", layout::DOCUMENTS, d.id, bag_name(&d.file_name));
         let w = match d.state {
             DocumentState::Redacted => {
-                let (bytes, sha) = plan::read_source(Path::new(&doc.path))
-                    .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
-                unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
                 let with_unknown;
                 let r = if d.redact_unknown_names {
                     with_unknown = p.redactor.as_ref().clone().with_unknown_names(true);
@@ -495,8 +492,34 @@ fn write_documents<W: std::io::Write>(
                 } else {
                     p.redactor.as_ref()
                 };
-                let (red, _) = plan::redact_bytes(&d.format, &bytes, r)?;
-                zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
+                let source = Path::new(&doc.path);
+                if plan::streamed(&d.format, source) {
+                    // A large text: redacted a window at a time, twice (its size and CRC, then
+                    // into the zip, stored), so memory stays flat whatever its size.
+                    let sha = plan::hash_file(source)
+                        .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
+                    unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
+                    let w = zip
+                        .add_stored_from(&format!("{bag}/{path}"), |out| {
+                            crate::transfer::redact::stream::redact_file(r, &d.format, source, out, 0)
+                                .map(|_| ())
+                                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))
+                        })
+                        .map_err(|e| match e.kind() {
+                            std::io::ErrorKind::InvalidData => {
+                                Error::DocumentChanged { id: d.id.to_string(), file_name: d.file_name.clone() }
+                            }
+                            _ => io(e),
+                        })?;
+                    unchanged(&d.id, &d.file_name, &w.sha256, d.redacted_sha256.as_deref().unwrap_or_default())?;
+                    w
+                } else {
+                    let (bytes, sha) = plan::read_source(source)
+                        .ok_or_else(|| Error::bad("document", format!("{} cannot be read", d.id)))?;
+                    unchanged(&d.id, &d.file_name, &sha, &doc.sha256)?;
+                    let (red, _) = plan::redact_bytes(&d.format, &bytes, r)?;
+                    zip.add_bytes(&format!("{bag}/{path}"), &red, !compressed(&d.file_name)).map_err(io)?
+                }
             }
             DocumentState::RedactedCopy => {
                 let r =

@@ -189,6 +189,28 @@ impl<W: Write> Writer<W> {
         Ok(Written { name: name.to_string(), size, sha256: hex::encode(sha.finalize()) })
     }
 
+    /// Add an entry, stored, whose bytes `fill` writes (twice: once for its size and CRC, once into
+    /// the zip; a second pass that gives other bytes is refused). Memory stays flat: for content
+    /// made as it is written, such as a large document redacted a window at a time.
+    pub fn add_stored_from(
+        &mut self,
+        name: &str,
+        mut fill: impl FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<Written> {
+        let mut first = Tally::default();
+        fill(&mut first)?;
+        let (size, crc) = (first.size, first.crc.finalize());
+        let s32 = u32_of(size)?;
+        self.header(name, 0, crc, s32, s32)?;
+        let mut second = Through { w: self, tally: Tally::default(), sha: Sha256::new() };
+        fill(&mut second)?;
+        let Through { tally, sha, .. } = second;
+        if tally.size != size || tally.crc.finalize() != crc {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{name} changed while it was written")));
+        }
+        Ok(Written { name: name.to_string(), size, sha256: hex::encode(sha.finalize()) })
+    }
+
     /// Write the central directory and return the inner writer.
     pub fn finish(mut self) -> io::Result<W> {
         let cd_start = u32_of(self.w.pos)?;
@@ -461,6 +483,44 @@ impl<R: Read> Reader<R> {
 
 /// A file whose bytes are not the size and CRC it was registered with: `InvalidData`, which the
 /// bundle writer reports as the document having changed.
+/// A writer that only counts: size and CRC of what passes.
+#[derive(Default)]
+struct Tally {
+    size: u64,
+    crc: crc32fast::Hasher,
+}
+
+impl Write for Tally {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.size += buf.len() as u64;
+        self.crc.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Into the zip, counted and hashed on the way.
+struct Through<'z, W: Write> {
+    w: &'z mut Writer<W>,
+    tally: Tally,
+    sha: Sha256,
+}
+
+impl<W: Write> Write for Through<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tally.write_all(buf)?;
+        self.sha.update(buf);
+        self.w.w.write_all(buf)?;
+        self.w.advance(buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn not_as_registered(path: &Path) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("{} is not as it was registered", path.display()))
 }

@@ -139,11 +139,16 @@ pub fn run(ctx: &Ctx, cmd: DocumentCmd) -> Result<Outcome> {
                 };
                 // The redaction reviewed: the plan's, with possible names redacted if so chosen.
                 let r = plan::redactor(&reg, &req)?.as_ref().clone().with_unknown_names(redact_unknown_names);
-                let (bytes, _) = read_source(std::path::Path::new(&d.path))
-                    .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
-                let (red, _) = plan::redact_bytes(&d.format, &bytes, &r)
-                    .map_err(|_| Error::bad("ID", format!("{} could not be read as {}", d.id, d.format)))?;
-                redacted_sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&red)));
+                let path = std::path::Path::new(&d.path);
+                let unreadable = |_| Error::bad("ID", format!("{} could not be read as {}", d.id, d.format));
+                redacted_sha256 = Some(if plan::streamed(&d.format, path) {
+                    plan::redacted_digest_streamed(&d.format, path, &r).map_err(unreadable)?.0
+                } else {
+                    let (bytes, _) = read_source(path)
+                        .ok_or_else(|| Error::bad("ID", format!("{} cannot be read at its recorded path", d.id)))?;
+                    let (red, _) = plan::redact_bytes(&d.format, &bytes, &r).map_err(unreadable)?;
+                    hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&red))
+                });
             } else if let Some(c) = &redacted_copy {
                 let abs = std::fs::canonicalize(c).map_err(|e| Error::io("read", c, e))?;
                 let s = hash_file(&abs).ok_or_else(|| Error::io("read", &abs, std::io::Error::other("unreadable")))?;

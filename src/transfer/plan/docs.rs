@@ -114,7 +114,20 @@ pub fn read_source(path: &Path) -> Option<(Vec<u8>, String)> {
 /// redaction. Each document is read once, here.
 pub(super) struct Scanned {
     sha: Option<String>,
-    redacted: Option<Result<(String, Vec<crate::transfer::docx::PartFinding>)>>,
+    redacted: Option<Result<(String, redact::Report)>>,
+}
+
+/// Whether the document at `path` is redacted a window at a time (a large text or CSV file: see
+/// [`redact::stream`]), so that memory stays bounded whatever its size.
+pub fn streamed(format: &str, path: &Path) -> bool {
+    redact::stream::streams(format) && std::fs::metadata(path).is_ok_and(|m| m.len() >= redact::stream::STREAM_FROM)
+}
+
+/// The SHA-256 of a document's redaction and its counts, read a window at a time.
+pub fn redacted_digest_streamed(format: &str, path: &Path, r: &Redactor) -> Result<(String, redact::Report)> {
+    let mut h = HashWriter(Sha256::new());
+    let s = redact::stream::redact_file(r, format, path, &mut h, 0)?;
+    Ok((hex::encode(h.0.finalize()), s.counts))
 }
 
 /// Read and scan one document with the redactor its review chose. Deferred: a file of the
@@ -122,8 +135,14 @@ pub(super) struct Scanned {
 /// refuses a mismatch); a redactable file is read all the same, to redact it.
 pub(super) fn scan(d: &documents::Document, r: &Redactor, defer: bool) -> Scanned {
     if redactable(&d.format) {
-        let Some((bytes, sha)) = read_source(Path::new(&d.path)) else { return Scanned { sha: None, redacted: None } };
-        let redacted = redact_bytes(&d.format, &bytes, r).map(|(out, f)| (hex::encode(Sha256::digest(&out)), f));
+        let path = Path::new(&d.path);
+        if streamed(&d.format, path) {
+            let Some(sha) = hash_file(path) else { return Scanned { sha: None, redacted: None } };
+            return Scanned { sha: Some(sha), redacted: Some(redacted_digest_streamed(&d.format, path, r)) };
+        }
+        let Some((bytes, sha)) = read_source(path) else { return Scanned { sha: None, redacted: None } };
+        let redacted = redact_bytes(&d.format, &bytes, r)
+            .map(|(out, f)| (hex::encode(Sha256::digest(&out)), redact::report(f.iter().map(|(_, f)| f))));
         return Scanned { sha: Some(sha), redacted: Some(redacted) };
     }
     let sha = if defer {
@@ -201,7 +220,7 @@ pub(super) fn document_plan(
     if d.classification == Classification::None {
         // Classified as holding no personal data: scanned all the same. A finding makes it a
         // document to review like a personal one (or to reclassify).
-        let mentions = matches!(&redacted, Some(Ok((_, findings))) if !findings.is_empty());
+        let mentions = matches!(&redacted, Some(Ok((_, counts))) if !counts.is_empty());
         if !mentions {
             plan.included = true;
             plan.state = DocumentState::AsIs;
@@ -221,7 +240,7 @@ pub(super) fn document_plan(
         }
     }
     if let Some(result) = redacted {
-        let Ok((red_sha, findings)) = result else {
+        let Ok((red_sha, counts)) = result else {
             plan.state = DocumentState::Unreadable;
             block(
                 blockers,
@@ -233,7 +252,7 @@ pub(super) fn document_plan(
             );
             return plan;
         };
-        plan.redactions = redact::report(findings.iter().map(|(_, f)| f));
+        plan.redactions = counts;
         plan.redacted_sha256 = Some(red_sha.clone());
         match review {
             Some(rv) if rv.redacted_sha256.as_deref() == Some(red_sha.as_str()) && rv.source_sha256 == sha => {

@@ -236,7 +236,9 @@ mod policy;
 
 use digest::digest_of;
 use docs::document_plan;
-pub use docs::{file_digests, format_of, hash_file, read_source, redact_bytes, redactable};
+pub use docs::{
+    file_digests, format_of, hash_file, read_source, redact_bytes, redactable, redacted_digest_streamed, streamed,
+};
 use facts::{Facts, facts};
 pub use own_list::{LEFT_OUT_FIXABLE, own_mailing_list_with_left_out};
 pub use policy::people_facts;
