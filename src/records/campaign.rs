@@ -33,7 +33,7 @@ pub struct Reply<'a> {
 }
 
 /// The consent event a yes or no to `ask` makes.
-fn raw(conn: &Db, k: &Campaign, ask: &AskedUse, yes: bool, r: &Reply<'_>) -> Result<RawConsent> {
+fn raw<'r>(conn: &Db, k: &Campaign, ask: &AskedUse, yes: bool, r: &Reply<'r>) -> Result<RawConsent<'r>> {
     let controllers = catalogue::statement_controllers(conn, &ask.statement_version)?.unwrap_or_default();
     let channels = catalogue::purpose(conn, &ask.purpose)?.map(|p| p.channels).unwrap_or_default();
     let letter = r.letter_sha256.map(|s| format!("; letter sha256 {}", &s[..s.len().min(16)])).unwrap_or_default();
@@ -42,21 +42,21 @@ fn raw(conn: &Db, k: &Campaign, ask: &AskedUse, yes: bool, r: &Reply<'_>) -> Res
         None => format!("campaign {}; {}", k.id, r.source),
     };
     Ok(RawConsent {
-        purpose: ask.purpose.clone(),
+        purpose: (ask.purpose.clone()).into(),
         action: if yes { "grant" } else { "refuse" }.into(),
-        controllers: controllers.join(";"),
-        channels: channels.join(";"),
-        statement_version: ask.statement_version.clone(),
+        controllers: (controllers.join(";")).into(),
+        channels: (channels.join(";")).into(),
+        statement_version: (ask.statement_version.clone()).into(),
         statement_format: r.format.as_str().into(),
-        notice_version: k.notice_version.clone().unwrap_or_default(),
+        notice_version: (k.notice_version.clone().unwrap_or_default()).into(),
         method: r.method.into(),
-        evidence_ref: evidence,
-        at: fmt_ts(r.at),
+        evidence_ref: (evidence).into(),
+        at: (fmt_ts(r.at)).into(),
         recorded_by: r.recorded_by.into(),
         support_given: r.support_given.unwrap_or_default().into(),
         // Every letter, email and form of a campaign says the person can change their mind.
         told_can_withdraw: "yes".into(),
-        context: format!("campaign {}", k.id),
+        context: (format!("campaign {}", k.id)).into(),
         ..RawConsent::default()
     })
 }

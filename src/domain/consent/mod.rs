@@ -18,6 +18,7 @@
 
 use chrono::{DateTime, Months, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 
 mod carried;
 
@@ -134,34 +135,35 @@ pub trait Lookup {
     fn statement_formats(&self, version: &str) -> Vec<TextFormat>;
 }
 
-/// A consent event as written in `consent.csv` or given as flags: raw strings, keyed by column.
+/// A consent event as written in `consent.csv` or given as flags: raw strings, keyed by column
+/// (borrowed from the row where they can be: an import reads a million of them).
 #[derive(Debug, Clone, Default)]
-pub struct RawConsent {
-    pub purpose: String,
-    pub action: String,
-    pub controllers: String,
-    pub channels: String,
-    pub statement_version: String,
+pub struct RawConsent<'a> {
+    pub purpose: Cow<'a, str>,
+    pub action: Cow<'a, str>,
+    pub controllers: Cow<'a, str>,
+    pub channels: Cow<'a, str>,
+    pub statement_version: Cow<'a, str>,
     /// `standard`, `easy_read` or `audio_script`: the form of the statement shown (optional).
-    pub statement_format: String,
-    pub notice_version: String,
-    pub method: String,
-    pub evidence_ref: String,
-    pub at: String,
-    pub recorded_by: String,
-    pub given_by: String,
-    pub authority_kind: String,
-    pub authority_ref: String,
-    pub verified_by: String,
-    pub verified_at: String,
-    pub support_given: String,
+    pub statement_format: Cow<'a, str>,
+    pub notice_version: Cow<'a, str>,
+    pub method: Cow<'a, str>,
+    pub evidence_ref: Cow<'a, str>,
+    pub at: Cow<'a, str>,
+    pub recorded_by: Cow<'a, str>,
+    pub given_by: Cow<'a, str>,
+    pub authority_kind: Cow<'a, str>,
+    pub authority_ref: Cow<'a, str>,
+    pub verified_by: Cow<'a, str>,
+    pub verified_at: Cow<'a, str>,
+    pub support_given: Cow<'a, str>,
     /// `yes` or `no`: whether a concern about the person's capacity to make this decision was noted.
-    pub capacity_concern: String,
+    pub capacity_concern: Cow<'a, str>,
     /// The reference of the capacity assessment made, if any.
-    pub capacity_assessment: String,
-    pub told_can_withdraw: String,
-    pub special_categories: String,
-    pub context: String,
+    pub capacity_assessment: Cow<'a, str>,
+    pub told_can_withdraw: Cow<'a, str>,
+    pub special_categories: Cow<'a, str>,
+    pub context: Cow<'a, str>,
 }
 
 /// A consent event: validated before it is stored, and read back typed from the register (a stored
@@ -353,7 +355,7 @@ fn statement_format(
 /// `person_adult` is whether the person is confirmed 18 or over; events more than
 /// [`CLOCK_SKEW_MINUTES`] after `now` are refused as future-dated.
 pub fn validate(
-    raw: &RawConsent,
+    raw: &RawConsent<'_>,
     person_adult: bool,
     now: DateTime<Utc>,
     lookup: &dyn Lookup,

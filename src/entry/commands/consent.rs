@@ -11,22 +11,22 @@ use crate::entry::output::Outcome;
 use crate::records::import::own;
 use crate::register::{catalogue, evidence, people};
 
-fn raw(f: &ConsentFields, action: &str) -> RawConsent {
+fn raw<'a>(f: &ConsentFields, action: &'a str) -> RawConsent<'a> {
     RawConsent {
-        purpose: f.purpose.clone(),
+        purpose: (f.purpose.clone()).into(),
         action: action.into(),
-        controllers: f.controllers.join(";"),
-        channels: f.channels.join(";"),
-        method: f.method.clone().unwrap_or_default(),
-        evidence_ref: f.evidence_ref.clone().unwrap_or_default(),
-        at: f.at.clone(),
-        recorded_by: f.recorded_by.clone(),
-        context: f.context.clone().unwrap_or_default(),
+        controllers: (f.controllers.join(";")).into(),
+        channels: (f.channels.join(";")).into(),
+        method: (f.method.clone().unwrap_or_default()).into(),
+        evidence_ref: (f.evidence_ref.clone().unwrap_or_default()).into(),
+        at: (f.at.clone()).into(),
+        recorded_by: (f.recorded_by.clone()).into(),
+        context: (f.context.clone().unwrap_or_default()).into(),
         ..RawConsent::default()
     }
 }
 
-fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent) -> Result<Outcome> {
+fn record(ctx: &Ctx, f: &ConsentFields, raw: RawConsent<'_>) -> Result<Outcome> {
     let mut reg = ctx.open()?;
     let p = people::person_required(&reg, &f.person)?;
     if p.erased_at.is_some() {
@@ -77,19 +77,19 @@ pub fn run(ctx: &Ctx, cmd: ConsentCmd) -> Result<Outcome> {
             special_categories,
         } => {
             let mut r = raw(&fields, "grant");
-            r.statement_version = statement_version.unwrap_or_default();
-            r.statement_format = statement_format.unwrap_or_default();
-            r.notice_version = notice_version.unwrap_or_default();
-            r.told_can_withdraw = told_can_withdraw.unwrap_or_default();
-            r.given_by = given_by.unwrap_or_default();
-            r.authority_kind = authority_kind.unwrap_or_default();
-            r.authority_ref = authority_ref.unwrap_or_default();
-            r.verified_by = verified_by.unwrap_or_default();
-            r.verified_at = verified_at.unwrap_or_default();
-            r.support_given = support_given.unwrap_or_default();
-            r.capacity_concern = capacity_concern.unwrap_or_default();
-            r.capacity_assessment = capacity_assessment.unwrap_or_default();
-            r.special_categories = special_categories.unwrap_or_default();
+            r.statement_version = statement_version.unwrap_or_default().into();
+            r.statement_format = statement_format.unwrap_or_default().into();
+            r.notice_version = notice_version.unwrap_or_default().into();
+            r.told_can_withdraw = told_can_withdraw.unwrap_or_default().into();
+            r.given_by = given_by.unwrap_or_default().into();
+            r.authority_kind = authority_kind.unwrap_or_default().into();
+            r.authority_ref = authority_ref.unwrap_or_default().into();
+            r.verified_by = verified_by.unwrap_or_default().into();
+            r.verified_at = verified_at.unwrap_or_default().into();
+            r.support_given = support_given.unwrap_or_default().into();
+            r.capacity_concern = capacity_concern.unwrap_or_default().into();
+            r.capacity_assessment = capacity_assessment.unwrap_or_default().into();
+            r.special_categories = special_categories.unwrap_or_default().into();
             record(ctx, &fields, r)
         }
         ConsentCmd::Withdraw { fields } => record(ctx, &fields, raw(&fields, "withdraw")),

@@ -554,13 +554,13 @@ pub fn import(
                     && let Some(p) = people::person_by_email(c, &norm)?
                 {
                     let raw = RawConsent {
-                        purpose: facts.purpose.clone(),
+                        purpose: (facts.purpose.clone()).into(),
                         action: "withdraw".into(),
-                        controllers: String::new(),
+                        controllers: (String::new()).into(),
                         channels: "email".into(),
-                        evidence_ref: evidence,
-                        at: fmt_ts(at),
-                        recorded_by: c.actor.to_string(),
+                        evidence_ref: (evidence).into(),
+                        at: (fmt_ts(at)).into(),
+                        recorded_by: (c.actor.to_string()).into(),
                         ..RawConsent::default()
                     };
                     match apply_consent(c, &lookup, &p, &raw, &source)? {
@@ -574,13 +574,13 @@ pub fn import(
                 bump(counts, "left_the_list");
                 if let Some(p) = people::person_by_email(c, &norm)? {
                     let raw = RawConsent {
-                        purpose: facts.purpose.clone(),
+                        purpose: (facts.purpose.clone()).into(),
                         action: "withdraw".into(),
-                        controllers: facts.controllers.clone(),
+                        controllers: (facts.controllers.clone()).into(),
                         channels: "email".into(),
-                        evidence_ref: evidence,
-                        at: fmt_ts(c.now),
-                        recorded_by: c.actor.to_string(),
+                        evidence_ref: (evidence).into(),
+                        at: (fmt_ts(c.now)).into(),
+                        recorded_by: (c.actor.to_string()).into(),
                         ..RawConsent::default()
                     };
                     match apply_consent(c, &lookup, &p, &raw, &source)? {
@@ -646,17 +646,17 @@ pub fn import(
                     continue;
                 };
                 let raw = RawConsent {
-                    purpose: facts.purpose.clone(),
+                    purpose: (facts.purpose.clone()).into(),
                     action: "grant".into(),
-                    controllers: facts.controllers.clone(),
+                    controllers: (facts.controllers.clone()).into(),
                     channels: "email".into(),
-                    statement_version: facts.statement_version.clone(),
-                    statement_format: facts.statement_format.clone(),
-                    notice_version: facts.notice_version.clone(),
-                    method: facts.method.clone(),
-                    evidence_ref: evidence,
-                    at: fmt_ts(at),
-                    recorded_by: c.actor.to_string(),
+                    statement_version: (facts.statement_version.clone()).into(),
+                    statement_format: (facts.statement_format.clone()).into(),
+                    notice_version: (facts.notice_version.clone()).into(),
+                    method: (facts.method.clone()).into(),
+                    evidence_ref: (evidence).into(),
+                    at: (fmt_ts(at)).into(),
+                    recorded_by: (c.actor.to_string()).into(),
                     told_can_withdraw: "yes".into(),
                     ..RawConsent::default()
                 };
