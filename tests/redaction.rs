@@ -550,4 +550,8 @@ fn a_large_text_is_previewed_a_window_at_a_time() {
         assert!(!red.contains(gone), "{gone} stayed");
     }
     assert_eq!(red.matches("the carers' forum agreed").count(), n, "the rest is as it was");
+    // Her subject access export names the large document with every mention, read the same way.
+    let sar = env.ok(&["person", "export", "R1", "--json"]).json();
+    let named = sar["data"]["documents"].as_array().unwrap().iter().find(|d| d["id"] == id.as_str()).cloned();
+    assert_eq!(named.map(|d| d["mentions"].clone()), Some(serde_json::json!(mentions)), "{sar}");
 }

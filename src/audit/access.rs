@@ -57,19 +57,29 @@ fn documents_mentioning(conn: &Register, p: &Person) -> Result<Vec<serde_json::V
             out.push(entry(serde_json::json!("not searchable (checked by hand)")));
             continue;
         }
-        match read_source(std::path::Path::new(&d.path)).map(|(bytes, _)| redact_bytes(&d.format, &bytes, &r)) {
-            Some(Ok((_, found))) => {
-                // Their full name, email and phone, and their shorter mentions (first name alone,
-                // title and surname) in a document that names them in full.
-                let n = found
+        // Their full name, email and phone, and their shorter mentions (first name alone, title
+        // and surname) in a document that names them in full.
+        let theirs = |detector: &str| detector.starts_with("register_") || detector.starts_with("short_mention");
+        let path = std::path::Path::new(&d.path);
+        let counted = if crate::transfer::plan::streamed(&d.format, path) {
+            // A large text, read a window at a time.
+            let mut sink = std::io::sink();
+            crate::transfer::redact::stream::redact_file(&r, &d.format, path, &mut sink, 0).ok().map(|s| {
+                s.counts
                     .iter()
-                    .filter(|(_, f)| f.detector.starts_with("register_") || f.detector.starts_with("short_mention"))
-                    .count();
-                if n > 0 {
-                    out.push(entry(serde_json::json!(n)));
-                }
-            }
-            _ => out.push(entry(serde_json::json!("unreadable: checked by hand"))),
+                    .filter(|(k, _)| k.split_once('/').is_some_and(|(_, det)| theirs(det)))
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+        } else {
+            read_source(path)
+                .and_then(|(bytes, _)| redact_bytes(&d.format, &bytes, &r).ok())
+                .map(|(_, found)| found.iter().filter(|(_, f)| theirs(f.detector)).count())
+        };
+        match counted {
+            Some(0) => {}
+            Some(n) => out.push(entry(serde_json::json!(n))),
+            None => out.push(entry(serde_json::json!("unreadable: checked by hand"))),
         }
     }
     Ok(out)
