@@ -1708,13 +1708,22 @@ fn a_large_text_document_is_redacted_a_window_at_a_time_into_the_bundle() {
         .map(|p| p["ref"].as_str().unwrap().to_string())
         .expect("someone held back");
     let name = s(&["person", "show", &held, "--json"]).json()["data"]["name"].as_str().unwrap().to_string();
+    // Someone who goes, named too: later erased at the group.
+    let goes = plan["data"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["register"]["included"] == true)
+        .map(|p| p["ref"].as_str().unwrap().to_string())
+        .unwrap();
+    let goes_name = s(&["person", "show", &goes, "--json"]).json()["data"]["name"].as_str().unwrap().to_string();
     let mut text = String::with_capacity(9 << 20);
     let mut n = 0;
     while text.len() < (9 << 20) {
         n += 1;
         text.push_str(&format!("Line {n}: the hub met and agreed the spring plan.\n"));
         if n % 7919 == 0 {
-            text.push_str(&format!("{name} sent apologies.\n"));
+            text.push_str(&format!("{name} sent apologies; {goes_name} chaired.\n"));
         }
     }
     let doc = env.write("big-notes.txt", &text);
@@ -1745,5 +1754,16 @@ fn a_large_text_document_is_redacted_a_window_at_a_time_into_the_bundle() {
     assert_eq!(got, std::fs::read(&preview).unwrap(), "the bundle carries what was previewed");
     let got = String::from_utf8(got).unwrap();
     assert!(!got.contains(&name), "the withheld person's name went");
-    assert_eq!(got.matches("[name withheld] sent apologies.").count(), n / 7919);
+    assert_eq!(got.matches(&format!("[name withheld] sent apologies; {goes_name} chaired.")).count(), n / 7919);
+    // Erased at the group: the large received document is rewritten without them, a window at a
+    // time, and the register records its new digest.
+    let g = on(&env, "g/register.db");
+    assert_eq!(g(&["person", "erase", &goes, "--reason", "asked the group"]).code, 0);
+    let after = std::fs::read_to_string(&received).unwrap();
+    assert!(!after.contains(&goes_name), "the erased person's name went");
+    assert_eq!(after.matches("[name withheld] sent apologies; [name withheld] chaired.").count(), n / 7919);
+    let docs = g(&["document", "list", "--json"]).json();
+    let doc = docs["data"].as_array().unwrap().iter().find(|d| d["path"] == received.to_str().unwrap()).cloned();
+    let sha = crate::util::sha256_file(&received);
+    assert_eq!(doc.map(|d| d["sha256"].clone()), Some(serde_json::json!(sha)), "{docs}");
 }

@@ -51,6 +51,15 @@ impl Staged {
         Ok((f, tmp))
     }
 
+    /// Take back a file staged with [`Staged::create`] that is not to be published after all: its
+    /// temporary file is removed.
+    pub fn discard(&mut self, tmp: &Path) {
+        if let Some(i) = self.files.iter().position(|(t, _)| t == tmp) {
+            let (t, _) = self.files.remove(i);
+            let _ = std::fs::remove_file(t);
+        }
+    }
+
     /// Rename every staged file into place. Refuses, before renaming any, if a final name exists;
     /// if a rename fails, the files already renamed are removed again.
     pub fn publish(mut self) -> Result<()> {

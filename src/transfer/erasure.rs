@@ -7,16 +7,17 @@
 use std::path::PathBuf;
 
 use crate::base::error::Result;
+use crate::base::staged::Staged;
 use crate::register::Db;
 use crate::register::documents::{self, Document};
 use crate::transfer::plan::{read_source, redact_bytes, redactable};
 use crate::transfer::redact::{Redactor, Withheld};
 
-/// A received document's new content, without the erased person.
+/// A received document's new content, without the erased person: staged beside it, renamed into
+/// place once the erasure is committed.
 pub struct Rewrite {
     pub document: Document,
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    pub size: u64,
     pub sha256: String,
     pub crc32: u32,
     /// How many mentions were taken out.
@@ -32,8 +33,9 @@ pub struct Documents {
     pub by_hand: Vec<Document>,
 }
 
-/// The received documents' rewrites for erasing `who` (their name, email and phone in clear).
-pub fn received(conn: &Db, who: &Withheld) -> Result<Documents> {
+/// The received documents' rewrites for erasing `who` (their name, email and phone in clear),
+/// each written into `staged` (a large text a window at a time).
+pub fn received(conn: &Db, who: &Withheld, staged: &mut Staged) -> Result<Documents> {
     let mut out = Documents::default();
     if who.name.is_none() && who.email.is_none() && who.phone.is_none() {
         return Ok(out);
@@ -44,7 +46,18 @@ pub fn received(conn: &Db, who: &Withheld) -> Result<Documents> {
             out.by_hand.push(d);
             continue;
         }
-        let Some((bytes, _)) = read_source(std::path::Path::new(&d.path)) else {
+        let path = PathBuf::from(&d.path);
+        if crate::transfer::plan::streamed(&d.format, &path) {
+            match rewrite_streamed(&r, &d, &path, staged)? {
+                Some((size, sha256, crc32, mentions)) => {
+                    out.rewrites.push(Rewrite { document: d, size, sha256, crc32, mentions });
+                }
+                None if std::fs::metadata(&path).is_err() => out.by_hand.push(d),
+                None => {}
+            }
+            continue;
+        }
+        let Some((bytes, _)) = read_source(&path) else {
             out.by_hand.push(d);
             continue;
         };
@@ -58,7 +71,68 @@ pub fn received(conn: &Db, who: &Withheld) -> Result<Documents> {
         }
         let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&new));
         let crc32 = crc32fast::hash(&new);
-        out.rewrites.push(Rewrite { path: PathBuf::from(&d.path), document: d, bytes: new, sha256, crc32, mentions });
+        staged.write(&path, 0o600, &new)?;
+        out.rewrites.push(Rewrite { document: d, size: new.len() as u64, sha256, crc32, mentions });
     }
     Ok(out)
+}
+
+/// A large received text rewritten a window at a time into a staged file: its size, SHA-256, CRC
+/// and the mentions taken out; `None` (nothing staged) when it does not mention them or cannot be
+/// read.
+fn rewrite_streamed(
+    r: &Redactor,
+    d: &Document,
+    path: &std::path::Path,
+    staged: &mut Staged,
+) -> Result<Option<(u64, String, u32, usize)>> {
+    use sha2::Digest;
+    use std::io::Write;
+    /// The staged file, its digests taken as it is written.
+    struct Tee {
+        file: std::io::BufWriter<std::fs::File>,
+        sha: sha2::Sha256,
+        crc: crc32fast::Hasher,
+        size: u64,
+    }
+    impl Write for Tee {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.file.write_all(buf)?;
+            self.sha.update(buf);
+            self.crc.update(buf);
+            self.size += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.file.flush()
+        }
+    }
+    let (file, tmp) = staged.create(path, 0o600)?;
+    let mut tee = Tee {
+        file: std::io::BufWriter::with_capacity(1 << 20, file),
+        sha: sha2::Sha256::new(),
+        crc: crc32fast::Hasher::new(),
+        size: 0,
+    };
+    let found = crate::transfer::redact::stream::redact_file(r, &d.format, path, &mut tee, 0);
+    // Only their own mentions are replaced; everything else an erasure lists is left.
+    let mentions: usize = found.as_ref().map_or(0, |s| {
+        s.counts
+            .iter()
+            .filter(|(k, _)| {
+                k.split_once('/').is_some_and(|(_, det)| {
+                    det == "short_mention" || det.starts_with("register_") || det.starts_with("erased_")
+                })
+            })
+            .map(|(_, n)| n)
+            .sum()
+    });
+    let Tee { file, sha, crc, size } = tee;
+    let synced = file.into_inner().map_err(std::io::IntoInnerError::into_error).and_then(|f| f.sync_all());
+    if found.is_err() || mentions == 0 {
+        staged.discard(&tmp);
+        return Ok(None);
+    }
+    synced.map_err(|e| crate::base::error::Error::io("write", &tmp, e))?;
+    Ok(Some((size, hex::encode(sha.finalize()), crc.finalize(), mentions)))
 }

@@ -315,7 +315,10 @@ fn preview_streamed(
             let (file, _) = st.create(target, 0o600)?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             let s = stream::redact_file(r, &d.format, path, &mut w, keep).map_err(unreadable)?;
-            std::io::Write::flush(&mut w).map_err(|e| Error::io("write", target, e))?;
+            w.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| Error::io("write", target, e))?;
             (s, Some(st))
         }
         None => (stream::redact_file(r, &d.format, path, &mut std::io::sink(), keep).map_err(unreadable)?, None),

@@ -33,10 +33,9 @@ pub fn erase(
         email: p.email.clone(),
         phone: p.phone.clone(),
     };
-    let docs = crate::transfer::erasure::received(c, &who)?;
+    let docs = crate::transfer::erasure::received(c, &who, staged)?;
     for r in &docs.rewrites {
-        staged.write(&r.path, 0o600, &r.bytes)?;
-        let size = i64::try_from(r.bytes.len()).unwrap_or(i64::MAX);
+        let size = i64::try_from(r.size).unwrap_or(i64::MAX);
         crate::register::documents::set_content(c, &r.document.id, &r.sha256, size, r.crc32)?;
         c.audit(
             "document.erasure",
