@@ -32,7 +32,8 @@
 //! - Transfer ([`transfer`]): [`transfer::plan`] decides, person by person and item by item, what
 //!   may go to a named receiver and why the rest is held back ([`transfer::rules`]);
 //!   [`transfer::campaign`] who may be asked about a receiver, and how (email, post, not asked);
-//!   [`transfer::redact`] and [`transfer::docx`] redact documents; [`transfer::sdc`] the published
+//!   [`transfer::redact`] and [`transfer::docx`] redact documents ([`transfer::redact::stream`]:
+//!   large texts a window at a time); [`transfer::sdc`] the published
 //!   statistics; [`transfer::carried`] reads every value a bundle of the plan carries;
 //!   [`transfer::lifecycle`] checks the group's receipt and rotation statement;
 //!   [`transfer::plan::explain`] says what each of a person's events bears on in a plan.
@@ -59,7 +60,8 @@
 //!
 //! **Base** ([`base`]): what every layer may use. [`base::error`] (the one error type, every
 //! variant with its hint), [`base::staged`] (files written whole or not at all), [`base::keys`]
-//! (age and minisign keys), [`base::checkpoint`] (signed notes), [`base::progress`],
+//! (age and minisign keys), [`base::locked`] (the passphrases that lock them),
+//! [`base::checkpoint`] (signed notes), [`base::progress`],
 //! [`base::encode`] (tables, CSV, JSON) and [`base::xml`].
 
 #![forbid(unsafe_code)]
