@@ -24,7 +24,7 @@ pub mod view;
 
 use crate::domain::people::{name_key, phone_digits};
 pub use erased::Erased;
-use names::{ENGLISH_WORDS, PLACE_WORDS, capitalised, fold_into, given_name, names_a_place};
+use names::{ENGLISH_WORDS, capitalised, fold_into, given_name, is_place_word, names_a_place};
 use std::collections::BTreeMap;
 
 use hmac::{Hmac, Mac};
@@ -342,10 +342,6 @@ impl Redactor {
         };
         let mut lower = String::new();
         let mut other = String::new();
-        let is_place = |w: (usize, usize), buf: &mut String| {
-            lower_into(&text[w.0..w.1], buf);
-            PLACE_WORDS.contains(&buf.as_str())
-        };
         let mut i = 0;
         while i + 1 < words.len() {
             let (w, next) = (words[i], words[i + 1]);
@@ -372,13 +368,13 @@ impl Redactor {
                 i += 1;
                 continue;
             }
-            if text[next.0..next.1].chars().skip(1).any(char::is_lowercase) && !is_place(next, &mut other) {
+            if text[next.0..next.1].chars().skip(1).any(char::is_lowercase) && !is_place_word(text, next, &mut other) {
                 let mut end = next.1;
                 let mut last = i + 1;
                 // After a title, a first name and a surname: "Ms Ffion Pryce".
                 if titled
                     && let Some(&third) = words.get(i + 2).filter(|t| next_to(next, **t))
-                    && !is_place(third, &mut other)
+                    && !is_place_word(text, third, &mut other)
                 {
                     end = third.1;
                     last = i + 2;

@@ -26,7 +26,7 @@ pub(super) fn capitalised(word: &str) -> bool {
 
 /// Words that make a capitalised pair a place or an organisation rather than a person
 /// ("Victoria Park", "Grace Church", "Mark Twain Road").
-pub(super) const PLACE_WORDS: &[&str] = &[
+const PLACE_WORDS: &[&str] = &[
     "road",
     "street",
     "lane",
