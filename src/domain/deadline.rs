@@ -230,21 +230,31 @@ pub fn breach_report_due(discovered: chrono::DateTime<chrono::Utc>) -> chrono::D
 // ---------------------------------------------------------------- London days
 
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
-    while d.weekday() != Weekday::Sun {
-        d -= Duration::days(1);
-    }
-    d
+    let last = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap_or(NaiveDate::MIN) - Duration::days(1);
+    last - Duration::days(i64::from(last.weekday().num_days_from_sunday()))
 }
 
 /// The UTC offset of Europe/London at a UTC moment (BST from 01:00 UTC on the last Sunday of
 /// March to 01:00 UTC on the last Sunday of October).
 pub fn london_offset_hours(t: DateTime<Utc>) -> i64 {
+    type Summer = Option<(i32, Option<(DateTime<Utc>, DateTime<Utc>)>)>;
+    thread_local! {
+        // The last year asked about and its summer time: an import asks about the same few years
+        // a million times.
+        static SUMMER: std::cell::Cell<Summer> = const { std::cell::Cell::new(None) };
+    }
     let y = t.year();
-    let start = last_sunday(y, 3).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
-    let end = last_sunday(y, 10).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
-    match (start, end) {
-        (Some(s), Some(e)) if t >= s && t < e => 1,
+    let summer = match SUMMER.get() {
+        Some((year, summer)) if year == y => summer,
+        _ => {
+            let at_one = |month| last_sunday(y, month).and_hms_opt(1, 0, 0).map(|n| Utc.from_utc_datetime(&n));
+            let summer = at_one(3).zip(at_one(10));
+            SUMMER.set(Some((y, summer)));
+            summer
+        }
+    };
+    match summer {
+        Some((s, e)) if t >= s && t < e => 1,
         _ => 0,
     }
 }
@@ -323,6 +333,20 @@ mod when_tests {
 #[cfg(test)]
 mod tests {
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn the_last_sunday_of_a_month_is_found_without_walking_back() {
+        use chrono::{Datelike, Weekday};
+        for year in crate::domain::model::YEARS {
+            for month in [3, 10] {
+                let mut d = NaiveDate::from_ymd_opt(year, month + 1, 1).unwrap() - chrono::Duration::days(1);
+                while d.weekday() != Weekday::Sun {
+                    d -= chrono::Duration::days(1);
+                }
+                assert_eq!(super::last_sunday(year, month), d, "{year}-{month}");
+            }
+        }
+    }
 
     #[test]
     fn london_day_ends() {

@@ -2,6 +2,8 @@
 //! and the lookups an import makes of them.
 
 use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
@@ -449,26 +451,66 @@ pub struct RegisterLookup<'a> {
     /// Answers already given: within one transaction purposes, controllers and texts stay put,
     /// and an import asks the same few questions for every row.
     memo: std::cell::RefCell<LookupMemo>,
+    /// Statements held for the life of the lookups, found by the address of their text (an import
+    /// runs the same insert a million times: no hashing of its text a row).
+    held: std::cell::RefCell<Vec<(&'static str, rusqlite::CachedStatement<'a>)>>,
 }
 
 #[derive(Default)]
 struct LookupMemo {
-    purposes: HashMap<String, Option<PurposeInfo>>,
+    purposes: HashMap<String, Option<Arc<PurposeInfo>>>,
     controllers: HashMap<String, bool>,
-    statements: HashMap<(String, String), Option<DateTime<Utc>>>,
+    /// By version, then purpose.
+    statements: HashMap<String, HashMap<String, Option<DateTime<Utc>>>>,
     notices: HashMap<String, Option<DateTime<Utc>>>,
     suppression: Option<std::rc::Rc<super::suppression::Suppression>>,
     marketing: HashMap<String, Option<bool>>,
-    statement_texts: HashMap<String, Vec<(String, TextFormat)>>,
-    statement_controllers: HashMap<String, Option<Vec<String>>>,
+    statement_texts: HashMap<String, Rc<Vec<(String, TextFormat)>>>,
+    statement_controllers: HashMap<String, Option<Arc<[String]>>>,
     /// The last address checked against the suppression list, with its keyed hashes.
     last_hashed: Option<(String, Vec<String>)>,
+    /// The suppression list read whole, when the caller adds nothing to it while these lookups
+    /// live ([`RegisterLookup::list_fixed`]), with the last address checked and its answer.
+    fixed_list: Option<std::rc::Rc<super::suppression::SuppressionSnapshot>>,
+    list_is_fixed: bool,
+    last_checked: Option<(String, Option<(String, String)>)>,
 }
 
 impl<'a> RegisterLookup<'a> {
     /// Lookups against `conn`, remembered for the life of this value.
     pub fn new(conn: &'a Db) -> RegisterLookup<'a> {
-        RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()) }
+        RegisterLookup { conn, memo: std::cell::RefCell::new(LookupMemo::default()), held: Default::default() }
+    }
+
+    /// These lookups for a caller that adds nothing to the suppression list while they live (a
+    /// consent import): the list is then read once, whole, instead of a query for every row.
+    #[must_use]
+    pub fn list_fixed(mut self) -> RegisterLookup<'a> {
+        self.memo.get_mut().list_is_fixed = true;
+        self
+    }
+
+    /// Whether these lookups answer from `conn` (a write through [`RegisterLookup::with_statement`]
+    /// must go to the transaction it is for).
+    pub(super) fn reads(&self, conn: &Db) -> bool {
+        std::ptr::eq(self.conn, conn)
+    }
+
+    /// Run `f` with the statement for `sql`, prepared once for the life of these lookups.
+    pub(super) fn with_statement<R>(
+        &self,
+        sql: &'static str,
+        f: impl FnOnce(&mut rusqlite::Statement<'a>) -> rusqlite::Result<R>,
+    ) -> rusqlite::Result<R> {
+        let mut held = self.held.borrow_mut();
+        let i = match held.iter().position(|(s, _)| std::ptr::eq(*s, sql)) {
+            Some(i) => i,
+            None => {
+                held.push((sql, self.conn.prepare_cached(sql)?));
+                held.len() - 1
+            }
+        };
+        f(&mut held[i].1)
     }
 
     /// An answer remembered in `pick` under `key`, or loaded and remembered.
@@ -492,8 +534,8 @@ impl<'a> RegisterLookup<'a> {
     }
 
     /// The texts of a statement version (see [`statement_texts`]).
-    pub fn statement_texts(&self, version: &str) -> Result<Vec<(String, TextFormat)>> {
-        self.remember(|m| &mut m.statement_texts, version, |c| statement_texts(c, version))
+    pub fn statement_texts(&self, version: &str) -> Result<Rc<Vec<(String, TextFormat)>>> {
+        self.remember(|m| &mut m.statement_texts, version, |c| statement_texts(c, version).map(Rc::new))
     }
 
     /// The SHA-256 of the text of a statement version in `format` (see [`pick_statement_sha`]).
@@ -509,6 +551,9 @@ impl<'a> RegisterLookup<'a> {
     /// Whether a normalised email is on the suppression list (its keys read once); the reason and
     /// since when.
     pub fn suppressed(&self, email_norm: &str) -> Result<Option<(String, String)>> {
+        if self.memo.borrow().list_is_fixed {
+            return self.suppressed_in_fixed_list(email_norm);
+        }
         let existing = self.memo.borrow().suppression.clone();
         let s = match existing {
             Some(s) => s,
@@ -526,14 +571,37 @@ impl<'a> RegisterLookup<'a> {
         let hashes = memo.last_hashed.as_ref().map_or(&[][..], |(_, h)| h.as_slice());
         s.check_hashed(self.conn, email_norm, hashes)
     }
+
+    /// [`RegisterLookup::suppressed`] against the list read once ([`RegisterLookup::list_fixed`]).
+    fn suppressed_in_fixed_list(&self, email_norm: &str) -> Result<Option<(String, String)>> {
+        let mut memo = self.memo.borrow_mut();
+        if let Some((e, answer)) = &memo.last_checked
+            && e == email_norm
+        {
+            return Ok(answer.clone());
+        }
+        let list = match &memo.fixed_list {
+            Some(l) => l.clone(),
+            None => {
+                let l = std::rc::Rc::new(super::suppression::Suppression::snapshot(self.conn)?);
+                memo.fixed_list = Some(l.clone());
+                l
+            }
+        };
+        let answer = list.entry(email_norm).map(|(r, at)| (r.to_string(), at.to_string()));
+        memo.last_checked = Some((email_norm.to_string(), answer.clone()));
+        Ok(answer)
+    }
 }
 
 impl Lookup for RegisterLookup<'_> {
-    fn purpose(&self, code: &str) -> Option<PurposeInfo> {
+    fn purpose(&self, code: &str) -> Option<Arc<PurposeInfo>> {
         let load = |c: &Db| {
-            Ok(purpose(c, code).ok().flatten().map(|p| PurposeInfo {
-                special: p.special,
-                channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
+            Ok(purpose(c, code).ok().flatten().map(|p| {
+                Arc::new(PurposeInfo {
+                    special: p.special,
+                    channels: p.channels.iter().filter_map(|c| Channel::parse(c)).collect(),
+                })
             }))
         };
         self.remember(|m| &mut m.purposes, code, load).ok().flatten()
@@ -543,8 +611,7 @@ impl Lookup for RegisterLookup<'_> {
         self.remember(|m| &mut m.controllers, slug, load).unwrap_or(false)
     }
     fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
-        let key = (version.to_string(), purpose.to_string());
-        if let Some(v) = self.memo.borrow().statements.get(&key) {
+        if let Some(v) = self.memo.borrow().statements.get(version).and_then(|by| by.get(purpose)) {
             return *v;
         }
         let v = earliest(
@@ -552,20 +619,20 @@ impl Lookup for RegisterLookup<'_> {
             "SELECT effective_from FROM statements WHERE version = ?1 AND purpose = ?2",
             [version, purpose],
         );
-        self.memo.borrow_mut().statements.insert(key, v);
+        self.memo.borrow_mut().statements.entry(version.to_string()).or_default().insert(purpose.to_string(), v);
         v
     }
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
         let load = |c: &Db| Ok(earliest(c, "SELECT effective_from FROM notices WHERE version = ?1", [version]));
         self.remember(|m| &mut m.notices, version, load).ok().flatten()
     }
-    fn statement_controllers(&self, version: &str) -> Option<Vec<String>> {
-        let load = |c: &Db| statement_controllers(c, version);
+    fn statement_controllers(&self, version: &str) -> Option<Arc<[String]>> {
+        let load = |c: &Db| Ok(statement_controllers(c, version)?.map(Arc::from));
         // A list that does not read counts as never recorded: the grant is held for review.
         self.remember(|m| &mut m.statement_controllers, version, load).ok().flatten()
     }
 
     fn statement_formats(&self, version: &str) -> Vec<TextFormat> {
-        self.statement_texts(version).map(|t| t.into_iter().map(|(_, f)| f).collect()).unwrap_or_default()
+        self.statement_texts(version).map(|t| t.iter().map(|(_, f)| *f).collect()).unwrap_or_default()
     }
 }

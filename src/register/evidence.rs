@@ -63,6 +63,13 @@ pub fn insert_consent(
     insert_consent_in(c, &RegisterLookup::new(c), person_id, e, source, now)
 }
 
+const INSERT_CONSENT: &str = "INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind,
+    special_categories, statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
+    authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
+    natural_key, recorded_at, capacity_concern, capacity_assessment, statement_format)
+ VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)
+ ON CONFLICT(natural_key) DO NOTHING";
+
 /// [`insert_consent`] with the lookups of an import (statement digests remembered).
 pub fn insert_consent_in(
     conn: &Change<'_>,
@@ -72,6 +79,8 @@ pub fn insert_consent_in(
     source: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<EventId>> {
+    // The insert is held by the lookups: they must be this transaction's.
+    assert!(lookup.reads(conn), "consent lookups of another connection");
     let key = consent_natural_key(person_id, e);
     let first = EventId::new();
     let sha = match &e.statement_version {
@@ -80,43 +89,39 @@ pub fn insert_consent_in(
     };
     let kind = e.kind().as_str();
     let (id, inserted) = with_fresh_id(&first, |id| {
-        conn.prepare_cached("INSERT INTO consent_events(id, person_id, purpose, action, controllers, channels, consent_kind, special_categories,
-            statement_version, statement_sha256, notice_version, method, evidence_ref, at, recorded_by, given_by,
-            authority_kind, authority_ref, verified_by, verified_at, support_given, told_can_withdraw, context, source,
-            natural_key, recorded_at, capacity_concern, capacity_assessment, statement_format)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)
-         ON CONFLICT(natural_key) DO NOTHING")?.execute(params![
-            id,
-            person_id,
-            e.purpose,
-            e.action.as_str(),
-            json_list(&e.controllers),
-            json_list(&e.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
-            kind,
-            json_list(&e.special_categories.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
-            e.statement_version,
-            sha,
-            e.notice_version,
-            e.method.map(crate::domain::model::Method::as_str),
-            e.evidence_ref,
-            fmt_ts(e.at),
-            e.recorded_by,
-            e.given_by.as_str(),
-            e.authority_kind.map(crate::domain::model::AuthorityKind::as_str),
-            e.authority_ref,
-            e.verified_by,
-            e.verified_at.map(fmt_ts),
-            e.support_given,
-            e.told_can_withdraw,
-            e.context,
-            source,
-            key,
-            fmt_ts(now),
-            e.capacity_concern,
-            e.capacity_assessment,
-            e.statement_format.map(crate::domain::model::TextFormat::as_str),
-        ],
-    )
+        lookup.with_statement(INSERT_CONSENT, |st| {
+            st.execute(params![
+                id,
+                person_id,
+                e.purpose,
+                e.action.as_str(),
+                json_list(&e.controllers),
+                json_list(&e.channels.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+                kind,
+                json_list(&e.special_categories.iter().map(|c| c.as_str()).collect::<Vec<_>>()),
+                e.statement_version,
+                sha,
+                e.notice_version,
+                e.method.map(crate::domain::model::Method::as_str),
+                e.evidence_ref,
+                fmt_ts(e.at),
+                e.recorded_by,
+                e.given_by.as_str(),
+                e.authority_kind.map(crate::domain::model::AuthorityKind::as_str),
+                e.authority_ref,
+                e.verified_by,
+                e.verified_at.map(fmt_ts),
+                e.support_given,
+                e.told_can_withdraw,
+                e.context,
+                source,
+                key,
+                fmt_ts(now),
+                e.capacity_concern,
+                e.capacity_assessment,
+                e.statement_format.map(crate::domain::model::TextFormat::as_str),
+            ])
+        })
     })?;
     // An event already recorded (the same natural key) is not recorded twice.
     Ok((inserted == 1).then_some(EventId::from(id)))

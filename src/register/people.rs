@@ -108,13 +108,15 @@ fn placeholders(n: usize) -> String {
 
 /// Insert a person; `p.id` is drawn again if it is already taken.
 pub fn insert_person(conn: &Change<'_>, p: &mut Person) -> Result<()> {
-    let sql = format!("INSERT INTO people({}) VALUES ({})", person_cols(), placeholders(DETAILS_COLS.len() + 4));
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("INSERT INTO people({}) VALUES ({})", person_cols(), placeholders(DETAILS_COLS.len() + 4))
+    });
     p.id = PersonId::from(
         with_fresh_id(&p.id, |id| {
             let mut values: Vec<&dyn ToSql> = vec![&id, &p.reference];
             values.extend(details_params(&p.details));
             values.extend([&p.created_at as &dyn ToSql, &p.erased_at]);
-            conn.prepare_cached(&sql)?.execute(values.as_slice())
+            conn.prepare_cached(&SQL)?.execute(values.as_slice())
         })?
         .0,
     );
@@ -123,20 +125,22 @@ pub fn insert_person(conn: &Change<'_>, p: &mut Person) -> Result<()> {
 
 /// Overwrite a person's editable fields: the reference and the details.
 pub fn update_person(conn: &Change<'_>, p: &Person) -> Result<()> {
-    let set: Vec<String> = DETAILS_COLS.iter().enumerate().map(|(i, c)| format!("{c}=?{}", i + 3)).collect();
-    let sql = format!("UPDATE people SET ref=?2, {} WHERE id=?1", set.join(", "));
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let set: Vec<String> = DETAILS_COLS.iter().enumerate().map(|(i, c)| format!("{c}=?{}", i + 3)).collect();
+        format!("UPDATE people SET ref=?2, {} WHERE id=?1", set.join(", "))
+    });
     let mut values: Vec<&dyn ToSql> = vec![&p.id, &p.reference];
     values.extend(details_params(&p.details));
-    conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    conn.prepare_cached(&SQL)?.execute(values.as_slice())?;
     Ok(())
 }
 
 /// A person by id or by reference.
 pub fn person(conn: &Db, id_or_ref: &str) -> Result<Option<Person>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {} FROM people WHERE id = ?1 OR ref = ?1", person_cols()))?
-        .query_row([id_or_ref], person_row)
-        .optional()?)
+    // Written once: an import asks for a hundred thousand people.
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("SELECT {} FROM people WHERE id = ?1 OR ref = ?1", person_cols()));
+    Ok(conn.prepare_cached(&SQL)?.query_row([id_or_ref], person_row).optional()?)
 }
 
 /// A person by id or reference, or a `NotFound` error.
@@ -146,10 +150,9 @@ pub fn person_required(conn: &Db, id_or_ref: &str) -> Result<Person> {
 
 /// A person by normalised email.
 pub fn person_by_email(conn: &Db, email_norm: &str) -> Result<Option<Person>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {} FROM people WHERE email_norm = ?1", person_cols()))?
-        .query_row([email_norm], person_row)
-        .optional()?)
+    static SQL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("SELECT {} FROM people WHERE email_norm = ?1", person_cols()));
+    Ok(conn.prepare_cached(&SQL)?.query_row([email_norm], person_row).optional()?)
 }
 
 /// Every person, by reference.

@@ -332,13 +332,17 @@ fn relevant(c: &Change19<'_>, receiver: &str, own: &str) -> bool {
 /// naming them as the receiver knows them (their reference in the bundle), and a transfer not yet
 /// complete is marked stale. Returns how many tasks were created.
 pub fn art19(conn: &Change<'_>, person_id: &str, change: &Change19<'_>, now: DateTime<Utc>) -> Result<usize> {
-    let own = super::catalogue::self_controller(conn)?.slug;
     let mut st = conn.prepare_cached(
         "SELECT t.id, t.controller, t.state, COALESCE(p.ref, p.person_id) FROM transfers t
          JOIN transfer_people p ON p.transfer_id = t.id WHERE p.person_id = ?1 AND t.voided_at IS NULL",
     )?;
     let rows: Vec<(String, String, TransferState, String)> =
         st.query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        // Nobody was given this person's data (an import asks for every withdrawal it records).
+        return Ok(0);
+    }
+    let own = super::catalogue::self_controller(conn)?.slug;
     let mut n = 0;
     for (tid, controller, state, reference) in rows {
         if !relevant(change, &controller, &own) {

@@ -122,7 +122,7 @@ pub struct PurposeInfo {
 /// Lookups the validation needs from the register.
 pub trait Lookup {
     /// The purpose, if it exists.
-    fn purpose(&self, code: &str) -> Option<PurposeInfo>;
+    fn purpose(&self, code: &str) -> Option<std::sync::Arc<PurposeInfo>>;
     /// Whether a controller slug exists.
     fn controller_exists(&self, slug: &str) -> bool;
     /// Earliest effective moment of a statement version for a purpose, if that version exists.
@@ -130,7 +130,7 @@ pub trait Lookup {
     /// Earliest effective moment of a notice version, if it exists.
     fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>>;
     /// The controllers a statement version's wording names; `None` if never recorded.
-    fn statement_controllers(&self, version: &str) -> Option<Vec<String>>;
+    fn statement_controllers(&self, version: &str) -> Option<std::sync::Arc<[String]>>;
     /// The formats a statement version's text is held in.
     fn statement_formats(&self, version: &str) -> Vec<TextFormat>;
 }

@@ -82,14 +82,83 @@ impl CsvFile {
     /// time (a million-row file is then never held as a million rows). A file whose rows do not
     /// all have one cell per column is refused, after the last row, naming the first.
     pub fn each_row(&self, mut each: impl FnMut(&CsvRow) -> Result<()>) -> Result<()> {
-        let Some(t) = &self.text else {
-            return self.rows.iter().try_for_each(each);
-        };
+        match &self.text {
+            None => self.rows.iter().try_for_each(each),
+            // A large file is parsed on the other core while this one takes the rows.
+            Some(t) if t.bytes.len() - t.start > PARSE_ASIDE => self.rows_parsed_aside(t, each),
+            Some(t) => {
+                let mut row = CsvRow { line: 0, cells: Vec::new() };
+                let ragged = self.parse_rows(t, |rec, line| {
+                    fill(&mut row, rec, line);
+                    each(&row)
+                })?;
+                self.no_ragged(&ragged)
+            }
+        }
+    }
+
+    /// [`CsvFile::each_row`] with the text parsed on another thread, a batch of rows at a time,
+    /// while `each` takes the batches already parsed. The batches go back to the parser to be
+    /// filled again (a row's strings are reused, as in line). The rows reach `each` in the
+    /// file's order, and the outcome is the in-line one: the first error `each` returns, or the
+    /// file's.
+    fn rows_parsed_aside(&self, t: &Text, mut each: impl FnMut(&CsvRow) -> Result<()>) -> Result<()> {
+        const BATCH: usize = 256;
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<CsvRow>>(2);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<CsvRow>>();
+        std::thread::scope(|s| {
+            let parser = s.spawn(move || {
+                let (mut batch, mut n): (Vec<CsvRow>, usize) = (Vec::new(), 0);
+                let parsed = self.parse_rows(t, |rec, line| {
+                    if n == batch.len() {
+                        batch.push(CsvRow { line: 0, cells: Vec::new() });
+                    }
+                    fill(&mut batch[n], rec, line);
+                    n += 1;
+                    if n == BATCH {
+                        let next = empty_rx.try_recv().unwrap_or_default();
+                        // The taker has stopped (its `each` failed): so does the parser.
+                        full_tx
+                            .send(std::mem::replace(&mut batch, next))
+                            .map_err(|_| Error::Internal("the rows' taker stopped".into()))?;
+                        n = 0;
+                    }
+                    Ok(())
+                });
+                batch.truncate(n);
+                if n > 0 && parsed.is_ok() {
+                    let _ = full_tx.send(batch);
+                }
+                parsed
+            });
+            let mut taken = Ok(());
+            'batches: for batch in &full_rx {
+                for row in &batch {
+                    if let Err(e) = each(row) {
+                        taken = Err(e);
+                        break 'batches;
+                    }
+                }
+                let _ = empty_tx.send(batch);
+            }
+            drop(full_rx);
+            let parsed = parser.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            taken?;
+            self.no_ragged(&parsed?)
+        })
+    }
+
+    /// Parse the text's records, passing each non-blank one with one cell per column to `each`
+    /// with its line; the rows that have another number of cells are skipped and returned.
+    fn parse_rows(
+        &self,
+        t: &Text,
+        mut each: impl FnMut(&csv::StringRecord, usize) -> Result<()>,
+    ) -> Result<Vec<String>> {
         let text = &t.bytes[t.start..];
         let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text);
         let mut ragged: Vec<String> = Vec::new();
         let mut rec = csv::StringRecord::new();
-        let mut row = CsvRow { line: 0, cells: Vec::with_capacity(self.headers.len()) };
         while rdr.read_record(&mut rec).map_err(|e| csv_error(&self.name, &e, &t.lines))? {
             let line = record_line(text, &rec, &t.lines);
             if rec.iter().all(|c| c.trim().is_empty()) {
@@ -99,15 +168,13 @@ impl CsvFile {
                 ragged.push(format!("line {line} has {} cells", rec.len()));
                 continue;
             }
-            row.line = line;
-            // The row's strings are reused from one row to the next.
-            row.cells.resize_with(rec.len(), String::new);
-            for (cell, c) in row.cells.iter_mut().zip(rec.iter()) {
-                cell.clear();
-                cell.push_str(c.trim());
-            }
-            each(&row)?;
+            each(&rec, line)?;
         }
+        Ok(ragged)
+    }
+
+    /// A file whose rows do not all have one cell per column is refused, naming the first.
+    fn no_ragged(&self, ragged: &[String]) -> Result<()> {
         match ragged.first() {
             Some(first) => Err(ragged_error(&self.name, first, ragged.len(), self.headers.len())),
             None => Ok(()),
@@ -194,22 +261,22 @@ pub fn display_name(path: &Path) -> String {
 /// The line on which a quoted cell opens and is never closed, if one is.
 fn unclosed_quote(text: &str, lines: &Lines) -> Option<usize> {
     // Bytes, not characters: a quote, comma and line break are ASCII, and no byte of a multi-byte
-    // UTF-8 character is.
+    // UTF-8 character is. Only quotes change anything: the search jumps from one to the next.
     let b = text.as_bytes();
-    let (mut opened, mut quoted, mut at_start, mut i) = (0, false, true, 0);
-    while i < b.len() {
-        let c = b[i];
-        match (quoted, c) {
-            (false, b'"') if at_start => {
+    let (mut opened, mut quoted, mut i) = (0, false, 0);
+    while let Some(at) = memchr::memchr(b'"', &b[i..]).map(|o| i + o) {
+        i = at + 1;
+        if !quoted {
+            // A quote opens a cell only at its start; elsewhere it is part of the cell.
+            if at == 0 || matches!(b[at - 1], b',' | b'\n' | b'\r') {
                 quoted = true;
-                opened = lines.at(i);
+                opened = lines.at(at);
             }
-            (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
-            (true, b'"') => quoted = false,
-            _ => {}
+        } else if b.get(at + 1) == Some(&b'"') {
+            i = at + 2;
+        } else {
+            quoted = false;
         }
-        at_start = !quoted && matches!(c, b',' | b'\n' | b'\r');
-        i += 1;
     }
     quoted.then_some(opened)
 }
@@ -249,6 +316,19 @@ fn backslash_to_doubled(text: &str) -> String {
     out
 }
 
+/// A text larger than this is parsed on another thread ([`CsvFile::each_row`]).
+const PARSE_ASIDE: usize = 1 << 20;
+
+/// A record's cells into a row, trimmed, the row's strings reused.
+fn fill(row: &mut CsvRow, rec: &csv::StringRecord, line: usize) {
+    row.line = line;
+    row.cells.resize_with(rec.len(), String::new);
+    for (cell, c) in row.cells.iter_mut().zip(rec.iter()) {
+        cell.clear();
+        cell.push_str(c.trim());
+    }
+}
+
 /// Where each physical line of a text starts, whatever its line endings (CRLF, LF or a bare CR):
 /// the line a byte offset is on, the header being line 1.
 #[derive(Clone)]
@@ -258,18 +338,18 @@ impl Lines {
     pub(crate) fn of(text: &str) -> Lines {
         let b = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\r' if b.get(i + 1) == Some(&b'\n') => {
-                    starts.push(i + 2);
-                    i += 2;
-                    continue;
-                }
-                b'\r' | b'\n' => starts.push(i + 1),
-                _ => {}
+        // The line feed of a CRLF, already counted with its CR.
+        let mut after_cr = usize::MAX;
+        for i in memchr::memchr2_iter(b'\r', b'\n', b) {
+            if i == after_cr {
+                continue;
             }
-            i += 1;
+            if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                after_cr = i + 1;
+                starts.push(i + 2);
+            } else {
+                starts.push(i + 1);
+            }
         }
         Lines(starts)
     }
@@ -317,11 +397,22 @@ pub fn parse_csv(name: &str, bytes: &[u8], backslash_quotes: bool) -> Result<Csv
 /// never a row per line: a million-row `consent.csv` takes its own size in memory, not eight times
 /// it.
 pub fn parse_csv_by_row(name: &str, bytes: Vec<u8>) -> Result<CsvFile> {
-    let sha256 = sha256_hex(&bytes);
-    let text = utf8(name, &bytes)?;
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let lines = Lines::of(&text[start..]);
-    let headers = headers(name, &text[start..], &lines)?;
+    // The digest on the other core while this one checks the text (a large file's two passes).
+    let (sha256, checked) = std::thread::scope(|s| {
+        let digest = (bytes.len() > 1 << 20).then(|| s.spawn(|| sha256_hex(&bytes)));
+        let checked = utf8(name, &bytes).and_then(|text| {
+            let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+            let lines = Lines::of(&text[start..]);
+            let headers = headers(name, &text[start..], &lines)?;
+            Ok((start, lines, headers))
+        });
+        let sha256 = match digest {
+            Some(d) => d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => sha256_hex(&bytes),
+        };
+        (sha256, checked)
+    });
+    let (start, lines, headers) = checked?;
     Ok(CsvFile { name: name.to_string(), sha256, headers, rows: Vec::new(), text: Some(Text { bytes, start, lines }) })
 }
 
@@ -538,6 +629,118 @@ pub fn bump(counts: &mut Counts, key: &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scans as a byte loop reads them, one byte at a time: what the quick ones must agree with.
+    fn lines_byte_by_byte(b: &[u8]) -> Vec<usize> {
+        let (mut starts, mut i) = (vec![0], 0);
+        while i < b.len() {
+            match b[i] {
+                b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' | b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        starts
+    }
+
+    fn unclosed_byte_by_byte(b: &[u8], lines: &Lines) -> Option<usize> {
+        let (mut opened, mut quoted, mut at_start, mut i) = (0, false, true, 0);
+        while i < b.len() {
+            let c = b[i];
+            match (quoted, c) {
+                (false, b'"') if at_start => {
+                    quoted = true;
+                    opened = lines.at(i);
+                }
+                (true, b'"') if b.get(i + 1) == Some(&b'"') => i += 1,
+                (true, b'"') => quoted = false,
+                _ => {}
+            }
+            at_start = !quoted && matches!(c, b',' | b'\n' | b'\r');
+            i += 1;
+        }
+        quoted.then_some(opened)
+    }
+
+    /// A text larger than [`PARSE_ASIDE`], its rows numbered: CRLF and LF line ends, blank lines,
+    /// quoted cells holding a comma or a line break. Returns the text and each row's line and
+    /// cells.
+    fn large_text(ragged_at: &[usize]) -> (String, Vec<(usize, Vec<String>)>) {
+        let mut text = String::from("a,b,c\r\n");
+        let (mut line, mut rows) = (2, Vec::new());
+        for i in 0..30_000 {
+            if i % 997 == 0 {
+                text.push_str("\n");
+                line += 1;
+            }
+            if ragged_at.contains(&i) {
+                text.push_str(&format!("{i},only two\n"));
+                line += 1;
+                continue;
+            }
+            let (b, c) = (format!("row {i}, quoted"), format!("two\nlines {i}"));
+            text.push_str(&format!("{i},\"{b}\",\"{c}\"{}", if i % 2 == 0 { "\r\n" } else { "\n" }));
+            rows.push((line, vec![i.to_string(), b, c]));
+            line += 2;
+        }
+        assert!(text.len() > PARSE_ASIDE);
+        (text, rows)
+    }
+
+    #[test]
+    fn a_large_file_parsed_aside_gives_every_row_in_order_with_its_line() {
+        let (text, expected) = large_text(&[]);
+        let file = parse_csv_by_row("big.csv", text.into_bytes()).unwrap();
+        let mut seen = Vec::new();
+        file.each_row(|r| {
+            seen.push((r.line, r.cells.clone()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), expected.len());
+        assert!(seen == expected, "first difference at {:?}", seen.iter().zip(&expected).position(|(a, b)| a != b));
+    }
+
+    #[test]
+    fn a_large_file_parsed_aside_stops_at_the_first_error_and_names_its_first_ragged_row() {
+        let (text, expected) = large_text(&[12_345, 20_000]);
+        let file = parse_csv_by_row("big.csv", text.into_bytes()).unwrap();
+        let mut n = 0;
+        let e = file
+            .each_row(|_| {
+                n += 1;
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(n, expected.len(), "every good row is given before the file is refused");
+        let why = e.to_string();
+        assert!(why.contains("has 2 cells, the header has 3 (and 1 more rows)"), "{why}");
+        // The taker's own error is the outcome, and no row after it is taken.
+        let mut n = 0;
+        let e = file
+            .each_row(|r| {
+                n += 1;
+                if r.cells[0] == "5000" { Err(Error::Internal("stop here".into())) } else { Ok(()) }
+            })
+            .unwrap_err();
+        assert_eq!((n, e.to_string().contains("stop here")), (5_001, true), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_starts_and_open_quotes_are_found_as_a_byte_loop_finds_them(
+            text in proptest::collection::vec(proptest::sample::select(vec!['a', '"', ',', '\r', '\n', 'é']), 0..64)
+        ) {
+            let text: String = text.into_iter().collect();
+            let lines = Lines::of(&text);
+            proptest::prop_assert_eq!(&lines.0, &lines_byte_by_byte(text.as_bytes()));
+            proptest::prop_assert_eq!(unclosed_quote(&text, &lines), unclosed_byte_by_byte(text.as_bytes(), &lines));
+        }
+    }
 
     #[test]
     fn mailpoet_backslash_quotes_are_read_as_mailpoet_writes_them() {

@@ -1,7 +1,9 @@
 //! The tool's own CSV formats: people, consent, roles, bases, notices sent, diversity. Each row
 //! goes into the register through [`crate::records`], the one write path.
 
-use super::{Counts, CsvFile, Problems, bump};
+use std::borrow::Cow;
+
+use super::{Counts, CsvFile, CsvRow, Problems, bump};
 use crate::base::error::Result;
 use crate::domain::consent::RawConsent;
 use crate::domain::people::RawPerson;
@@ -124,7 +126,8 @@ fn row_person(c: &Change<'_>, file: &CsvFile, row: &super::CsvRow, problems: &mu
 /// Import `consent.csv`.
 pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, counts: &mut Counts) -> Result<()> {
     let source = format!("import:{}", file.sha256);
-    let lookup = RegisterLookup::new(c);
+    // Nothing here adds to the suppression list: it is read once, not once a row.
+    let lookup = RegisterLookup::new(c).list_fixed();
     // A person's events usually come together: keep the last person found for the next row.
     let mut last: Option<((String, String), Person)> = None;
     // A million rows: each column is found in the header once, not once a row.
@@ -166,32 +169,7 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             }
             // Borrowed, not cloned: a person's record is a dozen strings, and a million rows.
             let Some((_, person)) = &last else { return Ok(()) };
-            let g = |i: usize| row.cell(cols[i]);
-            let raw = RawConsent {
-                purpose: (g(0)).into(),
-                action: (g(1)).into(),
-                controllers: (g(2)).into(),
-                channels: (g(3)).into(),
-                statement_version: (g(4)).into(),
-                statement_format: (g(5)).into(),
-                notice_version: (g(6)).into(),
-                method: (g(7)).into(),
-                evidence_ref: (g(8)).into(),
-                at: (g(9)).into(),
-                recorded_by: (g(10)).into(),
-                given_by: (g(11)).into(),
-                authority_kind: (g(12)).into(),
-                authority_ref: (g(13)).into(),
-                verified_by: (g(14)).into(),
-                verified_at: (g(15)).into(),
-                support_given: (g(16)).into(),
-                capacity_concern: (g(17)).into(),
-                capacity_assessment: (g(18)).into(),
-                told_can_withdraw: (g(19)).into(),
-                special_categories: (g(20)).into(),
-                context: "".into(),
-            };
-            match apply_consent(c, &lookup, person, &raw, &source)? {
+            match apply_consent(c, &lookup, person, &raw_consent(row, &cols), &source)? {
                 Ok(Some(_)) => bump(counts, "events_added"),
                 Ok(None) => bump(counts, "events_unchanged"),
                 Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
@@ -199,6 +177,36 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
             Ok(())
         })
     })
+}
+
+/// A `consent.csv` row's values, borrowed (a million rows), its columns found by
+/// [`import_consent`] in the order of its list.
+fn raw_consent<'r>(row: &'r CsvRow, cols: &[Option<usize>; 21]) -> RawConsent<'r> {
+    let g = |i: usize| Cow::Borrowed(row.cell(cols[i]));
+    RawConsent {
+        purpose: g(0),
+        action: g(1),
+        controllers: g(2),
+        channels: g(3),
+        statement_version: g(4),
+        statement_format: g(5),
+        notice_version: g(6),
+        method: g(7),
+        evidence_ref: g(8),
+        at: g(9),
+        recorded_by: g(10),
+        given_by: g(11),
+        authority_kind: g(12),
+        authority_ref: g(13),
+        verified_by: g(14),
+        verified_at: g(15),
+        support_given: g(16),
+        capacity_concern: g(17),
+        capacity_assessment: g(18),
+        told_can_withdraw: g(19),
+        special_categories: g(20),
+        context: "".into(),
+    }
 }
 
 /// Import `roles.csv`.
