@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The community at scale: 100,000 people, about a million consent events, 20,000 documents
 # (`examples/make-scale.rs`, seeded). Measured side by side in one run:
-#   import of people.csv + consent.csv   vs  the sqlite3 shell's .import of the same files (goal <= 2x)
+#   import of people.csv + consent.csv   vs  the sqlite3 shell's .import of the same files (goal <= 3x, <= 256 MiB)
 #                                        and vs  SQLite alone inserting the same rows into the
 #                                                register's own schema (keys, indexes, triggers)
 #   transfer plan on that register                                                   (goal <= 2 s)
@@ -88,7 +88,7 @@ for _ in $(seq 21); do starts+=("$(timed $H --help)"); lists+=("$(timed $H --reg
 start=$(printf '%s\n' "${starts[@]}" | median); list=$(printf '%s\n' "${lists[@]}" | median)
 doc_mb=$(du -sb data/docs | awk '{printf "%.1f", $1/1e6}')
 echo "scale: $PEOPLE people, $events consent events, $DOCS documents ($doc_mb MB); medians of $RUNS runs (start-up: 21)"
-printf 'import people + consent:  %8.3f s (peak RSS %d MiB)   sqlite3 .import: %.3f s   ratio %.2fx (goal <= 2x)\n' "$o" $((rss / 1024)) "$r" "$(echo "$o / $r" | bc -l)"
+printf 'import people + consent:  %8.3f s (peak RSS %d MiB, goal <= 256)   sqlite3 .import: %.3f s   ratio %.2fx (goal <= 3x)\n' "$o" $((rss / 1024)) "$r" "$(echo "$o / $r" | bc -l)"
 printf '                          SQLite alone, same rows into the register schema: %.3f s   ratio %.2fx\n' "$fl" "$(echo "$o / $fl" | bc -l)"
 printf 'transfer plan:            %8.3f s (peak RSS %d MiB)   (goal <= 2 s)\n' "$plan" $(($(cat rss3) / 1024))
 printf 'audit report:             %8.3f s (peak RSS %d MiB)   sqlite3 reading the same rows: %.3f s   ratio %.2fx\n' "$report" $(($(cat rss4) / 1024)) "$read_all" "$(echo "$report / $read_all" | bc -l)"

@@ -40,7 +40,8 @@
 //! - Records ([`records`]): the one path by which a person, consent event, role, basis, notice
 //!   delivery or diversity answer enters the register (and [`records::erase`] the one way out);
 //!   [`records::import`] reads the tool's own CSV formats and real exports into it, all or
-//!   nothing (a campaign's answers from form exports: [`records::import::forms`]);
+//!   nothing (a campaign's answers from form exports: [`records::import::forms`]; a CSV file read a
+//!   row at a time, a large one parsed on the other core: `records::import::csv_file`);
 //!   [`records::campaign`] records a campaign's answers and sends; [`records::casework`] keeps
 //!   complaints and incidents with their tasks;
 //!   [`records::retention`] applies the retention policy; [`records::vault`] seals account

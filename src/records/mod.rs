@@ -165,9 +165,21 @@ pub fn apply_consent(
     raw: &RawConsent,
     source: &str,
 ) -> Result<std::result::Result<Option<crate::domain::model::EventId>, RowProblems>> {
-    let event = match consent::validate(raw, person.adult_confirmed, c.now, lookup) {
+    store_consent(c, lookup, person, &consent::validate(raw, person.adult_confirmed, c.now, lookup), source)
+}
+
+/// [`apply_consent`] for an event already validated for `person` (an import validates its rows
+/// on another thread): the suppression list, then storing it.
+pub fn store_consent(
+    c: &Change<'_>,
+    lookup: &RegisterLookup<'_>,
+    person: &Person,
+    validated: &std::result::Result<consent::ConsentEvent, Vec<consent::Problem>>,
+    source: &str,
+) -> Result<std::result::Result<Option<crate::domain::model::EventId>, RowProblems>> {
+    let event = match validated {
         Ok(e) => e,
-        Err(ps) => return Ok(Err(ps.into_iter().map(|p| (p.column, p.message)).collect())),
+        Err(ps) => return Ok(Err(ps.iter().map(|p| (p.column, p.message.clone())).collect())),
     };
     // A suppressed address gets no marketing consent, except a fresh one given after the
     // suppression to another controller's list (an unsubscribe from this controller's newsletter
@@ -197,7 +209,7 @@ pub fn apply_consent(
             ),
         )]));
     }
-    let id = evidence::insert_consent_in(c, lookup, &person.id, &event, source, c.now)?;
+    let id = evidence::insert_consent_in(c, lookup, &person.id, event, source, c.now)?;
     if id.is_some() && event.action == ConsentAction::Withdraw {
         let change = Change19 {
             what: "withdrawal",

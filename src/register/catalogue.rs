@@ -636,3 +636,88 @@ impl Lookup for RegisterLookup<'_> {
         self.statement_texts(version).map(|t| t.iter().map(|(_, f)| *f).collect()).unwrap_or_default()
     }
 }
+
+/// The answers consent validation needs, read whole from the register (its purposes, controllers,
+/// statements and notices: a few dozen rows), so that rows can be validated on another thread
+/// while this one stores them. Each answer is the one [`RegisterLookup`] gives, asked for every
+/// key the register holds; a key it does not hold has the answer an absent row gives. The caller
+/// changes none of these tables while the snapshot is used (a consent import does not).
+pub struct CatalogueSnapshot {
+    purposes: HashMap<String, Arc<PurposeInfo>>,
+    controllers: std::collections::HashSet<String>,
+    /// By version, then purpose.
+    statements: HashMap<String, HashMap<String, DateTime<Utc>>>,
+    notices: HashMap<String, DateTime<Utc>>,
+    statement_controllers: HashMap<String, Arc<[String]>>,
+    statement_formats: HashMap<String, Vec<TextFormat>>,
+}
+
+impl CatalogueSnapshot {
+    /// Read the catalogue through [`RegisterLookup`].
+    pub fn new(conn: &Db) -> Result<CatalogueSnapshot> {
+        let lookup = RegisterLookup::new(conn);
+        let column = |sql: &str| -> Result<Vec<String>> {
+            Ok(conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut snapshot = CatalogueSnapshot {
+            purposes: HashMap::new(),
+            controllers: std::collections::HashSet::new(),
+            statements: HashMap::new(),
+            notices: HashMap::new(),
+            statement_controllers: HashMap::new(),
+            statement_formats: HashMap::new(),
+        };
+        for code in column("SELECT code FROM purposes")? {
+            if let Some(p) = lookup.purpose(&code) {
+                snapshot.purposes.insert(code, p);
+            }
+        }
+        for slug in column("SELECT slug FROM controllers")? {
+            if lookup.controller_exists(&slug) {
+                snapshot.controllers.insert(slug);
+            }
+        }
+        let pairs: Vec<(String, String)> = conn
+            .prepare("SELECT DISTINCT version, purpose FROM statements")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (version, purpose) in pairs {
+            if let Some(at) = lookup.statement_effective(&version, &purpose) {
+                snapshot.statements.entry(version).or_default().insert(purpose, at);
+            }
+        }
+        for version in column("SELECT DISTINCT version FROM notices")? {
+            if let Some(at) = lookup.notice_effective(&version) {
+                snapshot.notices.insert(version, at);
+            }
+        }
+        for version in column("SELECT DISTINCT version FROM statements")? {
+            if let Some(cs) = lookup.statement_controllers(&version) {
+                snapshot.statement_controllers.insert(version.clone(), cs);
+            }
+            snapshot.statement_formats.insert(version.clone(), lookup.statement_formats(&version));
+        }
+        Ok(snapshot)
+    }
+}
+
+impl Lookup for CatalogueSnapshot {
+    fn purpose(&self, code: &str) -> Option<Arc<PurposeInfo>> {
+        self.purposes.get(code).cloned()
+    }
+    fn controller_exists(&self, slug: &str) -> bool {
+        self.controllers.contains(slug)
+    }
+    fn statement_effective(&self, version: &str, purpose: &str) -> Option<DateTime<Utc>> {
+        self.statements.get(version).and_then(|by| by.get(purpose)).copied()
+    }
+    fn notice_effective(&self, version: &str) -> Option<DateTime<Utc>> {
+        self.notices.get(version).copied()
+    }
+    fn statement_controllers(&self, version: &str) -> Option<Arc<[String]>> {
+        self.statement_controllers.get(version).cloned()
+    }
+    fn statement_formats(&self, version: &str) -> Vec<TextFormat> {
+        self.statement_formats.get(version).cloned().unwrap_or_default()
+    }
+}

@@ -5,13 +5,13 @@ use std::borrow::Cow;
 
 use super::{Counts, CsvFile, CsvRow, Problems, bump};
 use crate::base::error::Result;
-use crate::domain::consent::RawConsent;
+use crate::domain::consent::{RawConsent, validate};
 use crate::domain::people::RawPerson;
 use crate::records::{
-    Upsert, apply_basis, apply_consent, apply_diversity, apply_notice_sent, apply_role, resolve_person, upsert_person,
+    Upsert, apply_basis, apply_diversity, apply_notice_sent, apply_role, resolve_person, store_consent, upsert_person,
 };
 use crate::register::Change;
-use crate::register::catalogue::RegisterLookup;
+use crate::register::catalogue::{CatalogueSnapshot, RegisterLookup};
 use crate::register::people::Person;
 
 // Column sets of the tool's own CSV formats (exact; order as documented).
@@ -157,25 +157,40 @@ pub fn import_consent(c: &Change<'_>, file: &CsvFile, problems: &mut Problems, c
         "special_categories",
     ]
     .map(col);
+    // The rows are checked against the catalogue read once, on the other core for a large file,
+    // as if the person were an adult (a row for someone not confirmed as one is checked again).
+    let catalogue = CatalogueSnapshot::new(c)?;
+    let now = c.now;
+    let check = |row: &CsvRow, adult: bool| validate(&raw_consent(row, &cols), adult, now, &catalogue);
     crate::register::evidence::with_bulk_consent(c, file.rows_about(), || {
-        file.each_row(|row| {
-            let same = last.as_ref().is_some_and(|((r, e), _)| r == row.cell(person_ref) && e == row.cell(email));
-            if !same {
-                let key = (row.cell(person_ref).to_string(), row.cell(email).to_string());
-                let Some(p) = row_person(c, file, row, problems)? else {
-                    return Ok(());
+        file.each_row_prepared(
+            |row| check(row, true),
+            |row, checked| {
+                let same = last.as_ref().is_some_and(|((r, e), _)| r == row.cell(person_ref) && e == row.cell(email));
+                if !same {
+                    let key = (row.cell(person_ref).to_string(), row.cell(email).to_string());
+                    let Some(p) = row_person(c, file, row, problems)? else {
+                        return Ok(());
+                    };
+                    last = Some((key, p));
+                }
+                // Borrowed, not cloned: a person's record is a dozen strings, and a million rows.
+                let Some((_, person)) = &last else { return Ok(()) };
+                let again;
+                let checked = if person.adult_confirmed {
+                    checked
+                } else {
+                    again = check(row, false);
+                    &again
                 };
-                last = Some((key, p));
-            }
-            // Borrowed, not cloned: a person's record is a dozen strings, and a million rows.
-            let Some((_, person)) = &last else { return Ok(()) };
-            match apply_consent(c, &lookup, person, &raw_consent(row, &cols), &source)? {
-                Ok(Some(_)) => bump(counts, "events_added"),
-                Ok(None) => bump(counts, "events_unchanged"),
-                Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
-            }
-            Ok(())
-        })
+                match store_consent(c, &lookup, person, checked, &source)? {
+                    Ok(Some(_)) => bump(counts, "events_added"),
+                    Ok(None) => bump(counts, "events_unchanged"),
+                    Err(ps) => ps.into_iter().for_each(|(col, msg)| problems.add(row.line, col, msg)),
+                }
+                Ok(())
+            },
+        )
     })
 }
 

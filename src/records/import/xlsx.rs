@@ -149,7 +149,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<CsvFile> {
             CsvRow { line, cells }
         })
         .collect();
-    Ok(CsvFile { name: name.to_string(), sha256: sha256_hex(bytes), headers, rows, text: None })
+    Ok(CsvFile::held(name, sha256_hex(bytes), headers, rows))
 }
 
 #[cfg(test)]
