@@ -50,19 +50,20 @@ $H $R document add --classification none --category other docs/* --quiet >/dev/n
 for id in $($H $R document list --json | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)["data"] if d["format"] in ("video","pdf","image","pptx","other")))'); do
   $H $R document review "$id" --decision include --reviewer bench --note "synthetic file, read" --quiet >/dev/null
 done
-$H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
 $H keys new --out group --name group --unprotected --quiet >/dev/null
 recipient=$(cat group/group-age.pub | grep '^age1')
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timed() { # label, command...: prints "seconds maxrss_kb"
-  /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat t.out >&2; exit 1; }
+  /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>t.err || { echo "failed: $*" >&2; cat t.err t.out >&2; exit 1; }
   cat t.out
 }
 
 declare -A T M
 for i in $(seq "$RUNS"); do
   rm -rf out age.out && mkdir out
+  # One approval makes one bundle: the data protection lead approves each run's.
+  $H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
   read -r t m < <(timed $H $R bundle create --to kscop-steering-group --recipient group/group-age.pub \
     --sign-key demo/keys/facilitator-minisign.key --identity demo/keys/facilitator-age.key --out out --quiet)
   T[create]+="$t "; M[create]=$m
@@ -71,7 +72,8 @@ for i in $(seq "$RUNS"); do
   read -r t m < <(timed sh -c "cat docs/* | $A encrypt $recipient crate.out")
   T[crate_enc]+="$t "
   b=$(ls out/*.zip.age)
-  read -r t m < <(timed $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub --quiet)
+  read -r t m < <(timed $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
+    --approver demo/keys/dp-lead-minisign.pub --quiet)
   T[verify]+="$t "; M[verify]=$m
   read -r t m < <(timed age -d -i group/group-age.key -o /dev/null "$b")
   T[age_d]+="$t "
@@ -79,7 +81,7 @@ for i in $(seq "$RUNS"); do
   T[crate_dec]+="$t "
   rm -rf recv && mkdir recv
   read -r t m < <(timed $H bundle import "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
-    --into recv/group.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet)
+    --approver demo/keys/dp-lead-minisign.pub --into recv/group.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet)
   T[import]+="$t "; M[import]=$m
 done
 m() { echo "${T[$1]}" | tr ' ' '\n' | grep . | median; }

@@ -99,17 +99,20 @@ $H $R document add --classification none big.mp4 --quiet >/dev/null
 for id in $($H $R document list --json | python3 -c 'import json,sys; print(" ".join(d["id"] for d in json.load(sys.stdin)["data"] if d["format"] in ("video","pdf","image","pptx","other")))'); do
   $H $R document review "$id" --decision include --reviewer bench --note "synthetic file, read" --quiet >/dev/null
 done
-$H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null
+# One approval makes one bundle: each create is approved first (a killed create that published
+# nothing leaves its approval unused; approving again replaces it).
+approve() { $H $R transfer approve --to kscop-steering-group --sign-key demo/keys/dp-lead-minisign.key --quiet >/dev/null; }
 $H keys new --out group --name group --unprotected --quiet >/dev/null
 # An array, not a function: kill -9 must reach handover itself, not a subshell around it.
 CREATE=($H $R bundle create --to kscop-steering-group --recipient group/group-age.pub
   --sign-key demo/keys/facilitator-minisign.key --identity demo/keys/facilitator-age.key --out)
-create() { "${CREATE[@]}" "$1"; }
+create() { approve && "${CREATE[@]}" "$1"; }
 t0=$(date +%s%N); create full >/dev/null; t1=$(date +%s%N); create_ms=$(( (t1 - t0) / 1000000 ))
 B=$(ls full/*.zip.age)
 published=0
 for i in $(seq "$RUNS"); do
   rm -rf out
+  approve
   kill_after "$(rand_ms $(( create_ms + create_ms / 4 )))" "${CREATE[@]}" out
   ok_register demo/handover.db "bundle create run $i"
   for f in out/* out/.*; do
@@ -119,7 +122,8 @@ for i in $(seq "$RUNS"); do
   if ls out/*.zip.age >/dev/null 2>&1; then
     published=$((published + 1))
     b=$(ls out/*.zip.age)
-    $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub --quiet \
+    $H bundle verify "$b" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
+      --approver demo/keys/dp-lead-minisign.pub --quiet \
       || fail "bundle create run $i: a published bundle does not verify"
     sha=$(sha256sum "$b" | cut -d' ' -f1)
     [ "$(sqlite3 demo/handover.db "SELECT COUNT(*) FROM transfers WHERE ciphertext_sha256 = '$sha'")" = 1 ] \
@@ -128,13 +132,13 @@ for i in $(seq "$RUNS"); do
 done
 N[bundle_create]=$RUNS
 t0=$(date +%s%N); $H bundle import "$B" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
-  --into g-full/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet; t1=$(date +%s%N)
+  --approver demo/keys/dp-lead-minisign.pub --into g-full/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet; t1=$(date +%s%N)
 import_ms=$(( (t1 - t0) / 1000000 ))
 imported=0
 for i in $(seq "$RUNS"); do
   rm -rf g
   kill_after "$(rand_ms $(( import_ms + import_ms / 4 )))" $H bundle import "$B" --identity group/group-age.key \
-    --signer demo/keys/facilitator-minisign.pub --into g/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key
+    --signer demo/keys/facilitator-minisign.pub --approver demo/keys/dp-lead-minisign.pub --into g/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key
   if [ -f g/r.db ]; then
     imported=$((imported + 1))
     ok_register g/r.db "bundle import run $i"
@@ -178,7 +182,7 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p full-disk && mount -t tmpfs -o "size=${kb}k" tmpfs full-disk
     set +e
     $H bundle import "$B" --identity group/group-age.key --signer demo/keys/facilitator-minisign.pub \
-      --into full-disk/g/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet 2> enospc.txt
+      --approver demo/keys/dp-lead-minisign.pub --into full-disk/g/r.db --custodian group/group-age.pub --sign-key group/group-minisign.key --quiet 2> enospc.txt
     code=$?
     set -e
     if [ "$code" = 0 ]; then

@@ -63,7 +63,8 @@
 //! variant with its hint), [`base::staged`] (files written whole or not at all), [`base::keys`]
 //! (age and minisign keys), [`base::locked`] (the passphrases that lock them),
 //! [`base::checkpoint`] (signed notes), [`base::progress`],
-//! [`base::encode`] (tables, CSV, JSON) and [`base::xml`].
+//! [`base::encode`] (tables, CSV, JSON), [`base::xml`] and [`base::ahead`] (a reader read ahead
+//! on the other core).
 
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]

@@ -2,8 +2,9 @@
 //! type ([`error`]), files written whole or not at all ([`staged`]), age and minisign keys
 //! ([`keys`]), the passphrases that lock them ([`locked`]), the signed notes of audit checkpoints
 //! ([`checkpoint`]), progress lines on a terminal ([`progress`]), encoders for tables, CSV and JSON
-//! ([`encode`]), and XML text ([`xml`]).
+//! ([`encode`]), XML text ([`xml`]), and a reader read ahead on the other core ([`ahead`]).
 
+pub(crate) mod ahead;
 pub(crate) mod checkpoint;
 pub(crate) mod encode;
 pub mod error;

@@ -187,9 +187,14 @@ fn run(
         .map_err(|why| Fail(VerifyLayer::OuterSignature, Some(layout::signature_file(&name)), why))?;
     // The signature's verdict comes first: nothing the bundle holds is decrypted or parsed until
     // the sender's key is known to have signed these bytes (the SHA-256 is taken in the same pass).
-    let mut hashed = Hashing { inner: bundle.reader(0), sha: Sha256::new() };
-    let outer = crate::base::keys::verify(signer, &sig, BufReader::with_capacity(1 << 20, &mut hashed));
-    v.ciphertext_sha256 = Some(hex::encode(hashed.sha.finalize()));
+    // The file is read and its SHA-256 taken on the other core, while this one takes the
+    // signature's hash of the same bytes.
+    let hashing = Hashing { inner: bundle.reader(0), sha: Sha256::new(), ended: false };
+    let (outer, hashed) = crate::base::ahead::read_ahead(hashing, |r| {
+        crate::base::keys::verify(signer, &sig, BufReader::with_capacity(1 << 20, r))
+    });
+    // The digest of the whole file, when it was read to its end.
+    v.ciphertext_sha256 = hashed.ended.then(|| hex::encode(hashed.sha.finalize()));
     if let Err(e) = outer {
         return Err(Fail(VerifyLayer::OuterSignature, Some(name), e.to_string()));
     }
@@ -209,12 +214,15 @@ fn run(
 struct Hashing<R> {
     inner: R,
     sha: Sha256,
+    /// Whether it was read to its end.
+    ended: bool,
 }
 
 impl<R: std::io::Read> std::io::Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.sha.update(&buf[..n]);
+        self.ended |= n == 0 && !buf.is_empty();
         Ok(n)
     }
 }
@@ -249,9 +257,10 @@ fn contents(
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let plain = crate::records::vault::open(Counted { inner: f, progress }, &ids)
         .map_err(|e| Fail(VerifyLayer::Decryption, Some(name.clone()), e.why().to_string()))?;
-    // 3. The zip, read from the decrypted stream.
-    let mut zip = Reader::new(plain, limits);
-    let Entries { tags, kept, payload } = read_zip(&mut zip)?;
+    // 3. The zip, read from the decrypted stream (decrypted on the other core, a few chunks
+    // ahead: each chunk still only after its tag checks).
+    let (entries, _) = crate::base::ahead::read_ahead(plain, |plain| read_zip(&mut Reader::new(plain, limits)));
+    let Entries { tags, kept, payload } = entries?;
     // 4. The inner signature.
     let m = signed_manifest(&tags, signer)?;
     v.bundle_id = Some(m.bundle_id.clone());
@@ -523,59 +532,67 @@ pub fn extract(
     let ids: Vec<&dyn age::Identity> = identities.iter().map(|i| i as &dyn age::Identity).collect();
     let counted = Counted { inner: f, progress: crate::base::progress::Progress::new("import", size, progress) };
     let plain = crate::records::vault::open(counted, &ids).map_err(|e| e.why().to_string())?;
-    let mut zip = Reader::new(plain, limits_for(size, max_expand));
-    let mut files = BTreeMap::new();
-    let mut documents = Vec::new();
-    let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();
-    loop {
-        let mut hasher = Sha256::new();
-        let mut size = 0u64;
-        let mut buf = Vec::new();
-        let mut out: Option<std::fs::File> = None;
-        let mut target: Option<(String, std::path::PathBuf)> = None;
-        let entry = zip
-            .next(|e, chunk| {
-                if size == 0 && out.is_none() && buf.is_empty() {
-                    let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
-                    if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
-                        // Verification refused any other name; a document is still never written
-                        // outside the folder.
-                        if name.is_empty() || name.contains('/') || name.starts_with('.') {
-                            return Err(std::io::Error::other("a document name that is not a file name"));
+    let limits = limits_for(size, max_expand);
+    // Decrypted (and its ciphertext hashed) on the other core, a few chunks ahead of the unzipping,
+    // hashing and writing here.
+    type Taken = (BTreeMap<String, Vec<u8>>, Vec<(String, std::path::PathBuf)>, BTreeMap<String, (u64, String)>);
+    let (read_all, _) = crate::base::ahead::read_ahead(plain, |plain| -> Result<Taken, String> {
+        let mut zip = Reader::new(plain, limits);
+        let mut files = BTreeMap::new();
+        let mut documents = Vec::new();
+        let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();
+        loop {
+            let mut hasher = Sha256::new();
+            let mut size = 0u64;
+            let mut buf = Vec::new();
+            let mut out: Option<std::fs::File> = None;
+            let mut target: Option<(String, std::path::PathBuf)> = None;
+            let entry = zip
+                .next(|e, chunk| {
+                    if size == 0 && out.is_none() && buf.is_empty() {
+                        let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
+                        if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
+                            // Verification refused any other name; a document is still never written
+                            // outside the folder.
+                            if name.is_empty() || name.contains('/') || name.starts_with('.') {
+                                return Err(std::io::Error::other("a document name that is not a file name"));
+                            }
+                            let p = docs_dir.join(name);
+                            out = Some({
+                                use std::os::unix::fs::OpenOptionsExt;
+                                // Owner-only whatever the umask: the documents hold personal data.
+                                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p)?
+                            });
+                            target = Some((rel, p));
                         }
-                        let p = docs_dir.join(name);
-                        out = Some({
-                            use std::os::unix::fs::OpenOptionsExt;
-                            // Owner-only whatever the umask: the documents hold personal data.
-                            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p)?
-                        });
-                        target = Some((rel, p));
                     }
-                }
-                hasher.update(chunk);
-                size += chunk.len() as u64;
-                match &mut out {
-                    Some(f) => f.write_all(chunk)?,
-                    None => {
-                        if buf.len() + chunk.len() > MAX_KEPT {
-                            return Err(std::io::Error::other("a data file is too large to import"));
+                    hasher.update(chunk);
+                    size += chunk.len() as u64;
+                    match &mut out {
+                        Some(f) => f.write_all(chunk)?,
+                        None => {
+                            if buf.len() + chunk.len() > MAX_KEPT {
+                                return Err(std::io::Error::other("a data file is too large to import"));
+                            }
+                            buf.extend_from_slice(chunk);
                         }
-                        buf.extend_from_slice(chunk);
                     }
+                    Ok(())
+                })
+                .map_err(|e| e.0)?;
+            let Some(entry) = entry else { break };
+            let rel = entry.name.split_once('/').map_or("", |(_, r)| r).to_string();
+            digests.insert(rel.clone(), (size, hex::encode(hasher.finalize())));
+            match target {
+                Some(t) => documents.push(t),
+                None => {
+                    files.insert(rel, buf);
                 }
-                Ok(())
-            })
-            .map_err(|e| e.0)?;
-        let Some(entry) = entry else { break };
-        let rel = entry.name.split_once('/').map_or("", |(_, r)| r).to_string();
-        digests.insert(rel.clone(), (size, hex::encode(hasher.finalize())));
-        match target {
-            Some(t) => documents.push(t),
-            None => {
-                files.insert(rel, buf);
             }
         }
-    }
+        Ok((files, documents, digests))
+    });
+    let (files, documents, digests) = read_all?;
     let manifest: Manifest = serde_json::from_slice(files.get(layout::MANIFEST).ok_or("handover.json is missing")?)
         .map_err(|e| e.to_string())?;
     for f in &manifest.files {
@@ -583,7 +600,6 @@ pub fn extract(
             return Err(format!("{} changed between the check and the import", f.path));
         }
     }
-    drop(zip);
     let ciphertext_sha256 = {
         let mut g = read.lock().map_err(|_| "the bundle's digest was lost".to_string())?;
         // Whatever the decryption did not need to read is in the digest too.
