@@ -12,13 +12,22 @@
 #   verify  vs  age -d -i ID -o /dev/null BUNDLE      (decrypting the same bundle)
 #           vs  age-crate decrypt ID BUNDLE
 # and the peak RSS (/usr/bin/time %M) of create, verify and import.
+#
+# BENCH_SMOKE=1: the same steps on a 2 MiB set with the test build, once (the test suite runs it, so
+# that the script cannot stop working unseen; its figures mean nothing).
 set -euo pipefail
 RUNS=${1:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
-work=${BENCH_DIR:-$here/target/bench-2gib}
-cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin handover --example age-crate
-A=$here/target/release/examples/age-crate
-H=$here/target/release/handover
+if [ -n "${BENCH_SMOKE:-}" ]; then
+  profile=debug; build=(); RUNS=1; export BIG_MIB=0 TEXT_KIB=64
+  work=${BENCH_DIR:-$here/target/bench-2gib-smoke}
+else
+  profile=release; build=(--release); export BIG_MIB=320 TEXT_KIB=5120
+  work=${BENCH_DIR:-$here/target/bench-2gib}
+fi
+cargo build "${build[@]}" --quiet --manifest-path "$here/Cargo.toml" --bin handover --example age-crate
+A=$here/target/$profile/examples/age-crate
+H=$here/target/$profile/handover
 rm -rf "$work" && mkdir -p "$work/docs"
 # About 10 GB by the end: removed on exit unless BENCH_KEEP=1.
 trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -30,13 +39,15 @@ random.seed(2026)
 for i in range(6):
     name = f"docs/recording-{i}.mp4" if i % 2 == 0 else f"docs/scan-{i}.pdf"
     with open(name, "wb") as f:
-        for _ in range(320):
+        for _ in range(int(os.environ["BIG_MIB"])):
             f.write(random.randbytes(1 << 20))
+        if os.environ["BIG_MIB"] == "0":
+            f.write(random.randbytes(100 << 10))
 words = "hub meeting minutes action carers network session autism support agenda review notes".split()
 for i in range(24):
     with open(f"docs/notes-{i:02}.csv", "w") as f:
         n = 0
-        while n < 5 << 20:
+        while n < int(os.environ["TEXT_KIB"]) << 10:
             line = f"{random.randrange(10**6)},{' '.join(random.choices(words, k=8))},{random.randrange(2020, 2027)}-{random.randrange(1, 13):02}\n"
             f.write(line)
             n += len(line)
@@ -91,5 +102,7 @@ for k in create age_r crate_enc verify age_d crate_dec import; do
   rss=${M[$k]:-}
   printf '%-8s %8s %10s\n' "$k" "$(m $k)" "${rss:+$((rss / 1024))}"
 done
+# A smoke run's times are too small to divide.
+[ -n "${BENCH_SMOKE:-}" ] && exit 0
 echo "create / age -r: $(echo "$(m create) / $(m age_r)" | bc -l | cut -c1-4)x   create / age crate: $(echo "$(m create) / $(m crate_enc)" | bc -l | cut -c1-4)x"
 echo "verify / age -d: $(echo "$(m verify) / $(m age_d)" | bc -l | cut -c1-4)x   verify / age crate: $(echo "$(m verify) / $(m crate_dec)" | bc -l | cut -c1-4)x"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need from outside (Debian's age, minisign, faketime, chromium and
+# Installs what the tests need from outside (Debian's age, minisign, faketime, sqlite3, chromium and
 # poppler-utils, PyPI's bagit, check-jsonschema and python-docx, through their ordinary clients),
 # then runs every check and test.
 # CI runs exactly this through .ci/run.
@@ -14,6 +14,8 @@ command -v minisign >/dev/null 2>&1 || need_apt+=(minisign)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v zip >/dev/null 2>&1 || need_apt+=(zip)
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
+# The benchmarks' reference (and their smoke run below).
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 # The pages people print are printed by headless Chromium and read back with poppler's tools.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
@@ -33,7 +35,7 @@ if [ ${#need_pip[@]} -gt 0 ]; then
     || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages "${need_pip[@]}"
   hash -r
 fi
-for t in age minisign unzip zip faketime chromium pdftotext pdfinfo check-jsonschema bagit.py; do
+for t in age minisign unzip zip faketime sqlite3 chromium pdftotext pdfinfo check-jsonschema bagit.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "error: '$t' is still missing after install; the tests need it" >&2; exit 1; }
 done
 python3 -c "import docx" >/dev/null 2>&1 || { echo "error: python-docx is still missing after install; the tests need it" >&2; exit 1; }
@@ -75,6 +77,14 @@ for line in sys.stdin:
 for b in "${test_bins[@]}"; do
   faketime -f "+1826d" "$b" --quiet > target/test-later.txt 2>&1 || { tail -n 40 target/test-later.txt; echo "error: $(basename "$b") fails five years on" >&2; exit 1; }
   echo "$(basename "$b"): $(grep -o 'test result: .*passed; [0-9]* failed' target/test-later.txt)"
+done
+
+echo "== bench smoke: the benchmark scripts still run (tiny sets, the test build; the figures mean nothing)"
+for run in "bundle-2gib.sh" "scale.sh 1 200 20"; do
+  # shellcheck disable=SC2086
+  BENCH_SMOKE=1 bash bench/$run > target/bench-smoke.txt 2>&1 \
+    || { tail -n 30 target/bench-smoke.txt; echo "error: bench/$run stopped working" >&2; exit 1; }
+  echo "bench/${run%% *}: ran"
 done
 
 echo "== fuzz smoke: each target for a few seconds (the long runs: fuzz/README.md)"
