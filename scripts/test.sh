@@ -80,7 +80,7 @@ for b in "${test_bins[@]}"; do
 done
 
 echo "== bench smoke: the benchmark scripts still run (tiny sets, the test build; the figures mean nothing)"
-for run in "bundle-2gib.sh" "scale.sh 1 200 20"; do
+for run in "import-fixtures.sh 1" "scale.sh 1 200 20" "campaign.sh 1 200" "redaction.sh 2 200" "bundle-2gib.sh"; do
   # shellcheck disable=SC2086
   BENCH_SMOKE=1 bash bench/$run > target/bench-smoke.txt 2>&1 \
     || { tail -n 30 target/bench-smoke.txt; echo "error: bench/$run stopped working" >&2; exit 1; }
