@@ -13,21 +13,20 @@
 #           vs  age-crate decrypt ID BUNDLE
 # and the peak RSS (/usr/bin/time %M) of create, verify and import.
 #
-# BENCH_SMOKE=1: the same steps on a 2 MiB set with the test build, once (the test suite runs it, so
-# that the script cannot stop working unseen; its figures mean nothing).
+# BENCH_SMOKE=1: the same steps on a 2 MiB set with the test build, once (bench/build.sh).
 set -euo pipefail
 RUNS=${1:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [ -n "${BENCH_SMOKE:-}" ]; then
-  profile=debug; build=(); RUNS=1; export BIG_MIB=0 TEXT_KIB=64
+  RUNS=1; export BIG_MIB=0 TEXT_KIB=64
   work=${BENCH_DIR:-$here/target/bench-2gib-smoke}
 else
-  profile=release; build=(--release); export BIG_MIB=320 TEXT_KIB=5120
+  export BIG_MIB=320 TEXT_KIB=5120
   work=${BENCH_DIR:-$here/target/bench-2gib}
 fi
-cargo build "${build[@]}" --quiet --manifest-path "$here/Cargo.toml" --bin handover --example age-crate
-A=$here/target/$profile/examples/age-crate
-H=$here/target/$profile/handover
+. "$here/bench/build.sh"
+bench_build "$here" --bin handover --example age-crate
+A=$out/examples/age-crate
 rm -rf "$work" && mkdir -p "$work/docs"
 # About 10 GB by the end: removed on exit unless BENCH_KEEP=1.
 trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT

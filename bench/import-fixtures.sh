@@ -3,14 +3,12 @@
 # (release build, fresh register each run) against the sqlite3 shell's `.import` of the same two
 # files into plain tables, measured in the same run. Prints the median of N runs and the ratio.
 # Usage: bench/import-fixtures.sh [RUNS]   (needs the sqlite3 shell)
-# BENCH_SMOKE=1: the same steps with the test build (the test suite runs it small, so that the
-# script cannot stop working unseen; its figures mean nothing).
+# BENCH_SMOKE=1: the same steps with the test build (bench/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-7}
-if [ -n "${BENCH_SMOKE:-}" ]; then profile=debug; build=(); else profile=release; build=(--release); fi
-cargo build "${build[@]}" --quiet --bin handover
-H=$PWD/target/$profile/handover
+. bench/build.sh
+bench_build "$PWD" --bin handover
 F=$PWD/fixtures
 command -v sqlite3 >/dev/null || { echo "error: the sqlite3 shell is needed as the reference (apt-get install sqlite3)" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -6,21 +6,19 @@
 # over the same file in the same run (a one-pattern redaction by a standard tool; handover runs six
 # detectors and every known name). Prints MB/s for both, the ratio and handover's peak RSS.
 # Usage: bench/redaction.sh [MEGABYTES] [PEOPLE]
-# BENCH_SMOKE=1: the same steps with the test build (the test suite runs it small, so that the
-# script cannot stop working unseen; its figures mean nothing).
+# BENCH_SMOKE=1: the same steps with the test build (bench/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-500}
 people=${2:-10000}
-if [ -n "${BENCH_SMOKE:-}" ]; then profile=debug; build=(); else profile=release; build=(--release); fi
-cargo build "${build[@]}" --quiet --bin handover --example make-scale
-H=$PWD/target/$profile/handover
+. bench/build.sh
+bench_build "$PWD" --bin handover --example make-scale
 F=$PWD/fixtures
 work=${REDACTION_DIR:-$PWD/target/bench-redaction${BENCH_SMOKE:+-smoke}}
 rm -rf "$work" && mkdir -p "$work"
 # The corpus and its redacted copy: removed on exit unless BENCH_KEEP=1.
 trap '[ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
-./target/$profile/examples/make-scale "$work/data" "$people" 0 >/dev/null
+"$out/examples/make-scale" "$work/data" "$people" 0 >/dev/null
 export HANDOVER_REGISTER=$work/r.db HANDOVER_ACTOR=bench
 $H init --community Bench --controller "Brightwater Trust" --quiet
 $H controller add --name "Other Group" --kind other --quiet

@@ -11,23 +11,21 @@
 #
 #   bash bench/scale.sh [RUNS] [PEOPLE] [DOCUMENTS]     (defaults 3, 100000, 20000)
 #
-# BENCH_SMOKE=1: the same steps with the test build (the test suite runs it on a few hundred people,
-# so that the script cannot stop working unseen; its figures mean nothing).
+# BENCH_SMOKE=1: the same steps with the test build (bench/build.sh).
 set -euo pipefail
 RUNS=${1:-3}
 PEOPLE=${2:-100000}
 DOCS=${3:-20000}
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ -n "${BENCH_SMOKE:-}" ]; then profile=debug; build=(); else profile=release; build=(--release); fi
-cargo build "${build[@]}" --quiet --manifest-path "$here/Cargo.toml" --bin handover --example make-scale
-H=$here/target/$profile/handover
+. "$here/bench/build.sh"
+bench_build "$here" --bin handover --example make-scale
 F=$here/fixtures
 command -v sqlite3 >/dev/null || { echo "error: the sqlite3 shell is the reference (apt-get install sqlite3)" >&2; exit 1; }
 work=${SCALE_DIR:-$here/target/bench-scale${BENCH_SMOKE:+-smoke}}
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 # Several GB of registers and data: removed on exit unless BENCH_KEEP=1.
 trap 'cd "$here"; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"' EXIT
-"$here/target/$profile/examples/make-scale" data "$PEOPLE" "$DOCS"
+"$out/examples/make-scale" data "$PEOPLE" "$DOCS"
 export HANDOVER_ACTOR=bench
 base() {
   $H --register "$1" init --community Bench --controller "Brightwater Trust" --quiet
