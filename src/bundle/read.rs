@@ -524,7 +524,6 @@ pub fn extract(
     max_expand: u64,
     progress: bool,
 ) -> Result<Contents, String> {
-    use std::io::Write;
     let size = bundle.size;
     // The ciphertext's digest is taken again as it is read, to compare with the verified one.
     let read = std::sync::Arc::new(std::sync::Mutex::new((Sha256::new(), 0u64)));
@@ -535,64 +534,8 @@ pub fn extract(
     let limits = limits_for(size, max_expand);
     // Decrypted (and its ciphertext hashed) on the other core, a few chunks ahead of the unzipping,
     // hashing and writing here.
-    type Taken = (BTreeMap<String, Vec<u8>>, Vec<(String, std::path::PathBuf)>, BTreeMap<String, (u64, String)>);
-    let (read_all, _) = crate::base::ahead::read_ahead(plain, |plain| -> Result<Taken, String> {
-        let mut zip = Reader::new(plain, limits);
-        let mut files = BTreeMap::new();
-        let mut documents = Vec::new();
-        let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();
-        loop {
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
-            let mut buf = Vec::new();
-            let mut out: Option<std::fs::File> = None;
-            let mut target: Option<(String, std::path::PathBuf)> = None;
-            let entry = zip
-                .next(|e, chunk| {
-                    if size == 0 && out.is_none() && buf.is_empty() {
-                        let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
-                        if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
-                            // Verification refused any other name; a document is still never written
-                            // outside the folder.
-                            if name.is_empty() || name.contains('/') || name.starts_with('.') {
-                                return Err(std::io::Error::other("a document name that is not a file name"));
-                            }
-                            let p = docs_dir.join(name);
-                            out = Some({
-                                use std::os::unix::fs::OpenOptionsExt;
-                                // Owner-only whatever the umask: the documents hold personal data.
-                                std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p)?
-                            });
-                            target = Some((rel, p));
-                        }
-                    }
-                    hasher.update(chunk);
-                    size += chunk.len() as u64;
-                    match &mut out {
-                        Some(f) => f.write_all(chunk)?,
-                        None => {
-                            if buf.len() + chunk.len() > MAX_KEPT {
-                                return Err(std::io::Error::other("a data file is too large to import"));
-                            }
-                            buf.extend_from_slice(chunk);
-                        }
-                    }
-                    Ok(())
-                })
-                .map_err(|e| e.0)?;
-            let Some(entry) = entry else { break };
-            let rel = entry.name.split_once('/').map_or("", |(_, r)| r).to_string();
-            digests.insert(rel.clone(), (size, hex::encode(hasher.finalize())));
-            match target {
-                Some(t) => documents.push(t),
-                None => {
-                    files.insert(rel, buf);
-                }
-            }
-        }
-        Ok((files, documents, digests))
-    });
-    let (files, documents, digests) = read_all?;
+    let (unzipped, _) = crate::base::ahead::read_ahead(plain, |plain| unzip(plain, limits, docs_dir));
+    let Unzipped { files, documents, digests } = unzipped?;
     let manifest: Manifest = serde_json::from_slice(files.get(layout::MANIFEST).ok_or("handover.json is missing")?)
         .map_err(|e| e.to_string())?;
     for f in &manifest.files {
@@ -615,6 +558,74 @@ pub fn extract(
         hex::encode(std::mem::take(&mut g.0).finalize())
     };
     Ok(Contents { manifest, files, documents, ciphertext_sha256 })
+}
+
+/// What the import's pass took from the zip: the data files, the documents written (name in the
+/// bag, where), and every entry's size and SHA-256.
+struct Unzipped {
+    files: BTreeMap<String, Vec<u8>>,
+    documents: Vec<(String, std::path::PathBuf)>,
+    digests: BTreeMap<String, (u64, String)>,
+}
+
+/// The import's pass over the decrypted zip: each document written into `docs_dir` as it
+/// streams, each data file kept, every entry hashed.
+fn unzip(plain: &mut dyn std::io::Read, limits: Limits, docs_dir: &Path) -> Result<Unzipped, String> {
+    use std::io::Write;
+    let mut zip = Reader::new(plain, limits);
+    let mut files = BTreeMap::new();
+    let mut documents = Vec::new();
+    let mut digests: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    loop {
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = Vec::new();
+        let mut out: Option<std::fs::File> = None;
+        let mut target: Option<(String, std::path::PathBuf)> = None;
+        let entry = zip
+            .next(|e, chunk| {
+                if size == 0 && out.is_none() && buf.is_empty() {
+                    let rel = e.name.split_once('/').map_or("", |(_, r)| r).to_string();
+                    if let Some(name) = rel.strip_prefix(layout::DOCUMENTS) {
+                        // Verification refused any other name; a document is still never written
+                        // outside the folder.
+                        if name.is_empty() || name.contains('/') || name.starts_with('.') {
+                            return Err(std::io::Error::other("a document name that is not a file name"));
+                        }
+                        let p = docs_dir.join(name);
+                        out = Some({
+                            use std::os::unix::fs::OpenOptionsExt;
+                            // Owner-only whatever the umask: the documents hold personal data.
+                            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&p)?
+                        });
+                        target = Some((rel, p));
+                    }
+                }
+                hasher.update(chunk);
+                size += chunk.len() as u64;
+                match &mut out {
+                    Some(f) => f.write_all(chunk)?,
+                    None => {
+                        if buf.len() + chunk.len() > MAX_KEPT {
+                            return Err(std::io::Error::other("a data file is too large to import"));
+                        }
+                        buf.extend_from_slice(chunk);
+                    }
+                }
+                Ok(())
+            })
+            .map_err(|e| e.0)?;
+        let Some(entry) = entry else { break };
+        let rel = entry.name.split_once('/').map_or("", |(_, r)| r).to_string();
+        digests.insert(rel.clone(), (size, hex::encode(hasher.finalize())));
+        match target {
+            Some(t) => documents.push(t),
+            None => {
+                files.insert(rel, buf);
+            }
+        }
+    }
+    Ok(Unzipped { files, documents, digests })
 }
 
 #[cfg(test)]
